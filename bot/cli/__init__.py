@@ -1,0 +1,51 @@
+"""The `bluebook-bot` command line."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.cli import pack_commands
+from bot.cli.common import CliError
+from bot.pack.loader import CONTENT_ENV
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="bluebook-bot",
+        description="Quote the Diplomatic Bluebook 2025, Chapter 3, verbatim with references.",
+    )
+    parser.add_argument(
+        "--content",
+        type=Path,
+        default=os.environ.get(CONTENT_ENV) or None,
+        help=f"content pack directory (default: ${CONTENT_ENV} or the shipped pack)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in (pack_commands,):
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args))
+    except CliError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

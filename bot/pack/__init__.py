@@ -1,0 +1,1 @@
+"""The chapter as data: model, parser, references, loading and validation."""

@@ -1,0 +1,323 @@
+"""Load a content pack from a directory and check it, listing every problem as file:line."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.pack.model import Fact, Glossary, GlossaryTerm, Manifest, Pack
+from bot.pack.parser import ParseError, parse_chapter
+from bot.pack.yaml_lines import Located, error_line, error_text, load_located
+
+MANIFEST_FILE = "manifest.yaml"
+CONTENT_ENV = "BLUEBOOK_CONTENT"
+REQUIRED_MANIFEST = {
+    "title": str,
+    "edition_year": int,
+    "chapter_number": int,
+    "chapter_title": str,
+    "language": str,
+    "source_url": str,
+}
+FACT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
+MAX_HEADLINE = 120
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    message: str
+    warning: bool = False
+
+    def __str__(self) -> str:
+        tag = "warning: " if self.warning else ""
+        return f"{self.file}:{self.line}: {tag}{self.message}"
+
+
+class ContentError(Exception):
+    """The pack has problems; `problems` lists them all."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{len(problems)} content problem(s)")
+        self.problems = problems
+
+
+def default_content_dir() -> Path:
+    """The pack named by $BLUEBOOK_CONTENT, else the one shipped with the package."""
+    env = os.environ.get(CONTENT_ENV)
+    if env:
+        return Path(env)
+    return Path(str(resources.files("content")))
+
+
+def load_pack(directory: Path | str | None = None) -> Pack:
+    """Load and validate; raises ContentError listing every error (warnings are kept)."""
+    pack, problems = check_pack(directory)
+    errors = [p for p in problems if not p.warning]
+    if errors or pack is None:
+        raise ContentError(errors or problems)
+    return pack
+
+
+def check_pack(directory: Path | str | None = None) -> tuple[Pack | None, list[Problem]]:
+    """Load what can be loaded and return it with every problem found."""
+    root = Path(directory) if directory is not None else default_content_dir()
+    checker = _Checker(root)
+    return checker.run(), checker.problems
+
+
+class _Checker:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.problems: list[Problem] = []
+
+    def add(self, file: str, line: int, message: str, *, warning: bool = False) -> None:
+        self.problems.append(Problem(str(self.root / file), line, message, warning))
+
+    def read_yaml(self, name: str) -> Located | None:
+        path = self.root / name
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            self.add(name, 1, "file is missing")
+            return None
+        except (OSError, UnicodeDecodeError) as exc:
+            self.add(name, 1, f"cannot read: {exc}")
+            return None
+        try:
+            return load_located(text)
+        except yaml.YAMLError as exc:
+            self.add(name, error_line(exc), error_text(exc))
+            return None
+
+    def run(self) -> Pack | None:
+        if not self.root.is_dir():
+            self.add(MANIFEST_FILE, 1, f"content directory {self.root} does not exist")
+            return None
+        manifest = self.manifest()
+        if manifest is None:
+            return None
+        try:
+            text = (self.root / manifest.text_file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            self.add(manifest.text_file, 1, f"cannot read chapter text: {exc}")
+            return None
+        try:
+            tree = parse_chapter(text)
+        except ParseError as exc:
+            self.add(manifest.text_file, exc.line, exc.message)
+            return None
+        if tree.ref != str(manifest.chapter_number):
+            self.add(
+                manifest.text_file,
+                tree.line,
+                f"text is Chapter {tree.ref} but the manifest says {manifest.chapter_number}",
+            )
+        if not tree.children and not tree.paragraphs:
+            self.add(manifest.text_file, tree.line, "chapter has no sections or text")
+        pack = Pack(manifest=manifest, root=tree)
+        pack.glossary = self.glossary(manifest.glossary_file, pack)
+        pack.facts = self.facts(manifest.facts_file, pack)
+        return pack
+
+    def manifest(self) -> Manifest | None:
+        doc = self.read_yaml(MANIFEST_FILE)
+        if doc is None:
+            return None
+        if not isinstance(doc.value, dict):
+            self.add(MANIFEST_FILE, doc.line, "manifest must be a mapping of fields")
+            return None
+        data: dict[str, Any] = doc.value
+        ok = True
+        for key, kind in REQUIRED_MANIFEST.items():
+            if key not in data:
+                self.add(MANIFEST_FILE, doc.line, f"missing field '{key}'")
+                ok = False
+            elif not isinstance(data[key], kind) or isinstance(data[key], bool):
+                self.add(MANIFEST_FILE, doc.line_of(key), f"'{key}' must be a {kind.__name__}")
+                ok = False
+        url = data.get("source_url")
+        if isinstance(url, str) and not url.startswith("https://"):
+            self.add(MANIFEST_FILE, doc.line_of("source_url"), "'source_url' must be https://")
+        files = {}
+        for key, default in (("text", "chapter.txt"), ("facts", "facts.yaml")):
+            files[key] = str(data.get(key, default))
+        files["glossary"] = str(data.get("glossary", "glossary.yaml"))
+        if not ok:
+            return None
+        return Manifest(
+            title=data["title"],
+            edition_year=data["edition_year"],
+            chapter_number=data["chapter_number"],
+            chapter_title=data["chapter_title"],
+            language=data["language"],
+            source_url=data["source_url"],
+            text_file=files["text"],
+            facts_file=files["facts"],
+            glossary_file=files["glossary"],
+        )
+
+    def _entries(self, name: str, key: str, *, optional: bool) -> list[Located]:
+        if optional and not (self.root / name).exists():
+            return []
+        doc = self.read_yaml(name)
+        if doc is None or doc.value is None:
+            return []
+        if isinstance(doc.value, dict):
+            value = doc.value.get(key)
+            located = _child(doc, key)
+            if value is None:
+                return []
+            if not isinstance(value, list) or located is None:
+                self.add(name, doc.line_of(key), f"'{key}' must be a list")
+                return []
+            return located.items
+        if isinstance(doc.value, list):
+            return doc.items
+        self.add(name, doc.line, f"expected a list of {key}")
+        return []
+
+    def glossary(self, name: str, pack: Pack) -> Glossary:
+        from bot.pack.refs import RefIndex
+
+        refs = RefIndex(pack)
+        terms: list[GlossaryTerm] = []
+        seen: dict[str, int] = {}
+        for item in self._entries(name, "terms", optional=True):
+            entry = item.value
+            if not isinstance(entry, dict):
+                self.add(name, item.line, "a glossary entry must be a mapping")
+                continue
+            term, expansion = entry.get("term"), entry.get("expansion")
+            if not isinstance(term, str) or not term.strip():
+                self.add(name, item.line, "glossary entry needs a 'term'")
+                continue
+            if not isinstance(expansion, str) or not expansion.strip():
+                self.add(name, item.line, f"term '{term}' needs an 'expansion'")
+                continue
+            aliases = entry.get("aliases") or []
+            if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+                self.add(name, item.line_of("aliases"), f"term '{term}': aliases must be strings")
+                aliases = []
+            folded = term.casefold()
+            if folded in seen:
+                self.add(name, item.line, f"duplicate term '{term}' (first at line {seen[folded]})")
+                continue
+            seen[folded] = item.line
+            ref = entry.get("ref")
+            if ref is not None and not (
+                (isinstance(ref, str) and ref in pack.sections) or ref in pack.paragraphs
+            ):
+                self.add(name, item.line_of("ref"), f"term '{term}': unknown reference '{ref}'")
+                hint = refs.suggest(str(ref))
+                if hint:
+                    self.problems[-1] = Problem(
+                        self.problems[-1].file,
+                        self.problems[-1].line,
+                        self.problems[-1].message + f" (closest: {hint[0].ref})",
+                    )
+                ref = None
+            terms.append(GlossaryTerm(term, expansion, tuple(aliases), ref, item.line))
+        spellings: list[tuple[str, ...]] = []
+        doc = self.read_yaml(name) if (self.root / name).exists() else None
+        if doc is not None and isinstance(doc.value, dict):
+            groups = _child(doc, "spellings")
+            for group in groups.items if groups is not None else []:
+                if not isinstance(group.value, list) or len(group.value) < 2:
+                    self.add(name, group.line, "a spelling group lists two or more spellings")
+                    continue
+                spellings.append(tuple(str(s) for s in group.value))
+        return Glossary(tuple(terms), tuple(spellings))
+
+    def facts(self, name: str, pack: Pack) -> tuple[Fact, ...]:
+        facts: list[Fact] = []
+        seen: dict[str, int] = {}
+        for item in self._entries(name, "facts", optional=True):
+            fact = self.fact(name, item, pack, seen)
+            if fact is not None:
+                facts.append(fact)
+        covered = {
+            pack.paragraphs[f.ref].section_ref if f.ref in pack.paragraphs else f.ref for f in facts
+        }
+        if facts:
+            for section in pack.sections.values():
+                if section.is_leaf and section.paragraphs and section.ref not in covered:
+                    self.add(name, 1, f"leaf section {section.ref} has no fact", warning=True)
+        return tuple(facts)
+
+    def fact(self, name: str, item: Located, pack: Pack, seen: dict[str, int]) -> Fact | None:
+        entry = item.value
+        if not isinstance(entry, dict):
+            self.add(name, item.line, "a fact must be a mapping")
+            return None
+        fid = entry.get("id")
+        label = f"fact '{fid}'"
+        if not isinstance(fid, str) or not FACT_ID.match(fid):
+            self.add(name, item.line_of("id"), "fact 'id' must be lowercase letters, digits, '-'")
+            return None
+        if fid in seen:
+            self.add(name, item.line_of("id"), f"duplicate id '{fid}' (first at line {seen[fid]})")
+            return None
+        seen[fid] = item.line_of("id")
+        ok = True
+        for key in ("headline", "quote", "ref"):
+            if not isinstance(entry.get(key), str) or not entry[key].strip():
+                self.add(name, item.line_of(key), f"{label}: missing '{key}'")
+                ok = False
+        if not ok:
+            return None
+        headline, quote, ref = entry["headline"], entry["quote"], entry["ref"]
+        if "\n" in headline.strip() or len(headline) > MAX_HEADLINE:
+            self.add(name, item.line_of("headline"), f"{label}: headline must be one short line")
+        lists: dict[str, tuple[str, ...]] = {}
+        for key in ("tags", "dates", "numbers"):
+            value = entry.get(key) or []
+            if not isinstance(value, list):
+                self.add(name, item.line_of(key), f"{label}: '{key}' must be a list")
+                value = []
+            lists[key] = tuple(str(v) for v in value)
+        texts = _texts_for(pack, ref)
+        if texts is None:
+            from bot.pack.refs import RefIndex
+
+            hint = RefIndex(pack).suggest(ref)
+            closest = f" (closest: {', '.join(s.ref for s in hint[:3])})" if hint else ""
+            self.add(name, item.line_of("ref"), f"{label}: unknown reference '{ref}'{closest}")
+            return None
+        if not any(quote in text for text in texts):
+            self.add(name, item.line_of("quote"), f"{label}: quote is not verbatim in {ref}")
+            return None
+        for value in (*lists["dates"], *lists["numbers"]):
+            if value not in quote:
+                self.add(name, item.line, f"{label}: '{value}' is not stated in its quote")
+        return Fact(
+            fid,
+            headline.strip(),
+            quote,
+            ref,
+            lists["tags"],
+            lists["dates"],
+            lists["numbers"],
+            item.line,
+        )
+
+
+def _child(doc: Located, key: str) -> Located | None:
+    """The located value under `key` of a mapping document."""
+    return doc.fields.get(key)
+
+
+def _texts_for(pack: Pack, ref: str) -> list[str] | None:
+    if ref in pack.paragraphs:
+        return [pack.paragraphs[ref].text]
+    section = pack.sections.get(ref)
+    if section is None:
+        return None
+    return [p.text for p in section.all_paragraphs()]

@@ -1,0 +1,153 @@
+"""Typed model of a content pack: the chapter tree, its paragraphs, facts and glossary."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+# Heading levels, from the chapter down. Deeper levels appear in other parts of the Bluebook.
+CHAPTER, SECTION, NUMBER, PAREN_NUMBER, LETTER, PAREN_UPPER, PAREN_LOWER = range(7)
+LEVEL_NAMES = (
+    "chapter",
+    "section",
+    "number",
+    "paren-number",
+    "letter",
+    "paren-upper",
+    "paren-lower",
+)
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One paragraph of body text, verbatim, numbered within its section from 1."""
+
+    ref: str
+    section_ref: str
+    index: int
+    text: str
+    line: int
+
+
+@dataclass(eq=False)
+class Section:
+    """A heading and the paragraphs directly under it."""
+
+    ref: str
+    title: str
+    heading: str
+    level: int
+    line: int
+    parent: Section | None = None
+    children: list[Section] = field(default_factory=list)
+    paragraphs: list[Paragraph] = field(default_factory=list)
+
+    @property
+    def path(self) -> list[str]:
+        """Titles from the chapter down to this section."""
+        titles: list[str] = []
+        node: Section | None = self
+        while node is not None:
+            titles.append(node.title)
+            node = node.parent
+        return titles[::-1]
+
+    @property
+    def is_leaf(self) -> bool:
+        return not self.children
+
+    def walk(self) -> Iterator[Section]:
+        """This section and every section below it, in document order."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    def all_paragraphs(self) -> Iterator[Paragraph]:
+        for node in self.walk():
+            yield from node.paragraphs
+
+
+@dataclass(frozen=True)
+class Manifest:
+    title: str
+    edition_year: int
+    chapter_number: int
+    chapter_title: str
+    language: str
+    source_url: str
+    text_file: str = "chapter.txt"
+    facts_file: str = "facts.yaml"
+    glossary_file: str = "glossary.yaml"
+
+
+@dataclass(frozen=True)
+class Fact:
+    id: str
+    headline: str
+    quote: str
+    ref: str
+    tags: tuple[str, ...] = ()
+    dates: tuple[str, ...] = ()
+    numbers: tuple[str, ...] = ()
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class GlossaryTerm:
+    """An acronym or alias and what it stands for; search treats them as one."""
+
+    term: str
+    expansion: str
+    aliases: tuple[str, ...] = ()
+    ref: str | None = None
+    line: int = 0
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.term, self.expansion, *self.aliases)
+
+
+@dataclass(frozen=True)
+class Glossary:
+    terms: tuple[GlossaryTerm, ...] = ()
+    # Spelling variants, each group spelled differently but meaning one word (defence/defense).
+    spellings: tuple[tuple[str, ...], ...] = ()
+
+
+@dataclass
+class Pack:
+    """A loaded, validated content pack."""
+
+    manifest: Manifest
+    root: Section
+    facts: tuple[Fact, ...] = ()
+    glossary: Glossary = field(default_factory=Glossary)
+    sections: dict[str, Section] = field(default_factory=dict)
+    paragraphs: dict[str, Paragraph] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.sections:
+            self.sections = {s.ref: s for s in self.root.walk()}
+        if not self.paragraphs:
+            self.paragraphs = {p.ref: p for p in self.root.all_paragraphs()}
+
+    @property
+    def fact_by_id(self) -> dict[str, Fact]:
+        return {f.id: f for f in self.facts}
+
+    def section_of(self, paragraph: Paragraph) -> Section:
+        return self.sections[paragraph.section_ref]
+
+    def ordered_sections(self) -> list[Section]:
+        return list(self.sections.values())
+
+    def neighbours(self, ref: str) -> tuple[Section | None, Section | None]:
+        """The sections before and after `ref` in reading order that carry text."""
+        readable = [s for s in self.sections.values() if s.paragraphs]
+        refs = [s.ref for s in readable]
+        if ref not in refs:
+            return None, None
+        i = refs.index(ref)
+        prev = readable[i - 1] if i > 0 else None
+        nxt = readable[i + 1] if i + 1 < len(readable) else None
+        return prev, nxt

@@ -1,0 +1,147 @@
+"""Section references: the canonical form, the variants people type, and fuzzy titles.
+
+Canonical form: the chapter, then each heading's label, e.g. ``3.1.1(3)`` for
+"(3) Territorial Integrity", ``3.1.1(3)¶1`` for its first paragraph. Deeper levels add
+``.A``, ``(A)`` and ``(a)``: ``3.1.1(1).B(C)(d)``.
+
+Accepted variants: ``§3.1.1(3)``, ``sec 3.1.1 (3)``, ``section 3.1.1(3)``, ``1.1(3)`` (chapter
+left out), ``3.1.1(3) p1`` / ``para 1`` / ``#1`` for paragraphs, or a section title, fuzzy matched.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process, utils
+
+from bot.pack.model import Pack, Paragraph, Section
+
+# A title is accepted when it scores at least this (0-100, rapidfuzz WRatio on normalised text).
+TITLE_MATCH_MIN = 86
+# Suggestions are offered down to this score.
+SUGGEST_MIN = 45
+MAX_SUGGESTIONS = 5
+
+_PREFIX = re.compile(r"^(?:§+|sec(?:tion)?\.?|ref\.?)\s*", re.IGNORECASE)
+_PARAGRAPH = re.compile(
+    r"^(?P<sec>.*?)\s*(?:¶|\bp(?:ara(?:graph)?)?\.?|#|/)\s*(?P<n>\d{1,3})\s*$", re.IGNORECASE
+)
+_REF_SHAPE = re.compile(r"^[0-9]+(?:\.[0-9A-Za-z]+|\([0-9A-Za-z]+\))*$")
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """What a reference names: a section, and a paragraph when one was given."""
+
+    section: Section | None
+    paragraph: Paragraph | None = None
+    suggestions: tuple[Section, ...] = field(default_factory=tuple)
+
+    @property
+    def ok(self) -> bool:
+        return self.section is not None
+
+
+def normalise_ref(text: str) -> str:
+    """Fold the typing variants of a reference into a compact candidate string."""
+    text = unicodedata.normalize("NFKC", text).strip()
+    text = _PREFIX.sub("", text)
+    text = re.sub(r"\s+", "", text)
+    return text.strip(".,;:")
+
+
+class RefIndex:
+    """Resolves typed references against one pack."""
+
+    def __init__(self, pack: Pack) -> None:
+        self.pack = pack
+        self._folded = {ref.casefold(): s for ref, s in pack.sections.items()}
+        self._sections = [s for s in pack.sections.values() if s.level > 0]
+        self._choices = [utils.default_process(s.title) for s in self._sections]
+
+    def resolve(self, text: str) -> Resolved:
+        """Resolve `text`; an unknown reference gives suggestions, never an exception."""
+        raw = unicodedata.normalize("NFKC", text or "").strip()
+        if not raw:
+            return Resolved(None, suggestions=tuple(self._sections[:MAX_SUGGESTIONS]))
+        para_n: int | None = None
+        m = _PARAGRAPH.match(_PREFIX.sub("", raw))
+        if m and m.group("sec").strip():
+            para_n = int(m.group("n"))
+            raw_section = m.group("sec")
+        else:
+            raw_section = raw
+        section = self._by_ref(normalise_ref(raw_section))
+        if section is None and para_n is None:
+            section = self._by_title(raw)
+        if section is None:
+            return Resolved(None, suggestions=self.suggest(raw))
+        if para_n is None:
+            return Resolved(section)
+        if 1 <= para_n <= len(section.paragraphs):
+            return Resolved(section, section.paragraphs[para_n - 1])
+        return Resolved(None, suggestions=(section,))
+
+    def looks_like_ref(self, text: str) -> bool:
+        """True when `text` has the shape of a reference (used for inline detection)."""
+        candidate = normalise_ref(_PARAGRAPH.sub(r"\g<sec>", text))
+        return bool(_REF_SHAPE.match(candidate))
+
+    def _by_ref(self, candidate: str) -> Section | None:
+        if not candidate or not _REF_SHAPE.match(candidate):
+            return None
+        chapter = self.pack.root.ref
+        for option in (candidate, f"{chapter}.{candidate}"):
+            found = self.pack.sections.get(option) or self._folded.get(option.casefold())
+            if found is not None:
+                return found
+        return None
+
+    def _by_title(self, text: str) -> Section | None:
+        query = utils.default_process(text)
+        if not query:
+            return None
+        best = process.extractOne(
+            query, self._choices, scorer=fuzz.WRatio, score_cutoff=TITLE_MATCH_MIN
+        )
+        if best is None:
+            return None
+        return self._sections[best[2]]
+
+    def suggest(self, text: str, limit: int = MAX_SUGGESTIONS) -> tuple[Section, ...]:
+        """The sections whose reference or title is closest to `text`."""
+        query = utils.default_process(text)
+        scored: dict[int, float] = {}
+        if query:
+            for _, score, i in process.extract(
+                query, self._choices, scorer=fuzz.WRatio, limit=limit, score_cutoff=SUGGEST_MIN
+            ):
+                scored[i] = max(scored.get(i, 0.0), score)
+        candidate = normalise_ref(text)
+        if candidate:
+            refs = [s.ref for s in self._sections]
+            for _, score, i in process.extract(
+                candidate, refs, scorer=fuzz.ratio, limit=limit, score_cutoff=60
+            ):
+                scored[i] = max(scored.get(i, 0.0), score)
+        ranked = sorted(scored, key=lambda i: (-scored[i], i))
+        return tuple(self._sections[i] for i in ranked[:limit])
+
+    def complete(self, text: str, limit: int = 25) -> list[Section]:
+        """Sections for autocomplete: by reference prefix first, then fuzzy title."""
+        text = text.strip()
+        if not text:
+            return [s for s in self._sections][:limit]
+        candidate = normalise_ref(text).casefold()
+        prefixed = [s for s in self._sections if s.ref.casefold().startswith(candidate)]
+        rest = [s for s in self.suggest(text, limit=limit) if s not in prefixed]
+        titled = [
+            s for s in self._sections if text.casefold() in s.title.casefold() and s not in rest
+        ]
+        merged: list[Section] = []
+        for s in [*prefixed, *titled, *rest]:
+            if s not in merged:
+                merged.append(s)
+        return merged[:limit]

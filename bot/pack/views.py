@@ -1,0 +1,48 @@
+"""Plain-data views of the pack, the shapes scripts rely on (`--json`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.pack.model import Fact, Pack, Paragraph, Section
+
+
+def toc_node(section: Section) -> dict[str, Any]:
+    return {
+        "ref": section.ref,
+        "title": section.title,
+        "level": section.level,
+        "children": [toc_node(child) for child in section.children],
+    }
+
+
+def toc_json(pack: Pack) -> list[dict[str, Any]]:
+    return [toc_node(pack.root)]
+
+
+def section_json(
+    pack: Pack, section: Section, paragraph: Paragraph | None = None
+) -> dict[str, Any]:
+    paragraphs = [paragraph] if paragraph else list(section.all_paragraphs())
+    return {
+        "ref": paragraph.ref if paragraph else section.ref,
+        "title": section.title,
+        "path": section.path,
+        "paragraphs": [{"ref": p.ref, "text": p.text} for p in paragraphs],
+        "source_url": pack.manifest.source_url,
+    }
+
+
+def fact_json(fact: Fact) -> dict[str, Any]:
+    return {
+        "id": fact.id,
+        "headline": fact.headline,
+        "quote": fact.quote,
+        "ref": fact.ref,
+        "tags": list(fact.tags),
+    }
+
+
+def heading_label(section: Section) -> str:
+    """How the heading reads in the text, e.g. '(3) Territorial Integrity'."""
+    return section.heading

@@ -1,0 +1,111 @@
+"""The pack commands of `bluebook-bot`, called through main()."""
+
+import json
+from pathlib import Path
+
+from bot.cli import main
+
+from .test_parser import DEEP
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_toc_text_shows_the_outline(capsys):
+    code, out, _ = run(capsys, "toc")
+    assert code == 0
+    lines = out.splitlines()
+    assert "Chapter 3" in lines[0]
+    assert "Section 1 Efforts" in lines[1]
+    assert "1 National Security Initiatives" in lines[2]
+    assert ["(1)" in lines[3], "(2)" in lines[4], "(3)" in lines[5]] == [True, True, True]
+
+
+def test_toc_json_shape(capsys):
+    _, out, _ = run(capsys, "toc", "--json")
+    data = json.loads(out)
+    chapter = data[0]
+    assert set(chapter) == {"ref", "title", "level", "children"}
+    leaves = chapter["children"][0]["children"][0]["children"]
+    assert [leaf["ref"] for leaf in leaves] == ["3.1.1(1)", "3.1.1(2)", "3.1.1(3)"]
+
+
+def test_section_json_shape(capsys):
+    code, out, _ = run(capsys, "section", "§3.1.1(3)", "--json")
+    data = json.loads(out)
+    assert code == 0
+    assert data["ref"] == "3.1.1(3)"
+    assert data["title"] == "Territorial Integrity"
+    assert data["path"][-1] == "Territorial Integrity"
+    assert data["paragraphs"][0]["ref"] == "3.1.1(3)¶1"
+    assert data["source_url"].startswith("https://www.mofa.go.jp/")
+
+
+def test_bad_reference_is_one_line_with_closest(capsys):
+    code, out, err = run(capsys, "section", "3.1.1(4)")
+    assert code == 1
+    assert out == ""
+    assert len(err.strip().splitlines()) == 1
+    assert "closest:" in err and "3.1.1(3)" in err
+
+
+def test_fact_by_id_and_all(capsys):
+    code, out, _ = run(capsys, "fact", "escorts-137-times", "--json")
+    assert code == 0
+    fact = json.loads(out)
+    assert set(fact) == {"id", "headline", "quote", "ref", "tags"}
+    assert "137 times" in fact["quote"]
+    _, out, _ = run(capsys, "fact", "--all", "--json")
+    assert len(json.loads(out)) >= 25
+
+
+def test_unknown_fact_names_closest(capsys):
+    code, _, err = run(capsys, "fact", "escorts-137", "--json")
+    assert code == 1
+    assert "escorts-137-times" in err
+
+
+def test_content_check_ok_and_broken(capsys, tmp_path):
+    code, _, err = run(capsys, "content", "check")
+    assert code == 0 and err.startswith("ok:")
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "manifest.yaml").write_text("title: [unclosed\n")
+    code, out, _ = run(capsys, "--content", str(broken), "content", "check")
+    assert code == 1
+    assert out.startswith(f"{broken / 'manifest.yaml'}:")
+
+
+def test_import_lettered_text_gives_a_readable_pack(capsys, tmp_path):
+    source = tmp_path / "other.txt"
+    source.write_text(DEEP, encoding="utf-8")
+    out_dir = tmp_path / "pack"
+    code, _, err = run(capsys, "content", "import", str(source), "--out", str(out_dir))
+    assert code == 0, err
+    code, out, _ = run(capsys, "--content", str(out_dir), "toc", "--json")
+    assert json.loads(out)[0]["ref"] == "2"
+    code, out, _ = run(capsys, "--content", str(out_dir), "section", "2.1.1(1).A(A)(a)", "--json")
+    assert json.loads(out)["paragraphs"] == [
+        {"ref": "2.1.1(1).A(A)(a)¶1", "text": "Text at the deepest level."}
+    ]
+    manifest = (out_dir / "manifest.yaml").read_text()
+    assert "edition_year: 2030" in manifest
+
+
+def test_import_of_text_without_chapter_is_one_line(capsys, tmp_path):
+    source = tmp_path / "x.txt"
+    source.write_text("nothing here\n")
+    code, _, err = run(capsys, "content", "import", str(source), "--out", str(tmp_path / "o"))
+    assert code == 1
+    assert err.strip().count("\n") == 0
+
+
+def test_content_env_selects_pack(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("BLUEBOOK_CONTENT", str(tmp_path / "missing"))
+    code, _, err = run(capsys, "toc")
+    assert code == 1
+    assert "does not exist" in err
+    assert Path(tmp_path / "missing").exists() is False

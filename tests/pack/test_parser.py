@@ -1,0 +1,111 @@
+"""The parser on sample text written for each heading level."""
+
+import pytest
+
+from bot.pack.model import LETTER, NUMBER, PAREN_LOWER, PAREN_NUMBER, PAREN_UPPER, SECTION
+from bot.pack.parser import ParseError, parse_chapter
+
+DEEP = """Diplomatic Bluebook 2030
+
+Chapter 2
+
+Sample Chapter Title
+
+Section 1 First Section
+
+Intro paragraph under the section.
+
+1 Numbered Heading
+
+(1) Paren Number
+
+A Letter Heading
+
+A paragraph that begins with the letter A and ends like a sentence.
+
+(A) Paren Upper
+
+(a) Paren Lower
+
+Text at the deepest level.
+
+(b) Second Lower
+
+More text.
+
+B Second Letter
+
+2 million people were affected, which is a sentence.
+
+(2) Second Paren Number
+
+Closing text.
+
+2 Second Numbered
+
+Last paragraph.
+"""
+
+
+def _by_ref(root):
+    return {s.ref: s for s in root.walk()}
+
+
+def test_every_level_gets_a_reference():
+    root = parse_chapter(DEEP)
+    sections = _by_ref(root)
+    assert root.ref == "2"
+    assert root.title == "Sample Chapter Title"
+    expected = {
+        "2.1": (SECTION, "First Section"),
+        "2.1.1": (NUMBER, "Numbered Heading"),
+        "2.1.1(1)": (PAREN_NUMBER, "Paren Number"),
+        "2.1.1(1).A": (LETTER, "Letter Heading"),
+        "2.1.1(1).A(A)": (PAREN_UPPER, "Paren Upper"),
+        "2.1.1(1).A(A)(a)": (PAREN_LOWER, "Paren Lower"),
+        "2.1.1(1).A(A)(b)": (PAREN_LOWER, "Second Lower"),
+        "2.1.1(1).B": (LETTER, "Second Letter"),
+        "2.1.1(2)": (PAREN_NUMBER, "Second Paren Number"),
+        "2.1.2": (NUMBER, "Second Numbered"),
+    }
+    for ref, (level, title) in expected.items():
+        assert sections[ref].level == level, ref
+        assert sections[ref].title == title, ref
+
+
+def test_paragraph_lines_that_look_like_headings_stay_paragraphs():
+    sections = _by_ref(parse_chapter(DEEP))
+    letter = sections["2.1.1(1).A"]
+    assert [p.text for p in letter.paragraphs] == [
+        "A paragraph that begins with the letter A and ends like a sentence."
+    ]
+    assert sections["2.1.1(1).B"].paragraphs[0].text.startswith("2 million people")
+
+
+def test_paragraphs_are_numbered_within_their_section():
+    sections = _by_ref(parse_chapter(DEEP))
+    lower = sections["2.1.1(1).A(A)(a)"]
+    assert [(p.ref, p.index) for p in lower.paragraphs] == [("2.1.1(1).A(A)(a)¶1", 1)]
+    assert sections["2.1"].paragraphs[0].ref == "2.1¶1"
+
+
+def test_out_of_sequence_number_is_text():
+    root = parse_chapter("Chapter 1\n\nTitle\n\nSection 1 S\n\n3 Not a heading\n")
+    assert [s.ref for s in root.walk()] == ["1", "1.1"]
+    assert root.children[0].paragraphs[0].text == "3 Not a heading"
+
+
+def test_shipped_chapter_outline(pack):
+    outline = [(s.ref, s.title) for s in pack.root.walk()]
+    assert outline[:3] == [
+        ("3", "Japan's Foreign Policy to Promote National and Global Interests"),
+        ("3.1", "Efforts for Peace and Stability of Japan and the International Community"),
+        ("3.1.1", "National Security Initiatives"),
+    ]
+    assert [ref for ref, _ in outline[3:]] == ["3.1.1(1)", "3.1.1(2)", "3.1.1(3)"]
+    assert [len(s.paragraphs) for s in pack.root.walk()][3:] == [4, 3, 1]
+
+
+def test_text_without_chapter_is_an_error():
+    with pytest.raises(ParseError):
+        parse_chapter("just some text\n")

@@ -1,0 +1,58 @@
+import pytest
+
+from bot.pack.refs import RefIndex
+
+
+@pytest.fixture(scope="module")
+def refs(pack):
+    return RefIndex(pack)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "3.1.1(3)",
+        "§3.1.1(3)",
+        "§ 3.1.1 (3)",
+        "sec 3.1.1(3)",
+        "Section 3.1.1(3)",
+        "1.1(3)",
+        "territorial integrity",
+        "Territorial Integrity",
+        "terittorial integrity",
+        "３．１．１（３）",
+    ],
+)
+def test_forms_of_territorial_integrity(refs, text):
+    found = refs.resolve(text)
+    assert found.section is not None
+    assert found.section.heading == "(3) Territorial Integrity"
+    assert found.paragraph is None
+
+
+@pytest.mark.parametrize("text", ["3.1.1(3)¶1", "3.1.1(3) p1", "§3.1.1(3) para 1", "3.1.1(3)#1"])
+def test_paragraph_forms(refs, text):
+    found = refs.resolve(text)
+    assert found.paragraph is not None
+    assert found.paragraph.ref == "3.1.1(3)¶1"
+
+
+@pytest.mark.parametrize(
+    "text", ["3.1.9", "9(9)", "3.1.1(3)¶9", "", "   ", "qwertyuiop", "¶", "§§"]
+)
+def test_unknown_gives_suggestions_not_exceptions(refs, text):
+    found = refs.resolve(text)
+    assert found.section is None
+    assert isinstance(found.suggestions, tuple)
+
+
+def test_unknown_numbered_ref_suggests_nearby_sections(refs):
+    found = refs.resolve("3.1.1(4)")
+    assert found.section is None
+    assert "3.1.1(3)" in [s.ref for s in found.suggestions]
+
+
+def test_autocomplete_is_bounded_and_prefix_first(refs):
+    assert len(refs.complete("", limit=25)) <= 25
+    assert refs.complete("3.1.1(")[0].ref.startswith("3.1.1(")
+    assert refs.complete("legislation")[0].ref == "3.1.1(2)"
