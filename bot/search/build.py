@@ -1,0 +1,102 @@
+"""Index a pack's paragraphs: BM25 postings, phrase strings, vocabulary and word positions."""
+
+from __future__ import annotations
+
+from array import array
+from dataclasses import dataclass
+
+from bot.pack.model import Pack
+from bot.search.analysis import Analyzer
+from bot.search.index import Bm25Index, Postings
+from bot.search.normalize import fold_with_map, is_plain, normalize, tokenize
+
+
+class WordPositions:
+    """Original character offsets and term of every indexed word, paragraph by paragraph.
+
+    Kept from indexing so a result's excerpt and bold words need no re-tokenizing at query
+    time; stored in flat typed arrays (12 bytes a word) rather than Python tuples.
+    """
+
+    def __init__(self) -> None:
+        self._starts = array("i")
+        self._ends = array("i")
+        self._terms = array("i")
+        self._offsets = array("q", [0])
+
+    def add(self, words: list[tuple[int, int, int]]) -> None:
+        for start, end, tid in words:
+            self._starts.append(start)
+            self._ends.append(end)
+            self._terms.append(tid)
+        self._offsets.append(len(self._terms))
+
+    def of(self, doc: int) -> list[tuple[int, int, int]]:
+        lo, hi = self._offsets[doc], self._offsets[doc + 1]
+        return list(zip(self._starts[lo:hi], self._ends[lo:hi], self._terms[lo:hi], strict=True))
+
+    def nbytes(self) -> int:
+        return sum(a.itemsize * len(a) for a in (self._starts, self._ends, self._terms))
+
+
+@dataclass
+class PackIndex:
+    analyzer: Analyzer
+    bm25: Bm25Index
+    # Each paragraph's words, spelling-folded, space-separated and space-padded, so that
+    # "is this exact phrase here" is one substring test.
+    phrases: list[str]
+    # Folded word -> number of paragraphs it occurs in (the typo corrector's vocabulary).
+    frequencies: dict[str, int]
+    positions: WordPositions
+
+
+def index_pack(pack: Pack) -> PackIndex:
+    """Index every paragraph; the section title also counts towards its paragraphs."""
+    analyzer = Analyzer(pack.glossary.spellings)
+    terms: dict[str, int] = {}
+    title_terms: dict[str, list[tuple[str, int]]] = {}
+    postings = Postings()
+    lengths: list[int] = []
+    phrases: list[str] = []
+    frequencies: dict[str, int] = {}
+    positions = WordPositions()
+    for paragraph in pack.paragraphs.values():
+        text = paragraph.text
+        folded = None if is_plain(text) else fold_with_map(text)
+        counts: dict[int, int] = {}
+        surface: set[str] = set()
+        plain: list[str] = []
+        words: list[tuple[int, int, int]] = []
+        for token in tokenize(folded.text if folded is not None else text.lower()):
+            word = analyzer.fold(token.text)
+            if not token.joined:
+                plain.append(word)
+                if analyzer.is_stopword(word):
+                    continue
+            tid = terms.setdefault(analyzer.stem(word), len(terms))
+            counts[tid] = counts.get(tid, 0) + 1
+            surface.add(word)
+            start, end = token.start, token.end
+            if folded is not None:
+                start, end = folded.original_span(start, end)
+            words.append((start, end, tid))
+        section = paragraph.section_ref
+        if section not in title_terms:
+            title = pack.sections[section].title if section in pack.sections else ""
+            found = [analyzer.fold(t.text) for t in tokenize(normalize(title))]
+            title_terms[section] = [
+                (w, terms.setdefault(analyzer.stem(w), len(terms)))
+                for w in found
+                if not analyzer.is_stopword(w)
+            ]
+        for word, tid in title_terms[section]:
+            counts[tid] = counts.get(tid, 0) + 1
+            surface.add(word)
+        for word in surface:
+            frequencies[word] = frequencies.get(word, 0) + 1
+        postings.add(len(lengths), counts)
+        lengths.append(len(words))
+        phrases.append(" " + " ".join(plain) + " ")
+        positions.add(words)
+    return PackIndex(analyzer, Bm25Index(terms, postings, lengths), phrases, frequencies, positions)

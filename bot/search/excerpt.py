@@ -1,0 +1,68 @@
+"""Pick the sentence(s) of a paragraph that answer a query, and the words to bold in them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.search.sentences import split_sentences
+
+# Discord shows long quotes badly; neighbouring sentences are added to the best one only
+# while the excerpt stays within this many characters. A single longer sentence is kept
+# whole (never cut mid-word).
+EXCERPT_MAX_CHARS = 600
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    text: str
+    start: int
+    spans: tuple[tuple[int, int], ...]
+
+
+def _coverage(words: list[tuple[int, int, int, float]], start: int, end: int) -> dict[int, float]:
+    return {c: w for s, e, c, w in words if s >= start and e <= end}
+
+
+def choose_excerpt(text: str, words: list[tuple[int, int, int, float]]) -> Excerpt:
+    """The best sentence, plus neighbours that add matched concepts while it stays short.
+
+    `words` are the matched words of `text` as (start, end, concept number, weight)."""
+    sentences = split_sentences(text) or [(0, len(text))]
+
+    def value(first: int, last: int) -> float:
+        covered = _coverage(words, sentences[first][0], sentences[last][1])
+        # Distinct concepts count most; repeated hits only break ties.
+        hits = sum(1 for s, e, *_ in words if s >= sentences[first][0] and e <= sentences[last][1])
+        return sum(covered.values()) + 0.01 * hits
+
+    best = max(range(len(sentences)), key=lambda i: (value(i, i), -i))
+    first = last = best
+    while True:
+        current = value(first, last)
+        options = []
+        if first > 0:
+            options.append((first - 1, last))
+        if last + 1 < len(sentences):
+            options.append((first, last + 1))
+        options = [
+            o
+            for o in options
+            if sentences[o[1]][1] - sentences[o[0]][0] <= EXCERPT_MAX_CHARS
+            and len(_coverage(words, sentences[o[0]][0], sentences[o[1]][1]))
+            > len(_coverage(words, sentences[first][0], sentences[last][1]))
+        ]
+        if not options:
+            break
+        first, last = max(options, key=lambda o: value(*o))
+        if value(first, last) <= current:
+            break
+    start, end = sentences[first][0], sentences[last][1]
+    spans: list[tuple[int, int]] = []
+    for s, e, _, _ in sorted(words):
+        if s < start or e > end:
+            continue
+        if spans and s - start < spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], e - start))
+            continue
+        spans.append((s - start, e - start))
+    return Excerpt(text[start:end], start, tuple(spans))

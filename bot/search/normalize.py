@@ -1,0 +1,148 @@
+"""The one text normaliser and tokenizer for search: queries and the chapter use the same code.
+
+Normalising folds what a reader would call "the same text": Unicode compatibility forms
+(NFKC, so full-width letters become ASCII), case (casefold), typographic quotes to straight
+ones, every dash and hyphen variant to "-", zero-width and direction marks removed, and runs
+of whitespace to one space. `fold_with_map` also keeps, for every output character, the span
+of the original text it came from, so matches found in normalised text can be quoted verbatim.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
+
+_QUOTES = dict.fromkeys(map(ord, "‘’‚‛′‵`´"), "'") | dict.fromkeys(map(ord, "“”„‟″‶«»"), '"')
+_DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−⁃﹘﹣"), "-")
+# Invisible characters that people paste along with text: zero-width, soft hyphen, BOM, bidi.
+_INVISIBLE = dict.fromkeys(
+    [
+        *(0x00AD, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0xFEFF, 0x061C),
+        *range(0x202A, 0x202F),
+        *range(0x2066, 0x206A),
+    ],
+    None,
+)
+_TABLE: dict[int, str | None] = {**_QUOTES, **_DASHES, **_INVISIBLE}
+
+_COMBINING = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+# Printable ASCII separated by single spaces is folded in bulk (the common case); a base
+# letter followed by a combining mark is left to `other` so the two are composed together.
+_PIECE = re.compile(
+    rf"(?P<ascii>(?: ?[\x21-\x7e])+(?![{_COMBINING}]))|(?P<space>\s+)|(?P<other>.[{_COMBINING}]*)",
+    re.DOTALL,
+)
+_ODD_SPACE = re.compile(r"\s\s|[^\S ]")
+
+# A word: letters/digits, dotted abbreviations (U.S., e.g.), joined by hyphens or apostrophes.
+_PART = r"(?:[^\W\d_](?:\.[^\W\d_])+\.?|[^\W_]+)"
+_WORD = re.compile(rf"{_PART}(?:['\-]{_PART})*")
+_PART_RE = re.compile(_PART)
+# Clitics after an apostrophe carry no meaning for search ("Japan's" is "Japan").
+_CLITICS = frozenset({"s", "t", "d", "ll", "re", "ve", "m"})
+
+
+@lru_cache(maxsize=8192)
+def _fold(cluster: str, fold_case: bool) -> str:
+    text = unicodedata.normalize("NFKC", cluster).translate(_TABLE)
+    if fold_case:
+        text = text.casefold()
+    if text and text.isspace():
+        return " "
+    return text
+
+
+@dataclass(frozen=True)
+class Folded:
+    """Normalised text plus, per character, the original span it came from."""
+
+    text: str
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a span of `text` back to the original string."""
+        if end <= start:
+            return (self.starts[start], self.starts[start]) if start < len(self.starts) else (0, 0)
+        return self.starts[start], self.ends[end - 1]
+
+
+def fold_with_map(text: str, fold_case: bool = True) -> Folded:
+    """Normalise `text`, remembering where each output character came from."""
+    parts: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    last_space = False
+    for m in _PIECE.finditer(text):
+        s, e = m.span()
+        piece = m.group()
+        if m.lastgroup == "ascii":
+            parts.append(piece.lower() if fold_case else piece)
+            starts.extend(range(s, e))
+            ends.extend(range(s + 1, e + 1))
+            last_space = piece.endswith(" ")
+            continue
+        folded = " " if m.lastgroup == "space" else _fold(piece, fold_case)
+        if folded == " ":
+            if last_space:
+                ends[-1] = e
+                continue
+            last_space = True
+        elif folded:
+            last_space = folded.endswith(" ")
+        parts.append(folded)
+        starts.extend([s] * len(folded))
+        ends.extend([e] * len(folded))
+    return Folded("".join(parts), tuple(starts), tuple(ends))
+
+
+def is_plain(text: str) -> bool:
+    """True when normalising only lowers the case, so offsets stay the same."""
+    return text.isascii() and not _ODD_SPACE.search(text)
+
+
+def normalize(text: str, fold_case: bool = True) -> str:
+    """The normalised form of `text` (the same as `fold_with_map(text).text`)."""
+    if is_plain(text):
+        return text.lower() if fold_case else text
+    return fold_with_map(text, fold_case).text
+
+
+class Token(NamedTuple):
+    """A word of normalised text; `joined` marks the whole of a hyphenated compound."""
+
+    text: str
+    start: int
+    end: int
+    joined: bool = False
+
+
+def tokenize(normalized: str) -> list[Token]:
+    """Words of already normalised text: "u.s." gives "us", "japan's" gives "japan", and
+    "peace-keeping" gives "peace", "keeping" and the joined form "peacekeeping"."""
+    tokens: list[Token] = []
+    for m in _WORD.finditer(normalized):
+        word = m.group()
+        start = m.start()
+        if "-" not in word and "'" not in word:
+            tokens.append(Token(word.replace(".", ""), start, m.end()))
+            continue
+        pieces: list[Token] = []
+        for p in _PART_RE.finditer(word):
+            after_apostrophe = p.start() > 0 and word[p.start() - 1] == "'"
+            if after_apostrophe and p.group() in _CLITICS:
+                continue
+            pieces.append(Token(p.group().replace(".", ""), start + p.start(), start + p.end()))
+        tokens.extend(pieces)
+        if len(pieces) > 1 and "-" in word:
+            joined = "".join(t.text for t in pieces)
+            tokens.append(Token(joined, pieces[0].start, pieces[-1].end, joined=True))
+    return tokens
+
+
+def words(text: str) -> list[str]:
+    """The plain words of raw text, normalised (no joined compounds)."""
+    return [t.text for t in tokenize(normalize(text)) if not t.joined]

@@ -1,0 +1,92 @@
+"""Typo correction against the index vocabulary, SymSpell style.
+
+Every vocabulary word is filed under itself and each form with one letter deleted; a typed
+word is looked up the same way. Two words meet when they share such a key, which finds
+every word within one insertion, deletion, substitution or transposition, and many within
+two. Candidates are then checked with rapidfuzz's OSA distance. Keys are stored as sorted
+64-bit hashes in numpy arrays, which keeps the index small at tens of thousands of words.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+from rapidfuzz.distance import OSA
+
+# Words shorter than this are never corrected, and never offered as corrections: a short
+# word is too close to too many others ("UN" and "US", "air" and "chair").
+MIN_WORD_LENGTH = 4
+# From this length two edits are allowed ("terittorial"); shorter words get one.
+LONG_WORD_LENGTH = 8
+# At most this many corrections are kept for one word, all at the smallest distance found.
+MAX_CANDIDATES = 3
+
+
+def max_edits(word: str) -> int:
+    """How many edits a typed word may be from its correction."""
+    return 2 if len(word) >= LONG_WORD_LENGTH else 1
+
+
+def _keys(word: str) -> set[str]:
+    return {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}
+
+
+def _hash_array(keys: Iterable[str]) -> np.ndarray:
+    return np.fromiter((hash(k) for k in keys), dtype=np.int64)
+
+
+class TypoCorrector:
+    """Finds the vocabulary words a misspelt word most likely meant."""
+
+    def __init__(self, frequencies: Mapping[str, int]) -> None:
+        self._words = [w for w in frequencies if len(w) >= MIN_WORD_LENGTH and not w.isdigit()]
+        self._frequency = np.array([frequencies[w] for w in self._words], dtype=np.int32)
+        # Hashed as they are made: holding every key string at once would cost far more.
+        key_hashes = array("q")
+        owners = array("i")
+        for i, word in enumerate(self._words):
+            for key in _keys(word):
+                key_hashes.append(hash(key))
+                owners.append(i)
+        hashes = np.frombuffer(key_hashes, dtype=np.int64)
+        order = np.argsort(hashes, kind="stable")
+        self._hashes = hashes[order]
+        self._owners = np.frombuffer(owners, dtype=np.int32)[order]
+
+    def __len__(self) -> int:
+        return len(self._words)
+
+    def correct(self, words: Iterable[str]) -> dict[str, list[tuple[str, int]]]:
+        """For each word, its closest vocabulary words with their edit distance, most
+        frequent first; words that are too short or have no close match map to []."""
+        wanted = [w for w in dict.fromkeys(words) if len(w) >= MIN_WORD_LENGTH]
+        found: dict[str, list[tuple[str, int]]] = {w: [] for w in words}
+        if not wanted or not self._words:
+            return found
+        keys: list[str] = []
+        asker: list[int] = []
+        for i, word in enumerate(wanted):
+            for key in _keys(word):
+                keys.append(key)
+                asker.append(i)
+        hashes = _hash_array(keys)
+        lo = np.searchsorted(self._hashes, hashes, side="left")
+        hi = np.searchsorted(self._hashes, hashes, side="right")
+        candidates: list[set[int]] = [set() for _ in wanted]
+        for k in np.flatnonzero(hi > lo):
+            candidates[asker[k]].update(self._owners[lo[k] : hi[k]].tolist())
+        for i, word in enumerate(wanted):
+            limit = max_edits(word)
+            scored: list[tuple[int, int, str]] = []
+            for owner in candidates[i]:
+                other = self._words[owner]
+                distance = OSA.distance(word, other, score_cutoff=limit)
+                if distance <= limit:
+                    scored.append((distance, -int(self._frequency[owner]), other))
+            if scored:
+                best = min(s[0] for s in scored)
+                closest = sorted(s for s in scored if s[0] == best)[:MAX_CANDIDATES]
+                found[word] = [(other, distance) for distance, _, other in closest]
+        return found

@@ -1,0 +1,238 @@
+"""`/verify quote`: is a quote verbatim in the chapter, and where; if not, what it should say.
+
+Verbatim means the quote, trimmed of surrounding quotation marks, is a substring of a
+paragraph once curly and straight quotes, dash variants and runs of whitespace are treated as
+equal. Case and words must match exactly. Otherwise the closest passage is found (search for
+candidate paragraphs, then a word-level alignment inside each) and the differences are listed
+word by word, ready to render as ~~200~~ → **137**.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import weakref
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+from rapidfuzz import fuzz
+
+from bot.pack.model import Pack, Paragraph
+from bot.search.engine import SearchEngine
+from bot.search.normalize import fold_with_map, normalize
+from bot.search.sentences import split_sentences
+
+# A passage is offered as "the closest" only when it is at least this similar to the quote
+# (rapidfuzz ratio, 0-100, on normalised text); below it the quote is reported as not found.
+CLOSE_MIN = 60.0
+# Candidate paragraphs taken from search before aligning the quote inside each.
+CANDIDATE_PARAGRAPHS = 8
+# When aligning, matched stretches further apart than this many words (or the quote's length,
+# if longer) are not joined into one passage.
+ALIGN_GAP_MIN = 8
+# ... and only when it shares at least this many words with the quote (fewer for a shorter
+# quote) and this share of the quote's words: one common word in common is not a misquote.
+MIN_MATCHED_WORDS = 3
+MIN_MATCHED_SHARE = 0.5
+MAX_MATCHES = 10
+MAX_QUOTE_CHARS = 4000
+QUOTE_MARKS = "\"'“”‘’«»„‚‛‟`「」『』"
+_WORD = re.compile(r"\S+")
+_EDGE_PUNCTUATION = "\"'“”‘’«»„‚.,;:!?()[]{}…-–—"
+
+DiffKind = Literal["equal", "removed", "missing", "replaced"]
+
+
+@dataclass(frozen=True)
+class Location:
+    ref: str
+    section_ref: str
+    title: str
+    passage: str  # verbatim, as it stands in the paragraph
+    start: int  # offsets of `passage` in the paragraph
+    end: int
+    sentence: str  # the sentence(s) around the passage, verbatim
+
+
+@dataclass(frozen=True)
+class DiffOp:
+    """`removed`: in the quote, not the text; `missing`: in the text, not the quote."""
+
+    kind: DiffKind
+    quote: str
+    passage: str
+
+
+@dataclass(frozen=True)
+class Verdict:
+    quote: str
+    verbatim: bool
+    matches: tuple[Location, ...] = ()
+    closest: Location | None = None
+    similarity: float = 0.0
+    diff: tuple[DiffOp, ...] = ()
+    suggestions: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+# Paragraphs normalised for quote comparison, computed once per engine on first use.
+_QUOTE_TEXTS: weakref.WeakKeyDictionary[SearchEngine, list[str]] = weakref.WeakKeyDictionary()
+
+
+def trim_quote(text: str) -> str:
+    """The quote without surrounding whitespace and quotation marks."""
+    return text.strip().strip(QUOTE_MARKS + " \t\r\n\u3000").strip()
+
+
+def _location(paragraph: Paragraph, title: str, start: int, end: int) -> Location:
+    sentences = split_sentences(paragraph.text) or [(0, len(paragraph.text))]
+    first = max((s for s, _ in sentences if s <= start), default=0)
+    last = min((e for _, e in sentences if e >= end), default=len(paragraph.text))
+    return Location(
+        paragraph.ref,
+        paragraph.section_ref,
+        title,
+        paragraph.text[start:end],
+        start,
+        end,
+        paragraph.text[first:last],
+    )
+
+
+def _words(text: str) -> list[tuple[int, int, str]]:
+    """Whitespace-separated words with offsets and their comparison key (case kept)."""
+    found = []
+    for m in _WORD.finditer(text):
+        key = normalize(m.group(), fold_case=False).strip(_EDGE_PUNCTUATION)
+        if key:
+            found.append((m.start(), m.end(), key))
+    return found
+
+
+def _verbatim(engine: SearchEngine, quote: str) -> list[Location]:
+    texts = _QUOTE_TEXTS.get(engine)
+    paragraphs = list(engine.pack.paragraphs.values())
+    if texts is None:
+        texts = [normalize(p.text, fold_case=False) for p in paragraphs]
+        _QUOTE_TEXTS[engine] = texts
+    key = " ".join(normalize(quote, fold_case=False).split())
+    found: list[Location] = []
+    for paragraph, text in zip(paragraphs, texts, strict=True):
+        if key not in text:
+            continue
+        folded = fold_with_map(paragraph.text, fold_case=False)
+        position = folded.text.find(key)
+        while position >= 0 and len(found) < MAX_MATCHES:
+            start, end = folded.original_span(position, position + len(key))
+            section = engine.pack.sections.get(paragraph.section_ref)
+            found.append(_location(paragraph, section.title if section else "", start, end))
+            position = folded.text.find(key, position + 1)
+    return found
+
+
+def _align(
+    quote: list[tuple[int, int, str]], text: list[tuple[int, int, str]]
+) -> tuple[range, int] | None:
+    """The run of `text` words the quote corresponds to (case-insensitive word matching),
+    and how many quote words it matches."""
+    matcher = difflib.SequenceMatcher(
+        None, [w[2].casefold() for w in quote], [w[2].casefold() for w in text], autojunk=False
+    )
+    blocks = [b for b in matcher.get_matching_blocks() if b.size]
+    if not blocks:
+        return None
+    gap = max(ALIGN_GAP_MIN, len(quote))
+    core = max(range(len(blocks)), key=lambda i: blocks[i].size)
+    first = last = core
+    while first > 0 and blocks[first].b - (blocks[first - 1].b + blocks[first - 1].size) <= gap:
+        first -= 1
+    while (
+        last + 1 < len(blocks) and blocks[last + 1].b - (blocks[last].b + blocks[last].size) <= gap
+    ):
+        last += 1
+    matched = sum(b.size for b in blocks[first : last + 1])
+    return range(blocks[first].b, blocks[last].b + blocks[last].size), matched
+
+
+def _pair(quote_words: list[str], text_words: list[str]) -> list[DiffOp]:
+    """Split an unequal replacement so one word pairs with its likeliest counterpart."""
+    if len(quote_words) == len(text_words) or min(len(quote_words), len(text_words)) != 1:
+        return [DiffOp("replaced", " ".join(quote_words), " ".join(text_words))]
+    single, many = (
+        (quote_words[0], text_words) if len(quote_words) == 1 else (text_words[0], quote_words)
+    )
+
+    def likeness(word: str) -> float:
+        both_numbers = any(c.isdigit() for c in word) and any(c.isdigit() for c in single)
+        return fuzz.ratio(word.casefold(), single.casefold()) + (100 if both_numbers else 0)
+
+    best = max(range(len(many)), key=lambda i: (likeness(many[i]), -i))
+    extra: DiffKind = "missing" if len(quote_words) == 1 else "removed"
+    ops: list[DiffOp] = []
+    if best > 0:
+        before = " ".join(many[:best])
+        ops.append(
+            DiffOp(
+                extra, before if extra == "removed" else "", before if extra == "missing" else ""
+            )
+        )
+    q, t = (single, many[best]) if len(quote_words) == 1 else (many[best], single)
+    ops.append(DiffOp("replaced", q, t))
+    if best + 1 < len(many):
+        after = " ".join(many[best + 1 :])
+        ops.append(
+            DiffOp(extra, after if extra == "removed" else "", after if extra == "missing" else "")
+        )
+    return ops
+
+
+def word_diff(quote: str, passage: str) -> tuple[DiffOp, ...]:
+    """Word-level differences from `quote` to `passage` (case and words count)."""
+    q = [quote[s:e] for s, e, _ in _words(quote)]
+    p = [passage[s:e] for s, e, _ in _words(passage)]
+    q_keys = [k for _, _, k in _words(quote)]
+    p_keys = [k for _, _, k in _words(passage)]
+    ops: list[DiffOp] = []
+    matcher = difflib.SequenceMatcher(None, q_keys, p_keys, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            ops.append(DiffOp("equal", " ".join(q[i1:i2]), " ".join(p[j1:j2])))
+        elif tag == "delete":
+            ops.append(DiffOp("removed", " ".join(q[i1:i2]), ""))
+        elif tag == "insert":
+            ops.append(DiffOp("missing", "", " ".join(p[j1:j2])))
+        else:
+            ops.extend(_pair(q[i1:i2], p[j1:j2]))
+    return tuple(ops)
+
+
+def verify_quote(source: SearchEngine | Pack, quote: str) -> Verdict:
+    """Whether `quote` is verbatim in the chapter, where, and if not the closest passage."""
+    engine = source if isinstance(source, SearchEngine) else SearchEngine.build(source)
+    text = trim_quote(quote[:MAX_QUOTE_CHARS] if isinstance(quote, str) else "")
+    if not normalize(text).strip():
+        return Verdict(text, False, suggestions=engine.suggest(""))
+    matches = _verbatim(engine, text)
+    if matches:
+        return Verdict(text, True, tuple(matches), matches[0], 100.0)
+    quote_words = _words(text)
+    best: tuple[float, Location] | None = None
+    for result in engine.search(text, limit=CANDIDATE_PARAGRAPHS).results:
+        paragraph = engine.pack.paragraphs[result.ref]
+        words = _words(paragraph.text)
+        aligned = _align(quote_words, words)
+        if aligned is None or aligned[1] < min(MIN_MATCHED_WORDS, len(quote_words)):
+            continue
+        span, matched = aligned
+        if matched < MIN_MATCHED_SHARE * len(quote_words):
+            continue
+        start, end = words[span.start][0], words[span.stop - 1][1]
+        similarity = fuzz.ratio(normalize(text), normalize(paragraph.text[start:end]))
+        if best is None or similarity > best[0]:
+            best = (similarity, _location(paragraph, result.title, start, end))
+    if best is None or best[0] < CLOSE_MIN:
+        return Verdict(text, False, suggestions=engine.suggest(normalize(text)))
+    similarity, closest = best
+    return Verdict(text, False, (), closest, round(similarity, 1), word_diff(text, closest.passage))

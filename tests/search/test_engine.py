@@ -1,0 +1,135 @@
+import pytest
+
+from bot.pack.model import Glossary, GlossaryTerm
+from bot.search import SearchEngine
+from bot.search.excerpt import EXCERPT_MAX_CHARS
+from bot.search.sentences import split_sentences
+from tests.search.conftest import make_pack
+
+
+def top(engine: SearchEngine, query: str) -> str:
+    results = engine.search(query).results
+    assert results, f"no result for {query!r}"
+    return results[0].ref
+
+
+def bold(result) -> list[str]:  # type: ignore[no-untyped-def]
+    return [result.excerpt[s:e] for s, e in result.spans]
+
+
+def test_gcap_gives_the_gcap_sentence(engine: SearchEngine) -> None:
+    result = engine.search("GCAP").results[0]
+    assert result.ref == "3.1.1(1)¶4"
+    assert result.excerpt.startswith("Regarding the Global Combat Air Programme (GCAP)")
+    assert "GCAP" in bold(result)
+
+
+@pytest.mark.parametrize(
+    ("query", "ref"),
+    [
+        ("terittorial integrety", "3.1.1(3)¶1"),
+        ("NSS", "3.1.1(1)¶3"),
+        ("National Security Strategy", "3.1.1(1)¶3"),
+        ("grey zone", "3.1.1(1)¶2"),
+        ("gray zone", "3.1.1(1)¶2"),
+        ("defence equipment", "3.1.1(1)¶4"),
+        ("how many times did Japan escort US forces", "3.1.1(2)¶2"),
+        ("disinfomation", "3.1.1(1)¶2"),
+        ("conterstrike capabilites", "3.1.1(1)¶3"),
+    ],
+)
+def test_must_pass_examples(engine: SearchEngine, query: str, ref: str) -> None:
+    assert top(engine, query) == ref
+
+
+def test_un_never_matches_us_text(engine: SearchEngine) -> None:
+    results = engine.search("UN").results
+    assert [r.ref for r in results] == ["3.1.1(2)¶2"]
+    assert all(word.casefold() == "un" for r in results for word in bold(r))
+    assert engine.search("USA").results[0].ref in {"3.1.1(2)¶2", "3.1.1(2)¶3"}
+
+
+def test_short_words_are_not_corrected() -> None:
+    pack = make_pack("Section 1 Allies\n\nThe US agreed.\n\nThe UK agreed.")
+    engine = SearchEngine.build(pack)
+    assert [r.ref for r in engine.search("UK").results] == ["3.1¶2"]
+    assert engine.search("UN").results == ()
+    assert engine.search("UN").suggestions == () or "US" not in engine.search("UN").suggestions
+
+
+def test_exact_phrase_ranks_above_scattered_words() -> None:
+    pack = make_pack(
+        "Section 1 Budget\n\n"
+        "Fiscal policy is fiscal, and policy review of fiscal policy, fiscal review policy.\n\n"
+        "A fiscal policy review was held."
+    )
+    engine = SearchEngine.build(pack)
+    assert top(engine, "fiscal policy review") == "3.1¶2"
+
+
+def test_correct_spelling_is_not_replaced_by_a_near_word() -> None:
+    pack = make_pack("Section 1 Sea\n\nThe maritime domain.\n\nThe maritima domain.")
+    engine = SearchEngine.build(pack)
+    assert [r.ref for r in engine.search("maritime").results] == ["3.1¶1"]
+
+
+def test_acronyms_expand_in_both_directions() -> None:
+    glossary = Glossary((GlossaryTerm("ODA", "Official Development Assistance"),))
+    pack = make_pack(
+        "Section 1 Aid\n\nJapan provides Official Development Assistance widely.\n\n"
+        "ODA budgets grew.\n\nDevelopment of assistance programmes.",
+        glossary,
+    )
+    engine = SearchEngine.build(pack)
+    assert {r.ref for r in engine.search("ODA").results[:2]} == {"3.1¶1", "3.1¶2"}
+    assert {r.ref for r in engine.search("official development assistance").results[:2]} == {
+        "3.1¶1",
+        "3.1¶2",
+    }
+
+
+def test_results_are_verbatim_and_well_formed(engine: SearchEngine, pack) -> None:  # type: ignore[no-untyped-def]
+    for query in ["security", "Japan", "defense equipment technology", "cooperation"]:
+        response = engine.search(query, limit=10)
+        assert response.results
+        scores = [r.score for r in response.results]
+        assert scores == sorted(scores, reverse=True)
+        for r in response.results:
+            assert r.paragraph == pack.paragraphs[r.ref].text
+            assert r.excerpt in r.paragraph
+            assert r.title == pack.sections[r.section_ref].title
+            assert all(0 <= s < e <= len(r.excerpt) for s, e in r.spans)
+            assert set(r.to_dict()) >= {"ref", "title", "excerpt", "spans", "paragraph", "score"}
+
+
+def test_excerpt_is_whole_sentences_and_short(engine: SearchEngine) -> None:
+    for query in ["GCAP", "escorted 137 times", "MOFA", "calm manner", "Ukraine"]:
+        r = engine.search(query).results[0]
+        bounds = split_sentences(r.paragraph)
+        start = r.paragraph.index(r.excerpt)
+        assert start in {s for s, _ in bounds}
+        assert start + len(r.excerpt) in {e for _, e in bounds}
+        longest = max(e - s for s, e in bounds)
+        assert len(r.excerpt) <= max(EXCERPT_MAX_CHARS, longest)
+
+
+def test_nothing_found_gives_suggestions(engine: SearchEngine) -> None:
+    response = engine.search("Teritorial Integrety Section")
+    assert response.results
+    response = engine.search("qqqq zzzzz")
+    assert response.results == ()
+    assert isinstance(response.suggestions, tuple)
+    near = engine.search("Territorial Integrityy Xq")
+    assert near.results
+    missing = engine.search("Secruity Envirnoment Surounding Jpan zz")
+    assert missing.results or missing.suggestions
+
+
+def test_suggestions_name_glossary_terms_and_titles(engine: SearchEngine) -> None:
+    assert "Territorial Integrity" in engine.suggest("territorial integrty")
+    assert any("Peacekeeping" in s for s in engine.suggest("peacekeepin operatons"))
+
+
+def test_limit_is_respected(engine: SearchEngine) -> None:
+    assert len(engine.search("Japan", limit=2).results) == 2
+    assert len(engine.search("Japan", limit=0).results) == 1

@@ -1,0 +1,61 @@
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.search.normalize import fold_with_map, normalize, tokenize, words
+
+
+def test_folds_case_width_quotes_dashes_and_invisible_characters() -> None:
+    assert normalize("ＧＣＡＰ") == "gcap"
+    assert normalize("Japan’s “policy”") == 'japan\'s "policy"'
+    assert normalize("Programme – GCAP") == "programme - gcap"
+    assert normalize("peace\u2011keeping") == "peace-keeping"
+    assert normalize("terri\u200btorial") == "territorial"
+    assert normalize("a \t\n\u00a0 b") == "a b"
+
+
+def test_composes_combining_marks_like_nfkc() -> None:
+    assert normalize("cafe\u0301") == normalize("café")
+
+
+def test_us_with_and_without_dots_is_one_word() -> None:
+    assert words("the U.S. Forces") == ["the", "us", "forces"]
+    assert words("US forces") == ["us", "forces"]
+    assert words("Japan-U.S. Alliance") == ["japan", "us", "alliance"]
+
+
+def test_possessive_is_dropped_and_compounds_are_also_joined() -> None:
+    assert words("Japan’s position") == ["japan", "position"]
+    tokens = tokenize(normalize("next-generation fighter"))
+    assert [t.text for t in tokens if t.joined] == ["nextgeneration"]
+    assert [t.text for t in tokens if not t.joined] == ["next", "generation", "fighter"]
+
+
+def test_operators_and_punctuation_are_not_words() -> None:
+    assert words('"grey zone" OR (NSS) * -defense GCAP:') == [
+        "grey",
+        "zone",
+        "or",
+        "nss",
+        "defense",
+        "gcap",
+    ]
+
+
+@given(st.text(max_size=200))
+def test_map_points_back_into_the_original(text: str) -> None:
+    folded = fold_with_map(text)
+    assert folded.text == normalize(text)
+    assert len(folded.starts) == len(folded.ends) == len(folded.text)
+    for token in tokenize(folded.text):
+        start, end = folded.original_span(token.start, token.end)
+        assert 0 <= start < end <= len(text)
+
+
+@given(st.text(alphabet="abcABC .,'’-–U.S\u200b\u00a0Ｇ", max_size=80))
+def test_tokens_of_the_original_span_are_the_same(text: str) -> None:
+    folded = fold_with_map(text)
+    for token in tokenize(folded.text):
+        if token.joined:
+            continue
+        start, end = folded.original_span(token.start, token.end)
+        assert token.text in [t.text for t in tokenize(normalize(text[start:end]))]

@@ -1,0 +1,24 @@
+from bot.search.typos import TypoCorrector
+
+
+def test_finds_one_and_two_edits_including_transpositions() -> None:
+    corrector = TypoCorrector({"territorial": 3, "integrity": 2, "capabilities": 5, "gcap": 1})
+    found = corrector.correct(["terittorial", "integrety", "capabilites", "gcpa", "xyzzyx"])
+    assert found["terittorial"][0] == ("territorial", 2)
+    assert found["integrety"][0] == ("integrity", 1)
+    assert found["capabilites"][0] == ("capabilities", 1)
+    assert found["gcpa"][0] == ("gcap", 1)
+    assert found["xyzzyx"] == []
+
+
+def test_short_words_are_never_corrected_nor_offered() -> None:
+    corrector = TypoCorrector({"us": 9, "uk": 9, "air": 3, "chair": 1})
+    found = corrector.correct(["un", "ais", "chai"])
+    assert found["un"] == [] and found["ais"] == []
+    assert [w for w, _ in found["chai"]] == ["chair"]
+
+
+def test_prefers_the_closest_then_the_most_frequent_word() -> None:
+    corrector = TypoCorrector({"policy": 50, "police": 2, "polity": 1})
+    assert corrector.correct(["policz"])["policz"][0][0] == "policy"
+    assert corrector.correct(["polic"])["polic"][0][0] == "policy"

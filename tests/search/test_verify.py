@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.pack.model import Pack
+from bot.search import SearchEngine
+from bot.search.verify import DiffOp, trim_quote, verify_quote, word_diff
+
+
+def test_misquoted_number_shows_the_closest_passage_and_the_difference(
+    engine: SearchEngine,
+) -> None:
+    verdict = verify_quote(engine, "Japan escorted the U.S. Forces 200 times")
+    assert not verdict.verbatim
+    assert verdict.closest is not None
+    assert verdict.closest.ref == "3.1.1(2)¶2"
+    assert "137 times" in verdict.closest.passage
+    assert verdict.closest.passage in engine.pack.paragraphs["3.1.1(2)¶2"].text
+    assert verdict.closest.sentence.startswith("For example, from 2017")
+    assert DiffOp("replaced", "200", "137") in verdict.diff
+    assert verdict.diff[0] == DiffOp(
+        "equal", "Japan escorted the U.S. Forces", "Japan escorted the U.S. Forces"
+    )
+
+
+def test_verbatim_sentence_is_found_where_it_stands(engine: SearchEngine, pack: Pack) -> None:
+    quote = "Maintaining territorial integrity is a fundamental responsibility of the Government."
+    verdict = verify_quote(engine, quote)
+    assert verdict.verbatim
+    assert [m.ref for m in verdict.matches] == ["3.1.1(3)¶1"]
+    match = verdict.matches[0]
+    assert pack.paragraphs["3.1.1(3)¶1"].text[match.start : match.end] == match.passage == quote
+
+
+def test_quotes_dashes_and_spaces_do_not_matter_but_case_and_words_do(pack: Pack) -> None:
+    straight = '"Japan\'s policy to resolutely protect its land,   sea and air space"'
+    verdict = verify_quote(pack, straight)
+    assert verdict.verbatim
+    assert (
+        verdict.matches[0].passage
+        == "Japan's policy to resolutely protect its land, sea and air space"
+    )
+    dash = "Global Combat Air Programme - GCAP International Government Organisation"
+    assert verify_quote(pack, dash).verbatim
+    lower = verify_quote(pack, "maintaining territorial integrity is a fundamental responsibility")
+    assert not lower.verbatim
+    assert lower.closest is not None and lower.closest.ref == "3.1.1(3)¶1"
+    assert DiffOp("replaced", "maintaining", "Maintaining") in lower.diff
+    changed = verify_quote(pack, "The Japan-U.S. Alliance is weaker than it has ever been")
+    assert not changed.verbatim
+    assert DiffOp("replaced", "weaker", "stronger") in changed.diff
+
+
+def test_unrelated_text_is_not_given_a_passage(engine: SearchEngine) -> None:
+    for quote in ["hello world", "the weather in Paris is lovely today", ""]:
+        verdict = verify_quote(engine, quote)
+        assert not verdict.verbatim and verdict.closest is None and verdict.diff == ()
+
+
+def test_word_diff_marks_added_and_missing_words() -> None:
+    ops = word_diff(
+        "Japan will continue to firmly maintain", "Japan will continue to maintain its stance"
+    )
+    kinds = [op.kind for op in ops]
+    assert "removed" in kinds and "missing" in kinds
+    assert DiffOp("removed", "firmly", "") in ops
+    assert DiffOp("missing", "", "its stance") in ops
+
+
+def test_trim_quote() -> None:
+    assert trim_quote("  “It said so.”  ") == "It said so."
+    assert trim_quote("'\"x\"'") == "x"
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    quote=st.one_of(
+        st.text(max_size=300),
+        st.lists(
+            st.sampled_from(
+                [
+                    "Japan",
+                    "escorted",
+                    "the",
+                    "U.S.",
+                    "Forces",
+                    "137",
+                    "“",
+                    "”",
+                    "-",
+                    "–",
+                    "\u200b",
+                    "times",
+                    "GCAP",
+                    "🇯🇵",
+                    "שלום",
+                    "(",
+                    "*",
+                    "  ",
+                    "\n",
+                    "Government.",
+                ]
+            ),
+            max_size=40,
+        ).map(" ".join),
+    )
+)
+def test_never_raises(engine: SearchEngine, quote: str) -> None:
+    verdict = verify_quote(engine, quote)
+    paragraphs = engine.pack.paragraphs
+    for location in (*verdict.matches, *([verdict.closest] if verdict.closest else [])):
+        text = paragraphs[location.ref].text
+        assert text[location.start : location.end] == location.passage
+        assert location.passage in location.sentence
+    if verdict.verbatim:
+        assert verdict.matches and verdict.similarity == 100.0
+    assert 0.0 <= verdict.similarity <= 100.0
