@@ -1,0 +1,214 @@
+"""Aggregates over the usage log for `/stats [days]` and `bluebook-bot stats`."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import time
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from bot.storage.db import Database
+from bot.storage.usage import EventKind
+
+DEFAULT_TOP_N = 10
+# Rankings of what people look up leave out autocomplete (half-typed prefixes) and fact
+# posts (the bot's own choice, not a reader's question).
+_LOOKUP_KINDS = (EventKind.SLASH.value, EventKind.BUTTON.value, EventKind.KEYWORD.value)
+# The only text spliced into SQL here: constant fragments. Every value is a parameter.
+_IN_WINDOW = "ts >= ? AND ts < ?"
+_IS_LOOKUP = "kind IN (?, ?, ?)"
+
+
+@dataclass(frozen=True, slots=True)
+class UsageSummary:
+    """Usage over `days` whole UTC days ending today; `daily` has one entry per day."""
+
+    days: int
+    since: float
+    until: float
+    events: int
+    by_kind: dict[str, int]
+    by_command: dict[str, int]
+    top_queries: tuple[tuple[str, int], ...]
+    top_sections: tuple[tuple[str, int], ...]
+    no_result_queries: tuple[tuple[str, int], ...]
+    latency_p50_ms: float | None
+    latency_p95_ms: float | None
+    daily: tuple[tuple[str, int], ...]
+    dropped: int
+
+
+def _window(days: int, now: float) -> tuple[date, float, float]:
+    today = datetime.fromtimestamp(now, UTC).date()
+    first = today - timedelta(days=days - 1)
+    since = datetime(first.year, first.month, first.day, tzinfo=UTC).timestamp()
+    return first, since, since + days * 86400
+
+
+async def _counts(db: Database, sql: str, params: tuple[Any, ...]) -> list[tuple[str, int]]:
+    return [(str(r[0]), int(r[1])) for r in await db.fetchall(sql, params)]
+
+
+async def _percentile(db: Database, window: tuple[float, float], n: int, p: float) -> float | None:
+    if n == 0:
+        return None
+    # Nearest-rank percentile: an actual observed latency, no interpolation.
+    offset = max(math.ceil(p / 100 * n), 1) - 1
+    row = await db.fetchone(
+        f"SELECT latency_ms FROM usage_events WHERE {_IN_WINDOW} AND latency_ms IS NOT NULL "
+        "ORDER BY latency_ms LIMIT 1 OFFSET ?",
+        (*window, offset),
+    )
+    return None if row is None else float(row[0])
+
+
+async def usage_summary(
+    db: Database, days: int, *, now: float | None = None, top_n: int = DEFAULT_TOP_N
+) -> UsageSummary:
+    """Summarise the last `days` UTC days (today included)."""
+    if days < 1:
+        raise ValueError("days must be at least 1")
+    first, since, until = _window(days, time.time() if now is None else now)
+    window = (since, until)
+    lookup = (*window, *_LOOKUP_KINDS)
+
+    by_kind = await _counts(
+        db,
+        f"SELECT kind, COUNT(*) FROM usage_events WHERE {_IN_WINDOW} GROUP BY kind",
+        window,
+    )
+    # "Per command" means slash commands; other kinds are counted in by_kind.
+    by_command = await _counts(
+        db,
+        f"SELECT command, COUNT(*) AS n FROM usage_events WHERE {_IN_WINDOW} "
+        "AND kind = ? AND command IS NOT NULL GROUP BY command ORDER BY n DESC, command",
+        (*window, EventKind.SLASH.value),
+    )
+    top_queries = await _counts(
+        db,
+        f"SELECT query, COUNT(*) AS n FROM usage_events WHERE {_IN_WINDOW} AND {_IS_LOOKUP} "
+        "AND query IS NOT NULL GROUP BY query ORDER BY n DESC, query LIMIT ?",
+        (*lookup, top_n),
+    )
+    top_sections = await _counts(
+        db,
+        f"SELECT top_ref, COUNT(*) AS n FROM usage_events WHERE {_IN_WINDOW} AND {_IS_LOOKUP} "
+        "AND top_ref IS NOT NULL GROUP BY top_ref ORDER BY n DESC, top_ref LIMIT ?",
+        (*lookup, top_n),
+    )
+    no_result = await _counts(
+        db,
+        f"SELECT query, COUNT(*) AS n FROM usage_events WHERE {_IN_WINDOW} AND {_IS_LOOKUP} "
+        "AND result_count = 0 AND query IS NOT NULL GROUP BY query ORDER BY n DESC, query LIMIT ?",
+        (*lookup, top_n),
+    )
+    per_day = dict(
+        await _counts(
+            db,
+            "SELECT date(ts, 'unixepoch') AS day, COUNT(*) FROM usage_events "
+            f"WHERE {_IN_WINDOW} GROUP BY day",
+            window,
+        )
+    )
+    daily = tuple(
+        (day, per_day.get(day, 0))
+        for day in ((first + timedelta(days=i)).isoformat() for i in range(days))
+    )
+    latency_row = await db.fetchone(
+        f"SELECT COUNT(latency_ms) FROM usage_events WHERE {_IN_WINDOW}", window
+    )
+    latencies = int(latency_row[0]) if latency_row else 0
+    dropped_row = await db.fetchone(
+        "SELECT COALESCE(SUM(dropped), 0) FROM usage_drops WHERE day >= ? AND day <= ?",
+        (daily[0][0], daily[-1][0]),
+    )
+    return UsageSummary(
+        days=days,
+        since=since,
+        until=until,
+        events=sum(count for _, count in by_kind),
+        by_kind=dict(by_kind),
+        by_command=dict(by_command),
+        top_queries=tuple(top_queries),
+        top_sections=tuple(top_sections),
+        no_result_queries=tuple(no_result),
+        latency_p50_ms=await _percentile(db, window, latencies, 50),
+        latency_p95_ms=await _percentile(db, window, latencies, 95),
+        daily=daily,
+        dropped=int(dropped_row[0]) if dropped_row else 0,
+    )
+
+
+def _iso(ts: float) -> str:
+    return datetime.fromtimestamp(ts, UTC).isoformat()
+
+
+def summary_to_json(summary: UsageSummary) -> dict[str, Any]:
+    """A JSON-ready dict (the shape `stats --json` prints)."""
+    return {
+        "days": summary.days,
+        "since": _iso(summary.since),
+        "until": _iso(summary.until),
+        "events": summary.events,
+        "dropped": summary.dropped,
+        "by_kind": dict(summary.by_kind),
+        "by_command": dict(summary.by_command),
+        "top_queries": [{"query": q, "count": n} for q, n in summary.top_queries],
+        "top_sections": [{"ref": r, "count": n} for r, n in summary.top_sections],
+        "no_result_queries": [{"query": q, "count": n} for q, n in summary.no_result_queries],
+        "latency_ms": {"p50": summary.latency_p50_ms, "p95": summary.latency_p95_ms},
+        "daily": [{"date": d, "events": n} for d, n in summary.daily],
+    }
+
+
+def _cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    # Queries are user text; a leading =, +, - or @ would run as a formula in a spreadsheet.
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def summary_to_csv(summary: UsageSummary) -> str:
+    """Long-format CSV (`metric,key,value`), one row per figure."""
+    rows: list[tuple[str, object, object]] = [
+        ("days", "", summary.days),
+        ("events", "", summary.events),
+        ("dropped", "", summary.dropped),
+        ("latency_p50_ms", "", summary.latency_p50_ms),
+        ("latency_p95_ms", "", summary.latency_p95_ms),
+    ]
+    rows += [("by_kind", k, n) for k, n in summary.by_kind.items()]
+    rows += [("by_command", k, n) for k, n in summary.by_command.items()]
+    rows += [("top_query", q, n) for q, n in summary.top_queries]
+    rows += [("top_section", r, n) for r, n in summary.top_sections]
+    rows += [("no_result_query", q, n) for q, n in summary.no_result_queries]
+    rows += [("daily", d, n) for d, n in summary.daily]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(("metric", "key", "value"))
+    writer.writerows((metric, _cell(key), _cell(value)) for metric, key, value in rows)
+    return out.getvalue()
+
+
+def render_daily_chart_png(summary: UsageSummary) -> bytes:
+    """A bar chart of events per day as PNG bytes. CPU-bound: call via asyncio.to_thread."""
+    # Imported here: matplotlib costs tens of MB the idle bot should not carry. The Figure +
+    # FigureCanvasAgg API keeps off pyplot's global state, so this is safe in a worker thread.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    days = [d for d, _ in summary.daily]
+    counts = [n for _, n in summary.daily]
+    fig = Figure(figsize=(8, 3), dpi=100, layout="constrained")
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    ax.bar(range(len(days)), counts, color="#3b6ea5")
+    step = max(1, len(days) // 10)
+    ax.set_xticks(range(0, len(days), step), [d[5:] for d in days[::step]])
+    ax.set_ylabel("events")
+    ax.set_title(f"Bluebook Bot lookups per day, last {summary.days} days (UTC)")
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return buf.getvalue()

@@ -1,0 +1,374 @@
+"""The usage log: one row per lookup, written off the hot path by a single writer task.
+
+`UsageLog.log()` never waits on the database. Events go onto a bounded queue; a writer task
+drains it in bounded batches. If the database is unavailable the failed batches are dropped
+and counted, one warning is logged per outage, and writing resumes when the database does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import logging
+import sqlite3
+import time
+import unicodedata
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from bot.storage.db import Database
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MAX_QUEUE = 10_000
+# Bounded so one transaction (and the row building that runs on the event loop) stays short.
+DEFAULT_BATCH_SIZE = 500
+DEFAULT_RETENTION_DAYS = 180
+PURGE_INTERVAL_S = 24 * 3600.0
+# Deleting in chunks keeps the write lock short for the other writers on the connection.
+PURGE_CHUNK = 5_000
+# Long queries are usually pasted text, not something worth keeping whole.
+MAX_QUERY_CHARS = 200
+MAX_LABEL_CHARS = 100
+
+_INSERT_EVENT = """
+INSERT INTO usage_events (
+    ts, guild_id, channel_id, user_hash, kind, command, query, top_ref,
+    result_count, latency_ms, outcome, error_class
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+"""
+_ADD_DROPS = """
+INSERT INTO usage_drops (day, dropped) VALUES (?, ?)
+ON CONFLICT (day) DO UPDATE SET dropped = dropped + excluded.dropped
+"""
+_PURGE_EVENTS = """
+DELETE FROM usage_events WHERE id IN (SELECT id FROM usage_events WHERE ts < ? LIMIT ?)
+"""
+_PURGE_DROPS = "DELETE FROM usage_drops WHERE day < ?"
+
+
+class EventKind(StrEnum):
+    SLASH = "slash"
+    AUTOCOMPLETE = "autocomplete"
+    BUTTON = "button"
+    KEYWORD = "keyword"
+    FACT = "fact"
+
+
+class Outcome(StrEnum):
+    OK = "ok"
+    NO_RESULT = "no_result"
+    DISABLED = "disabled"
+    ERROR = "error"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UsageEvent:
+    """One interaction. `user_id` is hashed before storage; `query` is only what was asked."""
+
+    kind: EventKind
+    command: str | None = None
+    guild_id: int | None = None
+    channel_id: int | None = None
+    user_id: int | None = None
+    query: str | None = None
+    top_ref: str | None = None
+    result_count: int | None = None
+    latency_ms: float | None = None
+    outcome: Outcome = Outcome.OK
+    error_class: str | None = None
+    ts: float = field(default_factory=time.time)
+
+
+@dataclass(slots=True)
+class UsageStats:
+    """Counters since start.
+
+    queued + dropped_queue_full = events offered to `log()` (refusals after close count as
+    queue-full); queued = written + dropped_write_failed + pending.
+    """
+
+    queued: int = 0
+    written: int = 0
+    dropped: int = 0
+    dropped_queue_full: int = 0
+    dropped_write_failed: int = 0
+
+
+def normalise_query(text: str | None) -> str | None:
+    """NFKC, case-folded, single-spaced and capped, so equal questions aggregate together."""
+    if text is None:
+        return None
+    cleaned = " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    # rstrip: a cut just after a space would otherwise change again on a second pass.
+    return cleaned[:MAX_QUERY_CHARS].rstrip() or None
+
+
+def hash_user_id(salt: bytes, user_id: int) -> str:
+    """Keyed BLAKE2b of the id: stable per installation, useless without the salt."""
+    return hashlib.blake2b(str(user_id).encode("ascii"), key=salt, digest_size=16).hexdigest()
+
+
+def _utc_day(ts: float) -> str:
+    return time.strftime("%Y-%m-%d", time.gmtime(ts))
+
+
+def _label(text: str | None) -> str | None:
+    return text[:MAX_LABEL_CHARS] if text is not None else None
+
+
+class _DatabaseFileGone(OSError):
+    """The batch committed into a file that was deleted or replaced, so it is lost."""
+
+
+class UsageLog:
+    """Queue-backed writer of `UsageEvent`s. Call `log()` from the event loop thread only."""
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        maxsize: int = DEFAULT_MAX_QUEUE,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        retention_days: int = DEFAULT_RETENTION_DAYS,
+        retry_initial_s: float = 0.05,
+        retry_max_s: float = 2.0,
+    ) -> None:
+        if maxsize < 1 or batch_size < 1 or retention_days < 1:
+            raise ValueError("maxsize, batch_size and retention_days must be at least 1")
+        self._db = db
+        self._queue: asyncio.Queue[UsageEvent | None] = asyncio.Queue(maxsize)
+        self._batch_size = batch_size
+        self._retention_days = retention_days
+        self._retry_initial_s = retry_initial_s
+        self._retry_max_s = retry_max_s
+        self._backoff_s = retry_initial_s
+        self._task: asyncio.Task[None] | None = None
+        self._wake = asyncio.Event()
+        self._closing = False
+        self._failing = False
+        self._overflowing = False
+        self._unpersisted_drops = 0
+        self.stats = UsageStats()
+
+    @property
+    def pending(self) -> int:
+        """Events queued but not yet written or dropped."""
+        return self._queue.qsize()
+
+    @property
+    def maxsize(self) -> int:
+        return self._queue.maxsize
+
+    def log(self, event: UsageEvent) -> bool:
+        """Queue `event` without waiting; return False (and count it) if it was dropped."""
+        if self._closing:
+            self._count_dropped(1, queue_full=True)
+            return False
+        try:
+            self._queue.put_nowait(event)
+        except asyncio.QueueFull:
+            self._count_dropped(1, queue_full=True)
+            if not self._overflowing:
+                self._overflowing = True
+                log.warning("usage_log_queue_full maxsize=%d; dropping events", self.maxsize)
+            return False
+        self.stats.queued += 1
+        return True
+
+    def start(self) -> None:
+        """Start the writer task (it purges old events first, then daily)."""
+        if self._task is not None:
+            raise RuntimeError("usage log already started")
+        self._task = self._spawn_writer()
+
+    def _spawn_writer(self) -> asyncio.Task[None]:
+        task = asyncio.create_task(self._run(), name="usage-log-writer")
+        task.add_done_callback(self._writer_done)
+        return task
+
+    async def flush(self) -> None:
+        """Wait until every event queued so far has been written or dropped."""
+        if self._task is None or self._task.done():
+            raise RuntimeError("usage log writer is not running")
+        await self._queue.join()
+
+    async def close(self) -> None:
+        """Stop accepting events, write everything still queued, persist the drop count."""
+        if self._closing:
+            return
+        self._closing = True
+        self._wake.set()
+        if self._task is None:
+            # Never started: run the writer just long enough to flush what was queued.
+            self._task = self._spawn_writer()
+        task = self._task
+        if task.done():
+            self._drop_remaining()
+        else:
+            # The writer drains in order, so the sentinel is reached after every real event.
+            await self._queue.put(None)
+            await task
+        if self._unpersisted_drops:
+            with contextlib.suppress(sqlite3.Error, OSError):
+                async with self._db.transaction() as conn:
+                    await conn.execute(_ADD_DROPS, (_utc_day(time.time()), self._unpersisted_drops))
+                self._unpersisted_drops = 0
+
+    async def purge(self, *, older_than_days: int | None = None, now: float | None = None) -> int:
+        """Delete events (and drop counts) older than the retention; return events deleted."""
+        days = self._retention_days if older_than_days is None else older_than_days
+        cutoff = (time.time() if now is None else now) - days * 86400
+        deleted = 0
+        while True:
+            async with self._db.transaction() as conn:
+                cursor = await conn.execute(_PURGE_EVENTS, (cutoff, PURGE_CHUNK))
+                count = cursor.rowcount
+                if count < PURGE_CHUNK:
+                    await conn.execute(_PURGE_DROPS, (_utc_day(cutoff),))
+            deleted += count
+            # Stop early on shutdown; the rest goes at the next start.
+            if count < PURGE_CHUNK or self._closing:
+                break
+            await asyncio.sleep(0)
+        if deleted:
+            log.info("usage_log_purged events=%d older_than_days=%d", deleted, days)
+        return deleted
+
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        next_purge = loop.time()
+        while True:
+            if not self._closing and loop.time() >= next_purge:
+                ok = await self._purge_quietly()
+                # After a failed purge, try again within the hour rather than tomorrow.
+                next_purge = loop.time() + (PURGE_INTERVAL_S if ok else 3600.0)
+            try:
+                async with asyncio.timeout_at(None if self._closing else next_purge):
+                    first = await self._queue.get()
+            except TimeoutError:
+                continue
+            batch, stop = self._take_batch(first)
+            if batch:
+                await self._write(batch)
+            for _ in range(len(batch) + stop):
+                self._queue.task_done()
+            if stop:
+                return
+            if self._failing and self._closing:
+                # Shutting down while the database is down: do not make SIGTERM wait out retries.
+                self._drop_remaining()
+                return
+            if self._failing:
+                await self._sleep_backoff()
+            else:
+                await asyncio.sleep(0)
+
+    def _take_batch(self, first: UsageEvent | None) -> tuple[list[UsageEvent], bool]:
+        if first is None:
+            return [], True
+        batch = [first]
+        while len(batch) < self._batch_size:
+            try:
+                item = self._queue.get_nowait()
+            except asyncio.QueueEmpty:
+                break
+            if item is None:
+                return batch, True
+            batch.append(item)
+        return batch, False
+
+    async def _write(self, batch: list[UsageEvent]) -> None:
+        drops = self._unpersisted_drops
+        try:
+            rows = [self._row(event) for event in batch]
+            async with self._db.transaction() as conn:
+                await conn.executemany(_INSERT_EVENT, rows)
+                if drops:
+                    await conn.execute(_ADD_DROPS, (_utc_day(time.time()), drops))
+            if self._db.file_replaced():
+                raise _DatabaseFileGone(f"database file {self._db.path} was removed during write")
+        except (sqlite3.Error, OSError) as exc:
+            self._count_dropped(len(batch), queue_full=False)
+            self._note_failure(exc)
+            return
+        except Exception:
+            # A bug, not an outage: log it loudly but keep the writer alive for later events.
+            self._count_dropped(len(batch), queue_full=False)
+            log.exception("usage_log_batch_failed events=%d", len(batch))
+            return
+        self._unpersisted_drops -= drops
+        self.stats.written += len(batch)
+        if self._overflowing and self._queue.qsize() < self.maxsize // 2:
+            self._overflowing = False
+        if self._failing:
+            self._failing = False
+            self._backoff_s = self._retry_initial_s
+            log.warning("usage_log_resumed dropped_total=%d", self.stats.dropped)
+
+    def _row(self, e: UsageEvent) -> tuple[object, ...]:
+        user_hash = None if e.user_id is None else hash_user_id(self._db.salt, e.user_id)
+        return (
+            e.ts,
+            e.guild_id,
+            e.channel_id,
+            user_hash,
+            e.kind.value,
+            _label(e.command),
+            normalise_query(e.query),
+            _label(e.top_ref),
+            e.result_count,
+            e.latency_ms,
+            e.outcome.value,
+            _label(e.error_class),
+        )
+
+    async def _purge_quietly(self) -> bool:
+        try:
+            await self.purge()
+        except (sqlite3.Error, OSError) as exc:
+            self._note_failure(exc)
+            return False
+        return True
+
+    def _note_failure(self, exc: BaseException) -> None:
+        if self._failing:
+            self._backoff_s = min(self._backoff_s * 2, self._retry_max_s)
+            return
+        self._failing = True
+        self._backoff_s = self._retry_initial_s
+        log.warning(
+            "usage_log_write_failed error=%s detail=%s; dropping and counting events until "
+            "the database is writable",
+            type(exc).__name__,
+            exc,
+        )
+
+    async def _sleep_backoff(self) -> None:
+        # Woken early by close() so shutdown never waits out a long retry delay.
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(self._backoff_s):
+                await self._wake.wait()
+
+    def _count_dropped(self, count: int, *, queue_full: bool) -> None:
+        self.stats.dropped += count
+        if queue_full:
+            self.stats.dropped_queue_full += count
+        else:
+            self.stats.dropped_write_failed += count
+        self._unpersisted_drops += count
+
+    def _drop_remaining(self) -> None:
+        while True:
+            try:
+                item = self._queue.get_nowait()
+            except asyncio.QueueEmpty:
+                return
+            if item is not None:
+                self._count_dropped(1, queue_full=False)
+            self._queue.task_done()
+
+    def _writer_done(self, task: asyncio.Task[None]) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            log.error("usage_log_writer_died", exc_info=task.exception())

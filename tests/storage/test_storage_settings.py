@@ -1,0 +1,142 @@
+"""Lookup switches (defaults, guild and channel overrides, persistence) and the heartbeat."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.storage.db import Database, open_database
+from bot.storage.heartbeat import heartbeat_is_fresh, read_heartbeat, touch_heartbeat
+from bot.storage.settings import (
+    LookupKind,
+    LookupOverride,
+    LookupSettings,
+    LookupSwitches,
+)
+
+GUILD = 111_111_111_111_111_111
+CHANNEL = 222_222_222_222_222_222
+OTHER_CHANNEL = 333_333_333_333_333_333
+ON_OFF = LookupSwitches(explicit=True, passive=False)
+
+
+async def test_defaults_explicit_on_passive_off(db: Database) -> None:
+    settings = LookupSettings(db)
+    assert await settings.get_effective(guild_id=GUILD, channel_id=CHANNEL) == ON_OFF
+    assert await settings.get_effective(guild_id=None, channel_id=CHANNEL) == ON_OFF
+
+
+async def test_guild_value_applies_to_every_channel(db: Database) -> None:
+    settings = LookupSettings(db)
+    await settings.get_effective(guild_id=GUILD, channel_id=CHANNEL)  # warm the cache
+    await settings.set_guild(guild_id=GUILD, kind=LookupKind.PASSIVE, enabled=True)
+    for channel in (CHANNEL, OTHER_CHANNEL):
+        switches = await settings.get_effective(guild_id=GUILD, channel_id=channel)
+        assert switches == LookupSwitches(explicit=True, passive=True)
+    other_guild = await settings.get_effective(guild_id=GUILD + 1, channel_id=CHANNEL + 9)
+    assert other_guild == ON_OFF
+
+
+async def test_channel_value_overrides_guild_value(db: Database) -> None:
+    settings = LookupSettings(db)
+    await settings.set_guild(guild_id=GUILD, kind=LookupKind.PASSIVE, enabled=True)
+    await settings.set_guild(guild_id=GUILD, kind=LookupKind.EXPLICIT, enabled=False)
+    await settings.set_channel(
+        guild_id=GUILD, channel_id=CHANNEL, kind=LookupKind.PASSIVE, enabled=False
+    )
+    await settings.set_channel(
+        guild_id=GUILD, channel_id=CHANNEL, kind=LookupKind.EXPLICIT, enabled=True
+    )
+    assert await settings.get_effective(guild_id=GUILD, channel_id=CHANNEL) == ON_OFF
+    other = await settings.get_effective(guild_id=GUILD, channel_id=OTHER_CHANNEL)
+    assert other == LookupSwitches(explicit=False, passive=True)
+
+
+async def test_clearing_an_override_inherits_again(db: Database) -> None:
+    settings = LookupSettings(db)
+    await settings.set_guild(guild_id=GUILD, kind=LookupKind.PASSIVE, enabled=True)
+    await settings.set_channel(
+        guild_id=GUILD, channel_id=CHANNEL, kind=LookupKind.PASSIVE, enabled=False
+    )
+    assert (await settings.get_effective(guild_id=GUILD, channel_id=CHANNEL)).passive is False
+    await settings.set_channel(
+        guild_id=GUILD, channel_id=CHANNEL, kind=LookupKind.PASSIVE, enabled=None
+    )
+    assert (await settings.get_effective(guild_id=GUILD, channel_id=CHANNEL)).passive is True
+    await settings.set_guild(guild_id=GUILD, kind=LookupKind.PASSIVE, enabled=None)
+    assert (await settings.get_effective(guild_id=GUILD, channel_id=CHANNEL)).passive is False
+    assert (await settings.status(guild_id=GUILD)).overrides == ()
+
+
+async def test_status_lists_guild_and_channel_overrides(db: Database) -> None:
+    settings = LookupSettings(db)
+    await settings.set_guild(guild_id=GUILD, kind=LookupKind.PASSIVE, enabled=True)
+    await settings.set_channel(
+        guild_id=GUILD, channel_id=OTHER_CHANNEL, kind=LookupKind.EXPLICIT, enabled=False
+    )
+    await settings.set_channel(
+        guild_id=GUILD + 1, channel_id=CHANNEL, kind=LookupKind.PASSIVE, enabled=True
+    )
+    status = await settings.status(guild_id=GUILD)
+    assert status.guild == LookupSwitches(explicit=True, passive=True)
+    assert status.overrides == (
+        LookupOverride(channel_id=None, explicit=None, passive=True),
+        LookupOverride(channel_id=OTHER_CHANNEL, explicit=False, passive=None),
+    )
+
+
+async def test_settings_survive_reopen(db_path: Path) -> None:
+    db = await open_database(db_path)
+    await LookupSettings(db).set_channel(
+        guild_id=GUILD, channel_id=CHANNEL, kind=LookupKind.PASSIVE, enabled=True
+    )
+    await db.close()
+    reopened = await open_database(db_path)
+    try:
+        switches = await LookupSettings(reopened).get_effective(guild_id=GUILD, channel_id=CHANNEL)
+        assert switches == LookupSwitches(explicit=True, passive=True)
+    finally:
+        await reopened.close()
+
+
+async def test_unreadable_database_falls_back_to_safe_defaults(db_path: Path) -> None:
+    db = await open_database(db_path)
+    settings = LookupSettings(db)
+    await settings.set_guild(guild_id=GUILD, kind=LookupKind.EXPLICIT, enabled=False)
+    await db.close()
+    assert await settings.get_effective(guild_id=GUILD, channel_id=CHANNEL) == ON_OFF
+
+
+async def test_heartbeat_round_trip_and_freshness(db_path: Path) -> None:
+    db = await open_database(db_path)
+    assert await read_heartbeat(db) is None
+    await touch_heartbeat(db, now=1_000.0)
+    await touch_heartbeat(db, now=2_000.0)
+    await db.close()
+    reader = await open_database(db_path, read_only=True)
+    try:
+        last = await read_heartbeat(reader)
+    finally:
+        await reader.close()
+    assert last == 2_000.0
+    assert heartbeat_is_fresh(last, now=2_060.0, max_age_s=120)
+    assert not heartbeat_is_fresh(last, now=2_121.0, max_age_s=120)
+    assert not heartbeat_is_fresh(last, now=1_000.0, max_age_s=120)
+    assert not heartbeat_is_fresh(None, now=2_000.0)
+
+
+async def test_writes_after_the_file_is_deleted_land_in_a_recreated_file(
+    db: Database, db_path: Path
+) -> None:
+    settings = LookupSettings(db)
+    await settings.set_guild(guild_id=GUILD, kind=LookupKind.PASSIVE, enabled=True)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    await settings.set_guild(guild_id=GUILD + 1, kind=LookupKind.PASSIVE, enabled=True)
+    assert db_path.exists()
+    reopened = await open_database(db_path)
+    try:
+        status = await LookupSettings(reopened).status(guild_id=GUILD + 1)
+        assert status.guild.passive is True
+        assert (await LookupSettings(reopened).status(guild_id=GUILD)).overrides == ()
+    finally:
+        await reopened.close()

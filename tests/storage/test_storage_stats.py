@@ -1,0 +1,130 @@
+"""Usage summaries for /stats and the CLI, and their JSON, CSV and PNG forms."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from bot.storage.db import Database
+from bot.storage.stats import (
+    render_daily_chart_png,
+    summary_to_csv,
+    summary_to_json,
+    usage_summary,
+)
+from bot.storage.usage import EventKind, Outcome, UsageEvent, UsageLog
+
+Settle = Callable[[Awaitable[Any]], Awaitable[Any]]  # the conftest `settle` fixture
+UsageLogFactory = Callable[..., UsageLog]  # the conftest `make_usage_log` fixture
+
+NOW = datetime(2025, 6, 15, 12, 0, tzinfo=UTC).timestamp()
+DAY = 86_400.0
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def lookup(**fields: Any) -> UsageEvent:
+    defaults: dict[str, Any] = {"kind": EventKind.SLASH, "command": "ref", "ts": NOW}
+    defaults.update(fields)
+    return UsageEvent(**defaults)
+
+
+@pytest.fixture
+async def filled(db: Database, make_usage_log: UsageLogFactory, settle: Settle) -> Database:
+    usage = make_usage_log(db)
+    events = [
+        # 100 slash lookups today with latencies 1..100 ms.
+        *(
+            lookup(query="precedence", top_ref="3.2", result_count=3, latency_ms=float(ms))
+            for ms in range(1, 101)
+        ),
+        lookup(command="search", query="Chargé d'affaires", top_ref="3.4", ts=NOW - 2 * DAY),
+        lookup(command="search", query="chargé d'affaires", top_ref="3.4", ts=NOW - 2 * DAY),
+        lookup(kind=EventKind.KEYWORD, command=None, query="zzz", result_count=0, ts=NOW - DAY),
+        lookup(command="search", query="zzz", result_count=0, outcome=Outcome.NO_RESULT),
+        lookup(command="search", query="=HYPERLINK(1)", result_count=0),
+        # Autocomplete prefixes and fact posts are counted, but not ranked as questions.
+        *(lookup(kind=EventKind.AUTOCOMPLETE, query="pre", result_count=0) for _ in range(5)),
+        lookup(kind=EventKind.FACT, command=None, top_ref="3.9"),
+        # Outside a 7-day window.
+        lookup(query="old", top_ref="3.1", ts=NOW - 30 * DAY),
+    ]
+    for e in events:
+        usage.log(e)
+    await settle(usage.close())
+    async with db.transaction() as conn:
+        await conn.executemany(
+            "INSERT INTO usage_drops (day, dropped) VALUES (?, ?)",
+            [("2025-06-14", 4), ("2025-06-15", 3), ("2025-05-01", 50)],
+        )
+    return db
+
+
+async def test_summary_counts_rankings_and_latency(filled: Database) -> None:
+    summary = await usage_summary(filled, 7, now=NOW)
+    assert summary.events == 111
+    assert summary.by_kind == {"slash": 104, "keyword": 1, "autocomplete": 5, "fact": 1}
+    assert summary.by_command == {"ref": 100, "search": 4}
+    assert summary.top_queries[0] == ("precedence", 100)
+    assert ("chargé d'affaires", 2) in summary.top_queries
+    assert all(q != "pre" for q, _ in summary.top_queries)
+    assert summary.top_sections == (("3.2", 100), ("3.4", 2))
+    assert summary.no_result_queries == (("zzz", 2), ("=hyperlink(1)", 1))
+    assert (summary.latency_p50_ms, summary.latency_p95_ms) == (50.0, 95.0)
+    assert summary.dropped == 7
+
+
+async def test_daily_counts_cover_every_day_of_the_window(filled: Database) -> None:
+    summary = await usage_summary(filled, 7, now=NOW)
+    assert [d for d, _ in summary.daily] == [f"2025-06-{d:02d}" for d in range(9, 16)]
+    assert dict(summary.daily)["2025-06-13"] == 2
+    assert dict(summary.daily)["2025-06-12"] == 0
+    assert sum(n for _, n in summary.daily) == summary.events
+    longer = await usage_summary(filled, 31, now=NOW)
+    assert longer.events == 112 and longer.dropped == 7
+
+
+async def test_json_has_the_documented_keys(filled: Database) -> None:
+    data = summary_to_json(await usage_summary(filled, 7, now=NOW))
+    assert {"events", "by_command", "no_result_queries", "dropped", "latency_ms", "daily"} <= (
+        data.keys()
+    )
+    assert data["events"] == 111 and data["dropped"] == 7
+    assert data["by_command"] == {"ref": 100, "search": 4}
+    assert data["no_result_queries"][0] == {"query": "zzz", "count": 2}
+    assert data["latency_ms"] == {"p50": 50.0, "p95": 95.0}
+    assert json.loads(json.dumps(data)) == data
+
+
+async def test_csv_is_long_format_and_defuses_formulas(filled: Database) -> None:
+    text = summary_to_csv(await usage_summary(filled, 7, now=NOW))
+    table = list(csv.reader(io.StringIO(text)))
+    assert table[0] == ["metric", "key", "value"]
+    assert ["events", "", "111"] in table
+    assert ["by_command", "search", "4"] in table
+    assert ["top_query", "chargé d'affaires", "2"] in table
+    assert ["no_result_query", "'=hyperlink(1)", "1"] in table
+    assert sum(1 for row in table if row[0] == "daily") == 7
+
+
+async def test_empty_database_summary_and_chart(db: Database) -> None:
+    summary = await usage_summary(db, 3, now=NOW)
+    assert summary.events == 0 and summary.dropped == 0
+    assert summary.latency_p50_ms is None and summary.latency_p95_ms is None
+    assert [n for _, n in summary.daily] == [0, 0, 0]
+    assert render_daily_chart_png(summary).startswith(PNG_SIGNATURE)
+
+
+async def test_daily_chart_is_a_png(filled: Database) -> None:
+    png = render_daily_chart_png(await usage_summary(filled, 30, now=NOW))
+    assert png.startswith(PNG_SIGNATURE) and len(png) > 1_000
+
+
+async def test_days_must_be_positive(db: Database) -> None:
+    with pytest.raises(ValueError, match="days"):
+        await usage_summary(db, 0, now=NOW)
