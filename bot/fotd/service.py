@@ -1,0 +1,371 @@
+"""Fact of the day: what the posting loop and the /fotd commands do, without Discord.
+
+The cog calls ``tick`` from a ``tasks.loop(seconds=30)`` and once at start-up. Each tick, for
+every enabled server: finish any day left in doubt or due for a retry, then claim and post
+today's fact if it is due, or record the day as missed if its window has closed. The
+exactly-once protocol itself is described in ``bot.fotd.store``.
+
+Setting a schedule (``set``) does not owe a post for an instant that has already passed:
+configuring 09:00 at 10:00 first posts tomorrow, and ``status`` says so.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.fotd.clock import Clock
+from bot.fotd.rotation import FactRotation, NoFactsError
+from bot.fotd.schedule import (
+    due_post,
+    latest_post_date,
+    next_post_instant,
+    parse_time,
+    post_window_end,
+    validate_timezone,
+)
+from bot.fotd.sender import PermanentSendError, PostSender, SendError
+from bot.fotd.store import DEFAULT_MAX_PERMANENT_FAILURES, FotdConfig, FotdStatus, FotdStore
+
+log = logging.getLogger(__name__)
+
+# A claim older than this is presumed dead and is checked and taken over. Sends are cut off
+# at half of it so a live but slow sender is not mistaken for a dead one.
+DEFAULT_LEASE = timedelta(minutes=2)
+# Bounds the 'missed' rows written after a very long outage.
+MAX_MISSED_ROWS = 366
+
+
+class FotdNotConfiguredError(LookupError):
+    """The server has no fact-of-the-day schedule."""
+
+
+@dataclass(frozen=True)
+class TickEvent:
+    """What a tick did for one server and day; outcome is sent, recovered, retry, paused,
+    missed or lost (our claim was taken over while we were sending)."""
+
+    guild_id: int
+    local_date: date
+    fact_id: str | None
+    outcome: str
+    message_id: int | None = None
+    detail: str | None = None
+
+
+@dataclass(frozen=True)
+class PlannedPost:
+    local_date: date
+    fact_id: str
+
+
+class FotdService:
+    """Fact-of-the-day scheduling, rotation and exactly-once posting for all servers."""
+
+    def __init__(
+        self,
+        store: FotdStore,
+        rotation: FactRotation,
+        clock: Clock,
+        fact_ids_provider: Callable[[], Collection[str]],
+        *,
+        grace: timedelta | None = None,
+        lease: timedelta = DEFAULT_LEASE,
+        max_permanent_failures: int = DEFAULT_MAX_PERMANENT_FAILURES,
+    ) -> None:
+        self._store = store
+        self._rotation = rotation
+        self._clock = clock
+        self._fact_ids = fact_ids_provider
+        self._grace = grace
+        self._lease = lease
+        self._max_permanent_failures = max_permanent_failures
+
+    # -- commands ----------------------------------------------------------------------
+
+    async def set(
+        self, guild_id: int, channel_id: int, local_time: str | time, timezone: str
+    ) -> FotdStatus:
+        """Save and enable a schedule; raises ScheduleInputError with a user-ready message."""
+        tz = validate_timezone(timezone)
+        at = parse_time(local_time) if isinstance(local_time, str) else local_time
+        await self._store.upsert_config(
+            guild_id=guild_id,
+            channel_id=channel_id,
+            local_time=at,
+            timezone=tz.key,
+            now=self._clock.now(),
+        )
+        status = await self.status(guild_id)
+        assert status is not None
+        return status
+
+    async def off(self, guild_id: int) -> FotdStatus | None:
+        """Stop posting in this server; None if it had no schedule."""
+        await self._store.disable(guild_id, self._clock.now())
+        return await self.status(guild_id)
+
+    async def status(self, guild_id: int) -> FotdStatus | None:
+        """Schedule, next and last post, last error and pause reason."""
+        status = await self._store.status(guild_id)
+        config = await self._store.config(guild_id)
+        if status is None or config is None or not config.enabled or config.paused_reason:
+            return status
+        _, instant = await self._next_post(config, self._clock.now())
+        return replace(status, next_post_local=instant.astimezone(ZoneInfo(config.timezone)))
+
+    async def preview(self, guild_id: int) -> str:
+        """The fact the next post would use; nothing is consumed."""
+        state = await self._store.rotation(guild_id)
+        return self._rotation.peek(guild_id, state, self._fact_ids())
+
+    async def skip(self, guild_id: int) -> str:
+        """Move past the next fact without posting it; return the skipped fact id."""
+        facts = self._fact_ids()
+        return await self._store.update_rotation(
+            guild_id, lambda state: self._rotation.advance(guild_id, state, facts)
+        )
+
+    async def plan(self, guild_id: int, days: int) -> list[PlannedPost]:
+        """The facts of the next `days` posts, from the next post date on."""
+        config = await self._store.config(guild_id)
+        if config is None:
+            raise FotdNotConfiguredError(f"server {guild_id} has no fact-of-the-day schedule")
+        start, _ = await self._next_post(config, self._clock.now())
+        state = await self._store.rotation(guild_id)
+        planned = self._rotation.plan(guild_id, state, start, days, self._fact_ids())
+        return [PlannedPost(day, fact) for day, fact in planned]
+
+    # -- the loop ------------------------------------------------------------------------
+
+    async def tick(self, sender: PostSender) -> list[TickEvent]:
+        """Do whatever posting is owed now, for every enabled server."""
+        events: list[TickEvent] = []
+        for config in await self._store.active_configs():
+            try:
+                events += await self._tick_guild(config, sender)
+            except Exception:  # one server's fault must not stop the others' posts
+                log.exception("fotd.tick_failed guild=%s", config.guild_id)
+        return events
+
+    async def _tick_guild(self, config: FotdConfig, sender: PostSender) -> list[TickEvent]:
+        events = []
+        for row in await self._store.open_posts(config.guild_id, self._clock.now()):
+            event = await self._resume(config, row.local_date, sender)
+            if event is not None:
+                events.append(event)
+                if event.outcome == "paused":
+                    return events
+        now = self._clock.now()
+        tz = ZoneInfo(config.timezone)
+        owed_after = await self._owed_after(config)
+        day = due_post(now, config.local_time, tz, owed_after, self._grace)
+        # Every day between the last one handled and now whose window has closed is written
+        # down as missed, also when today is still due, so no day disappears without a trace.
+        latest = latest_post_date(now, config.local_time, tz)
+        events += await self._record_missed(
+            config, owed_after, latest if day is None else latest - timedelta(days=1), now
+        )
+        if day is None:
+            return events
+        facts = self._fact_ids()
+        token = uuid.uuid4().hex
+        try:
+            fact = await self._store.claim(
+                guild_id=config.guild_id,
+                local_date=day,
+                channel_id=config.channel_id,
+                token=token,
+                now=now,
+                lease_until=now + self._lease,
+                choose_fact=lambda state: self._rotation.advance(config.guild_id, state, facts),
+            )
+        except NoFactsError:
+            log.error("fotd.no_facts guild=%s date=%s", config.guild_id, day)
+            return events
+        if fact is None:
+            return events  # another loop or process owns this day
+        events.append(await self._send(config, day, fact, token, sender))
+        return events
+
+    async def _resume(self, config: FotdConfig, day: date, sender: PostSender) -> TickEvent | None:
+        """Finish a day left claimed by a dead process, or retry a failed one."""
+        now = self._clock.now()
+        token = uuid.uuid4().hex
+        held = await self._store.acquire(
+            config.guild_id, day, token=token, now=now, lease_until=now + self._lease
+        )
+        if held is None:
+            return None
+        assert held.fact_id is not None  # claimed and failed rows always carry their fact
+        # An earlier attempt may have been delivered (crash, timeout, lost response): look
+        # in the channel it went to, and in the configured one, before sending again.
+        channels = dict.fromkeys(c for c in (held.channel_id, config.channel_id) if c)
+        for channel in channels:
+            try:
+                found = await sender.find_existing(config.guild_id, channel, day, held.fact_id)
+            except PermanentSendError as exc:
+                if channel != config.channel_id:
+                    continue  # an old channel we can no longer read: waiting will not fix it
+                return await self._failed(config, day, held.fact_id, token, exc)
+            except Exception as exc:
+                return await self._failed(config, day, held.fact_id, token, exc)
+            if found is not None:
+                await self._store.mark_sent(
+                    config.guild_id,
+                    day,
+                    token=token,
+                    message_id=found,
+                    channel_id=channel,
+                    now=self._clock.now(),
+                )
+                log.info("fotd.recovered guild=%s date=%s message=%s", config.guild_id, day, found)
+                return TickEvent(config.guild_id, day, held.fact_id, "recovered", found)
+        tz = ZoneInfo(config.timezone)
+        if now >= post_window_end(day, config.local_time, tz, self._grace):
+            why = held.last_error or "the bot stopped while posting"
+            reason = f"Missed: not posted before its posting window closed ({why})."
+            await self._store.abandon(config.guild_id, day, token=token, reason=reason, now=now)
+            log.warning("fotd.missed guild=%s date=%s reason=%s", config.guild_id, day, why)
+            return TickEvent(config.guild_id, day, held.fact_id, "missed", detail=reason)
+        fact = held.fact_id
+        facts = self._fact_ids()
+        if fact not in facts and facts:
+            # The fact left the content since the claim and was not posted: use the next one
+            # rather than fail a send that can never succeed.
+            replacement = await self._store.replace_fact(
+                config.guild_id,
+                day,
+                token=token,
+                choose_fact=lambda state: self._rotation.advance(config.guild_id, state, facts),
+            )
+            if replacement is None:
+                return None
+            log.info(
+                "fotd.fact_replaced guild=%s date=%s old=%s new=%s",
+                config.guild_id,
+                day,
+                fact,
+                replacement,
+            )
+            fact = replacement
+        if held.channel_id != config.channel_id:
+            await self._store.set_channel(
+                config.guild_id, day, token=token, channel_id=config.channel_id
+            )
+        return await self._send(config, day, fact, token, sender)
+
+    async def _send(
+        self, config: FotdConfig, day: date, fact: str, token: str, sender: PostSender
+    ) -> TickEvent:
+        try:
+            async with asyncio.timeout(self._lease.total_seconds() / 2):
+                message_id = await sender.send(config.guild_id, config.channel_id, fact, day)
+        except Exception as exc:
+            return await self._failed(config, day, fact, token, exc)
+        recorded = await self._store.mark_sent(
+            config.guild_id,
+            day,
+            token=token,
+            message_id=message_id,
+            channel_id=config.channel_id,
+            now=self._clock.now(),
+        )
+        if not recorded:
+            # Our lease ran out mid-send and another loop took the day over: say so loudly.
+            log.error(
+                "fotd.claim_lost guild=%s date=%s message=%s possible_duplicate=true",
+                config.guild_id,
+                day,
+                message_id,
+            )
+            return TickEvent(config.guild_id, day, fact, "lost", message_id)
+        log.info(
+            "fotd.sent guild=%s date=%s fact=%s message=%s", config.guild_id, day, fact, message_id
+        )
+        return TickEvent(config.guild_id, day, fact, "sent", message_id)
+
+    async def _failed(
+        self, config: FotdConfig, day: date, fact: str, token: str, exc: Exception
+    ) -> TickEvent:
+        permanent = isinstance(exc, PermanentSendError)
+        if isinstance(exc, TimeoutError):
+            error = "timed out (the channel is checked before the retry)"
+        elif isinstance(exc, SendError):
+            error = str(exc) or type(exc).__name__
+        else:
+            # A bug in the glue, not Discord: log the traceback, retry like a transient error.
+            log.error("fotd.sender_bug guild=%s date=%s", config.guild_id, day, exc_info=exc)
+            error = f"unexpected error ({type(exc).__name__})"
+        outcome = await self._store.record_failure(
+            config.guild_id,
+            day,
+            error,
+            permanent,
+            token=token,
+            now=self._clock.now(),
+            max_permanent_failures=self._max_permanent_failures,
+        )
+        log.warning(
+            "fotd.send_failed guild=%s date=%s permanent=%s retry_at=%s paused=%s error=%s",
+            config.guild_id,
+            day,
+            permanent,
+            outcome.next_retry_at,
+            outcome.paused_reason is not None,
+            error,
+        )
+        if outcome.paused_reason is not None:
+            return TickEvent(config.guild_id, day, fact, "paused", detail=outcome.paused_reason)
+        return TickEvent(config.guild_id, day, fact, "retry", detail=error)
+
+    async def _record_missed(
+        self, config: FotdConfig, owed_after: date, latest: date, now: datetime
+    ) -> list[TickEvent]:
+        """Write a 'missed' row for each day after owed_after up to latest; nobody posted them."""
+        count = min((latest - owed_after).days, MAX_MISSED_ROWS)
+        if count <= 0:
+            return []
+        days = [latest - timedelta(days=n) for n in range(count - 1, -1, -1)]
+        reason = "Missed: the bot was not running during this day's posting window."
+        added = await self._store.record_missed(config.guild_id, days, reason, now)
+        if added:
+            log.warning(
+                "fotd.missed guild=%s from=%s to=%s days=%s",
+                config.guild_id,
+                days[0],
+                days[-1],
+                added,
+            )
+        return [TickEvent(config.guild_id, day, None, "missed", detail=reason) for day in days]
+
+    async def _owed_after(self, config: FotdConfig) -> date:
+        """The latest date nothing more is owed for: handled already or before set-up."""
+        tz = ZoneInfo(config.timezone)
+        before_setup = latest_post_date(config.active_since, config.local_time, tz)
+        handled = await self._store.last_handled_date(config.guild_id)
+        return before_setup if handled is None else max(handled, before_setup)
+
+    async def _next_post(self, config: FotdConfig, now: datetime) -> tuple[date, datetime]:
+        tz = ZoneInfo(config.timezone)
+        owed_after = await self._owed_after(config)
+        due = due_post(now, config.local_time, tz, owed_after, self._grace)
+        if due is not None:
+            return due, now  # owed now: the next tick posts it
+        day, instant = next_post_instant(now, config.local_time, tz)
+        while day <= owed_after:  # only after a time-zone change moved the local date back
+            day, instant = next_post_instant(instant, config.local_time, tz)
+        return day, instant
+
+
+def plan_json(posts: list[PlannedPost], ref_of: Callable[[str], str]) -> list[dict[str, str]]:
+    """Shape a plan for `bluebook-bot fotd plan --json`: [{"date", "fact_id", "ref"}]."""
+    return [
+        {"date": post.local_date.isoformat(), "fact_id": post.fact_id, "ref": ref_of(post.fact_id)}
+        for post in posts
+    ]

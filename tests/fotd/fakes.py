@@ -1,0 +1,87 @@
+"""Fakes shared by the fact-of-the-day tests: a fake channel, its sender, and constants."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from bot.fotd.clock import FakeClock
+
+FACTS = [f"fact-{n:02d}" for n in range(1, 8)]
+GUILD = 1001
+CHANNEL = 2002
+
+
+class Killed(BaseException):
+    """The process dies here; BaseException so no `except Exception` in the code catches it."""
+
+
+@dataclass(frozen=True)
+class Message:
+    guild_id: int
+    channel_id: int
+    fact_id: str
+    local_date: date
+    message_id: int
+    at: datetime
+
+
+@dataclass
+class Channels:
+    """What Discord holds: outlives any one fake process, like the real channels do."""
+
+    messages: list[Message] = field(default_factory=list)
+
+    def posts_for(self, guild_id: int, local_date: date) -> list[Message]:
+        return [m for m in self.messages if (m.guild_id, m.local_date) == (guild_id, local_date)]
+
+
+class FakeSender:
+    """PostSender over `Channels`; can fail or kill the process around a send."""
+
+    def __init__(self, channels: Channels, clock: FakeClock) -> None:
+        self.channels = channels
+        self.clock = clock
+        self.send_errors: list[BaseException] = []  # raised by the next sends, in order
+        self.find_errors: list[BaseException] = []
+        self.kill_after_send = False
+        self.send_calls: list[datetime] = []
+        self.find_calls = 0
+
+    async def send(self, guild_id: int, channel_id: int, fact_id: str, local_date: date) -> int:
+        self.send_calls.append(self.clock.now())
+        if self.send_errors:
+            raise self.send_errors.pop(0)
+        message = Message(
+            guild_id,
+            channel_id,
+            fact_id,
+            local_date,
+            message_id=9000 + len(self.channels.messages),
+            at=self.clock.now(),
+        )
+        self.channels.messages.append(message)
+        if self.kill_after_send:
+            raise Killed("process died after Discord accepted the message")
+        return message.message_id
+
+    async def find_existing(
+        self, guild_id: int, channel_id: int, local_date: date, fact_id: str
+    ) -> int | None:
+        self.find_calls += 1
+        if self.find_errors:
+            raise self.find_errors.pop(0)
+        for m in self.channels.messages:
+            if (m.guild_id, m.channel_id, m.local_date, m.fact_id) == (
+                guild_id,
+                channel_id,
+                local_date,
+                fact_id,
+            ):
+                return m.message_id
+        return None
+
+
+def utc(text: str) -> datetime:
+    """'2026-03-08 07:00' as an aware UTC datetime."""
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
