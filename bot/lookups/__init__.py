@@ -1,0 +1,1 @@
+"""Keyword lookups during discussion: what to answer, and when to stay quiet."""

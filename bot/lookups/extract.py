@@ -1,0 +1,117 @@
+"""Find the lookups a chat message asks for: `[[words]]` and written section references."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Literal
+
+from bot.lookups.markdown import strip_ignored
+from bot.pack.refs import RefIndex, normalise_ref
+
+__all__ = [
+    "MAX_INNER_CHARS",
+    "MAX_LOOKUPS",
+    "Lookup",
+    "blank_bracketed",
+    "extract_lookups",
+    "strip_ignored",
+]
+
+# One message answers at most this many lookups; more would turn the reply into a wall.
+MAX_LOOKUPS = 3
+# `[[...]]` longer than this is not a lookup: nobody names a term in 200 characters.
+MAX_INNER_CHARS = 200
+# Written references checked against the pack per message, so a message full of `§9`
+# costs a bounded number of resolutions.
+MAX_REF_CANDIDATES = 20
+
+# Brackets inside are not allowed, so `[[[GCAP]]]` finds `GCAP` and scanning stays linear.
+_BRACKETS = re.compile(rf"\[\[([^\[\]\n]{{1,{MAX_INNER_CHARS}}})\]\]")
+
+# A reference in running text. Labels are short (`.1`, `.B`, `(3)`, `(a)`) and taken
+# possessively, so `§3.1.1(3)abc` is rejected whole rather than cut back to `§3.1`.
+_LABEL = r"(?:\.(?:[0-9]{1,3}|[A-Za-z])(?![0-9A-Za-z])|\s?\((?:[0-9]{1,3}|[A-Za-z])\))"
+_BODY = rf"[0-9]{{1,3}}(?:{_LABEL})*+"
+_PARA = r"\s?¶\s?[0-9]{1,3}(?![0-9])"
+# Plain numbers ("version 3.1") never count: a reference needs `§`, `sec`/`section`, or `¶`.
+_TEXT_REF = re.compile(
+    rf"(?<![\w§.])(?:(?:§{{1,2}}\s?|sec(?:tion)?\.?\s?){_BODY}(?:{_PARA})?|{_BODY}{_PARA})(?!\w)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """One thing a message asks about: a free-text query or a section reference."""
+
+    kind: Literal["query", "ref"]
+    text: str
+    key: str
+
+
+def _query_key(text: str) -> str:
+    """Case- and spacing-insensitive form, so `[[gcap]]` and `[[ GCAP ]]` are one lookup."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def _ref_key(text: str, refs: RefIndex) -> str | None:
+    """The canonical reference `text` names, or None when the pack has no such place."""
+    resolved = refs.resolve(text)
+    if resolved.paragraph is not None:
+        return resolved.paragraph.ref
+    if resolved.section is not None:
+        return resolved.section.ref
+    return None
+
+
+def _bracketed(text: str, refs: RefIndex) -> list[tuple[int, Lookup]]:
+    found: list[tuple[int, Lookup]] = []
+    for match in _BRACKETS.finditer(text):
+        inner = match.group(1).strip()
+        if not inner:
+            continue
+        if refs.looks_like_ref(inner):
+            # Asked for explicitly, so an unknown reference is still answered (with suggestions).
+            key = _ref_key(inner, refs) or normalise_ref(inner).casefold()
+            found.append((match.start(), Lookup("ref", inner, key)))
+        else:
+            found.append((match.start(), Lookup("query", inner, _query_key(inner))))
+    return found
+
+
+def _written_refs(text: str, refs: RefIndex) -> list[tuple[int, Lookup]]:
+    found: list[tuple[int, Lookup]] = []
+    for n, match in enumerate(_TEXT_REF.finditer(text)):
+        if n >= MAX_REF_CANDIDATES:
+            break
+        written = match.group(0).strip()
+        # Unlike `[[...]]`, a reference in passing must exist ("section 230" is not ours).
+        key = _ref_key(written, refs)
+        if key is not None:
+            found.append((match.start(), Lookup("ref", written, key)))
+    return found
+
+
+def blank_bracketed(text: str) -> str:
+    """`text` with every `[[...]]` lookup replaced by spaces, same length."""
+    return _BRACKETS.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def extract_lookups(text: str, refs: RefIndex, *, max_lookups: int = MAX_LOOKUPS) -> list[Lookup]:
+    """The distinct lookups in `text`, in the order written, at most `max_lookups`."""
+    visible = strip_ignored(text)
+    bracketed = _bracketed(visible, refs)
+    # References inside `[[...]]` were taken above; blank them so they are not seen twice.
+    written = _written_refs(blank_bracketed(visible), refs)
+    found = sorted(bracketed + written, key=lambda item: item[0])
+    lookups: list[Lookup] = []
+    seen: set[str] = set()
+    for _, lookup in found:
+        if len(lookups) >= max_lookups:
+            break
+        if lookup.key not in seen:
+            seen.add(lookup.key)
+            lookups.append(lookup)
+    return lookups

@@ -1,0 +1,55 @@
+"""Echoing user text safely: markdown escaped, mentions broken."""
+
+import re
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.lookups.escape import ZERO_WIDTH_SPACE, escape_markdown, neutralise_mentions, safe_echo
+
+_MENTION = re.compile(r"@everyone|@here|<@[!&]?\d+>")
+
+
+@pytest.mark.parametrize(
+    ("text", "escaped"),
+    [
+        ("**bold**", r"\*\*bold\*\*"),
+        ("_a_", r"\_a\_"),
+        ("~~s~~", r"\~\~s\~\~"),
+        ("||spoiler||", r"\|\|spoiler\|\|"),
+        ("> quote", r"\> quote"),
+        ("# head", r"\# head"),
+        ("- item", r"\- item"),
+        ("`code`", r"\`code\`"),
+        ("[link](x)", r"\[link](x)"),
+        ("a\\b", "a\\\\b"),
+        ("plain text 3.1", "plain text 3.1"),
+    ],
+)
+def test_escape_markdown(text: str, escaped: str) -> None:
+    assert escape_markdown(text) == escaped
+
+
+@pytest.mark.parametrize(
+    "text", ["@everyone", "@here", "<@123>", "<@!123>", "<@&456>", "hi @everyone and <@1>"]
+)
+def test_mentions_are_broken(text: str) -> None:
+    out = neutralise_mentions(text)
+    assert not _MENTION.search(out)
+    assert out.replace(ZERO_WIDTH_SPACE, "") == text
+
+
+def test_plain_at_signs_are_left_alone() -> None:
+    assert neutralise_mentions("mail a@b.c or <#123>") == "mail a@b.c or <#123>"
+
+
+def test_safe_echo_breaks_mentions_and_escapes() -> None:
+    out = safe_echo("**<@123>** @here")
+    assert not _MENTION.search(out.replace("\\", ""))
+    assert out.startswith(r"\*\*")
+
+
+@given(st.text())
+def test_no_mention_survives(text: str) -> None:
+    assert not _MENTION.search(neutralise_mentions(text))

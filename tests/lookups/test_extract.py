@@ -1,0 +1,165 @@
+"""Explicit lookups in a chat message: `[[words]]` and written section references."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.lookups.extract import MAX_INNER_CHARS, MAX_LOOKUPS, Lookup, extract_lookups
+from bot.pack.refs import RefIndex
+
+
+def test_bracketed_query_mid_sentence(refs: RefIndex) -> None:
+    assert extract_lookups("what does it say about [[GCAP]]?", refs) == [
+        Lookup("query", "GCAP", "gcap")
+    ]
+
+
+def test_query_text_is_kept_as_written(refs: RefIndex) -> None:
+    [lookup] = extract_lookups("[[  Global Combat  Air ]]", refs)
+    assert lookup.text == "Global Combat  Air"
+    assert lookup.key == "global combat air"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "`[[GCAP]]`",
+        "``[[GCAP]]``",
+        "```\n[[GCAP]]\n```",
+        "```\n[[GCAP]]",
+        "> [[GCAP]]",
+        "hi\n>>> quote\n[[GCAP]]",
+        "||[[GCAP]]||",
+        "[[ ]]",
+        "[[]]",
+        "[[GC\nAP]]",
+        "[[GCAP]",
+        "[[" + "x" * (MAX_INNER_CHARS + 1) + "]]",
+    ],
+)
+def test_no_lookup(text: str, refs: RefIndex) -> None:
+    assert extract_lookups(text, refs) == []
+
+
+def test_longest_allowed_inner_text(refs: RefIndex) -> None:
+    inner = "x" * MAX_INNER_CHARS
+    assert [lk.text for lk in extract_lookups(f"[[{inner}]]", refs)] == [inner]
+    assert extract_lookups(f"[[{inner}x]]", refs) == []
+
+
+def test_non_greedy_brackets(refs: RefIndex) -> None:
+    assert [lk.text for lk in extract_lookups("[[NSS]] and [[GCAP]]", refs)] == ["NSS", "GCAP"]
+
+
+def test_extra_brackets_around(refs: RefIndex) -> None:
+    assert [lk.text for lk in extract_lookups("[[[GCAP]]]", refs)] == ["GCAP"]
+
+
+def test_at_most_three(refs: RefIndex) -> None:
+    found = extract_lookups("[[NSS]] [[GCAP]] [[PKO]] [[MOFA]]", refs)
+    assert [lk.text for lk in found] == ["NSS", "GCAP", "PKO"]
+    assert MAX_LOOKUPS == 3
+
+
+def test_max_lookups_argument(refs: RefIndex) -> None:
+    assert len(extract_lookups("[[NSS]] [[GCAP]] [[PKO]]", refs, max_lookups=1)) == 1
+    assert extract_lookups("[[NSS]]", refs, max_lookups=0) == []
+
+
+@pytest.mark.parametrize(
+    "text", ["[[GCAP]] [[gcap]]", "[[GCAP]] [[ GCAP ]]", "[[Air  Programme]] [[air programme]]"]
+)
+def test_duplicates_collapse(text: str, refs: RefIndex) -> None:
+    assert len(extract_lookups(text, refs)) == 1
+
+
+def test_duplicates_do_not_use_up_the_cap(refs: RefIndex) -> None:
+    found = extract_lookups("[[NSS]] [[nss]] [[NSS]] [[GCAP]] [[PKO]]", refs)
+    assert [lk.key for lk in found] == ["nss", "gcap", "pko"]
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("§3.1.1(3)", "3.1.1(3)"),
+        ("see §3.1.1(3).", "3.1.1(3)"),
+        ("§ 3.1.1(3)¶1", "3.1.1(3)¶1"),
+        ("sec. 3.1.1(3)", "3.1.1(3)"),
+        ("sec 3.1.1(3)", "3.1.1(3)"),
+        ("Section 3.1.1(2) says", "3.1.1(2)"),
+        ("section 3.1.1 (2)", "3.1.1(2)"),
+        ("as 3.1.1(3)¶1 puts it", "3.1.1(3)¶1"),
+        ("3.1.1(1) ¶ 2", "3.1.1(1)¶2"),
+        ("§1.1(3)", "3.1.1(3)"),  # chapter left out
+        ("[[3.1.1(3)]]", "3.1.1(3)"),
+        ("[[§3.1.1(3)¶1]]", "3.1.1(3)¶1"),
+    ],
+)
+def test_written_reference(text: str, key: str, refs: RefIndex) -> None:
+    [lookup] = extract_lookups(text, refs)
+    assert lookup.kind == "ref"
+    assert lookup.key == key
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "version 3.1 is out",
+        "3.1.1(3) is plain numbers",
+        "see 3.1.1(3)",
+        "section 230 of some act",  # prefixed but not in the pack
+        "§3.1.1(3)¶9",  # no such paragraph
+        "§3.1.1(3)abc",
+        "insec 3.1.1(3)",
+        "`§3.1.1(3)`",
+        "> §3.1.1(3)",
+        "||§3.1.1(3)||",
+    ],
+)
+def test_not_a_written_reference(text: str, refs: RefIndex) -> None:
+    assert extract_lookups(text, refs) == []
+
+
+def test_unknown_bracketed_reference_is_still_a_lookup(refs: RefIndex) -> None:
+    [lookup] = extract_lookups("[[9.9.9]]", refs)
+    assert lookup.kind == "ref"
+
+
+def test_one_reference_written_two_ways_is_one(refs: RefIndex) -> None:
+    found = extract_lookups("§3.1.1(3) or sec 3.1.1 (3) or [[1.1(3)]]", refs)
+    assert [lk.key for lk in found] == ["3.1.1(3)"]
+
+
+def test_reference_inside_brackets_is_not_counted_twice(refs: RefIndex) -> None:
+    found = extract_lookups("[[§3.1.1(3)]]", refs)
+    assert [lk.text for lk in found] == ["§3.1.1(3)"]
+
+
+def test_order_follows_the_message(refs: RefIndex) -> None:
+    found = extract_lookups("§3.1.1(2) then [[GCAP]] then §3.1.1(3)¶1", refs)
+    assert [lk.kind for lk in found] == ["ref", "query", "ref"]
+    assert [lk.key for lk in found] == ["3.1.1(2)", "gcap", "3.1.1(3)¶1"]
+
+
+def test_only_the_first_written_references_are_checked(refs: RefIndex) -> None:
+    text = "§9 " * 500 + "§3.1.1(3)"
+    assert extract_lookups(text, refs) == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text())
+def test_arbitrary_text_never_raises(text: str, refs: RefIndex) -> None:
+    assert len(extract_lookups(text, refs)) <= MAX_LOOKUPS
+
+
+_PIECES = st.sampled_from(
+    ["[[", "]]", "`", "```", "||", "> ", ">>> ", "\n", "§", "sec ", "¶", "3.1.1(3)", "GCAP", " "]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(st.one_of(_PIECES, st.text(max_size=3)), max_size=40).map("".join))
+def test_markdown_like_text_never_raises(text: str, refs: RefIndex) -> None:
+    found = extract_lookups(text, refs)
+    assert len(found) <= MAX_LOOKUPS
+    assert len({lk.key for lk in found}) == len(found)
