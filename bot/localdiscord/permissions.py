@@ -1,0 +1,112 @@
+"""Discord permission bits and the channel-permission algorithm, enough for the stand-in."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+CREATE_INSTANT_INVITE = 1 << 0
+ADMINISTRATOR = 1 << 3
+ADD_REACTIONS = 1 << 6
+VIEW_CHANNEL = 1 << 10
+SEND_MESSAGES = 1 << 11
+MANAGE_MESSAGES = 1 << 13
+EMBED_LINKS = 1 << 14
+ATTACH_FILES = 1 << 15
+READ_MESSAGE_HISTORY = 1 << 16
+MENTION_EVERYONE = 1 << 17
+USE_EXTERNAL_EMOJIS = 1 << 18
+MANAGE_GUILD = 1 << 5
+USE_APPLICATION_COMMANDS = 1 << 31
+SEND_MESSAGES_IN_THREADS = 1 << 38
+
+ALL_PERMISSIONS = (1 << 53) - 1
+
+# What a freshly created @everyone role allows in a new Discord server (text-relevant part).
+EVERYONE_DEFAULT = (
+    CREATE_INSTANT_INVITE
+    | ADD_REACTIONS
+    | VIEW_CHANNEL
+    | SEND_MESSAGES
+    | EMBED_LINKS
+    | ATTACH_FILES
+    | READ_MESSAGE_HISTORY
+    | USE_EXTERNAL_EMOJIS
+    | USE_APPLICATION_COMMANDS
+    | SEND_MESSAGES_IN_THREADS
+)
+
+# What the invite link of a typical reference bot asks for.
+BOT_DEFAULT = (
+    VIEW_CHANNEL
+    | SEND_MESSAGES
+    | EMBED_LINKS
+    | ATTACH_FILES
+    | READ_MESSAGE_HISTORY
+    | ADD_REACTIONS
+    | USE_EXTERNAL_EMOJIS
+    | SEND_MESSAGES_IN_THREADS
+)
+
+# Without SEND_MESSAGES these are implicitly denied in a text channel (Discord's rule).
+_NEEDS_SEND = MENTION_EVERYONE | SEND_MESSAGES_IN_THREADS | EMBED_LINKS | ATTACH_FILES
+
+
+@dataclass
+class Overwrite:
+    """A channel permission overwrite; kind 0 targets a role, 1 a member."""
+
+    target_id: int
+    kind: int
+    allow: int = 0
+    deny: int = 0
+
+
+def base_permissions(
+    *,
+    user_id: int,
+    owner_id: int,
+    everyone: int,
+    role_permissions: Iterable[int],
+) -> int:
+    """Guild-level permissions: @everyone plus the member's roles; owner and admins get all."""
+    if user_id == owner_id:
+        return ALL_PERMISSIONS
+    perms = everyone
+    for value in role_permissions:
+        perms |= value
+    if perms & ADMINISTRATOR:
+        return ALL_PERMISSIONS
+    return perms
+
+
+def channel_permissions(
+    base: int,
+    *,
+    guild_id: int,
+    user_id: int,
+    role_ids: Iterable[int],
+    overwrites: Mapping[int, Overwrite],
+) -> int:
+    """Apply a channel's overwrites in Discord's order: @everyone, roles together, member."""
+    if base & ADMINISTRATOR:
+        return ALL_PERMISSIONS
+    perms = base
+    everyone = overwrites.get(guild_id)
+    if everyone is not None:
+        perms = (perms & ~everyone.deny) | everyone.allow
+    allow = deny = 0
+    for role_id in role_ids:
+        ow = overwrites.get(role_id)
+        if ow is not None and ow.kind == 0:
+            allow |= ow.allow
+            deny |= ow.deny
+    perms = (perms & ~deny) | allow
+    member = overwrites.get(user_id)
+    if member is not None and member.kind == 1:
+        perms = (perms & ~member.deny) | member.allow
+    if not perms & VIEW_CHANNEL:
+        return 0
+    if not perms & SEND_MESSAGES:
+        perms &= ~_NEEDS_SEND
+    return perms
