@@ -11,6 +11,6 @@ from bootstrap import ensure_venv
 
 if __name__ == "__main__":
     bin_dir = ensure_venv()
-    args = sys.argv[1:] or ["toc"]
+    args = sys.argv[1:] or ["start"]
     exe = str(bin_dir / "bluebook-bot")
     os.execv(exe, [exe, *args])

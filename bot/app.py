@@ -1,0 +1,215 @@
+"""The discord.py Bot: services injected once, cogs loaded, one error path, deliberate sync."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.services import ContentHolder
+from bot.storage.usage import EventKind
+from bot.tracking import Tracker
+
+if TYPE_CHECKING:
+    from bot.fotd.service import FotdService
+    from bot.storage.db import Database
+    from bot.storage.settings import LookupSettings
+    from bot.storage.usage import UsageLog
+
+log = logging.getLogger(__name__)
+
+COGS = (
+    "cogs.buttons",
+    "cogs.search",
+    "cogs.sections",
+    "cogs.facts",
+    "cogs.verify",
+    "cogs.help",
+    "cogs.lookups",
+    "cogs.fotd",
+    "cogs.stats",
+    "cogs.admin",
+)
+
+
+@dataclass
+class BotOptions:
+    dev_guild: int | None = None
+    message_content: bool = True
+    shard_count: int | None = None
+    shard_ids: list[int] | None = None
+    # The local Discord has no identify rate limit; skipping discord.py's 5 s wait keeps
+    # tests and the console fast. Never set against the real Discord.
+    skip_identify_delay: bool = False
+    guild_ready_timeout: float = 2.0
+    owner_ids: set[int] = field(default_factory=set)
+    fotd_interval: float = 30.0
+
+
+def intents_for(message_content: bool) -> discord.Intents:
+    """What the bot asks for: no members intent (it would chunk), content only if granted."""
+    intents = discord.Intents.none()
+    intents.guilds = True
+    intents.guild_messages = True
+    intents.dm_messages = True
+    intents.guild_reactions = True
+    intents.message_content = message_content
+    return intents
+
+
+class BluebookTree(app_commands.CommandTree["BluebookBot"]):
+    """Counts commands in flight, and turns new ones away politely while shutting down."""
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        bot = self.client
+        if interaction.type is not discord.InteractionType.application_command:
+            return True
+        if not bot.accepting:
+            await answer_privately(interaction, "I am restarting; please try again in a minute.")
+            return False
+        bot.in_flight.add(interaction.id)
+        return True
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError, /
+    ) -> None:
+        await self.client.on_app_command_error(interaction, error)
+
+
+class BluebookBot(commands.AutoShardedBot):
+    def __init__(
+        self,
+        *,
+        content: ContentHolder,
+        db: Database | None,
+        usage: UsageLog | None,
+        lookup_settings: LookupSettings | None,
+        fotd: FotdService | None,
+        options: BotOptions,
+    ) -> None:
+        kwargs: dict[str, Any] = {}
+        if options.shard_count is not None:
+            kwargs["shard_count"] = options.shard_count
+        if options.shard_ids is not None:
+            kwargs["shard_ids"] = options.shard_ids
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents_for(options.message_content),
+            allowed_mentions=discord.AllowedMentions.none(),
+            help_command=None,
+            guild_ready_timeout=options.guild_ready_timeout,
+            owner_ids=options.owner_ids or None,
+            tree_cls=BluebookTree,
+            **kwargs,
+        )
+        self.accepting = True
+        self.in_flight: set[int] = set()
+        self.content = content
+        self.db = db
+        self.usage = usage
+        self.lookup_settings = lookup_settings
+        self.fotd = fotd
+        self.options = options
+
+    async def setup_hook(self) -> None:
+        for name in COGS:
+            await self.load_extension(name)
+        if self.options.dev_guild:
+            guild = discord.Object(id=self.options.dev_guild)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info(
+                "commands synced to the dev guild",
+                extra={"guild": self.options.dev_guild, "commands": len(synced)},
+            )
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        if not self.options.skip_identify_delay:
+            await super().before_identify_hook(shard_id, initial=initial)
+
+    async def on_ready(self) -> None:
+        log.info(
+            "ready",
+            extra={
+                "user": str(self.user),
+                "guilds": len(self.guilds),
+                "shards": self.shard_count,
+                "message_content": self.intents.message_content,
+            },
+        )
+
+    def track(
+        self,
+        interaction: discord.Interaction,
+        kind: EventKind,
+        command: str | None,
+        query: str | None = None,
+    ) -> Tracker:
+        return Tracker(
+            self.usage,
+            kind=kind,
+            command=command,
+            guild_id=interaction.guild_id,
+            channel_id=interaction.channel_id,
+            user_id=interaction.user.id,
+            query=query,
+        )
+
+    async def on_app_command_completion(
+        self,
+        interaction: discord.Interaction,
+        command: app_commands.Command[Any, ..., Any] | app_commands.ContextMenu,
+    ) -> None:
+        self.in_flight.discard(interaction.id)
+
+    async def on_app_command_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        """The one error path: a short ephemeral answer, and a log line for our own bugs."""
+        self.in_flight.discard(interaction.id)
+        message = user_message_for(error)
+        if message is None:
+            command = interaction.command.qualified_name if interaction.command else None
+            log.error(
+                "command failed",
+                exc_info=getattr(error, "original", error),
+                extra={"command": command, "guild": interaction.guild_id},
+            )
+            message = "Something went wrong on our side. It has been logged; please try again."
+        await answer_privately(interaction, message)
+
+
+def user_message_for(error: Exception) -> str | None:
+    """A short explanation for a mistake a user can make; None for our own bugs."""
+    if isinstance(error, app_commands.MissingPermissions):
+        return "You need the **Manage Server** permission for this command."
+    if isinstance(error, app_commands.BotMissingPermissions):
+        perms = ", ".join(p.replace("_", " ") for p in error.missing_permissions)
+        return f"I am missing permissions here: {perms}."
+    if isinstance(error, app_commands.NoPrivateMessage):
+        return "This command works only in a server."
+    if isinstance(error, app_commands.CommandOnCooldown):
+        return f"Slow down a little: try again in {error.retry_after:.0f} s."
+    if isinstance(error, app_commands.TransformerError):
+        return f"That value is not valid: {error.value!r}."
+    if isinstance(error, app_commands.CheckFailure):
+        return "You can't use this command here."
+    return None
+
+
+async def answer_privately(interaction: discord.Interaction, message: str) -> None:
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(
+                message, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
+            )
+        else:
+            await interaction.response.send_message(
+                message, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
+            )
+    except discord.HTTPException:
+        log.warning("could not send the error message", extra={"interaction": interaction.id})

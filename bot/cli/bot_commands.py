@@ -1,0 +1,226 @@
+"""`start`, `run`, `console`, `sync` and `commands`: the commands that run the bot."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from bot.cli.common import CliError
+from bot.config import ConfigError, Settings, load_settings
+from bot.logging_setup import setup_logging
+from bot.pack.loader import ContentError
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "start", help="run against Discord if DISCORD_TOKEN is set, else the console"
+    )
+    p.set_defaults(func=cmd_start)
+    p = sub.add_parser("run", help="connect to Discord and serve until SIGTERM/SIGINT")
+    p.add_argument(
+        "--local", action="store_true", help="connect to an in-process local Discord instead"
+    )
+    p.set_defaults(func=cmd_run)
+    p = sub.add_parser("console", help="the bot on a local Discord, driven from standard input")
+    p.add_argument("--db", type=Path, help="database (default: BLUEBOOK_DB)")
+    p.set_defaults(func=cmd_console)
+    p = sub.add_parser("sync", help="sync the slash commands globally (or to --guild)")
+    p.add_argument("--guild", type=int)
+    p.set_defaults(func=cmd_sync)
+    p = sub.add_parser("commands", help="print the command payloads that sync would PUT")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_commands)
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        raise CliError(str(exc), code=2) from None
+    if args.content is not None:
+        settings.bluebook_content = args.content
+    return settings
+
+
+def cmd_start(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    if settings.token:
+        return cmd_run(args)
+    print(
+        "No DISCORD_TOKEN set: starting the local Discord and a console.\n"
+        "Type /search GCAP, /section 3.1.1(3), /toc, /fact, /help, or chat such as "
+        "'what about [[GCAP]]?'. Ctrl-D quits. See the README to connect to Discord.",
+        file=sys.stderr,
+    )
+    args.db = None
+    return cmd_console(args)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from bot.runner import StartupError, run_bot
+
+    settings = settings_from(args)
+    setup_logging(settings.log_level, settings.log_format)
+    token = settings.token
+    if not token:
+        raise CliError(
+            "DISCORD_TOKEN is not set: put the bot token in .env or the environment (see .env.example).",
+            code=2,
+        )
+
+    async def main() -> int:
+        if not args.local:
+            return await run_bot(settings, token=token)
+        async with _local_discord() as server:
+            return await run_bot(settings, token=token, options=_local_options(settings, server))
+
+    try:
+        return asyncio.run(main())
+    except StartupError as exc:
+        raise CliError(str(exc)) from None
+    except ContentError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        raise CliError("content pack is invalid: the bot will not start") from None
+    except KeyboardInterrupt:
+        return 0
+
+
+@contextlib.asynccontextmanager
+async def _local_discord() -> AsyncIterator[Any]:
+    from bot.localdiscord import LocalDiscord, discord_urls
+
+    server = await LocalDiscord.start()
+    try:
+        with discord_urls(server):
+            yield server
+    finally:
+        await server.stop()
+
+
+def _local_options(settings: Settings, server: Any) -> Any:
+    from bot.runner import options_from
+
+    return options_from(
+        settings,
+        dev_guild=server.guild.id,
+        skip_identify_delay=True,
+        guild_ready_timeout=0.1,
+        owner_ids={server.world.owner.id, server.admin.id},
+    )
+
+
+def cmd_console(args: argparse.Namespace) -> int:
+    from bot.localdiscord import ConsoleSession, connected
+    from bot.runner import build_bot
+    from bot.runtime import open_runtime
+
+    settings = settings_from(args)
+    setup_logging("WARNING", settings.log_format)
+    db_path = args.db or settings.bluebook_db
+
+    async def main() -> int:
+        async with (
+            _local_discord() as server,
+            open_runtime(db_path=db_path, content_dir=settings.bluebook_content) as runtime,
+        ):
+            options = _local_options(settings, server)
+            options.dev_guild = server.guild.id
+            bot = build_bot(runtime, options)
+            async with connected(bot, server):
+                session = ConsoleSession(server, sys.stdout)
+                loop = asyncio.get_running_loop()
+                while True:
+                    line = await loop.run_in_executor(None, sys.stdin.readline)
+                    if not line:
+                        break
+                    if line.strip():
+                        await session.handle_line(line.rstrip("\n"))
+                        sys.stdout.flush()
+        return 0
+
+    try:
+        return asyncio.run(main())
+    except ContentError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        raise CliError("content pack is invalid: the bot will not start") from None
+    except KeyboardInterrupt:
+        return 0
+
+
+def _offline_bot(settings: Settings) -> Any:
+    from bot.app import BluebookBot, BotOptions
+    from bot.services import Content, ContentHolder
+
+    content = ContentHolder(Content.load(settings.bluebook_content))
+    return BluebookBot(
+        content=content, db=None, usage=None, lookup_settings=None, fotd=None, options=BotOptions()
+    )
+
+
+async def _close_offline(bot: Any) -> None:
+    """Close a bot that never connected (AutoShardedClient.close expects a gateway)."""
+    for name in list(bot.extensions):
+        await bot.unload_extension(name)
+    await bot.http.close()
+
+
+def cmd_commands(args: argparse.Namespace) -> int:
+    from bot.app import COGS
+
+    settings = settings_from(args)
+
+    async def payloads() -> list[dict[str, Any]]:
+        bot = _offline_bot(settings)
+        try:
+            for name in COGS:
+                await bot.load_extension(name)
+            return [command.to_dict(bot.tree) for command in bot.tree.get_commands()]
+        finally:
+            await _close_offline(bot)
+
+    try:
+        data = asyncio.run(payloads())
+    except ContentError as exc:
+        raise CliError(f"content pack is invalid ({len(exc.problems)} problem(s))") from None
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        for command in data:
+            print(f"{command['name']:<20} {command.get('description', '')}")
+    return 0
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    import discord
+
+    settings = settings_from(args)
+    setup_logging(settings.log_level, settings.log_format)
+    token = settings.token
+    if not token:
+        raise CliError("DISCORD_TOKEN is not set: sync needs the bot token.", code=2)
+
+    async def sync() -> int:
+        bot = _offline_bot(settings)
+        try:
+            await bot.login(token)
+            guild = discord.Object(id=args.guild) if args.guild else None
+            if guild is not None:
+                bot.tree.copy_global_to(guild=guild)
+            synced = await bot.tree.sync(guild=guild)
+            where = f"guild {args.guild}" if guild else "globally (may take up to an hour to show)"
+            print(f"synced {len(synced)} commands {where}")
+            return 0
+        except discord.LoginFailure:
+            raise CliError("Discord rejected the token (DISCORD_TOKEN).") from None
+        finally:
+            await _close_offline(bot)
+
+    return asyncio.run(sync())

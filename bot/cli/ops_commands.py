@@ -1,0 +1,157 @@
+"""`health`, `stats` and `fotd plan`: commands for the people who run the bot."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sqlite3
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bot.cli.common import CliError, print_json
+from bot.config import ConfigError, load_settings
+from bot.storage.db import MigrationError, open_database
+from bot.storage.heartbeat import HEARTBEAT_MAX_AGE_S, heartbeat_is_fresh, read_heartbeat
+from bot.storage.stats import summary_to_csv, summary_to_json, usage_summary
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("health", help="exit 0 while the running bot's heartbeat is fresh")
+    p.add_argument("--db", type=Path)
+    p.add_argument("--max-age", type=float, default=HEARTBEAT_MAX_AGE_S)
+    p.set_defaults(func=cmd_health)
+
+    p = sub.add_parser("stats", help="usage statistics from the database")
+    p.add_argument("--db", type=Path)
+    p.add_argument("--days", type=int, default=30)
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true")
+    fmt.add_argument("--csv", action="store_true")
+    p.set_defaults(func=cmd_stats)
+
+    fotd = sub.add_parser("fotd", help="fact of the day")
+    fsub = fotd.add_subparsers(dest="fotd_cmd", required=True)
+    p = fsub.add_parser("plan", help="the upcoming posts for a guild")
+    p.add_argument("--guild", type=int, required=True)
+    p.add_argument("--days", type=int, default=30)
+    p.add_argument("--db", type=Path)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_fotd_plan)
+
+
+def db_path(args: argparse.Namespace) -> Path:
+    if args.db is not None:
+        return Path(args.db)
+    try:
+        return load_settings().bluebook_db
+    except ConfigError as exc:
+        raise CliError(str(exc), code=2) from None
+
+
+def cmd_health(args: argparse.Namespace) -> int:
+    path = db_path(args)
+    if not path.exists():
+        print(f"unhealthy: no database at {path}", file=sys.stderr)
+        return 1
+
+    async def check() -> float | None:
+        db = await open_database(path, read_only=True)
+        try:
+            return await read_heartbeat(db)
+        finally:
+            await db.close()
+
+    try:
+        last = asyncio.run(check())
+    except (sqlite3.Error, MigrationError, OSError) as exc:
+        print(f"unhealthy: cannot read the database: {exc}", file=sys.stderr)
+        return 1
+    if not heartbeat_is_fresh(last, max_age_s=args.max_age):
+        print("unhealthy: the heartbeat is stale or missing", file=sys.stderr)
+        return 1
+    print("healthy")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    if args.days < 1:
+        raise CliError("--days must be 1 or more", code=2)
+    path = db_path(args)
+    if not path.exists():
+        raise CliError(f"no database at {path}")
+
+    async def summarise() -> Any:
+        db = await open_database(path, read_only=True)
+        try:
+            return await usage_summary(db, args.days)
+        finally:
+            await db.close()
+
+    try:
+        summary = asyncio.run(summarise())
+    except (sqlite3.Error, MigrationError) as exc:
+        raise CliError(f"cannot read {path}: {exc}") from None
+    if args.csv:
+        sys.stdout.write(summary_to_csv(summary))
+    elif args.json:
+        print_json(summary_to_json(summary))
+    else:
+        data = summary_to_json(summary)
+        print(f"{data['events']} events in {args.days} day(s); dropped: {data['dropped']}")
+        for command, count in sorted(data["by_command"].items(), key=lambda kv: -kv[1]):
+            print(f"  {command:<28} {count}")
+        if data["no_result_queries"]:
+            print("queries that found nothing:")
+            for row in data["no_result_queries"]:
+                print(f"  {json.dumps(row, ensure_ascii=False)}")
+    return 0
+
+
+def cmd_fotd_plan(args: argparse.Namespace) -> int:
+    from bot.cli.common import pack_from_args
+    from bot.fotd.clock import SystemClock
+    from bot.fotd.rotation import FactRotation
+    from bot.fotd.service import FotdNotConfiguredError, FotdService, PlannedPost, plan_json
+    from bot.fotd.store import FotdStore
+
+    if not 1 <= args.days <= 3660:
+        raise CliError("--days must be between 1 and 3660", code=2)
+    pack = pack_from_args(args)
+    path = db_path(args)
+    refs = {f.id: f.ref for f in pack.facts}
+
+    async def plan() -> list[Any]:
+        if not path.exists():
+            return []
+        db = await open_database(path, read_only=True)
+        try:
+            service = FotdService(FotdStore(db), FactRotation(), SystemClock(), lambda: list(refs))
+            return await service.plan(args.guild, args.days)
+        except FotdNotConfiguredError:
+            return []
+        finally:
+            await db.close()
+
+    try:
+        posts = asyncio.run(plan())
+    except (sqlite3.Error, MigrationError) as exc:
+        raise CliError(f"cannot read {path}: {exc}") from None
+    if not posts:
+        # No schedule stored for this guild: the order it would get, starting today.
+        print(
+            f"note: guild {args.guild} has no schedule in {path}; planning from today",
+            file=sys.stderr,
+        )
+        start = datetime.now(UTC).date()
+        planned = FactRotation().plan(args.guild, None, start, args.days, list(refs))
+        posts = [PlannedPost(day, fact) for day, fact in planned]
+    data = plan_json(posts, lambda fact_id: refs.get(fact_id, "?"))
+    if args.json:
+        print_json(data)
+    else:
+        for row in data:
+            print(f"{row['date']}  {row['ref']:<12} {row['fact_id']}")
+    return 0

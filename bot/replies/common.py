@@ -1,0 +1,122 @@
+"""The Reply shape, Discord's size limits, and text helpers that never cut mid-word."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.lookups.escape import safe_echo
+
+# Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
+CONTENT_MAX = 2000
+EMBED_TITLE_MAX = 256
+EMBED_DESCRIPTION_MAX = 4096
+EMBED_FIELD_NAME_MAX = 256
+EMBED_FIELD_VALUE_MAX = 1024
+EMBED_FOOTER_MAX = 2048
+EMBED_TOTAL_MAX = 6000
+CUSTOM_ID_MAX = 100
+BUTTON_LABEL_MAX = 80
+CHOICE_NAME_MAX = 100
+
+# Colours: one for quotes from the chapter, one for problems.
+QUOTE_COLOUR = 0x1F4E79
+WARN_COLOUR = 0xB8860B
+ERROR_COLOUR = 0xA61B1B
+OK_COLOUR = 0x2E7D32
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    custom_id: str | None = None
+    style: str = "secondary"  # primary | secondary | success | danger | link
+    disabled: bool = False
+    url: str | None = None
+
+
+@dataclass
+class Reply:
+    """One message the bot sends or edits."""
+
+    content: str | None = None
+    embeds: list[dict[str, Any]] = field(default_factory=list)
+    buttons: list[list[Button]] = field(default_factory=list)
+    ephemeral: bool = False
+    files: list[tuple[str, bytes]] = field(default_factory=list)
+
+
+def escape(text: str) -> str:
+    """Escape Discord markdown and break mentions, for text echoed back verbatim."""
+    return safe_echo(text)
+
+
+def clip(text: str, limit: int, suffix: str = "…") -> str:
+    """`text` if it fits, else cut at the last word boundary with a visible ellipsis."""
+    if len(text) <= limit:
+        return text
+    room = limit - len(suffix)
+    cut = text.rfind(" ", 0, room + 1)
+    if cut <= room // 2:
+        cut = room
+    return text[:cut].rstrip() + suffix
+
+
+def split_words(text: str, limit: int) -> list[str]:
+    """Split `text` into pieces of at most `limit` characters at whitespace.
+
+    Only a single word longer than `limit` is cut inside the word.
+    """
+    pieces: list[str] = []
+    rest = text.strip()
+    while len(rest) > limit:
+        window = rest[: limit + 1]
+        cut = max(window.rfind(" "), window.rfind("\n"))
+        if cut <= 0:
+            cut = limit
+        pieces.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest:
+        pieces.append(rest)
+    return pieces
+
+
+def quote_block(text: str) -> str:
+    """Markdown block quote of already-escaped text."""
+    return "\n".join(f"> {line}" if line else ">" for line in text.split("\n"))
+
+
+def highlight(text: str, spans: tuple[tuple[int, int], ...] | list[tuple[int, int]]) -> str:
+    """Escape `text` and bold the character spans (merged, clamped, in order)."""
+    merged: list[list[int]] = []
+    for start, end in sorted((max(0, s), min(len(text), e)) for s, e in spans):
+        if end <= start:
+            continue
+        # Join runs separated only by spaces, so a phrase reads **as one** rather than word by word.
+        if merged and (start <= merged[-1][1] or not text[merged[-1][1] : start].strip()):
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    out: list[str] = []
+    pos = 0
+    for start, end in merged:
+        out.append(escape(text[pos:start]))
+        out.append(f"**{escape(text[start:end])}**")
+        pos = end
+    out.append(escape(text[pos:]))
+    return "".join(out)
+
+
+def embed_size(embed: dict[str, Any]) -> int:
+    total = len(embed.get("title", "")) + len(embed.get("description", ""))
+    total += len(embed.get("footer", {}).get("text", ""))
+    total += len(embed.get("author", {}).get("name", ""))
+    for f in embed.get("fields", []):
+        total += len(f["name"]) + len(f["value"])
+    return total
+
+
+def error_reply(message: str, *, hint: str | None = None) -> Reply:
+    """A short, ephemeral error; `hint` says what to do instead."""
+    text = message if hint is None else f"{message}\n{hint}"
+    return Reply(content=clip(text, CONTENT_MAX), ephemeral=True)

@@ -1,0 +1,57 @@
+"""Button custom ids: the state a button needs lives in its id, so it works after a restart.
+
+A search query longer than QUERY_IN_ID_MAX is kept in a small in-memory table instead; after a
+restart such a button answers that it has expired.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections import OrderedDict
+
+from bot.replies.common import CUSTOM_ID_MAX
+
+QUERY_IN_ID_MAX = 60
+_KEPT_QUERIES = 2048
+
+# verb: p(revious) / n(ext) show the excerpt of result `index`; w(hole) shows its paragraph,
+# e(xcerpt) goes back. Distinct verbs keep the ids of one message distinct.
+SEARCH = re.compile(
+    r"bb:s:(?P<owner>\d+):(?P<verb>[pnwe])(?P<index>\d+)/(?P<limit>\d+):(?P<query>.*)", re.DOTALL
+)
+# verb: p / n turn the page; b / f go to the previous / next section (page 0).
+SECTION = re.compile(r"bb:sec:(?P<owner>\d+):(?P<verb>[pnbf])(?P<page>\d+):(?P<ref>.+)", re.DOTALL)
+
+_queries: OrderedDict[str, str] = OrderedDict()
+
+
+def _query_token(query: str) -> str:
+    if len(query) <= QUERY_IN_ID_MAX and not query.startswith("~"):
+        return query
+    token = "~" + secrets.token_hex(6)
+    _queries[token] = query
+    while len(_queries) > _KEPT_QUERIES:
+        _queries.popitem(last=False)
+    return token
+
+
+def query_from_token(token: str) -> str | None:
+    """The query a button stands for, or None when it has expired."""
+    if token.startswith("~"):
+        return _queries.get(token)
+    return token
+
+
+def search(owner: int, verb: str, index: int, limit: int, query: str) -> str:
+    return _fit(f"bb:s:{owner}:{verb}{index}/{limit}:{_query_token(query)}")
+
+
+def section(owner: int, verb: str, page: int, ref: str) -> str:
+    return _fit(f"bb:sec:{owner}:{verb}{page}:{ref}")
+
+
+def _fit(custom_id: str) -> str:
+    if len(custom_id) > CUSTOM_ID_MAX:
+        raise ValueError(f"custom_id too long: {len(custom_id)}")
+    return custom_id

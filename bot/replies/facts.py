@@ -1,0 +1,44 @@
+"""Replies for /fact and the fact-of-the-day post."""
+
+from __future__ import annotations
+
+from bot.pack.model import Fact, Pack
+from bot.replies.common import (
+    EMBED_DESCRIPTION_MAX,
+    EMBED_TITLE_MAX,
+    QUOTE_COLOUR,
+    WARN_COLOUR,
+    Reply,
+    clip,
+    escape,
+    quote_block,
+)
+from bot.replies.search import section_path
+
+
+def fact_embed(pack: Pack, fact: Fact, *, footer: str | None = None) -> dict:
+    para = pack.paragraphs.get(fact.ref)
+    section = pack.sections[para.section_ref] if para else pack.sections[fact.ref]
+    return {
+        "title": clip(fact.headline, EMBED_TITLE_MAX),
+        "url": pack.manifest.source_url,
+        "description": clip(quote_block(escape(fact.quote)), EMBED_DESCRIPTION_MAX),
+        "color": QUOTE_COLOUR,
+        "fields": [
+            {"name": "Reference", "value": f"`{fact.ref}`", "inline": True},
+            {"name": "Path", "value": clip(section_path(section), 1024)},
+        ],
+        "footer": {"text": footer or f"{pack.manifest.title} · fact {fact.id}"},
+    }
+
+
+def fact_reply(pack: Pack, fact: Fact | None, *, topic: str | None, ephemeral: bool) -> Reply:
+    if fact is None:
+        tags = sorted({t for f in pack.facts for t in f.tags}, key=str.casefold)
+        shown = ", ".join(f"`{escape(t)}`" for t in tags[:20])
+        text = f"No fact on **{escape(clip(topic or '', 100))}**. Topics include: {shown}."
+        return Reply(
+            embeds=[{"title": "No such fact", "description": text, "color": WARN_COLOUR}],
+            ephemeral=True,
+        )
+    return Reply(embeds=[fact_embed(pack, fact)], ephemeral=ephemeral)

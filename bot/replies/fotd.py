@@ -1,0 +1,81 @@
+"""Replies for /factoftheday, and time-zone autocomplete."""
+
+from __future__ import annotations
+
+import functools
+import zoneinfo
+from datetime import date
+
+from bot.fotd.schedule import format_time
+from bot.fotd.sender import post_marker
+from bot.fotd.store import FotdStatus
+from bot.pack.model import Fact, Pack
+from bot.replies.common import OK_COLOUR, WARN_COLOUR, Reply, escape
+from bot.replies.facts import fact_embed
+
+MAX_CHOICES = 25
+
+
+@functools.cache
+def _zones() -> tuple[str, ...]:
+    return tuple(sorted(z for z in zoneinfo.available_timezones() if "/" in z or z == "UTC"))
+
+
+def timezone_choices(current: str, limit: int = MAX_CHOICES) -> list[str]:
+    """IANA names for autocomplete: prefix matches on any part first, then substrings."""
+    text = current.strip().replace(" ", "_").casefold()
+    zones = _zones()
+    if not text:
+        common = ["UTC", "Asia/Tokyo", "America/New_York", "Europe/London", "Australia/Sydney"]
+        return common[:limit]
+    prefix = [z for z in zones if z.casefold().startswith(text)]
+    parts = [
+        z
+        for z in zones
+        if z not in prefix and any(p.casefold().startswith(text) for p in z.split("/"))
+    ]
+    inner = [z for z in zones if text in z.casefold() and z not in prefix and z not in parts]
+    return [*prefix, *parts, *inner][:limit]
+
+
+def post_embed(pack: Pack, fact: Fact, local_date: date) -> dict:
+    """The daily post; its footer carries the marker a restart looks for."""
+    embed = fact_embed(pack, fact, footer=post_marker(local_date, fact.id))
+    embed["author"] = {"name": "Fact of the day"}
+    return embed
+
+
+def status_reply(status: FotdStatus | None, *, channel_mention: str | None) -> Reply:
+    if status is None:
+        text = "No fact of the day is set up here. Start one with `/factoftheday set`."
+        return Reply(
+            embeds=[{"title": "Fact of the day", "description": text, "color": WARN_COLOUR}],
+            ephemeral=True,
+        )
+    lines = [
+        f"**Channel:** {channel_mention or status.channel_id}",
+        f"**Time:** {format_time(status.local_time)} {status.timezone}",
+        f"**State:** {'on' if status.enabled and not status.paused_reason else 'paused' if status.paused_reason else 'off'}",
+    ]
+    if status.next_post_local and status.enabled and not status.paused_reason:
+        lines.append(f"**Next post:** {status.next_post_local:%Y-%m-%d %H:%M} ({status.timezone})")
+    if status.last_post_date:
+        lines.append(
+            f"**Last post:** {status.last_post_date.isoformat()} · `{status.last_post_fact_id}`"
+        )
+    else:
+        lines.append("**Last post:** none yet")
+    if status.last_error:
+        when = f" ({status.last_error_date.isoformat()})" if status.last_error_date else ""
+        lines.append(f"**Last error{when}:** {escape(status.last_error)}")
+    if status.retry_at:
+        lines.append(f"**Retrying at:** {status.retry_at:%Y-%m-%d %H:%M} UTC")
+    if status.paused_reason:
+        lines.append(
+            f"**Paused:** {escape(status.paused_reason)} — fix it, then run `/factoftheday set` again."
+        )
+    colour = WARN_COLOUR if status.paused_reason or status.last_error else OK_COLOUR
+    return Reply(
+        embeds=[{"title": "Fact of the day", "description": "\n".join(lines), "color": colour}],
+        ephemeral=True,
+    )

@@ -1,0 +1,85 @@
+"""Compact replies for keyword lookups in chat: short, quoted, referenced."""
+
+from __future__ import annotations
+
+from bot.lookups.extract import Lookup
+from bot.pack.model import GlossaryTerm, Pack, Section
+from bot.pack.refs import RefIndex
+from bot.replies.common import (
+    QUOTE_COLOUR,
+    WARN_COLOUR,
+    Reply,
+    clip,
+    escape,
+    highlight,
+    quote_block,
+)
+from bot.search import SearchEngine, SearchResult
+
+# A lookup answer stays short in the conversation; /search and /section give the rest.
+EXCERPT_CHARS = 700
+OPENING_CHARS = 400
+
+
+def _result_embed(pack: Pack, lookup: Lookup, result: SearchResult) -> dict:
+    section = pack.sections[result.section_ref]
+    body = highlight(result.excerpt, result.spans)
+    if len(body) > EXCERPT_CHARS:
+        body = escape(clip(result.excerpt, EXCERPT_CHARS))
+    return {
+        "title": clip(f"[[{lookup.text}]] · {result.ref}", 256),
+        "url": pack.manifest.source_url,
+        "description": quote_block(body),
+        "color": QUOTE_COLOUR,
+        "footer": {"text": clip(f"{section.heading} · {pack.manifest.title}", 2048)},
+    }
+
+
+def _opening_embed(pack: Pack, section: Section, ref: str, text: str) -> dict:
+    opening = clip(text, OPENING_CHARS)
+    more = f"\n*(more: `/section {ref}`)*" if opening != text else ""
+    return {
+        "title": clip(f"{section.heading} · {ref}", 256),
+        "url": pack.manifest.source_url,
+        "description": quote_block(escape(opening)) + more,
+        "color": QUOTE_COLOUR,
+        "footer": {"text": pack.manifest.title},
+    }
+
+
+def _miss_embed(lookup: Lookup, suggestions: list[str]) -> dict:
+    tips = ", ".join(f"`{escape(s)}`" for s in suggestions[:3])
+    text = f"Nothing in the chapter for **{escape(clip(lookup.text, 100))}**."
+    if tips:
+        text += f" Try {tips}."
+    return {"description": text, "color": WARN_COLOUR}
+
+
+def lookup_embed(
+    pack: Pack, engine: SearchEngine, refs: RefIndex, lookup: Lookup
+) -> tuple[dict, str | None, int]:
+    """The embed for one lookup, the reference it quotes, and the number of results."""
+    if lookup.kind == "ref":
+        found = refs.resolve(lookup.text)
+        if found.section is not None:
+            para = found.paragraph or next(found.section.all_paragraphs(), None)
+            text = para.text if para else found.section.heading
+            ref = found.paragraph.ref if found.paragraph else found.section.ref
+            return _opening_embed(pack, found.section, ref, text), ref, 1
+        return _miss_embed(lookup, [s.ref for s in found.suggestions]), None, 0
+    response = engine.search(lookup.text, limit=1)
+    if not response.results:
+        return _miss_embed(lookup, list(response.suggestions)), None, 0
+    top = response.results[0]
+    return _result_embed(pack, lookup, top), top.ref, len(response.results)
+
+
+def passive_reply(terms: list[GlossaryTerm]) -> Reply:
+    """One line per term: what it stands for and where the chapter has it."""
+    lines = []
+    for term in terms[:3]:
+        where = f" · `{term.ref}`" if term.ref else ""
+        lines.append(
+            f"**{escape(term.term)}** — {escape(term.expansion)}{where} · `[[{escape(term.term)}]]` quotes it"
+        )
+    return Reply(content="\n".join(lines))

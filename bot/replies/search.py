@@ -1,0 +1,99 @@
+"""Replies for /search and its buttons."""
+
+from __future__ import annotations
+
+from bot.pack.model import Pack, Section
+from bot.replies import custom_ids
+from bot.replies.common import (
+    EMBED_DESCRIPTION_MAX,
+    EMBED_FIELD_VALUE_MAX,
+    EMBED_TITLE_MAX,
+    QUOTE_COLOUR,
+    WARN_COLOUR,
+    Button,
+    Reply,
+    clip,
+    escape,
+    highlight,
+    quote_block,
+)
+from bot.search import SearchResponse, SearchResult
+
+
+def section_path(section: Section) -> str:
+    names: list[str] = []
+    node: Section | None = section
+    while node is not None:
+        names.append(node.heading)
+        node = node.parent
+    return " › ".join(reversed(names))
+
+
+def result_embed(pack: Pack, result: SearchResult, *, position: str, whole: bool = False) -> dict:
+    section = pack.sections[result.section_ref]
+    body = escape(result.paragraph) if whole else highlight(result.excerpt, result.spans)
+    note = ""
+    if len(body) > EMBED_DESCRIPTION_MAX - 200:
+        body = clip(body, EMBED_DESCRIPTION_MAX - 200)
+        note = f"\n*(continues: `/section {result.ref}`)*"
+    return {
+        "title": clip(section.heading, EMBED_TITLE_MAX),
+        "url": pack.manifest.source_url,
+        "description": quote_block(body) + note,
+        "color": QUOTE_COLOUR,
+        "fields": [
+            {"name": "Reference", "value": f"`{result.ref}`", "inline": True},
+            {"name": "Path", "value": clip(section_path(section), EMBED_FIELD_VALUE_MAX)},
+        ],
+        "footer": {"text": f"{pack.manifest.title} · {position} · verbatim quote"},
+    }
+
+
+def search_reply(
+    pack: Pack,
+    response: SearchResponse,
+    *,
+    owner: int,
+    index: int = 0,
+    whole: bool = False,
+    ephemeral: bool = False,
+) -> Reply:
+    """The result at `index` with buttons for the other results and the whole paragraph."""
+    if not response.results:
+        return no_results_reply(response, ephemeral=ephemeral)
+    index = max(0, min(index, len(response.results) - 1))
+    total = len(response.results)
+    result = response.results[index]
+    embed = result_embed(pack, result, position=f"result {index + 1} of {total}", whole=whole)
+    query = response.query
+    single = result.excerpt.strip() == result.paragraph.strip()
+    buttons = [
+        Button(
+            "◀ Previous",
+            custom_ids.search(owner, "p", max(index - 1, 0), total, query),
+            disabled=index == 0,
+        ),
+        Button(
+            "Next ▶",
+            custom_ids.search(owner, "n", min(index + 1, total - 1), total, query),
+            disabled=index >= total - 1,
+        ),
+        Button(
+            "Excerpt" if whole else "Whole paragraph",
+            custom_ids.search(owner, "e" if whole else "w", index, total, query),
+            style="primary",
+            disabled=single and not whole,
+        ),
+    ]
+    return Reply(embeds=[embed], buttons=[buttons], ephemeral=ephemeral)
+
+
+def no_results_reply(response: SearchResponse, *, ephemeral: bool = False) -> Reply:
+    query = clip(response.query.strip(), 200) or "(empty)"
+    lines = [f"Nothing in the chapter matches **{escape(query)}**."]
+    if response.suggestions:
+        tips = ", ".join(f"`{escape(s)}`" for s in response.suggestions[:5])
+        lines.append(f"Try: {tips}")
+    lines.append("Or browse the outline with `/toc`.")
+    embed = {"title": "No match", "description": "\n".join(lines), "color": WARN_COLOUR}
+    return Reply(embeds=[embed], ephemeral=ephemeral)

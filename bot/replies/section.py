@@ -1,0 +1,129 @@
+"""Replies for /section (paginated within Discord's limits) and /toc."""
+
+from __future__ import annotations
+
+from bot.pack.model import Pack, Paragraph, Section
+from bot.replies import custom_ids
+from bot.replies.common import (
+    EMBED_DESCRIPTION_MAX,
+    EMBED_TITLE_MAX,
+    QUOTE_COLOUR,
+    Button,
+    Reply,
+    clip,
+    escape,
+    split_words,
+)
+from bot.replies.search import section_path
+
+# Room left in a page's description for the page's own markup.
+PAGE_CHARS = EMBED_DESCRIPTION_MAX - 400
+TOC_PAGE_CHARS = 2800
+
+
+def _blocks(section: Section, only: Paragraph | None) -> list[str]:
+    """Escaped text blocks in reading order: sub-headings and numbered paragraphs."""
+    if only is not None:
+        return [f"`¶{only.index}` {escape(only.text)}"]
+    blocks: list[str] = []
+    for node in section.walk():
+        if node is not section:
+            blocks.append(f"**{escape(node.heading)}** `{node.ref}`")
+        blocks.extend(f"`¶{p.index}` {escape(p.text)}" for p in node.paragraphs)
+    return blocks
+
+
+def section_pages(section: Section, only: Paragraph | None = None) -> list[str]:
+    """The section's text cut into pages that fit an embed; a paragraph may run on."""
+    pages: list[str] = []
+    current = ""
+    for block in _blocks(section, only):
+        for piece in split_words(block, PAGE_CHARS):
+            joined = f"{current}\n\n{piece}" if current else piece
+            if len(joined) <= PAGE_CHARS:
+                current = joined
+            else:
+                pages.append(current)
+                current = piece
+    if current or not pages:
+        pages.append(current or "*(This heading has no text of its own.)*")
+    return pages
+
+
+def section_reply(
+    pack: Pack,
+    section: Section,
+    *,
+    owner: int,
+    page: int = 0,
+    paragraph: Paragraph | None = None,
+    ephemeral: bool = False,
+) -> Reply:
+    pages = section_pages(section, paragraph)
+    page = max(0, min(page, len(pages) - 1))
+    ref = paragraph.ref if paragraph else section.ref
+    embed = {
+        "title": clip(section.heading, EMBED_TITLE_MAX),
+        "url": pack.manifest.source_url,
+        "description": pages[page],
+        "color": QUOTE_COLOUR,
+        "fields": [
+            {"name": "Reference", "value": f"`{ref}`", "inline": True},
+            {"name": "Path", "value": clip(section_path(section), 1024)},
+        ],
+        "footer": {"text": f"{pack.manifest.title} · page {page + 1} of {len(pages)}"},
+    }
+    before, after = pack.neighbours(section.ref)
+    last = len(pages) - 1
+    row = [
+        Button("◀ Page", custom_ids.section(owner, "p", max(page - 1, 0), ref), disabled=page == 0),
+        Button(
+            "Page ▶",
+            custom_ids.section(owner, "n", min(page + 1, last), ref),
+            disabled=page >= last,
+        ),
+        Button(
+            "⏮ Previous section",
+            custom_ids.section(owner, "b", 0, before.ref if before else section.ref),
+            disabled=before is None,
+        ),
+        Button(
+            "Next section ⏭",
+            custom_ids.section(owner, "f", 0, after.ref if after else section.ref),
+            disabled=after is None,
+        ),
+    ]
+    return Reply(embeds=[embed], buttons=[row], ephemeral=ephemeral)
+
+
+def toc_reply(pack: Pack, *, ephemeral: bool = False) -> Reply:
+    lines: list[str] = []
+    for node in pack.root.walk():
+        indent = "\u2003" * max(node.level - 1, 0)
+        label = escape(node.heading if node.level else node.title)
+        lines.append(f"{indent}`{node.ref}` {label}")
+    # All embeds of a message share 6,000 characters: two pages of outline at most, and a
+    # visible note if a (much larger) pack has more.
+    pages: list[str] = []
+    for line in lines:
+        if pages and len(pages[-1]) + len(line) + 1 <= TOC_PAGE_CHARS:
+            pages[-1] += "\n" + line
+        else:
+            pages.append(clip(line, TOC_PAGE_CHARS))
+    footer = "Open one with /section REF, e.g. /section 3.1.1(3)"
+    if len(pages) > 2:
+        footer = (
+            f"Outline shortened: {len(pages) - 2} more part(s); open deeper levels with /section"
+        )
+    embeds: list[dict] = [
+        {
+            "title": clip(f"{pack.manifest.title} — Chapter {pack.root.ref}", EMBED_TITLE_MAX),
+            "url": pack.manifest.source_url,
+            "description": pages[0],
+            "color": QUOTE_COLOUR,
+        }
+    ]
+    if len(pages) > 1:
+        embeds.append({"description": pages[1], "color": QUOTE_COLOUR})
+    embeds[-1]["footer"] = {"text": footer}
+    return Reply(embeds=embeds, ephemeral=ephemeral)

@@ -1,0 +1,46 @@
+"""The /stats reply: totals, top queries and sections, misses, latency, and a chart."""
+
+from __future__ import annotations
+
+from bot.replies.common import EMBED_FIELD_VALUE_MAX, QUOTE_COLOUR, Reply, clip, escape
+from bot.storage.stats import UsageSummary
+
+CHART_NAME = "usage.png"
+
+
+def _list(pairs: tuple[tuple[str, int], ...] | list[tuple[str, int]], *, code: bool = False) -> str:
+    if not pairs:
+        return "none"
+    rows = [f"`{escape(k)}` × {n}" if code else f"{escape(clip(k, 80))} × {n}" for k, n in pairs]
+    return clip("\n".join(rows), EMBED_FIELD_VALUE_MAX)
+
+
+def stats_reply(summary: UsageSummary, chart_png: bytes | None) -> Reply:
+    by_command = sorted(summary.by_command.items(), key=lambda kv: (-kv[1], kv[0]))
+    latency = (
+        f"p50 {summary.latency_p50_ms:.1f} ms · p95 {summary.latency_p95_ms:.1f} ms"
+        if summary.latency_p50_ms is not None and summary.latency_p95_ms is not None
+        else "no timed events yet"
+    )
+    embed: dict = {
+        "title": f"Usage over the last {summary.days} day(s)",
+        "description": f"**{summary.events}** events · latency {latency}"
+        + (f" · {summary.dropped} dropped" if summary.dropped else ""),
+        "color": QUOTE_COLOUR,
+        "fields": [
+            {"name": "By command", "value": _list(by_command), "inline": True},
+            {
+                "name": "Top sections",
+                "value": _list(summary.top_sections, code=True),
+                "inline": True,
+            },
+            {"name": "Top queries", "value": _list(summary.top_queries)},
+            {"name": "Queries that found nothing", "value": _list(summary.no_result_queries)},
+        ],
+        "footer": {"text": "User ids are stored only as salted hashes; see the README."},
+    }
+    files = []
+    if chart_png:
+        embed["image"] = {"url": f"attachment://{CHART_NAME}"}
+        files.append((CHART_NAME, chart_png))
+    return Reply(embeds=[embed], files=files, ephemeral=True)

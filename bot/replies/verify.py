@@ -1,0 +1,73 @@
+"""The /verify reply: verbatim or not, where, and the differences marked word by word."""
+
+from __future__ import annotations
+
+from bot.pack.model import Pack
+from bot.replies.common import (
+    EMBED_DESCRIPTION_MAX,
+    ERROR_COLOUR,
+    OK_COLOUR,
+    WARN_COLOUR,
+    Reply,
+    clip,
+    escape,
+    quote_block,
+)
+from bot.search.verify import DiffOp, Verdict
+
+
+def render_diff(ops: tuple[DiffOp, ...]) -> str:
+    """Words the quote has wrong are struck through, the text's words shown in bold."""
+    parts: list[str] = []
+    for op in ops:
+        if op.kind == "equal":
+            parts.append(escape(op.passage))
+        elif op.kind == "removed":
+            parts.append(f"~~{escape(op.quote)}~~")
+        elif op.kind == "missing":
+            parts.append(f"**{escape(op.passage)}**")
+        else:
+            parts.append(f"~~{escape(op.quote)}~~ → **{escape(op.passage)}**")
+    return " ".join(p for p in parts if p)
+
+
+def verify_reply(pack: Pack, verdict: Verdict, *, ephemeral: bool = False) -> Reply:
+    quoted = quote_block(escape(clip(verdict.quote, 600))) if verdict.quote else "> (empty)"
+    if verdict.verbatim and verdict.matches:
+        where = ", ".join(f"`{m.ref}`" for m in verdict.matches[:5])
+        first = verdict.matches[0]
+        text = (
+            f"✅ **Verbatim.** This quote stands in the chapter at {where}.\n\n{quoted}\n\n"
+            f"*{escape(first.title)}*"
+        )
+        return Reply(
+            embeds=[_embed("Quote check: verbatim", text, OK_COLOUR, pack)], ephemeral=ephemeral
+        )
+    if verdict.closest is not None:
+        closest = verdict.closest
+        text = (
+            f"❌ **Not verbatim.** The closest passage is at `{closest.ref}` "
+            f"({verdict.similarity:.0f}% similar).\n\n**You quoted:**\n{quoted}\n\n"
+            f"**The chapter says:**\n{quote_block(escape(closest.passage))}\n\n"
+            f"**Differences** (~~quoted~~ → **text**):\n{render_diff(verdict.diff)}"
+        )
+        return Reply(
+            embeds=[_embed("Quote check: misquote", text, ERROR_COLOUR, pack)], ephemeral=ephemeral
+        )
+    tips = ", ".join(f"`{escape(s)}`" for s in verdict.suggestions[:5])
+    text = f"🔍 **Not found.** Nothing in the chapter is close to:\n{quoted}"
+    if tips:
+        text += f"\n\nPerhaps: {tips}"
+    return Reply(
+        embeds=[_embed("Quote check: not found", text, WARN_COLOUR, pack)], ephemeral=ephemeral
+    )
+
+
+def _embed(title: str, text: str, colour: int, pack: Pack) -> dict:
+    return {
+        "title": title,
+        "url": pack.manifest.source_url,
+        "description": clip(text, EMBED_DESCRIPTION_MAX),
+        "color": colour,
+        "footer": {"text": f"{pack.manifest.title} · checked word for word"},
+    }

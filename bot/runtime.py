@@ -1,0 +1,98 @@
+"""Opening and closing everything the bot runs on, in one place (main() and tests use it)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+from bot.fotd.clock import Clock, SystemClock
+from bot.fotd.rotation import FactRotation
+from bot.fotd.service import FotdService
+from bot.fotd.store import FotdStore
+from bot.services import Content, ContentHolder
+from bot.storage.db import Database, open_database
+from bot.storage.heartbeat import touch_heartbeat
+from bot.storage.settings import LookupSettings
+from bot.storage.usage import UsageLog
+
+log = logging.getLogger(__name__)
+
+HEARTBEAT_SECONDS = 15.0
+
+
+@dataclass
+class Runtime:
+    content: ContentHolder
+    db: Database
+    usage: UsageLog
+    lookup_settings: LookupSettings
+    fotd: FotdService
+    clock: Clock
+
+
+@contextlib.asynccontextmanager
+async def open_runtime(
+    *,
+    db_path: Path,
+    content_dir: Path | None,
+    clock: Clock | None = None,
+    retention_days: int = 180,
+    fotd_grace: timedelta | None = None,
+    heartbeat: bool = True,
+    content: Content | None = None,
+) -> AsyncIterator[Runtime]:
+    """Load content (raising ContentError), open the database, start the usage writer.
+
+    On exit the usage queue is flushed and the database closed, whatever happened.
+    """
+    started = time.perf_counter()
+    holder = ContentHolder(content or Content.load(content_dir))
+    db = await open_database(db_path)
+    usage = UsageLog(db, retention_days=retention_days)
+    usage.start()
+    clock = clock or SystemClock()
+    fotd = FotdService(
+        FotdStore(db),
+        FactRotation(),
+        clock,
+        lambda: [f.id for f in holder.current.pack.facts],
+        grace=fotd_grace,
+    )
+    runtime = Runtime(holder, db, usage, LookupSettings(db), fotd, clock)
+    beat = asyncio.create_task(_heartbeat(db)) if heartbeat else None
+    log.info(
+        "runtime open",
+        extra={
+            "content": str(holder.current.directory or "shipped"),
+            "db": str(db_path),
+            "ms": round((time.perf_counter() - started) * 1000),
+        },
+    )
+    try:
+        yield runtime
+    finally:
+        if beat is not None:
+            beat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await beat
+        await usage.close()
+        await db.close()
+        log.info(
+            "runtime closed", extra={"written": usage.stats.written, "dropped": usage.stats.dropped}
+        )
+
+
+async def _heartbeat(db: Database) -> None:
+    """Keep the heartbeat row fresh so `bluebook-bot health` can tell we are alive."""
+    while True:
+        try:
+            await touch_heartbeat(db)
+        except Exception as exc:  # a locked or missing database must not stop the bot
+            log.warning("heartbeat not written", extra={"error": type(exc).__name__})
+        await asyncio.sleep(HEARTBEAT_SECONDS)

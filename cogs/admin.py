@@ -1,0 +1,47 @@
+"""/reload (bot owners only): reload the content pack without a restart."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.replies.common import CONTENT_MAX, clip
+from bot.storage.usage import EventKind
+
+if TYPE_CHECKING:
+    from bot.app import BluebookBot
+
+
+class AdminCog(commands.Cog):
+    def __init__(self, bot: BluebookBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="reload")
+    @app_commands.default_permissions(administrator=True)
+    async def reload(self, interaction: discord.Interaction) -> None:
+        """Reload the content pack (bot owners only)."""
+        if not await self.bot.is_owner(interaction.user):
+            await interaction.response.send_message(
+                "Only the bot's owners can reload content.", ephemeral=True
+            )
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        with self.bot.track(interaction, EventKind.SLASH, "reload"):
+            problems = await self.bot.content.reload()
+        if problems:
+            listed = "\n".join(str(p) for p in problems)
+            text = f"Reload refused; the old content keeps serving. {len(problems)} problem(s):\n```\n{listed}"
+            text = clip(text, CONTENT_MAX - 4) + "\n```"
+        else:
+            pack = self.bot.content.current.pack
+            text = f"Reloaded: {len(pack.sections)} sections, {len(pack.facts)} facts."
+        await interaction.followup.send(
+            text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
+        )
+
+
+async def setup(bot: BluebookBot) -> None:
+    await bot.add_cog(AdminCog(bot))

@@ -1,0 +1,139 @@
+"""Buttons that keep their state in the custom id (discord.py DynamicItem), so they still
+work after a restart. Presses from someone other than the asker get a private explanation."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.replies import custom_ids
+from bot.replies.search import search_reply
+from bot.replies.section import section_reply
+from bot.storage.usage import EventKind
+from cogs.common import bot_of, edit_reply
+
+if TYPE_CHECKING:
+    from bot.app import BluebookBot
+
+log = logging.getLogger(__name__)
+
+NOT_YOURS = "These buttons belong to the person who asked. Run the command yourself to browse."
+EXPIRED = "This button has expired. Please run the command again."
+
+
+async def _guard(interaction: discord.Interaction, owner: int) -> bool:
+    if owner and interaction.user.id != owner:
+        await interaction.response.send_message(NOT_YOURS, ephemeral=True)
+        return False
+    return True
+
+
+async def _fail(interaction: discord.Interaction, exc: Exception) -> None:
+    log.error(
+        "button failed",
+        exc_info=exc,
+        extra={"custom_id": interaction.data and interaction.data.get("custom_id")},
+    )
+    text = "Something went wrong on our side. It has been logged; please try again."
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(text, ephemeral=True)
+        else:
+            await interaction.response.send_message(text, ephemeral=True)
+    except discord.HTTPException:
+        pass
+
+
+class SearchButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=custom_ids.SEARCH):
+    def __init__(self, button: discord.ui.Button[Any]) -> None:
+        super().__init__(button)
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> SearchButton:
+        assert isinstance(item, discord.ui.Button)
+        return cls(item)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        match = custom_ids.SEARCH.fullmatch(self.custom_id)
+        if match is None or not await _guard(interaction, int(match["owner"])):
+            return
+        bot = bot_of(interaction)
+        try:
+            query = custom_ids.query_from_token(match["query"])
+            if query is None:
+                await interaction.response.send_message(EXPIRED, ephemeral=True)
+                return
+            content = bot.content.current
+            with bot.track(interaction, EventKind.BUTTON, "search", query) as tracker:
+                response = content.engine.search(query, limit=int(match["limit"]))
+                index = int(match["index"])
+                chosen = response.results[index].ref if index < len(response.results) else None
+                tracker.result(chosen, len(response.results))
+                reply = search_reply(
+                    content.pack,
+                    response,
+                    owner=int(match["owner"]),
+                    index=index,
+                    whole=match["verb"] == "w",
+                )
+            await edit_reply(interaction, reply)
+        except discord.HTTPException:
+            raise
+        except Exception as exc:
+            await _fail(interaction, exc)
+
+
+class SectionButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=custom_ids.SECTION):
+    def __init__(self, button: discord.ui.Button[Any]) -> None:
+        super().__init__(button)
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> SectionButton:
+        assert isinstance(item, discord.ui.Button)
+        return cls(item)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        match = custom_ids.SECTION.fullmatch(self.custom_id)
+        if match is None or not await _guard(interaction, int(match["owner"])):
+            return
+        bot = bot_of(interaction)
+        try:
+            content = bot.content.current
+            with bot.track(interaction, EventKind.BUTTON, "section", match["ref"]) as tracker:
+                found = content.refs.resolve(match["ref"])
+                if found.section is None:
+                    tracker.result(None, 0)
+                    await interaction.response.send_message(EXPIRED, ephemeral=True)
+                    return
+                tracker.result(match["ref"], 1)
+                reply = section_reply(
+                    content.pack,
+                    found.section,
+                    owner=int(match["owner"]),
+                    page=int(match["page"]),
+                    paragraph=found.paragraph,
+                )
+            await edit_reply(interaction, reply)
+        except discord.HTTPException:
+            raise
+        except Exception as exc:
+            await _fail(interaction, exc)
+
+
+def dynamic_item_for(custom_id: str, button: discord.ui.Button[Any]) -> discord.ui.Item[Any]:
+    if custom_ids.SEARCH.fullmatch(custom_id):
+        return SearchButton(button)
+    if custom_ids.SECTION.fullmatch(custom_id):
+        return SectionButton(button)
+    return button
+
+
+async def setup(bot: BluebookBot) -> None:
+    bot.add_dynamic_items(SearchButton, SectionButton)

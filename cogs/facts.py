@@ -1,0 +1,46 @@
+"""/fact: a random fact, or one on a topic."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.facts import pick_fact
+from bot.replies.facts import fact_reply
+from bot.storage.usage import EventKind
+from cogs.common import send_reply
+
+if TYPE_CHECKING:
+    from bot.app import BluebookBot
+
+
+class FactsCog(commands.Cog):
+    def __init__(self, bot: BluebookBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="fact")
+    @app_commands.describe(
+        topic="A topic such as GCAP, cyber or territorial integrity",
+        private="Only you see the answer",
+    )
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
+    async def fact(
+        self,
+        interaction: discord.Interaction,
+        topic: app_commands.Range[str, 1, 100] | None = None,
+        private: bool = False,
+    ) -> None:
+        """A fact from the chapter, quoted verbatim with its reference."""
+        pack = self.bot.content.current.pack
+        with self.bot.track(interaction, EventKind.SLASH, "fact", topic) as tracker:
+            chosen = pick_fact(pack.facts, topic)
+            tracker.result(chosen.ref if chosen else None, 1 if chosen else 0)
+            reply = fact_reply(pack, chosen, topic=topic, ephemeral=private)
+        await send_reply(interaction, reply)
+
+
+async def setup(bot: BluebookBot) -> None:
+    await bot.add_cog(FactsCog(bot))

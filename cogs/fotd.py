@@ -1,0 +1,230 @@
+"""/factoftheday: set, off, status, preview, skip; and the loop that posts."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import TYPE_CHECKING
+
+import aiohttp
+import discord
+from discord import app_commands
+from discord.ext import commands, tasks
+
+from bot.fotd.schedule import ScheduleInputError
+from bot.fotd.sender import PermanentSendError, TransientSendError, post_marker
+from bot.replies.common import error_reply
+from bot.replies.facts import fact_embed
+from bot.replies.fotd import post_embed, status_reply, timezone_choices
+from bot.storage.usage import EventKind, UsageEvent
+from cogs.common import NO_MENTIONS, send_reply
+
+if TYPE_CHECKING:
+    from bot.app import BluebookBot
+
+log = logging.getLogger(__name__)
+
+HISTORY_LIMIT = 50
+POST_PERMISSIONS = ("view_channel", "send_messages", "embed_links")
+
+
+class DiscordPostSender:
+    """Posts through discord.py and maps its errors onto retry or pause."""
+
+    def __init__(self, bot: BluebookBot) -> None:
+        self.bot = bot
+
+    async def _channel(self, channel_id: int) -> discord.abc.Messageable:
+        try:
+            channel = self.bot.get_channel(channel_id) or await self.bot.fetch_channel(channel_id)
+        except discord.NotFound:
+            raise PermanentSendError("the channel no longer exists", 10003) from None
+        except discord.Forbidden:
+            raise PermanentSendError("I cannot see the channel", 50001) from None
+        if not isinstance(channel, discord.abc.Messageable):
+            raise PermanentSendError("the channel cannot hold messages")
+        return channel
+
+    async def send(self, guild_id: int, channel_id: int, fact_id: str, local_date: date) -> int:
+        pack = self.bot.content.current.pack
+        fact = pack.fact_by_id.get(fact_id)
+        if fact is None:
+            raise PermanentSendError(f"fact {fact_id} is no longer in the content")
+        try:
+            channel = await self._channel(channel_id)
+            message = await channel.send(
+                embed=discord.Embed.from_dict(post_embed(pack, fact, local_date)),
+                allowed_mentions=NO_MENTIONS,
+            )
+        except discord.NotFound:
+            raise PermanentSendError("the channel no longer exists", 10003) from None
+        except discord.Forbidden:
+            raise PermanentSendError(
+                "missing permission to post (Send Messages, Embed Links)", 50013
+            ) from None
+        except (TimeoutError, discord.HTTPException, aiohttp.ClientError) as exc:
+            raise TransientSendError(f"Discord error: {type(exc).__name__}") from None
+        if self.bot.usage is not None:
+            self.bot.usage.log(
+                UsageEvent(
+                    kind=EventKind.FACT,
+                    command="factoftheday",
+                    guild_id=guild_id,
+                    channel_id=channel_id,
+                    top_ref=fact.ref,
+                    result_count=1,
+                )
+            )
+        return message.id
+
+    async def find_existing(
+        self, guild_id: int, channel_id: int, local_date: date, fact_id: str
+    ) -> int | None:
+        marker = post_marker(local_date, fact_id)
+        try:
+            channel = await self._channel(channel_id)
+            async for message in channel.history(limit=HISTORY_LIMIT):
+                mine = self.bot.user is not None and message.author.id == self.bot.user.id
+                if mine and any(e.footer and e.footer.text == marker for e in message.embeds):
+                    return message.id
+        except (discord.NotFound, discord.Forbidden):
+            return None
+        except (TimeoutError, discord.HTTPException, aiohttp.ClientError) as exc:
+            raise TransientSendError(
+                f"could not read recent messages: {type(exc).__name__}"
+            ) from None
+        return None
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class FotdCog(
+    commands.GroupCog,
+    group_name="factoftheday",
+    group_description="A daily fact from the chapter in a channel",
+):
+    def __init__(self, bot: BluebookBot) -> None:
+        self.bot = bot
+        self.sender = DiscordPostSender(bot)
+        super().__init__()
+
+    async def cog_load(self) -> None:
+        self.poster.change_interval(seconds=self.bot.options.fotd_interval)
+        self.poster.start()
+
+    async def cog_unload(self) -> None:
+        self.poster.cancel()
+
+    @tasks.loop(seconds=30)
+    async def poster(self) -> None:
+        if self.bot.fotd is None:
+            return
+        try:
+            for event in await self.bot.fotd.tick(self.sender):
+                log.info(
+                    "fact of the day",
+                    extra={
+                        "guild": event.guild_id,
+                        "date": str(event.local_date),
+                        "outcome": event.outcome,
+                        "fact": event.fact_id,
+                        "detail": event.detail,
+                    },
+                )
+        except Exception:
+            # The loop must survive a bad tick (a locked database, say); the next one retries.
+            log.exception("fact-of-the-day tick failed")
+
+    @poster.before_loop
+    async def _wait_ready(self) -> None:
+        await self.bot.wait_until_ready()
+
+    @app_commands.command(name="set")
+    @app_commands.describe(
+        channel="Where to post",
+        time="Local time, e.g. 09:00 or 9:30 pm",
+        timezone="IANA time zone, e.g. Asia/Tokyo",
+    )
+    async def set_(
+        self,
+        interaction: discord.Interaction,
+        channel: discord.TextChannel,
+        time: app_commands.Range[str, 1, 20],
+        timezone: app_commands.Range[str, 1, 64],
+    ) -> None:
+        """Post a fact every day in a channel at a local time."""
+        assert interaction.guild is not None and self.bot.fotd is not None
+        with self.bot.track(interaction, EventKind.SLASH, "factoftheday set"):
+            me = interaction.guild.me
+            missing = [
+                p for p in POST_PERMISSIONS if me and not getattr(channel.permissions_for(me), p)
+            ]
+            if missing:
+                names = ", ".join(p.replace("_", " ").title() for p in missing)
+                await send_reply(
+                    interaction,
+                    error_reply(
+                        f"I can't post in {channel.mention}: missing {names}.",
+                        hint="Give me those permissions there, then try again.",
+                    ),
+                )
+                return
+            try:
+                status = await self.bot.fotd.set(interaction.guild.id, channel.id, time, timezone)
+            except ScheduleInputError as exc:
+                await send_reply(interaction, error_reply(str(exc)))
+                return
+        await send_reply(interaction, status_reply(status, channel_mention=channel.mention))
+
+    @set_.autocomplete("timezone")
+    async def _tz(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [app_commands.Choice(name=z, value=z) for z in timezone_choices(current)]
+
+    @app_commands.command(name="off")
+    async def off(self, interaction: discord.Interaction) -> None:
+        """Stop the daily fact in this server."""
+        assert interaction.guild_id is not None and self.bot.fotd is not None
+        with self.bot.track(interaction, EventKind.SLASH, "factoftheday off"):
+            status = await self.bot.fotd.off(interaction.guild_id)
+        text = "Fact of the day is off." if status else "Fact of the day was not set up here."
+        await interaction.response.send_message(text, ephemeral=True)
+
+    @app_commands.command(name="status")
+    async def status(self, interaction: discord.Interaction) -> None:
+        """When the next fact is posted, the last post and the last error."""
+        assert interaction.guild_id is not None and self.bot.fotd is not None
+        with self.bot.track(interaction, EventKind.SLASH, "factoftheday status"):
+            status = await self.bot.fotd.status(interaction.guild_id)
+        mention = f"<#{status.channel_id}>" if status else None
+        await send_reply(interaction, status_reply(status, channel_mention=mention))
+
+    @app_commands.command(name="preview")
+    async def preview(self, interaction: discord.Interaction) -> None:
+        """Show the next fact privately, without posting it."""
+        assert interaction.guild_id is not None and self.bot.fotd is not None
+        pack = self.bot.content.current.pack
+        with self.bot.track(interaction, EventKind.SLASH, "factoftheday preview"):
+            fact = pack.fact_by_id.get(await self.bot.fotd.preview(interaction.guild_id))
+        if fact is None:
+            await send_reply(interaction, error_reply("There is no fact to preview."))
+            return
+        embed = fact_embed(pack, fact, footer="Preview: the next fact of the day (not posted)")
+        await interaction.response.send_message(
+            embed=discord.Embed.from_dict(embed), ephemeral=True
+        )
+
+    @app_commands.command(name="skip")
+    async def skip(self, interaction: discord.Interaction) -> None:
+        """Skip the next fact; the one after it is posted instead."""
+        assert interaction.guild_id is not None and self.bot.fotd is not None
+        with self.bot.track(interaction, EventKind.SLASH, "factoftheday skip"):
+            skipped = await self.bot.fotd.skip(interaction.guild_id)
+        await interaction.response.send_message(
+            f"Skipped `{skipped}`. The next post uses the following fact.", ephemeral=True
+        )
+
+
+async def setup(bot: BluebookBot) -> None:
+    await bot.add_cog(FotdCog(bot))

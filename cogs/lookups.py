@@ -1,0 +1,258 @@
+"""Keyword lookups in chat: `[[GCAP]]`, `§3.1.1(3)`, and (per channel) passive mode.
+
+Edits update or remove the reply, deletions remove it, and a 🗑 from the asker removes it.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.lookups.extract import extract_lookups
+from bot.lookups.limits import ExplicitLimiter, PassiveLimiter
+from bot.lookups.passive import find_terms
+from bot.lookups.replies import ReplyLedger, is_removal_request, plan_edit
+from bot.replies.common import QUOTE_COLOUR
+from bot.replies.lookups import lookup_embed, passive_reply
+from bot.storage.settings import LookupKind, LookupSwitches
+from bot.storage.usage import EventKind, Outcome, UsageEvent
+from cogs.common import NO_MENTIONS
+
+if TYPE_CHECKING:
+    from bot.app import BluebookBot
+
+log = logging.getLogger(__name__)
+
+PASSIVE_PREFIX = "passive:"
+DM_SWITCHES = LookupSwitches(explicit=True, passive=False)
+
+
+class LookupsCog(commands.Cog):
+    def __init__(self, bot: BluebookBot) -> None:
+        self.bot = bot
+        self.ledger = ReplyLedger()
+        self.explicit_limit = ExplicitLimiter()
+        self.passive_limit = PassiveLimiter()
+
+    async def _switches(self, guild_id: int | None, channel_id: int) -> LookupSwitches:
+        if guild_id is None or self.bot.lookup_settings is None:
+            return DM_SWITCHES
+        return await self.bot.lookup_settings.get_effective(
+            guild_id=guild_id, channel_id=channel_id
+        )
+
+    def _log(
+        self, where: tuple[int | None, int, int], query: str, ref: str | None, count: int
+    ) -> None:
+        if self.bot.usage is None:
+            return
+        guild_id, channel_id, user_id = where
+        self.bot.usage.log(
+            UsageEvent(
+                kind=EventKind.KEYWORD,
+                command="lookup",
+                guild_id=guild_id,
+                channel_id=channel_id,
+                user_id=user_id,
+                query=query,
+                top_ref=ref,
+                result_count=count,
+                outcome=Outcome.OK if count else Outcome.NO_RESULT,
+            )
+        )
+
+    def _explicit_embeds(
+        self, where: tuple[int | None, int, int], text: str
+    ) -> tuple[list[dict], tuple[str, ...]]:
+        content = self.bot.content.current
+        lookups = extract_lookups(text, content.refs)
+        embeds = []
+        for lookup in lookups:
+            embed, ref, count = lookup_embed(content.pack, content.engine, content.refs, lookup)
+            self._log(where, lookup.text, ref, count)
+            embeds.append(embed)
+        return embeds, tuple(lookup.key for lookup in lookups)
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        if message.author.bot or message.webhook_id is not None or not message.content:
+            return
+        guild_id = message.guild.id if message.guild else None
+        where = (guild_id, message.channel.id, message.author.id)
+        switches = await self._switches(guild_id, message.channel.id)
+        if switches.explicit:
+            content = self.bot.content.current
+            if extract_lookups(message.content, content.refs):
+                if not self.explicit_limit.allow(message.author.id):
+                    return
+                embeds, keys = self._explicit_embeds(where, message.content)
+                await self._reply(message, keys, embeds=embeds)
+                return
+        if switches.passive:
+            terms = [
+                t
+                for t in find_terms(message.content, self.bot.content.current.pack.glossary)
+                if self.passive_limit.allow(guild_id, message.channel.id, message.author.id, t.term)
+            ]
+            if terms:
+                for term in terms:
+                    self._log(where, term.term, term.ref, 1)
+                keys = tuple(PASSIVE_PREFIX + t.term for t in terms)
+                await self._reply(message, keys, content=passive_reply(terms).content)
+
+    async def _reply(
+        self,
+        message: discord.Message,
+        keys: tuple[str, ...],
+        *,
+        embeds: list[dict] | None = None,
+        content: str | None = None,
+    ) -> None:
+        try:
+            reply = await message.reply(
+                content=content,
+                embeds=[discord.Embed.from_dict(e) for e in embeds or []],
+                mention_author=False,
+                allowed_mentions=NO_MENTIONS,
+            )
+        except discord.Forbidden:
+            log.warning("cannot reply in channel", extra={"channel": message.channel.id})
+            return
+        except discord.HTTPException as exc:
+            log.warning("lookup reply failed", extra={"status": exc.status})
+            return
+        self.ledger.record(message.id, reply.id, message.author.id, keys)
+
+    @commands.Cog.listener()
+    async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
+        entry = self.ledger.reply_for(payload.message_id)
+        text = payload.data.get("content")
+        if entry is None or text is None:
+            return
+        channel = self.bot.get_partial_messageable(payload.channel_id)
+        reply = channel.get_partial_message(entry.reply_id)
+        passive = any(k.startswith(PASSIVE_PREFIX) for k in entry.lookup_keys)
+        if passive:
+            plan = "keep" if find_terms(text, self.bot.content.current.pack.glossary) else "delete"
+        else:
+            plan = plan_edit(
+                entry.lookup_keys, extract_lookups(text, self.bot.content.current.refs)
+            )
+        try:
+            if plan == "delete":
+                self.ledger.forget(payload.message_id)
+                await reply.delete()
+            elif plan == "edit":
+                where = (payload.guild_id, payload.channel_id, entry.asker_id)
+                embeds, keys = self._explicit_embeds(where, text)
+                await reply.edit(
+                    embeds=[discord.Embed.from_dict(e) for e in embeds],
+                    allowed_mentions=NO_MENTIONS,
+                )
+                self.ledger.record(payload.message_id, entry.reply_id, entry.asker_id, keys)
+        except discord.HTTPException as exc:
+            log.info("could not update a lookup reply", extra={"status": exc.status})
+
+    @commands.Cog.listener()
+    async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
+        entry = self.ledger.reply_for(payload.message_id)
+        if entry is None:
+            return
+        self.ledger.forget(payload.message_id)
+        try:
+            await (
+                self.bot.get_partial_messageable(payload.channel_id)
+                .get_partial_message(entry.reply_id)
+                .delete()
+            )
+        except discord.HTTPException as exc:
+            log.info("could not delete a lookup reply", extra={"status": exc.status})
+
+    @commands.Cog.listener()
+    async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
+        source = self.ledger.source_for(payload.message_id)
+        if source is None or not is_removal_request(str(payload.emoji), payload.user_id, source):
+            return
+        self.ledger.forget(source.source_id)
+        try:
+            await (
+                self.bot.get_partial_messageable(payload.channel_id)
+                .get_partial_message(payload.message_id)
+                .delete()
+            )
+        except discord.HTTPException as exc:
+            log.info("could not delete a lookup reply", extra={"status": exc.status})
+
+    lookups = app_commands.Group(
+        name="lookups",
+        description="Keyword lookup settings for this server",
+        guild_only=True,
+        default_permissions=discord.Permissions(manage_guild=True),
+    )
+
+    @lookups.command(name="status")
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def status(self, interaction: discord.Interaction) -> None:
+        """Show the keyword lookup settings of this server and its channels."""
+        assert interaction.guild_id is not None and self.bot.lookup_settings is not None
+        with self.bot.track(interaction, EventKind.SLASH, "lookups status"):
+            status = await self.bot.lookup_settings.status(guild_id=interaction.guild_id)
+        on = {True: "on", False: "off", None: "server default"}
+        lines = [
+            f"**Server:** explicit `[[...]]` {on[status.guild.explicit]}, passive {on[status.guild.passive]}",
+        ]
+        for o in status.overrides:
+            if o.channel_id is not None:
+                lines.append(
+                    f"<#{o.channel_id}>: explicit {on[o.explicit]}, passive {on[o.passive]}"
+                )
+        if not self.bot.intents.message_content:
+            lines.append(
+                "⚠ The Message Content intent is off, so lookups cannot see messages. See `/help`."
+            )
+        embed = discord.Embed(
+            title="Keyword lookups", description="\n".join(lines), colour=QUOTE_COLOUR
+        )
+        await interaction.response.send_message(
+            embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+
+    @lookups.command(name="set")
+    @app_commands.describe(
+        mode="explicit: [[words]] and §refs; passive: plain glossary terms",
+        enabled="On or off",
+        channel="Only this channel (leave empty for the whole server)",
+    )
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def set_(
+        self,
+        interaction: discord.Interaction,
+        mode: LookupKind,
+        enabled: bool,
+        channel: discord.TextChannel | None = None,
+    ) -> None:
+        """Switch explicit or passive lookups on or off, for the server or one channel."""
+        assert interaction.guild_id is not None and self.bot.lookup_settings is not None
+        with self.bot.track(interaction, EventKind.SLASH, "lookups set"):
+            if channel is None:
+                await self.bot.lookup_settings.set_guild(
+                    guild_id=interaction.guild_id, kind=mode, enabled=enabled
+                )
+            else:
+                await self.bot.lookup_settings.set_channel(
+                    guild_id=interaction.guild_id, channel_id=channel.id, kind=mode, enabled=enabled
+                )
+        where = channel.mention if channel else "this server"
+        await interaction.response.send_message(
+            f"{mode.value.title()} lookups are now **{'on' if enabled else 'off'}** in {where}.",
+            ephemeral=True,
+            allowed_mentions=NO_MENTIONS,
+        )
+
+
+async def setup(bot: BluebookBot) -> None:
+    await bot.add_cog(LookupsCog(bot))

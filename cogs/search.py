@@ -1,0 +1,82 @@
+"""/search and the "Find in Bluebook" message menu."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.replies.search import search_reply
+from bot.storage.usage import EventKind
+from cogs.common import bot_of, send_reply
+
+if TYPE_CHECKING:
+    from bot.app import BluebookBot
+
+DEFAULT_LIMIT = 5
+
+
+class SearchCog(commands.Cog):
+    def __init__(self, bot: BluebookBot) -> None:
+        self.bot = bot
+        self.menu = app_commands.ContextMenu(
+            name="Find in Bluebook", callback=self.find_in_bluebook
+        )
+        self.menu.allowed_contexts = app_commands.AppCommandContext(
+            guild=True, dm_channel=True, private_channel=True
+        )
+
+    async def cog_load(self) -> None:
+        self.bot.tree.add_command(self.menu)
+
+    async def cog_unload(self) -> None:
+        self.bot.tree.remove_command(self.menu.name, type=self.menu.type)
+
+    @app_commands.command(name="search")
+    @app_commands.describe(
+        query="A few words, an acronym or a half-remembered phrase",
+        limit="How many results to page through (1-10)",
+        private="Only you see the answer",
+    )
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
+    async def search(
+        self,
+        interaction: discord.Interaction,
+        query: app_commands.Range[str, 1, 200],
+        limit: app_commands.Range[int, 1, 10] = DEFAULT_LIMIT,
+        private: bool = False,
+    ) -> None:
+        """Search the chapter and quote the best passage with its reference."""
+        await answer_search(interaction, query, limit=limit, private=private, command="search")
+
+    async def find_in_bluebook(
+        self, interaction: discord.Interaction, message: discord.Message
+    ) -> None:
+        text = message.content.strip()
+        if not text:
+            await interaction.response.send_message(
+                "That message has no text I can look up.", ephemeral=True
+            )
+            return
+        await answer_search(
+            interaction, text, limit=DEFAULT_LIMIT, private=True, command="Find in Bluebook"
+        )
+
+
+async def answer_search(
+    interaction: discord.Interaction, query: str, *, limit: int, private: bool, command: str
+) -> None:
+    bot = bot_of(interaction)
+    content = bot.content.current
+    with bot.track(interaction, EventKind.SLASH, command, query) as tracker:
+        response = content.engine.search(query, limit=limit)
+        top = response.results[0].ref if response.results else None
+        tracker.result(top, len(response.results))
+        reply = search_reply(content.pack, response, owner=interaction.user.id, ephemeral=private)
+    await send_reply(interaction, reply)
+
+
+async def setup(bot: BluebookBot) -> None:
+    await bot.add_cog(SearchCog(bot))

@@ -1,0 +1,47 @@
+"""/stats: what the team asks, what is missing, how fast it answers (Manage Server)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.replies.common import error_reply
+from bot.replies.stats import stats_reply
+from bot.storage.stats import render_daily_chart_png, usage_summary
+from bot.storage.usage import EventKind
+from cogs.common import send_reply
+
+if TYPE_CHECKING:
+    from bot.app import BluebookBot
+
+
+class StatsCog(commands.Cog):
+    def __init__(self, bot: BluebookBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="stats")
+    @app_commands.describe(days="How many days back (1-365)")
+    @app_commands.guild_only()
+    @app_commands.default_permissions(manage_guild=True)
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def stats(
+        self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 365] = 30
+    ) -> None:
+        """Usage of the bot: commands, top queries and sections, misses, latency."""
+        # The chart takes a moment (matplotlib loads on first use): defer first.
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        if self.bot.db is None:
+            await send_reply(interaction, error_reply("Usage statistics are not available."))
+            return
+        with self.bot.track(interaction, EventKind.SLASH, "stats"):
+            summary = await usage_summary(self.bot.db, days)
+            chart = await asyncio.to_thread(render_daily_chart_png, summary)
+        await send_reply(interaction, stats_reply(summary, chart))
+
+
+async def setup(bot: BluebookBot) -> None:
+    await bot.add_cog(StatsCog(bot))

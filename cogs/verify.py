@@ -1,0 +1,46 @@
+"""/verify: is a quote verbatim in the chapter?"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.replies.verify import verify_reply
+from bot.search.verify import verify_quote
+from bot.storage.usage import EventKind
+from cogs.common import send_reply
+
+if TYPE_CHECKING:
+    from bot.app import BluebookBot
+
+
+class VerifyCog(commands.Cog):
+    def __init__(self, bot: BluebookBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="verify")
+    @app_commands.describe(
+        quote="The words as someone quoted them", private="Only you see the answer"
+    )
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
+    async def verify(
+        self,
+        interaction: discord.Interaction,
+        quote: app_commands.Range[str, 1, 1500],
+        private: bool = False,
+    ) -> None:
+        """Check whether a quote is verbatim in the chapter, and show the differences."""
+        content = self.bot.content.current
+        with self.bot.track(interaction, EventKind.SLASH, "verify", quote) as tracker:
+            verdict = verify_quote(content.engine, quote)
+            place = verdict.closest.ref if verdict.closest else None
+            tracker.result(place, len(verdict.matches) or (1 if place else 0))
+            reply = verify_reply(content.pack, verdict, ephemeral=private)
+        await send_reply(interaction, reply)
+
+
+async def setup(bot: BluebookBot) -> None:
+    await bot.add_cog(VerifyCog(bot))

@@ -1,0 +1,70 @@
+"""The real bot, connected through the local Discord, with a fresh database per test."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.app import BluebookBot, BotOptions
+from bot.localdiscord import LocalDiscord, connected
+from bot.localdiscord.pytest_support import local_discord  # noqa: F401 (a fixture)
+from bot.runner import build_bot
+from bot.runtime import Runtime, open_runtime
+from bot.services import Content
+
+
+@dataclass
+class Harness:
+    server: LocalDiscord
+    bot: BluebookBot
+    runtime: Runtime
+    db_path: Path
+
+
+@pytest.fixture(scope="session")
+def shipped_content() -> Content:
+    return Content.load(None)
+
+
+def local_options(server: LocalDiscord, **overrides: Any) -> BotOptions:
+    options = BotOptions(
+        dev_guild=server.guild.id,
+        skip_identify_delay=True,
+        guild_ready_timeout=0.1,
+        owner_ids={server.world.owner.id},
+        fotd_interval=3600,
+    )
+    for key, value in overrides.items():
+        setattr(options, key, value)
+    return options
+
+
+@contextlib.asynccontextmanager
+async def running_bot(
+    server: LocalDiscord,
+    db_path: Path,
+    *,
+    content: Content | None = None,
+    runtime_args: dict[str, Any] | None = None,
+    **overrides: Any,
+) -> AsyncIterator[Harness]:
+    async with open_runtime(
+        db_path=db_path, content_dir=None, content=content, heartbeat=False, **(runtime_args or {})
+    ) as runtime:
+        bot = build_bot(runtime, local_options(server, **overrides))
+        async with connected(bot, server):
+            yield Harness(server, bot, runtime, db_path)
+
+
+@pytest.fixture
+async def bluebook(local_discord, tmp_path, shipped_content) -> AsyncIterator[Harness]:  # noqa: F811
+    async with running_bot(local_discord, tmp_path / "bluebook.db", content=shipped_content) as h:
+        yield h
+    # Nothing the bot sent may ping anyone: every send carries allowed_mentions.
+    unsafe = local_discord.requests_without_allowed_mentions()
+    assert not unsafe, [f"{r.method} {r.path}" for r in unsafe]

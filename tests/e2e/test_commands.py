@@ -1,0 +1,167 @@
+"""Slash commands through the local Discord with the real discord.py client."""
+
+from __future__ import annotations
+
+import json
+
+EPHEMERAL = 64
+
+
+def _embed(message: dict) -> dict:
+    assert message["embeds"], message
+    return message["embeds"][0]
+
+
+def _buttons(message: dict) -> list[dict]:
+    return [c for row in message.get("components", []) for c in row["components"]]
+
+
+async def test_commands_synced_to_the_dev_guild(bluebook):
+    names = {c["name"] for c in bluebook.server.commands(bluebook.server.guild)}
+    assert {"search", "section", "toc", "fact", "verify", "help", "Find in Bluebook"} <= names
+    puts = [r for r in bluebook.server.requests if r.method == "PUT" and "/commands" in r.path]
+    assert puts and all("/guilds/" in r.path for r in puts)
+
+
+async def test_search_gcap_quotes_with_reference(bluebook):
+    handle = await bluebook.server.slash("search", {"query": "GCAP"})
+    message = await handle.final_message()
+    embed = _embed(message)
+    assert "`3.1.1(1)¶4`" in json.dumps(embed, ensure_ascii=False)
+    assert (
+        "**GCAP**" in embed["description"]
+        or "**Global Combat Air Programme**" in embed["description"]
+    )
+    assert embed["url"].startswith("https://www.mofa.go.jp/")
+    assert not message.get("flags", 0) & EPHEMERAL
+
+
+async def test_search_private_is_ephemeral(bluebook):
+    handle = await bluebook.server.slash(
+        "search", {"query": "territorial integrity", "private": True}
+    )
+    message = await handle.final_message()
+    assert message.get("flags", 0) & EPHEMERAL
+
+
+async def test_search_nothing_found_suggests(bluebook):
+    handle = await bluebook.server.slash("search", {"query": "zxqv blorptangle"})
+    embed = _embed(await handle.final_message())
+    assert embed["title"] == "No match"
+    assert "/toc" in embed["description"]
+
+
+async def test_next_and_whole_paragraph_buttons(bluebook):
+    server = bluebook.server
+    handle = await server.slash("search", {"query": "security", "limit": 3})
+    first = await handle.final_message()
+    buttons = {b["label"]: b for b in _buttons(first)}
+    assert buttons["◀ Previous"]["disabled"] is True
+    press = await server.press_button(first, buttons["Next ▶"]["custom_id"])
+    second = await press.final_message()
+    assert "result 2 of 3" in _embed(second)["footer"]["text"]
+    whole_id = {b["label"]: b for b in _buttons(second)}["Whole paragraph"]["custom_id"]
+    press = await server.press_button(second, whole_id)
+    third = await press.final_message()
+    ref = _embed(second)["fields"][0]["value"].strip("`")
+    paragraph = bluebook.runtime.content.current.pack.paragraphs[ref].text
+    assert len(_embed(third)["description"]) >= len(paragraph) * 0.9
+
+
+async def test_button_from_another_user_is_refused_privately(bluebook):
+    server = bluebook.server
+    first = await (await server.slash("search", {"query": "security", "limit": 3})).final_message()
+    next_id = {b["label"]: b for b in _buttons(first)}["Next ▶"]["custom_id"]
+    press = await server.press_button(first, next_id, user=server.admin)
+    answer = await press.final_message()
+    assert answer.get("flags", 0) & EPHEMERAL
+    assert "belong to the person who asked" in answer["content"]
+
+
+async def test_long_query_button_expires_politely(bluebook):
+    server = bluebook.server
+    query = "security environment " * 6
+    first = await (await server.slash("search", {"query": query, "limit": 3})).final_message()
+    next_id = {b["label"]: b for b in _buttons(first)}["Next ▶"]["custom_id"]
+    assert ":~" in next_id
+    from bot.replies import custom_ids
+
+    custom_ids._queries.clear()  # what a restart does to the in-memory table
+    answer = await (await server.press_button(first, next_id)).final_message()
+    assert answer.get("flags", 0) & EPHEMERAL
+    assert "expired" in answer["content"]
+
+
+async def test_section_by_reference_and_unknown(bluebook):
+    server = bluebook.server
+    message = await (await server.slash("section", {"ref": "§3.1.1(3)"})).final_message()
+    embed = _embed(message)
+    assert embed["title"] == "(3) Territorial Integrity"
+    assert "Maintaining territorial integrity" in embed["description"]
+    assert "page 1 of 1" in embed["footer"]["text"]
+    labels = {b["label"]: b for b in _buttons(message)}
+    assert labels["Next section ⏭"]["disabled"] is True
+    assert labels["⏮ Previous section"]["disabled"] is False
+    answer = await (await server.slash("section", {"ref": "3.1.1(4)"})).final_message()
+    assert answer.get("flags", 0) & EPHEMERAL
+    assert "3.1.1(3)" in answer["content"]
+
+
+async def test_section_previous_button_moves(bluebook):
+    server = bluebook.server
+    message = await (await server.slash("section", {"ref": "3.1.1(3)"})).final_message()
+    prev_id = {b["label"]: b for b in _buttons(message)}["⏮ Previous section"]["custom_id"]
+    moved = await (await server.press_button(message, prev_id)).final_message()
+    assert _embed(moved)["title"].startswith("(2) Enforcement")
+
+
+async def test_section_autocomplete(bluebook):
+    choices = await bluebook.server.autocomplete("section", "ref", "terr")
+    assert 1 <= len(choices) <= 25
+    assert choices[0]["value"] == "3.1.1(3)"
+    everything = await bluebook.server.autocomplete("section", "ref", "")
+    assert len(everything) <= 25
+
+
+async def test_toc_fact_and_help(bluebook):
+    server = bluebook.server
+    toc = _embed(await (await server.slash("toc")).final_message())
+    assert "`3.1.1(3)`" in toc["description"]
+    fact = _embed(await (await server.slash("fact", {"topic": "GCAP"})).final_message())
+    quote = fact["description"]
+    assert "GCAP" in json.dumps(fact) and quote.startswith(">")
+    none = await (await server.slash("fact", {"topic": "zzzz-nothing"})).final_message()
+    assert none.get("flags", 0) & EPHEMERAL
+    help_msg = await (await server.slash("help")).final_message()
+    assert "[[GCAP]]" in json.dumps(help_msg, ensure_ascii=False)
+
+
+async def test_internal_error_is_still_answered(bluebook, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("index corrupted")
+
+    monkeypatch.setattr(bluebook.runtime.content.current.engine, "search", broken)
+    answer = await (await bluebook.server.slash("search", {"query": "GCAP"})).final_message()
+    assert answer.get("flags", 0) & EPHEMERAL
+    assert "went wrong on our side" in answer["content"]
+    assert "index corrupted" not in answer["content"]
+
+
+async def test_search_in_a_dm(bluebook):
+    server = bluebook.server
+    await bluebook.bot.tree.sync()  # DMs see global commands only: what `bluebook-bot sync` does
+    dm = server.dm_channel(server.member)
+    message = await (
+        await server.slash("search", {"query": "PKO"}, user=server.member, channel=dm)
+    ).final_message()
+    assert "3.1.1(2)¶2" in json.dumps(_embed(message), ensure_ascii=False)
+
+
+async def test_find_in_bluebook_menu(bluebook):
+    server = bluebook.server
+    said = server.send_message(
+        server.general, server.member, "Japan escorted the U.S. Forces 137 times"
+    )
+    await server.quiesce()
+    answer = await (await server.context_menu("Find in Bluebook", said)).final_message()
+    assert "3.1.1(2)¶2" in json.dumps(_embed(answer), ensure_ascii=False)

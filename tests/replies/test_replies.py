@@ -1,0 +1,98 @@
+"""Reply rendering without Discord: limits, escaping, pages that never cut mid-word."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.pack.model import Manifest, Pack
+from bot.pack.parser import parse_chapter
+from bot.replies import custom_ids
+from bot.replies.common import (
+    CUSTOM_ID_MAX,
+    EMBED_DESCRIPTION_MAX,
+    EMBED_TOTAL_MAX,
+    clip,
+    embed_size,
+    escape,
+    highlight,
+    split_words,
+)
+from bot.replies.section import section_pages, section_reply, toc_reply
+
+
+def test_escape_breaks_mentions_and_markdown():
+    text = escape("@everyone **bold** <@123> `code`")
+    assert "@everyone" not in text
+    assert "<@123>" not in text
+    assert "\\*\\*bold\\*\\*" in text
+
+
+def test_highlight_bolds_spans_and_escapes_the_rest():
+    assert highlight("a *b* GCAP c", [(6, 10)]) == "a \\*b\\* **GCAP** c"
+    assert highlight("abc", [(5, 9), (1, 1)]) == "abc"
+    assert highlight("abcdef", [(0, 3), (2, 5)]) == "**abcde**f"
+    assert highlight("Global Combat Air", [(0, 6), (7, 13)]) == "**Global Combat** Air"
+
+
+@given(st.text(max_size=300), st.integers(min_value=10, max_value=100))
+def test_clip_fits_and_keeps_a_prefix(text, limit):
+    out = clip(text, limit)
+    assert len(out) <= limit
+    if len(text) <= limit:
+        assert out == text
+    else:
+        assert text.startswith(out[:-1].rstrip())
+
+
+@given(
+    st.text(alphabet=st.sampled_from("ab cd\n"), max_size=2000),
+    st.integers(min_value=5, max_value=300),
+)
+def test_split_words_never_loses_words(text, limit):
+    pieces = split_words(text, limit)
+    assert all(len(p) <= limit for p in pieces)
+    # Words survive whole unless one alone is longer than a piece.
+    assert "".join("".join(pieces).split()) == "".join(text.split())
+    if all(len(w) <= limit for w in text.split()):
+        assert " ".join(pieces).split() == text.split()
+
+
+def _long_pack() -> Pack:
+    words = " ".join(f"word{i}" for i in range(3000))
+    text = f"Chapter 9\n\nLong Chapter\n\nSection 1 Long Section\n\n{words}.\n\nSecond paragraph.\n"
+    return Pack(
+        Manifest("T", 2030, 9, "Long Chapter", "en", "https://example.org/x"), parse_chapter(text)
+    )
+
+
+def test_long_section_is_split_across_pages_without_losing_text():
+    pack = _long_pack()
+    section = pack.sections["9.1"]
+    pages = section_pages(section)
+    assert len(pages) >= 2
+    assert all(len(p) <= EMBED_DESCRIPTION_MAX for p in pages)
+    joined = " ".join(pages)
+    for i in (0, 1500, 2999):
+        assert f"word{i}" in joined
+    reply = section_reply(pack, section, owner=1, page=1)
+    embed = reply.embeds[0]
+    assert f"page 2 of {len(pages)}" in embed["footer"]["text"]
+    assert embed_size(embed) <= EMBED_TOTAL_MAX
+
+
+def test_button_ids_fit_discords_limit_and_round_trip():
+    long_query = "q" * 500
+    cid = custom_ids.search(123456789012345678, "n", 3, 10, long_query)
+    assert len(cid) <= CUSTOM_ID_MAX
+    match = custom_ids.SEARCH.fullmatch(cid)
+    assert match is not None
+    assert custom_ids.query_from_token(match["query"]) == long_query
+    short = custom_ids.search(1, "p", 0, 5, "GCAP")
+    assert custom_ids.SEARCH.fullmatch(short)["query"] == "GCAP"
+
+
+def test_toc_stays_within_the_total_embed_limit(pack):
+    reply = toc_reply(pack)
+    assert sum(embed_size(e) for e in reply.embeds) <= EMBED_TOTAL_MAX
+    assert "3.1.1(3)" in reply.embeds[0]["description"]
