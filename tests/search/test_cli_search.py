@@ -1,0 +1,42 @@
+"""`bluebook-bot search`, one query and --stdin, through main()."""
+
+from __future__ import annotations
+
+import io
+import json
+
+from bot.cli import main
+
+
+def test_search_gcap_quotes_the_gcap_sentence(capsys):
+    assert main(["search", "GCAP"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("[3.1.1(1)¶4]")
+    assert "Global Combat Air Programme (GCAP)" in out
+
+
+def test_search_json_is_the_result_list(capsys):
+    assert main(["search", "terittorial", "integrety", "--json", "--limit", "2"]) == 0
+    results = json.loads(capsys.readouterr().out)
+    assert 1 <= len(results) <= 2
+    assert results[0]["ref"] == "3.1.1(3)¶1"
+    assert {"ref", "title", "excerpt", "spans", "paragraph", "score"} <= set(results[0])
+    assert results[0]["excerpt"] in results[0]["paragraph"]
+
+
+def test_search_stdin_one_json_line_per_query(capsys, monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO("GCAP\nNSS\n\nzzqx\n"))
+    assert main(["search", "--stdin", "--json", "--limit", "1"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["query"] for r in rows] == ["GCAP", "NSS", "", "zzqx"]
+    assert all(set(r) == {"query", "results", "elapsed_ms"} for r in rows)
+    assert all(len(r["results"]) <= 1 for r in rows)
+    assert rows[1]["results"][0]["ref"] == "3.1.1(1)¶3"
+    assert rows[2]["results"] == []
+
+
+def test_bad_limit_and_missing_query_are_one_line(capsys):
+    assert main(["search", "GCAP", "--limit", "0"]) == 2
+    assert main(["search"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 2 and all(line.startswith("error: ") for line in err)
