@@ -1,0 +1,72 @@
+"""`bluebook-bot console` as a newcomer runs it: a real subprocess reading standard input."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+SCRIPT = (
+    "/search GCAP\n"
+    "/section 3.1.1(3)\n"
+    "/toc\n"
+    "/fact\n"
+    "/verify quote:Japan escorted the U.S. Forces 200 times\n"
+    "what does it say about [[GCAP]]?\n"
+    "`[[GCAP]]`\n"
+)
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DISCORD_", "BLUEBOOK_", "LOG_", "SHARD_"))
+    }
+    env["BLUEBOOK_DB"] = str(tmp_path / "console.db")
+    return env
+
+
+def _run(args: list[str], tmp_path: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=_env(tmp_path),
+        timeout=120,
+    )
+
+
+def test_console_answers_each_line_then_stats_show_the_session(tmp_path):
+    done = _run(["console"], tmp_path, SCRIPT)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "Traceback" not in done.stderr
+    # /search GCAP quotes the GCAP sentence with its reference.
+    assert "`3.1.1(1)¶4`" in out and "GCAP" in out
+    # /section, /toc, /fact
+    assert "== (3) Territorial Integrity ==" in out
+    assert "`3.1.1(2)`" in out
+    # /verify flags the misquote and quotes the right passage.
+    assert "Not verbatim" in out and "137" in out and "3.1.1(2)¶2" in out
+    # The chat lookup is answered once; the one in backticks is not.
+    assert out.count("== [[GCAP]] · 3.1.1(1)¶4 ==") == 1
+
+    stats = _run(["stats", "--json", "--db", str(tmp_path / "console.db")], tmp_path)
+    assert stats.returncode == 0, stats.stderr
+    data = json.loads(stats.stdout)
+    for command in ("search", "section", "toc", "fact", "verify"):
+        assert data["by_command"].get(command, 0) >= 1, (command, data["by_command"])
+    assert data["events"] >= 6
+    assert data["dropped"] == 0
+
+
+def test_console_reports_an_unknown_command_and_goes_on(tmp_path):
+    done = _run(["console"], tmp_path, "/nosuch thing\n/toc\n")
+    assert done.returncode == 0
+    assert done.stdout.splitlines()[0].startswith("error: ")
+    assert "`3.1.1(3)`" in done.stdout
