@@ -137,6 +137,7 @@ class BluebookBot(commands.AutoShardedBot):
             extra={
                 "user": str(self.user),
                 "guilds": len(self.guilds),
+                "guild_ids": ",".join(str(g.id) for g in self.guilds[:20]),
                 "shards": self.shard_count,
                 "message_content": self.intents.message_content,
             },

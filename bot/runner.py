@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+import aiohttp
 import discord
 
 from bot.app import BluebookBot, BotOptions
@@ -38,7 +39,8 @@ def build_bot(runtime: Runtime, options: BotOptions) -> BluebookBot:
 
 async def message_content_granted(token: str) -> bool:
     """Ask Discord whether the app may use the Message Content intent (a REST call only)."""
-    probe = discord.Client(intents=discord.Intents.none())
+    # Guilds only so discord.py does not warn about state; the probe never opens a gateway.
+    probe = discord.Client(intents=discord.Intents(guilds=True))
     try:
         await probe.login(token)
         app = probe.application
@@ -49,6 +51,14 @@ async def message_content_granted(token: str) -> bool:
     except discord.LoginFailure:
         raise StartupError(
             "Discord rejected the token (DISCORD_TOKEN): check it in the developer portal."
+        ) from None
+    except discord.HTTPException as exc:
+        raise StartupError(
+            f"Discord answered {exc.status} at login; try again later (the bot did not start)."
+        ) from None
+    except (aiohttp.ClientError, OSError) as exc:
+        raise StartupError(
+            f"cannot reach Discord ({type(exc).__name__}); check the network (the bot did not start)."
         ) from None
     finally:
         await probe.close()
@@ -90,32 +100,49 @@ async def run_bot(
         fotd_grace=grace,
     ) as runtime:
         bot = build_bot(runtime, options)
+        if on_ready is not None:
+
+            async def ready() -> None:
+                await _call(on_ready, bot)
+
+            bot.add_listener(ready, "on_ready")
         stop = asyncio.Event()
-        _install_signals(stop, runtime)
+        reloads: set[asyncio.Task[Any]] = set()
+        signals = _install_signals(stop, runtime, reloads)
         task = asyncio.create_task(bot.start(token), name="discord-client")
         stopper = asyncio.create_task(stop.wait())
-        if on_ready is not None:
-            bot.add_listener(lambda: _call(on_ready, bot), "on_ready")
-        done, _ = await asyncio.wait({task, stopper}, return_when=asyncio.FIRST_COMPLETED)
-        stopper.cancel()
-        if task in done:
-            exc = task.exception()
-            await bot.close()
-            if isinstance(exc, discord.LoginFailure):
-                raise StartupError(
-                    "Discord rejected the token (DISCORD_TOKEN): check it in the developer portal."
-                )
-            if isinstance(exc, discord.PrivilegedIntentsRequired):
-                raise StartupError(
-                    "Discord refused a privileged intent; enable it or restart to fall back."
-                )
-            if exc is not None:
-                raise exc
-            return 0
-        log.info("shutting down")
-        await shutdown(bot)
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await asyncio.wait_for(task, timeout=SHUTDOWN_SECONDS)
+        try:
+            done, _ = await asyncio.wait({task, stopper}, return_when=asyncio.FIRST_COMPLETED)
+            if task in done:
+                exc = None if task.cancelled() else task.exception()
+                await bot.close()
+                if isinstance(exc, discord.LoginFailure):
+                    raise StartupError(
+                        "Discord rejected the token (DISCORD_TOKEN): check it in the developer portal."
+                    )
+                if isinstance(exc, discord.PrivilegedIntentsRequired):
+                    raise StartupError(
+                        "Discord refused a privileged intent; enable it or restart to fall back."
+                    )
+                if exc is not None:
+                    raise exc
+                return 0
+            log.info("shutting down")
+            deadline = asyncio.get_running_loop().time() + SHUTDOWN_SECONDS
+            await shutdown(bot)
+            # asyncio.wait, not wait_for: the client's own error must not escape, and a
+            # cancellation of run_bot itself must not be swallowed.
+            left = max(deadline - asyncio.get_running_loop().time(), 1.0)
+            await asyncio.wait({task}, timeout=left)
+        finally:
+            _remove_signals(signals)
+            stopper.cancel()
+            for pending in (task, *reloads):
+                if not pending.done():
+                    pending.cancel()
+            await asyncio.gather(task, *reloads, return_exceptions=True)
+            if not bot.is_closed():
+                await bot.close()
     log.info("stopped")
     return 0
 
@@ -135,12 +162,42 @@ async def _call(callback: Callable[[BluebookBot], Any], bot: BluebookBot) -> Non
         await result
 
 
-def _install_signals(stop: asyncio.Event, runtime: Runtime) -> None:
+def _install_signals(
+    stop: asyncio.Event, runtime: Runtime, reloads: set[asyncio.Task[Any]]
+) -> list[signal.Signals]:
+    """SIGTERM/SIGINT stop the bot, SIGHUP reloads the content; returns what was installed."""
     loop = asyncio.get_running_loop()
+    installed = []
     for sig in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
-    with contextlib.suppress(NotImplementedError, RuntimeError, AttributeError):
-        loop.add_signal_handler(
-            signal.SIGHUP, lambda: asyncio.ensure_future(runtime.content.reload())
-        )
+            installed.append(sig)
+
+    def reload() -> None:
+        # Kept until done: the loop holds tasks only weakly, and errors must not vanish.
+        task = asyncio.create_task(runtime.content.reload(), name="content-reload")
+        reloads.add(task)
+        task.add_done_callback(_reload_done(reloads))
+
+    hup = getattr(signal, "SIGHUP", None)
+    if hup is not None:
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(hup, reload)
+            installed.append(hup)
+    return installed
+
+
+def _reload_done(reloads: set[asyncio.Task[Any]]) -> Callable[[asyncio.Task[Any]], None]:
+    def done(task: asyncio.Task[Any]) -> None:
+        reloads.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("content reload failed", exc_info=task.exception())
+
+    return done
+
+
+def _remove_signals(installed: list[signal.Signals]) -> None:
+    loop = asyncio.get_running_loop()
+    for sig in installed:
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.remove_signal_handler(sig)

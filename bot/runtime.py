@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sqlite3
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from bot.fotd.rotation import FactRotation
 from bot.fotd.service import FotdService
 from bot.fotd.store import FotdStore
 from bot.services import Content, ContentHolder
-from bot.storage.db import Database, open_database
+from bot.storage.db import Database, MigrationError, open_database
 from bot.storage.heartbeat import touch_heartbeat
 from bot.storage.settings import LookupSettings
 from bot.storage.usage import UsageLog
@@ -24,6 +25,10 @@ from bot.storage.usage import UsageLog
 log = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 15.0
+
+
+class DatabaseOpenError(Exception):
+    """The database cannot be opened or migrated: one line for the operator, no traceback."""
 
 
 @dataclass
@@ -53,7 +58,14 @@ async def open_runtime(
     """
     started = time.perf_counter()
     holder = ContentHolder(content or Content.load(content_dir))
-    db = await open_database(db_path)
+    try:
+        db = await open_database(db_path)
+    except MigrationError as exc:
+        raise DatabaseOpenError(f"database {db_path} (BLUEBOOK_DB): {exc}") from None
+    except (sqlite3.Error, OSError) as exc:
+        raise DatabaseOpenError(
+            f"cannot open the database {db_path} (BLUEBOOK_DB): {type(exc).__name__}: {exc}"
+        ) from None
     usage = UsageLog(db, retention_days=retention_days)
     usage.start()
     clock = clock or SystemClock()

@@ -140,6 +140,7 @@ class FotdCog(
         await self.bot.wait_until_ready()
 
     @app_commands.command(name="set")
+    @app_commands.checks.has_permissions(manage_guild=True)
     @app_commands.describe(
         channel="Where to post",
         time="Local time, e.g. 09:00 or 9:30 pm",
@@ -183,6 +184,7 @@ class FotdCog(
         return [app_commands.Choice(name=z, value=z) for z in timezone_choices(current)]
 
     @app_commands.command(name="off")
+    @app_commands.checks.has_permissions(manage_guild=True)
     async def off(self, interaction: discord.Interaction) -> None:
         """Stop the daily fact in this server."""
         assert interaction.guild_id is not None and self.bot.fotd is not None
@@ -192,6 +194,7 @@ class FotdCog(
         await interaction.response.send_message(text, ephemeral=True)
 
     @app_commands.command(name="status")
+    @app_commands.checks.has_permissions(manage_guild=True)
     async def status(self, interaction: discord.Interaction) -> None:
         """When the next fact is posted, the last post and the last error."""
         assert interaction.guild_id is not None and self.bot.fotd is not None
@@ -201,6 +204,7 @@ class FotdCog(
         await send_reply(interaction, status_reply(status, channel_mention=mention))
 
     @app_commands.command(name="preview")
+    @app_commands.checks.has_permissions(manage_guild=True)
     async def preview(self, interaction: discord.Interaction) -> None:
         """Show the next fact privately, without posting it."""
         assert interaction.guild_id is not None and self.bot.fotd is not None
@@ -216,6 +220,7 @@ class FotdCog(
         )
 
     @app_commands.command(name="skip")
+    @app_commands.checks.has_permissions(manage_guild=True)
     async def skip(self, interaction: discord.Interaction) -> None:
         """Skip the next fact; the one after it is posted instead."""
         assert interaction.guild_id is not None and self.bot.fotd is not None

@@ -64,6 +64,7 @@ def cmd_start(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from bot.runner import StartupError, run_bot
+    from bot.runtime import DatabaseOpenError
 
     settings = settings_from(args)
     setup_logging(settings.log_level, settings.log_format)
@@ -75,14 +76,14 @@ def cmd_run(args: argparse.Namespace) -> int:
         )
 
     async def main() -> int:
-        if not args.local:
+        if not getattr(args, "local", False):
             return await run_bot(settings, token=token)
         async with _local_discord() as server:
             return await run_bot(settings, token=token, options=_local_options(settings, server))
 
     try:
         return asyncio.run(main())
-    except StartupError as exc:
+    except (StartupError, DatabaseOpenError) as exc:
         raise CliError(str(exc)) from None
     except ContentError as exc:
         for problem in exc.problems:
@@ -119,7 +120,7 @@ def _local_options(settings: Settings, server: Any) -> Any:
 def cmd_console(args: argparse.Namespace) -> int:
     from bot.localdiscord import ConsoleSession, connected
     from bot.runner import build_bot
-    from bot.runtime import open_runtime
+    from bot.runtime import DatabaseOpenError, open_runtime
 
     settings = settings_from(args)
     setup_logging("WARNING", settings.log_format)
@@ -147,6 +148,8 @@ def cmd_console(args: argparse.Namespace) -> int:
 
     try:
         return asyncio.run(main())
+    except DatabaseOpenError as exc:
+        raise CliError(str(exc)) from None
     except ContentError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)

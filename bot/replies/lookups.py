@@ -27,7 +27,8 @@ def _result_embed(pack: Pack, lookup: Lookup, result: SearchResult) -> dict:
     if len(body) > EXCERPT_CHARS:
         body = escape(clip(result.excerpt, EXCERPT_CHARS))
     return {
-        "title": clip(f"[[{lookup.text}]] · {result.ref}", 256),
+        # The asker's words are echoed: escaped, so `[[@everyone GCAP]]` neither pings nor renders.
+        "title": clip(f"[[{escape(lookup.text)}]] · {result.ref}", 256),
         "url": pack.manifest.source_url,
         "description": quote_block(body),
         "color": QUOTE_COLOUR,
@@ -79,7 +80,9 @@ def passive_reply(terms: list[GlossaryTerm]) -> Reply:
     lines = []
     for term in terms[:3]:
         where = f" · `{term.ref}`" if term.ref else ""
+        # Inside inline code a backslash shows as typed, so the copyable syntax is not escaped.
+        syntax = f"`[[{term.term.replace('`', '')}]]`"
         lines.append(
-            f"**{escape(term.term)}** — {escape(term.expansion)}{where} · `[[{escape(term.term)}]]` quotes it"
+            f"**{escape(term.term)}** — {escape(term.expansion)}{where} · {syntax} quotes it"
         )
     return Reply(content="\n".join(lines))

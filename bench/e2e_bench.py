@@ -1,0 +1,694 @@
+"""End-to-end figures through the local Discord, with the bot in its own process.
+
+The stand-in (REST and gateway on 127.0.0.1) and the load driver run in the benchmark's
+process; the bot under test runs in a child process (`python -m bench.e2e_bench serve`)
+with its own event loop and connects to the stand-in over loopback, exactly as it would to
+Discord. So the bot's latency, loop stalls and memory are its own, not shared with the
+server's. The floor is `bench.pong.PongBot` run the same way.
+
+The child takes one JSON line per command on stdin and answers on stdout with lines that
+start with `BENCH ` (`rss`, `stall_start`, `stall_stop`, `usage`, `quit`).
+
+Interaction latency is measured on the stand-in: from just before INTERACTION_CREATE is
+queued on the gateway to the arrival of the bot's callback POST (its RecordedRequest time).
+OpenAPI validation is off in the stand-in during load: it costs server time per request,
+which would inflate ours and the floor alike; the limit checks stay on. The tests run with
+validation on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+import logging
+import os
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import discord
+import yarl
+from discord.ext import commands as ext_commands
+
+if TYPE_CHECKING:
+    # The stand-in is imported only by the parent, so the bot process's memory is the bot's.
+    from bot.localdiscord import InteractionHandle, LocalDiscord
+
+log = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parents[1]
+PREFIX = "BENCH "
+TICK_S = 0.001
+CALLBACK_ROUTE = "/interactions/{interaction_id}/{token}/callback"
+ANSWER_DEADLINE_S = 3.0
+STALL_WARN_MS = 50.0
+# discord.py's default; what `bluebook-bot run` uses against Discord.
+PRODUCTION_GUILD_READY_TIMEOUT = 2.0
+BENCH_GUILD_READY_TIMEOUT = 0.1
+
+Json = dict[str, Any]
+
+
+# -- figures -------------------------------------------------------------------------------------
+
+
+def percentiles(values: Sequence[float]) -> Json:
+    """p50, p99 (nearest rank), max and count of `values` (ms)."""
+    if not values:
+        return {"n": 0, "p50": None, "p99": None, "max": None}
+    ordered = sorted(values)
+    p99 = ordered[min(len(ordered) - 1, max(0, round(len(ordered) * 0.99) - 1))]
+    return {
+        "n": len(ordered),
+        "p50": statistics.median(ordered),
+        "p99": p99,
+        "max": ordered[-1],
+    }
+
+
+def status_kb(pid: int | str = "self") -> Json:
+    """VmRSS and VmHWM of a process, in KiB."""
+    found: Json = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            found[key] = int(value.split()[0])
+    return found
+
+
+# -- the child process (the bot under test) ------------------------------------------------------
+
+
+def _emit(payload: Json) -> None:
+    sys.stdout.write(PREFIX + json.dumps(payload) + "\n")
+    sys.stdout.flush()
+
+
+class StallTicker:
+    """A task sleeping TICK_S in a loop; records how late each wake-up was."""
+
+    def __init__(self) -> None:
+        self._task: asyncio.Task[None] | None = None
+        self.worst_s = 0.0
+        self.ticks = 0
+        self.over = 0
+
+    def start(self) -> None:
+        self.worst_s, self.ticks, self.over = 0.0, 0, 0
+        self._task = asyncio.create_task(self._run(), name="bench-stall-ticker")
+
+    async def stop(self) -> Json:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        return {
+            "max_ms": self.worst_s * 1000,
+            "ticks": self.ticks,
+            f"over_{STALL_WARN_MS:.0f}ms": self.over,
+        }
+
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            start = loop.time()
+            await asyncio.sleep(TICK_S)
+            late = loop.time() - start - TICK_S
+            self.ticks += 1
+            self.worst_s = max(self.worst_s, late)
+            if late * 1000 > STALL_WARN_MS:
+                self.over += 1
+
+
+async def _stdin_lines() -> AsyncIterator[Json]:
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader()
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+    while line := await reader.readline():
+        if line.strip():
+            yield json.loads(line)
+
+
+def _point_discord_at(config: Json) -> None:
+    # What bot.localdiscord.discord_urls does; done by hand so this process never imports
+    # the stand-in.
+    discord.http.Route.BASE = config["api_url"]
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(config["gateway_url"])
+
+
+async def _usage_report(runtime: Any) -> Json:
+    if runtime is None:
+        return {}
+    usage = runtime.usage
+    report: Json = {"flushed": True}
+    try:
+        await asyncio.wait_for(usage.flush(), timeout=20)
+    except (TimeoutError, RuntimeError) as exc:
+        report["flushed"] = False
+        report["flush_error"] = type(exc).__name__
+    stats = usage.stats
+    report["stats"] = {
+        "queued": stats.queued,
+        "written": stats.written,
+        "dropped": stats.dropped,
+        "dropped_queue_full": stats.dropped_queue_full,
+        "dropped_write_failed": stats.dropped_write_failed,
+        "pending": usage.pending,
+    }
+    try:
+        rows = await runtime.db.fetchall("SELECT kind, COUNT(*) FROM usage_events GROUP BY kind")
+        report["db_by_kind"] = {str(r[0]): int(r[1]) for r in rows}
+    except Exception as exc:  # a deleted or locked database is a figure, not a crash
+        report["db_error"] = type(exc).__name__
+    return report
+
+
+async def _serve_client(
+    bot: ext_commands.Bot | ext_commands.AutoShardedBot,
+    config: Json,
+    marks: Json,
+    runtime: Any,
+    stop: Callable[[], Awaitable[None]],
+) -> None:
+    original_setup_hook = bot.setup_hook
+
+    async def timed_setup_hook() -> None:
+        await original_setup_hook()
+        marks["setup_hook"] = time.monotonic()
+
+    bot.setup_hook = timed_setup_hook  # type: ignore[method-assign]
+
+    async def on_ready() -> None:
+        marks.setdefault("on_ready", time.monotonic())
+        _emit({"event": "ready", "marks": marks, "pid": os.getpid()})
+
+    bot.add_listener(on_ready, "on_ready")
+    task = asyncio.create_task(bot.start(config["token"]), name="discord-client")
+    ticker = StallTicker()
+    commands = _stdin_lines()
+    try:
+        async for command in commands:
+            name = command.get("cmd")
+            reply: Json = {"reply": name}
+            if task.done():
+                reply["error"] = f"client stopped: {task.exception()!r}"
+            elif name == "rss":
+                reply.update(status_kb())
+            elif name == "stall_start":
+                ticker.start()
+            elif name == "stall_stop":
+                reply.update(await ticker.stop())
+            elif name == "usage":
+                reply.update(await _usage_report(runtime))
+            elif name == "quit":
+                break
+            _emit(reply)
+    finally:
+        await stop()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(task, timeout=15)
+
+
+async def _serve(config: Json) -> None:
+    marks: Json = {"main": time.monotonic()}
+    _point_discord_at(config)
+    timeout = config.get("guild_ready_timeout", BENCH_GUILD_READY_TIMEOUT)
+    if config["kind"] == "pong":
+        from bench.pong import PongBot
+
+        marks["main"] = time.monotonic()
+        pong = PongBot(guild_id=config["guild_id"], guild_ready_timeout=timeout)
+        await _serve_client(pong, config, marks, None, pong.close)
+        _emit({"event": "closed"})
+        return
+    # Imported here, not at the top: the floor's process must not carry the bot's modules.
+    from bot.app import BotOptions
+    from bot.runner import build_bot, shutdown
+    from bot.runtime import open_runtime
+    from bot.services import Content
+
+    # Start-up phases are timed from here; imports count in imports_s.
+    marks["main"] = time.monotonic()
+    directory = Path(config["content"]) if config.get("content") else None
+    content = Content.load(directory)
+    marks["content"] = time.monotonic()
+    async with open_runtime(
+        db_path=Path(config["db"]), content_dir=directory, content=content
+    ) as runtime:
+        marks["runtime"] = time.monotonic()
+        options = BotOptions(
+            dev_guild=config["guild_id"],
+            skip_identify_delay=True,
+            guild_ready_timeout=timeout,
+            owner_ids=set(config.get("owner_ids", [])),
+            fotd_interval=3600,
+        )
+        bot = build_bot(runtime, options)
+        await _serve_client(bot, config, marks, runtime, lambda: shutdown(bot))
+    # The runtime is closed: the usage queue has been flushed (or dropped and counted).
+    stats = runtime.usage.stats
+    _emit(
+        {
+            "event": "closed",
+            "usage": {
+                "queued": stats.queued,
+                "written": stats.written,
+                "dropped": stats.dropped,
+                "dropped_queue_full": stats.dropped_queue_full,
+                "dropped_write_failed": stats.dropped_write_failed,
+            },
+        }
+    )
+
+
+def child_main(config_json: str) -> None:
+    from bot.logging_setup import setup_logging
+
+    setup_logging("WARNING", "text")
+    asyncio.run(_serve(json.loads(config_json)))
+
+
+# -- the parent side ---------------------------------------------------------------------------
+
+
+class ChildDied(RuntimeError):
+    """The bot process ended early; the message carries the end of its stderr."""
+
+
+class BotProcess:
+    """A bot under test in its own process, connected to a stand-in in this one."""
+
+    def __init__(self, proc: asyncio.subprocess.Process, stderr_path: Path, kind: str) -> None:
+        self.proc = proc
+        self.stderr_path = stderr_path
+        self.kind = kind
+        self.spawned = time.monotonic()
+        self.messages: asyncio.Queue[Json | None] = asyncio.Queue()
+        self._reader = asyncio.create_task(self._read())
+        self.ready: Json | None = None
+        self.closed_report: Json = {}
+
+    @classmethod
+    async def spawn(
+        cls,
+        server: LocalDiscord,
+        workdir: Path,
+        *,
+        kind: str,
+        db: Path | None = None,
+        content: Path | None = None,
+        guild_ready_timeout: float = BENCH_GUILD_READY_TIMEOUT,
+    ) -> BotProcess:
+        config = {
+            "kind": kind,
+            "api_url": server.api_url,
+            "gateway_url": server.gateway_url,
+            "token": server.token,
+            "guild_id": server.guild.id,
+            "owner_ids": [server.world.owner.id, server.admin.id],
+            "db": str(db or workdir / f"{kind}.db"),
+            "content": str(content) if content else None,
+            "guild_ready_timeout": guild_ready_timeout,
+        }
+        stderr_path = workdir / f"{kind}-{time.monotonic_ns()}.stderr"
+        with stderr_path.open("wb") as stderr:
+            proc = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "bench.e2e_bench",
+                "serve",
+                json.dumps(config),
+                stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=stderr,
+                cwd=ROOT,
+            )
+        return cls(proc, stderr_path, kind)
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    async def _read(self) -> None:
+        assert self.proc.stdout is not None
+        while line := await self.proc.stdout.readline():
+            text = line.decode("utf-8", "replace")
+            if text.startswith(PREFIX):
+                await self.messages.put(json.loads(text[len(PREFIX) :]))
+        await self.messages.put(None)
+
+    def stderr_tail(self, lines: int = 30) -> str:
+        try:
+            text = self.stderr_path.read_text("utf-8", "replace")
+        except OSError:
+            return ""
+        return "\n".join(text.splitlines()[-lines:])
+
+    async def next_message(self, timeout: float = 60.0) -> Json:
+        try:
+            message = await asyncio.wait_for(self.messages.get(), timeout)
+        except TimeoutError:
+            tail = self.stderr_tail()
+            raise ChildDied(f"{self.kind} bot: no answer in {timeout}s\n{tail}") from None
+        if message is None:
+            raise ChildDied(f"{self.kind} bot process ended\n{self.stderr_tail()}")
+        return message
+
+    async def wait_ready(self, timeout: float = 60.0) -> Json:
+        if self.ready is None:
+            message = await self.next_message(timeout)
+            if message.get("event") != "ready":
+                raise ChildDied(f"expected ready from the {self.kind} bot, got {message}")
+            self.ready = message
+        return self.ready
+
+    async def request(self, cmd: str, timeout: float = 60.0) -> Json:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write((json.dumps({"cmd": cmd}) + "\n").encode())
+        await self.proc.stdin.drain()
+        reply = await self.next_message(timeout)
+        if reply.get("error"):
+            raise ChildDied(f"{self.kind} bot: {reply['error']}\n{self.stderr_tail()}")
+        return reply
+
+    def rss_kb(self) -> int:
+        return int(status_kb(self.pid)["VmRSS"])
+
+    async def quit(self, timeout: float = 60.0) -> Json:
+        """Ask for a graceful stop; returns the child's final "closed" report."""
+        closed: Json = {}
+        try:
+            assert self.proc.stdin is not None
+            self.proc.stdin.write(b'{"cmd": "quit"}\n')
+            await self.proc.stdin.drain()
+            while True:
+                message = await self.next_message(timeout)
+                if message.get("event") == "closed":
+                    closed = message
+                    break
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                if self.proc.returncode is None:
+                    try:
+                        await asyncio.wait_for(self.proc.wait(), timeout=10)
+                    except TimeoutError:
+                        self.proc.kill()
+                        await self.proc.wait()
+            self._reader.cancel()
+        return closed
+
+    async def kill(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            if self.proc.returncode is None:
+                self.proc.kill()
+                await self.proc.wait()
+        self._reader.cancel()
+
+
+@contextlib.asynccontextmanager
+async def standin(members: int = 0) -> AsyncIterator[LocalDiscord]:
+    """A started local Discord for load: OpenAPI validation off, limit checks on."""
+    from bot.localdiscord import LocalDiscord, Scenario
+
+    server = LocalDiscord(Scenario(validate_openapi=False, reject_over_limits=True))
+    for i in range(members):
+        server.add_member(server.guild, f"user{i}")
+    await server.listen()
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
+@contextlib.asynccontextmanager
+async def bot_on(
+    server: LocalDiscord, workdir: Path, kind: str, **spawn: Any
+) -> AsyncIterator[BotProcess]:
+    """A bot process connected to `server` and READY; stopped (gracefully) on exit."""
+    child = await BotProcess.spawn(server, workdir, kind=kind, **spawn)
+    try:
+        await child.wait_ready()
+        yield child
+    except BaseException:
+        await child.kill()
+        raise
+    else:
+        child.closed_report = await child.quit()
+
+
+def first_callbacks(server: LocalDiscord) -> dict[int, float]:
+    """Interaction id -> arrival time (monotonic) of the first callback POST for it."""
+    found: dict[int, float] = {}
+    for request in server.requests:
+        if request.route == CALLBACK_ROUTE:
+            interaction_id = int(request.path.split("/")[2])
+            found.setdefault(interaction_id, request.time)
+    return found
+
+
+def answer_counts(server: LocalDiscord) -> dict[str, Any]:
+    """Successful callbacks per interaction, and refusals for answering twice (40060)."""
+    ok: dict[int, int] = defaultdict(int)
+    twice = 0
+    for request in server.requests:
+        if request.route != CALLBACK_ROUTE:
+            continue
+        if request.status is not None and 200 <= request.status < 300:
+            ok[int(request.path.split("/")[2])] += 1
+        elif request.status == 400:
+            twice += 1
+    return {"ok": ok, "refused_400": twice}
+
+
+def search_queries(seed: int = 7) -> list[str]:
+    """The labelled quality set: acronyms, typos, phrases, paraphrases, spelling variants."""
+    from bench.search_bench import quality_queries
+
+    queries = [text for text, _, _ in quality_queries()]
+    random.Random(seed).shuffle(queries)
+    return queries
+
+
+Dispatch = Callable[[int], Awaitable["InteractionHandle"]]
+
+
+async def closed_loop(
+    dispatch: Dispatch, *, concurrency: int, total: int, timeout: float = 30.0
+) -> list[tuple[int, float]]:
+    """`concurrency` users, each sending the next interaction once the last was answered."""
+    sent: list[tuple[int, float]] = []
+    counter = itertools.count()
+
+    async def user() -> None:
+        while (i := next(counter)) < total:
+            started = time.monotonic()
+            handle = await dispatch(i)
+            sent.append((handle.id, started))
+            await handle.response(timeout)
+
+    await asyncio.gather(*(user() for _ in range(concurrency)))
+    return sent
+
+
+def latencies_ms(server: LocalDiscord, sent: Sequence[tuple[int, float]]) -> list[float]:
+    arrived = first_callbacks(server)
+    return [(arrived[i] - t0) * 1000 for i, t0 in sent if i in arrived]
+
+
+def command_for(kind: str, queries: Sequence[str]) -> Callable[[LocalDiscord], Dispatch]:
+    def make(server: LocalDiscord) -> Dispatch:
+        async def dispatch(i: int) -> InteractionHandle:
+            if kind == "pong":
+                return await server.slash("ping")
+            return await server.slash("search", {"query": queries[i % len(queries)]})
+
+        return dispatch
+
+    return make
+
+
+@dataclass
+class E2ESizes:
+    """How much load each figure gets (the smoke test uses tiny ones)."""
+
+    concurrency: tuple[int, ...] = (1, 50, 500)
+    per_level: tuple[int, ...] = (300, 1000, 2000)
+    warmup: int = 100
+    burst: int = 1000
+    startup_runs: int = 3
+    corpus_mb: float = 5.0
+    idle_s: float = 3.0
+
+
+async def latency_and_burst(kind: str, workdir: Path, sizes: E2ESizes) -> Json:
+    """Latency at each concurrency, then a burst with the stall ticker on, for one bot."""
+    queries = search_queries()
+    result: Json = {"levels": {}}
+    async with standin() as server, bot_on(server, workdir, kind) as child:
+        dispatch = command_for(kind, queries)(server)
+        await closed_loop(dispatch, concurrency=10, total=sizes.warmup)
+        for concurrency, total in zip(sizes.concurrency, sizes.per_level, strict=True):
+            started = time.monotonic()
+            sent = await closed_loop(dispatch, concurrency=concurrency, total=total)
+            elapsed = time.monotonic() - started
+            figures = percentiles(latencies_ms(server, sent))
+            figures["throughput_per_s"] = len(sent) / elapsed if elapsed else None
+            result["levels"][str(concurrency)] = figures
+        result["burst"] = await burst(server, child, dispatch, sizes.burst)
+        result["rss_after_load_kb"] = child.rss_kb()
+    return result
+
+
+async def burst(server: LocalDiscord, child: BotProcess, dispatch: Dispatch, count: int) -> Json:
+    """`count` interactions dispatched at once; each one's answer time from its dispatch."""
+    await child.request("stall_start")
+    await asyncio.sleep(0.05)
+    sent: list[tuple[int, float]] = []
+    handles = []
+    for i in range(count):
+        started = time.monotonic()
+        handle = await dispatch(i)
+        sent.append((handle.id, started))
+        handles.append(handle)
+    dispatched_in = time.monotonic() - sent[0][1]
+    results = await asyncio.gather(
+        *(h.response(timeout=30.0) for h in handles), return_exceptions=True
+    )
+    await asyncio.sleep(0.05)
+    stall = await child.request("stall_stop")
+    answered = latencies_ms(server, sent)
+    within = sum(1 for ms in answered if ms <= ANSWER_DEADLINE_S * 1000)
+    return {
+        "count": count,
+        "answered": len(answered),
+        "unanswered": sum(1 for r in results if isinstance(r, BaseException)),
+        "within_3s": within,
+        "fraction_within_3s": within / count if count else None,
+        "dispatch_s": dispatched_in,
+        "answer_ms": percentiles(answered),
+        "stall": stall,
+    }
+
+
+async def startup_once(workdir: Path, *, kind: str, content: Path | None, idle_s: float) -> Json:
+    """Start a fresh bot process with the production guild_ready_timeout; time every phase.
+
+    "answerable" is the arrival of the answer to a /search (or /ping) dispatched as soon as
+    the bot IDENTIFYs: the bot serves interactions from READY on; on_ready comes
+    guild_ready_timeout later (discord.py waits that long for more GUILD_CREATEs).
+    """
+    async with standin() as server:
+        child = await BotProcess.spawn(
+            server,
+            workdir,
+            kind=kind,
+            content=content,
+            guild_ready_timeout=PRODUCTION_GUILD_READY_TIMEOUT,
+        )
+        try:
+            await server.wait_for_gateway("identify", timeout=60)
+            identified = time.monotonic()
+            name, options = ("ping", None) if kind == "pong" else ("search", {"query": "GCAP"})
+            dispatched = time.monotonic()
+            handle = await server.slash(name, options)
+            await handle.response(timeout=30)
+            answered = first_callbacks(server)[handle.id]
+            ready = await child.wait_ready()
+            marks = ready["marks"]
+            await asyncio.sleep(idle_s)
+            rss = status_kb(child.pid)
+        except BaseException:
+            await child.kill()
+            raise
+        child.closed_report = await child.quit()
+    main = marks["main"]
+    phases = {
+        "imports_s": main - child.spawned,
+        "setup_hook_done_s": marks["setup_hook"] - main,
+        "identify_s": identified - main,
+        "answerable_s": answered - main,
+        "first_answer_ms": (answered - dispatched) * 1000,
+        "on_ready_s": marks["on_ready"] - main,
+        "spawn_to_answerable_s": answered - child.spawned,
+        "idle_rss_kb": rss["VmRSS"],
+        "peak_rss_kb": rss["VmHWM"],
+    }
+    if "content" in marks:
+        phases["content_s"] = marks["content"] - main
+        phases["runtime_s"] = marks["runtime"] - marks["content"]
+    return phases
+
+
+def write_corpus_pack(directory: Path, size_mb: float) -> Path:
+    """A content pack dir: the shipped manifest, facts and glossary, a synthetic chapter."""
+    from bench.corpus import synthetic_chapter
+    from bot.pack.loader import default_content_dir
+
+    directory.mkdir(parents=True, exist_ok=True)
+    for source in Path(default_content_dir()).iterdir():
+        if source.suffix in (".yaml", ".txt"):
+            shutil.copy(source, directory / source.name)
+    (directory / "chapter.txt").write_text(synthetic_chapter(size_mb=size_mb), encoding="utf-8")
+    return directory
+
+
+def _median_run(runs: list[Json]) -> Json:
+    """Per key, the median over runs."""
+    return {key: statistics.median(r[key] for r in runs) for key in runs[0]}
+
+
+async def startup_suite(workdir: Path, sizes: E2ESizes) -> Json:
+    pack = write_corpus_pack(workdir / "corpus-pack", sizes.corpus_mb)
+    result: Json = {}
+    for name, kind, content in (
+        ("pong", "pong", None),
+        ("shipped", "bluebook", None),
+        ("corpus", "bluebook", pack),
+    ):
+        runs = []
+        for _ in range(sizes.startup_runs):
+            runs.append(
+                await startup_once(workdir, kind=kind, content=content, idle_s=sizes.idle_s)
+            )
+        result[name] = {"median": _median_run(runs), "runs": runs}
+    result["corpus_mb"] = (pack / "chapter.txt").stat().st_size / 1e6
+    return result
+
+
+async def run_e2e_benchmark(sizes: E2ESizes | None = None, workdir: Path | None = None) -> Json:
+    """Start-up, idle RSS, latency at each concurrency and the burst; ours and the floor."""
+    sizes = sizes or E2ESizes()
+    with contextlib.ExitStack() as stack:
+        if workdir is None:
+            workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bb-e2e-")))
+        report: Json = {"startup": await startup_suite(workdir, sizes)}
+        report["pong"] = await latency_and_burst("pong", workdir, sizes)
+        report["ours"] = await latency_and_burst("bluebook", workdir, sizes)
+        report["sizes"] = {
+            "concurrency": list(sizes.concurrency),
+            "per_level": list(sizes.per_level),
+            "burst": sizes.burst,
+        }
+    return report
+
+
+def main(argv: list[str]) -> None:
+    if len(argv) >= 2 and argv[0] == "serve":
+        child_main(argv[1])
+        return
+    print(json.dumps(asyncio.run(run_e2e_benchmark()), indent=2))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

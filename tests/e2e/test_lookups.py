@@ -1,0 +1,297 @@
+"""Keyword lookups in chat, end to end: the real bot reads and answers through the local Discord."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bot.localdiscord import permissions as perm
+from bot.localdiscord.model import Member
+from bot.lookups.escape import ZERO_WIDTH_SPACE
+from bot.lookups.limits import PassiveLimiter
+from tests.e2e.conftest import forget_stopped_bots, running_bot
+
+EPHEMERAL = 64
+
+
+class Ticks:
+    """A monotonic clock for the noise limits that only moves when the test moves it."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _replies_to(messages: list[dict], source: dict) -> list[dict]:
+    return [
+        m
+        for m in messages
+        if str((m.get("message_reference") or {}).get("message_id")) == source["id"]
+    ]
+
+
+def _titles(message: dict) -> list[str]:
+    return [e.get("title", "") for e in message["embeds"]]
+
+
+async def _say(server, text: str, *, author=None, channel=None) -> dict:
+    """Post `text` and return the bot's one reply to it (failing if there is none or several)."""
+    source = server.send_message(channel or server.general, author or server.member, text)
+    replies = _replies_to(await server.bot_messages(channel), source)
+    assert len(replies) == 1, (text, replies)
+    return replies[0]
+
+
+async def _say_unanswered(server, text: str, *, author=None, channel=None) -> None:
+    where = channel or server.general
+    await server.quiesce()
+    before = {str(message_id) for message_id in where.messages}
+    source = server.send_message(where, author or server.member, text)
+    new = [m for m in await server.bot_messages(channel) if m["id"] not in before | {source["id"]}]
+    assert new == [], (text, new)
+
+
+async def _passive_on(server, channel=None) -> None:
+    options = {"mode": "passive", "enabled": True}
+    if channel is not None:
+        options["channel"] = channel
+    answer = await (await server.slash("lookups set", options, user=server.admin)).final_message()
+    assert "Passive lookups are now **on**" in answer["content"], answer
+
+
+# -- explicit lookups ----------------------------------------------------------------------------
+
+
+async def test_bracketed_lookup_replies_with_quote_and_reference(bluebook):
+    server = bluebook.server
+    source = server.send_message(server.general, server.member, "what does it say about [[GCAP]]?")
+    [reply] = await server.bot_messages()
+    assert str(reply["message_reference"]["message_id"]) == source["id"]
+    [embed] = reply["embeds"]
+    assert embed["title"] == "[[GCAP]] · 3.1.1(1)¶4"
+    assert embed["description"].startswith("> ")
+    assert "**GCAP**" in embed["description"]
+    assert embed["url"].startswith("https://www.mofa.go.jp/")
+    # A reply that does not ping the asker, and nothing else.
+    post = next(r for r in server.requests if r.method == "POST" and r.path.endswith("/messages"))
+    assert post.json["allowed_mentions"]["parse"] == []
+    assert post.json["allowed_mentions"].get("replied_user") is False
+
+
+async def test_three_lookups_per_message_and_a_fourth_is_ignored(bluebook):
+    reply = await _say(bluebook.server, "[[GCAP]] [[PKO]] [[MOFA]] [[territorial integrity]]")
+    titles = _titles(reply)
+    assert len(titles) == 3
+    assert [t.split(" · ")[0] for t in titles] == ["[[GCAP]]", "[[PKO]]", "[[MOFA]]"]
+
+
+async def test_duplicate_lookups_are_collapsed(bluebook):
+    reply = await _say(bluebook.server, "[[GCAP]] or rather [[gcap]], i.e. [[ GCAP ]]")
+    assert _titles(reply) == ["[[GCAP]] · 3.1.1(1)¶4"]
+
+
+async def test_written_reference_gets_the_opening_lines(bluebook):
+    server = bluebook.server
+    reply = await _say(server, "as §3.1.1(3) says")
+    [embed] = reply["embeds"]
+    assert embed["title"] == "(3) Territorial Integrity · 3.1.1(3)"
+    opening = bluebook.runtime.content.current.pack.paragraphs["3.1.1(3)¶1"].text
+    assert embed["description"].startswith("> " + opening[:60])
+    # A plain number is not a reference.
+    await _say_unanswered(server, "we are on version 3.1 of the plan")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "```\n[[GCAP]]\n```",
+        "see `[[GCAP]]` for the syntax",
+        "> [[GCAP]]",
+        ">>> quoted\n[[GCAP]]",
+        "||[[GCAP]]||",
+        "`§3.1.1(3)`",
+    ],
+    ids=["code-block", "inline-code", "quote", "block-quote", "spoiler", "inline-code-ref"],
+)
+async def test_code_quotes_and_spoilers_are_ignored(bluebook, text):
+    server = bluebook.server
+    await _say_unanswered(server, text)
+    # The same lookup in plain text is answered, so the silence above is the markup's doing.
+    await _say(server, "[[GCAP]]")
+
+
+async def test_messages_from_bots_are_ignored(bluebook):
+    server = bluebook.server
+    other = server.world.add_user("otherbot", bot=True)
+    server.guild.members[other.id] = Member(other, server.guild.id)
+    await _say_unanswered(server, "[[GCAP]] §3.1.1(3)", author=other)
+    # The bot's own message (its echo over the gateway) is never answered either.
+    await _say_unanswered(server, "[[GCAP]] §3.1.1(3)", author=server.bot_user)
+    await _say(server, "[[GCAP]] §3.1.1(3)", author=server.member)
+
+
+# -- edits, deletions, reactions -----------------------------------------------------------------
+
+
+async def test_editing_to_other_lookups_edits_the_reply(bluebook):
+    server = bluebook.server
+    source = server.send_message(server.general, server.member, "[[GCAP]]")
+    [reply] = await server.bot_messages()
+    server.edit_message(source, "actually [[PKO]]")
+    [edited] = await server.bot_messages()
+    assert edited["id"] == reply["id"]
+    assert _titles(edited) == ["[[PKO]] · 3.1.1(2)¶2"]
+    assert edited["edited_timestamp"] is not None
+
+
+async def test_editing_to_no_lookups_deletes_the_reply(bluebook):
+    server = bluebook.server
+    source = server.send_message(server.general, server.member, "[[GCAP]]")
+    assert len(await server.bot_messages()) == 1
+    server.edit_message(source, "never mind")
+    assert await server.bot_messages() == []
+
+
+async def test_editing_to_the_same_lookups_leaves_the_reply_alone(bluebook):
+    server = bluebook.server
+    source = server.send_message(server.general, server.member, "[[GCAP]]")
+    [reply] = await server.bot_messages()
+    server.edit_message(source, "so, [[gcap]]?")
+    [same] = await server.bot_messages()
+    assert same["id"] == reply["id"] and same["edited_timestamp"] is None
+
+
+async def test_deleting_the_message_deletes_the_reply(bluebook):
+    server = bluebook.server
+    source = server.send_message(server.general, server.member, "[[GCAP]]")
+    assert len(await server.bot_messages()) == 1
+    server.delete_message(source)
+    assert await server.bot_messages() == []
+
+
+async def test_wastebasket_from_the_asker_deletes_the_reply_from_others_not(bluebook):
+    server = bluebook.server
+    server.send_message(server.general, server.member, "[[GCAP]]")
+    [reply] = await server.bot_messages()
+    server.add_reaction(reply, "🗑️", user=server.admin)
+    server.add_reaction(reply, "👍", user=server.member)
+    assert [m["id"] for m in await server.bot_messages()] == [reply["id"]]
+    server.add_reaction(reply, "🗑️", user=server.member)
+    assert await server.bot_messages() == []
+
+
+# -- passive mode ---------------------------------------------------------------------------------
+
+
+async def test_passive_mode_is_off_by_default_and_needs_manage_server(bluebook):
+    server = bluebook.server
+    await _say_unanswered(server, "GCAP")
+    denied = await (
+        await server.slash("lookups set", {"mode": "passive", "enabled": True})
+    ).final_message()
+    assert denied.get("flags", 0) & EPHEMERAL
+    assert "Manage Server" in denied["content"]
+    await _say_unanswered(server, "GCAP")
+    await _passive_on(server)
+    reply = await _say(server, "the GCAP is late")
+    assert reply["embeds"] == []
+    assert reply["content"].count("\n") == 0
+    assert reply["content"].startswith("**GCAP** — Global Combat Air Programme · `3.1.1(1)¶4`")
+
+
+async def test_passive_answer_shows_the_lookup_syntax_as_typed(bluebook):
+    server = bluebook.server
+    await _passive_on(server)
+    reply = await _say(server, "what is the Indo-Pacific vision?")
+    assert reply["content"].startswith("**Indo\\-Pacific** — ")
+    assert reply["content"].endswith(" · `[[Indo-Pacific]]` quotes it")
+    # And that syntax, typed, is answered.
+    answer = await _say(server, "[[Indo-Pacific]]")
+    assert _titles(answer)[0].startswith("[[Indo\\-Pacific]] · 3.")
+
+
+async def test_passive_term_is_answered_once_per_channel(bluebook):
+    server = bluebook.server
+    other = server.add_channel(server.guild, "other")
+    await _passive_on(server)
+    await _say(server, "GCAP")
+    await _say_unanswered(server, "more about GCAP", author=server.admin)
+    # The cooldown is per channel: another channel still gets its explanation.
+    await _say(server, "GCAP", channel=other)
+
+
+async def test_passive_limits_per_user_and_per_channel(bluebook):
+    server = bluebook.server
+    ticks = Ticks()
+    bluebook.bot.get_cog("LookupsCog").passive_limit = PassiveLimiter(now=ticks)
+    await _passive_on(server)
+    alice, bob, carol = (server.add_member(server.guild, n) for n in ("alice", "bob", "carol"))
+    for term in ("GCAP", "NSS", "NDS"):
+        await _say(server, term, author=alice)
+    await _say_unanswered(server, "PKO", author=alice)  # a fourth in a minute from one user
+    for term in ("PKO", "MOFA"):
+        await _say(server, term, author=bob)
+    await _say_unanswered(server, "DBP", author=carol)  # a sixth in a minute in one channel
+    ticks.now += 61
+    await _say(server, "DBP", author=carol)
+    await _say(server, "WMD", author=alice)
+
+
+# -- settings --------------------------------------------------------------------------------------
+
+
+async def test_lookup_settings_survive_a_restart(local_discord, tmp_path, shipped_content):
+    server = local_discord
+    db_path = tmp_path / "bluebook.db"
+    other = server.add_channel(server.guild, "other")
+    async with running_bot(server, db_path, content=shipped_content):
+        answer = await (
+            await server.slash(
+                "lookups set",
+                {"mode": "explicit", "enabled": False, "channel": server.general},
+                user=server.admin,
+            )
+        ).final_message()
+        assert "Explicit lookups are now **off**" in answer["content"]
+        await _say_unanswered(server, "[[GCAP]]")
+    forget_stopped_bots(server)
+    async with running_bot(server, db_path, content=shipped_content):
+        await _say_unanswered(server, "[[GCAP]]")
+        await _say(server, "[[GCAP]]", channel=other)
+        status = await (await server.slash("lookups status", user=server.admin)).final_message()
+        assert status.get("flags", 0) & EPHEMERAL
+        description = status["embeds"][0]["description"]
+        assert f"<#{server.general.id}>: explicit off" in description
+        assert "**Server:** explicit `[[...]]` on, passive off" in description
+    assert not server.requests_without_allowed_mentions()
+
+
+async def test_lookups_status_needs_manage_server(bluebook):
+    server = bluebook.server
+    denied = await (await server.slash("lookups status")).final_message()
+    assert denied.get("flags", 0) & EPHEMERAL and "Manage Server" in denied["content"]
+    moderator = server.add_member(server.guild, "moderator", permissions=perm.MANAGE_GUILD)
+    allowed = await (await server.slash("lookups status", user=moderator)).final_message()
+    assert allowed["embeds"][0]["title"] == "Keyword lookups"
+
+
+# -- mentions ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text", ["[[@everyone GCAP]]", "[[@everyone]]", "[[<@&123> GCAP]]", "[[@here gcap]]"]
+)
+async def test_mentions_inside_a_lookup_never_ping(bluebook, text):
+    server = bluebook.server
+    reply = await _say(server, f"hey {text}")
+    post = next(r for r in server.requests if r.method == "POST" and r.path.endswith("/messages"))
+    assert post.json["allowed_mentions"]["parse"] == []
+    assert not post.json["allowed_mentions"].get("replied_user")
+    shown = json.dumps(reply["embeds"], ensure_ascii=False)
+    for mention in ("@everyone", "@here", "<@&123>"):
+        assert mention not in shown
+    assert ZERO_WIDTH_SPACE in shown
+    assert reply["mention_everyone"] is False and reply["mentions"] == []

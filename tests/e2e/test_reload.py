@@ -1,0 +1,117 @@
+"""Content reload: a good pack switches, a broken one keeps the old content serving."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.services import Content, ContentHolder
+from tests.e2e.conftest import running_bot
+
+ROOT = Path(__file__).resolve().parents[2]
+EPHEMERAL = 64
+OLD_HEADLINE = "Russia began its aggression against Ukraine in February 2022"
+NEW_HEADLINE = "Russia's aggression against Ukraine began in February 2022 (revised)"
+
+
+@pytest.fixture
+def pack_dir(tmp_path: Path) -> Path:
+    pack = tmp_path / "pack"
+    shutil.copytree(ROOT / "content", pack, ignore=shutil.ignore_patterns("__*"))
+    return pack
+
+
+def edit_fact(pack: Path) -> None:
+    facts = pack / "facts.yaml"
+    text = facts.read_text(encoding="utf-8")
+    assert text.count(OLD_HEADLINE) == 1
+    facts.write_text(text.replace(OLD_HEADLINE, NEW_HEADLINE), encoding="utf-8")
+
+
+def break_pack(pack: Path) -> list[str]:
+    """Two independent errors in two files; returns the files that must be named."""
+    with (pack / "facts.yaml").open("a", encoding="utf-8") as f:
+        f.write("  broken: [unclosed\n")
+    with (pack / "glossary.yaml").open("a", encoding="utf-8") as f:
+        f.write("  - term: [\n")
+    return [str(pack / "facts.yaml"), str(pack / "glossary.yaml")]
+
+
+def headline(holder: ContentHolder) -> str:
+    return holder.current.pack.fact_by_id["russia-ukraine-2022"].headline
+
+
+async def test_reload_with_a_good_pack_switches_content(pack_dir):
+    holder = ContentHolder(Content.load(pack_dir))
+    assert headline(holder) == OLD_HEADLINE
+    edit_fact(pack_dir)
+    assert await holder.reload() == []
+    assert headline(holder) == NEW_HEADLINE
+    assert holder.current.directory == pack_dir
+
+
+async def test_reload_with_a_broken_pack_keeps_the_old_content(pack_dir):
+    holder = ContentHolder(Content.load(pack_dir))
+    before = holder.current
+    edit_fact(pack_dir)
+    files = break_pack(pack_dir)
+    problems = await holder.reload()
+    assert holder.current is before
+    assert headline(holder) == OLD_HEADLINE
+    assert {p.file for p in problems} == set(files)
+    assert all(p.line > 0 and not p.warning for p in problems)
+    # Still serving: the old engine answers.
+    assert holder.current.engine.search("GCAP", limit=1).results
+
+
+async def test_reload_from_another_directory(pack_dir, shipped_content):
+    holder = ContentHolder(shipped_content)
+    edit_fact(pack_dir)
+    assert await holder.reload(pack_dir) == []
+    assert headline(holder) == NEW_HEADLINE
+    assert holder.current.directory == pack_dir
+
+
+async def _reload(server, user) -> dict:
+    handle = await server.slash("reload", user=user)
+    return await handle.final_message()
+
+
+async def test_owner_reload_through_discord(local_discord, tmp_path, pack_dir):
+    server = local_discord
+    async with running_bot(server, tmp_path / "b.db", content=Content.load(pack_dir)) as h:
+        owner = server.world.owner
+        assert owner.id in h.bot.owner_ids
+
+        files = break_pack(pack_dir)
+        refused = await _reload(server, owner)
+        assert refused.get("flags", 0) & EPHEMERAL
+        assert "Reload refused" in refused["content"]
+        for file in files:
+            assert f"{file}:" in refused["content"]
+        # The old content still answers.
+        search = await (await server.slash("search", {"query": "GCAP"})).final_message()
+        assert "3.1.1(1)¶4" in json.dumps(search["embeds"], ensure_ascii=False)
+        old = await (await server.slash("fact", {"topic": "Ukraine"})).final_message()
+        assert old["embeds"][0]["title"] == OLD_HEADLINE
+
+        shutil.rmtree(pack_dir)
+        shutil.copytree(ROOT / "content", pack_dir, ignore=shutil.ignore_patterns("__*"))
+        edit_fact(pack_dir)
+        done = await _reload(server, owner)
+        assert done["content"].startswith("Reloaded:")
+        new = await (await server.slash("fact", {"topic": "Ukraine"})).final_message()
+        assert new["embeds"][0]["title"] == NEW_HEADLINE
+
+
+async def test_reload_refused_for_non_owners(bluebook):
+    server = bluebook.server
+    before = bluebook.runtime.content.current
+    for user in (server.admin, server.member):
+        answer = await _reload(server, user)
+        assert answer.get("flags", 0) & EPHEMERAL
+        assert "Only the bot's owners" in answer["content"]
+    assert bluebook.runtime.content.current is before

@@ -1,0 +1,97 @@
+"""/stats and the usage log, end to end: what people did through the local Discord is counted."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bot.fotd.clock import FakeClock
+from bot.storage.stats import usage_summary
+from tests.e2e.conftest import running_bot
+
+EPHEMERAL = 64
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def _buttons(message: dict) -> dict[str, dict]:
+    return {c["label"]: c for row in message.get("components", []) for c in row["components"]}
+
+
+async def test_every_kind_of_use_is_logged(local_discord, tmp_path, shipped_content):
+    server = local_discord
+    news = server.add_channel(server.guild, "news")
+    clock = FakeClock(datetime(2026, 3, 7, 12, 0, tzinfo=UTC))
+    async with running_bot(
+        server, tmp_path / "bluebook.db", content=shipped_content, runtime_args={"clock": clock}
+    ) as h:
+        first = await (
+            await server.slash("search", {"query": "security", "limit": 3})
+        ).final_message()
+        await (await server.press_button(first, _buttons(first)["Next ▶"]["custom_id"])).settled()
+        await server.autocomplete("section", "ref", "terr")
+        server.send_message(server.general, server.member, "what about [[GCAP]]?")
+        await server.bot_messages()
+        await (
+            await server.slash(
+                "factoftheday set",
+                {"channel": news, "time": "12:30", "timezone": "UTC"},
+                user=server.admin,
+            )
+        ).final_message()
+        clock.set(datetime(2026, 3, 7, 12, 30, tzinfo=UTC))
+        [event] = await h.bot.fotd.tick(h.bot.get_cog("FotdCog").sender)
+        assert event.outcome == "sent"
+        await h.runtime.usage.flush()
+        summary = await usage_summary(h.runtime.db, 1)
+        assert summary.by_kind == {
+            "slash": 2,
+            "button": 1,
+            "autocomplete": 1,
+            "keyword": 1,
+            "fact": 1,
+        }
+        assert summary.by_command == {"search": 1, "factoftheday set": 1}
+        assert ("gcap", 1) in summary.top_queries
+        assert ("3.1.1(1)¶4", 1) in summary.top_sections
+        kinds = await h.runtime.db.fetchall(
+            "SELECT kind, command FROM usage_events ORDER BY id", ()
+        )
+        assert [tuple(row) for row in kinds] == [
+            ("slash", "search"),
+            ("button", "search"),
+            ("autocomplete", "section"),
+            ("keyword", "lookup"),
+            ("slash", "factoftheday set"),
+            ("fact", "factoftheday"),
+        ]
+
+
+async def test_stats_sends_the_summary_and_a_png_chart(bluebook):
+    server = bluebook.server
+    await (await server.slash("search", {"query": "GCAP"})).final_message()
+    await (await server.slash("search", {"query": "zxqv blorptangle"})).final_message()
+    server.send_message(server.general, server.member, "[[PKO]]")
+    await server.bot_messages()
+    await bluebook.runtime.usage.flush()
+    answer = await (await server.slash("stats", {"days": 7}, user=server.admin)).final_message()
+    assert answer.get("flags", 0) & EPHEMERAL
+    [embed] = answer["embeds"]
+    assert embed["title"] == "Usage over the last 7 day(s)"
+    assert embed["description"].startswith("**3** events")
+    fields = {f["name"]: f["value"] for f in embed["fields"]}
+    assert fields["By command"] == "search × 2"
+    assert "zxqv blorptangle × 1" in fields["Queries that found nothing"]
+    assert "gcap × 1" in fields["Top queries"] and "pko × 1" in fields["Top queries"]
+    [attachment] = answer["attachments"]
+    assert attachment["filename"] == "usage.png"
+    assert embed["image"]["url"] == "attachment://usage.png"
+    stored = server.world.files[int(attachment["id"])]
+    assert stored.data.startswith(PNG_SIGNATURE)
+    assert len(stored.data) > 1000
+
+
+async def test_stats_needs_manage_server(bluebook):
+    server = bluebook.server
+    denied = await (await server.slash("stats")).final_message()
+    assert denied.get("flags", 0) & EPHEMERAL
+    assert "Manage Server" in denied["content"]
+    assert not denied.get("attachments") and not denied.get("embeds")
