@@ -7,7 +7,7 @@ import asyncio
 import contextlib
 import json
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +64,6 @@ def cmd_start(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from bot.runner import StartupError, run_bot
-    from bot.runtime import DatabaseOpenError
 
     settings = settings_from(args)
     setup_logging(settings.log_level, settings.log_format)
@@ -82,8 +81,18 @@ def cmd_run(args: argparse.Namespace) -> int:
             return await run_bot(settings, token=token, options=_local_options(settings, server))
 
     try:
-        return asyncio.run(main())
-    except (StartupError, DatabaseOpenError) as exc:
+        return _serve(main())
+    except StartupError as exc:
+        raise CliError(str(exc)) from None
+
+
+def _serve(main: Coroutine[Any, Any, int]) -> int:
+    """Run the bot's main coroutine; operator mistakes become one line, Ctrl-C exits 0."""
+    from bot.runtime import DatabaseOpenError
+
+    try:
+        return asyncio.run(main)
+    except DatabaseOpenError as exc:
         raise CliError(str(exc)) from None
     except ContentError as exc:
         for problem in exc.problems:
@@ -120,7 +129,7 @@ def _local_options(settings: Settings, server: Any) -> Any:
 def cmd_console(args: argparse.Namespace) -> int:
     from bot.localdiscord import ConsoleSession, connected
     from bot.runner import build_bot
-    from bot.runtime import DatabaseOpenError, open_runtime
+    from bot.runtime import open_runtime
 
     settings = settings_from(args)
     setup_logging("WARNING", settings.log_format)
@@ -146,16 +155,7 @@ def cmd_console(args: argparse.Namespace) -> int:
                         sys.stdout.flush()
         return 0
 
-    try:
-        return asyncio.run(main())
-    except DatabaseOpenError as exc:
-        raise CliError(str(exc)) from None
-    except ContentError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        raise CliError("content pack is invalid: the bot will not start") from None
-    except KeyboardInterrupt:
-        return 0
+    return _serve(main())
 
 
 def _offline_bot(settings: Settings) -> Any:
