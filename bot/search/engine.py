@@ -7,17 +7,20 @@ the pack; a query never raises, whatever was typed or pasted.
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict, dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
 from bot.pack.model import Pack, Paragraph
 from bot.search.build import PackIndex, index_pack
-from bot.search.excerpt import choose_excerpt
+from bot.search.excerpt import Excerpt, choose_excerpt
 from bot.search.glossary import GlossaryMatcher
 from bot.search.normalize import normalize
 from bot.search.query import Alternative, QueryPlan, QueryPlanner
+from bot.search.sentences import split_sentences
 from bot.search.typos import TypoCorrector
 
 log = logging.getLogger(__name__)
@@ -36,18 +39,38 @@ SUGGEST_QUERY_CHARS = 120
 
 @dataclass(frozen=True)
 class SearchResult:
+    """One paragraph found. Its excerpt is chosen when first read: a reply shows one result
+    of several, and the excerpt is most of a result's cost."""
+
     ref: str
     section_ref: str
     title: str
-    excerpt: str
-    spans: tuple[tuple[int, int], ...]
     paragraph: str
     score: float
+    make_excerpt: Callable[[], Excerpt] = field(repr=False, compare=False)
+
+    @cached_property
+    def _excerpt(self) -> Excerpt:
+        return self.make_excerpt()
+
+    @property
+    def excerpt(self) -> str:
+        return self._excerpt.text
+
+    @property
+    def spans(self) -> tuple[tuple[int, int], ...]:
+        return self._excerpt.spans
 
     def to_dict(self) -> dict[str, object]:
-        data = asdict(self)
-        data["spans"] = [list(span) for span in self.spans]
-        return data
+        return {
+            "ref": self.ref,
+            "section_ref": self.section_ref,
+            "title": self.title,
+            "excerpt": self.excerpt,
+            "spans": [list(span) for span in self.spans],
+            "paragraph": self.paragraph,
+            "score": self.score,
+        }
 
 
 @dataclass(frozen=True)
@@ -68,6 +91,8 @@ class SearchEngine:
         self._phrases = built.phrases
         self._positions = built.positions
         self._paragraphs: list[Paragraph] = list(pack.paragraphs.values())
+        # Sentence boundaries of each paragraph excerpted so far (at most one entry a paragraph).
+        self._sentences: dict[int, list[tuple[int, int]]] = {}
         self.typos = TypoCorrector(built.frequencies)
         self.glossary = GlossaryMatcher(pack.glossary, self.analyzer)
         self.planner = QueryPlanner(self.analyzer, self.index, self.typos, self.glossary)
@@ -141,22 +166,27 @@ class SearchEngine:
     def _result(self, doc: int, score: float, plan: QueryPlan) -> SearchResult:
         paragraph = self._paragraphs[doc]
         section = self.pack.sections.get(paragraph.section_ref)
+        return SearchResult(
+            ref=paragraph.ref,
+            section_ref=paragraph.section_ref,
+            title=section.title if section is not None else "",
+            paragraph=paragraph.text,
+            score=round(score, 4),
+            make_excerpt=lambda: self._excerpt(doc, plan),
+        )
+
+    def _excerpt(self, doc: int, plan: QueryPlan) -> Excerpt:
+        text = self._paragraphs[doc].text
         highlights = plan.highlights
         words = [
             (start, end, *highlights[tid])
             for start, end, tid in self._positions.of(doc)
             if tid in highlights
         ]
-        excerpt = choose_excerpt(paragraph.text, words)
-        return SearchResult(
-            ref=paragraph.ref,
-            section_ref=paragraph.section_ref,
-            title=section.title if section is not None else "",
-            excerpt=excerpt.text,
-            spans=excerpt.spans,
-            paragraph=paragraph.text,
-            score=round(score, 4),
-        )
+        sentences = self._sentences.get(doc)
+        if sentences is None:
+            sentences = self._sentences[doc] = split_sentences(text) or [(0, len(text))]
+        return choose_excerpt(text, words, sentences)
 
     def suggest(self, normalized: str) -> tuple[str, ...]:
         """Glossary names and section titles closest to the query, for "did you mean"."""

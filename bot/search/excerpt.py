@@ -23,11 +23,17 @@ def _coverage(words: list[tuple[int, int, int, float]], start: int, end: int) ->
     return {c: w for s, e, c, w in words if s >= start and e <= end}
 
 
-def choose_excerpt(text: str, words: list[tuple[int, int, int, float]]) -> Excerpt:
+def choose_excerpt(
+    text: str,
+    words: list[tuple[int, int, int, float]],
+    sentences: list[tuple[int, int]] | None = None,
+) -> Excerpt:
     """The best sentence, plus neighbours that add matched concepts while it stays short.
 
-    `words` are the matched words of `text` as (start, end, concept number, weight)."""
-    sentences = split_sentences(text) or [(0, len(text))]
+    `words` are the matched words of `text` as (start, end, concept number, weight);
+    `sentences` its sentence spans, when the caller has them already."""
+    if sentences is None:
+        sentences = split_sentences(text) or [(0, len(text))]
 
     def value(first: int, last: int) -> float:
         covered = _coverage(words, sentences[first][0], sentences[last][1])
