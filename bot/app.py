@@ -10,9 +10,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.heap import freeze_long_lived
 from bot.services import ContentHolder
 from bot.storage.usage import EventKind
 from bot.tracking import Tracker
+from bot.turns import TurnGate
 
 if TYPE_CHECKING:
     from bot.fotd.service import FotdService
@@ -48,6 +50,9 @@ class BotOptions:
     guild_ready_timeout: float = 2.0
     owner_ids: set[int] = field(default_factory=set)
     fotd_interval: float = 30.0
+    # Freeze start-up objects out of the garbage collector's sight (bot/heap.py). The real
+    # runner sets it; tests leave it off, as they start many bots in one process.
+    freeze_heap: bool = False
 
 
 def intents_for(message_content: bool) -> discord.Intents:
@@ -66,6 +71,7 @@ class BluebookTree(app_commands.CommandTree["BluebookBot"]):
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         bot = self.client
+        await bot.turns.turn()  # one interaction starts its work per loop pass (bot/turns.py)
         if interaction.type is not discord.InteractionType.application_command:
             return True
         if not bot.accepting:
@@ -104,10 +110,14 @@ class BluebookBot(commands.AutoShardedBot):
             guild_ready_timeout=options.guild_ready_timeout,
             owner_ids=options.owner_ids or None,
             tree_cls=BluebookTree,
+            # No message cache: the cogs read raw edit/delete/reaction events only, and 1,000
+            # cached messages with embeds cost memory and garbage-collector time for nothing.
+            max_messages=None,
             **kwargs,
         )
         self.accepting = True
         self.in_flight: set[int] = set()
+        self.turns = TurnGate()
         self.content = content
         self.db = db
         self.usage = usage
@@ -126,6 +136,8 @@ class BluebookBot(commands.AutoShardedBot):
                 "commands synced to the dev guild",
                 extra={"guild": self.options.dev_guild, "commands": len(synced)},
             )
+        if self.options.freeze_heap:
+            freeze_long_lived()
 
     async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
         if not self.options.skip_identify_delay:

@@ -59,6 +59,7 @@ class SearchButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=cust
         return cls(item)
 
     async def callback(self, interaction: discord.Interaction) -> None:
+        await bot_of(interaction).turns.turn()
         match = custom_ids.SEARCH.fullmatch(self.custom_id)
         if match is None or not await _guard(interaction, int(match["owner"])):
             return
@@ -100,6 +101,7 @@ class SectionButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=cus
         return cls(item)
 
     async def callback(self, interaction: discord.Interaction) -> None:
+        await bot_of(interaction).turns.turn()
         match = custom_ids.SECTION.fullmatch(self.custom_id)
         if match is None or not await _guard(interaction, int(match["owner"])):
             return

@@ -81,6 +81,7 @@ class LookupsCog(commands.Cog):
     async def on_message(self, message: discord.Message) -> None:
         if message.author.bot or message.webhook_id is not None or not message.content:
             return
+        await self.bot.turns.turn()
         guild_id = message.guild.id if message.guild else None
         where = (guild_id, message.channel.id, message.author.id)
         switches = await self._switches(guild_id, message.channel.id)
