@@ -69,6 +69,7 @@ def options_from(settings: Settings, **overrides: Any) -> BotOptions:
         dev_guild=settings.bluebook_dev_guild,
         shard_count=settings.shard_count,
         shard_ids=settings.shard_id_list(),
+        freeze_heap=True,
     )
     for key, value in overrides.items():
         setattr(options, key, value)

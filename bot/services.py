@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.heap import refreeze
 from bot.pack.loader import ContentError, Problem, load_pack
 from bot.pack.model import Pack
 from bot.pack.refs import RefIndex
@@ -49,8 +50,13 @@ class ContentHolder:
                     log.error("content reload refused: %s", problem)
                 return exc.problems
             self.current = fresh
+            del fresh
+            refreeze()  # the old content is collected, not left frozen (bot/heap.py)
             log.info(
                 "content reloaded",
-                extra={"sections": len(fresh.pack.sections), "facts": len(fresh.pack.facts)},
+                extra={
+                    "sections": len(self.current.pack.sections),
+                    "facts": len(self.current.pack.facts),
+                },
             )
             return []
