@@ -23,16 +23,23 @@ SEARCH = re.compile(
 # verb: p / n turn the page; b / f go to the previous / next section (page 0).
 SECTION = re.compile(r"bb:sec:(?P<owner>\d+):(?P<verb>[pnbf])(?P<page>\d+):(?P<ref>.+)", re.DOTALL)
 
-_queries: OrderedDict[str, str] = OrderedDict()
+_queries: OrderedDict[str, str] = OrderedDict()  # token -> query, oldest first
+_tokens: dict[str, str] = {}  # query -> its token, while it is kept
 
 
 def _query_token(query: str) -> str:
     if len(query) <= QUERY_IN_ID_MAX and not query.startswith("~"):
         return query
+    token = _tokens.get(query)
+    if token is not None and _queries.get(token) == query:
+        _queries.move_to_end(token)
+        return token  # the same query's buttons share one token
     token = "~" + secrets.token_hex(6)
     _queries[token] = query
+    _tokens[query] = token
     while len(_queries) > _KEPT_QUERIES:
-        _queries.popitem(last=False)
+        _, forgotten = _queries.popitem(last=False)
+        _tokens.pop(forgotten, None)
     return token
 
 

@@ -24,6 +24,10 @@ log = logging.getLogger(__name__)
 DEFAULT_MAX_QUEUE = 10_000
 # Bounded so one transaction (and the row building that runs on the event loop) stays short.
 DEFAULT_BATCH_SIZE = 500
+# After the first event of a batch the writer waits this long for more, so that under load
+# many events share one transaction (and one trip to the database thread) instead of each
+# taking its own. flush() and close() cut the wait short.
+DEFAULT_LINGER_S = 0.1
 DEFAULT_RETENTION_DAYS = 180
 PURGE_INTERVAL_S = 24 * 3600.0
 # Deleting in chunks keeps the write lock short for the other writers on the connection.
@@ -94,6 +98,7 @@ class UsageStats:
     dropped: int = 0
     dropped_queue_full: int = 0
     dropped_write_failed: int = 0
+    batches: int = 0  # transactions that wrote events
 
 
 def normalise_query(text: str | None) -> str | None:
@@ -134,6 +139,7 @@ class UsageLog:
         retention_days: int = DEFAULT_RETENTION_DAYS,
         retry_initial_s: float = 0.05,
         retry_max_s: float = 2.0,
+        linger_s: float = DEFAULT_LINGER_S,
     ) -> None:
         if maxsize < 1 or batch_size < 1 or retention_days < 1:
             raise ValueError("maxsize, batch_size and retention_days must be at least 1")
@@ -146,6 +152,9 @@ class UsageLog:
         self._backoff_s = retry_initial_s
         self._task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
+        self._linger_s = linger_s
+        self._hurry = asyncio.Event()
+        self._flushing = 0
         self._closing = False
         self._failing = False
         self._overflowing = False
@@ -192,7 +201,14 @@ class UsageLog:
         """Wait until every event queued so far has been written or dropped."""
         if self._task is None or self._task.done():
             raise RuntimeError("usage log writer is not running")
-        await self._queue.join()
+        self._flushing += 1
+        self._hurry.set()
+        try:
+            await self._queue.join()
+        finally:
+            self._flushing -= 1
+            if not self._flushing:
+                self._hurry.clear()
 
     async def close(self) -> None:
         """Stop accepting events, write everything still queued, persist the drop count."""
@@ -200,6 +216,7 @@ class UsageLog:
             return
         self._closing = True
         self._wake.set()
+        self._hurry.set()
         if self._task is None:
             # Never started: run the writer just long enough to flush what was queued.
             self._task = self._spawn_writer()
@@ -249,6 +266,8 @@ class UsageLog:
                     first = await self._queue.get()
             except TimeoutError:
                 continue
+            if first is not None:
+                await self._linger()
             batch, stop = self._take_batch(first)
             if batch:
                 await self._write(batch)
@@ -264,6 +283,15 @@ class UsageLog:
                 await self._sleep_backoff()
             else:
                 await asyncio.sleep(0)
+
+    async def _linger(self) -> None:
+        if self._hurry.is_set() or self._linger_s <= 0:
+            return
+        if self._queue.qsize() + 1 >= self._batch_size:
+            return
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(self._linger_s):
+                await self._hurry.wait()
 
     def _take_batch(self, first: UsageEvent | None) -> tuple[list[UsageEvent], bool]:
         if first is None:
@@ -300,6 +328,7 @@ class UsageLog:
             return
         self._unpersisted_drops -= drops
         self.stats.written += len(batch)
+        self.stats.batches += 1
         if self._overflowing and self._queue.qsize() < self.maxsize // 2:
             self._overflowing = False
         if self._failing:

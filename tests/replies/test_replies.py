@@ -92,7 +92,31 @@ def test_button_ids_fit_discords_limit_and_round_trip():
     assert custom_ids.SEARCH.fullmatch(short)["query"] == "GCAP"
 
 
+def test_the_buttons_of_one_long_query_share_one_token():
+    def token(verb: str, query: str) -> str:
+        match = custom_ids.SEARCH.fullmatch(custom_ids.search(1, verb, 0, 5, query))
+        assert match is not None
+        return match["query"]
+
+    first, second = "w" * 300, "x" * 300
+    assert token("p", first) == token("n", first) == token("w", first)
+    assert token("p", second) != token("p", first)
+    assert custom_ids.query_from_token(token("n", second)) == second
+
+
 def test_toc_stays_within_the_total_embed_limit(pack):
     reply = toc_reply(pack)
     assert sum(embed_size(e) for e in reply.embeds) <= EMBED_TOTAL_MAX
     assert "3.1.1(3)" in reply.embeds[0]["description"]
+
+
+def test_a_forgotten_long_query_gets_a_fresh_token_that_works(monkeypatch):
+    monkeypatch.setattr(custom_ids, "_KEPT_QUERIES", 2)
+    queries = [c * 300 for c in "abc"]
+    tokens = [
+        custom_ids.SEARCH.fullmatch(custom_ids.search(1, "n", 0, 5, q))["query"] for q in queries
+    ]
+    assert custom_ids.query_from_token(tokens[0]) is None  # forgotten: the button says expired
+    again = custom_ids.SEARCH.fullmatch(custom_ids.search(1, "n", 0, 5, queries[0]))["query"]
+    assert again != tokens[0]
+    assert custom_ids.query_from_token(again) == queries[0]

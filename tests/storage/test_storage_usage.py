@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
 import time
@@ -123,6 +124,44 @@ async def test_close_flushes_everything_queued(
     assert rows(db_path, "SELECT COUNT(*) FROM usage_events") == [(1_200,)]
     assert not usage.log(event()), "a closed log accepts nothing"
     assert usage.stats.dropped == 1
+
+
+async def test_events_logged_close_together_share_one_transaction(
+    db: Database, db_path: Path, make_usage_log: UsageLogFactory
+) -> None:
+    usage = make_usage_log(db, linger_s=30.0)
+    usage.start()
+    for i in range(40):  # one at a time, as interactions log them
+        assert usage.log(event(i))
+        await asyncio.sleep(0)
+    # flush() cuts the 30 s wait short: the bound is a hang guard, not a timing.
+    await asyncio.wait_for(usage.flush(), timeout=10)
+    assert usage.stats.written == 40
+    assert usage.stats.batches == 1
+    assert rows(db_path, "SELECT COUNT(*) FROM usage_events") == [(40,)]
+
+
+async def test_without_linger_each_quiet_event_is_its_own_transaction(
+    db: Database, make_usage_log: UsageLogFactory
+) -> None:
+    """The control for the test above."""
+    usage = make_usage_log(db, linger_s=0.0)
+    usage.start()
+    for i in range(5):
+        assert usage.log(event(i))
+        await asyncio.wait_for(usage.flush(), timeout=10)
+    assert usage.stats.batches == 5
+
+
+async def test_close_does_not_wait_out_the_linger(
+    db: Database, db_path: Path, make_usage_log: UsageLogFactory
+) -> None:
+    usage = make_usage_log(db, linger_s=30.0)
+    usage.start()
+    assert usage.log(event())
+    await asyncio.sleep(0.01)  # the writer has the event and is waiting for more
+    await asyncio.wait_for(usage.close(), timeout=10)
+    assert rows(db_path, "SELECT COUNT(*) FROM usage_events") == [(1,)]
 
 
 async def test_full_queue_drops_are_counted_and_persisted(
