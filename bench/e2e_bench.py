@@ -52,6 +52,10 @@ TICK_S = 0.001
 CALLBACK_ROUTE = "/interactions/{interaction_id}/{token}/callback"
 ANSWER_DEADLINE_S = 3.0
 STALL_WARN_MS = 50.0
+# The floors run bench/pong.py: "pong" answers /ping with text, "quote" answers /quote with a
+# fixed embed and buttons shaped like a /search answer.
+FLOOR_KINDS = ("pong", "quote")
+PROFILE_ENV = "BENCH_PROFILE"  # set to a path prefix: the bot process writes cProfile stats there
 # discord.py's default; what `bluebook-bot run` uses against Discord.
 PRODUCTION_GUILD_READY_TIMEOUT = 2.0
 BENCH_GUILD_READY_TIMEOUT = 0.1
@@ -224,7 +228,7 @@ async def _serve(config: Json) -> None:
     marks: Json = {"main": time.monotonic()}
     _point_discord_at(config)
     timeout = config.get("guild_ready_timeout", BENCH_GUILD_READY_TIMEOUT)
-    if config["kind"] == "pong":
+    if config["kind"] in FLOOR_KINDS:
         from bench.pong import PongBot
 
         marks["main"] = time.monotonic()
@@ -253,6 +257,7 @@ async def _serve(config: Json) -> None:
             guild_ready_timeout=timeout,
             owner_ids=set(config.get("owner_ids", [])),
             fotd_interval=3600,
+            freeze_heap=True,  # as the real runner does (bot/runner.py options_from)
         )
         bot = build_bot(runtime, options)
         await _serve_client(bot, config, marks, runtime, lambda: shutdown(bot))
@@ -276,7 +281,16 @@ def child_main(config_json: str) -> None:
     from bot.logging_setup import setup_logging
 
     setup_logging("WARNING", "text")
-    asyncio.run(_serve(json.loads(config_json)))
+    config = json.loads(config_json)
+    profile_to = os.environ.get(PROFILE_ENV)
+    if not profile_to:
+        asyncio.run(_serve(config))
+        return
+    import cProfile
+
+    with cProfile.Profile() as profiler:
+        asyncio.run(_serve(config))
+    profiler.dump_stats(f"{profile_to}.{config['kind']}.prof")
 
 
 # -- the parent side ---------------------------------------------------------------------------
@@ -511,6 +525,8 @@ def command_for(kind: str, queries: Sequence[str]) -> Callable[[LocalDiscord], D
         async def dispatch(i: int) -> InteractionHandle:
             if kind == "pong":
                 return await server.slash("ping")
+            if kind == "quote":
+                return await server.slash("quote")
             return await server.slash("search", {"query": queries[i % len(queries)]})
 
         return dispatch
@@ -674,6 +690,7 @@ async def run_e2e_benchmark(sizes: E2ESizes | None = None, workdir: Path | None 
             workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bb-e2e-")))
         report: Json = {"startup": await startup_suite(workdir, sizes)}
         report["pong"] = await latency_and_burst("pong", workdir, sizes)
+        report["quote"] = await latency_and_burst("quote", workdir, sizes)
         report["ours"] = await latency_and_burst("bluebook", workdir, sizes)
         report["sizes"] = {
             "concurrency": list(sizes.concurrency),
