@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
+import aiohttp
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -53,6 +55,9 @@ class BotOptions:
     # Freeze start-up objects out of the garbage collector's sight (bot/heap.py). The real
     # runner sets it; tests leave it off, as they start many bots in one process.
     freeze_heap: bool = False
+    # The longest we wait for Discord to take one reply. discord.py has no limit of its own
+    # (aiohttp's default is 5 minutes); an interaction's first answer is due within 3 s.
+    reply_timeout_s: float = 10.0
 
 
 def intents_for(message_content: bool) -> discord.Intents:
@@ -184,6 +189,13 @@ class BluebookBot(commands.AutoShardedBot):
     ) -> None:
         """The one error path: a short ephemeral answer, and a log line for our own bugs."""
         self.in_flight.discard(interaction.id)
+        if isinstance(getattr(error, "original", error), TimeoutError):
+            # Discord did not take the answer in time; answering again could answer twice.
+            log.warning(
+                "reply timed out",
+                extra={"interaction": interaction.id, "after_s": self.options.reply_timeout_s},
+            )
+            return
         message = user_message_for(error)
         if message is None:
             command = interaction.command.qualified_name if interaction.command else None
@@ -215,14 +227,16 @@ def user_message_for(error: Exception) -> str | None:
 
 
 async def answer_privately(interaction: discord.Interaction, message: str) -> None:
+    bot = cast("BluebookBot", interaction.client)
     try:
-        if interaction.response.is_done():
-            await interaction.followup.send(
-                message, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
-            )
-        else:
-            await interaction.response.send_message(
-                message, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
-            )
-    except discord.HTTPException:
+        async with asyncio.timeout(bot.options.reply_timeout_s):
+            if interaction.response.is_done():
+                await interaction.followup.send(
+                    message, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
+                )
+            else:
+                await interaction.response.send_message(
+                    message, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
+                )
+    except (discord.HTTPException, aiohttp.ClientError, TimeoutError):
         log.warning("could not send the error message", extra={"interaction": interaction.id})

@@ -7,13 +7,14 @@ import logging
 import re
 from typing import TYPE_CHECKING, Any
 
+import aiohttp
 import discord
 
 from bot.replies import custom_ids
 from bot.replies.search import search_reply
 from bot.replies.section import section_reply
 from bot.storage.usage import EventKind
-from cogs.common import bot_of, edit_reply
+from cogs.common import bot_of, deadline, edit_reply
 
 if TYPE_CHECKING:
     from bot.app import BluebookBot
@@ -39,12 +40,24 @@ async def _fail(interaction: discord.Interaction, exc: Exception) -> None:
     )
     text = "Something went wrong on our side. It has been logged; please try again."
     try:
-        if interaction.response.is_done():
-            await interaction.followup.send(text, ephemeral=True)
-        else:
-            await interaction.response.send_message(text, ephemeral=True)
-    except discord.HTTPException:
+        async with deadline(bot_of(interaction)):
+            if interaction.response.is_done():
+                await interaction.followup.send(text, ephemeral=True)
+            else:
+                await interaction.response.send_message(text, ephemeral=True)
+    except (discord.HTTPException, aiohttp.ClientError, TimeoutError):
         pass
+
+
+def _not_sent(interaction: discord.Interaction, exc: Exception) -> None:
+    """Discord refused or did not take the answer in time: a log line, no second answer."""
+    log.warning(
+        "button answer not sent",
+        extra={
+            "custom_id": interaction.data and interaction.data.get("custom_id"),
+            "error": type(exc).__name__,
+        },
+    )
 
 
 class SearchButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=custom_ids.SEARCH):
@@ -83,8 +96,8 @@ class SearchButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=cust
                     whole=match["verb"] == "w",
                 )
             await edit_reply(interaction, reply)
-        except discord.HTTPException:
-            raise
+        except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as exc:
+            _not_sent(interaction, exc)
         except Exception as exc:
             await _fail(interaction, exc)
 
@@ -123,8 +136,8 @@ class SectionButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=cus
                     paragraph=found.paragraph,
                 )
             await edit_reply(interaction, reply)
-        except discord.HTTPException:
-            raise
+        except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as exc:
+            _not_sent(interaction, exc)
         except Exception as exc:
             await _fail(interaction, exc)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 from typing import TYPE_CHECKING, Any, cast
 
@@ -24,6 +25,11 @@ _STYLES = {
 
 def bot_of(interaction: discord.Interaction) -> BluebookBot:
     return cast("BluebookBot", interaction.client)
+
+
+def deadline(bot: BluebookBot) -> asyncio.Timeout:
+    """A limit on one call to Discord (BotOptions.reply_timeout_s): raises TimeoutError."""
+    return asyncio.timeout(bot.options.reply_timeout_s)
 
 
 def make_button(spec: Button) -> discord.ui.Item[Any]:
@@ -74,19 +80,21 @@ def message_kwargs(reply: Reply) -> dict[str, Any]:
 async def send_reply(interaction: discord.Interaction, reply: Reply) -> None:
     """Answer the interaction, or follow up if it was already answered or deferred."""
     kwargs = message_kwargs(reply)
-    if interaction.response.is_done():
-        if "view" not in kwargs:
-            kwargs["view"] = discord.utils.MISSING
-        await interaction.followup.send(ephemeral=reply.ephemeral, **kwargs)
-    else:
-        await interaction.response.send_message(ephemeral=reply.ephemeral, **kwargs)
+    async with deadline(bot_of(interaction)):
+        if interaction.response.is_done():
+            if "view" not in kwargs:
+                kwargs["view"] = discord.utils.MISSING
+            await interaction.followup.send(ephemeral=reply.ephemeral, **kwargs)
+        else:
+            await interaction.response.send_message(ephemeral=reply.ephemeral, **kwargs)
 
 
 async def edit_reply(interaction: discord.Interaction, reply: Reply) -> None:
     """Replace the message a button sits on (an UPDATE_MESSAGE response)."""
     kwargs = message_kwargs(reply)
     kwargs.setdefault("view", None)
-    await interaction.response.edit_message(**kwargs)
+    async with deadline(bot_of(interaction)):
+        await interaction.response.edit_message(**kwargs)
 
 
 def ids_of(interaction: discord.Interaction) -> tuple[int | None, int | None, int]:

@@ -17,7 +17,7 @@ from bot.replies.common import error_reply
 from bot.replies.facts import fact_embed
 from bot.replies.fotd import post_embed, status_reply, timezone_choices
 from bot.storage.usage import EventKind, UsageEvent
-from cogs.common import NO_MENTIONS, send_reply
+from cogs.common import NO_MENTIONS, deadline, send_reply
 
 if TYPE_CHECKING:
     from bot.app import BluebookBot
@@ -51,11 +51,12 @@ class DiscordPostSender:
         if fact is None:
             raise PermanentSendError(f"fact {fact_id} is no longer in the content")
         try:
-            channel = await self._channel(channel_id)
-            message = await channel.send(
-                embed=discord.Embed.from_dict(post_embed(pack, fact, local_date)),
-                allowed_mentions=NO_MENTIONS,
-            )
+            async with deadline(self.bot):
+                channel = await self._channel(channel_id)
+                message = await channel.send(
+                    embed=discord.Embed.from_dict(post_embed(pack, fact, local_date)),
+                    allowed_mentions=NO_MENTIONS,
+                )
         except discord.NotFound:
             raise PermanentSendError("the channel no longer exists", 10003) from None
         except discord.Forbidden:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
+import aiohttp
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -20,7 +21,7 @@ from bot.replies.common import QUOTE_COLOUR
 from bot.replies.lookups import lookup_embed, passive_reply
 from bot.storage.settings import LookupKind, LookupSwitches
 from bot.storage.usage import EventKind, Outcome, UsageEvent
-from cogs.common import NO_MENTIONS
+from cogs.common import NO_MENTIONS, deadline
 
 if TYPE_CHECKING:
     from bot.app import BluebookBot
@@ -114,17 +115,21 @@ class LookupsCog(commands.Cog):
         content: str | None = None,
     ) -> None:
         try:
-            reply = await message.reply(
-                content=content,
-                embeds=[discord.Embed.from_dict(e) for e in embeds or []],
-                mention_author=False,
-                allowed_mentions=NO_MENTIONS,
-            )
+            async with deadline(self.bot):
+                reply = await message.reply(
+                    content=content,
+                    embeds=[discord.Embed.from_dict(e) for e in embeds or []],
+                    mention_author=False,
+                    allowed_mentions=NO_MENTIONS,
+                )
         except discord.Forbidden:
             log.warning("cannot reply in channel", extra={"channel": message.channel.id})
             return
         except discord.HTTPException as exc:
             log.warning("lookup reply failed", extra={"status": exc.status})
+            return
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            log.warning("lookup reply failed", extra={"error": type(exc).__name__})
             return
         self.ledger.record(message.id, reply.id, message.author.id, keys)
 
@@ -146,17 +151,21 @@ class LookupsCog(commands.Cog):
         try:
             if plan == "delete":
                 self.ledger.forget(payload.message_id)
-                await reply.delete()
+                async with deadline(self.bot):
+                    await reply.delete()
             elif plan == "edit":
                 where = (payload.guild_id, payload.channel_id, entry.asker_id)
                 embeds, keys = self._explicit_embeds(where, text)
-                await reply.edit(
-                    embeds=[discord.Embed.from_dict(e) for e in embeds],
-                    allowed_mentions=NO_MENTIONS,
-                )
+                async with deadline(self.bot):
+                    await reply.edit(
+                        embeds=[discord.Embed.from_dict(e) for e in embeds],
+                        allowed_mentions=NO_MENTIONS,
+                    )
                 self.ledger.record(payload.message_id, entry.reply_id, entry.asker_id, keys)
         except discord.HTTPException as exc:
             log.info("could not update a lookup reply", extra={"status": exc.status})
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            log.info("could not update a lookup reply", extra={"error": type(exc).__name__})
 
     @commands.Cog.listener()
     async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:

@@ -7,7 +7,7 @@ import contextlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -20,6 +20,16 @@ CALLBACK = "POST /interactions/*/callback"
 CHANNEL_SEND = "POST /channels/*/messages"
 CHANNEL_ROUTE = "/channels/{channel_id}/messages"
 GCAP_REF = "3.1.1(1)¶4"
+
+
+async def _until(condition: Callable[[], object], what: str, timeout: float = 10.0) -> None:
+    """Poll until `condition()` holds; the timeout only guards against a hang."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while not condition():
+        if loop.time() > end:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.01)
 
 
 def _callbacks(server: LocalDiscord, handle: InteractionHandle) -> list[int | None]:
@@ -148,14 +158,43 @@ async def test_server_error_on_lookup_reply_is_retried_once(bluebook, status):
 
 async def test_a_hanging_answer_does_not_block_other_commands(bluebook):
     server = bluebook.server
-    # discord.py's HTTP client has no timeout of its own (aiohttp's default is 5 minutes):
-    # this answer stays stuck until the stand-in stops. Other commands must not wait on it.
+    # The deadline is long here: this checks only that other commands do not wait.
+    bluebook.bot.options.reply_timeout_s = 60.0
     server.hang_responses(CALLBACK, count=1)
     stuck = await server.slash("search", {"query": "NSS"})
     await search_answered_once(server)
     await lookup_answered_once(server, settle=False)
     assert stuck.record.callback is None
     assert stuck.id in bluebook.bot.in_flight
+
+
+async def test_a_hanging_answer_is_given_up_after_the_deadline_and_not_sent_twice(bluebook, caplog):
+    server, bot = bluebook.server, bluebook.bot
+    bot.options.reply_timeout_s = 0.3
+    server.hang_responses(CALLBACK, count=1)
+    stuck = await server.slash("search", {"query": "NSS"})
+    await _until(
+        lambda: any(r.getMessage() == "reply timed out" for r in caplog.records),
+        "the stuck answer to be given up",
+    )
+    assert stuck.id not in bot.in_flight
+    assert not [r for r in caplog.records if r.exc_info]  # a log line, not a traceback
+    # One attempt only: a second answer could reach the user twice.
+    assert len(_callbacks(server, stuck)) == 1
+    await search_answered_once(server)
+
+
+async def test_a_hanging_lookup_reply_is_given_up_and_the_next_one_is_answered(bluebook, caplog):
+    server, bot = bluebook.server, bluebook.bot
+    bot.options.reply_timeout_s = 0.3
+    server.hang_responses(CHANNEL_SEND, count=1)
+    server.send_message(server.general, server.member, "what about [[NSS]]?")
+    await _until(
+        lambda: any(r.getMessage() == "lookup reply failed" for r in caplog.records),
+        "the hanging reply to be given up",
+    )
+    # settle=False: the stand-in still holds the hung request open.
+    await lookup_answered_once(server, settle=False)
 
 
 # -- the database ------------------------------------------------------------------------------
