@@ -80,6 +80,12 @@ def percentiles(values: Sequence[float]) -> Json:
     }
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far (from /proc/<pid>/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def status_kb(pid: int | str = "self") -> Json:
     """VmRSS and VmHWM of a process, in KiB."""
     found: Json = {}
@@ -555,11 +561,14 @@ async def latency_and_burst(kind: str, workdir: Path, sizes: E2ESizes) -> Json:
         dispatch = command_for(kind, queries)(server)
         await closed_loop(dispatch, concurrency=10, total=sizes.warmup)
         for concurrency, total in zip(sizes.concurrency, sizes.per_level, strict=True):
-            started = time.monotonic()
+            started, cpu_before = time.monotonic(), cpu_seconds(child.pid)
             sent = await closed_loop(dispatch, concurrency=concurrency, total=total)
             elapsed = time.monotonic() - started
             figures = percentiles(latencies_ms(server, sent))
             figures["throughput_per_s"] = len(sent) / elapsed if elapsed else None
+            # CPU the bot process spent per interaction: the cost behind the latency.
+            used = cpu_seconds(child.pid) - cpu_before
+            figures["bot_cpu_us_per_interaction"] = used / len(sent) * 1e6 if sent else None
             result["levels"][str(concurrency)] = figures
         result["burst"] = await burst(server, child, dispatch, sizes.burst)
         result["rss_after_load_kb"] = child.rss_kb()

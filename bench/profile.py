@@ -1,4 +1,4 @@
-"""Profile a bot process under load: `python -m bench.profile [bluebook|pong|quote] [conc] [total]`.
+"""Profile a bot process under load: `python -m bench.profile [bluebook|pong|quote] [conc] [total] [out]`.
 
 The bot runs in its own process under cProfile (see PROFILE_ENV in e2e_bench); this prints the
 functions with the most time of their own, then the most time including callees.
@@ -32,6 +32,8 @@ def main(argv: list[str]) -> None:
         os.environ[PROFILE_ENV] = prefix
         asyncio.run(_load(kind, concurrency, total, Path(tmp)))
         stats = pstats.Stats(f"{prefix}.{kind}.prof")
+        if len(argv) > 3:  # keep the raw profile, e.g. to compare two bots with pstats
+            stats.dump_stats(argv[3])
         stats.sort_stats("tottime").print_stats(25)
         stats.sort_stats("cumulative").print_stats(45)
 

@@ -252,6 +252,20 @@ def _e2e_rows(t: Table, r: Json) -> None:
             floor["throughput_per_s"],
             digits=0,
         )
+        if figures.get("bot_cpu_us_per_interaction") and floor.get("bot_cpu_us_per_interaction"):
+            t.row(
+                f"bot process CPU per interaction, {level} concurrent (us)",
+                figures["bot_cpu_us_per_interaction"],
+                floor["bot_cpu_us_per_interaction"],
+                digits=0,
+            )
+            if shaped and shaped.get("bot_cpu_us_per_interaction"):
+                t.row(
+                    f"  fixed embed + buttons: CPU per interaction, {level} concurrent (us)",
+                    shaped["bot_cpu_us_per_interaction"],
+                    floor["bot_cpu_us_per_interaction"],
+                    digits=0,
+                )
         if shaped:
             t.row(
                 f"  fixed embed + buttons throughput, {level} concurrent (/s)",
