@@ -1,12 +1,21 @@
-"""Settings from the environment and an optional `.env`, built in main(), never at import."""
+"""Settings from the environment and an optional `.env`, built in main(), never at import.
+
+Ten variables, each with its own small parser; written out here rather than with
+pydantic-settings, which cost 10.7 MiB of resident memory (13% of the idle bot) for them.
+Environment variables win over `.env`; names are case-insensitive; an empty value counts as
+unset. A bad value raises ConfigError with one line naming the variable and the form it
+expects.
+"""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Literal
+from typing import Any
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from dotenv import dotenv_values
 
 # What each variable expects, for one-line error messages.
 EXPECTED = {
@@ -21,42 +30,31 @@ EXPECTED = {
     "BLUEBOOK_FOTD_GRACE_HOURS": "hours (0-24) after the scheduled time a missed fact of the day may still be posted",
     "BLUEBOOK_RETENTION_DAYS": "days of usage events to keep (1 or more)",
 }
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+LOG_FORMATS = ("text", "json")
 
 
 class ConfigError(Exception):
     """One line naming the variable and the expected form."""
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(
-        env_file=".env", extra="ignore", case_sensitive=False, env_ignore_empty=True
-    )
-
-    discord_token: SecretStr | None = None
+@dataclass
+class Settings:
+    discord_token: str | None = field(default=None, repr=False)
     bluebook_db: Path = Path("data/bluebook.db")
     bluebook_content: Path | None = None
-    bluebook_dev_guild: int | None = Field(default=None, gt=0)
-    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
-    log_format: Literal["text", "json"] = "text"
-    shard_count: int | None = Field(default=None, ge=1)
+    bluebook_dev_guild: int | None = None
+    log_level: str = "INFO"
+    log_format: str = "text"
+    shard_count: int | None = None
     shard_ids: str | None = None
     # None: a missed post may still go out for the rest of its local day.
-    bluebook_fotd_grace_hours: float | None = Field(default=None, ge=0, le=24)
-    bluebook_retention_days: int = Field(default=180, ge=1)
-
-    @field_validator("log_level", mode="before")
-    @classmethod
-    def _upper(cls, value: object) -> object:
-        return value.upper() if isinstance(value, str) else value
-
-    @field_validator("discord_token", mode="before")
-    @classmethod
-    def _blank_token(cls, value: object) -> object:
-        return None if isinstance(value, str) and not value.strip() else value
+    bluebook_fotd_grace_hours: float | None = None
+    bluebook_retention_days: int = 180
 
     @property
     def token(self) -> str | None:
-        return self.discord_token.get_secret_value() if self.discord_token else None
+        return self.discord_token
 
     def shard_id_list(self) -> list[int] | None:
         """SHARD_IDS parsed and checked against SHARD_COUNT."""
@@ -72,6 +70,71 @@ class Settings(BaseSettings):
             raise ConfigError(_line("SHARD_IDS", self.shard_ids))
         return ids
 
+    @classmethod
+    def from_sources(
+        cls, env_file: str | Path | None = ".env", environ: Mapping[str, str] | None = None
+    ) -> Settings:
+        """Read `environ` (default: the process environment) over `env_file`, then defaults."""
+        raw: dict[str, str] = {}
+        if env_file is not None and Path(env_file).is_file():
+            for name, value in dotenv_values(env_file).items():
+                if value is not None:
+                    raw[name.upper()] = value
+        for name, value in (os.environ if environ is None else environ).items():
+            raw[name.upper()] = value
+        values: dict[str, Any] = {}
+        for spec in fields(cls):
+            variable = spec.name.upper()
+            text = raw.get(variable, "").strip()
+            if not text:
+                continue  # unset or empty: the default
+            try:
+                values[spec.name] = _PARSERS[spec.name](text)
+            except ValueError:
+                raise ConfigError(_line(variable, text)) from None
+        return cls(**values)
+
+
+def _whole(minimum: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        number = int(text)
+        if number < minimum:
+            raise ValueError(text)
+        return number
+
+    return parse
+
+
+def _hours(text: str) -> float:
+    hours = float(text)
+    if not 0 <= hours <= 24:  # also refuses nan
+        raise ValueError(text)
+    return hours
+
+
+def _one_of(choices: tuple[str, ...], fold: Callable[[str], str]) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        value = fold(text)
+        if value not in choices:
+            raise ValueError(text)
+        return value
+
+    return parse
+
+
+_PARSERS: dict[str, Callable[[str], Any]] = {
+    "discord_token": str,
+    "bluebook_db": Path,
+    "bluebook_content": Path,
+    "bluebook_dev_guild": _whole(1),
+    "log_level": _one_of(LOG_LEVELS, str.upper),
+    "log_format": _one_of(LOG_FORMATS, str.lower),
+    "shard_count": _whole(1),
+    "shard_ids": str,
+    "bluebook_fotd_grace_hours": _hours,
+    "bluebook_retention_days": _whole(1),
+}
+
 
 def _line(variable: str, value: object) -> str:
     shown = "" if variable == "DISCORD_TOKEN" else f" (got {value!r})"
@@ -80,11 +143,6 @@ def _line(variable: str, value: object) -> str:
 
 def load_settings(env_file: str | Path | None = ".env") -> Settings:
     """Build the settings, raising ConfigError with one clear line on a bad value."""
-    try:
-        settings = Settings(_env_file=env_file)  # type: ignore[call-arg]
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        variable = str(first["loc"][0]).upper() if first["loc"] else "configuration"
-        raise ConfigError(_line(variable, first.get("input"))) from None
+    settings = Settings.from_sources(env_file)
     settings.shard_id_list()
     return settings

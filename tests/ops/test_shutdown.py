@@ -38,7 +38,7 @@ async def server() -> AsyncIterator[LocalDiscord]:
 
 
 def _settings(db: Path) -> Settings:
-    return Settings(_env_file=None, bluebook_db=db)  # type: ignore[call-arg]
+    return Settings(bluebook_db=db)
 
 
 def _options(server: LocalDiscord, settings: Settings):
