@@ -77,11 +77,18 @@ class _Checker:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.problems: list[Problem] = []
+        # Each file is read once, so a broken one is reported once however many parts use it.
+        self._read: dict[str, Located | None] = {}
 
     def add(self, file: str, line: int, message: str, *, warning: bool = False) -> None:
         self.problems.append(Problem(str(self.root / file), line, message, warning))
 
     def read_yaml(self, name: str) -> Located | None:
+        if name not in self._read:
+            self._read[name] = self._read_yaml(name)
+        return self._read[name]
+
+    def _read_yaml(self, name: str) -> Located | None:
         path = self.root / name
         try:
             text = path.read_text(encoding="utf-8")
@@ -103,6 +110,11 @@ class _Checker:
             return None
         manifest = self.manifest()
         if manifest is None:
+            # The pack cannot be built, but the other files can still be checked for syntax,
+            # so one run lists every broken file.
+            for name in ("facts.yaml", "glossary.yaml"):
+                if (self.root / name).exists():
+                    self.read_yaml(name)
             return None
         try:
             text = (self.root / manifest.text_file).read_text(encoding="utf-8")

@@ -80,6 +80,24 @@ def test_bad_yaml_names_file_and_line(copy):
     assert "bad YAML" in errors[0]
 
 
+def test_bad_yaml_in_the_glossary_is_reported_once(copy):
+    glossary = copy / "glossary.yaml"
+    with glossary.open("a", encoding="utf-8") as f:
+        f.write("  - term: [\n")
+    errors = _errors(copy)
+    assert len(errors) == 1, errors
+    assert errors[0].startswith(f"{glossary}:") and "bad YAML" in errors[0]
+
+
+def test_a_broken_manifest_still_lets_the_other_files_be_checked(copy):
+    with (copy / "manifest.yaml").open("a", encoding="utf-8") as f:
+        f.write("title: [unclosed\n")
+    with (copy / "glossary.yaml").open("a", encoding="utf-8") as f:
+        f.write("  - term: [\n")
+    files = sorted(e.split(":", 1)[0] for e in _errors(copy))
+    assert files == [str(copy / "glossary.yaml"), str(copy / "manifest.yaml")]
+
+
 def test_missing_manifest_field(copy):
     manifest = copy / "manifest.yaml"
     _edit(manifest, "language: en\n", "")
