@@ -25,8 +25,9 @@ class TurnGate:
 
     def __init__(self, slice_s: float = SLICE_S) -> None:
         self._slice_s = slice_s
-        self._slice_start: float | None = None
+        self._slice_start: float | None = None  # first admission of the open slice
         self._admitted = 0
+        self._end_pending = False
         self._waiting: deque[asyncio.Future[None]] = deque()
         # Woken callers that found the slice used up go back to the front, in their order.
         self._requeued = 0
@@ -54,22 +55,29 @@ class TurnGate:
             woken = True
 
     def _admit(self, loop: asyncio.AbstractEventLoop, *, woken: bool) -> bool:
+        if self._waiting and not woken:
+            self._end_slice_soon(loop)  # those already waiting go first; make sure they wake
+            return False
         now = loop.time()
         if self._slice_start is None:
             self._slice_start, self._admitted = now, 0
-            # Runs in the loop's next pass: callbacks scheduled now wait for this pass to end.
-            loop.call_soon(self._end_slice)
+            self._end_slice_soon(loop)
         elif now - self._slice_start >= self._slice_s:
             return False
-        if self._waiting and not woken:
-            return False  # those already waiting go first
         self._admitted += 1
         return True
 
+    def _end_slice_soon(self, loop: asyncio.AbstractEventLoop) -> None:
+        # Runs in the loop's next pass: callbacks scheduled now wait for this pass to end.
+        if not self._end_pending:
+            self._end_pending = True
+            loop.call_soon(self._end_slice)
+
     def _end_slice(self) -> None:
-        # As many as the last pass managed, so the next pass is about as full.
+        # Wake as many as the slice took, so the next pass is about as full.
         count = max(1, self._admitted)
-        self._slice_start, self._requeued = None, 0
+        self._end_pending = False
+        self._slice_start, self._admitted, self._requeued = None, 0, 0
         self._wake(count)
 
     def _wake(self, count: int) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.heap import YOUNG_THRESHOLD, freeze_long_lived, refreeze
+from bot.heap import THRESHOLDS, freeze_long_lived, refreeze
 
 
 @pytest.fixture
@@ -24,12 +24,12 @@ class Node:
 
 
 @pytest.mark.usefixtures("restore_gc")
-def test_freeze_hides_start_up_objects_and_raises_the_young_threshold() -> None:
+def test_freeze_hides_start_up_objects_and_sets_the_thresholds() -> None:
     gc.unfreeze()
     assert gc.get_freeze_count() == 0
     freeze_long_lived()
     assert gc.get_freeze_count() > 1000
-    assert gc.get_threshold()[0] == YOUNG_THRESHOLD
+    assert gc.get_threshold() == THRESHOLDS
 
 
 @pytest.mark.usefixtures("restore_gc")
