@@ -548,6 +548,7 @@ class E2ESizes:
     per_level: tuple[int, ...] = (300, 1000, 2000)
     warmup: int = 100
     burst: int = 1000
+    bursts: int = 3  # the stall and the 3 s figure are the worst of these
     startup_runs: int = 3
     corpus_mb: float = 5.0
     idle_s: float = 3.0
@@ -570,7 +571,11 @@ async def latency_and_burst(kind: str, workdir: Path, sizes: E2ESizes) -> Json:
             used = cpu_seconds(child.pid) - cpu_before
             figures["bot_cpu_us_per_interaction"] = used / len(sent) * 1e6 if sent else None
             result["levels"][str(concurrency)] = figures
-        result["burst"] = await burst(server, child, dispatch, sizes.burst)
+        runs = []
+        for _ in range(sizes.bursts):
+            runs.append(await burst(server, child, dispatch, sizes.burst))
+            await asyncio.sleep(0.5)  # let the last answers' echoes settle between bursts
+        result["burst"] = worst_of(runs)
         result["rss_after_load_kb"] = child.rss_kb()
     return result
 
@@ -602,7 +607,22 @@ async def burst(server: LocalDiscord, child: BotProcess, dispatch: Dispatch, cou
         "fraction_within_3s": within / count if count else None,
         "dispatch_s": dispatched_in,
         "answer_ms": percentiles(answered),
+        "answer_times_ms": answered,
         "stall": stall,
+    }
+
+
+def worst_of(runs: list[Json]) -> Json:
+    """Several bursts as one figure: the worst stall and 3 s fraction, all answer times."""
+    worst = max(runs, key=lambda r: r["stall"]["max_ms"])
+    return {
+        **worst,
+        "bursts": len(runs),
+        "fraction_within_3s": min(r["fraction_within_3s"] for r in runs),
+        "unanswered": sum(r["unanswered"] for r in runs),
+        "answer_ms": percentiles([ms for r in runs for ms in r["answer_times_ms"]]),
+        "stall_runs_ms": [r["stall"]["max_ms"] for r in runs],
+        "answer_times_ms": None,
     }
 
 

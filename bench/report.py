@@ -64,6 +64,7 @@ QUICK = Sizes(
         per_level=(10, 20),
         warmup=5,
         burst=20,
+        bursts=2,
         startup_runs=1,
         corpus_mb=0.2,
         idle_s=0.2,
@@ -274,7 +275,11 @@ def _e2e_rows(t: Table, r: Json) -> None:
                 digits=0,
             )
     burst, floor_burst = ours["burst"], pong["burst"]
-    t.section(f"Burst: {burst['count']:,} /search dispatched at once")
+    runs = burst.get("bursts", 1)
+    t.section(
+        f"Burst: {burst['count']:,} /search dispatched at once"
+        + (f", {runs} times; the worst burst counts" if runs > 1 else "")
+    )
     t.row(
         "answered within 3 s of dispatch",
         burst["fraction_within_3s"],
@@ -293,8 +298,10 @@ def _e2e_rows(t: Table, r: Json) -> None:
             floor_burst["stall"]["max_ms"],
             digits=1,
         )
+    stalls = burst.get("stall_runs_ms") or [burst["stall"]["max_ms"]]
     t.row(
-        "longest loop stall in the bot process (ms)",
+        "longest loop stall in the bot process (ms); each burst: "
+        + ", ".join(f"{ms:.1f}" for ms in stalls),
         burst["stall"]["max_ms"],
         floor_burst["stall"]["max_ms"],
         target=f"<= {BURST_STALL_MS:.0f}",
