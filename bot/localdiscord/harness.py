@@ -78,6 +78,7 @@ async def connected(
             await asyncio.wait([task], timeout=5.0)
             if not task.done():
                 task.cancel()
+            server.unwatch(task)  # a later bot on the same server must not look stopped
             _surface(task)
 
 

@@ -272,6 +272,11 @@ class LocalDiscord(InteractionScripts):
         """Make waits fail fast with this task's error if it ends (the harness does this)."""
         self._watched.append(task)
 
+    def unwatch(self, task: asyncio.Task[Any]) -> None:
+        """Stop watching `task` (the harness does this once the bot has stopped on purpose)."""
+        if task in self._watched:
+            self._watched.remove(task)
+
     async def _guard(self, awaitable: Awaitable[T], timeout: float, what: str) -> T:
         waiter = asyncio.ensure_future(awaitable)
         watched = [t for t in self._watched if not t.cancelled()]

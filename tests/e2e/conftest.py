@@ -68,12 +68,3 @@ async def bluebook(local_discord, tmp_path, shipped_content) -> AsyncIterator[Ha
     # Nothing the bot sent may ping anyone: every send carries allowed_mentions.
     unsafe = local_discord.requests_without_allowed_mentions()
     assert not unsafe, [f"{r.method} {r.path}" for r in unsafe]
-
-
-def forget_stopped_bots(server: LocalDiscord) -> None:
-    """Call between two `running_bot` blocks on one server (a restart).
-
-    `connected()` leaves the finished client task on the server's watch list, so every wait
-    after a restart would raise BotStopped. Drop this once the harness unwatches on exit.
-    """
-    server._watched[:] = [task for task in server._watched if not task.done()]

@@ -18,7 +18,7 @@ import pytest
 from bot.fotd.clock import FakeClock
 from bot.fotd.service import TickEvent
 from bot.localdiscord import permissions as perm
-from tests.e2e.conftest import Harness, forget_stopped_bots, running_bot
+from tests.e2e.conftest import Harness, running_bot
 
 EPHEMERAL = 64
 MARKER = "Fact of the day · "
@@ -385,7 +385,6 @@ async def test_killed_at_the_posting_moment_ends_with_one_post(
         assert len(await _posts(server, news)) == (1 if after_send else 0)
         [row] = await first.bot.fotd._store.posts(server.guild.id)
         assert row.state == "claimed"  # nothing recorded: the day is in doubt
-    forget_stopped_bots(server)
     clock.advance(timedelta(minutes=3))  # the dead claim's lease runs out
     async with running_bot(server, db_path, **run) as second:
 
@@ -424,7 +423,6 @@ async def test_restart_while_the_claim_is_still_leased_waits_then_recovers(
         await _set(server, news, "13:00", "UTC")
         clock.set(datetime(2026, 3, 7, 13, 0, tzinfo=UTC))
         await _die_at_the_posting_moment(first, after_send=True)
-    forget_stopped_bots(server)
     clock.advance(timedelta(seconds=30))  # back within the lease: the claim may still be live
     async with running_bot(server, db_path, **run) as second:
         await _stop_loop(second)

@@ -10,7 +10,7 @@ from bot.localdiscord import permissions as perm
 from bot.localdiscord.model import Member
 from bot.lookups.escape import ZERO_WIDTH_SPACE
 from bot.lookups.limits import PassiveLimiter
-from tests.e2e.conftest import forget_stopped_bots, running_bot
+from tests.e2e.conftest import running_bot
 
 EPHEMERAL = 64
 
@@ -257,7 +257,6 @@ async def test_lookup_settings_survive_a_restart(local_discord, tmp_path, shippe
         ).final_message()
         assert "Explicit lookups are now **off**" in answer["content"]
         await _say_unanswered(server, "[[GCAP]]")
-    forget_stopped_bots(server)
     async with running_bot(server, db_path, content=shipped_content):
         await _say_unanswered(server, "[[GCAP]]")
         await _say(server, "[[GCAP]]", channel=other)

@@ -110,3 +110,22 @@ async def test_bot_crash_fails_waits_and_surfaces(server: LocalDiscord, make_bot
             server.drop_connection(code=4004)  # authentication failed: discord.py gives up
             with pytest.raises(BotStopped):
                 await server.wait_for_request(lambda r: False, timeout=5)
+
+
+async def test_a_bot_started_again_on_the_same_server_is_not_taken_for_stopped(
+    server: LocalDiscord, make_bot: Any
+) -> None:
+    """A restart: the first client's finished task must not fail the second one's waits."""
+    for text in ("first run", "second run"):
+        async with connected(make_bot, server) as bot:
+            channel = bot.get_channel(server.general.id)
+            assert isinstance(channel, discord.TextChannel)
+            # A wait on the server, which fails fast if a watched client has stopped.
+            waiter = asyncio.ensure_future(
+                server.wait_for_request(lambda r: r.method == "POST", timeout=5)
+            )
+            await asyncio.sleep(0)
+            await channel.send(text)
+            await waiter
+    contents = [m["content"] for m in server.general.messages.values()]
+    assert contents == ["first run", "second run"]
