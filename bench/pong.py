@@ -16,8 +16,8 @@ from typing import Any
 import discord
 from discord.ext import commands
 
-# A typical /search answer (the one for "GCAP"), written out so this process imports nothing
-# of the bot.
+# The embed of the /search answer for "GCAP", with the three buttons of an answer that has
+# several results (the largest shape), written out so this process imports nothing of the bot.
 _QUOTE = (
     "> Regarding the **Global Combat Air Programme** (**GCAP**), a joint development "
     "**program** for **next**\\-**generation fighter aircraft** by Japan, the UK, and Italy, "

@@ -67,25 +67,31 @@ def search_reply(
     embed = result_embed(pack, result, position=f"result {index + 1} of {total}", whole=whole)
     query = response.query
     single = result.excerpt.strip() == result.paragraph.strip()
-    buttons = [
-        Button(
-            "◀ Previous",
-            custom_ids.search(owner, "p", max(index - 1, 0), total, query),
-            disabled=index == 0,
-        ),
-        Button(
-            "Next ▶",
-            custom_ids.search(owner, "n", min(index + 1, total - 1), total, query),
-            disabled=index >= total - 1,
-        ),
-        Button(
-            "Excerpt" if whole else "Whole paragraph",
-            custom_ids.search(owner, "e" if whole else "w", index, total, query),
-            style="primary",
-            disabled=single and not whole,
-        ),
-    ]
-    return Reply(embeds=[embed], buttons=[buttons], ephemeral=ephemeral)
+    # Only the buttons that can do something: no pages for a single result, no "whole
+    # paragraph" when the excerpt already is the whole paragraph.
+    buttons: list[Button] = []
+    if total > 1:
+        buttons += [
+            Button(
+                "◀ Previous",
+                custom_ids.search(owner, "p", max(index - 1, 0), total, query),
+                disabled=index == 0,
+            ),
+            Button(
+                "Next ▶",
+                custom_ids.search(owner, "n", min(index + 1, total - 1), total, query),
+                disabled=index >= total - 1,
+            ),
+        ]
+    if whole or not single:
+        buttons.append(
+            Button(
+                "Excerpt" if whole else "Whole paragraph",
+                custom_ids.search(owner, "e" if whole else "w", index, total, query),
+                style="primary",
+            )
+        )
+    return Reply(embeds=[embed], buttons=[buttons] if buttons else [], ephemeral=ephemeral)
 
 
 def no_results_reply(response: SearchResponse, *, ephemeral: bool = False) -> Reply:

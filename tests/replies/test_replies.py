@@ -120,3 +120,30 @@ def test_a_forgotten_long_query_gets_a_fresh_token_that_works(monkeypatch):
     again = custom_ids.SEARCH.fullmatch(custom_ids.search(1, "n", 0, 5, queries[0]))["query"]
     assert again != tokens[0]
     assert custom_ids.query_from_token(again) == queries[0]
+
+
+def _labels(reply) -> list[str]:
+    return [b.label for row in reply.buttons for b in row]
+
+
+def test_search_buttons_are_only_those_that_do_something(pack):
+    from bot.replies.search import search_reply
+    from bot.search import SearchEngine
+
+    engine = SearchEngine.build(pack)
+    seen = set()
+    for query in ("GCAP", "security", "territorial integrity", "Japan", "alliance", "NSS"):
+        response = engine.search(query, limit=5)
+        for index, result in enumerate(response.results):
+            labels = _labels(search_reply(pack, response, owner=1, index=index))
+            pages = ["◀ Previous", "Next ▶"] if len(response.results) > 1 else []
+            whole = (
+                [] if result.excerpt.strip() == result.paragraph.strip() else ["Whole paragraph"]
+            )
+            assert labels == pages + whole, (query, index)
+            seen.add((bool(pages), bool(whole)))
+            # Showing the whole paragraph always offers the way back.
+            assert _labels(search_reply(pack, response, owner=1, index=index, whole=True))[-1] == (
+                "Excerpt"
+            )
+    assert (False, True) in seen and (True, True) in seen  # both kinds were exercised
