@@ -3,7 +3,7 @@
 Ten variables, each with its own small parser; written out here rather than with
 pydantic-settings, which cost 10.7 MiB of resident memory (13% of the idle bot) for them.
 Environment variables win over `.env`; names are case-insensitive; an empty value counts as
-unset. A bad value raises ConfigError with one line naming the variable and the form it
+unset (so `DISCORD_TOKEN=` in the environment does not hide the token in `.env`). A bad value raises ConfigError with one line naming the variable and the form it
 expects.
 """
 
@@ -76,12 +76,14 @@ class Settings:
     ) -> Settings:
         """Read `environ` (default: the process environment) over `env_file`, then defaults."""
         raw: dict[str, str] = {}
+        sources: list[Mapping[str, str | None]] = []
         if env_file is not None and Path(env_file).is_file():
-            for name, value in dotenv_values(env_file).items():
-                if value is not None:
+            sources.append(dotenv_values(env_file))
+        sources.append(os.environ if environ is None else environ)
+        for source in sources:  # later sources win; an empty value never hides a set one
+            for name, value in source.items():
+                if value is not None and value.strip():
                     raw[name.upper()] = value
-        for name, value in (os.environ if environ is None else environ).items():
-            raw[name.upper()] = value
         values: dict[str, Any] = {}
         for spec in fields(cls):
             variable = spec.name.upper()

@@ -18,11 +18,16 @@ def test_defaults_when_nothing_is_set(tmp_path: Path) -> None:
 
 def test_environment_wins_over_dotenv_and_names_ignore_case(tmp_path: Path) -> None:
     env = tmp_path / ".env"
-    env.write_text("LOG_LEVEL=debug\nbluebook_retention_days=30\nSHARD_COUNT=4\n")
-    settings = Settings.from_sources(env, environ={"log_level": "warning", "SHARD_COUNT": ""})
+    env.write_text("LOG_LEVEL=debug\nbluebook_retention_days=30\nDISCORD_TOKEN=from-dotenv\n")
+    settings = Settings.from_sources(
+        env, environ={"log_level": "warning", "DISCORD_TOKEN": "", "SHARD_COUNT": " "}
+    )
     assert settings.log_level == "WARNING"  # the environment, upper-cased
     assert settings.bluebook_retention_days == 30  # from .env, lower-case name
-    assert settings.shard_count is None  # empty in the environment counts as unset
+    # An empty value in the environment counts as unset: it does not hide .env's value
+    # (docker compose passes `${VAR}` through empty).
+    assert settings.token == "from-dotenv"
+    assert settings.shard_count is None
 
 
 def test_token_is_kept_out_of_repr() -> None:
