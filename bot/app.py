@@ -71,18 +71,29 @@ def intents_for(message_content: bool) -> discord.Intents:
     return intents
 
 
+class ReplyTimeout(TimeoutError):
+    """Discord did not take one of our replies within BotOptions.reply_timeout_s."""
+
+
 class BluebookTree(app_commands.CommandTree["BluebookBot"]):
     """Counts commands in flight, and turns new ones away politely while shutting down."""
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         bot = self.client
-        await bot.turns.turn()  # one interaction starts its work per loop pass (bot/turns.py)
         if interaction.type is not discord.InteractionType.application_command:
+            # Autocomplete: a few fuzzy matches, due within 3 s; it does not queue behind
+            # commands at the turn gate.
             return True
         if not bot.accepting:
             await answer_privately(interaction, "I am restarting; please try again in a minute.")
             return False
+        # In flight before waiting its turn, so a shutdown waits for it too.
         bot.in_flight.add(interaction.id)
+        try:
+            await bot.turns.turn()  # commands start their work in turns (bot/turns.py)
+        except BaseException:
+            bot.in_flight.discard(interaction.id)
+            raise
         return True
 
     async def on_error(
@@ -189,7 +200,7 @@ class BluebookBot(commands.AutoShardedBot):
     ) -> None:
         """The one error path: a short ephemeral answer, and a log line for our own bugs."""
         self.in_flight.discard(interaction.id)
-        if isinstance(getattr(error, "original", error), TimeoutError):
+        if isinstance(getattr(error, "original", error), ReplyTimeout):
             # Discord did not take the answer in time; answering again could answer twice.
             log.warning(
                 "reply timed out",
