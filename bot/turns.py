@@ -31,6 +31,8 @@ class TurnGate:
         self._waiting: deque[asyncio.Future[None]] = deque()
         # Woken callers that found the slice used up go back to the front, in their order.
         self._requeued = 0
+        # Callers whose turn has come but who have not run yet: newcomers wait behind them.
+        self._woken = 0
 
     @property
     def waiting(self) -> int:
@@ -50,12 +52,14 @@ class TurnGate:
                 await ticket
             except asyncio.CancelledError:
                 if ticket.done() and not ticket.cancelled():
+                    self._woken -= 1
                     self._wake(1)  # our turn came but we were cancelled: hand it on
                 raise
+            self._woken -= 1
             woken = True
 
     def _admit(self, loop: asyncio.AbstractEventLoop, *, woken: bool) -> bool:
-        if self._waiting and not woken:
+        if not woken and (self._waiting or self._woken):
             self._end_slice_soon(loop)  # those already waiting go first; make sure they wake
             return False
         now = loop.time()
@@ -85,4 +89,5 @@ class TurnGate:
             ticket = self._waiting.popleft()
             if not ticket.done():
                 ticket.set_result(None)
+                self._woken += 1
                 count -= 1

@@ -82,7 +82,6 @@ class LookupsCog(commands.Cog):
     async def on_message(self, message: discord.Message) -> None:
         if message.author.bot or message.webhook_id is not None or not message.content:
             return
-        await self.bot.turns.turn()
         guild_id = message.guild.id if message.guild else None
         where = (guild_id, message.channel.id, message.author.id)
         switches = await self._switches(guild_id, message.channel.id)
@@ -91,6 +90,7 @@ class LookupsCog(commands.Cog):
             if extract_lookups(message.content, content.refs):
                 if not self.explicit_limit.allow(message.author.id):
                     return
+                await self.bot.turns.turn()  # the search work takes its turn (bot/turns.py)
                 embeds, keys = self._explicit_embeds(where, message.content)
                 await self._reply(message, keys, embeds=embeds)
                 return
@@ -101,6 +101,7 @@ class LookupsCog(commands.Cog):
                 if self.passive_limit.allow(guild_id, message.channel.id, message.author.id, t.term)
             ]
             if terms:
+                await self.bot.turns.turn()
                 for term in terms:
                     self._log(where, term.term, term.ref, 1)
                 keys = tuple(PASSIVE_PREFIX + t.term for t in terms)

@@ -167,3 +167,32 @@ async def test_late_arrivals_queue_behind_those_waiting() -> None:
         tasks.append(asyncio.create_task(one(20 + k)))
     await asyncio.wait_for(asyncio.gather(*tasks), timeout=2)
     assert order == list(range(40))
+
+
+@pytest.mark.parametrize("seed", range(20))
+async def test_random_arrivals_and_cancellations_strand_nobody(seed: int) -> None:
+    import random
+
+    rng = random.Random(seed)
+    gate = TurnGate(slice_s=rng.choice([0.0, 0.0005, 0.002]))
+    finished: list[int] = []
+
+    async def one(i: int) -> None:
+        await gate.turn()
+        finished.append(i)
+        busy(rng.random() * 0.0005)
+
+    tasks: list[asyncio.Task[None]] = []
+    cancelled: set[int] = set()
+    for i in range(60):
+        tasks.append(asyncio.create_task(one(i)))
+        if rng.random() < 0.3:
+            await asyncio.sleep(0)
+        if rng.random() < 0.15:
+            victim = rng.randrange(len(tasks))
+            if not tasks[victim].done():
+                tasks[victim].cancel()
+                cancelled.add(victim)
+    await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), timeout=5)
+    assert set(finished) | cancelled >= set(range(60))
+    assert gate.waiting == 0
