@@ -20,20 +20,42 @@ import gc
 THRESHOLDS = (2_000, 10, 50)
 
 
+# After a content reload, how long to wait before freezing again: the work in flight that
+# still holds the old content (a search awaiting its reply) has finished by then.
+REFREEZE_AFTER_S = 30.0
+
+_in_use = False
+
+
 def freeze_long_lived() -> None:
     """Call once start-up has built everything that lives as long as the process."""
+    global _in_use
+    _in_use = True
     gc.collect()
     gc.freeze()
     gc.set_threshold(*THRESHOLDS)
 
 
-def refreeze() -> None:
-    """After replacing long-lived objects (a content reload): collect the old ones, freeze again.
+def thaw() -> bool:
+    """Before long-lived objects are replaced (a content reload): let the collector see them.
 
-    Frozen objects in reference cycles are never collected, so the old content is thawed,
-    collected with everything else, and what is left is frozen again. Nothing to do if
-    nothing was frozen."""
-    if not gc.get_freeze_count():
-        return
+    Frozen objects in reference cycles (the old content's sections) are never collected, so
+    they are thawed; call `refreeze()` once nothing holds them. False if freezing is not in use.
+    """
+    if not _in_use:
+        return False
     gc.unfreeze()
-    freeze_long_lived()
+    return True
+
+
+def refreeze() -> None:
+    """Freeze again after `thaw()`: one full collection (a single pause), then freeze."""
+    if _in_use:
+        gc.unfreeze()
+        freeze_long_lived()
+
+
+def reset_for_tests() -> None:
+    global _in_use
+    _in_use = False
+    gc.unfreeze()

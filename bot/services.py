@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.heap import refreeze
+from bot.heap import REFREEZE_AFTER_S, refreeze, thaw
 from bot.pack.loader import ContentError, Problem, load_pack
 from bot.pack.model import Pack
 from bot.pack.refs import RefIndex
@@ -51,7 +51,8 @@ class ContentHolder:
                 return exc.problems
             self.current = fresh
             del fresh
-            refreeze()  # the old content is collected, not left frozen (bot/heap.py)
+            if thaw():  # the old content must be collectable, not left frozen (bot/heap.py)
+                asyncio.get_running_loop().call_later(REFREEZE_AFTER_S, refreeze)
             log.info(
                 "content reloaded",
                 extra={

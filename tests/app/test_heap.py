@@ -1,20 +1,22 @@
-"""bot/heap.py: start-up objects are frozen; a reload thaws, collects and freezes again."""
+"""bot/heap.py: start-up objects are frozen; a reload thaws them and freezes again later."""
 
 from __future__ import annotations
 
 import gc
+import weakref
 from collections.abc import Iterator
 
 import pytest
 
-from bot.heap import THRESHOLDS, freeze_long_lived, refreeze
+from bot import heap
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def restore_gc() -> Iterator[None]:
     threshold = gc.get_threshold()
+    heap.reset_for_tests()
     yield
-    gc.unfreeze()
+    heap.reset_for_tests()
     gc.set_threshold(*threshold)
 
 
@@ -23,32 +25,44 @@ class Node:
         self.me = self  # a reference cycle: only the collector can free it
 
 
-@pytest.mark.usefixtures("restore_gc")
 def test_freeze_hides_start_up_objects_and_sets_the_thresholds() -> None:
-    gc.unfreeze()
     assert gc.get_freeze_count() == 0
-    freeze_long_lived()
+    heap.freeze_long_lived()
     assert gc.get_freeze_count() > 1000
-    assert gc.get_threshold() == THRESHOLDS
+    assert gc.get_threshold() == heap.THRESHOLDS
 
 
-@pytest.mark.usefixtures("restore_gc")
-def test_refreeze_collects_what_was_frozen_and_is_now_garbage() -> None:
-    gc.unfreeze()
+def test_a_thawed_cycle_is_collected_and_refreeze_freezes_again() -> None:
     node = Node()
-    freeze_long_lived()
-    import weakref
-
+    heap.freeze_long_lived()
     ref = weakref.ref(node)
     del node
     gc.collect()
     assert ref() is not None  # frozen: the collector does not see the cycle
-    refreeze()
+    assert heap.thaw()
+    gc.collect()
     assert ref() is None
+    heap.refreeze()
+    assert gc.get_freeze_count() > 1000
 
 
-@pytest.mark.usefixtures("restore_gc")
-def test_refreeze_does_nothing_when_nothing_was_frozen() -> None:
-    gc.unfreeze()
-    refreeze()
+def test_nothing_happens_when_freezing_is_not_in_use() -> None:
+    assert not heap.thaw()
+    heap.refreeze()
     assert gc.get_freeze_count() == 0
+
+
+async def test_a_content_reload_thaws_then_freezes_again_later(monkeypatch) -> None:
+    import asyncio
+
+    from bot import services
+
+    holder = services.ContentHolder(services.Content.load(None))
+    old = weakref.ref(holder.current.pack)
+    heap.freeze_long_lived()
+    monkeypatch.setattr(services, "REFREEZE_AFTER_S", 0.05)
+    assert await holder.reload() == []
+    assert gc.get_freeze_count() == 0  # thawed: the old content can be collected
+    await asyncio.sleep(0.2)
+    assert old() is None  # collected by the refreeze's full collection
+    assert gc.get_freeze_count() > 1000
