@@ -50,14 +50,20 @@ async def _fail(interaction: discord.Interaction, exc: Exception) -> None:
 
 
 def _not_sent(interaction: discord.Interaction, exc: Exception) -> None:
-    """Discord refused or did not take the answer in time: a log line, no second answer."""
-    log.warning(
-        "button answer not sent",
-        extra={
-            "custom_id": interaction.data and interaction.data.get("custom_id"),
-            "error": type(exc).__name__,
-        },
-    )
+    """Discord refused or did not take the answer in time: a log line, no second answer.
+
+    A 400 means we sent something Discord does not accept (our bug): logged as an error with
+    the traceback. Anything else (a timeout, 404 unknown interaction, 5xx) is a warning."""
+    extra = {
+        "custom_id": interaction.data and interaction.data.get("custom_id"),
+        "error": type(exc).__name__,
+    }
+    if isinstance(exc, discord.HTTPException):
+        extra.update(status=exc.status, code=exc.code, text=exc.text[:200])
+        if exc.status == 400:
+            log.error("button answer refused by Discord", exc_info=exc, extra=extra)
+            return
+    log.warning("button answer not sent", extra=extra)
 
 
 class SearchButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=custom_ids.SEARCH):
