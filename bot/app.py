@@ -55,9 +55,12 @@ class BotOptions:
     # Freeze start-up objects out of the garbage collector's sight (bot/heap.py). The real
     # runner sets it; tests leave it off, as they start many bots in one process.
     freeze_heap: bool = False
-    # The longest we wait for Discord to take one reply. discord.py has no limit of its own
-    # (aiohttp's default is 5 minutes); an interaction's first answer is due within 3 s.
-    reply_timeout_s: float = 10.0
+    # The longest we wait for Discord to take one reply: a bound for calls that hang, since
+    # discord.py has none of its own (aiohttp's is 5 minutes). It is longer than discord.py's
+    # own bounded retries (5 attempts; after a 5xx it waits 1, 3, 5, 7 s), so those finish
+    # first: with 10 s and then 15 s, the fault benchmark cut 4 replies that were still
+    # retrying after a 429 and three 500s.
+    reply_timeout_s: float = 30.0
 
 
 def intents_for(message_content: bool) -> discord.Intents:
