@@ -15,8 +15,9 @@ from collections import deque
 
 # How long one pass of the event loop may spend starting interactions before the rest wait
 # for the next pass. Short against the 50 ms stall budget; long against one interaction
-# (about 0.5 ms), so a pass still does several. Measured: 2 ms cost ~15% throughput at 50
-# concurrent, 5 ms let the longest stall reach 65 ms in one burst of four (make bench).
+# (about 0.5 ms), so a pass still does several. Measured with bench/e2e_bench.py's load and
+# burst: 2 ms cost about 10-15% throughput at 50 concurrent; 5 ms let the longest stall
+# reach 65 ms in one burst of four.
 SLICE_S = 0.003
 
 
