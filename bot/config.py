@@ -3,8 +3,8 @@
 Ten variables, each with its own small parser; written out here rather than with
 pydantic-settings, which cost 10.7 MiB of resident memory (13% of the idle bot) for them.
 Environment variables win over `.env`; names are case-insensitive; an empty value counts as
-unset (so `DISCORD_TOKEN=` in the environment does not hide the token in `.env`). A bad value raises ConfigError with one line naming the variable and the form it
-expects.
+unset (so `DISCORD_TOKEN=` in the environment does not hide the token in `.env`). A bad
+value raises ConfigError with one line naming the variable and the form it expects.
 """
 
 from __future__ import annotations
