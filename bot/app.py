@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
@@ -76,6 +78,24 @@ def intents_for(message_content: bool) -> discord.Intents:
 
 class ReplyTimeout(TimeoutError):
     """Discord did not take one of our replies within BotOptions.reply_timeout_s."""
+
+
+@contextlib.asynccontextmanager
+async def deadline(bot: BluebookBot) -> AsyncIterator[None]:
+    """A limit on one call to Discord (BotOptions.reply_timeout_s).
+
+    Raises ReplyTimeout (a TimeoutError) when the limit is reached; any other TimeoutError
+    from inside passes through unchanged."""
+    limit = asyncio.timeout(bot.options.reply_timeout_s)
+    try:
+        async with limit:
+            yield
+    except TimeoutError:
+        if limit.expired():
+            raise ReplyTimeout(
+                f"no answer from Discord in {bot.options.reply_timeout_s} s"
+            ) from None
+        raise
 
 
 class BluebookTree(app_commands.CommandTree["BluebookBot"]):
@@ -243,7 +263,7 @@ def user_message_for(error: Exception) -> str | None:
 async def answer_privately(interaction: discord.Interaction, message: str) -> None:
     bot = cast("BluebookBot", interaction.client)
     try:
-        async with asyncio.timeout(bot.options.reply_timeout_s):
+        async with deadline(bot):
             if interaction.response.is_done():
                 await interaction.followup.send(
                     message, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()

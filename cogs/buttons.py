@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING, Any
 import aiohttp
 import discord
 
+from bot.app import answer_privately
 from bot.replies import custom_ids
 from bot.replies.search import search_reply
 from bot.replies.section import section_reply
 from bot.storage.usage import EventKind
-from cogs.common import bot_of, deadline, edit_reply
+from cogs.common import bot_of, edit_reply
 
 if TYPE_CHECKING:
     from bot.app import BluebookBot
@@ -38,15 +39,9 @@ async def _fail(interaction: discord.Interaction, exc: Exception) -> None:
         exc_info=exc,
         extra={"custom_id": interaction.data and interaction.data.get("custom_id")},
     )
-    text = "Something went wrong on our side. It has been logged; please try again."
-    try:
-        async with deadline(bot_of(interaction)):
-            if interaction.response.is_done():
-                await interaction.followup.send(text, ephemeral=True)
-            else:
-                await interaction.response.send_message(text, ephemeral=True)
-    except (discord.HTTPException, aiohttp.ClientError, TimeoutError):
-        pass
+    await answer_privately(
+        interaction, "Something went wrong on our side. It has been logged; please try again."
+    )
 
 
 def _not_sent(interaction: discord.Interaction, exc: Exception) -> None:

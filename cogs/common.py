@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import io
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, cast
 
 import discord
 
-from bot.app import ReplyTimeout
+from bot.app import deadline
 from bot.replies.common import Button, Reply
 
 if TYPE_CHECKING:
@@ -28,24 +25,6 @@ _STYLES = {
 
 def bot_of(interaction: discord.Interaction) -> BluebookBot:
     return cast("BluebookBot", interaction.client)
-
-
-@contextlib.asynccontextmanager
-async def deadline(bot: BluebookBot) -> AsyncIterator[None]:
-    """A limit on one call to Discord (BotOptions.reply_timeout_s).
-
-    Raises ReplyTimeout (a TimeoutError) when the limit is reached; any other TimeoutError
-    from inside passes through unchanged."""
-    limit = asyncio.timeout(bot.options.reply_timeout_s)
-    try:
-        async with limit:
-            yield
-    except TimeoutError:
-        if limit.expired():
-            raise ReplyTimeout(
-                f"no answer from Discord in {bot.options.reply_timeout_s} s"
-            ) from None
-        raise
 
 
 def make_button(spec: Button) -> discord.ui.Item[Any]:

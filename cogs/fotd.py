@@ -11,13 +11,14 @@ import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
+from bot.app import deadline
 from bot.fotd.schedule import ScheduleInputError
 from bot.fotd.sender import PermanentSendError, TransientSendError, post_marker
 from bot.replies.common import error_reply
 from bot.replies.facts import fact_embed
 from bot.replies.fotd import post_embed, status_reply, timezone_choices
 from bot.storage.usage import EventKind, UsageEvent
-from cogs.common import NO_MENTIONS, deadline, send_reply
+from cogs.common import NO_MENTIONS, send_reply
 
 if TYPE_CHECKING:
     from bot.app import BluebookBot

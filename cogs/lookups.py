@@ -13,6 +13,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.app import deadline
 from bot.lookups.extract import extract_lookups
 from bot.lookups.limits import ExplicitLimiter, PassiveLimiter
 from bot.lookups.passive import find_terms
@@ -21,7 +22,7 @@ from bot.replies.common import QUOTE_COLOUR
 from bot.replies.lookups import lookup_embed, passive_reply
 from bot.storage.settings import LookupKind, LookupSwitches
 from bot.storage.usage import EventKind, Outcome, UsageEvent
-from cogs.common import NO_MENTIONS, deadline
+from cogs.common import NO_MENTIONS
 
 if TYPE_CHECKING:
     from bot.app import BluebookBot
