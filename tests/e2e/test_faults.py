@@ -7,7 +7,7 @@ import contextlib
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,21 +15,12 @@ import pytest
 from bot.localdiscord import InteractionHandle, LocalDiscord
 from bot.storage.usage import UsageLog
 from tests.e2e.conftest import running_bot
+from tests.waiting import until
 
 CALLBACK = "POST /interactions/*/callback"
 CHANNEL_SEND = "POST /channels/*/messages"
 CHANNEL_ROUTE = "/channels/{channel_id}/messages"
 GCAP_REF = "3.1.1(1)¶4"
-
-
-async def _until(condition: Callable[[], object], what: str, timeout: float = 10.0) -> None:
-    """Poll until `condition()` holds; the timeout only guards against a hang."""
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while not condition():
-        if loop.time() > end:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.01)
 
 
 def _callbacks(server: LocalDiscord, handle: InteractionHandle) -> list[int | None]:
@@ -173,7 +164,7 @@ async def test_a_hanging_answer_is_given_up_after_the_deadline_and_not_sent_twic
     bot.options.reply_timeout_s = 0.3
     server.hang_responses(CALLBACK, count=1)
     stuck = await server.slash("search", {"query": "NSS"})
-    await _until(
+    await until(
         lambda: any(r.getMessage() == "reply timed out" for r in caplog.records),
         "the stuck answer to be given up",
     )
@@ -189,7 +180,7 @@ async def test_a_hanging_lookup_reply_is_given_up_and_the_next_one_is_answered(b
     bot.options.reply_timeout_s = 0.3
     server.hang_responses(CHANNEL_SEND, count=1)
     server.send_message(server.general, server.member, "what about [[NSS]]?")
-    await _until(
+    await until(
         lambda: any(r.getMessage() == "lookup reply failed" for r in caplog.records),
         "the hanging reply to be given up",
     )

@@ -22,6 +22,7 @@ from bot.config import Settings
 from bot.localdiscord import LocalDiscord, discord_urls
 from bot.runner import StartupError, options_from, run_bot
 from bot.storage.usage import EventKind, UsageEvent
+from tests.waiting import until
 
 EPHEMERAL = 64
 SAFETY_S = 15.0
@@ -49,17 +50,6 @@ def _options(server: LocalDiscord, settings: Settings):
         guild_ready_timeout=0.1,
         owner_ids={server.world.owner.id},
     )
-
-
-async def _until(condition, what: str) -> None:
-    async def poll() -> None:
-        while not condition():
-            await asyncio.sleep(0.005)
-
-    try:
-        await asyncio.wait_for(poll(), SAFETY_S)
-    except TimeoutError:
-        raise AssertionError(f"timed out waiting for {what}") from None
 
 
 def _sigterm_self() -> None:
@@ -92,9 +82,9 @@ async def test_sigterm_finishes_in_flight_turns_new_away_and_flushes(server, tmp
         # Hold the next answer at Discord long enough for SIGTERM to arrive while it is in flight.
         server.slow_responses("POST /interactions/*/callback", 1.0, count=1)
         in_flight = await server.slash("search", {"query": "GCAP"})
-        await _until(lambda: bot.in_flight, "the command to be in flight")
+        await until(lambda: bot.in_flight, "the command to be in flight")
         _sigterm_self()
-        await _until(lambda: not bot.accepting, "the bot to stop accepting commands")
+        await until(lambda: not bot.accepting, "the bot to stop accepting commands")
         late = await server.slash("toc")
         refused = await late.final_message()
         assert refused.get("flags", 0) & EPHEMERAL
@@ -153,7 +143,7 @@ async def test_sigterm_flushes_events_still_queued(server, tmp_path, caplog):
                 on_ready=bots.append,
             )
         )
-        await _until(lambda: bots, "the bot to be ready")
+        await until(lambda: bots, "the bot to be ready")
         bot = bots[0]
         assert bot.usage is not None and bot.db is not None
         # Hold the database's write lock (white-box: the one the usage writer and the heartbeat
@@ -162,11 +152,11 @@ async def test_sigterm_flushes_events_still_queued(server, tmp_path, caplog):
         await lock.acquire()
         try:
             bot.usage.log(UsageEvent(kind=EventKind.SLASH, command="first"))
-            await _until(lambda: bot.usage is not None and bot.usage.pending == 0, "a batch")
+            await until(lambda: bot.usage is not None and bot.usage.pending == 0, "a batch")
             for name in ("second", "third"):
                 bot.usage.log(UsageEvent(kind=EventKind.SLASH, command=name))
             _sigterm_self()
-            await _until(bot.is_closed, "the client to close")
+            await until(bot.is_closed, "the client to close")
             # Nothing written yet as the runtime starts closing (queued, or in the batch the
             # writer is gathering).
             assert bot.usage.stats.written == 0
