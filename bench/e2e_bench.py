@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import itertools
 import json
 import logging
@@ -105,16 +106,20 @@ def _emit(payload: Json) -> None:
 
 
 class StallTicker:
-    """A task sleeping TICK_S in a loop; records how late each wake-up was."""
+    """A task sleeping TICK_S in a loop; records how late each wake-up was, and the longest
+    garbage-collector pause meanwhile (gc.callbacks), one known cause of a late wake-up."""
 
     def __init__(self) -> None:
         self._task: asyncio.Task[None] | None = None
         self.worst_s = 0.0
         self.ticks = 0
         self.over = 0
+        self.gc_worst_s = 0.0
+        self._gc_started = 0.0
 
     def start(self) -> None:
-        self.worst_s, self.ticks, self.over = 0.0, 0, 0
+        self.worst_s, self.ticks, self.over, self.gc_worst_s = 0.0, 0, 0, 0.0
+        gc.callbacks.append(self._on_gc)
         self._task = asyncio.create_task(self._run(), name="bench-stall-ticker")
 
     async def stop(self) -> Json:
@@ -123,11 +128,20 @@ class StallTicker:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        with contextlib.suppress(ValueError):
+            gc.callbacks.remove(self._on_gc)
         return {
             "max_ms": self.worst_s * 1000,
             "ticks": self.ticks,
             f"over_{STALL_WARN_MS:.0f}ms": self.over,
+            "gc_max_ms": self.gc_worst_s * 1000,
         }
+
+    def _on_gc(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._gc_started = time.perf_counter()
+        else:
+            self.gc_worst_s = max(self.gc_worst_s, time.perf_counter() - self._gc_started)
 
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()

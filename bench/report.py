@@ -308,6 +308,13 @@ def _e2e_rows(t: Table, r: Json) -> None:
         passed=burst["stall"]["max_ms"] <= BURST_STALL_MS,
         digits=1,
     )
+    if "gc_max_ms" in burst["stall"] and "gc_max_ms" in floor_burst["stall"]:
+        t.row(
+            "  longest garbage-collector pause in the worst burst (ms)",
+            burst["stall"]["gc_max_ms"],
+            floor_burst["stall"]["gc_max_ms"],
+            digits=1,
+        )
     startup = r["startup"]
     shipped, corpus, floor_start = (
         startup["shipped"]["median"],
