@@ -14,9 +14,9 @@ import gc
 # Collector thresholds after the freeze: (young, middle, old). The young generation is
 # collected every 2,000 net allocations instead of 700, the middle one every 10 of those as
 # usual, and a full pass happens at most every 50 middle ones instead of 10: in a burst a full
-# pass walks every interaction in flight. Measured in a burst of 1,000 /search (gc.callbacks):
-# default (700, 10, 10): full passes of 7-12 ms; (10,000, 10, 10): middle passes of 18 ms;
-# (2,000, 10, 50): no pause over 4.6 ms.
+# pass walks every interaction in flight. Chosen from one-off bursts of 1,000 /search timed
+# with gc.callbacks: the default (700, 10, 10) gave full passes of 7-12 ms and (10,000, 10,
+# 10) middle passes of 18 ms. `make bench` reports the longest pause with these settings.
 THRESHOLDS = (2_000, 10, 50)
 
 
