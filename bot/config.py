@@ -1,7 +1,8 @@
 """Settings from the environment and an optional `.env`, built in main(), never at import.
 
 Ten variables, each with its own small parser; written out here rather than with
-pydantic-settings, which cost 10.7 MiB of resident memory (13% of the idle bot) for them.
+pydantic-settings, which cost about 10 MiB of the idle bot's memory for them (`make bench`:
+idle RSS 79.4 MiB before, 68.8 MiB after).
 Environment variables win over `.env`; names are case-insensitive; an empty value counts as
 unset (so `DISCORD_TOKEN=` in the environment does not hide the token in `.env`). A bad
 value raises ConfigError with one line naming the variable and the form it expects.
