@@ -43,7 +43,7 @@ from discord.ext import commands as ext_commands
 
 if TYPE_CHECKING:
     # The stand-in is imported only by the parent, so the bot process's memory is the bot's.
-    from bot.localdiscord import InteractionHandle, LocalDiscord
+    from localdiscord import InteractionHandle, LocalDiscord
 
 log = logging.getLogger(__name__)
 
@@ -165,7 +165,7 @@ async def _stdin_lines() -> AsyncIterator[Json]:
 
 
 def _point_discord_at(config: Json) -> None:
-    # What bot.localdiscord.discord_urls does; done by hand so this process never imports
+    # What localdiscord.discord_urls does; done by hand so this process never imports
     # the stand-in.
     discord.http.Route.BASE = config["api_url"]
     discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(config["gateway_url"])
@@ -453,7 +453,7 @@ class BotProcess:
 @contextlib.asynccontextmanager
 async def standin(members: int = 0) -> AsyncIterator[LocalDiscord]:
     """A started local Discord for load: OpenAPI validation off, limit checks on."""
-    from bot.localdiscord import LocalDiscord, Scenario
+    from localdiscord import LocalDiscord, Scenario
 
     server = LocalDiscord(Scenario(validate_openapi=False, reject_over_limits=True))
     for i in range(members):

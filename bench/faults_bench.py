@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from bench.e2e_bench import ANSWER_DEADLINE_S, Json, answer_counts, bot_on, search_queries, standin
 
 if TYPE_CHECKING:
-    from bot.localdiscord import LocalDiscord, Member
+    from localdiscord import LocalDiscord, Member
 
 CALLBACK = "POST /interactions/*/*/callback"
 CHANNEL_SEND = "POST /channels/*/messages"

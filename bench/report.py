@@ -28,7 +28,7 @@ from bench.faults_bench import FaultSizes, run_faults_benchmark
 from bench.search_bench import run_search_benchmark
 from bench.search_bench import table as search_table
 from bench.soak import RSS_GROWTH_LIMIT, SoakSizes, run_soak
-from bot.storage.bench_usage import run_usage_benchmark
+from bench.usage_bench import run_usage_benchmark
 
 RESULTS = Path(__file__).resolve().parent / "results"
 SECTIONS = ("search", "usage", "e2e", "soak", "faults")

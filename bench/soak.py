@@ -29,8 +29,8 @@ from typing import TYPE_CHECKING, Any
 from bench.e2e_bench import Json, answer_counts, bot_on, percentiles, search_queries, standin
 
 if TYPE_CHECKING:
-    from bot.localdiscord import InteractionHandle, LocalDiscord, Member
     from bot.services import Content
+    from localdiscord import InteractionHandle, LocalDiscord, Member
 
 REPLY_ROUTE = "/channels/{channel_id}/messages"
 RSS_GROWTH_LIMIT = 0.10

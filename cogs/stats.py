@@ -9,9 +9,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.replies.chart import render_daily_chart_png
 from bot.replies.common import error_reply
 from bot.replies.stats import stats_reply
-from bot.storage.stats import render_daily_chart_png, usage_summary
+from bot.storage.stats import usage_summary
 from bot.storage.usage import EventKind
 from cogs.common import send_reply
 

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from bot.cli import main
-from bot.localdiscord.limits import check_commands
+from localdiscord.limits import check_commands
 
 MANAGE_GUILD = 1 << 5
 

@@ -104,7 +104,7 @@ def _serve(main: Coroutine[Any, Any, int]) -> int:
 
 @contextlib.asynccontextmanager
 async def _local_discord() -> AsyncIterator[Any]:
-    from bot.localdiscord import LocalDiscord, discord_urls
+    from localdiscord import LocalDiscord, discord_urls
 
     server = await LocalDiscord.start()
     try:
@@ -127,9 +127,9 @@ def _local_options(settings: Settings, server: Any) -> Any:
 
 
 def cmd_console(args: argparse.Namespace) -> int:
-    from bot.localdiscord import ConsoleSession, connected
     from bot.runner import build_bot
     from bot.runtime import open_runtime
+    from localdiscord import ConsoleSession, connected
 
     settings = settings_from(args)
     setup_logging("WARNING", settings.log_format)

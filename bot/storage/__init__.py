@@ -14,7 +14,6 @@ from bot.storage.heartbeat import heartbeat_is_fresh, read_heartbeat, touch_hear
 from bot.storage.settings import LookupKind, LookupSettings, LookupStatus, LookupSwitches
 from bot.storage.stats import (
     UsageSummary,
-    render_daily_chart_png,
     summary_to_csv,
     summary_to_json,
     usage_summary,
@@ -39,7 +38,6 @@ __all__ = [
     "migrate",
     "open_database",
     "read_heartbeat",
-    "render_daily_chart_png",
     "summary_to_csv",
     "summary_to_json",
     "touch_heartbeat",

@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 
 from bot.app import BluebookBot, BotOptions
-from bot.localdiscord import LocalDiscord, connected
-from bot.localdiscord.pytest_support import local_discord  # noqa: F401 (a fixture)
 from bot.runner import build_bot
 from bot.runtime import Runtime, open_runtime
 from bot.services import Content
+from localdiscord import LocalDiscord, connected
+from localdiscord.pytest_support import local_discord  # noqa: F401 (a fixture)
 
 
 @dataclass

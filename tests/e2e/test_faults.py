@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.localdiscord import InteractionHandle, LocalDiscord
 from bot.storage.usage import UsageLog
+from localdiscord import InteractionHandle, LocalDiscord
 from tests.e2e.conftest import running_bot
 from tests.waiting import until
 

@@ -17,7 +17,7 @@ import pytest
 
 from bot.fotd.clock import FakeClock
 from bot.fotd.service import TickEvent
-from bot.localdiscord import permissions as perm
+from localdiscord import permissions as perm
 from tests.e2e.conftest import Harness, running_bot
 
 EPHEMERAL = 64

@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from bot.localdiscord import permissions as perm
-from bot.localdiscord.model import Member
 from bot.lookups.escape import ZERO_WIDTH_SPACE
 from bot.lookups.limits import PassiveLimiter
+from localdiscord import permissions as perm
+from localdiscord.model import Member
 from tests.e2e.conftest import running_bot
 
 EPHEMERAL = 64

@@ -7,10 +7,10 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.localdiscord import LocalDiscord, Scenario
-from bot.localdiscord.gateway import shard_of
-from bot.localdiscord.model import Channel, Guild, Member
-from bot.localdiscord.pytest_support import checked_server
+from localdiscord import LocalDiscord, Scenario
+from localdiscord.gateway import shard_of
+from localdiscord.model import Channel, Guild, Member
+from localdiscord.pytest_support import checked_server
 from tests.e2e.conftest import running_bot
 
 

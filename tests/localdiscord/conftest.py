@@ -12,8 +12,8 @@ import pytest
 from discord import app_commands
 from discord.ext import commands
 
-from bot.localdiscord import LocalDiscord, NoIdentifyDelay
-from bot.localdiscord.pytest_support import checked_server
+from localdiscord import LocalDiscord, NoIdentifyDelay
+from localdiscord.pytest_support import checked_server
 
 FRUITS = ["apple", "apricot", "banana", "blueberry", "cherry"]
 # A valid 1x1 PNG, so uploads look like the real bot's charts.

@@ -8,15 +8,15 @@ import aiohttp
 import discord
 import pytest
 
-from bot.localdiscord import LocalDiscord, connected
-from bot.localdiscord import permissions as perm
-from bot.localdiscord.limits import (
+from localdiscord import LocalDiscord, connected
+from localdiscord import permissions as perm
+from localdiscord.limits import (
     check_callback,
     check_commands,
     check_message,
     lacks_allowed_mentions,
 )
-from bot.localdiscord.openapi import load_spec
+from localdiscord.openapi import load_spec
 
 
 def test_embed_limits_name_the_field() -> None:

@@ -8,8 +8,8 @@ import aiohttp
 import discord
 import pytest
 
-from bot.localdiscord import LocalDiscord, connected
-from bot.localdiscord.harness import discord_urls
+from localdiscord import LocalDiscord, connected
+from localdiscord.harness import discord_urls
 
 
 async def test_bot_connects_and_sees_the_local_guild(server: LocalDiscord, make_bot: Any) -> None:

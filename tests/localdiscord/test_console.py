@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.localdiscord import (
+from localdiscord import (
     ChatLine,
     ConsoleSession,
     LocalDiscord,

@@ -8,7 +8,7 @@ from typing import Any
 import discord
 import pytest
 
-from bot.localdiscord import BotStopped, LocalDiscord, connected
+from localdiscord import BotStopped, LocalDiscord, connected
 
 
 async def _ping_works(server: LocalDiscord) -> None:

@@ -8,7 +8,7 @@ import aiohttp
 import discord
 import pytest
 
-from bot.localdiscord import LocalDiscord, OptionError, UnknownCommand, connected
+from localdiscord import LocalDiscord, OptionError, UnknownCommand, connected
 
 
 async def test_slash_command_is_answered(server: LocalDiscord, make_bot: Any) -> None:

@@ -6,7 +6,7 @@ import asyncio
 
 import discord
 
-from bot.localdiscord import LocalDiscord, NoIdentifyDelay, connected
+from localdiscord import LocalDiscord, NoIdentifyDelay, connected
 
 
 class ShardedClient(NoIdentifyDelay, discord.AutoShardedClient):

@@ -19,9 +19,9 @@ import pytest
 
 from bot.app import BluebookBot
 from bot.config import Settings
-from bot.localdiscord import LocalDiscord, discord_urls
 from bot.runner import StartupError, options_from, run_bot
 from bot.storage.usage import EventKind, UsageEvent
+from localdiscord import LocalDiscord, discord_urls
 from tests.waiting import until
 
 EPHEMERAL = 64

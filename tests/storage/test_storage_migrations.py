@@ -193,7 +193,7 @@ def test_migrations_ship_inside_the_package() -> None:
 @pytest.mark.parametrize("module", ["discord", "matplotlib"])
 def test_storage_does_not_import_heavy_or_discord_modules(module: str) -> None:
     code = (
-        "import sys, bot.storage, bot.storage.bench_usage; "
+        "import sys, bot.storage, bench.usage_bench; "
         f"sys.exit(1 if {module!r} in sys.modules else 0)"
     )
     result = subprocess.run([sys.executable, "-c", code], check=False)

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
+from bot.replies.chart import render_daily_chart_png
 from bot.storage.db import Database
 from bot.storage.stats import (
-    render_daily_chart_png,
     summary_to_csv,
     summary_to_json,
     usage_summary,

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from bot.storage.bench_usage import run_usage_benchmark
+from bench.usage_bench import run_usage_benchmark
 from bot.storage.db import Database, load_migrations, open_database
 from bot.storage.settings import LookupSettings, LookupSwitches
 from bot.storage.usage import (

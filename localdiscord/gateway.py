@@ -20,9 +20,9 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from bot.localdiscord import permissions as perm
-from bot.localdiscord.model import Json
-from bot.localdiscord.world import World
+from localdiscord import permissions as perm
+from localdiscord.model import Json
+from localdiscord.world import World
 
 log = logging.getLogger(__name__)
 

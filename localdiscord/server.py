@@ -11,16 +11,16 @@ from typing import Any, Self, TypeVar
 
 from aiohttp import web
 
-from bot.localdiscord import permissions as perm
-from bot.localdiscord.faults import HANG, RATE_LIMIT, SERVER_ERROR, SLOW, Fault, FaultPlan
-from bot.localdiscord.gateway import GatewayHub, GatewayLogEntry
-from bot.localdiscord.interactions import InteractionStore
-from bot.localdiscord.model import Channel, Guild, Json, Member, Role, User
-from bot.localdiscord.recording import RecordedRequest, RequestLog, RequestPredicate
-from bot.localdiscord.rest import API_PREFIX, RestApi
-from bot.localdiscord.rest_messages import MessageRoutes
-from bot.localdiscord.scripting import InteractionScripts
-from bot.localdiscord.world import Scenario, World
+from localdiscord import permissions as perm
+from localdiscord.faults import HANG, RATE_LIMIT, SERVER_ERROR, SLOW, Fault, FaultPlan
+from localdiscord.gateway import GatewayHub, GatewayLogEntry
+from localdiscord.interactions import InteractionStore
+from localdiscord.model import Channel, Guild, Json, Member, Role, User
+from localdiscord.recording import RecordedRequest, RequestLog, RequestPredicate
+from localdiscord.rest import API_PREFIX, RestApi
+from localdiscord.rest_messages import MessageRoutes
+from localdiscord.scripting import InteractionScripts
+from localdiscord.world import Scenario, World
 
 T = TypeVar("T")
 

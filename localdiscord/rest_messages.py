@@ -8,19 +8,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.localdiscord import permissions as perm
-from bot.localdiscord.gateway import GatewayHub
-from bot.localdiscord.interactions import (
+from localdiscord import permissions as perm
+from localdiscord.gateway import GatewayHub
+from localdiscord.interactions import (
     ALLOWED_CALLBACKS,
     APPLICATION_COMMAND,
     InteractionRecord,
     InteractionStore,
     interaction_metadata,
 )
-from bot.localdiscord.model import Channel, Json
-from bot.localdiscord.recording import UploadedFile
-from bot.localdiscord.rest import MISSING_PERMISSIONS, ApiError, ApiRequest, Result, not_found
-from bot.localdiscord.world import (
+from localdiscord.model import Channel, Json
+from localdiscord.recording import UploadedFile
+from localdiscord.rest import MISSING_PERMISSIONS, ApiError, ApiRequest, Result, not_found
+from localdiscord.world import (
     MESSAGE_FLAG_EPHEMERAL,
     MESSAGE_FLAG_LOADING,
     StoredFile,

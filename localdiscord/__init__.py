@@ -6,7 +6,7 @@ Discord's limits (and the official OpenAPI spec when `../shared/discord-openapi`
 
 Typical test:
 
-    from bot.localdiscord import LocalDiscord, NoIdentifyDelay, connected
+    from localdiscord import LocalDiscord, NoIdentifyDelay, connected
 
     class TestBot(NoIdentifyDelay, commands.Bot): ...
 
@@ -32,22 +32,22 @@ What is where:
 - Messages and interaction payloads are plain Discord JSON dicts.
 """
 
-from bot.localdiscord.console import (
+from localdiscord.console import (
     ChatLine,
     ConsoleSession,
     SlashLine,
     parse_console_line,
     render_message,
 )
-from bot.localdiscord.gateway import GatewayLogEntry
-from bot.localdiscord.harness import NoIdentifyDelay, connected, discord_urls
-from bot.localdiscord.interactions import InteractionRecord
-from bot.localdiscord.model import Channel, Guild, Member, Role, User
-from bot.localdiscord.options import OptionError, UnknownCommand
-from bot.localdiscord.recording import RecordedRequest
-from bot.localdiscord.scripting import InteractionHandle
-from bot.localdiscord.server import BotStopped, LocalDiscord
-from bot.localdiscord.world import Scenario
+from localdiscord.gateway import GatewayLogEntry
+from localdiscord.harness import NoIdentifyDelay, connected, discord_urls
+from localdiscord.interactions import InteractionRecord
+from localdiscord.model import Channel, Guild, Member, Role, User
+from localdiscord.options import OptionError, UnknownCommand
+from localdiscord.recording import RecordedRequest
+from localdiscord.scripting import InteractionHandle
+from localdiscord.server import BotStopped, LocalDiscord
+from localdiscord.world import Scenario
 
 __all__ = [
     "BotStopped",

@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.localdiscord.model import Channel, Json, User
+from localdiscord.model import Channel, Json, User
 
 APPLICATION_COMMAND = 2
 MESSAGE_COMPONENT = 3

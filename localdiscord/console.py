@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from bot.localdiscord.model import Json
-from bot.localdiscord.options import SUB_COMMAND, SUB_COMMAND_GROUP, OptionError, UnknownCommand
-from bot.localdiscord.server import LocalDiscord
-from bot.localdiscord.world import MESSAGE_FLAG_EPHEMERAL
+from localdiscord.model import Json
+from localdiscord.options import SUB_COMMAND, SUB_COMMAND_GROUP, OptionError, UnknownCommand
+from localdiscord.server import LocalDiscord
+from localdiscord.world import MESSAGE_FLAG_EPHEMERAL
 
 BUTTON, LINK_STYLE = 2, 5
 

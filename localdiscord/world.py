@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.localdiscord import permissions as perm
-from bot.localdiscord.model import (
+from localdiscord import permissions as perm
+from localdiscord.model import (
     DM_CHANNEL,
     Channel,
     Guild,

@@ -11,16 +11,16 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
-from bot.localdiscord.gateway import GatewayHub
-from bot.localdiscord.interactions import (
+from localdiscord.gateway import GatewayHub
+from localdiscord.interactions import (
     APPLICATION_COMMAND,
     AUTOCOMPLETE,
     MESSAGE_COMPONENT,
     InteractionRecord,
     InteractionStore,
 )
-from bot.localdiscord.model import Channel, Guild, Json, Member, Role, User
-from bot.localdiscord.options import (
+from localdiscord.model import Channel, Guild, Json, Member, Role, User
+from localdiscord.options import (
     CHANNEL,
     ROLE,
     OptionError,
@@ -28,9 +28,9 @@ from bot.localdiscord.options import (
     UnknownCommand,
     build_options,
 )
-from bot.localdiscord.recording import RequestLog
-from bot.localdiscord.rest_messages import MessageRoutes
-from bot.localdiscord.world import World
+from localdiscord.recording import RequestLog
+from localdiscord.rest_messages import MessageRoutes
+from localdiscord.world import World
 
 T = TypeVar("T")
 ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024

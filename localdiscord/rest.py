@@ -15,12 +15,12 @@ from typing import Any
 
 from aiohttp import BodyPartReader, web
 
-from bot.localdiscord import limits
-from bot.localdiscord.faults import HANG, RATE_LIMIT, SERVER_ERROR, SLOW, Fault, FaultPlan
-from bot.localdiscord.gateway import GatewayHub
-from bot.localdiscord.model import Json
-from bot.localdiscord.recording import RecordedRequest, RequestLog, UploadedFile
-from bot.localdiscord.world import World
+from localdiscord import limits
+from localdiscord.faults import HANG, RATE_LIMIT, SERVER_ERROR, SLOW, Fault, FaultPlan
+from localdiscord.gateway import GatewayHub
+from localdiscord.model import Json
+from localdiscord.recording import RecordedRequest, RequestLog, UploadedFile
+from localdiscord.world import World
 
 API_PREFIX = "/api/v10"
 # Routes Discord serves without the bot token (the interaction token is the credential).
@@ -31,7 +31,7 @@ def _openapi_spec() -> Any:
     """The spec checker, or None without the spec file or jsonschema (a dev dependency:
     `bluebook-bot console` must run without it)."""
     try:
-        from bot.localdiscord.openapi import load_spec
+        from localdiscord.openapi import load_spec
     except ImportError:
         return None
     return load_spec()

@@ -2,7 +2,7 @@
 
 In a conftest.py:
 
-    from bot.localdiscord.pytest_support import local_discord  # noqa: F401 (a fixture)
+    from localdiscord.pytest_support import local_discord  # noqa: F401 (a fixture)
 
 The fixture yields a started `LocalDiscord` and, at teardown, fails the test if any
 request broke Discord's limits or the OpenAPI spec.
@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.localdiscord.server import LocalDiscord
+from localdiscord.server import LocalDiscord
 
 
 async def checked_server(**options: object) -> AsyncIterator[LocalDiscord]:

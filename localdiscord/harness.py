@@ -21,7 +21,7 @@ from typing import Any
 import discord
 import yarl
 
-from bot.localdiscord.server import LocalDiscord
+from localdiscord.server import LocalDiscord
 
 ClientSource = discord.Client | Callable[[], discord.Client]
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.localdiscord import permissions as perm
+from localdiscord import permissions as perm
 
 DISCORD_EPOCH_MS = 1_420_070_400_000
 TEXT_CHANNEL = 0
