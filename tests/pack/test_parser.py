@@ -3,7 +3,7 @@
 import pytest
 
 from bot.pack.model import LETTER, NUMBER, PAREN_LOWER, PAREN_NUMBER, PAREN_UPPER, SECTION
-from bot.pack.parser import ParseError, parse_chapter
+from bot.pack.parser import SKIPPED_NUMBER, PageText, ParseError, parse_chapter, parse_pages
 
 DEEP = """Diplomatic Bluebook 2030
 
@@ -89,10 +89,12 @@ def test_paragraphs_are_numbered_within_their_section():
     assert sections["2.1"].paragraphs[0].ref == "2.1¶1"
 
 
-def test_out_of_sequence_number_is_text():
-    root = parse_chapter("Chapter 1\n\nTitle\n\nSection 1 S\n\n3 Not a heading\n")
-    assert [s.ref for s in root.walk()] == ["1", "1.1"]
-    assert root.children[0].paragraphs[0].text == "3 Not a heading"
+def test_numbering_may_start_anywhere_and_a_late_start_is_warned():
+    text = "Chapter 1\n\nTitle\n\nSection 1 S\n\n3 Numbered Late\n\n3 countries agreed.\n"
+    root, warnings = parse_pages([PageText.from_text(text, "late.txt")])
+    assert [s.ref for s in root.walk()] == ["1", "1.1", "1.1.3"]
+    assert [p.text for p in root.children[0].children[0].paragraphs] == ["3 countries agreed."]
+    assert [(w.file, w.line, w.kind) for w in warnings] == [("late.txt", 7, SKIPPED_NUMBER)]
 
 
 def test_shipped_chapter_outline(pack):
