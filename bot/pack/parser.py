@@ -251,8 +251,6 @@ class ChapterBuilder:
         self.sections[ref] = node
         self._ordinals[id(node)] = ordinal
         self._origin[id(node)] = state.page.file
-        if state.top is None:
-            state.top = node
         if state.pending_notes:
             node.notes.extend(state.pending_notes)
             state.pending_notes.clear()
@@ -450,6 +448,14 @@ class ChapterBuilder:
         last_ordinal = self._ordinals.get(id(last), 0) if last is not None else 0
         ref = parent.ref + ref_part(level, heading.label)
         existing = self.sections.get(ref)
+        if anchor and page is not None and ordinal != page.part:
+            self._warn(
+                state,
+                number,
+                GUESSED_POSITION,
+                f"page {page} is part {page.part} but its first heading is numbered "
+                f"{heading.label}; placed by the heading",
+            )
         if existing is not None and self._origin.get(id(existing)) != state.page.file:
             other = existing.page or self._origin.get(id(existing), "?")
             self._warn(
@@ -470,15 +476,7 @@ class ChapterBuilder:
                 f"{text[:60]!r} looks like a heading but does not fit{after}; kept as a paragraph",
             )
             return False
-        if anchor and page is not None and ordinal != page.part:
-            self._warn(
-                state,
-                number,
-                GUESSED_POSITION,
-                f"page {page} is part {page.part} but its first heading is numbered "
-                f"{heading.label}; placed by the heading",
-            )
-        elif (
+        if (
             last is not None
             and ordinal > last_ordinal + 1
             and self._origin.get(id(last)) == state.page.file
@@ -487,15 +485,15 @@ class ChapterBuilder:
                 state,
                 number,
                 SKIPPED_NUMBER,
-                f"numbering skips from {last.heading.split()[0]} to {heading.label} under "
-                f"{parent.ref}",
+                f"numbering skips from {last.heading.split()[0]} to "
+                f"{text.split()[0]} under {parent.ref}",
             )
         elif last is None and ordinal != 1 and not anchor:
             self._warn(
                 state,
                 number,
                 SKIPPED_NUMBER,
-                f"numbering under {parent.ref} starts at {heading.label}",
+                f"numbering under {parent.ref} starts at {text.split()[0]}",
             )
         node = self._new(state, parent, ref, heading.title, text, level, number, ordinal)
         self._open(state, parent, node, level)

@@ -41,7 +41,8 @@ def verify_reply(pack: Pack, verdict: Verdict, *, ephemeral: bool = False) -> Re
             f"*{escape(first.title)}*"
         )
         return Reply(
-            embeds=[_embed("Quote check: verbatim", text, OK_COLOUR, pack, first.ref)], ephemeral=ephemeral
+            embeds=[_embed("Quote check: verbatim", text, OK_COLOUR, pack, first.ref)],
+            ephemeral=ephemeral,
         )
     if verdict.closest is not None:
         closest = verdict.closest
@@ -52,7 +53,8 @@ def verify_reply(pack: Pack, verdict: Verdict, *, ephemeral: bool = False) -> Re
             f"**Differences** (~~quoted~~ → **text**):\n{render_diff(verdict.diff)}"
         )
         return Reply(
-            embeds=[_embed("Quote check: misquote", text, ERROR_COLOUR, pack, closest.ref)], ephemeral=ephemeral
+            embeds=[_embed("Quote check: misquote", text, ERROR_COLOUR, pack, closest.ref)],
+            ephemeral=ephemeral,
         )
     tips = ", ".join(f"`{escape(s)}`" for s in verdict.suggestions[:5])
     text = f"🔍 **Not found.** Nothing in the chapter is close to:\n{quoted}"
