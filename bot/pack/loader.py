@@ -13,7 +13,7 @@ import yaml
 
 from bot.pack.model import Fact, Glossary, GlossaryTerm, Manifest, Pack, PageFile, Section
 from bot.pack.pages import PageId
-from bot.pack.parser import PageText, ParseError, parse_pages
+from bot.pack.parser import ChapterBuilder, PageText, ParseError
 from bot.pack.yaml_lines import Located, error_line, error_text, load_located
 
 MANIFEST_FILE = "manifest.yaml"
@@ -150,30 +150,25 @@ class _Checker:
                 manifest.source_url,
             ),
         )
-        pages: list[PageText] = []
+        builder = ChapterBuilder()
         for entry in entries:
             try:
                 text = (self.root / entry.file).read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as exc:
                 self.add(entry.file, 1, f"cannot read chapter text: {exc}")
                 return None
-            page = PageText.from_text(
-                text, entry.file, PageId.parse(entry.id) if entry.id else None, entry.source_url
-            )
-            pages.append(page)
+            page = PageId.parse(entry.id) if entry.id else None
+            try:
+                builder.add_page(PageText.from_text(text, entry.file, page, entry.source_url))
+            except ParseError as exc:
+                self.add(entry.file, exc.line, exc.message)
+                return None
         try:
-            tree, warnings = parse_pages(pages)
+            tree = builder.finish()
         except ParseError as exc:
-            # Which page failed: the error names a line, the pages are tried in order.
-            failing = entries[-1].file
-            for i in range(1, len(pages) + 1):
-                try:
-                    parse_pages(pages[:i])
-                except ParseError:
-                    failing = entries[i - 1].file
-                    break
-            self.add(failing, exc.line, exc.message)
+            self.add(entries[0].file, exc.line, exc.message)
             return None
+        warnings = builder.warnings
         for w in warnings:
             self.add(w.file, w.line, w.message, warning=True)
         return tree

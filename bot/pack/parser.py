@@ -301,7 +301,8 @@ class ChapterBuilder:
         if start is None:
             if page.page is None:
                 raise ParseError(lines[0][0] if lines else 1, "no 'Chapter N' heading found")
-            start = 0
+            # Without a Chapter line, the page's text begins at its edition line, if any.
+            start = next((i for i, (_, t) in enumerate(body) if edition_line(t)), 0)
         if page.page is not None:
             first = body[start][0] if start < len(body) else 1
             root = self._ensure_root(state, str(page.page.chapter), first)

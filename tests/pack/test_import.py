@@ -433,3 +433,26 @@ def test_a_second_page_extends_a_copy_of_the_shipped_pack(tmp_path):
 def test_shipped_sections_link_to_the_seed_page(pack):
     assert {pack.source_url(s) for s in pack.sections.values()} == {pack.manifest.source_url}
     assert {s.page for s in pack.sections.values()} == {"c030101"}
+
+
+def test_warnings_in_saved_html_name_the_html_line(tmp_path):
+    page = tmp_path / "c040301.html"
+    page.write_text(
+        "<html><head><title>Diplomatic Bluebook 2030</title></head><body>\n"
+        "<nav><p>1 Menu Item</p></nav>\n"
+        "<main>\n"
+        "<h3>1 Trade</h3>\n"
+        "<h4>(2) Second</h4>\n"
+        "<p>Text.</p>\n"
+        "<h4>(1) First After Second</h4>\n"
+        "<p>More.</p>\n"
+        "</main></body></html>\n",
+        encoding="utf-8",
+    )
+    report = import_pages([page], tmp_path / "o")
+    assert [(w.line, w.kind) for w in report.warnings] == [
+        (5, "skipped-number"),
+        (7, "kept-as-text"),
+    ]
+    assert report.edition == 2030
+    assert "Menu Item" not in (tmp_path / "o" / "pages" / "c040301.txt").read_text()

@@ -304,6 +304,15 @@ def _place(
                     f"{source.file}:{first}: cannot tell which chapter and section this page is "
                     "in; name the file like c030102.txt or pass --page c030102"
                 )
+        if by_name is not None and by_name != page:
+            warnings.append(
+                ParseWarning(
+                    source.file,
+                    first,
+                    GUESSED_POSITION,
+                    f"the file name says {by_name} but it is imported as {page} (by {how})",
+                )
+            )
         if by_url is not None and by_url != page:
             warnings.append(
                 ParseWarning(
