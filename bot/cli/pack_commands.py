@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 from bot.cli.common import CliError, pack_from_args, print_json
 from bot.facts import closest_ids, pick_fact
 from bot.pack.importer import ImportFailure, ImportReport, import_pages
-from bot.pack.loader import check_pack
+from bot.pack.loader import CONTENT_ENV, check_pack
 from bot.pack.model import Section
 from bot.pack.refs import RefIndex
 from bot.pack.suggest import append_drafts, suggest_facts
@@ -178,6 +179,8 @@ def print_import_report(report: ImportReport) -> None:
 
 
 def cmd_facts_suggest(args: argparse.Namespace) -> int:
+    if args.write and args.content is None and not os.environ.get(CONTENT_ENV):
+        raise CliError("--write changes a pack: name one with --content DIR (not the shipped pack)")
     pack, problems = check_pack(args.content)
     if pack is None:
         for problem in problems:

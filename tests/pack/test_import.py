@@ -170,6 +170,10 @@ def test_placed_by_file_name_url_in_file_or_headings(tmp_path):
     assert report.pages[0].placed_by == "URL in file"
     report = import_pages([unnamed], tmp_path / "c", page="c040205")
     assert report.pages[0].placed_by == "--page"
+    report = import_pages([P7], tmp_path / "d", page="c040208")
+    assert report.pages[0].page == "c040208"
+    assert [w.kind for w in report.warnings] == ["guessed-position", "guessed-position"]
+    assert "file name says c040207" in str(report.warnings[0])
 
 
 def test_importing_twice_changes_nothing(two_pages):
@@ -278,6 +282,9 @@ def test_skipped_numbers_are_warned(capsys, tmp_path):
     assert len([w for w in warnings if "skips" in w or "starts at" in w]) == 3
     refs = {s.ref for s in load_pack(out).sections.values()}
     assert {"4.3.2", "4.3.4", "4.3.5", "4.3.4(1)", "4.3.4(3)", "4.3.5(1).C"} <= refs
+    # The stored page keeps saying so in `content check`.
+    _, stdout, _ = run(capsys, "--content", out, "content", "check")
+    assert f"{out / 'pages' / 'c040302.txt'}:" in stdout and "skips from 2 to 4" in stdout
 
 
 def test_a_reference_two_pages_claim_is_warned(capsys, tmp_path):
@@ -373,6 +380,12 @@ def test_facts_suggest_lists_sentences_and_write_makes_drafts(capsys, two_pages)
     assert json.loads(stdout) == []
     code, stdout, _ = run(capsys, "--content", out, "content", "facts", "suggest")
     assert "4.2.7(2)¶1" not in stdout
+
+
+def test_suggest_write_needs_a_named_pack(capsys, monkeypatch):
+    monkeypatch.delenv("BLUEBOOK_CONTENT", raising=False)
+    code, _, err = run(capsys, "content", "facts", "suggest", "--write")
+    assert code == 1 and "--content" in err
 
 
 def test_a_confirmed_draft_is_served(capsys, two_pages):

@@ -111,3 +111,41 @@ def test_shipped_chapter_outline(pack):
 def test_text_without_chapter_is_an_error():
     with pytest.raises(ParseError):
         parse_chapter("just some text\n")
+
+
+def _page(text, page=None):
+    from bot.pack.pages import PageId
+
+    return PageText.from_text(text, "p.txt", PageId.parse(page) if page else None)
+
+
+def test_only_numbered_lines_from_1_that_end_a_page_are_footnotes():
+    text = "Chapter 1\n\nT\n\nSection 1 S\n\n1 Heading\n\nBody.\n\n3 countries signed it in 2020.\n"
+    root, _ = parse_pages([_page(text)])
+    heading = root.children[0].children[0]
+    assert [p.text for p in heading.paragraphs] == ["Body.", "3 countries signed it in 2020."]
+    assert heading.notes == []
+    text += "\n1 First note.\n\n2 Second note.\n"
+    root, _ = parse_pages([_page(text)])
+    heading = root.children[0].children[0]
+    assert len(heading.paragraphs) == 2
+    assert [(n.kind, n.label) for n in heading.notes] == [("footnote", "1"), ("footnote", "2")]
+    # A heading with nothing after it that ends a page is still a heading.
+    root, _ = parse_pages([_page("Chapter 1\n\nT\n\nSection 1 S\n\n1 Heading Only\n")])
+    assert [s.ref for s in root.walk()] == ["1", "1.1", "1.1.1"]
+
+
+def test_a_page_id_places_a_page_without_chapter_lines():
+    root, warnings = parse_pages([_page("3 Third Part\n\n(1) Sub\n\nText.\n", "c020403")])
+    assert [s.ref for s in root.walk()] == ["2", "2.4", "2.4.3", "2.4.3(1)"]
+    assert (root.heading, root.children[0].heading) == ("Chapter 2", "Section 4")
+    assert warnings == []
+
+
+def test_a_page_continuing_its_part_is_placed_there_and_warned():
+    first = _page("3 Third Part\n\n(1) Sub\n\nText.\n", "c020403")
+    second = _page("(2) More of the Third Part\n\nText.\n", "c020403")
+    second.file = "q.txt"
+    root, warnings = parse_pages([first, second])
+    assert "2.4.3(2)" in {s.ref for s in root.walk()}
+    assert [(w.file, w.kind) for w in warnings] == [("q.txt", "guessed-position")]
