@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.pack.importer import ImportFailure, import_pages
+from bot.pack.importer import ImportFailure, import_pages, inspect_pages
 from bot.pack.loader import check_pack, load_pack
 from bot.pack.model import FIGURE, FOOTNOTE
 
@@ -469,3 +469,16 @@ def test_warnings_in_saved_html_name_the_html_line(tmp_path):
     ]
     assert report.edition == 2030
     assert "Menu Item" not in (tmp_path / "o" / "pages" / "c040301.txt").read_text()
+
+
+def test_inspect_pages_tells_edition_and_chapter_without_writing(tmp_path):
+    later = tmp_path / "c050301.txt"
+    later.write_text("Diplomatic Bluebook 2031\n\n1 Elsewhere\n\nText.\n", encoding="utf-8")
+    metas = inspect_pages([P5, SAMPLES / "c040205.html", later])
+    assert [(m.page, m.edition, m.chapter) for m in metas] == [
+        ("c040205", 2030, 4),
+        ("c040205", 2030, 4),
+        ("c050301", 2031, 5),
+    ]
+    assert metas[2].source_url.endswith("/2031/en_html/chapter5/c050301.html")
+    assert list(tmp_path.iterdir()) == [later]

@@ -37,6 +37,7 @@ __all__ = [
     "OutlineEntry",
     "PageMeta",
     "import_pages",
+    "inspect_pages",
 ]
 
 PAGES_DIR = "pages"
@@ -122,17 +123,7 @@ def import_pages(
     With `strict`, any warning leaves the pack untouched (`written` is False). Raises
     ImportFailure for a file that cannot be used, and OSError when files cannot be read.
     """
-    if not files:
-        raise ImportFailure("no files to import")
-    if page is not None and len(files) != 1:
-        raise ImportFailure("--page names one page; import one file with it")
-    forced = PageId.parse(page) if page is not None else None
-    if page is not None and forced is None:
-        raise ImportFailure(f"--page {page!r} is not a page id like c030102")
-    try:
-        sources = [read_source(Path(f)) for f in files]
-    except SourceError as exc:
-        raise ImportFailure(str(exc)) from None
+    sources, forced = _read(files, page)
     existing, existing_pages = _existing(pack_dir)
     report = ImportReport(pack_dir)
     warnings: list[ParseWarning] = []
@@ -157,9 +148,7 @@ def import_pages(
             "cannot share one pack; import each chapter into its own directory"
         )
     for p in placed:
-        found = [u for u in p.source.urls if PageId.parse(u) == p.page]
-        url = found[0].replace("http://", "https://", 1) if found else None
-        p.url = url or page_url(year, p.page) or INDEX_URL
+        p.url = _page_address(p, year)
         report.pages.append(
             PageMeta(
                 p.source.file,
@@ -210,6 +199,57 @@ def import_pages(
     facts = str(pack_dir / (existing.facts_file if existing else FACTS_FILE))
     report.broken_facts = [p for p in report.problems if p.file == facts and not p.warning]
     return report
+
+
+def inspect_pages(
+    files: Sequence[Path], *, page: str | None = None, edition: int | None = None
+) -> list[PageMeta]:
+    """Where each file belongs (page id, edition, chapter), without writing anything.
+
+    Each page keeps its own edition here, so files of several editions and chapters can be
+    sorted into one pack each before `import_pages`. Raises ImportFailure like it.
+    """
+    sources, forced = _read(files, page)
+    placed = _place(sources, forced, [], [], unique=False)
+    metas = []
+    for p in placed:
+        year = edition or p.source.edition
+        url = _page_address(p, year)
+        metas.append(
+            PageMeta(
+                p.source.file,
+                str(p.page),
+                year,
+                p.page.chapter,
+                p.page.section,
+                p.page.part,
+                url,
+                p.placed_by,
+            )
+        )
+    return metas
+
+
+def _read(files: Sequence[Path], page: str | None) -> tuple[list[Source], PageId | None]:
+    if not files:
+        raise ImportFailure("no files to import")
+    if page is not None and len(files) != 1:
+        raise ImportFailure("--page names one page; import one file with it")
+    forced = PageId.parse(page) if page is not None else None
+    if page is not None and forced is None:
+        raise ImportFailure(f"--page {page!r} is not a page id like c030102")
+    try:
+        return [read_source(Path(f)) for f in files], forced
+    except SourceError as exc:
+        raise ImportFailure(str(exc)) from None
+
+
+def _page_address(placed: _Placed, year: int | None) -> str:
+    """The address found in the file for this page, else the publisher's pattern."""
+    found = [u for u in placed.source.urls if PageId.parse(u) == placed.page]
+    if found:
+        return found[0].replace("http://", "https://", 1)
+    return page_url(year, placed.page) or INDEX_URL
 
 
 def _existing(pack_dir: Path) -> tuple[Manifest | None, list[PageFile]]:
@@ -264,6 +304,8 @@ def _place(
     forced: PageId | None,
     existing: list[PageFile],
     warnings: list[ParseWarning],
+    *,
+    unique: bool = True,
 ) -> list[_Placed]:
     placed: list[_Placed] = []
     seen: dict[str, str] = {}
@@ -322,7 +364,7 @@ def _place(
                     f"the page's URL names {by_url} but it is imported as {page} (by {how})",
                 )
             )
-        if str(page) in seen:
+        if unique and str(page) in seen:
             raise ImportFailure(
                 f"{source.file}: is page {page}, and so is {seen[str(page)]}; import one of them"
             )
