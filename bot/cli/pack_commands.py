@@ -86,6 +86,11 @@ def cmd_section(args: argparse.Namespace) -> int:
     print(f"[{data['ref']}] {found.section.heading}\n")
     for p in data["paragraphs"]:
         print(f"{p['ref']}  {p['text']}\n")
+    for note in data["notes"]:
+        label = f"*{note['label']} " if note["label"] else ""
+        print(f"{note['ref']}  [{note['kind']}] {label}{note['text']}")
+    if data["notes"]:
+        print()
     print(f"Source: {data['source_url']}")
     return 0
 

@@ -482,3 +482,17 @@ def test_inspect_pages_tells_edition_and_chapter_without_writing(tmp_path):
     ]
     assert metas[2].source_url.endswith("/2031/en_html/chapter5/c050301.html")
     assert list(tmp_path.iterdir()) == [later]
+
+
+def test_a_broken_pages_list_is_reported_with_its_line(two_pages):
+    out, _ = two_pages
+    manifest = out / "manifest.yaml"
+    text = manifest.read_text(encoding="utf-8").replace("- id: c040207", "- id: page-seven")
+    manifest.write_text(text, encoding="utf-8")
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if "page-seven" in t)
+    errors = [str(p) for p in check_pack(out)[1] if not p.warning]
+    assert errors == [f"{manifest}:{line}: bad page id 'page-seven'"]
+    (out / "pages" / "c040207.txt").unlink()
+    manifest.write_text(text.replace("page-seven", "c040207"), encoding="utf-8")
+    errors = [str(p) for p in check_pack(out)[1] if not p.warning]
+    assert len(errors) == 1 and "pages/c040207.txt:1: cannot read chapter text" in errors[0]
