@@ -156,7 +156,7 @@ def test_the_same_page_as_text_file_copied_text_and_html(tmp_path):
         trees.append(_tree(out))
     assert trees[0] == trees[1] == trees[2]
     html_text = (tmp_path / "c040205.html" / "pages" / "c040205.txt").read_text()
-    for clutter in ("Skip to main", "Next Part", "Back to Top", "Not A Heading", "dataLayer"):
+    for clutter in ("Skip to", "Next Part", "Back to Top", "Page top", "Not A Heading", "Home"):
         assert clutter not in html_text
 
 
@@ -496,3 +496,16 @@ def test_a_broken_pages_list_is_reported_with_its_line(two_pages):
     manifest.write_text(text.replace("page-seven", "c040207"), encoding="utf-8")
     errors = [str(p) for p in check_pack(out)[1] if not p.warning]
     assert len(errors) == 1 and "pages/c040207.txt:1: cannot read chapter text" in errors[0]
+
+
+def test_one_page_twice_in_one_import_is_refused(tmp_path):
+    with pytest.raises(ImportFailure, match="and so is"):
+        import_pages([P5, SAMPLES / "c040205.html"], tmp_path / "o")
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_file_that_is_not_utf8_is_refused(capsys, tmp_path):
+    page = tmp_path / "c040207.txt"
+    page.write_bytes(b"Diplomatic Bluebook 2030\n\n7 Japan\x92s Cooperation\n\nText.\n")
+    code, _, err = run(capsys, "content", "import", page, "--out", tmp_path / "o")
+    assert code == 1 and "not UTF-8" in err and str(page) in err

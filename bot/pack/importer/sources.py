@@ -45,6 +45,24 @@ _DROP = {
     "head",
 }
 _DROP_ROLES = {"navigation", "banner", "contentinfo", "search"}
+# Class or id names that only navigation carries on sites without <nav> ("pankuzu" is the
+# Japanese name for breadcrumbs). Matched as whole names: "header" alone could be content.
+_DROP_NAMES = {
+    "breadcrumb",
+    "breadcrumbs",
+    "pankuzu",
+    "topicpath",
+    "pagetop",
+    "page-top",
+    "skip",
+    "skiplink",
+    "gnav",
+    "globalnav",
+    "localnav",
+    "sidebar",
+    "share",
+    "sns",
+}
 _BLOCK = {
     "p",
     "div",
@@ -225,6 +243,11 @@ def _is_clutter(tag: Tag) -> bool:
     if tag.name in _DROP:
         return True
     if str(tag.get("role") or "") in _DROP_ROLES:
+        return True
+    classes = tag.get("class") or []
+    names = {c.casefold() for c in (classes if isinstance(classes, list) else [classes])}
+    names.add(str(tag.get("id") or "").casefold())
+    if names & _DROP_NAMES:
         return True
     return tag.get("hidden") is not None or tag.get("aria-hidden") == "true"
 
