@@ -244,7 +244,7 @@ def _is_clutter(tag: Tag) -> bool:
         return True
     if str(tag.get("role") or "") in _DROP_ROLES:
         return True
-    classes = tag.get("class") or []
+    classes: list[str] | str = tag.get("class") or []
     names = {c.casefold() for c in (classes if isinstance(classes, list) else [classes])}
     names.add(str(tag.get("id") or "").casefold())
     if names & _DROP_NAMES:
