@@ -93,6 +93,8 @@ class ParseWarning:
     line: int
     kind: str
     message: str
+    # For a claim: the file of the page that claimed the reference first.
+    other: str = ""
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: warning: {self.message}"
@@ -458,13 +460,16 @@ class ChapterBuilder:
                 f"{heading.label}; placed by the heading",
             )
         if existing is not None and self._origin.get(id(existing)) != state.page.file:
-            other = existing.page or self._origin.get(id(existing), "?")
-            self._warn(
-                state,
-                number,
-                CLAIMED_TWICE,
-                f"{ref} is also claimed by page {other} (line {existing.line}); "
-                "this page's text is added to it",
+            other_file = self._origin.get(id(existing), "")
+            self.warnings.append(
+                ParseWarning(
+                    state.page.file,
+                    number,
+                    CLAIMED_TWICE,
+                    f"{ref} is also claimed by page {existing.page or other_file} "
+                    f"(line {existing.line}); this page's text is added to it",
+                    other_file,
+                )
             )
             self._open(state, parent, existing, level)
             return True

@@ -509,3 +509,15 @@ def test_a_file_that_is_not_utf8_is_refused(capsys, tmp_path):
     page.write_bytes(b"Diplomatic Bluebook 2030\n\n7 Japan\x92s Cooperation\n\nText.\n")
     code, _, err = run(capsys, "content", "import", page, "--out", tmp_path / "o")
     assert code == 1 and "not UTF-8" in err and str(page) in err
+
+
+def test_a_claim_against_a_page_already_in_the_pack_is_warned(tmp_path):
+    twin = tmp_path / "c040206.txt"
+    twin.write_bytes(P5.read_bytes())
+    out = tmp_path / "pack"
+    import_pages([twin], out)
+    report = import_pages([P5], out)
+    claims = [w for w in report.warnings if w.kind == "claimed-twice"]
+    assert claims and claims[0].other == str(P5)
+    assert claims[0].file == str(out / "pages" / "c040206.txt")
+    assert not import_pages([P5], out, strict=True).written

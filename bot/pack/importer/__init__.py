@@ -18,10 +18,9 @@ import yaml
 
 from bot.pack.importer.sources import Source, SourceError, read_source
 from bot.pack.loader import MANIFEST_FILE, Problem, check_pack, read_manifest
-from bot.pack.model import CHAPTER, NUMBER, SECTION, Manifest, PageFile
+from bot.pack.model import CHAPTER, NUMBER, SECTION, Manifest, PageFile, Section
 from bot.pack.pages import INDEX_URL, PageId, page_url
 from bot.pack.parser import (
-    CLAIMED_TWICE,
     GUESSED_POSITION,
     ChapterBuilder,
     PageText,
@@ -161,32 +160,11 @@ def import_pages(
                 p.placed_by,
             )
         )
-    # The chapter as it will be: the pack's pages, each replaced by a new one of its id.
-    new_ids = {str(p.page) for p in placed}
-    texts: dict[str, tuple[PageText, bool]] = {}
-    for entry in existing_pages:
-        if entry.id not in new_ids:
-            text = (pack_dir / entry.file).read_text(encoding="utf-8")
-            texts[entry.id] = (
-                PageText.from_text(text, entry.file, PageId.parse(entry.id), entry.source_url),
-                False,
-            )
-    for p in placed:
-        texts[str(p.page)] = (PageText(p.source.file, p.source.lines, p.page, p.url), True)
-    order = sorted(texts, key=lambda i: PageId.parse(i) or PageId(0, 0, 0))
-    builder = ChapterBuilder()
-    for page_id in order:
-        try:
-            builder.add_page(texts[page_id][0])
-        except ParseError as exc:
-            raise ImportFailure(f"{texts[page_id][0].file}:{exc.line}: {exc.message}") from None
-    root = builder.finish()
+    root, parse_warnings = _build(pack_dir, existing_pages, placed)
     new_files = {p.source.file for p in placed}
-    warnings.extend(
-        w
-        for w in builder.warnings
-        if w.file in new_files or (w.kind == CLAIMED_TWICE and any(i in w.message for i in new_ids))
-    )
+    # The pack's own pages were warned about when they were imported, unless a new page
+    # is the other party.
+    warnings.extend(w for w in parse_warnings if w.file in new_files or w.other in new_files)
     report.warnings = warnings
     report.outline = [
         OutlineEntry(s.ref, s.heading, s.level, s.page, s.source_url) for s in root.walk()
@@ -199,6 +177,29 @@ def import_pages(
     facts = str(pack_dir / (existing.facts_file if existing else FACTS_FILE))
     report.broken_facts = [p for p in report.problems if p.file == facts and not p.warning]
     return report
+
+
+def _build(
+    pack_dir: Path, existing: list[PageFile], placed: list[_Placed]
+) -> tuple[Section, list[ParseWarning]]:
+    """The chapter as it will be: the pack's pages, each replaced by a new one of its id."""
+    texts: dict[str, PageText] = {}
+    new_ids = {str(p.page) for p in placed}
+    for entry in existing:
+        if entry.id not in new_ids:
+            text = (pack_dir / entry.file).read_text(encoding="utf-8")
+            page = PageId.parse(entry.id)
+            label = str(pack_dir / entry.file)
+            texts[entry.id] = PageText.from_text(text, label, page, entry.source_url)
+    for p in placed:
+        texts[str(p.page)] = PageText(p.source.file, p.source.lines, p.page, p.url)
+    builder = ChapterBuilder()
+    for page_id in sorted(texts, key=lambda i: PageId.parse(i) or PageId(0, 0, 0)):
+        try:
+            builder.add_page(texts[page_id])
+        except ParseError as exc:
+            raise ImportFailure(f"{texts[page_id].file}:{exc.line}: {exc.message}") from None
+    return builder.finish(), builder.warnings
 
 
 def inspect_pages(
