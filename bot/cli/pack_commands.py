@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
 from bot.cli.common import CliError, pack_from_args, print_json
 from bot.facts import closest_ids, pick_fact
-from bot.pack.importer import import_text
-from bot.pack.loader import check_pack
+from bot.pack.importer import ImportFailure, ImportReport, import_pages
+from bot.pack.loader import CONTENT_ENV, check_pack
 from bot.pack.model import Section
-from bot.pack.parser import ParseError
 from bot.pack.refs import RefIndex
+from bot.pack.suggest import append_drafts, suggest_facts
 from bot.pack.views import fact_json, section_json, toc_json
 
 
@@ -38,11 +39,21 @@ def register(sub: Any) -> None:
     csub = content.add_subparsers(dest="content_cmd", required=True)
     p = csub.add_parser("check", help="validate a pack; prints file:line: message")
     p.set_defaults(func=cmd_check)
-    p = csub.add_parser("import", help="turn a Bluebook-style chapter text into a pack")
-    p.add_argument("file", type=Path)
-    p.add_argument("--out", type=Path, required=True)
-    p.add_argument("--source-url")
+    p = csub.add_parser(
+        "import", help="add pages (text, copied text or saved .html) to a pack, or make one"
+    )
+    p.add_argument("file", type=Path, nargs="+")
+    p.add_argument("--out", type=Path, required=True, help="the pack directory")
+    p.add_argument("--page", help="the page id of the one file, e.g. c030102")
+    p.add_argument("--edition", type=int, help="the edition year, if the page does not say")
+    p.add_argument("--strict", action="store_true", help="warnings are errors; nothing written")
     p.set_defaults(func=cmd_import)
+    facts = csub.add_parser("facts", help="work on the fact index")
+    fsub = facts.add_subparsers(dest="facts_cmd", required=True)
+    p = fsub.add_parser("suggest", help="candidate facts for sections that have none")
+    p.add_argument("ref", nargs="?", help="only this section and those below it")
+    p.add_argument("--write", action="store_true", help="append them to facts.yaml as drafts")
+    p.set_defaults(func=cmd_facts_suggest)
 
 
 def _print_tree(section: Section, depth: int = 0) -> None:
@@ -75,6 +86,11 @@ def cmd_section(args: argparse.Namespace) -> int:
     print(f"[{data['ref']}] {found.section.heading}\n")
     for p in data["paragraphs"]:
         print(f"{p['ref']}  {p['text']}\n")
+    for note in data["notes"]:
+        label = f"*{note['label']} " if note["label"] else ""
+        print(f"{note['ref']}  [{note['kind']}] {label}{note['text']}")
+    if data["notes"]:
+        print()
     print(f"Source: {data['source_url']}")
     return 0
 
@@ -103,7 +119,8 @@ def cmd_fact(args: argparse.Namespace) -> int:
     if args.json:
         print_json(fact_json(fact))
     else:
-        print(f"{fact.headline}\n\n> {fact.quote}\n\n— {fact.ref}  ({pack.manifest.source_url})")
+        section = pack.sections.get(fact.ref) or pack.section_of(pack.paragraphs[fact.ref])
+        print(f"{fact.headline}\n\n> {fact.quote}\n\n— {fact.ref}  ({pack.source_url(section)})")
     return 0
 
 
@@ -125,14 +142,84 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     try:
-        problems = import_text(args.file, args.out, source_url=args.source_url)
-    except ParseError as exc:
-        raise CliError(f"{args.file}:{exc.line}: {exc.message}") from None
+        report = import_pages(
+            args.file, args.out, page=args.page, edition=args.edition, strict=args.strict
+        )
+    except ImportFailure as exc:
+        raise CliError(str(exc)) from None
     except OSError as exc:
         raise CliError(f"cannot import: {exc}") from None
-    for problem in problems:
-        print(problem)
-    if any(not p.warning for p in problems):
+    print_import_report(report)
+    if args.strict and report.warnings:
+        print(
+            f"error: {len(report.warnings)} warning(s) with --strict; nothing written",
+            file=sys.stderr,
+        )
         return 1
-    print(f"wrote pack to {args.out}", file=sys.stderr)
+    errors = report.errors
+    warnings = len(report.problems) - len(errors)
+    print(
+        f"wrote {len(report.pages)} page(s) to {args.out}; content check: "
+        f"{len(errors)} error(s), {warnings} warning(s) (`--content {args.out} content check`)",
+        file=sys.stderr,
+    )
+    return 1 if errors else 0
+
+
+def print_import_report(report: ImportReport) -> None:
+    """The pages, the outline with references, then every warning and broken fact."""
+    for page in report.pages:
+        edition = page.edition or "?"
+        print(f"page {page.page} ({page.placed_by}): edition {edition}, chapter {page.chapter}")
+        print(f"  {page.file} -> {page.source_url}")
+    imported = {p.page for p in report.pages}
+    print("outline:")
+    for entry in report.outline:
+        mark = "+" if entry.page in imported else " "
+        print(f"{mark} {entry.ref:<18} {entry.heading}")
+    for warning in report.warnings:
+        print(warning)
+    for fact in report.broken_facts:
+        print(f"{fact} (broken by this import)")
+
+
+def cmd_facts_suggest(args: argparse.Namespace) -> int:
+    if args.write and args.content is None and not os.environ.get(CONTENT_ENV):
+        raise CliError("--write changes a pack: name one with --content DIR (not the shipped pack)")
+    pack, problems = check_pack(args.content)
+    if pack is None:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        raise CliError("content pack is invalid; run `content check`")
+    section = None
+    if args.ref:
+        found = RefIndex(pack).resolve(args.ref)
+        if found.section is None:
+            raise CliError(f"unknown reference '{args.ref}'")
+        section = found.section
+    candidates = suggest_facts(pack, section, content_dir=args.content)
+    for c in candidates:
+        stated = "; ".join(
+            part
+            for part in (
+                f"dates: {', '.join(c.dates)}" if c.dates else "",
+                f"numbers: {', '.join(c.numbers)}" if c.numbers else "",
+                f"names: {', '.join(c.names)}" if c.names else "",
+            )
+            if part
+        )
+        print(f"{c.ref}  {stated}\n  > {c.quote}\n  headline: (for a person to write)\n")
+    if not candidates:
+        print("no candidates: every section with text has a fact, or states no number or date")
+        return 0
+    if args.write:
+        try:
+            path = append_drafts(pack, candidates, args.content)
+        except ValueError as exc:
+            raise CliError(str(exc)) from None
+        print(
+            f"appended {len(candidates)} draft(s) to {path}; write each headline and remove "
+            "'draft: true' to confirm it",
+            file=sys.stderr,
+        )
     return 0

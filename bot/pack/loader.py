@@ -11,8 +11,9 @@ from typing import Any
 
 import yaml
 
-from bot.pack.model import Fact, Glossary, GlossaryTerm, Manifest, Pack
-from bot.pack.parser import ParseError, parse_chapter
+from bot.pack.model import Fact, Glossary, GlossaryTerm, Manifest, Pack, PageFile, Section
+from bot.pack.pages import PageId
+from bot.pack.parser import ChapterBuilder, PageText, ParseError
 from bot.pack.yaml_lines import Located, error_line, error_text, load_located
 
 MANIFEST_FILE = "manifest.yaml"
@@ -73,6 +74,12 @@ def check_pack(directory: Path | str | None = None) -> tuple[Pack | None, list[P
     return checker.run(), checker.problems
 
 
+def read_manifest(directory: Path | str) -> tuple[Manifest | None, list[Problem]]:
+    """Only the pack's manifest: None with problems when it is missing or broken."""
+    checker = _Checker(Path(directory))
+    return checker.manifest(), checker.problems
+
+
 class _Checker:
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -116,28 +123,69 @@ class _Checker:
                 if (self.root / name).exists():
                     self.read_yaml(name)
             return None
-        try:
-            text = (self.root / manifest.text_file).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            self.add(manifest.text_file, 1, f"cannot read chapter text: {exc}")
+        tree = self.chapter(manifest)
+        if tree is None:
             return None
-        try:
-            tree = parse_chapter(text)
-        except ParseError as exc:
-            self.add(manifest.text_file, exc.line, exc.message)
-            return None
+        first_file = manifest.pages[0].file if manifest.pages else manifest.text_file
         if tree.ref != str(manifest.chapter_number):
             self.add(
-                manifest.text_file,
+                first_file,
                 tree.line,
                 f"text is Chapter {tree.ref} but the manifest says {manifest.chapter_number}",
             )
         if not tree.children and not tree.paragraphs:
-            self.add(manifest.text_file, tree.line, "chapter has no sections or text")
+            self.add(first_file, tree.line, "chapter has no sections or text")
         pack = Pack(manifest=manifest, root=tree)
         pack.glossary = self.glossary(manifest.glossary_file, pack)
         pack.facts = self.facts(manifest.facts_file, pack)
+        self.unused_terms(manifest.glossary_file, pack)
         return pack
+
+    def chapter(self, manifest: Manifest) -> Section | None:
+        """The tree of the pack's pages (or its one text), parse warnings kept as problems."""
+        entries = manifest.pages or (
+            PageFile(
+                str(PageId.parse(manifest.source_url) or ""),
+                manifest.text_file,
+                manifest.source_url,
+            ),
+        )
+        builder = ChapterBuilder()
+        for entry in entries:
+            try:
+                text = (self.root / entry.file).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                self.add(entry.file, 1, f"cannot read chapter text: {exc}")
+                return None
+            page = PageId.parse(entry.id) if entry.id else None
+            try:
+                builder.add_page(PageText.from_text(text, entry.file, page, entry.source_url))
+            except ParseError as exc:
+                self.add(entry.file, exc.line, exc.message)
+                return None
+        try:
+            tree = builder.finish()
+        except ParseError as exc:
+            self.add(entries[0].file, exc.line, exc.message)
+            return None
+        warnings = builder.warnings
+        for w in warnings:
+            self.add(w.file, w.line, w.message, warning=True)
+        return tree
+
+    def unused_terms(self, name: str, pack: Pack) -> None:
+        """Warn about glossary terms the pack's text never mentions (copied from another)."""
+        text = "\n".join(p.text for p in pack.paragraphs.values())
+        text += "\n" + "\n".join(s.title for s in pack.sections.values())
+        folded = text.casefold()
+        for term in pack.glossary.terms:
+            if not any(_mentions(text, folded, n) for n in term.names):
+                self.add(
+                    name,
+                    term.line,
+                    f"term '{term.term}' occurs nowhere in the pack",
+                    warning=True,
+                )
 
     def manifest(self) -> Manifest | None:
         doc = self.read_yaml(MANIFEST_FILE)
@@ -162,7 +210,8 @@ class _Checker:
         for key, default in (("text", "chapter.txt"), ("facts", "facts.yaml")):
             files[key] = str(data.get(key, default))
         files["glossary"] = str(data.get("glossary", "glossary.yaml"))
-        if not ok:
+        pages = self.pages(doc)
+        if not ok or pages is None:
             return None
         return Manifest(
             title=data["title"],
@@ -174,7 +223,34 @@ class _Checker:
             text_file=files["text"],
             facts_file=files["facts"],
             glossary_file=files["glossary"],
+            pages=pages,
         )
+
+    def pages(self, doc: Located) -> tuple[PageFile, ...] | None:
+        """The manifest's `pages` list (id, file, source_url); None when it is broken."""
+        located = _child(doc, "pages")
+        if located is None or located.value is None:
+            return ()
+        if not isinstance(located.value, list):
+            self.add(MANIFEST_FILE, doc.line_of("pages"), "'pages' must be a list")
+            return None
+        pages: list[PageFile] = []
+        ok = True
+        for item in located.items:
+            entry = item.value
+            if not isinstance(entry, dict) or not all(
+                isinstance(entry.get(k), str) for k in ("id", "file", "source_url")
+            ):
+                self.add(MANIFEST_FILE, item.line, "a page needs 'id', 'file' and 'source_url'")
+                ok = False
+                continue
+            if PageId.parse(entry["id"]) is None:
+                self.add(MANIFEST_FILE, item.line_of("id"), f"bad page id '{entry['id']}'")
+                ok = False
+            if not entry["source_url"].startswith("https://"):
+                self.add(MANIFEST_FILE, item.line_of("source_url"), "page URL must be https://")
+            pages.append(PageFile(entry["id"], entry["file"], entry["source_url"]))
+        return tuple(pages) if ok else None
 
     def _entries(self, name: str, key: str, *, optional: bool) -> list[Located]:
         if optional and not (self.root / name).exists():
@@ -258,10 +334,9 @@ class _Checker:
         covered = {
             pack.paragraphs[f.ref].section_ref if f.ref in pack.paragraphs else f.ref for f in facts
         }
-        if facts:
-            for section in pack.sections.values():
-                if section.is_leaf and section.paragraphs and section.ref not in covered:
-                    self.add(name, 1, f"leaf section {section.ref} has no fact", warning=True)
+        for section in pack.sections.values():
+            if section.is_leaf and section.paragraphs and section.ref not in covered:
+                self.add(name, 1, f"leaf section {section.ref} has no fact", warning=True)
         return tuple(facts)
 
     def fact(self, name: str, item: Located, pack: Pack, seen: dict[str, int]) -> Fact | None:
@@ -278,14 +353,15 @@ class _Checker:
             self.add(name, item.line_of("id"), f"duplicate id '{fid}' (first at line {seen[fid]})")
             return None
         seen[fid] = item.line_of("id")
+        draft = entry.get("draft") is True
         ok = True
-        for key in ("headline", "quote", "ref"):
+        for key in ("quote", "ref") if draft else ("headline", "quote", "ref"):
             if not isinstance(entry.get(key), str) or not entry[key].strip():
                 self.add(name, item.line_of(key), f"{label}: missing '{key}'")
                 ok = False
         if not ok:
             return None
-        headline, quote, ref = entry["headline"], entry["quote"], entry["ref"]
+        headline, quote, ref = str(entry.get("headline") or ""), entry["quote"], entry["ref"]
         if "\n" in headline.strip() or len(headline) > MAX_HEADLINE:
             self.add(name, item.line_of("headline"), f"{label}: headline must be one short line")
         lists: dict[str, tuple[str, ...]] = {}
@@ -309,6 +385,15 @@ class _Checker:
         for value in (*lists["dates"], *lists["numbers"]):
             if value not in quote:
                 self.add(name, item.line, f"{label}: '{value}' is not stated in its quote")
+        if draft:
+            # Suggested by `content facts suggest --write`; not served until a person confirms.
+            self.add(
+                name,
+                item.line_of("draft"),
+                f"{label} in {ref} is a draft: write its headline and remove 'draft: true'",
+                warning=True,
+            )
+            return None
         return Fact(
             fid,
             headline.strip(),
@@ -319,6 +404,15 @@ class _Checker:
             lists["numbers"],
             item.line,
         )
+
+
+def _mentions(text: str, folded: str, name: str) -> bool:
+    """Whether `name` occurs as a word: acronyms in their case, other names in any case."""
+    if not name.strip():
+        return False
+    haystack, needle = (text, name) if name.isupper() else (folded, name.casefold())
+    pattern = rf"(?<![\w]){re.escape(needle)}(?![\w])"
+    return re.search(pattern, haystack) is not None
 
 
 def _child(doc: Located, key: str) -> Located | None:

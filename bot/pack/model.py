@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 # Heading levels, from the chapter down. Deeper levels appear in other parts of the Bluebook.
-CHAPTER, SECTION, NUMBER, PAREN_NUMBER, LETTER, PAREN_UPPER, PAREN_LOWER = range(7)
+# A boxed column sits below whatever section it appears in and never has sub-headings.
+CHAPTER, SECTION, NUMBER, PAREN_NUMBER, LETTER, PAREN_UPPER, PAREN_LOWER, COLUMN = range(8)
 LEVEL_NAMES = (
     "chapter",
     "section",
@@ -15,7 +16,9 @@ LEVEL_NAMES = (
     "letter",
     "paren-upper",
     "paren-lower",
+    "column",
 )
+FOOTNOTE, FIGURE = "footnote", "figure"
 
 
 @dataclass(frozen=True)
@@ -29,9 +32,23 @@ class Paragraph:
     line: int
 
 
+@dataclass(frozen=True)
+class Note:
+    """A footnote or a figure reference of a section: kept verbatim, outside the text."""
+
+    kind: str
+    text: str
+    line: int
+    label: str = ""
+
+
 @dataclass(eq=False)
 class Section:
-    """A heading and the paragraphs directly under it."""
+    """A heading and the paragraphs directly under it.
+
+    `page` is the publisher's page id (c030102) the heading was read from, `source_url` that
+    page's address; both are empty for text parsed without a page.
+    """
 
     ref: str
     title: str
@@ -41,6 +58,9 @@ class Section:
     parent: Section | None = None
     children: list[Section] = field(default_factory=list)
     paragraphs: list[Paragraph] = field(default_factory=list)
+    page: str = ""
+    source_url: str = ""
+    notes: list[Note] = field(default_factory=list)
 
     @property
     def path(self) -> list[str]:
@@ -68,6 +88,15 @@ class Section:
 
 
 @dataclass(frozen=True)
+class PageFile:
+    """One publisher page stored in a pack: its id, its text file and its address."""
+
+    id: str
+    file: str
+    source_url: str
+
+
+@dataclass(frozen=True)
 class Manifest:
     title: str
     edition_year: int
@@ -78,6 +107,8 @@ class Manifest:
     text_file: str = "chapter.txt"
     facts_file: str = "facts.yaml"
     glossary_file: str = "glossary.yaml"
+    # Packs built by `content import` list their pages; the shipped pack has one text file.
+    pages: tuple[PageFile, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -137,6 +168,15 @@ class Pack:
 
     def section_of(self, paragraph: Paragraph) -> Section:
         return self.sections[paragraph.section_ref]
+
+    def source_url(self, section: Section | None = None) -> str:
+        """The address of the page `section` was read from; the pack's own without one."""
+        node = section
+        while node is not None:
+            if node.source_url:
+                return node.source_url
+            node = node.parent
+        return self.manifest.source_url
 
     def ordered_sections(self) -> list[Section]:
         return list(self.sections.values())

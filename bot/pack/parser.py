@@ -1,4 +1,4 @@
-"""Parse Bluebook-style chapter text into a heading tree with numbered paragraphs.
+"""Parse Bluebook-style page text into one heading tree with numbered paragraphs.
 
 Headings recognised, from the top down:
 
@@ -9,31 +9,55 @@ Headings recognised, from the top down:
     A Title                        letter
     (A) Title                      paren-upper
     (a) Title                      paren-lower
+    Column / Column: Title         a boxed column (its title is the next line if not on this one)
 
-A line is a heading only if it has the shape of one *and* continues the numbering of its
-level under the current parent (1 after nothing, 2 after 1, B after A ...) *and* reads like
-a title: short, no sentence ending. That keeps a paragraph such as "A historic shift ..."
-or "2 million people ..." from becoming a heading.
+A line is a heading when it has the shape of one and reads like a title (short, no sentence
+ending, a capital or digit first) *and* fits the tree: it goes under the deepest open heading
+of a higher level, and its number must be greater than that of the sibling before it.
+Numbering may start anywhere and skip numbers (a page of the publisher's site starts at its
+part: "5 ..." on page c040205); both are reported as warnings, never silently. That keeps
+"A historic shift ..." and "3 countries signed ... ." paragraphs.
+
+A page's footnotes (numbered lines at its end) and figure references ("See ▶ Fig. 4-1")
+become notes of their section, outside the heading tree and the paragraphs.
+
+Pages are added one at a time to a `ChapterBuilder`; each may carry its page id, which
+places its top heading in the book (chapter, section, part) even without `Chapter` and
+`Section` lines of its own.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from bot.pack.model import (
     CHAPTER,
+    COLUMN,
+    FIGURE,
+    FOOTNOTE,
     LETTER,
     NUMBER,
     PAREN_LOWER,
     PAREN_NUMBER,
     PAREN_UPPER,
     SECTION,
+    Note,
     Paragraph,
     Section,
 )
+from bot.pack.pages import PageId, edition_line
 
 MAX_TITLE_CHARS = 160
+# A whole line that only points at a figure is a note, not text; longer lines are prose.
+MAX_FIGURE_REF_CHARS = 200
+
+# Warning kinds, as `ParseWarning.kind`.
+KEPT_AS_TEXT = "kept-as-text"
+SKIPPED_NUMBER = "skipped-number"
+CLAIMED_TWICE = "claimed-twice"
+GUESSED_POSITION = "guessed-position"
 
 _PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (CHAPTER, re.compile(r"^Chapter\s+(\d{1,2})(?:\s+(\S.*))?$")),
@@ -44,6 +68,12 @@ _PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (PAREN_UPPER, re.compile(r"^\(([A-Z])\)\s+(\S.*)$")),
     (PAREN_LOWER, re.compile(r"^\(([a-z])\)\s+(\S.*)$")),
 )
+_COLUMN = re.compile(r"^Column(?:\s+\d{1,2})?(?:\s*[:：|\-–—]\s*(\S.*)|\s*)$")
+_FIGURE_REF = re.compile(
+    r"^[(\[]?\s*(?:See\s*▶|▶|See\s+(?:Fig(?:ure)?s?|Table|Chart)\.?\s*[\dIVX])", re.IGNORECASE
+)
+_FOOTNOTE = re.compile(r"^(?:\*|\[)?(\d{1,2})(?:\]|\)|\.)?\s+(\S.*)$")
+_NOTES_HEADING = re.compile(r"^(?:Notes?|Footnotes?)$", re.IGNORECASE)
 
 
 class ParseError(ValueError):
@@ -56,7 +86,39 @@ class ParseError(ValueError):
 
 
 @dataclass(frozen=True)
-class _Heading:
+class ParseWarning:
+    """A line the parser had to decide about: `file:line: message`."""
+
+    file: str
+    line: int
+    kind: str
+    message: str
+    # For a claim: the file of the page that claimed the reference first.
+    other: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: warning: {self.message}"
+
+
+@dataclass
+class PageText:
+    """One page's lines (number in its file, text), blank lines left out."""
+
+    file: str
+    lines: list[tuple[int, str]]
+    page: PageId | None = None
+    source_url: str = ""
+
+    @classmethod
+    def from_text(
+        cls, text: str, file: str, page: PageId | None = None, source_url: str = ""
+    ) -> PageText:
+        lines = [(n, raw.strip()) for n, raw in enumerate(text.splitlines(), 1) if raw.strip()]
+        return cls(file, lines, page, source_url)
+
+
+@dataclass(frozen=True)
+class Heading:
     level: int
     label: str
     title: str
@@ -73,15 +135,25 @@ def _looks_like_title(title: str) -> bool:
     return not stripped.endswith((".", "!", "?", ":", ";", ","))
 
 
-def _match_heading(line: str) -> _Heading | None:
+def _starts_like_title(title: str) -> bool:
+    """Titles start with a capital, a digit or a quote; prose after "A " or "3 " does not."""
+    first = title.lstrip("“‘\"'(")[:1]
+    return bool(first) and not first.islower()
+
+
+def match_heading(line: str) -> Heading | None:
     for level, pattern in _PATTERNS:
         m = pattern.match(line)
         if m:
             title = (m.group(2) or "").strip()
-            if level != CHAPTER and not _looks_like_title(title):
+            if level != CHAPTER and not (_looks_like_title(title) and _starts_like_title(title)):
                 return None
-            return _Heading(level, m.group(1), title)
+            return Heading(level, m.group(1), title)
     return None
+
+
+def is_figure_reference(line: str) -> bool:
+    return len(line) <= MAX_FIGURE_REF_CHARS and bool(_FIGURE_REF.match(line))
 
 
 def ref_part(level: int, label: str) -> str:
@@ -93,75 +165,421 @@ def ref_part(level: int, label: str) -> str:
     return f"({label})"
 
 
-def parse_chapter(text: str) -> Section:
-    """Build the heading tree; raises ParseError if there is no `Chapter N` line."""
-    lines = text.splitlines()
-    root: Section | None = None
-    stack: list[Section] = []
-    last_child_ordinal: dict[tuple[int, int], int] = {}
-    pending_title = False
+def split_footnotes(lines: list[tuple[int, str]]) -> tuple[int, list[tuple[int, str, str]]]:
+    """Where the page's footnotes start, and each footnote as (line, label, text).
 
-    def expects(parent: Section, h: _Heading) -> bool:
-        if h.level <= parent.level:
-            return False
-        return _ordinal(h.label) == last_child_ordinal.get((id(parent), h.level), 0) + 1
+    Footnotes are the numbered lines that end a page, 1, 2, 3 ... in order; a line that
+    reads like a heading title is never one.
+    """
+    block: list[tuple[int, str, str]] = []
+    i = len(lines)
+    while i > 0:
+        number, text = lines[i - 1]
+        m = _FOOTNOTE.match(text)
+        if m is None or (_looks_like_title(m.group(2)) and _starts_like_title(m.group(2))):
+            break
+        block.insert(0, (number, m.group(1), m.group(2)))
+        i -= 1
+    # Keep the longest tail that counts 1, 2, 3 ... to its end.
+    while block and [int(label) for _, label, _ in block] != list(range(1, len(block) + 1)):
+        block.pop(0)
+        i += 1
+    if not block:
+        return len(lines), []
+    if i > 0 and _NOTES_HEADING.match(lines[i - 1][1]):
+        i -= 1
+    return i, block
 
-    for number, raw in enumerate(lines, start=1):
-        line = raw.strip()
-        if not line:
-            continue
-        heading = _match_heading(line)
-        if root is None:
-            if heading is not None and heading.level == CHAPTER:
-                root = Section(
-                    ref=heading.label,
-                    title=heading.title,
-                    heading=line,
-                    level=CHAPTER,
-                    line=number,
-                )
-                stack = [root]
-                pending_title = not heading.title
-            continue
-        if heading is not None and heading.level != CHAPTER:
-            # Find the deepest open section this heading can continue.
-            for depth in range(len(stack) - 1, -1, -1):
-                parent = stack[depth]
-                if expects(parent, heading):
-                    break
+
+@dataclass
+class _PageState:
+    page: PageText
+    stack: list[Section] = field(default_factory=list)
+    top: Section | None = None
+    part_node: Section | None = None
+    numbers_seen: int = 0
+    headings_seen: int = 0
+    pending_chapter_title: bool = False
+    pending_column: Section | None = None
+    pending_notes: list[Note] = field(default_factory=list)
+
+
+class ChapterBuilder:
+    """Builds one chapter's tree from its pages, in reading order, collecting warnings."""
+
+    def __init__(self) -> None:
+        self.root: Section | None = None
+        self.sections: dict[str, Section] = {}
+        self.warnings: list[ParseWarning] = []
+        self._ordinals: dict[int, int] = {}
+        self._placeholder: set[int] = set()
+        # The file each heading was read from: two files giving one reference is a claim.
+        self._origin: dict[int, str] = {}
+
+    # -- the tree ---------------------------------------------------------------------
+
+    def _warn(self, state: _PageState, line: int, kind: str, message: str) -> None:
+        self.warnings.append(ParseWarning(state.page.file, line, kind, message))
+
+    def _new(
+        self,
+        state: _PageState,
+        parent: Section | None,
+        ref: str,
+        title: str,
+        heading: str,
+        level: int,
+        line: int,
+        ordinal: int,
+    ) -> Section:
+        node = Section(
+            ref=ref,
+            title=title,
+            heading=heading,
+            level=level,
+            line=line,
+            parent=parent,
+            page=str(state.page.page) if state.page.page else "",
+            source_url=state.page.source_url,
+        )
+        if parent is not None:
+            # Pages arrive in order, so this is an append but for a page out of place.
+            later = [
+                i
+                for i, c in enumerate(parent.children)
+                if c.level == level and self._ordinals.get(id(c), 0) > ordinal
+            ]
+            parent.children.insert(later[0] if later else len(parent.children), node)
+        self.sections[ref] = node
+        self._ordinals[id(node)] = ordinal
+        self._origin[id(node)] = state.page.file
+        if state.pending_notes:
+            node.notes.extend(state.pending_notes)
+            state.pending_notes.clear()
+        return node
+
+    def _ensure_root(self, state: _PageState, label: str, line: int) -> Section:
+        if self.root is None:
+            self.root = self._new(state, None, label, "", "", CHAPTER, line, int(label))
+            self._placeholder.add(id(self.root))
+        return self.root
+
+    def _ensure_section(
+        self, state: _PageState, label: str, title: str, heading: str, line: int
+    ) -> Section:
+        root = self.root
+        assert root is not None
+        ref = root.ref + ref_part(SECTION, label)
+        node = self.sections.get(ref)
+        if node is None:
+            node = self._new(state, root, ref, title, heading, SECTION, line, int(label))
+            if not heading:
+                self._placeholder.add(id(node))
+        elif heading and id(node) in self._placeholder:
+            node.title, node.heading, node.line = title, heading, line
+            node.page, node.source_url = self._page_fields(state)
+            self._origin[id(node)] = state.page.file
+            self._placeholder.discard(id(node))
+        return node
+
+    @staticmethod
+    def _page_fields(state: _PageState) -> tuple[str, str]:
+        return (str(state.page.page) if state.page.page else "", state.page.source_url)
+
+    # -- one page ---------------------------------------------------------------------
+
+    def add_page(self, page: PageText) -> None:
+        """Add a page after those already added; raises ParseError if it cannot be placed."""
+        state = _PageState(page)
+        lines = page.lines
+        end, footnotes = split_footnotes(lines)
+        body = lines[:end]
+        # Whatever precedes the page's own "Chapter N" line (site clutter, the edition line)
+        # is not chapter text.
+        start = next(
+            (i for i, (_, t) in enumerate(body) if (h := match_heading(t)) and h.level == CHAPTER),
+            None,
+        )
+        if start is None:
+            if page.page is None:
+                raise ParseError(lines[0][0] if lines else 1, "no 'Chapter N' heading found")
+            # Without a Chapter line, the page's text begins at its edition line, if any.
+            start = next((i for i, (_, t) in enumerate(body) if edition_line(t)), 0)
+        if page.page is not None:
+            first = body[start][0] if start < len(body) else 1
+            root = self._ensure_root(state, str(page.page.chapter), first)
+            section = self._ensure_section(state, str(page.page.section), "", "", first)
+            state.stack = [root, section]
+            state.part_node = next(
+                (
+                    c
+                    for c in section.children
+                    if c.level == NUMBER and self._ordinals.get(id(c)) == page.page.part
+                ),
+                None,
+            )
+        for number, text in body[start:]:
+            self._line(state, number, text)
+        self._footnotes(state, footnotes)
+        if state.pending_notes and state.stack:
+            state.stack[-1].notes.extend(state.pending_notes)
+
+    def _line(self, state: _PageState, number: int, text: str) -> None:
+        if edition_line(text) is not None:
+            return
+        if state.pending_column is not None:
+            column = state.pending_column
+            state.pending_column = None
+            if _looks_like_title(text):
+                column.title = text
+                column.heading = f"{column.heading} {text}"
+                return
+        if is_figure_reference(text):
+            note = Note(FIGURE, text, number)
+            if state.stack:
+                state.stack[-1].notes.append(note)
             else:
-                parent = None
-            if parent is not None:
-                last_child_ordinal[(id(parent), heading.level)] = _ordinal(heading.label)
-                node = Section(
-                    ref=parent.ref + ref_part(heading.level, heading.label),
-                    title=heading.title,
-                    heading=line,
-                    level=heading.level,
-                    line=number,
-                    parent=parent,
+                state.pending_notes.append(note)
+            return
+        heading = match_heading(text)
+        if heading is not None and heading.level == CHAPTER:
+            self._chapter(state, heading, number, text)
+            return
+        if self.root is None or not state.stack:
+            return  # before the chapter heading: not chapter text
+        if heading is not None and heading.level == SECTION:
+            self._section(state, heading, number, text)
+            return
+        if state.pending_chapter_title:
+            state.pending_chapter_title = False
+            if heading is None and _looks_like_title(text):
+                if not self.root.title:
+                    self.root.title = text
+                    self.root.heading = f"{self.root.heading} {text}"
+                return
+        column_line = _COLUMN.match(text)
+        if column_line is not None:
+            self._column(state, column_line.group(1), number, text)
+            return
+        if heading is not None and self._heading(state, heading, number, text):
+            return
+        self._paragraph(state, number, text)
+
+    def _chapter(self, state: _PageState, heading: Heading, number: int, text: str) -> None:
+        page = state.page.page
+        if page is not None and heading.label != str(page.chapter):
+            self._warn(
+                state,
+                number,
+                GUESSED_POSITION,
+                f"the text says Chapter {heading.label} but page {page} is in chapter "
+                f"{page.chapter}; placed by the page id",
+            )
+        root = self._ensure_root(state, str(page.chapter) if page else heading.label, number)
+        if page is None and heading.label != root.ref:
+            raise ParseError(
+                number, f"this page is Chapter {heading.label} but the pack is Chapter {root.ref}"
+            )
+        if id(root) in self._placeholder:
+            root.heading, root.line = text, number
+            root.title = heading.title
+            root.page, root.source_url = self._page_fields(state)
+            self._origin[id(root)] = state.page.file
+            self._placeholder.discard(id(root))
+        state.pending_chapter_title = not heading.title
+        if page is None:
+            state.stack = [root]
+
+    def _section(self, state: _PageState, heading: Heading, number: int, text: str) -> None:
+        page = state.page.page
+        if page is not None and heading.label != str(page.section):
+            self._warn(
+                state,
+                number,
+                GUESSED_POSITION,
+                f"the text says Section {heading.label} but page {page} is in section "
+                f"{page.section}; placed by the text",
+            )
+        state.pending_chapter_title = False
+        node = self._ensure_section(state, heading.label, heading.title, text, number)
+        assert self.root is not None
+        state.stack = [self.root, node]
+        if page is None or heading.label != str(page.section):
+            state.part_node = None
+
+    def _column(self, state: _PageState, title: str | None, number: int, text: str) -> None:
+        parent = next(s for s in reversed(state.stack) if s.level != COLUMN)
+        count = sum(1 for c in parent.children if c.level == COLUMN) + 1
+        node = self._new(
+            state,
+            parent,
+            f"{parent.ref}.col{count}",
+            title or "Column",
+            text,
+            COLUMN,
+            number,
+            count,
+        )
+        state.stack = [*state.stack[: state.stack.index(parent) + 1], node]
+        if title is None:
+            state.pending_column = node
+
+    def _heading(self, state: _PageState, heading: Heading, number: int, text: str) -> bool:
+        """Place a heading in the tree; False when it has to stay a paragraph (warned)."""
+        page = state.page.page
+        level, ordinal = heading.level, _ordinal(heading.label)
+        anchor = page is not None and level == NUMBER and state.numbers_seen == 0
+        if (
+            page is not None
+            and state.headings_seen == 0
+            and level > NUMBER
+            and state.stack[-1].level == SECTION
+        ):
+            # The page starts below its part heading: it continues that part, if one is known.
+            if state.part_node is not None:
+                state.stack.append(state.part_node)
+            where = state.stack[-1].ref
+            self._warn(
+                state,
+                number,
+                GUESSED_POSITION,
+                f"page {page} has no part heading of its own; placed under {where}",
+            )
+        parent = [s for s in state.stack if s.level < level][-1]
+        siblings = [c for c in parent.children if c.level == level]
+        last = siblings[-1] if siblings else None
+        last_ordinal = self._ordinals.get(id(last), 0) if last is not None else 0
+        ref = parent.ref + ref_part(level, heading.label)
+        existing = self.sections.get(ref)
+        if anchor and page is not None and ordinal != page.part:
+            self._warn(
+                state,
+                number,
+                GUESSED_POSITION,
+                f"page {page} is part {page.part} but its first heading is numbered "
+                f"{heading.label}; placed by the heading",
+            )
+        if existing is not None and self._origin.get(id(existing)) != state.page.file:
+            other_file = self._origin.get(id(existing), "")
+            self.warnings.append(
+                ParseWarning(
+                    state.page.file,
+                    number,
+                    CLAIMED_TWICE,
+                    f"{ref} is also claimed by page {existing.page or other_file} "
+                    f"(line {existing.line}); this page's text is added to it",
+                    other_file,
                 )
-                parent.children.append(node)
-                stack = [*stack[: stack.index(parent) + 1], node]
-                pending_title = False
-                continue
-        if pending_title and _looks_like_title(line):
-            root.title = line
-            root.heading = f"{root.heading} {line}"
-            pending_title = False
-            continue
-        pending_title = False
-        current = stack[-1]
+            )
+            self._open(state, parent, existing, level)
+            return True
+        if existing is not None or (ordinal <= last_ordinal and not anchor):
+            after = f" after {last.heading!r}" if last is not None else ""
+            self._warn(
+                state,
+                number,
+                KEPT_AS_TEXT,
+                f"{text[:60]!r} looks like a heading but does not fit{after}; kept as a paragraph",
+            )
+            return False
+        if (
+            last is not None
+            and ordinal > last_ordinal + 1
+            and self._origin.get(id(last)) == state.page.file
+        ):
+            self._warn(
+                state,
+                number,
+                SKIPPED_NUMBER,
+                f"numbering skips from {last.heading.split()[0]} to "
+                f"{text.split()[0]} under {parent.ref}",
+            )
+        elif last is None and ordinal != 1 and not anchor:
+            self._warn(
+                state,
+                number,
+                SKIPPED_NUMBER,
+                f"numbering under {parent.ref} starts at {text.split()[0]}",
+            )
+        node = self._new(state, parent, ref, heading.title, text, level, number, ordinal)
+        self._open(state, parent, node, level)
+        return True
+
+    def _open(self, state: _PageState, parent: Section, node: Section, level: int) -> None:
+        state.stack = [*state.stack[: state.stack.index(parent) + 1], node]
+        state.headings_seen += 1
+        if level == NUMBER:
+            state.numbers_seen += 1
+        if state.top is None:
+            state.top = node
+
+    def _paragraph(self, state: _PageState, number: int, text: str) -> None:
+        current = state.stack[-1]
+        if (
+            state.headings_seen == 0
+            and state.part_node is not None
+            and current.level == SECTION
+            and not current.paragraphs
+        ):
+            # Text before any heading on a page whose part began on an earlier page.
+            state.stack.append(state.part_node)
+            current = state.part_node
+            state.headings_seen += 1
+            self._warn(
+                state,
+                number,
+                GUESSED_POSITION,
+                f"page {state.page.page} starts with text; continued {current.ref}",
+            )
         index = len(current.paragraphs) + 1
         current.paragraphs.append(
             Paragraph(
                 ref=f"{current.ref}¶{index}",
                 section_ref=current.ref,
                 index=index,
-                text=line,
+                text=text,
                 line=number,
             )
         )
-    if root is None:
-        raise ParseError(1, "no 'Chapter N' heading found")
+
+    def _footnotes(self, state: _PageState, footnotes: list[tuple[int, str, str]]) -> None:
+        """Each footnote goes to the section whose text carries its marker (*1), else the top."""
+        page_sections = [
+            s for s in self.sections.values() if self._origin.get(id(s)) == state.page.file
+        ]
+        for number, label, text in footnotes:
+            marker = re.compile(rf"\*{label}(?!\d)")
+            home = next(
+                (s for s in page_sections if any(marker.search(p.text) for p in s.paragraphs)),
+                state.top or (state.stack[-1] if state.stack else None),
+            )
+            if home is not None:
+                home.notes.append(Note(FOOTNOTE, text, number, label))
+
+    def finish(self) -> Section:
+        """The chapter; headings no page spelled out keep their number as their title."""
+        if self.root is None:
+            raise ParseError(1, "no 'Chapter N' heading found")
+        for node in self.sections.values():
+            if id(node) in self._placeholder:
+                name = "Chapter" if node.level == CHAPTER else "Section"
+                label = node.ref.rsplit(".", 1)[-1]
+                node.heading = f"{name} {label}"
+                node.title = node.title or node.heading
+        if not self.root.title:
+            self.root.title = self.root.heading
+        return self.root
+
+
+def parse_pages(pages: Iterable[PageText]) -> tuple[Section, list[ParseWarning]]:
+    """Build one chapter from pages in reading order; raises ParseError."""
+    builder = ChapterBuilder()
+    for page in pages:
+        builder.add_page(page)
+    return builder.finish(), builder.warnings
+
+
+def parse_chapter(text: str, page: PageId | None = None, source_url: str = "") -> Section:
+    """Build the heading tree of one text; raises ParseError if it cannot be placed."""
+    root, _ = parse_pages([PageText.from_text(text, "<text>", page, source_url)])
     return root

@@ -29,7 +29,12 @@ def section_json(
         "title": section.title,
         "path": section.path,
         "paragraphs": [{"ref": p.ref, "text": p.text} for p in paragraphs],
-        "source_url": pack.manifest.source_url,
+        "notes": [
+            {"ref": s.ref, "kind": n.kind, "label": n.label, "text": n.text}
+            for s in ([section] if paragraph else list(section.walk()))
+            for n in s.notes
+        ],
+        "source_url": pack.source_url(section),
     }
 
 

@@ -21,7 +21,7 @@ def fact_embed(pack: Pack, fact: Fact, *, footer: str | None = None) -> dict:
     section = pack.sections[para.section_ref] if para else pack.sections[fact.ref]
     return {
         "title": clip(fact.headline, EMBED_TITLE_MAX),
-        "url": pack.manifest.source_url,
+        "url": pack.source_url(section),
         "description": clip(quote_block(escape(fact.quote)), EMBED_DESCRIPTION_MAX),
         "color": QUOTE_COLOUR,
         "fields": [

@@ -29,7 +29,7 @@ def _result_embed(pack: Pack, lookup: Lookup, result: SearchResult) -> dict:
     return {
         # The asker's words are echoed: escaped, so `[[@everyone GCAP]]` neither pings nor renders.
         "title": clip(f"[[{escape(lookup.text)}]] · {result.ref}", 256),
-        "url": pack.manifest.source_url,
+        "url": pack.source_url(section),
         "description": quote_block(body),
         "color": QUOTE_COLOUR,
         "footer": {"text": clip(f"{section.heading} · {pack.manifest.title}", 2048)},
@@ -41,7 +41,7 @@ def _opening_embed(pack: Pack, section: Section, ref: str, text: str) -> dict:
     more = f"\n*(more: `/section {ref}`)*" if opening != text else ""
     return {
         "title": clip(f"{section.heading} · {ref}", 256),
-        "url": pack.manifest.source_url,
+        "url": pack.source_url(section),
         "description": quote_block(escape(opening)) + more,
         "color": QUOTE_COLOUR,
         "footer": {"text": pack.manifest.title},

@@ -38,7 +38,7 @@ def result_embed(pack: Pack, result: SearchResult, *, position: str, whole: bool
         note = f"\n*(continues: `/section {result.ref}`)*"
     return {
         "title": clip(section.heading, EMBED_TITLE_MAX),
-        "url": pack.manifest.source_url,
+        "url": pack.source_url(section),
         "description": quote_block(body) + note,
         "color": QUOTE_COLOUR,
         "fields": [

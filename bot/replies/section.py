@@ -64,7 +64,7 @@ def section_reply(
     ref = paragraph.ref if paragraph else section.ref
     embed = {
         "title": clip(section.heading, EMBED_TITLE_MAX),
-        "url": pack.manifest.source_url,
+        "url": pack.source_url(section),
         "description": pages[page],
         "color": QUOTE_COLOUR,
         "fields": [

@@ -41,7 +41,8 @@ def verify_reply(pack: Pack, verdict: Verdict, *, ephemeral: bool = False) -> Re
             f"*{escape(first.title)}*"
         )
         return Reply(
-            embeds=[_embed("Quote check: verbatim", text, OK_COLOUR, pack)], ephemeral=ephemeral
+            embeds=[_embed("Quote check: verbatim", text, OK_COLOUR, pack, first.ref)],
+            ephemeral=ephemeral,
         )
     if verdict.closest is not None:
         closest = verdict.closest
@@ -52,7 +53,8 @@ def verify_reply(pack: Pack, verdict: Verdict, *, ephemeral: bool = False) -> Re
             f"**Differences** (~~quoted~~ → **text**):\n{render_diff(verdict.diff)}"
         )
         return Reply(
-            embeds=[_embed("Quote check: misquote", text, ERROR_COLOUR, pack)], ephemeral=ephemeral
+            embeds=[_embed("Quote check: misquote", text, ERROR_COLOUR, pack, closest.ref)],
+            ephemeral=ephemeral,
         )
     tips = ", ".join(f"`{escape(s)}`" for s in verdict.suggestions[:5])
     text = f"🔍 **Not found.** Nothing in the chapter is close to:\n{quoted}"
@@ -63,10 +65,13 @@ def verify_reply(pack: Pack, verdict: Verdict, *, ephemeral: bool = False) -> Re
     )
 
 
-def _embed(title: str, text: str, colour: int, pack: Pack) -> dict:
+def _embed(title: str, text: str, colour: int, pack: Pack, ref: str | None = None) -> dict:
+    # Link to the page the passage is on (a pack of many pages has many addresses).
+    paragraph = pack.paragraphs.get(ref or "")
+    section = pack.section_of(paragraph) if paragraph else pack.sections.get(ref or "")
     return {
         "title": title,
-        "url": pack.manifest.source_url,
+        "url": pack.source_url(section),
         "description": clip(text, EMBED_DESCRIPTION_MAX),
         "color": colour,
         "footer": {"text": f"{pack.manifest.title} · checked word for word"},

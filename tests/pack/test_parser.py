@@ -3,7 +3,7 @@
 import pytest
 
 from bot.pack.model import LETTER, NUMBER, PAREN_LOWER, PAREN_NUMBER, PAREN_UPPER, SECTION
-from bot.pack.parser import ParseError, parse_chapter
+from bot.pack.parser import SKIPPED_NUMBER, PageText, ParseError, parse_chapter, parse_pages
 
 DEEP = """Diplomatic Bluebook 2030
 
@@ -89,10 +89,12 @@ def test_paragraphs_are_numbered_within_their_section():
     assert sections["2.1"].paragraphs[0].ref == "2.1¶1"
 
 
-def test_out_of_sequence_number_is_text():
-    root = parse_chapter("Chapter 1\n\nTitle\n\nSection 1 S\n\n3 Not a heading\n")
-    assert [s.ref for s in root.walk()] == ["1", "1.1"]
-    assert root.children[0].paragraphs[0].text == "3 Not a heading"
+def test_numbering_may_start_anywhere_and_a_late_start_is_warned():
+    text = "Chapter 1\n\nTitle\n\nSection 1 S\n\n3 Numbered Late\n\n3 countries agreed.\n"
+    root, warnings = parse_pages([PageText.from_text(text, "late.txt")])
+    assert [s.ref for s in root.walk()] == ["1", "1.1", "1.1.3"]
+    assert [p.text for p in root.children[0].children[0].paragraphs] == ["3 countries agreed."]
+    assert [(w.file, w.line, w.kind) for w in warnings] == [("late.txt", 7, SKIPPED_NUMBER)]
 
 
 def test_shipped_chapter_outline(pack):
@@ -109,3 +111,41 @@ def test_shipped_chapter_outline(pack):
 def test_text_without_chapter_is_an_error():
     with pytest.raises(ParseError):
         parse_chapter("just some text\n")
+
+
+def _page(text, page=None):
+    from bot.pack.pages import PageId
+
+    return PageText.from_text(text, "p.txt", PageId.parse(page) if page else None)
+
+
+def test_only_numbered_lines_from_1_that_end_a_page_are_footnotes():
+    text = "Chapter 1\n\nT\n\nSection 1 S\n\n1 Heading\n\nBody.\n\n3 countries signed it in 2020.\n"
+    root, _ = parse_pages([_page(text)])
+    heading = root.children[0].children[0]
+    assert [p.text for p in heading.paragraphs] == ["Body.", "3 countries signed it in 2020."]
+    assert heading.notes == []
+    text += "\n1 First note.\n\n2 Second note.\n"
+    root, _ = parse_pages([_page(text)])
+    heading = root.children[0].children[0]
+    assert len(heading.paragraphs) == 2
+    assert [(n.kind, n.label) for n in heading.notes] == [("footnote", "1"), ("footnote", "2")]
+    # A heading with nothing after it that ends a page is still a heading.
+    root, _ = parse_pages([_page("Chapter 1\n\nT\n\nSection 1 S\n\n1 Heading Only\n")])
+    assert [s.ref for s in root.walk()] == ["1", "1.1", "1.1.1"]
+
+
+def test_a_page_id_places_a_page_without_chapter_lines():
+    root, warnings = parse_pages([_page("3 Third Part\n\n(1) Sub\n\nText.\n", "c020403")])
+    assert [s.ref for s in root.walk()] == ["2", "2.4", "2.4.3", "2.4.3(1)"]
+    assert (root.heading, root.children[0].heading) == ("Chapter 2", "Section 4")
+    assert warnings == []
+
+
+def test_a_page_continuing_its_part_is_placed_there_and_warned():
+    first = _page("3 Third Part\n\n(1) Sub\n\nText.\n", "c020403")
+    second = _page("(2) More of the Third Part\n\nText.\n", "c020403")
+    second.file = "q.txt"
+    root, warnings = parse_pages([first, second])
+    assert "2.4.3(2)" in {s.ref for s in root.walk()}
+    assert [(w.file, w.kind) for w in warnings] == [("q.txt", "guessed-position")]

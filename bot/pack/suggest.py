@@ -1,0 +1,158 @@
+"""Candidate facts for sections that have none: verbatim sentences that state something.
+
+A candidate states a date, a number or a named programme; it carries the dates and numbers
+it states (so `content check` can hold it to them) and leaves the headline to a person.
+`append_drafts` adds candidates to the fact index as drafts, which the bot does not serve
+and `content check` lists until someone writes the headline and removes `draft: true`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from bot.pack.loader import default_content_dir
+from bot.pack.model import Pack, Section
+from bot.pack.yaml_lines import load_located
+from bot.search.sentences import split_sentences
+
+# Enough to choose from without burying a section's reviewer in its whole text.
+MAX_PER_SECTION = 3
+
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_YEAR = r"(?:19|20)\d{2}"
+_DATE = re.compile(
+    rf"\b(?:(?:\d{{1,2}}\s+)?(?:{_MONTHS})(?:\s+\d{{1,2}},)?(?:\s+{_YEAR})?|{_YEAR})\b"
+)
+_UNITS = (
+    r"%|percent|per cent|times|million|billion|trillion|yen|dollars|people|countries"
+    r"|members|economies|nations|cases|years"
+)
+_NUMBER = re.compile(
+    rf"(?<![\w.*-])\d[\d,]*(?:\.\d+)?(?:\s?(?:{_UNITS})\b|%)?(?:\s(?:yen|dollars)\b)?"
+)
+_ACRONYM = re.compile(r"\(([A-Z][A-Za-z0-9]{1,11})\)")
+_PROGRAMME = re.compile(
+    r"\b(?:[A-Z][\w’'-]+\s+(?:(?:for|of|on|and|the|with|in)\s+)*){1,7}"
+    r"(?:Programme|Program|Initiative|Strategy|Charter|Convention|Agreement|Treaty"
+    r"|Partnership|Track|Framework|Plan|Principles|Guidelines)\b"
+)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    ref: str
+    section_ref: str
+    quote: str
+    dates: tuple[str, ...]
+    numbers: tuple[str, ...]
+    names: tuple[str, ...]
+
+
+def _unique(items: list[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(i.strip() for i in items if i.strip()))
+
+
+def stated(sentence: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """The dates, numbers and named programmes a sentence states, as written in it."""
+    dates = [m.group(0) for m in _DATE.finditer(sentence)]
+    spans = [m.span() for m in _DATE.finditer(sentence)]
+    numbers = [
+        m.group(0)
+        for m in _NUMBER.finditer(sentence)
+        if not any(s <= m.start() < e for s, e in spans)
+    ]
+    names = [m.group(1) for m in _ACRONYM.finditer(sentence)]
+    names += [re.sub(r"^The\s+", "", m.group(0)) for m in _PROGRAMME.finditer(sentence)]
+    return _unique(dates), _unique(numbers), _unique(names)
+
+
+def _fact_refs(pack: Pack, facts_file: Path) -> set[str]:
+    """Sections with a fact, confirmed or draft (drafts are not in `pack.facts`)."""
+    refs = {f.ref for f in pack.facts}
+    if facts_file.exists():
+        data = yaml.safe_load(facts_file.read_text(encoding="utf-8")) or {}
+        entries = data.get("facts") if isinstance(data, dict) else data
+        for entry in entries or []:
+            if isinstance(entry, dict) and isinstance(entry.get("ref"), str):
+                refs.add(entry["ref"])
+    return {pack.paragraphs[r].section_ref if r in pack.paragraphs else r for r in refs}
+
+
+def suggest_facts(
+    pack: Pack, under: Section | None = None, *, content_dir: Path | None = None
+) -> list[Candidate]:
+    """Candidates for every section with text and no fact, `under` and below it."""
+    directory = content_dir or default_content_dir()
+    covered = _fact_refs(pack, directory / pack.manifest.facts_file)
+    candidates: list[Candidate] = []
+    for section in (under or pack.root).walk():
+        if not section.paragraphs or section.ref in covered:
+            continue
+        found: list[Candidate] = []
+        for paragraph in section.paragraphs:
+            for start, end in split_sentences(paragraph.text):
+                sentence = paragraph.text[start:end]
+                dates, numbers, names = stated(sentence)
+                if dates or numbers or names:
+                    found.append(
+                        Candidate(paragraph.ref, section.ref, sentence, dates, numbers, names)
+                    )
+        # Sentences that state the most come first.
+        found.sort(key=lambda c: -(len(c.dates) + len(c.numbers) + len(c.names)))
+        candidates.extend(found[:MAX_PER_SECTION])
+    return candidates
+
+
+def _draft_id(ref: str, taken: set[str]) -> str:
+    base = "draft-" + re.sub(r"[^a-z0-9]+", "-", ref.casefold()).strip("-")
+    base = base[:56]
+    n = 1
+    while f"{base}-{n}" in taken:
+        n += 1
+    taken.add(f"{base}-{n}")
+    return f"{base}-{n}"
+
+
+def append_drafts(pack: Pack, candidates: list[Candidate], content_dir: Path | None) -> Path:
+    """Append candidates to the pack's fact index as drafts; returns the file written.
+
+    The file is appended to, not rewritten, so its comments and order stay as they are;
+    raises ValueError when its `facts` list is not the last thing in it.
+    """
+    path = (content_dir or default_content_dir()) / pack.manifest.facts_file
+    text = path.read_text(encoding="utf-8") if path.exists() else "facts: []\n"
+    doc = load_located(text)
+    taken = {f.id for f in pack.facts}
+    if isinstance(doc.value, dict):
+        entries = doc.value.get("facts") or []
+        taken |= {str(e.get("id")) for e in entries if isinstance(e, dict)}
+        last_key = max(doc.key_lines.values(), default=0)
+        if not entries:
+            text = re.sub(r"(?m)^facts:\s*(?:\[\s*\])?\s*$", "facts:", text, count=1)
+        elif doc.key_lines.get("facts") != last_key:
+            raise ValueError(f"{path}: 'facts' is not the last key; add the drafts by hand")
+    elif doc.value is not None and not isinstance(doc.value, list):
+        raise ValueError(f"{path}: expected a 'facts' list")
+    blocks = []
+    for c in candidates:
+        lines = [
+            f"  - id: {_draft_id(c.ref, taken)}",
+            "    draft: true",
+            '    headline: ""',
+            f"    quote: {json.dumps(c.quote, ensure_ascii=False)}",
+            f"    ref: {json.dumps(c.ref, ensure_ascii=False)}",
+        ]
+        if c.dates:
+            lines.append(f"    dates: {json.dumps(list(c.dates), ensure_ascii=False)}")
+        if c.numbers:
+            lines.append(f"    numbers: {json.dumps(list(c.numbers), ensure_ascii=False)}")
+        blocks.append("\n".join(lines))
+    if not text.endswith("\n"):
+        text += "\n"
+    path.write_text(text + "\n" + "\n\n".join(blocks) + "\n", encoding="utf-8")
+    return path

@@ -1,0 +1,523 @@
+"""`content import` on sample pages written for these tests in the publisher's format.
+
+The samples (tests/pack/samples) are invented text: c040205 starts at part 5 and has every
+lettered level, footnotes, a figure reference, a column, non-breaking spaces and Windows
+line endings; c040207 follows without Chapter or Section lines; c040205 is also there as
+saved HTML with site clutter and as text copied out of a browser.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.pack.importer import ImportFailure, import_pages, inspect_pages
+from bot.pack.loader import check_pack, load_pack
+from bot.pack.model import FIGURE, FOOTNOTE
+
+SAMPLES = Path(__file__).resolve().parent / "samples"
+CONTENT = Path(__file__).resolve().parents[2] / "content"
+P5, P7 = SAMPLES / "c040205.txt", SAMPLES / "c040207.txt"
+URL = "https://www.mofa.go.jp/policy/other/bluebook/2030/en_html/chapter4/{}.html"
+# Heading shapes, written independently of the parser: a label, then a capitalised title
+# without a closing full stop.
+HEADING_LINE = re.compile(
+    r"^(?:Chapter \d+|Section \d+ .+|\d{1,2} [A-Z][^.]*|\([0-9A-Za-z]{1,2}\) [A-Z][^.]*"
+    r"|[A-Z] [A-Z][^.]*|Column)$"
+)
+
+
+def run(capsys, *argv):
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def snapshot(directory: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(directory)): p.read_bytes()
+        for p in sorted(directory.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture
+def two_pages(tmp_path):
+    out = tmp_path / "pack"
+    report = import_pages([P5, P7], out)
+    return out, report
+
+
+def test_two_pages_give_book_references(capsys, tmp_path):
+    out = tmp_path / "pack"
+    code, stdout, err = run(capsys, "content", "import", P5, P7, "--out", out)
+    assert code == 0, err
+    refs = [line.split()[1] for line in stdout.splitlines() if line.startswith("+ ")]
+    for ref in ("4.2.5", "4.2.5(2).A", "4.2.7", "4.2.7(2)"):
+        assert ref in refs
+    assert "warning" not in stdout
+    pack = load_pack(out)
+    assert pack.root.title == "Japan's Diplomacy for Shared Prosperity"
+    assert pack.manifest.edition_year == 2030
+    for ref, page in (("4.2.5(2).A", "c040205"), ("4.2.7(2)", "c040207")):
+        code, stdout, _ = run(capsys, "--content", out, "section", ref, "--json")
+        assert json.loads(stdout)["source_url"] == URL.format(page)
+
+
+@pytest.mark.parametrize("sample", [P5, P7])
+def test_every_heading_in_the_files_is_a_heading(two_pages, sample):
+    out, _ = two_pages
+    pack = load_pack(out)
+    headings = {s.heading for s in pack.sections.values()}
+    text = sample.read_text(encoding="utf-8").replace("\u00a0", " ")
+    shaped = [line.strip() for line in text.splitlines() if HEADING_LINE.match(line.strip())]
+    assert len(shaped) >= 4
+    for line in shaped:
+        assert any(h == line or h.startswith(line + " ") for h in headings), line
+
+
+def test_each_section_links_to_its_own_page(two_pages):
+    out, report = two_pages
+    pack = load_pack(out)
+    for section in pack.sections.values():
+        if section.ref.startswith("4.2.7"):
+            assert pack.source_url(section) == URL.format("c040207")
+        else:
+            assert pack.source_url(section) == URL.format("c040205")
+    assert [(p.page, p.edition, p.chapter, p.part) for p in report.pages] == [
+        ("c040205", 2030, 4, 5),
+        ("c040207", 2030, 4, 7),
+    ]
+
+
+def test_paragraph_lines_stay_paragraphs_and_spaces_are_plain(two_pages):
+    pack = load_pack(two_pages[0])
+    assert pack.paragraphs["4.2.5(1)¶2"].text.startswith("3 countries signed")
+    assert "14 March 2029" in pack.paragraphs["4.2.5(1)¶2"].text
+    assert pack.paragraphs["4.2.5(2)¶1"].text.startswith("A historic shift")
+    assert pack.paragraphs["4.2.7(2)¶2"].text.startswith("2 million children")
+    assert all("\r" not in p.text and "\u00a0" not in p.text for p in pack.paragraphs.values())
+
+
+def test_footnotes_and_figure_references_are_notes_not_text(two_pages, capsys):
+    out, _ = two_pages
+    pack = load_pack(out)
+    a = pack.sections["4.2.5(2).A"]
+    assert [(n.kind, n.label) for n in a.notes] == [(FOOTNOTE, "1")]
+    assert a.notes[0].text.startswith("The Commission adopted")
+    top = pack.sections["4.2.5"]
+    assert [(n.kind, n.label) for n in top.notes] == [(FOOTNOTE, "2")]
+    figures = [n.text for n in pack.sections["4.2.5(1)"].notes]
+    assert figures == ["See ▶ Fig. 4-2-5-1 Japan's economic partnership agreements"]
+    assert pack.sections["4.2.7(2)"].notes[0].kind == FIGURE
+    texts = [p.text for p in pack.paragraphs.values()]
+    assert not any("▶" in t or t.startswith(("1 The Commission", "2 See")) for t in texts)
+    _, stdout, _ = run(capsys, "--content", out, "section", "4.2.5(2).A", "--json")
+    assert {"ref": "4.2.5(2).A", "kind": "footnote", "label": "1"}.items() <= (
+        json.loads(stdout)["notes"][0].items()
+    )
+
+
+def test_a_column_is_its_own_sub_section(two_pages):
+    pack = load_pack(two_pages[0])
+    column = pack.sections["4.2.5(2).B.col1"]
+    assert column.title == "The Osaka Track on Data Flows"
+    assert column.parent is pack.sections["4.2.5(2).B"]
+    assert column.paragraphs[0].text.startswith("Japan launched the Osaka Track")
+    assert len(pack.sections["4.2.5(2).B"].paragraphs) == 1
+
+
+def _tree(directory: Path) -> list[tuple]:
+    pack = load_pack(directory)
+    return [
+        (
+            s.ref,
+            s.heading,
+            s.source_url,
+            [p.text for p in s.paragraphs],
+            [(n.kind, n.label, n.text) for n in s.notes],
+        )
+        for s in pack.root.walk()
+    ]
+
+
+def test_the_same_page_as_text_file_copied_text_and_html(tmp_path):
+    trees = []
+    for name in ("c040205.txt", "copied-from-browser.txt", "c040205.html"):
+        out = tmp_path / name
+        report = import_pages([SAMPLES / name], out)
+        assert report.warnings == [], name
+        assert report.pages[0].page == "c040205"
+        trees.append(_tree(out))
+    assert trees[0] == trees[1] == trees[2]
+    html_text = (tmp_path / "c040205.html" / "pages" / "c040205.txt").read_text()
+    for clutter in ("Skip to", "Next Part", "Back to Top", "Page top", "Not A Heading", "Home"):
+        assert clutter not in html_text
+
+
+def test_placed_by_file_name_url_in_file_or_headings(tmp_path):
+    unnamed = tmp_path / "page.txt"
+    unnamed.write_bytes(P5.read_bytes())
+    report = import_pages([unnamed], tmp_path / "a")
+    assert (report.pages[0].page, report.pages[0].placed_by) == ("c040205", "headings")
+    assert report.warnings == []
+    report = import_pages([SAMPLES / "copied-from-browser.txt"], tmp_path / "b")
+    assert report.pages[0].placed_by == "URL in file"
+    report = import_pages([unnamed], tmp_path / "c", page="c040205")
+    assert report.pages[0].placed_by == "--page"
+    report = import_pages([P7], tmp_path / "d", page="c040208")
+    assert report.pages[0].page == "c040208"
+    assert [w.kind for w in report.warnings] == ["guessed-position", "guessed-position"]
+    assert "file name says c040207" in str(report.warnings[0])
+
+
+def test_importing_twice_changes_nothing(two_pages):
+    out, first = two_pages
+    before = snapshot(out)
+    again = import_pages([P5, P7], out)
+    assert snapshot(out) == before
+    assert again.outline == first.outline
+    one_more = import_pages([P7], out)
+    assert snapshot(out) == before
+    assert one_more.outline == first.outline
+
+
+def test_pages_are_added_to_an_existing_pack_in_book_order(tmp_path):
+    out = tmp_path / "pack"
+    import_pages([P7], out)
+    import_pages([P5], out)
+    assert [s.ref for s in load_pack(out).root.walk()][:3] == ["4", "4.2", "4.2.5"]
+    assert [s.ref for s in load_pack(out).root.children[0].children] == ["4.2.5", "4.2.7"]
+
+
+FACTS = """facts:
+  - id: three-countries
+    headline: Three countries signed the supply chain declaration
+    quote: 3 countries signed the joint declaration on supply chain resilience
+    ref: 4.2.5(1)¶2
+  - id: oda-2029
+    headline: Japan's ODA reached 2.4 trillion yen in 2029
+    quote: reached 2.4 trillion yen
+    ref: 4.2.7(2)¶1
+    numbers: [2.4 trillion yen]
+"""
+
+
+def test_an_edited_page_replaces_its_sections_and_reports_broken_facts(two_pages, capsys):
+    out, _ = two_pages
+    (out / "facts.yaml").write_text(FACTS, encoding="utf-8")
+    assert [str(p) for p in check_pack(out)[1] if not p.warning] == []
+    edited = out.parent / "edited" / "c040205.txt"
+    edited.parent.mkdir()
+    text = P5.read_bytes().decode("utf-8")
+    text = text.replace("3 countries signed", "Four countries signed")
+    text = text.replace("(b) Rules\r\n\r\n", "").replace(
+        "Applicants must also accept the rules chapters, including those on state-owned "
+        "enterprises and digital trade.\r\n\r\n",
+        "",
+    )
+    edited.write_bytes(text.encode("utf-8"))
+    code, stdout, _ = run(capsys, "content", "import", edited, "--out", out)
+    assert code == 1
+    assert "three-countries" in stdout and "broken by this import" in stdout
+    assert "oda-2029" not in stdout
+    pack, problems = check_pack(out)
+    assert pack is not None
+    assert "4.2.5(2).A(A)(b)" not in pack.sections
+    assert pack.paragraphs["4.2.5(1)¶2"].text.startswith("Four countries")
+    errors = [str(p) for p in problems if not p.warning]
+    assert len(errors) == 1 and "three-countries" in errors[0]
+    assert "oda-2029" in (out / "facts.yaml").read_text()
+    code, stdout, _ = run(capsys, "--content", out, "content", "check")
+    assert code == 1 and "three-countries" in stdout
+
+
+# -- warnings -------------------------------------------------------------------------
+
+
+def _page(tmp_path: Path, name: str, body: str) -> Path:
+    path = tmp_path / "in" / name
+    path.parent.mkdir(exist_ok=True)
+    path.write_text("Diplomatic Bluebook 2030\n\n" + body, encoding="utf-8")
+    return path
+
+
+def _warned(capsys, tmp_path, files, kind_text, line_of):
+    """Import with and without --strict; the warning names file:line and strict writes nothing."""
+    strict_out = tmp_path / "strict"
+    code, stdout, err = run(capsys, "content", "import", *files, "--out", strict_out, "--strict")
+    assert code == 1, stdout
+    assert "--strict" in err
+    assert not strict_out.exists()
+    out = tmp_path / "lenient"
+    code, stdout, _ = run(capsys, "content", "import", *files, "--out", out)
+    assert code == 0
+    warnings = [line for line in stdout.splitlines() if ": warning: " in line]
+    assert any(kind_text in w for w in warnings), warnings
+    file, line = line_of
+    assert any(w.startswith(f"{file}:{line}: warning:") for w in warnings), warnings
+    return warnings, out
+
+
+def test_heading_shaped_line_kept_as_text_is_warned(capsys, tmp_path):
+    page = _page(
+        tmp_path,
+        "c040301.txt",
+        "1 Trade\n\n(1) First Part\n\nText.\n\n(3) Third Part\n\nText.\n\n"
+        "(2) Second Part After Third\n\nMore text.\n",
+    )
+    _, out = _warned(capsys, tmp_path, [page], "kept as a paragraph", (page, 13))
+    pack = load_pack(out)
+    assert pack.paragraphs["4.3.1(3)¶2"].text == "(2) Second Part After Third"
+
+
+def test_skipped_numbers_are_warned(capsys, tmp_path):
+    gaps = SAMPLES / "gaps" / "c040302.txt"
+    warnings, out = _warned(capsys, tmp_path, [gaps], "skips", (gaps, 13))
+    assert len([w for w in warnings if "skips" in w or "starts at" in w]) == 3
+    refs = {s.ref for s in load_pack(out).sections.values()}
+    assert {"4.3.2", "4.3.4", "4.3.5", "4.3.4(1)", "4.3.4(3)", "4.3.5(1).C"} <= refs
+    # The stored page keeps saying so in `content check`.
+    _, stdout, _ = run(capsys, "--content", out, "content", "check")
+    assert f"{out / 'pages' / 'c040302.txt'}:" in stdout and "skips from 2 to 4" in stdout
+
+
+def test_a_reference_two_pages_claim_is_warned(capsys, tmp_path):
+    twin = tmp_path / "c040206.txt"
+    twin.write_bytes(P5.read_bytes())
+    warnings, _ = _warned(capsys, tmp_path, [P5, twin], "also claimed by page c040205", (twin, 9))
+    assert any("part 6 but its first heading is numbered 5" in w for w in warnings)
+
+
+def test_a_guessed_position_is_warned(capsys, tmp_path):
+    loose = _page(tmp_path, "loose.txt", "6 Energy Security\n\nJapan imports most of its energy.\n")
+    _, out = _warned(capsys, tmp_path, [P5, loose], "guessed c040206", (loose, 1))
+    assert load_pack(out).sections["4.2.6"].title == "Energy Security"
+
+
+def test_a_page_without_edition_is_warned(capsys, tmp_path):
+    bare = tmp_path / "c040207.txt"
+    bare.write_text(P7.read_text().replace("Diplomatic Bluebook 2030\n", ""), encoding="utf-8")
+    _warned(capsys, tmp_path, [bare], "no 'Diplomatic Bluebook YYYY' line", (bare, 2))
+    code, _, _ = run(
+        capsys, "content", "import", bare, "--out", tmp_path / "e", "--edition", "2030", "--strict"
+    )
+    assert code == 0
+
+
+# -- refusals -------------------------------------------------------------------------
+
+
+def test_run_together_lines_are_refused(capsys, tmp_path):
+    joined = tmp_path / "c040205.txt"
+    joined.write_text(" ".join(P5.read_text(encoding="utf-8").split()), encoding="utf-8")
+    code, out, err = run(capsys, "content", "import", joined, "--out", tmp_path / "o")
+    assert code == 1 and out == ""
+    assert "run together" in err and str(joined) in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_pages_of_another_chapter_or_edition_are_refused(tmp_path, two_pages):
+    out, _ = two_pages
+    other = _page(tmp_path, "c050101.txt", "1 Elsewhere\n\nText.\n")
+    with pytest.raises(ImportFailure, match="different chapters"):
+        import_pages([other], out)
+    later = tmp_path / "c040208.txt"
+    later.write_text("Diplomatic Bluebook 2031\n\n8 Later\n\nText.\n", encoding="utf-8")
+    with pytest.raises(ImportFailure, match="2031 edition but the pack is 2030"):
+        import_pages([later], out)
+
+
+def test_a_page_that_cannot_be_placed_is_refused(capsys, tmp_path):
+    lost = _page(tmp_path, "notes.txt", "Some text without any heading.\n")
+    code, _, err = run(capsys, "content", "import", lost, "--out", tmp_path / "o")
+    assert code == 1 and "--page" in err
+
+
+# -- glossary and facts ---------------------------------------------------------------
+
+
+def test_a_new_pack_starts_from_the_shipped_glossary(two_pages):
+    out, _ = two_pages
+    pack, problems = check_pack(out)
+    assert pack is not None
+    shipped = {t.term for t in load_pack(CONTENT).glossary.terms}
+    assert {t.term for t in pack.glossary.terms} == shipped
+    assert pack.glossary.spellings
+    unused = [str(p) for p in problems if "occurs nowhere" in p.message]
+    assert any("'NSS'" in w for w in unused)
+    assert all(p.warning for p in problems)
+
+
+def test_leaf_sections_without_facts_are_warned_in_a_pack_without_facts(two_pages):
+    out, _ = two_pages
+    _, problems = check_pack(out)
+    leaves = {p.message.split()[2] for p in problems if "has no fact" in p.message}
+    assert {"4.2.5(1)", "4.2.7(1)", "4.2.5(2).B.col1"} <= leaves
+
+
+def test_facts_suggest_lists_sentences_and_write_makes_drafts(capsys, two_pages):
+    out, _ = two_pages
+    code, stdout, _ = run(capsys, "--content", out, "content", "facts", "suggest", "4.2.5(1)")
+    assert code == 0
+    assert "3 countries signed the joint declaration" in stdout
+    assert "dates: 14 March 2029" in stdout and "numbers: 3 countries" in stdout
+    assert "4.2.7" not in stdout
+    code, stdout, _ = run(capsys, "--content", out, "content", "facts", "suggest", "--write")
+    assert code == 0
+    code, stdout, _ = run(capsys, "--content", out, "content", "check")
+    assert code == 0
+    drafts = [line for line in stdout.splitlines() if "is a draft" in line]
+    assert drafts and all(line.startswith(f"{out / 'facts.yaml'}:") for line in drafts)
+    assert any("4.2.7(2)¶1" in line for line in drafts)
+    # Drafts are not served; and suggesting again proposes nothing new for those sections.
+    code, stdout, _ = run(capsys, "--content", out, "fact", "--all", "--json")
+    assert json.loads(stdout) == []
+    code, stdout, _ = run(capsys, "--content", out, "content", "facts", "suggest")
+    assert "4.2.7(2)¶1" not in stdout
+
+
+def test_suggest_write_needs_a_named_pack(capsys, monkeypatch):
+    monkeypatch.delenv("BLUEBOOK_CONTENT", raising=False)
+    code, _, err = run(capsys, "content", "facts", "suggest", "--write")
+    assert code == 1 and "--content" in err
+
+
+def test_a_confirmed_draft_is_served(capsys, two_pages):
+    out, _ = two_pages
+    run(capsys, "--content", out, "content", "facts", "suggest", "4.2.7(2)", "--write")
+    text = (out / "facts.yaml").read_text(encoding="utf-8")
+    first = text.index("draft: true")
+    text = text[:first] + text[first:].replace("draft: true\n    ", "", 1)
+    text = text.replace('headline: ""', "headline: Japan's ODA reached 2.4 trillion yen", 1)
+    (out / "facts.yaml").write_text(text, encoding="utf-8")
+    pack = load_pack(out)
+    assert [f.ref for f in pack.facts] == ["4.2.7(2)¶1"]
+    assert pack.facts[0].numbers == ("2.4 trillion yen",)
+
+
+# -- the shipped pack -----------------------------------------------------------------
+
+C030102 = """Diplomatic Bluebook 2025
+
+Chapter 3
+
+Japan's Foreign Policy to Promote National and Global Interests
+
+Section 1 Efforts for Peace and Stability of Japan and the International Community
+
+2 Sample Alliance Heading
+
+(1) Sample Overview
+
+Sample text written for this test, not the publisher's.
+"""
+
+
+def test_a_second_page_extends_a_copy_of_the_shipped_pack(tmp_path):
+    pack_dir = tmp_path / "chapter3"
+    shutil.copytree(CONTENT, pack_dir, ignore=shutil.ignore_patterns("__init__.py", "__pycache__"))
+    page = tmp_path / "c030102.txt"
+    page.write_text(C030102, encoding="utf-8")
+    report = import_pages([page], pack_dir)
+    assert report.warnings == [] and report.broken_facts == []
+    pack = load_pack(pack_dir)
+    refs = [s.ref for s in pack.root.walk()]
+    assert refs == [
+        "3",
+        "3.1",
+        "3.1.1",
+        "3.1.1(1)",
+        "3.1.1(2)",
+        "3.1.1(3)",
+        "3.1.2",
+        "3.1.2(1)",
+    ]
+    assert pack.source_url(pack.sections["3.1.1(3)"]).endswith("/chapter3/c030101.html")
+    assert pack.source_url(pack.sections["3.1.2(1)"]).endswith("/chapter3/c030102.html")
+    assert len(pack.facts) == len(load_pack(CONTENT).facts)
+
+
+def test_shipped_sections_link_to_the_seed_page(pack):
+    assert {pack.source_url(s) for s in pack.sections.values()} == {pack.manifest.source_url}
+    assert {s.page for s in pack.sections.values()} == {"c030101"}
+
+
+def test_warnings_in_saved_html_name_the_html_line(tmp_path):
+    page = tmp_path / "c040301.html"
+    page.write_text(
+        "<html><head><title>Diplomatic Bluebook 2030</title></head><body>\n"
+        "<nav><p>1 Menu Item</p></nav>\n"
+        "<main>\n"
+        "<h3>1 Trade</h3>\n"
+        "<h4>(2) Second</h4>\n"
+        "<p>Text.</p>\n"
+        "<h4>(1) First After Second</h4>\n"
+        "<p>More.</p>\n"
+        "</main></body></html>\n",
+        encoding="utf-8",
+    )
+    report = import_pages([page], tmp_path / "o")
+    assert [(w.line, w.kind) for w in report.warnings] == [
+        (5, "skipped-number"),
+        (7, "kept-as-text"),
+    ]
+    assert report.edition == 2030
+    assert "Menu Item" not in (tmp_path / "o" / "pages" / "c040301.txt").read_text()
+
+
+def test_inspect_pages_tells_edition_and_chapter_without_writing(tmp_path):
+    later = tmp_path / "c050301.txt"
+    later.write_text("Diplomatic Bluebook 2031\n\n1 Elsewhere\n\nText.\n", encoding="utf-8")
+    metas = inspect_pages([P5, SAMPLES / "c040205.html", later])
+    assert [(m.page, m.edition, m.chapter) for m in metas] == [
+        ("c040205", 2030, 4),
+        ("c040205", 2030, 4),
+        ("c050301", 2031, 5),
+    ]
+    assert metas[2].source_url.endswith("/2031/en_html/chapter5/c050301.html")
+    assert list(tmp_path.iterdir()) == [later]
+
+
+def test_a_broken_pages_list_is_reported_with_its_line(two_pages):
+    out, _ = two_pages
+    manifest = out / "manifest.yaml"
+    text = manifest.read_text(encoding="utf-8").replace("- id: c040207", "- id: page-seven")
+    manifest.write_text(text, encoding="utf-8")
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if "page-seven" in t)
+    errors = [str(p) for p in check_pack(out)[1] if not p.warning]
+    assert errors == [f"{manifest}:{line}: bad page id 'page-seven'"]
+    (out / "pages" / "c040207.txt").unlink()
+    manifest.write_text(text.replace("page-seven", "c040207"), encoding="utf-8")
+    errors = [str(p) for p in check_pack(out)[1] if not p.warning]
+    assert len(errors) == 1 and "pages/c040207.txt:1: cannot read chapter text" in errors[0]
+
+
+def test_one_page_twice_in_one_import_is_refused(tmp_path):
+    with pytest.raises(ImportFailure, match="and so is"):
+        import_pages([P5, SAMPLES / "c040205.html"], tmp_path / "o")
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_file_that_is_not_utf8_is_refused(capsys, tmp_path):
+    page = tmp_path / "c040207.txt"
+    page.write_bytes(b"Diplomatic Bluebook 2030\n\n7 Japan\x92s Cooperation\n\nText.\n")
+    code, _, err = run(capsys, "content", "import", page, "--out", tmp_path / "o")
+    assert code == 1 and "not UTF-8" in err and str(page) in err
+
+
+def test_a_claim_against_a_page_already_in_the_pack_is_warned(tmp_path):
+    twin = tmp_path / "c040206.txt"
+    twin.write_bytes(P5.read_bytes())
+    out = tmp_path / "pack"
+    import_pages([twin], out)
+    report = import_pages([P5], out)
+    claims = [w for w in report.warnings if w.kind == "claimed-twice"]
+    assert claims and claims[0].other == str(P5)
+    assert claims[0].file == str(out / "pages" / "c040206.txt")
+    assert not import_pages([P5], out, strict=True).written
