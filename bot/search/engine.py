@@ -21,6 +21,7 @@ from bot.search.glossary import GlossaryMatcher
 from bot.search.normalize import normalize
 from bot.search.query import Alternative, QueryPlan, QueryPlanner
 from bot.search.sentences import split_sentences
+from bot.search.thesaurus import ThesaurusMatcher
 from bot.search.typos import TypoCorrector
 
 log = logging.getLogger(__name__)
@@ -95,7 +96,10 @@ class SearchEngine:
         self._sentences: dict[int, list[tuple[int, int]]] = {}
         self.typos = TypoCorrector(built.frequencies)
         self.glossary = GlossaryMatcher(pack.glossary, self.analyzer)
-        self.planner = QueryPlanner(self.analyzer, self.index, self.typos, self.glossary)
+        self.thesaurus = ThesaurusMatcher(pack.glossary.thesaurus, self.analyzer)
+        self.planner = QueryPlanner(
+            self.analyzer, self.index, self.typos, self.glossary, self.thesaurus
+        )
         names = [n for term in pack.glossary.terms for n in term.names]
         titles = [s.title for s in pack.sections.values() if s.level > 0]
         self._choices = list(dict.fromkeys(n for n in [*names, *titles] if n.strip()))

@@ -13,6 +13,7 @@ from bot.search.analysis import Analyzer
 from bot.search.glossary import GlossaryMatcher
 from bot.search.index import Bm25Index
 from bot.search.normalize import Token, tokenize
+from bot.search.thesaurus import ThesaurusMatcher
 from bot.search.typos import MIN_WORD_LENGTH, TypoCorrector
 
 # A correction counts a little less than the word typed correctly would.
@@ -74,11 +75,13 @@ class QueryPlanner:
         index: Bm25Index,
         typos: TypoCorrector,
         glossary: GlossaryMatcher,
+        thesaurus: ThesaurusMatcher | None = None,
     ) -> None:
         self.analyzer = analyzer
         self.index = index
         self.typos = typos
         self.glossary = glossary
+        self.thesaurus = thesaurus
 
     def _known(self, word: str) -> bool:
         return self.index.term_id(self.analyzer.stem(word)) is not None
@@ -88,11 +91,17 @@ class QueryPlanner:
         groups = group_words(tokenize(normalized))[:MAX_QUERY_WORDS]
         parts = [[a.fold(t.text) for t in g if not t.joined] for g in groups]
         plan = QueryPlan(phrase=" " + " ".join(w for ws in parts for w in ws) + " ")
+        # Everyday words the thesaurus knows are not typos of document words.
+        typed = [w for ws in parts for w in ws]
+        meant: list[tuple[int, int, int]] = []
+        if self.thesaurus:
+            meant = self.thesaurus.find([a.stem(w) for w in typed])
+        covered = {typed[i] for start, end, _ in meant for i in range(start, end)}
         unknown = [
             w
-            for ws in parts
-            for w in ws
-            if len(w) >= MIN_WORD_LENGTH
+            for w in typed
+            if w not in covered
+            and len(w) >= MIN_WORD_LENGTH
             and not w.isdigit()
             and not a.is_stopword(w)
             and not self._known(w)
@@ -153,13 +162,13 @@ class QueryPlanner:
                         alternatives.append(Alternative((tid,), weight))
             if alternatives:
                 raw.append(("w:" + " ".join(ws), alternatives))
-        typed = {alt.terms for _, alts in raw for alt in alts}
+        typed_terms = {alt.terms for _, alts in raw for alt in alts}
         for entry, typed_weight in entries.items():
             alternatives = []
             for stems in self.glossary.entries[entry].stems:
                 tids = [self.index.term_id(s) for s in stems]
                 ids = tuple(t for t in tids if t is not None)
-                if len(ids) != len(stems) or ids in typed:
+                if len(ids) != len(stems) or ids in typed_terms:
                     continue
                 # Another name for what was typed earns about what the typed words would:
                 # "NSS" in a paragraph counts like "National Security Strategy", and back.
@@ -168,6 +177,8 @@ class QueryPlanner:
                 alternatives.append(Alternative(ids, EXPANSION_WEIGHT * scale, require_all=True))
             if alternatives:
                 raw.append((f"g:{entry}", alternatives))
+        if self.thesaurus is not None:
+            raw.extend(self._expansions(meant, typed_terms))
         seen: set[str] = set()
         for key, alternatives in raw:
             if key in seen:
@@ -182,6 +193,26 @@ class QueryPlanner:
                 for tid in alt.terms:
                     plan.highlights.setdefault(tid, (number, concept.rarity))
         return plan
+
+    def _expansions(
+        self, meant: list[tuple[int, int, int]], typed: set[tuple[int, ...]]
+    ) -> list[tuple[str, list[Alternative]]]:
+        """A concept for each thesaurus entry found: its document terms, each counting for
+        about one word (a two-word term scores the mean of its words)."""
+        assert self.thesaurus is not None
+        found: list[tuple[str, list[Alternative]]] = []
+        for _, _, entry in meant:
+            alternatives = []
+            for expansion in self.thesaurus.expansions[entry]:
+                tids = [self.index.term_id(s) for s in expansion.stems]
+                ids = tuple(t for t in tids if t is not None)
+                if len(ids) != len(tids) or ids in typed:
+                    continue
+                weight = expansion.weight / len(set(ids))
+                alternatives.append(Alternative(ids, weight, require_all=True))
+            if alternatives:
+                found.append((f"t:{entry}", alternatives))
+        return found
 
     def _best_term(self, options: list[tuple[str, float]]) -> int | None:
         for stem, _ in options:
