@@ -31,6 +31,9 @@ CANDIDATES = 100
 MAX_LIMIT = 25
 # Longer input is cut here: a Discord message is at most 2,000 characters (4,000 for Nitro).
 MAX_QUERY_CHARS = 4000
+# A paragraph's score is scaled by the share of the query's concepts it matches, from this
+# (one concept of many) to 1 (all): two different words typed beat one word said twice.
+COVERAGE_FLOOR = 0.5
 # When nothing matches, glossary names and section titles scoring at least this (rapidfuzz
 # WRatio, 0-100, on normalised text) are offered instead, at most MAX_SUGGESTIONS of them.
 SUGGEST_MIN = 60
@@ -126,16 +129,23 @@ class SearchEngine:
         if not plan.concepts or n == 0:
             return []
         scores = np.zeros(n, dtype=np.float32)
+        # The share of the query's concepts (each weighed by its rarity) a paragraph has.
+        covered = np.zeros(n, dtype=np.float32)
         for concept in plan.concepts:
             alternatives = concept.alternatives
             if len(alternatives) == 1 and len(alternatives[0].terms) == 1:
                 docs, weights = self.index.postings(alternatives[0].terms[0])
                 scores[docs] += weights * alternatives[0].weight
+                covered[docs] += concept.rarity
                 continue
             best = np.zeros(n, dtype=np.float32)
             for alternative in alternatives:
                 np.maximum(best, self._alternative_scores(alternative, n), out=best)
             scores += best
+            covered += (best > 0) * np.float32(concept.rarity)
+        if len(plan.concepts) > 1:
+            total = sum(c.rarity for c in plan.concepts) or 1.0
+            scores *= COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * covered / np.float32(total)
         matched = np.flatnonzero(scores > 0)
         if len(matched) > CANDIDATES:
             top = np.argpartition(-scores[matched], CANDIDATES - 1)[:CANDIDATES]

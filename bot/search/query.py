@@ -143,8 +143,9 @@ class QueryPlanner:
                 }
                 weight = sum(self.index.idf(t) for t in matched if t is not None)
                 entries[entry] = max(entries.get(entry, 0.0), weight)
-        raw: list[tuple[str, list[Alternative]]] = []
-        for group, ws in zip(groups, parts, strict=True):
+        # The concept of each typed word (or compound), by group number.
+        words: dict[int, tuple[str, list[Alternative]]] = {}
+        for number, (group, ws) in enumerate(zip(groups, parts, strict=True)):
             alternatives: list[Alternative] = []
             joined = [t for t in group if t.joined]
             if joined:
@@ -161,8 +162,25 @@ class QueryPlanner:
                     if tid is not None:
                         alternatives.append(Alternative((tid,), weight))
             if alternatives:
-                raw.append(("w:" + " ".join(ws), alternatives))
-        typed_terms = {alt.terms for _, alts in raw for alt in alts}
+                words[number] = ("w:" + " ".join(ws), alternatives)
+        typed_terms = {alt.terms for _, alts in words.values() for alt in alts}
+        raw: list[tuple[str, list[Alternative]]] = []
+        if self.thesaurus is not None:
+            starts = [0]
+            for ws in parts:
+                starts.append(starts[-1] + len(ws))
+            for start, end, entry in self.thesaurus.find(flat):
+                spanned = [g for g in range(len(parts)) if start <= starts[g] < end]
+                # The typed words and what they mean are one concept: a paragraph earns the
+                # better of the two, never both.
+                own = [words.pop(g)[1][0] for g in spanned if g in words]
+                typed_ids = tuple(t for alt in own for t in alt.terms)
+                concept = self._expansion(entry, typed_ids, typed_terms, max(1, len(spanned)))
+                if typed_ids:
+                    concept.insert(0, Alternative(typed_ids, require_all=True))
+                if concept:
+                    raw.append((f"t:{entry}", concept))
+        raw[:0] = list(words.values())
         for entry, typed_weight in entries.items():
             alternatives = []
             for stems in self.glossary.entries[entry].stems:
@@ -172,13 +190,11 @@ class QueryPlanner:
                     continue
                 # Another name for what was typed earns about what the typed words would:
                 # "NSS" in a paragraph counts like "National Security Strategy", and back.
-                own = sum(self.index.idf(t) for t in set(ids))
-                scale = typed_weight / own if typed_weight > 0 and own > 0 else 1.0
+                own_idf = sum(self.index.idf(t) for t in set(ids))
+                scale = typed_weight / own_idf if typed_weight > 0 and own_idf > 0 else 1.0
                 alternatives.append(Alternative(ids, EXPANSION_WEIGHT * scale, require_all=True))
             if alternatives:
                 raw.append((f"g:{entry}", alternatives))
-        if self.thesaurus is not None:
-            raw.extend(self._expansions(meant, typed_terms))
         seen: set[str] = set()
         for key, alternatives in raw:
             if key in seen:
@@ -194,25 +210,21 @@ class QueryPlanner:
                     plan.highlights.setdefault(tid, (number, concept.rarity))
         return plan
 
-    def _expansions(
-        self, meant: list[tuple[int, int, int]], typed: set[tuple[int, ...]]
-    ) -> list[tuple[str, list[Alternative]]]:
-        """A concept for each thesaurus entry found: its document terms, each counting for
-        about one word (a two-word term scores the mean of its words)."""
+    def _expansion(
+        self, entry: int, typed_ids: tuple[int, ...], typed: set[tuple[int, ...]], words: int
+    ) -> list[Alternative]:
+        """The document terms of a thesaurus entry found for `words` typed words: each term
+        counts for about as many words as were typed (its words' mean, times that)."""
         assert self.thesaurus is not None
-        found: list[tuple[str, list[Alternative]]] = []
-        for _, _, entry in meant:
-            alternatives = []
-            for expansion in self.thesaurus.expansions[entry]:
-                tids = [self.index.term_id(s) for s in expansion.stems]
-                ids = tuple(t for t in tids if t is not None)
-                if len(ids) != len(tids) or ids in typed:
-                    continue
-                weight = expansion.weight / len(set(ids))
-                alternatives.append(Alternative(ids, weight, require_all=True))
-            if alternatives:
-                found.append((f"t:{entry}", alternatives))
-        return found
+        alternatives = []
+        for expansion in self.thesaurus.expansions[entry]:
+            tids = [self.index.term_id(s) for s in expansion.stems]
+            ids = tuple(t for t in tids if t is not None)
+            if len(ids) != len(tids) or ids in typed or ids == typed_ids:
+                continue
+            weight = expansion.weight * words / len(set(ids))
+            alternatives.append(Alternative(ids, weight, require_all=True))
+        return alternatives
 
     def _best_term(self, options: list[tuple[str, float]]) -> int | None:
         for stem, _ in options:
