@@ -5,6 +5,8 @@ from __future__ import annotations
 from array import array
 from dataclasses import dataclass
 
+import numpy as np
+
 from bot.pack.model import Pack
 from bot.search.analysis import Analyzer
 from bot.search.index import PATH_WEIGHT, TITLE_WEIGHT, Bm25Index, Postings
@@ -34,6 +36,11 @@ class WordPositions:
     def of(self, doc: int) -> list[tuple[int, int, int]]:
         lo, hi = self._offsets[doc], self._offsets[doc + 1]
         return list(zip(self._starts[lo:hi], self._ends[lo:hi], self._terms[lo:hi], strict=True))
+
+    def terms(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every word's term, paragraph after paragraph, and where each paragraph starts."""
+        terms = np.frombuffer(self._terms, dtype=np.int32) if self._terms else np.zeros(0, np.int32)
+        return terms, np.frombuffer(self._offsets, dtype=np.int64)
 
     def nbytes(self) -> int:
         return sum(a.itemsize * len(a) for a in (self._starts, self._ends, self._terms))

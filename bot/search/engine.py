@@ -34,6 +34,12 @@ MAX_QUERY_CHARS = 4000
 # A paragraph's score is scaled by the share of the query's concepts it matches, from this
 # (one concept of many) to 1 (all): two different words typed beat one word said twice.
 COVERAGE_FLOOR = 0.5
+# Different query words at most NEAR_WORDS words apart (stop words not counted) earn
+# the best NEAR_CANDIDATES paragraphs a bonus: NEAR_WEIGHT of the top score's worth per
+# concept, divided by the distance.
+NEAR_CANDIDATES = 20
+NEAR_WORDS = 3
+NEAR_WEIGHT = 0.5
 # When nothing matches, glossary names and section titles scoring at least this (rapidfuzz
 # WRatio, 0-100, on normalised text) are offered instead, at most MAX_SUGGESTIONS of them.
 SUGGEST_MIN = 60
@@ -94,6 +100,7 @@ class SearchEngine:
         self.index = built.bm25
         self._phrases = built.phrases
         self._positions = built.positions
+        self._terms, self._offsets = built.positions.terms()
         self._paragraphs: list[Paragraph] = list(pack.paragraphs.values())
         # Sentence boundaries of each paragraph excerpted so far (at most one entry a paragraph).
         self._sentences: dict[int, list[tuple[int, int]]] = {}
@@ -162,8 +169,39 @@ class SearchEngine:
             candidates = [
                 (d, s + bonus if any(p in texts[d] for p in phrases) else s) for d, s in candidates
             ]
+        if len(plan.concepts) > 1:
+            candidates = self._near(candidates, plan)
         candidates.sort(key=lambda item: (-item[1], item[0]))
         return candidates
+
+    def _near(self, candidates: list[tuple[int, float]], plan: QueryPlan) -> list[tuple[int, float]]:
+        """Add a bonus to the best candidates for different query words found close together:
+        "U.S. Forces" for "american forces", not "forces" here and "U.S." there."""
+        candidates.sort(key=lambda item: (-item[1], item[0]))
+        head = candidates[:NEAR_CANDIDATES]
+        terms, offsets = self._terms, self._offsets
+        slices = [terms[offsets[d] : offsets[d + 1]] for d, _ in head]
+        words = np.concatenate(slices)
+        owner = np.repeat(np.arange(len(head)), [len(s) for s in slices])
+        concept_of = np.full(len(self.index) + 1, -1, dtype=np.int32)
+        rarity = np.zeros(len(plan.concepts), dtype=np.float32)
+        for tid, (number, weight) in plan.highlights.items():
+            concept_of[tid] = number
+            rarity[number] = weight
+        found = concept_of[words]
+        at = np.flatnonzero(found >= 0)
+        if len(at) < 2:
+            return candidates
+        concept, doc, term = found[at], owner[at], words[at]
+        gap = at[1:] - at[:-1]
+        pair = (doc[1:] == doc[:-1]) & (term[1:] != term[:-1]) & (gap <= NEAR_WORDS)
+        if not pair.any():
+            return candidates
+        close = np.minimum(rarity[concept[1:]], rarity[concept[:-1]]) / gap
+        bonus = np.bincount(doc[1:][pair], weights=close[pair], minlength=len(head))
+        top = head[0][1] / max(sum(c.rarity for c in plan.concepts), 1e-9)
+        boosted = [(d, s + NEAR_WEIGHT * top * float(b)) for (d, s), b in zip(head, bonus, strict=True)]
+        return boosted + candidates[NEAR_CANDIDATES:]
 
     def _alternative_scores(self, alternative: Alternative, n: int) -> np.ndarray:
         scores = np.zeros(n, dtype=np.float32)

@@ -220,7 +220,7 @@ class QueryPlanner:
         for expansion in self.thesaurus.expansions[entry]:
             tids = [self.index.term_id(s) for s in expansion.stems]
             ids = tuple(t for t in tids if t is not None)
-            if len(ids) != len(tids) or ids in typed or ids == typed_ids:
+            if len(ids) != len(tids) or ids in typed or set(ids) == set(typed_ids):
                 continue
             weight = expansion.weight * words / len(set(ids))
             alternatives.append(Alternative(ids, weight, require_all=True))
