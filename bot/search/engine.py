@@ -18,7 +18,7 @@ from bot.pack.model import Pack, Paragraph
 from bot.search.build import PackIndex, index_pack
 from bot.search.excerpt import Excerpt, choose_excerpt
 from bot.search.glossary import GlossaryMatcher
-from bot.search.normalize import normalize
+from bot.search.normalize import normalize, words
 from bot.search.query import Alternative, QueryPlan, QueryPlanner
 from bot.search.sentences import split_sentences
 from bot.search.thesaurus import ThesaurusMatcher
@@ -104,7 +104,15 @@ class SearchEngine:
         self._paragraphs: list[Paragraph] = list(pack.paragraphs.values())
         # Sentence boundaries of each paragraph excerpted so far (at most one entry a paragraph).
         self._sentences: dict[int, list[tuple[int, int]]] = {}
-        self.typos = TypoCorrector(built.frequencies)
+        # The thesaurus's everyday words can be misspelt too ("hackng"); they rank below
+        # the text's own words at the same distance.
+        everyday = {
+            self.analyzer.fold(w): 0
+            for e in pack.glossary.thesaurus
+            for p in e.words
+            for w in words(p)
+        }
+        self.typos = TypoCorrector(everyday | built.frequencies)
         self.glossary = GlossaryMatcher(pack.glossary, self.analyzer)
         self.thesaurus = ThesaurusMatcher(pack.glossary.thesaurus, self.analyzer)
         self.planner = QueryPlanner(
@@ -149,10 +157,12 @@ class SearchEngine:
             for alternative in alternatives:
                 np.maximum(best, self._alternative_scores(alternative, n), out=best)
             scores += best
-            covered += (best > 0) * np.float32(concept.rarity)
+            share = concept.rarity if concept.stands_for is None else concept.stands_for
+            covered += (best > 0) * np.float32(share)
         if len(plan.concepts) > 1:
-            total = sum(c.rarity for c in plan.concepts) or 1.0
-            scores *= COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * covered / np.float32(total)
+            total = sum(c.rarity for c in plan.concepts if c.stands_for is None) or 1.0
+            share = np.minimum(covered / np.float32(total), 1)
+            scores *= COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * share
         matched = np.flatnonzero(scores > 0)
         if len(matched) > CANDIDATES:
             top = np.argpartition(-scores[matched], CANDIDATES - 1)[:CANDIDATES]
@@ -160,6 +170,8 @@ class SearchEngine:
         candidates = [(int(d), float(scores[d])) for d in matched]
         if not candidates:
             return []
+        if len(plan.concepts) > 1:
+            candidates = self._near(candidates, plan)
         # An exact phrase match outranks every paragraph that only has the words apart; so
         # does the phrase with its typos corrected.
         bonus = max(score for _, score in candidates)
@@ -169,12 +181,12 @@ class SearchEngine:
             candidates = [
                 (d, s + bonus if any(p in texts[d] for p in phrases) else s) for d, s in candidates
             ]
-        if len(plan.concepts) > 1:
-            candidates = self._near(candidates, plan)
         candidates.sort(key=lambda item: (-item[1], item[0]))
         return candidates
 
-    def _near(self, candidates: list[tuple[int, float]], plan: QueryPlan) -> list[tuple[int, float]]:
+    def _near(
+        self, candidates: list[tuple[int, float]], plan: QueryPlan
+    ) -> list[tuple[int, float]]:
         """Add a bonus to the best candidates for different query words found close together:
         "U.S. Forces" for "american forces", not "forces" here and "U.S." there."""
         candidates.sort(key=lambda item: (-item[1], item[0]))
@@ -200,7 +212,9 @@ class SearchEngine:
         close = np.minimum(rarity[concept[1:]], rarity[concept[:-1]]) / gap
         bonus = np.bincount(doc[1:][pair], weights=close[pair], minlength=len(head))
         top = head[0][1] / max(sum(c.rarity for c in plan.concepts), 1e-9)
-        boosted = [(d, s + NEAR_WEIGHT * top * float(b)) for (d, s), b in zip(head, bonus, strict=True)]
+        boosted = [
+            (d, s + NEAR_WEIGHT * top * float(b)) for (d, s), b in zip(head, bonus, strict=True)
+        ]
         return boosted + candidates[NEAR_CANDIDATES:]
 
     def _alternative_scores(self, alternative: Alternative, n: int) -> np.ndarray:

@@ -41,6 +41,10 @@ class Alternative:
 class Concept:
     alternatives: list[Alternative]
     rarity: float = 0.0
+    # For another name of typed words (a glossary expansion or acronym): how much of the
+    # query a paragraph with that name covers, the summed rarity of the words it stands for.
+    # None for a concept of its own.
+    stands_for: float | None = None
 
 
 @dataclass
@@ -173,11 +177,15 @@ class QueryPlanner:
                 spanned = [g for g in range(len(parts)) if start <= starts[g] < end]
                 # The typed words and what they mean are one concept: a paragraph earns the
                 # better of the two, never both.
+                content = [g for g in spanned if not all(a.is_stopword(w) for w in parts[g])]
                 own = [words.pop(g)[1][0] for g in spanned if g in words]
                 typed_ids = tuple(t for alt in own for t in alt.terms)
-                concept = self._expansion(entry, typed_ids, typed_terms, max(1, len(spanned)))
+                concept = self._expansion(entry, typed_ids, typed_terms, max(1, len(content)))
                 if typed_ids:
-                    concept.insert(0, Alternative(typed_ids, require_all=True))
+                    # Typed words found only in part ("bases" of "enemy bases", in "based
+                    # on") count for that part.
+                    share = len(own) / max(1, len(content))
+                    concept.insert(0, Alternative(typed_ids, share, require_all=True))
                 if concept:
                     raw.append((f"t:{entry}", concept))
         raw[:0] = list(words.values())
@@ -201,7 +209,8 @@ class QueryPlanner:
                 continue
             seen.add(key)
             rarity = max(self.index.idf(t) for alt in alternatives for t in alt.terms)
-            plan.concepts.append(Concept(alternatives, rarity))
+            stands_for = entries[int(key[2:])] if key.startswith("g:") else None
+            plan.concepts.append(Concept(alternatives, rarity, stands_for))
         plan.concepts.sort(key=lambda c: -c.rarity)
         del plan.concepts[MAX_CONCEPTS:]
         for number, concept in enumerate(plan.concepts):
