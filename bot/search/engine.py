@@ -9,10 +9,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import numpy as np
-from rapidfuzz import fuzz, process
 
 from bot.pack.model import Pack, Paragraph
 from bot.search.build import PackIndex, index_pack
@@ -21,6 +20,7 @@ from bot.search.glossary import GlossaryMatcher
 from bot.search.normalize import normalize, words
 from bot.search.query import Alternative, QueryPlan, QueryPlanner
 from bot.search.sentences import split_sentences
+from bot.search.suggest import MAX_SUGGESTIONS, Suggester
 from bot.search.thesaurus import ThesaurusMatcher
 from bot.search.typos import TypoCorrector
 
@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 # BM25 picks this many candidates before phrase matches are promoted among them.
 CANDIDATES = 100
 MAX_LIMIT = 25
+# Answers to this many recent (query, limit) pairs are kept.
+ANSWER_CACHE = 2048
 # Longer input is cut here: a Discord message is at most 2,000 characters (4,000 for Nitro).
 MAX_QUERY_CHARS = 4000
 # A paragraph's score is scaled by the share of the query's concepts it matches, from this
@@ -40,10 +42,7 @@ COVERAGE_FLOOR = 0.5
 NEAR_CANDIDATES = 20
 NEAR_WORDS = 3
 NEAR_WEIGHT = 0.5
-# When nothing matches, glossary names and section titles scoring at least this (rapidfuzz
-# WRatio, 0-100, on normalised text) are offered instead, at most MAX_SUGGESTIONS of them.
-SUGGEST_MIN = 60
-MAX_SUGGESTIONS = 5
+# Only the start of a long query is read for suggestions.
 SUGGEST_QUERY_CHARS = 120
 
 
@@ -120,8 +119,17 @@ class SearchEngine:
         )
         names = [n for term in pack.glossary.terms for n in term.names]
         titles = [s.title for s in pack.sections.values() if s.level > 0]
-        self._choices = list(dict.fromkeys(n for n in [*names, *titles] if n.strip()))
-        self._folded_choices = [normalize(c).strip() for c in self._choices]
+        thesaurus = [
+            (n, e.targets[0] if n in e.words else n)
+            for e in pack.glossary.thesaurus
+            for n in (*e.targets, *e.words)
+        ]
+        self._titles = titles
+        named = [(n, n) for n in (*titles, *names)]
+        self.suggester = Suggester([*named, *thesaurus], self.analyzer)
+        # The same query comes back: the next page of results, autocomplete, a popular
+        # question. Answers are kept (results are immutable, excerpts made once).
+        self._answer = lru_cache(maxsize=ANSWER_CACHE)(self._answer_uncached)
 
     @classmethod
     def build(cls, pack: Pack) -> SearchEngine:
@@ -133,11 +141,16 @@ class SearchEngine:
         text = query[:MAX_QUERY_CHARS] if isinstance(query, str) else ""
         normalized = " ".join(normalize(text).split())
         limit = max(1, min(int(limit), MAX_LIMIT))
+        results, suggestions = self._answer(normalized, limit)
+        return SearchResponse(query, normalized, results, suggestions)
+
+    def _answer_uncached(
+        self, normalized: str, limit: int
+    ) -> tuple[tuple[SearchResult, ...], tuple[str, ...]]:
         plan = self.planner.plan(normalized)
         ranked = self._rank(plan)[:limit]
         results = tuple(self._result(doc, score, plan) for doc, score in ranked)
-        suggestions = () if results else self.suggest(normalized)
-        return SearchResponse(query, normalized, results, suggestions)
+        return results, (() if results else self.suggest(normalized))
 
     def _rank(self, plan: QueryPlan) -> list[tuple[int, float]]:
         n = self.index.doc_count
@@ -255,17 +268,9 @@ class SearchEngine:
         return choose_excerpt(text, words, sentences)
 
     def suggest(self, normalized: str) -> tuple[str, ...]:
-        """Glossary names and section titles closest to the query, for "did you mean"."""
+        """Section titles and glossary and thesaurus terms close to the query's words, for
+        "did you mean"; the first section titles when the query is empty."""
         query = normalized[:SUGGEST_QUERY_CHARS].strip()
         if not query:
-            titles = [s.title for s in self.pack.sections.values() if s.level > 0]
-            return tuple(titles[:MAX_SUGGESTIONS])
-        found = process.extract(
-            query,
-            self._folded_choices,
-            scorer=fuzz.WRatio,
-            processor=None,
-            limit=MAX_SUGGESTIONS,
-            score_cutoff=SUGGEST_MIN,
-        )
-        return tuple(dict.fromkeys(self._choices[i] for _, _, i in found))
+            return tuple(self._titles[:MAX_SUGGESTIONS])
+        return self.suggester.suggest(query)
