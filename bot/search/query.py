@@ -180,14 +180,14 @@ class QueryPlanner:
                 content = [g for g in spanned if not all(a.is_stopword(w) for w in parts[g])]
                 own = [words.pop(g)[1][0] for g in spanned if g in words]
                 typed_ids = tuple(t for alt in own for t in alt.terms)
-                concept = self._expansion(entry, typed_ids, typed_terms, max(1, len(content)))
+                meaning = self._expansion(entry, typed_ids, typed_terms, max(1, len(content)))
                 if typed_ids:
                     # Typed words found only in part ("bases" of "enemy bases", in "based
                     # on") count for that part.
                     share = len(own) / max(1, len(content))
-                    concept.insert(0, Alternative(typed_ids, share, require_all=True))
-                if concept:
-                    raw.append((f"t:{entry}", concept))
+                    meaning.insert(0, Alternative(typed_ids, share, require_all=True))
+                if meaning:
+                    raw.append((f"t:{entry}", meaning))
         raw[:0] = list(words.values())
         for entry, typed_weight in entries.items():
             alternatives = []
