@@ -229,21 +229,21 @@ class SearchEngine:
         slices = [terms[offsets[d] : offsets[d + 1]] for d, _ in head]
         words = np.concatenate(slices)
         owner = np.repeat(np.arange(len(head)), [len(s) for s in slices])
-        concept_of = np.full(len(self.index) + 1, -1, dtype=np.int32)
-        rarity = np.zeros(len(plan.concepts), dtype=np.float32)
-        for tid, (number, weight) in plan.highlights.items():
-            concept_of[tid] = number
-            rarity[number] = weight
-        found = concept_of[words]
-        at = np.flatnonzero(found >= 0)
+        wanted = sorted(plan.highlights)
+        query_terms = np.array(wanted, dtype=np.int32)
+        at = np.minimum(np.searchsorted(query_terms, words), len(wanted) - 1)
+        at = np.flatnonzero(query_terms[at] == words)
         if len(at) < 2:
             return candidates
-        concept, doc, term = found[at], owner[at], words[at]
+        rarity_of = np.array([plan.highlights[t][1] for t in wanted], dtype=np.float32)
+        term = words[at]
+        doc = owner[at]
+        rarity = rarity_of[np.searchsorted(query_terms, term)]
         gap = at[1:] - at[:-1]
         pair = (doc[1:] == doc[:-1]) & (term[1:] != term[:-1]) & (gap <= NEAR_WORDS)
         if not pair.any():
             return candidates
-        close = np.minimum(rarity[concept[1:]], rarity[concept[:-1]]) / gap
+        close = np.minimum(rarity[1:], rarity[:-1]) / gap
         bonus = np.bincount(doc[1:][pair], weights=close[pair], minlength=len(head))
         top = head[0][1] / max(sum(c.rarity for c in plan.concepts), 1e-9)
         boosted = [
