@@ -7,13 +7,13 @@ the pack; a query never raises, whatever was typed or pasted.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 import numpy as np
 
-from bot.pack.model import Pack, Paragraph
+from bot.pack.model import Pack, Paragraph, ThesaurusEntry
 from bot.search.build import PackIndex, index_pack
 from bot.search.excerpt import Excerpt, choose_excerpt
 from bot.search.glossary import GlossaryMatcher
@@ -93,7 +93,11 @@ class SearchResponse:
 class SearchEngine:
     """An index over one pack's paragraphs."""
 
-    def __init__(self, pack: Pack, built: PackIndex) -> None:
+    def __init__(
+        self, pack: Pack, built: PackIndex, thesaurus: Sequence[ThesaurusEntry] | None = None
+    ) -> None:
+        """`thesaurus` defaults to the pack's own (its glossary's)."""
+        entries = tuple(pack.glossary.thesaurus if thesaurus is None else thesaurus)
         self.pack = pack
         self.analyzer = built.analyzer
         self.index = built.bm25
@@ -105,36 +109,32 @@ class SearchEngine:
         self._sentences: dict[int, list[tuple[int, int]]] = {}
         # The thesaurus's everyday words can be misspelt too ("hackng"); they rank below
         # the text's own words at the same distance.
-        everyday = {
-            self.analyzer.fold(w): 0
-            for e in pack.glossary.thesaurus
-            for p in e.words
-            for w in words(p)
-        }
+        everyday = {self.analyzer.fold(w): 0 for e in entries for p in e.words for w in words(p)}
         self.typos = TypoCorrector(everyday | built.frequencies)
         self.glossary = GlossaryMatcher(pack.glossary, self.analyzer)
-        self.thesaurus = ThesaurusMatcher(pack.glossary.thesaurus, self.analyzer)
+        self.thesaurus = ThesaurusMatcher(entries, self.analyzer)
         self.planner = QueryPlanner(
             self.analyzer, self.index, self.typos, self.glossary, self.thesaurus
         )
         names = [n for term in pack.glossary.terms for n in term.names]
         titles = [s.title for s in pack.sections.values() if s.level > 0]
-        thesaurus = [
+        meanings = [
             (n, e.targets[0] if n in e.words else n)
-            for e in pack.glossary.thesaurus
+            for e in entries
             for n in (*e.targets, *e.words)
         ]
         self._titles = titles
         named = [(n, n) for n in (*titles, *names)]
-        self.suggester = Suggester([*named, *thesaurus], self.analyzer)
+        self.suggester = Suggester([*named, *meanings], self.analyzer)
         # The same query comes back: the next page of results, autocomplete, a popular
         # question. Answers are kept (results are immutable, excerpts made once).
         self._answer = lru_cache(maxsize=ANSWER_CACHE)(self._answer_uncached)
 
     @classmethod
-    def build(cls, pack: Pack) -> SearchEngine:
-        """Index every paragraph of `pack`; done once, at start-up."""
-        return cls(pack, index_pack(pack))
+    def build(cls, pack: Pack, thesaurus: Sequence[ThesaurusEntry] | None = None) -> SearchEngine:
+        """Index every paragraph of `pack`; done once, at start-up. A library of several
+        packs can pass one `thesaurus` for all of them; by default the pack's own is used."""
+        return cls(pack, index_pack(pack), thesaurus)
 
     def search(self, query: str, limit: int = 5) -> SearchResponse:
         """The paragraphs that best answer `query`, best first; suggestions if none do."""

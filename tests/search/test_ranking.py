@@ -54,3 +54,12 @@ def test_suggestions_offer_the_document_term_for_an_everyday_word(engine: Search
     assert response.results == ()
     assert response.suggestions == ("information manipulation",)
     assert "USA" not in engine.search("quantum computing").suggestions
+
+
+def test_an_answer_is_kept_for_the_same_query_until_cleared(engine: SearchEngine) -> None:
+    first = engine.search("fake news").results
+    again = engine.search("  Fake   NEWS ").results
+    assert again == first and again[0] is first[0]
+    engine.clear_cache()
+    fresh = engine.search("fake news").results
+    assert fresh == first and fresh[0] is not first[0]

@@ -79,3 +79,9 @@ def test_shipped_thesaurus_finds_the_issue_examples(engine: SearchEngine) -> Non
     }
     found = {q: (engine.search(q).results or [None])[0] for q in examples}
     assert {q: r.ref if r else None for q, r in found.items()} == examples
+
+
+def test_a_library_can_pass_one_thesaurus_for_every_pack() -> None:
+    pack = make_pack(BODY)
+    assert refs(SearchEngine.build(pack), "hacking") == []
+    assert refs(SearchEngine.build(pack, thesaurus=(HACKING,)), "hacking") == ["3.1¶3"]
