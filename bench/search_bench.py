@@ -275,7 +275,7 @@ def targets(r: dict) -> list[dict]:
             warm_p50 <= PAGE_P50_US,
         ),
         (
-            f"search p99 on {r['corpus']['size_mb']:.0f} MB, cold (ms)",
+            f"search p99 on {r['corpus']['size_mb']:.1f} MB, cold (ms)",
             r["ours"]["p99_ms"],
             f"<= {CORPUS_P99_MS}",
             r["ours"]["p99_ms"] <= CORPUS_P99_MS,
@@ -337,9 +337,9 @@ def table(r: dict) -> str:
         ("shipped page, cold", r["page"]["cold"]),
         ("shipped page, warm (same query again)", r["page"]["warm"]),
         ("shipped page, cold, no thesaurus", r["page"]["no_thesaurus"]),
-        (f"{c['size_mb']:.0f} MB, cold", r["ours"]),
-        (f"{c['size_mb']:.0f} MB, warm", r["ours_warm"]),
-        (f"{c['size_mb']:.0f} MB, cold, no thesaurus", r["no_thesaurus"]),
+        (f"{c['size_mb']:.1f} MB, cold", r["ours"]),
+        (f"{c['size_mb']:.1f} MB, warm", r["ours_warm"]),
+        (f"{c['size_mb']:.1f} MB, cold, no thesaurus", r["no_thesaurus"]),
     ):
         lines.append(
             f"| {name} | {figures['median_ms'] * 1000:.0f} | {figures['p99_ms'] * 1000:.0f} | "
