@@ -7,6 +7,7 @@ that simply contains the word.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from bot.search.analysis import Analyzer
@@ -173,8 +174,13 @@ class QueryPlanner:
             starts = [0]
             for ws in parts:
                 starts.append(starts[-1] + len(ws))
+            done: set[int] = set()
             for start, end, entry in self.thesaurus.find(flat):
-                spanned = [g for g in range(len(parts)) if start <= starts[g] < end]
+                if entry in done:
+                    continue
+                done.add(entry)
+                spanned = list(range(bisect_left(starts, start), bisect_left(starts, end)))
+                spanned = [g for g in spanned if g < len(parts)]
                 # The typed words and what they mean are one concept: a paragraph earns the
                 # better of the two, never both.
                 content = [g for g in spanned if not all(a.is_stopword(w) for w in parts[g])]
