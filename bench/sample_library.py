@@ -4,7 +4,8 @@ The pages (bench/sample_pages.txt) are written in the publisher's style on the c
 neighbouring topics (the alliance, disarmament, the UN, the rule of law, human rights, ODA,
 economic diplomacy) in our own words. They are not Bluebook text and are never shipped; they
 exist so that ranking is measured where a neighbouring page says nearly the same thing.
-Pages follow the shipped one as numbered parts of one chapter (3.1.2 ... 3.3.10).
+Pages follow the shipped one as numbered parts of one chapter: 3.1.2 ... 3.3.10, in the
+publisher's page ids c030102 ... c030310 (the shipped page is c030101).
 """
 
 from __future__ import annotations
@@ -34,3 +35,9 @@ def sample_library_pack() -> Pack:
 def page_of(ref: str) -> str:
     """The page a reference is on: its first three parts (3.1.2(1)¶1 -> 3.1.2)."""
     return ".".join(ref.split("(")[0].split("¶")[0].split(".")[:3])
+
+
+def page_id(ref: str) -> str:
+    """The publisher-style id of a reference's page: 3.1.2(1)¶1 -> c030102."""
+    chapter, section, part = page_of(ref).split(".")
+    return f"c{int(chapter):02d}{int(section):02d}{int(part):02d}"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.sample_library import page_of, sample_library_pack
+from bench.sample_library import page_id, page_of, sample_library_pack
 from bench.search_quality import load_queries, measure, without_thesaurus
 from bot.pack.model import Pack
 from bot.search import SearchEngine
@@ -40,6 +40,7 @@ def _on(pack: Pack, path: Path) -> list[dict[str, str]]:
 def test_the_library_has_enough_sample_pages(library: Pack, pack: Pack) -> None:
     pages = {page_of(ref) for ref in library.paragraphs} - {page_of(r) for r in pack.paragraphs}
     assert len(pages) >= MIN_SAMPLE_PAGES
+    assert page_id("3.1.1(2)¶3") == "c030101" and page_id("3.3.10¶1") == "c030310"
     for ref, paragraph in pack.paragraphs.items():
         assert library.paragraphs[ref].text == paragraph.text
 
