@@ -1,10 +1,13 @@
 """Search benchmark: latency, start-up, memory and quality on a ~5 MB synthetic Bluebook,
-against two baselines on the same corpus in the same process.
+against two baselines on the same corpus in the same process; latency on the shipped page;
+quality with and without the thesaurus on the page, the sample library and the distractors.
 
     .venv/bin/python -m bench.search_bench [size_mb]
 
 Queries: the labelled quality set (tests/search/quality.yaml) plus generated typo queries
 (three consecutive words of a random distractor paragraph, the longest misspelt once).
+Latency is "cold" (the engine's kept answers are cleared before every query, so every
+query is planned and ranked) unless a figure says "warm" (the same query asked again).
 """
 
 from __future__ import annotations
@@ -23,12 +26,21 @@ import yaml
 from rapidfuzz import fuzz, process, utils
 
 from bench.corpus import DEFAULT_SEED, synthetic_chapter
+from bench.search_quality import CORPORA, evaluate, without_thesaurus
 from bot.pack.loader import load_pack
 from bot.pack.model import Pack
 from bot.pack.parser import parse_chapter
 from bot.search import SearchEngine
 
 QUALITY_FILE = Path(__file__).resolve().parents[1] / "tests" / "search" / "quality.yaml"
+DEV_FILE = QUALITY_FILE.with_name("dev.yaml")
+# Query sets whose quality is reported on every corpus, with and without the thesaurus. A
+# held-out set is added here by name once it exists.
+QUERY_SETS = {"labelled": QUALITY_FILE, "dev (tuned on)": DEV_FILE}
+PAGE_ROUNDS = 20
+# Targets (issues 16 and 19).
+PAGE_P50_US = 50.0
+CORPUS_P99_MS = 2.0
 TYPO_QUERIES = 200
 ROUNDS = 3  # each query is timed this many times (after a warm-up pass)
 NAIVE_QUERIES = 50  # the naive WRatio baseline is timed on this many queries: it is slow
@@ -86,20 +98,27 @@ def timed(search: Callable[[str], list[str]], queries: Sequence[Query], rounds: 
     for text, _, _ in queries[:10]:
         search(text)
     latencies: list[float] = []
+    # CPU time of this thread, beside wall time: it leaves out time the process waited
+    # for a CPU, which is most of the spread on a shared machine.
+    cpu: list[float] = []
     ranks: list[int] = []
     for round_number in range(rounds):
         for text, ref, _ in queries:
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.thread_time()
             refs = search(text)
+            cpu.append((time.thread_time() - start_cpu) * 1000)
             latencies.append((time.perf_counter() - start) * 1000)
             if round_number == 0:
                 ranks.append(refs.index(ref) + 1 if ref in refs else 0)
     latencies.sort()
+    cpu.sort()
     return {
         "queries": len(queries),
         "median_ms": statistics.median(latencies),
         "p99_ms": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
         "max_ms": latencies[-1],
+        "cpu_median_ms": statistics.median(cpu),
+        "cpu_p99_ms": cpu[min(len(cpu) - 1, int(len(cpu) * 0.99))],
         "hit_at_1": sum(r == 1 for r in ranks) / len(ranks),
         "mrr": sum(1 / r for r in ranks if r) / len(ranks),
     }
@@ -161,14 +180,8 @@ def run_search_benchmark(
     quality = list(queries) if queries is not None else quality_queries()
     typos = typo_queries(pack, TYPO_QUERIES, seed)
 
-    def ours(query: str) -> list[str]:
-        # What a /search answer needs: the ranking and the excerpt of the result it shows
-        # (the others' excerpts are chosen only if someone pages to them).
-        results = engine.search(query, limit=10).results
-        if results:
-            _ = results[0].excerpt
-        return [r.ref for r in results]
-
+    ours = answering(engine)
+    bare = answering(SearchEngine.build(without_thesaurus(pack)))
     fts, fts_build_s = fts5_search(pack)
     naive = naive_search(pack)
     report = {
@@ -191,8 +204,103 @@ def run_search_benchmark(
         "fts5_typos": timed(fts, typos, 1),
         "fts5_build_s": fts_build_s,
         "naive_quality": timed(naive, quality[:NAIVE_QUERIES], 1),
+        "ours_warm": timed(answering(engine, cold=False), [*quality, *typos], ROUNDS),
+        "no_thesaurus": timed(bare, [*quality, *typos], ROUNDS),
+        "page": page_latency(),
+        "quality_sets": quality_sets(),
     }
     return report
+
+
+def answering(engine: SearchEngine, *, cold: bool = True) -> Callable[[str], list[str]]:
+    """What a /search answer needs: the ranking and the excerpt of the result it shows (the
+    others' excerpts are chosen only if someone pages to them)."""
+
+    def search(query: str) -> list[str]:
+        if cold:
+            engine.clear_cache()
+        results = engine.search(query, limit=10).results
+        if results:
+            _ = results[0].excerpt
+        return [r.ref for r in results]
+
+    return search
+
+
+def page_latency() -> dict:
+    """Latency on the shipped page alone, cold and warm, with and without the thesaurus."""
+    pack = load_pack()
+    queries = [q for path in QUERY_SETS.values() for q in _page_queries(path, pack)]
+    engine = SearchEngine.build(pack)
+    return {
+        "cold": timed(answering(engine), queries, PAGE_ROUNDS),
+        "warm": timed(answering(engine, cold=False), queries, PAGE_ROUNDS),
+        "no_thesaurus": timed(
+            answering(SearchEngine.build(without_thesaurus(pack))), queries, PAGE_ROUNDS
+        ),
+    }
+
+
+def _page_queries(path: Path, pack: Pack) -> list[Query]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))["queries"]
+    return [(q["query"], q["ref"], q["kind"]) for q in data if q["ref"] in pack.paragraphs]
+
+
+def quality_sets() -> dict:
+    """hit@1 and MRR per kind of every query set on every corpus, thesaurus on and off."""
+    found: dict = {}
+    for name, path in QUERY_SETS.items():
+        for corpus in CORPORA:
+            for thesaurus in (True, False):
+                key = f"{name} / {corpus} / {'thesaurus' if thesaurus else 'no thesaurus'}"
+                found[key] = evaluate(path, corpus, thesaurus=thesaurus).to_dict()
+    return found
+
+
+def targets(r: dict) -> list[dict]:
+    """This benchmark's targets as flat {figure, value, target, ok} rows."""
+    page_p50 = r["page"]["cold"]["median_ms"] * 1000
+    warm_p50 = r["page"]["warm"]["median_ms"] * 1000
+    rows = [
+        (
+            "search p50 on the shipped page, cold (us)",
+            page_p50,
+            f"<= {PAGE_P50_US}",
+            page_p50 <= PAGE_P50_US,
+        ),
+        (
+            "search p50 on the shipped page, warm (us)",
+            warm_p50,
+            f"<= {PAGE_P50_US}",
+            warm_p50 <= PAGE_P50_US,
+        ),
+        (
+            f"search p99 on {r['corpus']['size_mb']:.1f} MB, cold (ms)",
+            r["ours"]["p99_ms"],
+            f"<= {CORPUS_P99_MS}",
+            r["ours"]["p99_ms"] <= CORPUS_P99_MS,
+        ),
+    ]
+    cpu_page, cpu_p99 = r["page"]["cold"]["cpu_median_ms"] * 1000, r["ours"]["cpu_p99_ms"]
+    rows += [
+        (
+            "search p50 on the shipped page, cold, CPU time (us)",
+            cpu_page,
+            f"<= {PAGE_P50_US}",
+            cpu_page <= PAGE_P50_US,
+        ),
+        (
+            f"search p99 on {r['corpus']['size_mb']:.1f} MB, cold, CPU time (ms)",
+            cpu_p99,
+            f"<= {CORPUS_P99_MS}",
+            cpu_p99 <= CORPUS_P99_MS,
+        ),
+    ]
+    labelled = r["quality_sets"]
+    for corpus in ("page", "distractors"):
+        value = labelled[f"labelled / {corpus} / thesaurus"]["hit_at_1"]
+        rows.append((f"hit@1, labelled set, {corpus}", value, ">= 0.95", value >= 0.95))
+    return [{"figure": f, "value": v, "target": t, "ok": ok} for f, v, t, ok in rows]
 
 
 def table(r: dict) -> str:
@@ -236,7 +344,31 @@ def table(r: dict) -> str:
         "",
         f"RSS after build: {r['rss_mb']:.1f} MB (delta for load + build: "
         f"{r['rss_delta_mb']:.1f} MB).",
+        "",
+        "| latency | median us | p99 us | max us | CPU median us | CPU p99 us |",
+        "|---|---|---|---|---|---|",
     ]
+    for name, figures in (
+        ("shipped page, cold", r["page"]["cold"]),
+        ("shipped page, warm (same query again)", r["page"]["warm"]),
+        ("shipped page, cold, no thesaurus", r["page"]["no_thesaurus"]),
+        (f"{c['size_mb']:.1f} MB, cold", r["ours"]),
+        (f"{c['size_mb']:.1f} MB, warm", r["ours_warm"]),
+        (f"{c['size_mb']:.1f} MB, cold, no thesaurus", r["no_thesaurus"]),
+    ):
+        lines.append(
+            f"| {name} | {figures['median_ms'] * 1000:.0f} | {figures['p99_ms'] * 1000:.0f} | "
+            f"{figures['max_ms'] * 1000:.0f} | {figures['cpu_median_ms'] * 1000:.0f} | "
+            f"{figures['cpu_p99_ms'] * 1000:.0f} |"
+        )
+    lines += ["", "| query set / corpus / thesaurus | queries | hit@1 | MRR | hit@1 per kind |"]
+    lines.append("|---|---|---|---|---|")
+    for key, q in r["quality_sets"].items():
+        kinds = ", ".join(f"{k} {v['hit_at_1']:.2f}" for k, v in sorted(q["kinds"].items()))
+        lines.append(f"| {key} | {q['queries']} | {q['hit_at_1']:.3f} | {q['mrr']:.3f} | {kinds} |")
+    lines += ["", "| target | value | target | ok |", "|---|---|---|---|"]
+    for t in targets(r):
+        lines.append(f"| {t['figure']} | {t['value']:.3f} | {t['target']} | {t['ok']} |")
     return "\n".join(lines)
 
 

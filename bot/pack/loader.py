@@ -14,6 +14,7 @@ import yaml
 from bot.pack.model import Fact, Glossary, GlossaryTerm, Manifest, Pack, PageFile, Section
 from bot.pack.pages import PageId
 from bot.pack.parser import ChapterBuilder, PageText, ParseError
+from bot.pack.thesaurus import check_thesaurus
 from bot.pack.yaml_lines import Located, error_line, error_text, load_located
 
 MANIFEST_FILE = "manifest.yaml"
@@ -322,7 +323,8 @@ class _Checker:
                     self.add(name, group.line, "a spelling group lists two or more spellings")
                     continue
                 spellings.append(tuple(str(s) for s in group.value))
-        return Glossary(tuple(terms), tuple(spellings))
+        thesaurus = check_thesaurus(doc, pack, spellings, lambda *a, **k: self.add(name, *a, **k))
+        return Glossary(tuple(terms), tuple(spellings), thesaurus)
 
     def facts(self, name: str, pack: Pack) -> tuple[Fact, ...]:
         facts: list[Fact] = []

@@ -139,10 +139,29 @@ class GlossaryTerm:
 
 
 @dataclass(frozen=True)
+class ThesaurusEntry:
+    """Everyday words and the document's terms that a search for them also looks for.
+
+    `means` are terms for the same thing; `broader` are more general terms the text uses
+    (ransomware -> cyberattacks); `narrower` more specific ones (weapons -> missiles)."""
+
+    words: tuple[str, ...]
+    means: tuple[str, ...] = ()
+    broader: tuple[str, ...] = ()
+    narrower: tuple[str, ...] = ()
+    line: int = 0
+
+    @property
+    def targets(self) -> tuple[str, ...]:
+        return (*self.means, *self.broader, *self.narrower)
+
+
+@dataclass(frozen=True)
 class Glossary:
     terms: tuple[GlossaryTerm, ...] = ()
     # Spelling variants, each group spelled differently but meaning one word (defence/defense).
     spellings: tuple[tuple[str, ...], ...] = ()
+    thesaurus: tuple[ThesaurusEntry, ...] = ()
 
 
 @dataclass

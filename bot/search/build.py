@@ -5,9 +5,11 @@ from __future__ import annotations
 from array import array
 from dataclasses import dataclass
 
+import numpy as np
+
 from bot.pack.model import Pack
 from bot.search.analysis import Analyzer
-from bot.search.index import Bm25Index, Postings
+from bot.search.index import PATH_WEIGHT, TITLE_WEIGHT, Bm25Index, Postings
 from bot.search.normalize import fold_with_map, is_plain, normalize, tokenize
 
 
@@ -35,6 +37,11 @@ class WordPositions:
         lo, hi = self._offsets[doc], self._offsets[doc + 1]
         return list(zip(self._starts[lo:hi], self._ends[lo:hi], self._terms[lo:hi], strict=True))
 
+    def terms(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every word's term, paragraph after paragraph, and where each paragraph starts."""
+        terms = np.frombuffer(self._terms, dtype=np.int32) if self._terms else np.zeros(0, np.int32)
+        return terms, np.frombuffer(self._offsets, dtype=np.int64)
+
     def nbytes(self) -> int:
         return sum(a.itemsize * len(a) for a in (self._starts, self._ends, self._terms))
 
@@ -55,7 +62,7 @@ def index_pack(pack: Pack) -> PackIndex:
     """Index every paragraph; the section title also counts towards its paragraphs."""
     analyzer = Analyzer(pack.glossary.spellings)
     terms: dict[str, int] = {}
-    title_terms: dict[str, list[tuple[str, int]]] = {}
+    title_terms: dict[str, list[tuple[str, int, float]]] = {}
     postings = Postings()
     lengths: list[int] = []
     phrases: list[str] = []
@@ -83,20 +90,32 @@ def index_pack(pack: Pack) -> PackIndex:
             words.append((start, end, tid))
         section = paragraph.section_ref
         if section not in title_terms:
-            title = pack.sections[section].title if section in pack.sections else ""
-            found = [analyzer.fold(t.text) for t in tokenize(normalize(title))]
-            title_terms[section] = [
-                (w, terms.setdefault(analyzer.stem(w), len(terms)))
-                for w in found
-                if not analyzer.is_stopword(w)
-            ]
-        for word, tid in title_terms[section]:
-            counts[tid] = counts.get(tid, 0) + 1
+            title_terms[section] = _title_terms(pack, section, analyzer, terms)
+        in_titles: dict[int, float] = {}
+        for word, tid, weight in title_terms[section]:
+            in_titles[tid] = in_titles.get(tid, 0.0) + weight
             surface.add(word)
         for word in surface:
             frequencies[word] = frequencies.get(word, 0) + 1
-        postings.add(len(lengths), counts)
+        postings.add(len(lengths), counts, in_titles)
         lengths.append(len(words))
         phrases.append(" " + " ".join(plain) + " ")
         positions.add(words)
     return PackIndex(analyzer, Bm25Index(terms, postings, lengths), phrases, frequencies, positions)
+
+
+def _title_terms(
+    pack: Pack, ref: str, analyzer: Analyzer, terms: dict[str, int]
+) -> list[tuple[str, int, float]]:
+    """(word, term, field weight) for the section's own title and the titles above it,
+    up to but not including the chapter's."""
+    found: list[tuple[str, int, float]] = []
+    section = pack.sections.get(ref)
+    weight = TITLE_WEIGHT
+    while section is not None and section.parent is not None:
+        for token in tokenize(normalize(section.title)):
+            word = analyzer.fold(token.text)
+            if not analyzer.is_stopword(word):
+                found.append((word, terms.setdefault(analyzer.stem(word), len(terms)), weight))
+        section, weight = section.parent, PATH_WEIGHT
+    return found

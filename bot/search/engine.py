@@ -7,20 +7,21 @@ the pack; a query never raises, whatever was typed or pasted.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import numpy as np
-from rapidfuzz import fuzz, process
 
-from bot.pack.model import Pack, Paragraph
+from bot.pack.model import Pack, Paragraph, ThesaurusEntry
 from bot.search.build import PackIndex, index_pack
 from bot.search.excerpt import Excerpt, choose_excerpt
 from bot.search.glossary import GlossaryMatcher
-from bot.search.normalize import normalize
+from bot.search.normalize import normalize, words
 from bot.search.query import Alternative, QueryPlan, QueryPlanner
 from bot.search.sentences import split_sentences
+from bot.search.suggest import MAX_SUGGESTIONS, Suggester
+from bot.search.thesaurus import ThesaurusMatcher
 from bot.search.typos import TypoCorrector
 
 log = logging.getLogger(__name__)
@@ -28,12 +29,20 @@ log = logging.getLogger(__name__)
 # BM25 picks this many candidates before phrase matches are promoted among them.
 CANDIDATES = 100
 MAX_LIMIT = 25
+# Answers to this many recent (query, limit) pairs are kept.
+ANSWER_CACHE = 2048
 # Longer input is cut here: a Discord message is at most 2,000 characters (4,000 for Nitro).
 MAX_QUERY_CHARS = 4000
-# When nothing matches, glossary names and section titles scoring at least this (rapidfuzz
-# WRatio, 0-100, on normalised text) are offered instead, at most MAX_SUGGESTIONS of them.
-SUGGEST_MIN = 60
-MAX_SUGGESTIONS = 5
+# A paragraph's score is scaled by the share of the query's concepts it matches, from this
+# (one concept of many) to 1 (all): two different words typed beat one word said twice.
+COVERAGE_FLOOR = 0.5
+# Different query words at most NEAR_WORDS words apart (stop words not counted) earn
+# the best NEAR_CANDIDATES paragraphs a bonus: NEAR_WEIGHT of the top score's worth per
+# concept, divided by the distance.
+NEAR_CANDIDATES = 20
+NEAR_WORDS = 3
+NEAR_WEIGHT = 0.5
+# Only the start of a long query is read for suggestions.
 SUGGEST_QUERY_CHARS = 120
 
 
@@ -84,72 +93,163 @@ class SearchResponse:
 class SearchEngine:
     """An index over one pack's paragraphs."""
 
-    def __init__(self, pack: Pack, built: PackIndex) -> None:
+    def __init__(
+        self, pack: Pack, built: PackIndex, thesaurus: Sequence[ThesaurusEntry] | None = None
+    ) -> None:
+        """`thesaurus` defaults to the pack's own (its glossary's)."""
+        entries = tuple(pack.glossary.thesaurus if thesaurus is None else thesaurus)
         self.pack = pack
         self.analyzer = built.analyzer
         self.index = built.bm25
         self._phrases = built.phrases
         self._positions = built.positions
+        self._terms, self._offsets = built.positions.terms()
         self._paragraphs: list[Paragraph] = list(pack.paragraphs.values())
         # Sentence boundaries of each paragraph excerpted so far (at most one entry a paragraph).
         self._sentences: dict[int, list[tuple[int, int]]] = {}
-        self.typos = TypoCorrector(built.frequencies)
+        # The thesaurus's everyday words can be misspelt too ("hackng"); they rank below
+        # the text's own words at the same distance.
+        everyday = {self.analyzer.fold(w): 0 for e in entries for p in e.words for w in words(p)}
+        self.typos = TypoCorrector(everyday | built.frequencies)
         self.glossary = GlossaryMatcher(pack.glossary, self.analyzer)
-        self.planner = QueryPlanner(self.analyzer, self.index, self.typos, self.glossary)
+        self.thesaurus = ThesaurusMatcher(entries, self.analyzer)
+        self.planner = QueryPlanner(
+            self.analyzer, self.index, self.typos, self.glossary, self.thesaurus
+        )
         names = [n for term in pack.glossary.terms for n in term.names]
         titles = [s.title for s in pack.sections.values() if s.level > 0]
-        self._choices = list(dict.fromkeys(n for n in [*names, *titles] if n.strip()))
-        self._folded_choices = [normalize(c).strip() for c in self._choices]
+        meanings = [
+            (n, e.targets[0] if n in e.words else n)
+            for e in entries
+            for n in (*e.targets, *e.words)
+        ]
+        self._titles = titles
+        named = [(n, n) for n in (*titles, *names)]
+        self.suggester = Suggester([*named, *meanings], self.analyzer)
+        # The same query comes back: the next page of results, autocomplete, a popular
+        # question. Answers are kept (results are immutable, excerpts made once).
+        self._answer = lru_cache(maxsize=ANSWER_CACHE)(self._answer_uncached)
 
     @classmethod
-    def build(cls, pack: Pack) -> SearchEngine:
-        """Index every paragraph of `pack`; done once, at start-up."""
-        return cls(pack, index_pack(pack))
+    def build(cls, pack: Pack, thesaurus: Sequence[ThesaurusEntry] | None = None) -> SearchEngine:
+        """Index every paragraph of `pack`; done once, at start-up. A library of several
+        packs can pass one `thesaurus` for all of them; by default the pack's own is used."""
+        return cls(pack, index_pack(pack), thesaurus)
 
     def search(self, query: str, limit: int = 5) -> SearchResponse:
         """The paragraphs that best answer `query`, best first; suggestions if none do."""
         text = query[:MAX_QUERY_CHARS] if isinstance(query, str) else ""
         normalized = " ".join(normalize(text).split())
         limit = max(1, min(int(limit), MAX_LIMIT))
+        results, suggestions = self._answer(normalized, limit)
+        return SearchResponse(query, normalized, results, suggestions)
+
+    def clear_cache(self) -> None:
+        """Forget the answers kept for recent queries (benchmarks time the work itself)."""
+        self._answer.cache_clear()
+
+    def _answer_uncached(
+        self, normalized: str, limit: int
+    ) -> tuple[tuple[SearchResult, ...], tuple[str, ...]]:
         plan = self.planner.plan(normalized)
         ranked = self._rank(plan)[:limit]
         results = tuple(self._result(doc, score, plan) for doc, score in ranked)
-        suggestions = () if results else self.suggest(normalized)
-        return SearchResponse(query, normalized, results, suggestions)
+        return results, (() if results else self.suggest(normalized))
 
     def _rank(self, plan: QueryPlan) -> list[tuple[int, float]]:
         n = self.index.doc_count
         if not plan.concepts or n == 0:
             return []
         scores = np.zeros(n, dtype=np.float32)
+        # The share of the query's concepts (each weighed by its rarity) a paragraph has.
+        covered = np.zeros(n, dtype=np.float32)
         for concept in plan.concepts:
             alternatives = concept.alternatives
             if len(alternatives) == 1 and len(alternatives[0].terms) == 1:
                 docs, weights = self.index.postings(alternatives[0].terms[0])
                 scores[docs] += weights * alternatives[0].weight
+                covered[docs] += concept.rarity
                 continue
             best = np.zeros(n, dtype=np.float32)
             for alternative in alternatives:
                 np.maximum(best, self._alternative_scores(alternative, n), out=best)
             scores += best
+            share = concept.rarity if concept.stands_for is None else concept.stands_for
+            covered += (best > 0) * np.float32(share)
+        if len(plan.concepts) > 1:
+            total = sum(c.rarity for c in plan.concepts if c.stands_for is None) or 1.0
+            share = np.minimum(covered / np.float32(total), 1)
+            scores *= COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * share
         matched = np.flatnonzero(scores > 0)
         if len(matched) > CANDIDATES:
             top = np.argpartition(-scores[matched], CANDIDATES - 1)[:CANDIDATES]
             matched = matched[top]
-        candidates = [(int(d), float(scores[d])) for d in matched]
+        candidates = list(zip(matched.tolist(), scores[matched].tolist(), strict=True))
         if not candidates:
             return []
+        if len(plan.concepts) > 1:
+            candidates = self._near(candidates, plan)
         # An exact phrase match outranks every paragraph that only has the words apart; so
         # does the phrase with its typos corrected.
         bonus = max(score for _, score in candidates)
-        phrases = [p for p in (plan.phrase, plan.corrected_phrase) if p.strip()]
-        if phrases:
-            texts = self._phrases
+        texts = self._phrases
+        docs = np.fromiter((d for d, _ in candidates), dtype=np.int32, count=len(candidates))
+        for phrase in dict.fromkeys(p for p in (plan.phrase, plan.corrected_phrase) if p.strip()):
+            having = self._could_have(phrase, docs).tolist()
             candidates = [
-                (d, s + bonus if any(p in texts[d] for p in phrases) else s) for d, s in candidates
+                (d, s + bonus if has and phrase in texts[d] else s)
+                for (d, s), has in zip(candidates, having, strict=True)
             ]
         candidates.sort(key=lambda item: (-item[1], item[0]))
         return candidates
+
+    def _could_have(self, phrase: str, docs: np.ndarray) -> np.ndarray:
+        """Which of `docs` have every word of the phrase: a cheap test (binary search in
+        each word's postings) before the substring test."""
+        having = np.ones(len(docs), dtype=bool)
+        for word in dict.fromkeys(phrase.split()):
+            if self.analyzer.is_stopword(word):
+                continue
+            tid = self.index.term_id(self.analyzer.stem(word))
+            if tid is None:
+                return np.zeros(len(docs), dtype=bool)
+            posted = self.index.postings(tid)[0]
+            at = np.minimum(np.searchsorted(posted, docs), len(posted) - 1)
+            having &= posted[at] == docs
+        return having
+
+    def _near(
+        self, candidates: list[tuple[int, float]], plan: QueryPlan
+    ) -> list[tuple[int, float]]:
+        """Add a bonus to the best candidates for different query words found close together:
+        "U.S. Forces" for "american forces", not "forces" here and "U.S." there."""
+        candidates.sort(key=lambda item: (-item[1], item[0]))
+        head = candidates[:NEAR_CANDIDATES]
+        terms, offsets = self._terms, self._offsets
+        slices = [terms[offsets[d] : offsets[d + 1]] for d, _ in head]
+        words = np.concatenate(slices)
+        owner = np.repeat(np.arange(len(head)), [len(s) for s in slices])
+        wanted = sorted(plan.highlights)
+        query_terms = np.array(wanted, dtype=np.int32)
+        at = np.minimum(np.searchsorted(query_terms, words), len(wanted) - 1)
+        at = np.flatnonzero(query_terms[at] == words)
+        if len(at) < 2:
+            return candidates
+        rarity_of = np.array([plan.highlights[t][1] for t in wanted], dtype=np.float32)
+        term = words[at]
+        doc = owner[at]
+        rarity = rarity_of[np.searchsorted(query_terms, term)]
+        gap = at[1:] - at[:-1]
+        pair = (doc[1:] == doc[:-1]) & (term[1:] != term[:-1]) & (gap <= NEAR_WORDS)
+        if not pair.any():
+            return candidates
+        close = np.minimum(rarity[1:], rarity[:-1]) / gap
+        bonus = np.bincount(doc[1:][pair], weights=close[pair], minlength=len(head))
+        top = head[0][1] / max(sum(c.rarity for c in plan.concepts), 1e-9)
+        boosted = [
+            (d, s + NEAR_WEIGHT * top * float(b)) for (d, s), b in zip(head, bonus, strict=True)
+        ]
+        return boosted + candidates[NEAR_CANDIDATES:]
 
     def _alternative_scores(self, alternative: Alternative, n: int) -> np.ndarray:
         scores = np.zeros(n, dtype=np.float32)
@@ -189,17 +289,9 @@ class SearchEngine:
         return choose_excerpt(text, words, sentences)
 
     def suggest(self, normalized: str) -> tuple[str, ...]:
-        """Glossary names and section titles closest to the query, for "did you mean"."""
+        """Section titles and glossary and thesaurus terms close to the query's words, for
+        "did you mean"; the first section titles when the query is empty."""
         query = normalized[:SUGGEST_QUERY_CHARS].strip()
         if not query:
-            titles = [s.title for s in self.pack.sections.values() if s.level > 0]
-            return tuple(titles[:MAX_SUGGESTIONS])
-        found = process.extract(
-            query,
-            self._folded_choices,
-            scorer=fuzz.WRatio,
-            processor=None,
-            limit=MAX_SUGGESTIONS,
-            score_cutoff=SUGGEST_MIN,
-        )
-        return tuple(dict.fromkeys(self._choices[i] for _, _, i in found))
+            return tuple(self._titles[:MAX_SUGGESTIONS])
+        return self.suggester.suggest(query)

@@ -15,21 +15,29 @@ import numpy as np
 # Standard Okapi BM25 constants: k1 saturates repeated words, b normalises paragraph length.
 BM25_K1 = 1.2
 BM25_B = 0.75
+# BM25F: a word of the paragraph's own section title counts like this many words of its
+# body, a word of the titles above it (the page, the section) like this many; titles are
+# not length-normalised. A title says what every paragraph under it is about.
+TITLE_WEIGHT = 1.0
+PATH_WEIGHT = 0.25
 
 
 class Postings:
-    """(term, paragraph, count) triples gathered while indexing, in compact typed arrays."""
+    """(term, paragraph, count in the body, weighted count in the titles) gathered while
+    indexing, in compact typed arrays."""
 
     def __init__(self) -> None:
         self.terms = array("i")
         self.docs = array("i")
         self.counts = array("f")
+        self.titles = array("f")
 
-    def add(self, doc: int, counts: Mapping[int, int]) -> None:
-        for tid, tf in counts.items():
+    def add(self, doc: int, counts: Mapping[int, int], titles: Mapping[int, float]) -> None:
+        for tid in counts.keys() | titles.keys():
             self.terms.append(tid)
             self.docs.append(doc)
-            self.counts.append(tf)
+            self.counts.append(counts.get(tid, 0))
+            self.titles.append(titles.get(tid, 0.0))
 
 
 class Bm25Index:
@@ -45,15 +53,17 @@ class Bm25Index:
         term_of = np.frombuffer(term_col, dtype=np.int32)
         docs = np.frombuffer(doc_col, dtype=np.int32)
         tfs = np.frombuffer(tf_col, dtype=np.float32)
+        in_titles = np.frombuffer(postings.titles, dtype=np.float32)
         order = np.argsort(term_of, kind="stable")
         frequencies = np.bincount(term_of, minlength=len(self._term_ids))
         self._offsets = np.concatenate(([0], np.cumsum(frequencies))).astype(np.int64)
         n = max(self.doc_count, 1)
         self._idf = np.log1p((n - frequencies + 0.5) / (frequencies + 0.5)).astype(np.float32)
         average = float(doc_lengths.mean()) if self.doc_count else 1.0
-        norm = BM25_K1 * (1 - BM25_B + BM25_B * doc_lengths / max(average, 1.0))
+        norm = 1 - BM25_B + BM25_B * doc_lengths / max(average, 1.0)
         docs, tfs, term_of = docs[order], tfs[order], term_of[order]
-        weights = self._idf[term_of] * tfs * (BM25_K1 + 1) / (tfs + norm[docs])
+        tfs = tfs / norm[docs] + in_titles[order]
+        weights = self._idf[term_of] * tfs * (BM25_K1 + 1) / (tfs + BM25_K1)
         self._docs = docs.copy()
         self._weights = weights.astype(np.float32)
 
