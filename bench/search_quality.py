@@ -4,7 +4,7 @@
     evaluate(path, "library")      the shipped page among the 31 sample pages
     evaluate(path, "distractors")  the shipped page among 6,000 synthetic paragraphs
 
-A query set is a YAML mapping with `queries:`, a list of {kind, query, ref}. On the page and
+A query set is a YAML mapping with `queries:`, a list of {kind, query, ref} (or `expected`). On the page and
 in the distractor run, only queries whose ref is on the shipped page are asked.
 """
 
@@ -59,8 +59,9 @@ class Quality:
 
 
 def load_queries(path: Path | str) -> list[dict[str, str]]:
+    """The queries of a set; a set may name the wanted paragraph `ref` or `expected`."""
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    return list(data["queries"])
+    return [{**q, "ref": q.get("ref", q.get("expected"))} for q in data["queries"]]
 
 
 def without_thesaurus(pack: Pack) -> Pack:
