@@ -144,9 +144,9 @@ async def test_set_status_and_a_post_at_the_local_time(fotd, clock, news):
 async def test_bad_time_and_time_zone_get_a_short_private_error(fotd, news):
     server = fotd.server
     for time, zone, expected in [
-        ("09:00", "Mars/Olympus_Mons", "Unknown time zone 'Mars/Olympus_Mons'"),
-        ("25:00", "Asia/Tokyo", "Can't read '25:00' as a time"),
-        ("nine", "Asia/Tokyo", "Can't read 'nine' as a time"),
+        ("09:00", "Mars/Olympus_Mons", "Unknown time zone “Mars/Olympus\\_Mons”"),
+        ("25:00", "Asia/Tokyo", "Can't read “25:00” as a time"),
+        ("nine", "Asia/Tokyo", "Can't read “nine” as a time"),
     ]:
         answer = await _set(server, news, time, zone)
         assert answer.get("flags", 0) & EPHEMERAL, answer
