@@ -185,7 +185,7 @@ async def _rollback_quietly(conn: aiosqlite.Connection) -> None:
 def _file_id(path: Path) -> tuple[int, int] | None:
     try:
         st = path.stat()
-    except FileNotFoundError:
+    except OSError:  # gone, or its folder is gone or not a folder any more
         return None
     return (st.st_dev, st.st_ino)
 
@@ -326,7 +326,7 @@ class Database:
             # WAL/SHM files left by the deleted database would otherwise be replayed
             # into the new one.
             for suffix in ("-wal", "-shm"):
-                with contextlib.suppress(FileNotFoundError):
+                with contextlib.suppress(OSError):
                     os.remove(f"{self.path}{suffix}")
         # Keep the key so user hashes stay comparable across the recreated file.
         await self._connect(salt=self.salt or None)
