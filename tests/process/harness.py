@@ -38,13 +38,8 @@ class BotProcess:
         env: dict[str, str] | None = None,
         interval: float = 0.5,
     ) -> BotProcess:
-        full = clean_env(
-            DISCORD_TOKEN=server.token,
-            BLUEBOOK_DB=str(db),
-            LOG_FORMAT="json",
-            PYTHONPATH=str(ROOT),
-            **(env or {}),
-        )
+        ours = {"DISCORD_TOKEN": server.token, "BLUEBOOK_DB": str(db), "LOG_FORMAT": "json"}
+        full = clean_env(**{**ours, "PYTHONPATH": str(ROOT), **(env or {})})
         with log.open("ab") as err:
             proc = await asyncio.create_subprocess_exec(
                 sys.executable,

@@ -91,6 +91,10 @@ async def test_upgrade_from_first_schema_keeps_data(db_path: Path) -> None:
         assert setting is not None and setting[0] == 1
     finally:
         await db.close()
+    # Overwritten on disk, not only unlinked: the old salt's bytes are nowhere in the files.
+    for suffix in ("", "-wal"):
+        file = Path(f"{db_path}{suffix}")
+        assert not file.exists() or b"s" * 32 not in file.read_bytes()
     assert {"heartbeat", "usage_drops", "usage_events_ts"} <= _tables(db_path)
     assert "error_class" in _columns(db_path, "usage_events")
 
