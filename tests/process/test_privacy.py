@@ -3,6 +3,7 @@ text; the files are 0600 and the folder 0700; the database alone gives no user i
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import stat
 from pathlib import Path
@@ -33,10 +34,8 @@ def _candidate_keys(values: list[object]) -> set[bytes]:
     for value in values:
         raw = value if isinstance(value, bytes) else str(value).encode()
         keys.add(raw[:64])
-        try:
+        with contextlib.suppress(ValueError):
             keys.add(bytes.fromhex(str(value))[:64] if isinstance(value, str) else b"")
-        except ValueError:
-            pass
     return keys
 
 
@@ -50,13 +49,17 @@ async def test_debug_log_files_and_the_database_alone_keep_user_ids_private(
     )
     try:
         await bot.ready()
-        await (await server.slash("search", {"query": SECRETS[0]}, user=server.admin)).final_message()
+        await (
+            await server.slash("search", {"query": SECRETS[0]}, user=server.admin)
+        ).final_message()
         server.send_message(server.general, server.member, f"what about [[{SECRETS[1]}]]?")
         verify = await server.slash("verify", {"quote": SECRETS[2]}, user=server.member)
         await verify.final_message()
         await bot.until(
-            lambda: query(db, "SELECT COUNT(*) FROM usage_events WHERE user_hash IS NOT NULL")[0][0]
-            >= 3,
+            lambda: (
+                query(db, "SELECT COUNT(*) FROM usage_events WHERE user_hash IS NOT NULL")[0][0]
+                >= 3
+            ),
             "three events with a user hash",
         )
         # While it runs: the database, its WAL and SHM, and the key file are 0600.
