@@ -155,6 +155,24 @@ async def test_bad_time_and_time_zone_get_a_short_private_error(fotd, news):
     assert "No fact of the day is set up here" in await _status(server)
 
 
+@pytest.fixture
+def unreadable(local_discord):
+    """A channel whose history the bot may not read, made before the bot connects."""
+    channel = local_discord.add_channel(local_discord.guild, "no-history")
+    bot_member = local_discord.world.bot_member(local_discord.guild)
+    local_discord.set_overwrite(channel, bot_member, deny=perm.READ_MESSAGE_HISTORY)
+    return channel
+
+
+async def test_set_refuses_a_channel_without_read_message_history_and_says_why(unreadable, fotd):
+    server = fotd.server
+    answer = await _set(server, unreadable, "09:00", "UTC")
+    assert answer.get("flags", 0) & EPHEMERAL, answer
+    assert "Read Message History" in answer["content"], answer
+    assert "never posted twice" in answer["content"]
+    assert "No fact of the day is set up here" in await _status(server)
+
+
 async def test_the_commands_need_manage_server(fotd, news):
     server = fotd.server
     await _set(server, news, "09:00", "UTC")
