@@ -271,11 +271,6 @@ class Database:
         """True if the file at `path` was deleted or swapped since the connection opened."""
         return _file_id(self.path) != self._file_id
 
-    @property
-    def available(self) -> bool:
-        """False while the connection is down after a fault and not yet reopened."""
-        return self._conn is not None and not self._needs_reopen
-
     def note_failure(self, exc: BaseException) -> None:
         """A statement failed on the file (read-only, full, I/O, gone): reopen before the
         next use. A lock held elsewhere or a mistake in a statement leaves it as it is."""
