@@ -226,6 +226,7 @@ class Database:
             uri = self.path.resolve().as_uri() + "?mode=ro"
             conn = await aiosqlite.connect(uri, uri=True, isolation_level=None)
         else:
+            keyfile.read_key(self.key_path)  # a damaged key file stops us before any change
             _private_files(self.path)
             conn = await aiosqlite.connect(self.path, isolation_level=None)
         try:

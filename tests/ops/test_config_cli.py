@@ -150,6 +150,12 @@ def test_database_newer_than_the_bot_is_refused_in_one_line(cli, tmp_path):
     assert "newer than this bot supports" in line
 
 
+def test_damaged_key_file_is_one_line(cli, tmp_path):
+    (tmp_path / "b.key").write_text("not a key\n")
+    line = config_error(_local_run(cli, tmp_path / "b.db"), "BLUEBOOK_DB")
+    assert "key file" in line and "damaged" in line
+
+
 def test_dev_guild_the_bot_is_not_in_is_one_line(cli, tmp_path):
     # The local Discord answers 403 for a guild the bot is not a member of, as Discord does.
     result = _local_run(cli, tmp_path / "b.db", BLUEBOOK_DEV_GUILD="123456789012345678")
