@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sqlite3
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
@@ -15,6 +16,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.heap import freeze_long_lived
+from bot.lookups.escape import safe_echo
 from bot.services import ContentHolder
 from bot.storage.usage import EventKind
 from bot.tracking import Tracker
@@ -242,8 +244,14 @@ class BluebookBot(commands.AutoShardedBot):
         await answer_privately(interaction, message)
 
 
+STORAGE_UNAVAILABLE = "Storage is unavailable, try again shortly."
+
+
 def user_message_for(error: Exception) -> str | None:
     """A short explanation for a mistake a user can make; None for our own bugs."""
+    if isinstance(getattr(error, "original", error), sqlite3.Error):
+        # The database is locked, read-only, full or being reopened (bot/storage/db.py).
+        return STORAGE_UNAVAILABLE
     if isinstance(error, app_commands.MissingPermissions):
         return "You need the **Manage Server** permission for this command."
     if isinstance(error, app_commands.BotMissingPermissions):
@@ -254,7 +262,7 @@ def user_message_for(error: Exception) -> str | None:
     if isinstance(error, app_commands.CommandOnCooldown):
         return f"Slow down a little: try again in {error.retry_after:.0f} s."
     if isinstance(error, app_commands.TransformerError):
-        return f"That value is not valid: {error.value!r}."
+        return f"That value is not valid: “{safe_echo(str(error.value))}”."
     if isinstance(error, app_commands.CheckFailure):
         return "You can't use this command here."
     return None

@@ -18,18 +18,24 @@ from typing import Any
 
 from dotenv import dotenv_values
 
+# Discord ids are 64-bit snowflakes; a larger number cannot name a guild.
+MAX_SNOWFLAKE = 2**63 - 1
+MAX_SHARDS = 10_000
+# A century: larger values overflow the date arithmetic of the purge.
+MAX_RETENTION_DAYS = 36_500
+
 # What each variable expects, for one-line error messages.
 EXPECTED = {
-    "DISCORD_TOKEN": "the bot token from the Discord developer portal",
+    "DISCORD_TOKEN": "the bot token from the Discord developer portal, on one line without spaces",
     "BLUEBOOK_DB": "a file path, e.g. data/bluebook.db",
     "BLUEBOOK_CONTENT": "a content pack directory",
     "BLUEBOOK_DEV_GUILD": "a guild id (a number such as 123456789012345678)",
     "LOG_LEVEL": "one of DEBUG, INFO, WARNING, ERROR",
     "LOG_FORMAT": "text or json",
-    "SHARD_COUNT": "a whole number of 1 or more",
+    "SHARD_COUNT": f"a whole number of 1 or more (at most {MAX_SHARDS:,})",
     "SHARD_IDS": "comma-separated shard numbers below SHARD_COUNT, e.g. 0,1",
     "BLUEBOOK_FOTD_GRACE_HOURS": "hours (0-24) after the scheduled time a missed fact of the day may still be posted",
-    "BLUEBOOK_RETENTION_DAYS": "days of usage events to keep (1 or more)",
+    "BLUEBOOK_RETENTION_DAYS": f"days of usage events to keep (1 or more, at most {MAX_RETENTION_DAYS:,})",
 }
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 LOG_FORMATS = ("text", "json")
@@ -98,14 +104,21 @@ class Settings:
         return cls(**values)
 
 
-def _whole(minimum: int) -> Callable[[str], int]:
+def _whole(minimum: int, maximum: int) -> Callable[[str], int]:
     def parse(text: str) -> int:
         number = int(text)
-        if number < minimum:
+        if not minimum <= number <= maximum:
             raise ValueError(text)
         return number
 
     return parse
+
+
+def _token(text: str) -> str:
+    # A newline or space inside would reach an HTTP header and fail deep inside aiohttp.
+    if any(c.isspace() or not c.isprintable() for c in text):
+        raise ValueError("token")
+    return text
 
 
 def _hours(text: str) -> float:
@@ -126,16 +139,16 @@ def _one_of(choices: tuple[str, ...], fold: Callable[[str], str]) -> Callable[[s
 
 
 _PARSERS: dict[str, Callable[[str], Any]] = {
-    "discord_token": str,
+    "discord_token": _token,
     "bluebook_db": Path,
     "bluebook_content": Path,
-    "bluebook_dev_guild": _whole(1),
+    "bluebook_dev_guild": _whole(1, MAX_SNOWFLAKE),
     "log_level": _one_of(LOG_LEVELS, str.upper),
     "log_format": _one_of(LOG_FORMATS, str.lower),
-    "shard_count": _whole(1),
+    "shard_count": _whole(1, MAX_SHARDS),
     "shard_ids": str,
     "bluebook_fotd_grace_hours": _hours,
-    "bluebook_retention_days": _whole(1),
+    "bluebook_retention_days": _whole(1, MAX_RETENTION_DAYS),
 }
 
 

@@ -8,6 +8,8 @@ import sys
 import time
 from typing import Any
 
+SQL_LOGGERS = ("aiosqlite", "sqlite3")
+
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime"}
 
 
@@ -52,3 +54,7 @@ def setup_logging(level: str = "INFO", fmt: str = "text", stream: Any = None) ->
     logging.getLogger("discord").setLevel(max(logging.getLevelName(level), logging.WARNING))
     # We never use voice: its "PyNaCl is not installed" warning is noise.
     logging.getLogger("discord.client").setLevel(logging.ERROR)
+    # aiosqlite logs every call at DEBUG with its SQL and values (the hashing key, user
+    # hashes, queries): those never go to the log, at any level we are run with.
+    for name in SQL_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)

@@ -22,8 +22,21 @@ log = logging.getLogger(__name__)
 SHUTDOWN_SECONDS = 10.0
 
 
+# Exit codes: 2 for configuration the operator must fix (the README's promise), 1 for an
+# outage that may pass by itself (Discord down, no network).
+CONFIG_EXIT = 2
+OUTAGE_EXIT = 1
+
+
 class StartupError(Exception):
     """A problem the operator must fix (bad token, say): one clear line, no traceback."""
+
+    def __init__(self, message: str, code: int = CONFIG_EXIT) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+REJECTED_TOKEN = "Discord rejected the token (DISCORD_TOKEN): check it in the developer portal."
 
 
 def build_bot(runtime: Runtime, options: BotOptions) -> BluebookBot:
@@ -37,8 +50,11 @@ def build_bot(runtime: Runtime, options: BotOptions) -> BluebookBot:
     )
 
 
-async def message_content_granted(token: str) -> bool:
-    """Ask Discord whether the app may use the Message Content intent (a REST call only)."""
+async def message_content_granted(token: str, dev_guild: int | None = None) -> bool:
+    """Ask Discord whether the app may use the Message Content intent (REST calls only).
+
+    With `dev_guild`, also check that the bot may sync commands there, so a guild it is not
+    in stops the start with one line before anything is opened."""
     # Guilds only so discord.py does not warn about state; the probe never opens a gateway.
     probe = discord.Client(intents=discord.Intents(guilds=True))
     try:
@@ -46,19 +62,24 @@ async def message_content_granted(token: str) -> bool:
         app = probe.application
         if app is None:
             app = await probe.application_info()
+        if dev_guild:
+            try:
+                await probe.http.get_guild_commands(app.id, dev_guild)
+            except (discord.Forbidden, discord.NotFound) as exc:
+                raise _dev_guild_error(dev_guild, exc) from None
         flags = app.flags
         return bool(flags.gateway_message_content or flags.gateway_message_content_limited)
     except discord.LoginFailure:
-        raise StartupError(
-            "Discord rejected the token (DISCORD_TOKEN): check it in the developer portal."
-        ) from None
+        raise StartupError(REJECTED_TOKEN) from None
     except discord.HTTPException as exc:
         raise StartupError(
-            f"Discord answered {exc.status} at login; try again later (the bot did not start)."
+            f"Discord answered {exc.status} at login; try again later (the bot did not start).",
+            OUTAGE_EXIT,
         ) from None
     except (aiohttp.ClientError, OSError) as exc:
         raise StartupError(
-            f"cannot reach Discord ({type(exc).__name__}); check the network (the bot did not start)."
+            f"cannot reach Discord ({type(exc).__name__}); check the network (the bot did not start).",
+            OUTAGE_EXIT,
         ) from None
     finally:
         await probe.close()
@@ -85,7 +106,7 @@ async def run_bot(
 ) -> int:
     """Connect and serve until SIGTERM/SIGINT; then shut down gracefully. Returns an exit code."""
     options = options or options_from(settings)
-    options.message_content = await message_content_granted(token)
+    options.message_content = await message_content_granted(token, options.dev_guild)
     if not options.message_content:
         log.warning(
             "the Message Content intent is not enabled for this application: keyword lookups are "
@@ -117,16 +138,8 @@ async def run_bot(
             if task in done:
                 exc = None if task.cancelled() else task.exception()
                 await bot.close()
-                if isinstance(exc, discord.LoginFailure):
-                    raise StartupError(
-                        "Discord rejected the token (DISCORD_TOKEN): check it in the developer portal."
-                    )
-                if isinstance(exc, discord.PrivilegedIntentsRequired):
-                    raise StartupError(
-                        "Discord refused a privileged intent; enable it or restart to fall back."
-                    )
                 if exc is not None:
-                    raise exc
+                    raise _startup_error(exc, options) from None
                 return 0
             log.info("shutting down")
             deadline = asyncio.get_running_loop().time() + SHUTDOWN_SECONDS
@@ -146,6 +159,28 @@ async def run_bot(
                 await bot.close()
     log.info("stopped")
     return 0
+
+
+def _startup_error(exc: BaseException, options: BotOptions) -> BaseException:
+    """What the client died of at start, as one line for the operator where it is theirs."""
+    if isinstance(exc, discord.LoginFailure):
+        return StartupError(REJECTED_TOKEN)
+    if isinstance(exc, discord.PrivilegedIntentsRequired):
+        return StartupError(
+            "Discord refused a privileged intent; enable it or restart to fall back."
+        )
+    if isinstance(exc, discord.Forbidden | discord.NotFound) and options.dev_guild:
+        # The only guild-scoped call at start is the command sync to the dev guild.
+        return _dev_guild_error(options.dev_guild, exc)
+    return exc
+
+
+def _dev_guild_error(guild: int, exc: discord.HTTPException) -> StartupError:
+    return StartupError(
+        f"BLUEBOOK_DEV_GUILD {guild}: Discord refused the command sync there ({exc.status}); "
+        "invite the bot to that server with the applications.commands scope, or unset "
+        "BLUEBOOK_DEV_GUILD."
+    )
 
 
 async def shutdown(bot: BluebookBot) -> None:

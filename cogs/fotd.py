@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import aiohttp
@@ -13,7 +13,13 @@ from discord.ext import commands, tasks
 
 from bot.app import deadline
 from bot.fotd.schedule import ScheduleInputError
-from bot.fotd.sender import PermanentSendError, TransientSendError, post_marker
+from bot.fotd.sender import (
+    HistoryUnreadable,
+    PermanentSendError,
+    TransientSendError,
+    post_marker,
+    post_nonce,
+)
 from bot.replies.common import error_reply
 from bot.replies.facts import fact_embed
 from bot.replies.fotd import post_embed, status_reply, timezone_choices
@@ -25,8 +31,16 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-HISTORY_LIMIT = 50
-POST_PERMISSIONS = ("view_channel", "send_messages", "embed_links")
+# The check after a restart reads every message since the claim, up to this many; a post
+# further back than that counts as unverifiable (the nonce still guards a quick resend).
+HISTORY_SCAN = 500
+# Clock skew between us and Discord's snowflakes: start the scan a little before the claim.
+HISTORY_MARGIN = timedelta(minutes=5)
+POST_PERMISSIONS = ("view_channel", "send_messages", "embed_links", "read_message_history")
+WHY = {
+    "read_message_history": "Read Message History (to check after a restart whether the "
+    "day's fact was already posted, so it is never posted twice)",
+}
 
 
 class DiscordPostSender:
@@ -54,9 +68,11 @@ class DiscordPostSender:
         try:
             async with deadline(self.bot):
                 channel = await self._channel(channel_id)
+                # Discord returns the first message for a repeated nonce within its window.
                 message = await channel.send(
                     embed=discord.Embed.from_dict(post_embed(pack, fact, local_date)),
                     allowed_mentions=NO_MENTIONS,
+                    nonce=post_nonce(guild_id, local_date),
                 )
         except discord.NotFound:
             raise PermanentSendError("the channel no longer exists", 10003) from None
@@ -80,21 +96,30 @@ class DiscordPostSender:
         return message.id
 
     async def find_existing(
-        self, guild_id: int, channel_id: int, local_date: date, fact_id: str
+        self, guild_id: int, channel_id: int, local_date: date, fact_id: str, since: datetime
     ) -> int | None:
         marker = post_marker(local_date, fact_id)
+        after = discord.Object(id=discord.utils.time_snowflake(since - HISTORY_MARGIN))
+        seen = 0
         try:
             channel = await self._channel(channel_id)
-            async for message in channel.history(limit=HISTORY_LIMIT):
+            me = getattr(getattr(channel, "guild", None), "me", None)
+            if me is not None and not channel.permissions_for(me).read_message_history:  # type: ignore[attr-defined]
+                # Discord answers an empty list then, which would look like "not posted".
+                raise HistoryUnreadable("no Read Message History")
+            async for message in channel.history(limit=HISTORY_SCAN, after=after):
+                seen += 1
                 mine = self.bot.user is not None and message.author.id == self.bot.user.id
                 if mine and any(e.footer and e.footer.text == marker for e in message.embeds):
                     return message.id
         except (discord.NotFound, discord.Forbidden):
-            return None
+            raise HistoryUnreadable("the channel cannot be read") from None
         except (TimeoutError, discord.HTTPException, aiohttp.ClientError) as exc:
             raise TransientSendError(
                 f"could not read recent messages: {type(exc).__name__}"
             ) from None
+        if seen >= HISTORY_SCAN:
+            raise HistoryUnreadable(f"more than {HISTORY_SCAN} messages since the attempt")
         return None
 
 
@@ -163,7 +188,7 @@ class FotdCog(
                 p for p in POST_PERMISSIONS if me and not getattr(channel.permissions_for(me), p)
             ]
             if missing:
-                names = ", ".join(p.replace("_", " ").title() for p in missing)
+                names = ", ".join(WHY.get(p, p.replace("_", " ").title()) for p in missing)
                 await send_reply(
                     interaction,
                     error_reply(

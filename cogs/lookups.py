@@ -83,6 +83,14 @@ class LookupsCog(commands.Cog):
     async def on_message(self, message: discord.Message) -> None:
         if message.author.bot or message.webhook_id is not None or not message.content:
             return
+        # From here on an edit or deletion of the message is noted until a reply exists.
+        self.ledger.begin(message.id)
+        try:
+            await self._answer(message)
+        finally:
+            self.ledger.finish(message.id)
+
+    async def _answer(self, message: discord.Message) -> None:
         guild_id = message.guild.id if message.guild else None
         where = (guild_id, message.channel.id, message.author.id)
         switches = await self._switches(guild_id, message.channel.id)
@@ -125,23 +133,44 @@ class LookupsCog(commands.Cog):
                     allowed_mentions=NO_MENTIONS,
                 )
         except discord.Forbidden:
+            self.ledger.finish(message.id)
             log.warning("cannot reply in channel", extra={"channel": message.channel.id})
             return
         except discord.HTTPException as exc:
+            # 400/50035 too: the message was deleted before the reply reached Discord.
+            self.ledger.finish(message.id)
             log.warning("lookup reply failed", extra={"status": exc.status})
             return
         except (aiohttp.ClientError, TimeoutError) as exc:
+            self.ledger.finish(message.id)
             log.warning("lookup reply failed", extra={"error": type(exc).__name__})
             return
         self.ledger.record(message.id, reply.id, message.author.id, keys)
+        # The source may have been deleted or edited while the reply was on its way.
+        meanwhile = self.ledger.finish(message.id)
+        if meanwhile.deleted:
+            await self._delete_reply(message.id, message.channel.id)
+        elif meanwhile.edited_text is not None:
+            guild_id = message.guild.id if message.guild else None
+            await self._follow_edit(message.id, message.channel.id, guild_id, meanwhile.edited_text)
 
     @commands.Cog.listener()
     async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
-        entry = self.ledger.reply_for(payload.message_id)
         text = payload.data.get("content")
-        if entry is None or text is None:
+        if text is None:
             return
-        channel = self.bot.get_partial_messageable(payload.channel_id)
+        if self.ledger.reply_for(payload.message_id) is None:
+            self.ledger.note_edit(payload.message_id, text)  # its reply may be on the way
+            return
+        await self._follow_edit(payload.message_id, payload.channel_id, payload.guild_id, text)
+
+    async def _follow_edit(
+        self, source_id: int, channel_id: int, guild_id: int | None, text: str
+    ) -> None:
+        entry = self.ledger.reply_for(source_id)
+        if entry is None:
+            return
+        channel = self.bot.get_partial_messageable(channel_id)
         reply = channel.get_partial_message(entry.reply_id)
         passive = any(k.startswith(PASSIVE_PREFIX) for k in entry.lookup_keys)
         if passive:
@@ -152,18 +181,18 @@ class LookupsCog(commands.Cog):
             )
         try:
             if plan == "delete":
-                self.ledger.forget(payload.message_id)
+                self.ledger.forget(source_id)
                 async with deadline(self.bot):
                     await reply.delete()
             elif plan == "edit":
-                where = (payload.guild_id, payload.channel_id, entry.asker_id)
+                where = (guild_id, channel_id, entry.asker_id)
                 embeds, keys = self._explicit_embeds(where, text)
                 async with deadline(self.bot):
                     await reply.edit(
                         embeds=[discord.Embed.from_dict(e) for e in embeds],
                         allowed_mentions=NO_MENTIONS,
                     )
-                self.ledger.record(payload.message_id, entry.reply_id, entry.asker_id, keys)
+                self.ledger.record(source_id, entry.reply_id, entry.asker_id, keys)
         except discord.HTTPException as exc:
             log.info("could not update a lookup reply", extra={"status": exc.status})
         except (aiohttp.ClientError, TimeoutError) as exc:
@@ -171,13 +200,18 @@ class LookupsCog(commands.Cog):
 
     @commands.Cog.listener()
     async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
-        entry = self.ledger.reply_for(payload.message_id)
+        if self.ledger.reply_for(payload.message_id) is None:
+            self.ledger.note_delete(payload.message_id)  # its reply may be on the way
+            return
+        await self._delete_reply(payload.message_id, payload.channel_id)
+
+    async def _delete_reply(self, source_id: int, channel_id: int) -> None:
+        entry = self.ledger.forget(source_id)
         if entry is None:
             return
-        self.ledger.forget(payload.message_id)
         try:
             await (
-                self.bot.get_partial_messageable(payload.channel_id)
+                self.bot.get_partial_messageable(channel_id)
                 .get_partial_message(entry.reply_id)
                 .delete()
             )

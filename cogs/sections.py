@@ -41,7 +41,7 @@ class SectionsCog(commands.Cog):
                 tracker.result(None, 0)
                 near = ", ".join(f"`{s.ref}` {escape(s.title)}" for s in found.suggestions[:3])
                 reply = error_reply(
-                    f"No section `{escape(clip(ref, 80))}` in this chapter.",
+                    f"No section “{escape(clip(ref, 80))}” in this chapter.",
                     hint=f"Closest: {near}" if near else "See `/toc` for the outline.",
                 )
             else:

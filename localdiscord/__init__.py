@@ -24,7 +24,7 @@ What is where:
   (`slash`, `autocomplete`, `press_button`, `context_menu`, `send_message`,
   `edit_message`, `delete_message`, `add_reaction`), waiting (`wait_for_request`,
   `wait_for_gateway`, `quiesce`, `bot_messages`), faults (`rate_limit`, `server_error`,
-  `slow_responses`, `hang_responses`, `drop_connection`, `send_reconnect`,
+  `slow_responses`, `late_responses`, `hang_responses`, `drop_connection`, `send_reconnect`,
   `invalidate_session`), and what was seen (`requests`, `violations`, `gateway_log`).
 - `connected(client, server)` (harness.py): runs a discord.py client against the server.
 - `local_discord` fixture (pytest_support.py): fails the test when a violation was recorded.

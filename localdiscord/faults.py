@@ -8,6 +8,8 @@ from fnmatch import fnmatchcase
 RATE_LIMIT = "rate_limit"
 SERVER_ERROR = "server_error"
 SLOW = "slow"
+# Handled at once, answered after `delay`: the effect (and its gateway event) comes first.
+LATE = "late"
 HANG = "hang"
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from aiohttp import BodyPartReader, web
 
 from localdiscord import limits
-from localdiscord.faults import HANG, RATE_LIMIT, SERVER_ERROR, SLOW, Fault, FaultPlan
+from localdiscord.faults import HANG, LATE, RATE_LIMIT, SERVER_ERROR, SLOW, Fault, FaultPlan
 from localdiscord.gateway import GatewayHub
 from localdiscord.model import Json
 from localdiscord.recording import RecordedRequest, RequestLog, UploadedFile
@@ -141,7 +141,7 @@ class RestApi:
     ) -> web.Response:
         self._check_auth(request, record.path)
         fault = self.faults.take(record.method, record.path, record.route)
-        if fault is not None:
+        if fault is not None and fault.kind != LATE:
             early = await self._apply_fault(fault)
             if early is not None:
                 return early
@@ -150,6 +150,8 @@ class RestApi:
             dict(request.match_info), dict(request.query), record.json, record.files, record
         )
         status, payload = await handler(api_request)
+        if fault is not None and fault.kind == LATE:
+            await asyncio.sleep(fault.delay)
         return json_response(status, payload)
 
     def _check_auth(self, request: web.Request, path: str) -> None:

@@ -6,6 +6,7 @@ Discord). Every visible change is echoed over the gateway as Discord does.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from localdiscord import permissions as perm
@@ -93,10 +94,21 @@ class MessageRoutes:
         if body.get("embeds"):
             needed |= perm.EMBED_LINKS
         self._require(channel, needed)
+        earlier = self._nonce_match(body)
+        if earlier is not None:
+            return 200, earlier
         extra: Json = {}
         reference = body.get("message_reference")
         if reference:
             referenced = channel.messages.get(int(reference.get("message_id", 0)))
+            if referenced is None and reference.get("fail_if_not_exists", True):
+                # As Discord: a reply to a deleted message is refused unless asked not to.
+                raise ApiError(
+                    400,
+                    50035,
+                    "Invalid Form Body: message_reference: Unknown message"
+                    " (MESSAGE_REFERENCE_UNKNOWN_MESSAGE)",
+                )
             extra = {
                 "type": 19,
                 "message_reference": dict(reference, channel_id=str(channel.id)),
@@ -105,8 +117,33 @@ class MessageRoutes:
         message = self.world.new_message(
             channel, self.world.bot_user, body, files=_stored(req.files), extra=extra
         )
+        if body.get("nonce") is not None:
+            message["nonce"] = body["nonce"]
+            if body.get("enforce_nonce"):
+                self._remember_nonce(str(body["nonce"]), int(message["id"]), channel.id)
         self.add_to_channel(channel, message)
         return 200, message
+
+    def _remember_nonce(self, nonce: str, message_id: int, channel_id: int) -> None:
+        nonces, now = self.world.nonces, time.monotonic()
+        if len(nonces) >= 10_000:  # discord.py sends a random nonce with every message
+            window = self.world.scenario.nonce_window_s
+            for key in [k for k, (_, _, at) in nonces.items() if now - at > window]:
+                del nonces[key]
+        nonces[(self.world.bot_user.id, nonce)] = (message_id, channel_id, now)
+
+    def _nonce_match(self, body: Json) -> Json | None:
+        """The message an earlier create with this nonce made, if Discord would return it."""
+        if body.get("nonce") is None or not body.get("enforce_nonce"):
+            return None
+        found = self.world.nonces.get((self.world.bot_user.id, str(body["nonce"])))
+        if found is None:
+            return None
+        message_id, channel_id, at = found
+        if time.monotonic() - at > self.world.scenario.nonce_window_s:
+            return None
+        channel = self.world.channels.get(channel_id)
+        return channel.messages.get(message_id) if channel is not None else None
 
     async def list_messages(self, req: ApiRequest) -> Result:
         channel = self.channel(req)
@@ -115,6 +152,11 @@ class MessageRoutes:
             return 200, []
         limit = max(1, min(100, int(req.query.get("limit", 50))))
         before = int(req.query["before"]) if "before" in req.query else None
+        if "after" in req.query:
+            # The `limit` messages right after `after`, answered newest first as Discord does.
+            after = int(req.query["after"])
+            newer = sorted(i for i in channel.messages if i > after)[:limit]
+            return 200, [channel.messages[i] for i in reversed(newer)]
         found = []
         for message_id in reversed(channel.messages):
             if before is not None and message_id >= before:

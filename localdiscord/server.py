@@ -12,7 +12,7 @@ from typing import Any, Self, TypeVar
 from aiohttp import web
 
 from localdiscord import permissions as perm
-from localdiscord.faults import HANG, RATE_LIMIT, SERVER_ERROR, SLOW, Fault, FaultPlan
+from localdiscord.faults import HANG, LATE, RATE_LIMIT, SERVER_ERROR, SLOW, Fault, FaultPlan
 from localdiscord.gateway import GatewayHub, GatewayLogEntry
 from localdiscord.interactions import InteractionStore
 from localdiscord.model import Channel, Guild, Json, Member, Role, User
@@ -248,6 +248,10 @@ class LocalDiscord(InteractionScripts):
 
     def slow_responses(self, pattern: str, delay: float, *, count: int | None = None) -> Fault:
         return self.faults.add(Fault(SLOW, pattern, count, delay=delay))
+
+    def late_responses(self, pattern: str, delay: float, *, count: int | None = 1) -> Fault:
+        """Handle matching requests at once but answer after `delay` (a reply in flight)."""
+        return self.faults.add(Fault(LATE, pattern, count, delay=delay))
 
     def hang_responses(self, pattern: str, *, count: int | None = None) -> Fault:
         """Never answer matching requests (until the server stops)."""

@@ -37,6 +37,9 @@ class Scenario:
     reject_over_limits: bool = True
     validate_openapi: bool = True
     resume_buffer: int = 50_000
+    # Create Message with `enforce_nonce`: a repeat of a nonce by the same author within this
+    # many seconds returns the first message (Discord documents "the past few minutes").
+    nonce_window_s: float = 180.0
 
 
 @dataclass
@@ -64,6 +67,8 @@ class World:
         self.message_channel: dict[int, int] = {}
         self.files: dict[int, StoredFile] = {}
         self.dm_by_user: dict[int, Channel] = {}
+        # (author id, nonce) → (message id, channel id, monotonic time) for enforce_nonce.
+        self.nonces: dict[tuple[int, str], tuple[int, int, float]] = {}
         # Application commands as the bot registered them: key None = global.
         self.commands: dict[int | None, list[Json]] = {}
         self.base_url = ""

@@ -83,7 +83,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     try:
         return _serve(main())
     except StartupError as exc:
-        raise CliError(str(exc)) from None
+        raise CliError(str(exc), code=exc.code) from None
 
 
 def _serve(main: Coroutine[Any, Any, int]) -> int:
@@ -93,11 +93,16 @@ def _serve(main: Coroutine[Any, Any, int]) -> int:
     try:
         return asyncio.run(main)
     except DatabaseOpenError as exc:
-        raise CliError(str(exc)) from None
+        raise CliError(str(exc), code=2) from None
     except ContentError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        raise CliError("content pack is invalid: the bot will not start") from None
+        # One line like every other configuration error; `content check` lists them all.
+        first = exc.problems[0] if exc.problems else "no details"
+        raise CliError(
+            f"BLUEBOOK_CONTENT: the content pack is invalid ({len(exc.problems)} problem(s), "
+            f"first: {first}); `bluebook-bot content check` lists them all: "
+            "the bot will not start",
+            code=2,
+        ) from None
     except KeyboardInterrupt:
         return 0
 
@@ -119,7 +124,8 @@ def _local_options(settings: Settings, server: Any) -> Any:
 
     return options_from(
         settings,
-        dev_guild=server.guild.id,
+        # BLUEBOOK_DEV_GUILD still wins, so a guild the local bot is not in can be tried.
+        dev_guild=settings.bluebook_dev_guild or server.guild.id,
         skip_identify_delay=True,
         guild_ready_timeout=0.1,
         owner_ids={server.world.owner.id, server.admin.id},
@@ -222,7 +228,13 @@ def cmd_sync(args: argparse.Namespace) -> int:
             print(f"synced {len(synced)} commands {where}")
             return 0
         except discord.LoginFailure:
-            raise CliError("Discord rejected the token (DISCORD_TOKEN).") from None
+            raise CliError("Discord rejected the token (DISCORD_TOKEN).", code=2) from None
+        except (discord.Forbidden, discord.NotFound) as exc:
+            raise CliError(
+                f"Discord refused the sync ({exc.status}): is the bot in guild {args.guild} "
+                "with the applications.commands scope?",
+                code=2,
+            ) from None
         finally:
             await _close_offline(bot)
 

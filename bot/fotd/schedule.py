@@ -28,6 +28,8 @@ import zoneinfo
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.lookups.escape import safe_echo
+
 # Keys that ZoneInfo accepts but that are not real IANA zones users should pick.
 _NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
 _TIME_24H = re.compile(r"([0-9]{1,2}):([0-9]{2})")
@@ -59,7 +61,7 @@ def validate_timezone(name: str) -> ZoneInfo:
     if canonical is None:
         shown = name.strip()[:64]
         raise UnknownTimezoneError(
-            f"Unknown time zone {shown!r}: use an IANA name such as Europe/London."
+            f"Unknown time zone “{safe_echo(shown)}”: use an IANA name such as Europe/London."
         )
     return ZoneInfo(canonical)
 
@@ -77,7 +79,7 @@ def parse_time(text: str) -> time:
             # 12 am is midnight and 12 pm is noon.
             return time(hour % 12 + (12 if match[3].lower() == "p" else 0), minute)
     raise InvalidTimeError(
-        f"Can't read {cleaned[:32]!r} as a time: use HH:MM (24-hour, e.g. 09:05) or 7:30 pm."
+        f"Can't read “{safe_echo(cleaned[:32])}” as a time: use HH:MM (24-hour, e.g. 09:05) or 7:30 pm."
     )
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+import hashlib
+from datetime import date, datetime
 from typing import Protocol
 
 
@@ -22,18 +23,32 @@ class PermanentSendError(SendError):
         self.code = code
 
 
+class HistoryUnreadable(SendError):
+    """The channel's history cannot be read (no Read Message History, or the post could be
+    further back than the scan goes), so an earlier post cannot be ruled out."""
+
+
 class PostSender(Protocol):
     async def send(self, guild_id: int, channel_id: int, fact_id: str, local_date: date) -> int:
-        """Post the fact with `post_marker(local_date, fact_id)` in it; return the message id."""
+        """Post the fact with `post_marker(local_date, fact_id)` in it and Discord's nonce
+        `post_nonce(guild_id, local_date)` enforced; return the message id."""
         ...
 
     async def find_existing(
-        self, guild_id: int, channel_id: int, local_date: date, fact_id: str
+        self, guild_id: int, channel_id: int, local_date: date, fact_id: str, since: datetime
     ) -> int | None:
-        """Return the id of the bot's recent message carrying this day's marker, if any."""
+        """The id of the bot's message carrying this day's marker posted after `since`, if
+        any; raises HistoryUnreadable if the channel cannot be searched that far."""
         ...
 
 
 def post_marker(local_date: date, fact_id: str) -> str:
     """Text the glue puts in the post's footer so a restart can recognise the post."""
     return f"Fact of the day · {local_date.isoformat()} · {fact_id}"
+
+
+def post_nonce(guild_id: int, local_date: date) -> str:
+    """Discord's idempotency key for one server's post of one local day (24 of the 25
+    characters Discord allows): a repeat within Discord's window returns the first message."""
+    key = f"fotd:{guild_id}:{local_date.isoformat()}".encode()
+    return hashlib.blake2b(key, digest_size=12).hexdigest()

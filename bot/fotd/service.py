@@ -20,6 +20,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.fotd.clock import Clock
+from bot.fotd.crashpoint import pause_point
 from bot.fotd.rotation import FactRotation, NoFactsError
 from bot.fotd.schedule import (
     due_post,
@@ -29,14 +30,24 @@ from bot.fotd.schedule import (
     post_window_end,
     validate_timezone,
 )
-from bot.fotd.sender import PermanentSendError, PostSender, SendError
-from bot.fotd.store import DEFAULT_MAX_PERMANENT_FAILURES, FotdConfig, FotdStatus, FotdStore
+from bot.fotd.sender import HistoryUnreadable, PermanentSendError, PostSender, SendError
+from bot.fotd.store import (
+    DEFAULT_MAX_PERMANENT_FAILURES,
+    FotdConfig,
+    FotdStatus,
+    FotdStore,
+    PostRecord,
+)
 
 log = logging.getLogger(__name__)
 
 # A claim older than this is presumed dead and is checked and taken over. Sends are cut off
-# at half of it so a live but slow sender is not mistaken for a dead one.
-DEFAULT_LEASE = timedelta(minutes=2)
+# at half of it so a live but slow sender is not mistaken for a dead one. One minute keeps a
+# takeover (lease plus one 30 s tick) inside NONCE_WINDOW.
+DEFAULT_LEASE = timedelta(minutes=1)
+# How long after an attempt we count on Discord's nonce to turn a repeat into the first
+# message. Discord documents only "the past few minutes"; two is our cautious reading.
+NONCE_WINDOW = timedelta(minutes=2)
 # Bounds the 'missed' rows written after a very long outage.
 MAX_MISSED_ROWS = 366
 
@@ -156,7 +167,7 @@ class FotdService:
     async def _tick_guild(self, config: FotdConfig, sender: PostSender) -> list[TickEvent]:
         events = []
         for row in await self._store.open_posts(config.guild_id, self._clock.now()):
-            event = await self._resume(config, row.local_date, sender)
+            event = await self._resume(config, row, sender)
             if event is not None:
                 events.append(event)
                 if event.outcome == "paused":
@@ -190,11 +201,15 @@ class FotdService:
             return events
         if fact is None:
             return events  # another loop or process owns this day
+        await pause_point("claimed")
         events.append(await self._send(config, day, fact, token, sender))
         return events
 
-    async def _resume(self, config: FotdConfig, day: date, sender: PostSender) -> TickEvent | None:
+    async def _resume(
+        self, config: FotdConfig, row: PostRecord, sender: PostSender
+    ) -> TickEvent | None:
         """Finish a day left claimed by a dead process, or retry a failed one."""
+        day = row.local_date
         now = self._clock.now()
         token = uuid.uuid4().hex
         held = await self._store.acquire(
@@ -202,13 +217,20 @@ class FotdService:
         )
         if held is None:
             return None
+        await pause_point("recovery")
         assert held.fact_id is not None  # claimed and failed rows always carry their fact
         # An earlier attempt may have been delivered (crash, timeout, lost response): look
         # in the channel it went to, and in the configured one, before sending again.
         channels = dict.fromkeys(c for c in (held.channel_id, config.channel_id) if c)
+        unreadable: list[str] = []
         for channel in channels:
             try:
-                found = await sender.find_existing(config.guild_id, channel, day, held.fact_id)
+                found = await sender.find_existing(
+                    config.guild_id, channel, day, held.fact_id, held.claimed_at
+                )
+            except HistoryUnreadable as exc:
+                unreadable.append(str(exc))  # the nonce still guards a resend inside its window
+                continue
             except PermanentSendError as exc:
                 if channel != config.channel_id:
                     continue  # an old channel we can no longer read: waiting will not fix it
@@ -258,16 +280,46 @@ class FotdService:
             await self._store.set_channel(
                 config.guild_id, day, token=token, channel_id=config.channel_id
             )
-        return await self._send(config, day, fact, token, sender)
+        warning = None
+        attempted = self._last_attempt(row)
+        if unreadable and now - attempted > NONCE_WINDOW:
+            warning = (
+                f"Possibly posted twice on {day.isoformat()}: an earlier attempt could not be "
+                f"checked ({unreadable[0]}) and is older than Discord's nonce window."
+            )
+            log.warning(
+                "fotd.possible_duplicate guild=%s date=%s attempt_age_s=%d reason=%s",
+                config.guild_id,
+                day,
+                (now - attempted).total_seconds(),
+                unreadable[0],
+            )
+        return await self._send(config, day, fact, token, sender, warning=warning)
+
+    def _last_attempt(self, row: PostRecord) -> datetime:
+        """The latest the previous send can have started (earlier is the safe side)."""
+        if row.state == "claimed" and row.lease_until is not None:
+            return row.lease_until - self._lease
+        if row.last_error_at is not None:
+            return row.last_error_at - self._lease / 2  # sends are cut off after lease / 2
+        return row.claimed_at
 
     async def _send(
-        self, config: FotdConfig, day: date, fact: str, token: str, sender: PostSender
+        self,
+        config: FotdConfig,
+        day: date,
+        fact: str,
+        token: str,
+        sender: PostSender,
+        *,
+        warning: str | None = None,
     ) -> TickEvent:
         try:
             async with asyncio.timeout(self._lease.total_seconds() / 2):
                 message_id = await sender.send(config.guild_id, config.channel_id, fact, day)
         except Exception as exc:
             return await self._failed(config, day, fact, token, exc)
+        await pause_point("sent")
         recorded = await self._store.mark_sent(
             config.guild_id,
             day,
@@ -275,6 +327,7 @@ class FotdService:
             message_id=message_id,
             channel_id=config.channel_id,
             now=self._clock.now(),
+            warning=warning,
         )
         if not recorded:
             # Our lease ran out mid-send and another loop took the day over: say so loudly.
@@ -288,7 +341,7 @@ class FotdService:
         log.info(
             "fotd.sent guild=%s date=%s fact=%s message=%s", config.guild_id, day, fact, message_id
         )
-        return TickEvent(config.guild_id, day, fact, "sent", message_id)
+        return TickEvent(config.guild_id, day, fact, "sent", message_id, detail=warning)
 
     async def _failed(
         self, config: FotdConfig, day: date, fact: str, token: str, exc: Exception

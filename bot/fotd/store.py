@@ -19,10 +19,13 @@ loop wins), asks the channel whether the bot's post for that day is there (the f
 holds the local date and fact id), and either records it as ``sent`` or sends it now. The
 same check runs before every retry, because a timeout or a 5xx can hide a delivered message.
 
-Discord has no idempotency key for channel messages, so one duplicate window remains: the
-message was accepted but the check could not see it, e.g. Discord accepted the POST, the
-response was lost, and the history read missed the message (wrong channel, message deleted
-and re-created, or beyond the recent-history limit). Everything else ends with one post.
+Every send also carries Discord's idempotency key: a nonce derived from (guild, local_date)
+with ``enforce_nonce``, so a repeat within Discord's window (a few minutes) returns the first
+message instead of posting again. The history check covers longer gaps: it reads every
+message since the claim (up to a bound). One duplicate window remains: the history cannot
+be read (no Read Message History, or more messages since than the bound) and the earlier
+attempt is older than the nonce window. That resend is logged as a warning and kept as the
+day's last error, so status shows it.
 
 Failures: ``record_failure`` sets ``failed`` with ``next_retry_at`` (1, 2, 4 ... minutes,
 capped at an hour). Permanent failures (deleted channel, missing permission) also count
@@ -40,6 +43,7 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
+from bot.fotd.crashpoint import pause_point
 from bot.fotd.rotation import RotationState
 from bot.fotd.schedule import format_time
 from bot.storage.db import Database
@@ -245,6 +249,7 @@ class FotdStore:
             if cursor.rowcount != 1:
                 return None  # the rotation is left as it was: the transaction commits nothing
             await self._save_rotation(conn, guild_id, state)
+            await pause_point("claim_open")
             return fact_id
 
     async def last_handled_date(self, guild_id: int) -> date | None:
@@ -320,15 +325,32 @@ class FotdStore:
         message_id: int,
         channel_id: int,
         now: datetime,
+        warning: str | None = None,
     ) -> bool:
-        """Record the post; False if this claim was lost meanwhile (a possible duplicate)."""
+        """Record the post; False if this claim was lost meanwhile (a possible duplicate).
+
+        A `warning` (the post may be a duplicate) is kept as the day's last error, so status
+        shows it."""
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
                 "UPDATE fotd_posts SET state = 'sent', message_id = ?, channel_id = ?,"
-                " sent_at = ?, lease_until = NULL, next_retry_at = NULL"
+                " sent_at = ?, lease_until = NULL, next_retry_at = NULL,"
+                " last_error = COALESCE(?, last_error),"
+                " last_error_at = CASE WHEN ? IS NULL THEN last_error_at ELSE ? END"
                 " WHERE guild_id = ? AND local_date = ? AND claim_token = ? AND state = 'claimed'",
-                (message_id, channel_id, _ts(now), guild_id, local_date.isoformat(), token),
+                (
+                    message_id,
+                    channel_id,
+                    _ts(now),
+                    warning,
+                    warning,
+                    _ts(now),
+                    guild_id,
+                    local_date.isoformat(),
+                    token,
+                ),
             )
+            await pause_point("record_open")
             if cursor.rowcount != 1:
                 return False
             await conn.execute(

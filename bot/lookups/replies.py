@@ -33,13 +33,43 @@ class LedgerEntry:
     lookup_keys: tuple[str, ...]
 
 
+@dataclass
+class InFlight:
+    """What happened to a source message while its reply was being sent."""
+
+    deleted: bool = False
+    edited_text: str | None = None
+
+
 class ReplyLedger:
-    """Bounded least-recently-used map between source messages and the bot's replies."""
+    """Bounded least-recently-used map between source messages and the bot's replies.
+
+    A reply being sent is not in the map yet, so an edit or deletion of its source in that
+    moment is noted (`note_edit`, `note_delete`) and handed over by `finish` once the reply
+    exists, for the cog to mend it.
+    """
 
     def __init__(self, max_entries: int = MAX_LEDGER_ENTRIES) -> None:
         self.max_entries = max_entries
         self._by_source: OrderedDict[int, LedgerEntry] = OrderedDict()
         self._source_by_reply: dict[int, int] = {}
+        self._in_flight: dict[int, InFlight] = {}
+
+    def begin(self, source_id: int) -> None:
+        """A reply to `source_id` is about to be sent."""
+        self._in_flight[source_id] = InFlight()
+
+    def finish(self, source_id: int) -> InFlight:
+        """The reply was sent (or failed): what happened to its source meanwhile."""
+        return self._in_flight.pop(source_id, InFlight())
+
+    def note_delete(self, source_id: int) -> None:
+        if source_id in self._in_flight:
+            self._in_flight[source_id].deleted = True
+
+    def note_edit(self, source_id: int, text: str) -> None:
+        if source_id in self._in_flight:
+            self._in_flight[source_id].edited_text = text
 
     def __len__(self) -> int:
         return len(self._by_source)

@@ -1,4 +1,14 @@
-"""The bot's one SQLite database: opening, numbered migrations, transactions, backups."""
+"""The bot's one SQLite database: opening, numbered migrations, transactions, backups.
+
+Files: the database, its WAL and SHM files and the hashing key file (``<db>.key``, see
+``bot.storage.keyfile``) are created 0600, a data folder the bot creates 0700. The key
+never enters the database, so the database file alone cannot tell which user a hash is.
+
+Faults: a write that fails because the file is gone, replaced, read-only, full or broken
+marks the connection for a reopen; a failed reopen is retried with backoff (up to
+``REOPEN_MAX_S``) on the next use, and until it works every use raises
+``StorageUnavailable`` at once instead of touching a dead connection.
+"""
 
 from __future__ import annotations
 
@@ -19,11 +29,20 @@ from typing import Any
 
 import aiosqlite
 
+from bot.storage import keyfile
+
 log = logging.getLogger(__name__)
 
 # Short on purpose: a lock held by another process should surface as a counted failure
 # quickly, not park the single connection thread that lookups also use.
 BUSY_TIMEOUT_MS = 200
+
+# A reopen that failed is tried again after 0.25 s, 0.5 s, 1 s ... at most this long, so a
+# repaired file is in use again within seconds and a dead one costs nothing per event.
+REOPEN_FIRST_S = 0.25
+REOPEN_MAX_S = 5.0
+FILE_MODE = 0o600
+FOLDER_MODE = 0o700
 
 Params = Sequence[Any] | Mapping[str, Any]
 
@@ -36,6 +55,26 @@ class MigrationError(RuntimeError):
 
 class SchemaTooNewError(MigrationError):
     """The database was migrated by a newer version of the bot than this one."""
+
+
+class StorageUnavailable(sqlite3.OperationalError):
+    """The database cannot be used right now (being reopened after a fault); try later."""
+
+
+_FILE_FAULTS = (sqlite3.OperationalError, sqlite3.DatabaseError)
+_NOT_FILE_FAULTS = (
+    StorageUnavailable,
+    sqlite3.IntegrityError,
+    sqlite3.ProgrammingError,
+    sqlite3.InterfaceError,
+    sqlite3.DataError,
+)
+
+
+def _is_busy(exc: BaseException) -> bool:
+    """A lock held by someone else: wait and retry, the connection itself is fine."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    return name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in str(exc)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +185,7 @@ async def _rollback_quietly(conn: aiosqlite.Connection) -> None:
 def _file_id(path: Path) -> tuple[int, int] | None:
     try:
         st = path.stat()
-    except FileNotFoundError:
+    except OSError:  # gone, or its folder is gone or not a folder any more
         return None
     return (st.st_dev, st.st_ino)
 
@@ -160,6 +199,12 @@ class Database:
         self.salt = b""
         self._conn: aiosqlite.Connection | None = None
         self._file_id: tuple[int, int] | None = None
+        # After a fault: reopen before the next use, not before this loop time.
+        self._needs_reopen = False
+        self._reopen_at = 0.0
+        self._reopen_delay = REOPEN_FIRST_S
+        self._outage = False
+        self._closed = False
         # Serialises write transactions from the usage writer, settings and heartbeat,
         # which share the connection: interleaved statements would join each other's
         # transaction and roll back together.
@@ -168,16 +213,21 @@ class Database:
     @property
     def conn(self) -> aiosqlite.Connection:
         if self._conn is None:
-            # Same error family as a closed sqlite3 connection, so callers catch one thing.
-            raise sqlite3.ProgrammingError("database is closed")
+            # Same error family as sqlite3's own errors, so callers catch one thing.
+            raise StorageUnavailable("storage is unavailable")
         return self._conn
+
+    @property
+    def key_path(self) -> Path:
+        return keyfile.key_path(self.path)
 
     async def _connect(self, salt: bytes | None = None) -> None:
         if self.read_only:
             uri = self.path.resolve().as_uri() + "?mode=ro"
             conn = await aiosqlite.connect(uri, uri=True, isolation_level=None)
         else:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            keyfile.read_key(self.key_path)  # a damaged key file stops us before any change
+            _private_files(self.path)
             conn = await aiosqlite.connect(self.path, isolation_level=None)
         try:
             conn.row_factory = sqlite3.Row
@@ -190,7 +240,7 @@ class Database:
                 # NORMAL is durable in WAL mode except for the last commits on power loss.
                 await conn.execute("PRAGMA synchronous = NORMAL")
                 await migrate(conn)
-            self.salt = await _installation_salt(conn, keep=salt, read_only=self.read_only)
+            self.salt = await _hashing_key(conn, self.key_path, keep=salt, read_only=self.read_only)
         except BaseException:
             await conn.close()
             raise
@@ -222,10 +272,45 @@ class Database:
         """True if the file at `path` was deleted or swapped since the connection opened."""
         return _file_id(self.path) != self._file_id
 
+    def note_failure(self, exc: BaseException) -> None:
+        """A statement failed on the file (read-only, full, I/O, gone): reopen before the
+        next use. A lock held elsewhere or a mistake in a statement leaves it as it is."""
+        fault = isinstance(exc, _FILE_FAULTS) and not isinstance(exc, _NOT_FILE_FAULTS)
+        if fault and not _is_busy(exc):
+            self._needs_reopen = True
+
     async def reopen(self) -> None:
         """Close and reopen at `path`, creating and migrating a fresh file if it is gone."""
         async with self._write_lock:
             await self._reopen_locked()
+
+    async def _usable_locked(self) -> aiosqlite.Connection:
+        """The connection, reopened first if it failed, is gone or the file was replaced."""
+        if self._conn is not None and not self._needs_reopen and not self.file_replaced():
+            return self._conn
+        if self._closed:
+            raise StorageUnavailable("database is closed")
+        loop = asyncio.get_running_loop()
+        if self._conn is None and loop.time() < self._reopen_at:
+            raise StorageUnavailable("storage is unavailable")
+        try:
+            await self._reopen_locked()
+        except (sqlite3.Error, OSError, MigrationError) as exc:
+            self._reopen_at = loop.time() + self._reopen_delay
+            self._reopen_delay = min(self._reopen_delay * 2, REOPEN_MAX_S)
+            if not self._outage:
+                self._outage = True
+                log.warning("db_reopen_failed error=%s; retrying with backoff", type(exc).__name__)
+            raise StorageUnavailable("storage is unavailable") from exc
+        self._reopen_delay = REOPEN_FIRST_S
+        self._outage = False
+        return self.conn
+
+    async def _usable(self) -> aiosqlite.Connection:
+        if self._conn is not None and not self._needs_reopen and not self.file_replaced():
+            return self._conn
+        async with self._write_lock:
+            return await self._usable_locked()
 
     async def _reopen_locked(self) -> None:
         old = self._conn
@@ -237,10 +322,11 @@ class Database:
             # WAL/SHM files left by the deleted database would otherwise be replayed
             # into the new one.
             for suffix in ("-wal", "-shm"):
-                with contextlib.suppress(FileNotFoundError):
+                with contextlib.suppress(OSError):
                     os.remove(f"{self.path}{suffix}")
-        # Keep the salt so user hashes stay comparable across the recreated file.
+        # Keep the key so user hashes stay comparable across the recreated file.
         await self._connect(salt=self.salt or None)
+        self._needs_reopen = False
         log.warning("db_reopened path=%s", self.path)
 
     @contextlib.asynccontextmanager
@@ -251,27 +337,36 @@ class Database:
         missing file recreated) first: otherwise writes would land in an unlinked inode.
         """
         async with self._write_lock:
-            if self._conn is not None and self.file_replaced():
-                await self._reopen_locked()
-            conn = self.conn
-            await conn.execute("BEGIN IMMEDIATE")
+            conn = await self._usable_locked()
             try:
+                await conn.execute("BEGIN IMMEDIATE")
                 yield conn
                 await conn.execute("COMMIT")
-            except BaseException:
+            except BaseException as exc:
+                self.note_failure(exc)
                 await _rollback_quietly(conn)
                 raise
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
         """Run a read query and return every row."""
-        async with self.conn.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+        conn = await self._usable()
+        try:
+            async with conn.execute(sql, params) as cursor:
+                return list(await cursor.fetchall())
+        except sqlite3.Error as exc:
+            self.note_failure(exc)
+            raise
 
     async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
         """Run a read query and return its first row, if any."""
-        async with self.conn.execute(sql, params) as cursor:
-            row: sqlite3.Row | None = await cursor.fetchone()
-            return row
+        conn = await self._usable()
+        try:
+            async with conn.execute(sql, params) as cursor:
+                row: sqlite3.Row | None = await cursor.fetchone()
+                return row
+        except sqlite3.Error as exc:
+            self.note_failure(exc)
+            raise
 
     async def schema_version(self) -> int:
         """The PRAGMA user_version of this database."""
@@ -285,6 +380,7 @@ class Database:
     async def close(self) -> None:
         """Close the connection; safe to call twice."""
         async with self._write_lock:
+            self._closed = True
             conn, self._conn = self._conn, None
             if conn is not None:
                 await conn.close()
@@ -309,20 +405,45 @@ def _backup_file(source: Path, target: Path) -> Path:
     return target
 
 
-async def _installation_salt(
-    conn: aiosqlite.Connection, *, keep: bytes | None, read_only: bool
+def _private_files(path: Path) -> None:
+    """Create the folder 0700 if missing, and the database (with WAL/SHM) 0600."""
+    if not path.parent.is_dir():
+        path.parent.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
+    # SQLite gives the WAL and SHM files the mode of the database file.
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+    os.close(fd)
+    for suffix in ("", "-wal", "-shm"):
+        with contextlib.suppress(FileNotFoundError, PermissionError):
+            os.chmod(f"{path}{suffix}", FILE_MODE)
+
+
+async def _hashing_key(
+    conn: aiosqlite.Connection, key_file: Path, *, keep: bytes | None, read_only: bool
 ) -> bytes:
-    if not read_only:
-        salt = keep if keep is not None else secrets.token_bytes(32)
-        await conn.execute(
-            "INSERT OR IGNORE INTO installation (id, salt, created) VALUES (1, ?, ?)",
-            (salt, time.time()),
-        )
+    """The user-hashing key from the key file; moved out of the database if an older version
+    kept it there (the `installation.salt` column, now always empty)."""
     async with conn.execute("SELECT salt FROM installation WHERE id = 1") as cursor:
         row = await cursor.fetchone()
+    stored = bytes(row[0]) if row is not None and row[0] else b""
+    if read_only:
+        if row is None:
+            raise MigrationError("database has no installation row; open it read-write once")
+        return keyfile.read_key(key_file) or stored
+    key = keyfile.read_key(key_file) or keep or stored or secrets.token_bytes(keyfile.KEY_BYTES)
+    keyfile.write_key(key_file, key)
     if row is None:
-        raise MigrationError("database has no installation row; open it read-write once")
-    return bytes(row[0])
+        await conn.execute(
+            "INSERT INTO installation (id, salt, created) VALUES (1, X'', ?)", (time.time(),)
+        )
+    elif stored:
+        # Overwrite the old key's bytes on disk too, not only unlink the row version.
+        await conn.execute("PRAGMA secure_delete = ON")
+        await conn.execute("UPDATE installation SET salt = X'' WHERE id = 1")
+        await conn.execute("PRAGMA secure_delete = OFF")
+        # Copy the overwritten page into the database file now, not at some later checkpoint.
+        await conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        log.info("db_key_moved_to_file")
+    return key
 
 
 async def open_database(path: str | os.PathLike[str], *, read_only: bool = False) -> Database:

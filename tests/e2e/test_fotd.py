@@ -144,14 +144,32 @@ async def test_set_status_and_a_post_at_the_local_time(fotd, clock, news):
 async def test_bad_time_and_time_zone_get_a_short_private_error(fotd, news):
     server = fotd.server
     for time, zone, expected in [
-        ("09:00", "Mars/Olympus_Mons", "Unknown time zone 'Mars/Olympus_Mons'"),
-        ("25:00", "Asia/Tokyo", "Can't read '25:00' as a time"),
-        ("nine", "Asia/Tokyo", "Can't read 'nine' as a time"),
+        ("09:00", "Mars/Olympus_Mons", "Unknown time zone “Mars/Olympus\\_Mons”"),
+        ("25:00", "Asia/Tokyo", "Can't read “25:00” as a time"),
+        ("nine", "Asia/Tokyo", "Can't read “nine” as a time"),
     ]:
         answer = await _set(server, news, time, zone)
         assert answer.get("flags", 0) & EPHEMERAL, answer
         assert expected in answer["content"], answer
         assert len(answer["content"]) < 200 and not answer["embeds"]
+    assert "No fact of the day is set up here" in await _status(server)
+
+
+@pytest.fixture
+def unreadable(local_discord):
+    """A channel whose history the bot may not read, made before the bot connects."""
+    channel = local_discord.add_channel(local_discord.guild, "no-history")
+    bot_member = local_discord.world.bot_member(local_discord.guild)
+    local_discord.set_overwrite(channel, bot_member, deny=perm.READ_MESSAGE_HISTORY)
+    return channel
+
+
+async def test_set_refuses_a_channel_without_read_message_history_and_says_why(unreadable, fotd):
+    server = fotd.server
+    answer = await _set(server, unreadable, "09:00", "UTC")
+    assert answer.get("flags", 0) & EPHEMERAL, answer
+    assert "Read Message History" in answer["content"], answer
+    assert "never posted twice" in answer["content"]
     assert "No fact of the day is set up here" in await _status(server)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import pytest
@@ -294,3 +295,48 @@ async def test_mentions_inside_a_lookup_never_ping(bluebook, text):
         assert mention not in shown
     assert ZERO_WIDTH_SPACE in shown
     assert reply["mention_everyone"] is False and reply["mentions"] == []
+
+
+# -- races: the source changes while the reply is on its way ---------------------------------
+
+
+async def _reply_in_flight(server, text: str) -> tuple[dict, dict]:
+    """Post `text`; return it and the bot's reply once Discord holds the reply but the bot
+    has not had Discord's answer yet (the answer comes 0.5 s late)."""
+    server.late_responses("POST /channels/*/messages", 0.5)
+    source = server.send_message(server.general, server.member, text)
+    for _ in range(400):
+        replies = _replies_to(list(server.general.messages.values()), source)
+        if replies:
+            return source, replies[0]
+        await asyncio.sleep(0.005)
+    raise AssertionError("the reply never reached the local Discord")
+
+
+async def test_source_deleted_while_the_reply_is_in_flight_takes_the_reply(bluebook):
+    server = bluebook.server
+    source, reply = await _reply_in_flight(server, "what about [[GCAP]]?")
+    server.delete_message(source)
+    messages = await server.bot_messages(idle=0.8)
+    assert reply["id"] not in {m["id"] for m in messages}
+
+
+async def test_source_edited_while_the_reply_is_in_flight_mends_the_reply(bluebook):
+    server = bluebook.server
+    source, reply = await _reply_in_flight(server, "what about [[GCAP]]?")
+    server.edit_message(source, "actually [[PKO]]")
+    await server.bot_messages(idle=0.8)
+    mended = server.general.messages[int(reply["id"])]
+    assert any("PKO" in t for t in _titles(mended)), _titles(mended)
+
+
+async def test_a_reply_to_an_already_deleted_message_is_refused_and_not_left(bluebook):
+    server = bluebook.server
+    # The reply reaches Discord only after the source is gone: Discord refuses it (50035).
+    server.slow_responses("POST /channels/*/messages", 0.3, count=1)
+    source = server.send_message(server.general, server.member, "what about [[GCAP]]?")
+    await asyncio.sleep(0.1)
+    server.delete_message(source)
+    assert _replies_to(await server.bot_messages(idle=0.6), source) == []
+    refused = [r for r in server.requests if r.route == "/channels/{channel_id}/messages"]
+    assert [r.status for r in refused if r.method == "POST"] == [400]

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from bot.fotd.clock import FakeClock
+from bot.fotd.sender import HistoryUnreadable
 
 FACTS = [f"fact-{n:02d}" for n in range(1, 8)]
 GUILD = 1001
@@ -31,6 +32,8 @@ class Channels:
     """What Discord holds: outlives any one fake process, like the real channels do."""
 
     messages: list[Message] = field(default_factory=list)
+    # Discord's nonce: a repeat of a (guild, day) post within this long returns the first.
+    nonce_window: timedelta | None = None
 
     def posts_for(self, guild_id: int, local_date: date) -> list[Message]:
         return [m for m in self.messages if (m.guild_id, m.local_date) == (guild_id, local_date)]
@@ -47,11 +50,16 @@ class FakeSender:
         self.kill_after_send = False
         self.send_calls: list[datetime] = []
         self.find_calls = 0
+        self.history_readable = True
 
     async def send(self, guild_id: int, channel_id: int, fact_id: str, local_date: date) -> int:
         self.send_calls.append(self.clock.now())
         if self.send_errors:
             raise self.send_errors.pop(0)
+        window = self.channels.nonce_window
+        for earlier in self.channels.posts_for(guild_id, local_date):
+            if window is not None and self.clock.now() - earlier.at <= window:
+                return earlier.message_id
         message = Message(
             guild_id,
             channel_id,
@@ -66,11 +74,13 @@ class FakeSender:
         return message.message_id
 
     async def find_existing(
-        self, guild_id: int, channel_id: int, local_date: date, fact_id: str
+        self, guild_id: int, channel_id: int, local_date: date, fact_id: str, since: datetime
     ) -> int | None:
         self.find_calls += 1
         if self.find_errors:
             raise self.find_errors.pop(0)
+        if not self.history_readable:
+            raise HistoryUnreadable("no Read Message History")
         for m in self.channels.messages:
             if (m.guild_id, m.channel_id, m.local_date, m.fact_id) == (
                 guild_id,

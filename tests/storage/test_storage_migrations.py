@@ -80,13 +80,21 @@ async def test_upgrade_from_first_schema_keeps_data(db_path: Path) -> None:
     db = await open_database(db_path)
     try:
         assert await db.schema_version() == LATEST
+        # The old in-database salt moved to the key file and left the database.
         assert db.salt == b"s" * 32
+        assert db.key_path.read_text().strip() == (b"s" * 32).hex()
+        salt_row = await db.fetchone("SELECT salt FROM installation")
+        assert salt_row is not None and bytes(salt_row[0]) == b""
         row = await db.fetchone("SELECT query, latency_ms, error_class FROM usage_events")
         assert row is not None and tuple(row) == ("precedence", 12.5, None)
         setting = await db.fetchone("SELECT passive_lookups FROM guild_settings")
         assert setting is not None and setting[0] == 1
     finally:
         await db.close()
+    # Overwritten on disk, not only unlinked: the old salt's bytes are nowhere in the files.
+    for suffix in ("", "-wal"):
+        file = Path(f"{db_path}{suffix}")
+        assert not file.exists() or b"s" * 32 not in file.read_bytes()
     assert {"heartbeat", "usage_drops", "usage_events_ts"} <= _tables(db_path)
     assert "error_class" in _columns(db_path, "usage_events")
 
@@ -178,7 +186,8 @@ async def test_backup_is_a_complete_openable_copy(db_path: Path, tmp_path: Path)
     assert target.exists() and not Path(f"{target}.partial").exists()
     copy = await open_database(target)
     try:
-        assert copy.salt == db.salt
+        # The key stays beside the original: a copy alone has a fresh key of its own.
+        assert copy.salt != db.salt and len(copy.salt) == 32
         row = await copy.fetchone("SELECT passive_lookups FROM guild_settings WHERE guild_id = 7")
         assert row is not None and row[0] == 1
     finally:

@@ -1,0 +1,39 @@
+"""The real bot in its own process, against a local Discord that lives in the test process.
+
+    python tests/process/child.py API_URL GATEWAY_URL GUILD_ID FOTD_INTERVAL_S
+
+It runs `bot.runner.run_bot`, exactly what `bluebook-bot run` runs, with settings from the
+environment; only the Discord URLs point at the test's local Discord, so the test can kill
+this process and keep Discord (the channels, the messages) alive across restarts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from types import SimpleNamespace
+
+from bot.config import load_settings
+from bot.logging_setup import setup_logging
+from bot.runner import options_from, run_bot
+from localdiscord import discord_urls
+
+
+def main() -> int:
+    api, gateway, guild, interval = sys.argv[1:5]
+    settings = load_settings(env_file=None)
+    setup_logging(settings.log_level, settings.log_format)
+    options = options_from(
+        settings,
+        dev_guild=int(guild),
+        skip_identify_delay=True,
+        guild_ready_timeout=0.1,
+        fotd_interval=float(interval),
+    )
+    assert settings.token is not None
+    with discord_urls(SimpleNamespace(api_url=api, gateway_url=gateway)):  # type: ignore[arg-type]
+        return asyncio.run(run_bot(settings, token=settings.token, options=options))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
