@@ -26,7 +26,7 @@ import yaml
 from rapidfuzz import fuzz, process, utils
 
 from bench.corpus import DEFAULT_SEED, synthetic_chapter
-from bench.search_quality import CORPORA, evaluate, without_thesaurus
+from bench.search_quality import CORPORA, evaluate, load_queries, without_thesaurus
 from bot.pack.loader import load_pack
 from bot.pack.model import Pack
 from bot.pack.parser import parse_chapter
@@ -242,7 +242,7 @@ def page_latency() -> dict:
 
 
 def _page_queries(path: Path, pack: Pack) -> list[Query]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))["queries"]
+    data = load_queries(path)
     return [(q["query"], q["ref"], q["kind"]) for q in data if q["ref"] in pack.paragraphs]
 
 
