@@ -23,6 +23,7 @@ from bot.turns import TurnGate
 if TYPE_CHECKING:
     from bot.fotd.service import FotdService
     from bot.storage.db import Database
+    from bot.storage.editions import EditionSettings
     from bot.storage.settings import LookupSettings
     from bot.storage.usage import UsageLog
 
@@ -32,6 +33,8 @@ COGS = (
     "cogs.buttons",
     "cogs.search",
     "cogs.sections",
+    "cogs.compare",
+    "cogs.settings",
     "cogs.facts",
     "cogs.verify",
     "cogs.help",
@@ -135,6 +138,7 @@ class BluebookBot(commands.AutoShardedBot):
         lookup_settings: LookupSettings | None,
         fotd: FotdService | None,
         options: BotOptions,
+        editions: EditionSettings | None = None,
     ) -> None:
         kwargs: dict[str, Any] = {}
         if options.shard_count is not None:
@@ -163,6 +167,7 @@ class BluebookBot(commands.AutoShardedBot):
         self.lookup_settings = lookup_settings
         self.fotd = fotd
         self.options = options
+        self.editions = editions
 
     async def setup_hook(self) -> None:
         for name in COGS:
