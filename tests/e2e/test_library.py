@@ -130,7 +130,9 @@ async def test_server_edition_setting(library):
     assert "164 times" in _embed(await _ask(server, "section", {"ref": "3.1.1(2)"}))["description"]
 
 
-async def test_server_edition_and_buttons_survive_a_restart(local_discord, tmp_path, library_content):
+async def test_server_edition_and_buttons_survive_a_restart(
+    local_discord, tmp_path, library_content
+):
     server = local_discord
     db_path = tmp_path / "b.db"
     async with running_bot(server, db_path, content=library_content):
@@ -150,3 +152,16 @@ async def test_server_edition_and_buttons_survive_a_restart(local_discord, tmp_p
         assert "Diplomatic Bluebook 2030" in _embed(turned)["footer"]["text"]
         still = _embed(await _ask(server, "section", {"ref": "3.1.1(2)"}))
         assert "137 times" in still["description"]
+
+
+async def test_keyword_lookup_with_a_qualified_reference(library):
+    from tests.e2e.test_lookups import _say
+
+    server = library.server
+    reply = await _say(server, "what did [[2030:3.1.1(2)¶2]] say?")
+    embed = reply["embeds"][0]
+    assert "end of 2023" in embed["description"] and embed["footer"]["text"].endswith("2030")
+    reply = await _say(server, "and now [[3.1.1(2)¶2]]")
+    assert "end of 2024" in reply["embeds"][0]["description"]
+    reply = await _say(server, "and [[3.1.1(2)¶2@2019]]")
+    assert "No edition 2019" in reply["embeds"][0]["description"]
