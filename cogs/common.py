@@ -98,11 +98,14 @@ def ids_of(interaction: discord.Interaction) -> tuple[int | None, int | None, in
 
 async def server_edition(interaction: discord.Interaction) -> str:
     """The pack key of the server's edition (/settings edition), else the newest."""
-    bot = bot_of(interaction)
+    return await edition_for_guild(bot_of(interaction), interaction.guild_id)
+
+
+async def edition_for_guild(bot: BluebookBot, guild_id: int | None) -> str:
     content = bot.content.current
-    if bot.editions is None or interaction.guild_id is None:
+    if bot.editions is None or guild_id is None:
         return content.default_key
-    year = await bot.editions.get(interaction.guild_id)
+    year = await bot.editions.get(guild_id)
     return content.key_for_year(year) or content.default_key
 
 

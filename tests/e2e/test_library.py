@@ -165,3 +165,18 @@ async def test_keyword_lookup_with_a_qualified_reference(library):
     assert "end of 2024" in reply["embeds"][0]["description"]
     reply = await _say(server, "and [[3.1.1(2)¶2@2019]]")
     assert "No edition 2019" in reply["embeds"][0]["description"]
+
+
+async def test_stats_split_by_edition(library):
+    from bot.storage.stats import usage_summary
+
+    server = library.server
+    await _ask(server, "section", {"ref": "2030:3.1.1(2)"})
+    await _ask(server, "section", {"ref": "3.1.1(3)"})
+    await _ask(server, "search", {"query": "escorted", "edition": 2031})
+    await library.runtime.usage.flush()
+    summary = await usage_summary(library.runtime.db, 1)
+    assert summary.by_pack == {"2031-3": 2, "2030-3": 1}
+    answer = await _ask(server, "stats", {"days": 1}, user=server.admin)
+    fields = {f["name"]: f["value"] for f in answer["embeds"][0]["fields"]}
+    assert "2030, chapter 3 × 1" in fields["By edition"]
