@@ -54,8 +54,8 @@ def load_or_build(pack: Pack, cache_dir: Path | None) -> PackIndex:
             built = pickle.load(f)
         if isinstance(built, PackIndex):
             return built
-    except FileNotFoundError:
-        pass
+    except OSError:
+        pass  # not there (or no such directory): build it
     except Exception as exc:  # a truncated or foreign file: rebuild it
         log.warning("index cache unreadable", extra={"path": str(path), "error": repr(exc)})
     built = index_pack(pack)
@@ -66,5 +66,6 @@ def load_or_build(pack: Pack, cache_dir: Path | None) -> PackIndex:
             pickle.dump(built, f, protocol=pickle.HIGHEST_PROTOCOL)
         tmp.replace(path)
     except OSError as exc:
-        log.warning("index cache not written", extra={"path": str(path), "error": repr(exc)})
+        # Only start-up time is lost; the database's own error, if any, is reported elsewhere.
+        log.debug("index cache not written", extra={"path": str(path), "error": repr(exc)})
     return built
