@@ -47,16 +47,17 @@ def _wrap(mark: str, text: str) -> str:
 
 
 def _context(text: str, *, lead: bool, tail: bool) -> str:
-    """Unchanged text between changes: its ends only, when long."""
+    """Unchanged text between changes: its ends only, when long, cut at spaces. The space
+    next to a change is kept, so a mark never runs into the word beside it."""
     if len(text) <= 2 * CONTEXT_CHARS + 5:
         return text
     head = text[:CONTEXT_CHARS] if lead else ""
     foot = text[-CONTEXT_CHARS:] if tail else ""
-    if head:
-        head = head[: head.rfind(" ") + 1] if " " in head else head
-    if foot:
-        foot = foot[foot.find(" ") :] if " " in foot else foot
-    return f"{head}… {foot}".strip() if head or foot else "…"
+    if head and " " in head:
+        head = head[: head.rfind(" ") + 1]
+    if foot and " " in foot:
+        foot = foot[foot.find(" ") :]
+    return f"{head}…{foot}"
 
 
 def _blocks(found: Comparison) -> list[str]:

@@ -87,3 +87,18 @@ def test_new_ids_carry_the_pack_key():
     made = custom_ids.search(42, "n", 1, 5, "GCAP: what", "2031-3")
     match = custom_ids.SEARCH.fullmatch(made)
     assert match is not None and (match["pack"], match["query"]) == ("2031-3", "GCAP: what")
+
+
+def test_long_unchanged_text_is_cut_but_keeps_the_space_beside_a_change():
+    long = " ".join(f"w{i}" for i in range(200))
+    text = marked(
+        (
+            Piece("same", long + " end of "),
+            Piece("removed", "2023,"),
+            Piece("added", "2024,"),
+            Piece("same", " Japan " + long),
+        )
+    )
+    assert "end of ~~2023,~~**2024,** Japan" in text
+    assert text.startswith("…") and text.endswith("…")
+    assert len(text) < 2 * len(long)
