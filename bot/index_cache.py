@@ -9,11 +9,15 @@ pickle is acceptable; a file that fails to load is rebuilt and replaced.
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import os
 import pickle
 from functools import cache
 from pathlib import Path
+from typing import Any
+
+import snowballstemmer
 
 from bot.pack.model import Pack
 from bot.search.build import PackIndex, index_pack
@@ -21,6 +25,23 @@ from bot.search.build import PackIndex, index_pack
 log = logging.getLogger(__name__)
 
 _SEARCH_CODE = Path(__file__).resolve().parent / "search"
+# The analyzer's stemmer (bot/search/analysis.py) may be PyStemmer's C object, which does not
+# pickle: it is stored by name and made afresh on load.
+_STEMMER_ID = ("stemmer", "english")
+
+
+class _IndexPickler(pickle.Pickler):
+    def persistent_id(self, obj: Any) -> Any:
+        if type(obj).__module__ == "Stemmer":
+            return _STEMMER_ID
+        return None
+
+
+class _IndexUnpickler(pickle.Unpickler):
+    def persistent_load(self, pid: Any) -> Any:
+        if tuple(pid) == _STEMMER_ID:
+            return snowballstemmer.stemmer(_STEMMER_ID[1])
+        raise pickle.UnpicklingError(f"unknown persistent id {pid!r}")
 
 
 @cache
@@ -51,7 +72,7 @@ def load_or_build(pack: Pack, cache_dir: Path | None) -> PackIndex:
     path = Path(cache_dir) / f"{content_hash(pack)}.idx"
     try:
         with path.open("rb") as f:
-            built = pickle.load(f)
+            built = _IndexUnpickler(io.BufferedReader(f)).load()
         if isinstance(built, PackIndex):
             return built
     except OSError:
@@ -59,13 +80,17 @@ def load_or_build(pack: Pack, cache_dir: Path | None) -> PackIndex:
     except Exception as exc:  # a truncated or foreign file: rebuild it
         log.warning("index cache unreadable", extra={"path": str(path), "error": repr(exc)})
     built = index_pack(pack)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
         with tmp.open("wb") as f:
-            pickle.dump(built, f, protocol=pickle.HIGHEST_PROTOCOL)
+            _IndexPickler(f, protocol=pickle.HIGHEST_PROTOCOL).dump(built)
         tmp.replace(path)
     except OSError as exc:
         # Only start-up time is lost; the database's own error, if any, is reported elsewhere.
         log.debug("index cache not written", extra={"path": str(path), "error": repr(exc)})
+    except (pickle.PicklingError, TypeError, AttributeError) as exc:
+        # Something in the index that does not pickle: serve it, say so once per build.
+        log.warning("index cache not written", extra={"path": str(path), "error": repr(exc)})
+        tmp.unlink(missing_ok=True)
     return built
