@@ -10,7 +10,7 @@ from discord.ext import commands
 
 from bot.pack.compare import compare
 from bot.pack.library import split_edition
-from bot.replies.common import Reply, clip, error_reply, escape
+from bot.replies.common import CHOICE_NAME_MAX, Reply, clip, error_reply, escape
 from bot.replies.compare import compare_reply
 from bot.storage.usage import EventKind
 from cogs.common import bot_of, edition_choices, send_reply, server_edition
@@ -68,6 +68,20 @@ class CompareCog(commands.Cog):
                 tracker.result(found.ref, len(found.paragraphs), after)
                 reply = compare_reply(found, old, new, owner=interaction.user.id, ephemeral=private)
         await send_reply(interaction, reply)
+
+    @compare.autocomplete("ref")
+    async def ref_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        bot = bot_of(interaction)
+        with bot.track(interaction, EventKind.AUTOCOMPLETE, "compare", current) as tracker:
+            key = await server_edition(interaction)
+            sections = bot.content.current.edition(key).refs.complete(current, limit=25)
+            tracker.result(sections[0].ref if sections else None, len(sections), key)
+        return [
+            app_commands.Choice(name=clip(f"{s.ref} {s.title}", CHOICE_NAME_MAX), value=s.ref)
+            for s in sections
+        ]
 
     @compare.autocomplete("from_")
     @compare.autocomplete("to")

@@ -137,7 +137,10 @@ def library_search_reply(
             if response.only_elsewhere
             else f"*From {year}, not in {searched}.*"
         )
-        embed["description"] = note + "\n" + embed["description"]
+        # A reference typed plainly would open the edition searched first: name this one.
+        ref = found.result.ref
+        body = embed["description"].replace(f"`/section {ref}`", f"`/section {year}:{ref}`")
+        embed["description"] = note + "\n" + body
     query, key = response.query, response.key
     single = found.result.excerpt.strip() == found.result.paragraph.strip()
     buttons: list[Button] = []

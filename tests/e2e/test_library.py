@@ -180,3 +180,39 @@ async def test_stats_split_by_edition(library):
     answer = await _ask(server, "stats", {"days": 1}, user=server.admin)
     fields = {f["name"]: f["value"] for f in answer["embeds"][0]["fields"]}
     assert "2030, chapter 3 × 1" in fields["By edition"]
+
+
+async def test_compare_ref_autocompletes_references(library):
+    choices = await library.server.autocomplete("compare", "ref", "terr")
+    assert choices and choices[0]["value"] == "3.1.1(3)"
+
+
+async def test_a_button_id_from_before_the_library_still_works(library):
+    server = library.server
+    message = await _ask(server, "section", {"ref": "3.1.1(1)"})
+    stored = server.find_bot_message(message)
+    for row in stored["components"]:
+        for button in row["components"]:
+            # What the bot sent before button ids carried a pack: no "@2031-3".
+            button["custom_id"] = button["custom_id"].replace("@2031-3", "")
+    old_id = _buttons(stored)["Next section ⏭"]["custom_id"]
+    assert "@" not in old_id
+    answer = _embed(await (await server.press_button(stored, old_id)).final_message())
+    assert answer["title"].startswith("(2)") and "164 times" in answer["description"]
+
+
+async def test_a_long_comparison_pages_with_buttons(local_discord, tmp_path):
+    from bench.library_bench import QUICK_LIBRARY, write_library
+
+    write_library(tmp_path / "lib", QUICK_LIBRARY)
+    content = Content.load(tmp_path / "lib")
+    server = local_discord
+    async with running_bot(server, tmp_path / "b.db", content=content):
+        first = await _ask(server, "compare", {"ref": "3.2", "from": 2011, "to": 2013})
+        footer, page_one = _embed(first)["footer"]["text"], _embed(first)["description"]
+        assert "page 1 of" in footer and "page 1 of 1" not in footer
+        turn = _buttons(first)["Page ▶"]["custom_id"]
+        second = await (await server.press_button(first, turn)).final_message()
+        assert "page 2 of" in _embed(second)["footer"]["text"]
+        assert _embed(second)["description"] != page_one
+    assert not server.requests_without_allowed_mentions()
