@@ -11,7 +11,8 @@ async def test_reload_switches_every_pack_or_none(library_dir):
     holder = ContentHolder(Content.load(library_dir))
     before = holder.current
     facts = library_dir / "2031/chapter3/facts.yaml"
-    facts.write_text(facts.read_text(encoding="utf-8").replace(HEADLINE, HEADLINE + " (new)"))
+    text = facts.read_text(encoding="utf-8")
+    facts.write_text(text.replace(f"headline: {HEADLINE}", f"headline: {HEADLINE} (new)"))
     broken = library_dir / "2030/chapter3/glossary.yaml"
     good = broken.read_text(encoding="utf-8")
     broken.write_text(good + "  - term: [\n", encoding="utf-8")
