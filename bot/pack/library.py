@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.pack.loader import MANIFEST_FILE, ContentError, Problem, check_pack, default_content_dir
-from bot.pack.model import Pack
+from bot.pack.model import Manifest, Pack
 
 _EDITION_DIR = re.compile(r"^\d{4}$")
 _CHAPTER_DIR = re.compile(r"^chapter(\d{1,3})$")
@@ -184,5 +184,5 @@ def load_library(directory: Path | str | None = None) -> Library:
     return library
 
 
-def _numbers(manifest: object) -> tuple[int, int]:
-    return manifest.edition_year, manifest.chapter_number  # type: ignore[attr-defined]
+def _numbers(manifest: Manifest) -> tuple[int, int]:
+    return manifest.edition_year, manifest.chapter_number

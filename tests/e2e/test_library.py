@@ -216,3 +216,24 @@ async def test_a_long_comparison_pages_with_buttons(local_discord, tmp_path):
         assert "page 2 of" in _embed(second)["footer"]["text"]
         assert _embed(second)["description"] != page_one
     assert not server.requests_without_allowed_mentions()
+
+
+async def test_fact_of_the_day_draws_from_the_server_edition(library):
+    server = library.server
+    news = server.add_channel(server.guild, "news")
+    content = library.runtime.content.current
+    headlines = {
+        key: {f.headline for f in content.edition(key).pack.facts} for key in ("2030-3", "2031-3")
+    }
+    await _ask(
+        server,
+        "factoftheday set",
+        {"channel": news, "time": "10:00", "timezone": "Asia/Tokyo"},
+        user=server.admin,
+    )
+    for year, key in ((2030, "2030-3"), (2031, "2031-3")):
+        await _ask(server, "settings edition", {"year": year}, user=server.admin)
+        preview = await _ask(server, "factoftheday preview", None, user=server.admin)
+        assert preview["embeds"][0]["title"] in headlines[key], (year, preview)
+        fact = _embed(await _ask(server, "fact", {}))
+        assert fact["title"] in headlines[key]
