@@ -3,7 +3,9 @@ compare (text and --json), search without duplicates, content check."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+from datetime import UTC, datetime, time
 
 from bot.cli import main
 
@@ -84,3 +86,33 @@ def test_content_check_lists_every_problem_of_every_pack(capsys, library_dir):
     assert code == 1
     assert f"{library_dir}/2030/chapter3/facts.yaml:2: bad YAML" in out
     assert f"{library_dir}/2031/chapter3/manifest.yaml:2: missing field 'language'" in out
+
+
+async def _server_reads(db_path, guild: int, year: int) -> None:
+    from bot.fotd.store import FotdStore
+    from bot.storage.db import open_database
+    from bot.storage.editions import EditionSettings
+
+    db = await open_database(db_path)
+    try:
+        await EditionSettings(db).set(guild, year)
+        await FotdStore(db).upsert_config(
+            guild_id=guild,
+            channel_id=5,
+            local_time=time(9, 0),
+            timezone="UTC",
+            now=datetime.now(UTC),
+        )
+    finally:
+        await db.close()
+
+
+def test_fotd_plan_draws_from_the_server_edition(capsys, tmp_path):
+    db_path = tmp_path / "b.db"
+    asyncio.run(_server_reads(db_path, 9, 2030))
+    code, out, _ = run(
+        capsys, "fotd", "plan", "--guild", "9", "--days", "3", "--db", str(db_path), "--json"
+    )
+    assert code == 0
+    planned = {row["fact_id"] for row in json.loads(out)}
+    assert planned == {"escorts-total", "territorial-integrity", "cooperation-beyond-us"}
