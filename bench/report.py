@@ -19,19 +19,20 @@ import platform
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from bench.e2e_bench import E2ESizes, Json, run_e2e_benchmark
 from bench.faults_bench import FaultSizes, run_faults_benchmark
+from bench.library_bench import QUICK_LIBRARY, LibrarySizes, run_library_benchmark
 from bench.search_bench import run_search_benchmark
 from bench.search_bench import table as search_table
 from bench.soak import RSS_GROWTH_LIMIT, SoakSizes, run_soak
 from bench.usage_bench import run_usage_benchmark
 
 RESULTS = Path(__file__).resolve().parent / "results"
-SECTIONS = ("search", "usage", "e2e", "soak", "faults")
+SECTIONS = ("search", "usage", "e2e", "soak", "faults", "library")
 MIB = 1024.0
 
 # Targets (issue 10).
@@ -44,6 +45,11 @@ STARTUP_SHIPPED_S = 1.0
 STARTUP_CORPUS_S = 3.0
 IDLE_RSS_MIB = 80.0
 QUALITY_HIT_AT_1 = 0.95
+# Targets (issue 15), on the synthetic ~20 MB library.
+LIBRARY_STARTUP_S = 2.0
+LIBRARY_RSS_MIB = 200.0
+LIBRARY_SEARCH_P99_MS = 2.0
+LIBRARY_COMPARE_MS = 20.0
 
 
 @dataclass
@@ -53,6 +59,7 @@ class Sizes:
     e2e: E2ESizes
     soak: SoakSizes
     faults: FaultSizes
+    library: LibrarySizes = field(default_factory=LibrarySizes)
 
 
 FULL = Sizes(5.0, 100_000, E2ESizes(), SoakSizes(), FaultSizes())
@@ -71,6 +78,7 @@ QUICK = Sizes(
     ),
     SoakSizes(total=120, max_seconds=30, concurrency=4, members=20, warmup=40, rss_every=40),
     FaultSizes(phase_s=0.3, workers=2, recover_timeout_s=10, members=10),
+    QUICK_LIBRARY,
 )
 
 
@@ -100,6 +108,7 @@ async def run_all(sizes: Sizes, only: tuple[str, ...] = SECTIONS) -> Json:
         ("e2e", lambda: run_e2e_benchmark(sizes.e2e)),
         ("soak", lambda: run_soak(sizes.soak)),
         ("faults", lambda: run_faults_benchmark(sizes.faults)),
+        ("library", lambda: asyncio.to_thread(run_library_benchmark, sizes.library)),
     ]
     for name, step in steps:
         if name not in only:
@@ -482,6 +491,67 @@ def _fault_rows(t: Table, r: Json) -> None:
     )
 
 
+def _library_rows(t: Table, r: Json) -> None:
+    lib, m = r["library"], r["measured"]
+    t.section(
+        f"Library: {lib['editions']} editions of a {lib['pages']}-page chapter, "
+        f"{lib['size_mb']:.1f} MB, {lib['paragraphs']:,} paragraphs; baseline: the default "
+        "edition's engine alone"
+    )
+    for name in ("cold", "warm"):
+        ours = r[name]["process_start_to_answer_s"]
+        t.row(
+            f"start-up to first answer, {name} index cache (s)",
+            ours,
+            target=f"<= {LIBRARY_STARTUP_S:.0f}",
+            passed=ours <= LIBRARY_STARTUP_S,
+        )
+    rss = r["warm"]["rss_kb"] / MIB
+    t.row(
+        "idle RSS after the first answer (MiB)",
+        rss,
+        target=f"<= {LIBRARY_RSS_MIB:.0f}",
+        passed=rss <= LIBRARY_RSS_MIB,
+        digits=1,
+    )
+    p99 = m["search"]["p99_ms"]
+    alone = m.get("engine_search", {})
+    t.row(
+        "search p99, library (ms)",
+        p99,
+        alone.get("p99_ms"),
+        target=f"<= {LIBRARY_SEARCH_P99_MS:.0f}",
+        passed=p99 <= LIBRARY_SEARCH_P99_MS,
+        digits=3,
+    )
+    t.row("search median, library (ms)", m["search"]["median_ms"], alone.get("median_ms"), digits=3)
+    t.row("search p99, library, CPU time (ms)", m["search"].get("cpu_p99_ms"), digits=3)
+    t.row(
+        "hit@1, quality set, library",
+        m["quality"]["hit_at_1"],
+        m["engine_quality"]["hit_at_1"],
+        target=f">= {QUALITY_HIT_AT_1} and unchanged",
+        passed=m["quality"]["hit_at_1"] >= max(QUALITY_HIT_AT_1, m["engine_quality"]["hit_at_1"]),
+        digits=3,
+    )
+    t.row(
+        "hit@1, generated typos, library",
+        m["typos_hit_at_1"],
+        m["engine_typos_hit_at_1"],
+        target="unchanged",
+        passed=m["typos_hit_at_1"] >= m["engine_typos_hit_at_1"],
+        digits=3,
+    )
+    compare = m["compare"]
+    t.row(
+        f"/compare of a 10-paragraph section, max of {compare['sections']} (ms)",
+        compare["max_ms"],
+        target=f"<= {LIBRARY_COMPARE_MS:.0f}",
+        passed=compare["max_ms"] is not None and compare["max_ms"] <= LIBRARY_COMPARE_MS,
+    )
+    t.row("/compare median (ms)", compare["median_ms"])
+
+
 def render(results: Json, *, command: str, wall_s: float) -> str:
     m = results["machine"]
     t = Table()
@@ -491,6 +561,7 @@ def render(results: Json, *, command: str, wall_s: float) -> str:
         ("e2e", _e2e_rows),
         ("soak", _soak_rows),
         ("faults", _fault_rows),
+        ("library", _library_rows),
     ):
         if name in results:
             rows(t, results[name])

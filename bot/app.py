@@ -25,6 +25,7 @@ from bot.turns import TurnGate
 if TYPE_CHECKING:
     from bot.fotd.service import FotdService
     from bot.storage.db import Database
+    from bot.storage.editions import EditionSettings
     from bot.storage.settings import LookupSettings
     from bot.storage.usage import UsageLog
 
@@ -34,6 +35,8 @@ COGS = (
     "cogs.buttons",
     "cogs.search",
     "cogs.sections",
+    "cogs.compare",
+    "cogs.settings",
     "cogs.facts",
     "cogs.verify",
     "cogs.help",
@@ -137,6 +140,7 @@ class BluebookBot(commands.AutoShardedBot):
         lookup_settings: LookupSettings | None,
         fotd: FotdService | None,
         options: BotOptions,
+        editions: EditionSettings | None = None,
     ) -> None:
         kwargs: dict[str, Any] = {}
         if options.shard_count is not None:
@@ -165,6 +169,7 @@ class BluebookBot(commands.AutoShardedBot):
         self.lookup_settings = lookup_settings
         self.fotd = fotd
         self.options = options
+        self.editions = editions
 
     async def setup_hook(self) -> None:
         for name in COGS:

@@ -47,6 +47,7 @@ def build_bot(runtime: Runtime, options: BotOptions) -> BluebookBot:
         lookup_settings=runtime.lookup_settings,
         fotd=runtime.fotd,
         options=options,
+        editions=runtime.editions,
     )
 
 

@@ -18,6 +18,7 @@ from bot.fotd.service import FotdService
 from bot.fotd.store import FotdStore
 from bot.services import Content, ContentHolder
 from bot.storage.db import Database, MigrationError, open_database
+from bot.storage.editions import EditionSettings
 from bot.storage.heartbeat import touch_heartbeat
 from bot.storage.settings import LookupSettings
 from bot.storage.usage import UsageLog
@@ -39,6 +40,7 @@ class Runtime:
     lookup_settings: LookupSettings
     fotd: FotdService
     clock: Clock
+    editions: EditionSettings
 
 
 @contextlib.asynccontextmanager
@@ -57,7 +59,11 @@ async def open_runtime(
     On exit the usage queue is flushed and the database closed, whatever happened.
     """
     started = time.perf_counter()
-    holder = ContentHolder(content or Content.load(content_dir))
+    # Indexes are kept beside the database, keyed by the content's hash (bot/index_cache.py).
+    index_cache = Path(db_path).parent / "index"
+    holder = ContentHolder(
+        content or Content.load(content_dir, index_cache=index_cache), index_cache
+    )
     try:
         db = await open_database(db_path)
     except MigrationError as exc:
@@ -69,14 +75,25 @@ async def open_runtime(
     usage = UsageLog(db, retention_days=retention_days)
     usage.start()
     clock = clock or SystemClock()
+    editions = EditionSettings(db)
+
+    async def pack_of(guild_id: int) -> tuple[str, list[str]]:
+        # No choice: rotation '' follows the newest edition (as before the library).
+        year = await editions.get(guild_id)
+        content = holder.current
+        key = content.key_for_year(year) if year is not None else None
+        pack = content.edition(key).pack
+        return (key or ""), [f.id for f in pack.facts]
+
     fotd = FotdService(
         FotdStore(db),
         FactRotation(),
         clock,
         lambda: [f.id for f in holder.current.pack.facts],
+        pack_of=pack_of,
         grace=fotd_grace,
     )
-    runtime = Runtime(holder, db, usage, LookupSettings(db), fotd, clock)
+    runtime = Runtime(holder, db, usage, LookupSettings(db), fotd, clock, editions)
     beat = asyncio.create_task(_heartbeat(db)) if heartbeat else None
     log.info(
         "runtime open",

@@ -30,12 +30,15 @@ class Tracker:
         self.user_id = user_id
         self.query = query
         self.top_ref: str | None = None
+        self.pack: str | None = None
         self.result_count: int | None = None
         self.outcome = Outcome.OK
         self._start = time.perf_counter()
 
-    def result(self, top_ref: str | None, count: int) -> None:
+    def result(self, top_ref: str | None, count: int, pack: str | None = None) -> None:
         self.top_ref = top_ref
+        if pack is not None:
+            self.pack = pack
         self.result_count = count
         if count == 0:
             self.outcome = Outcome.NO_RESULT
@@ -65,5 +68,6 @@ class Tracker:
                 latency_ms=(time.perf_counter() - self._start) * 1000,
                 outcome=Outcome.ERROR if exc_type else self.outcome,
                 error_class=exc_type.__name__ if exc_type else None,
+                pack=self.pack,
             )
         )

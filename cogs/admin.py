@@ -36,8 +36,11 @@ class AdminCog(commands.Cog):
             text = f"Reload refused; the old content keeps serving. {len(problems)} problem(s):\n```\n{listed}"
             text = clip(text, CONTENT_MAX - 4) + "\n```"
         else:
-            pack = self.bot.content.current.pack
-            text = f"Reloaded: {len(pack.sections)} sections, {len(pack.facts)} facts."
+            editions = self.bot.content.current.editions.values()
+            sections = sum(len(e.pack.sections) for e in editions)
+            facts = sum(len(e.pack.facts) for e in editions)
+            packs = f"{len(editions)} packs, " if len(editions) > 1 else ""
+            text = f"Reloaded: {packs}{sections} sections, {facts} facts."
         await interaction.followup.send(
             text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
         )

@@ -94,3 +94,28 @@ async def edit_reply(interaction: discord.Interaction, reply: Reply) -> None:
 
 def ids_of(interaction: discord.Interaction) -> tuple[int | None, int | None, int]:
     return interaction.guild_id, interaction.channel_id, interaction.user.id
+
+
+async def server_edition(interaction: discord.Interaction) -> str:
+    """The pack key of the server's edition (/settings edition), else the newest."""
+    return await edition_for_guild(bot_of(interaction), interaction.guild_id)
+
+
+async def edition_for_guild(bot: BluebookBot, guild_id: int | None) -> str:
+    content = bot.content.current
+    if bot.editions is None or guild_id is None:
+        return content.default_key
+    year = await bot.editions.get(guild_id)
+    return content.key_for_year(year) or content.default_key
+
+
+def edition_choices(bot: BluebookBot, current: str) -> list[discord.app_commands.Choice[int]]:
+    """Autocomplete for an `edition` option: the years held, newest first."""
+    content = bot.content.current
+    years = content.library.editions()
+    typed = current.strip()
+    return [
+        discord.app_commands.Choice(name=content.edition(content.key_for_year(y)).label, value=y)
+        for y in years
+        if not typed or typed in str(y)
+    ][:25]

@@ -11,7 +11,7 @@ from discord.ext import commands
 from bot.facts import pick_fact
 from bot.replies.facts import fact_reply
 from bot.storage.usage import EventKind
-from cogs.common import send_reply
+from cogs.common import send_reply, server_edition
 
 if TYPE_CHECKING:
     from bot.app import BluebookBot
@@ -34,10 +34,11 @@ class FactsCog(commands.Cog):
         private: bool = False,
     ) -> None:
         """A fact from the chapter, quoted verbatim with its reference."""
-        pack = self.bot.content.current.pack
+        key = await server_edition(interaction)
+        pack = self.bot.content.current.edition(key).pack
         with self.bot.track(interaction, EventKind.SLASH, "fact", topic) as tracker:
             chosen = pick_fact(pack.facts, topic)
-            tracker.result(chosen.ref if chosen else None, 1 if chosen else 0)
+            tracker.result(chosen.ref if chosen else None, 1 if chosen else 0, key)
             reply = fact_reply(pack, chosen, topic=topic, ephemeral=private)
         await send_reply(interaction, reply)
 

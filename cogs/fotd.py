@@ -24,7 +24,7 @@ from bot.replies.common import error_reply
 from bot.replies.facts import fact_embed
 from bot.replies.fotd import post_embed, status_reply, timezone_choices
 from bot.storage.usage import EventKind, UsageEvent
-from cogs.common import NO_MENTIONS, send_reply
+from cogs.common import NO_MENTIONS, edition_for_guild, send_reply
 
 if TYPE_CHECKING:
     from bot.app import BluebookBot
@@ -61,7 +61,7 @@ class DiscordPostSender:
         return channel
 
     async def send(self, guild_id: int, channel_id: int, fact_id: str, local_date: date) -> int:
-        pack = self.bot.content.current.pack
+        pack = self.bot.content.current.edition(await edition_for_guild(self.bot, guild_id)).pack
         fact = pack.fact_by_id.get(fact_id)
         if fact is None:
             raise PermanentSendError(f"fact {fact_id} is no longer in the content")
@@ -235,7 +235,8 @@ class FotdCog(
     async def preview(self, interaction: discord.Interaction) -> None:
         """Show the next fact privately, without posting it."""
         assert interaction.guild_id is not None and self.bot.fotd is not None
-        pack = self.bot.content.current.pack
+        key = await edition_for_guild(self.bot, interaction.guild_id)
+        pack = self.bot.content.current.edition(key).pack
         with self.bot.track(interaction, EventKind.SLASH, "factoftheday preview"):
             fact = pack.fact_by_id.get(await self.bot.fotd.preview(interaction.guild_id))
         if fact is None:

@@ -14,11 +14,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import deadline
-from bot.lookups.extract import extract_lookups
+from bot.lookups.extract import Lookup, extract_lookups
 from bot.lookups.limits import ExplicitLimiter, PassiveLimiter
 from bot.lookups.passive import find_terms
 from bot.lookups.replies import ReplyLedger, is_removal_request, plan_edit
-from bot.replies.common import QUOTE_COLOUR
+from bot.pack.library import split_edition
+from bot.replies.common import QUOTE_COLOUR, WARN_COLOUR
 from bot.replies.lookups import lookup_embed, passive_reply
 from bot.storage.settings import LookupKind, LookupSwitches
 from bot.storage.usage import EventKind, Outcome, UsageEvent
@@ -67,14 +68,41 @@ class LookupsCog(commands.Cog):
             )
         )
 
+    async def _edition_key(self, guild_id: int | None) -> str:
+        """The server's edition (/settings edition), else the newest."""
+        content = self.bot.content.current
+        if guild_id is None or self.bot.editions is None:
+            return content.default_key
+        year = await self.bot.editions.get(guild_id)
+        return content.key_for_year(year) or content.default_key
+
     def _explicit_embeds(
-        self, where: tuple[int | None, int, int], text: str
+        self, where: tuple[int | None, int, int], text: str, key: str
     ) -> tuple[list[dict], tuple[str, ...]]:
         content = self.bot.content.current
-        lookups = extract_lookups(text, content.refs)
+        lookups = extract_lookups(text, content.edition(key).refs)
         embeds = []
         for lookup in lookups:
-            embed, ref, count = lookup_embed(content.pack, content.engine, content.refs, lookup)
+            edition = content.edition(key)
+            asked = lookup
+            if lookup.kind == "ref":
+                # A qualified reference ([[2024:3.1.1(3)]]) is read in its own edition.
+                qualified = split_edition(lookup.text)
+                located = content.key_for_year(qualified.edition, key)
+                if located is None:
+                    held = ", ".join(str(y) for y in content.library.editions())
+                    embeds.append(
+                        {
+                            "description": f"No edition {qualified.edition} here; "
+                            f"editions held: {held}.",
+                            "color": WARN_COLOUR,
+                        }
+                    )
+                    self._log(where, lookup.text, None, 0)
+                    continue
+                edition = content.edition(located)
+                asked = Lookup("ref", qualified.ref, lookup.key)
+            embed, ref, count = lookup_embed(edition.pack, edition.engine, edition.refs, asked)
             self._log(where, lookup.text, ref, count)
             embeds.append(embed)
         return embeds, tuple(lookup.key for lookup in lookups)
@@ -100,7 +128,8 @@ class LookupsCog(commands.Cog):
                 if not self.explicit_limit.allow(message.author.id):
                     return
                 await self.bot.turns.turn()  # the search work takes its turn (bot/turns.py)
-                embeds, keys = self._explicit_embeds(where, message.content)
+                key = await self._edition_key(guild_id)
+                embeds, keys = self._explicit_embeds(where, message.content, key)
                 await self._reply(message, keys, embeds=embeds)
                 return
         if switches.passive:
@@ -186,7 +215,8 @@ class LookupsCog(commands.Cog):
                     await reply.delete()
             elif plan == "edit":
                 where = (guild_id, channel_id, entry.asker_id)
-                embeds, keys = self._explicit_embeds(where, text)
+                key = await self._edition_key(guild_id)
+                embeds, keys = self._explicit_embeds(where, text, key)
                 async with deadline(self.bot):
                     await reply.edit(
                         embeds=[discord.Embed.from_dict(e) for e in embeds],

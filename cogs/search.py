@@ -8,9 +8,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.replies.search import search_reply
+from bot.replies.common import error_reply
+from bot.replies.search import library_search_reply
 from bot.storage.usage import EventKind
-from cogs.common import bot_of, send_reply
+from cogs.common import bot_of, edition_choices, send_reply, server_edition
 
 if TYPE_CHECKING:
     from bot.app import BluebookBot
@@ -39,6 +40,7 @@ class SearchCog(commands.Cog):
         query="A few words, an acronym or a half-remembered phrase",
         limit="How many results to page through (1-10)",
         private="Only you see the answer",
+        edition="The edition (year) to search first; default: the server's, else the newest",
     )
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
     async def search(
@@ -47,9 +49,18 @@ class SearchCog(commands.Cog):
         query: app_commands.Range[str, 1, 200],
         limit: app_commands.Range[int, 1, 10] = DEFAULT_LIMIT,
         private: bool = False,
+        edition: app_commands.Range[int, 1900, 2199] | None = None,
     ) -> None:
         """Search the chapter and quote the best passage with its reference."""
-        await answer_search(interaction, query, limit=limit, private=private, command="search")
+        await answer_search(
+            interaction, query, limit=limit, private=private, command="search", edition=edition
+        )
+
+    @search.autocomplete("edition")
+    async def edition_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[int]]:
+        return edition_choices(bot_of(interaction), current)
 
     async def find_in_bluebook(
         self, interaction: discord.Interaction, message: discord.Message
@@ -66,15 +77,33 @@ class SearchCog(commands.Cog):
 
 
 async def answer_search(
-    interaction: discord.Interaction, query: str, *, limit: int, private: bool, command: str
+    interaction: discord.Interaction,
+    query: str,
+    *,
+    limit: int,
+    private: bool,
+    command: str,
+    edition: int | None = None,
 ) -> None:
     bot = bot_of(interaction)
     content = bot.content.current
+    key = (
+        content.key_for_year(edition) if edition is not None else await server_edition(interaction)
+    )
+    if key is None:
+        held = ", ".join(str(y) for y in content.library.editions())
+        await send_reply(
+            interaction, error_reply(f"No edition {edition} here.", hint=f"Editions held: {held}.")
+        )
+        return
     with bot.track(interaction, EventKind.SLASH, command, query) as tracker:
-        response = content.engine.search(query, limit=limit)
-        top = response.results[0].ref if response.results else None
-        tracker.result(top, len(response.results))
-        reply = search_reply(content.pack, response, owner=interaction.user.id, ephemeral=private)
+        response = content.search(query, key=key, limit=limit)
+        top = response.results[0] if response.results else None
+        tracker.result(
+            top.result.ref if top else None, len(response.results), top.key if top else key
+        )
+        packs = {k: e.pack for k, e in content.editions.items()}
+        reply = library_search_reply(packs, response, owner=interaction.user.id, ephemeral=private)
     await send_reply(interaction, reply)
 
 

@@ -8,10 +8,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.pack.library import split_edition
 from bot.replies.common import CHOICE_NAME_MAX, clip, error_reply, escape
 from bot.replies.section import section_reply, toc_reply
 from bot.storage.usage import EventKind
-from cogs.common import bot_of, send_reply
+from cogs.common import bot_of, send_reply, server_edition
 
 if TYPE_CHECKING:
     from bot.app import BluebookBot
@@ -23,7 +24,7 @@ class SectionsCog(commands.Cog):
 
     @app_commands.command(name="section")
     @app_commands.describe(
-        ref="A reference such as 3.1.1(3) or §3.1.1(3)¶1, or a section title",
+        ref="A reference such as 3.1.1(3), §3.1.1(3)¶1 or 2024:3.1.1(3), or a section title",
         private="Only you see the answer",
     )
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
@@ -35,23 +36,33 @@ class SectionsCog(commands.Cog):
     ) -> None:
         """Open a section of the chapter by reference or title."""
         content = self.bot.content.current
+        default = await server_edition(interaction)
         with self.bot.track(interaction, EventKind.SLASH, "section", ref) as tracker:
-            found = content.refs.resolve(ref)
-            if found.section is None:
+            located = content.locate(ref, default)
+            found, edition = located.found, located.edition
+            if edition is None:
                 tracker.result(None, 0)
+                held = ", ".join(str(y) for y in content.library.editions())
+                reply = error_reply(
+                    f"No edition {located.asked_edition} here.", hint=f"Editions held: {held}."
+                )
+            elif found.section is None:
+                tracker.result(None, 0, edition.key)
                 near = ", ".join(f"`{s.ref}` {escape(s.title)}" for s in found.suggestions[:3])
                 reply = error_reply(
-                    f"No section “{escape(clip(ref, 80))}” in this chapter.",
+                    f"No section “{escape(clip(ref, 80))}” in {escape(edition.label)}.",
                     hint=f"Closest: {near}" if near else "See `/toc` for the outline.",
                 )
             else:
-                tracker.result(found.paragraph.ref if found.paragraph else found.section.ref, 1)
+                shown = found.paragraph.ref if found.paragraph else found.section.ref
+                tracker.result(shown, 1, edition.key)
                 reply = section_reply(
-                    content.pack,
+                    edition.pack,
                     found.section,
                     owner=interaction.user.id,
                     paragraph=found.paragraph,
                     ephemeral=private,
+                    key=edition.key,
                 )
         await send_reply(interaction, reply)
 
@@ -61,10 +72,16 @@ class SectionsCog(commands.Cog):
     ) -> list[app_commands.Choice[str]]:
         bot = bot_of(interaction)
         with bot.track(interaction, EventKind.AUTOCOMPLETE, "section", current) as tracker:
-            sections = bot.content.current.refs.complete(current, limit=25)
-            tracker.result(sections[0].ref if sections else None, len(sections))
+            content = bot.content.current
+            typed = split_edition(current)
+            key = content.key_for_year(typed.edition) or content.default_key
+            sections = content.edition(key).refs.complete(typed.ref, limit=25)
+            tracker.result(sections[0].ref if sections else None, len(sections), key)
+        prefix = f"{typed.edition}:" if typed.edition is not None else ""
         return [
-            app_commands.Choice(name=clip(f"{s.ref} {s.title}", CHOICE_NAME_MAX), value=s.ref)
+            app_commands.Choice(
+                name=clip(f"{prefix}{s.ref} {s.title}", CHOICE_NAME_MAX), value=prefix + s.ref
+            )
             for s in sections
         ]
 
@@ -73,10 +90,11 @@ class SectionsCog(commands.Cog):
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
     async def toc(self, interaction: discord.Interaction, private: bool = False) -> None:
         """Show the chapter's outline with references."""
+        key = await server_edition(interaction)
         with self.bot.track(interaction, EventKind.SLASH, "toc") as tracker:
-            content = self.bot.content.current
-            tracker.result(content.pack.root.ref, len(content.pack.sections))
-            reply = toc_reply(content.pack, ephemeral=private)
+            pack = self.bot.content.current.edition(key).pack
+            tracker.result(pack.root.ref, len(pack.sections), key)
+            reply = toc_reply(pack, ephemeral=private)
         await send_reply(interaction, reply)
 
 

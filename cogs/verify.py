@@ -11,7 +11,7 @@ from discord.ext import commands
 from bot.replies.verify import verify_reply
 from bot.search.verify import verify_quote
 from bot.storage.usage import EventKind
-from cogs.common import send_reply
+from cogs.common import send_reply, server_edition
 
 if TYPE_CHECKING:
     from bot.app import BluebookBot
@@ -33,12 +33,13 @@ class VerifyCog(commands.Cog):
         private: bool = False,
     ) -> None:
         """Check whether a quote is verbatim in the chapter, and show the differences."""
-        content = self.bot.content.current
+        key = await server_edition(interaction)
+        edition = self.bot.content.current.edition(key)
         with self.bot.track(interaction, EventKind.SLASH, "verify", quote) as tracker:
-            verdict = verify_quote(content.engine, quote)
+            verdict = verify_quote(edition.engine, quote)
             place = verdict.closest.ref if verdict.closest else None
-            tracker.result(place, len(verdict.matches) or (1 if place else 0))
-            reply = verify_reply(content.pack, verdict, ephemeral=private)
+            tracker.result(place, len(verdict.matches) or (1 if place else 0), key)
+            reply = verify_reply(edition.pack, verdict, ephemeral=private)
         await send_reply(interaction, reply)
 
 

@@ -8,7 +8,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.cli import bot_commands, ops_commands, pack_commands, search_commands
+from bot.cli import (
+    bot_commands,
+    library_commands,
+    ops_commands,
+    pack_commands,
+    search_commands,
+)
 from bot.cli.common import CliError
 from bot.pack.loader import CONTENT_ENV
 
@@ -25,7 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"content pack directory (default: ${CONTENT_ENV} or the shipped pack)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (pack_commands, search_commands, bot_commands, ops_commands):
+    for module in (pack_commands, search_commands, library_commands, bot_commands, ops_commands):
         module.register(sub)
     return parser
 

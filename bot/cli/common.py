@@ -7,7 +7,8 @@ import json
 import sys
 from typing import Any
 
-from bot.pack.loader import ContentError, load_pack
+from bot.pack.library import Library, load_library
+from bot.pack.loader import ContentError
 from bot.pack.model import Pack
 
 
@@ -19,13 +20,34 @@ class CliError(Exception):
         self.code = code
 
 
-def pack_from_args(args: argparse.Namespace) -> Pack:
+def library_from_args(args: argparse.Namespace) -> Library:
     try:
-        return load_pack(args.content)
+        return load_library(args.content)
     except ContentError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         raise CliError(f"content pack is invalid ({len(exc.problems)} problem(s))") from None
+
+
+def edition_key(library: Library, year: int | None) -> str:
+    """The pack of `--edition YEAR` (default: the newest); a year not held is an error."""
+    key = library.key_for(year)
+    if key is None:
+        held = ", ".join(str(y) for y in library.editions())
+        raise CliError(f"no edition {year} in the library; it holds {held}")
+    return key
+
+
+def pack_from_args(args: argparse.Namespace) -> Pack:
+    """The pack of `--edition` (when the command has it), else the default edition."""
+    library = library_from_args(args)
+    return library.packs[edition_key(library, getattr(args, "edition", None))]
+
+
+def add_edition(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--edition", type=int, metavar="YEAR", help="the edition to read (default: the newest)"
+    )
 
 
 def print_json(data: Any) -> None:

@@ -111,24 +111,38 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_fotd_plan(args: argparse.Namespace) -> int:
-    from bot.cli.common import pack_from_args
+    from bot.cli.common import library_from_args
     from bot.fotd.clock import SystemClock
     from bot.fotd.rotation import FactRotation
     from bot.fotd.service import FotdNotConfiguredError, FotdService, PlannedPost, plan_json
     from bot.fotd.store import FotdStore
+    from bot.storage.editions import EditionSettings
 
     if not 1 <= args.days <= 3660:
         raise CliError("--days must be between 1 and 3660", code=2)
-    pack = pack_from_args(args)
+    library = library_from_args(args)
     path = db_path(args)
-    refs = {f.id: f.ref for f in pack.facts}
+    # The server's edition (/settings edition) decides which facts it draws from.
+    refs = {f.id: f.ref for f in library.default.facts}
 
     async def plan() -> list[Any]:
         if not path.exists():
             return []
         db = await open_database(path, read_only=True)
         try:
-            service = FotdService(FotdStore(db), FactRotation(), SystemClock(), lambda: list(refs))
+            # As the bot does (bot/runtime.py): no choice draws rotation '' from the newest.
+            year = await EditionSettings(db).get(args.guild)
+            key = library.key_for(year) if year is not None else None
+            chosen = library.packs[key] if key is not None else library.default
+            refs.clear()
+            refs.update({f.id: f.ref for f in chosen.facts})
+
+            async def pack_of(guild_id: int) -> tuple[str, list[str]]:
+                return key or "", list(refs)
+
+            service = FotdService(
+                FotdStore(db), FactRotation(), SystemClock(), lambda: list(refs), pack_of=pack_of
+            )
             return await service.plan(args.guild, args.days)
         except FotdNotConfiguredError:
             return []

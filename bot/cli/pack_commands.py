@@ -8,9 +8,17 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.cli.common import CliError, pack_from_args, print_json
+from bot.cli.common import (
+    CliError,
+    add_edition,
+    edition_key,
+    library_from_args,
+    pack_from_args,
+    print_json,
+)
 from bot.facts import closest_ids, pick_fact
 from bot.pack.importer import ImportFailure, ImportReport, import_pages
+from bot.pack.library import check_library, split_edition
 from bot.pack.loader import CONTENT_ENV, check_pack
 from bot.pack.model import Section
 from bot.pack.refs import RefIndex
@@ -21,11 +29,17 @@ from bot.pack.views import fact_json, section_json, toc_json
 def register(sub: Any) -> None:
     p = sub.add_parser("toc", help="show the outline with references")
     p.add_argument("--json", action="store_true")
+    add_edition(p)
     p.set_defaults(func=cmd_toc)
 
     p = sub.add_parser("section", help="show a section or paragraph by reference or title")
-    p.add_argument("ref", nargs="+", help="e.g. 3.1.1(3), §3.1.1(3)¶1 or 'territorial integrity'")
+    p.add_argument(
+        "ref",
+        nargs="+",
+        help="e.g. 3.1.1(3), §3.1.1(3)¶1, 2024:3.1.1(3) or 'territorial integrity'",
+    )
     p.add_argument("--json", action="store_true")
+    add_edition(p)
     p.set_defaults(func=cmd_section)
 
     p = sub.add_parser("fact", help="a random fact, one by id, or all of them")
@@ -33,6 +47,7 @@ def register(sub: Any) -> None:
     p.add_argument("--all", action="store_true")
     p.add_argument("--topic")
     p.add_argument("--json", action="store_true")
+    add_edition(p)
     p.set_defaults(func=cmd_fact)
 
     content = sub.add_parser("content", help="check or import content packs")
@@ -68,20 +83,28 @@ def cmd_toc(args: argparse.Namespace) -> int:
         print_json(toc_json(pack))
     else:
         _print_tree(pack.root)
+        print(f"({pack.manifest.title})")
     return 0
 
 
 def cmd_section(args: argparse.Namespace) -> int:
-    pack = pack_from_args(args)
-    text = " ".join(args.ref)
+    library = library_from_args(args)
+    qualified = split_edition(" ".join(args.ref))
+    # A qualified reference names its edition; it wins over --edition.
+    key = edition_key(library, qualified.edition or args.edition)
+    pack = library.packs[key]
+    text = qualified.ref
     found = RefIndex(pack).resolve(text)
     if found.section is None:
         closest = ", ".join(f"{s.ref} {s.title}" for s in found.suggestions[:3])
         raise CliError(f"unknown reference '{text}'" + (f"; closest: {closest}" if closest else ""))
     data = section_json(pack, found.section, found.paragraph)
+    data["edition"] = pack.manifest.edition_year
+    data["pack"] = key
     if args.json:
         print_json(data)
         return 0
+    print(pack.manifest.title)
     print(" › ".join(data["path"]))
     print(f"[{data['ref']}] {found.section.heading}\n")
     for p in data["paragraphs"]:
@@ -120,23 +143,28 @@ def cmd_fact(args: argparse.Namespace) -> int:
         print_json(fact_json(fact))
     else:
         section = pack.sections.get(fact.ref) or pack.section_of(pack.paragraphs[fact.ref])
-        print(f"{fact.headline}\n\n> {fact.quote}\n\n— {fact.ref}  ({pack.source_url(section)})")
+        print(
+            f"{fact.headline}\n\n> {fact.quote}\n\n— {fact.ref}, {pack.manifest.title}"
+            f"  ({pack.source_url(section)})"
+        )
     return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    pack, problems = check_pack(args.content)
+    library, problems = check_library(args.content)
     for problem in problems:
         print(problem)
     errors = [p for p in problems if not p.warning]
-    if errors or pack is None:
+    if errors or library is None:
         print(f"{len(errors)} error(s)", file=sys.stderr)
         return 1
-    print(
-        f"ok: {len(pack.sections)} sections, {len(pack.paragraphs)} paragraphs, "
-        f"{len(pack.facts)} facts, {len(pack.glossary.terms)} glossary terms",
-        file=sys.stderr,
-    )
+    for key, pack in library.packs.items():
+        label = f"{key}: " if len(library) > 1 else ""
+        print(
+            f"ok: {label}{len(pack.sections)} sections, {len(pack.paragraphs)} paragraphs, "
+            f"{len(pack.facts)} facts, {len(pack.glossary.terms)} glossary terms",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -8,8 +8,10 @@ import sys
 import time
 from typing import Any
 
-from bot.cli.common import CliError, pack_from_args, print_json
-from bot.search import SearchEngine, SearchResponse
+from bot.cli.common import CliError, add_edition, edition_key, print_json
+from bot.library_search import LibraryResponse, LibraryResult
+from bot.pack.loader import ContentError
+from bot.services import Content
 
 MAX_LIMIT = 25
 
@@ -20,16 +22,36 @@ def register(sub: Any) -> None:
     p.add_argument("--limit", type=int, default=5, help=f"results per query (1-{MAX_LIMIT})")
     p.add_argument("--stdin", action="store_true", help="read one query per line")
     p.add_argument("--json", action="store_true")
+    add_edition(p)
     p.set_defaults(func=cmd_search)
 
 
-def _print_text(response: SearchResponse) -> None:
+def _years(content: Content, keys: tuple[str, ...]) -> list[int]:
+    return [content.edition(k).pack.manifest.edition_year for k in keys]
+
+
+def result_json(content: Content, found: LibraryResult) -> dict[str, Any]:
+    data = found.result.to_dict()
+    data["edition"] = content.edition(found.key).pack.manifest.edition_year
+    data["pack"] = found.key
+    data["also_in"] = _years(content, found.also_in)
+    return data
+
+
+def _print_text(content: Content, response: LibraryResponse) -> None:
     if not response.results:
         tips = ", ".join(response.suggestions[:5])
         print(f"no match for {response.query!r}" + (f"; try: {tips}" if tips else ""))
         return
-    for result in response.results:
-        print(f"[{result.ref}] {result.title}  (score {result.score:.2f})")
+    if response.only_elsewhere:
+        year = content.edition(response.key).pack.manifest.edition_year
+        print(f"(nothing in {year}; found in other editions)")
+    for found in response.results:
+        result = found.result
+        year = content.edition(found.key).pack.manifest.edition_year
+        also = _years(content, found.also_in)
+        note = f"; also in {', '.join(map(str, also))}" if also else ""
+        print(f"[{result.ref}] {result.title}  ({year}, score {result.score:.2f}{note})")
         print(f"  {result.excerpt}\n")
 
 
@@ -40,27 +62,33 @@ def cmd_search(args: argparse.Namespace) -> int:
         raise CliError("give a query or --stdin, not both", code=2)
     if not args.stdin and not args.query:
         raise CliError("give a query, e.g. bluebook-bot search GCAP (or --stdin)", code=2)
-    engine = SearchEngine.build(pack_from_args(args))
+    try:
+        content = Content.load(args.content)
+    except ContentError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        raise CliError(f"content pack is invalid ({len(exc.problems)} problem(s))") from None
+    key = edition_key(content.library, args.edition)
     if not args.stdin:
-        response = engine.search(" ".join(args.query), limit=args.limit)
+        response = content.search(" ".join(args.query), key=key, limit=args.limit)
         if args.json:
-            print_json([r.to_dict() for r in response.results])
+            print_json([result_json(content, r) for r in response.results])
         else:
-            _print_text(response)
+            _print_text(content, response)
         return 0
     for line in sys.stdin:
         query = line.rstrip("\n")
         started = time.perf_counter()
-        response = engine.search(query, limit=args.limit)
+        response = content.search(query, key=key, limit=args.limit)
         elapsed = (time.perf_counter() - started) * 1000
         if args.json:
             row = {
                 "query": query,
-                "results": [r.to_dict() for r in response.results],
+                "results": [result_json(content, r) for r in response.results],
                 "elapsed_ms": round(elapsed, 3),
             }
             print(json.dumps(row, ensure_ascii=False), flush=True)
         else:
             print(f"# {query}  ({elapsed:.2f} ms)")
-            _print_text(response)
+            _print_text(content, response)
     return 0

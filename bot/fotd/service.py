@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Callable, Collection
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -85,6 +85,7 @@ class FotdService:
         clock: Clock,
         fact_ids_provider: Callable[[], Collection[str]],
         *,
+        pack_of: Callable[[int], Awaitable[tuple[str, Collection[str]]]] | None = None,
         grace: timedelta | None = None,
         lease: timedelta = DEFAULT_LEASE,
         max_permanent_failures: int = DEFAULT_MAX_PERMANENT_FAILURES,
@@ -93,6 +94,8 @@ class FotdService:
         self._rotation = rotation
         self._clock = clock
         self._fact_ids = fact_ids_provider
+        # A server's pack and its fact ids (the library); without it, one pack for all.
+        self._pack_of = pack_of
         self._grace = grace
         self._lease = lease
         self._max_permanent_failures = max_permanent_failures
@@ -130,16 +133,23 @@ class FotdService:
         _, instant = await self._next_post(config, self._clock.now())
         return replace(status, next_post_local=instant.astimezone(ZoneInfo(config.timezone)))
 
+    async def facts_for(self, guild_id: int) -> tuple[str, Collection[str]]:
+        """The server's pack ('' : the default edition) and the fact ids it draws from."""
+        if self._pack_of is None:
+            return "", self._fact_ids()
+        return await self._pack_of(guild_id)
+
     async def preview(self, guild_id: int) -> str:
         """The fact the next post would use; nothing is consumed."""
-        state = await self._store.rotation(guild_id)
-        return self._rotation.peek(guild_id, state, self._fact_ids())
+        pack, facts = await self.facts_for(guild_id)
+        state = await self._store.rotation(guild_id, pack)
+        return self._rotation.peek(guild_id, state, facts)
 
     async def skip(self, guild_id: int) -> str:
         """Move past the next fact without posting it; return the skipped fact id."""
-        facts = self._fact_ids()
+        pack, facts = await self.facts_for(guild_id)
         return await self._store.update_rotation(
-            guild_id, lambda state: self._rotation.advance(guild_id, state, facts)
+            guild_id, lambda state: self._rotation.advance(guild_id, state, facts), pack
         )
 
     async def plan(self, guild_id: int, days: int) -> list[PlannedPost]:
@@ -148,8 +158,9 @@ class FotdService:
         if config is None:
             raise FotdNotConfiguredError(f"server {guild_id} has no fact-of-the-day schedule")
         start, _ = await self._next_post(config, self._clock.now())
-        state = await self._store.rotation(guild_id)
-        planned = self._rotation.plan(guild_id, state, start, days, self._fact_ids())
+        pack, facts = await self.facts_for(guild_id)
+        state = await self._store.rotation(guild_id, pack)
+        planned = self._rotation.plan(guild_id, state, start, days, facts)
         return [PlannedPost(day, fact) for day, fact in planned]
 
     # -- the loop ------------------------------------------------------------------------
@@ -184,7 +195,7 @@ class FotdService:
         )
         if day is None:
             return events
-        facts = self._fact_ids()
+        pack, facts = await self.facts_for(config.guild_id)
         token = uuid.uuid4().hex
         try:
             fact = await self._store.claim(
@@ -195,6 +206,7 @@ class FotdService:
                 now=now,
                 lease_until=now + self._lease,
                 choose_fact=lambda state: self._rotation.advance(config.guild_id, state, facts),
+                pack=pack,
             )
         except NoFactsError:
             log.error("fotd.no_facts guild=%s date=%s", config.guild_id, day)
@@ -256,7 +268,7 @@ class FotdService:
             log.warning("fotd.missed guild=%s date=%s reason=%s", config.guild_id, day, why)
             return TickEvent(config.guild_id, day, held.fact_id, "missed", detail=reason)
         fact = held.fact_id
-        facts = self._fact_ids()
+        pack, facts = await self.facts_for(config.guild_id)
         if fact not in facts and facts:
             # The fact left the content since the claim and was not posted: use the next one
             # rather than fail a send that can never succeed.
@@ -265,6 +277,7 @@ class FotdService:
                 day,
                 token=token,
                 choose_fact=lambda state: self._rotation.advance(config.guild_id, state, facts),
+                pack=pack,
             )
             if replacement is None:
                 return None

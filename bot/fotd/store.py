@@ -183,22 +183,30 @@ class FotdStore:
 
     # -- rotation ----------------------------------------------------------------------
 
-    async def rotation(self, guild_id: int) -> RotationState | None:
-        return await self._rotation(self._db.conn, guild_id)
+    # Each server has one rotation per pack (migration 0006); pack '' is the one that follows
+    # the library's default edition.
+
+    async def rotation(self, guild_id: int, pack: str = "") -> RotationState | None:
+        return await self._rotation(self._db.conn, guild_id, pack)
 
     async def update_rotation(
-        self, guild_id: int, step: Callable[[RotationState | None], tuple[T, RotationState]]
+        self,
+        guild_id: int,
+        step: Callable[[RotationState | None], tuple[T, RotationState]],
+        pack: str = "",
     ) -> T:
         """Apply `step` to the stored rotation atomically and return its result."""
         async with self._db.transaction() as conn:
-            result, state = step(await self._rotation(conn, guild_id))
-            await self._save_rotation(conn, guild_id, state)
+            result, state = step(await self._rotation(conn, guild_id, pack))
+            await self._save_rotation(conn, guild_id, state, pack)
             return result
 
-    async def _rotation(self, conn: aiosqlite.Connection, guild_id: int) -> RotationState | None:
+    async def _rotation(
+        self, conn: aiosqlite.Connection, guild_id: int, pack: str = ""
+    ) -> RotationState | None:
         async with conn.execute(
-            "SELECT cycle, order_json, position FROM fotd_rotation WHERE guild_id = ?",
-            (guild_id,),
+            "SELECT cycle, order_json, position FROM fotd_rotation WHERE guild_id = ? AND pack = ?",
+            (guild_id, pack),
         ) as cursor:
             row = await cursor.fetchone()
         if row is None:
@@ -206,13 +214,14 @@ class FotdStore:
         return RotationState(row[0], tuple(json.loads(row[1])), row[2])
 
     async def _save_rotation(
-        self, conn: aiosqlite.Connection, guild_id: int, state: RotationState
+        self, conn: aiosqlite.Connection, guild_id: int, state: RotationState, pack: str = ""
     ) -> None:
         await conn.execute(
-            "INSERT INTO fotd_rotation (guild_id, cycle, order_json, position) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (guild_id) DO UPDATE SET cycle = excluded.cycle,"
+            "INSERT INTO fotd_rotation (guild_id, pack, cycle, order_json, position)"
+            " VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT (guild_id, pack) DO UPDATE SET cycle = excluded.cycle,"
             " order_json = excluded.order_json, position = excluded.position",
-            (guild_id, state.cycle, json.dumps(list(state.order)), state.position),
+            (guild_id, pack, state.cycle, json.dumps(list(state.order)), state.position),
         )
 
     # -- the post ledger ---------------------------------------------------------------
@@ -227,10 +236,11 @@ class FotdStore:
         now: datetime,
         lease_until: datetime,
         choose_fact: Callable[[RotationState | None], tuple[str, RotationState]],
+        pack: str = "",
     ) -> str | None:
         """Claim a day and take its fact; return the fact id, or None if already claimed."""
         async with self._db.transaction() as conn:
-            fact_id, state = choose_fact(await self._rotation(conn, guild_id))
+            fact_id, state = choose_fact(await self._rotation(conn, guild_id, pack))
             cursor = await conn.execute(
                 "INSERT INTO fotd_posts (guild_id, local_date, fact_id, state, channel_id,"
                 " claim_token, lease_until, claimed_at, attempts)"
@@ -248,7 +258,7 @@ class FotdStore:
             )
             if cursor.rowcount != 1:
                 return None  # the rotation is left as it was: the transaction commits nothing
-            await self._save_rotation(conn, guild_id, state)
+            await self._save_rotation(conn, guild_id, state, pack)
             await pause_point("claim_open")
             return fact_id
 
@@ -291,10 +301,11 @@ class FotdStore:
         *,
         token: str,
         choose_fact: Callable[[RotationState | None], tuple[str, RotationState]],
+        pack: str = "",
     ) -> str | None:
         """Give a held day a new fact (its old one left the content); None if not held."""
         async with self._db.transaction() as conn:
-            fact_id, state = choose_fact(await self._rotation(conn, guild_id))
+            fact_id, state = choose_fact(await self._rotation(conn, guild_id, pack))
             cursor = await conn.execute(
                 "UPDATE fotd_posts SET fact_id = ?"
                 " WHERE guild_id = ? AND local_date = ? AND claim_token = ? AND state = 'claimed'",
@@ -302,7 +313,7 @@ class FotdStore:
             )
             if cursor.rowcount != 1:
                 return None
-            await self._save_rotation(conn, guild_id, state)
+            await self._save_rotation(conn, guild_id, state, pack)
             return fact_id
 
     async def set_channel(

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.lookups.markdown import strip_ignored
+from bot.pack.library import split_edition
 from bot.pack.refs import RefIndex, normalise_ref
 
 __all__ = [
@@ -72,9 +73,12 @@ def _bracketed(text: str, refs: RefIndex) -> list[tuple[int, Lookup]]:
         inner = match.group(1).strip()
         if not inner:
             continue
-        if refs.looks_like_ref(inner):
+        qualified = split_edition(inner)  # [[2024:3.1.1(3)]] names its edition
+        if refs.looks_like_ref(qualified.ref):
             # Asked for explicitly, so an unknown reference is still answered (with suggestions).
-            key = _ref_key(inner, refs) or normalise_ref(inner).casefold()
+            key = _ref_key(qualified.ref, refs) or normalise_ref(qualified.ref).casefold()
+            if qualified.edition is not None:
+                key = f"{qualified.edition}:{key}"
             found.append((match.start(), Lookup("ref", inner, key)))
         else:
             found.append((match.start(), Lookup("query", inner, _query_key(inner))))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from bot.library_search import LibraryResponse
 from bot.pack.model import Pack, Section
 from bot.replies import custom_ids
 from bot.replies.common import (
@@ -103,3 +106,63 @@ def no_results_reply(response: SearchResponse, *, ephemeral: bool = False) -> Re
     lines.append("Or browse the outline with `/toc`.")
     embed = {"title": "No match", "description": "\n".join(lines), "color": WARN_COLOUR}
     return Reply(embeds=[embed], ephemeral=ephemeral)
+
+
+def library_search_reply(
+    packs: Mapping[str, Pack],
+    response: LibraryResponse,
+    *,
+    owner: int,
+    index: int = 0,
+    whole: bool = False,
+    ephemeral: bool = False,
+) -> Reply:
+    """search_reply over a library: each result quotes its own edition, notes the editions
+    holding it unchanged, and says so when only another edition matched."""
+    if not response.results:
+        return no_results_reply(response.primary, ephemeral=ephemeral)
+    index = max(0, min(index, len(response.results) - 1))
+    total = len(response.results)
+    found = response.results[index]
+    pack = packs[found.key]
+    embed = result_embed(pack, found.result, position=f"result {index + 1} of {total}", whole=whole)
+    year = pack.manifest.edition_year
+    if found.also_in:
+        years = ", ".join(str(packs[k].manifest.edition_year) for k in found.also_in)
+        embed["fields"].insert(1, {"name": "Also in", "value": years, "inline": True})
+    if found.key != response.key:
+        searched = packs[response.key].manifest.edition_year
+        note = (
+            f"*Nothing in {searched} matches; this is from {year}.*"
+            if response.only_elsewhere
+            else f"*From {year}, not in {searched}.*"
+        )
+        # A reference typed plainly would open the edition searched first: name this one.
+        ref = found.result.ref
+        body = embed["description"].replace(f"`/section {ref}`", f"`/section {year}:{ref}`")
+        embed["description"] = note + "\n" + body
+    query, key = response.query, response.key
+    single = found.result.excerpt.strip() == found.result.paragraph.strip()
+    buttons: list[Button] = []
+    if total > 1:
+        buttons += [
+            Button(
+                "◀ Previous",
+                custom_ids.search(owner, "p", max(index - 1, 0), total, query, key),
+                disabled=index == 0,
+            ),
+            Button(
+                "Next ▶",
+                custom_ids.search(owner, "n", min(index + 1, total - 1), total, query, key),
+                disabled=index >= total - 1,
+            ),
+        ]
+    if whole or not single:
+        buttons.append(
+            Button(
+                "Excerpt" if whole else "Whole paragraph",
+                custom_ids.search(owner, "e" if whole else "w", index, total, query, key),
+                style="primary",
+            )
+        )
+    return Reply(embeds=[embed], buttons=[buttons] if buttons else [], ephemeral=ephemeral)

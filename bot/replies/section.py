@@ -58,7 +58,9 @@ def section_reply(
     page: int = 0,
     paragraph: Paragraph | None = None,
     ephemeral: bool = False,
+    key: str = "",
 ) -> Reply:
+    """`key` names the pack in the buttons' ids ("" : the default edition)."""
     pages = section_pages(section, paragraph)
     page = max(0, min(page, len(pages) - 1))
     ref = paragraph.ref if paragraph else section.ref
@@ -76,20 +78,22 @@ def section_reply(
     before, after = pack.neighbours(section.ref)
     last = len(pages) - 1
     row = [
-        Button("◀ Page", custom_ids.section(owner, "p", max(page - 1, 0), ref), disabled=page == 0),
+        Button(
+            "◀ Page", custom_ids.section(owner, "p", max(page - 1, 0), ref, key), disabled=page == 0
+        ),
         Button(
             "Page ▶",
-            custom_ids.section(owner, "n", min(page + 1, last), ref),
+            custom_ids.section(owner, "n", min(page + 1, last), ref, key),
             disabled=page >= last,
         ),
         Button(
             "⏮ Previous section",
-            custom_ids.section(owner, "b", 0, before.ref if before else section.ref),
+            custom_ids.section(owner, "b", 0, before.ref if before else section.ref, key),
             disabled=before is None,
         ),
         Button(
             "Next section ⏭",
-            custom_ids.section(owner, "f", 0, after.ref if after else section.ref),
+            custom_ids.section(owner, "f", 0, after.ref if after else section.ref, key),
             disabled=after is None,
         ),
     ]

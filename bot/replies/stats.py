@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.pack.library import parse_key
 from bot.replies.common import EMBED_FIELD_VALUE_MAX, QUOTE_COLOUR, Reply, clip, escape
 from bot.storage.stats import UsageSummary
 
@@ -13,6 +14,15 @@ def _list(pairs: tuple[tuple[str, int], ...] | list[tuple[str, int]], *, code: b
         return "none"
     rows = [f"`{escape(k)}` × {n}" if code else f"{escape(clip(k, 80))} × {n}" for k, n in pairs]
     return clip("\n".join(rows), EMBED_FIELD_VALUE_MAX)
+
+
+def _editions(by_pack: dict[str, int]) -> list[tuple[str, int]]:
+    """Pack keys as readers know them: '2031-3' → '2031, chapter 3'."""
+    rows = []
+    for key, n in by_pack.items():
+        parsed = parse_key(key)
+        rows.append((f"{parsed[0]}, chapter {parsed[1]}" if parsed else key, n))
+    return rows
 
 
 def stats_reply(summary: UsageSummary, chart_png: bytes | None) -> Reply:
@@ -34,6 +44,7 @@ def stats_reply(summary: UsageSummary, chart_png: bytes | None) -> Reply:
                 "value": _list(summary.top_sections, code=True),
                 "inline": True,
             },
+            {"name": "By edition", "value": _list(_editions(summary.by_pack))},
             {"name": "Top queries", "value": _list(summary.top_queries)},
             {"name": "Queries that found nothing", "value": _list(summary.no_result_queries)},
         ],

@@ -6,7 +6,7 @@ import csv
 import io
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -39,6 +39,8 @@ class UsageSummary:
     latency_p95_ms: float | None
     daily: tuple[tuple[str, int], ...]
     dropped: int
+    # Lookups per pack quoted ('2025-3'); events from before the library are not counted.
+    by_pack: dict[str, int] = field(default_factory=dict)
 
 
 def _window(days: int, now: float) -> tuple[date, float, float]:
@@ -93,6 +95,12 @@ async def usage_summary(
         "AND query IS NOT NULL GROUP BY query ORDER BY n DESC, query LIMIT ?",
         (*lookup, top_n),
     )
+    by_pack = await _counts(
+        db,
+        f"SELECT pack, COUNT(*) AS n FROM usage_events WHERE {_IN_WINDOW} AND {_IS_LOOKUP} "
+        "AND pack IS NOT NULL GROUP BY pack ORDER BY pack DESC",
+        lookup,
+    )
     top_sections = await _counts(
         db,
         f"SELECT top_ref, COUNT(*) AS n FROM usage_events WHERE {_IN_WINDOW} AND {_IS_LOOKUP} "
@@ -139,6 +147,7 @@ async def usage_summary(
         latency_p95_ms=await _percentile(db, window, latencies, 95),
         daily=daily,
         dropped=int(dropped_row[0]) if dropped_row else 0,
+        by_pack=dict(by_pack),
     )
 
 
@@ -156,6 +165,7 @@ def summary_to_json(summary: UsageSummary) -> dict[str, Any]:
         "dropped": summary.dropped,
         "by_kind": dict(summary.by_kind),
         "by_command": dict(summary.by_command),
+        "by_pack": dict(summary.by_pack),
         "top_queries": [{"query": q, "count": n} for q, n in summary.top_queries],
         "top_sections": [{"ref": r, "count": n} for r, n in summary.top_sections],
         "no_result_queries": [{"query": q, "count": n} for q, n in summary.no_result_queries],
@@ -181,6 +191,7 @@ def summary_to_csv(summary: UsageSummary) -> str:
     ]
     rows += [("by_kind", k, n) for k, n in summary.by_kind.items()]
     rows += [("by_command", k, n) for k, n in summary.by_command.items()]
+    rows += [("by_pack", k, n) for k, n in summary.by_pack.items()]
     rows += [("top_query", q, n) for q, n in summary.top_queries]
     rows += [("top_section", r, n) for r, n in summary.top_sections]
     rows += [("no_result_query", q, n) for q, n in summary.no_result_queries]

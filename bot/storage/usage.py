@@ -39,8 +39,8 @@ MAX_LABEL_CHARS = 100
 _INSERT_EVENT = """
 INSERT INTO usage_events (
     ts, guild_id, channel_id, user_hash, kind, command, query, top_ref,
-    result_count, latency_ms, outcome, error_class
-) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    result_count, latency_ms, outcome, error_class, pack
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
 _ADD_DROPS = """
 INSERT INTO usage_drops (day, dropped) VALUES (?, ?)
@@ -82,6 +82,7 @@ class UsageEvent:
     latency_ms: float | None = None
     outcome: Outcome = Outcome.OK
     error_class: str | None = None
+    pack: str | None = None  # the pack quoted, e.g. '2025-3' (bot/pack/library.py)
     ts: float = field(default_factory=time.time)
 
 
@@ -351,6 +352,7 @@ class UsageLog:
             e.latency_ms,
             e.outcome.value,
             _label(e.error_class),
+            _label(e.pack),
         )
 
     async def _purge_quietly(self) -> bool:

@@ -36,7 +36,16 @@ async def test_quick_run_measures_every_section_and_renders_the_table(tmp_path: 
     markdown = report.render(results, command="test", wall_s=1.0)
     assert markdown.startswith("# Bluebook Bot benchmark")
     assert "| figure | ours | baseline | ratio | target | ok |" in markdown
-    for title in ("Search", "Usage log", "End to end", "Burst", "Start-up", "Soak", "Faults"):
+    for title in (
+        "Search",
+        "Usage log",
+        "End to end",
+        "Burst",
+        "Start-up",
+        "Soak",
+        "Faults",
+        "Library",
+    ):
         assert f"| **{title}" in markdown
     md, js = report.write_results(results, markdown, tmp_path)
     assert md.read_text(encoding="utf-8") == markdown

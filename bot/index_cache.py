@@ -1,0 +1,107 @@
+"""A search index persisted on disk, keyed by a hash of the pack's text and the search code.
+
+Building a pack's index costs most of a start-up; reading it back costs a few milliseconds.
+The key changes whenever the paragraphs, titles, glossary or the code under bot/search/
+change, so a stale index is never read. The cache is ours alone (next to the database), so
+pickle is acceptable; a file that fails to load is rebuilt and replaced.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import os
+import pickle
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import snowballstemmer
+
+from bot.pack.model import Pack
+from bot.search.build import PackIndex, index_pack
+
+log = logging.getLogger(__name__)
+
+_SEARCH_CODE = Path(__file__).resolve().parent / "search"
+# The analyzer's stemmer (bot/search/analysis.py) may be PyStemmer's C object, which does not
+# pickle: it is stored by name and made afresh on load.
+_STEMMER_ID = ("stemmer", "english")
+
+
+class _IndexPickler(pickle.Pickler):
+    def persistent_id(self, obj: Any) -> Any:
+        if type(obj).__module__ == "Stemmer":
+            return _STEMMER_ID
+        return None
+
+
+class _IndexUnpickler(pickle.Unpickler):
+    def persistent_load(self, pid: Any) -> Any:
+        if tuple(pid) == _STEMMER_ID:
+            return snowballstemmer.stemmer(_STEMMER_ID[1])
+        raise pickle.UnpicklingError(f"unknown persistent id {pid!r}")
+
+
+@cache
+def _code_hash() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(_SEARCH_CODE.glob("*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def content_hash(pack: Pack) -> str:
+    """A hash of everything the index is built from, and of the code that builds it."""
+    digest = hashlib.sha256(_code_hash().encode())
+    for section in pack.sections.values():
+        digest.update(f"\x00s{section.ref}\x00{section.title}".encode())
+    for paragraph in pack.paragraphs.values():
+        digest.update(f"\x00p{paragraph.ref}\x00{paragraph.text}".encode())
+    digest.update(repr(pack.glossary).encode())
+    return digest.hexdigest()
+
+
+def _private_dirs(folder: Path) -> None:
+    """Create `folder` and any missing parents 0700: it sits in the data folder, which the
+    database keeps private (bot/storage/db.py), and may be created before the database is."""
+    missing: list[Path] = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for each in reversed(missing):
+        each.mkdir(mode=0o700, exist_ok=True)
+
+
+def load_or_build(pack: Pack, cache_dir: Path | None) -> PackIndex:
+    """The pack's index, read from `cache_dir` when a current one is there, else built
+    (and written there)."""
+    if cache_dir is None:
+        return index_pack(pack)
+    path = Path(cache_dir) / f"{content_hash(pack)}.idx"
+    try:
+        with path.open("rb") as f:
+            built = _IndexUnpickler(io.BufferedReader(f)).load()
+        if isinstance(built, PackIndex):
+            return built
+    except OSError:
+        pass  # not there (or no such directory): build it
+    except Exception as exc:  # a truncated or foreign file: rebuild it
+        log.warning("index cache unreadable", extra={"path": str(path), "error": repr(exc)})
+    built = index_pack(pack)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    try:
+        _private_dirs(path.parent)
+        with tmp.open("wb") as f:
+            _IndexPickler(f, protocol=pickle.HIGHEST_PROTOCOL).dump(built)
+        tmp.replace(path)
+    except OSError as exc:
+        # Only start-up time is lost; the database's own error, if any, is reported elsewhere.
+        log.debug("index cache not written", extra={"path": str(path), "error": repr(exc)})
+    except (pickle.PicklingError, TypeError, AttributeError) as exc:
+        # Something in the index that does not pickle: serve it, say so once per build.
+        log.warning("index cache not written", extra={"path": str(path), "error": repr(exc)})
+        tmp.unlink(missing_ok=True)
+    return built

@@ -1,0 +1,188 @@
+"""A library: packs keyed by (edition, chapter), loaded and checked together.
+
+Layout on disk: ``DIR/<edition>/chapter<N>/`` each holding a pack (manifest.yaml,
+chapter.txt, facts.yaml, glossary.yaml). A plain pack directory (a manifest.yaml at the top,
+as the shipped ``content/``) loads as a library of one pack.
+
+A pack is named everywhere (button ids, usage rows, settings) by its short key
+``"<edition>-<chapter>"``, e.g. ``"2025-3"``.
+
+Qualified references name an edition: ``2024:3.1.1(3)`` is the documented form; the
+variants ``3.1.1(3)@2024``, ``3.1.1(3) (2024)``, ``3.1.1(3) [2024]`` and ``2024 3.1.1(3)`` are
+accepted too. An unqualified reference means the default edition.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.pack.loader import MANIFEST_FILE, ContentError, Problem, check_pack, default_content_dir
+from bot.pack.model import Manifest, Pack
+
+_EDITION_DIR = re.compile(r"^\d{4}$")
+_CHAPTER_DIR = re.compile(r"^chapter(\d{1,3})$")
+_KEY = re.compile(r"^(?P<edition>\d{4})-(?P<chapter>\d{1,3})$")
+# An edition is a year; 1900-2199 keeps "3.1" or "12" from ever reading as one.
+_YEAR = r"(?:19|20|21)\d\d"
+_QUALIFIED = (
+    re.compile(rf"^\s*(?P<year>{_YEAR})\s*:\s*(?P<ref>.+?)\s*$"),
+    re.compile(rf"^\s*(?P<ref>.+?)\s*@\s*(?P<year>{_YEAR})\s*$"),
+    re.compile(rf"^\s*(?P<ref>.+?)\s*[(\[]\s*(?P<year>{_YEAR})\s*[)\]]\s*$"),
+    re.compile(rf"^\s*(?P<year>{_YEAR})\s+(?P<ref>§?\s*\d.*?)\s*$"),
+)
+
+
+def pack_key(edition: int, chapter: int) -> str:
+    """The short name of a pack, e.g. '2025-3'."""
+    return f"{edition}-{chapter}"
+
+
+def parse_key(key: str) -> tuple[int, int] | None:
+    """(edition, chapter) of a pack key, or None when `key` is not one."""
+    match = _KEY.match(key or "")
+    if match is None:
+        return None
+    return int(match["edition"]), int(match["chapter"])
+
+
+def pack_dir_for(root: Path, edition: int, chapter: int) -> Path:
+    """Where the pack of `edition`, chapter `chapter` lives inside library `root`."""
+    return Path(root) / str(edition) / f"chapter{chapter}"
+
+
+@dataclass(frozen=True)
+class QualifiedRef:
+    """A typed reference split into its edition (None: the default) and the rest."""
+
+    edition: int | None
+    ref: str
+
+
+def split_edition(text: str) -> QualifiedRef:
+    """Read an edition off a typed reference: '2024:3.1.1(3)' → (2024, '3.1.1(3)')."""
+    for pattern in _QUALIFIED:
+        match = pattern.match(text or "")
+        if match is not None and match["ref"].strip():
+            return QualifiedRef(int(match["year"]), match["ref"].strip())
+    return QualifiedRef(None, (text or "").strip())
+
+
+@dataclass
+class Library:
+    """The packs in service, newest edition first; the first is the default."""
+
+    packs: dict[str, Pack]
+    root: Path
+
+    def __post_init__(self) -> None:
+        ordered = sorted(self.packs.items(), key=lambda kv: _order(kv[1]))
+        self.packs = dict(ordered)
+
+    @property
+    def default_key(self) -> str:
+        return next(iter(self.packs))
+
+    @property
+    def default(self) -> Pack:
+        return self.packs[self.default_key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.packs)
+
+    def __len__(self) -> int:
+        return len(self.packs)
+
+    def editions(self) -> list[int]:
+        """Every edition held, newest first."""
+        return list(dict.fromkeys(p.manifest.edition_year for p in self.packs.values()))
+
+    def key_for(self, edition: int | None, chapter: int | None = None) -> str | None:
+        """The key of `edition` (default: the default edition's), chapter `chapter` (default:
+        the default pack's chapter, else the edition's first); None when not held."""
+        if edition is None:
+            edition = self.default.manifest.edition_year
+        if chapter is None:
+            chapter = self.default.manifest.chapter_number
+        key = pack_key(edition, chapter)
+        if key in self.packs:
+            return key
+        for k, pack in self.packs.items():
+            if pack.manifest.edition_year == edition:
+                return k
+        return None
+
+    def label(self, key: str) -> str:
+        """How an answer names the edition it quotes, e.g. 'Diplomatic Bluebook 2025'."""
+        return self.packs[key].manifest.title
+
+
+def _order(pack: Pack) -> tuple[int, int]:
+    return (-pack.manifest.edition_year, pack.manifest.chapter_number)
+
+
+def is_single_pack(root: Path) -> bool:
+    return (Path(root) / MANIFEST_FILE).is_file()
+
+
+def pack_dirs(root: Path) -> list[Path]:
+    """The pack directories of a library (`root` itself for a plain pack)."""
+    root = Path(root)
+    if is_single_pack(root) or not root.is_dir():
+        return [root]
+    found: list[Path] = []
+    for edition in sorted(root.iterdir()):
+        if not (edition.is_dir() and _EDITION_DIR.match(edition.name)):
+            continue
+        for chapter in sorted(edition.iterdir()):
+            if chapter.is_dir() and _CHAPTER_DIR.match(chapter.name):
+                found.append(chapter)
+    return found
+
+
+def check_library(directory: Path | str | None = None) -> tuple[Library | None, list[Problem]]:
+    """Load every pack that loads and return the library with every problem of every pack."""
+    root = Path(directory) if directory is not None else default_content_dir()
+    dirs = pack_dirs(root)
+    if not dirs:
+        message = f"{root} holds no pack: expected manifest.yaml or <edition>/chapter<N>/"
+        return None, [Problem(str(root / MANIFEST_FILE), 1, message)]
+    packs: dict[str, Pack] = {}
+    problems: list[Problem] = []
+    single = dirs == [root]
+    for where in dirs:
+        pack, found = check_pack(where)
+        problems.extend(found)
+        if pack is None:
+            continue
+        manifest = pack.manifest
+        key = pack_key(manifest.edition_year, manifest.chapter_number)
+        if not single and where != pack_dir_for(root, *_numbers(manifest)):
+            problems.append(
+                Problem(
+                    str(where / MANIFEST_FILE),
+                    1,
+                    f"manifest says edition {manifest.edition_year}, chapter "
+                    f"{manifest.chapter_number}, but the pack is in {where.relative_to(root)}",
+                )
+            )
+            continue
+        packs[key] = pack
+    if not packs:
+        return None, problems
+    return Library(packs, root), problems
+
+
+def load_library(directory: Path | str | None = None) -> Library:
+    """Load and validate every pack; raises ContentError listing every error of every pack."""
+    library, problems = check_library(directory)
+    errors = [p for p in problems if not p.warning]
+    if errors or library is None:
+        raise ContentError(errors or problems)
+    return library
+
+
+def _numbers(manifest: Manifest) -> tuple[int, int]:
+    return manifest.edition_year, manifest.chapter_number

@@ -1,0 +1,79 @@
+"""/settings edition (Manage Server): the edition this server reads by default."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.replies.common import Reply, error_reply
+from bot.storage.usage import EventKind
+from cogs.common import bot_of, edition_choices, send_reply
+
+if TYPE_CHECKING:
+    from bot.app import BluebookBot
+
+
+class SettingsCog(commands.Cog):
+    def __init__(self, bot: BluebookBot) -> None:
+        self.bot = bot
+
+    settings = app_commands.Group(
+        name="settings",
+        description="Settings for this server",
+        guild_only=True,
+        default_permissions=discord.Permissions(manage_guild=True),
+    )
+
+    @settings.command(name="edition")
+    @app_commands.describe(
+        year="The edition unqualified references and searches read; leave out to see it",
+        newest="Go back to following the newest edition",
+    )
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def edition(
+        self,
+        interaction: discord.Interaction,
+        year: app_commands.Range[int, 1900, 2199] | None = None,
+        newest: bool = False,
+    ) -> None:
+        """Choose the edition this server reads by default."""
+        assert interaction.guild_id is not None
+        store = self.bot.editions
+        content = self.bot.content.current
+        held = ", ".join(str(y) for y in content.library.editions())
+        with self.bot.track(interaction, EventKind.SLASH, "settings edition"):
+            if store is None:
+                reply = error_reply("Settings are not available right now.")
+            elif newest:
+                await store.set(interaction.guild_id, None)
+                reply = _said(f"This server now reads the newest edition ({held.split(',')[0]}).")
+            elif year is None:
+                chosen = await store.get(interaction.guild_id)
+                now = f"{chosen}" if chosen else f"the newest ({held.split(',')[0]})"
+                reply = _said(f"This server reads edition {now}. Editions held: {held}.")
+            elif content.key_for_year(year) is None:
+                reply = error_reply(f"No edition {year} here.", hint=f"Editions held: {held}.")
+            else:
+                await store.set(interaction.guild_id, year)
+                reply = _said(
+                    f"This server now reads edition {year}: `/section`, `/search`, `/toc`, "
+                    "lookups and the fact of the day use it unless an edition is named."
+                )
+        await send_reply(interaction, reply)
+
+    @edition.autocomplete("year")
+    async def year_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[int]]:
+        return edition_choices(bot_of(interaction), current)
+
+
+def _said(text: str) -> Reply:
+    return Reply(content=text, ephemeral=True)
+
+
+async def setup(bot: BluebookBot) -> None:
+    await bot.add_cog(SettingsCog(bot))

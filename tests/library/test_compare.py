@@ -1,0 +1,87 @@
+"""Comparing a section between the 2030 and 2031 test editions."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from bot.pack.compare import compare, word_diff
+from bot.pack.library import load_library
+
+from .conftest import EDITIONS
+
+
+def _compare(ref: str):
+    library = load_library(EDITIONS)
+    return compare("2030-3", library.packs["2030-3"], "2031-3", library.packs["2031-3"], ref)
+
+
+def _ops(pieces, op):
+    return [p.text.strip() for p in pieces if p.op == op]
+
+
+def test_a_changed_figure_is_marked_word_by_word():
+    found = _compare("3.1.1(2)")
+    assert found.status == "changed"
+    changed = [p for p in found.paragraphs if p.status == "changed"]
+    assert len(changed) == 1
+    assert "137" in _ops(changed[0].diff, "removed")
+    assert "164" in _ops(changed[0].diff, "added")
+    assert "".join(p.text for p in changed[0].diff if p.op != "added") == changed[0].before.text
+    assert "".join(p.text for p in changed[0].diff if p.op != "removed") == changed[0].after.text
+
+
+def test_an_added_sentence_and_a_removed_paragraph():
+    added = [p for p in _compare("3.1.1(1)").paragraphs if p.status == "changed"]
+    assert _ops(added[0].diff, "added") == [
+        "Japan will review the progress of the Strategy every year."
+    ]
+    removed = [p for p in _compare("3.1.1(2)").paragraphs if p.status == "removed"]
+    assert [p.before.ref for p in removed] == ["3.1.1(2)¶3"] and removed[0].after is None
+
+
+def test_an_unchanged_section_says_unchanged():
+    found = _compare("3.1.1(3)")
+    assert found.status == "unchanged"
+    assert {p.status for p in found.paragraphs} == {"same"}
+
+
+def test_sections_are_matched_by_title_when_numbering_moves():
+    library = load_library(EDITIONS)
+    old, new = library.packs["2030-3"], library.packs["2031-3"]
+    moved = new.sections["3.1.1(3)"]
+    new.sections = {("3.1.1(4)" if k == "3.1.1(3)" else k): v for k, v in new.sections.items()}
+    moved.ref = "3.1.1(4)"
+    found = compare("2030-3", old, "2031-3", new, "3.1.1(3)")
+    assert found is not None and found.after is moved and found.status == "unchanged"
+
+
+def test_a_section_in_one_edition_only_is_added_or_removed():
+    library = load_library(EDITIONS)
+    old, new = library.packs["2030-3"], library.packs["2031-3"]
+    section = new.sections.pop("3.1.1(3)")
+    section.title = "Something else entirely"
+    found = compare("2030-3", old, "2031-3", new, "3.1.1(3)")
+    assert found is not None and found.status == "removed"
+    found = compare("2031-3", new, "2030-3", old, "3.1.1(3)")
+    assert found is not None and found.status == "added"
+
+
+def test_json_shape():
+    data = _compare("3.1.1(2)").to_dict("2030", "2031")
+    assert set(data) == {"ref", "from", "to", "status", "paragraphs"}
+    assert set(data["paragraphs"][0]) == {
+        "from_ref",
+        "to_ref",
+        "status",
+        "from_text",
+        "to_text",
+        "diff",
+    }
+
+
+def test_word_diff_keeps_every_character():
+    before, after = "a total of 137 times.", "a total of 164 times, at least."
+    pieces = word_diff(before, after)
+    assert "".join(p.text for p in pieces if p.op != "added") == before
+    assert "".join(p.text for p in pieces if p.op != "removed") == after
+    assert dataclasses.asdict(pieces[0])["op"] == "same"

@@ -1,0 +1,33 @@
+"""The persisted index: read back when current, rebuilt when the text changes or the file is bad."""
+
+from __future__ import annotations
+
+from bot.index_cache import content_hash, load_or_build
+from bot.pack.library import load_library
+from bot.search import SearchEngine
+
+from .conftest import EDITIONS
+
+
+def test_a_warm_index_is_read_back_and_answers_the_same(tmp_path):
+    pack = load_library(EDITIONS).packs["2031-3"]
+    built = load_or_build(pack, tmp_path)
+    files = list(tmp_path.glob("*.idx"))
+    assert [f.stem for f in files] == [content_hash(pack)]
+    again = load_or_build(pack, tmp_path)
+    assert again is not built  # read from disk, not the same object
+    fresh = SearchEngine(pack, built).search("escorted", limit=3)
+    warm = SearchEngine(pack, again).search("escorted", limit=3)
+    assert [r.ref for r in warm.results] == [r.ref for r in fresh.results]
+
+
+def test_another_text_has_another_key_and_a_bad_file_is_rebuilt(tmp_path):
+    library = load_library(EDITIONS)
+    old, new = library.packs["2030-3"], library.packs["2031-3"]
+    assert content_hash(old) != content_hash(new)
+    (tmp_path / f"{content_hash(new)}.idx").write_bytes(b"not a pickle")
+    index = load_or_build(new, tmp_path)
+    assert SearchEngine(new, index).search("164", limit=1).results
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    assert load_or_build(new, blocker / "index") is not None  # no cache possible: still built

@@ -1,0 +1,104 @@
+"""Replies over the library: /compare pages and marks, and button ids that carry the pack."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.pack.compare import Piece, compare
+from bot.pack.library import load_library
+from bot.pack.model import Pack, Paragraph, Section
+from bot.replies import custom_ids
+from bot.replies.common import CUSTOM_ID_MAX, EMBED_DESCRIPTION_MAX
+from bot.replies.compare import compare_reply, marked
+
+EDITIONS = Path(__file__).resolve().parents[1] / "library" / "editions"
+
+
+def test_marks_strike_removed_bold_added_and_escape_the_rest():
+    text = marked(
+        (
+            Piece("same", "a *total* of "),
+            Piece("removed", "137"),
+            Piece("added", "164 "),
+            Piece("same", "times_"),
+        )
+    )
+    assert text == "a \\*total\\* of ~~137~~**164** times\\_"
+
+
+def _pack(year: int, texts: list[str]) -> Pack:
+    from bot.pack.model import Manifest
+
+    root = Section("3", "Chapter", "Chapter 3", 0, 1)
+    leaf = Section("3.1", "Long", "Section 1 Long", 1, 2, parent=root)
+    root.children.append(leaf)
+    leaf.paragraphs = [
+        Paragraph(f"3.1¶{i + 1}", "3.1", i + 1, t, 3 + i) for i, t in enumerate(texts)
+    ]
+    manifest = Manifest(f"Diplomatic Bluebook {year}", year, 3, "T", "en", "https://example.org/")
+    return Pack(manifest=manifest, root=root)
+
+
+def test_a_long_comparison_is_paginated_with_buttons_that_carry_both_packs():
+    words = " ".join(f"word{i}" for i in range(300))
+    old = _pack(2030, [f"{words} old {i}" for i in range(12)])
+    new = _pack(2031, [f"{words} new {i}" for i in range(12)])
+    found = compare("2030-3", old, "2031-3", new, "3.1")
+    assert found is not None and found.status == "changed"
+    first = compare_reply(found, old, new, owner=7)
+    assert all(len(e["description"]) <= EMBED_DESCRIPTION_MAX for e in first.embeds)
+    [row] = first.buttons
+    turn = row[1].custom_id
+    assert turn is not None and len(turn) <= CUSTOM_ID_MAX
+    match = custom_ids.COMPARE.fullmatch(turn)
+    assert match is not None
+    assert (match["before"], match["after"], match["ref"], match["page"]) == (
+        "2030-3",
+        "2031-3",
+        "3.1",
+        "1",
+    )
+    second = compare_reply(found, old, new, owner=7, page=1)
+    assert second.embeds[0]["description"] != first.embeds[0]["description"]
+    assert "page 2 of" in second.embeds[0]["footer"]["text"]
+
+
+def test_an_unchanged_section_has_no_buttons():
+    library = load_library(EDITIONS)
+    old, new = library.packs["2030-3"], library.packs["2031-3"]
+    found = compare("2030-3", old, "2031-3", new, "3.1.1(3)")
+    reply = compare_reply(found, old, new, owner=1)
+    assert reply.buttons == [] and "Unchanged" in reply.embeds[0]["description"]
+
+
+def test_ids_made_before_the_library_still_parse():
+    old_search = "bb:s:42:n1/5:GCAP"
+    old_section = "bb:sec:42:f0:3.1.1(2)"
+    match = custom_ids.SEARCH.fullmatch(old_search)
+    assert match is not None and match["pack"] is None and match["query"] == "GCAP"
+    match = custom_ids.SECTION.fullmatch(old_section)
+    assert match is not None and match["pack"] is None and match["ref"] == "3.1.1(2)"
+
+
+def test_new_ids_carry_the_pack_key():
+    made = custom_ids.section(42, "f", 0, "3.1.1(2)", "2030-3")
+    match = custom_ids.SECTION.fullmatch(made)
+    assert match is not None and (match["pack"], match["ref"]) == ("2030-3", "3.1.1(2)")
+    made = custom_ids.search(42, "n", 1, 5, "GCAP: what", "2031-3")
+    match = custom_ids.SEARCH.fullmatch(made)
+    assert match is not None and (match["pack"], match["query"]) == ("2031-3", "GCAP: what")
+
+
+def test_long_unchanged_text_is_cut_but_keeps_the_space_beside_a_change():
+    long = " ".join(f"w{i}" for i in range(200))
+    text = marked(
+        (
+            Piece("same", long + " end of "),
+            Piece("removed", "2023,"),
+            Piece("added", "2024,"),
+            Piece("same", " Japan " + long),
+        )
+    )
+    assert "end of ~~2023,~~**2024,** Japan" in text
+    assert text.startswith("…") and text.endswith("…")
+    assert len(text) < 2 * len(long)
