@@ -28,24 +28,21 @@ What is where:
   `invalidate_session`), and what was seen (`requests`, `violations`, `gateway_log`).
 - `connected(client, server)` (harness.py): runs a discord.py client against the server.
 - `local_discord` fixture (pytest_support.py): fails the test when a violation was recorded.
-- `ConsoleSession`, `parse_console_line`, `render_message` (console.py): a text front end.
+- `ConsoleSession`, `parse_console_line` (console.py): a text front end with verbs for
+  buttons, menus, edits and reactions; `render_message` (rendering.py) shows a message as
+  text; `run_console` (terminal.py) is the prompt, history and rich output around it.
 - Messages and interaction payloads are plain Discord JSON dicts.
 """
 
-from localdiscord.console import (
-    ChatLine,
-    ConsoleSession,
-    SlashLine,
-    parse_console_line,
-    render_message,
-)
+from localdiscord.console import ChatLine, ConsoleSession, SlashLine, parse_console_line
 from localdiscord.gateway import GatewayLogEntry
 from localdiscord.harness import NoIdentifyDelay, connected, discord_urls
 from localdiscord.interactions import InteractionRecord
 from localdiscord.model import Channel, Guild, Member, Role, User
 from localdiscord.options import OptionError, UnknownCommand
 from localdiscord.recording import RecordedRequest
-from localdiscord.scripting import InteractionHandle
+from localdiscord.rendering import render_message
+from localdiscord.scripting import InteractionHandle, MessageRefused
 from localdiscord.server import BotStopped, LocalDiscord
 from localdiscord.world import Scenario
 
@@ -60,6 +57,7 @@ __all__ = [
     "InteractionRecord",
     "LocalDiscord",
     "Member",
+    "MessageRefused",
     "NoIdentifyDelay",
     "OptionError",
     "RecordedRequest",

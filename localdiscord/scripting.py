@@ -19,6 +19,7 @@ from localdiscord.interactions import (
     InteractionRecord,
     InteractionStore,
 )
+from localdiscord.limits import MAX_CONTENT
 from localdiscord.model import Channel, Guild, Json, Member, Role, User
 from localdiscord.options import (
     CHANNEL,
@@ -36,6 +37,18 @@ T = TypeVar("T")
 ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
 Actor = User | Member
 MessageRef = Json | int | str
+
+
+class MessageRefused(ValueError):
+    """What Discord's client will not send, e.g. a message over 2,000 characters."""
+
+
+def _check_user_content(content: str) -> None:
+    if len(content) > MAX_CONTENT:
+        raise MessageRefused(
+            f"Discord refuses messages over {MAX_CONTENT:,} characters; this one has "
+            f"{len(content):,}"
+        )
 
 
 class InteractionHandle:
@@ -348,12 +361,14 @@ class InteractionScripts:
         self, channel: Channel | None = None, author: Actor | None = None, content: str = ""
     ) -> Json:
         """A user posts `content`; the bot gets MESSAGE_CREATE (mention it with `<@id>`)."""
+        _check_user_content(content)
         where = self._where(channel, None)
         message = self.world.new_message(where, self._user(author), {"content": content})
         self.messages.add_to_channel(where, message)
         return message
 
     def edit_message(self, message: MessageRef, content: str) -> Json:
+        _check_user_content(content)
         stored = self.find_bot_message(message)
         channel = self.world.channels[int(stored["channel_id"])]
         self.world.edit_message(channel, stored, {"content": content}, [])

@@ -70,8 +70,8 @@ class World:
 
     # -- builders ---------------------------------------------------------------------------
 
-    def add_user(self, name: str, *, bot: bool = False) -> User:
-        user = User(self.ids.next(), name, bot=bot)
+    def add_user(self, name: str, *, bot: bool = False, user_id: int | None = None) -> User:
+        user = User(user_id or self.ids.next(), name, bot=bot)
         self.users[user.id] = user
         return user
 
@@ -82,9 +82,10 @@ class World:
         shard: tuple[int, int] | None = None,
         bot_permissions: int = perm.BOT_DEFAULT,
         everyone_permissions: int = perm.EVERYONE_DEFAULT,
+        guild_id: int | None = None,
     ) -> Guild:
         """A guild with an @everyone role, the bot as a member with its managed role."""
-        guild = Guild(self.ids.next(shard=shard), name, owner_id=self.owner.id)
+        guild = Guild(guild_id or self.ids.next(shard=shard), name, owner_id=self.owner.id)
         self.guilds[guild.id] = guild
         guild.roles[guild.id] = Role(guild.id, guild.id, "@everyone", everyone_permissions)
         bot_role = self.add_role(guild, self.bot_user.username, bot_permissions)
@@ -98,9 +99,12 @@ class World:
         guild.roles[role.id] = role
         return role
 
-    def add_channel(self, guild: Guild, name: str) -> Channel:
+    def add_channel(self, guild: Guild, name: str, *, channel_id: int | None = None) -> Channel:
         channel = Channel(
-            self.ids.next(), name.lstrip("#"), guild_id=guild.id, position=len(guild.channels)
+            channel_id or self.ids.next(),
+            name.lstrip("#"),
+            guild_id=guild.id,
+            position=len(guild.channels),
         )
         guild.channels[channel.id] = channel
         self.channels[channel.id] = channel
@@ -113,9 +117,10 @@ class World:
         *,
         roles: Iterable[Role] = (),
         permissions: int | None = None,
+        user_id: int | None = None,
     ) -> Member:
         """A human member; `permissions` gives them a personal role with exactly those bits."""
-        user = self.add_user(name)
+        user = self.add_user(name, user_id=user_id)
         role_ids = [r.id for r in roles]
         if permissions is not None:
             role_ids.append(self.add_role(guild, f"{name} role", permissions).id)
