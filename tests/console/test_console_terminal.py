@@ -7,6 +7,7 @@ import pty
 import select
 import subprocess
 import sys
+import termios
 import time
 from pathlib import Path
 
@@ -40,9 +41,9 @@ class Terminal:
         os.close(slave)
         self.seen = ""
 
-    def read_until(self, text: str, bound: float) -> str:
+    def read_until(self, text: str, bound: float, count: int = 1) -> str:
         deadline = time.monotonic() + bound
-        while text not in self.seen:
+        while self.seen.count(text) < count:
             left = deadline - time.monotonic()
             if left <= 0 or self.process.poll() is not None:
                 raise AssertionError(f"never saw {text!r}; output so far:\n{self.seen}")
@@ -53,6 +54,15 @@ class Terminal:
                 except OSError:  # the child closed the terminal
                     break
         return self.seen
+
+    def wait_for_prompt(self, bound: float, count: int = 1) -> None:
+        """Until the prompt is drawn and reads keys one by one (the terminal left line mode)."""
+        self.read_until(PROMPT_UP, bound, count)
+        deadline = time.monotonic() + bound
+        while termios.tcgetattr(self.master)[3] & termios.ICANON:
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                raise AssertionError(f"the prompt never read keys; output so far:\n{self.seen}")
+            time.sleep(0.02)
 
     def send(self, keys: str) -> None:
         os.write(self.master, keys.encode())
@@ -66,7 +76,10 @@ class Terminal:
                     self.seen += os.read(self.master, 65536).decode(errors="replace")
                 except OSError:
                     break
-        return self.process.wait(timeout=max(deadline - time.monotonic(), 0.1))
+        try:
+            return self.process.wait(timeout=max(deadline - time.monotonic(), 0.1))
+        except subprocess.TimeoutExpired:
+            raise AssertionError(f"still running; output so far:\n{self.seen}") from None
 
     def close(self) -> None:
         if self.process.poll() is None:
@@ -84,14 +97,14 @@ def terminal(tmp_path: Path):
 
 def test_ctrl_c_on_an_empty_line_quits_without_a_traceback(terminal):
     terminal.read_until("!help lists", START_BOUND_S)
-    terminal.read_until(PROMPT_UP, START_BOUND_S)
+    terminal.wait_for_prompt(START_BOUND_S)
     terminal.send("\x03")
     assert terminal.wait(QUIT_BOUND_S) == 0
     assert "Traceback" not in terminal.seen
 
 
 def test_ctrl_c_clears_a_typed_line_and_a_second_quits(terminal):
-    terminal.read_until(PROMPT_UP, START_BOUND_S)
+    terminal.wait_for_prompt(START_BOUND_S)
     terminal.send("/search GC")
     terminal.read_until("/search GC", QUIT_BOUND_S)
     terminal.send("\x03")
@@ -103,13 +116,14 @@ def test_ctrl_c_clears_a_typed_line_and_a_second_quits(terminal):
 
 
 def test_answers_render_markdown_and_ctrl_d_quits(terminal):
-    terminal.read_until(PROMPT_UP, START_BOUND_S)
+    terminal.wait_for_prompt(START_BOUND_S)
     terminal.send("/search next-generation fighter\r")
     shown = terminal.read_until("[1: Whole paragraph]", QUIT_BOUND_S)
     answer = shown.split("fighter", 1)[1]
     assert "\x1b[" in answer  # styled by rich
     assert "**" not in answer and "\\-" not in answer  # markdown rendered, escapes resolved
     assert "next-generation fighter" in answer
+    terminal.wait_for_prompt(QUIT_BOUND_S, count=2)  # the prompt is back
     terminal.send("\x04")
-    assert terminal.wait(QUIT_BOUND_S) == 0
+    assert terminal.wait(QUIT_BOUND_S) == 0, terminal.seen[-1500:]
     assert "Traceback" not in terminal.seen
