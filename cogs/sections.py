@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.replies.common import CHOICE_NAME_MAX, clip, error_reply, escape
+from bot.replies.common import CHOICE_NAME_MAX, clip, code, error_reply, escape
 from bot.replies.section import section_reply, toc_reply
 from bot.storage.usage import EventKind
 from cogs.common import bot_of, send_reply
@@ -41,7 +41,7 @@ class SectionsCog(commands.Cog):
                 tracker.result(None, 0)
                 near = ", ".join(f"`{s.ref}` {escape(s.title)}" for s in found.suggestions[:3])
                 reply = error_reply(
-                    f"No section `{escape(clip(ref, 80))}` in this chapter.",
+                    f"No section {code(clip(ref, 80))} in this chapter.",
                     hint=f"Closest: {near}" if near else "See `/toc` for the outline.",
                 )
             else:

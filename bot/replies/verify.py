@@ -10,6 +10,7 @@ from bot.replies.common import (
     WARN_COLOUR,
     Reply,
     clip,
+    code,
     escape,
     quote_block,
 )
@@ -54,7 +55,7 @@ def verify_reply(pack: Pack, verdict: Verdict, *, ephemeral: bool = False) -> Re
         return Reply(
             embeds=[_embed("Quote check: misquote", text, ERROR_COLOUR, pack)], ephemeral=ephemeral
         )
-    tips = ", ".join(f"`{escape(s)}`" for s in verdict.suggestions[:5])
+    tips = ", ".join(code(s) for s in verdict.suggestions[:5])
     text = f"🔍 **Not found.** Nothing in the chapter is close to:\n{quoted}"
     if tips:
         text += f"\n\nPerhaps: {tips}"

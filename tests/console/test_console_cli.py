@@ -87,4 +87,4 @@ def test_settings_persist_between_runs_in_the_consoles_own_database(tmp_path):
 def test_piped_console_keeps_plain_text(tmp_path):
     done = _run(["console"], tmp_path, "/search next-generation fighter\n")
     assert "\x1b[" not in done.stdout
-    assert "**next\\-generation fighter**" in done.stdout  # the markdown as Discord receives it
+    assert "**next-generation fighter**" in done.stdout  # the markdown as Discord receives it

@@ -206,11 +206,11 @@ async def test_passive_answer_shows_the_lookup_syntax_as_typed(bluebook):
     server = bluebook.server
     await _passive_on(server)
     reply = await _say(server, "what is the Indo-Pacific vision?")
-    assert reply["content"].startswith("**Indo\\-Pacific** — ")
+    assert reply["content"].startswith("**Indo-Pacific** — ")
     assert reply["content"].endswith(" · `[[Indo-Pacific]]` quotes it")
     # And that syntax, typed, is answered.
     answer = await _say(server, "[[Indo-Pacific]]")
-    assert _titles(answer)[0].startswith("[[Indo\\-Pacific]] · 3.")
+    assert _titles(answer)[0].startswith("[[Indo-Pacific]] · 3.")
 
 
 async def test_passive_term_is_answered_once_per_channel(bluebook):
