@@ -49,11 +49,11 @@ def _inline(text: str, spans: list[str] | None = None) -> str:
     i = 0
     while i < len(text):
         char = text[i]
-        if char == "\\" and i + 1 < len(text) and not text[i + 1].isalnum():
-            if not text[i + 1].isspace():
-                out.append(text[i + 1])
-                i += 2
-                continue
+        escaped = text[i + 1 : i + 2]
+        if char == "\\" and escaped and not escaped.isalnum() and not escaped.isspace():
+            out.append(escaped)
+            i += 2
+            continue
         if char == "`":
             run = len(text[i:]) - len(text[i:].lstrip("`"))
             close = text.find("`" * run, i + run)
