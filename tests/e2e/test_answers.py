@@ -109,3 +109,14 @@ async def test_no_code_span_holds_an_escape(bluebook):
             texts += [embed.get("description", "")] + [f["value"] for f in embed.get("fields", [])]
         for span in code_spans("\n".join(texts)):
             assert "\\" not in span, (name, span)
+
+
+async def test_wastebasket_in_a_dm_removes_the_reply(bluebook):
+    server = bluebook.server
+    dm = server.dm_channel(server.member)
+    server.send_message(dm, server.member, "[[GCAP]]")
+    replies = await server.bot_messages(dm)
+    assert replies, "no lookup reply in the DM"
+    server.add_reaction(replies[-1], "🗑️", user=server.member)
+    await server.quiesce()
+    assert int(replies[-1]["id"]) not in dm.messages
