@@ -42,7 +42,7 @@ from localdiscord.model import Channel, Guild, Member, Role, User
 from localdiscord.options import OptionError, UnknownCommand
 from localdiscord.recording import RecordedRequest
 from localdiscord.rendering import render_message
-from localdiscord.scripting import InteractionHandle, MessageRefused
+from localdiscord.scripting import CommandHidden, InteractionHandle, MessageRefused
 from localdiscord.server import BotStopped, LocalDiscord
 from localdiscord.world import Scenario
 
@@ -50,6 +50,7 @@ __all__ = [
     "BotStopped",
     "Channel",
     "ChatLine",
+    "CommandHidden",
     "ConsoleSession",
     "GatewayLogEntry",
     "Guild",

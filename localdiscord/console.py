@@ -19,6 +19,7 @@ from localdiscord.interactions import InteractionRecord
 from localdiscord.model import Json, User
 from localdiscord.options import SUB_COMMAND, SUB_COMMAND_GROUP, OptionError, UnknownCommand
 from localdiscord.rendering import LINK_STYLE, button_label, message_buttons, render_message
+from localdiscord.scripting import CommandHidden
 from localdiscord.server import LocalDiscord
 
 VERBS = (
@@ -192,6 +193,8 @@ class ConsoleSession:
                 handle = await server.slash(
                     parsed.name, parsed.options, user=user, channel=server.general
                 )
+            except CommandHidden:
+                raise
             except OptionError as exc:
                 raise OptionError(f"/{parsed.name} {exc}") from None
             return await handle.settled(self.timeout, self.idle)

@@ -247,6 +247,12 @@ class LocalDiscord(InteractionScripts):
     def delete_channel(self, channel: Channel) -> None:
         self.world.delete_channel(channel)
 
+    def allow_command(self, guild: Guild, name: str, user: User | Member) -> None:
+        """A server admin lets `user` use `/name` despite its default_member_permissions
+        (Server Settings → Integrations); the bot's own permission check still applies."""
+        who = user.user if isinstance(user, Member) else user
+        self.world.command_overrides.setdefault((guild.id, name), set()).add(who.id)
+
     # -- faults --------------------------------------------------------------------------------
 
     def rate_limit(

@@ -66,6 +66,9 @@ class World:
         self.dm_by_user: dict[int, Channel] = {}
         # Application commands as the bot registered them: key None = global.
         self.commands: dict[int | None, list[Json]] = {}
+        # Server admins' overrides (Server Settings → Integrations): (guild, command) -> users
+        # who may use a command whatever its default_member_permissions.
+        self.command_overrides: dict[tuple[int, str], set[int]] = {}
         self.base_url = ""
 
     # -- builders ---------------------------------------------------------------------------
