@@ -6,6 +6,7 @@ Discord). Every visible change is echoed over the gateway as Discord does.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from localdiscord import permissions as perm
@@ -226,6 +227,8 @@ class MessageRoutes:
             raise not_found(10062, "interaction")
         if record.callback is not None:
             raise ApiError(400, 40060, "Interaction has already been acknowledged.")
+        if time.monotonic() - record.created > self.world.scenario.first_answer_deadline_s:
+            raise not_found(10062, "interaction")  # too late: Discord has forgotten it
         body: Json = req.body or {}
         kind = body.get("type")
         if kind not in ALLOWED_CALLBACKS[record.kind]:

@@ -37,6 +37,8 @@ class Scenario:
     reject_over_limits: bool = True
     validate_openapi: bool = True
     resume_buffer: int = 50_000
+    # Discord forgets an interaction whose first answer (or deferral) comes later than this.
+    first_answer_deadline_s: float = 3.0
 
 
 @dataclass
