@@ -108,3 +108,21 @@ async def test_mistakes_get_one_line_and_a_hint(bluebook):
         "error: unknown console verb !pres; did you mean !press? (!help lists them)\n",
     ]
     assert (await _say(console, out, "x" * 2000)) == ""  # at the limit it is sent
+
+
+async def test_tab_asks_the_bots_autocomplete(bluebook):
+    from prompt_toolkit.completion import CompleteEvent
+    from prompt_toolkit.document import Document
+
+    from localdiscord.terminal import _completer
+
+    console, _ = _session(bluebook)
+    completer = _completer(console)
+
+    async def offered(text: str) -> list[str]:
+        found = completer.get_completions_async(Document(text), CompleteEvent())  # type: ignore[attr-defined]
+        return [c.text async for c in found]
+
+    assert (await offered("/section ref:terr"))[0] == "3.1.1(3)"
+    assert "/section" in await offered("/sec")
+    assert await offered("!pr") == ["!press"]
