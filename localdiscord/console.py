@@ -81,6 +81,14 @@ def parse_console_line(line: str, commands: Sequence[Json]) -> SlashLine | ChatL
         stripped = rest.lstrip()
         word = stripped.split(maxsplit=1)[0] if stripped else ""
         sub = next((o for o in schemas if _container(o) and o["name"] == word), None)
+        subs = [o["name"] for o in schemas if _container(o)]
+        if sub is None and subs:
+            where = " ".join(["/" + head, *path])
+            if not word:
+                raise OptionError(f"{where} needs a subcommand: {', '.join(subs)}")
+            close = difflib.get_close_matches(word, subs, n=1, cutoff=0.5)
+            hint = f"; did you mean {where} {close[0]}?" if close else f"; choose {', '.join(subs)}"
+            raise OptionError(f"{where} has no subcommand {word!r}{hint}")
         if sub is None:
             break
         path.append(word)
@@ -256,6 +264,8 @@ class ConsoleSession:
             self._write(self.help_text())
         elif verb == "as":
             who, _, then = rest.partition(" ")
+            if not then.strip():
+                raise ConsoleError("say what they do: !as member /lookups status")
             await self._handle(then.strip(), self._member_named(who))
         elif verb == "press":
             await self._press(rest, user)

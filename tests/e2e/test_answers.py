@@ -120,3 +120,12 @@ async def test_wastebasket_in_a_dm_removes_the_reply(bluebook):
     server.add_reaction(replies[-1], "🗑️", user=server.member)
     await server.quiesce()
     assert int(replies[-1]["id"]) not in dm.messages
+
+
+def test_the_cli_lists_closest_sections_for_9_9(capsys):
+    from bot.cli import main
+
+    assert main(["section", "9.9"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: unknown reference '9.9'; closest: 3.1.1 ")
+    assert len(err.splitlines()) == 1

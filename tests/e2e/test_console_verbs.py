@@ -98,6 +98,7 @@ async def test_mistakes_get_one_line_and_a_hint(bluebook):
         await _say(console, out, "/search GCAP limit:99"),
         await _say(console, out, "x" * 2001),
         await _say(console, out, "!pres 1"),
+        await _say(console, out, "/lookups stat"),
     ]
     assert lines == [
         "error: unknown command /sectoin; did you mean /section? (!help lists what the console "
@@ -106,6 +107,7 @@ async def test_mistakes_get_one_line_and_a_hint(bluebook):
         "error: /search limit: int value should be less than or equal to 10.\n",
         "error: Discord refuses messages over 2,000 characters; this one has 2,001\n",
         "error: unknown console verb !pres; did you mean !press? (!help lists them)\n",
+        "error: /lookups has no subcommand 'stat'; did you mean /lookups status?\n",
     ]
     assert (await _say(console, out, "x" * 2000)) == ""  # at the limit it is sent
 
