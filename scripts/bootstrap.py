@@ -52,7 +52,10 @@ def uv_env() -> dict[str, str]:
 
 def lock_is_current(uv: Path) -> bool:
     check = [str(uv), "lock", "--check", "--quiet"]
-    return subprocess.run(check, cwd=ROOT, env=uv_env()).returncode == 0
+    done = subprocess.run(check, cwd=ROOT, env=uv_env(), capture_output=True, text=True)
+    if done.returncode != 0 and "needs to be updated" not in done.stderr:
+        print(done.stderr.strip(), file=sys.stderr)  # not staleness: say what uv said
+    return done.returncode == 0
 
 
 def ensure_venv(extras: str = "") -> Path:
