@@ -139,8 +139,10 @@ def _completer(session: ConsoleSession) -> object:
 
 async def interactive(session: ConsoleSession, history: Path) -> None:
     """Prompt until Ctrl-D, or Ctrl-C on an empty line."""
+    import os
+
     from prompt_toolkit import PromptSession
-    from prompt_toolkit.history import FileHistory
+    from prompt_toolkit.history import FileHistory, History, InMemoryHistory
     from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
 
     keys = KeyBindings()
@@ -153,9 +155,11 @@ async def interactive(session: ConsoleSession, history: Path) -> None:
         else:
             event.app.exit(exception=EOFError())
 
-    history.parent.mkdir(parents=True, exist_ok=True)
+    kept: History = InMemoryHistory()  # if the file cannot be written, history lasts a run
+    if os.access(history.parent, os.W_OK) and (not history.exists() or os.access(history, os.W_OK)):
+        kept = FileHistory(str(history))
     prompt: PromptSession[str] = PromptSession(
-        history=FileHistory(str(history)),
+        history=kept,
         key_bindings=keys,
         completer=_completer(session),  # type: ignore[arg-type]
         complete_while_typing=False,

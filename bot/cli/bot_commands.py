@@ -142,9 +142,12 @@ def cmd_console(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     setup_logging("WARNING", settings.log_format)
     db_path = console_db(args, settings)
+    try:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CliError(f"cannot create {db_path.parent} for the console database: {exc}") from None
 
     async def main() -> int:
-        db_path.parent.mkdir(parents=True, exist_ok=True)
         async with (
             _local_discord(stable_ids=True) as server,
             open_runtime(db_path=db_path, content_dir=settings.bluebook_content) as runtime,
