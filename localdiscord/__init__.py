@@ -21,8 +21,7 @@ Typical test:
 What is where:
 - `LocalDiscord` (server.py): start/stop, the world (`add_guild`, `add_channel`,
   `add_member`, `set_bot_permissions`, `set_overwrite`, `delete_channel`, `allow_command`),
-  acting as users
-  (`slash`, `autocomplete`, `press_button`, `context_menu`, `send_message`,
+  acting as users (`slash`, `autocomplete`, `press_button`, `context_menu`, `send_message`,
   `edit_message`, `delete_message`, `add_reaction`), waiting (`wait_for_request`,
   `wait_for_gateway`, `quiesce`, `bot_messages`), faults (`rate_limit`, `server_error`,
   `slow_responses`, `hang_responses`, `drop_connection`, `send_reconnect`,
