@@ -1,21 +1,30 @@
 # Bluebook Bot: slim image, non-root user, tzdata for fact-of-the-day time zones.
-FROM python:3.11-slim
+# The base image is pinned by digest so a rebuild gets the same system; to move it, look up
+# the current digest (`docker buildx imagetools inspect python:3.11-slim`) and replace it here.
+# Python packages come from uv.lock, with the uv version scripts/bootstrap.py pins.
+FROM python:3.11-slim@sha256:9c900dea9e8fb7e16277c179b555cc72d29a352dbc33cff48ad5a0412fd5bfc7
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
-    BLUEBOOK_DB=/app/data/bluebook.db
+    BLUEBOOK_DB=/app/data/bluebook.db \
+    UV_PROJECT_ENVIRONMENT=/app/.venv \
+    UV_NO_CACHE=1 \
+    PATH=/app/.venv/bin:$PATH
 
 RUN apt-get update \
     && apt-get install -y --no-install-recommends tzdata \
     && rm -rf /var/lib/apt/lists/* \
-    && useradd --create-home --uid 10001 bluebook
+    && useradd --create-home --uid 10001 bluebook \
+    && pip install --no-cache-dir uv==0.13.9
 
 WORKDIR /app
-COPY pyproject.toml README.md ./
+COPY pyproject.toml uv.lock README.md ./
+RUN uv sync --locked --no-install-project
 COPY bot ./bot
 COPY cogs ./cogs
 COPY content ./content
-RUN pip install --no-cache-dir . \
+COPY localdiscord ./localdiscord
+RUN uv sync --locked --no-editable \
     && mkdir -p /app/data \
     && chown -R bluebook:bluebook /app/data
 

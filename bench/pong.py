@@ -66,6 +66,7 @@ def pong_intents() -> discord.Intents:
     intents.guild_messages = True
     intents.dm_messages = True
     intents.guild_reactions = True
+    intents.dm_reactions = True
     intents.message_content = True
     return intents
 

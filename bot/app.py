@@ -77,6 +77,7 @@ def intents_for(message_content: bool) -> discord.Intents:
     intents.guild_messages = True
     intents.dm_messages = True
     intents.guild_reactions = True
+    intents.dm_reactions = True  # 🗑 on a lookup reply in a DM
     intents.message_content = message_content
     return intents
 

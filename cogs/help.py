@@ -1,19 +1,52 @@
-"""/help."""
+"""/help, listing the commands registered on the tree."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.replies.help import help_reply
+from bot.replies.help import CommandHelp, help_reply
 from bot.storage.usage import EventKind
 from cogs.common import send_reply
 
 if TYPE_CHECKING:
     from bot.app import BluebookBot
+
+# Discord's names for the permissions commands need by default.
+PERMISSION_NAMES = {"manage_guild": "Manage Server", "administrator": "Administrator"}
+
+
+def _needs(*commands: Any) -> str:
+    for command in commands:
+        permissions = getattr(command, "default_permissions", None)
+        if permissions:
+            names = [
+                PERMISSION_NAMES.get(n, n.replace("_", " ").title()) for n, v in permissions if v
+            ]
+            return ", ".join(names)
+    return ""
+
+
+def command_help(tree: app_commands.CommandTree[Any]) -> list[CommandHelp]:
+    """Every registered command and subcommand, with its options as Discord shows them."""
+    found: list[CommandHelp] = []
+    for top in tree.get_commands():
+        if isinstance(top, app_commands.ContextMenu):
+            found.append(CommandHelp(top.name, "", _needs(top), menu=True))
+            continue
+        leaves = [top] if isinstance(top, app_commands.Command) else list(top.walk_commands())
+        for command in leaves:
+            if not isinstance(command, app_commands.Command):
+                continue
+            options = [
+                p.display_name if p.required else f"[{p.display_name}]" for p in command.parameters
+            ]
+            usage = " ".join([f"/{command.qualified_name}", *options])
+            found.append(CommandHelp(usage, command.description, _needs(command, command.parent)))
+    return found
 
 
 class HelpCog(commands.Cog):
@@ -26,7 +59,9 @@ class HelpCog(commands.Cog):
         """How to use Bluebook Bot, including keyword lookups."""
         with self.bot.track(interaction, EventKind.SLASH, "help"):
             reply = help_reply(
-                self.bot.content.current.pack, lookups_available=self.bot.intents.message_content
+                self.bot.content.current.pack,
+                command_help(self.bot.tree),
+                lookups_available=self.bot.intents.message_content,
             )
         await send_reply(interaction, reply)
 

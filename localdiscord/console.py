@@ -4,21 +4,37 @@ Used by `bluebook-bot console`. Lines are parsed like Discord's command bar:
 `/search GCAP treaty` fills the first (required) option, `/search query:GCAP limit:3`
 names options (a value runs to the next known `name:` or the end of the line), and words
 right after the command that name subcommands select them (`/factoftheday status`).
+Lines starting with `!` do what a Discord user does with the mouse (see VERBS).
 """
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from localdiscord.model import Json
+from localdiscord.interactions import InteractionRecord
+from localdiscord.model import Json, User
 from localdiscord.options import SUB_COMMAND, SUB_COMMAND_GROUP, OptionError, UnknownCommand
+from localdiscord.rendering import LINK_STYLE, button_label, message_buttons, render_message
+from localdiscord.scripting import CommandHidden
 from localdiscord.server import LocalDiscord
-from localdiscord.world import MESSAGE_FLAG_EPHEMERAL
 
-BUTTON, LINK_STYLE = 2, 5
+VERBS = (
+    ("/command options", "run a slash command, e.g. /search GCAP or /section ref:3.1.1(3)"),
+    ("any other text", "chat in #general, e.g. what about [[GCAP]]?"),
+    ("!press N", "press button N of the bot's last message ([2: Page ▶] is button 2)"),
+    ("!menu", "run Find in Bluebook on your last chat message (the message menu)"),
+    ("!edit new text", "edit your last chat message"),
+    ("!delete", "delete your last chat message"),
+    ("!react 🗑", "react to the bot's last message"),
+    ("!complete /section ref:terr", "the choices the bot offers as you type (Tab does this too)"),
+    ("!as member ...", "do the rest of the line as `member`, who has no permissions"),
+    ("!help", "this list"),
+)
+MENU_COMMAND = "Find in Bluebook"
 
 
 @dataclass
@@ -34,8 +50,17 @@ class ChatLine:
     content: str
 
 
+class ConsoleError(Exception):
+    """A line the console cannot act on; the message is shown as `error: ...`."""
+
+
 def _container(option: Json) -> bool:
     return option.get("type") in (SUB_COMMAND, SUB_COMMAND_GROUP)
+
+
+def did_you_mean(name: str, known: Sequence[str]) -> str:
+    close = difflib.get_close_matches(name, list(known), n=3, cutoff=0.6)
+    return f"; did you mean {' or '.join('/' + c for c in close)}?" if close else ""
 
 
 def parse_console_line(line: str, commands: Sequence[Json]) -> SlashLine | ChatLine:
@@ -56,6 +81,14 @@ def parse_console_line(line: str, commands: Sequence[Json]) -> SlashLine | ChatL
         stripped = rest.lstrip()
         word = stripped.split(maxsplit=1)[0] if stripped else ""
         sub = next((o for o in schemas if _container(o) and o["name"] == word), None)
+        subs = [o["name"] for o in schemas if _container(o)]
+        if sub is None and subs:
+            where = " ".join(["/" + head, *path])
+            if not word:
+                raise OptionError(f"{where} needs a subcommand: {', '.join(subs)}")
+            close = difflib.get_close_matches(word, subs, n=1, cutoff=0.5)
+            hint = f"; did you mean {where} {close[0]}?" if close else f"; choose {', '.join(subs)}"
+            raise OptionError(f"{where} has no subcommand {word!r}{hint}")
         if sub is None:
             break
         path.append(word)
@@ -84,98 +117,265 @@ def _option_values(rest: str, schemas: list[Json]) -> dict[str, str]:
     return values
 
 
-def _buttons(message: Json) -> list[str]:
-    shown = []
-    for row in message.get("components") or []:
-        for item in row.get("components") or []:
-            if item.get("type") != BUTTON:
-                continue
-            label = item.get("label") or (item.get("emoji") or {}).get("name") or "?"
-            notes = []
-            if item.get("disabled"):
-                notes.append("disabled")
-            if item.get("style") == LINK_STYLE and item.get("url"):
-                notes.append(item["url"])
-            shown.append(f"[ {label}{' (' + ', '.join(notes) + ')' if notes else ''} ]")
-    return shown
-
-
-def render_message(message: Json) -> str:
-    """Readable text of a bot message: content, embeds, buttons, attachments, ephemeral."""
-    lines: list[str] = []
-    if message.get("flags", 0) & MESSAGE_FLAG_EPHEMERAL:
-        lines.append("(only you can see this)")
-    if message.get("content"):
-        lines.append(message["content"])
-    for embed in message.get("embeds") or []:
-        if (embed.get("author") or {}).get("name"):
-            lines.append(embed["author"]["name"])
-        if embed.get("title"):
-            lines.append(f"== {embed['title']} ==")
-        if embed.get("description"):
-            lines.append(embed["description"])
-        for fld in embed.get("fields") or []:
-            lines.append(f"* {fld.get('name', '')}: {fld.get('value', '')}")
-        if (embed.get("footer") or {}).get("text"):
-            lines.append(f"-- {embed['footer']['text']}")
-        if embed.get("url"):
-            lines.append(f"<{embed['url']}>")
-    buttons = _buttons(message)
-    if buttons:
-        lines.append(" ".join(buttons))
-    for attachment in message.get("attachments") or []:
-        lines.append(f"[attachment: {attachment['filename']}, {attachment['size']} bytes]")
-    return "\n".join(lines) if lines else "(empty message)"
+def focused_option(line: str, parsed: SlashLine, commands: Sequence[Json]) -> str:
+    """The option being typed: the one whose value ends the line (else the first one)."""
+    if not parsed.options:
+        head, *path = parsed.name.split()
+        command = next(c for c in commands if c["name"] == head and c.get("type", 1) == 1)
+        schemas: list[Json] = command.get("options") or []
+        for word in path:
+            schemas = next(o for o in schemas if o["name"] == word).get("options") or []
+        leaves = [o for o in schemas if not _container(o)]
+        if not leaves:
+            raise ConsoleError(f"/{parsed.name} has no options to complete")
+        return next((o for o in leaves if o.get("autocomplete")), leaves[0])["name"]
+    last = max(parsed.options, key=lambda n: line.rfind(f"{n}:"))
+    return last
 
 
 class Writer(Protocol):
     def write(self, text: str, /) -> object: ...
 
 
+Render = Callable[[Json], str]
+
+
 class ConsoleSession:
     """Acts as the admin of the local guild in #general and prints what the bot answers."""
 
     def __init__(
-        self, server: LocalDiscord, out: Writer, *, timeout: float = 15.0, idle: float = 0.2
+        self,
+        server: LocalDiscord,
+        out: Writer,
+        *,
+        timeout: float = 15.0,
+        idle: float = 0.2,
+        render: Render = render_message,
     ) -> None:
-        self.server, self.out = server, out
+        self.server, self.out, self.render = server, out, render
         self.timeout, self.idle = timeout, idle
+        self.last_bot: Json | None = None
+        self.last_chat: Json | None = None
 
     def _write(self, text: str) -> None:
         self.out.write(text + "\n")
 
+    def _show(self, message: Json) -> None:
+        self._write(self.render(message))
+        self.last_bot = message
+
+    def help_text(self) -> str:
+        width = max(len(usage) for usage, _ in VERBS)
+        return "\n".join(f"  {usage:<{width}}  {what}" for usage, what in VERBS)
+
     async def handle_line(self, line: str) -> None:
-        server = self.server
-        seen = set(server.general.messages)
-        shown: set[str] = set()
+        """Act on one line and print every bot message it caused (new, edited or deleted)."""
         try:
-            parsed = parse_console_line(line, server.known_commands(server.guild))
-            if isinstance(parsed, ChatLine):
-                if not parsed.content:
-                    return
-                server.send_message(server.general, server.admin, parsed.content)
-                seen.add(max(server.general.messages))
-            else:
-                handle = await server.slash(
-                    parsed.name, parsed.options, user=server.admin, channel=server.general
-                )
-                record = await handle.settled(self.timeout, self.idle)
-                if record.callback_type == 9:
-                    title = (record.callback or {}).get("data", {}).get("title", "")
-                    self._write(f"[the bot opened a form: {title}]")
-                for message in record.messages():
-                    shown.add(message["id"])
-                    self._write(render_message(message))
-            await server.quiesce(self.idle, self.timeout)
-        except (OptionError, UnknownCommand) as exc:
-            self._write(f"error: {exc}")
-            return
+            await self._handle(line.strip(), self.server.admin.user)
+        except (ValueError, ConsoleError, LookupError) as exc:  # OptionError, MessageRefused
+            self._write(f"error: {exc.args[0] if exc.args else exc}")
         except TimeoutError:
             self._write(f"error: the bot did not answer within {self.timeout:g}s")
+
+    async def _handle(self, line: str, user: User) -> None:
+        if not line:
             return
+        if line.startswith("!"):
+            await self._verb(line, user)
+            return
+        server = self.server
+        commands = server.known_commands(server.guild)
+        try:
+            parsed = parse_console_line(line, commands)
+        except UnknownCommand as exc:
+            raise ConsoleError(
+                f"unknown command /{exc.name}{did_you_mean(exc.name, exc.known)} "
+                "(!help lists what the console does; /help what the bot does)"
+            ) from None
+        if isinstance(parsed, ChatLine):
+            await self._chat(parsed.content, user)
+            return
+
+        async def run() -> InteractionRecord:
+            try:
+                handle = await server.slash(
+                    parsed.name, parsed.options, user=user, channel=server.general
+                )
+            except CommandHidden:
+                raise
+            except OptionError as exc:
+                raise OptionError(f"/{parsed.name} {exc}") from None
+            return await handle.settled(self.timeout, self.idle)
+
+        await self._observe(run)
+
+    async def _chat(self, content: str, user: User) -> None:
+        server = self.server
+
+        async def send() -> None:
+            self.last_chat = server.send_message(server.general, user, content)
+
+        await self._observe(send)
+
+    async def _observe(self, action: Callable[[], Awaitable[InteractionRecord | None]]) -> None:
+        """Run `action`, wait until the bot is quiet, print what it sent, edited or deleted."""
+        server = self.server
         bot_id = str(server.bot_user.id)
-        for message_id, message in list(server.general.messages.items()):
-            if message_id in seen or message["id"] in shown:
+
+        def snapshot() -> dict[str, object]:
+            return {
+                m["id"]: m.get("edited_timestamp")
+                for m in server.general.messages.values()
+                if m["author"]["id"] == bot_id
+            }
+
+        before = snapshot()
+        record = await action()
+        await server.quiesce(self.idle, self.timeout)
+        shown: set[str] = set()
+        if record is not None:
+            if record.callback_type == 9:
+                title = (record.callback or {}).get("data", {}).get("title", "")
+                self._write(f"[the bot opened a form: {title}]")
+            for message in record.messages():
+                shown.add(message["id"])
+                self._show(message)
+        after = snapshot()
+        for message_id, edited in after.items():
+            if message_id in shown:
                 continue
-            if message["author"]["id"] == bot_id:
-                self._write(render_message(message))
+            message = server.general.messages[int(message_id)]
+            if message_id not in before:
+                self._show(message)
+            elif before[message_id] != edited:
+                self._write("(the bot edited its message)")
+                self._show(message)
+        for message_id in before.keys() - after.keys():
+            self._write(f"(the bot deleted its message {message_id})")
+            if self.last_bot is not None and self.last_bot["id"] == message_id:
+                self.last_bot = None
+
+    # -- verbs -----------------------------------------------------------------------------
+
+    async def _verb(self, line: str, user: User) -> None:
+        verb, _, rest = line[1:].partition(" ")
+        rest = rest.strip()
+        if verb == "help":
+            self._write(self.help_text())
+        elif verb == "as":
+            who, _, then = rest.partition(" ")
+            if not then.strip():
+                raise ConsoleError("say what they do: !as member /lookups status")
+            await self._handle(then.strip(), self._member_named(who))
+        elif verb == "press":
+            await self._press(rest, user)
+        elif verb == "menu":
+            await self._menu(user)
+        elif verb == "edit":
+            await self._edit(rest)
+        elif verb == "delete":
+            await self._delete()
+        elif verb == "react":
+            await self._react(rest or "🗑️", user)
+        elif verb == "complete":
+            for choice in await self.complete(rest, user):
+                self._write(f"  {choice['name']}  →  {choice['value']}")
+        else:
+            names = [usage.split()[0] for usage, _ in VERBS if usage.startswith("!")]
+            close = difflib.get_close_matches("!" + verb, names, n=1)
+            hint = f"; did you mean {close[0]}?" if close else ""
+            raise ConsoleError(f"unknown console verb !{verb}{hint} (!help lists them)")
+
+    def _member_named(self, name: str) -> User:
+        for member in self.server.guild.members.values():
+            if member.user.username == name and not member.user.bot:
+                return member.user
+        raise ConsoleError(f"no local user {name!r}; try !as member")
+
+    async def _press(self, number: str, user: User) -> None:
+        if self.last_bot is None:
+            raise ConsoleError("the bot has sent no message yet")
+        message = self.server.find_bot_message(self.last_bot)
+        buttons = message_buttons(message)
+        if not buttons:
+            raise ConsoleError("the bot's last message has no buttons")
+        if not number.isdigit() or not 1 <= int(number) <= len(buttons):
+            raise ConsoleError(f"press a button by number: !press 1 to !press {len(buttons)}")
+        button = buttons[int(number) - 1]
+        if button.get("style") == LINK_STYLE:
+            raise ConsoleError(f"button {number} is a link: {button.get('url')}")
+        if button.get("disabled"):
+            raise ConsoleError(f"button {number} ({button_label(button)}) is disabled")
+
+        async def press() -> InteractionRecord:
+            handle = await self.server.press_button(message, button["custom_id"], user=user)
+            return await handle.settled(self.timeout, self.idle)
+
+        await self._observe(press)
+
+    def _own_chat(self) -> Json:
+        if self.last_chat is None or int(self.last_chat["id"]) not in self.server.general.messages:
+            raise ConsoleError("you have no chat message to act on: type some text first")
+        return self.last_chat
+
+    async def _menu(self, user: User) -> None:
+        target = self._own_chat()
+
+        async def run() -> InteractionRecord:
+            handle = await self.server.context_menu(MENU_COMMAND, target, user=user)
+            return await handle.settled(self.timeout, self.idle)
+
+        await self._observe(run)
+
+    async def _edit(self, text: str) -> None:
+        target = self._own_chat()
+        if not text:
+            raise ConsoleError("say the new text: !edit what about [[NSS]]?")
+
+        async def edit() -> None:
+            self.server.edit_message(target, text)
+
+        await self._observe(edit)
+
+    async def _delete(self) -> None:
+        target = self._own_chat()
+
+        async def delete() -> None:
+            self.server.delete_message(target)
+            self.last_chat = None
+
+        await self._observe(delete)
+
+    async def _react(self, emoji: str, user: User) -> None:
+        if self.last_bot is None or int(self.last_bot["id"]) not in self.server.general.messages:
+            raise ConsoleError("the bot has no message in #general to react to")
+        target = self.last_bot
+
+        async def react() -> None:
+            self.server.add_reaction(target, emoji, user=user)
+
+        await self._observe(react)
+
+    async def complete(self, line: str, user: User | None = None) -> list[Json]:
+        """The bot's autocomplete choices for the option being typed at the end of `line`."""
+        server = self.server
+        commands = server.known_commands(server.guild)
+        try:
+            parsed = parse_console_line(line, commands)
+        except UnknownCommand as exc:
+            raise ConsoleError(
+                f"unknown command /{exc.name}{did_you_mean(exc.name, exc.known)}"
+            ) from None
+        if isinstance(parsed, ChatLine):
+            raise ConsoleError("complete a slash command: !complete /section ref:terr")
+        option = focused_option(line, parsed, commands)
+        value = parsed.options.pop(option, "")
+        return await server.autocomplete(
+            parsed.name,
+            option,
+            value,
+            parsed.options,
+            user=user or server.admin.user,
+            channel=server.general,
+            timeout=self.timeout,
+        )

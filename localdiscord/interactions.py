@@ -40,6 +40,7 @@ class InteractionRecord:
     followups: list[Json] = field(default_factory=list)
     original_deleted: bool = False
     updates: int = 0
+    created: float = field(default_factory=time.monotonic)
     last_change: float = field(default_factory=time.monotonic)
     changed: asyncio.Event = field(default_factory=asyncio.Event)
 

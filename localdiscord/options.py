@@ -76,39 +76,51 @@ def _choice(schema: Json, value: Any) -> Any:
             return choice["value"]
         if isinstance(value, str) and value.casefold() == choice["name"].casefold():
             return choice["value"]
-    names = [c["name"] for c in choices]
-    raise OptionError(f"{schema['name']}: {value!r} is not one of the choices {names}")
+    names = ", ".join(str(c["name"]) for c in choices)
+    raise OptionError(f"{schema['name']}: Value must be one of ({names}).")
+
+
+# Discord's client will not send these; its API answers 50035 with messages in this style.
+def _number(schema: Json, value: Any) -> int | float:
+    kind, name = schema["type"], schema["name"]
+    number = _choice(schema, value)
+    if isinstance(number, bool):
+        raise OptionError(
+            f"{name}: Value {str(value)!r} is not {'int' if kind == INTEGER else 'a number'}."
+        )
+    try:
+        number = int(str(number).strip()) if kind == INTEGER else float(str(number).strip())
+    except ValueError:
+        what = "int" if kind == INTEGER else "a valid number"
+        raise OptionError(f'{name}: Value "{value}" is not {what}.') from None
+    low, high = schema.get("min_value"), schema.get("max_value")
+    label = "int" if kind == INTEGER else "number"
+    if low is not None and number < low:
+        raise OptionError(f"{name}: {label} value should be greater than or equal to {low}.")
+    if high is not None and number > high:
+        raise OptionError(f"{name}: {label} value should be less than or equal to {high}.")
+    return number
 
 
 def _convert(
     schema: Json, value: Any, resolver: Resolver, resolved: dict[str, dict[str, Json]]
 ) -> Any:
     kind, name = schema["type"], schema["name"]
-    try:
-        if kind == STRING:
-            text = str(_choice(schema, value))
-            low, high = schema.get("min_length", 0), schema.get("max_length", 6000)
-            if not low <= len(text) <= high:
-                raise OptionError(f"{name}: length {len(text)} is outside {low}-{high}")
-            return text
-        if kind in (INTEGER, NUMBER):
-            number = _choice(schema, value)
-            number = int(number) if kind == INTEGER else float(number)
-            low, high = schema.get("min_value"), schema.get("max_value")
-            if (low is not None and number < low) or (high is not None and number > high):
-                raise OptionError(f"{name}: {number} is outside {low}..{high}")
-            return number
-        if kind == BOOLEAN:
-            if isinstance(value, bool):
-                return value
-            word = str(value).strip().casefold()
-            if word in TRUE_WORDS | FALSE_WORDS:
-                return word in TRUE_WORDS
-            raise OptionError(f"{name}: {value!r} is not true or false")
-    except (TypeError, ValueError) as exc:
-        if isinstance(exc, OptionError):
-            raise
-        raise OptionError(f"{name}: {value!r} is not a valid value ({exc})") from None
+    if kind == STRING:
+        text = str(_choice(schema, value))
+        low, high = schema.get("min_length", 0), schema.get("max_length", 6000)
+        if not low <= len(text) <= high:
+            raise OptionError(f"{name}: Must be between {low} and {high} in length.")
+        return text
+    if kind in (INTEGER, NUMBER):
+        return _number(schema, value)
+    if kind == BOOLEAN:
+        if isinstance(value, bool):
+            return value
+        word = str(value).strip().casefold()
+        if word in TRUE_WORDS | FALSE_WORDS:
+            return word in TRUE_WORDS
+        raise OptionError(f'{name}: Value "{value}" is not a boolean (True or False).')
     if kind in (USER, CHANNEL, ROLE, MENTIONABLE):
         object_id, entries = resolver(kind, value)
         for section, items in entries.items():
@@ -136,7 +148,7 @@ def build_options(
         raise OptionError(f"unknown option {focused!r} to autocomplete; have {list(by_name)}")
     missing = [o["name"] for o in schemas if o.get("required") and o["name"] not in named]
     if focused is None and missing:
-        raise OptionError(f"missing required option(s) {missing}")
+        raise OptionError(f"{', '.join(missing)}: This field is required.")
     resolved: dict[str, dict[str, Json]] = {}
     options: list[Json] = []
     for schema in schemas:  # Discord sends options in schema order

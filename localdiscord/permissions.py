@@ -22,6 +22,22 @@ SEND_MESSAGES_IN_THREADS = 1 << 38
 
 ALL_PERMISSIONS = (1 << 53) - 1
 
+# How Discord's client names the bits a command may need (default_member_permissions).
+NAMES = {
+    ADMINISTRATOR: "Administrator",
+    MANAGE_GUILD: "Manage Server",
+    MANAGE_MESSAGES: "Manage Messages",
+    SEND_MESSAGES: "Send Messages",
+    VIEW_CHANNEL: "View Channels",
+}
+
+
+def names(bits: int) -> str:
+    """`Manage Server`, `Administrator`, ... for the set bits (unnamed ones by number)."""
+    found = [NAMES.get(1 << i, f"permission bit {i}") for i in range(64) if bits >> i & 1]
+    return ", ".join(found)
+
+
 # What a freshly created @everyone role allows in a new Discord server (text-relevant part).
 EVERYONE_DEFAULT = (
     CREATE_INSTANT_INVITE

@@ -268,6 +268,8 @@ class MessageRoutes:
             raise not_found(10062, "interaction")
         if record.callback is not None:
             raise ApiError(400, 40060, "Interaction has already been acknowledged.")
+        if time.monotonic() - record.created > self.world.scenario.first_answer_deadline_s:
+            raise not_found(10062, "interaction")  # too late: Discord has forgotten it
         body: Json = req.body or {}
         kind = body.get("type")
         if kind not in ALLOWED_CALLBACKS[record.kind]:

@@ -11,6 +11,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
+from localdiscord import permissions as perm
 from localdiscord.gateway import GatewayHub
 from localdiscord.interactions import (
     APPLICATION_COMMAND,
@@ -19,6 +20,7 @@ from localdiscord.interactions import (
     InteractionRecord,
     InteractionStore,
 )
+from localdiscord.limits import MAX_CONTENT
 from localdiscord.model import Channel, Guild, Json, Member, Role, User
 from localdiscord.options import (
     CHANNEL,
@@ -36,6 +38,22 @@ T = TypeVar("T")
 ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
 Actor = User | Member
 MessageRef = Json | int | str
+
+
+class CommandHidden(OptionError):
+    """Discord shows the command only to members with its default_member_permissions."""
+
+
+class MessageRefused(ValueError):
+    """What Discord's client will not send, e.g. a message over 2,000 characters."""
+
+
+def _check_user_content(content: str) -> None:
+    if len(content) > MAX_CONTENT:
+        raise MessageRefused(
+            f"Discord refuses messages over {MAX_CONTENT:,} characters; this one has "
+            f"{len(content):,}"
+        )
 
 
 class InteractionHandle:
@@ -246,6 +264,25 @@ class InteractionScripts:
         self.hub.dispatch("INTERACTION_CREATE", payload, guild_id=guild.id if guild else None)
         return InteractionHandle(self, record)
 
+    def _check_default_permissions(self, command: Json, user: User, channel: Channel) -> None:
+        """Refuse as Discord's client does: it does not offer the command to this member."""
+        needed = command.get("default_member_permissions")
+        guild = self.world.guild_of(channel)
+        if needed is None or guild is None:
+            return
+        bits = int(needed)
+        if user.id in self.world.command_overrides.get((guild.id, command["name"]), set()):
+            return
+        if guild.owner_id == user.id:
+            return
+        have = self.world.member_permissions(channel, user)
+        if have & perm.ADMINISTRATOR or (bits and have & bits == bits):
+            return
+        raise CommandHidden(
+            f"{user.username} cannot use /{command['name']}: Discord offers it only to members "
+            f"with {perm.names(bits) if bits else 'Administrator'}"
+        )
+
     def _command_data(
         self,
         name: str,
@@ -253,9 +290,12 @@ class InteractionScripts:
         values: OptionValues,
         kind: int,
         focused: str | None = None,
+        user: User | None = None,
     ) -> Json:
         command_name, *path = name.split()
         command = self.find_command(command_name, self.world.guild_of(channel))
+        if user is not None:
+            self._check_default_permissions(command, user, channel)
         options, resolved = build_options(
             command, path, values, lambda t, v: self._resolve(t, v, channel), focused=focused
         )
@@ -277,8 +317,9 @@ class InteractionScripts:
     ) -> InteractionHandle:
         """Run `/name` (subcommands as words: "fact status") with options by name or position."""
         where = self._where(channel, guild)
-        data = self._command_data(name, where, options, APPLICATION_COMMAND)
-        return self._dispatch_interaction(APPLICATION_COMMAND, data, self._user(user), where)
+        who = self._user(user)
+        data = self._command_data(name, where, options, APPLICATION_COMMAND, user=who)
+        return self._dispatch_interaction(APPLICATION_COMMAND, data, who, where)
 
     async def autocomplete(
         self,
@@ -294,8 +335,9 @@ class InteractionScripts:
         """Type `value` into `option` of `/name`; returns the bot's choices."""
         where = self._where(channel, None)
         values = {**(others or {}), option: value}
-        data = self._command_data(name, where, values, AUTOCOMPLETE, focused=option)
-        handle = self._dispatch_interaction(AUTOCOMPLETE, data, self._user(user), where)
+        who = self._user(user)
+        data = self._command_data(name, where, values, AUTOCOMPLETE, focused=option, user=who)
+        handle = self._dispatch_interaction(AUTOCOMPLETE, data, who, where)
         callback = await handle.response(timeout)
         return list((callback.get("data") or {}).get("choices") or [])
 
@@ -306,6 +348,7 @@ class InteractionScripts:
         target = self.find_bot_message(message)
         channel = self.world.channels[int(target["channel_id"])]
         command = self.find_command(name, self.world.guild_of(channel), kind=3)
+        self._check_default_permissions(command, self._user(user), channel)
         data: Json = {
             "id": command["id"],
             "name": name,
@@ -348,12 +391,14 @@ class InteractionScripts:
         self, channel: Channel | None = None, author: Actor | None = None, content: str = ""
     ) -> Json:
         """A user posts `content`; the bot gets MESSAGE_CREATE (mention it with `<@id>`)."""
+        _check_user_content(content)
         where = self._where(channel, None)
         message = self.world.new_message(where, self._user(author), {"content": content})
         self.messages.add_to_channel(where, message)
         return message
 
     def edit_message(self, message: MessageRef, content: str) -> Json:
+        _check_user_content(content)
         stored = self.find_bot_message(message)
         channel = self.world.channels[int(stored["channel_id"])]
         self.world.edit_message(channel, stored, {"content": content}, [])

@@ -23,6 +23,14 @@ from localdiscord.scripting import InteractionScripts
 from localdiscord.world import Scenario, World
 
 T = TypeVar("T")
+# Ids of the default guild, #general, admin and member with `stable_ids=True` (the console),
+# so settings the bot keeps per server and user survive a restart.
+STABLE_IDS = {
+    "guild": 1_180_000_000_000_000_001,
+    "general": 1_180_000_000_000_000_002,
+    "admin": 1_180_000_000_000_000_003,
+    "member": 1_180_000_000_000_000_004,
+}
 
 
 class BotStopped(RuntimeError):
@@ -33,7 +41,8 @@ class LocalDiscord(InteractionScripts):
     """A Discord stand-in for one test (or one console session).
 
     With `default_scenario=True` it holds guild "Local Guild" (`.guild`) with `#general`
-    (`.general`), an administrator `.admin` and a plain member `.member`.
+    (`.general`), an administrator `.admin` and a plain member `.member`; `stable_ids=True`
+    gives those the same ids in every run.
     """
 
     def __init__(
@@ -41,6 +50,7 @@ class LocalDiscord(InteractionScripts):
         scenario: Scenario | None = None,
         *,
         default_scenario: bool = True,
+        stable_ids: bool = False,
         **scenario_options: Any,
     ) -> None:
         self.world = World(scenario or Scenario(**scenario_options))
@@ -54,10 +64,14 @@ class LocalDiscord(InteractionScripts):
         self._watched: list[asyncio.Task[Any]] = []
         self.port = 0
         if default_scenario:
-            self.guild = self.add_guild("Local Guild")
-            self.general = self.add_channel(self.guild, "general")
-            self.admin = self.add_member(self.guild, "admin", permissions=perm.ADMINISTRATOR)
-            self.member = self.add_member(self.guild, "member")
+            ids = STABLE_IDS if stable_ids else {}
+            world = self.world
+            self.guild = world.add_guild("Local Guild", guild_id=ids.get("guild"))
+            self.general = world.add_channel(self.guild, "general", channel_id=ids.get("general"))
+            self.admin = world.add_member(
+                self.guild, "admin", permissions=perm.ADMINISTRATOR, user_id=ids.get("admin")
+            )
+            self.member = world.add_member(self.guild, "member", user_id=ids.get("member"))
 
     # -- lifecycle -----------------------------------------------------------------------------
 
@@ -232,6 +246,12 @@ class LocalDiscord(InteractionScripts):
 
     def delete_channel(self, channel: Channel) -> None:
         self.world.delete_channel(channel)
+
+    def allow_command(self, guild: Guild, name: str, user: User | Member) -> None:
+        """A server admin lets `user` use `/name` despite its default_member_permissions
+        (Server Settings → Integrations); the bot's own permission check still applies."""
+        who = user.user if isinstance(user, Member) else user
+        self.world.command_overrides.setdefault((guild.id, name), set()).add(who.id)
 
     # -- faults --------------------------------------------------------------------------------
 

@@ -40,6 +40,8 @@ class Scenario:
     # Create Message with `enforce_nonce`: a repeat of a nonce by the same author within this
     # many seconds returns the first message (Discord documents "the past few minutes").
     nonce_window_s: float = 180.0
+    # Discord forgets an interaction whose first answer (or deferral) comes later than this.
+    first_answer_deadline_s: float = 3.0
 
 
 @dataclass
@@ -71,12 +73,15 @@ class World:
         self.nonces: dict[tuple[int, str], tuple[int, int, float]] = {}
         # Application commands as the bot registered them: key None = global.
         self.commands: dict[int | None, list[Json]] = {}
+        # Server admins' overrides (Server Settings → Integrations): (guild, command) -> users
+        # who may use a command whatever its default_member_permissions.
+        self.command_overrides: dict[tuple[int, str], set[int]] = {}
         self.base_url = ""
 
     # -- builders ---------------------------------------------------------------------------
 
-    def add_user(self, name: str, *, bot: bool = False) -> User:
-        user = User(self.ids.next(), name, bot=bot)
+    def add_user(self, name: str, *, bot: bool = False, user_id: int | None = None) -> User:
+        user = User(user_id or self.ids.next(), name, bot=bot)
         self.users[user.id] = user
         return user
 
@@ -87,9 +92,10 @@ class World:
         shard: tuple[int, int] | None = None,
         bot_permissions: int = perm.BOT_DEFAULT,
         everyone_permissions: int = perm.EVERYONE_DEFAULT,
+        guild_id: int | None = None,
     ) -> Guild:
         """A guild with an @everyone role, the bot as a member with its managed role."""
-        guild = Guild(self.ids.next(shard=shard), name, owner_id=self.owner.id)
+        guild = Guild(guild_id or self.ids.next(shard=shard), name, owner_id=self.owner.id)
         self.guilds[guild.id] = guild
         guild.roles[guild.id] = Role(guild.id, guild.id, "@everyone", everyone_permissions)
         bot_role = self.add_role(guild, self.bot_user.username, bot_permissions)
@@ -103,9 +109,12 @@ class World:
         guild.roles[role.id] = role
         return role
 
-    def add_channel(self, guild: Guild, name: str) -> Channel:
+    def add_channel(self, guild: Guild, name: str, *, channel_id: int | None = None) -> Channel:
         channel = Channel(
-            self.ids.next(), name.lstrip("#"), guild_id=guild.id, position=len(guild.channels)
+            channel_id or self.ids.next(),
+            name.lstrip("#"),
+            guild_id=guild.id,
+            position=len(guild.channels),
         )
         guild.channels[channel.id] = channel
         self.channels[channel.id] = channel
@@ -118,9 +127,10 @@ class World:
         *,
         roles: Iterable[Role] = (),
         permissions: int | None = None,
+        user_id: int | None = None,
     ) -> Member:
         """A human member; `permissions` gives them a personal role with exactly those bits."""
-        user = self.add_user(name)
+        user = self.add_user(name, user_id=user_id)
         role_ids = [r.id for r in roles]
         if permissions is not None:
             role_ids.append(self.add_role(guild, f"{name} role", permissions).id)

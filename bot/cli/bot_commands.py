@@ -27,8 +27,11 @@ def register(sub: Any) -> None:
         "--local", action="store_true", help="connect to an in-process local Discord instead"
     )
     p.set_defaults(func=cmd_run)
-    p = sub.add_parser("console", help="the bot on a local Discord, driven from standard input")
-    p.add_argument("--db", type=Path, help="database (default: BLUEBOOK_DB)")
+    p = sub.add_parser("console", help="the bot on a local Discord, driven from the terminal")
+    p.add_argument(
+        "--db", type=Path, help="database (default: console.db next to BLUEBOOK_DB's file)"
+    )
+    p.add_argument("--plain", action="store_true", help="plain text: no prompt, no colours")
     p.set_defaults(func=cmd_console)
     p = sub.add_parser("sync", help="sync the slash commands globally (or to --guild)")
     p.add_argument("--guild", type=int)
@@ -53,12 +56,11 @@ def cmd_start(args: argparse.Namespace) -> int:
     if settings.token:
         return cmd_run(args)
     print(
-        "No DISCORD_TOKEN set: starting the local Discord and a console.\n"
-        "Type /search GCAP, /section 3.1.1(3), /toc, /fact, /help, or chat such as "
-        "'what about [[GCAP]]?'. Ctrl-D quits. See the README to connect to Discord.",
+        "No DISCORD_TOKEN set: starting the local Discord and a console "
+        "(see the README to connect to Discord).",
         file=sys.stderr,
     )
-    args.db = None
+    args.db, args.plain = None, False
     return cmd_console(args)
 
 
@@ -108,10 +110,10 @@ def _serve(main: Coroutine[Any, Any, int]) -> int:
 
 
 @contextlib.asynccontextmanager
-async def _local_discord() -> AsyncIterator[Any]:
+async def _local_discord(*, stable_ids: bool = False) -> AsyncIterator[Any]:
     from localdiscord import LocalDiscord, discord_urls
 
-    server = await LocalDiscord.start()
+    server = await LocalDiscord.start(stable_ids=stable_ids)
     try:
         with discord_urls(server):
             yield server
@@ -132,33 +134,41 @@ def _local_options(settings: Settings, server: Any) -> Any:
     )
 
 
+def console_db(args: argparse.Namespace, settings: Settings) -> Path:
+    """The console's own database, so trying things out leaves the bot's database alone."""
+    return args.db or settings.bluebook_db.with_name("console.db")
+
+
 def cmd_console(args: argparse.Namespace) -> int:
     from bot.runner import build_bot
     from bot.runtime import open_runtime
-    from localdiscord import ConsoleSession, connected
+    from localdiscord import connected
+    from localdiscord.terminal import run_console
 
     settings = settings_from(args)
     setup_logging("WARNING", settings.log_format)
-    db_path = args.db or settings.bluebook_db
+    db_path = console_db(args, settings)
+    try:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CliError(f"cannot create {db_path.parent} for the console database: {exc}") from None
 
     async def main() -> int:
         async with (
-            _local_discord() as server,
+            _local_discord(stable_ids=True) as server,
             open_runtime(db_path=db_path, content_dir=settings.bluebook_content) as runtime,
         ):
             options = _local_options(settings, server)
             options.dev_guild = server.guild.id
             bot = build_bot(runtime, options)
             async with connected(bot, server):
-                session = ConsoleSession(server, sys.stdout)
-                loop = asyncio.get_running_loop()
-                while True:
-                    line = await loop.run_in_executor(None, sys.stdin.readline)
-                    if not line:
-                        break
-                    if line.strip():
-                        await session.handle_line(line.rstrip("\n"))
-                        sys.stdout.flush()
+                await run_console(
+                    server,
+                    plain=args.plain,
+                    history=db_path.with_name("console_history"),
+                    stdin=sys.stdin,
+                    stdout=sys.stdout,
+                )
         return 0
 
     return _serve(main())

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 
-# Backslash first, so the escapes added for the rest are not escaped again.
-_MARKDOWN = re.compile(r"([\\*_~|>#\-`\[])")
+# Discord's markdown (support article "Markdown Text 101"): these mark up text anywhere...
+_INLINE = re.compile(r"([\\*_~|`\[])")
+# ... and these only at the start of a line (quotes, headers, subtext, lists, numbered lists).
+_LINE_START = re.compile(r"^([ \t]*)([>#\-+])", re.MULTILINE)
+_NUMBERED = re.compile(r"^([ \t]*\d+)\.(?=\s|$)", re.MULTILINE)
 # `@everyone`, `@here`, users `<@id>` / `<@!id>` and roles `<@&id>`.
 _MENTION = re.compile(r"@(?=everyone|here)|<@(?=[!&]?\d+>)")
 # Breaks a mention without changing how the text looks.
@@ -13,8 +16,15 @@ ZERO_WIDTH_SPACE = "\N{ZERO WIDTH SPACE}"
 
 
 def escape_markdown(text: str) -> str:
-    """`text` with Discord markdown characters backslash-escaped, so it renders as typed."""
-    return _MARKDOWN.sub(r"\\\1", text)
+    """`text` with Discord markdown backslash-escaped where it would act, so it shows as typed.
+
+    A hyphen or `#` inside a line is left alone (`Japan-U.S.`), since only a line that starts
+    with one becomes a list or a header. Never use this inside a code span, where backslashes
+    show: use `bot.replies.common.code`.
+    """
+    text = _INLINE.sub(r"\\\1", text)
+    text = _LINE_START.sub(r"\1\\\2", text)
+    return _NUMBERED.sub(r"\1\\.", text)
 
 
 def neutralise_mentions(text: str) -> str:

@@ -29,6 +29,7 @@ _PARAGRAPH = re.compile(
     r"^(?P<sec>.*?)\s*(?:¶|\bp(?:ara(?:graph)?)?\.?|#|/)\s*(?P<n>\d{1,3})\s*$", re.IGNORECASE
 )
 _REF_SHAPE = re.compile(r"^[0-9]+(?:\.[0-9A-Za-z]+|\([0-9A-Za-z]+\))*$")
+_REF_PART = re.compile(r"[0-9]+|[A-Za-z]+")
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,15 @@ class RefIndex:
         return self._sections[best[2]]
 
     def suggest(self, text: str, limit: int = MAX_SUGGESTIONS) -> tuple[Section, ...]:
-        """The sections whose reference or title is closest to `text`."""
+        """The sections closest to `text`; never empty while the pack has sections.
+
+        A reference-shaped text (`9.9`, `4`, `3.1.2`) is compared part by part, so its
+        nearest neighbours in the outline come first; other text is matched against titles,
+        and when no title is close, the outline's top sections are offered.
+        """
+        candidate = normalise_ref(text)
+        if candidate and candidate[0].isdigit() and _REF_SHAPE.match(candidate):
+            return self._nearest_refs(candidate, limit)
         query = utils.default_process(text)
         scored: dict[int, float] = {}
         if query:
@@ -119,7 +128,6 @@ class RefIndex:
                 query, self._choices, scorer=fuzz.WRatio, limit=limit, score_cutoff=SUGGEST_MIN
             ):
                 scored[i] = max(scored.get(i, 0.0), score)
-        candidate = normalise_ref(text)
         if candidate:
             refs = [s.ref for s in self._sections]
             for _, score, i in process.extract(
@@ -127,6 +135,36 @@ class RefIndex:
             ):
                 scored[i] = max(scored.get(i, 0.0), score)
         ranked = sorted(scored, key=lambda i: (-scored[i], i))
+        if not ranked:
+            return self._top(limit)
+        return tuple(self._sections[i] for i in ranked[:limit])
+
+    def _top(self, limit: int) -> tuple[Section, ...]:
+        """The outline's first sections, shallowest first."""
+        ordered = sorted(range(len(self._sections)), key=lambda i: (self._sections[i].level, i))
+        return tuple(self._sections[i] for i in ordered[:limit])
+
+    def _nearest_refs(self, candidate: str, limit: int) -> tuple[Section, ...]:
+        """Sections sharing the longest leading parts with `candidate` (chapter optional),
+        then the nearest number at the first part that differs, then the nearest depth."""
+        typed = _REF_PART.findall(candidate)
+        options = [typed, [*_REF_PART.findall(self.pack.root.ref), *typed]]
+
+        def distance(section: Section) -> tuple[int, int, int]:
+            parts = _REF_PART.findall(section.ref)
+            scores = []
+            for option in options:
+                shared = 0
+                while shared < min(len(parts), len(option)) and parts[shared] == option[shared]:
+                    shared += 1
+                gap = 0
+                if shared < min(len(parts), len(option)):
+                    a, b = parts[shared], option[shared]
+                    gap = abs(int(a) - int(b)) if a.isdigit() and b.isdigit() else 1
+                scores.append((-shared, gap, abs(len(parts) - len(option))))
+            return min(scores)
+
+        ranked = sorted(range(len(self._sections)), key=lambda i: (distance(self._sections[i]), i))
         return tuple(self._sections[i] for i in ranked[:limit])
 
     def complete(self, text: str, limit: int = 25) -> list[Section]:

@@ -51,6 +51,21 @@ def escape(text: str) -> str:
     return safe_echo(text)
 
 
+def code(text: str) -> str:
+    """`text` as an inline code span, shown exactly as typed.
+
+    Discord shows backslashes inside code literally, so nothing is escaped here; a backtick
+    in `text` gets a double-backtick span, and a double backtick (which no span can hold) is
+    shown as a modifier-letter grave.
+    """
+    text = " ".join(text.split()) or " "
+    if "`" not in text:
+        return f"`{text}`"
+    if "``" not in text:
+        return f"`` {text} ``"
+    return "`" + text.replace("`", "\N{MODIFIER LETTER GRAVE ACCENT}") + "`"
+
+
 def clip(text: str, limit: int, suffix: str = "…") -> str:
     """`text` if it fits, else cut at the last word boundary with a visible ellipsis."""
     if len(text) <= limit:
@@ -90,10 +105,17 @@ def highlight(text: str, spans: tuple[tuple[int, int], ...] | list[tuple[int, in
     """Escape `text` and bold the character spans (merged, clamped, in order)."""
     merged: list[list[int]] = []
     for start, end in sorted((max(0, s), min(len(text), e)) for s, e in spans):
+        # Bold from the first to the last visible character: `** x**` reads badly.
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
         if end <= start:
             continue
-        # Join runs separated only by spaces, so a phrase reads **as one** rather than word by word.
-        if merged and (start <= merged[-1][1] or not text[merged[-1][1] : start].strip()):
+        # Join runs separated only by spaces or a hyphen, so a phrase reads **as one** rather
+        # than word by word (**next-generation**, not **next**-**generation**).
+        gap = text[merged[-1][1] : start] if merged else ""
+        if merged and (start <= merged[-1][1] or gap.strip() in ("", "-")):
             merged[-1][1] = max(merged[-1][1], end)
         else:
             merged.append([start, end])

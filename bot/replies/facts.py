@@ -10,6 +10,7 @@ from bot.replies.common import (
     WARN_COLOUR,
     Reply,
     clip,
+    code,
     escape,
     quote_block,
 )
@@ -35,7 +36,7 @@ def fact_embed(pack: Pack, fact: Fact, *, footer: str | None = None) -> dict:
 def fact_reply(pack: Pack, fact: Fact | None, *, topic: str | None, ephemeral: bool) -> Reply:
     if fact is None:
         tags = sorted({t for f in pack.facts for t in f.tags}, key=str.casefold)
-        shown = ", ".join(f"`{escape(t)}`" for t in tags[:20])
+        shown = ", ".join(code(t) for t in tags[:20])
         text = f"No fact on **{escape(clip(topic or '', 100))}**. Topics include: {shown}."
         return Reply(
             embeds=[{"title": "No such fact", "description": text, "color": WARN_COLOUR}],

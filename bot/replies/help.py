@@ -1,33 +1,49 @@
-"""The /help text."""
+"""The /help text, built from the commands the bot has registered (so it names no other)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from bot.pack.model import Pack
-from bot.replies.common import QUOTE_COLOUR, Reply
+from bot.replies.common import EMBED_DESCRIPTION_MAX, QUOTE_COLOUR, Reply, clip
 
-COMMANDS = (
-    ("/search query [limit] [private]", "quote the best passage; buttons page through results"),
-    ("/section ref", "open a section: `3.1.1(3)`, `§3.1.1(3)¶1` or a title"),
-    ("/toc", "the outline with references"),
-    ("/fact [topic]", "a fact, quoted verbatim"),
-    ("/verify quote", "is a quote verbatim? If not, the closest passage and the differences"),
-    ("Find in Bluebook", "message menu (right-click a message → Apps)"),
-    ("/lookups", "keyword lookup settings (Manage Server)"),
-    ("/factoftheday", "a daily fact in a channel (Manage Server)"),
-    ("/stats [days]", "what is asked, what is missing, how fast (Manage Server)"),
-)
+MENU_NOTE = "message menu: right-click a message → Apps"
 
 
-def help_reply(pack: Pack, *, lookups_available: bool) -> Reply:
-    lines = [f"`{usage}` — {what}" for usage, what in COMMANDS]
+@dataclass(frozen=True)
+class CommandHelp:
+    """One registered command as /help lists it."""
+
+    usage: str  # "/search query [limit] [private]", or a menu command's name
+    description: str
+    needs: str = ""  # the permission it needs by default, e.g. "Manage Server"
+    menu: bool = False
+
+
+def _line(command: CommandHelp) -> str:
+    what = MENU_NOTE if command.menu else command.description.rstrip(".")
+    needs = f" ({command.needs})" if command.needs else ""
+    name = f"**{command.usage}**" if command.menu else f"`{command.usage}`"
+    return f"{name} — {what}{needs}"
+
+
+def help_reply(pack: Pack, commands: Sequence[CommandHelp], *, lookups_available: bool) -> Reply:
+    lines = [_line(c) for c in commands]
     lines.append("")
-    lines.append("Add `private: True` to any command to see the answer alone.")
+    lines.append("Add `private: True` to a command that has it to see the answer alone.")
+    passive = next((c for c in commands if c.usage.startswith("/lookups set ")), None)
     if lookups_available:
         lookups = (
             "Write `[[GCAP]]` or `§3.1.1(3)` in a message and I quote the passage. "
-            "Code, `>` quotes and spoilers are ignored. React 🗑 to remove my reply. "
-            "Passive mode (plain mentions of glossary terms) is off until `/lookups passive` turns it on."
+            "Code, `>` quotes and spoilers are ignored. React 🗑 to remove my reply."
         )
+        if passive is not None:
+            lookups += (
+                " Passive mode (plain mentions of glossary terms) is off until someone with "
+                f"{passive.needs or 'the right permission'} runs "
+                "`/lookups set mode:passive enabled:True`."
+            )
     else:
         lookups = (
             "Keyword lookups (`[[GCAP]]` in chat) are **off**: the bot was not granted the "
@@ -37,7 +53,7 @@ def help_reply(pack: Pack, *, lookups_available: bool) -> Reply:
         )
     embed = {
         "title": "Bluebook Bot — help",
-        "description": "\n".join(lines),
+        "description": clip("\n".join(lines), EMBED_DESCRIPTION_MAX),
         "color": QUOTE_COLOUR,
         "fields": [{"name": "Keyword lookups", "value": lookups}],
         "footer": {

@@ -10,6 +10,7 @@ from bot.replies.common import (
     WARN_COLOUR,
     Reply,
     clip,
+    code,
     escape,
     highlight,
     quote_block,
@@ -49,7 +50,7 @@ def _opening_embed(pack: Pack, section: Section, ref: str, text: str) -> dict:
 
 
 def _miss_embed(lookup: Lookup, suggestions: list[str]) -> dict:
-    tips = ", ".join(f"`{escape(s)}`" for s in suggestions[:3])
+    tips = ", ".join(code(s) for s in suggestions[:3])
     text = f"Nothing in the chapter for **{escape(clip(lookup.text, 100))}**."
     if tips:
         text += f" Try {tips}."

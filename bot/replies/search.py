@@ -16,6 +16,7 @@ from bot.replies.common import (
     Button,
     Reply,
     clip,
+    code,
     escape,
     highlight,
     quote_block,
@@ -101,7 +102,7 @@ def no_results_reply(response: SearchResponse, *, ephemeral: bool = False) -> Re
     query = clip(response.query.strip(), 200) or "(empty)"
     lines = [f"Nothing in the chapter matches **{escape(query)}**."]
     if response.suggestions:
-        tips = ", ".join(f"`{escape(s)}`" for s in response.suggestions[:5])
+        tips = ", ".join(code(s) for s in response.suggestions[:5])
         lines.append(f"Try: {tips}")
     lines.append("Or browse the outline with `/toc`.")
     embed = {"title": "No match", "description": "\n".join(lines), "color": WARN_COLOUR}

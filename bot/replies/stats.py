@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.pack.library import parse_key
 from bot.replies.common import EMBED_FIELD_VALUE_MAX, QUOTE_COLOUR, Reply, clip, escape
+from bot.replies.common import code as code_span
 from bot.storage.stats import UsageSummary
 
 CHART_NAME = "usage.png"
@@ -12,7 +13,7 @@ CHART_NAME = "usage.png"
 def _list(pairs: tuple[tuple[str, int], ...] | list[tuple[str, int]], *, code: bool = False) -> str:
     if not pairs:
         return "none"
-    rows = [f"`{escape(k)}` × {n}" if code else f"{escape(clip(k, 80))} × {n}" for k, n in pairs]
+    rows = [f"{code_span(k)} × {n}" if code else f"{escape(clip(k, 80))} × {n}" for k, n in pairs]
     return clip("\n".join(rows), EMBED_FIELD_VALUE_MAX)
 
 

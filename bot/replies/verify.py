@@ -10,10 +10,11 @@ from bot.replies.common import (
     WARN_COLOUR,
     Reply,
     clip,
+    code,
     escape,
     quote_block,
 )
-from bot.search.verify import DiffOp, Verdict
+from bot.search.verify import MIN_QUOTE_CHARS, MIN_QUOTE_WORDS, DiffOp, Verdict
 
 
 def render_diff(ops: tuple[DiffOp, ...]) -> str:
@@ -33,8 +34,20 @@ def render_diff(ops: tuple[DiffOp, ...]) -> str:
 
 def verify_reply(pack: Pack, verdict: Verdict, *, ephemeral: bool = False) -> Reply:
     quoted = quote_block(escape(clip(verdict.quote, 600))) if verdict.quote else "> (empty)"
+    if verdict.too_short:
+        text = (
+            f"✋ **Too short to check.**\n{quoted}\n\nA quote of fewer than {MIN_QUOTE_WORDS} words "
+            f"or {MIN_QUOTE_CHARS} characters stands in too many places to prove anything. Quote "
+            "a longer stretch, or use `/search` to find where words appear."
+        )
+        return Reply(
+            embeds=[_embed("Quote check: too short", text, WARN_COLOUR, pack)], ephemeral=ephemeral
+        )
     if verdict.verbatim and verdict.matches:
-        where = ", ".join(f"`{m.ref}`" for m in verdict.matches[:5])
+        refs = list(dict.fromkeys(m.ref for m in verdict.matches))
+        where = ", ".join(f"`{ref}`" for ref in refs[:5])
+        if len(refs) > 5:
+            where += f" and {len(refs) - 5} more"
         first = verdict.matches[0]
         text = (
             f"✅ **Verbatim.** This quote stands in the chapter at {where}.\n\n{quoted}\n\n"
@@ -44,6 +57,16 @@ def verify_reply(pack: Pack, verdict: Verdict, *, ephemeral: bool = False) -> Re
             embeds=[_embed("Quote check: verbatim", text, OK_COLOUR, pack, first.ref)],
             ephemeral=ephemeral,
         )
+    if verdict.closest is not None and verdict.differs_only_in:
+        closest = verdict.closest
+        text = (
+            f"⚠️ **Verbatim except for {verdict.differs_only_in}.** The words are the chapter's, "
+            f"at `{closest.ref}`; only the {verdict.differs_only_in} differ.\n\n"
+            f"**You quoted:**\n{quoted}\n\n"
+            f"**The chapter says:**\n{quote_block(escape(closest.passage))}"
+        )
+        title = f"Quote check: {verdict.differs_only_in} differ"
+        return Reply(embeds=[_embed(title, text, WARN_COLOUR, pack)], ephemeral=ephemeral)
     if verdict.closest is not None:
         closest = verdict.closest
         text = (
@@ -56,7 +79,7 @@ def verify_reply(pack: Pack, verdict: Verdict, *, ephemeral: bool = False) -> Re
             embeds=[_embed("Quote check: misquote", text, ERROR_COLOUR, pack, closest.ref)],
             ephemeral=ephemeral,
         )
-    tips = ", ".join(f"`{escape(s)}`" for s in verdict.suggestions[:5])
+    tips = ", ".join(code(s) for s in verdict.suggestions[:5])
     text = f"🔍 **Not found.** Nothing in the chapter is close to:\n{quoted}"
     if tips:
         text += f"\n\nPerhaps: {tips}"

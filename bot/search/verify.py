@@ -1,10 +1,14 @@
 """`/verify quote`: is a quote verbatim in the chapter, and where; if not, what it should say.
 
-Verbatim means the quote, trimmed of surrounding quotation marks, is a substring of a
-paragraph once curly and straight quotes, dash variants and runs of whitespace are treated as
-equal. Case and words must match exactly. Otherwise the closest passage is found (search for
-candidate paragraphs, then a word-level alignment inside each) and the differences are listed
-word by word, ready to render as ~~200~~ → **137**.
+Verbatim means the quote, trimmed of surrounding quotation marks, stands in a paragraph
+from a word boundary to a word boundary once curly and straight quotes, dash variants and
+runs of whitespace are treated as equal. Case and words must match exactly. A quote that
+differs only in capitals or punctuation is said to be so. Otherwise the closest passage is
+found (search for candidate paragraphs, then a word-level alignment inside each) and the
+differences are listed word by word, ready to render as ~~200~~ → **137**.
+
+A quote of fewer than MIN_QUOTE_WORDS words or MIN_QUOTE_CHARS characters gets no verdict:
+"the" stands in every paragraph and proves nothing.
 """
 
 from __future__ import annotations
@@ -35,6 +39,9 @@ ALIGN_GAP_MIN = 8
 MIN_MATCHED_WORDS = 3
 MIN_MATCHED_SHARE = 0.5
 MAX_MATCHES = 10
+# Shorter quotes are "too short to check": they match almost anywhere.
+MIN_QUOTE_WORDS = 4
+MIN_QUOTE_CHARS = 20
 MAX_QUOTE_CHARS = 4000
 QUOTE_MARKS = "\"'“”‘’«»„‚‛‟`「」『』"
 _WORD = re.compile(r"\S+")
@@ -72,6 +79,10 @@ class Verdict:
     similarity: float = 0.0
     diff: tuple[DiffOp, ...] = ()
     suggestions: tuple[str, ...] = ()
+    too_short: bool = False
+    # When the words are those of `closest` but the quote is not verbatim: "capitals",
+    # "punctuation" or "capitals and punctuation".
+    differs_only_in: str = ""
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -111,7 +122,15 @@ def _words(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
+def _on_word_boundaries(text: str, start: int, end: int) -> bool:
+    """True unless the span starts or ends inside a word ("apan" in "Japan")."""
+    inside_start = 0 < start < len(text) and text[start - 1].isalnum() and text[start].isalnum()
+    inside_end = 0 < end < len(text) and text[end - 1].isalnum() and text[end].isalnum()
+    return not inside_start and not inside_end
+
+
 def _verbatim(engine: SearchEngine, quote: str) -> list[Location]:
+    """Where the quote stands, at most once per paragraph."""
     texts = _QUOTE_TEXTS.get(engine)
     paragraphs = list(engine.pack.paragraphs.values())
     if texts is None:
@@ -124,12 +143,62 @@ def _verbatim(engine: SearchEngine, quote: str) -> list[Location]:
             continue
         folded = fold_with_map(paragraph.text, fold_case=False)
         position = folded.text.find(key)
-        while position >= 0 and len(found) < MAX_MATCHES:
-            start, end = folded.original_span(position, position + len(key))
-            section = engine.pack.sections.get(paragraph.section_ref)
-            found.append(_location(paragraph, section.title if section else "", start, end))
+        while position >= 0:
+            if _on_word_boundaries(folded.text, position, position + len(key)):
+                start, end = folded.original_span(position, position + len(key))
+                section = engine.pack.sections.get(paragraph.section_ref)
+                found.append(_location(paragraph, section.title if section else "", start, end))
+                break
             position = folded.text.find(key, position + 1)
+        if len(found) >= MAX_MATCHES:
+            break
     return found
+
+
+def _loose_key(word: str) -> str:
+    return "".join(c for c in normalize(word) if c.isalnum())
+
+
+def _same_words(engine: SearchEngine, quote: str) -> tuple[Location, str] | None:
+    """The passage with the quote's words when only capitals or punctuation differ."""
+    quote_keys = [k for k in (_loose_key(w) for w in quote.split()) if k]
+    if not quote_keys:
+        return None
+    for paragraph in engine.pack.paragraphs.values():
+        words = [
+            (m.start(), m.end(), _loose_key(m.group())) for m in _WORD.finditer(paragraph.text)
+        ]
+        words = [w for w in words if w[2]]
+        keys = [w[2] for w in words]
+        for i in range(len(keys) - len(quote_keys) + 1):
+            if keys[i : i + len(quote_keys)] != quote_keys:
+                continue
+            start, end = words[i][0], words[i + len(quote_keys) - 1][1]
+            section = engine.pack.sections.get(paragraph.section_ref)
+            location = _location(paragraph, section.title if section else "", start, end)
+            return location, _what_differs(quote, location.passage)
+    return None
+
+
+def _what_differs(quote: str, passage: str) -> str:
+    def letters(text: str, fold: bool) -> str:
+        return " ".join(
+            "".join(c for c in normalize(w, fold_case=fold) if c.isalnum()) for w in text.split()
+        )
+
+    def spaced(text: str) -> str:
+        return " ".join(normalize(text).split())
+
+    if letters(quote, False) == letters(passage, False):
+        return "punctuation"
+    if spaced(quote) == spaced(passage):
+        return "capitals"
+    return "capitals and punctuation"
+
+
+def is_too_short(quote: str) -> bool:
+    """Fewer than MIN_QUOTE_WORDS words or MIN_QUOTE_CHARS characters."""
+    return len(quote.split()) < MIN_QUOTE_WORDS or len(quote) < MIN_QUOTE_CHARS
 
 
 def _align(
@@ -214,9 +283,17 @@ def verify_quote(source: SearchEngine | Pack, quote: str) -> Verdict:
     text = trim_quote(quote[:MAX_QUOTE_CHARS] if isinstance(quote, str) else "")
     if not normalize(text).strip():
         return Verdict(text, False, suggestions=engine.suggest(""))
+    if is_too_short(text):
+        return Verdict(text, False, too_short=True)
     matches = _verbatim(engine, text)
     if matches:
         return Verdict(text, True, tuple(matches), matches[0], 100.0)
+    same = _same_words(engine, text)
+    if same is not None:
+        location, differs = same
+        similarity = round(fuzz.ratio(text, location.passage), 1)
+        diff = word_diff(text, location.passage)
+        return Verdict(text, False, (), location, similarity, diff, differs_only_in=differs)
     quote_words = _words(text)
     best: tuple[float, Location] | None = None
     for result in engine.search(text, limit=CANDIDATE_PARAGRAPHS).results:

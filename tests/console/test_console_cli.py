@@ -19,24 +19,26 @@ SCRIPT = (
 )
 
 
-def _env(tmp_path: Path) -> dict[str, str]:
+def _env(tmp_path: Path, db: Path | None = None) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
         if not k.startswith(("DISCORD_", "BLUEBOOK_", "LOG_", "SHARD_"))
     }
-    env["BLUEBOOK_DB"] = str(tmp_path / "console.db")
+    env["BLUEBOOK_DB"] = str(db or tmp_path / "console.db")
     return env
 
 
-def _run(args: list[str], tmp_path: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
+def _run(
+    args: list[str], tmp_path: Path, stdin: str = "", db: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         input=stdin,
         capture_output=True,
         text=True,
         cwd=tmp_path,
-        env=_env(tmp_path),
+        env=_env(tmp_path, db),
         timeout=120,
     )
 
@@ -70,3 +72,19 @@ def test_console_reports_an_unknown_command_and_goes_on(tmp_path):
     assert done.returncode == 0
     assert done.stdout.splitlines()[0].startswith("error: ")
     assert "`3.1.1(3)`" in done.stdout
+
+
+def test_settings_persist_between_runs_in_the_consoles_own_database(tmp_path):
+    env_db = tmp_path / "bluebook.db"
+    first = _run(["console"], tmp_path, "/lookups set mode:passive enabled:True\n", db=env_db)
+    assert first.returncode == 0, first.stderr
+    second = _run(["console"], tmp_path, "/lookups status\n", db=env_db)
+    assert "passive on" in second.stdout, second.stdout
+    # The console keeps to console.db beside it; the bot's own database is left alone.
+    assert (tmp_path / "console.db").exists() and not env_db.exists()
+
+
+def test_piped_console_keeps_plain_text(tmp_path):
+    done = _run(["console"], tmp_path, "/search next-generation fighter\n")
+    assert "\x1b[" not in done.stdout
+    assert "**next-generation fighter**" in done.stdout  # the markdown as Discord receives it

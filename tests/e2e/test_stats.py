@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from bot.fotd.clock import FakeClock
 from bot.storage.stats import usage_summary
+from localdiscord import CommandHidden
 from tests.e2e.conftest import running_bot
 
 EPHEMERAL = 64
@@ -91,6 +94,9 @@ async def test_stats_sends_the_summary_and_a_png_chart(bluebook):
 
 async def test_stats_needs_manage_server(bluebook):
     server = bluebook.server
+    with pytest.raises(CommandHidden, match="Manage Server"):
+        await server.slash("stats")
+    server.allow_command(server.guild, "stats", server.member)  # an admin's override
     denied = await (await server.slash("stats")).final_message()
     assert denied.get("flags", 0) & EPHEMERAL
     assert "Manage Server" in denied["content"]

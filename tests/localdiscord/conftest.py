@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 from collections.abc import AsyncIterator, Callable
 from typing import Any
@@ -61,6 +62,12 @@ class TinyBot(NoIdentifyDelay, commands.Bot):
             await interaction.response.defer(thinking=True)
             await asyncio.sleep(0.02)
             await interaction.edit_original_response(content="done thinking")
+
+        @tree.command(description="Answer after a pause, with no deferral")
+        async def late(interaction: discord.Interaction) -> None:
+            await asyncio.sleep(0.3)
+            with contextlib.suppress(discord.NotFound):
+                await interaction.response.send_message("late")
 
         @tree.command(description="Look up a fruit")
         @app_commands.describe(query="Fruit name", limit="How many")

@@ -109,7 +109,7 @@ def test_render_message_shows_everything() -> None:
         "Ambassadors first.",
         "* Source: Bluebook 3.2",
         "-- Diplomatic Bluebook 2025",
-        "[ Next ] [ Back (disabled) ]",
+        "[1: Next] [2: Back (disabled)]",
         "[attachment: chart.png, 68 bytes]",
     ]
 
@@ -131,7 +131,7 @@ async def test_console_session_runs_commands_and_chat(server: LocalDiscord, make
         "(only you can see this)",
         "kiwi|1|False",
         "hello human",
-        "error: unknown command /missing; known commands: /buttons, /chart, /fact, /ping, "
-        "/search, /slow, /where",
-        "error: missing required option(s) ['query']",
+        "error: unknown command /missing (!help lists what the console does; /help what the "
+        "bot does)",
+        "error: /search query: This field is required.",
     ]

@@ -43,7 +43,16 @@ def test_dockerfile_uses_a_slim_python_image():
     assert bases, "no FROM"
     # The last stage is what runs.
     image = bases[-1].split()[0]
-    assert re.fullmatch(r"python:3\.1[1-9][\w.]*-slim(-\w+)?", image), image
+    assert re.fullmatch(r"python:3\.1[1-9][\w.]*-slim(-\w+)?@sha256:[0-9a-f]{64}", image), image
+
+
+def test_dockerfile_installs_from_the_lock_with_the_pinned_uv():
+    from scripts.bootstrap import UV_VERSION
+
+    runs = " ".join(_args("RUN"))
+    assert f"uv=={UV_VERSION}" in runs
+    assert re.search(r"uv sync --locked\b", runs), runs
+    assert any("uv.lock" in copied for copied in _args("COPY"))
 
 
 def test_dockerfile_runs_as_a_non_root_user():

@@ -56,3 +56,19 @@ def test_autocomplete_is_bounded_and_prefix_first(refs):
     assert len(refs.complete("", limit=25)) <= 25
     assert refs.complete("3.1.1(")[0].ref.startswith("3.1.1(")
     assert refs.complete("legislation")[0].ref == "3.1.1(2)"
+
+
+@pytest.mark.parametrize("text", ["9.9", "4", "abc", "§9", "3.2", "quantum computing"])
+def test_every_unknown_reference_lists_closest_sections(refs, text):
+    found = refs.resolve(text)
+    assert found.section is None
+    assert len(found.suggestions) >= 3
+    assert len({s.ref for s in found.suggestions}) == len(found.suggestions)
+
+
+def test_closest_sections_are_the_neighbours_in_the_outline(refs):
+    # The parent first, then the nearest sibling.
+    assert [s.ref for s in refs.suggest("3.1.1(4)")][:2] == ["3.1.1", "3.1.1(3)"]
+    # With the chapter left out, 9.9 reads as 3.9.9: the deepest part of section 3.1 first.
+    assert refs.suggest("9.9")[0].ref == "3.1.1"
+    assert refs.suggest("terittorial")[0].ref == "3.1.1(3)"

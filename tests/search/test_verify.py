@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -116,3 +117,43 @@ def test_never_raises(engine: SearchEngine, quote: str) -> None:
     if verdict.verbatim:
         assert verdict.matches and verdict.similarity == 100.0
     assert 0.0 <= verdict.similarity <= 100.0
+
+
+@pytest.mark.parametrize("quote", ["the", "x", "apan", "Japan escorted", "the U.S. Forces"])
+def test_short_quotes_get_no_verdict(engine: SearchEngine, quote: str) -> None:
+    verdict = verify_quote(engine, quote)
+    assert verdict.too_short and not verdict.verbatim
+    assert verdict.matches == () and verdict.closest is None
+
+
+def test_a_match_must_start_and_end_on_word_boundaries(engine: SearchEngine) -> None:
+    inside = verify_quote(engine, "apan escorted the U.S. Forces")
+    assert not inside.verbatim and not inside.differs_only_in
+    assert verify_quote(engine, "Japan escorted the U.S. Forces").verbatim
+
+
+def test_each_location_is_listed_once(engine: SearchEngine) -> None:
+    # Stands twice in one paragraph.
+    quote = "Global Combat Air Programme"
+    text = next(p.text for p in engine.pack.paragraphs.values() if p.text.count(quote) > 1)
+    assert text
+    verdict = verify_quote(engine, quote)
+    refs = [m.ref for m in verdict.matches]
+    assert verdict.verbatim and len(refs) == len(set(refs))
+
+
+@pytest.mark.parametrize(
+    ("quote", "differs"),
+    [
+        ("japan escorted the u.s. forces", "capitals"),
+        ("Japan escorted, the U.S. Forces", "punctuation"),
+        ("japan escorted the US forces", "capitals and punctuation"),
+    ],
+)
+def test_capitals_or_punctuation_alone_are_named(
+    engine: SearchEngine, quote: str, differs: str
+) -> None:
+    verdict = verify_quote(engine, quote)
+    assert not verdict.verbatim and verdict.differs_only_in == differs
+    assert verdict.closest is not None and verdict.closest.ref == "3.1.1(2)¶2"
+    assert verdict.closest.passage == "Japan escorted the U.S. Forces"

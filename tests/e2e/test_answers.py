@@ -1,0 +1,131 @@
+"""Answers that read right, through the local Discord: /help, /verify, unknown references."""
+
+from __future__ import annotations
+
+import re
+
+from tests.replies.discord_markdown import code_spans
+
+EPHEMERAL = 64
+
+
+def _registered(server) -> set[str]:
+    """Every command path the bot registered: `search`, `lookups set`, `Find in Bluebook`."""
+    paths: set[str] = set()
+    for command in server.commands(server.guild):
+        if command.get("type", 1) != 1:
+            paths.add(command["name"])
+            continue
+        subs = [o for o in command.get("options") or [] if o["type"] in (1, 2)]
+        if not subs:
+            paths.add(command["name"])
+        for sub in subs:
+            paths.add(f"{command['name']} {sub['name']}")
+    return paths
+
+
+async def test_help_lists_exactly_the_registered_commands(bluebook):
+    server = bluebook.server
+    message = await (await server.slash("help")).final_message()
+    embed = message["embeds"][0]
+    text = embed["description"] + "\n" + "\n".join(f["value"] for f in embed["fields"])
+    registered = _registered(server)
+    listed: set[str] = set()
+    for line in embed["description"].splitlines():
+        match = re.match(r"`/([a-z_-]+(?: [a-z_-]+)?)[ `]|\*\*(.+?)\*\* — ", line)
+        if match:
+            path = match.group(1) or match.group(2)
+            if path.split()[0] in registered:
+                path = path.split()[0]
+            listed.add(path)
+    assert listed == registered
+    # Every command named anywhere in the text exists, with the options it names.
+    commands = {c["name"]: c for c in server.commands(server.guild)}
+    for span in code_spans(text):
+        if not span.startswith("/"):
+            continue
+        name, *rest = span[1:].split()
+        assert name in commands, span
+        options = commands[name].get("options") or []
+        if rest and rest[0] in {o["name"] for o in options if o["type"] == 1}:
+            options = next(o for o in options if o["name"] == rest[0]).get("options") or []
+            rest = rest[1:]
+        names = {o["name"] for o in options}
+        for word in rest:
+            assert word.strip("[]").split(":")[0] in names, (span, word)
+
+
+async def test_verify_the_gets_no_verdict(bluebook):
+    message = await (await bluebook.server.slash("verify", {"quote": "the"})).final_message()
+    embed = message["embeds"][0]
+    assert embed["title"] == "Quote check: too short"
+    assert "Verbatim" not in embed["description"] and "✅" not in embed["description"]
+
+
+async def test_verify_says_when_only_capitals_differ(bluebook):
+    handle = await bluebook.server.slash("verify", {"quote": "japan escorted the u.s. forces"})
+    embed = (await handle.final_message())["embeds"][0]
+    assert embed["title"] == "Quote check: capitals differ"
+    assert "only the capitals differ" in embed["description"]
+    assert "`3.1.1(2)¶2`" in embed["description"]
+
+
+async def test_verify_lists_each_location_once(bluebook):
+    handle = await bluebook.server.slash("verify", {"quote": "Global Combat Air Programme – GCAP"})
+    description = (await handle.final_message())["embeds"][0]["description"]
+    refs = re.findall(r"`(3[^`]*)`", description.split("\n")[0])
+    assert refs and len(refs) == len(set(refs))
+
+
+async def test_section_9_9_lists_the_closest_sections(bluebook):
+    message = await (await bluebook.server.slash("section", {"ref": "9.9"})).final_message()
+    assert message["flags"] & EPHEMERAL
+    assert message["content"].startswith("No section “9.9” in Diplomatic Bluebook 2025.")
+    closest = re.findall(r"`(3[.\d()]*)`", message["content"].split("Closest:")[1])
+    assert len(closest) == 3 and closest[0] == "3.1.1"
+
+
+async def test_an_unknown_reference_in_chat_lists_closest_sections(bluebook):
+    server = bluebook.server
+    server.send_message(server.general, server.member, "what does [[§9.9]] say?")
+    replies = await server.bot_messages()
+    text = replies[-1].get("content") or replies[-1]["embeds"][0].get("description", "")
+    assert "`3.1.1`" in text, replies[-1]
+
+
+async def test_no_code_span_holds_an_escape(bluebook):
+    server = bluebook.server
+    lines = [
+        ("section", {"ref": "Indo-Pacific *x* 9.9"}),
+        ("fact", {"topic": "no-such_topic"}),
+        ("search", {"query": "qqqq-zzzz"}),
+        ("verify", {"quote": "quantum-entangled widgets of the far_future"}),
+        ("help", None),
+    ]
+    for name, options in lines:
+        message = await (await server.slash(name, options)).final_message()
+        texts = [message.get("content") or ""]
+        for embed in message.get("embeds") or []:
+            texts += [embed.get("description", "")] + [f["value"] for f in embed.get("fields", [])]
+        for span in code_spans("\n".join(texts)):
+            assert "\\" not in span, (name, span)
+
+
+async def test_wastebasket_in_a_dm_removes_the_reply(bluebook):
+    server = bluebook.server
+    dm = server.dm_channel(server.member)
+    server.send_message(dm, server.member, "[[GCAP]]")
+    replies = await server.bot_messages(dm)
+    assert replies, "no lookup reply in the DM"
+    server.add_reaction(replies[-1], "🗑️", user=server.member)
+    await server.quiesce()
+    assert int(replies[-1]["id"]) not in dm.messages
+
+
+def test_the_cli_lists_closest_sections_for_9_9(capsys):
+    from bot.cli import main
+
+    assert main(["section", "9.9"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: unknown reference '9.9'; closest: 3.1.1 ")
+    assert len(err.splitlines()) == 1

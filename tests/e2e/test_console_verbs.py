@@ -1,0 +1,130 @@
+"""The console's verbs against the real bot: buttons, menu, edits, reactions, autocomplete."""
+
+from __future__ import annotations
+
+import io
+
+from localdiscord import ConsoleSession
+
+
+def _session(bluebook) -> tuple[ConsoleSession, io.StringIO]:
+    out = io.StringIO()
+    return ConsoleSession(bluebook.server, out, timeout=10, idle=0.05), out
+
+
+async def _say(console: ConsoleSession, out: io.StringIO, line: str) -> str:
+    start = len(out.getvalue())
+    await console.handle_line(line)
+    return out.getvalue()[start:]
+
+
+async def test_press_turns_a_section_page(bluebook):
+    console, out = _session(bluebook)
+    first = await _say(console, out, "/section 3.1.1")
+    assert "page 1 of " in first and "[2: Page ▶]" in first
+    pages = int(first.split("page 1 of ")[1].split()[0])
+    assert pages >= 2
+    second = await _say(console, out, "!press 2")
+    assert f"page 2 of {pages}" in second and "[1: ◀ Page]" in second
+    back = await _say(console, out, "!press 1")
+    assert f"page 1 of {pages}" in back
+
+
+async def test_press_pages_through_search_results(bluebook):
+    console, out = _session(bluebook)
+    first = await _say(console, out, "/search Japan")
+    assert "result 1 of " in first and "[1: ◀ Previous (disabled)] [2: Next ▶]" in first
+    total = int(first.split("result 1 of ")[1].split()[0])
+    seen = [first.split("Reference: ")[1].split()[0]]
+    for n in range(2, total + 1):
+        page = await _say(console, out, "!press 2")
+        assert f"result {n} of {total}" in page
+        seen.append(page.split("Reference: ")[1].split()[0])
+    assert len(set(seen)) == total  # each press showed another result
+    assert "(disabled)" in page.split("[2: Next ▶")[1].split("]")[0]
+    refused = await _say(console, out, "!press 2")
+    assert refused.startswith("error: button 2 (Next ▶) is disabled")
+
+
+async def test_press_needs_a_message_with_that_button(bluebook):
+    console, out = _session(bluebook)
+    assert (await _say(console, out, "!press 1")).startswith("error: the bot has sent no message")
+    await _say(console, out, "/search Japan")
+    assert "error: press a button by number: !press 1 to !press 3" in (
+        await _say(console, out, "!press 7")
+    )
+
+
+async def test_chat_edit_delete_and_react(bluebook):
+    console, out = _session(bluebook)
+    reply = await _say(console, out, "what about [[NSS]]?")
+    assert "== [[NSS]] · " in reply
+    edited = await _say(console, out, "!edit what about [[GCAP]]?")
+    assert edited.startswith("(the bot edited its message)") and "[[GCAP]]" in edited
+    removed = await _say(console, out, "!react 🗑")
+    assert removed.startswith("(the bot deleted its message")
+    await _say(console, out, "and [[PKO]]")
+    gone = await _say(console, out, "!delete")
+    assert gone.startswith("(the bot deleted its message")
+    assert (await _say(console, out, "!edit again")).startswith("error: you have no chat message")
+
+
+async def test_menu_finds_the_passage_of_the_last_chat_message(bluebook):
+    console, out = _session(bluebook)
+    await _say(console, out, "the Global Combat Air Programme with the UK and Italy")
+    found = await _say(console, out, "!menu")
+    assert found.startswith("(only you can see this)") and "3.1.1(1)¶4" in found
+
+
+async def test_complete_shows_the_bots_choices(bluebook):
+    console, out = _session(bluebook)
+    shown = await _say(console, out, "!complete /section ref:terr")
+    assert shown.splitlines()[0].strip() == "3.1.1(3) Territorial Integrity  →  3.1.1(3)"
+
+
+async def test_as_member_meets_the_permission_check(bluebook):
+    console, out = _session(bluebook)
+    denied = await _say(console, out, "!as member /lookups status")
+    assert "Manage Server" in denied
+    allowed = await _say(console, out, "/lookups status")
+    assert "Keyword lookups" in allowed
+
+
+async def test_mistakes_get_one_line_and_a_hint(bluebook):
+    console, out = _session(bluebook)
+    lines = [
+        await _say(console, out, "/sectoin 3.1"),
+        await _say(console, out, "/search GCAP limit:abc"),
+        await _say(console, out, "/search GCAP limit:99"),
+        await _say(console, out, "x" * 2001),
+        await _say(console, out, "!pres 1"),
+        await _say(console, out, "/lookups stat"),
+    ]
+    assert lines == [
+        "error: unknown command /sectoin; did you mean /section or /settings? (!help lists what the console "
+        "does; /help what the bot does)\n",
+        'error: /search limit: Value "abc" is not int.\n',
+        "error: /search limit: int value should be less than or equal to 10.\n",
+        "error: Discord refuses messages over 2,000 characters; this one has 2,001\n",
+        "error: unknown console verb !pres; did you mean !press? (!help lists them)\n",
+        "error: /lookups has no subcommand 'stat'; did you mean /lookups status?\n",
+    ]
+    assert (await _say(console, out, "x" * 2000)) == ""  # at the limit it is sent
+
+
+async def test_tab_asks_the_bots_autocomplete(bluebook):
+    from prompt_toolkit.completion import CompleteEvent
+    from prompt_toolkit.document import Document
+
+    from localdiscord.terminal import _completer
+
+    console, _ = _session(bluebook)
+    completer = _completer(console)
+
+    async def offered(text: str) -> list[str]:
+        found = completer.get_completions_async(Document(text), CompleteEvent())  # type: ignore[attr-defined]
+        return [c.text async for c in found]
+
+    assert (await offered("/section ref:terr"))[0] == "3.1.1(3)"
+    assert "/section" in await offered("/sec")
+    assert await offered("!pr") == ["!press"]

@@ -1,0 +1,72 @@
+"""Echoed text reads right on Discord: escapes where markdown would act, none in code spans."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.lookups.escape import escape_markdown
+from bot.replies.common import code, highlight
+from tests.replies.discord_markdown import code_spans, visible
+
+MARKDOWN_TEXT = st.text(alphabet="*_~|`\\[]()>#-+.:/1 aZ\n", max_size=40)
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("**bold**", "bold"),
+        ("a \\*b\\*", "a *b*"),
+        ("`a\\-b`", "a\\-b"),  # backslashes show inside code
+        ("> quote", "quote"),
+        ("x\n- item", "x\nitem"),
+        ("Japan-U.S. ties", "Japan-U.S. ties"),
+        ("[link](https://x.y)", "link"),
+    ],
+)
+def test_the_model_follows_discords_rules(text: str, shown: str) -> None:
+    assert visible(text) == shown
+
+
+@given(MARKDOWN_TEXT)
+def test_escaped_text_shows_as_typed(text: str) -> None:
+    assert visible(escape_markdown(text)) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "escaped"),
+    [
+        ("Japan-U.S. Alliance", "Japan-U.S. Alliance"),
+        ("next-generation", "next-generation"),
+        ("Indo-Pacific", "Indo-Pacific"),
+        ("- a list", "\\- a list"),
+        ("a\n# head", "a\n\\# head"),
+        ("1. first", "1\\. first"),
+        ("version 3.1 # 2", "version 3.1 # 2"),
+    ],
+)
+def test_only_markup_that_would_act_is_escaped(text: str, escaped: str) -> None:
+    assert escape_markdown(text) == escaped
+
+
+@given(st.text(alphabet="ab`\\*-", min_size=1, max_size=20))
+def test_code_spans_show_the_text_and_hold_no_added_backslash(text: str) -> None:
+    spans = code_spans(code(text))
+    assert len(spans) == 1
+    assert spans[0].count("\\") == text.count("\\")
+    if "``" not in text:
+        assert spans[0] == " ".join(text.split())
+
+
+def test_highlight_reads_as_the_text_with_phrases_in_bold() -> None:
+    text = "a joint development program for next-generation fighter aircraft"
+    start = text.index("next")
+    bolded = highlight(text, [(start, start + 4), (start + 5, start + 15)])
+    assert "**next-generation**" in bolded
+    assert visible(bolded) == text
+
+
+@given(MARKDOWN_TEXT, st.lists(st.tuples(st.integers(0, 40), st.integers(0, 40)), max_size=4))
+def test_highlighted_text_shows_as_typed(text: str, spans: list[tuple[int, int]]) -> None:
+    assert visible(highlight(text, spans)) == text
