@@ -34,6 +34,7 @@ def build_bot(runtime: Runtime, options: BotOptions) -> BluebookBot:
         lookup_settings=runtime.lookup_settings,
         fotd=runtime.fotd,
         options=options,
+        button_queries=runtime.button_queries,
     )
 
 

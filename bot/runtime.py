@@ -17,6 +17,7 @@ from bot.fotd.rotation import FactRotation
 from bot.fotd.service import FotdService
 from bot.fotd.store import FotdStore
 from bot.services import Content, ContentHolder
+from bot.storage.button_queries import ButtonQueries
 from bot.storage.db import Database, MigrationError, open_database
 from bot.storage.heartbeat import touch_heartbeat
 from bot.storage.settings import LookupSettings
@@ -39,6 +40,7 @@ class Runtime:
     lookup_settings: LookupSettings
     fotd: FotdService
     clock: Clock
+    button_queries: ButtonQueries | None = None
 
 
 @contextlib.asynccontextmanager
@@ -76,7 +78,7 @@ async def open_runtime(
         lambda: [f.id for f in holder.current.pack.facts],
         grace=fotd_grace,
     )
-    runtime = Runtime(holder, db, usage, LookupSettings(db), fotd, clock)
+    runtime = Runtime(holder, db, usage, LookupSettings(db), fotd, clock, ButtonQueries(db))
     beat = asyncio.create_task(_heartbeat(db)) if heartbeat else None
     log.info(
         "runtime open",

@@ -1,154 +1,131 @@
-"""Buttons that keep their state in the custom id (discord.py DynamicItem), so they still
-work after a restart. Presses from someone other than the asker get a private explanation."""
+"""Buttons as typed state: discord.py DynamicItems whose custom id is parsed once.
+
+`from_custom_id` turns the id into a `SearchState` or `SectionState`
+(bot/replies/custom_ids.py); `interaction_check` answers a press from someone other than the
+asker privately; the callback runs on the one interaction path (bot/exchange.py), which
+admits it, counts it in flight (shutdown waits for it) and logs its usage event.
+"""
 
 from __future__ import annotations
 
-import logging
 import re
 from typing import TYPE_CHECKING, Any
 
-import aiohttp
 import discord
 
 from bot.app import answer_privately
-from bot.replies import custom_ids
+from bot.exchange import current_exchange, interaction_path
+from bot.replies.custom_ids import SEARCH, SECTION, SearchState, SectionState
 from bot.replies.search import search_reply
 from bot.replies.section import section_reply
-from bot.storage.usage import EventKind
-from cogs.common import bot_of, edit_reply
+from cogs.common import bot_of, button_item, content_for, edit_reply, keep_long_query
 
 if TYPE_CHECKING:
     from bot.app import BluebookBot
-
-log = logging.getLogger(__name__)
 
 NOT_YOURS = "These buttons belong to the person who asked. Run the command yourself to browse."
 EXPIRED = "This button has expired. Please run the command again."
 
 
-async def _guard(interaction: discord.Interaction, owner: int) -> bool:
+async def _owner_only(interaction: discord.Interaction, owner: int) -> bool:
     if owner and interaction.user.id != owner:
-        await interaction.response.send_message(NOT_YOURS, ephemeral=True)
+        await answer_privately(interaction, NOT_YOURS)
         return False
     return True
 
 
-async def _fail(interaction: discord.Interaction, exc: Exception) -> None:
-    log.error(
-        "button failed",
-        exc_info=exc,
-        extra={"custom_id": interaction.data and interaction.data.get("custom_id")},
-    )
-    await answer_privately(
-        interaction, "Something went wrong on our side. It has been logged; please try again."
-    )
+def _button(item: discord.ui.Item[Any]) -> discord.ui.Button[Any]:
+    if not isinstance(item, discord.ui.Button):
+        raise TypeError(f"expected a button, got {type(item).__name__}")
+    return item
 
 
-def _not_sent(interaction: discord.Interaction, exc: Exception) -> None:
-    """Discord refused or did not take the answer in time: a log line, no second answer.
+@button_item(SearchState)
+class SearchButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=SEARCH):
+    """Pages through search results, or shows the whole paragraph of one."""
 
-    A 400 means we sent something Discord does not accept (our bug): logged as an error with
-    the traceback. Anything else (a timeout, 404 unknown interaction, 5xx) is a warning."""
-    extra = {
-        "custom_id": interaction.data and interaction.data.get("custom_id"),
-        "error": type(exc).__name__,
-    }
-    if isinstance(exc, discord.HTTPException):
-        extra.update(status=exc.status, code=exc.code, text=exc.text[:200])
-        if exc.status == 400:
-            log.error("button answer refused by Discord", exc_info=exc, extra=extra)
-            return
-    log.warning("button answer not sent", extra=extra)
-
-
-class SearchButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=custom_ids.SEARCH):
-    def __init__(self, button: discord.ui.Button[Any]) -> None:
+    def __init__(self, state: SearchState, button: discord.ui.Button[Any]) -> None:
         super().__init__(button)
+        self.state = state
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> SearchButton:
-        assert isinstance(item, discord.ui.Button)
-        return cls(item)
+        return cls(SearchState.from_match(match), _button(item))
 
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        return await _owner_only(interaction, self.state.owner)
+
+    @interaction_path(command="search")
     async def callback(self, interaction: discord.Interaction) -> None:
-        await bot_of(interaction).turns.turn()
-        match = custom_ids.SEARCH.fullmatch(self.custom_id)
-        if match is None or not await _guard(interaction, int(match["owner"])):
-            return
         bot = bot_of(interaction)
-        try:
-            query = custom_ids.query_from_token(match["query"])
-            if query is None:
-                await interaction.response.send_message(EXPIRED, ephemeral=True)
-                return
-            content = bot.content.current
-            with bot.track(interaction, EventKind.BUTTON, "search", query) as tracker:
-                response = content.engine.search(query, limit=int(match["limit"]))
-                index = int(match["index"])
-                chosen = response.results[index].ref if index < len(response.results) else None
-                tracker.result(chosen, len(response.results))
-                reply = search_reply(
-                    content.pack,
-                    response,
-                    owner=int(match["owner"]),
-                    index=index,
-                    whole=match["verb"] == "w",
-                )
-            await edit_reply(interaction, reply)
-        except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as exc:
-            _not_sent(interaction, exc)
-        except Exception as exc:
-            await _fail(interaction, exc)
+        state = self.state
+        content = content_for(bot, state.pack)
+        query = state.query
+        if query is None and state.token is not None and bot.button_queries is not None:
+            stored = await bot.button_queries.recall(state.token)
+            query = stored.query if stored is not None and stored.pack == state.pack else None
+        if query is None or content is None:
+            await interaction.response.send_message(EXPIRED, ephemeral=True)
+            return
+        exchange = current_exchange()
+        exchange.query = query
+        response = content.engine.search(query, limit=state.limit)
+        index = state.index
+        chosen = response.results[index].ref if index < len(response.results) else None
+        exchange.result(chosen, len(response.results))
+        await keep_long_query(bot, query, pack=state.pack, owner=state.owner)
+        reply = search_reply(
+            content.pack,
+            response,
+            owner=state.owner,
+            index=index,
+            whole=state.whole,
+            pack_key=state.pack,
+        )
+        await edit_reply(interaction, reply)
 
 
-class SectionButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=custom_ids.SECTION):
-    def __init__(self, button: discord.ui.Button[Any]) -> None:
+@button_item(SectionState)
+class SectionButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=SECTION):
+    """Turns a section's pages, or moves to the previous or next section."""
+
+    def __init__(self, state: SectionState, button: discord.ui.Button[Any]) -> None:
         super().__init__(button)
+        self.state = state
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> SectionButton:
-        assert isinstance(item, discord.ui.Button)
-        return cls(item)
+        return cls(SectionState.from_match(match), _button(item))
 
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        return await _owner_only(interaction, self.state.owner)
+
+    @interaction_path(command="section")
     async def callback(self, interaction: discord.Interaction) -> None:
-        await bot_of(interaction).turns.turn()
-        match = custom_ids.SECTION.fullmatch(self.custom_id)
-        if match is None or not await _guard(interaction, int(match["owner"])):
-            return
         bot = bot_of(interaction)
-        try:
-            content = bot.content.current
-            with bot.track(interaction, EventKind.BUTTON, "section", match["ref"]) as tracker:
-                found = content.refs.resolve(match["ref"])
-                if found.section is None:
-                    tracker.result(None, 0)
-                    await interaction.response.send_message(EXPIRED, ephemeral=True)
-                    return
-                tracker.result(match["ref"], 1)
-                reply = section_reply(
-                    content.pack,
-                    found.section,
-                    owner=int(match["owner"]),
-                    page=int(match["page"]),
-                    paragraph=found.paragraph,
-                )
-            await edit_reply(interaction, reply)
-        except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as exc:
-            _not_sent(interaction, exc)
-        except Exception as exc:
-            await _fail(interaction, exc)
-
-
-def dynamic_item_for(custom_id: str, button: discord.ui.Button[Any]) -> discord.ui.Item[Any]:
-    if custom_ids.SEARCH.fullmatch(custom_id):
-        return SearchButton(button)
-    if custom_ids.SECTION.fullmatch(custom_id):
-        return SectionButton(button)
-    return button
+        state = self.state
+        exchange = current_exchange()
+        exchange.query = state.ref
+        content = content_for(bot, state.pack)
+        found = content.refs.resolve(state.ref) if content is not None else None
+        if content is None or found is None or found.section is None:
+            exchange.result(None, 0)
+            await interaction.response.send_message(EXPIRED, ephemeral=True)
+            return
+        exchange.result(state.ref, 1)
+        reply = section_reply(
+            content.pack,
+            found.section,
+            owner=state.owner,
+            page=state.page,
+            paragraph=found.paragraph,
+            pack_key=state.pack,
+        )
+        await edit_reply(interaction, reply)
 
 
 async def setup(bot: BluebookBot) -> None:

@@ -14,6 +14,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import deadline
+from bot.exchange import chat_path, current_exchange, interaction_path, note_send_failure
 from bot.lookups.extract import extract_lookups
 from bot.lookups.limits import ExplicitLimiter, PassiveLimiter
 from bot.lookups.passive import find_terms
@@ -21,7 +22,6 @@ from bot.lookups.replies import ReplyLedger, is_removal_request, plan_edit
 from bot.replies.common import QUOTE_COLOUR
 from bot.replies.lookups import lookup_embed, passive_reply
 from bot.storage.settings import LookupKind, LookupSwitches
-from bot.storage.usage import EventKind, Outcome, UsageEvent
 from cogs.common import NO_MENTIONS
 
 if TYPE_CHECKING:
@@ -50,22 +50,8 @@ class LookupsCog(commands.Cog):
     def _log(
         self, where: tuple[int | None, int, int], query: str, ref: str | None, count: int
     ) -> None:
-        if self.bot.usage is None:
-            return
-        guild_id, channel_id, user_id = where
-        self.bot.usage.log(
-            UsageEvent(
-                kind=EventKind.KEYWORD,
-                command="lookup",
-                guild_id=guild_id,
-                channel_id=channel_id,
-                user_id=user_id,
-                query=query,
-                top_ref=ref,
-                result_count=count,
-                outcome=Outcome.OK if count else Outcome.NO_RESULT,
-            )
-        )
+        # One usage event per lookup, logged by the chat path once the reply is sent.
+        current_exchange().lookup(query, ref, count)
 
     def _explicit_embeds(
         self, where: tuple[int | None, int, int], text: str
@@ -80,6 +66,7 @@ class LookupsCog(commands.Cog):
         return embeds, tuple(lookup.key for lookup in lookups)
 
     @commands.Cog.listener()
+    @chat_path()
     async def on_message(self, message: discord.Message) -> None:
         if message.author.bot or message.webhook_id is not None or not message.content:
             return
@@ -91,7 +78,6 @@ class LookupsCog(commands.Cog):
             if extract_lookups(message.content, content.refs):
                 if not self.explicit_limit.allow(message.author.id):
                     return
-                await self.bot.turns.turn()  # the search work takes its turn (bot/turns.py)
                 embeds, keys = self._explicit_embeds(where, message.content)
                 await self._reply(message, keys, embeds=embeds)
                 return
@@ -102,7 +88,6 @@ class LookupsCog(commands.Cog):
                 if self.passive_limit.allow(guild_id, message.channel.id, message.author.id, t.term)
             ]
             if terms:
-                await self.bot.turns.turn()
                 for term in terms:
                     self._log(where, term.term, term.ref, 1)
                 keys = tuple(PASSIVE_PREFIX + t.term for t in terms)
@@ -124,18 +109,22 @@ class LookupsCog(commands.Cog):
                     mention_author=False,
                     allowed_mentions=NO_MENTIONS,
                 )
-        except discord.Forbidden:
+        except discord.Forbidden as exc:
+            note_send_failure(exc)
             log.warning("cannot reply in channel", extra={"channel": message.channel.id})
             return
         except discord.HTTPException as exc:
+            note_send_failure(exc)
             log.warning("lookup reply failed", extra={"status": exc.status})
             return
         except (aiohttp.ClientError, TimeoutError) as exc:
+            note_send_failure(exc)
             log.warning("lookup reply failed", extra={"error": type(exc).__name__})
             return
         self.ledger.record(message.id, reply.id, message.author.id, keys)
 
     @commands.Cog.listener()
+    @chat_path()
     async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
         entry = self.ledger.reply_for(payload.message_id)
         text = payload.data.get("content")
@@ -165,8 +154,10 @@ class LookupsCog(commands.Cog):
                     )
                 self.ledger.record(payload.message_id, entry.reply_id, entry.asker_id, keys)
         except discord.HTTPException as exc:
+            note_send_failure(exc)
             log.info("could not update a lookup reply", extra={"status": exc.status})
         except (aiohttp.ClientError, TimeoutError) as exc:
+            note_send_failure(exc)
             log.info("could not update a lookup reply", extra={"error": type(exc).__name__})
 
     @commands.Cog.listener()
@@ -208,11 +199,11 @@ class LookupsCog(commands.Cog):
 
     @lookups.command(name="status")
     @app_commands.checks.has_permissions(manage_guild=True)
+    @interaction_path()
     async def status(self, interaction: discord.Interaction) -> None:
         """Show the keyword lookup settings of this server and its channels."""
         assert interaction.guild_id is not None and self.bot.lookup_settings is not None
-        with self.bot.track(interaction, EventKind.SLASH, "lookups status"):
-            status = await self.bot.lookup_settings.status(guild_id=interaction.guild_id)
+        status = await self.bot.lookup_settings.status(guild_id=interaction.guild_id)
         on = {True: "on", False: "off", None: "server default"}
         lines = [
             f"**Server:** explicit `[[...]]` {on[status.guild.explicit]}, passive {on[status.guild.passive]}",
@@ -240,6 +231,7 @@ class LookupsCog(commands.Cog):
         channel="Only this channel (leave empty for the whole server)",
     )
     @app_commands.checks.has_permissions(manage_guild=True)
+    @interaction_path()
     async def set_(
         self,
         interaction: discord.Interaction,
@@ -249,15 +241,14 @@ class LookupsCog(commands.Cog):
     ) -> None:
         """Switch explicit or passive lookups on or off, for the server or one channel."""
         assert interaction.guild_id is not None and self.bot.lookup_settings is not None
-        with self.bot.track(interaction, EventKind.SLASH, "lookups set"):
-            if channel is None:
-                await self.bot.lookup_settings.set_guild(
-                    guild_id=interaction.guild_id, kind=mode, enabled=enabled
-                )
-            else:
-                await self.bot.lookup_settings.set_channel(
-                    guild_id=interaction.guild_id, channel_id=channel.id, kind=mode, enabled=enabled
-                )
+        if channel is None:
+            await self.bot.lookup_settings.set_guild(
+                guild_id=interaction.guild_id, kind=mode, enabled=enabled
+            )
+        else:
+            await self.bot.lookup_settings.set_channel(
+                guild_id=interaction.guild_id, channel_id=channel.id, kind=mode, enabled=enabled
+            )
         where = channel.mention if channel else "this server"
         await interaction.response.send_message(
             f"{mode.value.title()} lookups are now **{'on' if enabled else 'off'}** in {where}.",

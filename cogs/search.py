@@ -8,9 +8,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.exchange import current_exchange, interaction_path
 from bot.replies.search import search_reply
-from bot.storage.usage import EventKind
-from cogs.common import bot_of, send_reply
+from cogs.common import bot_of, keep_long_query, send_reply
 
 if TYPE_CHECKING:
     from bot.app import BluebookBot
@@ -41,6 +41,7 @@ class SearchCog(commands.Cog):
         private="Only you see the answer",
     )
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
+    @interaction_path(query="query")
     async def search(
         self,
         interaction: discord.Interaction,
@@ -49,32 +50,34 @@ class SearchCog(commands.Cog):
         private: bool = False,
     ) -> None:
         """Search the chapter and quote the best passage with its reference."""
-        await answer_search(interaction, query, limit=limit, private=private, command="search")
+        await answer_search(interaction, query, limit=limit, private=private)
 
+    @interaction_path()
     async def find_in_bluebook(
         self, interaction: discord.Interaction, message: discord.Message
     ) -> None:
         text = message.content.strip()
+        current_exchange().query = text or None
         if not text:
             await interaction.response.send_message(
                 "That message has no text I can look up.", ephemeral=True
             )
             return
-        await answer_search(
-            interaction, text, limit=DEFAULT_LIMIT, private=True, command="Find in Bluebook"
-        )
+        await answer_search(interaction, text, limit=DEFAULT_LIMIT, private=True)
 
 
 async def answer_search(
-    interaction: discord.Interaction, query: str, *, limit: int, private: bool, command: str
+    interaction: discord.Interaction, query: str, *, limit: int, private: bool
 ) -> None:
     bot = bot_of(interaction)
     content = bot.content.current
-    with bot.track(interaction, EventKind.SLASH, command, query) as tracker:
-        response = content.engine.search(query, limit=limit)
-        top = response.results[0].ref if response.results else None
-        tracker.result(top, len(response.results))
-        reply = search_reply(content.pack, response, owner=interaction.user.id, ephemeral=private)
+    response = content.engine.search(query, limit=limit)
+    top = response.results[0].ref if response.results else None
+    current_exchange().result(top, len(response.results))
+    owner = interaction.user.id
+    if response.results:  # buttons only come with results
+        await keep_long_query(bot, query, pack="", owner=owner)
+    reply = search_reply(content.pack, response, owner=owner, ephemeral=private)
     await send_reply(interaction, reply)
 
 

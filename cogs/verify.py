@@ -8,9 +8,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.exchange import current_exchange, interaction_path
 from bot.replies.verify import verify_reply
 from bot.search.verify import verify_quote
-from bot.storage.usage import EventKind
 from cogs.common import send_reply
 
 if TYPE_CHECKING:
@@ -26,6 +26,7 @@ class VerifyCog(commands.Cog):
         quote="The words as someone quoted them", private="Only you see the answer"
     )
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
+    @interaction_path(query="quote")
     async def verify(
         self,
         interaction: discord.Interaction,
@@ -34,11 +35,10 @@ class VerifyCog(commands.Cog):
     ) -> None:
         """Check whether a quote is verbatim in the chapter, and show the differences."""
         content = self.bot.content.current
-        with self.bot.track(interaction, EventKind.SLASH, "verify", quote) as tracker:
-            verdict = verify_quote(content.engine, quote)
-            place = verdict.closest.ref if verdict.closest else None
-            tracker.result(place, len(verdict.matches) or (1 if place else 0))
-            reply = verify_reply(content.pack, verdict, ephemeral=private)
+        verdict = verify_quote(content.engine, quote)
+        place = verdict.closest.ref if verdict.closest else None
+        current_exchange().result(place, len(verdict.matches) or (1 if place else 0))
+        reply = verify_reply(content.pack, verdict, ephemeral=private)
         await send_reply(interaction, reply)
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.pack.model import Pack, Section
-from bot.replies import custom_ids
 from bot.replies.common import (
     EMBED_DESCRIPTION_MAX,
     EMBED_FIELD_VALUE_MAX,
@@ -17,6 +18,7 @@ from bot.replies.common import (
     highlight,
     quote_block,
 )
+from bot.replies.custom_ids import SearchState
 from bot.search import SearchResponse, SearchResult
 
 
@@ -57,8 +59,11 @@ def search_reply(
     index: int = 0,
     whole: bool = False,
     ephemeral: bool = False,
+    pack_key: str = "",
 ) -> Reply:
-    """The result at `index` with buttons for the other results and the whole paragraph."""
+    """The result at `index` with buttons for the other results and the whole paragraph.
+
+    `pack_key` names the pack in the buttons' state ("" the default edition)."""
     if not response.results:
         return no_results_reply(response, ephemeral=ephemeral)
     index = max(0, min(index, len(response.results) - 1))
@@ -70,16 +75,18 @@ def search_reply(
     # Only the buttons that can do something: no pages for a single result, no "whole
     # paragraph" when the excerpt already is the whole paragraph.
     buttons: list[Button] = []
+    # One state, varied per button: the query's token is worked out once.
+    state = SearchState.make(owner, "p", index, total, query, pack=pack_key)
     if total > 1:
         buttons += [
             Button(
                 "◀ Previous",
-                custom_ids.search(owner, "p", max(index - 1, 0), total, query),
+                state=replace(state, index=max(index - 1, 0)),
                 disabled=index == 0,
             ),
             Button(
                 "Next ▶",
-                custom_ids.search(owner, "n", min(index + 1, total - 1), total, query),
+                state=replace(state, verb="n", index=min(index + 1, total - 1)),
                 disabled=index >= total - 1,
             ),
         ]
@@ -87,7 +94,7 @@ def search_reply(
         buttons.append(
             Button(
                 "Excerpt" if whole else "Whole paragraph",
-                custom_ids.search(owner, "e" if whole else "w", index, total, query),
+                state=replace(state, verb="e" if whole else "w"),
                 style="primary",
             )
         )

@@ -18,7 +18,7 @@ from bot.pack.model import Pack, Paragraph
 from bot.search.build import PackIndex, index_pack
 from bot.search.excerpt import Excerpt, choose_excerpt
 from bot.search.glossary import GlossaryMatcher
-from bot.search.normalize import normalize
+from bot.search.normalize import normalize, normalize_query
 from bot.search.query import Alternative, QueryPlan, QueryPlanner
 from bot.search.sentences import split_sentences
 from bot.search.typos import TypoCorrector
@@ -28,8 +28,6 @@ log = logging.getLogger(__name__)
 # BM25 picks this many candidates before phrase matches are promoted among them.
 CANDIDATES = 100
 MAX_LIMIT = 25
-# Longer input is cut here: a Discord message is at most 2,000 characters (4,000 for Nitro).
-MAX_QUERY_CHARS = 4000
 # When nothing matches, glossary names and section titles scoring at least this (rapidfuzz
 # WRatio, 0-100, on normalised text) are offered instead, at most MAX_SUGGESTIONS of them.
 SUGGEST_MIN = 60
@@ -108,8 +106,7 @@ class SearchEngine:
 
     def search(self, query: str, limit: int = 5) -> SearchResponse:
         """The paragraphs that best answer `query`, best first; suggestions if none do."""
-        text = query[:MAX_QUERY_CHARS] if isinstance(query, str) else ""
-        normalized = " ".join(normalize(text).split())
+        normalized = normalize_query(query)
         limit = max(1, min(int(limit), MAX_LIMIT))
         plan = self.planner.plan(normalized)
         ranked = self._rank(plan)[:limit]
