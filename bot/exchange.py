@@ -229,6 +229,10 @@ def _ids_of(event: Any) -> tuple[int | None, int | None, int | None, int]:
 
 async def _run_chat(func: Callable[..., Awaitable[Any]], command: str, cog: Any, event: Any) -> Any:
     bot = cast("BluebookBot", cog.bot)
+    if isinstance(event, discord.Message) and (event.author.bot or not event.content):
+        # The echo of our own replies, other bots, embeds only: never a lookup, so not an
+        # exchange either (the listener's own checks still apply).
+        return await func(cog, event)
     if not bot.accepting:
         return None  # shutting down: chat is not answered, and nobody is owed an answer
     guild_id, channel_id, user_id, key = _ids_of(event)

@@ -18,7 +18,7 @@ from bot.exchange import current_exchange, interaction_path
 from bot.replies.custom_ids import SEARCH, SECTION, SearchState, SectionState
 from bot.replies.search import search_reply
 from bot.replies.section import section_reply
-from cogs.common import bot_of, button_item, content_for, edit_reply, keep_long_query
+from cogs.common import bot_of, content_for, edit_reply, keep_long_query
 
 if TYPE_CHECKING:
     from bot.app import BluebookBot
@@ -40,7 +40,6 @@ def _button(item: discord.ui.Item[Any]) -> discord.ui.Button[Any]:
     return item
 
 
-@button_item(SearchState)
 class SearchButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=SEARCH):
     """Pages through search results, or shows the whole paragraph of one."""
 
@@ -87,7 +86,6 @@ class SearchButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=SEAR
         await edit_reply(interaction, reply)
 
 
-@button_item(SectionState)
 class SectionButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=SECTION):
     """Turns a section's pages, or moves to the previous or next section."""
 

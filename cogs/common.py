@@ -1,8 +1,7 @@
-"""Glue shared by the cogs: Reply → discord.py objects, and answering an interaction.
+"""Glue shared by the cogs: Reply → what discord.py sends, and answering an interaction.
 
-Our buttons are DynamicItems (cogs/buttons.py) made from the typed state a reply's Button
-carries. cogs/buttons.py registers its classes here with `button_item`, so this module never
-imports it (no import cycle).
+A reply's buttons go out as plain component payload (`ReplyView`); pressing one is handled
+by the DynamicItems of cogs/buttons.py, which this module never imports (no import cycle).
 """
 
 from __future__ import annotations
@@ -10,8 +9,7 @@ from __future__ import annotations
 import io
 import logging
 import sqlite3
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import discord
 
@@ -25,48 +23,62 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-ItemFactory = Callable[[Any, discord.ui.Button[Any]], discord.ui.Item[Any]]
-T = TypeVar("T")
-# State type (bot/replies/custom_ids.py) -> the DynamicItem class for it.
-_ITEMS: dict[type, ItemFactory] = {}
 
 NO_MENTIONS = discord.AllowedMentions.none()
-_STYLES = {
-    "primary": discord.ButtonStyle.primary,
-    "secondary": discord.ButtonStyle.secondary,
-    "success": discord.ButtonStyle.success,
-    "danger": discord.ButtonStyle.danger,
-    "link": discord.ButtonStyle.link,
-}
+# Discord's button styles.
+_STYLES = {"primary": 1, "secondary": 2, "success": 3, "danger": 4, "link": 5}
 
 
 def bot_of(interaction: discord.Interaction) -> BluebookBot:
     return cast("BluebookBot", interaction.client)
 
 
-def button_item(state_type: type) -> Callable[[T], T]:
-    """Class decorator: the DynamicItem class that stands for buttons with this state."""
+class ReplyView(discord.ui.View):
+    """A message's buttons as Discord's component payload, built from the reply's plain data.
 
-    def register(cls: T) -> T:
-        _ITEMS[state_type] = cast(ItemFactory, cls)
-        return cls
+    Our buttons are dispatched by the DynamicItems of cogs/buttons.py, which parse the custom
+    id when a button is pressed; the message that is sent needs only the payload. So no
+    discord.py item objects are built for a send, and the view is finished from the start:
+    discord.py keeps nothing of it in its view store (and starts no timeout for it)."""
 
-    return register
+    def __init__(self, components: list[dict[str, Any]]) -> None:
+        super().__init__(timeout=None)
+        self._components = components
+
+    def to_components(self) -> list[dict[str, Any]]:
+        return self._components
+
+    def is_finished(self) -> bool:
+        return True
 
 
-def make_button(spec: Button) -> discord.ui.Item[Any]:
-    """A discord button; ours are DynamicItems, so they work after a restart (and a view of
-    them is not kept in discord.py's view store)."""
-    button: discord.ui.Button[Any] = discord.ui.Button(
-        label=spec.label,
-        custom_id=None if spec.url else spec.custom_id,
-        url=spec.url,
-        style=_STYLES["link" if spec.url else spec.style],
-        disabled=spec.disabled,
-    )
-    if spec.state is not None and not spec.url:
-        return _ITEMS[type(spec.state)](spec.state, button)
-    return button
+class ReplyEmbed(discord.Embed):
+    """An embed sent as the dict the reply built: discord.py only calls `to_dict()` on it."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self._data = data
+
+    def to_dict(self) -> Any:
+        return self._data
+
+
+def components_of(reply: Reply) -> list[dict[str, Any]]:
+    """Discord's action rows for the reply's buttons."""
+    return [{"type": 1, "components": [_button_payload(b) for b in row]} for row in reply.buttons]
+
+
+def _button_payload(spec: Button) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        "type": 2,
+        "style": _STYLES["link" if spec.url else spec.style],
+        "label": spec.label,
+        "disabled": spec.disabled,
+    }
+    if spec.url:
+        payload["url"] = spec.url
+    else:
+        payload["custom_id"] = spec.custom_id
+    return payload
 
 
 def content_for(bot: BluebookBot, pack_key: str) -> Content | None:
@@ -88,27 +100,18 @@ async def keep_long_query(bot: BluebookBot, query: str, *, pack: str, owner: int
 
 
 def make_view(reply: Reply) -> discord.ui.View | None:
-    if not reply.buttons:
-        return None
-    view = discord.ui.View(timeout=None)
-    for row, buttons in enumerate(reply.buttons):
-        for spec in buttons:
-            item = make_button(spec)
-            item.row = row
-            view.add_item(item)
-    return view
+    return ReplyView(components_of(reply)) if reply.buttons else None
 
 
 def message_kwargs(reply: Reply) -> dict[str, Any]:
     """Keyword arguments for send/edit; mentions never ping."""
     kwargs: dict[str, Any] = {
         "content": reply.content,
-        "embeds": [discord.Embed.from_dict(e) for e in reply.embeds],
+        "embeds": [ReplyEmbed(e) for e in reply.embeds],
         "allowed_mentions": NO_MENTIONS,
     }
-    view = make_view(reply)
-    if view is not None:
-        kwargs["view"] = view
+    if reply.buttons:
+        kwargs["view"] = ReplyView(components_of(reply))
     if reply.files:
         kwargs["files"] = [
             discord.File(io.BytesIO(data), filename=name) for name, data in reply.files
