@@ -176,7 +176,15 @@ async def _run_interaction(
             "reply timed out",
             extra={"interaction": interaction.id, "command": name, "after_s": exc.after_s},
         )
-    except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as exc:
+    except discord.HTTPException as exc:
+        exchange.failed(Outcome.SEND_FAILED, exc)
+        _not_sent(interaction, name, exc)
+        # Discord refused the answer (a status, not silence), so it was not delivered: the
+        # short apology is still an answer. 404: the interaction itself is gone.
+        if not autocomplete and exc.status != 404:
+            await answer_privately(interaction, WENT_WRONG)
+    except (aiohttp.ClientError, TimeoutError) as exc:
+        # The connection failed: the answer may have arrived, so it is never sent again.
         exchange.failed(Outcome.SEND_FAILED, exc)
         _not_sent(interaction, name, exc)
     except Exception as exc:

@@ -6,6 +6,7 @@ import sqlite3
 
 from tests.waiting import until
 
+EPHEMERAL = 64
 CALLBACK = "POST /interactions/*/callback"
 CHANNEL_SEND = "POST /channels/*/messages"
 
@@ -41,6 +42,9 @@ async def test_a_refused_answer_is_logged_as_send_failed(bluebook):
     assert handle.id not in bluebook.bot.in_flight
     events = await _flushed(bluebook)
     assert [e[:4] for e in events] == [("slash", "search", "send_failed", "HTTPException")]
+    # Refused, so not delivered: the user still gets the short apology, once.
+    answer = await handle.final_message()
+    assert answer.get("flags", 0) & EPHEMERAL and "went wrong" in answer["content"]
 
 
 async def test_an_answer_discord_never_takes_is_logged_as_timed_out(bluebook):
