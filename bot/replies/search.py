@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from bot.pack.model import Pack, Section
 from bot.replies.common import (
     EMBED_DESCRIPTION_MAX,
@@ -18,7 +16,7 @@ from bot.replies.common import (
     highlight,
     quote_block,
 )
-from bot.replies.custom_ids import SearchState
+from bot.replies.custom_ids import SearchState, query_token
 from bot.search import SearchResponse, SearchResult
 
 
@@ -75,18 +73,19 @@ def search_reply(
     # Only the buttons that can do something: no pages for a single result, no "whole
     # paragraph" when the excerpt already is the whole paragraph.
     buttons: list[Button] = []
-    # One state, varied per button: the query's token is worked out once.
-    state = SearchState.make(owner, "p", index, total, query, pack=pack_key)
+    # The query's token (for a long query) is worked out once for all the buttons.
+    token = query_token(query, pack=pack_key, owner=owner)
+    text = None if token else query
+
+    def state(verb: str, at: int) -> SearchState:
+        return SearchState(owner, verb, at, total, text, token, pack_key)
+
     if total > 1:
         buttons += [
-            Button(
-                "◀ Previous",
-                state=replace(state, index=max(index - 1, 0)),
-                disabled=index == 0,
-            ),
+            Button("◀ Previous", state=state("p", max(index - 1, 0)), disabled=index == 0),
             Button(
                 "Next ▶",
-                state=replace(state, verb="n", index=min(index + 1, total - 1)),
+                state=state("n", min(index + 1, total - 1)),
                 disabled=index >= total - 1,
             ),
         ]
@@ -94,7 +93,7 @@ def search_reply(
         buttons.append(
             Button(
                 "Excerpt" if whole else "Whole paragraph",
-                state=replace(state, verb="e" if whole else "w"),
+                state=state("e" if whole else "w", index),
                 style="primary",
             )
         )
