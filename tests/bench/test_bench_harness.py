@@ -80,3 +80,17 @@ def test_a_section_can_add_its_own_target() -> None:
         "library: lookup p99 (ms)",
     ]
     assert "Missed: library: lookup p99 (ms)." in markdown
+
+
+def test_path_costs_measures_every_step() -> None:
+    from bench.path_costs import measure
+
+    costs = measure(rounds=20)
+    assert set(costs) == {
+        "search_us",
+        "search_reply_us",
+        "message_kwargs_us",
+        "exchange_us",
+        "usage_row_us",
+    }
+    assert all(value >= 0 for value in costs.values())
