@@ -283,16 +283,18 @@ def note_send_failure(exc: BaseException) -> None:
 # -- option values ------------------------------------------------------------------------------
 
 _Checks = dict[str, tuple[_OPTION, float | None, float | None, bool]]
-_checks_by_command: dict[int, _Checks] = {}
+_CHECKS_KEY = "bluebook_option_checks"
 
 
 def _checks_for(command: app_commands.Command[Any, ..., Any]) -> _Checks:
-    checks = _checks_by_command.get(id(command))
+    # Kept on the command itself (its `extras` are ours), so a reloaded cog's new command
+    # objects get their own.
+    checks: _Checks | None = command.extras.get(_CHECKS_KEY)
     if checks is None:
         checks = {
             p.name: (p.type, p.min_value, p.max_value, p.required) for p in command.parameters
         }
-        _checks_by_command[id(command)] = checks
+        command.extras[_CHECKS_KEY] = checks
     return checks
 
 
