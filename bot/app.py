@@ -18,12 +18,11 @@ from discord.ext import commands
 from bot.heap import freeze_long_lived
 from bot.lookups.escape import safe_echo
 from bot.services import ContentHolder
-from bot.storage.usage import EventKind
-from bot.tracking import Tracker
 from bot.turns import TurnGate
 
 if TYPE_CHECKING:
     from bot.fotd.service import FotdService
+    from bot.storage.button_queries import ButtonQueries
     from bot.storage.db import Database
     from bot.storage.editions import EditionSettings
     from bot.storage.settings import LookupSettings
@@ -82,8 +81,16 @@ def intents_for(message_content: bool) -> discord.Intents:
     return intents
 
 
+RESTARTING = "I am restarting; please try again in a minute."
+WENT_WRONG = "Something went wrong on our side. It has been logged; please try again."
+
+
 class ReplyTimeout(TimeoutError):
     """Discord did not take one of our replies within BotOptions.reply_timeout_s."""
+
+    def __init__(self, after_s: float) -> None:
+        super().__init__(f"no answer from Discord in {after_s} s")
+        self.after_s = after_s
 
 
 @contextlib.asynccontextmanager
@@ -98,32 +105,14 @@ async def deadline(bot: BluebookBot) -> AsyncIterator[None]:
             yield
     except TimeoutError:
         if limit.expired():
-            raise ReplyTimeout(
-                f"no answer from Discord in {bot.options.reply_timeout_s} s"
-            ) from None
+            raise ReplyTimeout(bot.options.reply_timeout_s) from None
         raise
 
 
 class BluebookTree(app_commands.CommandTree["BluebookBot"]):
-    """Counts commands in flight, and turns new ones away politely while shutting down."""
+    """Errors raised before a callback runs (checks, option conversion) get the short answer.
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        bot = self.client
-        if interaction.type is not discord.InteractionType.application_command:
-            # Autocomplete: a few fuzzy matches, due within 3 s; it does not queue behind
-            # commands at the turn gate.
-            return True
-        if not bot.accepting:
-            await answer_privately(interaction, "I am restarting; please try again in a minute.")
-            return False
-        # In flight before waiting its turn, so a shutdown waits for it too.
-        bot.in_flight.add(interaction.id)
-        try:
-            await bot.turns.turn()  # commands start their work in turns (bot/turns.py)
-        except BaseException:
-            bot.in_flight.discard(interaction.id)
-            raise
-        return True
+    Everything else about an interaction happens on the one path of bot/exchange.py."""
 
     async def on_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError, /
@@ -142,6 +131,7 @@ class BluebookBot(commands.AutoShardedBot):
         fotd: FotdService | None,
         options: BotOptions,
         editions: EditionSettings | None = None,
+        button_queries: ButtonQueries | None = None,
     ) -> None:
         kwargs: dict[str, Any] = {}
         if options.shard_count is not None:
@@ -161,14 +151,16 @@ class BluebookBot(commands.AutoShardedBot):
             max_messages=None,
             **kwargs,
         )
+        # Both kept by the interaction path (bot/exchange.py); shutdown reads them.
         self.accepting = True
-        self.in_flight: set[int] = set()
+        self.in_flight: set[int] = set()  # interaction and chat message ids
         self.turns = TurnGate()
         self.content = content
         self.db = db
         self.usage = usage
         self.lookup_settings = lookup_settings
         self.fotd = fotd
+        self.button_queries = button_queries
         self.options = options
         self.editions = editions
 
@@ -202,35 +194,10 @@ class BluebookBot(commands.AutoShardedBot):
             },
         )
 
-    def track(
-        self,
-        interaction: discord.Interaction,
-        kind: EventKind,
-        command: str | None,
-        query: str | None = None,
-    ) -> Tracker:
-        return Tracker(
-            self.usage,
-            kind=kind,
-            command=command,
-            guild_id=interaction.guild_id,
-            channel_id=interaction.channel_id,
-            user_id=interaction.user.id,
-            query=query,
-        )
-
-    async def on_app_command_completion(
-        self,
-        interaction: discord.Interaction,
-        command: app_commands.Command[Any, ..., Any] | app_commands.ContextMenu,
-    ) -> None:
-        self.in_flight.discard(interaction.id)
-
     async def on_app_command_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
-        """The one error path: a short ephemeral answer, and a log line for our own bugs."""
-        self.in_flight.discard(interaction.id)
+        """Errors before the callback: a short ephemeral answer, a log line for our own bugs."""
         if isinstance(getattr(error, "original", error), ReplyTimeout):
             # Discord did not take the answer in time; answering again could answer twice.
             log.warning(
@@ -246,7 +213,7 @@ class BluebookBot(commands.AutoShardedBot):
                 exc_info=getattr(error, "original", error),
                 extra={"command": command, "guild": interaction.guild_id},
             )
-            message = "Something went wrong on our side. It has been logged; please try again."
+            message = WENT_WRONG
         await answer_privately(interaction, message)
 
 

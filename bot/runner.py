@@ -48,6 +48,7 @@ def build_bot(runtime: Runtime, options: BotOptions) -> BluebookBot:
         fotd=runtime.fotd,
         options=options,
         editions=runtime.editions,
+        button_queries=runtime.button_queries,
     )
 
 

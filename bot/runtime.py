@@ -17,6 +17,7 @@ from bot.fotd.rotation import FactRotation
 from bot.fotd.service import FotdService
 from bot.fotd.store import FotdStore
 from bot.services import Content, ContentHolder
+from bot.storage.button_queries import ButtonQueries
 from bot.storage.db import Database, MigrationError, open_database
 from bot.storage.editions import EditionSettings
 from bot.storage.heartbeat import touch_heartbeat
@@ -41,6 +42,7 @@ class Runtime:
     fotd: FotdService
     clock: Clock
     editions: EditionSettings
+    button_queries: ButtonQueries | None = None
 
 
 @contextlib.asynccontextmanager
@@ -93,7 +95,9 @@ async def open_runtime(
         pack_of=pack_of,
         grace=fotd_grace,
     )
-    runtime = Runtime(holder, db, usage, LookupSettings(db), fotd, clock, editions)
+    runtime = Runtime(
+        holder, db, usage, LookupSettings(db), fotd, clock, editions, ButtonQueries(db)
+    )
     beat = asyncio.create_task(_heartbeat(db)) if heartbeat else None
     log.info(
         "runtime open",

@@ -8,8 +8,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.exchange import interaction_path
 from bot.replies.common import CONTENT_MAX, clip
-from bot.storage.usage import EventKind
 
 if TYPE_CHECKING:
     from bot.app import BluebookBot
@@ -21,6 +21,7 @@ class AdminCog(commands.Cog):
 
     @app_commands.command(name="reload")
     @app_commands.default_permissions(administrator=True)
+    @interaction_path()
     async def reload(self, interaction: discord.Interaction) -> None:
         """Reload the content pack (bot owners only)."""
         if not await self.bot.is_owner(interaction.user):
@@ -29,8 +30,7 @@ class AdminCog(commands.Cog):
             )
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
-        with self.bot.track(interaction, EventKind.SLASH, "reload"):
-            problems = await self.bot.content.reload()
+        problems = await self.bot.content.reload()
         if problems:
             listed = "\n".join(str(p) for p in problems)
             text = f"Reload refused; the old content keeps serving. {len(problems)} problem(s):\n```\n{listed}"

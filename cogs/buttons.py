@@ -1,212 +1,181 @@
-"""Buttons that keep their state in the custom id (discord.py DynamicItem), so they still
-work after a restart. Presses from someone other than the asker get a private explanation."""
+"""Buttons as typed state: discord.py DynamicItems whose custom id is parsed once.
+
+`from_custom_id` turns the id into a `SearchState`, `SectionState` or `CompareState`
+(bot/replies/custom_ids.py); `interaction_check` answers a press from someone other than the
+asker privately; the callback runs on the one interaction path (bot/exchange.py), which
+admits it, counts it in flight (shutdown waits for it) and logs its usage event.
+
+A state's `pack` names the edition it reads; an id without one (made before the library)
+reads the server's edition. A pack no longer in the library makes the button say it expired.
+"""
 
 from __future__ import annotations
 
-import logging
 import re
 from typing import TYPE_CHECKING, Any
 
-import aiohttp
 import discord
 
 from bot.app import answer_privately
+from bot.exchange import current_exchange, interaction_path
 from bot.pack.compare import compare
-from bot.replies import custom_ids
 from bot.replies.compare import compare_reply
+from bot.replies.custom_ids import (
+    COMPARE,
+    SEARCH,
+    SECTION,
+    CompareState,
+    SearchState,
+    SectionState,
+)
 from bot.replies.search import library_search_reply
 from bot.replies.section import section_reply
-from bot.storage.usage import EventKind
-from cogs.common import bot_of, edit_reply, server_edition
+from cogs.common import bot_of, edit_reply, edition_of, keep_long_query
 
 if TYPE_CHECKING:
     from bot.app import BluebookBot
-
-log = logging.getLogger(__name__)
 
 NOT_YOURS = "These buttons belong to the person who asked. Run the command yourself to browse."
 EXPIRED = "This button has expired. Please run the command again."
 
 
-async def _guard(interaction: discord.Interaction, owner: int) -> bool:
+async def _owner_only(interaction: discord.Interaction, owner: int) -> bool:
     if owner and interaction.user.id != owner:
-        await interaction.response.send_message(NOT_YOURS, ephemeral=True)
+        await answer_privately(interaction, NOT_YOURS)
         return False
     return True
 
 
-async def _fail(interaction: discord.Interaction, exc: Exception) -> None:
-    log.error(
-        "button failed",
-        exc_info=exc,
-        extra={"custom_id": interaction.data and interaction.data.get("custom_id")},
-    )
-    await answer_privately(
-        interaction, "Something went wrong on our side. It has been logged; please try again."
-    )
+def _button(item: discord.ui.Item[Any]) -> discord.ui.Button[Any]:
+    if not isinstance(item, discord.ui.Button):
+        raise TypeError(f"expected a button, got {type(item).__name__}")
+    return item
 
 
-def _not_sent(interaction: discord.Interaction, exc: Exception) -> None:
-    """Discord refused or did not take the answer in time: a log line, no second answer.
+class SearchButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=SEARCH):
+    """Pages through search results, or shows the whole paragraph of one."""
 
-    A 400 means we sent something Discord does not accept (our bug): logged as an error with
-    the traceback. Anything else (a timeout, 404 unknown interaction, 5xx) is a warning."""
-    extra = {
-        "custom_id": interaction.data and interaction.data.get("custom_id"),
-        "error": type(exc).__name__,
-    }
-    if isinstance(exc, discord.HTTPException):
-        extra.update(status=exc.status, code=exc.code, text=exc.text[:200])
-        if exc.status == 400:
-            log.error("button answer refused by Discord", exc_info=exc, extra=extra)
-            return
-    log.warning("button answer not sent", extra=extra)
-
-
-class SearchButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=custom_ids.SEARCH):
-    def __init__(self, button: discord.ui.Button[Any]) -> None:
+    def __init__(self, state: SearchState, button: discord.ui.Button[Any]) -> None:
         super().__init__(button)
+        self.state = state
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> SearchButton:
-        assert isinstance(item, discord.ui.Button)
-        return cls(item)
+        return cls(SearchState.from_match(match), _button(item))
 
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        return await _owner_only(interaction, self.state.owner)
+
+    @interaction_path(command="search")
     async def callback(self, interaction: discord.Interaction) -> None:
-        await bot_of(interaction).turns.turn()
-        match = custom_ids.SEARCH.fullmatch(self.custom_id)
-        if match is None or not await _guard(interaction, int(match["owner"])):
-            return
         bot = bot_of(interaction)
-        try:
-            query = custom_ids.query_from_token(match["query"])
-            if query is None:
-                await interaction.response.send_message(EXPIRED, ephemeral=True)
-                return
-            content = bot.content.current
-            # Ids made before the library carry no pack: the server's edition.
-            key = match["pack"] or await server_edition(interaction)
-            key = content.edition(key).key
-            with bot.track(interaction, EventKind.BUTTON, "search", query) as tracker:
-                response = content.search(query, key=key, limit=int(match["limit"]))
-                index = int(match["index"])
-                chosen = response.results[index] if index < len(response.results) else None
-                tracker.result(
-                    chosen.result.ref if chosen else None,
-                    len(response.results),
-                    chosen.key if chosen else key,
-                )
-                reply = library_search_reply(
-                    {k: e.pack for k, e in content.editions.items()},
-                    response,
-                    owner=int(match["owner"]),
-                    index=index,
-                    whole=match["verb"] == "w",
-                )
-            await edit_reply(interaction, reply)
-        except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as exc:
-            _not_sent(interaction, exc)
-        except Exception as exc:
-            await _fail(interaction, exc)
+        state = self.state
+        edition = await edition_of(interaction, state.pack)
+        query = state.query
+        if query is None and state.token is not None and bot.button_queries is not None:
+            stored = await bot.button_queries.recall(state.token)
+            query = stored.query if stored is not None and stored.pack == state.pack else None
+        if query is None or edition is None:
+            await interaction.response.send_message(EXPIRED, ephemeral=True)
+            return
+        exchange = current_exchange()
+        exchange.query = query
+        content = bot.content.current
+        response = content.search(query, key=edition.key, limit=state.limit)
+        index = state.index
+        chosen = response.results[index] if index < len(response.results) else None
+        exchange.result(
+            chosen.result.ref if chosen else None,
+            len(response.results),
+            chosen.key if chosen else edition.key,
+        )
+        await keep_long_query(bot, query, pack=response.key, owner=state.owner)
+        reply = library_search_reply(
+            {k: e.pack for k, e in content.editions.items()},
+            response,
+            owner=state.owner,
+            index=index,
+            whole=state.whole,
+        )
+        await edit_reply(interaction, reply)
 
 
-class SectionButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=custom_ids.SECTION):
-    def __init__(self, button: discord.ui.Button[Any]) -> None:
+class SectionButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=SECTION):
+    """Turns a section's pages, or moves to the previous or next section."""
+
+    def __init__(self, state: SectionState, button: discord.ui.Button[Any]) -> None:
         super().__init__(button)
+        self.state = state
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> SectionButton:
-        assert isinstance(item, discord.ui.Button)
-        return cls(item)
+        return cls(SectionState.from_match(match), _button(item))
 
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        return await _owner_only(interaction, self.state.owner)
+
+    @interaction_path(command="section")
     async def callback(self, interaction: discord.Interaction) -> None:
-        await bot_of(interaction).turns.turn()
-        match = custom_ids.SECTION.fullmatch(self.custom_id)
-        if match is None or not await _guard(interaction, int(match["owner"])):
+        state = self.state
+        exchange = current_exchange()
+        exchange.query = state.ref
+        edition = await edition_of(interaction, state.pack)
+        found = edition.refs.resolve(state.ref) if edition is not None else None
+        if edition is None or found is None or found.section is None:
+            exchange.result(None, 0)
+            await interaction.response.send_message(EXPIRED, ephemeral=True)
             return
-        bot = bot_of(interaction)
-        try:
-            content = bot.content.current
-            pack_key = match["pack"] or await server_edition(interaction)
-            if pack_key not in content.editions:
-                await interaction.response.send_message(EXPIRED, ephemeral=True)
-                return
-            edition = content.edition(pack_key)
-            with bot.track(interaction, EventKind.BUTTON, "section", match["ref"]) as tracker:
-                found = edition.refs.resolve(match["ref"])
-                if found.section is None:
-                    tracker.result(None, 0, edition.key)
-                    await interaction.response.send_message(EXPIRED, ephemeral=True)
-                    return
-                tracker.result(match["ref"], 1, edition.key)
-                reply = section_reply(
-                    edition.pack,
-                    found.section,
-                    owner=int(match["owner"]),
-                    page=int(match["page"]),
-                    paragraph=found.paragraph,
-                    key=edition.key,
-                )
-            await edit_reply(interaction, reply)
-        except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as exc:
-            _not_sent(interaction, exc)
-        except Exception as exc:
-            await _fail(interaction, exc)
+        exchange.result(state.ref, 1, edition.key)
+        reply = section_reply(
+            edition.pack,
+            found.section,
+            owner=state.owner,
+            page=state.page,
+            paragraph=found.paragraph,
+            pack_key=edition.key,
+        )
+        await edit_reply(interaction, reply)
 
 
-class CompareButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=custom_ids.COMPARE):
-    def __init__(self, button: discord.ui.Button[Any]) -> None:
+class CompareButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=COMPARE):
+    """Turns the pages of a /compare answer between its two editions."""
+
+    def __init__(self, state: CompareState, button: discord.ui.Button[Any]) -> None:
         super().__init__(button)
+        self.state = state
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> CompareButton:
-        assert isinstance(item, discord.ui.Button)
-        return cls(item)
+        return cls(CompareState.from_match(match), _button(item))
 
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        return await _owner_only(interaction, self.state.owner)
+
+    @interaction_path(command="compare")
     async def callback(self, interaction: discord.Interaction) -> None:
-        await bot_of(interaction).turns.turn()
-        match = custom_ids.COMPARE.fullmatch(self.custom_id)
-        if match is None or not await _guard(interaction, int(match["owner"])):
+        state = self.state
+        exchange = current_exchange()
+        exchange.query = state.ref
+        editions = bot_of(interaction).content.current.editions
+        old, new = editions.get(state.before), editions.get(state.after)
+        found = (
+            compare(state.before, old.pack, state.after, new.pack, state.ref)
+            if old is not None and new is not None
+            else None
+        )
+        if old is None or new is None or found is None:
+            exchange.result(None, 0, state.after)
+            await interaction.response.send_message(EXPIRED, ephemeral=True)
             return
-        bot = bot_of(interaction)
-        try:
-            content = bot.content.current
-            before, after = match["before"], match["after"]
-            if before not in content.editions or after not in content.editions:
-                await interaction.response.send_message(EXPIRED, ephemeral=True)
-                return
-            old, new = content.edition(before).pack, content.edition(after).pack
-            with bot.track(interaction, EventKind.BUTTON, "compare", match["ref"]) as tracker:
-                found = compare(before, old, after, new, match["ref"])
-                if found is None:
-                    tracker.result(None, 0, after)
-                    await interaction.response.send_message(EXPIRED, ephemeral=True)
-                    return
-                tracker.result(found.ref, len(found.paragraphs), after)
-                reply = compare_reply(
-                    found, old, new, owner=int(match["owner"]), page=int(match["page"])
-                )
-            await edit_reply(interaction, reply)
-        except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as exc:
-            _not_sent(interaction, exc)
-        except Exception as exc:
-            await _fail(interaction, exc)
-
-
-def dynamic_item_for(custom_id: str, button: discord.ui.Button[Any]) -> discord.ui.Item[Any]:
-    if custom_ids.SEARCH.fullmatch(custom_id):
-        return SearchButton(button)
-    if custom_ids.SECTION.fullmatch(custom_id):
-        return SectionButton(button)
-    if custom_ids.COMPARE.fullmatch(custom_id):
-        return CompareButton(button)
-    return button
+        exchange.result(found.ref, len(found.paragraphs), state.after)
+        reply = compare_reply(found, old.pack, new.pack, owner=state.owner, page=state.page)
+        await edit_reply(interaction, reply)
 
 
 async def setup(bot: BluebookBot) -> None:

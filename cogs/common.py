@@ -1,70 +1,118 @@
-"""Glue shared by the cogs: Reply → discord.py objects, and answering an interaction."""
+"""Glue shared by the cogs: Reply → what discord.py sends, and answering an interaction.
+
+A reply's buttons go out as plain component payload (`ReplyView`); pressing one is handled
+by the DynamicItems of cogs/buttons.py, which this module never imports (no import cycle).
+"""
 
 from __future__ import annotations
 
 import io
+import logging
+import sqlite3
 from typing import TYPE_CHECKING, Any, cast
 
 import discord
 
 from bot.app import deadline
 from bot.replies.common import Button, Reply
+from bot.replies.custom_ids import query_token
 
 if TYPE_CHECKING:
     from bot.app import BluebookBot
+    from bot.services import Edition
+
+log = logging.getLogger(__name__)
+
 
 NO_MENTIONS = discord.AllowedMentions.none()
-_STYLES = {
-    "primary": discord.ButtonStyle.primary,
-    "secondary": discord.ButtonStyle.secondary,
-    "success": discord.ButtonStyle.success,
-    "danger": discord.ButtonStyle.danger,
-    "link": discord.ButtonStyle.link,
-}
+# Discord's button styles.
+_STYLES = {"primary": 1, "secondary": 2, "success": 3, "danger": 4, "link": 5}
 
 
 def bot_of(interaction: discord.Interaction) -> BluebookBot:
     return cast("BluebookBot", interaction.client)
 
 
-def make_button(spec: Button) -> discord.ui.Item[Any]:
-    """A discord button; ours are DynamicItems, so they work after a restart."""
-    from cogs.buttons import dynamic_item_for
+class ReplyView(discord.ui.View):
+    """A message's buttons as Discord's component payload, built from the reply's plain data.
 
-    button: discord.ui.Button[Any] = discord.ui.Button(
-        label=spec.label,
-        custom_id=None if spec.url else spec.custom_id,
-        url=spec.url,
-        style=_STYLES["link" if spec.url else spec.style],
-        disabled=spec.disabled,
-    )
-    if spec.custom_id and not spec.url:
-        return dynamic_item_for(spec.custom_id, button)
-    return button
+    Our buttons are dispatched by the DynamicItems of cogs/buttons.py, which parse the custom
+    id when a button is pressed; the message that is sent needs only the payload. So no
+    discord.py item objects are built for a send, and the view is finished from the start:
+    discord.py keeps nothing of it in its view store (and starts no timeout for it)."""
+
+    def __init__(self, components: list[dict[str, Any]]) -> None:
+        super().__init__(timeout=None)
+        self._components = components
+
+    def to_components(self) -> list[dict[str, Any]]:
+        return self._components
+
+    def is_finished(self) -> bool:
+        return True
+
+
+class ReplyEmbed(discord.Embed):
+    """An embed sent as the dict the reply built: discord.py only calls `to_dict()` on it."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self._data = data
+
+    def to_dict(self) -> Any:
+        return self._data
+
+
+def components_of(reply: Reply) -> list[dict[str, Any]]:
+    """Discord's action rows for the reply's buttons."""
+    return [{"type": 1, "components": [_button_payload(b) for b in row]} for row in reply.buttons]
+
+
+def _button_payload(spec: Button) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        "type": 2,
+        "style": _STYLES["link" if spec.url else spec.style],
+        "label": spec.label,
+        "disabled": spec.disabled,
+    }
+    if spec.url:
+        payload["url"] = spec.url
+    else:
+        payload["custom_id"] = spec.custom_id
+    return payload
+
+
+async def edition_of(interaction: discord.Interaction, pack_key: str) -> Edition | None:
+    """The edition a button's pack key names; an id without one (made before the library)
+    reads the server's edition. None when the library no longer holds that pack."""
+    key = pack_key or await server_edition(interaction)
+    return bot_of(interaction).content.current.editions.get(key)
+
+
+async def keep_long_query(bot: BluebookBot, query: str, *, pack: str, owner: int) -> None:
+    """Store a query too long for a button id under its token, before the buttons go out."""
+    token = query_token(query, pack=pack, owner=owner)
+    if token is None or bot.button_queries is None:
+        return
+    try:
+        await bot.button_queries.remember(token, query, pack=pack, owner=owner)
+    except (sqlite3.Error, OSError) as exc:
+        # The answer still goes out; only its buttons will say they have expired.
+        log.warning("long query not stored", extra={"error": type(exc).__name__})
 
 
 def make_view(reply: Reply) -> discord.ui.View | None:
-    if not reply.buttons:
-        return None
-    view = discord.ui.View(timeout=None)
-    for row, buttons in enumerate(reply.buttons):
-        for spec in buttons:
-            item = make_button(spec)
-            item.row = row
-            view.add_item(item)
-    return view
+    return ReplyView(components_of(reply)) if reply.buttons else None
 
 
 def message_kwargs(reply: Reply) -> dict[str, Any]:
     """Keyword arguments for send/edit; mentions never ping."""
     kwargs: dict[str, Any] = {
         "content": reply.content,
-        "embeds": [discord.Embed.from_dict(e) for e in reply.embeds],
+        "embeds": [ReplyEmbed(e) for e in reply.embeds],
         "allowed_mentions": NO_MENTIONS,
     }
-    view = make_view(reply)
-    if view is not None:
-        kwargs["view"] = view
+    if reply.buttons:
+        kwargs["view"] = ReplyView(components_of(reply))
     if reply.files:
         kwargs["files"] = [
             discord.File(io.BytesIO(data), filename=name) for name, data in reply.files

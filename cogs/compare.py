@@ -8,11 +8,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.exchange import current_exchange, interaction_path
 from bot.pack.compare import compare
 from bot.pack.library import split_edition
 from bot.replies.common import CHOICE_NAME_MAX, Reply, clip, error_reply, escape
 from bot.replies.compare import compare_reply
-from bot.storage.usage import EventKind
 from cogs.common import bot_of, edition_choices, send_reply, server_edition
 
 if TYPE_CHECKING:
@@ -35,6 +35,7 @@ class CompareCog(commands.Cog):
     )
     @app_commands.rename(from_="from")
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
+    @interaction_path(query="ref")
     async def compare(
         self,
         interaction: discord.Interaction,
@@ -45,39 +46,36 @@ class CompareCog(commands.Cog):
     ) -> None:
         """Show what changed in a section between two editions."""
         content = self.bot.content.current
-        with self.bot.track(interaction, EventKind.SLASH, "compare", ref) as tracker:
-            after = (
-                content.key_for_year(to) if to is not None else await server_edition(interaction)
+        after = content.key_for_year(to) if to is not None else await server_edition(interaction)
+        before = _before(content, after, from_)
+        if after is None or before is None:
+            current_exchange().result(None, 0)
+            await send_reply(interaction, _no_editions(content, from_, to, after))
+            return
+        text = split_edition(ref).ref
+        old, new = content.edition(before).pack, content.edition(after).pack
+        found = compare(before, old, after, new, text)
+        if found is None:
+            current_exchange().result(None, 0, after)
+            reply = error_reply(
+                f"No section “{escape(clip(text, 80))}” in {old.manifest.edition_year} or "
+                f"{new.manifest.edition_year}.",
+                hint="See `/toc` for the outline.",
             )
-            before = _before(content, after, from_)
-            if after is None or before is None:
-                tracker.result(None, 0)
-                await send_reply(interaction, _no_editions(content, from_, to, after))
-                return
-            text = split_edition(ref).ref
-            old, new = content.edition(before).pack, content.edition(after).pack
-            found = compare(before, old, after, new, text)
-            if found is None:
-                tracker.result(None, 0, after)
-                reply = error_reply(
-                    f"No section `{escape(clip(text, 80))}` in {old.manifest.edition_year} or "
-                    f"{new.manifest.edition_year}.",
-                    hint="See `/toc` for the outline.",
-                )
-            else:
-                tracker.result(found.ref, len(found.paragraphs), after)
-                reply = compare_reply(found, old, new, owner=interaction.user.id, ephemeral=private)
+        else:
+            current_exchange().result(found.ref, len(found.paragraphs), after)
+            reply = compare_reply(found, old, new, owner=interaction.user.id, ephemeral=private)
         await send_reply(interaction, reply)
 
     @compare.autocomplete("ref")
+    @interaction_path(command="compare", query="current")
     async def ref_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         bot = bot_of(interaction)
-        with bot.track(interaction, EventKind.AUTOCOMPLETE, "compare", current) as tracker:
-            key = await server_edition(interaction)
-            sections = bot.content.current.edition(key).refs.complete(current, limit=25)
-            tracker.result(sections[0].ref if sections else None, len(sections), key)
+        key = await server_edition(interaction)
+        sections = bot.content.current.edition(key).refs.complete(current, limit=25)
+        current_exchange().result(sections[0].ref if sections else None, len(sections), key)
         return [
             app_commands.Choice(name=clip(f"{s.ref} {s.title}", CHOICE_NAME_MAX), value=s.ref)
             for s in sections
@@ -85,6 +83,7 @@ class CompareCog(commands.Cog):
 
     @compare.autocomplete("from_")
     @compare.autocomplete("to")
+    @interaction_path(command="compare", query="current")
     async def edition_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[int]]:

@@ -8,9 +8,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.exchange import current_exchange, interaction_path
 from bot.facts import pick_fact
 from bot.replies.facts import fact_reply
-from bot.storage.usage import EventKind
 from cogs.common import send_reply, server_edition
 
 if TYPE_CHECKING:
@@ -27,6 +27,7 @@ class FactsCog(commands.Cog):
         private="Only you see the answer",
     )
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
+    @interaction_path(query="topic")
     async def fact(
         self,
         interaction: discord.Interaction,
@@ -36,10 +37,9 @@ class FactsCog(commands.Cog):
         """A fact from the chapter, quoted verbatim with its reference."""
         key = await server_edition(interaction)
         pack = self.bot.content.current.edition(key).pack
-        with self.bot.track(interaction, EventKind.SLASH, "fact", topic) as tracker:
-            chosen = pick_fact(pack.facts, topic)
-            tracker.result(chosen.ref if chosen else None, 1 if chosen else 0, key)
-            reply = fact_reply(pack, chosen, topic=topic, ephemeral=private)
+        chosen = pick_fact(pack.facts, topic)
+        current_exchange().result(chosen.ref if chosen else None, 1 if chosen else 0, key)
+        reply = fact_reply(pack, chosen, topic=topic, ephemeral=private)
         await send_reply(interaction, reply)
 
 

@@ -12,6 +12,7 @@ from discord import app_commands
 from discord.ext import commands, tasks
 
 from bot.app import deadline
+from bot.exchange import interaction_path
 from bot.fotd.schedule import ScheduleInputError
 from bot.fotd.sender import (
     HistoryUnreadable,
@@ -173,6 +174,7 @@ class FotdCog(
         time="Local time, e.g. 09:00 or 9:30 pm",
         timezone="IANA time zone, e.g. Asia/Tokyo",
     )
+    @interaction_path()
     async def set_(
         self,
         interaction: discord.Interaction,
@@ -182,29 +184,29 @@ class FotdCog(
     ) -> None:
         """Post a fact every day in a channel at a local time."""
         assert interaction.guild is not None and self.bot.fotd is not None
-        with self.bot.track(interaction, EventKind.SLASH, "factoftheday set"):
-            me = interaction.guild.me
-            missing = [
-                p for p in POST_PERMISSIONS if me and not getattr(channel.permissions_for(me), p)
-            ]
-            if missing:
-                names = ", ".join(WHY.get(p, p.replace("_", " ").title()) for p in missing)
-                await send_reply(
-                    interaction,
-                    error_reply(
-                        f"I can't post in {channel.mention}: missing {names}.",
-                        hint="Give me those permissions there, then try again.",
-                    ),
-                )
-                return
-            try:
-                status = await self.bot.fotd.set(interaction.guild.id, channel.id, time, timezone)
-            except ScheduleInputError as exc:
-                await send_reply(interaction, error_reply(str(exc)))
-                return
+        me = interaction.guild.me
+        missing = [
+            p for p in POST_PERMISSIONS if me and not getattr(channel.permissions_for(me), p)
+        ]
+        if missing:
+            names = ", ".join(WHY.get(p, p.replace("_", " ").title()) for p in missing)
+            await send_reply(
+                interaction,
+                error_reply(
+                    f"I can't post in {channel.mention}: missing {names}.",
+                    hint="Give me those permissions there, then try again.",
+                ),
+            )
+            return
+        try:
+            status = await self.bot.fotd.set(interaction.guild.id, channel.id, time, timezone)
+        except ScheduleInputError as exc:
+            await send_reply(interaction, error_reply(str(exc)))
+            return
         await send_reply(interaction, status_reply(status, channel_mention=channel.mention))
 
     @set_.autocomplete("timezone")
+    @interaction_path()
     async def _tz(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
@@ -212,33 +214,33 @@ class FotdCog(
 
     @app_commands.command(name="off")
     @app_commands.checks.has_permissions(manage_guild=True)
+    @interaction_path()
     async def off(self, interaction: discord.Interaction) -> None:
         """Stop the daily fact in this server."""
         assert interaction.guild_id is not None and self.bot.fotd is not None
-        with self.bot.track(interaction, EventKind.SLASH, "factoftheday off"):
-            status = await self.bot.fotd.off(interaction.guild_id)
+        status = await self.bot.fotd.off(interaction.guild_id)
         text = "Fact of the day is off." if status else "Fact of the day was not set up here."
         await interaction.response.send_message(text, ephemeral=True)
 
     @app_commands.command(name="status")
     @app_commands.checks.has_permissions(manage_guild=True)
+    @interaction_path()
     async def status(self, interaction: discord.Interaction) -> None:
         """When the next fact is posted, the last post and the last error."""
         assert interaction.guild_id is not None and self.bot.fotd is not None
-        with self.bot.track(interaction, EventKind.SLASH, "factoftheday status"):
-            status = await self.bot.fotd.status(interaction.guild_id)
+        status = await self.bot.fotd.status(interaction.guild_id)
         mention = f"<#{status.channel_id}>" if status else None
         await send_reply(interaction, status_reply(status, channel_mention=mention))
 
     @app_commands.command(name="preview")
     @app_commands.checks.has_permissions(manage_guild=True)
+    @interaction_path()
     async def preview(self, interaction: discord.Interaction) -> None:
         """Show the next fact privately, without posting it."""
         assert interaction.guild_id is not None and self.bot.fotd is not None
         key = await edition_for_guild(self.bot, interaction.guild_id)
         pack = self.bot.content.current.edition(key).pack
-        with self.bot.track(interaction, EventKind.SLASH, "factoftheday preview"):
-            fact = pack.fact_by_id.get(await self.bot.fotd.preview(interaction.guild_id))
+        fact = pack.fact_by_id.get(await self.bot.fotd.preview(interaction.guild_id))
         if fact is None:
             await send_reply(interaction, error_reply("There is no fact to preview."))
             return
@@ -249,11 +251,11 @@ class FotdCog(
 
     @app_commands.command(name="skip")
     @app_commands.checks.has_permissions(manage_guild=True)
+    @interaction_path()
     async def skip(self, interaction: discord.Interaction) -> None:
         """Skip the next fact; the one after it is posted instead."""
         assert interaction.guild_id is not None and self.bot.fotd is not None
-        with self.bot.track(interaction, EventKind.SLASH, "factoftheday skip"):
-            skipped = await self.bot.fotd.skip(interaction.guild_id)
+        skipped = await self.bot.fotd.skip(interaction.guild_id)
         await interaction.response.send_message(
             f"Skipped `{skipped}`. The next post uses the following fact.", ephemeral=True
         )

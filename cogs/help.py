@@ -8,8 +8,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.exchange import interaction_path
 from bot.replies.help import CommandHelp, help_reply
-from bot.storage.usage import EventKind
 from cogs.common import send_reply
 
 if TYPE_CHECKING:
@@ -55,14 +55,14 @@ class HelpCog(commands.Cog):
 
     @app_commands.command(name="help")
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
+    @interaction_path()
     async def help(self, interaction: discord.Interaction) -> None:
         """How to use Bluebook Bot, including keyword lookups."""
-        with self.bot.track(interaction, EventKind.SLASH, "help"):
-            reply = help_reply(
-                self.bot.content.current.pack,
-                command_help(self.bot.tree),
-                lookups_available=self.bot.intents.message_content,
-            )
+        reply = help_reply(
+            self.bot.content.current.pack,
+            command_help(self.bot.tree),
+            lookups_available=self.bot.intents.message_content,
+        )
         await send_reply(interaction, reply)
 
 

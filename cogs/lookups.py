@@ -14,6 +14,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import deadline
+from bot.exchange import chat_path, current_exchange, interaction_path, note_send_failure
 from bot.lookups.extract import Lookup, extract_lookups
 from bot.lookups.limits import ExplicitLimiter, PassiveLimiter
 from bot.lookups.passive import find_terms
@@ -22,7 +23,6 @@ from bot.pack.library import split_edition
 from bot.replies.common import QUOTE_COLOUR, WARN_COLOUR
 from bot.replies.lookups import lookup_embed, passive_reply
 from bot.storage.settings import LookupKind, LookupSwitches
-from bot.storage.usage import EventKind, Outcome, UsageEvent
 from cogs.common import NO_MENTIONS
 
 if TYPE_CHECKING:
@@ -49,24 +49,15 @@ class LookupsCog(commands.Cog):
         )
 
     def _log(
-        self, where: tuple[int | None, int, int], query: str, ref: str | None, count: int
+        self,
+        where: tuple[int | None, int, int],
+        query: str,
+        ref: str | None,
+        count: int,
+        pack: str | None = None,
     ) -> None:
-        if self.bot.usage is None:
-            return
-        guild_id, channel_id, user_id = where
-        self.bot.usage.log(
-            UsageEvent(
-                kind=EventKind.KEYWORD,
-                command="lookup",
-                guild_id=guild_id,
-                channel_id=channel_id,
-                user_id=user_id,
-                query=query,
-                top_ref=ref,
-                result_count=count,
-                outcome=Outcome.OK if count else Outcome.NO_RESULT,
-            )
-        )
+        # One usage event per lookup, logged by the chat path once the reply is sent.
+        current_exchange().lookup(query, ref, count, pack)
 
     async def _edition_key(self, guild_id: int | None) -> str:
         """The server's edition (/settings edition), else the newest."""
@@ -103,11 +94,12 @@ class LookupsCog(commands.Cog):
                 edition = content.edition(located)
                 asked = Lookup("ref", qualified.ref, lookup.key)
             embed, ref, count = lookup_embed(edition.pack, edition.engine, edition.refs, asked)
-            self._log(where, lookup.text, ref, count)
+            self._log(where, lookup.text, ref, count, edition.key)
             embeds.append(embed)
         return embeds, tuple(lookup.key for lookup in lookups)
 
     @commands.Cog.listener()
+    @chat_path()
     async def on_message(self, message: discord.Message) -> None:
         if message.author.bot or message.webhook_id is not None or not message.content:
             return
@@ -127,7 +119,6 @@ class LookupsCog(commands.Cog):
             if extract_lookups(message.content, content.refs):
                 if not self.explicit_limit.allow(message.author.id):
                     return
-                await self.bot.turns.turn()  # the search work takes its turn (bot/turns.py)
                 key = await self._edition_key(guild_id)
                 embeds, keys = self._explicit_embeds(where, message.content, key)
                 await self._reply(message, keys, embeds=embeds)
@@ -139,7 +130,6 @@ class LookupsCog(commands.Cog):
                 if self.passive_limit.allow(guild_id, message.channel.id, message.author.id, t.term)
             ]
             if terms:
-                await self.bot.turns.turn()
                 for term in terms:
                     self._log(where, term.term, term.ref, 1)
                 keys = tuple(PASSIVE_PREFIX + t.term for t in terms)
@@ -161,17 +151,20 @@ class LookupsCog(commands.Cog):
                     mention_author=False,
                     allowed_mentions=NO_MENTIONS,
                 )
-        except discord.Forbidden:
+        except discord.Forbidden as exc:
             self.ledger.finish(message.id)
+            note_send_failure(exc)
             log.warning("cannot reply in channel", extra={"channel": message.channel.id})
             return
         except discord.HTTPException as exc:
             # 400/50035 too: the message was deleted before the reply reached Discord.
             self.ledger.finish(message.id)
+            note_send_failure(exc)
             log.warning("lookup reply failed", extra={"status": exc.status})
             return
         except (aiohttp.ClientError, TimeoutError) as exc:
             self.ledger.finish(message.id)
+            note_send_failure(exc)
             log.warning("lookup reply failed", extra={"error": type(exc).__name__})
             return
         self.ledger.record(message.id, reply.id, message.author.id, keys)
@@ -184,6 +177,7 @@ class LookupsCog(commands.Cog):
             await self._follow_edit(message.id, message.channel.id, guild_id, meanwhile.edited_text)
 
     @commands.Cog.listener()
+    @chat_path()
     async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
         text = payload.data.get("content")
         if text is None:
@@ -224,8 +218,10 @@ class LookupsCog(commands.Cog):
                     )
                 self.ledger.record(source_id, entry.reply_id, entry.asker_id, keys)
         except discord.HTTPException as exc:
+            note_send_failure(exc)
             log.info("could not update a lookup reply", extra={"status": exc.status})
         except (aiohttp.ClientError, TimeoutError) as exc:
+            note_send_failure(exc)
             log.info("could not update a lookup reply", extra={"error": type(exc).__name__})
 
     @commands.Cog.listener()
@@ -272,11 +268,11 @@ class LookupsCog(commands.Cog):
 
     @lookups.command(name="status")
     @app_commands.checks.has_permissions(manage_guild=True)
+    @interaction_path()
     async def status(self, interaction: discord.Interaction) -> None:
         """Show the keyword lookup settings of this server and its channels."""
         assert interaction.guild_id is not None and self.bot.lookup_settings is not None
-        with self.bot.track(interaction, EventKind.SLASH, "lookups status"):
-            status = await self.bot.lookup_settings.status(guild_id=interaction.guild_id)
+        status = await self.bot.lookup_settings.status(guild_id=interaction.guild_id)
         on = {True: "on", False: "off", None: "server default"}
         lines = [
             f"**Server:** explicit `[[...]]` {on[status.guild.explicit]}, passive {on[status.guild.passive]}",
@@ -304,6 +300,7 @@ class LookupsCog(commands.Cog):
         channel="Only this channel (leave empty for the whole server)",
     )
     @app_commands.checks.has_permissions(manage_guild=True)
+    @interaction_path()
     async def set_(
         self,
         interaction: discord.Interaction,
@@ -313,15 +310,14 @@ class LookupsCog(commands.Cog):
     ) -> None:
         """Switch explicit or passive lookups on or off, for the server or one channel."""
         assert interaction.guild_id is not None and self.bot.lookup_settings is not None
-        with self.bot.track(interaction, EventKind.SLASH, "lookups set"):
-            if channel is None:
-                await self.bot.lookup_settings.set_guild(
-                    guild_id=interaction.guild_id, kind=mode, enabled=enabled
-                )
-            else:
-                await self.bot.lookup_settings.set_channel(
-                    guild_id=interaction.guild_id, channel_id=channel.id, kind=mode, enabled=enabled
-                )
+        if channel is None:
+            await self.bot.lookup_settings.set_guild(
+                guild_id=interaction.guild_id, kind=mode, enabled=enabled
+            )
+        else:
+            await self.bot.lookup_settings.set_channel(
+                guild_id=interaction.guild_id, channel_id=channel.id, kind=mode, enabled=enabled
+            )
         where = channel.mention if channel else "this server"
         await interaction.response.send_message(
             f"{mode.value.title()} lookups are now **{'on' if enabled else 'off'}** in {where}.",

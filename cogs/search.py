@@ -8,10 +8,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.exchange import current_exchange, interaction_path
 from bot.replies.common import error_reply
 from bot.replies.search import library_search_reply
-from bot.storage.usage import EventKind
-from cogs.common import bot_of, edition_choices, send_reply, server_edition
+from cogs.common import bot_of, edition_choices, keep_long_query, send_reply, server_edition
 
 if TYPE_CHECKING:
     from bot.app import BluebookBot
@@ -43,6 +43,7 @@ class SearchCog(commands.Cog):
         edition="The edition (year) to search first; default: the server's, else the newest",
     )
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
+    @interaction_path(query="query")
     async def search(
         self,
         interaction: discord.Interaction,
@@ -52,28 +53,29 @@ class SearchCog(commands.Cog):
         edition: app_commands.Range[int, 1900, 2199] | None = None,
     ) -> None:
         """Search the chapter and quote the best passage with its reference."""
-        await answer_search(
-            interaction, query, limit=limit, private=private, command="search", edition=edition
-        )
+        await answer_search(interaction, query, limit=limit, private=private, edition=edition)
 
     @search.autocomplete("edition")
+    @interaction_path(command="search", query="current")
     async def edition_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[int]]:
-        return edition_choices(bot_of(interaction), current)
+        choices = edition_choices(bot_of(interaction), current)
+        current_exchange().result(None, len(choices))
+        return choices
 
+    @interaction_path()
     async def find_in_bluebook(
         self, interaction: discord.Interaction, message: discord.Message
     ) -> None:
         text = message.content.strip()
+        current_exchange().query = text or None
         if not text:
             await interaction.response.send_message(
                 "That message has no text I can look up.", ephemeral=True
             )
             return
-        await answer_search(
-            interaction, text, limit=DEFAULT_LIMIT, private=True, command="Find in Bluebook"
-        )
+        await answer_search(interaction, text, limit=DEFAULT_LIMIT, private=True)
 
 
 async def answer_search(
@@ -82,7 +84,6 @@ async def answer_search(
     *,
     limit: int,
     private: bool,
-    command: str,
     edition: int | None = None,
 ) -> None:
     bot = bot_of(interaction)
@@ -91,19 +92,22 @@ async def answer_search(
         content.key_for_year(edition) if edition is not None else await server_edition(interaction)
     )
     if key is None:
+        current_exchange().result(None, 0)
         held = ", ".join(str(y) for y in content.library.editions())
         await send_reply(
             interaction, error_reply(f"No edition {edition} here.", hint=f"Editions held: {held}.")
         )
         return
-    with bot.track(interaction, EventKind.SLASH, command, query) as tracker:
-        response = content.search(query, key=key, limit=limit)
-        top = response.results[0] if response.results else None
-        tracker.result(
-            top.result.ref if top else None, len(response.results), top.key if top else key
-        )
-        packs = {k: e.pack for k, e in content.editions.items()}
-        reply = library_search_reply(packs, response, owner=interaction.user.id, ephemeral=private)
+    response = content.search(query, key=key, limit=limit)
+    top = response.results[0] if response.results else None
+    current_exchange().result(
+        top.result.ref if top else None, len(response.results), top.key if top else key
+    )
+    owner = interaction.user.id
+    if response.results:  # buttons only come with results
+        await keep_long_query(bot, query, pack=response.key, owner=owner)
+    packs = {k: e.pack for k, e in content.editions.items()}
+    reply = library_search_reply(packs, response, owner=owner, ephemeral=private)
     await send_reply(interaction, reply)
 
 

@@ -8,10 +8,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.exchange import current_exchange, interaction_path
 from bot.pack.library import split_edition
 from bot.replies.common import CHOICE_NAME_MAX, clip, error_reply, escape
 from bot.replies.section import section_reply, toc_reply
-from bot.storage.usage import EventKind
 from cogs.common import bot_of, send_reply, server_edition
 
 if TYPE_CHECKING:
@@ -28,6 +28,7 @@ class SectionsCog(commands.Cog):
         private="Only you see the answer",
     )
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
+    @interaction_path(query="ref")
     async def section(
         self,
         interaction: discord.Interaction,
@@ -37,46 +38,45 @@ class SectionsCog(commands.Cog):
         """Open a section of the chapter by reference or title."""
         content = self.bot.content.current
         default = await server_edition(interaction)
-        with self.bot.track(interaction, EventKind.SLASH, "section", ref) as tracker:
-            located = content.locate(ref, default)
-            found, edition = located.found, located.edition
-            if edition is None:
-                tracker.result(None, 0)
-                held = ", ".join(str(y) for y in content.library.editions())
-                reply = error_reply(
-                    f"No edition {located.asked_edition} here.", hint=f"Editions held: {held}."
-                )
-            elif found.section is None:
-                tracker.result(None, 0, edition.key)
-                near = ", ".join(f"`{s.ref}` {escape(s.title)}" for s in found.suggestions[:3])
-                reply = error_reply(
-                    f"No section “{escape(clip(ref, 80))}” in {escape(edition.label)}.",
-                    hint=f"Closest: {near}" if near else "See `/toc` for the outline.",
-                )
-            else:
-                shown = found.paragraph.ref if found.paragraph else found.section.ref
-                tracker.result(shown, 1, edition.key)
-                reply = section_reply(
-                    edition.pack,
-                    found.section,
-                    owner=interaction.user.id,
-                    paragraph=found.paragraph,
-                    ephemeral=private,
-                    key=edition.key,
-                )
+        located = content.locate(ref, default)
+        found, edition = located.found, located.edition
+        if edition is None:
+            current_exchange().result(None, 0)
+            held = ", ".join(str(y) for y in content.library.editions())
+            reply = error_reply(
+                f"No edition {located.asked_edition} here.", hint=f"Editions held: {held}."
+            )
+        elif found.section is None:
+            current_exchange().result(None, 0, edition.key)
+            near = ", ".join(f"`{s.ref}` {escape(s.title)}" for s in found.suggestions[:3])
+            reply = error_reply(
+                f"No section “{escape(clip(ref, 80))}” in {escape(edition.label)}.",
+                hint=f"Closest: {near}" if near else "See `/toc` for the outline.",
+            )
+        else:
+            shown = found.paragraph.ref if found.paragraph else found.section.ref
+            current_exchange().result(shown, 1, edition.key)
+            reply = section_reply(
+                edition.pack,
+                found.section,
+                owner=interaction.user.id,
+                paragraph=found.paragraph,
+                ephemeral=private,
+                pack_key=edition.key,
+            )
         await send_reply(interaction, reply)
 
     @section.autocomplete("ref")
+    @interaction_path(command="section", query="current")
     async def section_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         bot = bot_of(interaction)
-        with bot.track(interaction, EventKind.AUTOCOMPLETE, "section", current) as tracker:
-            content = bot.content.current
-            typed = split_edition(current)
-            key = content.key_for_year(typed.edition) or content.default_key
-            sections = content.edition(key).refs.complete(typed.ref, limit=25)
-            tracker.result(sections[0].ref if sections else None, len(sections), key)
+        content = bot.content.current
+        typed = split_edition(current)
+        key = content.key_for_year(typed.edition) or content.default_key
+        sections = content.edition(key).refs.complete(typed.ref, limit=25)
+        current_exchange().result(sections[0].ref if sections else None, len(sections), key)
         prefix = f"{typed.edition}:" if typed.edition is not None else ""
         return [
             app_commands.Choice(
@@ -88,13 +88,13 @@ class SectionsCog(commands.Cog):
     @app_commands.command(name="toc")
     @app_commands.describe(private="Only you see the answer")
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
+    @interaction_path()
     async def toc(self, interaction: discord.Interaction, private: bool = False) -> None:
         """Show the chapter's outline with references."""
         key = await server_edition(interaction)
-        with self.bot.track(interaction, EventKind.SLASH, "toc") as tracker:
-            pack = self.bot.content.current.edition(key).pack
-            tracker.result(pack.root.ref, len(pack.sections), key)
-            reply = toc_reply(pack, ephemeral=private)
+        pack = self.bot.content.current.edition(key).pack
+        current_exchange().result(pack.root.ref, len(pack.sections), key)
+        reply = toc_reply(pack, ephemeral=private)
         await send_reply(interaction, reply)
 
 

@@ -8,8 +8,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.exchange import interaction_path
 from bot.replies.common import Reply, error_reply
-from bot.storage.usage import EventKind
 from cogs.common import bot_of, edition_choices, send_reply
 
 if TYPE_CHECKING:
@@ -33,6 +33,7 @@ class SettingsCog(commands.Cog):
         newest="Go back to following the newest edition",
     )
     @app_commands.checks.has_permissions(manage_guild=True)
+    @interaction_path()
     async def edition(
         self,
         interaction: discord.Interaction,
@@ -44,27 +45,27 @@ class SettingsCog(commands.Cog):
         store = self.bot.editions
         content = self.bot.content.current
         held = ", ".join(str(y) for y in content.library.editions())
-        with self.bot.track(interaction, EventKind.SLASH, "settings edition"):
-            if store is None:
-                reply = error_reply("Settings are not available right now.")
-            elif newest:
-                await store.set(interaction.guild_id, None)
-                reply = _said(f"This server now reads the newest edition ({held.split(',')[0]}).")
-            elif year is None:
-                chosen = await store.get(interaction.guild_id)
-                now = f"{chosen}" if chosen else f"the newest ({held.split(',')[0]})"
-                reply = _said(f"This server reads edition {now}. Editions held: {held}.")
-            elif content.key_for_year(year) is None:
-                reply = error_reply(f"No edition {year} here.", hint=f"Editions held: {held}.")
-            else:
-                await store.set(interaction.guild_id, year)
-                reply = _said(
-                    f"This server now reads edition {year}: `/section`, `/search`, `/toc`, "
-                    "lookups and the fact of the day use it unless an edition is named."
-                )
+        if store is None:
+            reply = error_reply("Settings are not available right now.")
+        elif newest:
+            await store.set(interaction.guild_id, None)
+            reply = _said(f"This server now reads the newest edition ({held.split(',')[0]}).")
+        elif year is None:
+            chosen = await store.get(interaction.guild_id)
+            now = f"{chosen}" if chosen else f"the newest ({held.split(',')[0]})"
+            reply = _said(f"This server reads edition {now}. Editions held: {held}.")
+        elif content.key_for_year(year) is None:
+            reply = error_reply(f"No edition {year} here.", hint=f"Editions held: {held}.")
+        else:
+            await store.set(interaction.guild_id, year)
+            reply = _said(
+                f"This server now reads edition {year}: `/section`, `/search`, `/toc`, "
+                "lookups and the fact of the day use it unless an edition is named."
+            )
         await send_reply(interaction, reply)
 
     @edition.autocomplete("year")
+    @interaction_path(command="settings edition", query="current")
     async def year_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[int]]:

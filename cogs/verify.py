@@ -8,9 +8,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.exchange import current_exchange, interaction_path
 from bot.replies.verify import verify_reply
 from bot.search.verify import verify_quote
-from bot.storage.usage import EventKind
 from cogs.common import send_reply, server_edition
 
 if TYPE_CHECKING:
@@ -26,6 +26,7 @@ class VerifyCog(commands.Cog):
         quote="The words as someone quoted them", private="Only you see the answer"
     )
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
+    @interaction_path(query="quote")
     async def verify(
         self,
         interaction: discord.Interaction,
@@ -35,11 +36,10 @@ class VerifyCog(commands.Cog):
         """Check whether a quote is verbatim in the chapter, and show the differences."""
         key = await server_edition(interaction)
         edition = self.bot.content.current.edition(key)
-        with self.bot.track(interaction, EventKind.SLASH, "verify", quote) as tracker:
-            verdict = verify_quote(edition.engine, quote)
-            place = verdict.closest.ref if verdict.closest else None
-            tracker.result(place, len(verdict.matches) or (1 if place else 0), key)
-            reply = verify_reply(edition.pack, verdict, ephemeral=private)
+        verdict = verify_quote(edition.engine, quote)
+        place = verdict.closest.ref if verdict.closest else None
+        current_exchange().result(place, len(verdict.matches) or (1 if place else 0), key)
+        reply = verify_reply(edition.pack, verdict, ephemeral=private)
         await send_reply(interaction, reply)
 
 

@@ -183,7 +183,7 @@ class FotdStore:
 
     # -- rotation ----------------------------------------------------------------------
 
-    # Each server has one rotation per pack (migration 0006); pack '' is the one that follows
+    # Each server has one rotation per pack (migration 0005); pack '' is the one that follows
     # the library's default edition.
 
     async def rotation(self, guild_id: int, pack: str = "") -> RotationState | None:

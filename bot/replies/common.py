@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.lookups.escape import safe_echo
+
+if TYPE_CHECKING:
+    from bot.replies.custom_ids import ButtonState
 
 # Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
 CONTENT_MAX = 2000
@@ -28,11 +31,18 @@ OK_COLOUR = 0x2E7D32
 
 @dataclass(frozen=True)
 class Button:
+    """A button: a link (`url`), or one of ours, whose typed `state` gives its custom id."""
+
     label: str
     custom_id: str | None = None
     style: str = "secondary"  # primary | secondary | success | danger | link
     disabled: bool = False
     url: str | None = None
+    state: ButtonState | None = None
+
+    def __post_init__(self) -> None:
+        if self.state is not None and self.custom_id is None:
+            object.__setattr__(self, "custom_id", self.state.custom_id())
 
 
 @dataclass

@@ -1,81 +1,202 @@
-"""Button custom ids: the state a button needs lives in its id, so it works after a restart.
+"""Button state as typed values, written into and read back from a button's custom id.
 
-A search query longer than QUERY_IN_ID_MAX is kept in a small in-memory table instead; after a
-restart such a button answers that it has expired.
+The state a button needs lives in its id, so a button works after a restart. Each id is
+parsed once, into a `SearchState` or a `SectionState` (cogs/buttons.py does it in
+`from_custom_id`). Every state names its content pack (`pack`, a short key such as "2025-3"
+for edition and chapter; "" is the default edition): the default pack writes no key, so its
+ids are exactly those of the versions before pack keys, and those keep working.
+
+    bb:s[@PACK]:OWNER:VERB INDEX/LIMIT:QUERY       search result pages
+    bb:sec[@PACK]:OWNER:VERB PAGE:REF              section pages and neighbours
+    bb:cmp:OWNER:VERB PAGE:BEFORE:AFTER:REF        /compare pages, between two packs
+
+A search query longer than QUERY_IN_ID_MAX (or starting with "~") is replaced in the id by a
+token, "~" and 16 hex digits made from the pack, the owner and the query; the caller keeps
+the query under that token in storage (bot/storage/button_queries.py) before sending. A token
+that storage no longer knows (the in-memory tokens of older versions, or an expired row)
+makes the button answer that it has expired.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
-import secrets
-from collections import OrderedDict
+from dataclasses import dataclass
 
 from bot.replies.common import CUSTOM_ID_MAX
 
 QUERY_IN_ID_MAX = 60
-_KEPT_QUERIES = 2048
+PACK_KEY_MAX = 16
+TOKEN_PREFIX = "~"
 
-# The pack a button reads, as its short key ("2025-3", bot/pack/library.py) after an "@";
-# ids made before the library have none and read the default edition.
-_PACK = r"(?:@(?P<pack>\d{4}-\d{1,3}))?"
+_PACK = rf"(?:@(?P<pack>[0-9A-Za-z._-]{{1,{PACK_KEY_MAX}}}))?"
 # verb: p(revious) / n(ext) show the excerpt of result `index`; w(hole) shows its paragraph,
 # e(xcerpt) goes back. Distinct verbs keep the ids of one message distinct.
 SEARCH = re.compile(
-    rf"bb:s:(?P<owner>\d+):(?P<verb>[pnwe])(?P<index>\d+)/(?P<limit>\d+){_PACK}:(?P<query>.*)",
+    rf"bb:s{_PACK}:(?P<owner>\d{{1,20}}):(?P<verb>[pnwe])(?P<index>\d{{1,3}})/(?P<limit>\d{{1,3}}):"
+    r"(?P<query>.*)",
     re.DOTALL,
 )
 # verb: p / n turn the page; b / f go to the previous / next section (page 0).
 SECTION = re.compile(
-    rf"bb:sec:(?P<owner>\d+):(?P<verb>[pnbf])(?P<page>\d+){_PACK}:(?P<ref>.+)", re.DOTALL
+    rf"bb:sec{_PACK}:(?P<owner>\d{{1,20}}):(?P<verb>[pnbf])(?P<page>\d{{1,4}}):(?P<ref>.+)",
+    re.DOTALL,
 )
-# /compare pages: verb p / n; `before` and `after` are the two packs compared.
+# /compare pages: verb p / n; `before` and `after` are the two packs compared, always named.
 COMPARE = re.compile(
-    r"bb:cmp:(?P<owner>\d+):(?P<verb>[pn])(?P<page>\d+)"
+    r"bb:cmp:(?P<owner>\d{1,20}):(?P<verb>[pn])(?P<page>\d{1,4})"
     r":(?P<before>\d{4}-\d{1,3}):(?P<after>\d{4}-\d{1,3}):(?P<ref>.+)",
     re.DOTALL,
 )
-
-_queries: OrderedDict[str, str] = OrderedDict()  # token -> query, oldest first
-_tokens: dict[str, str] = {}  # query -> its token, while it is kept
+_PACK_KEY = re.compile(rf"[0-9A-Za-z._-]{{0,{PACK_KEY_MAX}}}")
 
 
-def _query_token(query: str) -> str:
-    if len(query) <= QUERY_IN_ID_MAX and not query.startswith("~"):
-        return query
-    token = _tokens.get(query)
-    if token is not None and _queries.get(token) == query:
-        _queries.move_to_end(token)
-        return token  # the same query's buttons share one token
-    token = "~" + secrets.token_hex(6)
-    _queries[token] = query
-    _tokens[query] = token
-    while len(_queries) > _KEPT_QUERIES:
-        _, forgotten = _queries.popitem(last=False)
-        _tokens.pop(forgotten, None)
-    return token
-
-
-def query_from_token(token: str) -> str | None:
-    """The query a button stands for, or None when it has expired."""
-    if token.startswith("~"):
-        return _queries.get(token)
-    return token
-
-
-def _at(pack: str) -> str:
+def _pack_part(pack: str) -> str:
+    if not _PACK_KEY.fullmatch(pack):
+        raise ValueError(f"not a pack key: {pack!r}")
     return f"@{pack}" if pack else ""
 
 
-def search(owner: int, verb: str, index: int, limit: int, query: str, pack: str = "") -> str:
-    return _fit(f"bb:s:{owner}:{verb}{index}/{limit}{_at(pack)}:{_query_token(query)}")
+def query_token(query: str, *, pack: str, owner: int) -> str | None:
+    """The token that stands for `query` in a button id, or None when the query fits."""
+    if len(query) <= QUERY_IN_ID_MAX and not query.startswith(TOKEN_PREFIX):
+        return None
+    digest = hashlib.blake2b(
+        f"{pack}\x00{owner}\x00{query}".encode(), digest_size=8, person=b"bb-button"
+    )
+    return TOKEN_PREFIX + digest.hexdigest()
 
 
-def section(owner: int, verb: str, page: int, ref: str, pack: str = "") -> str:
-    return _fit(f"bb:sec:{owner}:{verb}{page}{_at(pack)}:{ref}")
+@dataclass(frozen=True, slots=True)
+class SearchState:
+    """A search results button: whose, which result, and of which query in which pack.
+
+    `query` is the query itself, or None when the id carries `token` instead (look it up).
+    """
+
+    owner: int
+    verb: str
+    index: int
+    limit: int
+    query: str | None
+    token: str | None = None
+    pack: str = ""
+
+    @classmethod
+    def make(
+        cls, owner: int, verb: str, index: int, limit: int, query: str, *, pack: str = ""
+    ) -> SearchState:
+        token = query_token(query, pack=pack, owner=owner)
+        return cls(owner, verb, index, limit, None if token else query, token, pack)
+
+    @classmethod
+    def parse(cls, custom_id: str) -> SearchState | None:
+        match = SEARCH.fullmatch(custom_id)
+        return None if match is None else cls.from_match(match)
+
+    @classmethod
+    def from_match(cls, match: re.Match[str]) -> SearchState:
+        text = match["query"]
+        token = text if text.startswith(TOKEN_PREFIX) else None
+        return cls(
+            owner=int(match["owner"]),
+            verb=match["verb"],
+            index=int(match["index"]),
+            limit=int(match["limit"]),
+            query=None if token else text,
+            token=token,
+            pack=match["pack"] or "",
+        )
+
+    @property
+    def whole(self) -> bool:
+        return self.verb == "w"
+
+    def custom_id(self) -> str:
+        text = self.token if self.token is not None else self.query
+        return _fit(
+            f"bb:s{_pack_part(self.pack)}:{self.owner}:{self.verb}{self.index}/{self.limit}:{text}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SectionState:
+    """A section button: whose, which page of which reference in which pack."""
+
+    owner: int
+    verb: str
+    page: int
+    ref: str
+    pack: str = ""
+
+    @classmethod
+    def parse(cls, custom_id: str) -> SectionState | None:
+        match = SECTION.fullmatch(custom_id)
+        return None if match is None else cls.from_match(match)
+
+    @classmethod
+    def from_match(cls, match: re.Match[str]) -> SectionState:
+        return cls(
+            owner=int(match["owner"]),
+            verb=match["verb"],
+            page=int(match["page"]),
+            ref=match["ref"],
+            pack=match["pack"] or "",
+        )
+
+    def custom_id(self) -> str:
+        return _fit(f"bb:sec{_pack_part(self.pack)}:{self.owner}:{self.verb}{self.page}:{self.ref}")
+
+
+@dataclass(frozen=True, slots=True)
+class CompareState:
+    """A /compare page button: whose, which page of which reference between which two packs."""
+
+    owner: int
+    verb: str
+    page: int
+    before: str
+    after: str
+    ref: str
+
+    @classmethod
+    def parse(cls, custom_id: str) -> CompareState | None:
+        match = COMPARE.fullmatch(custom_id)
+        return None if match is None else cls.from_match(match)
+
+    @classmethod
+    def from_match(cls, match: re.Match[str]) -> CompareState:
+        return cls(
+            owner=int(match["owner"]),
+            verb=match["verb"],
+            page=int(match["page"]),
+            before=match["before"],
+            after=match["after"],
+            ref=match["ref"],
+        )
+
+    def custom_id(self) -> str:
+        return _fit(
+            f"bb:cmp:{self.owner}:{self.verb}{self.page}:{self.before}:{self.after}:{self.ref}"
+        )
+
+
+ButtonState = SearchState | SectionState | CompareState
+
+
+def search(owner: int, verb: str, index: int, limit: int, query: str, *, pack: str = "") -> str:
+    """The custom id of a search button (see SearchState)."""
+    return SearchState.make(owner, verb, index, limit, query, pack=pack).custom_id()
+
+
+def section(owner: int, verb: str, page: int, ref: str, *, pack: str = "") -> str:
+    """The custom id of a section button (see SectionState)."""
+    return SectionState(owner, verb, page, ref, pack).custom_id()
 
 
 def compare(owner: int, verb: str, page: int, before: str, after: str, ref: str) -> str:
-    return _fit(f"bb:cmp:{owner}:{verb}{page}:{before}:{after}:{ref}")
+    """The custom id of a /compare page button (see CompareState)."""
+    return CompareState(owner, verb, page, before, after, ref).custom_id()
 
 
 def _fit(custom_id: str) -> str:

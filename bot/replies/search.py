@@ -6,7 +6,6 @@ from collections.abc import Mapping
 
 from bot.library_search import LibraryResponse
 from bot.pack.model import Pack, Section
-from bot.replies import custom_ids
 from bot.replies.common import (
     EMBED_DESCRIPTION_MAX,
     EMBED_FIELD_VALUE_MAX,
@@ -21,6 +20,7 @@ from bot.replies.common import (
     highlight,
     quote_block,
 )
+from bot.replies.custom_ids import SearchState, query_token
 from bot.search import SearchResponse, SearchResult
 
 
@@ -61,29 +61,43 @@ def search_reply(
     index: int = 0,
     whole: bool = False,
     ephemeral: bool = False,
+    pack_key: str = "",
 ) -> Reply:
-    """The result at `index` with buttons for the other results and the whole paragraph."""
+    """The result at `index` with buttons for the other results and the whole paragraph.
+
+    `pack_key` names the pack in the buttons' state ("" the default edition)."""
     if not response.results:
         return no_results_reply(response, ephemeral=ephemeral)
     index = max(0, min(index, len(response.results) - 1))
     total = len(response.results)
     result = response.results[index]
     embed = result_embed(pack, result, position=f"result {index + 1} of {total}", whole=whole)
-    query = response.query
     single = result.excerpt.strip() == result.paragraph.strip()
-    # Only the buttons that can do something: no pages for a single result, no "whole
-    # paragraph" when the excerpt already is the whole paragraph.
+    buttons = result_buttons(
+        owner, index, total, response.query, pack_key, whole=whole, single=single
+    )
+    return Reply(embeds=[embed], buttons=[buttons] if buttons else [], ephemeral=ephemeral)
+
+
+def result_buttons(
+    owner: int, index: int, total: int, query: str, pack_key: str, *, whole: bool, single: bool
+) -> list[Button]:
+    """Only the buttons that can do something: no pages for a single result, no "whole
+    paragraph" when the excerpt already is the whole paragraph. A long query's token (kept
+    in storage by the caller) is worked out once for all of them."""
     buttons: list[Button] = []
+    token = query_token(query, pack=pack_key, owner=owner)
+    text = None if token else query
+
+    def state(verb: str, at: int) -> SearchState:
+        return SearchState(owner, verb, at, total, text, token, pack_key)
+
     if total > 1:
         buttons += [
-            Button(
-                "◀ Previous",
-                custom_ids.search(owner, "p", max(index - 1, 0), total, query),
-                disabled=index == 0,
-            ),
+            Button("◀ Previous", state=state("p", max(index - 1, 0)), disabled=index == 0),
             Button(
                 "Next ▶",
-                custom_ids.search(owner, "n", min(index + 1, total - 1), total, query),
+                state=state("n", min(index + 1, total - 1)),
                 disabled=index >= total - 1,
             ),
         ]
@@ -91,11 +105,11 @@ def search_reply(
         buttons.append(
             Button(
                 "Excerpt" if whole else "Whole paragraph",
-                custom_ids.search(owner, "e" if whole else "w", index, total, query),
+                state=state("e" if whole else "w", index),
                 style="primary",
             )
         )
-    return Reply(embeds=[embed], buttons=[buttons] if buttons else [], ephemeral=ephemeral)
+    return buttons
 
 
 def no_results_reply(response: SearchResponse, *, ephemeral: bool = False) -> Reply:
@@ -142,28 +156,8 @@ def library_search_reply(
         ref = found.result.ref
         body = embed["description"].replace(f"`/section {ref}`", f"`/section {year}:{ref}`")
         embed["description"] = note + "\n" + body
-    query, key = response.query, response.key
     single = found.result.excerpt.strip() == found.result.paragraph.strip()
-    buttons: list[Button] = []
-    if total > 1:
-        buttons += [
-            Button(
-                "◀ Previous",
-                custom_ids.search(owner, "p", max(index - 1, 0), total, query, key),
-                disabled=index == 0,
-            ),
-            Button(
-                "Next ▶",
-                custom_ids.search(owner, "n", min(index + 1, total - 1), total, query, key),
-                disabled=index >= total - 1,
-            ),
-        ]
-    if whole or not single:
-        buttons.append(
-            Button(
-                "Excerpt" if whole else "Whole paragraph",
-                custom_ids.search(owner, "e" if whole else "w", index, total, query, key),
-                style="primary",
-            )
-        )
+    buttons = result_buttons(
+        owner, index, total, response.query, response.key, whole=whole, single=single
+    )
     return Reply(embeds=[embed], buttons=[buttons] if buttons else [], ephemeral=ephemeral)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from bot.pack.model import Pack, Paragraph, Section
-from bot.replies import custom_ids
 from bot.replies.common import (
     EMBED_DESCRIPTION_MAX,
     EMBED_TITLE_MAX,
@@ -14,6 +13,7 @@ from bot.replies.common import (
     escape,
     split_words,
 )
+from bot.replies.custom_ids import SectionState
 from bot.replies.search import section_path
 
 # Room left in a page's description for the page's own markup.
@@ -58,9 +58,9 @@ def section_reply(
     page: int = 0,
     paragraph: Paragraph | None = None,
     ephemeral: bool = False,
-    key: str = "",
+    pack_key: str = "",
 ) -> Reply:
-    """`key` names the pack in the buttons' ids ("" : the default edition)."""
+    """A page of the section, with buttons for pages and neighbours (state names `pack_key`)."""
     pages = section_pages(section, paragraph)
     page = max(0, min(page, len(pages) - 1))
     ref = paragraph.ref if paragraph else section.ref
@@ -79,21 +79,23 @@ def section_reply(
     last = len(pages) - 1
     row = [
         Button(
-            "◀ Page", custom_ids.section(owner, "p", max(page - 1, 0), ref, key), disabled=page == 0
+            "◀ Page",
+            state=SectionState(owner, "p", max(page - 1, 0), ref, pack_key),
+            disabled=page == 0,
         ),
         Button(
             "Page ▶",
-            custom_ids.section(owner, "n", min(page + 1, last), ref, key),
+            state=SectionState(owner, "n", min(page + 1, last), ref, pack_key),
             disabled=page >= last,
         ),
         Button(
             "⏮ Previous section",
-            custom_ids.section(owner, "b", 0, before.ref if before else section.ref, key),
+            state=SectionState(owner, "b", 0, before.ref if before else section.ref, pack_key),
             disabled=before is None,
         ),
         Button(
             "Next section ⏭",
-            custom_ids.section(owner, "f", 0, after.ref if after else section.ref, key),
+            state=SectionState(owner, "f", 0, after.ref if after else section.ref, pack_key),
             disabled=after is None,
         ),
     ]

@@ -17,7 +17,7 @@ from bot.pack.model import Pack, Paragraph, ThesaurusEntry
 from bot.search.build import PackIndex, index_pack
 from bot.search.excerpt import Excerpt, choose_excerpt
 from bot.search.glossary import GlossaryMatcher
-from bot.search.normalize import normalize, words
+from bot.search.normalize import normalize_query, words
 from bot.search.query import Alternative, QueryPlan, QueryPlanner
 from bot.search.sentences import split_sentences
 from bot.search.suggest import MAX_SUGGESTIONS, Suggester
@@ -31,8 +31,6 @@ CANDIDATES = 100
 MAX_LIMIT = 25
 # Answers to this many recent (query, limit) pairs are kept.
 ANSWER_CACHE = 2048
-# Longer input is cut here: a Discord message is at most 2,000 characters (4,000 for Nitro).
-MAX_QUERY_CHARS = 4000
 # A paragraph's score is scaled by the share of the query's concepts it matches, from this
 # (one concept of many) to 1 (all): two different words typed beat one word said twice.
 COVERAGE_FLOOR = 0.5
@@ -138,8 +136,7 @@ class SearchEngine:
 
     def search(self, query: str, limit: int = 5) -> SearchResponse:
         """The paragraphs that best answer `query`, best first; suggestions if none do."""
-        text = query[:MAX_QUERY_CHARS] if isinstance(query, str) else ""
-        normalized = " ".join(normalize(text).split())
+        normalized = normalize_query(query)
         limit = max(1, min(int(limit), MAX_LIMIT))
         results, suggestions = self._answer(normalized, limit)
         return SearchResponse(query, normalized, results, suggestions)

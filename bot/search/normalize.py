@@ -111,6 +111,19 @@ def normalize(text: str, fold_case: bool = True) -> str:
     return fold_with_map(text, fold_case).text
 
 
+# Longer input is cut here: a Discord message is at most 2,000 characters (4,000 for Nitro).
+MAX_QUERY_CHARS = 4000
+
+
+def normalize_query(query: str) -> str:
+    """A query as search reads it: cut to MAX_QUERY_CHARS, normalised, single-spaced.
+
+    The one normaliser for queries: the engine searches this form, and the usage log stores
+    it (capped), so /stats groups queries the way search reads them."""
+    text = query[:MAX_QUERY_CHARS] if isinstance(query, str) else ""
+    return " ".join(normalize(text).split())
+
+
 class Token(NamedTuple):
     """A word of normalised text; `joined` marks the whole of a hyphenated compound."""
 

@@ -13,10 +13,12 @@ import hashlib
 import logging
 import sqlite3
 import time
-import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+import aiosqlite
+
+from bot.search.normalize import normalize_query
 from bot.storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -50,6 +52,9 @@ _PURGE_EVENTS = """
 DELETE FROM usage_events WHERE id IN (SELECT id FROM usage_events WHERE ts < ? LIMIT ?)
 """
 _PURGE_DROPS = "DELETE FROM usage_drops WHERE day < ?"
+# What one row the database will not take raises (a value too large for an INTEGER, a type
+# it cannot bind): the rest of its batch is still written.
+_BAD_ROW = (sqlite3.InterfaceError, sqlite3.IntegrityError, sqlite3.ProgrammingError, OverflowError)
 
 
 class EventKind(StrEnum):
@@ -61,10 +66,14 @@ class EventKind(StrEnum):
 
 
 class Outcome(StrEnum):
+    """How an exchange ended. OK and NO_RESULT mean the answer was sent."""
+
     OK = "ok"
     NO_RESULT = "no_result"
     DISABLED = "disabled"
-    ERROR = "error"
+    ERROR = "error"  # our code raised; the user got the short "went wrong" answer
+    SEND_FAILED = "send_failed"  # Discord refused the answer or the connection failed
+    TIMED_OUT = "timed_out"  # Discord did not take the answer within the reply deadline
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -103,12 +112,36 @@ class UsageStats:
 
 
 def normalise_query(text: str | None) -> str | None:
-    """NFKC, case-folded, single-spaced and capped, so equal questions aggregate together."""
+    """The query as search reads it (bot/search normalize_query), capped for storage.
+
+    One normaliser for both, so /stats groups queries the way search reads them."""
     if text is None:
         return None
-    cleaned = " ".join(unicodedata.normalize("NFKC", text).casefold().split())
     # rstrip: a cut just after a space would otherwise change again on a second pass.
-    return cleaned[:MAX_QUERY_CHARS].rstrip() or None
+    return normalize_query(text)[:MAX_QUERY_CHARS].rstrip() or None
+
+
+# Rows per INSERT statement: one statement binds all its rows at once and runs in one step,
+# so the database thread and the event loop hand the interpreter lock back and forth once
+# per statement instead of once per row (12 columns x 100 rows, within SQLite's 32,766
+# parameters).
+ROWS_PER_INSERT = 100
+_INSERT_MANY: dict[int, str] = {}
+
+
+def _insert_many_sql(count: int) -> str:
+    sql = _INSERT_MANY.get(count)
+    if sql is None:
+        head, values = _INSERT_EVENT.rsplit("VALUES", 1)
+        sql = head + "VALUES " + ", ".join([values.strip()] * count)
+        _INSERT_MANY[count] = sql
+    return sql
+
+
+async def _insert_rows(conn: aiosqlite.Connection, rows: list[tuple[object, ...]]) -> None:
+    for start in range(0, len(rows), ROWS_PER_INSERT):
+        chunk = rows[start : start + ROWS_PER_INSERT]
+        await conn.execute(_insert_many_sql(len(chunk)), [v for row in chunk for v in row])
 
 
 def hash_user_id(salt: bytes, user_id: int) -> str:
@@ -310,12 +343,22 @@ class UsageLog:
 
     async def _write(self, batch: list[UsageEvent]) -> None:
         drops = self._unpersisted_drops
+        rows, bad = self._rows(batch)
         try:
-            rows = [self._row(event) for event in batch]
-            async with self._db.transaction() as conn:
-                await conn.executemany(_INSERT_EVENT, rows)
-                if drops:
-                    await conn.execute(_ADD_DROPS, (_utc_day(time.time()), drops))
+            try:
+                async with self._db.transaction() as conn:
+                    await _insert_rows(conn, rows)
+                    if drops or bad:
+                        await conn.execute(_ADD_DROPS, (_utc_day(time.time()), drops + bad))
+            except _BAD_ROW:
+                # One row the database will not take (an id too large for an INTEGER, say):
+                # the batch was rolled back; write its rows one by one, so only that row is
+                # lost.
+                async with self._db.transaction() as conn:
+                    rows, refused = await self._insert_one_by_one(conn, rows)
+                    bad += refused
+                    if drops or bad:
+                        await conn.execute(_ADD_DROPS, (_utc_day(time.time()), drops + bad))
             if self._db.file_replaced():
                 raise _DatabaseFileGone(f"database file {self._db.path} was removed during write")
         except (sqlite3.Error, OSError) as exc:
@@ -327,15 +370,50 @@ class UsageLog:
             self._count_dropped(len(batch), queue_full=False)
             log.exception("usage_log_batch_failed events=%d", len(batch))
             return
+        if bad:
+            # Counted and already persisted with this transaction's drop count.
+            self._count_dropped(bad, queue_full=False)
+            self._unpersisted_drops -= bad
         self._unpersisted_drops -= drops
-        self.stats.written += len(batch)
-        self.stats.batches += 1
+        written = len(rows)
+        self.stats.written += written
+        if written:
+            self.stats.batches += 1
         if self._overflowing and self._queue.qsize() < self.maxsize // 2:
             self._overflowing = False
         if self._failing:
             self._failing = False
             self._backoff_s = self._retry_initial_s
             log.warning("usage_log_resumed dropped_total=%d", self.stats.dropped)
+
+    def _rows(self, batch: list[UsageEvent]) -> tuple[list[tuple[object, ...]], int]:
+        """Rows for the batch, and how many events could not be made into a row (counted)."""
+        rows = []
+        bad = 0
+        for event in batch:
+            try:
+                rows.append(self._row(event))
+            except Exception:
+                bad += 1
+                if bad == 1:
+                    log.exception("usage_log_bad_event kind=%s", getattr(event, "kind", None))
+        return rows, bad
+
+    async def _insert_one_by_one(
+        self, conn: aiosqlite.Connection, rows: list[tuple[object, ...]]
+    ) -> tuple[list[tuple[object, ...]], int]:
+        kept = []
+        refused = 0
+        for row in rows:
+            try:
+                await conn.execute(_INSERT_EVENT, row)
+            except _BAD_ROW as exc:
+                refused += 1
+                if refused == 1:
+                    log.warning("usage_log_bad_row error=%s detail=%s", type(exc).__name__, exc)
+                continue
+            kept.append(row)
+        return kept, refused
 
     def _row(self, e: UsageEvent) -> tuple[object, ...]:
         user_hash = None if e.user_id is None else hash_user_id(self._db.salt, e.user_id)

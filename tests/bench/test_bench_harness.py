@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from bench import report
@@ -50,3 +51,55 @@ async def test_quick_run_measures_every_section_and_renders_the_table(tmp_path: 
     md, js = report.write_results(results, markdown, tmp_path)
     assert md.read_text(encoding="utf-8") == markdown
     assert js.exists() and (tmp_path / "latest.json").exists()
+
+    # The contract: a flat list of every target, each with its figure, value, target and ok.
+    targets = json.loads((tmp_path / "latest.json").read_text(encoding="utf-8"))["targets"]
+    assert all(set(t) == {"figure", "value", "target", "ok"} for t in targets)
+    assert all(isinstance(t["ok"], bool) for t in targets)
+    figures = " | ".join(t["figure"] for t in targets)
+    for needle in (
+        "search latency p99",
+        "hit@1, quality set",
+        "events written per second",
+        "against the quote floor, 1 concurrent",
+        "against the quote floor, 5 concurrent",
+        "answered within 3 s",
+        "longest loop stall",
+        "to answerable, shipped content",
+        "idle RSS after ready",
+        "RSS growth",
+        "answers again after",
+        "delivered interactions never answered",
+    ):
+        assert needle in figures, needle
+    # Every row of the table with a target is in the list, and nothing else is.
+    rows_with_target = [
+        line for line in markdown.splitlines() if line.endswith(("| yes |", "| **NO** |"))
+    ]
+    assert len(rows_with_target) == len(targets)
+
+
+def test_a_section_can_add_its_own_target() -> None:
+    results: dict = {"machine": report.machine(), "wall_s": {}}
+    report.add_target(results, "library: editions loaded", 3, ">= 2", True)
+    report.add_target(results, "library: lookup p99 (ms)", 9.0, "<= 5", False)
+    markdown = report.render(results, command="test", wall_s=0.0)
+    assert [t["figure"] for t in results["targets"]] == [
+        "library: editions loaded",
+        "library: lookup p99 (ms)",
+    ]
+    assert "Missed: library: lookup p99 (ms)." in markdown
+
+
+def test_path_costs_measures_every_step() -> None:
+    from bench.path_costs import measure
+
+    costs = measure(rounds=20)
+    assert set(costs) == {
+        "search_us",
+        "search_reply_us",
+        "message_kwargs_us",
+        "exchange_us",
+        "usage_row_us",
+    }
+    assert all(value >= 0 for value in costs.values())

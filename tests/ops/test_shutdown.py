@@ -172,3 +172,46 @@ async def test_sigterm_flushes_events_still_queued(server, tmp_path, caplog):
     assert rows == ["first", "second", "third"]
     closed = [r for r in caplog.records if r.getMessage() == "runtime closed"]
     assert [(r.__dict__["written"], r.__dict__["dropped"]) for r in closed] == [(3, 0)]
+
+
+async def test_sigterm_waits_for_a_button_press_in_flight(server, tmp_path, caplog):
+    """A button press is in flight like a command: shutdown waits for its answer."""
+    caplog.set_level(logging.INFO)
+    settings = _settings(tmp_path / "bluebook.db")
+    bots: list[BluebookBot] = []
+    with discord_urls(server):
+        run = asyncio.create_task(
+            run_bot(
+                settings,
+                token=server.token,
+                options=_options(server, settings),
+                on_ready=bots.append,
+            )
+        )
+        await until(lambda: bots, "the bot to be ready")
+        bot = bots[0]
+        first = await (
+            await server.slash("search", {"query": "security", "limit": 3})
+        ).final_message()
+        buttons = {c["label"]: c for row in first["components"] for c in row["components"]}
+
+        # Hold the press's answer at Discord long enough for SIGTERM to arrive meanwhile.
+        server.slow_responses("POST /interactions/*/callback", 1.0, count=1)
+        press = await server.press_button(first, buttons["Next ▶"]["custom_id"])
+        await until(lambda: press.id in bot.in_flight, "the button press to be in flight")
+        _sigterm_self()
+        await until(lambda: not bot.accepting, "the bot to stop accepting")
+        assert press.id in bot.in_flight  # still answering: shutdown is waiting for it
+        assert await asyncio.wait_for(run, SAFETY_S) == 0
+
+    moved = press.record.messages()
+    assert moved and "result 2 of 3" in moved[-1]["embeds"][0]["footer"]["text"]
+    assert press.record.callback is not None and press.record.callback["type"] == 7
+    conn = sqlite3.connect(settings.bluebook_db)
+    try:
+        rows = conn.execute(
+            "SELECT kind, command, outcome FROM usage_events WHERE kind = 'button'"
+        ).fetchall()
+    finally:
+        conn.close()
+    assert rows == [("button", "search", "ok")]

@@ -1,4 +1,4 @@
-"""Migration 0006 (the library): an old database upgrades in place; the edition setting."""
+"""Migration 0005 (the library): an old database upgrades in place; the edition setting."""
 
 from __future__ import annotations
 

@@ -342,6 +342,27 @@ async def test_a_bad_event_is_counted_and_the_writer_survives(
     assert usage.stats.written == 1
 
 
+async def test_one_bad_row_in_a_batch_drops_only_that_row(
+    db: Database, db_path: Path, make_usage_log: UsageLogFactory, settle: Settle
+) -> None:
+    usage = make_usage_log(db)
+    usage.start()
+    await settle(usage.flush())
+    # Queued together, so they share one batch; the database takes every row but one.
+    for i in range(50):
+        usage.log(event(i, query=f"q{i}", guild_id=2**70 if i == 17 else GUILD))
+    usage.log(event(99, kind="slash"))  # and one event that is not even a row
+    await settle(usage.flush())
+    assert usage.stats.written == 49
+    assert usage.stats.dropped == usage.stats.dropped_write_failed == 2
+    stored = [r[0] for r in rows(db_path, "SELECT query FROM usage_events ORDER BY id")]
+    assert stored == [f"q{i}" for i in range(50) if i != 17]
+    assert rows(db_path, "SELECT SUM(dropped) FROM usage_drops") == [(2,)]
+    usage.log(event(query="after"))
+    await settle(usage.flush())
+    assert usage.stats.written == 50
+
+
 async def test_purge_removes_events_older_than_retention(
     db: Database, db_path: Path, make_usage_log: UsageLogFactory, settle: Settle
 ) -> None:
@@ -386,6 +407,17 @@ def test_normalised_queries_are_stable_and_bounded(text: str) -> None:
 def test_equal_questions_normalise_alike() -> None:
     assert normalise_query("  VIENNA\tConvention ") == normalise_query("vienna convention")
     assert normalise_query("   ") is None
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["\u201cGCAP\u201d \u2013 Japan\u2019s", "ＮＳＳ", "peace\u200bkeeping", "U.S.  Forces"],
+)
+def test_the_usage_log_keeps_the_query_as_search_reads_it(pack, query: str) -> None:
+    from bot.search import SearchEngine
+
+    searched = SearchEngine.build(pack).search(query).normalized
+    assert normalise_query(query) == searched
 
 
 async def test_benchmark_reports_its_figures(tmp_path: Path) -> None:

@@ -1,0 +1,62 @@
+"""CPU per step of one /search answer, in process: `python -m bench.path_costs [rounds]`.
+
+Times (process CPU, not wall) each step our code adds to a /search interaction on the shipped
+chapter, over the labelled quality queries: the search itself, building the reply, turning
+it into what discord.py sends, and the usage event. What discord.py, aiohttp and the event
+loop cost around these is what the end-to-end benchmark's floors measure.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable
+
+from bench.e2e_bench import search_queries
+from bot.replies.search import search_reply
+from bot.services import Content
+from bot.storage.usage import EventKind, hash_user_id, normalise_query
+from bot.tracking import Exchange
+
+OWNER = 123_456_789_012_345_678
+
+
+def _us_per_call(step: Callable[[int], object], rounds: int) -> float:
+    started = time.process_time()
+    for i in range(rounds):
+        step(i)
+    return (time.process_time() - started) / rounds * 1e6
+
+
+def measure(rounds: int = 3000) -> dict[str, float]:
+    """Microseconds of CPU per call of each step."""
+    from cogs.common import message_kwargs  # imports discord; only for this step
+
+    content = Content.load(None)
+    queries = search_queries()
+    n = len(queries)
+    responses = [content.engine.search(q, limit=5) for q in queries]
+    replies = [search_reply(content.pack, r, owner=OWNER) for r in responses]
+    salt = b"s" * 32
+
+    def exchange(i: int) -> None:
+        Exchange(
+            None, kind=EventKind.SLASH, command="search", guild_id=1, channel_id=2, user_id=3
+        ).close()
+
+    return {
+        "search_us": _us_per_call(lambda i: content.engine.search(queries[i % n], limit=5), rounds),
+        "search_reply_us": _us_per_call(
+            lambda i: search_reply(content.pack, responses[i % n], owner=OWNER), rounds
+        ),
+        "message_kwargs_us": _us_per_call(lambda i: message_kwargs(replies[i % n]), rounds),
+        "exchange_us": _us_per_call(exchange, rounds),
+        "usage_row_us": _us_per_call(
+            lambda i: (hash_user_id(salt, OWNER + i), normalise_query(queries[i % n])), rounds
+        ),
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(measure(int(sys.argv[1]) if len(sys.argv) > 1 else 3000), indent=2))

@@ -1,2 +1,0 @@
--- Placeholder: number 0004 is taken by issue 16 (one interaction path) in a parallel branch.
--- The merge replaces this file with that branch's 0004; it holds no statement.

@@ -1,2 +1,0 @@
--- Placeholder: number 0005 is taken by issue 18 (reliability & privacy) in a parallel branch.
--- The merge replaces this file with that branch's 0005; it holds no statement.

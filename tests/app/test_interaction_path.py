@@ -1,0 +1,118 @@
+"""Every cog callback a user can reach runs on the one interaction path (bot/exchange.py)."""
+
+from __future__ import annotations
+
+import inspect
+import sys
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import discord
+import pytest
+from discord import app_commands
+
+from bot.app import COGS, BluebookBot, BotOptions
+from bot.exchange import is_on_path
+from bot.services import Content, ContentHolder
+
+# Listeners that answer no one and log no usage: they tidy up replies the bot made earlier.
+TIDY_LISTENERS = {"on_raw_message_delete", "on_raw_reaction_add"}
+
+
+@pytest.fixture
+async def loaded_bot() -> AsyncIterator[BluebookBot]:
+    bot = BluebookBot(
+        content=ContentHolder(Content.load(None)),
+        db=None,
+        usage=None,
+        lookup_settings=None,
+        fotd=None,
+        options=BotOptions(),
+    )
+    # What login does before setup_hook: the ready event the fact-of-the-day loop waits on.
+    await bot._async_setup_hook()
+    for name in COGS:
+        await bot.load_extension(name)
+    try:
+        yield bot
+    finally:
+        # Never connected, so there is no connection to close; unloading stops the cogs' tasks.
+        for name in COGS:
+            await bot.unload_extension(name)
+
+
+def _app_commands(bot: BluebookBot) -> Iterator[app_commands.Command[Any, ..., Any]]:
+    for command in bot.tree.walk_commands():
+        if isinstance(command, app_commands.Command):
+            yield command
+
+
+def test_the_check_can_tell_a_plain_callback_from_a_wrapped_one() -> None:
+    async def plain(interaction: discord.Interaction) -> None:
+        return None
+
+    assert not is_on_path(plain)
+
+
+async def test_every_slash_command_and_autocomplete_is_on_the_path(loaded_bot) -> None:
+    commands = list(_app_commands(loaded_bot))
+    assert len(commands) >= 15  # search, section, toc, ..., the settings groups
+    off_path = [c.qualified_name for c in commands if not is_on_path(c.callback)]
+    assert off_path == []
+    autocompletes = [
+        (c.qualified_name, p.name, p.autocomplete)
+        for c in commands
+        for p in c._params.values()
+        if p.autocomplete is not None
+    ]
+    assert len(autocompletes) >= 2  # /section ref, /factoftheday set timezone
+    assert [(c, p) for c, p, cb in autocompletes if not is_on_path(cb)] == []
+
+
+async def test_every_context_menu_is_on_the_path(loaded_bot) -> None:
+    menus = [
+        c
+        for kind in (discord.AppCommandType.message, discord.AppCommandType.user)
+        for c in loaded_bot.tree.get_commands(type=kind)
+    ]
+    assert [m.name for m in menus] == ["Find in Bluebook"]
+    assert all(is_on_path(m.callback) for m in menus)
+
+
+async def test_every_button_is_a_dynamic_item_on_the_path(loaded_bot) -> None:
+    items = [
+        value
+        for name in COGS
+        for value in vars(sys.modules[name]).values()
+        if isinstance(value, type)
+        and issubclass(value, discord.ui.DynamicItem)
+        and value.__module__ == name
+    ]
+    assert {cls.__name__ for cls in items} == {"SearchButton", "SectionButton", "CompareButton"}
+    for cls in items:
+        assert is_on_path(cls.callback), cls.__name__
+        # Ownership is checked before the callback, in the item's own interaction_check.
+        assert cls.interaction_check is not discord.ui.DynamicItem.interaction_check
+    registered = set(loaded_bot._connection._view_store._dynamic_items.values())
+    assert registered == set(items)
+
+
+async def test_every_chat_listener_is_on_the_path(loaded_bot) -> None:
+    listeners = [
+        (name, func) for cog in loaded_bot.cogs.values() for name, func in cog.get_listeners()
+    ]
+    assert {"on_message", "on_raw_message_edit"} <= {name for name, _ in listeners}
+    for name, func in listeners:
+        if name in TIDY_LISTENERS:
+            continue
+        assert is_on_path(func), f"{name} answers users but is not on the interaction path"
+
+
+async def test_wrapped_callbacks_keep_their_signature_for_discord(loaded_bot) -> None:
+    search = loaded_bot.tree.get_command("search")
+    assert isinstance(search, app_commands.Command)
+    assert [p.name for p in search.parameters] == ["query", "limit", "private", "edition"]
+    assert search.description.startswith("Search the chapter")
+    query = next(p for p in search.parameters if p.name == "query")
+    assert (query.min_value, query.max_value) == (1, 200)
+    assert inspect.iscoroutinefunction(search.callback)
