@@ -17,9 +17,16 @@ from bot.cli.common import (
     print_json,
 )
 from bot.facts import closest_ids, pick_fact
-from bot.pack.importer import ImportFailure, ImportReport, import_pages
-from bot.pack.library import check_library, split_edition
-from bot.pack.loader import CONTENT_ENV, check_pack
+from bot.pack.importer import ImportFailure, ImportReport
+from bot.pack.importer.filing import file_pages
+from bot.pack.library import (
+    check_library,
+    is_single_pack,
+    pack_dir_for,
+    parse_key,
+    split_edition,
+)
+from bot.pack.loader import CONTENT_ENV, check_pack, default_content_dir
 from bot.pack.model import Section
 from bot.pack.refs import RefIndex
 from bot.pack.suggest import append_drafts, suggest_facts
@@ -58,7 +65,12 @@ def register(sub: Any) -> None:
         "import", help="add pages (text, copied text or saved .html) to a pack, or make one"
     )
     p.add_argument("file", type=Path, nargs="+")
-    p.add_argument("--out", type=Path, required=True, help="the pack directory")
+    p.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        help="a pack, or a library: pages are filed into DIR/<edition>/chapter<N>/",
+    )
     p.add_argument("--page", help="the page id of the one file, e.g. c030102")
     p.add_argument("--edition", type=int, help="the edition year, if the page does not say")
     p.add_argument("--strict", action="store_true", help="warnings are errors; nothing written")
@@ -68,6 +80,7 @@ def register(sub: Any) -> None:
     p = fsub.add_parser("suggest", help="candidate facts for sections that have none")
     p.add_argument("ref", nargs="?", help="only this section and those below it")
     p.add_argument("--write", action="store_true", help="append them to facts.yaml as drafts")
+    add_edition(p)
     p.set_defaults(func=cmd_facts_suggest)
 
 
@@ -170,28 +183,32 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     try:
-        report = import_pages(
+        reports = file_pages(
             args.file, args.out, page=args.page, edition=args.edition, strict=args.strict
         )
     except ImportFailure as exc:
         raise CliError(str(exc)) from None
     except OSError as exc:
         raise CliError(f"cannot import: {exc}") from None
-    print_import_report(report)
-    if args.strict and report.warnings:
+    for report in reports:
+        if len(reports) > 1 or report.pack_dir != args.out:
+            print(f"pack {report.pack_dir}:")
+        print_import_report(report)
+    warnings = sum(len(r.warnings) for r in reports)
+    if args.strict and warnings:
+        print(f"error: {warnings} warning(s) with --strict; nothing written", file=sys.stderr)
+        return 1
+    status = 0
+    for report in reports:
+        errors = report.errors
         print(
-            f"error: {len(report.warnings)} warning(s) with --strict; nothing written",
+            f"wrote {len(report.pages)} page(s) to {report.pack_dir}; content check: "
+            f"{len(errors)} error(s), {len(report.problems) - len(errors)} warning(s)",
             file=sys.stderr,
         )
-        return 1
-    errors = report.errors
-    warnings = len(report.problems) - len(errors)
-    print(
-        f"wrote {len(report.pages)} page(s) to {args.out}; content check: "
-        f"{len(errors)} error(s), {warnings} warning(s) (`--content {args.out} content check`)",
-        file=sys.stderr,
-    )
-    return 1 if errors else 0
+        status = status or (1 if errors else 0)
+    print(f"serve or check it with `--content {args.out}`", file=sys.stderr)
+    return status
 
 
 def print_import_report(report: ImportReport) -> None:
@@ -211,10 +228,23 @@ def print_import_report(report: ImportReport) -> None:
         print(f"{fact} (broken by this import)")
 
 
+def _one_pack_dir(args: argparse.Namespace) -> Path:
+    """The pack `facts suggest` reads and writes: `--content` itself when it is one pack,
+    else the pack of `--edition` (default: the newest) in that library."""
+    root = Path(args.content) if args.content is not None else default_content_dir()
+    if is_single_pack(root):
+        return root
+    key = edition_key(library_from_args(args), args.edition)
+    found = parse_key(key)
+    assert found is not None  # keys come from the library itself
+    return pack_dir_for(root, *found)
+
+
 def cmd_facts_suggest(args: argparse.Namespace) -> int:
     if args.write and args.content is None and not os.environ.get(CONTENT_ENV):
         raise CliError("--write changes a pack: name one with --content DIR (not the shipped pack)")
-    pack, problems = check_pack(args.content)
+    pack_dir = _one_pack_dir(args)
+    pack, problems = check_pack(pack_dir)
     if pack is None:
         for problem in problems:
             print(problem, file=sys.stderr)
@@ -225,7 +255,7 @@ def cmd_facts_suggest(args: argparse.Namespace) -> int:
         if found.section is None:
             raise CliError(f"unknown reference '{args.ref}'")
         section = found.section
-    candidates = suggest_facts(pack, section, content_dir=args.content)
+    candidates = suggest_facts(pack, section, content_dir=pack_dir)
     for c in candidates:
         stated = "; ".join(
             part
@@ -242,7 +272,7 @@ def cmd_facts_suggest(args: argparse.Namespace) -> int:
         return 0
     if args.write:
         try:
-            path = append_drafts(pack, candidates, args.content)
+            path = append_drafts(pack, candidates, pack_dir)
         except ValueError as exc:
             raise CliError(str(exc)) from None
         print(

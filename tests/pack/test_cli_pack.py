@@ -91,7 +91,7 @@ def test_import_lettered_text_gives_a_readable_pack(capsys, tmp_path):
     assert json.loads(out)["paragraphs"] == [
         {"ref": "2.1.1(1).A(A)(a)¶1", "text": "Text at the deepest level."}
     ]
-    manifest = (out_dir / "manifest.yaml").read_text()
+    manifest = (out_dir / "2030" / "chapter2" / "manifest.yaml").read_text()  # filed by edition
     assert "edition_year: 2030" in manifest
 
 

@@ -17,6 +17,7 @@ import pytest
 
 from bot.cli import main
 from bot.pack.importer import ImportFailure, import_pages, inspect_pages
+from bot.pack.library import pack_dir_for
 from bot.pack.loader import check_pack, load_pack
 from bot.pack.model import FIGURE, FOOTNOTE
 
@@ -61,7 +62,8 @@ def test_two_pages_give_book_references(capsys, tmp_path):
     for ref in ("4.2.5", "4.2.5(2).A", "4.2.7", "4.2.7(2)"):
         assert ref in refs
     assert "warning" not in stdout
-    pack = load_pack(out)
+    # --out names a library: the pages are filed under their edition and chapter.
+    pack = load_pack(pack_dir_for(out, 2030, 4))
     assert pack.root.title == "Japan's Diplomacy for Shared Prosperity"
     assert pack.manifest.edition_year == 2030
     for ref, page in (("4.2.5(2).A", "c040205"), ("4.2.7(2)", "c040207")):
@@ -247,21 +249,28 @@ def _page(tmp_path: Path, name: str, body: str) -> Path:
     return path
 
 
-def _warned(capsys, tmp_path, files, kind_text, line_of):
-    """Import with and without --strict; the warning names file:line and strict writes nothing."""
-    strict_out = tmp_path / "strict"
-    code, stdout, err = run(capsys, "content", "import", *files, "--out", strict_out, "--strict")
+WROTE = re.compile(r"^wrote \d+ page\(s\) to (?P<dir>.+?); content check", re.M)
+
+
+def _warned(capsys, tmp_path, files, kind_text, line_of, *, extra=()):
+    """Import with and without --strict into new libraries; the warning names file:line and
+    strict writes nothing. Returns the warnings and the pack the lenient import wrote to."""
+    strict_out, out = tmp_path / "strict", tmp_path / "lenient"
+    code, stdout, err = run(
+        capsys, "content", "import", *files, "--out", strict_out, "--strict", *extra
+    )
     assert code == 1, stdout
     assert "--strict" in err
     assert not strict_out.exists()
-    out = tmp_path / "lenient"
-    code, stdout, _ = run(capsys, "content", "import", *files, "--out", out)
-    assert code == 0
+    code, stdout, err = run(capsys, "content", "import", *files, "--out", out, *extra)
+    assert code == 0, err
     warnings = [line for line in stdout.splitlines() if ": warning: " in line]
     assert any(kind_text in w for w in warnings), warnings
     file, line = line_of
     assert any(w.startswith(f"{file}:{line}: warning:") for w in warnings), warnings
-    return warnings, out
+    written = WROTE.search(err)
+    assert written is not None, err
+    return warnings, Path(written["dir"])
 
 
 def test_heading_shaped_line_kept_as_text_is_warned(capsys, tmp_path):
@@ -271,7 +280,9 @@ def test_heading_shaped_line_kept_as_text_is_warned(capsys, tmp_path):
         "1 Trade\n\n(1) First Part\n\nText.\n\n(3) Third Part\n\nText.\n\n"
         "(2) Second Part After Third\n\nMore text.\n",
     )
-    _, out = _warned(capsys, tmp_path, [page], "kept as a paragraph", (page, 13))
+    _, out = _warned(
+        capsys, tmp_path, [page], "kept as a paragraph", (page, 13), extra=("--edition", "2030")
+    )
     pack = load_pack(out)
     assert pack.paragraphs["4.3.1(3)¶2"].text == "(2) Second Part After Third"
 
@@ -296,18 +307,36 @@ def test_a_reference_two_pages_claim_is_warned(capsys, tmp_path):
 
 def test_a_guessed_position_is_warned(capsys, tmp_path):
     loose = _page(tmp_path, "loose.txt", "6 Energy Security\n\nJapan imports most of its energy.\n")
-    _, out = _warned(capsys, tmp_path, [P5, loose], "guessed c040206", (loose, 1))
+    _, out = _warned(
+        capsys, tmp_path, [P5, loose], "guessed c040206", (loose, 1), extra=("--edition", "2030")
+    )
     assert load_pack(out).sections["4.2.6"].title == "Energy Security"
 
 
 def test_a_page_without_edition_is_warned(capsys, tmp_path):
     bare = tmp_path / "c040207.txt"
     bare.write_text(P7.read_text().replace("Diplomatic Bluebook 2030\n", ""), encoding="utf-8")
-    _warned(capsys, tmp_path, [bare], "no 'Diplomatic Bluebook YYYY' line", (bare, 2))
+    # Made into a new pack, the page's edition is a guess: warned, and --strict refuses it.
+    report = import_pages([bare], tmp_path / "new")
+    assert any("no 'Diplomatic Bluebook YYYY' line" in str(w) for w in report.warnings)
+    assert any(str(w).startswith(f"{bare}:2: warning:") for w in report.warnings)
+    assert not import_pages([bare], tmp_path / "strict", strict=True).written
+    assert not (tmp_path / "strict").exists()
+    # Into a library, its edition decides where it goes: unknown, the import is refused.
+    code, out, err = run(capsys, "content", "import", bare, "--out", tmp_path / "lib")
+    assert code == 1 and out == "" and "--edition YEAR" in err and str(bare) in err
+    assert not (tmp_path / "lib").exists()
     code, _, _ = run(
         capsys, "content", "import", bare, "--out", tmp_path / "e", "--edition", "2030", "--strict"
     )
     assert code == 0
+    assert load_pack(tmp_path / "e" / "2030" / "chapter4").sections["4.2.7"]
+    # Into an existing pack, it takes the pack's edition.
+    pack_dir = tmp_path / "pack"
+    import_pages([P5], pack_dir)
+    code, _, err = run(capsys, "content", "import", bare, "--out", pack_dir, "--strict")
+    assert code == 0, err
+    assert load_pack(pack_dir).sections["4.2.7"].source_url == URL.format("c040207")
 
 
 # -- refusals -------------------------------------------------------------------------
@@ -521,3 +550,46 @@ def test_a_claim_against_a_page_already_in_the_pack_is_warned(tmp_path):
     assert claims and claims[0].other == str(P5)
     assert claims[0].file == str(out / "pages" / "c040206.txt")
     assert not import_pages([P5], out, strict=True).written
+
+
+# -- filing into a library ---------------------------------------------------------------
+
+
+def test_one_import_files_pages_by_edition_and_chapter(capsys, tmp_path):
+    later = tmp_path / "c040207.txt"
+    later.write_text(
+        P7.read_text(encoding="utf-8").replace(
+            "Diplomatic Bluebook 2030", "Diplomatic Bluebook 2031"
+        ),
+        encoding="utf-8",
+    )
+    other = _page(
+        tmp_path,
+        "c050101.txt",
+        "Diplomatic Bluebook 2030\n\n1 Consular Services\n\nJapan helps its nationals abroad.\n",
+    )
+    code, stdout, err = run(
+        capsys, "content", "import", P5, later, other, "--out", tmp_path / "lib"
+    )
+    assert code == 0, err
+    packs = {
+        p.parent.relative_to(tmp_path / "lib").as_posix()
+        for p in (tmp_path / "lib").rglob("manifest.yaml")
+    }
+    assert packs == {"2030/chapter4", "2031/chapter4", "2030/chapter5"}
+    assert load_pack(tmp_path / "lib" / "2031" / "chapter4").manifest.edition_year == 2031
+    code, stdout, _ = run(capsys, "--content", tmp_path / "lib", "section", "2031:4.2.7", "--json")
+    assert code == 0 and json.loads(stdout)["edition"] == 2031
+
+
+def test_strict_over_several_packs_writes_none_of_them(capsys, tmp_path):
+    loose = _page(
+        tmp_path,
+        "c050101.txt",
+        "Diplomatic Bluebook 2030\n\n1 Consular Services\n\n(1) First\n\nText.\n\n(3) Third\n\nText.\n",
+    )
+    code, _, err = run(
+        capsys, "content", "import", P5, loose, "--out", tmp_path / "lib", "--strict"
+    )
+    assert code == 1 and "nothing written" in err
+    assert not (tmp_path / "lib").exists()
