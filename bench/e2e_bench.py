@@ -507,12 +507,30 @@ def answer_counts(server: LocalDiscord) -> dict[str, Any]:
     return {"ok": ok, "refused_400": twice}
 
 
-def search_queries(seed: int = 7) -> list[str]:
-    """The labelled quality set: acronyms, typos, phrases, paraphrases, spelling variants."""
-    from bench.search_bench import quality_queries
+# Distinct /search queries: more than any run dispatches, so the engine's answer cache (which
+# keeps the last 2,048 answers) never answers one, and the figures time the search itself.
+DISTINCT_QUERIES = 8000
 
+
+def search_queries(seed: int = 7) -> list[str]:
+    """The labelled quality set (acronyms, typos, phrases, paraphrases, spelling variants),
+    then two- and three-word queries drawn from the chapter's own words, all distinct."""
+    import re
+
+    from bench.search_bench import quality_queries
+    from bot.pack.loader import load_pack
+
+    rng = random.Random(seed)
     queries = [text for text, _, _ in quality_queries()]
-    random.Random(seed).shuffle(queries)
+    rng.shuffle(queries)
+    text = " ".join(p.text for p in load_pack().paragraphs.values())
+    vocabulary = sorted(set(re.findall(r"[A-Za-z][A-Za-z-]{3,}", text)))
+    seen = set(queries)
+    while len(queries) < DISTINCT_QUERIES:
+        query = " ".join(rng.sample(vocabulary, rng.choice((2, 3))))
+        if query not in seen:
+            seen.add(query)
+            queries.append(query)
     return queries
 
 

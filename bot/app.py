@@ -153,7 +153,7 @@ class BluebookBot(commands.AutoShardedBot):
         )
         # Both kept by the interaction path (bot/exchange.py); shutdown reads them.
         self.accepting = True
-        self.in_flight: set[int] = set()  # interaction and chat message ids
+        self.in_flight: set[int] = set()  # interaction ids, and one key per chat exchange
         self.turns = TurnGate()
         self.content = content
         self.db = db

@@ -7,7 +7,8 @@ cog callbacks decorated with `interaction_path` or `chat_path`. The path, in one
   chat lookups are left alone;
 - option values of the wrong type or out of range get the usual short error;
 - in-flight accounting (`bot.in_flight`), so shutdown waits for every kind, buttons too;
-- fair turns on the event loop under load (bot/turns.py);
+- fair turns on the event loop under load (bot/turns.py): interactions here, a chat message in
+  its cog once it turns out to need a lookup;
 - one `Exchange` (bot/tracking.py), timed until the answer's send has finished, failed or
   timed out, and logged as the usage event with that real outcome;
 - the error path for our own bugs: a log line with context and the short private answer.
@@ -263,11 +264,13 @@ async def _run_chat(func: Callable[..., Awaitable[Any]], command: str, cog: Any,
         channel_id=channel_id,
         user_id=user_id,
     )
-    # Keyed by message id: interaction and message ids are snowflakes, they never collide.
-    bot.in_flight.add(key)
+    # One entry per exchange: a message and its quick edit are two exchanges with one id.
+    flight = id(exchange)
+    bot.in_flight.add(flight)
     token = _current.set(exchange)
     try:
-        await bot.turns.turn()
+        # No turn here: the cog takes one once a message turns out to need a lookup, after
+        # its reply ledger has begun (cogs/lookups.py), so plain chat costs no loop pass.
         return await func(cog, event)
     except ReplyTimeout as exc:
         exchange.failed(Outcome.TIMED_OUT, exc)
@@ -280,7 +283,7 @@ async def _run_chat(func: Callable[..., Awaitable[Any]], command: str, cog: Any,
         log.error("lookup failed", exc_info=exc, extra={"guild": guild_id, "channel": channel_id})
     finally:
         _current.reset(token)
-        bot.in_flight.discard(key)
+        bot.in_flight.discard(flight)
         exchange.close()
     return None
 

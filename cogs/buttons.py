@@ -77,10 +77,11 @@ class SearchButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=SEAR
         if query is None and state.token is not None and bot.button_queries is not None:
             stored = await bot.button_queries.recall(state.token)
             query = stored.query if stored is not None and stored.pack == state.pack else None
+        exchange = current_exchange()
         if query is None or edition is None:
+            exchange.result(None, 0)
             await interaction.response.send_message(EXPIRED, ephemeral=True)
             return
-        exchange = current_exchange()
         exchange.query = query
         content = bot.content.current
         response = content.search(query, key=edition.key, limit=state.limit)

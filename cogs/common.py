@@ -150,10 +150,16 @@ async def server_edition(interaction: discord.Interaction) -> str:
 
 
 async def edition_for_guild(bot: BluebookBot, guild_id: int | None) -> str:
+    """The pack key of the server's edition; the newest when storage cannot say (a reading
+    command keeps working while the database is unavailable)."""
     content = bot.content.current
     if bot.editions is None or guild_id is None:
         return content.default_key
-    year = await bot.editions.get(guild_id)
+    try:
+        year = await bot.editions.get(guild_id)
+    except sqlite3.Error as exc:
+        log.warning("server edition unreadable", extra={"error": type(exc).__name__})
+        return content.default_key
     return content.key_for_year(year) or content.default_key
 
 

@@ -62,7 +62,8 @@ class DiscordPostSender:
         return channel
 
     async def send(self, guild_id: int, channel_id: int, fact_id: str, local_date: date) -> int:
-        pack = self.bot.content.current.edition(await edition_for_guild(self.bot, guild_id)).pack
+        edition = self.bot.content.current.edition(await edition_for_guild(self.bot, guild_id))
+        pack = edition.pack
         fact = pack.fact_by_id.get(fact_id)
         if fact is None:
             raise PermanentSendError(f"fact {fact_id} is no longer in the content")
@@ -92,6 +93,7 @@ class DiscordPostSender:
                     channel_id=channel_id,
                     top_ref=fact.ref,
                     result_count=1,
+                    pack=edition.key,
                 )
             )
         return message.id

@@ -23,7 +23,7 @@ from bot.pack.library import split_edition
 from bot.replies.common import QUOTE_COLOUR, WARN_COLOUR
 from bot.replies.lookups import lookup_embed, passive_reply
 from bot.storage.settings import LookupKind, LookupSwitches
-from cogs.common import NO_MENTIONS
+from cogs.common import NO_MENTIONS, edition_for_guild
 
 if TYPE_CHECKING:
     from bot.app import BluebookBot
@@ -61,11 +61,7 @@ class LookupsCog(commands.Cog):
 
     async def _edition_key(self, guild_id: int | None) -> str:
         """The server's edition (/settings edition), else the newest."""
-        content = self.bot.content.current
-        if guild_id is None or self.bot.editions is None:
-            return content.default_key
-        year = await self.bot.editions.get(guild_id)
-        return content.key_for_year(year) or content.default_key
+        return await edition_for_guild(self.bot, guild_id)
 
     def _explicit_embeds(
         self, where: tuple[int | None, int, int], text: str, key: str
@@ -114,24 +110,29 @@ class LookupsCog(commands.Cog):
         guild_id = message.guild.id if message.guild else None
         where = (guild_id, message.channel.id, message.author.id)
         switches = await self._switches(guild_id, message.channel.id)
-        if switches.explicit:
-            content = self.bot.content.current
-            if extract_lookups(message.content, content.refs):
-                if not self.explicit_limit.allow(message.author.id):
-                    return
-                key = await self._edition_key(guild_id)
-                embeds, keys = self._explicit_embeds(where, message.content, key)
-                await self._reply(message, keys, embeds=embeds)
+        if not (switches.explicit or switches.passive):
+            return
+        key = await self._edition_key(guild_id)
+        edition = self.bot.content.current.edition(key)
+        if switches.explicit and extract_lookups(message.content, edition.refs):
+            if not self.explicit_limit.allow(message.author.id):
                 return
+            # The search work takes its turn (bot/turns.py) only now that there is some, and
+            # after the ledger has begun, so an edit or delete meanwhile is still noted.
+            await self.bot.turns.turn()
+            embeds, keys = self._explicit_embeds(where, message.content, key)
+            await self._reply(message, keys, embeds=embeds)
+            return
         if switches.passive:
             terms = [
                 t
-                for t in find_terms(message.content, self.bot.content.current.pack.glossary)
+                for t in find_terms(message.content, edition.pack.glossary)
                 if self.passive_limit.allow(guild_id, message.channel.id, message.author.id, t.term)
             ]
             if terms:
+                await self.bot.turns.turn()
                 for term in terms:
-                    self._log(where, term.term, term.ref, 1)
+                    self._log(where, term.term, term.ref, 1, key)
                 keys = tuple(PASSIVE_PREFIX + t.term for t in terms)
                 await self._reply(message, keys, content=passive_reply(terms).content)
 
@@ -196,12 +197,12 @@ class LookupsCog(commands.Cog):
         channel = self.bot.get_partial_messageable(channel_id)
         reply = channel.get_partial_message(entry.reply_id)
         passive = any(k.startswith(PASSIVE_PREFIX) for k in entry.lookup_keys)
+        key = await self._edition_key(guild_id)
+        edition = self.bot.content.current.edition(key)
         if passive:
-            plan = "keep" if find_terms(text, self.bot.content.current.pack.glossary) else "delete"
+            plan = "keep" if find_terms(text, edition.pack.glossary) else "delete"
         else:
-            plan = plan_edit(
-                entry.lookup_keys, extract_lookups(text, self.bot.content.current.refs)
-            )
+            plan = plan_edit(entry.lookup_keys, extract_lookups(text, edition.refs))
         try:
             if plan == "delete":
                 self.ledger.forget(source_id)
@@ -209,7 +210,6 @@ class LookupsCog(commands.Cog):
                     await reply.delete()
             elif plan == "edit":
                 where = (guild_id, channel_id, entry.asker_id)
-                key = await self._edition_key(guild_id)
                 embeds, keys = self._explicit_embeds(where, text, key)
                 async with deadline(self.bot):
                     await reply.edit(

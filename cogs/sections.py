@@ -74,7 +74,8 @@ class SectionsCog(commands.Cog):
         bot = bot_of(interaction)
         content = bot.content.current
         typed = split_edition(current)
-        key = content.key_for_year(typed.edition) or content.default_key
+        key = content.key_for_year(typed.edition, await server_edition(interaction))
+        key = key or content.default_key
         sections = content.edition(key).refs.complete(typed.ref, limit=25)
         current_exchange().result(sections[0].ref if sections else None, len(sections), key)
         prefix = f"{typed.edition}:" if typed.edition is not None else ""

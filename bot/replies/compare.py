@@ -115,7 +115,7 @@ def compare_reply(
     y0, y1 = before.manifest.edition_year, after.manifest.edition_year
     embed = {
         "title": clip(f"{section.heading} — {y0} → {y1}", EMBED_TITLE_MAX),
-        "url": after.manifest.source_url if found.after else before.manifest.source_url,
+        "url": after.source_url(found.after) if found.after else before.source_url(section),
         "description": pages[page],
         "color": QUOTE_COLOUR,
         "fields": [

@@ -3,8 +3,8 @@
 The state a button needs lives in its id, so a button works after a restart. Each id is
 parsed once, into a `SearchState` or a `SectionState` (cogs/buttons.py does it in
 `from_custom_id`). Every state names its content pack (`pack`, a short key such as "2025-3"
-for edition and chapter; "" is the default edition): the default pack writes no key, so its
-ids are exactly those of the versions before pack keys, and those keep working.
+for edition and chapter; "" is the default edition). The bot's replies always name the pack;
+ids from before the library name none, read the server's edition, and keep working.
 
     bb:s[@PACK]:OWNER:VERB INDEX/LIMIT:QUERY       search result pages
     bb:sec[@PACK]:OWNER:VERB PAGE:REF              section pages and neighbours

@@ -37,7 +37,12 @@ def fact_reply(pack: Pack, fact: Fact | None, *, topic: str | None, ephemeral: b
     if fact is None:
         tags = sorted({t for f in pack.facts for t in f.tags}, key=str.casefold)
         shown = ", ".join(code(t) for t in tags[:20])
-        text = f"No fact on **{escape(clip(topic or '', 100))}**. Topics include: {shown}."
+        if not pack.facts:
+            text = f"{escape(pack.manifest.title)} has no facts yet."
+        elif not topic:
+            text = "No fact to show."
+        else:
+            text = f"No fact on **{escape(clip(topic, 100))}**. Topics include: {shown}."
         return Reply(
             embeds=[{"title": "No such fact", "description": text, "color": WARN_COLOUR}],
             ephemeral=True,
