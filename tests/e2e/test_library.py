@@ -238,3 +238,15 @@ async def test_fact_of_the_day_draws_from_the_server_edition(library):
         assert preview["embeds"][0]["title"] in headlines[key], (year, preview)
         fact = _embed(await _ask(server, "fact", {}))
         assert fact["title"] in headlines[key]
+
+
+async def test_a_lookup_reads_the_server_edition_even_where_the_newest_lacks_it(library):
+    """3.1.1(2)¶3 exists only in 2030 (2031 removed it): a server reading 2030 finds it."""
+    from tests.e2e.test_lookups import _say
+
+    server = library.server
+    await _ask(server, "settings edition", {"year": 2030}, user=server.admin)
+    reply = await _say(server, "see §3.1.1(2)¶3 please")
+    embed = reply["embeds"][0]
+    assert embed["footer"]["text"].endswith("2030"), embed
+    assert "No section" not in embed.get("description", "")
