@@ -33,6 +33,7 @@ from bench.faults_bench import FaultSizes, run_faults_benchmark
 from bench.library_bench import QUICK_LIBRARY, LibrarySizes, run_library_benchmark
 from bench.search_bench import run_search_benchmark
 from bench.search_bench import table as search_table
+from bench.search_bench import targets as search_targets
 from bench.soak import RSS_GROWTH_LIMIT, SoakSizes, run_soak
 from bench.usage_bench import run_usage_benchmark
 
@@ -644,8 +645,11 @@ def render(results: Json, *, command: str, wall_s: float) -> str:
         *t.lines,
         "",
     ]
-    # Targets added outside the table (add_target) come after the table's own.
+    # Targets added outside the table (add_target), and the search benchmark's own (its
+    # in-process latency and the quality sets), come after the table's own.
     extra = [e for e in results.get("targets", []) if e not in t.targets]
+    if "search" in results:
+        extra += [e for e in search_targets(results["search"]) if e not in extra]
     results["targets"] = t.targets + extra
     missed = t.missed + [e["figure"] for e in extra if not e["ok"]]
     if missed:
