@@ -9,6 +9,24 @@ from bot.search.analysis import Analyzer
 from bot.search.normalize import normalize, tokenize
 
 
+def find_sequences(
+    by_first: dict[str, list[tuple[tuple[str, ...], int]]], stems: list[str]
+) -> list[tuple[int, int, int]]:
+    """Non-overlapping (start, end, entry) matches of the stem sequences indexed by their
+    first stem (each list longest first), left to right."""
+    found: list[tuple[int, int, int]] = []
+    i = 0
+    while i < len(stems):
+        for seq, entry in by_first.get(stems[i], ()):
+            if tuple(stems[i : i + len(seq)]) == seq:
+                found.append((i, i + len(seq), entry))
+                i += len(seq)
+                break
+        else:
+            i += 1
+    return found
+
+
 @dataclass(frozen=True)
 class GlossaryEntry:
     """One glossary term with every name it goes by, each as its content stems."""
@@ -57,14 +75,4 @@ class GlossaryMatcher:
 
     def find(self, stems: list[str]) -> list[tuple[int, int, int]]:
         """Non-overlapping (start, end, entry) matches, longest first, left to right."""
-        found: list[tuple[int, int, int]] = []
-        i = 0
-        while i < len(stems):
-            for seq, entry in self._by_first.get(stems[i], ()):
-                if tuple(stems[i : i + len(seq)]) == seq:
-                    found.append((i, i + len(seq), entry))
-                    i += len(seq)
-                    break
-            else:
-                i += 1
-        return found
+        return find_sequences(self._by_first, stems)

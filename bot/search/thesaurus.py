@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from bot.pack.model import ThesaurusEntry
 from bot.search.analysis import Analyzer
-from bot.search.glossary import name_sequences
+from bot.search.glossary import find_sequences, name_sequences
 from bot.search.normalize import words
 
 # What a document term found through the thesaurus counts for, against the user's own word
@@ -60,15 +60,4 @@ class ThesaurusMatcher:
 
     def find(self, stems: list[str]) -> list[tuple[int, int, int]]:
         """Non-overlapping (start, end, entry) matches, longest first, left to right."""
-        found: list[tuple[int, int, int]] = []
-        i = 0
-        by_first = self._by_first
-        while i < len(stems):
-            for seq, entry in by_first.get(stems[i], ()):
-                if tuple(stems[i : i + len(seq)]) == seq:
-                    found.append((i, i + len(seq), entry))
-                    i += len(seq)
-                    break
-            else:
-                i += 1
-        return found
+        return find_sequences(self._by_first, stems)

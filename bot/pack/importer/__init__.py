@@ -148,18 +148,7 @@ def import_pages(
         )
     for p in placed:
         p.url = _page_address(p, year)
-        report.pages.append(
-            PageMeta(
-                p.source.file,
-                str(p.page),
-                year,
-                p.page.chapter,
-                p.page.section,
-                p.page.part,
-                p.url,
-                p.placed_by,
-            )
-        )
+        report.pages.append(_meta(p, year, p.url))
     root, parse_warnings = _build(pack_dir, existing_pages, placed)
     new_files = {p.source.file for p in placed}
     # The pack's own pages were warned about when they were imported, unless a new page
@@ -202,6 +191,19 @@ def _build(
     return builder.finish(), builder.warnings
 
 
+def _meta(p: _Placed, year: int | None, url: str) -> PageMeta:
+    return PageMeta(
+        p.source.file,
+        str(p.page),
+        year,
+        p.page.chapter,
+        p.page.section,
+        p.page.part,
+        url,
+        p.placed_by,
+    )
+
+
 def inspect_pages(
     files: Sequence[Path], *, page: str | None = None, edition: int | None = None
 ) -> list[PageMeta]:
@@ -216,18 +218,7 @@ def inspect_pages(
     for p in placed:
         year = edition or p.source.edition
         url = _page_address(p, year)
-        metas.append(
-            PageMeta(
-                p.source.file,
-                str(p.page),
-                year,
-                p.page.chapter,
-                p.page.section,
-                p.page.part,
-                url,
-                p.placed_by,
-            )
-        )
+        metas.append(_meta(p, year, url))
     return metas
 
 
