@@ -6,7 +6,7 @@ import os
 import re
 from dataclasses import dataclass
 from importlib import resources
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import yaml
@@ -49,6 +49,23 @@ class ContentError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__(f"{len(problems)} content problem(s)")
         self.problems = problems
+
+
+def inside_pack(root: Path, name: str) -> Path | None:
+    """`root / name` when `name` is a relative path that stays inside the pack, else None.
+
+    A manifest names files by path; an absolute path, a `..` or a symlink leading out would let a
+    pack make the bot quote any file it can read (its own environment, token included).
+    """
+    parts = PurePosixPath(name).parts
+    if not name.strip() or "\\" in name or PurePosixPath(name).is_absolute() or ".." in parts:
+        return None
+    try:
+        base = root.resolve()
+        target = (root / name).resolve()
+    except (OSError, RuntimeError):
+        return None
+    return root / name if target.is_relative_to(base) and target != base else None
 
 
 def default_content_dir() -> Path:
@@ -211,6 +228,10 @@ class _Checker:
         for key, default in (("text", "chapter.txt"), ("facts", "facts.yaml")):
             files[key] = str(data.get(key, default))
         files["glossary"] = str(data.get("glossary", "glossary.yaml"))
+        for key, name in files.items():
+            if inside_pack(self.root, name) is None:
+                self.add(MANIFEST_FILE, doc.line_of(key), _outside(key, name))
+                ok = False
         pages = self.pages(doc)
         if not ok or pages is None:
             return None
@@ -250,6 +271,9 @@ class _Checker:
                 ok = False
             if not entry["source_url"].startswith("https://"):
                 self.add(MANIFEST_FILE, item.line_of("source_url"), "page URL must be https://")
+            if inside_pack(self.root, entry["file"]) is None:
+                self.add(MANIFEST_FILE, item.line_of("file"), _outside("file", entry["file"]))
+                ok = False
             pages.append(PageFile(entry["id"], entry["file"], entry["source_url"]))
         return tuple(pages) if ok else None
 
@@ -406,6 +430,12 @@ class _Checker:
             lists["numbers"],
             item.line,
         )
+
+
+def _outside(key: str, name: str) -> str:
+    return (
+        f"'{key}' must name a file inside the pack (no absolute path, '..' or link out): {name!r}"
+    )
 
 
 def _mentions(text: str, folded: str, name: str) -> bool:
