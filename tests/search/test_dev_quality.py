@@ -15,7 +15,7 @@ from bot.search import SearchEngine
 DEV_FILE = Path(__file__).with_name("dev.yaml")
 QUALITY_FILE = Path(__file__).with_name("quality.yaml")
 MIN_SAMPLE_PAGES = 30
-# hit@1 reached while tuning (see the README), less a query or two of margin.
+# hit@1 reached while tuning (make bench reports it), less a query or two of margin.
 DEV_ON_PAGE = 0.95
 DEV_AMONG_DISTRACTORS = 0.88
 DEV_IN_LIBRARY = 0.78
