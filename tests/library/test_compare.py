@@ -68,10 +68,12 @@ def test_a_section_in_one_edition_only_is_added_or_removed():
 
 def test_json_shape():
     data = _compare("3.1.1(2)").to_dict("2030", "2031")
-    assert set(data) == {"ref", "from", "to", "status", "paragraphs"}
+    assert set(data) == {"ref", "from", "to", "status", "paragraphs", "headings", "not_held"}
     assert set(data["paragraphs"][0]) == {
         "from_ref",
         "to_ref",
+        "also_from",
+        "also_to",
         "status",
         "from_text",
         "to_text",
