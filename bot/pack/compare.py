@@ -209,12 +209,19 @@ def word_diff(before: str, after: str) -> tuple[Piece, ...]:
     pieces: list[Piece] = []
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
-            _add(pieces, SAME, "".join(b[j1:j2]))
+            run = "".join(b[j1:j2])
+            last = a[i2 - 1]
+            if i2 < len(a) and not run[-1:].isspace() and last[-1:].isspace():
+                # Removed words follow: keep the earlier text's space before them.
+                run += last[len(last.rstrip()) :]
+            _add(pieces, SAME, run)
             continue
-        if op in ("delete", "replace"):
-            _add(pieces, REMOVED, "".join(a[i1:i2]))
-        if op in ("insert", "replace"):
-            _add(pieces, ADDED, "".join(b[j1:j2]))
+        # The space after a change is not part of it: it stays with the text around.
+        removed, added = "".join(a[i1:i2]), "".join(b[j1:j2])
+        tail = (added or removed)[len((added or removed).rstrip()) :]
+        _add(pieces, REMOVED, removed.rstrip())
+        _add(pieces, ADDED, added.rstrip())
+        _add(pieces, SAME, tail)
     return tuple(pieces)
 
 
