@@ -5,6 +5,7 @@ changed sections is ranked."""
 
 from __future__ import annotations
 
+import json
 from itertools import permutations
 
 import pytest
@@ -205,3 +206,26 @@ def test_each_line_of_the_list_names_its_reference(library):
     assert lines[0].startswith("**1.** `3.2.1(1)` WTO Reform — 1 changed, 0 added, 0 removed")
     assert lines[1].startswith("**7.** `3.1.2(2)` Export Controls")
     assert "not in the 2025 library" in page
+
+
+def test_the_cli_lists_what_changed_and_prints_removed_and_added_paragraphs(capsys):
+    from bot.cli import main
+
+    assert main(["--content", str(LIBRARY), "compare", "--from", "2024", "--to", "2025"]) == 0
+    out = capsys.readouterr().out
+    ranked = [line.split()[1] for line in out.splitlines() if line[:4].strip().endswith(".")]
+    assert ranked[:3] == ["3.2.1(1)", "3.1.1(2)", "3.1.2(1)"]
+    assert f"--edition 2025 --pages c030103 --out {LIBRARY}" in out
+    assert (
+        main(["--content", str(LIBRARY), "compare", "3.1", "--from", "2025", "--to", "2026"]) == 0
+    )
+    out = capsys.readouterr().out
+    assert "3.1.2(1)¶2  removed\n  [-In 2024, Japan hosted a meeting" in out
+    assert "3.1.1(3)¶1  added\n  {+Japan hosted the first meeting" in out
+    assert "not in the 2025 library" in out
+    assert main(["--content", str(LIBRARY), "compare", "--to", "2025", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["sections"][0]["ref"] == "3.2.1(1)"
+    assert data["not_held"] == [
+        {"page": "c030103", "missing_from": 2025, "refs": ["3.1.3", "3.1.3(1)", "3.1.3(2)"]}
+    ]
