@@ -301,7 +301,12 @@ def _pair(before: list[Paragraph], after: list[Paragraph]) -> list[ParagraphChan
 def _gap(
     before: list[Paragraph], after: list[Paragraph], wa: list[list[str]], wb: list[list[str]]
 ) -> list[ParagraphChange]:
-    """Paragraphs left between two pairs: one on each side is a rewrite when alike enough."""
+    """Paragraphs left between two pairs: one on each side is a rewrite when alike enough;
+    one on a side whose words make up every paragraph of the other was split (or merged)."""
+    if len(before) == 1 and len(after) > 1 and _made_of(wa[0], wb):
+        return [_rejoined(tuple(before), tuple(after))]
+    if len(after) == 1 and len(before) > 1 and _made_of(wb[0], wa):
+        return [_rejoined(tuple(before), tuple(after))]
     one_each = len(before) == 1 and len(after) == 1 and bool(wa[0])
     if one_each and kept_words(wa[0], wb[0]) >= REWRITE_MIN * len(wa[0]):
         old, new = before[0], after[0]
@@ -311,22 +316,27 @@ def _gap(
     ]
 
 
+def _made_of(whole: list[str], parts: list[list[str]]) -> bool:
+    """Whether each of `parts` takes at least SPLIT_MIN of its words from `whole`."""
+    return all(p and kept_words(p, whole) >= SPLIT_MIN * len(p) for p in parts)
+
+
 def _join_splits(changes: list[ParagraphChange]) -> list[ParagraphChange]:
     """A changed paragraph next to an added one made mostly of its words was split in two;
     next to a removed one whose words it holds, two were merged."""
     out = list(changes)
     i = 0
     while i < len(out):
-        change = out[i]
-        if change.status == CHANGED:
-            joined = _absorb(out, i)
-            if joined is not None:
-                continue
+        # After a join, look at the joined change again: a paragraph may be split in three.
+        if out[i].status == CHANGED and _absorb(out, i):
+            i = max(i - 1, 0)
+            continue
         i += 1
     return out
 
 
-def _absorb(out: list[ParagraphChange], i: int) -> ParagraphChange | None:
+def _absorb(out: list[ParagraphChange], i: int) -> bool:
+    """Join the added or removed paragraph beside change `i` into it, when it belongs."""
     change = out[i]
     for k in (i + 1, i - 1):
         if not 0 <= k < len(out):
@@ -336,16 +346,14 @@ def _absorb(out: list[ParagraphChange], i: int) -> ParagraphChange | None:
         if other.status == ADDED and other.after is not None:
             parts = (*change.afters, other.after) if later else (other.after, *change.afters)
             if _adds_words(change.befores, change.afters, parts, other.after, split=True):
-                new = _rejoined(change.befores, parts)
-                out[min(i, k) : max(i, k) + 1] = [new]
-                return new
+                out[min(i, k) : max(i, k) + 1] = [_rejoined(change.befores, parts)]
+                return True
         if other.status == REMOVED and other.before is not None:
             parts = (*change.befores, other.before) if later else (other.before, *change.befores)
             if _adds_words(change.befores, change.afters, parts, other.before, split=False):
-                new = _rejoined(parts, change.afters)
-                out[min(i, k) : max(i, k) + 1] = [new]
-                return new
-    return None
+                out[min(i, k) : max(i, k) + 1] = [_rejoined(parts, change.afters)]
+                return True
+    return False
 
 
 def _adds_words(
