@@ -14,6 +14,10 @@ in two, or two merged into one, is one change. What is left was added or removed
 
 A page (cCCSSPP) that one edition's manifest does not list was never imported there: its
 sections are "not held" by that edition, never added or removed text.
+
+`changes_between` ranks the sections that changed by words changed: words removed plus
+words added (a whole added or removed paragraph counts all its words, a renamed heading the
+words of both headings), most first, then in reading order.
 """
 
 from __future__ import annotations
@@ -566,7 +570,7 @@ class EditionChanges:
     sections: tuple[SectionChanges, ...]
     title: HeadingChange | None = None
     not_held: tuple[PageNotHeld, ...] = ()
-    unchanged: int = 0
+    unchanged: int = 0  # sections with text that reads the same in both
 
     def to_dict(self, before_label: str, after_label: str) -> dict[str, Any]:
         return {
@@ -618,10 +622,10 @@ def changes_between(before_key: str, before: Pack, after_key: str, after: Pack) 
         if old is not None:
             seen.add(id(old))
         result = _own_section(before_key, before, after_key, after, old, new)
-        if result.status == UNCHANGED or (old is None and not new.paragraphs):
-            unchanged += result.status == UNCHANGED and bool(new.paragraphs)
-            continue
-        found.append(result)
+        if result.status == UNCHANGED:
+            unchanged += 1 if new.paragraphs else 0
+        elif old is not None or new.paragraphs:
+            found.append(result)
     for old in before.sections.values():
         if old.parent is None or id(old) in seen or not holds(after, old) or not old.paragraphs:
             continue
