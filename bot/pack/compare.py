@@ -26,6 +26,7 @@ import difflib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz, process, utils
@@ -61,6 +62,12 @@ UNCHANGED, NOT_HELD = "unchanged", "not held"
 def text_key(text: str) -> str:
     """What two texts must share to read the same: the search and /verify equivalence."""
     return " ".join(normalize(text, fold_case=False).split())
+
+
+@lru_cache(maxsize=65536)
+def _token_key(token: str) -> str:
+    # Words repeat across paragraphs and editions: each is normalised once.
+    return text_key(token)
 
 
 def _words(text: str) -> list[str]:
@@ -208,7 +215,7 @@ def word_diff(before: str, after: str) -> tuple[Piece, ...]:
     change; words that read the same (quotes, dashes, spaces) are the same."""
     a, b = _TOKENS.findall(before), _TOKENS.findall(after)
     matcher = difflib.SequenceMatcher(
-        None, [text_key(t) for t in a], [text_key(t) for t in b], autojunk=False
+        None, [_token_key(t) for t in a], [_token_key(t) for t in b], autojunk=False
     )
     pieces: list[Piece] = []
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
