@@ -18,8 +18,8 @@ import discord
 
 from bot.app import answer_privately
 from bot.exchange import current_exchange, interaction_path
-from bot.pack.compare import compare
-from bot.replies.compare import compare_reply
+from bot.pack.compare import changes_between, compare
+from bot.replies.compare import OVERVIEW_REF, changes_reply, compare_reply
 from bot.replies.custom_ids import (
     COMPARE,
     SEARCH,
@@ -165,6 +165,12 @@ class CompareButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=COM
         exchange.query = state.ref
         editions = bot_of(interaction).content.current.editions
         old, new = editions.get(state.before), editions.get(state.after)
+        if state.ref == OVERVIEW_REF and old is not None and new is not None:
+            changes = changes_between(state.before, old.pack, state.after, new.pack)
+            exchange.result(None, len(changes.sections), state.after)
+            reply = changes_reply(changes, old.pack, new.pack, owner=state.owner, page=state.page)
+            await edit_reply(interaction, reply)
+            return
         found = (
             compare(state.before, old.pack, state.after, new.pack, state.ref)
             if old is not None and new is not None

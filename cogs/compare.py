@@ -1,4 +1,5 @@
-"""/compare: one section in two editions, with what changed marked."""
+"""/compare: one section in two editions with what changed marked; without a reference,
+the sections that changed between the two, most changed first."""
 
 from __future__ import annotations
 
@@ -9,10 +10,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.exchange import current_exchange, interaction_path
-from bot.pack.compare import compare
+from bot.pack.compare import changes_between, compare
 from bot.pack.library import split_edition
 from bot.replies.common import CHOICE_NAME_MAX, Reply, clip, error_reply, escape
-from bot.replies.compare import compare_reply
+from bot.replies.compare import changes_reply, compare_reply
 from cogs.common import bot_of, edition_choices, send_reply, server_edition
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ class CompareCog(commands.Cog):
 
     @app_commands.command(name="compare")
     @app_commands.describe(
-        ref="A reference such as 3.1.1(2), or a section title",
+        ref="A reference such as 3.1.1(2), or a section title (none: every section that changed)",
         from_="The earlier edition (default: the one before `to`)",
         to="The later edition (default: the server's, else the newest)",
         private="Only you see the answer",
@@ -39,12 +40,12 @@ class CompareCog(commands.Cog):
     async def compare(
         self,
         interaction: discord.Interaction,
-        ref: app_commands.Range[str, 1, 200],
+        ref: app_commands.Range[str, 1, 200] | None = None,
         from_: Year | None = None,
         to: Year | None = None,
         private: bool = False,
     ) -> None:
-        """Show what changed in a section between two editions."""
+        """Show what changed in a section between two editions, or which sections changed."""
         content = self.bot.content.current
         after = content.key_for_year(to) if to is not None else await server_edition(interaction)
         before = _before(content, after, from_)
@@ -52,8 +53,16 @@ class CompareCog(commands.Cog):
             current_exchange().result(None, 0)
             await send_reply(interaction, _no_editions(content, from_, to, after))
             return
-        text = split_edition(ref).ref
         old, new = content.edition(before).pack, content.edition(after).pack
+        if ref is None:
+            changes = changes_between(before, old, after, new)
+            current_exchange().result(None, len(changes.sections), after)
+            owner = interaction.user.id
+            await send_reply(
+                interaction, changes_reply(changes, old, new, owner=owner, ephemeral=private)
+            )
+            return
+        text = split_edition(ref).ref
         found = compare(before, old, after, new, text)
         if found is None:
             current_exchange().result(None, 0, after)
@@ -106,9 +115,14 @@ def _no_editions(content: Content, from_: int | None, to: int | None, after: str
         return error_reply(f"No edition {to} here.", hint=f"Editions held: {held}.")
     if from_ is not None:
         return error_reply(f"No edition {from_} here.", hint=f"Editions held: {held}.")
+    if len(content.library.editions()) < 2:
+        return error_reply(
+            f"This library holds one edition ({held}), so there is nothing to compare it with.",
+            hint="Import another edition to compare (see `bluebook-bot content import`).",
+        )
     return error_reply(
         "There is no earlier edition to compare with.",
-        hint=f"Editions held: {held}. Give `from` and `to`.",
+        hint=f"Editions held: {held}. Give `from` an earlier one.",
     )
 
 

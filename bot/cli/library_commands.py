@@ -1,4 +1,5 @@
-"""`compare`: one section in two editions, paragraphs aligned, words that changed marked."""
+"""`compare`: one section in two editions, paragraphs aligned, words that changed marked; or,
+without a reference, the sections that changed between two editions, most changed first."""
 
 from __future__ import annotations
 
@@ -6,13 +7,31 @@ import argparse
 from typing import Any
 
 from bot.cli.common import CliError, edition_key, library_from_args, print_json
-from bot.pack.compare import ADDED, CHANGED, REMOVED, Comparison, compare
+from bot.pack.compare import (
+    ADDED,
+    NOT_HELD,
+    REMOVED,
+    REWRITTEN,
+    SAME,
+    Comparison,
+    EditionChanges,
+    ParagraphChange,
+    Piece,
+    changes_between,
+    compare,
+)
 from bot.pack.library import Library, split_edition
+from bot.replies.compare import rewritten_sentences
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("compare", help="what changed in a section between two editions")
-    p.add_argument("ref", nargs="+", help="e.g. 3.1.1(2) or a section title")
+    p = sub.add_parser(
+        "compare",
+        help="what changed in a section between two editions (no reference: every section)",
+    )
+    p.add_argument(
+        "ref", nargs="*", help="e.g. 3.1.1(2) or a section title; none lists what changed"
+    )
     p.add_argument("--from", dest="from_year", type=int, metavar="YEAR", help="default: previous")
     p.add_argument("--to", dest="to_year", type=int, metavar="YEAR", help="default: the newest")
     p.add_argument("--json", action="store_true")
@@ -36,13 +55,21 @@ def editions_to_compare(
 
 def cmd_compare(args: argparse.Namespace) -> int:
     library = library_from_args(args)
-    text = split_edition(" ".join(args.ref)).ref
     before, after = editions_to_compare(library, args.from_year, args.to_year)
+    y0, y1 = _year(library, before), _year(library, after)
+    if not args.ref:
+        changes = changes_between(before, library.packs[before], after, library.packs[after])
+        if args.json:
+            print_json(changes.to_dict(y0, y1))
+        else:
+            print(_changes_text(library, changes))
+        return 0
+    text = split_edition(" ".join(args.ref)).ref
     found = compare(before, library.packs[before], after, library.packs[after], text)
     if found is None:
         raise CliError(f"no section '{text}' in {library.label(before)} or {library.label(after)}")
     if args.json:
-        print_json(found.to_dict(_year(library, before), _year(library, after)))
+        print_json(found.to_dict(y0, y1))
         return 0
     print(_text(library, found))
     return 0
@@ -52,24 +79,79 @@ def _year(library: Library, key: str) -> str:
     return str(library.packs[key].manifest.edition_year)
 
 
+def _marked(pieces: tuple[Piece, ...]) -> str:
+    """git's word-diff marks: [-removed-]{+added+}."""
+    return "".join(
+        f"[-{p.text}-]" if p.op == REMOVED else f"{{+{p.text}+}}" if p.op == ADDED else p.text
+        for p in pieces
+    )
+
+
+def _paragraph(change: ParagraphChange) -> str:
+    ref = (change.after or change.before).ref  # type: ignore[union-attr]
+    if change.status == SAME:
+        return f"{ref}  unchanged"
+    if change.status == ADDED:
+        return f"{ref}  added\n  {{+{change.after_text}+}}"
+    if change.status == REMOVED:
+        return f"{ref}  removed\n  [-{change.before_text}-]"
+    if change.status == REWRITTEN:
+        lines = [f"{ref}  rewritten"]
+        for old, new in rewritten_sentences(change.before_text, change.after_text):
+            lines += [f"  before: {old}"] if old else []
+            lines += [f"  after:  {new}"] if new else []
+        return "\n".join(lines)
+    if change.more_after:
+        label = f"{change.before.ref}  split into " + ", ".join(p.ref for p in change.afters)  # type: ignore[union-attr]
+    elif change.more_before:
+        label = ", ".join(p.ref for p in change.befores) + f"  merged into {ref}"
+    else:
+        label = f"{ref}  changed"
+    return f"{label}\n  {_marked(change.diff)}"
+
+
 def _text(library: Library, found: Comparison) -> str:
     lines = [f"{found.ref}: {_year(library, found.before_key)} → {_year(library, found.after_key)}"]
-    if found.status != CHANGED:
+    if found.status != "changed":
         lines.append(found.status)
-    if found.status in (ADDED, REMOVED):
-        return "\n".join(lines)
-    for change in found.paragraphs:
-        ref = (change.after or change.before).ref  # type: ignore[union-attr]
-        if change.status == CHANGED:
-            marked = "".join(
-                f"[-{p.text}-]"
-                if p.op == "removed"
-                else f"{{+{p.text}+}}"
-                if p.op == "added"
-                else p.text
-                for p in change.diff
-            )
-            lines.append(f"{ref}  changed\n  {marked}")
-        else:
-            lines.append(f"{ref}  {change.status}")
+    for heading in found.headings:
+        lines.append(f"{heading.ref}  heading\n  {_marked(heading.diff)}")
+    if found.status != NOT_HELD:
+        lines += [_paragraph(change) for change in found.paragraphs]
+    out = str(library.root)
+    for missing in found.not_held:
+        lines.append(
+            f"page {missing.page} ({', '.join(missing.refs)}) is not in the {missing.edition} "
+            f"library; fetch it with: {missing.fetch_command(out)}"
+        )
+    return "\n".join(lines)
+
+
+def _changes_text(library: Library, changes: EditionChanges) -> str:
+    y0, y1 = _year(library, changes.before_key), _year(library, changes.after_key)
+    lines = [f"What changed: {y0} → {y1}"]
+    if changes.title is not None:
+        lines.append(f"chapter title: {_marked(changes.title.diff)}")
+    lines.append(
+        f"{len(changes.sections)} sections changed, {changes.unchanged} unchanged; "
+        "most changed first (words changed):"
+    )
+    for rank, line in enumerate(changes.sections, 1):
+        status = line.comparison.status
+        counts = (
+            f"section {status}"
+            if status in (ADDED, REMOVED)
+            else f"{line.changed} changed, {line.added} added, {line.removed} removed"
+        )
+        text = f"{rank:3}. {line.ref:12} {line.section.title} — {counts} ({line.words_changed})"
+        if line.renamed is not None:
+            text += f"; heading: {_marked(line.renamed.diff)}"
+        lines.append(text)
+    out = str(library.root)
+    for missing in changes.not_held:
+        lines.append(
+            f"page {missing.page} ({', '.join(missing.refs)}) is not in the {missing.edition} "
+            f"library; fetch it with: {missing.fetch_command(out)}"
+        )
+    lines.append(f"Details: bluebook-bot compare REF --from {y0} --to {y1}")
     return "\n".join(lines)

@@ -1,37 +1,84 @@
-"""What changed in a section between two editions: paragraphs aligned, words diffed.
+"""What changed between two editions: one section (`compare`) or the whole chapter
+(`changes_between`), paragraphs paired by their words, the words that changed marked.
 
-Sections are matched by reference first, then by title (numbering moves between years). A
-section found in one edition only is reported as added or removed. Paragraphs are aligned
-in order: identical ones anchor the alignment, and between anchors a paragraph pairs with
-the most similar one left (at least PAIR_MIN alike); the rest were added or removed.
+Text is compared under the equivalence search and /verify use (`normalize` with case kept):
+curly and straight quotes, apostrophes, dash variants and non-breaking or repeated spaces
+are the same text, so a paragraph that differs only in them is unchanged.
+
+Sections are matched by reference first, then by title (numbering moves between years).
+Paragraphs are paired in reading order: identical ones anchor the pairing; between anchors,
+paragraphs pair so that the most words are kept, each pair keeping at least PAIR_MIN of the
+earlier paragraph's words. One paragraph left on each side of a gap that still shares
+REWRITE_MIN of its words was rewritten (shown as before/after sentences). A paragraph split
+in two, or two merged into one, is one change. What is left was added or removed.
+
+A page (cCCSSPP) that one edition's manifest does not list was never imported there: its
+sections are "not held" by that edition, never added or removed text.
+
+`changes_between` ranks the sections that changed by words changed: words removed plus
+words added (a whole added or removed paragraph counts all its words, a renamed heading the
+words of both headings), most first, then in reading order.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz, process, utils
 
 from bot.pack.model import Pack, Paragraph, Section
 from bot.pack.refs import RefIndex
+from bot.search.normalize import normalize
 
-# Two paragraphs are one paragraph edited when at least this alike (difflib ratio, 0-1).
+# A paragraph of the later edition is the earlier one edited when it keeps at least this
+# share of the earlier paragraph's words (in order). So a paragraph that kept half of its
+# words is always "changed", with the words that changed marked.
 PAIR_MIN = 0.5
+# Below PAIR_MIN, the one paragraph left on each side of a gap is the same paragraph
+# rewritten when it kept at least this share of its words; it is shown as before/after
+# sentences, since word marks would be a storm of one-word swaps.
+REWRITE_MIN = 0.2
+# A paragraph split in two: the second part is part of the change when at least this share
+# of its words come from the earlier paragraph (the same for two paragraphs merged).
+SPLIT_MIN = 0.8
 # A section of the other edition with another reference is the same section when its title
 # scores at least this (rapidfuzz WRatio, 0-100).
 TITLE_MATCH_MIN = 90
+# The command that fetches pages an edition lacks (named in answers; `content fetch`).
+FETCH_COMMAND = "bluebook-bot content fetch --edition {edition} --pages {pages} --out {out}"
 
-_TOKENS = re.compile(r"\s+|[^\s]+")
+# A word with the whitespace after it: whitespace is never a change of its own.
+_TOKENS = re.compile(r"\s*\S+\s*|\s+")
 
-SAME, CHANGED, ADDED, REMOVED, UNCHANGED = "same", "changed", "added", "removed", "unchanged"
+SAME, CHANGED, REWRITTEN, ADDED, REMOVED = "same", "changed", "rewritten", "added", "removed"
+UNCHANGED, NOT_HELD = "unchanged", "not held"
+
+
+def text_key(text: str) -> str:
+    """What two texts must share to read the same: the search and /verify equivalence."""
+    return " ".join(normalize(text, fold_case=False).split())
+
+
+@lru_cache(maxsize=65536)
+def _token_key(token: str) -> str:
+    # Words repeat across paragraphs and editions: each is normalised once.
+    return text_key(token)
+
+
+def _words(text: str) -> list[str]:
+    return text_key(text).split()
 
 
 @dataclass(frozen=True)
 class Piece:
-    op: str  # same | removed | added
+    """A run of a diff: `same` text (as the later edition writes it), `removed` or `added`."""
+
+    op: str
     text: str
 
     def to_dict(self) -> dict[str, str]:
@@ -40,20 +87,84 @@ class Piece:
 
 @dataclass(frozen=True)
 class ParagraphChange:
-    status: str  # same | changed | added | removed
+    """One paragraph's fate. A split paragraph lists its other parts in `more_after`, two
+    merged ones the other earlier paragraph in `more_before`; `diff` covers them all."""
+
+    status: str  # same | changed | rewritten | added | removed
     before: Paragraph | None
     after: Paragraph | None
     diff: tuple[Piece, ...] = ()
+    more_before: tuple[Paragraph, ...] = ()
+    more_after: tuple[Paragraph, ...] = ()
+
+    @property
+    def befores(self) -> tuple[Paragraph, ...]:
+        return (self.before, *self.more_before) if self.before else ()
+
+    @property
+    def afters(self) -> tuple[Paragraph, ...]:
+        return (self.after, *self.more_after) if self.after else ()
+
+    @property
+    def before_text(self) -> str:
+        return " ".join(p.text for p in self.befores)
+
+    @property
+    def after_text(self) -> str:
+        return " ".join(p.text for p in self.afters)
+
+    @property
+    def words_changed(self) -> int:
+        """Words removed plus words added: how much this change weighs in a ranking."""
+        if self.status == ADDED:
+            return len(_words(self.after_text))
+        if self.status == REMOVED:
+            return len(_words(self.before_text))
+        return sum(len(p.text.split()) for p in self.diff if p.op != SAME)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "from_ref": self.before.ref if self.before else None,
             "to_ref": self.after.ref if self.after else None,
+            "also_from": [p.ref for p in self.more_before],
+            "also_to": [p.ref for p in self.more_after],
             "status": self.status,
-            "from_text": self.before.text if self.before else None,
-            "to_text": self.after.text if self.after else None,
+            "from_text": self.before_text or None,
+            "to_text": self.after_text or None,
             "diff": [p.to_dict() for p in self.diff],
         }
+
+
+@dataclass(frozen=True)
+class HeadingChange:
+    """A heading (or the chapter title) that reads differently in the later edition."""
+
+    ref: str
+    before: str
+    after: str
+    diff: tuple[Piece, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"ref": self.ref, "from": self.before, "to": self.after}
+
+
+@dataclass(frozen=True)
+class PageNotHeld:
+    """A publisher page one edition of the library does not hold, and what is on it."""
+
+    page: str
+    edition: int  # the edition that lacks it
+    refs: tuple[str, ...]  # its sections, in the edition that holds it
+
+    def fetch_command(self, out: str = "LIBRARY") -> str:
+        return fetch_command(self.edition, [self.page], out)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"page": self.page, "missing_from": self.edition, "refs": list(self.refs)}
+
+
+def fetch_command(edition: int, pages: Iterable[str], out: str = "LIBRARY") -> str:
+    return FETCH_COMMAND.format(edition=edition, pages=" ".join(pages), out=out)
 
 
 @dataclass(frozen=True)
@@ -64,17 +175,28 @@ class Comparison:
     before: Section | None
     after: Section | None
     paragraphs: tuple[ParagraphChange, ...] = field(default_factory=tuple)
+    headings: tuple[HeadingChange, ...] = ()
+    not_held: tuple[PageNotHeld, ...] = ()
 
     @property
     def status(self) -> str:
-        """unchanged | changed | added (only in the later) | removed (only in the earlier)."""
-        if self.before is None:
-            return ADDED
-        if self.after is None:
-            return REMOVED
-        if all(p.status == SAME for p in self.paragraphs):
-            return UNCHANGED
-        return CHANGED
+        """unchanged | changed | added | removed | not held (its page is missing from one)."""
+        if self.before is None or self.after is None:
+            if self.not_held:
+                return NOT_HELD
+            return ADDED if self.before is None else REMOVED
+        if self.headings or any(p.status != SAME for p in self.paragraphs):
+            return CHANGED
+        return UNCHANGED
+
+    def count(self, *statuses: str) -> int:
+        return sum(1 for p in self.paragraphs if p.status in statuses)
+
+    @property
+    def words_changed(self) -> int:
+        return sum(p.words_changed for p in self.paragraphs) + sum(
+            len(h.before.split()) + len(h.after.split()) for h in self.headings
+        )
 
     def to_dict(self, before_label: str, after_label: str) -> dict[str, Any]:
         return {
@@ -82,23 +204,35 @@ class Comparison:
             "from": before_label,
             "to": after_label,
             "status": self.status,
+            "headings": [h.to_dict() for h in self.headings],
+            "not_held": [n.to_dict() for n in self.not_held],
             "paragraphs": [p.to_dict() for p in self.paragraphs],
         }
 
 
 def word_diff(before: str, after: str) -> tuple[Piece, ...]:
-    """Word-level differences; whitespace stays with the words around it."""
+    """Word-level differences; whitespace goes with the word before it and is never a
+    change; words that read the same (quotes, dashes, spaces) are the same."""
     a, b = _TOKENS.findall(before), _TOKENS.findall(after)
+    matcher = difflib.SequenceMatcher(
+        None, [_token_key(t) for t in a], [_token_key(t) for t in b], autojunk=False
+    )
     pieces: list[Piece] = []
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
-            _add(pieces, SAME, "".join(a[i1:i2]))
+            run = "".join(b[j1:j2])
+            last = a[i2 - 1]
+            if i2 < len(a) and not run[-1:].isspace() and last[-1:].isspace():
+                # Removed words follow: keep the earlier text's space before them.
+                run += last[len(last.rstrip()) :]
+            _add(pieces, SAME, run)
             continue
-        if op in ("delete", "replace"):
-            _add(pieces, REMOVED, "".join(a[i1:i2]))
-        if op in ("insert", "replace"):
-            _add(pieces, ADDED, "".join(b[j1:j2]))
+        # The space after a change is not part of it: it stays with the text around.
+        removed, added = "".join(a[i1:i2]), "".join(b[j1:j2])
+        tail = (added or removed)[len((added or removed).rstrip()) :]
+        _add(pieces, REMOVED, removed.rstrip())
+        _add(pieces, ADDED, added.rstrip())
+        _add(pieces, SAME, tail)
     return tuple(pieces)
 
 
@@ -111,38 +245,159 @@ def _add(pieces: list[Piece], op: str, text: str) -> None:
         pieces.append(Piece(op, text))
 
 
+def kept_words(before: Sequence[str], after: Sequence[str]) -> int:
+    """How many of `before`'s words `after` keeps, in order."""
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    return sum(block.size for block in matcher.get_matching_blocks())
+
+
+def kept_share(before: str, after: str) -> float:
+    """The share of `before`'s words that `after` keeps, in order (0-1)."""
+    a = _words(before)
+    return kept_words(a, _words(after)) / len(a) if a else 0.0
+
+
 def align(before: list[Paragraph], after: list[Paragraph]) -> list[ParagraphChange]:
     """Pair the paragraphs of two versions of a section, in reading order."""
     changes: list[ParagraphChange] = []
-    a, b = [p.text for p in before], [p.text for p in after]
+    a, b = [text_key(p.text) for p in before], [text_key(p.text) for p in after]
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
             changes += [ParagraphChange(SAME, before[i], after[j1 + i - i1]) for i in range(i1, i2)]
         else:
             changes += _pair(before[i1:i2], after[j1:j2])
-    return changes
+    return _join_splits(changes)
 
 
 def _pair(before: list[Paragraph], after: list[Paragraph]) -> list[ParagraphChange]:
-    """Between two anchors: each earlier paragraph takes the most similar later one left."""
+    """Between two anchors: the order-keeping pairing that keeps the most words, each pair
+    keeping at least PAIR_MIN of the earlier paragraph's words."""
+    wa = [_words(p.text) for p in before]
+    wb = [_words(p.text) for p in after]
+    kept = [[kept_words(x, y) for y in wb] for x in wa]
+    n, m = len(before), len(after)
+    best = [[0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        for j in range(m - 1, -1, -1):
+            take = -1
+            if wa[i] and kept[i][j] >= PAIR_MIN * len(wa[i]):
+                take = kept[i][j] + best[i + 1][j + 1]
+            best[i][j] = max(take, best[i + 1][j], best[i][j + 1])
+    pairs: list[tuple[int, int]] = []
+    i = j = 0
+    while i < n and j < m:
+        if (
+            wa[i]
+            and kept[i][j] >= PAIR_MIN * len(wa[i])
+            and best[i][j] == kept[i][j] + best[i + 1][j + 1]
+        ):
+            pairs.append((i, j))
+            i, j = i + 1, j + 1
+        elif best[i][j] == best[i + 1][j]:
+            i += 1
+        else:
+            j += 1
     out: list[ParagraphChange] = []
-    j = 0
-    for old in before:
-        best, best_ratio = None, PAIR_MIN
-        for k in range(j, len(after)):
-            ratio = difflib.SequenceMatcher(None, old.text, after[k].text).ratio()
-            if ratio >= best_ratio:
-                best, best_ratio = k, ratio
-        if best is None:
-            out.append(ParagraphChange(REMOVED, old, None))
-            continue
-        out += [ParagraphChange(ADDED, None, p) for p in after[j:best]]
-        new = after[best]
-        out.append(ParagraphChange(CHANGED, old, new, word_diff(old.text, new.text)))
-        j = best + 1
-    out += [ParagraphChange(ADDED, None, p) for p in after[j:]]
+    pi = pj = 0
+    for i, j in [*pairs, (n, m)]:
+        out += _gap(before[pi:i], after[pj:j], wa[pi:i], wb[pj:j])
+        if i < n:
+            old, new = before[i], after[j]
+            out.append(ParagraphChange(CHANGED, old, new, word_diff(old.text, new.text)))
+        pi, pj = i + 1, j + 1
     return out
+
+
+def _gap(
+    before: list[Paragraph], after: list[Paragraph], wa: list[list[str]], wb: list[list[str]]
+) -> list[ParagraphChange]:
+    """Paragraphs left between two pairs: one on each side is a rewrite when alike enough;
+    one on a side whose words make up every paragraph of the other was split (or merged)."""
+    if len(before) == 1 and len(after) > 1 and _made_of(wa[0], wb):
+        return [_rejoined(tuple(before), tuple(after))]
+    if len(after) == 1 and len(before) > 1 and _made_of(wb[0], wa):
+        return [_rejoined(tuple(before), tuple(after))]
+    one_each = len(before) == 1 and len(after) == 1 and bool(wa[0])
+    if one_each and kept_words(wa[0], wb[0]) >= REWRITE_MIN * len(wa[0]):
+        old, new = before[0], after[0]
+        return [ParagraphChange(REWRITTEN, old, new, word_diff(old.text, new.text))]
+    return [ParagraphChange(REMOVED, p, None) for p in before] + [
+        ParagraphChange(ADDED, None, p) for p in after
+    ]
+
+
+def _made_of(whole: list[str], parts: list[list[str]]) -> bool:
+    """Whether each of `parts` takes at least SPLIT_MIN of its words from `whole`."""
+    return all(p and kept_words(p, whole) >= SPLIT_MIN * len(p) for p in parts)
+
+
+def _join_splits(changes: list[ParagraphChange]) -> list[ParagraphChange]:
+    """A changed paragraph next to an added one made mostly of its words was split in two;
+    next to a removed one whose words it holds, two were merged."""
+    out = list(changes)
+    i = 0
+    while i < len(out):
+        # After a join, look at the joined change again: a paragraph may be split in three.
+        if out[i].status == CHANGED and _absorb(out, i):
+            i = max(i - 1, 0)
+            continue
+        i += 1
+    return out
+
+
+def _absorb(out: list[ParagraphChange], i: int) -> bool:
+    """Join the added or removed paragraph beside change `i` into it, when it belongs."""
+    change = out[i]
+    for k in (i + 1, i - 1):
+        if not 0 <= k < len(out):
+            continue
+        other = out[k]
+        later = k > i
+        if other.status == ADDED and other.after is not None:
+            parts = (*change.afters, other.after) if later else (other.after, *change.afters)
+            if _adds_words(change.befores, change.afters, parts, other.after, split=True):
+                out[min(i, k) : max(i, k) + 1] = [_rejoined(change.befores, parts)]
+                return True
+        if other.status == REMOVED and other.before is not None:
+            parts = (*change.befores, other.before) if later else (other.before, *change.befores)
+            if _adds_words(change.befores, change.afters, parts, other.before, split=False):
+                out[min(i, k) : max(i, k) + 1] = [_rejoined(parts, change.afters)]
+                return True
+    return False
+
+
+def _adds_words(
+    befores: tuple[Paragraph, ...],
+    afters: tuple[Paragraph, ...],
+    parts: tuple[Paragraph, ...],
+    extra: Paragraph,
+    *,
+    split: bool,
+) -> bool:
+    """Whether joining `extra` into the change keeps SPLIT_MIN of its words in the other side."""
+    side = " ".join(p.text for p in (befores if split else afters))
+    old = " ".join(p.text for p in (afters if split else befores))
+    new = " ".join(p.text for p in parts)
+    extra_words = len(_words(extra.text))
+    if not extra_words:
+        return False
+    # Words kept count the same both ways, so one formula serves a split and a merge.
+    gain = kept_words(_words(side), _words(new)) - kept_words(_words(side), _words(old))
+    return gain >= SPLIT_MIN * extra_words
+
+
+def _rejoined(befores: tuple[Paragraph, ...], afters: tuple[Paragraph, ...]) -> ParagraphChange:
+    before_text = " ".join(p.text for p in befores)
+    after_text = " ".join(p.text for p in afters)
+    return ParagraphChange(
+        CHANGED,
+        befores[0],
+        afters[0],
+        word_diff(before_text, after_text),
+        more_before=tuple(befores[1:]),
+        more_after=tuple(afters[1:]),
+    )
 
 
 def match_section(pack: Pack, section: Section) -> Section | None:
@@ -165,6 +420,70 @@ def match_section(pack: Pack, section: Section) -> Section | None:
     return same
 
 
+def counterpart(other: Pack, own: Pack, section: Section) -> Section | None:
+    """`section` of `own` in the `other` edition: None when `other` lacks its page, or when
+    the only match is by title and that section has a counterpart of its own ("Overview"
+    heads many sections)."""
+    if not holds(other, section):
+        return None
+    found = match_section(other, section)
+    if found is not None and found.ref != section.ref and found.ref in own.sections:
+        mirror = own.sections[found.ref]
+        if fuzz.WRatio(mirror.title, found.title) >= TITLE_MATCH_MIN:
+            return None
+    return found
+
+
+def held_pages(pack: Pack) -> set[str] | None:
+    """The page ids `pack` holds; None when its manifest lists none (one text: all of it)."""
+    return {p.id for p in pack.manifest.pages} or None
+
+
+def holds(pack: Pack, section: Section) -> bool:
+    """Whether `pack` holds the page `section` was read from (unknown pages: yes)."""
+    pages = held_pages(pack)
+    return pages is None or not section.page or section.page in pages
+
+
+def _not_held(sections: Iterable[Section], lacking: Pack) -> list[PageNotHeld]:
+    found: dict[str, list[str]] = {}
+    for s in sections:
+        if not holds(lacking, s):
+            found.setdefault(s.page, []).append(s.ref)
+    year = lacking.manifest.edition_year
+    return [PageNotHeld(page, year, tuple(refs)) for page, refs in found.items()]
+
+
+def _heading_changes(pairs: Iterable[tuple[Section, Section]]) -> list[HeadingChange]:
+    out = []
+    for old, new in pairs:
+        if text_key(old.heading) != text_key(new.heading):
+            out.append(
+                HeadingChange(
+                    new.ref, old.heading, new.heading, word_diff(old.heading, new.heading)
+                )
+            )
+    return out
+
+
+def _paired_subsections(
+    before: Pack, after: Pack, old: Section, new: Section
+) -> list[tuple[Section, Section]]:
+    """Each section under `new` (itself included) with its match under `old`."""
+    inside = {id(s) for s in old.walk()}
+    pairs = []
+    for s in new.walk():
+        match = counterpart(before, after, s)
+        if match is not None and id(match) in inside:
+            pairs.append((match, s))
+    return pairs
+
+
+def _readable(section: Section, other: Pack) -> list[Paragraph]:
+    """The paragraphs under `section` whose page the other edition holds too."""
+    return [p for node in section.walk() if holds(other, node) for p in node.paragraphs]
+
+
 def compare(
     before_key: str, before: Pack, after_key: str, after: Pack, ref: str
 ) -> Comparison | None:
@@ -172,19 +491,166 @@ def compare(
     old = RefIndex(before).resolve(ref).section
     new = RefIndex(after).resolve(ref).section
     if old is not None and (new is None or new.ref != old.ref or new.title != old.title):
-        new = match_section(after, old)
+        new = counterpart(after, before, old)
     elif new is not None and old is None:
-        old = match_section(before, new)
+        old = counterpart(before, after, new)
     if old is None and new is None:
         return None
     shown = (new or old).ref  # type: ignore[union-attr]
     if old is None or new is None:
-        only = old or new
+        only, other = (old, after) if new is None else (new, before)
+        assert only is not None
+        missing = _not_held(only.walk(), other)
+        if missing:
+            return Comparison(shown, before_key, after_key, old, new, (), (), tuple(missing))
         status = REMOVED if new is None else ADDED
         paragraphs = tuple(
             ParagraphChange(status, p if new is None else None, p if old is None else None)
-            for p in only.all_paragraphs()  # type: ignore[union-attr]
+            for p in only.all_paragraphs()
         )
         return Comparison(shown, before_key, after_key, old, new, paragraphs)
-    changes = align(list(old.all_paragraphs()), list(new.all_paragraphs()))
-    return Comparison(shown, before_key, after_key, old, new, tuple(changes))
+    missing = _not_held(old.walk(), after) + _not_held(new.walk(), before)
+    changes = align(_readable(old, after), _readable(new, before))
+    headings = _heading_changes(_paired_subsections(before, after, old, new))
+    return Comparison(
+        shown, before_key, after_key, old, new, tuple(changes), tuple(headings), tuple(missing)
+    )
+
+
+@dataclass(frozen=True)
+class SectionChanges:
+    """One section's line in the list of what changed between two editions."""
+
+    comparison: Comparison
+
+    @property
+    def ref(self) -> str:
+        return self.comparison.ref
+
+    @property
+    def section(self) -> Section:
+        section = self.comparison.after or self.comparison.before
+        assert section is not None
+        return section
+
+    @property
+    def changed(self) -> int:
+        return self.comparison.count(CHANGED, REWRITTEN)
+
+    @property
+    def added(self) -> int:
+        return self.comparison.count(ADDED)
+
+    @property
+    def removed(self) -> int:
+        return self.comparison.count(REMOVED)
+
+    @property
+    def renamed(self) -> HeadingChange | None:
+        return next((h for h in self.comparison.headings if h.ref == self.ref), None)
+
+    @property
+    def words_changed(self) -> int:
+        return self.comparison.words_changed
+
+    def to_dict(self) -> dict[str, Any]:
+        renamed = self.renamed
+        return {
+            "ref": self.ref,
+            "title": self.section.title,
+            "status": self.comparison.status,
+            "changed": self.changed,
+            "added": self.added,
+            "removed": self.removed,
+            "words_changed": self.words_changed,
+            "heading": renamed.to_dict() if renamed else None,
+        }
+
+
+@dataclass(frozen=True)
+class EditionChanges:
+    """What changed between two editions: the sections that changed, most words first,
+    the chapter title if it changed, and the pages one of the two does not hold."""
+
+    before_key: str
+    after_key: str
+    sections: tuple[SectionChanges, ...]
+    title: HeadingChange | None = None
+    not_held: tuple[PageNotHeld, ...] = ()
+    unchanged: int = 0  # sections with text that reads the same in both
+
+    def to_dict(self, before_label: str, after_label: str) -> dict[str, Any]:
+        return {
+            "from": before_label,
+            "to": after_label,
+            "chapter_title": self.title.to_dict() if self.title else None,
+            "sections": [s.to_dict() for s in self.sections],
+            "unchanged_sections": self.unchanged,
+            "not_held": [n.to_dict() for n in self.not_held],
+        }
+
+
+def _own_section(
+    before_key: str,
+    before: Pack,
+    after_key: str,
+    after: Pack,
+    old: Section | None,
+    new: Section | None,
+) -> Comparison:
+    """One section's own heading and paragraphs (not its subsections')."""
+    shown = (new or old).ref  # type: ignore[union-attr]
+    if old is None or new is None:
+        status = REMOVED if new is None else ADDED
+        only = old or new
+        assert only is not None
+        paragraphs = tuple(
+            ParagraphChange(status, p if new is None else None, p if old is None else None)
+            for p in only.paragraphs
+        )
+        return Comparison(shown, before_key, after_key, old, new, paragraphs)
+    changes = align(list(old.paragraphs), list(new.paragraphs))
+    headings = _heading_changes([(old, new)])
+    return Comparison(shown, before_key, after_key, old, new, tuple(changes), tuple(headings))
+
+
+def changes_between(before_key: str, before: Pack, after_key: str, after: Pack) -> EditionChanges:
+    """Every section that changed between two editions, ranked by words changed (most
+    first, then reading order), with the pages one edition does not hold."""
+    found: list[Comparison] = []
+    seen: set[int] = set()
+    unchanged = 0
+    for new in after.sections.values():
+        if new.parent is None:
+            continue
+        if not holds(before, new):
+            continue
+        old = counterpart(before, after, new)
+        if old is not None:
+            seen.add(id(old))
+        result = _own_section(before_key, before, after_key, after, old, new)
+        if result.status == UNCHANGED:
+            unchanged += 1 if new.paragraphs else 0
+        elif old is not None or new.paragraphs:
+            found.append(result)
+    for old in before.sections.values():
+        if old.parent is None or id(old) in seen or not holds(after, old) or not old.paragraphs:
+            continue
+        found.append(_own_section(before_key, before, after_key, after, old, None))
+    order = {id(s): i for i, s in enumerate([*after.sections.values(), *before.sections.values()])}
+    ranked = sorted(
+        (SectionChanges(c) for c in found),
+        key=lambda s: (-s.words_changed, order.get(id(s.section), 0)),
+    )
+    missing = _not_held(before.sections.values(), after) + _not_held(
+        after.sections.values(), before
+    )
+    title = None
+    if text_key(before.root.title) != text_key(after.root.title):
+        title = HeadingChange(
+            after.root.ref,
+            before.root.title,
+            after.root.title,
+            word_diff(before.root.title, after.root.title),
+        )
+    return EditionChanges(before_key, after_key, tuple(ranked), title, tuple(missing), unchanged)

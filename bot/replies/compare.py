@@ -1,8 +1,27 @@
-"""Replies for /compare: one section in two editions, what changed marked, paginated."""
+"""Replies for /compare: one section in two editions with what changed marked, or (without a
+reference) the sections that changed between two editions, most changed first; paginated."""
 
 from __future__ import annotations
 
-from bot.pack.compare import ADDED, CHANGED, REMOVED, SAME, UNCHANGED, Comparison, Piece
+import difflib
+
+from bot.pack.compare import (
+    ADDED,
+    CHANGED,
+    NOT_HELD,
+    REMOVED,
+    REWRITTEN,
+    SAME,
+    UNCHANGED,
+    Comparison,
+    EditionChanges,
+    HeadingChange,
+    PageNotHeld,
+    ParagraphChange,
+    Piece,
+    SectionChanges,
+    text_key,
+)
 from bot.pack.model import Pack
 from bot.replies import custom_ids
 from bot.replies.common import (
@@ -15,21 +34,36 @@ from bot.replies.common import (
     escape,
     split_words,
 )
+from bot.search.sentences import split_sentences
 
 PAGE_CHARS = EMBED_DESCRIPTION_MAX - 400
 # Around a change, at most this many characters of unchanged text are shown on each side.
 CONTEXT_CHARS = 160
+# Sections listed on one page of "what changed between two editions".
+SECTIONS_PER_PAGE = 10
+# The reference a /compare page button carries for the list of changed sections.
+OVERVIEW_REF = custom_ids.COMPARE_OVERVIEW
+# Between removed and added words of one change: a visible arrow, never "aboutmore than".
+ARROW = " → "
 
 
 def marked(pieces: tuple[Piece, ...]) -> str:
-    """Removed text ~~struck~~, added **bold**, the rest escaped; long unchanged runs cut."""
+    """Removed text ~~struck~~, added **bold**, a replacement `~~old~~ → **new**`, the rest
+    escaped; long unchanged runs cut."""
     out: list[str] = []
     for i, piece in enumerate(pieces):
         text = piece.text
-        if piece.op == "removed":
+        if piece.op == REMOVED:
             out.append(_wrap("~~", text))
-        elif piece.op == "added":
-            out.append(_wrap("**", text))
+        elif piece.op == ADDED:
+            replaces = i > 0 and pieces[i - 1].op == REMOVED
+            if replaces and out:
+                # The arrow goes between the two; the space after the removed words moves
+                # after the added ones.
+                out[-1] = out[-1].rstrip()
+                out.append(ARROW + _wrap("**", text.lstrip()))
+            else:
+                out.append(_wrap("**", text))
         else:
             first, last = i == 0, i == len(pieces) - 1
             out.append(escape(_context(text, lead=not first, tail=not last)))
@@ -60,34 +94,101 @@ def _context(text: str, *, lead: bool, tail: bool) -> str:
     return f"{head}…{foot}"
 
 
+def rewritten_sentences(before: str, after: str) -> list[tuple[str, str]]:
+    """A rewritten paragraph as (before, after) runs of sentences that differ; sentences that
+    read the same in both are left out."""
+    a = [before[s:e] for s, e in split_sentences(before)]
+    b = [after[s:e] for s, e in split_sentences(after)]
+    matcher = difflib.SequenceMatcher(
+        None, [text_key(s) for s in a], [text_key(s) for s in b], autojunk=False
+    )
+    return [
+        (" ".join(a[i1:i2]), " ".join(b[j1:j2]))
+        for op, i1, i2, j1, j2 in matcher.get_opcodes()
+        if op != "equal"
+    ]
+
+
+def _refs(paragraphs: tuple[object, ...]) -> str:
+    return ", ".join(f"`{p.ref}`" for p in paragraphs)  # type: ignore[attr-defined]
+
+
+def paragraph_block(change: ParagraphChange) -> str:
+    """One paragraph's change as Discord text."""
+    ref = (change.after or change.before).ref  # type: ignore[union-attr]
+    if change.status == SAME:
+        return f"`{ref}` unchanged"
+    if change.status == ADDED:
+        return f"`{ref}` added: **{escape(change.after_text)}**"
+    if change.status == REMOVED:
+        return f"`{ref}` removed: ~~{escape(change.before_text)}~~"
+    if change.status == REWRITTEN:
+        lines = [f"`{ref}` rewritten:"]
+        for old, new in rewritten_sentences(change.before_text, change.after_text):
+            if old:
+                lines.append(f"> **Before:** {escape(old)}")
+            if new:
+                lines.append(f"> **After:** {escape(new)}")
+        return "\n".join(lines)
+    if change.more_after:
+        label = f"`{change.before.ref}` split into {_refs(change.afters)}"  # type: ignore[union-attr]
+    elif change.more_before:
+        label = f"{_refs(change.befores)} merged into `{ref}`"
+    else:
+        label = f"`{ref}` changed"
+    if all(p.op == SAME for p in change.diff):
+        return f"{label}; no words changed."
+    return f"{label}: {marked(change.diff)}"
+
+
+def heading_block(change: HeadingChange) -> str:
+    return f"`{change.ref}` heading: {marked(change.diff)}"
+
+
+def not_held_block(missing: PageNotHeld, *, out: str = "LIBRARY") -> str:
+    return (
+        f"Page {missing.page} ({_refs_text(missing.refs)}) is not in the {missing.edition} "
+        f"library, so it is not compared. To fetch it: `{missing.fetch_command(out)}`"
+    )
+
+
+def _refs_text(refs: tuple[str, ...]) -> str:
+    return ", ".join(f"`{r}`" for r in refs[:3]) + (" …" if len(refs) > 3 else "")
+
+
 def _blocks(found: Comparison) -> list[str]:
-    blocks: list[str] = []
-    for change in found.paragraphs:
-        ref = (change.after or change.before).ref  # type: ignore[union-attr]
-        if change.status == SAME:
-            blocks.append(f"`{ref}` unchanged")
-        elif change.status == CHANGED:
-            blocks.append(f"`{ref}` changed: {marked(change.diff)}")
-        elif change.status == ADDED:
-            blocks.append(f"`{ref}` added: **{escape(change.after.text)}**")  # type: ignore[union-attr]
-        elif change.status == REMOVED:
-            blocks.append(f"`{ref}` removed: ~~{escape(change.before.text)}~~")  # type: ignore[union-attr]
+    blocks = [heading_block(h) for h in found.headings]
+    blocks += [paragraph_block(change) for change in found.paragraphs]
+    blocks += [not_held_block(n) for n in found.not_held]
     return blocks
 
 
 def compare_pages(found: Comparison, before: Pack, after: Pack) -> list[str]:
     y0, y1 = before.manifest.edition_year, after.manifest.edition_year
-    if found.status == UNCHANGED:
+    if found.status == NOT_HELD:
+        missing = found.not_held[0]
+        return [
+            f"**Not in the {missing.edition} library**: `{found.ref}` is on page "
+            f"{missing.page}, which the {missing.edition} edition here does not hold, so there "
+            f"is nothing to compare it with. To fetch it: `{missing.fetch_command()}`"
+        ]
+    if found.status == UNCHANGED and not found.not_held:
         return [f"**Unchanged** from {y0} to {y1}: every paragraph reads the same."]
     if found.status == ADDED:
         head = f"**Added** in {y1}: not in {y0}."
     elif found.status == REMOVED:
         head = f"**Removed** in {y1}: only in {y0}."
+    elif found.status == UNCHANGED:
+        head = f"**Unchanged** from {y0} to {y1} where both editions hold the text."
     else:
-        head = f"**Changed** from {y0} to {y1}: ~~removed~~, **added**."
+        head = f"**Changed** from {y0} to {y1}: ~~removed~~ → **added**."
+    return _paginate(head, _blocks(found))
+
+
+def _paginate(head: str, blocks: list[str]) -> list[str]:
     pages: list[str] = []
     current = head
-    for block in _blocks(found):
+    for block in blocks:
         for piece in split_words(block, PAGE_CHARS):
             joined = f"{current}\n\n{piece}"
             if len(joined) <= PAGE_CHARS:
@@ -97,6 +198,27 @@ def compare_pages(found: Comparison, before: Pack, after: Pack) -> list[str]:
                 current = piece
     pages.append(current)
     return pages
+
+
+def _page_buttons(
+    owner: int, page: int, pages: int, ids: tuple[str, str, str]
+) -> list[list[Button]]:
+    if pages <= 1:
+        return []
+    return [
+        [
+            Button(
+                "◀ Page",
+                custom_ids.compare(owner, "p", max(page - 1, 0), *ids),
+                disabled=page == 0,
+            ),
+            Button(
+                "Page ▶",
+                custom_ids.compare(owner, "n", min(page + 1, pages - 1), *ids),
+                disabled=page >= pages - 1,
+            ),
+        ]
+    ]
 
 
 def compare_reply(
@@ -127,21 +249,95 @@ def compare_reply(
             f"{len(pages)}"
         },
     }
-    buttons: list[list[Button]] = []
-    if len(pages) > 1:
-        ids = (found.before_key, found.after_key, found.ref)
-        buttons = [
-            [
-                Button(
-                    "◀ Page",
-                    custom_ids.compare(owner, "p", max(page - 1, 0), *ids),
-                    disabled=page == 0,
+    ids = (found.before_key, found.after_key, found.ref)
+    return Reply(
+        embeds=[embed], buttons=_page_buttons(owner, page, len(pages), ids), ephemeral=ephemeral
+    )
+
+
+def _counts(line: SectionChanges) -> str:
+    return f"{line.changed} changed, {line.added} added, {line.removed} removed"
+
+
+def section_line(rank: int, line: SectionChanges) -> str:
+    """One changed section: its rank, reference (ready for `/compare REF`), title and counts."""
+    status = line.comparison.status
+    what = _counts(line)
+    if status in (ADDED, REMOVED):
+        what = f"section {status}"
+    renamed = line.renamed
+    text = f"**{rank}.** `{line.ref}` {escape(line.section.title)} — {what}"
+    if renamed is not None:
+        text += f"; heading: {marked(renamed.diff)}"
+    return text
+
+
+def changes_pages(changes: EditionChanges, before: Pack, after: Pack) -> list[str]:
+    """The pages of "what changed between two editions": most changed sections first."""
+    y0, y1 = before.manifest.edition_year, after.manifest.edition_year
+    head: list[str] = []
+    if changes.title is not None:
+        head.append(f"Chapter title: {marked(changes.title.diff)}")
+    if not changes.sections:
+        head.append(f"**No section changed** from {y0} to {y1}.")
+    else:
+        head.append(
+            f"**{len(changes.sections)} sections changed** from {y0} to {y1}, most changed "
+            f"first ({changes.unchanged} unchanged). `/compare REF from:{y0} to:{y1}` shows "
+            "the words."
+        )
+    for missing in changes.not_held:
+        head.append(not_held_block(missing))
+    lines = [section_line(i + 1, s) for i, s in enumerate(changes.sections)]
+    pages = []
+    for start in range(0, max(len(lines), 1), SECTIONS_PER_PAGE):
+        chunk = lines[start : start + SECTIONS_PER_PAGE]
+        parts = head + chunk if start == 0 else chunk
+        pages.append(clip("\n".join(parts), PAGE_CHARS))
+    return pages
+
+
+def changes_reply(
+    changes: EditionChanges,
+    before: Pack,
+    after: Pack,
+    *,
+    owner: int,
+    page: int = 0,
+    ephemeral: bool = False,
+) -> Reply:
+    """What changed between two editions, paginated with the usual page buttons."""
+    pages = changes_pages(changes, before, after)
+    page = max(0, min(page, len(pages) - 1))
+    y0, y1 = before.manifest.edition_year, after.manifest.edition_year
+    changed = sum(1 for s in changes.sections if s.comparison.status == CHANGED)
+    embed = {
+        "title": clip(f"What changed — {y0} → {y1}", EMBED_TITLE_MAX),
+        "url": after.manifest.source_url,
+        "description": pages[page],
+        "color": QUOTE_COLOUR,
+        "fields": [
+            {"name": "Sections changed", "value": str(changed), "inline": True},
+            {
+                "name": "Added / removed",
+                "value": " / ".join(
+                    str(sum(1 for s in changes.sections if s.comparison.status == status))
+                    for status in (ADDED, REMOVED)
                 ),
-                Button(
-                    "Page ▶",
-                    custom_ids.compare(owner, "n", min(page + 1, len(pages) - 1), *ids),
-                    disabled=page >= len(pages) - 1,
-                ),
-            ]
-        ]
-    return Reply(embeds=[embed], buttons=buttons, ephemeral=ephemeral)
+                "inline": True,
+            },
+            {
+                "name": "Pages not held",
+                "value": ", ".join(f"{n.page} ({n.edition})" for n in changes.not_held) or "none",
+                "inline": True,
+            },
+        ],
+        "footer": {
+            "text": f"{before.manifest.title} → {after.manifest.title} · page {page + 1} of "
+            f"{len(pages)}"
+        },
+    }
+    ids = (changes.before_key, changes.after_key, OVERVIEW_REF)
+    return Reply(
+        embeds=[embed], buttons=_page_buttons(owner, page, len(pages), ids), ephemeral=ephemeral
+    )

@@ -9,6 +9,7 @@ ids from before the library name none, read the server's edition, and keep worki
     bb:s[@PACK]:OWNER:VERB INDEX/LIMIT:QUERY       search result pages
     bb:sec[@PACK]:OWNER:VERB PAGE:REF              section pages and neighbours
     bb:cmp:OWNER:VERB PAGE:BEFORE:AFTER:REF        /compare pages, between two packs
+                                                   (REF "*": the sections that changed)
 
 A search query longer than QUERY_IN_ID_MAX (or starting with "~") is replaced in the id by a
 token, "~" and 16 hex digits made from the pack, the owner and the query; the caller keeps
@@ -48,6 +49,9 @@ COMPARE = re.compile(
     r":(?P<before>\d{4}-\d{1,3}):(?P<after>\d{4}-\d{1,3}):(?P<ref>.+)",
     re.DOTALL,
 )
+# The reference of a /compare page button on the list of sections that changed: no section
+# reference can be "*".
+COMPARE_OVERVIEW = "*"
 _PACK_KEY = re.compile(rf"[0-9A-Za-z._-]{{0,{PACK_KEY_MAX}}}")
 
 

@@ -37,8 +37,10 @@ def test_section_in_a_missing_edition_is_one_line(capsys):
 def test_compare_shows_the_changed_figure_the_added_sentence_and_unchanged(capsys):
     _, figure, _ = run(capsys, "compare", "3.1.1(2)", "--from", "2030", "--to", "2031")
     assert "[-137-]{+164+}" in figure and "3.1.1(2)¶3  removed" in figure
+    # Text mode prints the removed paragraph itself, not only that it was removed.
+    assert "[-Since the enforcement of the" in figure
     _, sentence, _ = run(capsys, "compare", "3.1.1(1)")
-    assert "{+ Japan will review the progress of the Strategy every year.+}" in sentence
+    assert "environment. {+Japan will review the progress of the Strategy every year.+}" in sentence
     _, same, _ = run(capsys, "compare", "territorial integrity")
     assert same.splitlines()[1] == "unchanged"
 

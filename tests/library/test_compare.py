@@ -68,10 +68,12 @@ def test_a_section_in_one_edition_only_is_added_or_removed():
 
 def test_json_shape():
     data = _compare("3.1.1(2)").to_dict("2030", "2031")
-    assert set(data) == {"ref", "from", "to", "status", "paragraphs"}
+    assert set(data) == {"ref", "from", "to", "status", "paragraphs", "headings", "not_held"}
     assert set(data["paragraphs"][0]) == {
         "from_ref",
         "to_ref",
+        "also_from",
+        "also_to",
         "status",
         "from_text",
         "to_text",
@@ -85,3 +87,21 @@ def test_word_diff_keeps_every_character():
     assert "".join(p.text for p in pieces if p.op != "added") == before
     assert "".join(p.text for p in pieces if p.op != "removed") == after
     assert dataclasses.asdict(pieces[0])["op"] == "same"
+
+
+def test_a_paragraph_split_in_three_is_one_change_with_no_word_changed():
+    from bot.pack.compare import align
+    from bot.pack.model import Paragraph
+
+    sentences = [
+        "Japan held talks with its partners on the rules for trade in 2030.",
+        "The talks covered tariffs, services and the movement of data across borders.",
+        "A second round is planned for the spring of the following year in Tokyo.",
+    ]
+    whole = [Paragraph("3.1¶1", "3.1", 1, " ".join(sentences), 1)]
+    parts = [Paragraph(f"3.1¶{i}", "3.1", i, s, i) for i, s in enumerate(sentences, 1)]
+    [split] = align(whole, parts)
+    assert split.status == "changed" and split.afters == tuple(parts)
+    assert all(p.op == "same" for p in split.diff)
+    [merged] = align(parts, whole)
+    assert merged.befores == tuple(parts) and merged.after is whole[0]

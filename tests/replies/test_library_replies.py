@@ -23,7 +23,7 @@ def test_marks_strike_removed_bold_added_and_escape_the_rest():
             Piece("same", "times_"),
         )
     )
-    assert text == "a \\*total\\* of ~~137~~**164** times\\_"
+    assert text == "a \\*total\\* of ~~137~~ → **164** times\\_"
 
 
 def _pack(year: int, texts: list[str]) -> Pack:
@@ -40,9 +40,9 @@ def _pack(year: int, texts: list[str]) -> Pack:
 
 
 def test_a_long_comparison_is_paginated_with_buttons_that_carry_both_packs():
-    words = " ".join(f"word{i}" for i in range(300))
-    old = _pack(2030, [f"{words} old {i}" for i in range(12)])
-    new = _pack(2031, [f"{words} new {i}" for i in range(12)])
+    # Every paragraph rewritten from scratch: twelve removed and twelve added, in full.
+    old = _pack(2030, [" ".join(f"old{i}x{j}" for j in range(60)) for i in range(12)])
+    new = _pack(2031, [" ".join(f"new{i}x{j}" for j in range(60)) for i in range(12)])
     found = compare("2030-3", old, "2031-3", new, "3.1")
     assert found is not None and found.status == "changed"
     first = compare_reply(found, old, new, owner=7)
@@ -99,6 +99,6 @@ def test_long_unchanged_text_is_cut_but_keeps_the_space_beside_a_change():
             Piece("same", " Japan " + long),
         )
     )
-    assert "end of ~~2023,~~**2024,** Japan" in text
+    assert "end of ~~2023,~~ → **2024,** Japan" in text
     assert text.startswith("…") and text.endswith("…")
     assert len(text) < 2 * len(long)

@@ -1,0 +1,102 @@
+"""/compare through the local Discord on the sample library (tests/samples): one section
+with its changed words marked, a page one edition lacks, and the ranked list of changed
+sections with its page buttons."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.services import Content
+from tests.e2e.conftest import Harness, running_bot
+from tests.samples import LIBRARY
+
+
+@pytest.fixture(scope="module")
+def sample_content() -> Content:
+    return Content.load(LIBRARY)
+
+
+@pytest.fixture
+async def sample(local_discord, tmp_path, sample_content) -> AsyncIterator[Harness]:
+    async with running_bot(local_discord, tmp_path / "b.db", content=sample_content) as h:
+        yield h
+    assert not local_discord.requests_without_allowed_mentions()
+
+
+def _embed(message: dict) -> dict:
+    assert message.get("embeds"), message
+    return message["embeds"][0]
+
+
+def _buttons(message: dict) -> dict[str, dict]:
+    return {c["label"]: c for row in message.get("components", []) for c in row["components"]}
+
+
+async def _ask(server, options) -> dict:
+    return await (await server.slash("compare", options)).final_message()
+
+
+def _fields(embed: dict) -> dict[str, str]:
+    return {f["name"]: f["value"] for f in embed["fields"]}
+
+
+async def test_a_lightly_edited_long_paragraph_is_marked_word_by_word(sample):
+    embed = _embed(await _ask(sample.server, {"ref": "3.2.2(2)", "from": 2024, "to": 2025}))
+    text = embed["description"]
+    assert "~~is under way,~~ → **was completed in 2024,**" in text
+    assert "~~30~~ → **45**" in text and "removed:" not in text and "added:" not in text
+    assert _fields(embed)["Status"] == "changed"
+
+
+async def test_quote_style_is_unchanged_and_a_renamed_heading_shows(sample):
+    server = sample.server
+    same = _embed(await _ask(server, {"ref": "3.2.1(2)", "from": 2024, "to": 2025}))
+    assert "Unchanged" in same["description"]
+    renamed = _embed(await _ask(server, {"ref": "3.1.2", "from": 2024, "to": 2025}))
+    assert "~~Non-proliferation~~ → **Nonproliferation**" in renamed["description"]
+
+
+async def test_a_page_the_earlier_edition_lacks_is_not_in_its_library(sample):
+    # Defaults: to = the newest (2026), from = the edition before it (2025).
+    embed = _embed(await _ask(sample.server, {"ref": "3.1.3(1)"}))
+    assert "Not in the 2025 library" in embed["description"]
+    assert "content fetch --edition 2025 --pages c030103" in embed["description"]
+    assert _fields(embed)["Status"] == "not held"
+    assert "added" not in embed["description"].lower()
+
+
+async def test_without_a_reference_the_changed_sections_are_ranked_and_paginated(
+    sample, monkeypatch
+):
+    monkeypatch.setattr("bot.replies.compare.SECTIONS_PER_PAGE", 3)
+    server = sample.server
+    first = await _ask(server, {"from": 2024, "to": 2025})
+    embed = _embed(first)
+    assert embed["title"] == "What changed — 2024 → 2025"
+    lines = [line for line in embed["description"].splitlines() if line.startswith("**")]
+    assert lines[1].startswith("**1.** `3.2.1(1)` WTO Reform — 1 changed, 0 added, 0 removed")
+    assert lines[2].startswith("**2.** `3.1.1(2)`") and lines[3].startswith("**3.** `3.1.2(1)`")
+    assert (
+        "Page c030103" in embed["description"] and "not in the 2025 library" in embed["description"]
+    )
+    assert _fields(embed)["Pages not held"] == "c030103 (2025)"
+    assert "page 1 of 3" in embed["footer"]["text"]
+    turn = _buttons(first)["Page ▶"]
+    second = await (await server.press_button(first, turn["custom_id"])).final_message()
+    text = _embed(second)["description"]
+    assert text.startswith("**4.** `3.2.2(2)`") and "**6.** `3.1.2`" in text
+    assert "page 2 of 3" in _embed(second)["footer"]["text"]
+    # The reference on each line is what /compare takes next.
+    detail = _embed(await _ask(server, {"ref": "3.2.2(2)", "from": 2024, "to": 2025}))
+    assert "**was completed in 2024,**" in detail["description"]
+
+
+async def test_with_one_edition_the_answer_says_there_is_nothing_to_compare(
+    local_discord, tmp_path, shipped_content
+):
+    async with running_bot(local_discord, tmp_path / "b.db", content=shipped_content):
+        answer = await _ask(local_discord, {})
+    assert "holds one edition (2025)" in answer["content"]
+    assert "Give `from`" not in answer["content"]

@@ -1,0 +1,31 @@
+"""The sample library: three editions of a made-up Chapter 3, written for the tests.
+
+Written in our own words in the publisher's format (page files `pages/cCCSSPP.txt` with
+`Section N`, `N Title`, `(N) Title` headings, a manifest listing the pages), filed as
+`content import` files them: `LIBRARY/<edition>/chapter3/`. It passes `content check`.
+
+Editions 2024, 2025 and 2026; Section 1 (pages c030101-c030103) and Section 2 (c030201,
+c030202). What changes between editions, by reference:
+
+- 3.1.1(1)¶1: apostrophe only (Japan's / Japan’s), so unchanged; ¶2 figures and dates each
+  year (7 → 9 → 11 exercises, "about 20" → "more than 25"); ¶3 quote style, dashes and a
+  non-breaking space only ("seamless" / “seamless”), so unchanged.
+- 3.1.1(2)¶1: a sentence added in 2025. 3.1.1(3) (a new subsection) added in 2026.
+- 3.1.2: heading renamed "Disarmament and Non-proliferation" (2024) → "... Nonproliferation";
+  3.1.2(1)¶1 a long paragraph lightly edited in 2025, ¶2 figures and city changed in 2025 and
+  the paragraph dropped in 2026; 3.1.2(2)¶1 split into two paragraphs in 2025.
+- 3.1.3 (page c030103): not in the 2025 edition; figures changed 2024 → 2026.
+- 3.2.1(1)¶1: heavily rewritten in 2025. 3.2.1(2)¶1: quote style only in 2025, a sentence
+  added in 2026.
+- 3.2.2(2)¶1: a 400-character paragraph where "is under way" became "was completed in 2024"
+  (2025); 2026 differs from 2025 only by a non-breaking space. ¶2 figures changed in 2025.
+- Chapter title changed in 2026 ("... for a Free and Stable International Order").
+- Facts: 2024 and 2025 have three each; 2026 has none (like a fresh import).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+LIBRARY = Path(__file__).resolve().parent / "library"
+EDITIONS = (2026, 2025, 2024)
