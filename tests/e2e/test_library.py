@@ -36,8 +36,8 @@ def _buttons(message: dict) -> dict[str, dict]:
     return {c["label"]: c for row in message.get("components", []) for c in row["components"]}
 
 
-async def _ask(server, name, options, **kw) -> dict:
-    return await (await server.slash(name, options, **kw)).final_message()
+async def _ask(server, name, options, timeout: float = 5.0, **kw) -> dict:
+    return await (await server.slash(name, options, **kw)).final_message(timeout)
 
 
 async def test_section_with_a_qualified_reference_quotes_that_edition(library):
@@ -178,7 +178,8 @@ async def test_stats_split_by_edition(library):
     await library.runtime.usage.flush()
     summary = await usage_summary(library.runtime.db, 1)
     assert summary.by_pack == {"2031-3": 2, "2030-3": 1}
-    answer = await _ask(server, "stats", {"days": 1}, user=server.admin)
+    # /stats draws its chart with matplotlib, whose first import is slow on a loaded machine.
+    answer = await _ask(server, "stats", {"days": 1}, timeout=60.0, user=server.admin)
     fields = {f["name"]: f["value"] for f in answer["embeds"][0]["fields"]}
     assert "2030, chapter 3 × 1" in fields["By edition"]
 
