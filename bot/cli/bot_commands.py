@@ -65,7 +65,7 @@ def cmd_start(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from bot.runner import StartupError, run_bot
+    from bot.process import StartupError, run_bot
 
     settings = settings_from(args)
     setup_logging(settings.log_level, settings.log_format)
@@ -90,7 +90,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def _serve(main: Coroutine[Any, Any, int]) -> int:
     """Run the bot's main coroutine; operator mistakes become one line, Ctrl-C exits 0."""
-    from bot.runtime import DatabaseOpenError
+    from bot.services import DatabaseOpenError
 
     try:
         return asyncio.run(main)
@@ -122,7 +122,7 @@ async def _local_discord(*, stable_ids: bool = False) -> AsyncIterator[Any]:
 
 
 def _local_options(settings: Settings, server: Any) -> Any:
-    from bot.runner import options_from
+    from bot.process import options_from
 
     return options_from(
         settings,
@@ -140,8 +140,8 @@ def console_db(args: argparse.Namespace, settings: Settings) -> Path:
 
 
 def cmd_console(args: argparse.Namespace) -> int:
-    from bot.runner import build_bot
-    from bot.runtime import open_runtime
+    from bot.process import build_bot
+    from bot.services import open_services
     from localdiscord import connected
     from localdiscord.terminal import run_console
 
@@ -156,11 +156,11 @@ def cmd_console(args: argparse.Namespace) -> int:
     async def main() -> int:
         async with (
             _local_discord(stable_ids=True) as server,
-            open_runtime(db_path=db_path, content_dir=settings.bluebook_content) as runtime,
+            open_services(db_path=db_path, content_dir=settings.bluebook_content) as services,
         ):
             options = _local_options(settings, server)
             options.dev_guild = server.guild.id
-            bot = build_bot(runtime, options)
+            bot = build_bot(services, options)
             async with connected(bot, server):
                 await run_console(
                     server,
@@ -176,11 +176,11 @@ def cmd_console(args: argparse.Namespace) -> int:
 
 def _offline_bot(settings: Settings) -> Any:
     from bot.app import BluebookBot, BotOptions
-    from bot.services import Content, ContentHolder
+    from bot.served import LibraryInService, ServedLibrary
 
-    content = ContentHolder(Content.load(settings.bluebook_content))
+    library = LibraryInService(ServedLibrary.load(settings.bluebook_content))
     return BluebookBot(
-        content=content, db=None, usage=None, lookup_settings=None, fotd=None, options=BotOptions()
+        library=library, db=None, usage=None, lookup_settings=None, fotd=None, options=BotOptions()
     )
 
 

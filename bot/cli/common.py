@@ -29,7 +29,7 @@ def library_from_args(args: argparse.Namespace) -> Library:
         raise CliError(f"content pack is invalid ({len(exc.problems)} problem(s))") from None
 
 
-def edition_key(library: Library, year: int | None) -> str:
+def pack_key_for_year(library: Library, year: int | None) -> str:
     """The pack of `--edition YEAR` (default: the newest); a year not held is an error."""
     key = library.key_for(year)
     if key is None:
@@ -41,7 +41,7 @@ def edition_key(library: Library, year: int | None) -> str:
 def pack_from_args(args: argparse.Namespace) -> Pack:
     """The pack of `--edition` (when the command has it), else the default edition."""
     library = library_from_args(args)
-    return library.packs[edition_key(library, getattr(args, "edition", None))]
+    return library.packs[pack_key_for_year(library, getattr(args, "edition", None))]
 
 
 def add_edition(parser: argparse.ArgumentParser) -> None:

@@ -114,7 +114,13 @@ def cmd_fotd_plan(args: argparse.Namespace) -> int:
     from bot.cli.common import library_from_args
     from bot.fotd.clock import SystemClock
     from bot.fotd.rotation import FactRotation
-    from bot.fotd.service import FotdNotConfiguredError, FotdService, PlannedPost, plan_json
+    from bot.fotd.service import (
+        FotdNotConfiguredError,
+        FotdService,
+        OnePack,
+        PlannedPost,
+        plan_json,
+    )
     from bot.fotd.store import FotdStore
     from bot.storage.editions import EditionSettings
 
@@ -130,19 +136,14 @@ def cmd_fotd_plan(args: argparse.Namespace) -> int:
             return []
         db = await open_database(path, read_only=True)
         try:
-            # As the bot does (bot/runtime.py): no choice draws rotation '' from the newest.
+            # As the bot does (LibraryInService.for_guild): the server's edition, else the newest.
             year = await EditionSettings(db).get(args.guild)
             key = library.key_for(year) if year is not None else None
-            chosen = library.packs[key] if key is not None else library.default
+            pack_key = key if key is not None else library.default_key
             refs.clear()
-            refs.update({f.id: f.ref for f in chosen.facts})
-
-            async def pack_of(guild_id: int) -> tuple[str, list[str]]:
-                return key or "", list(refs)
-
-            service = FotdService(
-                FotdStore(db), FactRotation(), SystemClock(), lambda: list(refs), pack_of=pack_of
-            )
+            refs.update({f.id: f.ref for f in library.packs[pack_key].facts})
+            facts = OnePack(lambda: list(refs), pack_key)
+            service = FotdService(FotdStore(db), FactRotation(), SystemClock(), facts)
             return await service.plan(args.guild, args.days)
         except FotdNotConfiguredError:
             return []

@@ -11,9 +11,9 @@ from typing import Any
 from bot.cli.common import (
     CliError,
     add_edition,
-    edition_key,
     library_from_args,
     pack_from_args,
+    pack_key_for_year,
     print_json,
 )
 from bot.facts import closest_ids, pick_fact
@@ -104,7 +104,7 @@ def cmd_section(args: argparse.Namespace) -> int:
     library = library_from_args(args)
     qualified = split_edition(" ".join(args.ref))
     # A qualified reference names its edition; it wins over --edition.
-    key = edition_key(library, qualified.edition or args.edition)
+    key = pack_key_for_year(library, qualified.edition or args.edition)
     pack = library.packs[key]
     text = qualified.ref
     found = RefIndex(pack).resolve(text)
@@ -234,7 +234,7 @@ def _one_pack_dir(args: argparse.Namespace) -> Path:
     root = Path(args.content) if args.content is not None else default_content_dir()
     if is_single_pack(root):
         return root
-    key = edition_key(library_from_args(args), args.edition)
+    key = pack_key_for_year(library_from_args(args), args.edition)
     found = parse_key(key)
     assert found is not None  # keys come from the library itself
     return pack_dir_for(root, *found)
