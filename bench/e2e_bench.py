@@ -713,10 +713,10 @@ async def startup_once(workdir: Path, *, kind: str, content: Path | None, idle_s
 def write_corpus_pack(directory: Path, size_mb: float) -> Path:
     """A content pack dir: the shipped manifest, facts and glossary, a synthetic chapter."""
     from bench.corpus import synthetic_chapter
-    from bot.pack.loader import default_content_dir
+    from bot.pack.loader import shipped_content_dir
 
     directory.mkdir(parents=True, exist_ok=True)
-    for source in Path(default_content_dir()).iterdir():
+    for source in Path(shipped_content_dir()).iterdir():
         if source.suffix in (".yaml", ".txt"):
             shutil.copy(source, directory / source.name)
     (directory / "chapter.txt").write_text(synthetic_chapter(size_mb=size_mb), encoding="utf-8")

@@ -11,8 +11,8 @@ from collections.abc import AsyncIterator, Coroutine
 from pathlib import Path
 from typing import Any
 
-from bot.cli.common import CliError
-from bot.config import ConfigError, Settings, load_settings
+from bot.cli.common import CliError, settings_of
+from bot.config import Settings
 from bot.logging_setup import setup_logging
 from bot.pack.loader import ContentError
 
@@ -42,13 +42,7 @@ def register(sub: Any) -> None:
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    try:
-        settings = load_settings()
-    except ConfigError as exc:
-        raise CliError(str(exc), code=2) from None
-    if args.content is not None:
-        settings.bluebook_content = args.content
-    return settings
+    return settings_of(args)
 
 
 def cmd_start(args: argparse.Namespace) -> int:

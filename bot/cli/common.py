@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
+from bot.config import ConfigError, Settings, load_settings
 from bot.pack.library import Library, load_library
 from bot.pack.loader import ContentError
 from bot.pack.model import Pack
@@ -20,9 +22,28 @@ class CliError(Exception):
         self.code = code
 
 
+def settings_of(args: argparse.Namespace) -> Settings:
+    """This run's settings, read once: the environment over `.env`, `--content` over both."""
+    settings = getattr(args, "settings", None)
+    if settings is None:
+        try:
+            settings = load_settings()
+        except ConfigError as exc:
+            raise CliError(str(exc), code=2) from None
+        if getattr(args, "content", None) is not None:
+            settings.bluebook_content = args.content
+        args.settings = settings
+    return settings
+
+
+def content_dir(args: argparse.Namespace) -> Path | None:
+    """The content pack or library to read; None: the shipped pack."""
+    return settings_of(args).bluebook_content
+
+
 def library_from_args(args: argparse.Namespace) -> Library:
     try:
-        return load_library(args.content)
+        return load_library(content_dir(args))
     except ContentError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)

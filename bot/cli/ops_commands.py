@@ -11,8 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bot.cli.common import CliError, print_json
-from bot.config import ConfigError, load_settings
+from bot.cli.common import CliError, print_json, settings_of
 from bot.storage.db import MigrationError, open_database
 from bot.storage.heartbeat import HEARTBEAT_MAX_AGE_S, heartbeat_is_fresh, read_heartbeat
 from bot.storage.stats import summary_to_csv, summary_to_json, usage_summary
@@ -45,10 +44,7 @@ def register(sub: Any) -> None:
 def db_path(args: argparse.Namespace) -> Path:
     if args.db is not None:
         return Path(args.db)
-    try:
-        return load_settings().bluebook_db
-    except ConfigError as exc:
-        raise CliError(str(exc), code=2) from None
+    return settings_of(args).bluebook_db
 
 
 def cmd_health(args: argparse.Namespace) -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -11,6 +10,7 @@ from typing import Any
 from bot.cli.common import (
     CliError,
     add_edition,
+    content_dir,
     library_from_args,
     pack_from_args,
     pack_key_for_year,
@@ -26,7 +26,7 @@ from bot.pack.library import (
     parse_key,
     split_edition,
 )
-from bot.pack.loader import CONTENT_ENV, check_pack, default_content_dir
+from bot.pack.loader import check_pack, shipped_content_dir
 from bot.pack.model import Section
 from bot.pack.refs import RefIndex
 from bot.pack.suggest import append_drafts, suggest_facts
@@ -164,7 +164,7 @@ def cmd_fact(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    library, problems = check_library(args.content)
+    library, problems = check_library(content_dir(args))
     for problem in problems:
         print(problem)
     errors = [p for p in problems if not p.warning]
@@ -231,7 +231,8 @@ def print_import_report(report: ImportReport) -> None:
 def _one_pack_dir(args: argparse.Namespace) -> Path:
     """The pack `facts suggest` reads and writes: `--content` itself when it is one pack,
     else the pack of `--edition` (default: the newest) in that library."""
-    root = Path(args.content) if args.content is not None else default_content_dir()
+    chosen = content_dir(args)
+    root = Path(chosen) if chosen is not None else shipped_content_dir()
     if is_single_pack(root):
         return root
     key = pack_key_for_year(library_from_args(args), args.edition)
@@ -241,7 +242,7 @@ def _one_pack_dir(args: argparse.Namespace) -> Path:
 
 
 def cmd_facts_suggest(args: argparse.Namespace) -> int:
-    if args.write and args.content is None and not os.environ.get(CONTENT_ENV):
+    if args.write and content_dir(args) is None:
         raise CliError("--write changes a pack: name one with --content DIR (not the shipped pack)")
     pack_dir = _one_pack_dir(args)
     pack, problems = check_pack(pack_dir)

@@ -9,7 +9,7 @@ import sys
 import time
 from typing import Any
 
-from bot.cli.common import CliError, add_edition, pack_key_for_year, print_json
+from bot.cli.common import CliError, add_edition, content_dir, pack_key_for_year, print_json
 from bot.pack.loader import ContentError
 from bot.search.library import LibraryResponse, LibraryResult
 from bot.served import ServedLibrary
@@ -64,7 +64,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     if not args.stdin and not args.query:
         raise CliError("give a query, e.g. bluebook-bot search GCAP (or --stdin)", code=2)
     try:
-        library = ServedLibrary.load(args.content)
+        library = ServedLibrary.load(content_dir(args))
     except ContentError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.pack.loader import MANIFEST_FILE, ContentError, Problem, check_pack, default_content_dir
+from bot.pack.loader import MANIFEST_FILE, ContentError, Problem, check_pack, shipped_content_dir
 from bot.pack.model import Manifest, Pack
 
 _EDITION_DIR = re.compile(r"^\d{4}$")
@@ -144,7 +144,7 @@ def pack_dirs(root: Path) -> list[Path]:
 
 def check_library(directory: Path | str | None = None) -> tuple[Library | None, list[Problem]]:
     """Load every pack that loads and return the library with every problem of every pack."""
-    root = Path(directory) if directory is not None else default_content_dir()
+    root = Path(directory) if directory is not None else shipped_content_dir()
     dirs = pack_dirs(root)
     if not dirs:
         message = f"{root} holds no pack: expected manifest.yaml or <edition>/chapter<N>/"
