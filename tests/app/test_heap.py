@@ -12,11 +12,12 @@ from bot import heap
 
 
 @pytest.fixture(autouse=True)
-def restore_gc() -> Iterator[None]:
+def restore_gc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     threshold = gc.get_threshold()
-    heap.reset_for_tests()
+    monkeypatch.setattr(heap, "_in_use", False)
+    gc.unfreeze()
     yield
-    heap.reset_for_tests()
+    gc.unfreeze()
     gc.set_threshold(*threshold)
 
 
