@@ -1,4 +1,5 @@
-"""Shared pieces of the command line: loading the pack and printing."""
+"""Shared pieces of the command line: this run's settings (read once), loading the library,
+the pack of `--edition`, and printing."""
 
 from __future__ import annotations
 

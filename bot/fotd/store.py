@@ -12,6 +12,9 @@ Writing "last sent" before sending skips a day when the send fails; writing it a
 without a unique key, double-posts after a restart. The claim row fixes both: a failed send
 leaves a row to retry, and a crash leaves a row that says the day is in doubt.
 
+A claim also records the pack its fact comes from (``pack``, migration 0006), so a resumed
+day is posted from that pack whatever the server reads by then.
+
 A claim carries a lease (``claim_token``, ``lease_until``). A ``claimed`` row whose lease has
 run out is *uncertain*: its process died (or stalled) after the claim, and the message may or
 may not have gone out. The next tick takes the row over (a conditional UPDATE, so only one
@@ -185,7 +188,8 @@ class FotdStore:
     # -- rotation ----------------------------------------------------------------------
 
     # Each server has one rotation per pack (migration 0005), keyed by pack key. Rows written
-    # before the library have pack '' (no server reads it any more, see bot/services.py).
+    # before the library have pack ''; no server draws from it any more (every server reads
+    # a pack by its key: bot/served.py LibraryInService.for_guild).
 
     async def rotation(self, guild_id: int, pack_key: str = "") -> RotationState | None:
         return await self._rotation(self._db.conn, guild_id, pack_key)
