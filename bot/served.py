@@ -105,7 +105,7 @@ class ServedLibrary:
 
     @property
     def newest_key(self) -> str:
-        return self.library.default_key
+        return self.library.newest_key
 
     @property
     def newest(self) -> ServedPack:

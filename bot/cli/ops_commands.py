@@ -125,7 +125,7 @@ def cmd_fotd_plan(args: argparse.Namespace) -> int:
     library = library_from_args(args)
     path = db_path(args)
     # The server's edition (/settings edition) decides which facts it draws from.
-    refs = {f.id: f.ref for f in library.default.facts}
+    refs = {f.id: f.ref for f in library.newest.facts}
 
     async def plan() -> list[Any]:
         if not path.exists():
@@ -135,7 +135,7 @@ def cmd_fotd_plan(args: argparse.Namespace) -> int:
             # As the bot does (LibraryInService.for_guild): the server's edition, else the newest.
             year = await EditionSettings(db).get(args.guild)
             key = library.key_for(year) if year is not None else None
-            pack_key = key if key is not None else library.default_key
+            pack_key = key if key is not None else library.newest_key
             refs.clear()
             refs.update({f.id: f.ref for f in library.packs[pack_key].facts})
             facts = OnePack(lambda: list(refs), pack_key)

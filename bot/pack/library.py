@@ -82,12 +82,12 @@ class Library:
         self.packs = dict(ordered)
 
     @property
-    def default_key(self) -> str:
+    def newest_key(self) -> str:
         return next(iter(self.packs))
 
     @property
-    def default(self) -> Pack:
-        return self.packs[self.default_key]
+    def newest(self) -> Pack:
+        return self.packs[self.newest_key]
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.packs)
@@ -103,9 +103,9 @@ class Library:
         """The key of `edition` (default: the default edition's), chapter `chapter` (default:
         the default pack's chapter, else the edition's first); None when not held."""
         if edition is None:
-            edition = self.default.manifest.edition_year
+            edition = self.newest.manifest.edition_year
         if chapter is None:
-            chapter = self.default.manifest.chapter_number
+            chapter = self.newest.manifest.chapter_number
         key = pack_key(edition, chapter)
         if key in self.packs:
             return key

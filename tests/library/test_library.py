@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_a_library_holds_each_edition_newest_first():
     library = load_library(EDITIONS)
     assert list(library.packs) == ["2031-3", "2030-3"]
-    assert library.default_key == "2031-3"
+    assert library.newest_key == "2031-3"
     assert library.editions() == [2031, 2030]
     assert library.key_for(2030) == "2030-3"
     assert library.key_for(1999) is None
