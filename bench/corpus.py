@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from bot.pack.loader import default_content_dir, load_pack
+from bot.pack.loader import load_pack, shipped_content_dir
 from bot.pack.model import Pack
 from bot.pack.parser import parse_chapter
 
@@ -61,7 +61,7 @@ NUMBERS_PER_SECTION = 9
 
 def chapter_text() -> str:
     """The shipped chapter, as the parser reads it."""
-    return (Path(default_content_dir()) / "chapter.txt").read_text(encoding="utf-8")
+    return (Path(shipped_content_dir()) / "chapter.txt").read_text(encoding="utf-8")
 
 
 def made_up_words(rng: random.Random, count: int) -> list[str]:

@@ -171,10 +171,10 @@ def _point_discord_at(config: Json) -> None:
     discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(config["gateway_url"])
 
 
-async def _usage_report(runtime: Any) -> Json:
-    if runtime is None:
+async def _usage_report(services: Any) -> Json:
+    if services is None:
         return {}
-    usage = runtime.usage
+    usage = services.usage
     report: Json = {"flushed": True}
     try:
         await asyncio.wait_for(usage.flush(), timeout=20)
@@ -191,7 +191,7 @@ async def _usage_report(runtime: Any) -> Json:
         "pending": usage.pending,
     }
     try:
-        rows = await runtime.db.fetchall("SELECT kind, COUNT(*) FROM usage_events GROUP BY kind")
+        rows = await services.db.fetchall("SELECT kind, COUNT(*) FROM usage_events GROUP BY kind")
         report["db_by_kind"] = {str(r[0]): int(r[1]) for r in rows}
     except Exception as exc:  # a deleted or locked database is a figure, not a crash
         report["db_error"] = type(exc).__name__
@@ -202,7 +202,7 @@ async def _serve_client(
     bot: ext_commands.Bot | ext_commands.AutoShardedBot,
     config: Json,
     marks: Json,
-    runtime: Any,
+    services: Any,
     stop: Callable[[], Awaitable[None]],
 ) -> None:
     original_setup_hook = bot.setup_hook
@@ -234,7 +234,7 @@ async def _serve_client(
             elif name == "stall_stop":
                 reply.update(await ticker.stop())
             elif name == "usage":
-                reply.update(await _usage_report(runtime))
+                reply.update(await _usage_report(services))
             elif name == "quit":
                 break
             _emit(reply)
@@ -258,18 +258,19 @@ async def _serve(config: Json) -> None:
         return
     # Imported here, not at the top: the floor's process must not carry the bot's modules.
     from bot.app import BotOptions
-    from bot.runner import build_bot, shutdown
-    from bot.runtime import open_runtime
-    from bot.services import Content
+    from bot.process import build_bot, shutdown
+    from bot.served import ServedLibrary
+    from bot.services import open_services
 
     # Start-up phases are timed from here; imports count in imports_s.
     marks["main"] = time.monotonic()
     directory = Path(config["content"]) if config.get("content") else None
-    content = Content.load(directory)
+    library = ServedLibrary.load(directory)
     marks["content"] = time.monotonic()
-    async with open_runtime(
-        db_path=Path(config["db"]), content_dir=directory, content=content
-    ) as runtime:
+    async with open_services(
+        db_path=Path(config["db"]), content_dir=directory, library=library
+    ) as services:
+        # The phase keeps its name in the results ("runtime_s"): figures stay comparable.
         marks["runtime"] = time.monotonic()
         options = BotOptions(
             dev_guild=config["guild_id"],
@@ -277,12 +278,12 @@ async def _serve(config: Json) -> None:
             guild_ready_timeout=timeout,
             owner_ids=set(config.get("owner_ids", [])),
             fotd_interval=3600,
-            freeze_heap=True,  # as the real runner does (bot/runner.py options_from)
+            freeze_heap=True,  # as the real process does (bot/process.py options_from)
         )
-        bot = build_bot(runtime, options)
-        await _serve_client(bot, config, marks, runtime, lambda: shutdown(bot))
-    # The runtime is closed: the usage queue has been flushed (or dropped and counted).
-    stats = runtime.usage.stats
+        bot = build_bot(services, options)
+        await _serve_client(bot, config, marks, services, lambda: shutdown(bot))
+    # The services are closed: the usage queue has been flushed (or dropped and counted).
+    stats = services.usage.stats
     _emit(
         {
             "event": "closed",
@@ -712,10 +713,10 @@ async def startup_once(workdir: Path, *, kind: str, content: Path | None, idle_s
 def write_corpus_pack(directory: Path, size_mb: float) -> Path:
     """A content pack dir: the shipped manifest, facts and glossary, a synthetic chapter."""
     from bench.corpus import synthetic_chapter
-    from bot.pack.loader import default_content_dir
+    from bot.pack.loader import shipped_content_dir
 
     directory.mkdir(parents=True, exist_ok=True)
-    for source in Path(default_content_dir()).iterdir():
+    for source in Path(shipped_content_dir()).iterdir():
         if source.suffix in (".yaml", ".txt"):
             shutil.copy(source, directory / source.name)
     (directory / "chapter.txt").write_text(synthetic_chapter(size_mb=size_mb), encoding="utf-8")

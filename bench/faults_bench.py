@@ -329,7 +329,7 @@ async def run_faults_benchmark(
     sizes: FaultSizes | None = None, workdir: Path | None = None
 ) -> Json:
     """Every fault in turn under load; returns the per-phase figures and the checks."""
-    from bot.pack.loader import default_content_dir
+    from bot.pack.loader import shipped_content_dir
 
     sizes = sizes or FaultSizes()
     with contextlib.ExitStack() as stack:
@@ -337,7 +337,7 @@ async def run_faults_benchmark(
             workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bb-faults-")))
         content_dir = workdir / "content"
         content_dir.mkdir(parents=True, exist_ok=True)
-        for source in Path(default_content_dir()).iterdir():
+        for source in Path(shipped_content_dir()).iterdir():
             if source.suffix in (".yaml", ".txt"):
                 shutil.copy(source, content_dir / source.name)
         db_path = workdir / "faults.db"

@@ -134,8 +134,8 @@ def _engine_alone(content: Any, sizes: LibrarySizes) -> Json:
     process of its own (so neither run warms the other's caches)."""
     from bench.search_bench import quality_queries, timed, typo_queries
 
-    engine = content.default.engine
-    typos = typo_queries(content.default.pack, sizes.typo_queries, DEFAULT_SEED)
+    engine = content.newest.engine
+    typos = typo_queries(content.newest.pack, sizes.typo_queries, DEFAULT_SEED)
 
     def alone(text: str) -> list[str]:
         return [r.ref for r in engine.search(text, limit=5).results]
@@ -147,10 +147,10 @@ def _child(directory: str, cache: str, measure: str, sizes: Json) -> None:
     started = time.perf_counter()
     import bot.app  # noqa: F401  (the bot's imports, discord.py included, count in start-up)
     from bench.search_bench import rss_kb
-    from bot.services import Content
+    from bot.served import ServedLibrary
 
-    content = Content.load(Path(directory), index_cache=Path(cache))
-    first = content.search("GCAP", key=content.default_key, limit=5)
+    content = ServedLibrary.load(Path(directory), index_cache=Path(cache))
+    first = content.search("GCAP", pack_key=content.newest_key, limit=5)
     answered = time.perf_counter() - started
     assert first.results, "no first answer"
     result: Json = {"first_answer_s": answered, "rss_kb": rss_kb()}
@@ -168,13 +168,13 @@ def _measure(content: Any, sizes: LibrarySizes) -> Json:
     from bot.pack.compare import compare
     from bot.replies.compare import compare_reply
 
-    key = content.default_key
+    key = content.newest_key
 
     def search(text: str) -> list[str]:
-        return [r.result.ref for r in content.search(text, key=key, limit=5).results]
+        return [r.result.ref for r in content.search(text, pack_key=key, limit=5).results]
 
     quality = quality_queries()
-    typos = typo_queries(content.default.pack, sizes.typo_queries, DEFAULT_SEED)
+    typos = typo_queries(content.newest.pack, sizes.typo_queries, DEFAULT_SEED)
     latency = timed(search, [*quality, *typos], sizes.rounds)
     # CPU time of each query, once more: on a shared machine a wall-clock p99 also counts the
     # time other processes held the CPU.
@@ -187,7 +187,7 @@ def _measure(content: Any, sizes: LibrarySizes) -> Json:
     latency["cpu_p99_ms"] = cpu[min(len(cpu) - 1, int(len(cpu) * 0.99))]
     quality_only = timed(search, quality, 1)
     # The same queries on the default edition's engine alone: what the library must not lose.
-    engine = content.default.engine
+    engine = content.newest.engine
 
     def alone(text: str) -> list[str]:
         return [r.ref for r in engine.search(text, limit=5).results]
@@ -195,8 +195,8 @@ def _measure(content: Any, sizes: LibrarySizes) -> Json:
     engine_quality = timed(alone, quality, 1)
     engine_typos = timed(alone, typos, 1)
     # /compare: the newest edition against the one before, on leaves that changed.
-    keys = list(content.editions)
-    new, old = content.edition(keys[0]).pack, content.edition(keys[1]).pack
+    keys = list(content.packs)
+    new, old = content.pack(keys[0]).pack, content.pack(keys[1]).pack
     changed = [
         s.ref
         for s in new.sections.values()

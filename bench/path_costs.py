@@ -1,8 +1,9 @@
 """CPU per step of one /search answer, in process: `python -m bench.path_costs [rounds]`.
 
 Times (process CPU, not wall) each step our code adds to a /search interaction on the shipped
-chapter, over the labelled quality queries: the search itself, building the reply, turning
-it into what discord.py sends, and the usage event. What discord.py, aiohttp and the event
+chapter, over the labelled quality queries, calling what the bot calls (cogs/search.py): the
+library search (`ServedLibrary.search`, bot/search/library.py), building the reply
+(`library_search_reply`), turning it into what discord.py sends, and the usage event. What discord.py, aiohttp and the event
 loop cost around these is what the end-to-end benchmark's floors measure.
 """
 
@@ -14,9 +15,9 @@ import time
 from collections.abc import Callable
 
 from bench.e2e_bench import search_queries
-from bot.replies.search import search_reply
-from bot.services import Content
-from bot.storage.usage import EventKind, hash_user_id, normalise_query
+from bot.replies.search import library_search_reply
+from bot.served import ServedLibrary
+from bot.storage.usage import EventKind, hash_user_id, stored_query
 from bot.tracking import Exchange
 
 OWNER = 123_456_789_012_345_678
@@ -33,11 +34,13 @@ def measure(rounds: int = 3000) -> dict[str, float]:
     """Microseconds of CPU per call of each step."""
     from cogs.common import message_kwargs  # imports discord; only for this step
 
-    content = Content.load(None)
+    library = ServedLibrary.load(None)
+    pack_key = library.newest_key
+    packs = {k: p.pack for k, p in library.packs.items()}
     queries = search_queries()
     n = len(queries)
-    responses = [content.engine.search(q, limit=5) for q in queries]
-    replies = [search_reply(content.pack, r, owner=OWNER) for r in responses]
+    responses = [library.search(q, pack_key=pack_key, limit=5) for q in queries]
+    replies = [library_search_reply(packs, r, owner=OWNER) for r in responses]
     salt = b"s" * 32
 
     def exchange(i: int) -> None:
@@ -46,14 +49,16 @@ def measure(rounds: int = 3000) -> dict[str, float]:
         ).close()
 
     return {
-        "search_us": _us_per_call(lambda i: content.engine.search(queries[i % n], limit=5), rounds),
+        "search_us": _us_per_call(
+            lambda i: library.search(queries[i % n], pack_key=pack_key, limit=5), rounds
+        ),
         "search_reply_us": _us_per_call(
-            lambda i: search_reply(content.pack, responses[i % n], owner=OWNER), rounds
+            lambda i: library_search_reply(packs, responses[i % n], owner=OWNER), rounds
         ),
         "message_kwargs_us": _us_per_call(lambda i: message_kwargs(replies[i % n]), rounds),
         "exchange_us": _us_per_call(exchange, rounds),
         "usage_row_us": _us_per_call(
-            lambda i: (hash_user_id(salt, OWNER + i), normalise_query(queries[i % n])), rounds
+            lambda i: (hash_user_id(salt, OWNER + i), stored_query(queries[i % n])), rounds
         ),
     }
 

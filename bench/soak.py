@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from bench.e2e_bench import Json, answer_counts, bot_on, percentiles, search_queries, standin
 
 if TYPE_CHECKING:
-    from bot.services import Content
+    from bot.served import ServedLibrary
     from localdiscord import InteractionHandle, LocalDiscord, Member
 
 REPLY_ROUTE = "/channels/{channel_id}/messages"
@@ -68,7 +68,7 @@ class SoakSizes:
 
 @dataclass
 class SoakState:
-    content: Content
+    library: ServedLibrary
     rng: random.Random
     members: list[Member]
     queries: list[str]
@@ -82,15 +82,16 @@ class SoakState:
     latencies: list[float] = field(default_factory=list)
 
 
-def _lookup_terms(content: Content) -> list[str]:
-    terms = [t.term for t in content.pack.glossary.terms]
-    refs = [s.ref for s in content.pack.sections.values() if s.ref.count(".") >= 2]
+def _lookup_terms(library: ServedLibrary) -> list[str]:
+    pack = library.newest.pack
+    terms = [t.term for t in pack.glossary.terms]
+    refs = [s.ref for s in pack.sections.values() if s.ref.count(".") >= 2]
     phrases = ["rule of law", "territorial integrity", "peacekeeping", "cyber attacks"]
     return terms + refs + phrases
 
 
 def _verify_quote(state: SoakState) -> str:
-    paragraph = state.rng.choice(list(state.content.pack.paragraphs.values()))
+    paragraph = state.rng.choice(list(state.library.newest.pack.paragraphs.values()))
     words = paragraph.text.split()
     start = state.rng.randrange(max(1, len(words) - 12))
     quote = " ".join(words[start : start + 12])
@@ -125,10 +126,10 @@ def _press_target(state: SoakState) -> tuple[Json, str, Member] | None:
 async def _chat(server: LocalDiscord, state: SoakState) -> None:
     from bot.lookups.extract import extract_lookups
 
-    terms = _lookup_terms(state.content)
+    terms = _lookup_terms(state.library)
     picked = state.rng.sample(terms, state.rng.randint(1, 3))
     text = "what does it say about " + " and ".join(f"[[{t}]]" for t in picked) + "?"
-    expected = len(extract_lookups(text, state.content.refs))
+    expected = len(extract_lookups(text, state.library.newest.refs))
     author = state.members[next(state.chat_rr) % len(state.members)]
     reply: asyncio.Future[Any] | None = None
     holder: dict[str, str] = {}
@@ -169,7 +170,7 @@ async def _operation(server: LocalDiscord, state: SoakState, op: str, i: int) ->
             options["private"] = True
         handle = await server.slash("search", options, user=user)
     elif op == "section":
-        sections = list(state.content.pack.sections.values())
+        sections = list(state.library.newest.pack.sections.values())
         section = rng.choice(sections)
         ref = rng.choice([section.ref, "§" + section.ref, section.title, "3.9.9"])
         handle = await server.slash("section", {"ref": ref[:200]}, user=user)
@@ -232,21 +233,21 @@ def _pick(rng: random.Random, stats_used: int) -> str:
 
 async def run_soak(sizes: SoakSizes | None = None, workdir: Path | None = None) -> Json:
     """Run the soak against a fresh bot process; returns the checks and figures."""
-    from bot.services import Content
+    from bot.served import ServedLibrary
 
     sizes = sizes or SoakSizes()
     with contextlib.ExitStack() as stack:
         if workdir is None:
             workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bb-soak-")))
-        return await _soak(sizes, workdir, Content.load(None))
+        return await _soak(sizes, workdir, ServedLibrary.load(None))
 
 
-async def _soak(sizes: SoakSizes, workdir: Path, content: Content) -> Json:
+async def _soak(sizes: SoakSizes, workdir: Path, library: ServedLibrary) -> Json:
     async with standin() as server, bot_on(server, workdir, "bluebook") as child:
         members = [server.member] + [
             server.add_member(server.guild, f"soak{i}") for i in range(sizes.members)
         ]
-        state = SoakState(content, random.Random(20251125), members, search_queries(seed=3))
+        state = SoakState(library, random.Random(20251125), members, search_queries(seed=3))
         rss: list[tuple[int, int]] = [(0, child.rss_kb())]
         counter = itertools.count()
         started = time.monotonic()

@@ -17,7 +17,7 @@ from discord.ext import commands
 
 from bot.heap import freeze_long_lived
 from bot.lookups.escape import safe_echo
-from bot.services import ContentHolder
+from bot.served import LibraryInService
 from bot.turns import TurnGate
 
 if TYPE_CHECKING:
@@ -124,7 +124,7 @@ class BluebookBot(commands.AutoShardedBot):
     def __init__(
         self,
         *,
-        content: ContentHolder,
+        library: LibraryInService,
         db: Database | None,
         usage: UsageLog | None,
         lookup_settings: LookupSettings | None,
@@ -155,7 +155,7 @@ class BluebookBot(commands.AutoShardedBot):
         self.accepting = True
         self.in_flight: set[int] = set()  # interaction ids, and one key per chat exchange
         self.turns = TurnGate()
-        self.content = content
+        self.library = library
         self.db = db
         self.usage = usage
         self.lookup_settings = lookup_settings

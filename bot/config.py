@@ -1,5 +1,8 @@
 """Settings from the environment and an optional `.env`, built in main(), never at import.
 
+The one place settings are read: `run`, the console and every CLI command take them from
+`Settings` (bot/cli/common.py `settings_of`); nothing else reads these variables.
+
 Ten variables, each with its own small parser; written out here rather than with
 pydantic-settings, which cost about 10 MiB of the idle bot's memory for them (`make bench`:
 idle RSS 79.4 MiB before, 68.8 MiB after).
@@ -28,7 +31,7 @@ MAX_RETENTION_DAYS = 36_500
 EXPECTED = {
     "DISCORD_TOKEN": "the bot token from the Discord developer portal, on one line without spaces",
     "BLUEBOOK_DB": "a file path, e.g. data/bluebook.db",
-    "BLUEBOOK_CONTENT": "a content pack directory",
+    "BLUEBOOK_CONTENT": "a content pack or library directory",
     "BLUEBOOK_DEV_GUILD": "a guild id (a number such as 123456789012345678)",
     "LOG_LEVEL": "one of DEBUG, INFO, WARNING, ERROR",
     "LOG_FORMAT": "text or json",

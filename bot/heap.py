@@ -53,9 +53,3 @@ def refreeze() -> None:
     if _in_use:
         gc.unfreeze()
         freeze_long_lived()
-
-
-def reset_for_tests() -> None:
-    global _in_use
-    _in_use = False
-    gc.unfreeze()

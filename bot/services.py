@@ -1,157 +1,138 @@
-"""Everything the cogs need, opened once in main() and hung on the bot. No discord import."""
+"""The services the bot runs on, opened and closed in one place (main(), the console, tests).
+
+`open_services` loads the library (raising ContentError), opens the database, starts the
+usage writer and the heartbeat, and wires the fact of the day to the library's resolver of
+a server's pack; on exit it flushes the usage queue and closes the database.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-import threading
-from dataclasses import dataclass, field
+import sqlite3
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
-from bot.heap import REFREEZE_AFTER_S, refreeze, thaw
-from bot.index_cache import load_or_build
-from bot.library_search import LibrarySearch
-from bot.pack.library import Library, load_library, split_edition
-from bot.pack.loader import ContentError, Problem
-from bot.pack.model import Pack
-from bot.pack.refs import RefIndex, Resolved
-from bot.search import SearchEngine
+from bot.fotd.clock import Clock, SystemClock
+from bot.fotd.rotation import FactRotation
+from bot.fotd.service import FotdService
+from bot.fotd.store import FotdStore
+from bot.served import LibraryInService, ServedLibrary
+from bot.storage.button_queries import ButtonQueries
+from bot.storage.db import Database, MigrationError, open_database
+from bot.storage.editions import EditionSettings
+from bot.storage.heartbeat import touch_heartbeat
+from bot.storage.settings import LookupSettings
+from bot.storage.usage import UsageLog
 
 log = logging.getLogger(__name__)
 
-
-@dataclass(eq=False)
-class Edition:
-    """One pack in service: its key, text, references and (built on first use) its index."""
-
-    key: str
-    pack: Pack
-    refs: RefIndex
-    index_cache: Path | None = None
-    _engine: SearchEngine | None = field(default=None, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    @property
-    def engine(self) -> SearchEngine:
-        """The pack's search engine; built (or read from the index cache) when first needed."""
-        if self._engine is None:
-            with self._lock:
-                if self._engine is None:
-                    self._engine = SearchEngine(
-                        self.pack, load_or_build(self.pack, self.index_cache)
-                    )
-        return self._engine
-
-    @property
-    def label(self) -> str:
-        return self.pack.manifest.title
+HEARTBEAT_SECONDS = 15.0
 
 
-@dataclass(frozen=True)
-class Located:
-    """A typed, possibly qualified reference resolved in one edition."""
-
-    edition: Edition | None  # None: the edition named is not in the library
-    found: Resolved
-    asked_edition: int | None
+class DatabaseOpenError(Exception):
+    """The database cannot be opened or migrated: one line for the operator, no traceback."""
 
 
-class Content:
-    """The library in service and the indexes built from it; replaced whole on reload.
+@dataclass
+class Services:
+    """Everything the bot runs on; build_bot (bot/process.py) hangs it on the bot."""
 
-    `pack`, `engine` and `refs` are those of the default edition (the newest), for callers
-    that have not moved to the library API (`edition`, `locate`, `search`) yet."""
-
-    def __init__(
-        self, library: Library, directory: Path | None, index_cache: Path | None = None
-    ) -> None:
-        self.library = library
-        self.directory = directory
-        self.editions = {
-            key: Edition(key, pack, RefIndex(pack), index_cache)
-            for key, pack in library.packs.items()
-        }
-        self.search = LibrarySearch(self.editions)
-        self.default.engine  # noqa: B018 (the default edition is indexed up front)
-
-    @classmethod
-    def load(cls, directory: Path | None, *, index_cache: Path | None = None) -> Content:
-        """Load, validate and index; raises ContentError listing every problem of every pack."""
-        return cls(load_library(directory), directory, index_cache)
-
-    @property
-    def default_key(self) -> str:
-        return self.library.default_key
-
-    @property
-    def default(self) -> Edition:
-        return self.editions[self.default_key]
-
-    # The default edition, for call sites that predate the library.
-    @property
-    def pack(self) -> Pack:
-        return self.default.pack
-
-    @property
-    def engine(self) -> SearchEngine:
-        return self.default.engine
-
-    @property
-    def refs(self) -> RefIndex:
-        return self.default.refs
-
-    def edition(self, key: str | None = None) -> Edition:
-        """The edition of pack `key`; the default for None, "" or a key no longer held."""
-        if key and key in self.editions:
-            return self.editions[key]
-        return self.default
-
-    def key_for_year(self, year: int | None, default: str | None = None) -> str | None:
-        """The pack key of edition `year` (same chapter as the default); None if not held."""
-        if year is None:
-            return default if default in self.editions else self.default_key
-        base = self.edition(default).pack.manifest.chapter_number
-        return self.library.key_for(year, base)
-
-    def locate(self, text: str, default: str | None = None) -> Located:
-        """Resolve a typed reference, qualified ('2024:3.1.1(3)') or not (the `default` pack,
-        else the library's default)."""
-        qualified = split_edition(text)
-        key = self.key_for_year(qualified.edition, default)
-        if key is None:
-            return Located(None, Resolved(None), qualified.edition)
-        edition = self.editions[key]
-        return Located(edition, edition.refs.resolve(qualified.ref), qualified.edition)
+    library: LibraryInService
+    db: Database
+    usage: UsageLog
+    lookup_settings: LookupSettings
+    fotd: FotdService
+    clock: Clock
+    editions: EditionSettings
+    button_queries: ButtonQueries | None = None
 
 
-class ContentHolder:
-    """The content in service, swapped atomically; a broken pack keeps the old one serving."""
+@contextlib.asynccontextmanager
+async def open_services(
+    *,
+    db_path: Path,
+    content_dir: Path | None,
+    clock: Clock | None = None,
+    retention_days: int = 180,
+    fotd_grace: timedelta | None = None,
+    heartbeat: bool = True,
+    library: ServedLibrary | None = None,
+) -> AsyncIterator[Services]:
+    """Load content (raising ContentError), open the database, start the usage writer.
 
-    def __init__(self, content: Content, index_cache: Path | None = None) -> None:
-        self.current = content
-        self.index_cache = index_cache
-        self._lock = asyncio.Lock()
+    On exit the usage queue is flushed and the database closed, whatever happened.
+    """
+    started = time.perf_counter()
+    # Indexes are kept beside the database, keyed by the content's hash (bot/index_cache.py).
+    index_cache = Path(db_path).parent / "index"
+    served = library or ServedLibrary.load(content_dir, index_cache=index_cache)
+    try:
+        db = await open_database(db_path)
+    except MigrationError as exc:
+        raise DatabaseOpenError(f"database {db_path} (BLUEBOOK_DB): {exc}") from None
+    except (sqlite3.Error, OSError) as exc:
+        raise DatabaseOpenError(
+            f"cannot open the database {db_path} (BLUEBOOK_DB): {type(exc).__name__}: {exc}"
+        ) from None
+    usage = UsageLog(db, retention_days=retention_days)
+    usage.start()
+    clock = clock or SystemClock()
+    editions = EditionSettings(db)
+    holder = LibraryInService(served, index_cache, editions=editions)
+    fotd = FotdService(FotdStore(db), FactRotation(), clock, LibraryFacts(holder), grace=fotd_grace)
+    services = Services(
+        holder, db, usage, LookupSettings(db), fotd, clock, editions, ButtonQueries(db)
+    )
+    beat = asyncio.create_task(_heartbeat(db)) if heartbeat else None
+    log.info(
+        "services open",
+        extra={
+            "content": str(holder.current.directory or "shipped"),
+            "db": str(db_path),
+            "ms": round((time.perf_counter() - started) * 1000),
+        },
+    )
+    try:
+        yield services
+    finally:
+        if beat is not None:
+            beat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await beat
+        await usage.close()
+        await db.close()
+        log.info(
+            "services closed",
+            extra={"written": usage.stats.written, "dropped": usage.stats.dropped},
+        )
 
-    async def reload(self, directory: Path | None = None) -> list[Problem]:
-        """Reload from `directory` (default: the same); returns the errors, empty on success."""
-        async with self._lock:
-            target = directory if directory is not None else self.current.directory
-            try:
-                fresh = await asyncio.to_thread(Content.load, target, index_cache=self.index_cache)
-            except ContentError as exc:
-                for problem in exc.problems:
-                    log.error("content reload refused: %s", problem)
-                return exc.problems
-            self.current = fresh
-            del fresh
-            if thaw():  # the old content must be collectable, not left frozen (bot/heap.py)
-                asyncio.get_running_loop().call_later(REFREEZE_AFTER_S, refreeze)
-            log.info(
-                "content reloaded",
-                extra={
-                    "packs": len(self.current.editions),
-                    "sections": sum(len(e.pack.sections) for e in self.current.editions.values()),
-                    "facts": sum(len(e.pack.facts) for e in self.current.editions.values()),
-                },
-            )
-            return []
+
+class LibraryFacts:
+    """The fact of the day's facts, from the library in service: a server draws from the
+    pack it reads (`for_guild`), and a claimed day from the pack it was claimed in."""
+
+    def __init__(self, library: LibraryInService) -> None:
+        self._library = library
+
+    async def for_guild(self, guild_id: int) -> tuple[str, list[str]]:
+        served = await self._library.for_guild(guild_id)
+        return served.pack_key, served.fact_ids
+
+    def in_pack(self, pack_key: str) -> list[str] | None:
+        served = self._library.current.packs.get(pack_key)
+        return None if served is None else served.fact_ids
+
+
+async def _heartbeat(db: Database) -> None:
+    """Keep the heartbeat row fresh so `bluebook-bot health` can tell we are alive."""
+    while True:
+        try:
+            await touch_heartbeat(db)
+        except Exception as exc:  # a locked or missing database must not stop the bot
+            log.warning("heartbeat not written", extra={"error": type(exc).__name__})
+        await asyncio.sleep(HEARTBEAT_SECONDS)

@@ -30,16 +30,16 @@ class AdminCog(commands.Cog):
             )
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
-        problems = await self.bot.content.reload()
+        problems = await self.bot.library.reload()
         if problems:
             listed = "\n".join(str(p) for p in problems)
             text = f"Reload refused; the old content keeps serving. {len(problems)} problem(s):\n```\n{listed}"
             text = clip(text, CONTENT_MAX - 4) + "\n```"
         else:
-            editions = self.bot.content.current.editions.values()
-            sections = sum(len(e.pack.sections) for e in editions)
-            facts = sum(len(e.pack.facts) for e in editions)
-            packs = f"{len(editions)} packs, " if len(editions) > 1 else ""
+            served = self.bot.library.current.packs.values()
+            sections = sum(len(p.pack.sections) for p in served)
+            facts = sum(len(p.pack.facts) for p in served)
+            packs = f"{len(served)} packs, " if len(served) > 1 else ""
             text = f"Reloaded: {packs}{sections} sections, {facts} facts."
         await interaction.followup.send(
             text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()

@@ -30,7 +30,7 @@ from bot.replies.custom_ids import (
 )
 from bot.replies.search import library_search_reply
 from bot.replies.section import section_reply
-from cogs.common import bot_of, edit_reply, edition_of, keep_long_query
+from cogs.common import bot_of, edit_reply, keep_long_query, pack_named
 
 if TYPE_CHECKING:
     from bot.app import BluebookBot
@@ -72,29 +72,29 @@ class SearchButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=SEAR
     async def callback(self, interaction: discord.Interaction) -> None:
         bot = bot_of(interaction)
         state = self.state
-        edition = await edition_of(interaction, state.pack)
+        served = await pack_named(interaction, state.pack)
         query = state.query
         if query is None and state.token is not None and bot.button_queries is not None:
             stored = await bot.button_queries.recall(state.token)
             query = stored.query if stored is not None and stored.pack == state.pack else None
         exchange = current_exchange()
-        if query is None or edition is None:
+        if query is None or served is None:
             exchange.result(None, 0)
             await interaction.response.send_message(EXPIRED, ephemeral=True)
             return
         exchange.query = query
-        content = bot.content.current
-        response = content.search(query, key=edition.key, limit=state.limit)
+        library = bot.library.current
+        response = library.search(query, pack_key=served.pack_key, limit=state.limit)
         index = state.index
         chosen = response.results[index] if index < len(response.results) else None
         exchange.result(
             chosen.result.ref if chosen else None,
             len(response.results),
-            chosen.key if chosen else edition.key,
+            chosen.pack_key if chosen else served.pack_key,
         )
-        await keep_long_query(bot, query, pack=response.key, owner=state.owner)
+        await keep_long_query(bot, query, pack=response.pack_key, owner=state.owner)
         reply = library_search_reply(
-            {k: e.pack for k, e in content.editions.items()},
+            {k: p.pack for k, p in library.packs.items()},
             response,
             owner=state.owner,
             index=index,
@@ -124,20 +124,20 @@ class SectionButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=SEC
         state = self.state
         exchange = current_exchange()
         exchange.query = state.ref
-        edition = await edition_of(interaction, state.pack)
-        found = edition.refs.resolve(state.ref) if edition is not None else None
-        if edition is None or found is None or found.section is None:
+        served = await pack_named(interaction, state.pack)
+        found = served.refs.resolve(state.ref) if served is not None else None
+        if served is None or found is None or found.section is None:
             exchange.result(None, 0)
             await interaction.response.send_message(EXPIRED, ephemeral=True)
             return
-        exchange.result(state.ref, 1, edition.key)
+        exchange.result(state.ref, 1, served.pack_key)
         reply = section_reply(
-            edition.pack,
+            served.pack,
             found.section,
             owner=state.owner,
             page=state.page,
             paragraph=found.paragraph,
-            pack_key=edition.key,
+            pack_key=served.pack_key,
         )
         await edit_reply(interaction, reply)
 
@@ -163,8 +163,8 @@ class CompareButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=COM
         state = self.state
         exchange = current_exchange()
         exchange.query = state.ref
-        editions = bot_of(interaction).content.current.editions
-        old, new = editions.get(state.before), editions.get(state.after)
+        packs = bot_of(interaction).library.current.packs
+        old, new = packs.get(state.before), packs.get(state.after)
         if state.ref == OVERVIEW_REF and old is not None and new is not None:
             changes = changes_between(state.before, old.pack, state.after, new.pack)
             exchange.result(None, len(changes.sections), state.after)

@@ -19,7 +19,7 @@ from bot.replies.custom_ids import query_token
 
 if TYPE_CHECKING:
     from bot.app import BluebookBot
-    from bot.services import Edition
+    from bot.served import ServedPack
 
 log = logging.getLogger(__name__)
 
@@ -81,11 +81,13 @@ def _button_payload(spec: Button) -> dict[str, Any]:
     return payload
 
 
-async def edition_of(interaction: discord.Interaction, pack_key: str) -> Edition | None:
-    """The edition a button's pack key names; an id without one (made before the library)
-    reads the server's edition. None when the library no longer holds that pack."""
-    key = pack_key or await server_edition(interaction)
-    return bot_of(interaction).content.current.editions.get(key)
+async def pack_named(interaction: discord.Interaction, pack_key: str) -> ServedPack | None:
+    """The pack a button's pack key names; an id without one (made before the library)
+    reads the server's pack. None when the library no longer holds that pack."""
+    library = bot_of(interaction).library
+    if not pack_key:
+        return await library.for_guild(interaction.guild_id)
+    return library.current.packs.get(pack_key)
 
 
 async def keep_long_query(bot: BluebookBot, query: str, *, pack: str, owner: int) -> None:
@@ -144,32 +146,12 @@ def ids_of(interaction: discord.Interaction) -> tuple[int | None, int | None, in
     return interaction.guild_id, interaction.channel_id, interaction.user.id
 
 
-async def server_edition(interaction: discord.Interaction) -> str:
-    """The pack key of the server's edition (/settings edition), else the newest."""
-    return await edition_for_guild(bot_of(interaction), interaction.guild_id)
-
-
-async def edition_for_guild(bot: BluebookBot, guild_id: int | None) -> str:
-    """The pack key of the server's edition; the newest when storage cannot say (a reading
-    command keeps working while the database is unavailable)."""
-    content = bot.content.current
-    if bot.editions is None or guild_id is None:
-        return content.default_key
-    try:
-        year = await bot.editions.get(guild_id)
-    except sqlite3.Error as exc:
-        log.warning("server edition unreadable", extra={"error": type(exc).__name__})
-        return content.default_key
-    return content.key_for_year(year) or content.default_key
-
-
 def edition_choices(bot: BluebookBot, current: str) -> list[discord.app_commands.Choice[int]]:
     """Autocomplete for an `edition` option: the years held, newest first."""
-    content = bot.content.current
-    years = content.library.editions()
+    library = bot.library.current
     typed = current.strip()
     return [
-        discord.app_commands.Choice(name=content.edition(content.key_for_year(y)).label, value=y)
-        for y in years
+        discord.app_commands.Choice(name=library.pack(library.key_for_year(y)).label, value=y)
+        for y in library.years()
         if not typed or typed in str(y)
     ][:25]

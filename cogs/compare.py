@@ -14,11 +14,11 @@ from bot.pack.compare import changes_between, compare
 from bot.pack.library import split_edition
 from bot.replies.common import CHOICE_NAME_MAX, Reply, clip, error_reply, escape
 from bot.replies.compare import changes_reply, compare_reply
-from cogs.common import bot_of, edition_choices, send_reply, server_edition
+from cogs.common import bot_of, edition_choices, send_reply
 
 if TYPE_CHECKING:
     from bot.app import BluebookBot
-    from bot.services import Content
+    from bot.served import ServedLibrary
 
 Year = app_commands.Range[int, 1900, 2199]
 
@@ -46,14 +46,17 @@ class CompareCog(commands.Cog):
         private: bool = False,
     ) -> None:
         """Show what changed in a section between two editions, or which sections changed."""
-        content = self.bot.content.current
-        after = content.key_for_year(to) if to is not None else await server_edition(interaction)
-        before = _before(content, after, from_)
+        library = self.bot.library.current
+        if to is not None:
+            after = library.key_for_year(to)
+        else:
+            after = (await self.bot.library.for_guild(interaction.guild_id)).pack_key
+        before = _before(library, after, from_)
         if after is None or before is None:
             current_exchange().result(None, 0)
-            await send_reply(interaction, _no_editions(content, from_, to, after))
+            await send_reply(interaction, _no_editions(library, from_, to, after))
             return
-        old, new = content.edition(before).pack, content.edition(after).pack
+        old, new = library.pack(before).pack, library.pack(after).pack
         if ref is None:
             changes = changes_between(before, old, after, new)
             current_exchange().result(None, len(changes.sections), after)
@@ -82,9 +85,10 @@ class CompareCog(commands.Cog):
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         bot = bot_of(interaction)
-        key = await server_edition(interaction)
-        sections = bot.content.current.edition(key).refs.complete(current, limit=25)
-        current_exchange().result(sections[0].ref if sections else None, len(sections), key)
+        served = await bot.library.for_guild(interaction.guild_id)
+        sections = served.refs.complete(current, limit=25)
+        count = len(sections)
+        current_exchange().result(sections[0].ref if sections else None, count, served.pack_key)
         return [
             app_commands.Choice(name=clip(f"{s.ref} {s.title}", CHOICE_NAME_MAX), value=s.ref)
             for s in sections
@@ -99,23 +103,25 @@ class CompareCog(commands.Cog):
         return edition_choices(bot_of(interaction), current)
 
 
-def _before(content: Content, after: str | None, year: int | None) -> str | None:
+def _before(library: ServedLibrary, after: str | None, year: int | None) -> str | None:
     if after is None:
         return None
     if year is not None:
-        return content.key_for_year(year, after)
-    later = content.edition(after).pack.manifest.edition_year
-    older = [y for y in content.library.editions() if y < later]
-    return content.key_for_year(older[0], after) if older else None
+        return library.key_for_year(year, after)
+    later = library.pack(after).year
+    older = [y for y in library.years() if y < later]
+    return library.key_for_year(older[0], after) if older else None
 
 
-def _no_editions(content: Content, from_: int | None, to: int | None, after: str | None) -> Reply:
-    held = ", ".join(str(y) for y in content.library.editions())
+def _no_editions(
+    library: ServedLibrary, from_: int | None, to: int | None, after: str | None
+) -> Reply:
+    held = ", ".join(str(y) for y in library.years())
     if after is None:
         return error_reply(f"No edition {to} here.", hint=f"Editions held: {held}.")
     if from_ is not None:
         return error_reply(f"No edition {from_} here.", hint=f"Editions held: {held}.")
-    if len(content.library.editions()) < 2:
+    if len(library.years()) < 2:
         return error_reply(
             f"This library holds one edition ({held}), so there is nothing to compare it with.",
             hint="Import another edition to compare (see `bluebook-bot content import`).",

@@ -11,7 +11,7 @@ from discord.ext import commands
 from bot.exchange import current_exchange, interaction_path
 from bot.facts import pick_fact
 from bot.replies.facts import fact_reply
-from cogs.common import send_reply, server_edition
+from cogs.common import send_reply
 
 if TYPE_CHECKING:
     from bot.app import BluebookBot
@@ -35,10 +35,12 @@ class FactsCog(commands.Cog):
         private: bool = False,
     ) -> None:
         """A fact from the chapter, quoted verbatim with its reference."""
-        key = await server_edition(interaction)
-        pack = self.bot.content.current.edition(key).pack
+        served = await self.bot.library.for_guild(interaction.guild_id)
+        pack = served.pack
         chosen = pick_fact(pack.facts, topic)
-        current_exchange().result(chosen.ref if chosen else None, 1 if chosen else 0, key)
+        current_exchange().result(
+            chosen.ref if chosen else None, 1 if chosen else 0, served.pack_key
+        )
         reply = fact_reply(pack, chosen, topic=topic, ephemeral=private)
         await send_reply(interaction, reply)
 

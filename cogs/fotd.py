@@ -25,7 +25,7 @@ from bot.replies.common import error_reply
 from bot.replies.facts import fact_embed
 from bot.replies.fotd import post_embed, status_reply, timezone_choices
 from bot.storage.usage import EventKind, UsageEvent
-from cogs.common import NO_MENTIONS, edition_for_guild, send_reply
+from cogs.common import NO_MENTIONS, send_reply
 
 if TYPE_CHECKING:
     from bot.app import BluebookBot
@@ -61,11 +61,13 @@ class DiscordPostSender:
             raise PermanentSendError("the channel cannot hold messages")
         return channel
 
-    async def send(self, guild_id: int, channel_id: int, fact_id: str, local_date: date) -> int:
-        edition = self.bot.content.current.edition(await edition_for_guild(self.bot, guild_id))
-        pack = edition.pack
-        fact = pack.fact_by_id.get(fact_id)
-        if fact is None:
+    async def send(
+        self, guild_id: int, channel_id: int, fact_id: str, local_date: date, *, pack_key: str
+    ) -> int:
+        served = self.bot.library.current.packs.get(pack_key)
+        pack = served.pack if served is not None else None
+        fact = pack.fact_by_id.get(fact_id) if pack is not None else None
+        if pack is None or fact is None:
             raise PermanentSendError(f"fact {fact_id} is no longer in the content")
         try:
             async with deadline(self.bot):
@@ -93,7 +95,7 @@ class DiscordPostSender:
                     channel_id=channel_id,
                     top_ref=fact.ref,
                     result_count=1,
-                    pack=edition.key,
+                    pack=pack_key,
                 )
             )
         return message.id
@@ -240,8 +242,7 @@ class FotdCog(
     async def preview(self, interaction: discord.Interaction) -> None:
         """Show the next fact privately, without posting it."""
         assert interaction.guild_id is not None and self.bot.fotd is not None
-        key = await edition_for_guild(self.bot, interaction.guild_id)
-        pack = self.bot.content.current.edition(key).pack
+        pack = (await self.bot.library.for_guild(interaction.guild_id)).pack
         fact = pack.fact_by_id.get(await self.bot.fotd.preview(interaction.guild_id))
         if fact is None:
             await send_reply(interaction, error_reply("There is no fact to preview."))

@@ -59,7 +59,7 @@ class HelpCog(commands.Cog):
     async def help(self, interaction: discord.Interaction) -> None:
         """How to use Bluebook Bot, including keyword lookups."""
         reply = help_reply(
-            self.bot.content.current.pack,
+            self.bot.library.current.newest.pack,
             command_help(self.bot.tree),
             lookups_available=self.bot.intents.message_content,
         )

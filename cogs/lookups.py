@@ -19,14 +19,14 @@ from bot.lookups.extract import Lookup, extract_lookups
 from bot.lookups.limits import ExplicitLimiter, PassiveLimiter
 from bot.lookups.passive import find_terms
 from bot.lookups.replies import ReplyLedger, is_removal_request, plan_edit
-from bot.pack.library import split_edition
 from bot.replies.common import QUOTE_COLOUR, WARN_COLOUR
 from bot.replies.lookups import lookup_embed, passive_reply
 from bot.storage.settings import LookupKind, LookupSwitches
-from cogs.common import NO_MENTIONS, edition_for_guild
+from cogs.common import NO_MENTIONS
 
 if TYPE_CHECKING:
     from bot.app import BluebookBot
+    from bot.served import ServedPack
 
 log = logging.getLogger(__name__)
 
@@ -59,38 +59,30 @@ class LookupsCog(commands.Cog):
         # One usage event per lookup, logged by the chat path once the reply is sent.
         current_exchange().lookup(query, ref, count, pack)
 
-    async def _edition_key(self, guild_id: int | None) -> str:
-        """The server's edition (/settings edition), else the newest."""
-        return await edition_for_guild(self.bot, guild_id)
-
     def _explicit_embeds(
-        self, where: tuple[int | None, int, int], text: str, key: str
+        self, where: tuple[int | None, int, int], lookups: list[Lookup], served: ServedPack
     ) -> tuple[list[dict], tuple[str, ...]]:
-        content = self.bot.content.current
-        lookups = extract_lookups(text, content.edition(key).refs)
+        """The answers to `lookups`, parsed from the message against `served` (the server's
+        pack); a reference naming an edition is answered from that edition's pack."""
+        library = self.bot.library.current
         embeds = []
         for lookup in lookups:
-            edition = content.edition(key)
-            asked = lookup
-            if lookup.kind == "ref":
-                # A qualified reference ([[2024:3.1.1(3)]]) is read in its own edition.
-                qualified = split_edition(lookup.text)
-                located = content.key_for_year(qualified.edition, key)
-                if located is None:
-                    held = ", ".join(str(y) for y in content.library.editions())
+            target = served
+            if lookup.year is not None:
+                pack_key = library.key_for_year(lookup.year, served.pack_key)
+                if pack_key is None:
+                    held = ", ".join(str(y) for y in library.years())
                     embeds.append(
                         {
-                            "description": f"No edition {qualified.edition} here; "
-                            f"editions held: {held}.",
+                            "description": f"No edition {lookup.year} here; editions held: {held}.",
                             "color": WARN_COLOUR,
                         }
                     )
                     self._log(where, lookup.text, None, 0)
                     continue
-                edition = content.edition(located)
-                asked = Lookup("ref", qualified.ref, lookup.key)
-            embed, ref, count = lookup_embed(edition.pack, edition.engine, edition.refs, asked)
-            self._log(where, lookup.text, ref, count, edition.key)
+                target = library.packs[pack_key]
+            embed, ref, count = lookup_embed(target.pack, target.engine, target.refs, lookup)
+            self._log(where, lookup.text, ref, count, target.pack_key)
             embeds.append(embed)
         return embeds, tuple(lookup.key for lookup in lookups)
 
@@ -112,27 +104,27 @@ class LookupsCog(commands.Cog):
         switches = await self._switches(guild_id, message.channel.id)
         if not (switches.explicit or switches.passive):
             return
-        key = await self._edition_key(guild_id)
-        edition = self.bot.content.current.edition(key)
-        if switches.explicit and extract_lookups(message.content, edition.refs):
+        served = await self.bot.library.for_guild(guild_id)
+        lookups = extract_lookups(message.content, served.refs) if switches.explicit else []
+        if lookups:
             if not self.explicit_limit.allow(message.author.id):
                 return
             # The search work takes its turn (bot/turns.py) only now that there is some, and
             # after the ledger has begun, so an edit or delete meanwhile is still noted.
             await self.bot.turns.turn()
-            embeds, keys = self._explicit_embeds(where, message.content, key)
+            embeds, keys = self._explicit_embeds(where, lookups, served)
             await self._reply(message, keys, embeds=embeds)
             return
         if switches.passive:
             terms = [
                 t
-                for t in find_terms(message.content, edition.pack.glossary)
+                for t in find_terms(message.content, served.pack.glossary)
                 if self.passive_limit.allow(guild_id, message.channel.id, message.author.id, t.term)
             ]
             if terms:
                 await self.bot.turns.turn()
                 for term in terms:
-                    self._log(where, term.term, term.ref, 1, key)
+                    self._log(where, term.term, term.ref, 1, served.pack_key)
                 keys = tuple(PASSIVE_PREFIX + t.term for t in terms)
                 await self._reply(message, keys, content=passive_reply(terms).content)
 
@@ -197,12 +189,13 @@ class LookupsCog(commands.Cog):
         channel = self.bot.get_partial_messageable(channel_id)
         reply = channel.get_partial_message(entry.reply_id)
         passive = any(k.startswith(PASSIVE_PREFIX) for k in entry.lookup_keys)
-        key = await self._edition_key(guild_id)
-        edition = self.bot.content.current.edition(key)
+        served = await self.bot.library.for_guild(guild_id)
+        lookups: list[Lookup] = []
         if passive:
-            plan = "keep" if find_terms(text, edition.pack.glossary) else "delete"
+            plan = "keep" if find_terms(text, served.pack.glossary) else "delete"
         else:
-            plan = plan_edit(entry.lookup_keys, extract_lookups(text, edition.refs))
+            lookups = extract_lookups(text, served.refs)
+            plan = plan_edit(entry.lookup_keys, lookups)
         try:
             if plan == "delete":
                 self.ledger.forget(source_id)
@@ -210,7 +203,7 @@ class LookupsCog(commands.Cog):
                     await reply.delete()
             elif plan == "edit":
                 where = (guild_id, channel_id, entry.asker_id)
-                embeds, keys = self._explicit_embeds(where, text, key)
+                embeds, keys = self._explicit_embeds(where, lookups, served)
                 async with deadline(self.bot):
                     await reply.edit(
                         embeds=[discord.Embed.from_dict(e) for e in embeds],

@@ -11,7 +11,7 @@ from discord.ext import commands
 from bot.exchange import current_exchange, interaction_path
 from bot.replies.common import error_reply
 from bot.replies.search import library_search_reply
-from cogs.common import bot_of, edition_choices, keep_long_query, send_reply, server_edition
+from cogs.common import bot_of, edition_choices, keep_long_query, send_reply
 
 if TYPE_CHECKING:
     from bot.app import BluebookBot
@@ -87,26 +87,27 @@ async def answer_search(
     edition: int | None = None,
 ) -> None:
     bot = bot_of(interaction)
-    content = bot.content.current
-    key = (
-        content.key_for_year(edition) if edition is not None else await server_edition(interaction)
-    )
+    library = bot.library.current
+    if edition is not None:
+        key = library.key_for_year(edition)
+    else:
+        key = (await bot.library.for_guild(interaction.guild_id)).pack_key
     if key is None:
         current_exchange().result(None, 0)
-        held = ", ".join(str(y) for y in content.library.editions())
+        held = ", ".join(str(y) for y in library.years())
         await send_reply(
             interaction, error_reply(f"No edition {edition} here.", hint=f"Editions held: {held}.")
         )
         return
-    response = content.search(query, key=key, limit=limit)
+    response = library.search(query, pack_key=key, limit=limit)
     top = response.results[0] if response.results else None
     current_exchange().result(
-        top.result.ref if top else None, len(response.results), top.key if top else key
+        top.result.ref if top else None, len(response.results), top.pack_key if top else key
     )
     owner = interaction.user.id
     if response.results:  # buttons only come with results
-        await keep_long_query(bot, query, pack=response.key, owner=owner)
-    packs = {k: e.pack for k, e in content.editions.items()}
+        await keep_long_query(bot, query, pack=response.pack_key, owner=owner)
+    packs = {k: p.pack for k, p in library.packs.items()}
     reply = library_search_reply(packs, response, owner=owner, ephemeral=private)
     await send_reply(interaction, reply)
 

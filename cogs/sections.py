@@ -12,7 +12,7 @@ from bot.exchange import current_exchange, interaction_path
 from bot.pack.library import split_edition
 from bot.replies.common import CHOICE_NAME_MAX, clip, error_reply, escape
 from bot.replies.section import section_reply, toc_reply
-from cogs.common import bot_of, send_reply, server_edition
+from cogs.common import bot_of, send_reply
 
 if TYPE_CHECKING:
     from bot.app import BluebookBot
@@ -36,33 +36,33 @@ class SectionsCog(commands.Cog):
         private: bool = False,
     ) -> None:
         """Open a section of the chapter by reference or title."""
-        content = self.bot.content.current
-        default = await server_edition(interaction)
-        located = content.locate(ref, default)
-        found, edition = located.found, located.edition
-        if edition is None:
+        library = self.bot.library.current
+        server_pack = await self.bot.library.for_guild(interaction.guild_id)
+        located = library.locate(ref, server_pack.pack_key)
+        found, served = located.found, located.served
+        if served is None:
             current_exchange().result(None, 0)
-            held = ", ".join(str(y) for y in content.library.editions())
+            held = ", ".join(str(y) for y in library.years())
             reply = error_reply(
-                f"No edition {located.asked_edition} here.", hint=f"Editions held: {held}."
+                f"No edition {located.asked_year} here.", hint=f"Editions held: {held}."
             )
         elif found.section is None:
-            current_exchange().result(None, 0, edition.key)
+            current_exchange().result(None, 0, served.pack_key)
             near = ", ".join(f"`{s.ref}` {escape(s.title)}" for s in found.suggestions[:3])
             reply = error_reply(
-                f"No section “{escape(clip(ref, 80))}” in {escape(edition.label)}.",
+                f"No section “{escape(clip(ref, 80))}” in {escape(served.label)}.",
                 hint=f"Closest: {near}" if near else "See `/toc` for the outline.",
             )
         else:
             shown = found.paragraph.ref if found.paragraph else found.section.ref
-            current_exchange().result(shown, 1, edition.key)
+            current_exchange().result(shown, 1, served.pack_key)
             reply = section_reply(
-                edition.pack,
+                served.pack,
                 found.section,
                 owner=interaction.user.id,
                 paragraph=found.paragraph,
                 ephemeral=private,
-                pack_key=edition.key,
+                pack_key=served.pack_key,
             )
         await send_reply(interaction, reply)
 
@@ -72,12 +72,13 @@ class SectionsCog(commands.Cog):
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         bot = bot_of(interaction)
-        content = bot.content.current
+        library = bot.library.current
         typed = split_edition(current)
-        key = content.key_for_year(typed.edition, await server_edition(interaction))
-        key = key or content.default_key
-        sections = content.edition(key).refs.complete(typed.ref, limit=25)
-        current_exchange().result(sections[0].ref if sections else None, len(sections), key)
+        server_pack = await bot.library.for_guild(interaction.guild_id)
+        served = library.pack(library.key_for_year(typed.edition, server_pack.pack_key))
+        sections = served.refs.complete(typed.ref, limit=25)
+        count = len(sections)
+        current_exchange().result(sections[0].ref if sections else None, count, served.pack_key)
         prefix = f"{typed.edition}:" if typed.edition is not None else ""
         return [
             app_commands.Choice(
@@ -92,9 +93,9 @@ class SectionsCog(commands.Cog):
     @interaction_path()
     async def toc(self, interaction: discord.Interaction, private: bool = False) -> None:
         """Show the chapter's outline with references."""
-        key = await server_edition(interaction)
-        pack = self.bot.content.current.edition(key).pack
-        current_exchange().result(pack.root.ref, len(pack.sections), key)
+        served = await self.bot.library.for_guild(interaction.guild_id)
+        pack = served.pack
+        current_exchange().result(pack.root.ref, len(pack.sections), served.pack_key)
         reply = toc_reply(pack, ephemeral=private)
         await send_reply(interaction, reply)
 

@@ -43,8 +43,8 @@ class SettingsCog(commands.Cog):
         """Choose the edition this server reads by default."""
         assert interaction.guild_id is not None
         store = self.bot.editions
-        content = self.bot.content.current
-        held = ", ".join(str(y) for y in content.library.editions())
+        library = self.bot.library.current
+        held = ", ".join(str(y) for y in library.years())
         if store is None:
             reply = error_reply("Settings are not available right now.")
         elif newest:
@@ -54,7 +54,7 @@ class SettingsCog(commands.Cog):
             chosen = await store.get(interaction.guild_id)
             now = f"{chosen}" if chosen else f"the newest ({held.split(',')[0]})"
             reply = _said(f"This server reads edition {now}. Editions held: {held}.")
-        elif content.key_for_year(year) is None:
+        elif library.key_for_year(year) is None:
             reply = error_reply(f"No edition {year} here.", hint=f"Editions held: {held}.")
         else:
             await store.set(interaction.guild_id, year)

@@ -11,7 +11,7 @@ from discord.ext import commands
 from bot.exchange import current_exchange, interaction_path
 from bot.replies.verify import verify_reply
 from bot.search.verify import verify_quote
-from cogs.common import send_reply, server_edition
+from cogs.common import send_reply
 
 if TYPE_CHECKING:
     from bot.app import BluebookBot
@@ -34,12 +34,13 @@ class VerifyCog(commands.Cog):
         private: bool = False,
     ) -> None:
         """Check whether a quote is verbatim in the chapter, and show the differences."""
-        key = await server_edition(interaction)
-        edition = self.bot.content.current.edition(key)
-        verdict = verify_quote(edition.engine, quote)
+        served = await self.bot.library.for_guild(interaction.guild_id)
+        verdict = verify_quote(served.engine, quote)
         place = verdict.closest.ref if verdict.closest else None
-        current_exchange().result(place, len(verdict.matches) or (1 if place else 0), key)
-        reply = verify_reply(edition.pack, verdict, ephemeral=private)
+        current_exchange().result(
+            place, len(verdict.matches) or (1 if place else 0), served.pack_key
+        )
+        reply = verify_reply(served.pack, verdict, ephemeral=private)
         await send_reply(interaction, reply)
 
 

@@ -1,9 +1,9 @@
-"""The `bluebook-bot` command line."""
+"""The `bluebook-bot` command line. Every command reads its settings (environment over `.env`,
+`--content` over both) from one `Settings`, built on first use (bot/cli/common.py `settings_of`)."""
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,7 +16,6 @@ from bot.cli import (
     search_commands,
 )
 from bot.cli.common import CliError
-from bot.pack.loader import CONTENT_ENV
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,8 +26,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--content",
         type=Path,
-        default=os.environ.get(CONTENT_ENV) or None,
-        help=f"content pack directory (default: ${CONTENT_ENV} or the shipped pack)",
+        default=None,
+        help="content pack or library directory (default: BLUEBOOK_CONTENT, else the shipped pack)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in (pack_commands, search_commands, library_commands, bot_commands, ops_commands):

@@ -11,8 +11,8 @@ from collections.abc import AsyncIterator, Coroutine
 from pathlib import Path
 from typing import Any
 
-from bot.cli.common import CliError
-from bot.config import ConfigError, Settings, load_settings
+from bot.cli.common import CliError, settings_of
+from bot.config import Settings
 from bot.logging_setup import setup_logging
 from bot.pack.loader import ContentError
 
@@ -42,13 +42,7 @@ def register(sub: Any) -> None:
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    try:
-        settings = load_settings()
-    except ConfigError as exc:
-        raise CliError(str(exc), code=2) from None
-    if args.content is not None:
-        settings.bluebook_content = args.content
-    return settings
+    return settings_of(args)
 
 
 def cmd_start(args: argparse.Namespace) -> int:
@@ -65,7 +59,7 @@ def cmd_start(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from bot.runner import StartupError, run_bot
+    from bot.process import StartupError, run_bot
 
     settings = settings_from(args)
     setup_logging(settings.log_level, settings.log_format)
@@ -90,7 +84,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def _serve(main: Coroutine[Any, Any, int]) -> int:
     """Run the bot's main coroutine; operator mistakes become one line, Ctrl-C exits 0."""
-    from bot.runtime import DatabaseOpenError
+    from bot.services import DatabaseOpenError
 
     try:
         return asyncio.run(main)
@@ -122,7 +116,7 @@ async def _local_discord(*, stable_ids: bool = False) -> AsyncIterator[Any]:
 
 
 def _local_options(settings: Settings, server: Any) -> Any:
-    from bot.runner import options_from
+    from bot.process import options_from
 
     return options_from(
         settings,
@@ -140,8 +134,8 @@ def console_db(args: argparse.Namespace, settings: Settings) -> Path:
 
 
 def cmd_console(args: argparse.Namespace) -> int:
-    from bot.runner import build_bot
-    from bot.runtime import open_runtime
+    from bot.process import build_bot
+    from bot.services import open_services
     from localdiscord import connected
     from localdiscord.terminal import run_console
 
@@ -156,11 +150,11 @@ def cmd_console(args: argparse.Namespace) -> int:
     async def main() -> int:
         async with (
             _local_discord(stable_ids=True) as server,
-            open_runtime(db_path=db_path, content_dir=settings.bluebook_content) as runtime,
+            open_services(db_path=db_path, content_dir=settings.bluebook_content) as services,
         ):
             options = _local_options(settings, server)
             options.dev_guild = server.guild.id
-            bot = build_bot(runtime, options)
+            bot = build_bot(services, options)
             async with connected(bot, server):
                 await run_console(
                     server,
@@ -176,11 +170,11 @@ def cmd_console(args: argparse.Namespace) -> int:
 
 def _offline_bot(settings: Settings) -> Any:
     from bot.app import BluebookBot, BotOptions
-    from bot.services import Content, ContentHolder
+    from bot.served import LibraryInService, ServedLibrary
 
-    content = ContentHolder(Content.load(settings.bluebook_content))
+    library = LibraryInService(ServedLibrary.load(settings.bluebook_content))
     return BluebookBot(
-        content=content, db=None, usage=None, lookup_settings=None, fotd=None, options=BotOptions()
+        library=library, db=None, usage=None, lookup_settings=None, fotd=None, options=BotOptions()
     )
 
 

@@ -1,12 +1,15 @@
-"""Shared pieces of the command line: loading the pack and printing."""
+"""Shared pieces of the command line: this run's settings (read once), loading the library,
+the pack of `--edition`, and printing."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
+from bot.config import ConfigError, Settings, load_settings
 from bot.pack.library import Library, load_library
 from bot.pack.loader import ContentError
 from bot.pack.model import Pack
@@ -20,16 +23,35 @@ class CliError(Exception):
         self.code = code
 
 
+def settings_of(args: argparse.Namespace) -> Settings:
+    """This run's settings, read once: the environment over `.env`, `--content` over both."""
+    settings = getattr(args, "settings", None)
+    if settings is None:
+        try:
+            settings = load_settings()
+        except ConfigError as exc:
+            raise CliError(str(exc), code=2) from None
+        if getattr(args, "content", None) is not None:
+            settings.bluebook_content = args.content
+        args.settings = settings
+    return settings
+
+
+def content_dir(args: argparse.Namespace) -> Path | None:
+    """The content pack or library to read; None: the shipped pack."""
+    return settings_of(args).bluebook_content
+
+
 def library_from_args(args: argparse.Namespace) -> Library:
     try:
-        return load_library(args.content)
+        return load_library(content_dir(args))
     except ContentError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         raise CliError(f"content pack is invalid ({len(exc.problems)} problem(s))") from None
 
 
-def edition_key(library: Library, year: int | None) -> str:
+def pack_key_for_year(library: Library, year: int | None) -> str:
     """The pack of `--edition YEAR` (default: the newest); a year not held is an error."""
     key = library.key_for(year)
     if key is None:
@@ -41,7 +63,7 @@ def edition_key(library: Library, year: int | None) -> str:
 def pack_from_args(args: argparse.Namespace) -> Pack:
     """The pack of `--edition` (when the command has it), else the default edition."""
     library = library_from_args(args)
-    return library.packs[edition_key(library, getattr(args, "edition", None))]
+    return library.packs[pack_key_for_year(library, getattr(args, "edition", None))]
 
 
 def add_edition(parser: argparse.ArgumentParser) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from bot.cli.common import CliError, edition_key, library_from_args, print_json
+from bot.cli.common import CliError, library_from_args, pack_key_for_year, print_json
 from bot.pack.compare import (
     ADDED,
     NOT_HELD,
@@ -42,15 +42,15 @@ def editions_to_compare(
     library: Library, from_year: int | None, to_year: int | None
 ) -> tuple[str, str]:
     """The two pack keys: `to` defaults to the newest, `from` to the edition before `to`."""
-    after = edition_key(library, to_year)
+    after = pack_key_for_year(library, to_year)
     if from_year is not None:
-        return edition_key(library, from_year), after
+        return pack_key_for_year(library, from_year), after
     years = library.editions()
     year = library.packs[after].manifest.edition_year
     older = [y for y in years if y < year]
     if not older:
         raise CliError(f"no edition before {year} to compare with; give --from YEAR")
-    return edition_key(library, older[0]), after
+    return pack_key_for_year(library, older[0]), after
 
 
 def cmd_compare(args: argparse.Namespace) -> int:

@@ -11,8 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bot.cli.common import CliError, print_json
-from bot.config import ConfigError, load_settings
+from bot.cli.common import CliError, print_json, settings_of
 from bot.storage.db import MigrationError, open_database
 from bot.storage.heartbeat import HEARTBEAT_MAX_AGE_S, heartbeat_is_fresh, read_heartbeat
 from bot.storage.stats import summary_to_csv, summary_to_json, usage_summary
@@ -45,10 +44,7 @@ def register(sub: Any) -> None:
 def db_path(args: argparse.Namespace) -> Path:
     if args.db is not None:
         return Path(args.db)
-    try:
-        return load_settings().bluebook_db
-    except ConfigError as exc:
-        raise CliError(str(exc), code=2) from None
+    return settings_of(args).bluebook_db
 
 
 def cmd_health(args: argparse.Namespace) -> int:
@@ -114,7 +110,13 @@ def cmd_fotd_plan(args: argparse.Namespace) -> int:
     from bot.cli.common import library_from_args
     from bot.fotd.clock import SystemClock
     from bot.fotd.rotation import FactRotation
-    from bot.fotd.service import FotdNotConfiguredError, FotdService, PlannedPost, plan_json
+    from bot.fotd.service import (
+        FotdNotConfiguredError,
+        FotdService,
+        OnePack,
+        PlannedPost,
+        plan_json,
+    )
     from bot.fotd.store import FotdStore
     from bot.storage.editions import EditionSettings
 
@@ -123,26 +125,21 @@ def cmd_fotd_plan(args: argparse.Namespace) -> int:
     library = library_from_args(args)
     path = db_path(args)
     # The server's edition (/settings edition) decides which facts it draws from.
-    refs = {f.id: f.ref for f in library.default.facts}
+    refs = {f.id: f.ref for f in library.newest.facts}
 
     async def plan() -> list[Any]:
         if not path.exists():
             return []
         db = await open_database(path, read_only=True)
         try:
-            # As the bot does (bot/runtime.py): no choice draws rotation '' from the newest.
+            # As the bot does (LibraryInService.for_guild): the server's edition, else the newest.
             year = await EditionSettings(db).get(args.guild)
             key = library.key_for(year) if year is not None else None
-            chosen = library.packs[key] if key is not None else library.default
+            pack_key = key if key is not None else library.newest_key
             refs.clear()
-            refs.update({f.id: f.ref for f in chosen.facts})
-
-            async def pack_of(guild_id: int) -> tuple[str, list[str]]:
-                return key or "", list(refs)
-
-            service = FotdService(
-                FotdStore(db), FactRotation(), SystemClock(), lambda: list(refs), pack_of=pack_of
-            )
+            refs.update({f.id: f.ref for f in library.packs[pack_key].facts})
+            facts = OnePack(lambda: list(refs), pack_key)
+            service = FotdService(FotdStore(db), FactRotation(), SystemClock(), facts)
             return await service.plan(args.guild, args.days)
         except FotdNotConfiguredError:
             return []

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -11,9 +10,10 @@ from typing import Any
 from bot.cli.common import (
     CliError,
     add_edition,
-    edition_key,
+    content_dir,
     library_from_args,
     pack_from_args,
+    pack_key_for_year,
     print_json,
 )
 from bot.facts import closest_ids, pick_fact
@@ -26,7 +26,7 @@ from bot.pack.library import (
     parse_key,
     split_edition,
 )
-from bot.pack.loader import CONTENT_ENV, check_pack, default_content_dir
+from bot.pack.loader import check_pack, shipped_content_dir
 from bot.pack.model import Section
 from bot.pack.refs import RefIndex
 from bot.pack.suggest import append_drafts, suggest_facts
@@ -104,7 +104,7 @@ def cmd_section(args: argparse.Namespace) -> int:
     library = library_from_args(args)
     qualified = split_edition(" ".join(args.ref))
     # A qualified reference names its edition; it wins over --edition.
-    key = edition_key(library, qualified.edition or args.edition)
+    key = pack_key_for_year(library, qualified.edition or args.edition)
     pack = library.packs[key]
     text = qualified.ref
     found = RefIndex(pack).resolve(text)
@@ -164,7 +164,7 @@ def cmd_fact(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    library, problems = check_library(args.content)
+    library, problems = check_library(content_dir(args))
     for problem in problems:
         print(problem)
     errors = [p for p in problems if not p.warning]
@@ -231,17 +231,18 @@ def print_import_report(report: ImportReport) -> None:
 def _one_pack_dir(args: argparse.Namespace) -> Path:
     """The pack `facts suggest` reads and writes: `--content` itself when it is one pack,
     else the pack of `--edition` (default: the newest) in that library."""
-    root = Path(args.content) if args.content is not None else default_content_dir()
+    chosen = content_dir(args)
+    root = Path(chosen) if chosen is not None else shipped_content_dir()
     if is_single_pack(root):
         return root
-    key = edition_key(library_from_args(args), args.edition)
+    key = pack_key_for_year(library_from_args(args), args.edition)
     found = parse_key(key)
     assert found is not None  # keys come from the library itself
     return pack_dir_for(root, *found)
 
 
 def cmd_facts_suggest(args: argparse.Namespace) -> int:
-    if args.write and args.content is None and not os.environ.get(CONTENT_ENV):
+    if args.write and content_dir(args) is None:
         raise CliError("--write changes a pack: name one with --content DIR (not the shipped pack)")
     pack_dir = _one_pack_dir(args)
     pack, problems = check_pack(pack_dir)

@@ -1,4 +1,5 @@
-"""`search`: the engine on the command line, one query or one per line from stdin."""
+"""`search`: the library search the bot runs, on the command line; one query or one per line
+from stdin."""
 
 from __future__ import annotations
 
@@ -8,10 +9,10 @@ import sys
 import time
 from typing import Any
 
-from bot.cli.common import CliError, add_edition, edition_key, print_json
-from bot.library_search import LibraryResponse, LibraryResult
+from bot.cli.common import CliError, add_edition, content_dir, pack_key_for_year, print_json
 from bot.pack.loader import ContentError
-from bot.services import Content
+from bot.search.library import LibraryResponse, LibraryResult
+from bot.served import ServedLibrary
 
 MAX_LIMIT = 25
 
@@ -26,30 +27,30 @@ def register(sub: Any) -> None:
     p.set_defaults(func=cmd_search)
 
 
-def _years(content: Content, keys: tuple[str, ...]) -> list[int]:
-    return [content.edition(k).pack.manifest.edition_year for k in keys]
+def _years(library: ServedLibrary, pack_keys: tuple[str, ...]) -> list[int]:
+    return [library.pack(k).year for k in pack_keys]
 
 
-def result_json(content: Content, found: LibraryResult) -> dict[str, Any]:
+def result_json(library: ServedLibrary, found: LibraryResult) -> dict[str, Any]:
     data = found.result.to_dict()
-    data["edition"] = content.edition(found.key).pack.manifest.edition_year
-    data["pack"] = found.key
-    data["also_in"] = _years(content, found.also_in)
+    data["edition"] = library.pack(found.pack_key).year
+    data["pack"] = found.pack_key
+    data["also_in"] = _years(library, found.also_in)
     return data
 
 
-def _print_text(content: Content, response: LibraryResponse) -> None:
+def _print_text(library: ServedLibrary, response: LibraryResponse) -> None:
     if not response.results:
         tips = ", ".join(response.suggestions[:5])
         print(f"no match for {response.query!r}" + (f"; try: {tips}" if tips else ""))
         return
     if response.only_elsewhere:
-        year = content.edition(response.key).pack.manifest.edition_year
+        year = library.pack(response.pack_key).year
         print(f"(nothing in {year}; found in other editions)")
     for found in response.results:
         result = found.result
-        year = content.edition(found.key).pack.manifest.edition_year
-        also = _years(content, found.also_in)
+        year = library.pack(found.pack_key).year
+        also = _years(library, found.also_in)
         note = f"; also in {', '.join(map(str, also))}" if also else ""
         print(f"[{result.ref}] {result.title}  ({year}, score {result.score:.2f}{note})")
         print(f"  {result.excerpt}\n")
@@ -63,32 +64,32 @@ def cmd_search(args: argparse.Namespace) -> int:
     if not args.stdin and not args.query:
         raise CliError("give a query, e.g. bluebook-bot search GCAP (or --stdin)", code=2)
     try:
-        content = Content.load(args.content)
+        library = ServedLibrary.load(content_dir(args))
     except ContentError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         raise CliError(f"content pack is invalid ({len(exc.problems)} problem(s))") from None
-    key = edition_key(content.library, args.edition)
+    pack_key = pack_key_for_year(library.library, args.edition)
     if not args.stdin:
-        response = content.search(" ".join(args.query), key=key, limit=args.limit)
+        response = library.search(" ".join(args.query), pack_key=pack_key, limit=args.limit)
         if args.json:
-            print_json([result_json(content, r) for r in response.results])
+            print_json([result_json(library, r) for r in response.results])
         else:
-            _print_text(content, response)
+            _print_text(library, response)
         return 0
     for line in sys.stdin:
         query = line.rstrip("\n")
         started = time.perf_counter()
-        response = content.search(query, key=key, limit=args.limit)
+        response = library.search(query, pack_key=pack_key, limit=args.limit)
         elapsed = (time.perf_counter() - started) * 1000
         if args.json:
             row = {
                 "query": query,
-                "results": [result_json(content, r) for r in response.results],
+                "results": [result_json(library, r) for r in response.results],
                 "elapsed_ms": round(elapsed, 3),
             }
             print(json.dumps(row, ensure_ascii=False), flush=True)
         else:
             print(f"# {query}  ({elapsed:.2f} ms)")
-            _print_text(content, response)
+            _print_text(library, response)
     return 0

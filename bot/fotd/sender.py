@@ -1,4 +1,8 @@
-"""The boundary the Discord glue implements so the fact-of-the-day logic never imports discord."""
+"""The boundary the Discord glue implements so the fact-of-the-day logic never imports discord.
+
+`PostSender` is what cogs/fotd.py implements; the errors it raises tell the service whether
+to retry or pause, and their messages are shown in /factoftheday status.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from typing import Protocol
 
 
 class SendError(Exception):
-    """Posting failed; the message is short and is shown in /fotd status."""
+    """Posting failed; the message is short and is shown in /factoftheday status."""
 
 
 class TransientSendError(SendError):
@@ -29,8 +33,11 @@ class HistoryUnreadable(SendError):
 
 
 class PostSender(Protocol):
-    async def send(self, guild_id: int, channel_id: int, fact_id: str, local_date: date) -> int:
-        """Post the fact with `post_marker(local_date, fact_id)` in it and Discord's nonce
+    async def send(
+        self, guild_id: int, channel_id: int, fact_id: str, local_date: date, *, pack_key: str
+    ) -> int:
+        """Post fact `fact_id` of pack `pack_key` (the pack the day was claimed in) with
+        `post_marker(local_date, fact_id)` in it and Discord's nonce
         `post_nonce(guild_id, local_date)` enforced; return the message id."""
         ...
 

@@ -1,9 +1,13 @@
-"""Fact of the day: what the posting loop and the /fotd commands do, without Discord.
+"""Fact of the day: what the posting loop and the /factoftheday commands do, without Discord.
 
 The cog calls ``tick`` from a ``tasks.loop(seconds=30)`` and once at start-up. Each tick, for
 every enabled server: finish any day left in doubt or due for a retry, then claim and post
 today's fact if it is due, or record the day as missed if its window has closed. The
 exactly-once protocol itself is described in ``bot.fotd.store``.
+
+A server draws from the pack it reads (a `FactSource`: the library in service resolves it);
+a claim records that pack, so a resumed day is posted from the pack it was claimed in, and a
+day whose fact has left the content is recorded as missed, with the reason.
 
 Setting a schedule (``set``) does not owe a post for an instant that has already passed:
 configuring 09:00 at 10:00 first posts tomorrow, and ``status`` says so.
@@ -14,9 +18,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.fotd.clock import Clock
@@ -75,6 +80,33 @@ class PlannedPost:
     fact_id: str
 
 
+class FactSource(Protocol):
+    """Where the facts come from: the pack a server reads, and the facts of a pack."""
+
+    async def for_guild(self, guild_id: int) -> tuple[str, Collection[str]]:
+        """The pack key the server reads and that pack's fact ids."""
+        ...
+
+    def in_pack(self, pack_key: str) -> Collection[str] | None:
+        """The fact ids of pack `pack_key`; None when it is no longer served."""
+        ...
+
+
+class OnePack:
+    """One pack for every server (`bluebook-bot fotd plan`, tests); its fact ids are read
+    afresh on each use, so content that changes is followed."""
+
+    def __init__(self, fact_ids: Callable[[], Collection[str]], pack_key: str = "") -> None:
+        self._fact_ids = fact_ids
+        self._pack_key = pack_key
+
+    async def for_guild(self, guild_id: int) -> tuple[str, Collection[str]]:
+        return self._pack_key, self._fact_ids()
+
+    def in_pack(self, pack_key: str) -> Collection[str] | None:
+        return self._fact_ids() if pack_key == self._pack_key else None
+
+
 class FotdService:
     """Fact-of-the-day scheduling, rotation and exactly-once posting for all servers."""
 
@@ -83,9 +115,8 @@ class FotdService:
         store: FotdStore,
         rotation: FactRotation,
         clock: Clock,
-        fact_ids_provider: Callable[[], Collection[str]],
+        facts: FactSource,
         *,
-        pack_of: Callable[[int], Awaitable[tuple[str, Collection[str]]]] | None = None,
         grace: timedelta | None = None,
         lease: timedelta = DEFAULT_LEASE,
         max_permanent_failures: int = DEFAULT_MAX_PERMANENT_FAILURES,
@@ -93,9 +124,7 @@ class FotdService:
         self._store = store
         self._rotation = rotation
         self._clock = clock
-        self._fact_ids = fact_ids_provider
-        # A server's pack and its fact ids (the library); without it, one pack for all.
-        self._pack_of = pack_of
+        self._facts = facts
         self._grace = grace
         self._lease = lease
         self._max_permanent_failures = max_permanent_failures
@@ -134,22 +163,20 @@ class FotdService:
         return replace(status, next_post_local=instant.astimezone(ZoneInfo(config.timezone)))
 
     async def facts_for(self, guild_id: int) -> tuple[str, Collection[str]]:
-        """The server's pack ('' : the default edition) and the fact ids it draws from."""
-        if self._pack_of is None:
-            return "", self._fact_ids()
-        return await self._pack_of(guild_id)
+        """The pack key the server reads and the fact ids it draws from."""
+        return await self._facts.for_guild(guild_id)
 
     async def preview(self, guild_id: int) -> str:
         """The fact the next post would use; nothing is consumed."""
-        pack, facts = await self.facts_for(guild_id)
-        state = await self._store.rotation(guild_id, pack)
+        pack_key, facts = await self.facts_for(guild_id)
+        state = await self._store.rotation(guild_id, pack_key)
         return self._rotation.peek(guild_id, state, facts)
 
     async def skip(self, guild_id: int) -> str:
         """Move past the next fact without posting it; return the skipped fact id."""
-        pack, facts = await self.facts_for(guild_id)
+        pack_key, facts = await self.facts_for(guild_id)
         return await self._store.update_rotation(
-            guild_id, lambda state: self._rotation.advance(guild_id, state, facts), pack
+            guild_id, lambda state: self._rotation.advance(guild_id, state, facts), pack_key
         )
 
     async def plan(self, guild_id: int, days: int) -> list[PlannedPost]:
@@ -158,8 +185,8 @@ class FotdService:
         if config is None:
             raise FotdNotConfiguredError(f"server {guild_id} has no fact-of-the-day schedule")
         start, _ = await self._next_post(config, self._clock.now())
-        pack, facts = await self.facts_for(guild_id)
-        state = await self._store.rotation(guild_id, pack)
+        pack_key, facts = await self.facts_for(guild_id)
+        state = await self._store.rotation(guild_id, pack_key)
         planned = self._rotation.plan(guild_id, state, start, days, facts)
         return [PlannedPost(day, fact) for day, fact in planned]
 
@@ -195,7 +222,7 @@ class FotdService:
         )
         if day is None:
             return events
-        pack, facts = await self.facts_for(config.guild_id)
+        pack_key, facts = await self.facts_for(config.guild_id)
         token = uuid.uuid4().hex
         try:
             fact = await self._store.claim(
@@ -206,7 +233,7 @@ class FotdService:
                 now=now,
                 lease_until=now + self._lease,
                 choose_fact=lambda state: self._rotation.advance(config.guild_id, state, facts),
-                pack=pack,
+                pack_key=pack_key,
             )
         except NoFactsError:
             log.error("fotd.no_facts guild=%s date=%s", config.guild_id, day)
@@ -214,7 +241,7 @@ class FotdService:
         if fact is None:
             return events  # another loop or process owns this day
         await pause_point("claimed")
-        events.append(await self._send(config, day, fact, token, sender))
+        events.append(await self._send(config, day, pack_key, fact, token, sender))
         return events
 
     async def _resume(
@@ -268,27 +295,17 @@ class FotdService:
             log.warning("fotd.missed guild=%s date=%s reason=%s", config.guild_id, day, why)
             return TickEvent(config.guild_id, day, held.fact_id, "missed", detail=reason)
         fact = held.fact_id
-        pack, facts = await self.facts_for(config.guild_id)
-        if fact not in facts and facts:
-            # The fact left the content since the claim and was not posted: use the next one
-            # rather than fail a send that can never succeed.
-            replacement = await self._store.replace_fact(
-                config.guild_id,
-                day,
-                token=token,
-                choose_fact=lambda state: self._rotation.advance(config.guild_id, state, facts),
-                pack=pack,
-            )
-            if replacement is None:
-                return None
-            log.info(
-                "fotd.fact_replaced guild=%s date=%s old=%s new=%s",
-                config.guild_id,
-                day,
-                fact,
-                replacement,
-            )
-            fact = replacement
+        # The pack the day was claimed in; a claim made before the ledger recorded packs
+        # (migration 0006) is posted from the server's pack.
+        pack_key = held.pack_key
+        if pack_key is None:
+            pack_key, _ = await self.facts_for(config.guild_id)
+        if fact not in (self._facts.in_pack(pack_key) or ()):
+            # Not posted, and never can be as claimed: the content changed since the claim.
+            reason = f"Missed: its fact ({fact}) is no longer in the content (pack {pack_key})."
+            await self._store.abandon(config.guild_id, day, token=token, reason=reason, now=now)
+            log.warning("fotd.fact_gone guild=%s date=%s fact=%s", config.guild_id, day, fact)
+            return TickEvent(config.guild_id, day, fact, "missed", detail=reason)
         if held.channel_id != config.channel_id:
             await self._store.set_channel(
                 config.guild_id, day, token=token, channel_id=config.channel_id
@@ -307,7 +324,7 @@ class FotdService:
                 (now - attempted).total_seconds(),
                 unreadable[0],
             )
-        return await self._send(config, day, fact, token, sender, warning=warning)
+        return await self._send(config, day, pack_key, fact, token, sender, warning=warning)
 
     def _last_attempt(self, row: PostRecord) -> datetime:
         """The latest the previous send can have started (earlier is the safe side)."""
@@ -321,6 +338,7 @@ class FotdService:
         self,
         config: FotdConfig,
         day: date,
+        pack_key: str,
         fact: str,
         token: str,
         sender: PostSender,
@@ -329,7 +347,9 @@ class FotdService:
     ) -> TickEvent:
         try:
             async with asyncio.timeout(self._lease.total_seconds() / 2):
-                message_id = await sender.send(config.guild_id, config.channel_id, fact, day)
+                message_id = await sender.send(
+                    config.guild_id, config.channel_id, fact, day, pack_key=pack_key
+                )
         except Exception as exc:
             return await self._failed(config, day, fact, token, exc)
         await pause_point("sent")

@@ -12,6 +12,9 @@ Writing "last sent" before sending skips a day when the send fails; writing it a
 without a unique key, double-posts after a restart. The claim row fixes both: a failed send
 leaves a row to retry, and a crash leaves a row that says the day is in doubt.
 
+A claim also records the pack its fact comes from (``pack``, migration 0006), so a resumed
+day is posted from that pack whatever the server reads by then.
+
 A claim carries a lease (``claim_token``, ``lease_until``). A ``claimed`` row whose lease has
 run out is *uncertain*: its process died (or stalled) after the claim, and the message may or
 may not have gone out. The next tick takes the row over (a conditional UPDATE, so only one
@@ -60,7 +63,7 @@ _CONFIG_COLUMNS = (
 )
 _POST_COLUMNS = (
     "guild_id, local_date, fact_id, state, message_id, channel_id, claim_token, lease_until,"
-    " claimed_at, sent_at, attempts, last_error, last_error_at, next_retry_at"
+    " claimed_at, sent_at, attempts, last_error, last_error_at, next_retry_at, pack"
 )
 
 
@@ -94,6 +97,7 @@ class PostRecord:
     last_error: str | None
     last_error_at: datetime | None
     next_retry_at: datetime | None
+    pack_key: str | None = None  # the pack the fact is from; None: claimed before 0006
 
 
 @dataclass(frozen=True)
@@ -127,7 +131,7 @@ def retry_delay(attempts: int) -> timedelta:
 
 
 class FotdStore:
-    """Repository over the bot's Database (bot.storage.db) with migration 0003 applied."""
+    """Repository over the bot's Database (bot.storage.db): migrations 0003, 0005, 0006."""
 
     def __init__(self, db: Database) -> None:
         # Writes go through db.transaction(): its lock is shared with every other writer on
@@ -183,30 +187,31 @@ class FotdStore:
 
     # -- rotation ----------------------------------------------------------------------
 
-    # Each server has one rotation per pack (migration 0005); pack '' is the one that follows
-    # the library's default edition.
+    # Each server has one rotation per pack (migration 0005), keyed by pack key. Rows written
+    # before the library have pack ''; no server draws from it any more (every server reads
+    # a pack by its key: bot/served.py LibraryInService.for_guild).
 
-    async def rotation(self, guild_id: int, pack: str = "") -> RotationState | None:
-        return await self._rotation(self._db.conn, guild_id, pack)
+    async def rotation(self, guild_id: int, pack_key: str = "") -> RotationState | None:
+        return await self._rotation(self._db.conn, guild_id, pack_key)
 
     async def update_rotation(
         self,
         guild_id: int,
         step: Callable[[RotationState | None], tuple[T, RotationState]],
-        pack: str = "",
+        pack_key: str = "",
     ) -> T:
         """Apply `step` to the stored rotation atomically and return its result."""
         async with self._db.transaction() as conn:
-            result, state = step(await self._rotation(conn, guild_id, pack))
-            await self._save_rotation(conn, guild_id, state, pack)
+            result, state = step(await self._rotation(conn, guild_id, pack_key))
+            await self._save_rotation(conn, guild_id, state, pack_key)
             return result
 
     async def _rotation(
-        self, conn: aiosqlite.Connection, guild_id: int, pack: str = ""
+        self, conn: aiosqlite.Connection, guild_id: int, pack_key: str = ""
     ) -> RotationState | None:
         async with conn.execute(
             "SELECT cycle, order_json, position FROM fotd_rotation WHERE guild_id = ? AND pack = ?",
-            (guild_id, pack),
+            (guild_id, pack_key),
         ) as cursor:
             row = await cursor.fetchone()
         if row is None:
@@ -214,14 +219,14 @@ class FotdStore:
         return RotationState(row[0], tuple(json.loads(row[1])), row[2])
 
     async def _save_rotation(
-        self, conn: aiosqlite.Connection, guild_id: int, state: RotationState, pack: str = ""
+        self, conn: aiosqlite.Connection, guild_id: int, state: RotationState, pack_key: str = ""
     ) -> None:
         await conn.execute(
             "INSERT INTO fotd_rotation (guild_id, pack, cycle, order_json, position)"
             " VALUES (?, ?, ?, ?, ?)"
             " ON CONFLICT (guild_id, pack) DO UPDATE SET cycle = excluded.cycle,"
             " order_json = excluded.order_json, position = excluded.position",
-            (guild_id, pack, state.cycle, json.dumps(list(state.order)), state.position),
+            (guild_id, pack_key, state.cycle, json.dumps(list(state.order)), state.position),
         )
 
     # -- the post ledger ---------------------------------------------------------------
@@ -236,20 +241,22 @@ class FotdStore:
         now: datetime,
         lease_until: datetime,
         choose_fact: Callable[[RotationState | None], tuple[str, RotationState]],
-        pack: str = "",
+        pack_key: str = "",
     ) -> str | None:
-        """Claim a day and take its fact; return the fact id, or None if already claimed."""
+        """Claim a day and take its fact from pack `pack_key`'s rotation; return the fact id,
+        or None if already claimed. The row records the pack, so a resume posts from it."""
         async with self._db.transaction() as conn:
-            fact_id, state = choose_fact(await self._rotation(conn, guild_id, pack))
+            fact_id, state = choose_fact(await self._rotation(conn, guild_id, pack_key))
             cursor = await conn.execute(
-                "INSERT INTO fotd_posts (guild_id, local_date, fact_id, state, channel_id,"
+                "INSERT INTO fotd_posts (guild_id, local_date, fact_id, pack, state, channel_id,"
                 " claim_token, lease_until, claimed_at, attempts)"
-                " VALUES (?, ?, ?, 'claimed', ?, ?, ?, ?, 1)"
+                " VALUES (?, ?, ?, ?, 'claimed', ?, ?, ?, ?, 1)"
                 " ON CONFLICT (guild_id, local_date) DO NOTHING",
                 (
                     guild_id,
                     local_date.isoformat(),
                     fact_id,
+                    pack_key,
                     channel_id,
                     token,
                     _ts(lease_until),
@@ -258,7 +265,7 @@ class FotdStore:
             )
             if cursor.rowcount != 1:
                 return None  # the rotation is left as it was: the transaction commits nothing
-            await self._save_rotation(conn, guild_id, state, pack)
+            await self._save_rotation(conn, guild_id, state, pack_key)
             await pause_point("claim_open")
             return fact_id
 
@@ -293,28 +300,6 @@ class FotdStore:
             if cursor.rowcount != 1:
                 return None
         return await self.post(guild_id, local_date)
-
-    async def replace_fact(
-        self,
-        guild_id: int,
-        local_date: date,
-        *,
-        token: str,
-        choose_fact: Callable[[RotationState | None], tuple[str, RotationState]],
-        pack: str = "",
-    ) -> str | None:
-        """Give a held day a new fact (its old one left the content); None if not held."""
-        async with self._db.transaction() as conn:
-            fact_id, state = choose_fact(await self._rotation(conn, guild_id, pack))
-            cursor = await conn.execute(
-                "UPDATE fotd_posts SET fact_id = ?"
-                " WHERE guild_id = ? AND local_date = ? AND claim_token = ? AND state = 'claimed'",
-                (fact_id, guild_id, local_date.isoformat(), token),
-            )
-            if cursor.rowcount != 1:
-                return None
-            await self._save_rotation(conn, guild_id, state, pack)
-            return fact_id
 
     async def set_channel(
         self, guild_id: int, local_date: date, *, token: str, channel_id: int
@@ -529,4 +514,5 @@ def _post(row: Any) -> PostRecord:
         last_error=row[11],
         last_error_at=_dt(row[12]),
         next_retry_at=_dt(row[13]),
+        pack_key=row[14],
     )

@@ -1,15 +1,21 @@
-"""Find the lookups a chat message asks for: `[[words]]` and written section references."""
+"""Find the lookups a chat message asks for: `[[words]]` and written section references.
+
+A message is parsed once: each `Lookup` carries what answering it needs (the edition a
+reference names, the reference without it, and, for a reference to the server's pack, the
+place it resolved to), so the answer neither splits nor resolves it again. Queries are keyed
+by search's own normal form (bot/search/normalize.py `normalize_query`).
+"""
 
 from __future__ import annotations
 
 import re
-import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from bot.lookups.markdown import strip_ignored
 from bot.pack.library import split_edition
-from bot.pack.refs import RefIndex, normalise_ref
+from bot.pack.refs import RefIndex, Resolved, normalise_ref
+from bot.search.normalize import normalize_query
 
 __all__ = [
     "MAX_INNER_CHARS",
@@ -45,21 +51,23 @@ _TEXT_REF = re.compile(
 
 @dataclass(frozen=True)
 class Lookup:
-    """One thing a message asks about: a free-text query or a section reference."""
+    """One thing a message asks about: a free-text query or a section reference.
+
+    `key` tells two lookups of one message apart (`[[gcap]]` and `[[ GCAP ]]` are one).
+    For a reference, `year` is the edition it names (`[[2024:3.1.1(3)]]`, else None), `ref`
+    the reference without it, and `found` where it resolved in the pack the message was
+    parsed against (None when it names an edition: it is resolved in that edition's pack)."""
 
     kind: Literal["query", "ref"]
     text: str
     key: str
+    year: int | None = None
+    ref: str = ""
+    found: Resolved | None = field(default=None, compare=False, repr=False)
 
 
-def _query_key(text: str) -> str:
-    """Case- and spacing-insensitive form, so `[[gcap]]` and `[[ GCAP ]]` are one lookup."""
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
-
-
-def _ref_key(text: str, refs: RefIndex) -> str | None:
-    """The canonical reference `text` names, or None when the pack has no such place."""
-    resolved = refs.resolve(text)
+def _place(resolved: Resolved) -> str | None:
+    """The canonical reference of a resolved place, or None when the pack has no such place."""
     if resolved.paragraph is not None:
         return resolved.paragraph.ref
     if resolved.section is not None:
@@ -74,14 +82,20 @@ def _bracketed(text: str, refs: RefIndex) -> list[tuple[int, Lookup]]:
         if not inner:
             continue
         qualified = split_edition(inner)  # [[2024:3.1.1(3)]] names its edition
-        if refs.looks_like_ref(qualified.ref):
+        ref = qualified.ref
+        if refs.looks_like_ref(ref):
             # Asked for explicitly, so an unknown reference is still answered (with suggestions).
-            key = _ref_key(qualified.ref, refs) or normalise_ref(qualified.ref).casefold()
             if qualified.edition is not None:
-                key = f"{qualified.edition}:{key}"
-            found.append((match.start(), Lookup("ref", inner, key)))
+                # Resolved where it is answered, in its own edition's pack.
+                key = f"{qualified.edition}:{normalise_ref(ref).casefold()}"
+                lookup = Lookup("ref", inner, key, qualified.edition, ref)
+            else:
+                resolved = refs.resolve(ref)
+                key = _place(resolved) or normalise_ref(ref).casefold()
+                lookup = Lookup("ref", inner, key, None, ref, resolved)
+            found.append((match.start(), lookup))
         else:
-            found.append((match.start(), Lookup("query", inner, _query_key(inner))))
+            found.append((match.start(), Lookup("query", inner, normalize_query(inner))))
     return found
 
 
@@ -92,9 +106,10 @@ def _written_refs(text: str, refs: RefIndex) -> list[tuple[int, Lookup]]:
             break
         written = match.group(0).strip()
         # Unlike `[[...]]`, a reference in passing must exist ("section 230" is not ours).
-        key = _ref_key(written, refs)
+        resolved = refs.resolve(written)
+        key = _place(resolved)
         if key is not None:
-            found.append((match.start(), Lookup("ref", written, key)))
+            found.append((match.start(), Lookup("ref", written, key, None, written, resolved)))
     return found
 
 

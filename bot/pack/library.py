@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.pack.loader import MANIFEST_FILE, ContentError, Problem, check_pack, default_content_dir
+from bot.pack.loader import MANIFEST_FILE, ContentError, Problem, check_pack, shipped_content_dir
 from bot.pack.model import Manifest, Pack
 
 _EDITION_DIR = re.compile(r"^\d{4}$")
@@ -82,12 +82,12 @@ class Library:
         self.packs = dict(ordered)
 
     @property
-    def default_key(self) -> str:
+    def newest_key(self) -> str:
         return next(iter(self.packs))
 
     @property
-    def default(self) -> Pack:
-        return self.packs[self.default_key]
+    def newest(self) -> Pack:
+        return self.packs[self.newest_key]
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.packs)
@@ -103,9 +103,9 @@ class Library:
         """The key of `edition` (default: the default edition's), chapter `chapter` (default:
         the default pack's chapter, else the edition's first); None when not held."""
         if edition is None:
-            edition = self.default.manifest.edition_year
+            edition = self.newest.manifest.edition_year
         if chapter is None:
-            chapter = self.default.manifest.chapter_number
+            chapter = self.newest.manifest.chapter_number
         key = pack_key(edition, chapter)
         if key in self.packs:
             return key
@@ -144,7 +144,7 @@ def pack_dirs(root: Path) -> list[Path]:
 
 def check_library(directory: Path | str | None = None) -> tuple[Library | None, list[Problem]]:
     """Load every pack that loads and return the library with every problem of every pack."""
-    root = Path(directory) if directory is not None else default_content_dir()
+    root = Path(directory) if directory is not None else shipped_content_dir()
     dirs = pack_dirs(root)
     if not dirs:
         message = f"{root} holds no pack: expected manifest.yaml or <edition>/chapter<N>/"

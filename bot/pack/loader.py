@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from importlib import resources
@@ -18,7 +17,6 @@ from bot.pack.thesaurus import check_thesaurus
 from bot.pack.yaml_lines import Located, error_line, error_text, load_located
 
 MANIFEST_FILE = "manifest.yaml"
-CONTENT_ENV = "BLUEBOOK_CONTENT"
 REQUIRED_MANIFEST = {
     "title": str,
     "edition_year": int,
@@ -68,11 +66,8 @@ def inside_pack(root: Path, name: str) -> Path | None:
     return root / name if target.is_relative_to(base) and target != base else None
 
 
-def default_content_dir() -> Path:
-    """The pack named by $BLUEBOOK_CONTENT, else the one shipped with the package."""
-    env = os.environ.get(CONTENT_ENV)
-    if env:
-        return Path(env)
+def shipped_content_dir() -> Path:
+    """The pack shipped with the package (BLUEBOOK_CONTENT is read by bot/config.py only)."""
     return Path(str(resources.files("content")))
 
 
@@ -87,7 +82,7 @@ def load_pack(directory: Path | str | None = None) -> Pack:
 
 def check_pack(directory: Path | str | None = None) -> tuple[Pack | None, list[Problem]]:
     """Load what can be loaded and return it with every problem found."""
-    root = Path(directory) if directory is not None else default_content_dir()
+    root = Path(directory) if directory is not None else shipped_content_dir()
     checker = _Checker(root)
     return checker.run(), checker.problems
 

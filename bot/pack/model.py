@@ -197,9 +197,6 @@ class Pack:
             node = node.parent
         return self.manifest.source_url
 
-    def ordered_sections(self) -> list[Section]:
-        return list(self.sections.values())
-
     def neighbours(self, ref: str) -> tuple[Section | None, Section | None]:
         """The sections before and after `ref` in reading order that carry text."""
         readable = [s for s in self.sections.values() if s.paragraphs]

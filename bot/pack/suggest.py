@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.pack.loader import default_content_dir
+from bot.pack.loader import shipped_content_dir
 from bot.pack.model import Pack, Section
 from bot.pack.yaml_lines import load_located
 from bot.search.sentences import split_sentences
@@ -87,7 +87,7 @@ def suggest_facts(
     pack: Pack, under: Section | None = None, *, content_dir: Path | None = None
 ) -> list[Candidate]:
     """Candidates for every section with text and no fact, `under` and below it."""
-    directory = content_dir or default_content_dir()
+    directory = content_dir or shipped_content_dir()
     covered = _fact_refs(pack, directory / pack.manifest.facts_file)
     candidates: list[Candidate] = []
     for section in (under or pack.root).walk():
@@ -124,7 +124,7 @@ def append_drafts(pack: Pack, candidates: list[Candidate], content_dir: Path | N
     The file is appended to, not rewritten, so its comments and order stay as they are;
     raises ValueError when its `facts` list is not the last thing in it.
     """
-    path = (content_dir or default_content_dir()) / pack.manifest.facts_file
+    path = (content_dir or shipped_content_dir()) / pack.manifest.facts_file
     text = path.read_text(encoding="utf-8") if path.exists() else "facts: []\n"
     doc = load_located(text)
     taken = {f.id for f in pack.facts}

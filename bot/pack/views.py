@@ -46,8 +46,3 @@ def fact_json(fact: Fact) -> dict[str, Any]:
         "ref": fact.ref,
         "tags": list(fact.tags),
     }
-
-
-def heading_label(section: Section) -> str:
-    """How the heading reads in the text, e.g. '(3) Territorial Integrity'."""
-    return section.heading

@@ -62,7 +62,8 @@ def lookup_embed(
 ) -> tuple[dict, str | None, int]:
     """The embed for one lookup, the reference it quotes, and the number of results."""
     if lookup.kind == "ref":
-        found = refs.resolve(lookup.text)
+        # Resolved once, when the message was parsed, unless it names another edition.
+        found = lookup.found or refs.resolve(lookup.ref or lookup.text)
         if found.section is not None:
             para = found.paragraph or next(found.section.all_paragraphs(), None)
             text = para.text if para else found.section.heading

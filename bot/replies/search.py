@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from bot.library_search import LibraryResponse
 from bot.pack.model import Pack, Section
 from bot.replies.common import (
     EMBED_DESCRIPTION_MAX,
@@ -22,6 +21,7 @@ from bot.replies.common import (
 )
 from bot.replies.custom_ids import SearchState, query_token
 from bot.search import SearchResponse, SearchResult
+from bot.search.library import LibraryResponse
 
 
 def section_path(section: Section) -> str:
@@ -139,14 +139,14 @@ def library_search_reply(
     index = max(0, min(index, len(response.results) - 1))
     total = len(response.results)
     found = response.results[index]
-    pack = packs[found.key]
+    pack = packs[found.pack_key]
     embed = result_embed(pack, found.result, position=f"result {index + 1} of {total}", whole=whole)
     year = pack.manifest.edition_year
     if found.also_in:
         years = ", ".join(str(packs[k].manifest.edition_year) for k in found.also_in)
         embed["fields"].insert(1, {"name": "Also in", "value": years, "inline": True})
-    if found.key != response.key:
-        searched = packs[response.key].manifest.edition_year
+    if found.pack_key != response.pack_key:
+        searched = packs[response.pack_key].manifest.edition_year
         note = (
             f"*Nothing in {searched} matches; this is from {year}.*"
             if response.only_elsewhere
@@ -158,6 +158,6 @@ def library_search_reply(
         embed["description"] = note + "\n" + body
     single = found.result.excerpt.strip() == found.result.paragraph.strip()
     buttons = result_buttons(
-        owner, index, total, response.query, response.key, whole=whole, single=single
+        owner, index, total, response.query, response.pack_key, whole=whole, single=single
     )
     return Reply(embeds=[embed], buttons=[buttons] if buttons else [], ephemeral=ephemeral)

@@ -1,7 +1,10 @@
 """Search the chapter: BM25 over paragraphs, typo correction, glossary expansion, phrases.
 
-Used by the slash commands, keyword lookups and the CLI alike. Built once at start-up from
-the pack; a query never raises, whatever was typed or pasted.
+One engine per pack, over that pack's index (bot/index_cache.py reads it from the cache
+beside the database or builds it); the library in service (bot/served.py) builds a pack's
+engine when it is first searched, the newest pack's at start-up. Used by the slash
+commands, keyword lookups and the CLI alike; a query never raises, whatever was typed or
+pasted.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The bot's one SQLite database: opening, numbered migrations, transactions, backups.
+"""The bot's one SQLite database: opening, numbered migrations, transactions.
 
 Files: the database, its WAL and SHM files and the hashing key file (``<db>.key``, see
 ``bot.storage.keyfile``) are created 0600, a data folder the bot creates 0700. The key
@@ -372,11 +372,6 @@ class Database:
         """The PRAGMA user_version of this database."""
         return await schema_version(self.conn)
 
-    async def backup_to(self, target: str | os.PathLike[str]) -> Path:
-        """Copy a consistent snapshot to `target` with SQLite's online backup API."""
-        # A separate connection in a worker thread, so the bot's connection keeps serving.
-        return await asyncio.to_thread(_backup_file, self.path, Path(target))
-
     async def close(self) -> None:
         """Close the connection; safe to call twice."""
         async with self._write_lock:
@@ -384,25 +379,6 @@ class Database:
             conn, self._conn = self._conn, None
             if conn is not None:
                 await conn.close()
-
-
-def _backup_file(source: Path, target: Path) -> Path:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".partial")
-    partial.unlink(missing_ok=True)
-    src = sqlite3.connect(source.resolve().as_uri() + "?mode=ro", uri=True)
-    try:
-        dst = sqlite3.connect(partial)
-        try:
-            # pages=-1: one step, so the copy is a single consistent read snapshot.
-            src.backup(dst, pages=-1)
-        finally:
-            dst.close()
-    finally:
-        src.close()
-    # Rename last so a crash never leaves a half-written file under the real name.
-    os.replace(partial, target)
-    return target
 
 
 def _private_files(path: Path) -> None:

@@ -1,4 +1,5 @@
-"""The usage log: one row per lookup, written off the hot path by a single writer task.
+"""The usage log: one row per exchange (a command, autocomplete or button answered, each
+lookup in a chat message, a fact-of-the-day post), written off the hot path by one writer task.
 
 `UsageLog.log()` never waits on the database. Events go onto a bounded queue; a writer task
 drains it in bounded batches. If the database is unavailable the failed batches are dropped
@@ -111,10 +112,10 @@ class UsageStats:
     batches: int = 0  # transactions that wrote events
 
 
-def normalise_query(text: str | None) -> str | None:
-    """The query as search reads it (bot/search normalize_query), capped for storage.
-
-    One normaliser for both, so /stats groups queries the way search reads them."""
+def stored_query(text: str | None) -> str | None:
+    """The query as stored: search's own normal form (bot/search/normalize.py
+    `normalize_query`, the one query normaliser), capped for storage; so /stats groups
+    queries the way search reads them."""
     if text is None:
         return None
     # rstrip: a cut just after a space would otherwise change again on a second pass.
@@ -424,7 +425,7 @@ class UsageLog:
             user_hash,
             e.kind.value,
             _label(e.command),
-            normalise_query(e.query),
+            stored_query(e.query),
             _label(e.top_ref),
             e.result_count,
             e.latency_ms,

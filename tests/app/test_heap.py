@@ -12,11 +12,12 @@ from bot import heap
 
 
 @pytest.fixture(autouse=True)
-def restore_gc() -> Iterator[None]:
+def restore_gc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     threshold = gc.get_threshold()
-    heap.reset_for_tests()
+    monkeypatch.setattr(heap, "_in_use", False)
+    gc.unfreeze()
     yield
-    heap.reset_for_tests()
+    gc.unfreeze()
     gc.set_threshold(*threshold)
 
 
@@ -55,12 +56,12 @@ def test_nothing_happens_when_freezing_is_not_in_use() -> None:
 async def test_a_content_reload_thaws_then_freezes_again_later(monkeypatch) -> None:
     import asyncio
 
-    from bot import services
+    from bot import served
 
-    holder = services.ContentHolder(services.Content.load(None))
-    old = weakref.ref(holder.current.pack)
+    holder = served.LibraryInService(served.ServedLibrary.load(None))
+    old = weakref.ref(holder.current.newest.pack)
     heap.freeze_long_lived()
-    monkeypatch.setattr(services, "REFREEZE_AFTER_S", 0.05)
+    monkeypatch.setattr(served, "REFREEZE_AFTER_S", 0.05)
     assert await holder.reload() == []
     assert gc.get_freeze_count() == 0  # thawed: the old content can be collected
     await asyncio.sleep(0.2)

@@ -13,7 +13,7 @@ from discord import app_commands
 
 from bot.app import COGS, BluebookBot, BotOptions
 from bot.exchange import is_on_path
-from bot.services import Content, ContentHolder
+from bot.served import LibraryInService, ServedLibrary
 
 # Listeners that answer no one and log no usage: they tidy up replies the bot made earlier.
 TIDY_LISTENERS = {"on_raw_message_delete", "on_raw_reaction_add"}
@@ -22,7 +22,7 @@ TIDY_LISTENERS = {"on_raw_message_delete", "on_raw_reaction_add"}
 @pytest.fixture
 async def loaded_bot() -> AsyncIterator[BluebookBot]:
     bot = BluebookBot(
-        content=ContentHolder(Content.load(None)),
+        library=LibraryInService(ServedLibrary.load(None)),
         db=None,
         usage=None,
         lookup_settings=None,

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from bot.app import BluebookBot, BotOptions
-from bot.runner import build_bot
-from bot.runtime import Runtime, open_runtime
-from bot.services import Content
+from bot.process import build_bot
+from bot.served import ServedLibrary
+from bot.services import Services, open_services
 from localdiscord import LocalDiscord, connected
 from localdiscord.pytest_support import local_discord  # noqa: F401 (a fixture)
 
@@ -22,13 +22,13 @@ from localdiscord.pytest_support import local_discord  # noqa: F401 (a fixture)
 class Harness:
     server: LocalDiscord
     bot: BluebookBot
-    runtime: Runtime
+    services: Services
     db_path: Path
 
 
 @pytest.fixture(scope="session")
-def shipped_content() -> Content:
-    return Content.load(None)
+def shipped_library() -> ServedLibrary:
+    return ServedLibrary.load(None)
 
 
 def local_options(server: LocalDiscord, **overrides: Any) -> BotOptions:
@@ -49,21 +49,21 @@ async def running_bot(
     server: LocalDiscord,
     db_path: Path,
     *,
-    content: Content | None = None,
-    runtime_args: dict[str, Any] | None = None,
+    library: ServedLibrary | None = None,
+    services_args: dict[str, Any] | None = None,
     **overrides: Any,
 ) -> AsyncIterator[Harness]:
-    async with open_runtime(
-        db_path=db_path, content_dir=None, content=content, heartbeat=False, **(runtime_args or {})
-    ) as runtime:
-        bot = build_bot(runtime, local_options(server, **overrides))
+    async with open_services(
+        db_path=db_path, content_dir=None, library=library, heartbeat=False, **(services_args or {})
+    ) as services:
+        bot = build_bot(services, local_options(server, **overrides))
         async with connected(bot, server):
-            yield Harness(server, bot, runtime, db_path)
+            yield Harness(server, bot, services, db_path)
 
 
 @pytest.fixture
-async def bluebook(local_discord, tmp_path, shipped_content) -> AsyncIterator[Harness]:  # noqa: F811
-    async with running_bot(local_discord, tmp_path / "bluebook.db", content=shipped_content) as h:
+async def bluebook(local_discord, tmp_path, shipped_library) -> AsyncIterator[Harness]:  # noqa: F811
+    async with running_bot(local_discord, tmp_path / "bluebook.db", library=shipped_library) as h:
         yield h
     # Nothing the bot sent may ping anyone: every send carries allowed_mentions.
     unsafe = local_discord.requests_without_allowed_mentions()

@@ -64,7 +64,7 @@ async def test_next_and_whole_paragraph_buttons(bluebook):
     press = await server.press_button(second, whole_id)
     third = await press.final_message()
     ref = _embed(second)["fields"][0]["value"].strip("`")
-    paragraph = bluebook.runtime.content.current.pack.paragraphs[ref].text
+    paragraph = bluebook.services.library.current.newest.pack.paragraphs[ref].text
     assert len(_embed(third)["description"]) >= len(paragraph) * 0.9
 
 
@@ -86,7 +86,7 @@ async def test_long_query_button_expires_politely(bluebook):
     assert ":~" in next_id
     # What expiry does to the stored query (and what an in-memory token of an older version
     # looks like after a restart: a token storage does not know).
-    async with bluebook.runtime.db.transaction() as conn:
+    async with bluebook.services.db.transaction() as conn:
         await conn.execute("UPDATE button_queries SET expires_at = 0")
     answer = await (await server.press_button(first, next_id)).final_message()
     assert answer.get("flags", 0) & EPHEMERAL
@@ -141,7 +141,7 @@ async def test_internal_error_is_still_answered(bluebook, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("index corrupted")
 
-    monkeypatch.setattr(bluebook.runtime.content.current.engine, "search", broken)
+    monkeypatch.setattr(bluebook.services.library.current.newest.engine, "search", broken)
     answer = await (await bluebook.server.slash("search", {"query": "GCAP"})).final_message()
     assert answer.get("flags", 0) & EPHEMERAL
     assert "went wrong on our side" in answer["content"]

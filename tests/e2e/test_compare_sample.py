@@ -8,19 +8,19 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.services import Content
+from bot.served import ServedLibrary
 from tests.e2e.conftest import Harness, running_bot
 from tests.samples import LIBRARY
 
 
 @pytest.fixture(scope="module")
-def sample_content() -> Content:
-    return Content.load(LIBRARY)
+def sample_content() -> ServedLibrary:
+    return ServedLibrary.load(LIBRARY)
 
 
 @pytest.fixture
 async def sample(local_discord, tmp_path, sample_content) -> AsyncIterator[Harness]:
-    async with running_bot(local_discord, tmp_path / "b.db", content=sample_content) as h:
+    async with running_bot(local_discord, tmp_path / "b.db", library=sample_content) as h:
         yield h
     assert not local_discord.requests_without_allowed_mentions()
 
@@ -94,9 +94,9 @@ async def test_without_a_reference_the_changed_sections_are_ranked_and_paginated
 
 
 async def test_with_one_edition_the_answer_says_there_is_nothing_to_compare(
-    local_discord, tmp_path, shipped_content
+    local_discord, tmp_path, shipped_library
 ):
-    async with running_bot(local_discord, tmp_path / "b.db", content=shipped_content):
+    async with running_bot(local_discord, tmp_path / "b.db", library=shipped_library):
         answer = await _ask(local_discord, {})
     assert "holds one edition (2025)" in answer["content"]
     assert "Give `from`" not in answer["content"]

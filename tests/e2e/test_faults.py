@@ -220,11 +220,11 @@ def _stored(path: Path) -> tuple[int, int]:
 
 
 async def test_locked_database_commands_answered_and_drops_counted(
-    local_discord, tmp_path, shipped_content
+    local_discord, tmp_path, shipped_library
 ):
     server, db = local_discord, tmp_path / "b.db"
-    async with running_bot(server, db, content=shipped_content) as h:
-        usage = h.runtime.usage
+    async with running_bot(server, db, library=shipped_library) as h:
+        usage = h.services.usage
         await search_answered_once(server)
         await usage.flush()
         written_before = usage.stats.written
@@ -249,11 +249,11 @@ async def test_locked_database_commands_answered_and_drops_counted(
 
 
 async def test_deleted_database_is_recreated_and_nothing_lost_uncounted(
-    local_discord, tmp_path, shipped_content
+    local_discord, tmp_path, shipped_library
 ):
     server, db = local_discord, tmp_path / "b.db"
-    async with running_bot(server, db, content=shipped_content) as h:
-        usage = h.runtime.usage
+    async with running_bot(server, db, library=shipped_library) as h:
+        usage = h.services.usage
         await search_answered_once(server)
         await usage.flush()
         for suffix in ("", "-wal", "-shm"):

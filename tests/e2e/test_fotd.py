@@ -99,12 +99,12 @@ def news(local_discord):
 
 
 @pytest.fixture
-async def fotd(local_discord, tmp_path, shipped_content, clock, news) -> AsyncIterator[Harness]:
+async def fotd(local_discord, tmp_path, shipped_library, clock, news) -> AsyncIterator[Harness]:
     async with running_bot(
         local_discord,
         tmp_path / "bluebook.db",
-        content=shipped_content,
-        runtime_args={"clock": clock},
+        library=shipped_library,
+        services_args={"clock": clock},
     ) as h:
         await _stop_loop(h)
         yield h
@@ -225,7 +225,7 @@ async def test_preview_skip_and_off(fotd, clock, news):
     skipped = await _command(server, "factoftheday skip")
     assert skipped.get("flags", 0) & EPHEMERAL and skipped["content"].startswith("Skipped `")
     skipped_id = skipped["content"].split("`")[1]
-    facts = fotd.runtime.content.current.pack.fact_by_id
+    facts = fotd.services.library.current.newest.pack.fact_by_id
     assert facts[skipped_id].headline.startswith(first[:40].rstrip("…"))
     second = (await _command(server, "factoftheday preview"))["embeds"][0]["title"]
     assert second != first
@@ -292,7 +292,7 @@ async def test_london_post_follows_the_clock_change(fotd, clock, news):
 
 async def test_rotation_posts_every_fact_once_per_cycle(fotd, clock, news):
     server = fotd.server
-    facts = fotd.runtime.content.current.pack.facts
+    facts = fotd.services.library.current.newest.pack.facts
     await _set(server, news, "12:30", "UTC")
     for _ in facts:
         clock.set(clock.now().replace(hour=12, minute=30))
@@ -380,9 +380,11 @@ class _DiesMidTick:
         self.after_send = after_send
         self.reached = asyncio.Event()
 
-    async def send(self, guild_id: int, channel_id: int, fact_id: str, local_date: date) -> int:
+    async def send(
+        self, guild_id: int, channel_id: int, fact_id: str, local_date: date, *, pack_key: str
+    ) -> int:
         if self.after_send:
-            await self.real.send(guild_id, channel_id, fact_id, local_date)
+            await self.real.send(guild_id, channel_id, fact_id, local_date, pack_key=pack_key)
         self.reached.set()
         await asyncio.Event().wait()
         raise AssertionError("unreachable")
@@ -402,11 +404,11 @@ async def _die_at_the_posting_moment(h: Harness, *, after_send: bool) -> None:
 
 @pytest.mark.parametrize("after_send", [True, False], ids=["sent-not-recorded", "claimed-not-sent"])
 async def test_killed_at_the_posting_moment_ends_with_one_post(
-    local_discord, tmp_path, shipped_content, clock, news, after_send
+    local_discord, tmp_path, shipped_library, clock, news, after_send
 ):
     server = local_discord
     db_path = tmp_path / "bluebook.db"
-    run = {"content": shipped_content, "runtime_args": {"clock": clock}}
+    run = {"library": shipped_library, "services_args": {"clock": clock}}
     async with running_bot(server, db_path, **run) as first:
         await _stop_loop(first)
         await _set(server, news, "13:00", "UTC")
@@ -443,11 +445,11 @@ async def test_killed_at_the_posting_moment_ends_with_one_post(
 
 
 async def test_restart_while_the_claim_is_still_leased_waits_then_recovers(
-    local_discord, tmp_path, shipped_content, clock, news
+    local_discord, tmp_path, shipped_library, clock, news
 ):
     server = local_discord
     db_path = tmp_path / "bluebook.db"
-    run = {"content": shipped_content, "runtime_args": {"clock": clock}}
+    run = {"library": shipped_library, "services_args": {"clock": clock}}
     async with running_bot(server, db_path, **run) as first:
         await _stop_loop(first)
         await _set(server, news, "13:00", "UTC")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.services import Content
+from bot.served import ServedLibrary
 from tests.e2e.conftest import Harness, running_bot
 
 EDITIONS = Path(__file__).resolve().parents[1] / "library" / "editions"
@@ -16,13 +16,13 @@ EPHEMERAL = 64
 
 
 @pytest.fixture(scope="module")
-def library_content() -> Content:
-    return Content.load(EDITIONS)
+def served_library() -> ServedLibrary:
+    return ServedLibrary.load(EDITIONS)
 
 
 @pytest.fixture
-async def library(local_discord, tmp_path, library_content) -> AsyncIterator[Harness]:
-    async with running_bot(local_discord, tmp_path / "b.db", content=library_content) as h:
+async def library(local_discord, tmp_path, served_library) -> AsyncIterator[Harness]:
+    async with running_bot(local_discord, tmp_path / "b.db", library=served_library) as h:
         yield h
     assert not local_discord.requests_without_allowed_mentions()
 
@@ -132,15 +132,15 @@ async def test_server_edition_setting(library):
 
 
 async def test_server_edition_and_buttons_survive_a_restart(
-    local_discord, tmp_path, library_content
+    local_discord, tmp_path, served_library
 ):
     server = local_discord
     db_path = tmp_path / "b.db"
-    async with running_bot(server, db_path, content=library_content):
+    async with running_bot(server, db_path, library=served_library):
         await _ask(server, "settings edition", {"year": 2030}, user=server.admin)
         section = await _ask(server, "section", {"ref": "3.1.1(1)"})
         search = await _ask(server, "search", {"query": "security", "limit": 3})
-    async with running_bot(server, db_path, content=library_content):
+    async with running_bot(server, db_path, library=served_library):
         after = await (
             await server.press_button(section, _buttons(section)["Next section ⏭"]["custom_id"])
         ).final_message()
@@ -175,8 +175,8 @@ async def test_stats_split_by_edition(library):
     await _ask(server, "section", {"ref": "2030:3.1.1(2)"})
     await _ask(server, "section", {"ref": "3.1.1(3)"})
     await _ask(server, "search", {"query": "escorted", "edition": 2031})
-    await library.runtime.usage.flush()
-    summary = await usage_summary(library.runtime.db, 1)
+    await library.services.usage.flush()
+    summary = await usage_summary(library.services.db, 1)
     assert summary.by_pack == {"2031-3": 2, "2030-3": 1}
     # /stats draws its chart with matplotlib, whose first import is slow on a loaded machine.
     answer = await _ask(server, "stats", {"days": 1}, timeout=60.0, user=server.admin)
@@ -207,9 +207,9 @@ async def test_a_long_comparison_pages_with_buttons(local_discord, tmp_path):
     from bench.library_bench import QUICK_LIBRARY, write_library
 
     write_library(tmp_path / "lib", QUICK_LIBRARY)
-    content = Content.load(tmp_path / "lib")
+    content = ServedLibrary.load(tmp_path / "lib")
     server = local_discord
-    async with running_bot(server, tmp_path / "b.db", content=content):
+    async with running_bot(server, tmp_path / "b.db", library=content):
         first = await _ask(server, "compare", {"ref": "3.2", "from": 2011, "to": 2013})
         footer, page_one = _embed(first)["footer"]["text"], _embed(first)["description"]
         assert "page 1 of" in footer and "page 1 of 1" not in footer
@@ -223,9 +223,9 @@ async def test_a_long_comparison_pages_with_buttons(local_discord, tmp_path):
 async def test_fact_of_the_day_draws_from_the_server_edition(library):
     server = library.server
     news = server.add_channel(server.guild, "news")
-    content = library.runtime.content.current
+    content = library.services.library.current
     headlines = {
-        key: {f.headline for f in content.edition(key).pack.facts} for key in ("2030-3", "2031-3")
+        key: {f.headline for f in content.pack(key).pack.facts} for key in ("2030-3", "2031-3")
     }
     await _ask(
         server,

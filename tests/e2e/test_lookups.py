@@ -100,7 +100,7 @@ async def test_written_reference_gets_the_opening_lines(bluebook):
     reply = await _say(server, "as §3.1.1(3) says")
     [embed] = reply["embeds"]
     assert embed["title"] == "(3) Territorial Integrity · 3.1.1(3)"
-    opening = bluebook.runtime.content.current.pack.paragraphs["3.1.1(3)¶1"].text
+    opening = bluebook.services.library.current.newest.pack.paragraphs["3.1.1(3)¶1"].text
     assert embed["description"].startswith("> " + opening[:60])
     # A plain number is not a reference.
     await _say_unanswered(server, "we are on version 3.1 of the plan")
@@ -246,11 +246,11 @@ async def test_passive_limits_per_user_and_per_channel(bluebook):
 # -- settings --------------------------------------------------------------------------------------
 
 
-async def test_lookup_settings_survive_a_restart(local_discord, tmp_path, shipped_content):
+async def test_lookup_settings_survive_a_restart(local_discord, tmp_path, shipped_library):
     server = local_discord
     db_path = tmp_path / "bluebook.db"
     other = server.add_channel(server.guild, "other")
-    async with running_bot(server, db_path, content=shipped_content):
+    async with running_bot(server, db_path, library=shipped_library):
         answer = await (
             await server.slash(
                 "lookups set",
@@ -260,7 +260,7 @@ async def test_lookup_settings_survive_a_restart(local_discord, tmp_path, shippe
         ).final_message()
         assert "Explicit lookups are now **off**" in answer["content"]
         await _say_unanswered(server, "[[GCAP]]")
-    async with running_bot(server, db_path, content=shipped_content):
+    async with running_bot(server, db_path, library=shipped_library):
         await _say_unanswered(server, "[[GCAP]]")
         await _say(server, "[[GCAP]]", channel=other)
         status = await (await server.slash("lookups status", user=server.admin)).final_message()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.services import Content, ContentHolder
+from bot.served import LibraryInService, ServedLibrary
 from tests.e2e.conftest import running_bot
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,12 +40,12 @@ def break_pack(pack: Path) -> list[str]:
     return [str(pack / "facts.yaml"), str(pack / "glossary.yaml")]
 
 
-def headline(holder: ContentHolder) -> str:
-    return holder.current.pack.fact_by_id["russia-ukraine-2022"].headline
+def headline(holder: LibraryInService) -> str:
+    return holder.current.newest.pack.fact_by_id["russia-ukraine-2022"].headline
 
 
 async def test_reload_with_a_good_pack_switches_content(pack_dir):
-    holder = ContentHolder(Content.load(pack_dir))
+    holder = LibraryInService(ServedLibrary.load(pack_dir))
     assert headline(holder) == OLD_HEADLINE
     edit_fact(pack_dir)
     assert await holder.reload() == []
@@ -54,7 +54,7 @@ async def test_reload_with_a_good_pack_switches_content(pack_dir):
 
 
 async def test_reload_with_a_broken_pack_keeps_the_old_content(pack_dir):
-    holder = ContentHolder(Content.load(pack_dir))
+    holder = LibraryInService(ServedLibrary.load(pack_dir))
     before = holder.current
     edit_fact(pack_dir)
     files = break_pack(pack_dir)
@@ -64,11 +64,11 @@ async def test_reload_with_a_broken_pack_keeps_the_old_content(pack_dir):
     assert {p.file for p in problems} == set(files)
     assert all(p.line > 0 and not p.warning for p in problems)
     # Still serving: the old engine answers.
-    assert holder.current.engine.search("GCAP", limit=1).results
+    assert holder.current.newest.engine.search("GCAP", limit=1).results
 
 
-async def test_reload_from_another_directory(pack_dir, shipped_content):
-    holder = ContentHolder(shipped_content)
+async def test_reload_from_another_directory(pack_dir, shipped_library):
+    holder = LibraryInService(shipped_library)
     edit_fact(pack_dir)
     assert await holder.reload(pack_dir) == []
     assert headline(holder) == NEW_HEADLINE
@@ -82,7 +82,7 @@ async def _reload(server, user) -> dict:
 
 async def test_owner_reload_through_discord(local_discord, tmp_path, pack_dir):
     server = local_discord
-    async with running_bot(server, tmp_path / "b.db", content=Content.load(pack_dir)) as h:
+    async with running_bot(server, tmp_path / "b.db", library=ServedLibrary.load(pack_dir)) as h:
         owner = server.world.owner
         assert owner.id in h.bot.owner_ids
 
@@ -109,10 +109,10 @@ async def test_owner_reload_through_discord(local_discord, tmp_path, pack_dir):
 
 async def test_reload_refused_for_non_owners(bluebook):
     server = bluebook.server
-    before = bluebook.runtime.content.current
+    before = bluebook.services.library.current
     server.allow_command(server.guild, "reload", server.member)  # an admin's override
     for user in (server.admin, server.member):
         answer = await _reload(server, user)
         assert answer.get("flags", 0) & EPHEMERAL
         assert "Only the bot's owners" in answer["content"]
-    assert bluebook.runtime.content.current is before
+    assert bluebook.services.library.current is before

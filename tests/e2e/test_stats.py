@@ -19,12 +19,12 @@ def _buttons(message: dict) -> dict[str, dict]:
     return {c["label"]: c for row in message.get("components", []) for c in row["components"]}
 
 
-async def test_every_kind_of_use_is_logged(local_discord, tmp_path, shipped_content):
+async def test_every_kind_of_use_is_logged(local_discord, tmp_path, shipped_library):
     server = local_discord
     news = server.add_channel(server.guild, "news")
     clock = FakeClock(datetime(2026, 3, 7, 12, 0, tzinfo=UTC))
     async with running_bot(
-        server, tmp_path / "bluebook.db", content=shipped_content, runtime_args={"clock": clock}
+        server, tmp_path / "bluebook.db", library=shipped_library, services_args={"clock": clock}
     ) as h:
         first = await (
             await server.slash("search", {"query": "security", "limit": 3})
@@ -43,8 +43,8 @@ async def test_every_kind_of_use_is_logged(local_discord, tmp_path, shipped_cont
         clock.set(datetime(2026, 3, 7, 12, 30, tzinfo=UTC))
         [event] = await h.bot.fotd.tick(h.bot.get_cog("FotdCog").sender)
         assert event.outcome == "sent"
-        await h.runtime.usage.flush()
-        summary = await usage_summary(h.runtime.db, 1)
+        await h.services.usage.flush()
+        summary = await usage_summary(h.services.db, 1)
         assert summary.by_kind == {
             "slash": 2,
             "button": 1,
@@ -55,7 +55,7 @@ async def test_every_kind_of_use_is_logged(local_discord, tmp_path, shipped_cont
         assert summary.by_command == {"search": 1, "factoftheday set": 1}
         assert ("gcap", 1) in summary.top_queries
         assert ("3.1.1(1)¶4", 1) in summary.top_sections
-        kinds = await h.runtime.db.fetchall(
+        kinds = await h.services.db.fetchall(
             "SELECT kind, command FROM usage_events ORDER BY id", ()
         )
         assert [tuple(row) for row in kinds] == [
@@ -74,7 +74,7 @@ async def test_stats_sends_the_summary_and_a_png_chart(bluebook):
     await (await server.slash("search", {"query": "zxqv blorptangle"})).final_message()
     server.send_message(server.general, server.member, "[[PKO]]")
     await server.bot_messages()
-    await bluebook.runtime.usage.flush()
+    await bluebook.services.usage.flush()
     answer = await (await server.slash("stats", {"days": 7}, user=server.admin)).final_message()
     assert answer.get("flags", 0) & EPHEMERAL
     [embed] = answer["embeds"]

@@ -19,8 +19,8 @@ def _events(bluebook) -> list[tuple]:
 
 
 async def _flushed(bluebook) -> list[tuple]:
-    assert bluebook.runtime.usage is not None
-    await bluebook.runtime.usage.flush()
+    assert bluebook.services.usage is not None
+    await bluebook.services.usage.flush()
     return _events(bluebook)
 
 
@@ -38,7 +38,7 @@ async def test_a_refused_answer_is_logged_as_send_failed(bluebook):
     server = bluebook.server
     server.server_error(CALLBACK, count=1, status=400)
     handle = await server.slash("search", {"query": "GCAP"})
-    await until(lambda: bluebook.runtime.usage.stats.queued, "the exchange to end")
+    await until(lambda: bluebook.services.usage.stats.queued, "the exchange to end")
     assert handle.id not in bluebook.bot.in_flight
     events = await _flushed(bluebook)
     assert [e[:4] for e in events] == [("slash", "search", "send_failed", "HTTPException")]
@@ -52,7 +52,7 @@ async def test_an_answer_discord_never_takes_is_logged_as_timed_out(bluebook):
     bot.options.reply_timeout_s = 0.3
     server.hang_responses(CALLBACK, count=1)
     handle = await server.slash("search", {"query": "NSS"})
-    await until(lambda: bluebook.runtime.usage.stats.queued, "the exchange to be given up")
+    await until(lambda: bluebook.services.usage.stats.queued, "the exchange to be given up")
     assert handle.id not in bot.in_flight
     events = await _flushed(bluebook)
     assert [e[:4] for e in events] == [("slash", "search", "timed_out", "ReplyTimeout")]
@@ -62,7 +62,7 @@ async def test_a_lookup_reply_that_fails_is_logged_as_send_failed(bluebook):
     server = bluebook.server
     server.server_error(CHANNEL_SEND, count=1, status=403)
     server.send_message(server.general, server.member, "what about [[GCAP]]?")
-    await until(lambda: bluebook.runtime.usage.stats.queued, "the lookup's exchange to end")
+    await until(lambda: bluebook.services.usage.stats.queued, "the lookup's exchange to end")
     events = await _flushed(bluebook)
     assert [e[:3] for e in events] == [("keyword", "lookup", "send_failed")]
 

@@ -9,7 +9,7 @@ import pytest
 
 from bot.fotd.clock import FakeClock
 from bot.fotd.rotation import FactRotation
-from bot.fotd.service import FotdService
+from bot.fotd.service import FotdService, OnePack
 from bot.fotd.store import FotdStore
 from bot.storage.db import Database, open_database
 
@@ -60,7 +60,8 @@ ServiceFactory = Callable[..., FotdService]
 @pytest.fixture
 def make_service(clock: FakeClock, facts: list[str]) -> ServiceFactory:
     def _make(store: FotdStore, **options: object) -> FotdService:
-        return FotdService(store, FactRotation(), clock, lambda: facts, **options)  # type: ignore[arg-type]
+        source = options.pop("facts", None) or OnePack(lambda: facts)
+        return FotdService(store, FactRotation(), clock, source, **options)  # type: ignore[arg-type]
 
     return _make
 

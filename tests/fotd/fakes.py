@@ -52,7 +52,9 @@ class FakeSender:
         self.find_calls = 0
         self.history_readable = True
 
-    async def send(self, guild_id: int, channel_id: int, fact_id: str, local_date: date) -> int:
+    async def send(
+        self, guild_id: int, channel_id: int, fact_id: str, local_date: date, *, pack_key: str = ""
+    ) -> int:
         self.send_calls.append(self.clock.now())
         if self.send_errors:
             raise self.send_errors.pop(0)

@@ -14,7 +14,7 @@ import pytest
 
 from bot.fotd.clock import FakeClock
 from bot.fotd.rotation import FactRotation
-from bot.fotd.service import DEFAULT_LEASE, NONCE_WINDOW, FotdService
+from bot.fotd.service import DEFAULT_LEASE, NONCE_WINDOW, FotdService, OnePack
 from bot.fotd.store import FotdStore
 from bot.storage.db import Database, open_database
 
@@ -29,7 +29,7 @@ class Process:
     def __init__(self, db: Database, clock: FakeClock, facts: list[str]) -> None:
         self.db = db
         self.store = FotdStore(db)
-        self.service = FotdService(self.store, FactRotation(), clock, lambda: facts)
+        self.service = FotdService(self.store, FactRotation(), clock, OnePack(lambda: facts))
 
 
 @pytest.fixture
@@ -147,10 +147,10 @@ async def test_a_post_delivered_before_a_long_outage_is_recorded_sent(
 
 async def test_two_loops_on_one_database_post_once(start, clock, channels: Channels):
     class SlowSender(FakeSender):
-        async def send(self, guild_id, channel_id, fact_id, local_date):
+        async def send(self, guild_id, channel_id, fact_id, local_date, **kw):
             for _ in range(3):
                 await asyncio.sleep(0)  # let the other loop run in the middle of a send
-            return await super().send(guild_id, channel_id, fact_id, local_date)
+            return await super().send(guild_id, channel_id, fact_id, local_date, **kw)
 
     one, two = await start(), await start()
     guilds = range(1, 13)

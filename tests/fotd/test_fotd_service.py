@@ -258,10 +258,10 @@ async def test_one_servers_failure_does_not_block_another(
     await service.set(2, 22, "09:00", "Asia/Tokyo")
 
     class HalfBroken(FakeSender):
-        async def send(self, guild_id, channel_id, fact_id, local_date):
+        async def send(self, guild_id, channel_id, fact_id, local_date, **kw):
             if guild_id == 1:
                 raise RuntimeError("glue bug")
-            return await super().send(guild_id, channel_id, fact_id, local_date)
+            return await super().send(guild_id, channel_id, fact_id, local_date, **kw)
 
     clock.set(utc("2026-06-01 00:00"))
     events = await service.tick(HalfBroken(channels, clock))
@@ -274,7 +274,7 @@ async def test_set_keeps_the_time_as_typed(service, clock):
     assert status.local_time == time(19, 30)
 
 
-async def test_a_fact_removed_while_its_day_awaits_a_retry_is_replaced(
+async def test_a_fact_removed_while_its_day_awaits_a_retry_makes_the_day_missed_with_why(
     service, clock, sender, channels, facts
 ):
     await setup(service, clock)
@@ -284,10 +284,15 @@ async def test_a_fact_removed_while_its_day_awaits_a_retry_is_replaced(
     facts.remove(event.fact_id)
     clock.advance(timedelta(minutes=1))
     [retried] = await service.tick(sender)
-    assert retried.outcome == "sent"
-    assert retried.fact_id in facts
-    [message] = channels.posts_for(GUILD, FIRST)
-    assert message.fact_id == retried.fact_id
+    assert retried.outcome == "missed"
+    assert event.fact_id in (retried.detail or "")
+    assert channels.posts_for(GUILD, FIRST) == []
+    status = await service.status(GUILD)
+    assert status is not None and event.fact_id in (status.last_error or "")
+    # The next day is posted as usual, from the facts the content now holds.
+    clock.advance(timedelta(days=1))
+    [next_day] = await service.tick(sender)
+    assert next_day.outcome == "sent" and next_day.fact_id in facts
 
 
 async def test_a_retry_goes_to_the_newly_set_channel(service, clock, sender, channels):

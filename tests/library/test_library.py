@@ -15,7 +15,7 @@ from bot.pack.library import (
     split_edition,
 )
 from bot.pack.loader import ContentError
-from bot.services import Content
+from bot.served import ServedLibrary
 
 from .conftest import EDITIONS
 
@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_a_library_holds_each_edition_newest_first():
     library = load_library(EDITIONS)
     assert list(library.packs) == ["2031-3", "2030-3"]
-    assert library.default_key == "2031-3"
+    assert library.newest_key == "2031-3"
     assert library.editions() == [2031, 2030]
     assert library.key_for(2030) == "2030-3"
     assert library.key_for(1999) is None
@@ -90,11 +90,11 @@ def test_unqualified_references_keep_the_default(typed):
 
 
 def test_content_locates_a_qualified_reference_in_its_edition():
-    content = Content.load(EDITIONS)
+    content = ServedLibrary.load(EDITIONS)
     old = content.locate("2030:3.1.1(2)¶3")
-    assert old.edition is not None and old.edition.key == "2030-3"
+    assert old.served is not None and old.served.pack_key == "2030-3"
     assert old.found.paragraph is not None and "deepening cooperation" in old.found.paragraph.text
     new = content.locate("3.1.1(2)¶3")  # removed in 2031, the default
-    assert new.edition is not None and new.edition.key == "2031-3" and not new.found.ok
+    assert new.served is not None and new.served.pack_key == "2031-3" and not new.found.ok
     missing = content.locate("3.1.1(2)@2019")
-    assert missing.edition is None and missing.asked_edition == 2019
+    assert missing.served is None and missing.asked_year == 2019

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from bot.services import Content, ContentHolder
+from bot.served import LibraryInService, ServedLibrary
 
 HEADLINE = "Japan will review the progress of the Strategy every year"
 
 
 async def test_reload_switches_every_pack_or_none(library_dir):
-    holder = ContentHolder(Content.load(library_dir))
+    holder = LibraryInService(ServedLibrary.load(library_dir))
     before = holder.current
     facts = library_dir / "2031/chapter3/facts.yaml"
     text = facts.read_text(encoding="utf-8")
@@ -23,6 +23,6 @@ async def test_reload_switches_every_pack_or_none(library_dir):
 
     broken.write_text(good, encoding="utf-8")
     assert await holder.reload() == []
-    headline = holder.current.edition("2031-3").pack.fact_by_id["strategy-review"].headline
+    headline = holder.current.pack("2031-3").pack.fact_by_id["strategy-review"].headline
     assert headline == HEADLINE + " (new)"
-    assert list(holder.current.editions) == ["2031-3", "2030-3"]
+    assert list(holder.current.packs) == ["2031-3", "2030-3"]

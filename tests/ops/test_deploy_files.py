@@ -130,7 +130,7 @@ def test_compose_healthcheck_calls_bluebook_health(compose):
 
 
 def test_compose_gives_shutdown_enough_time(compose):
-    from bot.runner import SHUTDOWN_SECONDS
+    from bot.process import SHUTDOWN_SECONDS
 
     grace = str(_bot_service(compose).get("stop_grace_period", "10s"))
     seconds = float(grace.removesuffix("s"))

@@ -120,8 +120,8 @@ def test_sigterm_shuts_down_cleanly(run_local, cli, tmp_path):
     bot.proc.send_signal(signal.SIGTERM)
     assert bot.finish() == 0, "".join(bot.raw)
     names = [e["event"] for e in bot.events]
-    assert names[-3:] == ["shutting down", "runtime closed", "stopped"], names
-    closed = next(e for e in bot.events if e["event"] == "runtime closed")
+    assert names[-3:] == ["shutting down", "services closed", "stopped"], names
+    closed = next(e for e in bot.events if e["event"] == "services closed")
     assert closed["written"] == 0 and closed["dropped"] == 0
     assert not [e for e in bot.events if e["level"] in ("ERROR", "CRITICAL")], bot.events
     # Closed cleanly: the database opens, is consistent and still carries the heartbeat.

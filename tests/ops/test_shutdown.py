@@ -1,6 +1,6 @@
 """`run_bot` in this process against the local Discord: SIGTERM with a command in flight.
 
-This is the real `run` path (signal handlers, shutdown, runtime close) with a user we can
+This is the real `run` path (signal handlers, shutdown, services close) with a user we can
 play, which the subprocess test cannot do. The test sends SIGTERM to its own process; the
 handler `run_bot` installs on the event loop catches it, and closing the loop afterwards
 restores the default handler.
@@ -19,7 +19,7 @@ import pytest
 
 from bot.app import BluebookBot
 from bot.config import Settings
-from bot.runner import StartupError, options_from, run_bot
+from bot.process import StartupError, options_from, run_bot
 from bot.storage.usage import EventKind, UsageEvent
 from localdiscord import LocalDiscord, discord_urls
 from tests.waiting import until
@@ -95,7 +95,7 @@ async def test_sigterm_finishes_in_flight_turns_new_away_and_flushes(server, tmp
     message = in_flight.record.messages()
     assert len(message) == 1 and message[0]["embeds"], in_flight.record.callback
     assert "GCAP" in str(message[0]["embeds"][0])
-    closed = [r for r in caplog.records if r.getMessage() == "runtime closed"]
+    closed = [r for r in caplog.records if r.getMessage() == "services closed"]
     assert len(closed) == 1
     written, dropped = closed[0].__dict__["written"], closed[0].__dict__["dropped"]
     assert dropped == 0
@@ -157,7 +157,7 @@ async def test_sigterm_flushes_events_still_queued(server, tmp_path, caplog):
                 bot.usage.log(UsageEvent(kind=EventKind.SLASH, command=name))
             _sigterm_self()
             await until(bot.is_closed, "the client to close")
-            # Nothing written yet as the runtime starts closing (queued, or in the batch the
+            # Nothing written yet as the services start closing (queued, or in the batch the
             # writer is gathering).
             assert bot.usage.stats.written == 0
         finally:
@@ -170,7 +170,7 @@ async def test_sigterm_flushes_events_still_queued(server, tmp_path, caplog):
     finally:
         conn.close()
     assert rows == ["first", "second", "third"]
-    closed = [r for r in caplog.records if r.getMessage() == "runtime closed"]
+    closed = [r for r in caplog.records if r.getMessage() == "services closed"]
     assert [(r.__dict__["written"], r.__dict__["dropped"]) for r in closed] == [(3, 0)]
 
 

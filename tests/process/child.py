@@ -15,7 +15,7 @@ from types import SimpleNamespace
 
 from bot.config import load_settings
 from bot.logging_setup import setup_logging
-from bot.runner import options_from, run_bot
+from bot.process import options_from, run_bot
 from localdiscord import discord_urls
 
 

@@ -87,7 +87,7 @@ async def test_storage_fault_is_survived_and_repaired(local_discord, tmp_path, n
         assert await bot.stop() == 0, bot.text()
     finally:
         await bot.kill()
-    closed = [e for e in bot.events() if e["event"] == "runtime closed"][-1]
+    closed = [e for e in bot.events() if e["event"] == "services closed"][-1]
     # Every drop the bot counted is in the database, and nothing was dropped uncounted.
     assert closed["dropped"] == _drops(db), bot.text()
     if name in DROPPING:

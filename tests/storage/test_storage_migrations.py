@@ -1,4 +1,4 @@
-"""Opening the database, numbered migrations, upgrades from the first schema, backups."""
+"""Opening the database, numbered migrations, upgrades from the first schema."""
 
 from __future__ import annotations
 
@@ -171,27 +171,6 @@ async def test_read_only_open_refuses_an_unmigrated_file(db_path: Path) -> None:
         await migrate(conn, upto=1)
     with pytest.raises(MigrationError, match="older"):
         await open_database(db_path, read_only=True)
-
-
-async def test_backup_is_a_complete_openable_copy(db_path: Path, tmp_path: Path) -> None:
-    db = await open_database(db_path)
-    try:
-        async with db.transaction() as conn:
-            await conn.execute(
-                "INSERT INTO guild_settings (guild_id, passive_lookups) VALUES (7, 1)"
-            )
-        target = await db.backup_to(tmp_path / "backups" / "copy.db")
-    finally:
-        await db.close()
-    assert target.exists() and not Path(f"{target}.partial").exists()
-    copy = await open_database(target)
-    try:
-        # The key stays beside the original: a copy alone has a fresh key of its own.
-        assert copy.salt != db.salt and len(copy.salt) == 32
-        row = await copy.fetchone("SELECT passive_lookups FROM guild_settings WHERE guild_id = 7")
-        assert row is not None and row[0] == 1
-    finally:
-        await copy.close()
 
 
 def test_migrations_ship_inside_the_package() -> None:

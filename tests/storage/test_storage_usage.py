@@ -24,7 +24,7 @@ from bot.storage.usage import (
     UsageEvent,
     UsageLog,
     hash_user_id,
-    normalise_query,
+    stored_query,
 )
 
 Settle = Callable[[Awaitable[Any]], Awaitable[Any]]  # the conftest `settle` fixture
@@ -398,15 +398,15 @@ async def test_writer_purges_at_start(
 @given(st.text())
 @example("x" * (MAX_QUERY_CHARS - 1) + " tail")
 def test_normalised_queries_are_stable_and_bounded(text: str) -> None:
-    once = normalise_query(text)
+    once = stored_query(text)
     if once is not None:
         assert len(once) <= MAX_QUERY_CHARS
-        assert normalise_query(once) == once
+        assert stored_query(once) == once
 
 
 def test_equal_questions_normalise_alike() -> None:
-    assert normalise_query("  VIENNA\tConvention ") == normalise_query("vienna convention")
-    assert normalise_query("   ") is None
+    assert stored_query("  VIENNA\tConvention ") == stored_query("vienna convention")
+    assert stored_query("   ") is None
 
 
 @pytest.mark.parametrize(
@@ -417,7 +417,7 @@ def test_the_usage_log_keeps_the_query_as_search_reads_it(pack, query: str) -> N
     from bot.search import SearchEngine
 
     searched = SearchEngine.build(pack).search(query).normalized
-    assert normalise_query(query) == searched
+    assert stored_query(query) == searched
 
 
 async def test_benchmark_reports_its_figures(tmp_path: Path) -> None:

@@ -1,4 +1,5 @@
-"""Running the bot against Discord (or the local stand-in): intents probe, signals, shutdown."""
+"""The bot process: build the bot on the opened services, connect to Discord (or the local
+stand-in), run until a signal, shut down. `bluebook-bot run` and the console run this."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import discord
 
 from bot.app import BluebookBot, BotOptions
 from bot.config import Settings
-from bot.runtime import Runtime, open_runtime
+from bot.services import Services, open_services
 
 log = logging.getLogger(__name__)
 
@@ -39,16 +40,16 @@ class StartupError(Exception):
 REJECTED_TOKEN = "Discord rejected the token (DISCORD_TOKEN): check it in the developer portal."
 
 
-def build_bot(runtime: Runtime, options: BotOptions) -> BluebookBot:
+def build_bot(services: Services, options: BotOptions) -> BluebookBot:
     return BluebookBot(
-        content=runtime.content,
-        db=runtime.db,
-        usage=runtime.usage,
-        lookup_settings=runtime.lookup_settings,
-        fotd=runtime.fotd,
+        library=services.library,
+        db=services.db,
+        usage=services.usage,
+        lookup_settings=services.lookup_settings,
+        fotd=services.fotd,
         options=options,
-        editions=runtime.editions,
-        button_queries=runtime.button_queries,
+        editions=services.editions,
+        button_queries=services.button_queries,
     )
 
 
@@ -117,13 +118,13 @@ async def run_bot(
         )
     hours = settings.bluebook_fotd_grace_hours
     grace = None if hours is None else timedelta(hours=hours)
-    async with open_runtime(
+    async with open_services(
         db_path=settings.bluebook_db,
         content_dir=settings.bluebook_content,
         retention_days=settings.bluebook_retention_days,
         fotd_grace=grace,
-    ) as runtime:
-        bot = build_bot(runtime, options)
+    ) as services:
+        bot = build_bot(services, options)
         if on_ready is not None:
 
             async def ready() -> None:
@@ -132,7 +133,7 @@ async def run_bot(
             bot.add_listener(ready, "on_ready")
         stop = asyncio.Event()
         reloads: set[asyncio.Task[Any]] = set()
-        signals = _install_signals(stop, runtime, reloads)
+        signals = _install_signals(stop, services, reloads)
         task = asyncio.create_task(bot.start(token), name="discord-client")
         stopper = asyncio.create_task(stop.wait())
         try:
@@ -201,7 +202,7 @@ async def _call(callback: Callable[[BluebookBot], Any], bot: BluebookBot) -> Non
 
 
 def _install_signals(
-    stop: asyncio.Event, runtime: Runtime, reloads: set[asyncio.Task[Any]]
+    stop: asyncio.Event, services: Services, reloads: set[asyncio.Task[Any]]
 ) -> list[signal.Signals]:
     """SIGTERM/SIGINT stop the bot, SIGHUP reloads the content; returns what was installed."""
     loop = asyncio.get_running_loop()
@@ -213,7 +214,7 @@ def _install_signals(
 
     def reload() -> None:
         # Kept until done: the loop holds tasks only weakly, and errors must not vanish.
-        task = asyncio.create_task(runtime.content.reload(), name="content-reload")
+        task = asyncio.create_task(services.library.reload(), name="content-reload")
         reloads.add(task)
         task.add_done_callback(_reload_done(reloads))
 

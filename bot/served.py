@@ -1,0 +1,202 @@
+"""The library in service: the packs the bot serves, and which one a server reads.
+
+Three names, one meaning each. An *edition* is a year (2025). A *pack* is one chapter of one
+edition, named by its *pack key* ("2025-3"). What the bot serves:
+
+- `ServedPack`: one pack in service, with its references and (built on first use) its
+  search engine;
+- `ServedLibrary`: every pack in service, keyed by pack key, newest first, and the library
+  search over them; replaced whole on reload;
+- `LibraryInService`: holds the current `ServedLibrary`, swaps it atomically on reload,
+  and resolves a server's pack (`for_guild`) for every cog, lookups and the fact of the day.
+
+No discord import.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bot.heap import REFREEZE_AFTER_S, refreeze, thaw
+from bot.index_cache import load_or_build
+from bot.pack.library import Library, load_library, split_edition
+from bot.pack.loader import ContentError, Problem
+from bot.pack.model import Pack
+from bot.pack.refs import RefIndex, Resolved
+from bot.search.engine import SearchEngine
+from bot.search.library import LibraryResponse, LibrarySearch
+
+if TYPE_CHECKING:
+    from bot.storage.editions import EditionSettings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(eq=False)
+class ServedPack:
+    """One pack in service: its key, text, references and (built on first use) its index."""
+
+    pack_key: str
+    pack: Pack
+    refs: RefIndex
+    index_cache: Path | None = None
+    _engine: SearchEngine | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def engine(self) -> SearchEngine:
+        """The pack's search engine; built (or read from the index cache) when first needed."""
+        if self._engine is None:
+            with self._lock:
+                if self._engine is None:
+                    self._engine = SearchEngine(
+                        self.pack, load_or_build(self.pack, self.index_cache)
+                    )
+        return self._engine
+
+    @property
+    def label(self) -> str:
+        return self.pack.manifest.title
+
+    @property
+    def year(self) -> int:
+        """The pack's edition."""
+        return self.pack.manifest.edition_year
+
+    @property
+    def fact_ids(self) -> list[str]:
+        return [f.id for f in self.pack.facts]
+
+
+@dataclass(frozen=True)
+class Located:
+    """A typed, possibly qualified reference resolved in one pack."""
+
+    served: ServedPack | None  # None: the edition named is not in the library
+    found: Resolved
+    asked_year: int | None
+
+
+class ServedLibrary:
+    """Every pack in service and the indexes built from them; replaced whole on reload."""
+
+    def __init__(
+        self, library: Library, directory: Path | None, index_cache: Path | None = None
+    ) -> None:
+        self.library = library
+        self.directory = directory
+        self.packs = {
+            pack_key: ServedPack(pack_key, pack, RefIndex(pack), index_cache)
+            for pack_key, pack in library.packs.items()
+        }
+        self._search = LibrarySearch(self.packs)
+        self.newest.engine  # noqa: B018 (the newest pack is indexed up front)
+
+    @classmethod
+    def load(cls, directory: Path | None, *, index_cache: Path | None = None) -> ServedLibrary:
+        """Load, validate and index; raises ContentError listing every problem of every pack."""
+        return cls(load_library(directory), directory, index_cache)
+
+    @property
+    def newest_key(self) -> str:
+        return self.library.newest_key
+
+    @property
+    def newest(self) -> ServedPack:
+        """The pack of the newest edition: what a server that chose none reads."""
+        return self.packs[self.newest_key]
+
+    def years(self) -> list[int]:
+        """The editions held, newest first."""
+        return self.library.editions()
+
+    def pack(self, pack_key: str | None = None) -> ServedPack:
+        """The pack `pack_key`; the newest for None, "" or a key no longer held."""
+        if pack_key and pack_key in self.packs:
+            return self.packs[pack_key]
+        return self.newest
+
+    def key_for_year(self, year: int | None, like: str | None = None) -> str | None:
+        """The pack key of edition `year`, same chapter as pack `like` (default: the newest);
+        None if not held. No year: `like` if held, else the newest."""
+        if year is None:
+            return like if like in self.packs else self.newest_key
+        chapter = self.pack(like).pack.manifest.chapter_number
+        return self.library.key_for(year, chapter)
+
+    def locate(self, text: str, pack_key: str | None = None) -> Located:
+        """Resolve a typed reference, qualified ('2024:3.1.1(3)') or not (pack `pack_key`,
+        else the newest)."""
+        qualified = split_edition(text)
+        key = self.key_for_year(qualified.edition, pack_key)
+        if key is None:
+            return Located(None, Resolved(None), qualified.edition)
+        served = self.packs[key]
+        return Located(served, served.refs.resolve(qualified.ref), qualified.edition)
+
+    def search(self, query: str, *, pack_key: str, limit: int = 5) -> LibraryResponse:
+        """Search pack `pack_key` first, then what only the other packs hold."""
+        return self._search(query, pack_key=pack_key, limit=limit)
+
+
+class LibraryInService:
+    """The library the bot serves, swapped atomically on reload (a broken pack keeps the old
+    one serving), and the one resolver of a server's pack."""
+
+    def __init__(
+        self,
+        library: ServedLibrary,
+        index_cache: Path | None = None,
+        *,
+        editions: EditionSettings | None = None,
+    ) -> None:
+        self.current = library
+        self.index_cache = index_cache
+        self.editions = editions  # /settings edition, per server; None: every server newest
+        self._lock = asyncio.Lock()
+
+    async def for_guild(self, guild_id: int | None) -> ServedPack:
+        """The pack a server reads: its /settings edition, else the newest. The newest also
+        when storage cannot say, so reading commands keep working while it is unavailable."""
+        library = self.current
+        if self.editions is None or guild_id is None:
+            return library.newest
+        try:
+            year = await self.editions.get(guild_id)
+        except sqlite3.Error as exc:
+            log.warning("server edition unreadable", extra={"error": type(exc).__name__})
+            return library.newest
+        return library.pack(library.key_for_year(year) if year is not None else None)
+
+    async def reload(self, directory: Path | None = None) -> list[Problem]:
+        """Reload from `directory` (default: the same); returns the errors, empty on success."""
+        async with self._lock:
+            target = directory if directory is not None else self.current.directory
+            try:
+                fresh = await asyncio.to_thread(
+                    ServedLibrary.load, target, index_cache=self.index_cache
+                )
+            except ContentError as exc:
+                for problem in exc.problems:
+                    log.error("content reload refused: %s", problem)
+                return exc.problems
+            self.current = fresh
+            del fresh
+            if thaw():  # the old library must be collectable, not left frozen (bot/heap.py)
+                asyncio.get_running_loop().call_later(REFREEZE_AFTER_S, refreeze)
+            packs = self.current.packs.values()
+            log.info(
+                "content reloaded",
+                extra={
+                    "packs": len(packs),
+                    "sections": sum(len(p.pack.sections) for p in packs),
+                    "facts": sum(len(p.pack.facts) for p in packs),
+                },
+            )
+            return []
