@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 
 from bench.e2e_bench import search_queries
-from bot.replies.search import search_reply
+from bot.replies.search import library_search_reply
 from bot.services import Content
 from bot.storage.usage import EventKind, hash_user_id, normalise_query
 from bot.tracking import Exchange
@@ -36,8 +36,9 @@ def measure(rounds: int = 3000) -> dict[str, float]:
     content = Content.load(None)
     queries = search_queries()
     n = len(queries)
-    responses = [content.engine.search(q, limit=5) for q in queries]
-    replies = [search_reply(content.pack, r, owner=OWNER) for r in responses]
+    packs = {k: e.pack for k, e in content.editions.items()}
+    responses = [content.search(q, key=content.default_key, limit=5) for q in queries]
+    replies = [library_search_reply(packs, r, owner=OWNER) for r in responses]
     salt = b"s" * 32
 
     def exchange(i: int) -> None:
@@ -48,7 +49,7 @@ def measure(rounds: int = 3000) -> dict[str, float]:
     return {
         "search_us": _us_per_call(lambda i: content.engine.search(queries[i % n], limit=5), rounds),
         "search_reply_us": _us_per_call(
-            lambda i: search_reply(content.pack, responses[i % n], owner=OWNER), rounds
+            lambda i: library_search_reply(packs, responses[i % n], owner=OWNER), rounds
         ),
         "message_kwargs_us": _us_per_call(lambda i: message_kwargs(replies[i % n]), rounds),
         "exchange_us": _us_per_call(exchange, rounds),

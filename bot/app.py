@@ -16,7 +16,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.heap import freeze_long_lived
-from bot.lookups.escape import safe_echo
+from bot.replies.markdown import escape
 from bot.services import ContentHolder
 from bot.turns import TurnGate
 
@@ -235,7 +235,7 @@ def user_message_for(error: Exception) -> str | None:
     if isinstance(error, app_commands.CommandOnCooldown):
         return f"Slow down a little: try again in {error.retry_after:.0f} s."
     if isinstance(error, app_commands.TransformerError):
-        return f"That value is not valid: “{safe_echo(str(error.value))}”."
+        return f"That value is not valid: “{escape(str(error.value))}”."
     if isinstance(error, app_commands.CheckFailure):
         return "You can't use this command here."
     return None

@@ -39,7 +39,7 @@ from bot.app import (
     deadline,
     user_message_for,
 )
-from bot.lookups.escape import safe_echo
+from bot.replies.markdown import escape
 from bot.storage.usage import EventKind, Outcome
 from bot.tracking import Exchange
 
@@ -331,7 +331,7 @@ def _invalid_option(command: Any, kwargs: dict[str, Any]) -> str | None:
             shown = str(value)
             if len(shown) > 40:
                 shown = shown[:39] + "…"
-            return f"That value is not valid for `{name}`: “{safe_echo(shown)}”."
+            return f"That value is not valid for `{name}`: “{escape(shown)}”."
     return None
 
 

@@ -9,7 +9,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.exchange import interaction_path
-from bot.replies.common import CONTENT_MAX, clip
+from bot.replies.common import clip
+from bot.replies.limits import CONTENT_MAX
 
 if TYPE_CHECKING:
     from bot.app import BluebookBot

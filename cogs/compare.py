@@ -11,8 +11,10 @@ from discord.ext import commands
 from bot.exchange import current_exchange, interaction_path
 from bot.pack.compare import compare
 from bot.pack.library import split_edition
-from bot.replies.common import CHOICE_NAME_MAX, Reply, clip, error_reply, escape
+from bot.replies.common import Reply, clip, error_reply
 from bot.replies.compare import compare_reply
+from bot.replies.limits import CHOICE_NAME_MAX
+from bot.replies.markdown import escape
 from cogs.common import bot_of, edition_choices, send_reply, server_edition
 
 if TYPE_CHECKING:

@@ -10,7 +10,9 @@ from discord.ext import commands
 
 from bot.exchange import current_exchange, interaction_path
 from bot.pack.library import split_edition
-from bot.replies.common import CHOICE_NAME_MAX, clip, error_reply, escape
+from bot.replies.common import clip, error_reply
+from bot.replies.limits import CHOICE_NAME_MAX
+from bot.replies.markdown import escape
 from bot.replies.section import section_reply, toc_reply
 from cogs.common import bot_of, send_reply, server_edition
 

@@ -4,17 +4,10 @@ from __future__ import annotations
 
 from bot.pack.compare import ADDED, CHANGED, REMOVED, SAME, UNCHANGED, Comparison, Piece
 from bot.pack.model import Pack
-from bot.replies import custom_ids
-from bot.replies.common import (
-    EMBED_DESCRIPTION_MAX,
-    EMBED_TITLE_MAX,
-    QUOTE_COLOUR,
-    Button,
-    Reply,
-    clip,
-    escape,
-    split_words,
-)
+from bot.replies.common import QUOTE_COLOUR, Button, Reply, clip, split_words
+from bot.replies.custom_ids import CompareState
+from bot.replies.limits import EMBED_DESCRIPTION_MAX, EMBED_TITLE_MAX
+from bot.replies.markdown import escape
 
 PAGE_CHARS = EMBED_DESCRIPTION_MAX - 400
 # Around a change, at most this many characters of unchanged text are shown on each side.
@@ -134,12 +127,12 @@ def compare_reply(
             [
                 Button(
                     "◀ Page",
-                    custom_ids.compare(owner, "p", max(page - 1, 0), *ids),
+                    state=CompareState(owner, "p", max(page - 1, 0), *ids),
                     disabled=page == 0,
                 ),
                 Button(
                     "Page ▶",
-                    custom_ids.compare(owner, "n", min(page + 1, len(pages) - 1), *ids),
+                    state=CompareState(owner, "n", min(page + 1, len(pages) - 1), *ids),
                     disabled=page >= len(pages) - 1,
                 ),
             ]
