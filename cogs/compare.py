@@ -8,14 +8,17 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.exchange import current_exchange, interaction_path
+from bot.interactions.exchange import current_exchange
+from bot.interactions.path import QUERY, autocomplete_exchange
+from bot.interactions.sending import respond
 from bot.pack.compare import compare
 from bot.pack.library import split_edition
 from bot.replies.common import Reply, clip, error_reply
 from bot.replies.compare import compare_reply
+from bot.replies.errors import held_years, no_edition_reply
 from bot.replies.limits import CHOICE_NAME_MAX
 from bot.replies.markdown import escape
-from cogs.common import bot_of, edition_choices, send_reply, server_edition
+from cogs.common import bot_of, edition_choices, server_edition
 
 if TYPE_CHECKING:
     from bot.app import BluebookBot
@@ -28,7 +31,7 @@ class CompareCog(commands.Cog):
     def __init__(self, bot: BluebookBot) -> None:
         self.bot = bot
 
-    @app_commands.command(name="compare")
+    @app_commands.command(name="compare", extras={QUERY: "ref"})
     @app_commands.describe(
         ref="A reference such as 3.1.1(2), or a section title",
         from_="The earlier edition (default: the one before `to`)",
@@ -37,7 +40,6 @@ class CompareCog(commands.Cog):
     )
     @app_commands.rename(from_="from")
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
-    @interaction_path(query="ref")
     async def compare(
         self,
         interaction: discord.Interaction,
@@ -52,7 +54,7 @@ class CompareCog(commands.Cog):
         before = _before(content, after, from_)
         if after is None or before is None:
             current_exchange().result(None, 0)
-            await send_reply(interaction, _no_editions(content, from_, to, after))
+            await respond(interaction, _no_editions(content, from_, to, after))
             return
         text = split_edition(ref).ref
         old, new = content.edition(before).pack, content.edition(after).pack
@@ -67,10 +69,10 @@ class CompareCog(commands.Cog):
         else:
             current_exchange().result(found.ref, len(found.paragraphs), after)
             reply = compare_reply(found, old, new, owner=interaction.user.id, ephemeral=private)
-        await send_reply(interaction, reply)
+        await respond(interaction, reply)
 
     @compare.autocomplete("ref")
-    @interaction_path(command="compare", query="current")
+    @autocomplete_exchange
     async def ref_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
@@ -85,7 +87,7 @@ class CompareCog(commands.Cog):
 
     @compare.autocomplete("from_")
     @compare.autocomplete("to")
-    @interaction_path(command="compare", query="current")
+    @autocomplete_exchange
     async def edition_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[int]]:
@@ -103,11 +105,12 @@ def _before(content: Content, after: str | None, year: int | None) -> str | None
 
 
 def _no_editions(content: Content, from_: int | None, to: int | None, after: str | None) -> Reply:
-    held = ", ".join(str(y) for y in content.library.editions())
+    years = content.library.editions()
     if after is None:
-        return error_reply(f"No edition {to} here.", hint=f"Editions held: {held}.")
+        return no_edition_reply(to, years)
     if from_ is not None:
-        return error_reply(f"No edition {from_} here.", hint=f"Editions held: {held}.")
+        return no_edition_reply(from_, years)
+    held = held_years(years)
     return error_reply(
         "There is no earlier edition to compare with.",
         hint=f"Editions held: {held}. Give `from` and `to`.",

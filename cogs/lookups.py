@@ -13,17 +13,19 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import deadline
-from bot.exchange import chat_path, current_exchange, interaction_path, note_send_failure
+from bot.interactions.exchange import current_exchange
+from bot.interactions.path import chat_exchange, note_send_failure
+from bot.interactions.sending import deadline, message_kwargs, respond
 from bot.lookups.extract import Lookup, extract_lookups
 from bot.lookups.limits import ExplicitLimiter, PassiveLimiter
 from bot.lookups.passive import find_terms
 from bot.lookups.replies import ReplyLedger, is_removal_request, plan_edit
 from bot.pack.library import split_edition
-from bot.replies.common import QUOTE_COLOUR, WARN_COLOUR
+from bot.replies.common import QUOTE_COLOUR, WARN_COLOUR, Reply
+from bot.replies.errors import no_edition_text
 from bot.replies.lookups import lookup_embed, passive_reply
 from bot.storage.settings import LookupKind, LookupSwitches
-from cogs.common import NO_MENTIONS, edition_for_guild
+from cogs.common import edition_for_guild
 
 if TYPE_CHECKING:
     from bot.app import BluebookBot
@@ -77,14 +79,8 @@ class LookupsCog(commands.Cog):
                 qualified = split_edition(lookup.text)
                 located = content.key_for_year(qualified.edition, key)
                 if located is None:
-                    held = ", ".join(str(y) for y in content.library.editions())
-                    embeds.append(
-                        {
-                            "description": f"No edition {qualified.edition} here; "
-                            f"editions held: {held}.",
-                            "color": WARN_COLOUR,
-                        }
-                    )
+                    text = no_edition_text(qualified.edition, content.library.editions())
+                    embeds.append({"description": text, "color": WARN_COLOUR})
                     self._log(where, lookup.text, None, 0)
                     continue
                 edition = content.edition(located)
@@ -95,7 +91,7 @@ class LookupsCog(commands.Cog):
         return embeds, tuple(lookup.key for lookup in lookups)
 
     @commands.Cog.listener()
-    @chat_path()
+    @chat_exchange
     async def on_message(self, message: discord.Message) -> None:
         if message.author.bot or message.webhook_id is not None or not message.content:
             return
@@ -117,7 +113,7 @@ class LookupsCog(commands.Cog):
         if switches.explicit and extract_lookups(message.content, edition.refs):
             if not self.explicit_limit.allow(message.author.id):
                 return
-            # The search work takes its turn (bot/turns.py) only now that there is some, and
+            # The search work takes its turn (bot/interactions/turns.py) only now that there is some, and
             # after the ledger has begun, so an edit or delete meanwhile is still noted.
             await self.bot.turns.turn()
             embeds, keys = self._explicit_embeds(where, message.content, key)
@@ -147,10 +143,8 @@ class LookupsCog(commands.Cog):
         try:
             async with deadline(self.bot):
                 reply = await message.reply(
-                    content=content,
-                    embeds=[discord.Embed.from_dict(e) for e in embeds or []],
+                    **message_kwargs(Reply(content=content, embeds=embeds or [])),
                     mention_author=False,
-                    allowed_mentions=NO_MENTIONS,
                 )
         except discord.Forbidden as exc:
             self.ledger.finish(message.id)
@@ -178,7 +172,7 @@ class LookupsCog(commands.Cog):
             await self._follow_edit(message.id, message.channel.id, guild_id, meanwhile.edited_text)
 
     @commands.Cog.listener()
-    @chat_path()
+    @chat_exchange
     async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
         text = payload.data.get("content")
         if text is None:
@@ -212,10 +206,7 @@ class LookupsCog(commands.Cog):
                 where = (guild_id, channel_id, entry.asker_id)
                 embeds, keys = self._explicit_embeds(where, text, key)
                 async with deadline(self.bot):
-                    await reply.edit(
-                        embeds=[discord.Embed.from_dict(e) for e in embeds],
-                        allowed_mentions=NO_MENTIONS,
-                    )
+                    await reply.edit(**message_kwargs(Reply(embeds=embeds)))
                 self.ledger.record(source_id, entry.reply_id, entry.asker_id, keys)
         except discord.HTTPException as exc:
             note_send_failure(exc)
@@ -268,7 +259,6 @@ class LookupsCog(commands.Cog):
 
     @lookups.command(name="status")
     @app_commands.checks.has_permissions(manage_guild=True)
-    @interaction_path()
     async def status(self, interaction: discord.Interaction) -> None:
         """Show the keyword lookup settings of this server and its channels."""
         assert interaction.guild_id is not None and self.bot.lookup_settings is not None
@@ -286,12 +276,8 @@ class LookupsCog(commands.Cog):
             lines.append(
                 "⚠ The Message Content intent is off, so lookups cannot see messages. See `/help`."
             )
-        embed = discord.Embed(
-            title="Keyword lookups", description="\n".join(lines), colour=QUOTE_COLOUR
-        )
-        await interaction.response.send_message(
-            embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS
-        )
+        embed = {"title": "Keyword lookups", "description": "\n".join(lines), "color": QUOTE_COLOUR}
+        await respond(interaction, Reply(embeds=[embed], ephemeral=True))
 
     @lookups.command(name="set")
     @app_commands.describe(
@@ -300,7 +286,6 @@ class LookupsCog(commands.Cog):
         channel="Only this channel (leave empty for the whole server)",
     )
     @app_commands.checks.has_permissions(manage_guild=True)
-    @interaction_path()
     async def set_(
         self,
         interaction: discord.Interaction,
@@ -319,11 +304,8 @@ class LookupsCog(commands.Cog):
                 guild_id=interaction.guild_id, channel_id=channel.id, kind=mode, enabled=enabled
             )
         where = channel.mention if channel else "this server"
-        await interaction.response.send_message(
-            f"{mode.value.title()} lookups are now **{'on' if enabled else 'off'}** in {where}.",
-            ephemeral=True,
-            allowed_mentions=NO_MENTIONS,
-        )
+        text = f"{mode.value.title()} lookups are now **{'on' if enabled else 'off'}** in {where}."
+        await respond(interaction, Reply(content=text, ephemeral=True))
 
 
 async def setup(bot: BluebookBot) -> None:
