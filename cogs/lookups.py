@@ -113,8 +113,8 @@ class LookupsCog(commands.Cog):
         if switches.explicit and extract_lookups(message.content, edition.refs):
             if not self.explicit_limit.allow(message.author.id):
                 return
-            # The search work takes its turn (bot/interactions/turns.py) only now that there is some, and
-            # after the ledger has begun, so an edit or delete meanwhile is still noted.
+            # The search work takes its turn (bot/interactions/turns.py) only now that there
+            # is some, and after the ledger has begun, so an edit or delete meanwhile is noted.
             await self.bot.turns.turn()
             embeds, keys = self._explicit_embeds(where, message.content, key)
             await self._reply(message, keys, embeds=embeds)
