@@ -15,10 +15,10 @@ import time
 from collections.abc import Callable
 
 from bench.e2e_bench import search_queries
+from bot.interactions.exchange import Exchange
 from bot.replies.search import library_search_reply
 from bot.served import ServedLibrary
 from bot.storage.usage import EventKind, hash_user_id, stored_query
-from bot.tracking import Exchange
 
 OWNER = 123_456_789_012_345_678
 
@@ -32,7 +32,7 @@ def _us_per_call(step: Callable[[int], object], rounds: int) -> float:
 
 def measure(rounds: int = 3000) -> dict[str, float]:
     """Microseconds of CPU per call of each step."""
-    from cogs.common import message_kwargs  # imports discord; only for this step
+    from bot.interactions.sending import message_kwargs  # imports discord; only for this step
 
     library = ServedLibrary.load(None)
     pack_key = library.newest_key

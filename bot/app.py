@@ -1,24 +1,23 @@
-"""The discord.py Bot: services injected once, cogs loaded, one error path, deliberate sync."""
+"""The discord.py Bot: services injected once, cogs loaded, deliberate sync.
+
+Everything about answering an interaction (admission, turns, the exchange, errors, sending)
+is the interaction path, bot/interactions/; the bot holds its state (`accepting`,
+`in_flight`, `turns`) and hands it the tree's and the completion's hooks."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-import sqlite3
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
-import aiohttp
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.heap import freeze_long_lived
-from bot.lookups.escape import safe_echo
+from bot.interactions.path import PathTree, completed
+from bot.interactions.turns import TurnGate
 from bot.served import LibraryInService
-from bot.turns import TurnGate
 
 if TYPE_CHECKING:
     from bot.fotd.service import FotdService
@@ -81,45 +80,6 @@ def intents_for(message_content: bool) -> discord.Intents:
     return intents
 
 
-RESTARTING = "I am restarting; please try again in a minute."
-WENT_WRONG = "Something went wrong on our side. It has been logged; please try again."
-
-
-class ReplyTimeout(TimeoutError):
-    """Discord did not take one of our replies within BotOptions.reply_timeout_s."""
-
-    def __init__(self, after_s: float) -> None:
-        super().__init__(f"no answer from Discord in {after_s} s")
-        self.after_s = after_s
-
-
-@contextlib.asynccontextmanager
-async def deadline(bot: BluebookBot) -> AsyncIterator[None]:
-    """A limit on one call to Discord (BotOptions.reply_timeout_s).
-
-    Raises ReplyTimeout (a TimeoutError) when the limit is reached; any other TimeoutError
-    from inside passes through unchanged."""
-    limit = asyncio.timeout(bot.options.reply_timeout_s)
-    try:
-        async with limit:
-            yield
-    except TimeoutError:
-        if limit.expired():
-            raise ReplyTimeout(bot.options.reply_timeout_s) from None
-        raise
-
-
-class BluebookTree(app_commands.CommandTree["BluebookBot"]):
-    """Errors raised before a callback runs (checks, option conversion) get the short answer.
-
-    Everything else about an interaction happens on the one path of bot/exchange.py."""
-
-    async def on_error(
-        self, interaction: discord.Interaction, error: app_commands.AppCommandError, /
-    ) -> None:
-        await self.client.on_app_command_error(interaction, error)
-
-
 class BluebookBot(commands.AutoShardedBot):
     def __init__(
         self,
@@ -145,13 +105,13 @@ class BluebookBot(commands.AutoShardedBot):
             help_command=None,
             guild_ready_timeout=options.guild_ready_timeout,
             owner_ids=options.owner_ids or None,
-            tree_cls=BluebookTree,
+            tree_cls=PathTree,
             # No message cache: the cogs read raw edit/delete/reaction events only, and 1,000
             # cached messages with embeds cost memory and garbage-collector time for nothing.
             max_messages=None,
             **kwargs,
         )
-        # Both kept by the interaction path (bot/exchange.py); shutdown reads them.
+        # Kept by the interaction path (bot/interactions/path.py); shutdown reads them.
         self.accepting = True
         self.in_flight: set[int] = set()  # interaction ids, and one key per chat exchange
         self.turns = TurnGate()
@@ -194,64 +154,9 @@ class BluebookBot(commands.AutoShardedBot):
             },
         )
 
-    async def on_app_command_error(
-        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    async def on_app_command_completion(
+        self,
+        interaction: discord.Interaction,
+        command: app_commands.Command[Any, ..., Any] | app_commands.ContextMenu,
     ) -> None:
-        """Errors before the callback: a short ephemeral answer, a log line for our own bugs."""
-        if isinstance(getattr(error, "original", error), ReplyTimeout):
-            # Discord did not take the answer in time; answering again could answer twice.
-            log.warning(
-                "reply timed out",
-                extra={"interaction": interaction.id, "after_s": self.options.reply_timeout_s},
-            )
-            return
-        message = user_message_for(error)
-        if message is None:
-            command = interaction.command.qualified_name if interaction.command else None
-            log.error(
-                "command failed",
-                exc_info=getattr(error, "original", error),
-                extra={"command": command, "guild": interaction.guild_id},
-            )
-            message = WENT_WRONG
-        await answer_privately(interaction, message)
-
-
-STORAGE_UNAVAILABLE = "Storage is unavailable, try again shortly."
-
-
-def user_message_for(error: Exception) -> str | None:
-    """A short explanation for a mistake a user can make; None for our own bugs."""
-    if isinstance(getattr(error, "original", error), sqlite3.Error):
-        # The database is locked, read-only, full or being reopened (bot/storage/db.py).
-        return STORAGE_UNAVAILABLE
-    if isinstance(error, app_commands.MissingPermissions):
-        return "You need the **Manage Server** permission for this command."
-    if isinstance(error, app_commands.BotMissingPermissions):
-        perms = ", ".join(p.replace("_", " ") for p in error.missing_permissions)
-        return f"I am missing permissions here: {perms}."
-    if isinstance(error, app_commands.NoPrivateMessage):
-        return "This command works only in a server."
-    if isinstance(error, app_commands.CommandOnCooldown):
-        return f"Slow down a little: try again in {error.retry_after:.0f} s."
-    if isinstance(error, app_commands.TransformerError):
-        return f"That value is not valid: “{safe_echo(str(error.value))}”."
-    if isinstance(error, app_commands.CheckFailure):
-        return "You can't use this command here."
-    return None
-
-
-async def answer_privately(interaction: discord.Interaction, message: str) -> None:
-    bot = cast("BluebookBot", interaction.client)
-    try:
-        async with deadline(bot):
-            if interaction.response.is_done():
-                await interaction.followup.send(
-                    message, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
-                )
-            else:
-                await interaction.response.send_message(
-                    message, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
-                )
-    except (discord.HTTPException, aiohttp.ClientError, TimeoutError):
-        log.warning("could not send the error message", extra={"interaction": interaction.id})
+        await completed(interaction)

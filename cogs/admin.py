@@ -8,8 +8,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.exchange import interaction_path
-from bot.replies.common import CONTENT_MAX, clip
+from bot.interactions.sending import respond
+from bot.replies.common import Reply, clip, error_reply
+from bot.replies.limits import CONTENT_MAX
 
 if TYPE_CHECKING:
     from bot.app import BluebookBot
@@ -21,13 +22,10 @@ class AdminCog(commands.Cog):
 
     @app_commands.command(name="reload")
     @app_commands.default_permissions(administrator=True)
-    @interaction_path()
     async def reload(self, interaction: discord.Interaction) -> None:
         """Reload the content pack (bot owners only)."""
         if not await self.bot.is_owner(interaction.user):
-            await interaction.response.send_message(
-                "Only the bot's owners can reload content.", ephemeral=True
-            )
+            await respond(interaction, error_reply("Only the bot's owners can reload content."))
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         problems = await self.bot.library.reload()
@@ -41,9 +39,7 @@ class AdminCog(commands.Cog):
             facts = sum(len(p.pack.facts) for p in served)
             packs = f"{len(served)} packs, " if len(served) > 1 else ""
             text = f"Reloaded: {packs}{sections} sections, {facts} facts."
-        await interaction.followup.send(
-            text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
-        )
+        await respond(interaction, Reply(content=text, ephemeral=True))
 
 
 async def setup(bot: BluebookBot) -> None:

@@ -1,9 +1,10 @@
 """Buttons as typed state: discord.py DynamicItems whose custom id is parsed once.
 
 `from_custom_id` turns the id into a `SearchState`, `SectionState` or `CompareState`
-(bot/replies/custom_ids.py); `interaction_check` answers a press from someone other than the
-asker privately; the callback runs on the one interaction path (bot/exchange.py), which
-admits it, counts it in flight (shutdown waits for it) and logs its usage event.
+(bot/replies/custom_ids.py). Each item mixes in `PathButton` (bot/interactions/path.py):
+its `interaction_check` admits the press and answers someone other than the asker
+privately; its `callback` counts the press in flight (shutdown waits for it), gives it its
+turn, runs the item's `answer` and logs the usage event.
 
 A state's `pack` names the edition it reads; an id without one (made before the library)
 reads the server's edition. A pack no longer in the library makes the button say it expired.
@@ -16,9 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.app import answer_privately
-from bot.exchange import current_exchange, interaction_path
+from bot.interactions.exchange import current_exchange
+from bot.interactions.path import PathButton
+from bot.interactions.sending import respond
 from bot.pack.compare import changes_between, compare
+from bot.replies.common import error_reply
 from bot.replies.compare import OVERVIEW_REF, changes_reply, compare_reply
 from bot.replies.custom_ids import (
     COMPARE,
@@ -28,22 +31,13 @@ from bot.replies.custom_ids import (
     SearchState,
     SectionState,
 )
+from bot.replies.errors import EXPIRED
 from bot.replies.search import library_search_reply
 from bot.replies.section import section_reply
-from cogs.common import bot_of, edit_reply, keep_long_query, pack_named
+from cogs.common import bot_of, keep_long_query, pack_named
 
 if TYPE_CHECKING:
     from bot.app import BluebookBot
-
-NOT_YOURS = "These buttons belong to the person who asked. Run the command yourself to browse."
-EXPIRED = "This button has expired. Please run the command again."
-
-
-async def _owner_only(interaction: discord.Interaction, owner: int) -> bool:
-    if owner and interaction.user.id != owner:
-        await answer_privately(interaction, NOT_YOURS)
-        return False
-    return True
 
 
 def _button(item: discord.ui.Item[Any]) -> discord.ui.Button[Any]:
@@ -52,8 +46,10 @@ def _button(item: discord.ui.Item[Any]) -> discord.ui.Button[Any]:
     return item
 
 
-class SearchButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=SEARCH):
+class SearchButton(PathButton, discord.ui.DynamicItem[discord.ui.Button[Any]], template=SEARCH):
     """Pages through search results, or shows the whole paragraph of one."""
+
+    command = "search"
 
     def __init__(self, state: SearchState, button: discord.ui.Button[Any]) -> None:
         super().__init__(button)
@@ -65,11 +61,7 @@ class SearchButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=SEAR
     ) -> SearchButton:
         return cls(SearchState.from_match(match), _button(item))
 
-    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
-        return await _owner_only(interaction, self.state.owner)
-
-    @interaction_path(command="search")
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def answer(self, interaction: discord.Interaction) -> None:
         bot = bot_of(interaction)
         state = self.state
         served = await pack_named(interaction, state.pack)
@@ -80,7 +72,7 @@ class SearchButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=SEAR
         exchange = current_exchange()
         if query is None or served is None:
             exchange.result(None, 0)
-            await interaction.response.send_message(EXPIRED, ephemeral=True)
+            await respond(interaction, error_reply(EXPIRED))
             return
         exchange.query = query
         library = bot.library.current
@@ -100,11 +92,13 @@ class SearchButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=SEAR
             index=index,
             whole=state.whole,
         )
-        await edit_reply(interaction, reply)
+        await respond(interaction, reply, edit=True)
 
 
-class SectionButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=SECTION):
+class SectionButton(PathButton, discord.ui.DynamicItem[discord.ui.Button[Any]], template=SECTION):
     """Turns a section's pages, or moves to the previous or next section."""
+
+    command = "section"
 
     def __init__(self, state: SectionState, button: discord.ui.Button[Any]) -> None:
         super().__init__(button)
@@ -116,11 +110,7 @@ class SectionButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=SEC
     ) -> SectionButton:
         return cls(SectionState.from_match(match), _button(item))
 
-    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
-        return await _owner_only(interaction, self.state.owner)
-
-    @interaction_path(command="section")
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def answer(self, interaction: discord.Interaction) -> None:
         state = self.state
         exchange = current_exchange()
         exchange.query = state.ref
@@ -128,7 +118,7 @@ class SectionButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=SEC
         found = served.refs.resolve(state.ref) if served is not None else None
         if served is None or found is None or found.section is None:
             exchange.result(None, 0)
-            await interaction.response.send_message(EXPIRED, ephemeral=True)
+            await respond(interaction, error_reply(EXPIRED))
             return
         exchange.result(state.ref, 1, served.pack_key)
         reply = section_reply(
@@ -139,11 +129,13 @@ class SectionButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=SEC
             paragraph=found.paragraph,
             pack_key=served.pack_key,
         )
-        await edit_reply(interaction, reply)
+        await respond(interaction, reply, edit=True)
 
 
-class CompareButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=COMPARE):
+class CompareButton(PathButton, discord.ui.DynamicItem[discord.ui.Button[Any]], template=COMPARE):
     """Turns the pages of a /compare answer between its two editions."""
+
+    command = "compare"
 
     def __init__(self, state: CompareState, button: discord.ui.Button[Any]) -> None:
         super().__init__(button)
@@ -155,11 +147,7 @@ class CompareButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=COM
     ) -> CompareButton:
         return cls(CompareState.from_match(match), _button(item))
 
-    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
-        return await _owner_only(interaction, self.state.owner)
-
-    @interaction_path(command="compare")
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def answer(self, interaction: discord.Interaction) -> None:
         state = self.state
         exchange = current_exchange()
         exchange.query = state.ref
@@ -169,7 +157,7 @@ class CompareButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=COM
             changes = changes_between(state.before, old.pack, state.after, new.pack)
             exchange.result(None, len(changes.sections), state.after)
             reply = changes_reply(changes, old.pack, new.pack, owner=state.owner, page=state.page)
-            await edit_reply(interaction, reply)
+            await respond(interaction, reply, edit=True)
             return
         found = (
             compare(state.before, old.pack, state.after, new.pack, state.ref)
@@ -178,11 +166,11 @@ class CompareButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=COM
         )
         if old is None or new is None or found is None:
             exchange.result(None, 0, state.after)
-            await interaction.response.send_message(EXPIRED, ephemeral=True)
+            await respond(interaction, error_reply(EXPIRED))
             return
         exchange.result(found.ref, len(found.paragraphs), state.after)
         reply = compare_reply(found, old.pack, new.pack, owner=state.owner, page=state.page)
-        await edit_reply(interaction, reply)
+        await respond(interaction, reply, edit=True)
 
 
 async def setup(bot: BluebookBot) -> None:

@@ -9,12 +9,17 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.exchange import current_exchange, interaction_path
+from bot.interactions.exchange import current_exchange
+from bot.interactions.path import QUERY, autocomplete_exchange
+from bot.interactions.sending import respond
 from bot.pack.compare import changes_between, compare
 from bot.pack.library import split_edition
-from bot.replies.common import CHOICE_NAME_MAX, Reply, clip, error_reply, escape
+from bot.replies.common import Reply, clip, error_reply
 from bot.replies.compare import changes_reply, compare_reply
-from cogs.common import bot_of, edition_choices, send_reply
+from bot.replies.errors import held_years, no_edition_reply
+from bot.replies.limits import CHOICE_NAME_MAX
+from bot.replies.markdown import escape
+from cogs.common import bot_of, edition_choices
 
 if TYPE_CHECKING:
     from bot.app import BluebookBot
@@ -27,7 +32,7 @@ class CompareCog(commands.Cog):
     def __init__(self, bot: BluebookBot) -> None:
         self.bot = bot
 
-    @app_commands.command(name="compare")
+    @app_commands.command(name="compare", extras={QUERY: "ref"})
     @app_commands.describe(
         ref="A reference such as 3.1.1(2), or a section title (none: every section that changed)",
         from_="The earlier edition (default: the one before `to`)",
@@ -36,7 +41,6 @@ class CompareCog(commands.Cog):
     )
     @app_commands.rename(from_="from")
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
-    @interaction_path(query="ref")
     async def compare(
         self,
         interaction: discord.Interaction,
@@ -54,14 +58,14 @@ class CompareCog(commands.Cog):
         before = _before(library, after, from_)
         if after is None or before is None:
             current_exchange().result(None, 0)
-            await send_reply(interaction, _no_editions(library, from_, to, after))
+            await respond(interaction, _no_editions(library, from_, to, after))
             return
         old, new = library.pack(before).pack, library.pack(after).pack
         if ref is None:
             changes = changes_between(before, old, after, new)
             current_exchange().result(None, len(changes.sections), after)
             owner = interaction.user.id
-            await send_reply(
+            await respond(
                 interaction, changes_reply(changes, old, new, owner=owner, ephemeral=private)
             )
             return
@@ -77,10 +81,10 @@ class CompareCog(commands.Cog):
         else:
             current_exchange().result(found.ref, len(found.paragraphs), after)
             reply = compare_reply(found, old, new, owner=interaction.user.id, ephemeral=private)
-        await send_reply(interaction, reply)
+        await respond(interaction, reply)
 
     @compare.autocomplete("ref")
-    @interaction_path(command="compare", query="current")
+    @autocomplete_exchange
     async def ref_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
@@ -96,7 +100,7 @@ class CompareCog(commands.Cog):
 
     @compare.autocomplete("from_")
     @compare.autocomplete("to")
-    @interaction_path(command="compare", query="current")
+    @autocomplete_exchange
     async def edition_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[int]]:
@@ -116,12 +120,13 @@ def _before(library: ServedLibrary, after: str | None, year: int | None) -> str 
 def _no_editions(
     library: ServedLibrary, from_: int | None, to: int | None, after: str | None
 ) -> Reply:
-    held = ", ".join(str(y) for y in library.years())
+    years = library.years()
     if after is None:
-        return error_reply(f"No edition {to} here.", hint=f"Editions held: {held}.")
+        return no_edition_reply(to, years)
     if from_ is not None:
-        return error_reply(f"No edition {from_} here.", hint=f"Editions held: {held}.")
-    if len(library.years()) < 2:
+        return no_edition_reply(from_, years)
+    held = held_years(years)
+    if len(years) < 2:
         return error_reply(
             f"This library holds one edition ({held}), so there is nothing to compare it with.",
             hint="Import another edition to compare (see `bluebook-bot content import`).",

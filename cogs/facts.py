@@ -8,10 +8,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.exchange import current_exchange, interaction_path
 from bot.facts import pick_fact
+from bot.interactions.exchange import current_exchange
+from bot.interactions.path import QUERY
+from bot.interactions.sending import respond
 from bot.replies.facts import fact_reply
-from cogs.common import send_reply
 
 if TYPE_CHECKING:
     from bot.app import BluebookBot
@@ -21,13 +22,12 @@ class FactsCog(commands.Cog):
     def __init__(self, bot: BluebookBot) -> None:
         self.bot = bot
 
-    @app_commands.command(name="fact")
+    @app_commands.command(name="fact", extras={QUERY: "topic"})
     @app_commands.describe(
         topic="A topic such as GCAP, cyber or territorial integrity",
         private="Only you see the answer",
     )
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
-    @interaction_path(query="topic")
     async def fact(
         self,
         interaction: discord.Interaction,
@@ -42,7 +42,7 @@ class FactsCog(commands.Cog):
             chosen.ref if chosen else None, 1 if chosen else 0, served.pack_key
         )
         reply = fact_reply(pack, chosen, topic=topic, ephemeral=private)
-        await send_reply(interaction, reply)
+        await respond(interaction, reply)
 
 
 async def setup(bot: BluebookBot) -> None:

@@ -11,8 +11,6 @@ import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
-from bot.app import deadline
-from bot.exchange import interaction_path
 from bot.fotd.schedule import ScheduleInputError
 from bot.fotd.sender import (
     HistoryUnreadable,
@@ -21,11 +19,12 @@ from bot.fotd.sender import (
     post_marker,
     post_nonce,
 )
-from bot.replies.common import error_reply
+from bot.interactions.path import autocomplete_exchange
+from bot.interactions.sending import deadline, message_kwargs, respond
+from bot.replies.common import Reply, error_reply
 from bot.replies.facts import fact_embed
 from bot.replies.fotd import post_embed, status_reply, timezone_choices
 from bot.storage.usage import EventKind, UsageEvent
-from cogs.common import NO_MENTIONS, send_reply
 
 if TYPE_CHECKING:
     from bot.app import BluebookBot
@@ -74,8 +73,7 @@ class DiscordPostSender:
                 channel = await self._channel(channel_id)
                 # Discord returns the first message for a repeated nonce within its window.
                 message = await channel.send(
-                    embed=discord.Embed.from_dict(post_embed(pack, fact, local_date)),
-                    allowed_mentions=NO_MENTIONS,
+                    **message_kwargs(Reply(embeds=[post_embed(pack, fact, local_date)])),
                     nonce=post_nonce(guild_id, local_date),
                 )
         except discord.NotFound:
@@ -178,7 +176,6 @@ class FotdCog(
         time="Local time, e.g. 09:00 or 9:30 pm",
         timezone="IANA time zone, e.g. Asia/Tokyo",
     )
-    @interaction_path()
     async def set_(
         self,
         interaction: discord.Interaction,
@@ -194,7 +191,7 @@ class FotdCog(
         ]
         if missing:
             names = ", ".join(WHY.get(p, p.replace("_", " ").title()) for p in missing)
-            await send_reply(
+            await respond(
                 interaction,
                 error_reply(
                     f"I can't post in {channel.mention}: missing {names}.",
@@ -205,12 +202,12 @@ class FotdCog(
         try:
             status = await self.bot.fotd.set(interaction.guild.id, channel.id, time, timezone)
         except ScheduleInputError as exc:
-            await send_reply(interaction, error_reply(str(exc)))
+            await respond(interaction, error_reply(str(exc)))
             return
-        await send_reply(interaction, status_reply(status, channel_mention=channel.mention))
+        await respond(interaction, status_reply(status, channel_mention=channel.mention))
 
     @set_.autocomplete("timezone")
-    @interaction_path()
+    @autocomplete_exchange
     async def _tz(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
@@ -218,50 +215,43 @@ class FotdCog(
 
     @app_commands.command(name="off")
     @app_commands.checks.has_permissions(manage_guild=True)
-    @interaction_path()
     async def off(self, interaction: discord.Interaction) -> None:
         """Stop the daily fact in this server."""
         assert interaction.guild_id is not None and self.bot.fotd is not None
         status = await self.bot.fotd.off(interaction.guild_id)
         text = "Fact of the day is off." if status else "Fact of the day was not set up here."
-        await interaction.response.send_message(text, ephemeral=True)
+        await respond(interaction, Reply(content=text, ephemeral=True))
 
     @app_commands.command(name="status")
     @app_commands.checks.has_permissions(manage_guild=True)
-    @interaction_path()
     async def status(self, interaction: discord.Interaction) -> None:
         """When the next fact is posted, the last post and the last error."""
         assert interaction.guild_id is not None and self.bot.fotd is not None
         status = await self.bot.fotd.status(interaction.guild_id)
         mention = f"<#{status.channel_id}>" if status else None
-        await send_reply(interaction, status_reply(status, channel_mention=mention))
+        await respond(interaction, status_reply(status, channel_mention=mention))
 
     @app_commands.command(name="preview")
     @app_commands.checks.has_permissions(manage_guild=True)
-    @interaction_path()
     async def preview(self, interaction: discord.Interaction) -> None:
         """Show the next fact privately, without posting it."""
         assert interaction.guild_id is not None and self.bot.fotd is not None
         pack = (await self.bot.library.for_guild(interaction.guild_id)).pack
         fact = pack.fact_by_id.get(await self.bot.fotd.preview(interaction.guild_id))
         if fact is None:
-            await send_reply(interaction, error_reply("There is no fact to preview."))
+            await respond(interaction, error_reply("There is no fact to preview."))
             return
         embed = fact_embed(pack, fact, footer="Preview: the next fact of the day (not posted)")
-        await interaction.response.send_message(
-            embed=discord.Embed.from_dict(embed), ephemeral=True
-        )
+        await respond(interaction, Reply(embeds=[embed], ephemeral=True))
 
     @app_commands.command(name="skip")
     @app_commands.checks.has_permissions(manage_guild=True)
-    @interaction_path()
     async def skip(self, interaction: discord.Interaction) -> None:
         """Skip the next fact; the one after it is posted instead."""
         assert interaction.guild_id is not None and self.bot.fotd is not None
         skipped = await self.bot.fotd.skip(interaction.guild_id)
-        await interaction.response.send_message(
-            f"Skipped `{skipped}`. The next post uses the following fact.", ephemeral=True
-        )
+        text = f"Skipped `{skipped}`. The next post uses the following fact."
+        await respond(interaction, Reply(content=text, ephemeral=True))
 
 
 async def setup(bot: BluebookBot) -> None:

@@ -8,9 +8,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.exchange import interaction_path
+from bot.interactions.sending import respond
 from bot.replies.help import CommandHelp, help_reply
-from cogs.common import send_reply
 
 if TYPE_CHECKING:
     from bot.app import BluebookBot
@@ -55,7 +54,6 @@ class HelpCog(commands.Cog):
 
     @app_commands.command(name="help")
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
-    @interaction_path()
     async def help(self, interaction: discord.Interaction) -> None:
         """How to use Bluebook Bot, including keyword lookups."""
         reply = help_reply(
@@ -63,7 +61,7 @@ class HelpCog(commands.Cog):
             command_help(self.bot.tree),
             lookups_available=self.bot.intents.message_content,
         )
-        await send_reply(interaction, reply)
+        await respond(interaction, reply)
 
 
 async def setup(bot: BluebookBot) -> None:

@@ -13,16 +13,17 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import deadline
-from bot.exchange import chat_path, current_exchange, interaction_path, note_send_failure
+from bot.interactions.exchange import current_exchange
+from bot.interactions.path import chat_exchange, note_send_failure
+from bot.interactions.sending import deadline, message_kwargs, respond
 from bot.lookups.extract import Lookup, extract_lookups
 from bot.lookups.limits import ExplicitLimiter, PassiveLimiter
 from bot.lookups.passive import find_terms
 from bot.lookups.replies import ReplyLedger, is_removal_request, plan_edit
-from bot.replies.common import QUOTE_COLOUR, WARN_COLOUR
+from bot.replies.common import QUOTE_COLOUR, WARN_COLOUR, Reply
+from bot.replies.errors import no_edition_text
 from bot.replies.lookups import lookup_embed, passive_reply
 from bot.storage.settings import LookupKind, LookupSwitches
-from cogs.common import NO_MENTIONS
 
 if TYPE_CHECKING:
     from bot.app import BluebookBot
@@ -71,13 +72,8 @@ class LookupsCog(commands.Cog):
             if lookup.year is not None:
                 pack_key = library.key_for_year(lookup.year, served.pack_key)
                 if pack_key is None:
-                    held = ", ".join(str(y) for y in library.years())
-                    embeds.append(
-                        {
-                            "description": f"No edition {lookup.year} here; editions held: {held}.",
-                            "color": WARN_COLOUR,
-                        }
-                    )
+                    text = no_edition_text(lookup.year, library.years())
+                    embeds.append({"description": text, "color": WARN_COLOUR})
                     self._log(where, lookup.text, None, 0)
                     continue
                 target = library.packs[pack_key]
@@ -87,7 +83,7 @@ class LookupsCog(commands.Cog):
         return embeds, tuple(lookup.key for lookup in lookups)
 
     @commands.Cog.listener()
-    @chat_path()
+    @chat_exchange
     async def on_message(self, message: discord.Message) -> None:
         if message.author.bot or message.webhook_id is not None or not message.content:
             return
@@ -109,8 +105,8 @@ class LookupsCog(commands.Cog):
         if lookups:
             if not self.explicit_limit.allow(message.author.id):
                 return
-            # The search work takes its turn (bot/turns.py) only now that there is some, and
-            # after the ledger has begun, so an edit or delete meanwhile is still noted.
+            # The search work takes its turn (bot/interactions/turns.py) only now that there
+            # is some, and after the ledger has begun, so an edit or delete meanwhile is noted.
             await self.bot.turns.turn()
             embeds, keys = self._explicit_embeds(where, lookups, served)
             await self._reply(message, keys, embeds=embeds)
@@ -139,10 +135,8 @@ class LookupsCog(commands.Cog):
         try:
             async with deadline(self.bot):
                 reply = await message.reply(
-                    content=content,
-                    embeds=[discord.Embed.from_dict(e) for e in embeds or []],
+                    **message_kwargs(Reply(content=content, embeds=embeds or [])),
                     mention_author=False,
-                    allowed_mentions=NO_MENTIONS,
                 )
         except discord.Forbidden as exc:
             self.ledger.finish(message.id)
@@ -170,7 +164,7 @@ class LookupsCog(commands.Cog):
             await self._follow_edit(message.id, message.channel.id, guild_id, meanwhile.edited_text)
 
     @commands.Cog.listener()
-    @chat_path()
+    @chat_exchange
     async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
         text = payload.data.get("content")
         if text is None:
@@ -205,10 +199,7 @@ class LookupsCog(commands.Cog):
                 where = (guild_id, channel_id, entry.asker_id)
                 embeds, keys = self._explicit_embeds(where, lookups, served)
                 async with deadline(self.bot):
-                    await reply.edit(
-                        embeds=[discord.Embed.from_dict(e) for e in embeds],
-                        allowed_mentions=NO_MENTIONS,
-                    )
+                    await reply.edit(**message_kwargs(Reply(embeds=embeds)))
                 self.ledger.record(source_id, entry.reply_id, entry.asker_id, keys)
         except discord.HTTPException as exc:
             note_send_failure(exc)
@@ -261,7 +252,6 @@ class LookupsCog(commands.Cog):
 
     @lookups.command(name="status")
     @app_commands.checks.has_permissions(manage_guild=True)
-    @interaction_path()
     async def status(self, interaction: discord.Interaction) -> None:
         """Show the keyword lookup settings of this server and its channels."""
         assert interaction.guild_id is not None and self.bot.lookup_settings is not None
@@ -279,12 +269,8 @@ class LookupsCog(commands.Cog):
             lines.append(
                 "⚠ The Message Content intent is off, so lookups cannot see messages. See `/help`."
             )
-        embed = discord.Embed(
-            title="Keyword lookups", description="\n".join(lines), colour=QUOTE_COLOUR
-        )
-        await interaction.response.send_message(
-            embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS
-        )
+        embed = {"title": "Keyword lookups", "description": "\n".join(lines), "color": QUOTE_COLOUR}
+        await respond(interaction, Reply(embeds=[embed], ephemeral=True))
 
     @lookups.command(name="set")
     @app_commands.describe(
@@ -293,7 +279,6 @@ class LookupsCog(commands.Cog):
         channel="Only this channel (leave empty for the whole server)",
     )
     @app_commands.checks.has_permissions(manage_guild=True)
-    @interaction_path()
     async def set_(
         self,
         interaction: discord.Interaction,
@@ -312,11 +297,8 @@ class LookupsCog(commands.Cog):
                 guild_id=interaction.guild_id, channel_id=channel.id, kind=mode, enabled=enabled
             )
         where = channel.mention if channel else "this server"
-        await interaction.response.send_message(
-            f"{mode.value.title()} lookups are now **{'on' if enabled else 'off'}** in {where}.",
-            ephemeral=True,
-            allowed_mentions=NO_MENTIONS,
-        )
+        text = f"{mode.value.title()} lookups are now **{'on' if enabled else 'off'}** in {where}."
+        await respond(interaction, Reply(content=text, ephemeral=True))
 
 
 async def setup(bot: BluebookBot) -> None:

@@ -8,10 +8,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.exchange import current_exchange, interaction_path
+from bot.interactions.exchange import current_exchange
+from bot.interactions.path import QUERY, autocomplete_exchange
+from bot.interactions.sending import respond
 from bot.replies.common import error_reply
+from bot.replies.errors import no_edition_reply
 from bot.replies.search import library_search_reply
-from cogs.common import bot_of, edition_choices, keep_long_query, send_reply
+from cogs.common import bot_of, edition_choices, keep_long_query
 
 if TYPE_CHECKING:
     from bot.app import BluebookBot
@@ -35,7 +38,7 @@ class SearchCog(commands.Cog):
     async def cog_unload(self) -> None:
         self.bot.tree.remove_command(self.menu.name, type=self.menu.type)
 
-    @app_commands.command(name="search")
+    @app_commands.command(name="search", extras={QUERY: "query"})
     @app_commands.describe(
         query="A few words, an acronym or a half-remembered phrase",
         limit="How many results to page through (1-10)",
@@ -43,7 +46,6 @@ class SearchCog(commands.Cog):
         edition="The edition (year) to search first; default: the server's, else the newest",
     )
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
-    @interaction_path(query="query")
     async def search(
         self,
         interaction: discord.Interaction,
@@ -56,7 +58,7 @@ class SearchCog(commands.Cog):
         await answer_search(interaction, query, limit=limit, private=private, edition=edition)
 
     @search.autocomplete("edition")
-    @interaction_path(command="search", query="current")
+    @autocomplete_exchange
     async def edition_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[int]]:
@@ -64,16 +66,13 @@ class SearchCog(commands.Cog):
         current_exchange().result(None, len(choices))
         return choices
 
-    @interaction_path()
     async def find_in_bluebook(
         self, interaction: discord.Interaction, message: discord.Message
     ) -> None:
         text = message.content.strip()
         current_exchange().query = text or None
         if not text:
-            await interaction.response.send_message(
-                "That message has no text I can look up.", ephemeral=True
-            )
+            await respond(interaction, error_reply("That message has no text I can look up."))
             return
         await answer_search(interaction, text, limit=DEFAULT_LIMIT, private=True)
 
@@ -94,10 +93,7 @@ async def answer_search(
         key = (await bot.library.for_guild(interaction.guild_id)).pack_key
     if key is None:
         current_exchange().result(None, 0)
-        held = ", ".join(str(y) for y in library.years())
-        await send_reply(
-            interaction, error_reply(f"No edition {edition} here.", hint=f"Editions held: {held}.")
-        )
+        await respond(interaction, no_edition_reply(edition, library.years()))
         return
     response = library.search(query, pack_key=key, limit=limit)
     top = response.results[0] if response.results else None
@@ -109,7 +105,7 @@ async def answer_search(
         await keep_long_query(bot, query, pack=response.pack_key, owner=owner)
     packs = {k: p.pack for k, p in library.packs.items()}
     reply = library_search_reply(packs, response, owner=owner, ephemeral=private)
-    await send_reply(interaction, reply)
+    await respond(interaction, reply)
 
 
 async def setup(bot: BluebookBot) -> None:

@@ -8,11 +8,16 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.exchange import current_exchange, interaction_path
+from bot.interactions.exchange import current_exchange
+from bot.interactions.path import QUERY, autocomplete_exchange
+from bot.interactions.sending import respond
 from bot.pack.library import split_edition
-from bot.replies.common import CHOICE_NAME_MAX, clip, error_reply, escape
+from bot.replies.common import clip, error_reply
+from bot.replies.errors import no_edition_reply
+from bot.replies.limits import CHOICE_NAME_MAX
+from bot.replies.markdown import escape
 from bot.replies.section import section_reply, toc_reply
-from cogs.common import bot_of, send_reply
+from cogs.common import bot_of
 
 if TYPE_CHECKING:
     from bot.app import BluebookBot
@@ -22,13 +27,12 @@ class SectionsCog(commands.Cog):
     def __init__(self, bot: BluebookBot) -> None:
         self.bot = bot
 
-    @app_commands.command(name="section")
+    @app_commands.command(name="section", extras={QUERY: "ref"})
     @app_commands.describe(
         ref="A reference such as 3.1.1(3), §3.1.1(3)¶1 or 2024:3.1.1(3), or a section title",
         private="Only you see the answer",
     )
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
-    @interaction_path(query="ref")
     async def section(
         self,
         interaction: discord.Interaction,
@@ -42,10 +46,7 @@ class SectionsCog(commands.Cog):
         found, served = located.found, located.served
         if served is None:
             current_exchange().result(None, 0)
-            held = ", ".join(str(y) for y in library.years())
-            reply = error_reply(
-                f"No edition {located.asked_year} here.", hint=f"Editions held: {held}."
-            )
+            reply = no_edition_reply(located.asked_year, library.years())
         elif found.section is None:
             current_exchange().result(None, 0, served.pack_key)
             near = ", ".join(f"`{s.ref}` {escape(s.title)}" for s in found.suggestions[:3])
@@ -64,10 +65,10 @@ class SectionsCog(commands.Cog):
                 ephemeral=private,
                 pack_key=served.pack_key,
             )
-        await send_reply(interaction, reply)
+        await respond(interaction, reply)
 
     @section.autocomplete("ref")
-    @interaction_path(command="section", query="current")
+    @autocomplete_exchange
     async def section_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
@@ -90,14 +91,13 @@ class SectionsCog(commands.Cog):
     @app_commands.command(name="toc")
     @app_commands.describe(private="Only you see the answer")
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
-    @interaction_path()
     async def toc(self, interaction: discord.Interaction, private: bool = False) -> None:
         """Show the chapter's outline with references."""
         served = await self.bot.library.for_guild(interaction.guild_id)
         pack = served.pack
         current_exchange().result(pack.root.ref, len(pack.sections), served.pack_key)
         reply = toc_reply(pack, ephemeral=private)
-        await send_reply(interaction, reply)
+        await respond(interaction, reply)
 
 
 async def setup(bot: BluebookBot) -> None:

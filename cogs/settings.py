@@ -8,9 +8,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.exchange import interaction_path
+from bot.interactions.path import autocomplete_exchange
+from bot.interactions.sending import respond
 from bot.replies.common import Reply, error_reply
-from cogs.common import bot_of, edition_choices, send_reply
+from bot.replies.errors import held_years, no_edition_reply
+from cogs.common import bot_of, edition_choices
 
 if TYPE_CHECKING:
     from bot.app import BluebookBot
@@ -33,7 +35,6 @@ class SettingsCog(commands.Cog):
         newest="Go back to following the newest edition",
     )
     @app_commands.checks.has_permissions(manage_guild=True)
-    @interaction_path()
     async def edition(
         self,
         interaction: discord.Interaction,
@@ -44,7 +45,7 @@ class SettingsCog(commands.Cog):
         assert interaction.guild_id is not None
         store = self.bot.editions
         library = self.bot.library.current
-        held = ", ".join(str(y) for y in library.years())
+        held = held_years(library.years())
         if store is None:
             reply = error_reply("Settings are not available right now.")
         elif newest:
@@ -55,17 +56,17 @@ class SettingsCog(commands.Cog):
             now = f"{chosen}" if chosen else f"the newest ({held.split(',')[0]})"
             reply = _said(f"This server reads edition {now}. Editions held: {held}.")
         elif library.key_for_year(year) is None:
-            reply = error_reply(f"No edition {year} here.", hint=f"Editions held: {held}.")
+            reply = no_edition_reply(year, library.years())
         else:
             await store.set(interaction.guild_id, year)
             reply = _said(
                 f"This server now reads edition {year}: `/section`, `/search`, `/toc`, "
                 "lookups and the fact of the day use it unless an edition is named."
             )
-        await send_reply(interaction, reply)
+        await respond(interaction, reply)
 
     @edition.autocomplete("year")
-    @interaction_path(command="settings edition", query="current")
+    @autocomplete_exchange
     async def year_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[int]]:

@@ -9,12 +9,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.exchange import interaction_path
+from bot.interactions.sending import respond
 from bot.replies.chart import render_daily_chart_png
 from bot.replies.common import error_reply
 from bot.replies.stats import stats_reply
 from bot.storage.stats import usage_summary
-from cogs.common import send_reply
 
 if TYPE_CHECKING:
     from bot.app import BluebookBot
@@ -29,7 +28,6 @@ class StatsCog(commands.Cog):
     @app_commands.guild_only()
     @app_commands.default_permissions(manage_guild=True)
     @app_commands.checks.has_permissions(manage_guild=True)
-    @interaction_path()
     async def stats(
         self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 365] = 30
     ) -> None:
@@ -37,11 +35,11 @@ class StatsCog(commands.Cog):
         # The chart takes a moment (matplotlib loads on first use): defer first.
         await interaction.response.defer(ephemeral=True, thinking=True)
         if self.bot.db is None:
-            await send_reply(interaction, error_reply("Usage statistics are not available."))
+            await respond(interaction, error_reply("Usage statistics are not available."))
             return
         summary = await usage_summary(self.bot.db, days)
         chart = await asyncio.to_thread(render_daily_chart_png, summary)
-        await send_reply(interaction, stats_reply(summary, chart))
+        await respond(interaction, stats_reply(summary, chart))
 
 
 async def setup(bot: BluebookBot) -> None:

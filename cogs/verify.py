@@ -8,10 +8,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.exchange import current_exchange, interaction_path
+from bot.interactions.exchange import current_exchange
+from bot.interactions.path import QUERY
+from bot.interactions.sending import respond
 from bot.replies.verify import verify_reply
 from bot.search.verify import verify_quote
-from cogs.common import send_reply
 
 if TYPE_CHECKING:
     from bot.app import BluebookBot
@@ -21,12 +22,11 @@ class VerifyCog(commands.Cog):
     def __init__(self, bot: BluebookBot) -> None:
         self.bot = bot
 
-    @app_commands.command(name="verify")
+    @app_commands.command(name="verify", extras={QUERY: "quote"})
     @app_commands.describe(
         quote="The words as someone quoted them", private="Only you see the answer"
     )
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
-    @interaction_path(query="quote")
     async def verify(
         self,
         interaction: discord.Interaction,
@@ -41,7 +41,7 @@ class VerifyCog(commands.Cog):
             place, len(verdict.matches) or (1 if place else 0), served.pack_key
         )
         reply = verify_reply(served.pack, verdict, ephemeral=private)
-        await send_reply(interaction, reply)
+        await respond(interaction, reply)
 
 
 async def setup(bot: BluebookBot) -> None:

@@ -28,7 +28,7 @@ import zoneinfo
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.lookups.escape import safe_echo
+from bot.replies.markdown import escape
 
 # Keys that ZoneInfo accepts but that are not real IANA zones users should pick.
 _NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
@@ -61,7 +61,7 @@ def validate_timezone(name: str) -> ZoneInfo:
     if canonical is None:
         shown = name.strip()[:64]
         raise UnknownTimezoneError(
-            f"Unknown time zone “{safe_echo(shown)}”: use an IANA name such as Europe/London."
+            f"Unknown time zone “{escape(shown)}”: use an IANA name such as Europe/London."
         )
     return ZoneInfo(canonical)
 
@@ -79,7 +79,7 @@ def parse_time(text: str) -> time:
             # 12 am is midnight and 12 pm is noon.
             return time(hour % 12 + (12 if match[3].lower() == "p" else 0), minute)
     raise InvalidTimeError(
-        f"Can't read “{safe_echo(cleaned[:32])}” as a time: use HH:MM (24-hour, e.g. 09:05) or 7:30 pm."
+        f"Can't read “{escape(cleaned[:32])}” as a time: use HH:MM (24-hour, e.g. 09:05) or 7:30 pm."
     )
 
 

@@ -1,4 +1,7 @@
 """What the bot says, as plain data: embeds as dicts, buttons as specs. No discord import.
 
-Cogs turn a `Reply` into discord.py objects; everything here is tested without Discord.
+`common` holds the `Reply` shape and text helpers, `limits` Discord's size limits,
+`markdown` the escaping, `errors` the short texts shared by every command, `custom_ids` the
+buttons' typed state; one module per command builds its replies. The interaction path sends
+a `Reply` (bot/interactions/sending.py); everything here is tested without Discord.
 """

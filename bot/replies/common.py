@@ -1,26 +1,16 @@
-"""The Reply shape, Discord's size limits, and text helpers that never cut mid-word."""
+"""The Reply shape (plain data, no discord), its colours, and text helpers that never cut
+mid-word. Discord's limits are in bot/replies/limits.py, markdown in bot/replies/markdown.py."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from bot.lookups.escape import safe_echo
+from bot.replies.limits import CONTENT_MAX
+from bot.replies.markdown import escape
 
 if TYPE_CHECKING:
     from bot.replies.custom_ids import ButtonState
-
-# Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
-CONTENT_MAX = 2000
-EMBED_TITLE_MAX = 256
-EMBED_DESCRIPTION_MAX = 4096
-EMBED_FIELD_NAME_MAX = 256
-EMBED_FIELD_VALUE_MAX = 1024
-EMBED_FOOTER_MAX = 2048
-EMBED_TOTAL_MAX = 6000
-CUSTOM_ID_MAX = 100
-BUTTON_LABEL_MAX = 80
-CHOICE_NAME_MAX = 100
 
 # Colours: one for quotes from the chapter, one for problems.
 QUOTE_COLOUR = 0x1F4E79
@@ -54,26 +44,6 @@ class Reply:
     buttons: list[list[Button]] = field(default_factory=list)
     ephemeral: bool = False
     files: list[tuple[str, bytes]] = field(default_factory=list)
-
-
-def escape(text: str) -> str:
-    """Escape Discord markdown and break mentions, for text echoed back verbatim."""
-    return safe_echo(text)
-
-
-def code(text: str) -> str:
-    """`text` as an inline code span, shown exactly as typed.
-
-    Discord shows backslashes inside code literally, so nothing is escaped here; a backtick
-    in `text` gets a double-backtick span, and a double backtick (which no span can hold) is
-    shown as a modifier-letter grave.
-    """
-    text = " ".join(text.split()) or " "
-    if "`" not in text:
-        return f"`{text}`"
-    if "``" not in text:
-        return f"`` {text} ``"
-    return "`" + text.replace("`", "\N{MODIFIER LETTER GRAVE ACCENT}") + "`"
 
 
 def clip(text: str, limit: int, suffix: str = "…") -> str:

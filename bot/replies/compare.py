@@ -23,17 +23,10 @@ from bot.pack.compare import (
     text_key,
 )
 from bot.pack.model import Pack
-from bot.replies import custom_ids
-from bot.replies.common import (
-    EMBED_DESCRIPTION_MAX,
-    EMBED_TITLE_MAX,
-    QUOTE_COLOUR,
-    Button,
-    Reply,
-    clip,
-    escape,
-    split_words,
-)
+from bot.replies.common import QUOTE_COLOUR, Button, Reply, clip, split_words
+from bot.replies.custom_ids import COMPARE_OVERVIEW, CompareState
+from bot.replies.limits import EMBED_DESCRIPTION_MAX, EMBED_TITLE_MAX
+from bot.replies.markdown import escape
 from bot.search.sentences import split_sentences
 
 PAGE_CHARS = EMBED_DESCRIPTION_MAX - 400
@@ -42,7 +35,7 @@ CONTEXT_CHARS = 160
 # Sections listed on one page of "what changed between two editions".
 SECTIONS_PER_PAGE = 10
 # The reference a /compare page button carries for the list of changed sections.
-OVERVIEW_REF = custom_ids.COMPARE_OVERVIEW
+OVERVIEW_REF = COMPARE_OVERVIEW
 # Between removed and added words of one change: a visible arrow, never "aboutmore than".
 ARROW = " → "
 
@@ -209,12 +202,12 @@ def _page_buttons(
         [
             Button(
                 "◀ Page",
-                custom_ids.compare(owner, "p", max(page - 1, 0), *ids),
+                state=CompareState(owner, "p", max(page - 1, 0), *ids),
                 disabled=page == 0,
             ),
             Button(
                 "Page ▶",
-                custom_ids.compare(owner, "n", min(page + 1, pages - 1), *ids),
+                state=CompareState(owner, "n", min(page + 1, pages - 1), *ids),
                 disabled=page >= pages - 1,
             ),
         ]

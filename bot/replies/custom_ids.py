@@ -1,8 +1,9 @@
 """Button state as typed values, written into and read back from a button's custom id.
 
-The state a button needs lives in its id, so a button works after a restart. Each id is
-parsed once, into a `SearchState` or a `SectionState` (cogs/buttons.py does it in
-`from_custom_id`). Every state names its content pack (`pack`, a short key such as "2025-3"
+The state a button needs lives in its id, so a button works after a restart. Replies make
+ids with a state's `custom_id()`; a pressed button's id is parsed once, by the DynamicItem
+whose template matches it (cogs/buttons.py), into a `SearchState`, `SectionState` or
+`CompareState` with `from_match`. Every state names its content pack (`pack`, a short key such as "2025-3"
 for edition and chapter; "" is the default edition). The bot's replies always name the pack;
 ids from before the library name none, read the server's edition, and keep working.
 
@@ -24,7 +25,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from bot.replies.common import CUSTOM_ID_MAX
+from bot.replies.limits import CUSTOM_ID_MAX
 
 QUERY_IN_ID_MAX = 60
 PACK_KEY_MAX = 16
@@ -87,18 +88,6 @@ class SearchState:
     pack: str = ""
 
     @classmethod
-    def make(
-        cls, owner: int, verb: str, index: int, limit: int, query: str, *, pack: str = ""
-    ) -> SearchState:
-        token = query_token(query, pack=pack, owner=owner)
-        return cls(owner, verb, index, limit, None if token else query, token, pack)
-
-    @classmethod
-    def parse(cls, custom_id: str) -> SearchState | None:
-        match = SEARCH.fullmatch(custom_id)
-        return None if match is None else cls.from_match(match)
-
-    @classmethod
     def from_match(cls, match: re.Match[str]) -> SearchState:
         text = match["query"]
         token = text if text.startswith(TOKEN_PREFIX) else None
@@ -134,11 +123,6 @@ class SectionState:
     pack: str = ""
 
     @classmethod
-    def parse(cls, custom_id: str) -> SectionState | None:
-        match = SECTION.fullmatch(custom_id)
-        return None if match is None else cls.from_match(match)
-
-    @classmethod
     def from_match(cls, match: re.Match[str]) -> SectionState:
         return cls(
             owner=int(match["owner"]),
@@ -164,11 +148,6 @@ class CompareState:
     ref: str
 
     @classmethod
-    def parse(cls, custom_id: str) -> CompareState | None:
-        match = COMPARE.fullmatch(custom_id)
-        return None if match is None else cls.from_match(match)
-
-    @classmethod
     def from_match(cls, match: re.Match[str]) -> CompareState:
         return cls(
             owner=int(match["owner"]),
@@ -186,21 +165,6 @@ class CompareState:
 
 
 ButtonState = SearchState | SectionState | CompareState
-
-
-def search(owner: int, verb: str, index: int, limit: int, query: str, *, pack: str = "") -> str:
-    """The custom id of a search button (see SearchState)."""
-    return SearchState.make(owner, verb, index, limit, query, pack=pack).custom_id()
-
-
-def section(owner: int, verb: str, page: int, ref: str, *, pack: str = "") -> str:
-    """The custom id of a section button (see SectionState)."""
-    return SectionState(owner, verb, page, ref, pack).custom_id()
-
-
-def compare(owner: int, verb: str, page: int, before: str, after: str, ref: str) -> str:
-    """The custom id of a /compare page button (see CompareState)."""
-    return CompareState(owner, verb, page, before, after, ref).custom_id()
 
 
 def _fit(custom_id: str) -> str:

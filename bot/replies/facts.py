@@ -3,17 +3,9 @@
 from __future__ import annotations
 
 from bot.pack.model import Fact, Pack
-from bot.replies.common import (
-    EMBED_DESCRIPTION_MAX,
-    EMBED_TITLE_MAX,
-    QUOTE_COLOUR,
-    WARN_COLOUR,
-    Reply,
-    clip,
-    code,
-    escape,
-    quote_block,
-)
+from bot.replies.common import QUOTE_COLOUR, WARN_COLOUR, Reply, clip, quote_block
+from bot.replies.limits import EMBED_DESCRIPTION_MAX, EMBED_TITLE_MAX
+from bot.replies.markdown import code, escape
 from bot.replies.search import section_path
 
 

@@ -10,8 +10,9 @@ from bot.fotd.schedule import format_time
 from bot.fotd.sender import post_marker
 from bot.fotd.store import FotdStatus
 from bot.pack.model import Fact, Pack
-from bot.replies.common import OK_COLOUR, WARN_COLOUR, Reply, escape
+from bot.replies.common import OK_COLOUR, WARN_COLOUR, Reply
 from bot.replies.facts import fact_embed
+from bot.replies.markdown import escape
 
 MAX_CHOICES = 25
 

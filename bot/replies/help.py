@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.pack.model import Pack
-from bot.replies.common import EMBED_DESCRIPTION_MAX, QUOTE_COLOUR, Reply, clip
+from bot.replies.common import QUOTE_COLOUR, Reply, clip
+from bot.replies.limits import EMBED_DESCRIPTION_MAX
 
 MENU_NOTE = "message menu: right-click a message → Apps"
 

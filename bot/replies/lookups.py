@@ -5,16 +5,8 @@ from __future__ import annotations
 from bot.lookups.extract import Lookup
 from bot.pack.model import GlossaryTerm, Pack, Section
 from bot.pack.refs import RefIndex
-from bot.replies.common import (
-    QUOTE_COLOUR,
-    WARN_COLOUR,
-    Reply,
-    clip,
-    code,
-    escape,
-    highlight,
-    quote_block,
-)
+from bot.replies.common import QUOTE_COLOUR, WARN_COLOUR, Reply, clip, highlight, quote_block
+from bot.replies.markdown import code, escape
 from bot.search import SearchEngine, SearchResult
 
 # A lookup answer stays short in the conversation; /search and /section give the rest.

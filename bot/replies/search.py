@@ -6,20 +6,17 @@ from collections.abc import Mapping
 
 from bot.pack.model import Pack, Section
 from bot.replies.common import (
-    EMBED_DESCRIPTION_MAX,
-    EMBED_FIELD_VALUE_MAX,
-    EMBED_TITLE_MAX,
     QUOTE_COLOUR,
     WARN_COLOUR,
     Button,
     Reply,
     clip,
-    code,
-    escape,
     highlight,
     quote_block,
 )
 from bot.replies.custom_ids import SearchState, query_token
+from bot.replies.limits import EMBED_DESCRIPTION_MAX, EMBED_FIELD_VALUE_MAX, EMBED_TITLE_MAX
+from bot.replies.markdown import code, escape
 from bot.search import SearchResponse, SearchResult
 from bot.search.library import LibraryResponse
 
@@ -51,32 +48,6 @@ def result_embed(pack: Pack, result: SearchResult, *, position: str, whole: bool
         ],
         "footer": {"text": f"{pack.manifest.title} · {position} · verbatim quote"},
     }
-
-
-def search_reply(
-    pack: Pack,
-    response: SearchResponse,
-    *,
-    owner: int,
-    index: int = 0,
-    whole: bool = False,
-    ephemeral: bool = False,
-    pack_key: str = "",
-) -> Reply:
-    """The result at `index` with buttons for the other results and the whole paragraph.
-
-    `pack_key` names the pack in the buttons' state ("" the default edition)."""
-    if not response.results:
-        return no_results_reply(response, ephemeral=ephemeral)
-    index = max(0, min(index, len(response.results) - 1))
-    total = len(response.results)
-    result = response.results[index]
-    embed = result_embed(pack, result, position=f"result {index + 1} of {total}", whole=whole)
-    single = result.excerpt.strip() == result.paragraph.strip()
-    buttons = result_buttons(
-        owner, index, total, response.query, pack_key, whole=whole, single=single
-    )
-    return Reply(embeds=[embed], buttons=[buttons] if buttons else [], ephemeral=ephemeral)
 
 
 def result_buttons(
@@ -132,8 +103,10 @@ def library_search_reply(
     whole: bool = False,
     ephemeral: bool = False,
 ) -> Reply:
-    """search_reply over a library: each result quotes its own edition, notes the editions
-    holding it unchanged, and says so when only another edition matched."""
+    """The result at `index` with buttons for the other results and the whole paragraph.
+
+    Each result quotes its own edition, notes the editions holding it unchanged, and says
+    so when only another edition matched."""
     if not response.results:
         return no_results_reply(response.primary, ephemeral=ephemeral)
     index = max(0, min(index, len(response.results) - 1))

@@ -3,17 +3,10 @@
 from __future__ import annotations
 
 from bot.pack.model import Pack, Paragraph, Section
-from bot.replies.common import (
-    EMBED_DESCRIPTION_MAX,
-    EMBED_TITLE_MAX,
-    QUOTE_COLOUR,
-    Button,
-    Reply,
-    clip,
-    escape,
-    split_words,
-)
+from bot.replies.common import QUOTE_COLOUR, Button, Reply, clip, split_words
 from bot.replies.custom_ids import SectionState
+from bot.replies.limits import EMBED_DESCRIPTION_MAX, EMBED_TITLE_MAX
+from bot.replies.markdown import escape
 from bot.replies.search import section_path
 
 # Room left in a page's description for the page's own markup.

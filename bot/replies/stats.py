@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from bot.pack.library import parse_key
-from bot.replies.common import EMBED_FIELD_VALUE_MAX, QUOTE_COLOUR, Reply, clip, escape
-from bot.replies.common import code as code_span
+from bot.replies.common import QUOTE_COLOUR, Reply, clip
+from bot.replies.limits import EMBED_FIELD_VALUE_MAX
+from bot.replies.markdown import code as code_span
+from bot.replies.markdown import escape
 from bot.storage.stats import UsageSummary
 
 CHART_NAME = "usage.png"

@@ -3,17 +3,9 @@
 from __future__ import annotations
 
 from bot.pack.model import Pack
-from bot.replies.common import (
-    EMBED_DESCRIPTION_MAX,
-    ERROR_COLOUR,
-    OK_COLOUR,
-    WARN_COLOUR,
-    Reply,
-    clip,
-    code,
-    escape,
-    quote_block,
-)
+from bot.replies.common import ERROR_COLOUR, OK_COLOUR, WARN_COLOUR, Reply, clip, quote_block
+from bot.replies.limits import EMBED_DESCRIPTION_MAX
+from bot.replies.markdown import code, escape
 from bot.search.verify import MIN_QUOTE_CHARS, MIN_QUOTE_WORDS, DiffOp, Verdict
 
 

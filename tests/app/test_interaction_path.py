@@ -1,4 +1,8 @@
-"""Every cog callback a user can reach runs on the one interaction path (bot/exchange.py)."""
+"""Every cog callback a user can reach runs on the one interaction path (bot/interactions/).
+
+Slash commands and context menus pass through the tree's hooks (`PathTree`), so every one
+does by construction; autocompletes and chat listeners are decorated, and buttons mix in
+`PathButton` without replacing its callback."""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ import pytest
 from discord import app_commands
 
 from bot.app import COGS, BluebookBot, BotOptions
-from bot.exchange import is_on_path
+from bot.interactions.path import PathButton, PathTree, is_on_path
 from bot.served import LibraryInService, ServedLibrary
 
 # Listeners that answer no one and log no usage: they tidy up replies the bot made earlier.
@@ -55,10 +59,11 @@ def test_the_check_can_tell_a_plain_callback_from_a_wrapped_one() -> None:
 
 
 async def test_every_slash_command_and_autocomplete_is_on_the_path(loaded_bot) -> None:
+    # The tree's own hooks admit, time and settle every command: no callback is wrapped.
+    assert isinstance(loaded_bot.tree, PathTree)
+    assert "on_app_command_completion" in vars(type(loaded_bot))  # closes each exchange
     commands = list(_app_commands(loaded_bot))
     assert len(commands) >= 15  # search, section, toc, ..., the settings groups
-    off_path = [c.qualified_name for c in commands if not is_on_path(c.callback)]
-    assert off_path == []
     autocompletes = [
         (c.qualified_name, p.name, p.autocomplete)
         for c in commands
@@ -76,7 +81,7 @@ async def test_every_context_menu_is_on_the_path(loaded_bot) -> None:
         for c in loaded_bot.tree.get_commands(type=kind)
     ]
     assert [m.name for m in menus] == ["Find in Bluebook"]
-    assert all(is_on_path(m.callback) for m in menus)
+    assert all(loaded_bot.tree.get_command(m.name, type=m.type) is m for m in menus)
 
 
 async def test_every_button_is_a_dynamic_item_on_the_path(loaded_bot) -> None:
@@ -90,9 +95,11 @@ async def test_every_button_is_a_dynamic_item_on_the_path(loaded_bot) -> None:
     ]
     assert {cls.__name__ for cls in items} == {"SearchButton", "SectionButton", "CompareButton"}
     for cls in items:
-        assert is_on_path(cls.callback), cls.__name__
-        # Ownership is checked before the callback, in the item's own interaction_check.
-        assert cls.interaction_check is not discord.ui.DynamicItem.interaction_check
+        assert issubclass(cls, PathButton), cls.__name__
+        # Admission and ownership in the item's interaction_check, the rest in its callback:
+        # both the path's, never replaced.
+        assert cls.callback is PathButton.callback, cls.__name__
+        assert cls.interaction_check is PathButton.interaction_check, cls.__name__
     registered = set(loaded_bot._connection._view_store._dynamic_items.values())
     assert registered == set(items)
 

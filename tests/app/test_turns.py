@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 
-from bot.turns import TurnGate
+from bot.interactions.turns import TurnGate
 
 
 class PassCounter:

@@ -169,7 +169,8 @@ async def test_find_in_bluebook_menu(bluebook):
 
 
 async def test_buttons_of_another_pack_or_an_old_token_expire_politely(bluebook):
-    from cogs.common import NO_MENTIONS, ReplyView
+    from bot.interactions.sending import message_kwargs
+    from bot.replies.common import Button, Reply
 
     server, bot = bluebook.server, bluebook.bot
     owner = server.member.user.id
@@ -178,14 +179,9 @@ async def test_buttons_of_another_pack_or_an_old_token_expire_politely(bluebook)
         f"bb:sec@2024-1:{owner}:f0:3.1.2",
         f"bb:s:{owner}:n1/3:~0123456789ab",  # an in-memory token of an older version
     ]
-    row = [
-        {"type": 2, "style": 2, "label": f"b{i}", "custom_id": cid, "disabled": False}
-        for i, cid in enumerate(ids)
-    ]
+    row = [Button(f"b{i}", custom_id=cid) for i, cid in enumerate(ids)]
     channel = bot.get_partial_messageable(server.general.id)
-    sent = await channel.send(
-        "buttons", view=ReplyView([{"type": 1, "components": row}]), allowed_mentions=NO_MENTIONS
-    )
+    sent = await channel.send(**message_kwargs(Reply(content="buttons", buttons=[row])))
     for cid in ids:
         answer = await (await server.press_button(sent.id, cid)).final_message()
         assert answer.get("flags", 0) & EPHEMERAL, cid

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from bot.lookups.escape import ZERO_WIDTH_SPACE
 from bot.lookups.limits import PassiveLimiter
+from bot.replies.markdown import ZERO_WIDTH_SPACE
 from localdiscord import CommandHidden
 from localdiscord import permissions as perm
 from localdiscord.model import Member

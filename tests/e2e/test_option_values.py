@@ -39,6 +39,7 @@ async def _dispatch_with(server: Any, name: str, options: dict[str, Any], bad: d
         ("section", {"ref": "3.1"}, {"ref": ["3.1"]}),
         ("stats", {"days": 7}, {"days": 10**20}),
         ("fact", {"topic": "GCAP"}, {"topic": {"x": 1}}),
+        ("compare", {"ref": "3.1.1", "from": 2024}, {"from": "last year"}),
     ],
 )
 async def test_a_bad_option_value_gets_the_short_error(bluebook, caplog, name, options, bad):
@@ -54,3 +55,12 @@ async def test_good_values_still_answer(bluebook):
     handle = await _dispatch_with(bluebook.server, "search", {"query": "GCAP", "limit": 3}, {})
     answer = await handle.final_message()
     assert answer["embeds"]
+
+
+async def test_the_error_names_the_option_as_discord_shows_it(bluebook):
+    # /compare's `from` is `from_` in Python; the user typed `from`.
+    handle = await _dispatch_with(
+        bluebook.server, "compare", {"ref": "3.1.1", "from": 2024}, {"from": "last year"}
+    )
+    answer = await handle.final_message()
+    assert "`from`" in answer["content"], answer["content"]

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.lookups.escape import ZERO_WIDTH_SPACE, escape_markdown, neutralise_mentions, safe_echo
+from bot.replies.markdown import ZERO_WIDTH_SPACE, escape, escape_markdown, neutralise_mentions
 
 _MENTION = re.compile(r"@everyone|@here|<@[!&]?\d+>")
 
@@ -45,7 +45,7 @@ def test_plain_at_signs_are_left_alone() -> None:
 
 
 def test_safe_echo_breaks_mentions_and_escapes() -> None:
-    out = safe_echo("**<@123>** @here")
+    out = escape("**<@123>** @here")
     assert not _MENTION.search(out.replace("\\", ""))
     assert out.startswith(r"\*\*")
 

@@ -2,7 +2,7 @@
 
     python tests/process/child.py API_URL GATEWAY_URL GUILD_ID FOTD_INTERVAL_S
 
-It runs `bot.runner.run_bot`, exactly what `bluebook-bot run` runs, with settings from the
+It runs `bot.process.run_bot`, exactly what `bluebook-bot run` runs, with settings from the
 environment; only the Discord URLs point at the test's local Discord, so the test can kill
 this process and keep Discord (the channels, the messages) alive across restarts.
 """

@@ -8,8 +8,8 @@ from bot.pack.compare import Piece, compare
 from bot.pack.library import load_library
 from bot.pack.model import Pack, Paragraph, Section
 from bot.replies import custom_ids
-from bot.replies.common import CUSTOM_ID_MAX, EMBED_DESCRIPTION_MAX
 from bot.replies.compare import compare_reply, marked
+from bot.replies.limits import CUSTOM_ID_MAX, EMBED_DESCRIPTION_MAX
 
 EDITIONS = Path(__file__).resolve().parents[1] / "library" / "editions"
 
@@ -81,10 +81,10 @@ def test_ids_made_before_the_library_still_parse():
 
 
 def test_new_ids_carry_the_pack_key():
-    made = custom_ids.section(42, "f", 0, "3.1.1(2)", pack="2030-3")
+    made = custom_ids.SectionState(42, "f", 0, "3.1.1(2)", "2030-3").custom_id()
     match = custom_ids.SECTION.fullmatch(made)
     assert match is not None and (match["pack"], match["ref"]) == ("2030-3", "3.1.1(2)")
-    made = custom_ids.search(42, "n", 1, 5, "GCAP: what", pack="2031-3")
+    made = custom_ids.SearchState(42, "n", 1, 5, "GCAP: what", None, "2031-3").custom_id()
     match = custom_ids.SEARCH.fullmatch(made)
     assert match is not None and (match["pack"], match["query"]) == ("2031-3", "GCAP: what")
 

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.lookups.escape import escape_markdown
-from bot.replies.common import code, highlight
+from bot.replies.common import highlight
+from bot.replies.markdown import code, escape_markdown
 from tests.replies.discord_markdown import code_spans, visible
 
 MARKDOWN_TEXT = st.text(alphabet="*_~|`\\[]()>#-+.:/1 aZ\n", max_size=40)

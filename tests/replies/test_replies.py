@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import discord
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -9,17 +10,13 @@ from hypothesis import strategies as st
 from bot.pack.model import Manifest, Pack
 from bot.pack.parser import parse_chapter
 from bot.replies import custom_ids
-from bot.replies.common import (
-    CUSTOM_ID_MAX,
-    EMBED_DESCRIPTION_MAX,
-    EMBED_TOTAL_MAX,
-    clip,
-    embed_size,
-    escape,
-    highlight,
-    split_words,
-)
+from bot.replies.common import clip, embed_size, highlight, split_words
+from bot.replies.custom_ids import SEARCH, SECTION
+from bot.replies.limits import CUSTOM_ID_MAX, EMBED_DESCRIPTION_MAX, EMBED_TOTAL_MAX
+from bot.replies.markdown import escape
+from bot.replies.search import library_search_reply, result_buttons
 from bot.replies.section import section_pages, section_reply, toc_reply
+from cogs.buttons import SearchButton, SectionButton
 
 
 def test_escape_breaks_mentions_and_markdown():
@@ -82,63 +79,87 @@ def test_long_section_is_split_across_pages_without_losing_text():
     assert embed_size(embed) <= EMBED_TOTAL_MAX
 
 
-def test_button_ids_fit_discords_limit_and_round_trip():
+def _search_ids(owner: int, query: str, *, pack: str = "", total: int = 5) -> dict[str, str]:
+    """The ids of the buttons a search reply carries (bot/replies/search.py), by verb."""
+    buttons = result_buttons(owner, 1, total, query, pack, whole=False, single=False)
+    return {b.state.verb: b.custom_id for b in buttons if b.state and b.custom_id}
+
+
+async def _pressed(custom_id: str):
+    """What the bot reads from a pressed button: the DynamicItem whose template matches."""
+    for cls, template in ((SearchButton, SEARCH), (SectionButton, SECTION)):
+        match = template.fullmatch(custom_id)
+        if match is not None:
+            item = await cls.from_custom_id(None, discord.ui.Button(custom_id=custom_id), match)
+            return item.state
+    return None
+
+
+async def test_button_ids_fit_discords_limit_and_round_trip():
     long_query = "q" * 500
-    cid = custom_ids.search(123456789012345678, "n", 3, 10, long_query)
-    assert len(cid) <= CUSTOM_ID_MAX
-    state = custom_ids.SearchState.parse(cid)
-    assert state is not None and state.query is None
-    assert state.token == custom_ids.query_token(long_query, pack="", owner=123456789012345678)
-    assert (state.owner, state.verb, state.index, state.limit, state.pack) == (
-        123456789012345678,
-        "n",
-        3,
-        10,
-        "",
-    )
-    short = custom_ids.SearchState.parse(custom_ids.search(1, "p", 0, 5, "GCAP"))
+    ids = _search_ids(123456789012345678, long_query, total=10)
+    assert set(ids) == {"p", "n", "w"}
+    for verb, cid in ids.items():
+        assert len(cid) <= CUSTOM_ID_MAX
+        state = await _pressed(cid)
+        assert state is not None and state.query is None
+        assert state.token == custom_ids.query_token(long_query, pack="", owner=123456789012345678)
+        assert (state.owner, state.verb, state.limit, state.pack) == (
+            123456789012345678,
+            verb,
+            10,
+            "",
+        )
+    short = await _pressed(_search_ids(1, "GCAP")["p"])
     assert short is not None and short.query == "GCAP" and short.token is None
 
 
 @pytest.mark.parametrize("pack", ["", "2025-3", "2024-1.b"])
-def test_every_button_state_round_trips_with_its_pack(pack):
+async def test_every_button_state_round_trips_with_its_pack(pack):
     for state in (
-        custom_ids.SearchState.make(42, "w", 2, 5, "territorial integrity", pack=pack),
-        custom_ids.SearchState.make(42, "e", 0, 3, "x" * 120, pack=pack),
+        custom_ids.SearchState(42, "w", 2, 5, "territorial integrity", None, pack),
+        custom_ids.SearchState(
+            42, "e", 0, 3, None, custom_ids.query_token("x" * 120, pack=pack, owner=42), pack
+        ),
         custom_ids.SectionState(42, "b", 0, "3.1.1(3)¶1", pack),
     ):
-        again = type(state).parse(state.custom_id())
+        again = await _pressed(state.custom_id())
         assert again == state
         assert again.pack == pack
     with pytest.raises(ValueError):
         custom_ids.SectionState(1, "p", 0, "3.1", "no spaces allowed").custom_id()
 
 
-def test_todays_ids_are_the_default_packs_ids():
+async def test_todays_ids_are_the_default_packs_ids(pack):
     # Buttons already out in Discord carry these ids: they parse, with pack "".
-    assert custom_ids.search(7, "n", 1, 3, "GCAP") == "bb:s:7:n1/3:GCAP"
-    assert custom_ids.section(7, "f", 0, "3.1.2") == "bb:sec:7:f0:3.1.2"
-    old = custom_ids.SearchState.parse("bb:s:7:w0/5:query: with a colon")
+    assert _search_ids(7, "GCAP", total=3)["n"] == "bb:s:7:n2/3:GCAP"
+    sections = [
+        b.custom_id
+        for row in section_reply(pack, pack.sections["3.1.1"], owner=7).buttons
+        for b in row
+    ]
+    assert "bb:sec:7:n1:3.1.1" in sections
+    old = await _pressed("bb:s:7:w0/5:query: with a colon")
     assert old is not None and old.query == "query: with a colon" and old.pack == ""
     # An in-memory token of the old versions parses as a token storage will not know.
-    token = custom_ids.SearchState.parse("bb:s:7:n1/5:~0123456789ab")
+    token = await _pressed("bb:s:7:n1/5:~0123456789ab")
     assert token is not None and token.token == "~0123456789ab" and token.query is None
-    assert custom_ids.SearchState.parse("bb:s:7:x1/5:q") is None
+    assert await _pressed("bb:s:7:x1/5:q") is None
 
 
-def test_the_buttons_of_one_long_query_share_one_token():
-    def token(verb: str, query: str, owner: int = 1, pack: str = "") -> str | None:
-        state = custom_ids.SearchState.parse(custom_ids.search(owner, verb, 0, 5, query, pack=pack))
-        assert state is not None
-        return state.token
+async def test_the_buttons_of_one_long_query_share_one_token():
+    async def tokens(query: str, owner: int = 1, pack: str = "") -> set[str | None]:
+        return {
+            (await _pressed(cid)).token for cid in _search_ids(owner, query, pack=pack).values()
+        }
 
     first, second = "w" * 300, "x" * 300
-    assert token("p", first) == token("n", first) == token("w", first)
-    assert token("p", second) != token("p", first)
-    assert token("p", first, owner=2) != token("p", first)
-    assert token("p", first, pack="2025-3") != token("p", first)
+    (token,) = await tokens(first)  # previous, next and whole paragraph: one token
+    assert await tokens(second) != {token}
+    assert await tokens(first, owner=2) != {token}
+    assert await tokens(first, pack="2025-3") != {token}
     # A short query that looks like a token is stored too, never read as one.
-    assert token("p", "~abc") is not None
+    assert await tokens("~abc") != {None}
 
 
 def test_toc_stays_within_the_total_embed_limit(pack):
@@ -152,15 +173,16 @@ def _labels(reply) -> list[str]:
 
 
 def test_search_buttons_are_only_those_that_do_something(pack):
-    from bot.replies.search import search_reply
-    from bot.search import SearchEngine
+    from bot.served import ServedLibrary
 
-    engine = SearchEngine.build(pack)
+    library = ServedLibrary.load(None)
+    packs = {k: p.pack for k, p in library.packs.items()}
     seen = set()
     for query in ("GCAP", "security", "territorial integrity", "Japan", "alliance", "NSS"):
-        response = engine.search(query, limit=5)
-        for index, result in enumerate(response.results):
-            labels = _labels(search_reply(pack, response, owner=1, index=index))
+        response = library.search(query, pack_key=library.newest_key, limit=5)
+        for index, found in enumerate(response.results):
+            result = found.result
+            labels = _labels(library_search_reply(packs, response, owner=1, index=index))
             pages = ["◀ Previous", "Next ▶"] if len(response.results) > 1 else []
             whole = (
                 [] if result.excerpt.strip() == result.paragraph.strip() else ["Whole paragraph"]
@@ -168,7 +190,6 @@ def test_search_buttons_are_only_those_that_do_something(pack):
             assert labels == pages + whole, (query, index)
             seen.add((bool(pages), bool(whole)))
             # Showing the whole paragraph always offers the way back.
-            assert _labels(search_reply(pack, response, owner=1, index=index, whole=True))[-1] == (
-                "Excerpt"
-            )
+            whole_reply = library_search_reply(packs, response, owner=1, index=index, whole=True)
+            assert _labels(whole_reply)[-1] == "Excerpt"
     assert (False, True) in seen and (True, True) in seen  # both kinds were exercised

@@ -1,16 +1,26 @@
 """One exchange with a user, timed from arrival to the end of our answer's send. No discord.
 
-The interaction path (bot/exchange.py) opens an `Exchange` for every interaction and chat
-message it admits, lets the callback say what it found, and closes it once the answer has
-been sent, or has failed to send, or timed out: the usage event then carries the whole time
-and the real outcome.
+The interaction path (bot/interactions/path.py) opens an `Exchange` for every interaction and
+chat message it admits, keeps it in the interaction's `extras` and as the running callback's
+`current_exchange()`, lets the callback say what it found, and closes it once the answer has
+been sent, or has failed to send, or timed out: the usage event then carries the time from
+arrival to the end of the last send (`answered`) and the real outcome.
 """
 
 from __future__ import annotations
 
+import contextvars
 import time
+from typing import Any
 
 from bot.storage.usage import EventKind, Outcome, UsageEvent, UsageLog
+
+# Where the path keeps an interaction's exchange in `Interaction.extras` (a dict discord.py
+# leaves to us).
+EXTRAS_KEY = "bluebook_exchange"
+_current: contextvars.ContextVar[Exchange | None] = contextvars.ContextVar(
+    "bluebook_exchange", default=None
+)
 
 
 class Exchange:
@@ -22,6 +32,7 @@ class Exchange:
 
     __slots__ = (
         "_closed",
+        "_ended",
         "channel_id",
         "command",
         "error_class",
@@ -65,6 +76,7 @@ class Exchange:
         self.started = time.perf_counter() if started is None else started
         self.lookups: list[tuple[str, str | None, int, str | None]] | None = None
         self._closed = False
+        self._ended: float | None = None
 
     def result(self, top_ref: str | None, count: int, pack: str | None = None) -> None:
         """What the answer shows: its top reference, how many results, and the pack quoted."""
@@ -86,14 +98,24 @@ class Exchange:
         self.outcome = outcome
         self.error_class = error if isinstance(error, str) else type(error).__name__
 
+    def answered(self) -> None:
+        """A send of the answer has just finished: the exchange's time runs to here."""
+        self._ended = time.perf_counter()
+
+    def discard(self) -> None:
+        """Close without logging: the interaction was refused before its callback ran."""
+        self._closed = True
+
     def close(self, *, now: float | None = None) -> None:
-        """Log the usage event(s); later calls do nothing."""
+        """Log the usage event(s), timed to the last send (else to now); later calls do nothing."""
         if self._closed:
             return
         self._closed = True
         if self.usage is None:
             return
-        latency_ms = ((time.perf_counter() if now is None else now) - self.started) * 1000
+        if now is None:
+            now = self._ended if self._ended is not None else time.perf_counter()
+        latency_ms = (now - self.started) * 1000
         if self.lookups is None:
             if self.kind is EventKind.KEYWORD:
                 return  # chat that triggered nothing is never logged
@@ -128,3 +150,29 @@ class Exchange:
             error_class=self.error_class,
             pack=pack,
         )
+
+
+def exchange_of(interaction: Any) -> Exchange | None:
+    """The exchange the path opened for a discord.py Interaction, if any."""
+    found: Exchange | None = interaction.extras.get(EXTRAS_KEY)
+    return found
+
+
+def current_exchange() -> Exchange:
+    """The exchange the running callback belongs to (a detached one outside the path)."""
+    found = _current.get()
+    if found is None:
+        return Exchange(
+            None, kind=EventKind.SLASH, command=None, guild_id=None, channel_id=None, user_id=None
+        )
+    return found
+
+
+def set_current(exchange: Exchange | None) -> contextvars.Token[Exchange | None]:
+    """Make `exchange` the running callback's (the path calls this, nothing else)."""
+    return _current.set(exchange)
+
+
+def reset_current(token: contextvars.Token[Exchange | None]) -> None:
+    """Undo `set_current` once the callback has returned."""
+    _current.reset(token)

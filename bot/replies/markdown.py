@@ -1,4 +1,9 @@
-"""Making user text safe to echo back in a reply."""
+"""Markdown for replies: user text escaped so it shows as typed and never pings. No discord.
+
+`escape` is the form to quote anyone's words in (a query, a title, the chapter's own text);
+Discord's own `discord.utils.escape_markdown` escapes `-` and `#` inside a line too, which
+shows backslashes in "Japan-U.S."; this module escapes only where the markup would act.
+"""
 
 from __future__ import annotations
 
@@ -20,7 +25,7 @@ def escape_markdown(text: str) -> str:
 
     A hyphen or `#` inside a line is left alone (`Japan-U.S.`), since only a line that starts
     with one becomes a list or a header. Never use this inside a code span, where backslashes
-    show: use `bot.replies.common.code`.
+    show: use `code`.
     """
     text = _INLINE.sub(r"\\\1", text)
     text = _LINE_START.sub(r"\1\\\2", text)
@@ -35,7 +40,22 @@ def neutralise_mentions(text: str) -> str:
     return _MENTION.sub(lambda m: m.group(0) + ZERO_WIDTH_SPACE, text)
 
 
-def safe_echo(text: str) -> str:
+def escape(text: str) -> str:
     """`text` escaped and with mentions broken: the form to quote a user's words in."""
     # Mentions first: escaping turns `<@1>` into `<@1\>`, which the mention pattern misses.
     return escape_markdown(neutralise_mentions(text))
+
+
+def code(text: str) -> str:
+    """`text` as an inline code span, shown exactly as typed.
+
+    Discord shows backslashes inside code literally, so nothing is escaped here; a backtick
+    in `text` gets a double-backtick span, and a double backtick (which no span can hold) is
+    shown as a modifier-letter grave.
+    """
+    text = " ".join(text.split()) or " "
+    if "`" not in text:
+        return f"`{text}`"
+    if "``" not in text:
+        return f"`` {text} ``"
+    return "`" + text.replace("`", "\N{MODIFIER LETTER GRAVE ACCENT}") + "`"

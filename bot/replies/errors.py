@@ -1,0 +1,35 @@
+"""The short texts the bot answers with when it cannot do what was asked. No discord.
+
+Each text is written once here; the cogs and the interaction path (bot/interactions/) use
+these names. Every one is sent privately (`error_reply`) except where a cog says otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from bot.replies.common import Reply, error_reply
+
+RESTARTING = "I am restarting; please try again in a minute."
+WENT_WRONG = "Something went wrong on our side. It has been logged; please try again."
+STORAGE_UNAVAILABLE = "Storage is unavailable, try again shortly."
+NOT_YOURS = "These buttons belong to the person who asked. Run the command yourself to browse."
+EXPIRED = "This button has expired. Please run the command again."
+NEEDS_MANAGE_SERVER = "You need the **Manage Server** permission for this command."
+SERVER_ONLY = "This command works only in a server."
+NOT_HERE = "You can't use this command here."
+
+
+def held_years(years: Iterable[int]) -> str:
+    """The editions the library holds, as a reader sees them: "2025, 2024"."""
+    return ", ".join(str(y) for y in years)
+
+
+def no_edition_text(year: int | None, years: Iterable[int]) -> str:
+    """One line for an edition the library does not hold, naming those it does."""
+    return f"No edition {year} here; editions held: {held_years(years)}."
+
+
+def no_edition_reply(year: int | None, years: Iterable[int]) -> Reply:
+    """The private answer to a command that named an edition the library does not hold."""
+    return error_reply(f"No edition {year} here.", hint=f"Editions held: {held_years(years)}.")
