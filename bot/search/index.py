@@ -33,11 +33,11 @@ class Postings:
         self.titles = array("f")
 
     def add(self, doc: int, counts: Mapping[int, int], titles: Mapping[int, float]) -> None:
-        for tid in counts.keys() | titles.keys():
-            self.terms.append(tid)
-            self.docs.append(doc)
-            self.counts.append(counts.get(tid, 0))
-            self.titles.append(titles.get(tid, 0.0))
+        tids = counts.keys() | titles.keys()
+        self.terms.extend(tids)
+        self.docs.extend([doc] * len(tids))
+        self.counts.extend([counts.get(tid, 0) for tid in tids])
+        self.titles.extend([titles.get(tid, 0.0) for tid in tids])
 
 
 class Bm25Index:
