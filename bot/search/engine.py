@@ -105,6 +105,8 @@ class SearchEngine:
         self._paragraphs: list[Paragraph] = list(pack.paragraphs.values())
         # Sentence boundaries of each paragraph excerpted so far (at most one entry a paragraph).
         self._sentences: dict[int, list[tuple[int, int]]] = {}
+        # And where each of its terms occurs, for the words to bold.
+        self._spans: dict[int, dict[int, list[tuple[int, int]]]] = {}
         # The thesaurus's everyday words can be misspelt too ("hackng"); they rank below
         # the text's own words at the same distance.
         everyday = {self.analyzer.fold(w): 0 for e in entries for p in e.words for w in words(p)}
@@ -222,6 +224,8 @@ class SearchEngine:
         "U.S. Forces" for "american forces", not "forces" here and "U.S." there."""
         candidates.sort(key=lambda item: (-item[1], item[0]))
         head = candidates[:NEAR_CANDIDATES]
+        if len(plan.highlights) < 2:
+            return candidates  # one term cannot be near a different one
         terms, offsets = self._terms, self._offsets
         slices = [terms[offsets[d] : offsets[d + 1]] for d, _ in head]
         words = np.concatenate(slices)
@@ -275,11 +279,16 @@ class SearchEngine:
     def _excerpt(self, doc: int, plan: QueryPlan) -> Excerpt:
         text = self._paragraphs[doc].text
         highlights = plan.highlights
-        words = [
+        spans = self._spans.get(doc)
+        if spans is None:
+            spans = self._spans[doc] = {}
+            for start, end, tid in self._positions.of(doc):
+                spans.setdefault(tid, []).append((start, end))
+        words = sorted(
             (start, end, *highlights[tid])
-            for start, end, tid in self._positions.of(doc)
-            if tid in highlights
-        ]
+            for tid in highlights.keys() & spans.keys()
+            for start, end in spans[tid]
+        )
         sentences = self._sentences.get(doc)
         if sentences is None:
             sentences = self._sentences[doc] = split_sentences(text) or [(0, len(text))]
