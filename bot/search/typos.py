@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterable, Mapping
+from functools import cached_property
 
 import numpy as np
 from rapidfuzz.distance import OSA
@@ -41,9 +42,16 @@ class TypoCorrector:
     """Finds the vocabulary words a misspelt word most likely meant."""
 
     def __init__(self, frequencies: Mapping[str, int]) -> None:
-        self._words = [w for w in frequencies if len(w) >= MIN_WORD_LENGTH and not w.isdigit()]
-        self._frequency = np.array([frequencies[w] for w in self._words], dtype=np.int32)
+        self._given = frequencies
         self._keys: tuple[np.ndarray, np.ndarray] | None = None
+
+    @cached_property
+    def _words(self) -> list[str]:
+        return [w for w in self._given if len(w) >= MIN_WORD_LENGTH and not w.isdigit()]
+
+    @cached_property
+    def _frequency(self) -> np.ndarray:
+        return np.array([self._given[w] for w in self._words], dtype=np.int32)
 
     def _deletes(self) -> tuple[np.ndarray, np.ndarray]:
         """The sorted key hashes and the word each belongs to. Made on the first query with
