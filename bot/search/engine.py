@@ -160,22 +160,27 @@ class SearchEngine:
         if not plan.concepts or n == 0:
             return []
         scores = np.zeros(n, dtype=np.float32)
-        # The share of the query's concepts (each weighed by its rarity) a paragraph has.
+        # The share of the query's concepts (each weighed by its rarity) a paragraph has;
+        # with one concept there is nothing to share.
+        several = len(plan.concepts) > 1
         covered = np.zeros(n, dtype=np.float32)
         for concept in plan.concepts:
             alternatives = concept.alternatives
             if len(alternatives) == 1 and len(alternatives[0].terms) == 1:
                 docs, weights = self.index.postings(alternatives[0].terms[0])
-                scores[docs] += weights * alternatives[0].weight
-                covered[docs] += concept.rarity
+                weight = alternatives[0].weight
+                scores[docs] += weights if weight == 1.0 else weights * weight
+                if several:
+                    covered[docs] += concept.rarity
                 continue
             best = np.zeros(n, dtype=np.float32)
             for alternative in alternatives:
                 np.maximum(best, self._alternative_scores(alternative, n), out=best)
             scores += best
-            share = concept.rarity if concept.stands_for is None else concept.stands_for
-            covered += (best > 0) * np.float32(share)
-        if len(plan.concepts) > 1:
+            if several:
+                share = concept.rarity if concept.stands_for is None else concept.stands_for
+                covered += (best > 0) * np.float32(share)
+        if several:
             total = sum(c.rarity for c in plan.concepts if c.stands_for is None) or 1.0
             share = np.minimum(covered / np.float32(total), 1)
             scores *= COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * share
