@@ -19,8 +19,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.pack.loader import MANIFEST_FILE, ContentError, Problem, check_pack, shipped_content_dir
+from bot.pack.loader import (
+    MANIFEST_FILE,
+    ContentError,
+    Problem,
+    build_pack,
+    check_terms,
+    shipped_content_dir,
+)
 from bot.pack.model import Manifest, Pack
+from bot.pack.verdict import library_hash, read_verdict, write_verdict
 
 _EDITION_DIR = re.compile(r"^\d{4}$")
 _CHAPTER_DIR = re.compile(r"^chapter(\d{1,3})$")
@@ -142,25 +150,33 @@ def pack_dirs(root: Path) -> list[Path]:
     return found
 
 
-def check_library(directory: Path | str | None = None) -> tuple[Library | None, list[Problem]]:
-    """Load every pack that loads and return the library with every problem of every pack."""
+def check_library(
+    directory: Path | str | None = None, *, trust_verdict: bool = False
+) -> tuple[Library | None, list[Problem]]:
+    """Load every pack that loads and return the library with every problem of every pack.
+
+    A full check writes the library's verdict (bot/pack/verdict.py). With `trust_verdict`, a
+    current verdict's warnings are read instead of running the checks that can only warn;
+    every check that can refuse a pack runs either way."""
     root = Path(directory) if directory is not None else shipped_content_dir()
     dirs = pack_dirs(root)
     if not dirs:
         message = f"{root} holds no pack: expected manifest.yaml or <edition>/chapter<N>/"
         return None, [Problem(str(root / MANIFEST_FILE), 1, message)]
+    digest = library_hash(root, dirs) if root.is_dir() else None
+    kept = read_verdict(root, digest) if trust_verdict and digest is not None else None
     packs: dict[str, Pack] = {}
-    problems: list[Problem] = []
+    by_dir: dict[Path, Pack] = {}
+    found: dict[Path, list[Problem]] = {}
     single = dirs == [root]
     for where in dirs:
-        pack, found = check_pack(where)
-        problems.extend(found)
+        pack, found[where] = build_pack(where, thorough=kept is None)
         if pack is None:
             continue
         manifest = pack.manifest
         key = pack_key(manifest.edition_year, manifest.chapter_number)
         if not single and where != pack_dir_for(root, *_numbers(manifest)):
-            problems.append(
+            found[where].append(
                 Problem(
                     str(where / MANIFEST_FILE),
                     1,
@@ -170,14 +186,25 @@ def check_library(directory: Path | str | None = None) -> tuple[Library | None, 
             )
             continue
         packs[key] = pack
+        by_dir[where] = pack
+    if kept is None and by_dir:
+        # The packs' terms against the text of the whole library, once.
+        for where, warnings in check_terms(by_dir).items():
+            found[where].extend(warnings)
+    problems = [p for where in dirs for p in found[where]]
+    if kept is not None:
+        problems += kept
+    elif digest is not None and not any(not p.warning for p in problems):
+        write_verdict(root, digest, problems)
     if not packs:
         return None, problems
     return Library(packs, root), problems
 
 
 def load_library(directory: Path | str | None = None) -> Library:
-    """Load and validate every pack; raises ContentError listing every error of every pack."""
-    library, problems = check_library(directory)
+    """Load every pack, checking what a current verdict does not vouch for; raises
+    ContentError listing every error of every pack."""
+    library, problems = check_library(directory, trust_verdict=True)
     errors = [p for p in problems if not p.warning]
     if errors or library is None:
         raise ContentError(errors or problems)

@@ -4,19 +4,32 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 import yaml
 
-from bot.pack.model import Fact, Glossary, GlossaryTerm, Manifest, Pack, PageFile, Section
+from bot.pack.model import (
+    Fact,
+    Glossary,
+    GlossaryTerm,
+    Manifest,
+    Pack,
+    PageFile,
+    Paragraph,
+    Section,
+)
 from bot.pack.pages import PageId
 from bot.pack.parser import ChapterBuilder, PageText, ParseError
-from bot.pack.thesaurus import check_thesaurus
+from bot.pack.thesaurus import TokenisedText, read_thesaurus, unknown_targets
 from bot.pack.yaml_lines import Located, error_line, error_text, load_located
 
 MANIFEST_FILE = "manifest.yaml"
+# Editions of a library mostly share their glossary file word for word: each distinct text is
+# parsed once (the result is only read, never changed).
+_load_located = lru_cache(maxsize=16)(load_located)
 REQUIRED_MANIFEST = {
     "title": str,
     "edition_year": int,
@@ -83,8 +96,67 @@ def load_pack(directory: Path | str | None = None) -> Pack:
 def check_pack(directory: Path | str | None = None) -> tuple[Pack | None, list[Problem]]:
     """Load what can be loaded and return it with every problem found."""
     root = Path(directory) if directory is not None else shipped_content_dir()
-    checker = _Checker(root)
+    pack, problems = build_pack(root)
+    if pack is not None:
+        problems += check_terms({root: pack})[root]
+    return pack, problems
+
+
+def build_pack(root: Path, *, thorough: bool = True) -> tuple[Pack | None, list[Problem]]:
+    """The pack and the problems found building it, without the checks of its terms against
+    the text (`check_terms`, which a library runs once over all its packs).
+
+    Every check that can refuse a pack runs whatever `thorough` says; `thorough=False` skips
+    only checks that can do no more than warn (a library whose verdict is current has their
+    warnings already, bot/pack/verdict.py)."""
+    checker = _Checker(root, thorough=thorough)
     return checker.run(), checker.problems
+
+
+def check_terms(packs: dict[Path, Pack]) -> dict[Path, list[Problem]]:
+    """Warnings for glossary and thesaurus terms that occur nowhere in the packs' text, per
+    pack directory; run once over a whole library.
+
+    The text is the packs' distinct paragraphs and titles (editions share most of theirs),
+    each tokenised once; packs with the same glossary are checked once."""
+    texts = list(
+        dict.fromkeys(
+            text
+            for pack in packs.values()
+            for text in (
+                *(p.text for p in pack.paragraphs.values()),
+                *(s.title for s in pack.sections.values()),
+            )
+        )
+    )
+    tokenised = TokenisedText(texts)
+    root = Section(ref="0", title="", heading="", level=0, line=0)
+    root.paragraphs = [Paragraph(f"x{i}", "0", i + 1, t, 0) for i, t in enumerate(texts)]
+    found: dict[Path, list[Problem]] = {}
+    # (glossary file, glossary) -> its warnings, relative to the file: one check for the
+    # packs that share a glossary.
+    done: dict[tuple[str, Glossary], list[tuple[int, str]]] = {}
+    for where, pack in packs.items():
+        name = pack.manifest.glossary_file
+        memo = (name, pack.glossary)
+        if memo not in done:
+            checker = _Checker(where)
+            library = Pack(pack.manifest, root, glossary=pack.glossary)
+            for entry, target in unknown_targets(
+                pack.glossary.thesaurus, tokenised.library(pack.glossary.spellings)
+            ):
+                checker.add(
+                    name,
+                    entry.line,
+                    f"thesaurus: '{target}' occurs nowhere in the library",
+                    warning=True,
+                )
+            checker.unused_terms(name, library)
+            done[memo] = [(p.line, p.message) for p in checker.problems]
+        found[where] = [
+            Problem(str(where / name), line, message, True) for line, message in done[memo]
+        ]
+    return found
 
 
 def read_manifest(directory: Path | str) -> tuple[Manifest | None, list[Problem]]:
@@ -94,8 +166,9 @@ def read_manifest(directory: Path | str) -> tuple[Manifest | None, list[Problem]
 
 
 class _Checker:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, thorough: bool = True) -> None:
         self.root = root
+        self.thorough = thorough
         self.problems: list[Problem] = []
         # Each file is read once, so a broken one is reported once however many parts use it.
         self._read: dict[str, Located | None] = {}
@@ -119,7 +192,7 @@ class _Checker:
             self.add(name, 1, f"cannot read: {exc}")
             return None
         try:
-            return load_located(text)
+            return _load_located(text)
         except yaml.YAMLError as exc:
             self.add(name, error_line(exc), error_text(exc))
             return None
@@ -151,7 +224,6 @@ class _Checker:
         pack = Pack(manifest=manifest, root=tree)
         pack.glossary = self.glossary(manifest.glossary_file, pack)
         pack.facts = self.facts(manifest.facts_file, pack)
-        self.unused_terms(manifest.glossary_file, pack)
         return pack
 
     def chapter(self, manifest: Manifest) -> Section | None:
@@ -342,7 +414,7 @@ class _Checker:
                     self.add(name, group.line, "a spelling group lists two or more spellings")
                     continue
                 spellings.append(tuple(str(s) for s in group.value))
-        thesaurus = check_thesaurus(doc, pack, spellings, lambda *a, **k: self.add(name, *a, **k))
+        thesaurus = read_thesaurus(doc, lambda *a, **k: self.add(name, *a, **k))
         return Glossary(tuple(terms), tuple(spellings), thesaurus)
 
     def facts(self, name: str, pack: Pack) -> tuple[Fact, ...]:
@@ -352,6 +424,8 @@ class _Checker:
             fact = self.fact(name, item, pack, seen)
             if fact is not None:
                 facts.append(fact)
+        if not self.thorough:
+            return tuple(facts)
         covered = {
             pack.paragraphs[f.ref].section_ref if f.ref in pack.paragraphs else f.ref for f in facts
         }

@@ -16,8 +16,9 @@ warning, a target that occurs nowhere in the library (search could never find it
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 
-from bot.pack.model import Pack, ThesaurusEntry
+from bot.pack.model import ThesaurusEntry
 from bot.pack.yaml_lines import Located
 from bot.search.analysis import Analyzer
 from bot.search.normalize import words
@@ -27,6 +28,7 @@ Report = Callable[..., None]
 TARGET_KINDS = ("means", "broader", "narrower")
 
 
+@lru_cache(maxsize=4096)
 def key(text: str) -> str:
     """The form two listed phrases are compared in: normalised words, one space apart."""
     return " ".join(words(text))
@@ -147,13 +149,31 @@ def find_cycles(entries: Iterable[ThesaurusEntry]) -> list[tuple[ThesaurusEntry,
     return found
 
 
+class TokenisedText:
+    """A library's texts, each tokenised once, however many packs and spellings ask."""
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        self._words = [words(t) for t in texts]
+        self._folded: dict[tuple[tuple[str, ...], ...], LibraryText] = {}
+
+    def library(self, spellings: Iterable[Iterable[str]] = ()) -> LibraryText:
+        """The text with `spellings` folded (made once per distinct set of spellings)."""
+        groups = tuple(tuple(g) for g in spellings)
+        if groups not in self._folded:
+            self._folded[groups] = LibraryText(self._words, groups)
+        return self._folded[groups]
+
+
 class LibraryText:
     """Every word of a library's text, to ask whether a phrase occurs anywhere in it."""
 
-    def __init__(self, texts: Iterable[str], spellings: Iterable[Iterable[str]] = ()) -> None:
+    def __init__(
+        self, tokenised: Iterable[list[str]], spellings: Iterable[Iterable[str]] = ()
+    ) -> None:
+        """`tokenised`: each text's words (`normalize.words`)."""
         self._analyzer = Analyzer(spellings)
         fold = self._analyzer.fold
-        self._text = "\n".join(" " + " ".join(fold(w) for w in words(t)) for t in texts)
+        self._text = "\n".join(" " + " ".join(fold(w) for w in ws) for ws in tokenised)
 
     def has(self, phrase: str) -> bool:
         """True if the phrase's words occur in a row; the last may go on ("cyberattack")."""
@@ -166,16 +186,3 @@ def unknown_targets(
 ) -> list[tuple[ThesaurusEntry, str]]:
     """(entry, target) for every target that occurs nowhere in the library."""
     return [(e, t) for e in entries for t in e.targets if not library.has(t)]
-
-
-def check_thesaurus(
-    doc: Located | None, pack: Pack, spellings: Iterable[Iterable[str]], add: Report
-) -> tuple[ThesaurusEntry, ...]:
-    """Read and check a pack's thesaurus; targets are looked for in the pack's own text."""
-    entries = read_thesaurus(doc, add)
-    if entries:
-        texts = [p.text for p in pack.paragraphs.values()]
-        texts += [s.title for s in pack.sections.values()]
-        for entry, target in unknown_targets(entries, LibraryText(texts, spellings)):
-            add(entry.line, f"thesaurus: '{target}' occurs nowhere in the library", warning=True)
-    return entries

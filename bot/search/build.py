@@ -27,10 +27,11 @@ class WordPositions:
         self._offsets = array("q", [0])
 
     def add(self, words: list[tuple[int, int, int]]) -> None:
-        for start, end, tid in words:
-            self._starts.append(start)
-            self._ends.append(end)
-            self._terms.append(tid)
+        if words:
+            starts, ends, terms = zip(*words, strict=True)
+            self._starts.extend(starts)
+            self._ends.extend(ends)
+            self._terms.extend(terms)
         self._offsets.append(len(self._terms))
 
     def of(self, doc: int) -> list[tuple[int, int, int]]:
@@ -68,6 +69,9 @@ def index_pack(pack: Pack) -> PackIndex:
     phrases: list[str] = []
     frequencies: dict[str, int] = {}
     positions = WordPositions()
+    # Each distinct token's (folded word, stop word?, term), worked out once: a pack has a
+    # few tens of thousands of distinct words and millions of tokens.
+    seen: dict[str, tuple[str, bool, int]] = {}
     for paragraph in pack.paragraphs.values():
         text = paragraph.text
         folded = None if is_plain(text) else fold_with_map(text)
@@ -75,19 +79,29 @@ def index_pack(pack: Pack) -> PackIndex:
         surface: set[str] = set()
         plain: list[str] = []
         words: list[tuple[int, int, int]] = []
-        for token in tokenize(folded.text if folded is not None else text.lower()):
-            word = analyzer.fold(token.text)
-            if not token.joined:
+        for token_text, start, end, joined in tokenize(
+            folded.text if folded is not None else text.lower()
+        ):
+            known = seen.get(token_text)
+            if known is None:
+                word = analyzer.fold(token_text)
+                stop = analyzer.is_stopword(word)
+                # A stop word gets a term only if it is ever indexed (as a joined compound).
+                tid = -1 if stop else terms.setdefault(analyzer.stem(word), len(terms))
+                known = seen[token_text] = (word, stop, tid)
+            word, stop, tid = known
+            if not joined:
                 plain.append(word)
-                if analyzer.is_stopword(word):
+                if stop:
                     continue
-            tid = terms.setdefault(analyzer.stem(word), len(terms))
+            if tid < 0:
+                tid = terms.setdefault(analyzer.stem(word), len(terms))
             counts[tid] = counts.get(tid, 0) + 1
             surface.add(word)
-            start, end = token.start, token.end
-            if folded is not None:
-                start, end = folded.original_span(start, end)
-            words.append((start, end, tid))
+            if folded is None:
+                words.append((start, end, tid))
+            else:
+                words.append((*folded.original_span(start, end), tid))
         section = paragraph.section_ref
         if section not in title_terms:
             title_terms[section] = _title_terms(pack, section, analyzer, terms)

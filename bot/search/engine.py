@@ -108,6 +108,8 @@ class SearchEngine:
         self._paragraphs: list[Paragraph] = list(pack.paragraphs.values())
         # Sentence boundaries of each paragraph excerpted so far (at most one entry a paragraph).
         self._sentences: dict[int, list[tuple[int, int]]] = {}
+        # And where each of its terms occurs, for the words to bold.
+        self._spans: dict[int, dict[int, list[tuple[int, int]]]] = {}
         # The thesaurus's everyday words can be misspelt too ("hackng"); they rank below
         # the text's own words at the same distance.
         everyday = {self.analyzer.fold(w): 0 for e in entries for p in e.words for w in words(p)}
@@ -161,22 +163,27 @@ class SearchEngine:
         if not plan.concepts or n == 0:
             return []
         scores = np.zeros(n, dtype=np.float32)
-        # The share of the query's concepts (each weighed by its rarity) a paragraph has.
+        # The share of the query's concepts (each weighed by its rarity) a paragraph has;
+        # with one concept there is nothing to share.
+        several = len(plan.concepts) > 1
         covered = np.zeros(n, dtype=np.float32)
         for concept in plan.concepts:
             alternatives = concept.alternatives
             if len(alternatives) == 1 and len(alternatives[0].terms) == 1:
                 docs, weights = self.index.postings(alternatives[0].terms[0])
-                scores[docs] += weights * alternatives[0].weight
-                covered[docs] += concept.rarity
+                weight = alternatives[0].weight
+                scores[docs] += weights if weight == 1.0 else weights * weight
+                if several:
+                    covered[docs] += concept.rarity
                 continue
             best = np.zeros(n, dtype=np.float32)
             for alternative in alternatives:
                 np.maximum(best, self._alternative_scores(alternative, n), out=best)
             scores += best
-            share = concept.rarity if concept.stands_for is None else concept.stands_for
-            covered += (best > 0) * np.float32(share)
-        if len(plan.concepts) > 1:
+            if several:
+                share = concept.rarity if concept.stands_for is None else concept.stands_for
+                covered += (best > 0) * np.float32(share)
+        if several:
             total = sum(c.rarity for c in plan.concepts if c.stands_for is None) or 1.0
             share = np.minimum(covered / np.float32(total), 1)
             scores *= COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * share
@@ -225,6 +232,8 @@ class SearchEngine:
         "U.S. Forces" for "american forces", not "forces" here and "U.S." there."""
         candidates.sort(key=lambda item: (-item[1], item[0]))
         head = candidates[:NEAR_CANDIDATES]
+        if len(plan.highlights) < 2:
+            return candidates  # one term cannot be near a different one
         terms, offsets = self._terms, self._offsets
         slices = [terms[offsets[d] : offsets[d + 1]] for d, _ in head]
         words = np.concatenate(slices)
@@ -278,11 +287,16 @@ class SearchEngine:
     def _excerpt(self, doc: int, plan: QueryPlan) -> Excerpt:
         text = self._paragraphs[doc].text
         highlights = plan.highlights
-        words = [
+        spans = self._spans.get(doc)
+        if spans is None:
+            spans = self._spans[doc] = {}
+            for start, end, tid in self._positions.of(doc):
+                spans.setdefault(tid, []).append((start, end))
+        words = sorted(
             (start, end, *highlights[tid])
-            for start, end, tid in self._positions.of(doc)
-            if tid in highlights
-        ]
+            for tid in highlights.keys() & spans.keys()
+            for start, end in spans[tid]
+        )
         sentences = self._sentences.get(doc)
         if sentences is None:
             sentences = self._sentences[doc] = split_sentences(text) or [(0, len(text))]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from bot.search.sentences import split_sentences
@@ -19,10 +20,6 @@ class Excerpt:
     spans: tuple[tuple[int, int], ...]
 
 
-def _coverage(words: list[tuple[int, int, int, float]], start: int, end: int) -> dict[int, float]:
-    return {c: w for s, e, c, w in words if s >= start and e <= end}
-
-
 def choose_excerpt(
     text: str,
     words: list[tuple[int, int, int, float]],
@@ -34,12 +31,25 @@ def choose_excerpt(
     `sentences` its sentence spans, when the caller has them already."""
     if sentences is None:
         sentences = split_sentences(text) or [(0, len(text))]
+    starts = [s for s, _ in sentences]
+    ends = [e for _, e in sentences]
+    # Each word as (first sentence, last sentence) it lies in: it is inside the sentences
+    # first..last of an excerpt when first <= its first and its last <= last.
+    placed = [(bisect_right(starts, s) - 1, bisect_left(ends, e), c, w) for s, e, c, w in words]
+    memo: dict[tuple[int, int], tuple[float, int]] = {}
+
+    def covered(first: int, last: int) -> tuple[float, int]:
+        """(summed weight of the distinct concepts, number of concepts) inside."""
+        key = (first, last)
+        if key not in memo:
+            inside = {c: w for a, b, c, w in placed if a >= first and b <= last}
+            memo[key] = (sum(inside.values()), len(inside))
+        return memo[key]
 
     def value(first: int, last: int) -> float:
-        covered = _coverage(words, sentences[first][0], sentences[last][1])
         # Distinct concepts count most; repeated hits only break ties.
-        hits = sum(1 for s, e, *_ in words if s >= sentences[first][0] and e <= sentences[last][1])
-        return sum(covered.values()) + 0.01 * hits
+        hits = sum(1 for a, b, _, _ in placed if a >= first and b <= last)
+        return covered(first, last)[0] + 0.01 * hits
 
     best = max(range(len(sentences)), key=lambda i: (value(i, i), -i))
     first = last = best
@@ -53,16 +63,15 @@ def choose_excerpt(
         options = [
             o
             for o in options
-            if sentences[o[1]][1] - sentences[o[0]][0] <= EXCERPT_MAX_CHARS
-            and len(_coverage(words, sentences[o[0]][0], sentences[o[1]][1]))
-            > len(_coverage(words, sentences[first][0], sentences[last][1]))
+            if ends[o[1]] - starts[o[0]] <= EXCERPT_MAX_CHARS
+            and covered(*o)[1] > covered(first, last)[1]
         ]
         if not options:
             break
         first, last = max(options, key=lambda o: value(*o))
         if value(first, last) <= current:
             break
-    start, end = sentences[first][0], sentences[last][1]
+    start, end = starts[first], ends[last]
     spans: list[tuple[int, int]] = []
     for s, e, _, _ in sorted(words):
         if s < start or e > end:

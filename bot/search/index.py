@@ -33,11 +33,11 @@ class Postings:
         self.titles = array("f")
 
     def add(self, doc: int, counts: Mapping[int, int], titles: Mapping[int, float]) -> None:
-        for tid in counts.keys() | titles.keys():
-            self.terms.append(tid)
-            self.docs.append(doc)
-            self.counts.append(counts.get(tid, 0))
-            self.titles.append(titles.get(tid, 0.0))
+        tids = counts.keys() | titles.keys()
+        self.terms.extend(tids)
+        self.docs.extend([doc] * len(tids))
+        self.counts.extend([counts.get(tid, 0) for tid in tids])
+        self.titles.extend([titles.get(tid, 0.0) for tid in tids])
 
 
 class Bm25Index:
@@ -66,6 +66,10 @@ class Bm25Index:
         weights = self._idf[term_of] * tfs * (BM25_K1 + 1) / (tfs + BM25_K1)
         self._docs = docs.copy()
         self._weights = weights.astype(np.float32)
+        # The same as Python numbers: a query reads a few of each, and a numpy scalar costs
+        # more to read than the arithmetic it feeds.
+        self._idf_values: list[float] = self._idf.tolist()
+        self._bounds: list[int] = self._offsets.tolist()
 
     def __len__(self) -> int:
         return len(self._term_ids)
@@ -77,15 +81,15 @@ class Bm25Index:
         return self._terms[tid]
 
     def idf(self, tid: int) -> float:
-        return float(self._idf[tid])
+        return self._idf_values[tid]
 
     def frequency(self, tid: int) -> int:
         """In how many paragraphs the term occurs."""
-        return int(self._offsets[tid + 1] - self._offsets[tid])
+        return self._bounds[tid + 1] - self._bounds[tid]
 
     def postings(self, tid: int) -> tuple[np.ndarray, np.ndarray]:
         """Paragraph numbers (ascending) and BM25 weights for one term."""
-        lo, hi = self._offsets[tid], self._offsets[tid + 1]
+        lo, hi = self._bounds[tid], self._bounds[tid + 1]
         return self._docs[lo:hi], self._weights[lo:hi]
 
     def nbytes(self) -> int:

@@ -112,7 +112,8 @@ class QueryPlanner:
             and not self._known(w)
         ]
         unknown = sorted(dict.fromkeys(unknown), key=len, reverse=True)[:MAX_CORRECTED_WORDS]
-        fixes = self.typos.correct(unknown)
+        # No typo index is consulted (or made) when every word is known.
+        fixes = self.typos.correct(unknown) if unknown else {}
         for word, options in fixes.items():
             if options:
                 plan.corrections[word] = options[0][0]
@@ -141,7 +142,7 @@ class QueryPlanner:
                 compact.append(first_stem(ws[0]))
         # Each glossary entry found, with the index weight (summed idf) of the words typed for it.
         entries: dict[int, float] = {}
-        for sequence in (flat, compact):
+        for sequence in (flat, compact) if compact != flat else (flat,):
             for start, end, entry in self.glossary.find(sequence):
                 matched = {
                     self.index.term_id(s) for s in sequence[start:end] if not a.is_stopword(s)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterable, Mapping
+from functools import cached_property
 
 import numpy as np
 from rapidfuzz.distance import OSA
@@ -41,19 +42,36 @@ class TypoCorrector:
     """Finds the vocabulary words a misspelt word most likely meant."""
 
     def __init__(self, frequencies: Mapping[str, int]) -> None:
-        self._words = [w for w in frequencies if len(w) >= MIN_WORD_LENGTH and not w.isdigit()]
-        self._frequency = np.array([frequencies[w] for w in self._words], dtype=np.int32)
+        self._given = frequencies
+        self._keys: tuple[np.ndarray, np.ndarray] | None = None
+
+    @cached_property
+    def _words(self) -> list[str]:
+        return [w for w in self._given if len(w) >= MIN_WORD_LENGTH and not w.isdigit()]
+
+    @cached_property
+    def _frequency(self) -> np.ndarray:
+        return np.array([self._given[w] for w in self._words], dtype=np.int32)
+
+    def _deletes(self) -> tuple[np.ndarray, np.ndarray]:
+        """The sorted key hashes and the word each belongs to. Made on the first query with
+        a word the index does not know: most queries need none, and making them is most of
+        an engine's set-up (a second or so for a large pack)."""
+        if self._keys is None:
+            self._keys = self._make_keys()
+        return self._keys
+
+    def _make_keys(self) -> tuple[np.ndarray, np.ndarray]:
         # Hashed as they are made: holding every key string at once would cost far more.
         key_hashes = array("q")
         owners = array("i")
         for i, word in enumerate(self._words):
-            for key in _keys(word):
-                key_hashes.append(hash(key))
-                owners.append(i)
+            keys = _keys(word)
+            key_hashes.extend(map(hash, keys))
+            owners.extend([i] * len(keys))
         hashes = np.frombuffer(key_hashes, dtype=np.int64)
         order = np.argsort(hashes, kind="stable")
-        self._hashes = hashes[order]
-        self._owners = np.frombuffer(owners, dtype=np.int32)[order]
+        return hashes[order], np.frombuffer(owners, dtype=np.int32)[order]
 
     def __len__(self) -> int:
         return len(self._words)
@@ -72,11 +90,12 @@ class TypoCorrector:
                 keys.append(key)
                 asker.append(i)
         hashes = _hash_array(keys)
-        lo = np.searchsorted(self._hashes, hashes, side="left")
-        hi = np.searchsorted(self._hashes, hashes, side="right")
+        known, owners = self._deletes()
+        lo = np.searchsorted(known, hashes, side="left")
+        hi = np.searchsorted(known, hashes, side="right")
         candidates: list[set[int]] = [set() for _ in wanted]
         for k in np.flatnonzero(hi > lo):
-            candidates[asker[k]].update(self._owners[lo[k] : hi[k]].tolist())
+            candidates[asker[k]].update(owners[lo[k] : hi[k]].tolist())
         for i, word in enumerate(wanted):
             limit = max_edits(word)
             scored: list[tuple[int, int, str]] = []

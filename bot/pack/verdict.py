@@ -1,0 +1,113 @@
+"""The library's verdict: the warnings of its last full check, keyed by a hash of its files.
+
+A full check of a library (`content check`, or a load that finds no current verdict) ends by
+writing `.verdict.json` at the library's root: the hash of every file each pack's manifest
+names (the manifest included) and of the checking code, and the warnings found. A load that
+finds the same hash reads those warnings instead of checking the packs' terms against the
+text again, which is most of a check's time (bot/pack/loader.py `check_terms`).
+
+A verdict holds warnings only, never permission: whatever it says, every check that can
+refuse a pack (parsing, the manifest's paths staying inside the pack, references, verbatim
+quotes, thesaurus cycles) runs on every load, and a changed file changes the hash. A verdict
+that cannot be read is ignored; one that cannot be written (a read-only library) only costs
+the next load a full check.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+
+from bot.pack.loader import MANIFEST_FILE, Problem, inside_pack, read_manifest
+
+log = logging.getLogger(__name__)
+
+VERDICT_FILE = ".verdict.json"
+_CODE = Path(__file__).resolve().parents[1]
+# The code a verdict depends on: the pack checks and the text analysis they use.
+_CODE_DIRS = ("pack", "search")
+
+
+@cache
+def _code_hash() -> str:
+    digest = hashlib.sha256()
+    for folder in _CODE_DIRS:
+        for path in sorted((_CODE / folder).glob("*.py")):
+            digest.update(f"{folder}/{path.name}\x00".encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def pack_hash(root: Path) -> str | None:
+    """A hash of the pack's manifest and every file it names; None when the manifest is
+    broken or names a file outside the pack (such a pack always gets a full check)."""
+    manifest, problems = read_manifest(root)
+    if manifest is None or problems:
+        return None
+    names = [
+        MANIFEST_FILE,
+        *([p.file for p in manifest.pages] or [manifest.text_file]),
+        manifest.facts_file,
+        manifest.glossary_file,
+    ]
+    digest = hashlib.sha256()
+    for name in names:
+        path = inside_pack(root, name)
+        if path is None:
+            return None
+        digest.update(f"\x00{name}\x00".encode())
+        try:
+            digest.update(path.read_bytes())
+        except FileNotFoundError:
+            digest.update(b"\x01missing")
+        except OSError:
+            return None
+    return digest.hexdigest()
+
+
+def library_hash(root: Path, packs: Iterable[Path]) -> str | None:
+    """A hash of every pack of the library (see `pack_hash`) and of the checking code."""
+    digest = hashlib.sha256(_code_hash().encode())
+    for where in packs:
+        one = pack_hash(where)
+        if one is None:
+            return None
+        relative = where.relative_to(root) if where != root else Path(".")
+        digest.update(f"\x00{relative.as_posix()}\x00{one}".encode())
+    return digest.hexdigest()
+
+
+def read_verdict(root: Path, digest: str) -> list[Problem] | None:
+    """The warnings kept for the library at `digest`; None when no current verdict is kept."""
+    try:
+        data = json.loads((root / VERDICT_FILE).read_text(encoding="utf-8"))
+        if data.get("hash") != digest:
+            return None
+        return [Problem(str(root / f), int(line), str(m), True) for f, line, m in data["warnings"]]
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
+        log.warning("content verdict unreadable", extra={"root": str(root), "error": repr(exc)})
+        return None
+
+
+def write_verdict(root: Path, digest: str, warnings: Iterable[Problem]) -> None:
+    """Keep the warnings of a library that checked without errors, for the next load."""
+    rows = []
+    for p in warnings:
+        path = Path(p.file)
+        name = path.relative_to(root).as_posix() if path.is_relative_to(root) else p.file
+        rows.append([name, p.line, p.message])
+    target = root / VERDICT_FILE
+    tmp = target.with_name(f"{VERDICT_FILE}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(json.dumps({"hash": digest, "warnings": rows}), encoding="utf-8")
+        tmp.replace(target)
+    except OSError as exc:
+        log.debug("content verdict not written", extra={"root": str(root), "error": repr(exc)})
+        tmp.unlink(missing_ok=True)
