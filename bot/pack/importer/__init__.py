@@ -52,7 +52,16 @@ _FACTS_START = (
 
 
 class ImportFailure(ValueError):
-    """Nothing was written; the message says which file and what to do."""
+    """Nothing was written; the message says which file and what to do.
+
+    `file` names the one input to blame, when there is one: a batch can leave it out and
+    import the rest.
+    """
+
+    def __init__(self, message: str, file: str | None = None, line: int = 1) -> None:
+        super().__init__(message)
+        self.file = file
+        self.line = line
 
 
 @dataclass(frozen=True)
@@ -187,7 +196,8 @@ def _build(
         try:
             builder.add_page(texts[page_id])
         except ParseError as exc:
-            raise ImportFailure(f"{texts[page_id].file}:{exc.line}: {exc.message}") from None
+            file = texts[page_id].file
+            raise ImportFailure(f"{file}:{exc.line}: {exc.message}", file, exc.line) from None
     return builder.finish(), builder.warnings
 
 
@@ -233,7 +243,7 @@ def _read(files: Sequence[Path], page: str | None) -> tuple[list[Source], PageId
     try:
         return [read_source(Path(f)) for f in files], forced
     except SourceError as exc:
-        raise ImportFailure(str(exc)) from None
+        raise ImportFailure(str(exc), exc.file, exc.line) from None
 
 
 def _page_address(placed: _Placed, year: int | None) -> str:
@@ -317,7 +327,9 @@ def _place(
             if part is None:
                 raise ImportFailure(
                     f"{source.file}:{first}: cannot tell which page this is (no page id and no "
-                    "numbered heading); name the file like c030102.txt or pass --page c030102"
+                    "numbered heading); name the file like c030102.txt or pass --page c030102",
+                    source.file,
+                    first,
                 )
             if chapter and section:
                 page, how = PageId(chapter, section, part), "headings"
@@ -336,7 +348,9 @@ def _place(
             else:
                 raise ImportFailure(
                     f"{source.file}:{first}: cannot tell which chapter and section this page is "
-                    "in; name the file like c030102.txt or pass --page c030102"
+                    "in; name the file like c030102.txt or pass --page c030102",
+                    source.file,
+                    first,
                 )
         if by_name is not None and by_name != page:
             warnings.append(
@@ -358,7 +372,10 @@ def _place(
             )
         if unique and str(page) in seen:
             raise ImportFailure(
-                f"{source.file}: is page {page}, and so is {seen[str(page)]}; import one of them"
+                f"{source.file}:{first}: is page {page}, and so is {seen[str(page)]}; "
+                "import one of them",
+                source.file,
+                first,
             )
         seen[str(page)] = source.file
         placed.append(_Placed(source, page, how))

@@ -95,6 +95,9 @@ _BLOCK = {
     "address",
 }
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+# A real page of the publisher's is 50-300 kB of HTML; far more is not one page. The bound
+# keeps a wrong file (or a hostile one) from taking minutes and gigabytes to refuse.
+MAX_PAGE_BYTES = 20 * 10**6
 
 
 class SourceError(ValueError):
@@ -138,8 +141,19 @@ def clean(line: str) -> str:
 
 
 def read_source(path: Path) -> Source:
-    """Read a text or HTML page; raises SourceError (or OSError) when it cannot be used."""
-    data = path.read_bytes()
+    """Read a text or HTML page; raises SourceError when it cannot be used."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_PAGE_BYTES:
+            raise SourceError(
+                str(path),
+                1,
+                f"{size / 1e6:.1f} MB is more than a page ({MAX_PAGE_BYTES // 10**6} MB at "
+                "most); is this the right file?",
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(str(path), 1, f"cannot read: {exc.strerror or exc}") from None
     try:
         raw = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
