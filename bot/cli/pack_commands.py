@@ -275,7 +275,7 @@ def print_filing(filing: Filing, out: Path, *, strict: bool) -> int:
             print(f"pack {report.pack_dir}:")
         print_import_report(report)
     for failure in filing.failures:
-        print(failure)
+        print(failure, file=sys.stderr)
     if strict and (filing.warnings or filing.failures):
         print(
             f"error: {filing.warnings} warning(s), {len(filing.failures)} page(s) failed, "
@@ -292,7 +292,7 @@ def print_filing(filing: Filing, out: Path, *, strict: bool) -> int:
             file=sys.stderr,
         )
         status = status or (1 if errors else 0)
-    if filing.failures:
+    if filing.failures and filing.reports:
         print(
             f"error: {len(filing.failures)} page(s) not imported (listed above); the others were",
             file=sys.stderr,

@@ -71,24 +71,33 @@ def targets_for(
         return {Path(out): [Path(f) for f in files]}
     if page is not None and len(files) != 1:
         raise ImportFailure("--page names one page; import one file with it")
-    targets: dict[Path, list[Path]] = {}
+    by_year: dict[int | None, list[Path]] = {}
     for file in files:
-        try:
-            year = (editions or {}).get(Path(file), edition)
-            (meta,) = inspect_pages([file], page=page, edition=year)
-            if meta.edition is None:
-                raise ImportFailure(
-                    f"{meta.file}:1: no 'Diplomatic Bluebook YYYY' line, so its edition is "
-                    "unknown; name it with --edition YEAR (or import into an existing pack)",
-                    meta.file,
-                )
-        except ImportFailure as exc:
-            if failures is None or exc.file is None:
-                raise
-            failures.append(_failure(exc))
-            continue
-        target = pack_dir_for(Path(out), meta.edition, meta.chapter)
-        targets.setdefault(target, []).append(Path(meta.file))
+        by_year.setdefault((editions or {}).get(Path(file), edition), []).append(Path(file))
+    targets: dict[Path, list[Path]] = {}
+    for year, group in by_year.items():
+        # Together, so a page without an id can be placed after the one before it.
+        while group:
+            try:
+                metas = inspect_pages(group, page=page, edition=year)
+                for meta in metas:
+                    if meta.edition is None:
+                        raise ImportFailure(
+                            f"{meta.file}:1: no 'Diplomatic Bluebook YYYY' line, so its edition "
+                            "is unknown; name it with --edition YEAR or import it into a pack",
+                            meta.file,
+                        )
+            except ImportFailure as exc:
+                blamed = [f for f in group if str(f) == exc.file]
+                if failures is None or not blamed:
+                    raise
+                failures.append(_failure(exc))
+                group.remove(blamed[0])
+                continue
+            for meta in metas:
+                target = pack_dir_for(Path(out), meta.edition or 0, meta.chapter)
+                targets.setdefault(target, []).append(Path(meta.file))
+            break
     return targets
 
 
