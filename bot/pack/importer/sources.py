@@ -21,11 +21,13 @@ _URL_LINE = re.compile(r"^(?:(?:URL|Source)\s*:\s*)?<?(https?://\S+?)>?$", re.IG
 # its line structure (a paste that joined everything, a converter that dropped newlines).
 RUN_TOGETHER_CHARS = 600
 RUN_TOGETHER_LINES = 3
-# ... and so has a long line with headings inside it.
+# ... and so has a long line with headings inside it: a heading right after the end of a
+# sentence. Inside a sentence, "(see Chapter 3, Section 1, 4 (3) C.)" is a cross-reference
+# and "(1) Asia, (2) Europe and (3) Africa" a list.
 LONG_LINE_CHARS = 1000
 _INNER_HEADING = re.compile(
-    r"(?<=[^\s(])\s+(?:Section\s+\d{1,2}\s+[A-Z]|Chapter\s+\d{1,2}\b|\(\d{1,2}\)\s+[A-Z]"
-    r"|Diplomatic\s+Bluebook\s+\d{4})"
+    r"(?:(?<=[.!?”\"])|(?<=\.\)))\s+(?:Section\s+\d{1,2}\s+[A-Z]|Chapter\s+\d{1,2}\s+[A-Z]"
+    r"|\(\d{1,2}\)\s*[A-Z])|\s+Diplomatic\s+Bluebook\s+\d{4}"
 )
 
 # Elements that are never page text, and those that start a new line.
