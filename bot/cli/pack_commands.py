@@ -383,8 +383,13 @@ def cmd_fetch(args: argparse.Namespace) -> int:
                 status = 1
             elif page.outcome == DISALLOWED:
                 print(f"{page.url}: warning: robots.txt disallows it; not fetched")
+            elif page.file is None and edition.found_by == "--pages":
+                print(f"{page.url}: error: the site says 404 (no such page)")
+                status = 1
             elif page.file is None:
-                print(f"{page.url}: warning: {page.outcome} (listed, but the site says 404)")
+                print(
+                    f"{page.url}: warning: listed in the table of contents, but the site says 404"
+                )
         summary = ", ".join(f"{n} {o}" for o, n in outcomes.items()) or "no pages"
         print(
             f"edition {edition.edition}: {len(edition.pages)} page(s) by {edition.found_by}: "

@@ -92,6 +92,8 @@ class Crawl:
     async def editions(self) -> list[int]:
         """Every edition the site's index links to, oldest first."""
         url = self.site + "index.html"
+        if not await self.client.allowed(url):
+            raise FetchError(f"{url}: robots.txt disallows it; name the editions with --edition")
         answer = await self.client.get(url)
         if answer.status != 200:
             raise FetchError(f"{url}: no index of editions (HTTP {answer.status}); name them")
@@ -139,7 +141,6 @@ class Crawl:
 
     async def _probe(self, result: EditionResult, chapter: int, folder: str) -> None:
         """Pages cCCSSPP from section 1 part 1 on, until sections and parts run out."""
-        empty_sections = 0
         for section in range(1, MAX_SECTIONS + 1):
             misses = 0
             found = 0
@@ -154,9 +155,8 @@ class Crawl:
                 else:
                     misses = 0
                     found += 1
-            empty_sections = 0 if found else empty_sections + 1
-            if empty_sections > MAX_GAP or (section == 1 and not found):
-                break
+            if not found:
+                break  # a section without its first parts: the chapter has ended
         # Probed misses are not pages; only those of a table of contents are worth reporting.
         result.pages = [p for p in result.pages if p.outcome != MISSING]
 
@@ -196,7 +196,10 @@ class Crawl:
             return None, MISSING
         if answer.status == 304 and target.exists():
             return target.read_text(encoding="utf-8", errors="replace"), UNCHANGED
-        outcome = NEW if not target.exists() else CHANGED
+        if target.exists() and target.read_bytes() == answer.body:
+            outcome = UNCHANGED  # a site without validators sends the page again
+        else:
+            outcome = NEW if not target.exists() else CHANGED
         _write_atomic(target, answer.body)
         validators = {"url": url, "etag": answer.etag, "last_modified": answer.last_modified}
         _write_atomic(meta_file, json.dumps(validators, indent=1).encode())

@@ -10,11 +10,14 @@ from pathlib import Path
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 from bot.pack.pages import PageId, edition_line, edition_of_url, page_urls_in
+from bot.pack.parser import match_heading
 
 # Spaces that look like a space but would keep "Fig. 3" from matching "Fig. 3".
 _SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t]")
 _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _RUNS = re.compile(r" {2,}")
+# A "back to the top" link alone on its line, however the site marks it up.
+_PAGE_TOP = re.compile(r"^[▲△↑^]?\s*(?:page\s*top|(?:back|return|go)\s+to\s+(?:the\s+)?top)$", re.I)
 _URL_LINE = re.compile(r"^(?:(?:URL|Source)\s*:\s*)?<?(https?://\S+?)>?$", re.IGNORECASE)
 
 # A file of at least this many characters on fewer than RUN_TOGETHER_LINES lines has lost
@@ -45,6 +48,7 @@ _DROP = {
     "svg",
     "select",
     "head",
+    "figcaption",
 }
 _DROP_ROLES = {"navigation", "banner", "contentinfo", "search"}
 # Class or id names that only navigation carries on sites without <nav> ("pankuzu" is the
@@ -64,6 +68,12 @@ _DROP_NAMES = {
     "sidebar",
     "share",
     "sns",
+    # Photo captions: about a picture, not page text.
+    "caption",
+    "photo",
+    "photo-caption",
+    "photo_caption",
+    "photocaption",
 }
 _BLOCK = {
     "p",
@@ -225,7 +235,7 @@ class _BlockLines:
 
     def _flush(self) -> None:
         text = clean("".join(self._buf).replace("\n", " "))
-        if text and not _URL_LINE.match(text):
+        if text and not _URL_LINE.match(text) and not _PAGE_TOP.match(text):
             self.lines.append((self._line or 1, text))
         self._buf = []
         self._line = 0
@@ -271,7 +281,9 @@ def _is_clutter(tag: Tag) -> bool:
 def _refuse_run_together(source: Source) -> None:
     total = sum(len(t) for _, t in source.lines)
     count = len(source.lines)
-    if total >= RUN_TOGETHER_CHARS and count < RUN_TOGETHER_LINES:
+    # A heading on its own line and one long paragraph is a real (short) page.
+    headed = any(match_heading(t) is not None for _, t in source.lines)
+    if total >= RUN_TOGETHER_CHARS and count < RUN_TOGETHER_LINES and not headed:
         raise SourceError(
             source.file,
             source.lines[0][0],
