@@ -209,7 +209,7 @@ _WARNING_KINDS = (
     ("placed by a guess", re.compile(r"placed (?:under|by)|continued|guessed|imported as")),
     ("claimed by two pages", re.compile(r"also claimed")),
     ("draft fact", re.compile(r"is a draft")),
-    ("section without a fact", re.compile(r"has no fact")),
+    ("section without a fact (`content facts suggest` drafts some)", re.compile(r"has no fact")),
     ("term not in the library", re.compile(r"^term '.*' occurs nowhere")),
     ("thesaurus target not in the text", re.compile(r"^thesaurus: .* occurs nowhere")),
 )

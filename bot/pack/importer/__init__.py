@@ -28,6 +28,7 @@ from bot.pack.parser import (
     ParseWarning,
     match_heading,
 )
+from bot.pack.thesaurus import TARGET_KINDS, LibraryText
 
 __all__ = [
     "NO_EDITION",
@@ -169,7 +170,7 @@ def import_pages(
     ]
     if strict and warnings:
         return report
-    _write(pack_dir, existing, existing_pages, placed, year, root.title)
+    _write(pack_dir, existing, existing_pages, placed, year, root)
     report.written = True
     _, report.problems = check_pack(pack_dir)
     facts = str(pack_dir / (existing.facts_file if existing else FACTS_FILE))
@@ -405,7 +406,7 @@ def _write(
     existing_pages: list[PageFile],
     placed: list[_Placed],
     year: int | None,
-    chapter_title: str,
+    root: Section,
 ) -> None:
     pack_dir.mkdir(parents=True, exist_ok=True)
     (pack_dir / PAGES_DIR).mkdir(exist_ok=True)
@@ -424,7 +425,7 @@ def _write(
         "title": existing.title if existing else f"Diplomatic Bluebook {year or ''}".strip(),
         "edition_year": year or 0,
         "chapter_number": first.chapter,
-        "chapter_title": chapter_title,
+        "chapter_title": root.title,
         "language": existing.language if existing else "en",
         "source_url": ordered[0].source_url,
         "facts": existing.facts_file if existing else FACTS_FILE,
@@ -441,22 +442,37 @@ def _write(
         facts.write_text(_FACTS_START, encoding="utf-8")
     glossary = pack_dir / str(manifest["glossary"])
     if not glossary.exists():
-        glossary.write_text(_starting_glossary(), encoding="utf-8")
+        glossary.write_text(_starting_glossary(root), encoding="utf-8")
 
 
-def _starting_glossary() -> str:
-    """The shipped glossary without its references, which name the shipped chapter's text.
+def _starting_glossary(root: Section) -> str:
+    """The shipped glossary, fitted to the new pack's text.
 
-    A new pack starts from it because acronyms and spellings are the same across chapters;
-    `content check` then warns about the terms the new pack never mentions.
+    Acronyms, other names and spellings are the chapter's whatever pages a pack holds, so
+    they are copied whole, without the `ref`s that name the shipped page. Thesaurus targets
+    must occur in the text they lead to: only those the new pages use are kept, so a fresh
+    import warns about nothing the maintainer has to fix.
     """
     shipped = Path(str(resources.files("content"))) / GLOSSARY_FILE
     data = yaml.safe_load(shipped.read_text(encoding="utf-8")) or {}
     for term in data.get("terms") or []:
         if isinstance(term, dict):
             term.pop("ref", None)
+    texts = [p.text for s in root.walk() for p in s.paragraphs] + [s.title for s in root.walk()]
+    text = LibraryText(texts, data.get("spellings") or [])
+    kept = []
+    for entry in data.get("thesaurus") or []:
+        for kind in TARGET_KINDS:
+            if kind in entry:
+                entry[kind] = [t for t in entry[kind] if text.has(t)]
+                if not entry[kind]:
+                    del entry[kind]
+        if any(kind in entry for kind in TARGET_KINDS):
+            kept.append(entry)
+    data["thesaurus"] = kept
     header = (
         "# Acronyms and aliases, copied from the shipped pack by `content import`.\n"
-        "# `ref` (where this chapter introduces a term) is for you to add.\n"
+        "# `ref` (where this chapter introduces a term) is for you to add. The thesaurus keeps\n"
+        "# the shipped entries whose targets these pages use; see the shipped glossary for more.\n"
     )
     return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000)
