@@ -138,7 +138,10 @@ def _fact_refs(pack: Pack, facts_file: Path) -> set[str]:
     """Sections with a fact, confirmed or draft (drafts are not in `pack.facts`)."""
     refs = {f.ref for f in pack.facts}
     if facts_file.exists():
-        data = yaml.safe_load(facts_file.read_text(encoding="utf-8")) or {}
+        try:
+            data = load_located(facts_file.read_text(encoding="utf-8")).value or {}
+        except yaml.YAMLError:
+            data = {}  # `content check` reports the file; suggest as if it had no facts
         entries = data.get("facts") if isinstance(data, dict) else data
         for entry in entries or []:
             if isinstance(entry, dict) and isinstance(entry.get("ref"), str):

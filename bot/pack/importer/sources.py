@@ -110,6 +110,9 @@ HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 # A real page of the publisher's is 50-300 kB of HTML; far more is not one page. The bound
 # keeps a wrong file (or a hostile one) from taking minutes and gigabytes to refuse.
 MAX_PAGE_BYTES = 20 * 10**6
+# The publisher's pages nest a few dozen elements deep; walking far deeper would exhaust
+# the stack (a traceback) for what can only be a broken or hostile file.
+MAX_HTML_DEPTH = 400
 
 
 class SourceError(ValueError):
@@ -210,7 +213,15 @@ def _from_html(path: Path, raw: str) -> Source:
                 urls.extend(u for u in page_urls_in(value) if u not in urls)
     title = soup.title.get_text(" ", strip=True) if soup.title else ""
     body = soup.find("main") or soup.find("article") or soup.body or soup
-    lines = _BlockLines().read(body)
+    try:
+        lines = _BlockLines().read(body)
+    except TooDeep as exc:
+        raise SourceError(
+            str(path),
+            exc.line,
+            f"the HTML is nested more than {MAX_HTML_DEPTH} elements deep here; a saved page "
+            "is not, so this is not one",
+        ) from None
     # The edition is often only in the page title once the header is dropped.
     if not any(edition_line(t) for _, t in lines):
         m = re.search(r"Diplomatic\s+Bluebook\s+((?:19|20)\d{2})", title)
@@ -218,6 +229,14 @@ def _from_html(path: Path, raw: str) -> Source:
             source = Source(path, lines, "html", urls, edition=int(m.group(1)))
             return source
     return Source(path, lines, "html", urls)
+
+
+class TooDeep(Exception):
+    """HTML nested deeper than MAX_HTML_DEPTH, at this line."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
 
 
 class _BlockLines:
@@ -240,7 +259,9 @@ class _BlockLines:
         self._buf = []
         self._line = 0
 
-    def _walk(self, node: Tag | BeautifulSoup) -> None:
+    def _walk(self, node: Tag | BeautifulSoup, depth: int = 0) -> None:
+        if depth > MAX_HTML_DEPTH:
+            raise TooDeep(getattr(node, "sourceline", None) or 1)
         for child in node.children:
             if isinstance(child, Comment) or (
                 isinstance(child, NavigableString) and type(child) is not NavigableString
@@ -257,12 +278,12 @@ class _BlockLines:
                 self._flush()
             elif child.name in _BLOCK:
                 self._flush()
-                self._walk(child)
+                self._walk(child, depth + 1)
                 self._flush()
             else:
                 if not self._buf:
                     self._line = child.sourceline or self._line
-                self._walk(child)
+                self._walk(child, depth + 1)
 
 
 def _is_clutter(tag: Tag) -> bool:
