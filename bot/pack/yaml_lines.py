@@ -52,10 +52,11 @@ def _refuse_aliases(text: str) -> None:
         return  # no alias without a '*': the common case costs one scan of the text
     for event in yaml.parse(text, Loader=_LOADER):
         if isinstance(event, yaml.AliasEvent):
+            mark: Any = event.start_mark  # libyaml's Mark: the same line and column
             raise RefusedYAML(
                 problem=f"aliases (*{event.anchor}) are not allowed in content files; "
                 "write the value out",
-                problem_mark=event.start_mark,
+                problem_mark=mark,
             )
 
 
