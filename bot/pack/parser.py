@@ -228,12 +228,20 @@ def split_footnotes(lines: list[tuple[int, str]]) -> tuple[int, list[tuple[int, 
         m = _FOOTNOTE.match(text)
         if m is None or (_looks_like_title(m.group(2)) and _starts_like_title(m.group(2))):
             break
-        block.insert(0, (number, m.group(1), m.group(2)))
+        block.append((number, m.group(1), m.group(2)))
         i -= 1
-    # Keep the longest tail that counts 1, 2, 3 ... to its end.
-    while block and [int(label) for _, label, _ in block] != list(range(1, len(block) + 1)):
-        block.pop(0)
-        i += 1
+    block.reverse()
+    if not block:
+        return len(lines), []
+    # Keep the tail that counts 1, 2, 3 ... to its end: walk back while the labels count
+    # down by one (one pass; trimming the block from its front was quadratic).
+    start = len(block) - 1
+    while start > 0 and int(block[start - 1][1]) == int(block[start][1]) - 1:
+        start -= 1
+    while start < len(block) and int(block[start][1]) != 1:
+        start += 1
+    i += start
+    block = block[start:]
     if not block:
         return len(lines), []
     if i > 0 and _NOTES_HEADING.match(lines[i - 1][1]):
