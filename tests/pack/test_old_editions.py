@@ -12,7 +12,7 @@ import pytest
 from bot.cli import main
 from bot.pack.loader import load_pack
 from bot.pack.model import FIGURE, FOOTNOTE, LETTER, NUMBER, PAREN_NUMBER
-from bot.pack.parser import KEPT_AS_TEXT, PageText, parse_chapter, parse_pages
+from bot.pack.parser import KEPT_AS_TEXT, PageText, parse_chapter, parse_pages, split_footnotes
 
 HEAD = (
     "Diplomatic Bluebook 2017\n\nChapter 3\n\nSample Policy Chapter\n\nSection 1 Sample Section\n\n"
@@ -178,3 +178,15 @@ def test_text_with_no_line_structure_is_still_refused(capsys, tmp_path):
     )
     code, _, err = _run(capsys, "content", "import", joined, "--out", tmp_path / "lib")
     assert code == 1 and "run together" in err
+
+
+@pytest.mark.parametrize(
+    ("labels", "kept"),
+    [(["1", "2", "3"], ["1", "2", "3"]), (["3", "1", "2"], ["1", "2"]), (["2", "3"], []), ([], [])],
+)
+def test_the_footnote_tail_counts_from_one_to_the_end(labels, kept):
+    lines = [(1, "1 Part"), (2, "Some text of the part.")]
+    lines += [(3 + i, f"{label} a note about the text.") for i, label in enumerate(labels)]
+    start, notes = split_footnotes(lines)
+    assert [label for _, label, _ in notes] == kept
+    assert start == len(lines) - len(kept)
