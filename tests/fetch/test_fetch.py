@@ -265,3 +265,38 @@ def test_an_unreachable_site_is_one_clear_error(capsys, tmp_path):
     )
     assert code == 1
     assert "connection failed" in err and "Traceback" not in err
+
+
+def test_one_request_at_a_time_with_the_delay_and_a_user_agent(tmp_path, site):
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)  # recorded, not slept: no test waits on the clock
+
+    request = FetchRequest(
+        library=tmp_path / "lib", chapter=3, editions=(2024,), site="", options=FetchOptions()
+    )
+    assert request.options.delay >= 1
+    with serve(site) as url:
+        request = FetchRequest(request.library, 3, (2024,), site=url)
+        result = asyncio.run(fetch(request, sleep=sleep))
+    assert not result.error and result.requests == len(site.seen) == 5
+    # Before every request but the first, the client waited for what was left of the delay.
+    assert len(waits) == len(site.seen) - 1 and all(0.5 < w <= 1 for w in waits)
+    agents = {s.headers.get("User-Agent", "") for s in site.seen}
+    assert len(agents) == 1 and agents.pop().startswith("bluebook-bot/")
+
+
+def test_strict_fetch_imports_nothing_when_a_page_warns(capsys, tmp_path, site):
+    path = url_path(2025, "c030201")
+    site.files[path] = site.files[path].replace(
+        b"<p>Japan promoted", b"<h3>1 Trade Rules Again</h3><p>Japan promoted"
+    )
+    lib = tmp_path / "lib"
+    with serve(site) as url:
+        code, out, err = fetch_cli(
+            capsys, url, lib, "--edition", "2025", "--chapter", "3", "--strict"
+        )
+    assert code == 1 and "nothing written" in err
+    assert "looks like a heading but does not fit" in out
+    assert not (lib / "2025").exists() and (raw_dir(lib, 2025) / "c030201.html").exists()
