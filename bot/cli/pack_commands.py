@@ -89,7 +89,8 @@ def register(sub: Any) -> None:
         "--delay",
         type=float,
         default=FetchOptions.delay,
-        help="seconds between two requests (default: %(default)s)",
+        help="seconds between two requests; retries wait twice as long, doubling "
+        "(default: %(default)s)",
     )
     p.add_argument(
         "--timeout",
@@ -336,7 +337,8 @@ def _fetch_request(args: argparse.Namespace) -> FetchRequest:
         editions=tuple(editions),
         pages=tuple(pages),
         site=args.site,
-        options=FetchOptions(delay=args.delay, timeout=args.timeout),
+        # Retries wait twice the delay, doubling each time: --delay sets the whole pace.
+        options=FetchOptions(delay=args.delay, timeout=args.timeout, backoff=2 * args.delay),
     )
 
 
