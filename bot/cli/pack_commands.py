@@ -1,11 +1,15 @@
-"""`toc`, `section`, `fact` and `content check|import`."""
+"""`toc`, `section`, `fact` and `content check|import|fetch`."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import re
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from bot.cli.common import (
     CliError,
@@ -17,8 +21,11 @@ from bot.cli.common import (
     print_json,
 )
 from bot.facts import closest_ids, pick_fact
+from bot.fetch.client import FetchOptions
+from bot.fetch.crawl import DISALLOWED, FAILED, PageResult
+from bot.fetch.run import FetchRequest, fetch
 from bot.pack.importer import ImportFailure, ImportReport
-from bot.pack.importer.filing import file_pages
+from bot.pack.importer.filing import Filing, file_pages
 from bot.pack.library import (
     check_library,
     is_single_pack,
@@ -26,8 +33,9 @@ from bot.pack.library import (
     parse_key,
     split_edition,
 )
-from bot.pack.loader import check_pack, shipped_content_dir
+from bot.pack.loader import Problem, check_pack, shipped_content_dir
 from bot.pack.model import Section
+from bot.pack.pages import SITE, PageId
 from bot.pack.refs import RefIndex
 from bot.pack.suggest import append_drafts, suggest_facts
 from bot.pack.views import fact_json, section_json, toc_json
@@ -60,7 +68,38 @@ def register(sub: Any) -> None:
     content = sub.add_parser("content", help="check or import content packs")
     csub = content.add_subparsers(dest="content_cmd", required=True)
     p = csub.add_parser("check", help="validate a pack; prints file:line: message")
+    p.add_argument(
+        "--verbose", action="store_true", help="every warning (default: the first few per kind)"
+    )
     p.set_defaults(func=cmd_check)
+    p = csub.add_parser(
+        "fetch", help="download a chapter's pages from the publisher's site and import them"
+    )
+    p.add_argument(
+        "--edition",
+        action="append",
+        metavar="YEAR|all",
+        help="an edition to fetch (repeatable), or 'all' for every edition the site has",
+    )
+    p.add_argument("--chapter", type=int, help="the chapter number, e.g. 3")
+    p.add_argument("--pages", nargs="+", metavar="ID", help="only these pages, e.g. c030101")
+    p.add_argument("--out", type=Path, required=True, help="the library to fetch into")
+    p.add_argument("--site", default=SITE, help=f"the site to fetch from (default: {SITE})")
+    p.add_argument(
+        "--delay",
+        type=float,
+        default=FetchOptions.delay,
+        help="seconds between two requests; retries wait twice as long, doubling "
+        "(default: %(default)s)",
+    )
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=FetchOptions.timeout,
+        help="seconds to wait for one answer (default: %(default)s)",
+    )
+    p.add_argument("--strict", action="store_true", help="warnings are errors; nothing imported")
+    p.set_defaults(func=cmd_fetch)
     p = csub.add_parser(
         "import", help="add pages (text, copied text or saved .html) to a pack, or make one"
     )
@@ -163,10 +202,49 @@ def cmd_fact(args: argparse.Namespace) -> int:
     return 0
 
 
+# Warnings of one kind read alike; a maintainer needs the count and a few to look at.
+SHOWN_PER_KIND = 3
+_WARNING_KINDS = (
+    ("looks like a heading, kept as text", re.compile(r"looks like a heading")),
+    ("numbering skips", re.compile(r"numbering (?:skips|under .* starts)")),
+    ("placed by a guess", re.compile(r"placed (?:under|by)|continued|guessed|imported as")),
+    ("claimed by two pages", re.compile(r"also claimed")),
+    ("draft fact", re.compile(r"is a draft")),
+    ("section without a fact (`content facts suggest` drafts some)", re.compile(r"has no fact")),
+    ("term not in the library", re.compile(r"^term '.*' occurs nowhere")),
+    ("thesaurus target not in the text", re.compile(r"^thesaurus: .* occurs nowhere")),
+)
+
+
+def warning_kind(problem: Problem) -> str:
+    """The kind a warning is grouped under in `content check`."""
+    for kind, pattern in _WARNING_KINDS:
+        if pattern.search(problem.message):
+            return kind
+    return "other"
+
+
+def print_problems(problems: Sequence[Problem], *, verbose: bool = False) -> None:
+    """Every error, then the warnings grouped by kind with counts (a few each unless verbose)."""
+    for problem in problems:
+        if not problem.warning:
+            print(problem)
+    groups: dict[str, list[Problem]] = {}
+    for problem in problems:
+        if problem.warning:
+            groups.setdefault(warning_kind(problem), []).append(problem)
+    for kind, found in sorted(groups.items(), key=lambda kv: -len(kv[1])):
+        print(f"{len(found)} warning(s): {kind}")
+        shown = found if verbose else found[:SHOWN_PER_KIND]
+        for problem in shown:
+            print(f"  {problem}")
+        if len(found) > len(shown):
+            print(f"  ... and {len(found) - len(shown)} more (--verbose shows all)")
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     library, problems = check_library(content_dir(args))
-    for problem in problems:
-        print(problem)
+    print_problems(problems, verbose=args.verbose)
     errors = [p for p in problems if not p.warning]
     if errors or library is None:
         print(f"{len(errors)} error(s)", file=sys.stderr)
@@ -183,23 +261,31 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     try:
-        reports = file_pages(
+        filing = file_pages(
             args.file, args.out, page=args.page, edition=args.edition, strict=args.strict
         )
     except ImportFailure as exc:
         raise CliError(str(exc)) from None
-    except OSError as exc:
-        raise CliError(f"cannot import: {exc}") from None
-    for report in reports:
-        if len(reports) > 1 or report.pack_dir != args.out:
+    return print_filing(filing, args.out, strict=args.strict)
+
+
+def print_filing(filing: Filing, out: Path, *, strict: bool) -> int:
+    """The reports of an import, the pages left out, and the exit status (1: something wrong)."""
+    for report in filing.reports:
+        if len(filing.reports) > 1 or report.pack_dir != out:
             print(f"pack {report.pack_dir}:")
         print_import_report(report)
-    warnings = sum(len(r.warnings) for r in reports)
-    if args.strict and warnings:
-        print(f"error: {warnings} warning(s) with --strict; nothing written", file=sys.stderr)
+    for failure in filing.failures:
+        print(failure, file=sys.stderr)
+    if strict and (filing.warnings or filing.failures):
+        print(
+            f"error: {filing.warnings} warning(s), {len(filing.failures)} page(s) failed, "
+            "with --strict; nothing written",
+            file=sys.stderr,
+        )
         return 1
-    status = 0
-    for report in reports:
+    status = 1 if filing.failures else 0
+    for report in filing.reports:
         errors = report.errors
         print(
             f"wrote {len(report.pages)} page(s) to {report.pack_dir}; content check: "
@@ -207,8 +293,123 @@ def cmd_import(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         status = status or (1 if errors else 0)
-    print(f"serve or check it with `--content {args.out}`", file=sys.stderr)
+    if filing.failures and filing.reports:
+        print(
+            f"error: {len(filing.failures)} page(s) not imported (listed above); the others were",
+            file=sys.stderr,
+        )
+    if filing.reports:
+        print(f"serve or check it with `--content {out}`", file=sys.stderr)
     return status
+
+
+def _fetch_request(args: argparse.Namespace) -> FetchRequest:
+    editions: list[int] = []
+    for value in args.edition or []:
+        if value == "all":
+            continue
+        if not re.fullmatch(r"(?:19|20)\d{2}", value):
+            raise CliError(f"--edition {value!r}: give a year like 2025, or 'all'")
+        editions.append(int(value))
+    if not args.edition:
+        raise CliError("name the editions: --edition 2025 (repeatable) or --edition all")
+    if "all" in args.edition and editions:
+        raise CliError("--edition all already means every edition; drop the years")
+    pages: list[PageId] = []
+    for value in args.pages or []:
+        page = PageId.parse(value)
+        if page is None:
+            raise CliError(f"--pages {value!r} is not a page id like c030101")
+        pages.append(page)
+    chapter = args.chapter or (pages[0].chapter if pages else None)
+    if chapter is None:
+        raise CliError("name the chapter: --chapter 3 (or the pages: --pages c030101 ...)")
+    if any(p.chapter != chapter for p in pages):
+        raise CliError(f"--pages must all be pages of chapter {chapter}")
+    site = urlsplit(args.site)
+    if site.scheme not in ("http", "https") or not site.netloc:
+        raise CliError(f"--site {args.site!r} is not an http(s) address")
+    if args.delay < 0 or args.timeout <= 0:
+        raise CliError("--delay must be 0 or more and --timeout more than 0 seconds")
+    return FetchRequest(
+        library=args.out,
+        chapter=chapter,
+        editions=tuple(editions),
+        pages=tuple(pages),
+        site=args.site,
+        # Retries wait twice the delay, doubling each time: --delay sets the whole pace.
+        options=FetchOptions(delay=args.delay, timeout=args.timeout, backoff=2 * args.delay),
+    )
+
+
+class _FetchProgress:
+    """A bar with pages done / found on a terminal; one line per page otherwise."""
+
+    def __init__(self, bar: bool) -> None:
+        self.bar = bar
+
+    def __call__(self, edition: int, page: PageResult, done: int, found: int) -> None:
+        if not self.bar:
+            reason = f": {page.reason}" if page.reason else ""
+            print(f"{edition} {page.page} {page.outcome}{reason}", file=sys.stderr, flush=True)
+            return
+        width = 30
+        filled = width * done // max(found, done, 1)
+        print(
+            f"\r{edition} [{'#' * filled}{'.' * (width - filled)}] {done}/{found} {page.page}",
+            end="",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    def end(self) -> None:
+        if self.bar:
+            print(file=sys.stderr)
+
+
+def cmd_fetch(args: argparse.Namespace) -> int:
+    request = _fetch_request(args)
+    progress = _FetchProgress(sys.stderr.isatty())
+    run = asyncio.run(fetch(request, progress))
+    progress.end()
+    status = 0
+    files: dict[Path, int] = {}
+    for edition in run.editions:
+        outcomes: dict[str, int] = {}
+        for page in edition.pages:
+            outcomes[page.outcome] = outcomes.get(page.outcome, 0) + 1
+            if page.file is not None:
+                files[page.file] = edition.edition
+            if page.outcome == FAILED:
+                print(f"{page.url}: error: {page.reason.removeprefix(page.url + ': ')}")
+                status = 1
+            elif page.outcome == DISALLOWED:
+                print(f"{page.url}: warning: robots.txt disallows it; not fetched")
+            elif page.file is None and edition.found_by == "--pages":
+                print(f"{page.url}: error: the site says 404 (no such page)")
+                status = 1
+            elif page.file is None:
+                print(
+                    f"{page.url}: warning: listed in the table of contents, but the site says 404"
+                )
+        summary = ", ".join(f"{n} {o}" for o, n in outcomes.items()) or "no pages"
+        print(
+            f"edition {edition.edition}: {len(edition.pages)} page(s) by {edition.found_by}: "
+            f"{summary}",
+            file=sys.stderr,
+        )
+    print(f"{run.requests} request(s) to {request.site}", file=sys.stderr)
+    if run.error:
+        print(f"error: {run.error}", file=sys.stderr)
+        status = 1
+    if not files:
+        print("error: nothing to import", file=sys.stderr)
+        return 1
+    try:
+        filing = file_pages(list(files), args.out, strict=args.strict, editions=files)
+    except ImportFailure as exc:
+        raise CliError(str(exc)) from None
+    return print_filing(filing, args.out, strict=args.strict) or status
 
 
 def print_import_report(report: ImportReport) -> None:

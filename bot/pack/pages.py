@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# The Bluebook's English pages live under one pattern per edition and chapter.
-PAGE_URL = (
-    "https://www.mofa.go.jp/policy/other/bluebook/{edition}/en_html/chapter{chapter}/{page}.html"
-)
-INDEX_URL = "https://www.mofa.go.jp/policy/other/bluebook/index.html"
+# The publisher's site: one folder per edition, the English pages of a chapter under it.
+SITE = "https://www.mofa.go.jp/policy/other/bluebook/"
+INDEX_URL = SITE + "index.html"
+# The English pages moved from `<edition>/html/` to `<edition>/en_html/` with the 2021 edition.
+FIRST_EN_HTML_EDITION = 2021
 
 _PAGE_ID = re.compile(r"(?<![A-Za-z0-9])c(\d{2})(\d{2})(\d{2})(?!\d)")
 _PAGE_URL = re.compile(r"https?://[^\s\"'<>]*?(c\d{6})\.html?")
@@ -38,11 +38,24 @@ class PageId:
         return f"c{self.chapter:02d}{self.section:02d}{self.part:02d}"
 
 
-def page_url(edition: int | None, page: PageId) -> str | None:
-    """The publisher's address of `page` in `edition`; None without an edition."""
+def html_dir(edition: int) -> str:
+    """The folder of an edition's English pages: 'html' up to 2020, 'en_html' from 2021."""
+    return "en_html" if edition >= FIRST_EN_HTML_EDITION else "html"
+
+
+def edition_url(edition: int, site: str = SITE, folder: str | None = None) -> str:
+    """The edition's table of contents (`folder` overrides the rule, to check the other one)."""
+    return f"{site.rstrip('/')}/{edition}/{folder or html_dir(edition)}/index.html"
+
+
+def page_url(
+    edition: int | None, page: PageId, site: str = SITE, folder: str | None = None
+) -> str | None:
+    """The address of `page` in `edition` on `site` (the publisher's); None without an edition."""
     if not edition:
         return None
-    return PAGE_URL.format(edition=edition, chapter=page.chapter, page=page)
+    folder = folder or html_dir(edition)
+    return f"{site.rstrip('/')}/{edition}/{folder}/chapter{page.chapter}/{page}.html"
 
 
 def page_urls_in(text: str) -> list[str]:

@@ -4,9 +4,9 @@ Headings recognised, from the top down:
 
     Chapter 3                      chapter (its title is the next short line)
     Section 1 Title                section
-    1 Title                        number
-    (1) Title                      paren-number
-    A Title                        letter
+    1 Title                        number      (older editions: 1.Title, 1. Title)
+    (1) Title                      paren-number (older editions: (1)Title)
+    A Title                        letter      (older editions: A.Title, A. Title)
     (A) Title                      paren-upper
     (a) Title                      paren-lower
     Column / Column: Title         a boxed column (its title is the next line if not on this one)
@@ -18,8 +18,11 @@ Numbering may start anywhere and skip numbers (a page of the publisher's site st
 part: "5 ..." on page c040205); both are reported as warnings, never silently. That keeps
 "A historic shift ..." and "3 countries signed ... ." paragraphs.
 
-A page's footnotes (numbered lines at its end) and figure references ("See ▶ Fig. 4-1")
-become notes of their section, outside the heading tree and the paragraphs.
+A page's footnotes (numbered lines at its end; in older editions "• 3 For more ..." or
+"*3 ..." lines after the text that marks them), figure references ("See ▶ Fig. 4-1"),
+figure labels ("Figure 3-1-1 ...") and photo captions ("Photo: ...") become notes of their
+section, outside the heading tree and the paragraphs. A footnote marker glued to a heading
+("... Nuclear Energy3", older editions) is taken off its title.
 
 Pages are added one at a time to a `ChapterBuilder`; each may carry its page id, which
 places its top heading in the book (chapter, section, part) even without `Chapter` and
@@ -62,9 +65,12 @@ GUESSED_POSITION = "guessed-position"
 _PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (CHAPTER, re.compile(r"^Chapter\s+(\d{1,2})(?:\s+(\S.*))?$")),
     (SECTION, re.compile(r"^Section\s+(\d{1,2})\s+(\S.*)$")),
-    (NUMBER, re.compile(r"^(\d{1,2})\s+(\S.*)$")),
-    (PAREN_NUMBER, re.compile(r"^\((\d{1,2})\)\s+(\S.*)$")),
-    (LETTER, re.compile(r"^([A-Z])\s+(\S.*)$")),
+    # "2 Title", and the older "2.Title" / "2. Title"; a digit after the dot is a number
+    # ("2.5 million ..."), never a heading.
+    (NUMBER, re.compile(r"^(\d{1,2})(?:\s+|\.\s*(?![\d\s]))(\S.*)$")),
+    (PAREN_NUMBER, re.compile(r"^\((\d{1,2})\)\s*(\S.*)$")),
+    # "A Title", and the older "A.Title" / "A. Title"; "U.S.-Japan ..." is an initialism.
+    (LETTER, re.compile(r"^([A-Z])(?:\s+|\.\s*(?![A-Z]\.|\s))(\S.*)$")),
     (PAREN_UPPER, re.compile(r"^\(([A-Z])\)\s+(\S.*)$")),
     (PAREN_LOWER, re.compile(r"^\(([a-z])\)\s+(\S.*)$")),
 )
@@ -74,6 +80,18 @@ _FIGURE_REF = re.compile(
 )
 _FOOTNOTE = re.compile(r"^(?:\*|\[)?(\d{1,2})(?:\]|\)|\.)?\s+(\S.*)$")
 _NOTES_HEADING = re.compile(r"^(?:Notes?|Footnotes?)$", re.IGNORECASE)
+# Older editions print each footnote after the text that marks it: "*3 ..." always, and
+# "• 3 ..." when the page carries a marker 3 (a digit glued to a word, or "*3").
+_STAR_NOTE = re.compile(r"^\*(\d{1,2})\s*(\S.*)$")
+_BULLET_NOTE = re.compile(r"^[•・●]\s*(\d{1,2})\s+(\S.*)$")
+_GLUED_MARKER = re.compile(r"(?:(?<=[a-z)”\"’])|\*)(\d{1,2})(?!\d)")
+_GLUED_TITLE = re.compile(r"(?<=[a-z)])(\d{1,2})$")
+# Photo captions and figure labels: about the page's pictures, not its text.
+_CAPTION = re.compile(
+    r"^[(\[]?\s*(?:Photos?\s*(?:[:：]|\(|credit|by\b)|(?:Fig(?:ure)?|Chart|Table)\.?\s*"
+    r"\d{1,2}(?:\s*[-–]\s*\d{1,2})+\b)",
+    re.IGNORECASE,
+)
 
 
 class ParseError(ValueError):
@@ -153,7 +171,39 @@ def match_heading(line: str) -> Heading | None:
 
 
 def is_figure_reference(line: str) -> bool:
-    return len(line) <= MAX_FIGURE_REF_CHARS and bool(_FIGURE_REF.match(line))
+    """A figure reference, figure label or photo caption (short lines only)."""
+    return len(line) <= MAX_FIGURE_REF_CHARS and bool(
+        _FIGURE_REF.match(line) or _CAPTION.match(line)
+    )
+
+
+def inline_footnotes(lines: list[tuple[int, str]]) -> dict[int, tuple[str, str]]:
+    """Older editions' footnotes among the text: {line number: (label, text)}."""
+    found: dict[int, tuple[str, str]] = {}
+    bullets: dict[int, tuple[str, str]] = {}
+    for number, text in lines:
+        m = _STAR_NOTE.match(text)
+        if m is not None:
+            found[number] = (m.group(1), m.group(2))
+        elif (m := _BULLET_NOTE.match(text)) is not None:
+            bullets[number] = (m.group(1), m.group(2))
+    if bullets:
+        marked = {
+            label
+            for number, text in lines
+            if number not in bullets and number not in found
+            for label in _GLUED_MARKER.findall(text)
+        }
+        found.update({n: note for n, note in bullets.items() if note[0] in marked})
+    return found
+
+
+def unglue_marker(text: str, labels: set[str]) -> str:
+    """A heading line without the footnote marker glued to its end ("Energy3" → "Energy")."""
+    m = _GLUED_TITLE.search(text)
+    if m is None or m.group(1) not in labels:
+        return text
+    return text[: m.start()]
 
 
 def ref_part(level: int, label: str) -> str:
@@ -178,12 +228,20 @@ def split_footnotes(lines: list[tuple[int, str]]) -> tuple[int, list[tuple[int, 
         m = _FOOTNOTE.match(text)
         if m is None or (_looks_like_title(m.group(2)) and _starts_like_title(m.group(2))):
             break
-        block.insert(0, (number, m.group(1), m.group(2)))
+        block.append((number, m.group(1), m.group(2)))
         i -= 1
-    # Keep the longest tail that counts 1, 2, 3 ... to its end.
-    while block and [int(label) for _, label, _ in block] != list(range(1, len(block) + 1)):
-        block.pop(0)
-        i += 1
+    block.reverse()
+    if not block:
+        return len(lines), []
+    # Keep the tail that counts 1, 2, 3 ... to its end: walk back while the labels count
+    # down by one (one pass; trimming the block from its front was quadratic).
+    start = len(block) - 1
+    while start > 0 and int(block[start - 1][1]) == int(block[start][1]) - 1:
+        start -= 1
+    while start < len(block) and int(block[start][1]) != 1:
+        start += 1
+    i += start
+    block = block[start:]
     if not block:
         return len(lines), []
     if i > 0 and _NOTES_HEADING.match(lines[i - 1][1]):
@@ -202,6 +260,8 @@ class _PageState:
     pending_chapter_title: bool = False
     pending_column: Section | None = None
     pending_notes: list[Note] = field(default_factory=list)
+    inline_notes: dict[int, tuple[str, str]] = field(default_factory=dict)
+    note_labels: set[str] = field(default_factory=set)
 
 
 class ChapterBuilder:
@@ -294,6 +354,9 @@ class ChapterBuilder:
         lines = page.lines
         end, footnotes = split_footnotes(lines)
         body = lines[:end]
+        state.inline_notes = inline_footnotes(body)
+        state.note_labels = {label for label, _ in state.inline_notes.values()}
+        state.note_labels |= {label for _, label, _ in footnotes}
         # Whatever precedes the page's own "Chapter N" line (site clutter, the edition line)
         # is not chapter text.
         start = next(
@@ -334,13 +397,21 @@ class ChapterBuilder:
                 column.title = text
                 column.heading = f"{column.heading} {text}"
                 return
-        if is_figure_reference(text):
-            note = Note(FIGURE, text, number)
+        inline = state.inline_notes.get(number)
+        if inline is not None or is_figure_reference(text):
+            if inline is not None:
+                note = Note(FOOTNOTE, inline[1], number, inline[0])
+            else:
+                note = Note(FIGURE, text, number)
             if state.stack:
                 state.stack[-1].notes.append(note)
             else:
                 state.pending_notes.append(note)
             return
+        if state.note_labels:
+            unglued = unglue_marker(text, state.note_labels)
+            if unglued != text and match_heading(unglued) is not None:
+                text = unglued
         heading = match_heading(text)
         if heading is not None and heading.level == CHAPTER:
             self._chapter(state, heading, number, text)

@@ -28,13 +28,50 @@ _YEAR = r"(?:19|20)\d{2}"
 _DATE = re.compile(
     rf"\b(?:(?:\d{{1,2}}\s+)?(?:{_MONTHS})(?:\s+\d{{1,2}},)?(?:\s+{_YEAR})?|{_YEAR})\b"
 )
+# A year right after a capitalised word is part of a name ("Reform 2024", "Expo 2025"),
+# unless that word starts a date ("In 2024", "Since 2022").
+_DATE_WORDS = frozenset(
+    [
+        "In",
+        "By",
+        "Since",
+        "Until",
+        "From",
+        "Through",
+        "During",
+        "Before",
+        "After",
+        "Early",
+        "Late",
+        "Mid",
+        "End",
+        "Fiscal",
+        "FY",
+        "Of",
+        "And",
+        "The",
+        "Between",
+    ]
+)
 _UNITS = (
     r"%|percent|per cent|times|million|billion|trillion|yen|dollars|people|countries"
-    r"|members|economies|nations|cases|years"
+    r"|members|economies|nations|cases|years|months|weeks|days"
 )
+# Thousands separators belong to the number; a comma after it does not ("25, and").
 _NUMBER = re.compile(
-    rf"(?<![\w.*-])\d[\d,]*(?:\.\d+)?(?:\s?(?:{_UNITS})\b|%)?(?:\s(?:yen|dollars)\b)?"
+    rf"(?<![\w.*-])(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?(?:\s?(?:{_UNITS})\b|%)?"
+    rf"(?:\s(?:yen|dollars)\b)?"
 )
+_WORD_NUMBER = re.compile(
+    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty"
+    r"|thirty|forty|fifty|a hundred|a thousand)(?:\s+and\s+a\s+half)?\s+(?:"
+    + _UNITS.replace("%|", "")
+    + r")\b",
+    re.IGNORECASE,
+)
+# Numbers that only point somewhere: "Section 2", "Chapter 3", a footnote marker "(15)".
+_POINTER_WORD = re.compile(r"(?:Chapter|Section|Part|Column|Fig\.?|Figure|Table|No\.)\s*$")
+_CROSS_REFERENCE = re.compile(r"\bsee\b[^.]{0,40}?\b(?:Chapter|Section|Part)\s+\d", re.I)
 _ACRONYM = re.compile(r"\(([A-Z][A-Za-z0-9]{1,11})\)")
 _PROGRAMME = re.compile(
     r"\b(?:[A-Z][\w’'-]+\s+(?:(?:for|of|on|and|the|with|in)\s+)*){1,7}"
@@ -57,15 +94,41 @@ def _unique(items: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(i.strip() for i in items if i.strip()))
 
 
+def _dates(sentence: str) -> list[re.Match[str]]:
+    found = []
+    for m in _DATE.finditer(sentence):
+        if m.group(0).isdigit():
+            before = sentence[: m.start()].split()
+            word = before[-1] if before else ""
+            if word[:1].isupper() and word.strip(",") not in _DATE_WORDS:
+                continue
+        found.append(m)
+    return found
+
+
+def _is_pointer(sentence: str, start: int, end: int) -> bool:
+    """A footnote marker "(15)" or the number of a section, chapter or figure."""
+    if sentence[start - 1 : start] == "(" and sentence[end : end + 1] == ")":
+        return True
+    return _POINTER_WORD.search(sentence[:start]) is not None
+
+
 def stated(sentence: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    """The dates, numbers and named programmes a sentence states, as written in it."""
-    dates = [m.group(0) for m in _DATE.finditer(sentence)]
+    """The dates, numbers and named programmes a sentence states, as written in it.
+
+    A cross-reference ("see Chapter 3, Section 1") states nothing."""
+    if _CROSS_REFERENCE.search(sentence):
+        return (), (), ()
+    date_matches = _dates(sentence)
+    dates = [m.group(0) for m in date_matches]
     spans = [m.span() for m in _DATE.finditer(sentence)]
     numbers = [
         m.group(0)
         for m in _NUMBER.finditer(sentence)
         if not any(s <= m.start() < e for s, e in spans)
+        and not _is_pointer(sentence, m.start(), m.end())
     ]
+    numbers += [m.group(0) for m in _WORD_NUMBER.finditer(sentence)]
     names = [m.group(1) for m in _ACRONYM.finditer(sentence)]
     names += [re.sub(r"^The\s+", "", m.group(0)) for m in _PROGRAMME.finditer(sentence)]
     return _unique(dates), _unique(numbers), _unique(names)
@@ -75,7 +138,10 @@ def _fact_refs(pack: Pack, facts_file: Path) -> set[str]:
     """Sections with a fact, confirmed or draft (drafts are not in `pack.facts`)."""
     refs = {f.ref for f in pack.facts}
     if facts_file.exists():
-        data = yaml.safe_load(facts_file.read_text(encoding="utf-8")) or {}
+        try:
+            data = load_located(facts_file.read_text(encoding="utf-8")).value or {}
+        except yaml.YAMLError:
+            data = {}  # `content check` reports the file; suggest as if it had no facts
         entries = data.get("facts") if isinstance(data, dict) else data
         for entry in entries or []:
             if isinstance(entry, dict) and isinstance(entry.get("ref"), str):

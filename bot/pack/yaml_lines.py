@@ -41,19 +41,45 @@ def _walk(node: yaml.Node, value: Any) -> Located:
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+class RefusedYAML(yaml.MarkedYAMLError):
+    """Valid YAML that a content file may not use (an alias, absurd nesting)."""
+
+
+def _refuse_aliases(text: str) -> None:
+    """Content files are plain data: an alias (`*name`) could make one entry refer to
+    itself, which no check could walk, or blow a small file up into a huge one."""
+    if "*" not in text:
+        return  # no alias without a '*': the common case costs one scan of the text
+    for event in yaml.parse(text, Loader=_LOADER):
+        if isinstance(event, yaml.AliasEvent):
+            mark: Any = event.start_mark  # libyaml's Mark: the same line and column
+            raise RefusedYAML(
+                problem=f"aliases (*{event.anchor}) are not allowed in content files; "
+                "write the value out",
+                problem_mark=mark,
+            )
+
+
 def load_located(text: str) -> Located:
     """Parse one YAML document safely; raises yaml.YAMLError with a mark on bad YAML."""
+    _refuse_aliases(text)
     # libyaml's loader when built with it: the same nodes and marks, several times faster,
     # which matters for a library of many packs.
     loader = _LOADER(text)
+    node: yaml.Node | None = None
     try:
         node = loader.get_single_node()
         if node is None:
             return Located(None, 1, {}, [], {})
         value = loader.construct_document(node)
+        return _walk(node, value)
+    except RecursionError:
+        raise RefusedYAML(
+            problem="nested too deep for a content file",
+            problem_mark=node.start_mark if node is not None else None,
+        ) from None
     finally:
         loader.dispose()
-    return _walk(node, value)
 
 
 def error_line(exc: yaml.YAMLError) -> int:

@@ -62,7 +62,9 @@ def test_a_new_unused_term_is_warned_about_after_the_change(library_dir: Path) -
     assert "terms:\n" in body
     glossary.write_text(
         body.replace(
-            "terms:\n", "terms:\n  - term: ZZQX\n    expansion: Zebra Quartz Exchange\n", 1
+            "terms:\n",
+            "terms:\n  - term: ZZQX\n    expansion: Zebra Quartz Exchange\n    ref: '3.1.1'\n",
+            1,
         ),
         encoding="utf-8",
     )

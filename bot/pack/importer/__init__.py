@@ -28,6 +28,7 @@ from bot.pack.parser import (
     ParseWarning,
     match_heading,
 )
+from bot.pack.thesaurus import TARGET_KINDS, TokenisedText
 
 __all__ = [
     "NO_EDITION",
@@ -52,7 +53,16 @@ _FACTS_START = (
 
 
 class ImportFailure(ValueError):
-    """Nothing was written; the message says which file and what to do."""
+    """Nothing was written; the message says which file and what to do.
+
+    `file` names the one input to blame, when there is one: a batch can leave it out and
+    import the rest.
+    """
+
+    def __init__(self, message: str, file: str | None = None, line: int = 1) -> None:
+        super().__init__(message)
+        self.file = file
+        self.line = line
 
 
 @dataclass(frozen=True)
@@ -160,7 +170,7 @@ def import_pages(
     ]
     if strict and warnings:
         return report
-    _write(pack_dir, existing, existing_pages, placed, year, root.title)
+    _write(pack_dir, existing, existing_pages, placed, year, root)
     report.written = True
     _, report.problems = check_pack(pack_dir)
     facts = str(pack_dir / (existing.facts_file if existing else FACTS_FILE))
@@ -187,7 +197,8 @@ def _build(
         try:
             builder.add_page(texts[page_id])
         except ParseError as exc:
-            raise ImportFailure(f"{texts[page_id].file}:{exc.line}: {exc.message}") from None
+            file = texts[page_id].file
+            raise ImportFailure(f"{file}:{exc.line}: {exc.message}", file, exc.line) from None
     return builder.finish(), builder.warnings
 
 
@@ -233,7 +244,7 @@ def _read(files: Sequence[Path], page: str | None) -> tuple[list[Source], PageId
     try:
         return [read_source(Path(f)) for f in files], forced
     except SourceError as exc:
-        raise ImportFailure(str(exc)) from None
+        raise ImportFailure(str(exc), exc.file, exc.line) from None
 
 
 def _page_address(placed: _Placed, year: int | None) -> str:
@@ -317,7 +328,9 @@ def _place(
             if part is None:
                 raise ImportFailure(
                     f"{source.file}:{first}: cannot tell which page this is (no page id and no "
-                    "numbered heading); name the file like c030102.txt or pass --page c030102"
+                    "numbered heading); name the file like c030102.txt or pass --page c030102",
+                    source.file,
+                    first,
                 )
             if chapter and section:
                 page, how = PageId(chapter, section, part), "headings"
@@ -336,7 +349,9 @@ def _place(
             else:
                 raise ImportFailure(
                     f"{source.file}:{first}: cannot tell which chapter and section this page is "
-                    "in; name the file like c030102.txt or pass --page c030102"
+                    "in; name the file like c030102.txt or pass --page c030102",
+                    source.file,
+                    first,
                 )
         if by_name is not None and by_name != page:
             warnings.append(
@@ -358,7 +373,10 @@ def _place(
             )
         if unique and str(page) in seen:
             raise ImportFailure(
-                f"{source.file}: is page {page}, and so is {seen[str(page)]}; import one of them"
+                f"{source.file}:{first}: is page {page}, and so is {seen[str(page)]}; "
+                "import one of them",
+                source.file,
+                first,
             )
         seen[str(page)] = source.file
         placed.append(_Placed(source, page, how))
@@ -388,7 +406,7 @@ def _write(
     existing_pages: list[PageFile],
     placed: list[_Placed],
     year: int | None,
-    chapter_title: str,
+    root: Section,
 ) -> None:
     pack_dir.mkdir(parents=True, exist_ok=True)
     (pack_dir / PAGES_DIR).mkdir(exist_ok=True)
@@ -407,7 +425,7 @@ def _write(
         "title": existing.title if existing else f"Diplomatic Bluebook {year or ''}".strip(),
         "edition_year": year or 0,
         "chapter_number": first.chapter,
-        "chapter_title": chapter_title,
+        "chapter_title": root.title,
         "language": existing.language if existing else "en",
         "source_url": ordered[0].source_url,
         "facts": existing.facts_file if existing else FACTS_FILE,
@@ -424,22 +442,37 @@ def _write(
         facts.write_text(_FACTS_START, encoding="utf-8")
     glossary = pack_dir / str(manifest["glossary"])
     if not glossary.exists():
-        glossary.write_text(_starting_glossary(), encoding="utf-8")
+        glossary.write_text(_starting_glossary(root), encoding="utf-8")
 
 
-def _starting_glossary() -> str:
-    """The shipped glossary without its references, which name the shipped chapter's text.
+def _starting_glossary(root: Section) -> str:
+    """The shipped glossary, fitted to the new pack's text.
 
-    A new pack starts from it because acronyms and spellings are the same across chapters;
-    `content check` then warns about the terms the new pack never mentions.
+    Acronyms, other names and spellings are the chapter's whatever pages a pack holds, so
+    they are copied whole, without the `ref`s that name the shipped page. Thesaurus targets
+    must occur in the text they lead to: only those the new pages use are kept, so a fresh
+    import warns about nothing the maintainer has to fix.
     """
     shipped = Path(str(resources.files("content"))) / GLOSSARY_FILE
     data = yaml.safe_load(shipped.read_text(encoding="utf-8")) or {}
     for term in data.get("terms") or []:
         if isinstance(term, dict):
             term.pop("ref", None)
+    texts = [p.text for s in root.walk() for p in s.paragraphs] + [s.title for s in root.walk()]
+    text = TokenisedText(texts).library(data.get("spellings") or [])
+    kept = []
+    for entry in data.get("thesaurus") or []:
+        for kind in TARGET_KINDS:
+            if kind in entry:
+                entry[kind] = [t for t in entry[kind] if text.has(t)]
+                if not entry[kind]:
+                    del entry[kind]
+        if any(kind in entry for kind in TARGET_KINDS):
+            kept.append(entry)
+    data["thesaurus"] = kept
     header = (
         "# Acronyms and aliases, copied from the shipped pack by `content import`.\n"
-        "# `ref` (where this chapter introduces a term) is for you to add.\n"
+        "# `ref` (where this chapter introduces a term) is for you to add. The thesaurus keeps\n"
+        "# the shipped entries whose targets these pages use; see the shipped glossary for more.\n"
     )
     return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000)

@@ -10,22 +10,27 @@ from pathlib import Path
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 from bot.pack.pages import PageId, edition_line, edition_of_url, page_urls_in
+from bot.pack.parser import match_heading
 
 # Spaces that look like a space but would keep "Fig. 3" from matching "Fig. 3".
 _SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t]")
 _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _RUNS = re.compile(r" {2,}")
+# A "back to the top" link alone on its line, however the site marks it up.
+_PAGE_TOP = re.compile(r"^[▲△↑^]?\s*(?:page\s*top|(?:back|return|go)\s+to\s+(?:the\s+)?top)$", re.I)
 _URL_LINE = re.compile(r"^(?:(?:URL|Source)\s*:\s*)?<?(https?://\S+?)>?$", re.IGNORECASE)
 
 # A file of at least this many characters on fewer than RUN_TOGETHER_LINES lines has lost
 # its line structure (a paste that joined everything, a converter that dropped newlines).
 RUN_TOGETHER_CHARS = 600
 RUN_TOGETHER_LINES = 3
-# ... and so has a long line with headings inside it.
+# ... and so has a long line with headings inside it: a heading right after the end of a
+# sentence. Inside a sentence, "(see Chapter 3, Section 1, 4 (3) C.)" is a cross-reference
+# and "(1) Asia, (2) Europe and (3) Africa" a list.
 LONG_LINE_CHARS = 1000
 _INNER_HEADING = re.compile(
-    r"(?<=[^\s(])\s+(?:Section\s+\d{1,2}\s+[A-Z]|Chapter\s+\d{1,2}\b|\(\d{1,2}\)\s+[A-Z]"
-    r"|Diplomatic\s+Bluebook\s+\d{4})"
+    r"(?:(?<=[.!?”\"])|(?<=\.\)))\s+(?:Section\s+\d{1,2}\s+[A-Z]|Chapter\s+\d{1,2}\s+[A-Z]"
+    r"|\(\d{1,2}\)\s*[A-Z])|\s+Diplomatic\s+Bluebook\s+\d{4}"
 )
 
 # Elements that are never page text, and those that start a new line.
@@ -43,6 +48,7 @@ _DROP = {
     "svg",
     "select",
     "head",
+    "figcaption",
 }
 _DROP_ROLES = {"navigation", "banner", "contentinfo", "search"}
 # Class or id names that only navigation carries on sites without <nav> ("pankuzu" is the
@@ -62,6 +68,12 @@ _DROP_NAMES = {
     "sidebar",
     "share",
     "sns",
+    # Photo captions: about a picture, not page text.
+    "caption",
+    "photo",
+    "photo-caption",
+    "photo_caption",
+    "photocaption",
 }
 _BLOCK = {
     "p",
@@ -95,6 +107,12 @@ _BLOCK = {
     "address",
 }
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+# A real page of the publisher's is 50-300 kB of HTML; far more is not one page. The bound
+# keeps a wrong file (or a hostile one) from taking minutes and gigabytes to refuse.
+MAX_PAGE_BYTES = 20 * 10**6
+# The publisher's pages nest a few dozen elements deep; walking far deeper would exhaust
+# the stack (a traceback) for what can only be a broken or hostile file.
+MAX_HTML_DEPTH = 400
 
 
 class SourceError(ValueError):
@@ -138,8 +156,19 @@ def clean(line: str) -> str:
 
 
 def read_source(path: Path) -> Source:
-    """Read a text or HTML page; raises SourceError (or OSError) when it cannot be used."""
-    data = path.read_bytes()
+    """Read a text or HTML page; raises SourceError when it cannot be used."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_PAGE_BYTES:
+            raise SourceError(
+                str(path),
+                1,
+                f"{size / 1e6:.1f} MB is more than a page ({MAX_PAGE_BYTES // 10**6} MB at "
+                "most); is this the right file?",
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(str(path), 1, f"cannot read: {exc.strerror or exc}") from None
     try:
         raw = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -184,7 +213,15 @@ def _from_html(path: Path, raw: str) -> Source:
                 urls.extend(u for u in page_urls_in(value) if u not in urls)
     title = soup.title.get_text(" ", strip=True) if soup.title else ""
     body = soup.find("main") or soup.find("article") or soup.body or soup
-    lines = _BlockLines().read(body)
+    try:
+        lines = _BlockLines().read(body)
+    except TooDeep as exc:
+        raise SourceError(
+            str(path),
+            exc.line,
+            f"the HTML is nested more than {MAX_HTML_DEPTH} elements deep here; a saved page "
+            "is not, so this is not one",
+        ) from None
     # The edition is often only in the page title once the header is dropped.
     if not any(edition_line(t) for _, t in lines):
         m = re.search(r"Diplomatic\s+Bluebook\s+((?:19|20)\d{2})", title)
@@ -192,6 +229,14 @@ def _from_html(path: Path, raw: str) -> Source:
             source = Source(path, lines, "html", urls, edition=int(m.group(1)))
             return source
     return Source(path, lines, "html", urls)
+
+
+class TooDeep(Exception):
+    """HTML nested deeper than MAX_HTML_DEPTH, at this line."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
 
 
 class _BlockLines:
@@ -209,12 +254,14 @@ class _BlockLines:
 
     def _flush(self) -> None:
         text = clean("".join(self._buf).replace("\n", " "))
-        if text and not _URL_LINE.match(text):
+        if text and not _URL_LINE.match(text) and not _PAGE_TOP.match(text):
             self.lines.append((self._line or 1, text))
         self._buf = []
         self._line = 0
 
-    def _walk(self, node: Tag | BeautifulSoup) -> None:
+    def _walk(self, node: Tag | BeautifulSoup, depth: int = 0) -> None:
+        if depth > MAX_HTML_DEPTH:
+            raise TooDeep(getattr(node, "sourceline", None) or 1)
         for child in node.children:
             if isinstance(child, Comment) or (
                 isinstance(child, NavigableString) and type(child) is not NavigableString
@@ -231,12 +278,12 @@ class _BlockLines:
                 self._flush()
             elif child.name in _BLOCK:
                 self._flush()
-                self._walk(child)
+                self._walk(child, depth + 1)
                 self._flush()
             else:
                 if not self._buf:
                     self._line = child.sourceline or self._line
-                self._walk(child)
+                self._walk(child, depth + 1)
 
 
 def _is_clutter(tag: Tag) -> bool:
@@ -255,7 +302,9 @@ def _is_clutter(tag: Tag) -> bool:
 def _refuse_run_together(source: Source) -> None:
     total = sum(len(t) for _, t in source.lines)
     count = len(source.lines)
-    if total >= RUN_TOGETHER_CHARS and count < RUN_TOGETHER_LINES:
+    # A heading on its own line and one long paragraph is a real (short) page.
+    headed = any(match_heading(t) is not None for _, t in source.lines)
+    if total >= RUN_TOGETHER_CHARS and count < RUN_TOGETHER_LINES and not headed:
         raise SourceError(
             source.file,
             source.lines[0][0],

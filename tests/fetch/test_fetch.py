@@ -1,0 +1,302 @@
+"""`content fetch` against the sample site (tests/fetch/site.py) served on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.fetch.client import FetchOptions
+from bot.fetch.crawl import DISALLOWED, FAILED, raw_dir
+from bot.fetch.run import FetchRequest, fetch
+from bot.pack.library import load_library
+from bot.pack.model import FIGURE, FOOTNOTE
+from bot.pack.pages import PageId, page_url
+
+from .site import EDITIONS, SampleSite, build_site, serve, url_path
+
+ROOT = Path(__file__).resolve().parents[2]
+ROOT_INDEX = "/policy/other/bluebook/index.html"
+EXISTING = {(y, p) for y, (_, pages, _) in EDITIONS.items() for p in pages}
+
+
+def run(capsys, *argv):
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def fetch_cli(capsys, site_url, lib, *extra):
+    return run(capsys, "content", "fetch", "--site", site_url, "--out", lib, "--delay", "0", *extra)
+
+
+@pytest.fixture
+def site():
+    return SampleSite(build_site())
+
+
+def test_fetch_all_editions_finds_exactly_the_pages_and_imports_them(capsys, tmp_path, site):
+    lib = tmp_path / "lib"
+    with serve(site) as url:
+        code, out, err = fetch_cli(capsys, url, lib, "--edition", "all", "--chapter", "3")
+    assert code == 0, err
+    downloaded = {s.path for s in site.pages_seen() if s.status == 200}
+    assert downloaded == {url_path(y, p) for y, p in EXISTING}
+    assert "edition 2019: 5 page(s) by probing" in err
+    assert "edition 2025: 4 page(s) by table of contents" in err
+    assert "outline:" in out and "+ 3.1.1(1).A" in out
+    library = load_library(lib)
+    assert sorted(library.packs) == ["2019-3", "2024-3", "2025-3"]
+    for key, pack in library.packs.items():
+        year = pack.manifest.edition_year
+        held = {s.page for s in pack.sections.values() if s.page}
+        assert held == {p for y, p in EXISTING if y == year}, key
+        for section in pack.sections.values():
+            if section.page:
+                assert section.source_url == page_url(year, PageId.parse(section.page)), key
+        text = " ".join(p.text for p in pack.paragraphs.values())
+        for clutter in ("Page top", "Back to Top", "Home", "Not A Heading", "Minister at"):
+            assert clutter not in text, (key, clutter)
+    old = library.packs["2019-3"]
+    assert old.sections["3.1.1"].title == "Security Policy"
+    assert old.sections["3.1.1(1).B"].title == "Air Domain"
+    nuclear = old.sections["3.1.1(2)"]
+    assert nuclear.title == "Peaceful Uses of Nuclear Energy"
+    assert [(n.kind, n.label) for n in nuclear.notes] == [(FOOTNOTE, "3")]
+    assert "3.1.3" not in old.sections and old.sections["3.1.4"].title == "Sample Fourth Part"
+    assert old.sections["3.1.1(1).A"].paragraphs[1].text.startswith("2.5 million")
+    assert old.sections["3.1.2"].paragraphs[-1].text.startswith("A. Smith said")
+    assert old.sections["3.2.1"].notes[0].kind == FOOTNOTE
+    assert old.source_url(old.sections["3.1.1"]).endswith("/2019/html/chapter3/c030101.html")
+    assert all(n.kind != FIGURE or "Minister" not in n.text for n in old.root.notes)
+    cross = library.packs["2025-3"].sections["3.1.2"].paragraphs
+    assert len(cross) == 1 and "(see Chapter 3, Section 1, 4 (3) C.)" in cross[0].text
+
+    # content check: only warnings a maintainer can act on, grouped by kind.
+    code, out, _ = run(capsys, "--content", lib, "content", "check")
+    assert code == 0
+    groups = [line for line in out.splitlines() if not line.startswith(" ")]
+    assert groups == ["16 warning(s): section without a fact (`content facts suggest` drafts some)"]
+    assert len(out.splitlines()) == 1 + 3 + 1  # the kind, its first three, "and 13 more"
+
+    # A second run asks "changed since?" for every page and downloads none of them.
+    before = {p: p.read_bytes() for p in lib.rglob("*") if p.is_file()}
+    site.seen.clear()
+    with serve(site) as url:
+        code, out, err = fetch_cli(capsys, url, lib, "--edition", "all", "--chapter", "3")
+    assert code == 0, err
+    pages = [s for s in site.pages_seen() if s.status != 404]
+    assert len(pages) == len(EXISTING)
+    assert all(s.status == 304 and s.headers.get("If-None-Match") for s in pages)
+    assert all(s.headers.get("If-Modified-Since") for s in pages)
+    assert [s.path for s in site.seen if s.status == 200] == ["/robots.txt", ROOT_INDEX]
+    assert {p: p.read_bytes() for p in lib.rglob("*") if p.is_file()} == before
+
+
+def test_a_page_the_site_does_not_have_is_an_error_when_named(capsys, tmp_path, site):
+    with serve(site) as url:
+        code, out, _ = fetch_cli(
+            capsys, url, tmp_path / "lib", "--edition", "2025", "--pages", "c030101", "c030199"
+        )
+    assert code == 1
+    assert "c030199.html: error: the site says 404" in out
+    pack = load_library(tmp_path / "lib").packs["2025-3"]
+    assert "3.1.1" in pack.sections
+
+
+def _request(tmp_path, url, editions=(2025,), **options):
+    return FetchRequest(
+        library=tmp_path / "lib",
+        chapter=3,
+        editions=editions,
+        site=url,
+        options=FetchOptions(delay=0, backoff=0, **options),
+    )
+
+
+def test_429_waits_as_long_as_retry_after_says(tmp_path, site):
+    path = url_path(2025, "c030102")
+    site.faults[path] = ["429"]
+    site.retry_after = "7"
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    with serve(site) as url:
+        result = asyncio.run(fetch(_request(tmp_path, url), sleep=sleep))
+    assert not result.error
+    assert [s.status for s in site.requests_to(path)] == [429, 200]
+    assert waits == [7.0]
+    assert len(result.editions[0].files) == 4
+
+
+def test_a_retry_after_longer_than_allowed_is_a_clear_error(tmp_path, site):
+    path = url_path(2025, "c030101")
+    site.faults[path] = ["429"]
+    site.retry_after = "86400"
+    with serve(site) as url:
+        result = asyncio.run(fetch(_request(tmp_path, url)))
+    page = result.editions[0].pages[0]
+    assert page.outcome == FAILED and "asks to wait 86400 s" in page.reason
+
+
+def test_500_then_success_and_a_time_out_are_retried(tmp_path, site):
+    failing, slow = url_path(2025, "c030101"), url_path(2025, "c030201")
+    site.faults[failing] = ["500", "503"]
+    site.faults[slow] = ["sleep:2"]
+    with serve(site) as url:
+        result = asyncio.run(fetch(_request(tmp_path, url, timeout=0.5)))
+    assert not result.error
+    assert [s.status for s in site.requests_to(failing)] == [500, 503, 200]
+    assert len(site.requests_to(slow)) == 2  # the slow answer came after the time-out
+    assert {p.outcome for p in result.editions[0].pages} == {"downloaded"}
+
+
+def test_a_page_that_keeps_failing_is_named_and_the_rest_imported(capsys, tmp_path, site):
+    path = url_path(2025, "c030202")
+    site.faults[path] = ["500"] * 4
+    with serve(site) as url:
+        code, out, _ = fetch_cli(
+            capsys, url, tmp_path / "lib", "--edition", "2025", "--chapter", "3"
+        )
+    assert code == 1
+    assert (
+        f"{url.rstrip('/')}/2025/en_html/chapter3/c030202.html: error: HTTP 500 after 4 tries"
+        in out
+    )
+    pack = load_library(tmp_path / "lib").packs["2025-3"]
+    assert "3.2.1" in pack.sections and "3.2.2" not in pack.sections
+
+
+def test_robots_txt_is_honoured(capsys, tmp_path):
+    disallowed = url_path(2024, "c030102")
+    site = SampleSite(build_site(robots=f"User-agent: *\nDisallow: {disallowed}\n"))
+    with serve(site) as url:
+        code, out, err = fetch_cli(
+            capsys, url, tmp_path / "lib", "--edition", "2024", "--chapter", "3"
+        )
+    assert code == 0, err
+    assert site.requests_to(disallowed) == []
+    assert "c030102.html: warning: robots.txt disallows it" in out
+    pack = load_library(tmp_path / "lib").packs["2024-3"]
+    assert "3.1.1" in pack.sections and "3.1.2" not in pack.sections
+    assert DISALLOWED  # the outcome's name, as printed by the summary
+
+
+def test_an_interrupted_run_resumes_where_it_stopped(tmp_path, site):
+    """A real process killed while it waits for a page; the next run fetches only the rest."""
+    lib = tmp_path / "lib"
+    hang = url_path(2025, "c030201")
+    site.faults[hang] = ["hang"]
+    with serve(site) as url:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                "import sys; from bot.cli import main; sys.exit(main(sys.argv[1:]))",
+                *("content", "fetch", "--site", url, "--out", str(lib), "--delay", "0"),
+                *("--edition", "2025", "--chapter", "3"),
+            ],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            assert site.hanging.wait(60), "the fetch never reached the page"
+        finally:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(30)
+        raw = raw_dir(lib, 2025)
+        assert sorted(p.name for p in raw.glob("c*.html")) == ["c030101.html", "c030102.html"]
+        assert not (lib / "2025").exists()  # nothing imported yet
+        site.seen.clear()
+        result = asyncio.run(fetch(_request(tmp_path, url)))
+    by_page = {p.page.__str__(): p.outcome for p in result.editions[0].pages}
+    assert by_page == {
+        "c030101": "unchanged",
+        "c030102": "unchanged",
+        "c030201": "downloaded",
+        "c030202": "downloaded",
+    }
+    assert not list(raw.glob("*.part-*"))
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--edition", "25", "--chapter", "3"), "give a year like 2025"),
+        (("--chapter", "3"), "name the editions"),
+        (("--edition", "2025"), "name the chapter"),
+        (("--edition", "2025", "--pages", "x1"), "not a page id"),
+        (("--edition", "all", "--edition", "2025", "--chapter", "3"), "drop the years"),
+    ],
+)
+def test_bad_options_are_one_line(capsys, tmp_path, args, message):
+    code, out, err = run(capsys, "content", "fetch", "--out", tmp_path, "--delay", "0", *args)
+    assert code != 0 and out == "" and message in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_an_unreachable_site_is_one_clear_error(capsys, tmp_path):
+    code, _, err = run(
+        capsys,
+        "content",
+        "fetch",
+        "--site",
+        "http://127.0.0.1:9/",
+        "--out",
+        tmp_path / "lib",
+        "--delay",
+        "0",
+        "--edition",
+        "2025",
+        "--chapter",
+        "3",
+        "--timeout",
+        "2",
+    )
+    assert code == 1
+    assert "connection failed" in err and "Traceback" not in err
+
+
+def test_one_request_at_a_time_with_the_delay_and_a_user_agent(tmp_path, site):
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)  # recorded, not slept: no test waits on the clock
+
+    request = FetchRequest(
+        library=tmp_path / "lib", chapter=3, editions=(2024,), site="", options=FetchOptions()
+    )
+    assert request.options.delay >= 1
+    with serve(site) as url:
+        request = FetchRequest(request.library, 3, (2024,), site=url)
+        result = asyncio.run(fetch(request, sleep=sleep))
+    assert not result.error and result.requests == len(site.seen) == 5
+    # Before every request but the first, the client waited for what was left of the delay.
+    assert len(waits) == len(site.seen) - 1 and all(0.5 < w <= 1 for w in waits)
+    agents = {s.headers.get("User-Agent", "") for s in site.seen}
+    assert len(agents) == 1 and agents.pop().startswith("bluebook-bot/")
+
+
+def test_strict_fetch_imports_nothing_when_a_page_warns(capsys, tmp_path, site):
+    path = url_path(2025, "c030201")
+    site.files[path] = site.files[path].replace(
+        b"<p>Japan promoted", b"<h3>1 Trade Rules Again</h3><p>Japan promoted"
+    )
+    lib = tmp_path / "lib"
+    with serve(site) as url:
+        code, out, err = fetch_cli(
+            capsys, url, lib, "--edition", "2025", "--chapter", "3", "--strict"
+        )
+    assert code == 1 and "nothing written" in err
+    assert "looks like a heading but does not fit" in out
+    assert not (lib / "2025").exists() and (raw_dir(lib, 2025) / "c030201.html").exists()
