@@ -57,6 +57,11 @@ class SchemaTooNewError(MigrationError):
     """The database was migrated by a newer version of the bot than this one."""
 
 
+class DatabaseFileError(OSError):
+    """The database path names something the bot must not open or change (a symbolic link,
+    a file that is not SQLite): refused before anything touches it."""
+
+
 class StorageUnavailable(sqlite3.OperationalError):
     """The database cannot be used right now (being reopened after a fault); try later."""
 
@@ -69,6 +74,14 @@ _NOT_FILE_FAULTS = (
     sqlite3.InterfaceError,
     sqlite3.DataError,
 )
+
+
+def is_storage_fault(exc: BaseException) -> bool:
+    """The database cannot be used (unavailable, locked, read-only, full, broken), as opposed
+    to a mistake in a statement or a broken constraint."""
+    return isinstance(exc, _FILE_FAULTS) and (
+        isinstance(exc, StorageUnavailable) or not isinstance(exc, _NOT_FILE_FAULTS)
+    )
 
 
 def _is_busy(exc: BaseException) -> bool:
@@ -405,8 +418,31 @@ def _backup_file(source: Path, target: Path) -> Path:
     return target
 
 
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def check_database_path(path: Path) -> None:
+    """Refuse a symbolic link or an existing file that is not SQLite, before any change:
+    chmod follows a link, and 0600 on someone else's file is not ours to do."""
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.islink(f"{path}{suffix}"):
+            raise DatabaseFileError(
+                f"{path}{suffix} is a symbolic link; point BLUEBOOK_DB at the database file itself"
+            )
+    try:
+        with open(path, "rb") as f:
+            head = f.read(len(SQLITE_HEADER))
+    except FileNotFoundError:
+        return
+    except IsADirectoryError:
+        raise DatabaseFileError(f"{path} is a folder, not a database file") from None
+    if head and head != SQLITE_HEADER[: len(head)]:
+        raise DatabaseFileError(f"{path} is not a SQLite database; it was left unchanged")
+
+
 def _private_files(path: Path) -> None:
     """Create the folder 0700 if missing, and the database (with WAL/SHM) 0600."""
+    check_database_path(path)
     if not path.parent.is_dir():
         path.parent.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
     # SQLite gives the WAL and SHM files the mode of the database file.
