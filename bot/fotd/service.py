@@ -203,6 +203,7 @@ class FotdService:
 
     async def _tick_guild(self, config: FotdConfig, sender: PostSender) -> list[TickEvent]:
         events = []
+        await self._forget_future(config)
         for row in await self._store.open_posts(config.guild_id, self._clock.now()):
             event = await self._resume(config, row, sender)
             if event is not None:
@@ -474,6 +475,28 @@ class FotdService:
                 added,
             )
         return [TickEvent(config.guild_id, day, None, "missed", detail=reason) for day in days]
+
+    async def _forget_future(self, config: FotdConfig) -> None:
+        """Drop ledger rows for days that have not begun: only a clock that was ahead can
+        have written them, and trusted they would silence those days and write false
+        'missed' rows. The channel check before each first post still finds a real post."""
+        local_today = self._clock.now().astimezone(ZoneInfo(config.timezone)).date()
+        # One day of slack: a time-zone change can move the local date back by a day.
+        newest = await self._store.last_handled_date(config.guild_id)
+        if newest is None or newest <= local_today:
+            return  # the usual case: one read, no write
+        dropped = await self._store.forget_future(
+            config.guild_id, local_today, local_today + timedelta(days=1)
+        )
+        if dropped:
+            log.warning(
+                "fotd.future_rows_dropped guild=%s count=%d first=%s last=%s; written by a"
+                " clock that was ahead",
+                config.guild_id,
+                len(dropped),
+                dropped[0],
+                dropped[-1],
+            )
 
     async def _owed_after(self, config: FotdConfig) -> date:
         """The latest date nothing more is owed for: handled already or before set-up."""
