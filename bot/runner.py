@@ -122,6 +122,8 @@ async def run_bot(
         content_dir=settings.bluebook_content,
         retention_days=settings.bluebook_retention_days,
         fotd_grace=grace,
+        shard_ids=options.shard_ids,
+        shard_count=options.shard_count,
     ) as runtime:
         bot = build_bot(runtime, options)
         if on_ready is not None:

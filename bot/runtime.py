@@ -55,6 +55,8 @@ async def open_runtime(
     fotd_grace: timedelta | None = None,
     heartbeat: bool = True,
     content: Content | None = None,
+    shard_ids: list[int] | None = None,
+    shard_count: int | None = None,
 ) -> AsyncIterator[Runtime]:
     """Load content (raising ContentError), open the database, start the usage writer.
 
@@ -98,7 +100,7 @@ async def open_runtime(
     runtime = Runtime(
         holder, db, usage, LookupSettings(db), fotd, clock, editions, ButtonQueries(db)
     )
-    beat = asyncio.create_task(_heartbeat(db)) if heartbeat else None
+    beat = asyncio.create_task(_heartbeat(db, shard_ids, shard_count)) if heartbeat else None
     log.info(
         "runtime open",
         extra={
@@ -121,11 +123,11 @@ async def open_runtime(
         )
 
 
-async def _heartbeat(db: Database) -> None:
-    """Keep the heartbeat row fresh so `bluebook-bot health` can tell we are alive."""
+async def _heartbeat(db: Database, shard_ids: list[int] | None, shard_count: int | None) -> None:
+    """Keep this process's heartbeat row fresh so `bluebook-bot health` can tell it is alive."""
     while True:
         try:
-            await touch_heartbeat(db)
+            await touch_heartbeat(db, shard_ids=shard_ids, shard_count=shard_count)
         except Exception as exc:  # a locked or missing database must not stop the bot
             log.warning("heartbeat not written", extra={"error": type(exc).__name__})
         await asyncio.sleep(HEARTBEAT_SECONDS)
