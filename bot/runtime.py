@@ -18,7 +18,7 @@ from bot.fotd.service import FotdService
 from bot.fotd.store import FotdStore
 from bot.services import Content, ContentHolder
 from bot.storage.button_queries import ButtonQueries
-from bot.storage.db import Database, MigrationError, open_database
+from bot.storage.db import Database, MigrationError, checkpoint_forever, open_database
 from bot.storage.editions import EditionSettings
 from bot.storage.heartbeat import touch_heartbeat
 from bot.storage.settings import LookupSettings
@@ -101,6 +101,7 @@ async def open_runtime(
         holder, db, usage, LookupSettings(db), fotd, clock, editions, ButtonQueries(db)
     )
     beat = asyncio.create_task(_heartbeat(db, shard_ids, shard_count)) if heartbeat else None
+    checkpoints = asyncio.create_task(checkpoint_forever(db), name="db-checkpoints")
     log.info(
         "runtime open",
         extra={
@@ -112,10 +113,11 @@ async def open_runtime(
     try:
         yield runtime
     finally:
-        if beat is not None:
-            beat.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await beat
+        for task in (beat, checkpoints):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         await usage.close()
         await db.close()
         log.info(

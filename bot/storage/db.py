@@ -41,6 +41,11 @@ BUSY_TIMEOUT_MS = 200
 # repaired file is in use again within seconds and a dead one costs nothing per event.
 REOPEN_FIRST_S = 0.25
 REOPEN_MAX_S = 5.0
+# Commits since the last checkpoint live only in the WAL: checkpoint at least this often, so
+# a WAL lost with the process (deleted, or a backup of the main file alone) costs at most this
+# much. SQLite's own checkpoint waits for 1,000 pages, which a quiet bot takes days to write.
+CHECKPOINT_SECONDS = 60.0
+SIDE_FILES = ("-wal", "-shm")
 FILE_MODE = 0o600
 FOLDER_MODE = 0o700
 
@@ -212,6 +217,9 @@ class Database:
         self.salt = b""
         self._conn: aiosqlite.Connection | None = None
         self._file_id: tuple[int, int] | None = None
+        # The WAL and SHM files as opened: deleted or replaced under a live connection, the
+        # commits since the last checkpoint live only in an unlinked file.
+        self._side_ids: dict[str, tuple[int, int] | None] = {}
         # After a fault: reopen before the next use, not before this loop time.
         self._needs_reopen = False
         self._reopen_at = 0.0
@@ -259,6 +267,7 @@ class Database:
             raise
         self._conn = conn
         self._file_id = _file_id(self.path)
+        self._side_ids = self._side_file_ids()
 
     @staticmethod
     async def _set_wal(conn: aiosqlite.Connection) -> None:
@@ -281,9 +290,37 @@ class Database:
                 "open it read-write once (start the bot) to migrate"
             )
 
+    def _side_file_ids(self) -> dict[str, tuple[int, int] | None]:
+        if self.read_only:
+            return {}
+        return {suffix: _file_id(Path(f"{self.path}{suffix}")) for suffix in SIDE_FILES}
+
     def file_replaced(self) -> bool:
-        """True if the file at `path` was deleted or swapped since the connection opened."""
-        return _file_id(self.path) != self._file_id
+        """True if the database, its WAL or its SHM file was deleted or swapped since the
+        connection opened (a side file SQLite had not created yet may appear)."""
+        if _file_id(self.path) != self._file_id:
+            return True
+        for suffix, opened in self._side_ids.items():
+            if opened is not None and _file_id(Path(f"{self.path}{suffix}")) != opened:
+                log.warning(
+                    "db_side_file_replaced file=%s; reopening (closing checkpoints what it held)",
+                    suffix,
+                )
+                return True
+        return False
+
+    async def checkpoint(self) -> tuple[int, int, int]:
+        """Copy the WAL into the database file and truncate it; (busy, wal pages, copied)."""
+        async with self._write_lock:
+            conn = await self._usable_locked()
+            try:
+                async with conn.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor:
+                    row = await cursor.fetchone()
+            except sqlite3.Error as exc:
+                self.note_failure(exc)
+                raise
+        busy, pages, copied = (int(v) for v in row) if row is not None else (0, 0, 0)
+        return busy, pages, copied
 
     def note_failure(self, exc: BaseException) -> None:
         """A statement failed on the file (read-only, full, I/O, gone): reopen before the
@@ -480,6 +517,24 @@ async def _hashing_key(
         await conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         log.info("db_key_moved_to_file")
     return key
+
+
+async def checkpoint_forever(db: Database) -> None:
+    """Checkpoint every CHECKPOINT_SECONDS until cancelled; a failure is logged, not raised."""
+    failing = False
+    while True:
+        await asyncio.sleep(CHECKPOINT_SECONDS)
+        try:
+            busy, pages, copied = await db.checkpoint()
+        except sqlite3.Error as exc:
+            if not failing:
+                log.warning("db_checkpoint_failed error=%s", type(exc).__name__)
+            failing = True
+            continue
+        if failing:
+            log.warning("db_checkpoint_resumed")
+        failing = False
+        log.debug("db_checkpoint busy=%d wal_pages=%d copied=%d", busy, pages, copied)
 
 
 async def open_database(path: str | os.PathLike[str], *, read_only: bool = False) -> Database:

@@ -24,9 +24,12 @@ def _test_timings() -> None:
     """Shorter schedules for a test that waits on them (heartbeat, checkpoint); unset, the
     bot's own."""
     import bot.runtime
+    import bot.storage.db
 
     if "CHILD_HEARTBEAT_S" in os.environ:
         bot.runtime.HEARTBEAT_SECONDS = float(os.environ["CHILD_HEARTBEAT_S"])
+    if "CHILD_CHECKPOINT_S" in os.environ:
+        bot.storage.db.CHECKPOINT_SECONDS = float(os.environ["CHILD_CHECKPOINT_S"])
 
 
 def main() -> int:
