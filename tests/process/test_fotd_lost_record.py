@@ -78,7 +78,10 @@ async def test_a_lost_record_does_not_post_the_day_twice(local_discord, tmp_path
     backup = tmp_path / "backup.db"
     shutil.copy(run.db, backup)  # taken before the post
 
-    bot = await run.start()
+    # No scheduled checkpoint before the kill: the post's record lives only in the WAL.
+    bot = await BotProcess.start(
+        server, db=run.db, log=tmp_path / "bot-first.log", env={"CHILD_CHECKPOINT_S": "3600"}
+    )
     try:
         await _sent(bot, run.db, server.guild.id, day)
     finally:
