@@ -26,10 +26,16 @@ MAX_SNOWFLAKE = 2**63 - 1
 MAX_SHARDS = 10_000
 # A century: larger values overflow the date arithmetic of the purge.
 MAX_RETENTION_DAYS = 36_500
+# Discord's tokens are about 70 characters; anything this long is a pasted file, not a token
+# (and would otherwise reach Discord and come back as an outage).
+MAX_TOKEN_CHARS = 200
 
 # What each variable expects, for one-line error messages.
 EXPECTED = {
-    "DISCORD_TOKEN": "the bot token from the Discord developer portal, on one line without spaces",
+    "DISCORD_TOKEN": (
+        "the bot token from the Discord developer portal, on one line without spaces"
+        f" (at most {MAX_TOKEN_CHARS} characters)"
+    ),
     "BLUEBOOK_DB": "a file path, e.g. data/bluebook.db",
     "BLUEBOOK_CONTENT": "a content pack or library directory",
     "BLUEBOOK_DEV_GUILD": "a guild id (a number such as 123456789012345678)",
@@ -88,7 +94,13 @@ class Settings:
         raw: dict[str, str] = {}
         sources: list[Mapping[str, str | None]] = []
         if env_file is not None and Path(env_file).is_file():
-            sources.append(dotenv_values(env_file))
+            try:
+                sources.append(dotenv_values(env_file))
+            except UnicodeDecodeError as exc:
+                raise ConfigError(
+                    f"{env_file} is not UTF-8 text (a bad byte at offset {exc.start}): "
+                    "save it as UTF-8."
+                ) from None
         sources.append(os.environ if environ is None else environ)
         for source in sources:  # later sources win; an empty value never hides a set one
             for name, value in source.items():
@@ -119,7 +131,7 @@ def _whole(minimum: int, maximum: int) -> Callable[[str], int]:
 
 def _token(text: str) -> str:
     # A newline or space inside would reach an HTTP header and fail deep inside aiohttp.
-    if any(c.isspace() or not c.isprintable() for c in text):
+    if len(text) > MAX_TOKEN_CHARS or any(c.isspace() or not c.isprintable() for c in text):
         raise ValueError("token")
     return text
 

@@ -123,6 +123,8 @@ async def run_bot(
         content_dir=settings.bluebook_content,
         retention_days=settings.bluebook_retention_days,
         fotd_grace=grace,
+        shard_ids=options.shard_ids,
+        shard_count=options.shard_count,
     ) as services:
         bot = build_bot(services, options)
         if on_ready is not None:

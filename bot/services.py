@@ -23,7 +23,7 @@ from bot.fotd.service import FotdService
 from bot.fotd.store import FotdStore
 from bot.served import LibraryInService, ServedLibrary
 from bot.storage.button_queries import ButtonQueries
-from bot.storage.db import Database, MigrationError, open_database
+from bot.storage.db import Database, MigrationError, checkpoint_forever, open_database
 from bot.storage.editions import EditionSettings
 from bot.storage.heartbeat import touch_heartbeat
 from bot.storage.settings import LookupSettings
@@ -62,6 +62,8 @@ async def open_services(
     fotd_grace: timedelta | None = None,
     heartbeat: bool = True,
     library: ServedLibrary | None = None,
+    shard_ids: list[int] | None = None,
+    shard_count: int | None = None,
 ) -> AsyncIterator[Services]:
     """Load content (raising ContentError), open the database, start the usage writer.
 
@@ -88,7 +90,8 @@ async def open_services(
     services = Services(
         holder, db, usage, LookupSettings(db), fotd, clock, editions, ButtonQueries(db)
     )
-    beat = asyncio.create_task(_heartbeat(db)) if heartbeat else None
+    beat = asyncio.create_task(_heartbeat(db, shard_ids, shard_count)) if heartbeat else None
+    checkpoints = asyncio.create_task(checkpoint_forever(db), name="db-checkpoints")
     log.info(
         "services open",
         extra={
@@ -100,10 +103,11 @@ async def open_services(
     try:
         yield services
     finally:
-        if beat is not None:
-            beat.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await beat
+        for task in (beat, checkpoints):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         await usage.close()
         await db.close()
         log.info(
@@ -128,11 +132,11 @@ class LibraryFacts:
         return None if served is None else served.fact_ids
 
 
-async def _heartbeat(db: Database) -> None:
-    """Keep the heartbeat row fresh so `bluebook-bot health` can tell we are alive."""
+async def _heartbeat(db: Database, shard_ids: list[int] | None, shard_count: int | None) -> None:
+    """Keep this process's heartbeat row fresh so `bluebook-bot health` can tell it is alive."""
     while True:
         try:
-            await touch_heartbeat(db)
+            await touch_heartbeat(db, shard_ids=shard_ids, shard_count=shard_count)
         except Exception as exc:  # a locked or missing database must not stop the bot
             log.warning("heartbeat not written", extra={"error": type(exc).__name__})
         await asyncio.sleep(HEARTBEAT_SECONDS)

@@ -16,7 +16,7 @@ from bot.fotd.sender import (
     HistoryUnreadable,
     PermanentSendError,
     TransientSendError,
-    post_marker,
+    day_marker,
     post_nonce,
 )
 from bot.interactions.path import autocomplete_exchange
@@ -98,22 +98,37 @@ class DiscordPostSender:
             )
         return message.id
 
+    async def _can_read_history(self, guild_id: int, channel: discord.abc.Messageable) -> bool:
+        """Whether the bot may read the channel's history, also for a guild this process does
+        not hold (another shard's): then the channel came from REST with no member to check,
+        so the guild, the channel and the bot's member are fetched to compute it."""
+        me = getattr(getattr(channel, "guild", None), "me", None)
+        if me is not None:
+            return bool(channel.permissions_for(me).read_message_history)  # type: ignore[attr-defined]
+        if not isinstance(channel, discord.abc.GuildChannel) or self.bot.user is None:
+            return True  # a DM or a group: no permissions to lack
+        guild = await self.bot.fetch_guild(guild_id)
+        fetched = await guild.fetch_channel(channel.id)
+        member = await guild.fetch_member(self.bot.user.id)
+        return bool(fetched.permissions_for(member).read_message_history)
+
     async def find_existing(
         self, guild_id: int, channel_id: int, local_date: date, fact_id: str, since: datetime
     ) -> int | None:
-        marker = post_marker(local_date, fact_id)
+        marker = day_marker(local_date)
         after = discord.Object(id=discord.utils.time_snowflake(since - HISTORY_MARGIN))
         seen = 0
         try:
             channel = await self._channel(channel_id)
-            me = getattr(getattr(channel, "guild", None), "me", None)
-            if me is not None and not channel.permissions_for(me).read_message_history:  # type: ignore[attr-defined]
+            if not await self._can_read_history(guild_id, channel):
                 # Discord answers an empty list then, which would look like "not posted".
                 raise HistoryUnreadable("no Read Message History")
             async for message in channel.history(limit=HISTORY_SCAN, after=after):
                 seen += 1
                 mine = self.bot.user is not None and message.author.id == self.bot.user.id
-                if mine and any(e.footer and e.footer.text == marker for e in message.embeds):
+                if mine and any(
+                    e.footer and (e.footer.text or "").startswith(marker) for e in message.embeds
+                ):
                     return message.id
         except (discord.NotFound, discord.Forbidden):
             raise HistoryUnreadable("the channel cannot be read") from None

@@ -10,6 +10,7 @@ answering quits too.
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
@@ -137,10 +138,21 @@ def _completer(session: ConsoleSession) -> object:
     return BotCompleter()
 
 
+def private_history_file(history: Path) -> bool:
+    """Create the history file 0600 (it holds what was typed) and say if it can be written."""
+    if not os.access(history.parent, os.W_OK):
+        return False
+    try:
+        fd = os.open(history, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        os.close(fd)
+        os.chmod(history, 0o600)  # an older history file may be 0644
+    except OSError:
+        return False
+    return True
+
+
 async def interactive(session: ConsoleSession, history: Path) -> None:
     """Prompt until Ctrl-D, or Ctrl-C on an empty line."""
-    import os
-
     from prompt_toolkit import PromptSession
     from prompt_toolkit.history import FileHistory, History, InMemoryHistory
     from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
@@ -156,7 +168,7 @@ async def interactive(session: ConsoleSession, history: Path) -> None:
             event.app.exit(exception=EOFError())
 
     kept: History = InMemoryHistory()  # if the file cannot be written, history lasts a run
-    if os.access(history.parent, os.W_OK) and (not history.exists() or os.access(history, os.W_OK)):
+    if private_history_file(history):
         kept = FileHistory(str(history))
     prompt: PromptSession[str] = PromptSession(
         history=kept,

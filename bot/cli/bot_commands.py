@@ -143,7 +143,8 @@ def cmd_console(args: argparse.Namespace) -> int:
     setup_logging("WARNING", settings.log_format)
     db_path = console_db(args, settings)
     try:
-        db_path.parent.mkdir(parents=True, exist_ok=True)
+        # 0700 like the bot's own data folder: the console's database and history are private.
+        db_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as exc:
         raise CliError(f"cannot create {db_path.parent} for the console database: {exc}") from None
 

@@ -13,12 +13,17 @@ from typing import Any
 
 from bot.cli.common import CliError, print_json, settings_of
 from bot.storage.db import MigrationError, open_database
-from bot.storage.heartbeat import HEARTBEAT_MAX_AGE_S, heartbeat_is_fresh, read_heartbeat
+from bot.storage.heartbeat import (
+    HEARTBEAT_MAX_AGE_S,
+    ProcessBeat,
+    health_problem,
+    read_heartbeats,
+)
 from bot.storage.stats import summary_to_csv, summary_to_json, usage_summary
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("health", help="exit 0 while the running bot's heartbeat is fresh")
+    p = sub.add_parser("health", help="exit 0 while every running bot process's heartbeat is fresh")
     p.add_argument("--db", type=Path)
     p.add_argument("--max-age", type=float, default=HEARTBEAT_MAX_AGE_S)
     p.set_defaults(func=cmd_health)
@@ -53,20 +58,21 @@ def cmd_health(args: argparse.Namespace) -> int:
         print(f"unhealthy: no database at {path}", file=sys.stderr)
         return 1
 
-    async def check() -> float | None:
+    async def check() -> list[ProcessBeat]:
         db = await open_database(path, read_only=True)
         try:
-            return await read_heartbeat(db)
+            return await read_heartbeats(db)
         finally:
             await db.close()
 
     try:
-        last = asyncio.run(check())
+        beats = asyncio.run(check())
     except (sqlite3.Error, MigrationError, OSError) as exc:
         print(f"unhealthy: cannot read the database: {exc}", file=sys.stderr)
         return 1
-    if not heartbeat_is_fresh(last, max_age_s=args.max_age):
-        print("unhealthy: the heartbeat is stale or missing", file=sys.stderr)
+    problem = health_problem(beats, max_age_s=args.max_age)
+    if problem is not None:
+        print(f"unhealthy: {problem}", file=sys.stderr)
         return 1
     print("healthy")
     return 0

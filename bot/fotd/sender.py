@@ -44,14 +44,21 @@ class PostSender(Protocol):
     async def find_existing(
         self, guild_id: int, channel_id: int, local_date: date, fact_id: str, since: datetime
     ) -> int | None:
-        """The id of the bot's message carrying this day's marker posted after `since`, if
-        any; raises HistoryUnreadable if the channel cannot be searched that far."""
+        """The id of the bot's message carrying this day's marker (`day_marker`, any fact)
+        posted after `since`, if any; raises HistoryUnreadable if the channel cannot be
+        searched that far or its history cannot be read."""
         ...
+
+
+def day_marker(local_date: date) -> str:
+    """The start of every footer of a day's post, whatever its fact: what a check looks for,
+    since a lost or restored ledger may have chosen a different fact for the same day."""
+    return f"Fact of the day · {local_date.isoformat()} · "
 
 
 def post_marker(local_date: date, fact_id: str) -> str:
     """Text the glue puts in the post's footer so a restart can recognise the post."""
-    return f"Fact of the day · {local_date.isoformat()} · {fact_id}"
+    return day_marker(local_date) + fact_id
 
 
 def post_nonce(guild_id: int, local_date: date) -> str:

@@ -32,6 +32,7 @@ from bot.fotd.schedule import (
     latest_post_date,
     next_post_instant,
     parse_time,
+    post_instant,
     post_window_end,
     validate_timezone,
 )
@@ -43,6 +44,7 @@ from bot.fotd.store import (
     FotdStore,
     PostRecord,
 )
+from bot.storage.db import is_storage_fault
 
 log = logging.getLogger(__name__)
 
@@ -128,6 +130,7 @@ class FotdService:
         self._grace = grace
         self._lease = lease
         self._max_permanent_failures = max_permanent_failures
+        self._storage_down_since: datetime | None = None
 
     # -- commands ----------------------------------------------------------------------
 
@@ -193,17 +196,41 @@ class FotdService:
     # -- the loop ------------------------------------------------------------------------
 
     async def tick(self, sender: PostSender) -> list[TickEvent]:
-        """Do whatever posting is owed now, for every enabled server."""
+        """Do whatever posting is owed now, for every enabled server.
+
+        While storage is unavailable nothing is posted (a post needs its claim); that is
+        logged once when it starts and once when it ends, not on every tick."""
         events: list[TickEvent] = []
-        for config in await self._store.active_configs():
-            try:
-                events += await self._tick_guild(config, sender)
-            except Exception:  # one server's fault must not stop the others' posts
-                log.exception("fotd.tick_failed guild=%s", config.guild_id)
+        try:
+            configs = await self._store.active_configs()
+            for config in configs:
+                try:
+                    events += await self._tick_guild(config, sender)
+                except Exception as exc:  # one server's fault must not stop the others' posts
+                    if is_storage_fault(exc):
+                        raise
+                    log.exception("fotd.tick_failed guild=%s", config.guild_id)
+        except Exception as exc:
+            if not is_storage_fault(exc):
+                raise
+            if self._storage_down_since is None:
+                self._storage_down_since = self._clock.now()
+                log.warning(
+                    "fotd.storage_unavailable error=%s; posts wait until storage is back",
+                    type(exc).__name__,
+                )
+            return events
+        if self._storage_down_since is not None:
+            log.warning(
+                "fotd.storage_back down_for_s=%d",
+                (self._clock.now() - self._storage_down_since).total_seconds(),
+            )
+            self._storage_down_since = None
         return events
 
     async def _tick_guild(self, config: FotdConfig, sender: PostSender) -> list[TickEvent]:
         events = []
+        await self._forget_future(config)
         for row in await self._store.open_posts(config.guild_id, self._clock.now()):
             event = await self._resume(config, row, sender)
             if event is not None:
@@ -241,8 +268,53 @@ class FotdService:
         if fact is None:
             return events  # another loop or process owns this day
         await pause_point("claimed")
-        events.append(await self._send(config, day, pack_key, fact, token, sender))
+        events.append(await self._first_post(config, day, pack_key, fact, token, sender))
         return events
+
+    async def _first_post(
+        self,
+        config: FotdConfig,
+        day: date,
+        pack_key: str,
+        fact: str,
+        token: str,
+        sender: PostSender,
+    ) -> TickEvent:
+        """Post a freshly claimed day, after looking in the channel for the day's post.
+
+        A fresh claim normally means nothing was sent, but not when the ledger lost the day:
+        a backup restored from before the post, a lost WAL. Then only the channel knows."""
+        since = post_instant(day, time(0, 0), ZoneInfo(config.timezone))  # the local day's start
+        try:
+            found = await sender.find_existing(config.guild_id, config.channel_id, day, fact, since)
+        except HistoryUnreadable as exc:
+            log.warning(
+                "fotd.unchecked_post guild=%s date=%s reason=%s; if this day's record was lost"
+                " (a restored backup, a lost WAL), this may be its second post",
+                config.guild_id,
+                day,
+                exc,
+            )
+            found = None
+        except Exception as exc:
+            return await self._failed(config, day, fact, token, exc)
+        if found is None:
+            return await self._send(config, day, pack_key, fact, token, sender)
+        await self._store.mark_sent(
+            config.guild_id,
+            day,
+            token=token,
+            message_id=found,
+            channel_id=config.channel_id,
+            now=self._clock.now(),
+        )
+        log.warning(
+            "fotd.unrecorded_post_found guild=%s date=%s message=%s; the ledger had lost it",
+            config.guild_id,
+            day,
+            found,
+        )
+        return TickEvent(config.guild_id, day, fact, "recovered", found)
 
     async def _resume(
         self, config: FotdConfig, row: PostRecord, sender: PostSender
@@ -429,6 +501,28 @@ class FotdService:
                 added,
             )
         return [TickEvent(config.guild_id, day, None, "missed", detail=reason) for day in days]
+
+    async def _forget_future(self, config: FotdConfig) -> None:
+        """Drop ledger rows for days that have not begun: only a clock that was ahead can
+        have written them, and trusted they would silence those days and write false
+        'missed' rows. The channel check before each first post still finds a real post."""
+        local_today = self._clock.now().astimezone(ZoneInfo(config.timezone)).date()
+        # One day of slack: a time-zone change can move the local date back by a day.
+        newest = await self._store.last_handled_date(config.guild_id)
+        if newest is None or newest <= local_today:
+            return  # the usual case: one read, no write
+        dropped = await self._store.forget_future(
+            config.guild_id, local_today, local_today + timedelta(days=1)
+        )
+        if dropped:
+            log.warning(
+                "fotd.future_rows_dropped guild=%s count=%d first=%s last=%s; written by a"
+                " clock that was ahead",
+                config.guild_id,
+                len(dropped),
+                dropped[0],
+                dropped[-1],
+            )
 
     async def _owed_after(self, config: FotdConfig) -> date:
         """The latest date nothing more is owed for: handled already or before set-up."""

@@ -276,6 +276,21 @@ class FotdStore:
         )
         return None if row[0] is None else date.fromisoformat(row[0])
 
+    async def forget_future(self, guild_id: int, today: date, slack: date) -> list[date]:
+        """Delete rows for days after `today` that only a clock running ahead can have
+        written: any after `slack`, and 'missed' rows after `today` (a day is missed only
+        once its window has closed). Return their dates."""
+        async with (
+            self._db.transaction() as conn,
+            conn.execute(
+                "DELETE FROM fotd_posts WHERE guild_id = ? AND (local_date > ?"
+                " OR (local_date > ? AND state = 'missed')) RETURNING local_date",
+                (guild_id, slack.isoformat(), today.isoformat()),
+            ) as cursor,
+        ):
+            rows = await cursor.fetchall()
+        return sorted(date.fromisoformat(row[0]) for row in rows)
+
     async def open_posts(self, guild_id: int, now: datetime) -> list[PostRecord]:
         """Rows needing work now: claims whose lease ran out and failures due for retry."""
         sql = (

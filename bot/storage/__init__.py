@@ -10,7 +10,7 @@ from bot.storage.db import (
     migrate,
     open_database,
 )
-from bot.storage.heartbeat import heartbeat_is_fresh, read_heartbeat, touch_heartbeat
+from bot.storage.heartbeat import heartbeat_is_fresh, read_heartbeats, touch_heartbeat
 from bot.storage.settings import LookupKind, LookupSettings, LookupStatus, LookupSwitches
 from bot.storage.stats import (
     UsageSummary,
@@ -37,7 +37,7 @@ __all__ = [
     "heartbeat_is_fresh",
     "migrate",
     "open_database",
-    "read_heartbeat",
+    "read_heartbeats",
     "summary_to_csv",
     "summary_to_json",
     "touch_heartbeat",

@@ -41,6 +41,11 @@ BUSY_TIMEOUT_MS = 200
 # repaired file is in use again within seconds and a dead one costs nothing per event.
 REOPEN_FIRST_S = 0.25
 REOPEN_MAX_S = 5.0
+# Commits since the last checkpoint live only in the WAL: checkpoint at least this often, so
+# a WAL lost with the process (deleted, or a backup of the main file alone) costs at most this
+# much. SQLite's own checkpoint waits for 1,000 pages, which a quiet bot takes days to write.
+CHECKPOINT_SECONDS = 60.0
+SIDE_FILES = ("-wal", "-shm")
 FILE_MODE = 0o600
 FOLDER_MODE = 0o700
 
@@ -57,6 +62,11 @@ class SchemaTooNewError(MigrationError):
     """The database was migrated by a newer version of the bot than this one."""
 
 
+class DatabaseFileError(OSError):
+    """The database path names something the bot must not open or change (a symbolic link,
+    a file that is not SQLite): refused before anything touches it."""
+
+
 class StorageUnavailable(sqlite3.OperationalError):
     """The database cannot be used right now (being reopened after a fault); try later."""
 
@@ -69,6 +79,14 @@ _NOT_FILE_FAULTS = (
     sqlite3.InterfaceError,
     sqlite3.DataError,
 )
+
+
+def is_storage_fault(exc: BaseException) -> bool:
+    """The database cannot be used (unavailable, locked, read-only, full, broken), as opposed
+    to a mistake in a statement or a broken constraint."""
+    return isinstance(exc, _FILE_FAULTS) and (
+        isinstance(exc, StorageUnavailable) or not isinstance(exc, _NOT_FILE_FAULTS)
+    )
 
 
 def _is_busy(exc: BaseException) -> bool:
@@ -199,6 +217,9 @@ class Database:
         self.salt = b""
         self._conn: aiosqlite.Connection | None = None
         self._file_id: tuple[int, int] | None = None
+        # The WAL and SHM files as opened: deleted or replaced under a live connection, the
+        # commits since the last checkpoint live only in an unlinked file.
+        self._side_ids: dict[str, tuple[int, int] | None] = {}
         # After a fault: reopen before the next use, not before this loop time.
         self._needs_reopen = False
         self._reopen_at = 0.0
@@ -246,6 +267,7 @@ class Database:
             raise
         self._conn = conn
         self._file_id = _file_id(self.path)
+        self._side_ids = self._side_file_ids()
 
     @staticmethod
     async def _set_wal(conn: aiosqlite.Connection) -> None:
@@ -268,9 +290,37 @@ class Database:
                 "open it read-write once (start the bot) to migrate"
             )
 
+    def _side_file_ids(self) -> dict[str, tuple[int, int] | None]:
+        if self.read_only:
+            return {}
+        return {suffix: _file_id(Path(f"{self.path}{suffix}")) for suffix in SIDE_FILES}
+
     def file_replaced(self) -> bool:
-        """True if the file at `path` was deleted or swapped since the connection opened."""
-        return _file_id(self.path) != self._file_id
+        """True if the database, its WAL or its SHM file was deleted or swapped since the
+        connection opened (a side file SQLite had not created yet may appear)."""
+        if _file_id(self.path) != self._file_id:
+            return True
+        for suffix, opened in self._side_ids.items():
+            if opened is not None and _file_id(Path(f"{self.path}{suffix}")) != opened:
+                log.warning(
+                    "db_side_file_replaced file=%s; reopening (closing checkpoints what it held)",
+                    suffix,
+                )
+                return True
+        return False
+
+    async def checkpoint(self) -> tuple[int, int, int]:
+        """Copy the WAL into the database file and truncate it; (busy, wal pages, copied)."""
+        async with self._write_lock:
+            conn = await self._usable_locked()
+            try:
+                async with conn.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor:
+                    row = await cursor.fetchone()
+            except sqlite3.Error as exc:
+                self.note_failure(exc)
+                raise
+        busy, pages, copied = (int(v) for v in row) if row is not None else (0, 0, 0)
+        return busy, pages, copied
 
     def note_failure(self, exc: BaseException) -> None:
         """A statement failed on the file (read-only, full, I/O, gone): reopen before the
@@ -381,8 +431,31 @@ class Database:
                 await conn.close()
 
 
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def check_database_path(path: Path) -> None:
+    """Refuse a symbolic link or an existing file that is not SQLite, before any change:
+    chmod follows a link, and 0600 on someone else's file is not ours to do."""
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.islink(f"{path}{suffix}"):
+            raise DatabaseFileError(
+                f"{path}{suffix} is a symbolic link; point BLUEBOOK_DB at the database file itself"
+            )
+    try:
+        with open(path, "rb") as f:
+            head = f.read(len(SQLITE_HEADER))
+    except FileNotFoundError:
+        return
+    except IsADirectoryError:
+        raise DatabaseFileError(f"{path} is a folder, not a database file") from None
+    if head and head != SQLITE_HEADER[: len(head)]:
+        raise DatabaseFileError(f"{path} is not a SQLite database; it was left unchanged")
+
+
 def _private_files(path: Path) -> None:
     """Create the folder 0700 if missing, and the database (with WAL/SHM) 0600."""
+    check_database_path(path)
     if not path.parent.is_dir():
         path.parent.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
     # SQLite gives the WAL and SHM files the mode of the database file.
@@ -420,6 +493,24 @@ async def _hashing_key(
         await conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         log.info("db_key_moved_to_file")
     return key
+
+
+async def checkpoint_forever(db: Database) -> None:
+    """Checkpoint every CHECKPOINT_SECONDS until cancelled; a failure is logged, not raised."""
+    failing = False
+    while True:
+        await asyncio.sleep(CHECKPOINT_SECONDS)
+        try:
+            busy, pages, copied = await db.checkpoint()
+        except sqlite3.Error as exc:
+            if not failing:
+                log.warning("db_checkpoint_failed error=%s", type(exc).__name__)
+            failing = True
+            continue
+        if failing:
+            log.warning("db_checkpoint_resumed")
+        failing = False
+        log.debug("db_checkpoint busy=%d wal_pages=%d copied=%d", busy, pages, copied)
 
 
 async def open_database(path: str | os.PathLike[str], *, read_only: bool = False) -> Database:

@@ -1,29 +1,68 @@
-"""A single row the running bot touches, so `bluebook-bot health` can tell it is alive."""
+"""One heartbeat row per running bot process, so `bluebook-bot health` can tell each is alive.
+
+A process is named by the shards it runs: '*' when it runs them all (no SHARD_IDS), else
+its shard ids ('0', '1,3'), with SHARD_COUNT beside. Health takes the layout from the
+newest row and fails when any shard of it has no fresh heartbeat: with two shard processes,
+one killed fails health while the other still beats.
+"""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from bot.storage.db import Database
 
-# Generous against a touch every minute: one missed or slow touch must not flap health.
+# Generous against a touch every 15 s: one missed or slow touch must not flap health.
 HEARTBEAT_MAX_AGE_S = 180.0
+ALL_SHARDS = "*"
 
 
-async def touch_heartbeat(db: Database, *, now: float | None = None) -> None:
-    """Record that the bot is alive at `now` (unix seconds); raises sqlite3.Error if it cannot."""
+@dataclass(frozen=True)
+class ProcessBeat:
+    process: str
+    shard_count: int | None
+    ts: float
+
+    def shards(self) -> set[int] | None:
+        """The shards this process runs; None for all of them."""
+        if self.process == ALL_SHARDS:
+            return None
+        return {int(part) for part in self.process.split(",")}
+
+
+def process_key(shard_ids: Sequence[int] | None) -> str:
+    """The heartbeat name of a process running `shard_ids` (None: every shard)."""
+    return ALL_SHARDS if not shard_ids else ",".join(str(s) for s in sorted(shard_ids))
+
+
+async def touch_heartbeat(
+    db: Database,
+    *,
+    shard_ids: Sequence[int] | None = None,
+    shard_count: int | None = None,
+    now: float | None = None,
+) -> None:
+    """Record that this process is alive at `now` (unix seconds); raises sqlite3.Error if not."""
     ts = time.time() if now is None else now
+    key = process_key(shard_ids)
+    count = None if key == ALL_SHARDS else shard_count
     async with db.transaction() as conn:
         await conn.execute(
-            "INSERT INTO heartbeat (id, ts) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET ts = ?",
-            (ts, ts),
+            "INSERT INTO process_heartbeats (process, shard_count, ts) VALUES (?, ?, ?)"
+            " ON CONFLICT (process) DO UPDATE SET shard_count = excluded.shard_count,"
+            " ts = excluded.ts",
+            (key, count, ts),
         )
 
 
-async def read_heartbeat(db: Database) -> float | None:
-    """The last heartbeat (unix seconds), or None if the bot never touched it."""
-    row = await db.fetchone("SELECT ts FROM heartbeat WHERE id = 1")
-    return None if row is None else float(row[0])
+async def read_heartbeats(db: Database) -> list[ProcessBeat]:
+    """Every process's last heartbeat, newest first."""
+    rows = await db.fetchall(
+        "SELECT process, shard_count, ts FROM process_heartbeats ORDER BY ts DESC"
+    )
+    return [ProcessBeat(row[0], row[1], float(row[2])) for row in rows]
 
 
 def heartbeat_is_fresh(
@@ -35,3 +74,30 @@ def heartbeat_is_fresh(
     # Either direction: a small clock step back must not fail health, but a heartbeat
     # stamped far in the future by a broken clock must not count as fresh forever.
     return abs((time.time() if now is None else now) - last) <= max_age_s
+
+
+def health_problem(
+    beats: Sequence[ProcessBeat],
+    *,
+    now: float | None = None,
+    max_age_s: float = HEARTBEAT_MAX_AGE_S,
+) -> str | None:
+    """Why the bot is unhealthy, or None: every shard of the current layout has a fresh beat."""
+    if not beats:
+        return "the heartbeat is stale or missing"
+    newest = max(beats, key=lambda b: b.ts)
+    fresh = [b for b in beats if heartbeat_is_fresh(b.ts, now=now, max_age_s=max_age_s)]
+    if not fresh:
+        return "the heartbeat is stale or missing"
+    if any(b.process == ALL_SHARDS for b in fresh) or newest.shard_count is None:
+        return None
+    expected = set(range(newest.shard_count))
+    covered: set[int] = set()
+    for beat in fresh:
+        if beat.shard_count == newest.shard_count:
+            covered |= beat.shards() or expected
+    missing = sorted(expected - covered)
+    if missing:
+        shards = ", ".join(str(s) for s in missing)
+        return f"the heartbeat of the process running shard(s) {shards} is stale or missing"
+    return None

@@ -12,10 +12,12 @@ import asyncio
 import contextlib
 import hashlib
 import logging
+import os
 import sqlite3
 import time
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 
 import aiosqlite
 
@@ -263,10 +265,54 @@ class UsageLog:
             await self._queue.put(None)
             await task
         if self._unpersisted_drops:
-            with contextlib.suppress(sqlite3.Error, OSError):
-                async with self._db.transaction() as conn:
-                    await conn.execute(_ADD_DROPS, (_utc_day(time.time()), self._unpersisted_drops))
-                self._unpersisted_drops = 0
+            await self._persist_drops_at_close()
+
+    async def _persist_drops_at_close(self) -> None:
+        """Write the drop count; if the database stays locked or unavailable, keep it in the
+        drops file beside it (merged at the next start), so no counted drop vanishes."""
+        day, count = _utc_day(time.time()), self._unpersisted_drops
+        # One try: SIGTERM must not wait out a lock (see the shutdown budget); the file is
+        # the fallback.
+        try:
+            async with self._db.transaction() as conn:
+                await conn.execute(_ADD_DROPS, (day, count))
+        except (sqlite3.Error, OSError):
+            pass
+        else:
+            self._unpersisted_drops = 0
+            return
+        path = drops_path(self._db.path)
+        try:
+            _append_drops(path, {day: count})
+        except OSError as exc:
+            log.error("usage_drops_lost dropped=%d error=%s", count, type(exc).__name__)
+            return
+        self._unpersisted_drops = 0
+        log.warning("usage_drops_saved_to_file path=%s dropped=%d", path, count)
+
+    async def _merge_drops_file(self) -> None:
+        """Add the drop counts a previous run could not write (see close) to the database."""
+        path = drops_path(self._db.path)
+        claimed = path.with_name(f"{path.name}.{os.getpid()}")
+        try:
+            os.replace(path, claimed)  # atomic: two processes never merge the same counts
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            log.warning("usage_drops_file_unreadable error=%s", type(exc).__name__)
+            return
+        counts = _read_drops(claimed)
+        try:
+            async with self._db.transaction() as conn:
+                for day, count in counts.items():
+                    await conn.execute(_ADD_DROPS, (day, count))
+        except (sqlite3.Error, OSError):
+            with contextlib.suppress(OSError):
+                _append_drops(path, counts)  # for the next start
+        else:
+            log.warning("usage_drops_file_merged dropped=%d", sum(counts.values()))
+        with contextlib.suppress(OSError):
+            claimed.unlink()
 
     async def purge(self, *, older_than_days: int | None = None, now: float | None = None) -> int:
         """Delete events (and drop counts) older than the retention; return events deleted."""
@@ -291,6 +337,7 @@ class UsageLog:
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
         next_purge = loop.time()
+        await self._merge_drops_file()
         while True:
             if not self._closing and loop.time() >= next_purge:
                 ok = await self._purge_quietly()
@@ -482,3 +529,26 @@ class UsageLog:
     def _writer_done(self, task: asyncio.Task[None]) -> None:
         if not task.cancelled() and task.exception() is not None:
             log.error("usage_log_writer_died", exc_info=task.exception())
+
+
+def drops_path(db_path: Path) -> Path:
+    """Where drop counts wait when the database could not take them at shutdown."""
+    return db_path.with_name(db_path.name + ".drops")
+
+
+def _append_drops(path: Path, counts: dict[str, int]) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    with os.fdopen(fd, "a", encoding="utf-8") as f:
+        f.writelines(f"{day} {count}\n" for day, count in counts.items())
+
+
+def _read_drops(path: Path) -> dict[str, int]:
+    """'YYYY-MM-DD N' lines, summed per day; a damaged line is skipped and logged."""
+    counts: dict[str, int] = {}
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        day, _, number = line.partition(" ")
+        if len(day) == 10 and number.isdigit():
+            counts[day] = counts.get(day, 0) + int(number)
+        elif line.strip():
+            log.warning("usage_drops_file_bad_line")
+    return counts

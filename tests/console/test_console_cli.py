@@ -88,3 +88,21 @@ def test_piped_console_keeps_plain_text(tmp_path):
     done = _run(["console"], tmp_path, "/search next-generation fighter\n")
     assert "\x1b[" not in done.stdout
     assert "**next-generation fighter**" in done.stdout  # the markdown as Discord receives it
+
+
+def test_console_data_folder_is_0700_and_history_0600(tmp_path):
+    import stat
+
+    from localdiscord.terminal import private_history_file
+
+    data = tmp_path / "fresh" / "data"
+    done = _run(["console"], tmp_path, "/toc\n", db=data / "bluebook.db")
+    assert done.returncode == 0, done.stderr
+    assert stat.S_IMODE(data.stat().st_mode) == 0o700
+    history = data / "console_history"
+    assert private_history_file(history)
+    assert stat.S_IMODE(history.stat().st_mode) == 0o600
+    # A history file an older version left world-readable is made private too.
+    history.chmod(0o644)
+    assert private_history_file(history)
+    assert stat.S_IMODE(history.stat().st_mode) == 0o600

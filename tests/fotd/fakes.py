@@ -83,13 +83,14 @@ class FakeSender:
             raise self.find_errors.pop(0)
         if not self.history_readable:
             raise HistoryUnreadable("no Read Message History")
+        # Like the real check: the bot's post for that day (any fact) since `since`.
         for m in self.channels.messages:
-            if (m.guild_id, m.channel_id, m.local_date, m.fact_id) == (
+            same_day = (m.guild_id, m.channel_id, m.local_date) == (
                 guild_id,
                 channel_id,
                 local_date,
-                fact_id,
-            ):
+            )
+            if same_day and m.at >= since:
                 return m.message_id
         return None
 

@@ -297,8 +297,9 @@ async def test_a_fact_removed_while_its_day_awaits_a_retry_makes_the_day_missed_
 
 async def test_a_retry_goes_to_the_newly_set_channel(service, clock, sender, channels):
     await setup(service, clock)
-    sender.send_errors = [PermanentSendError("Unknown Channel (404, 10003)", 10003)]
-    sender.find_errors = [PermanentSendError("Unknown Channel (404, 10003)", 10003)]
+    # The channel is gone: the check before the first post finds out, then the retry's
+    # check of the old channel does again.
+    sender.find_errors = [PermanentSendError("Unknown Channel (404, 10003)", 10003)] * 2
     clock.set(utc("2026-06-01 00:00"))
     await service.tick(sender)
     await service.set(GUILD, 3003, "09:00", "Asia/Tokyo")

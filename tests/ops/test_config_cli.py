@@ -197,3 +197,47 @@ def test_a_bad_value_in_each_row_is_one_line_and_exit_2(cli, tmp_path, variable)
     env = {"DISCORD_TOKEN": "local-bot-token", "BLUEBOOK_DB": str(tmp_path / "b.db")}
     env.update(BAD_ROW[variable])
     config_error(cli("run", "--local", env=env), variable)
+
+
+def test_dotenv_with_bytes_that_are_not_utf8_is_one_line_and_exit_2(cli, workdir):
+    (workdir / ".env").write_bytes(
+        f"DISCORD_TOKEN={SECRET}\nLOG_LEVEL=INFO\xff\xfe\n".encode("latin-1")
+    )
+    result = cli("run")
+    line = one_line(result.stderr)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert ".env" in line and "UTF-8" in line, line
+    assert SECRET not in result.stdout + result.stderr
+
+
+def test_absurdly_long_token_is_one_line_and_exit_2_not_an_outage(cli, tmp_path):
+    result = cli(
+        "run",
+        "--local",
+        env={"DISCORD_TOKEN": "x" * 100_000, "BLUEBOOK_DB": str(tmp_path / "b.db")},
+    )
+    line = config_error(result, "DISCORD_TOKEN")
+    assert "at most" in line and "x" * 100 not in line
+
+
+@pytest.mark.parametrize("kind", ["other_file", "symlink_to_other_file", "symlink_to_database"])
+def test_database_path_is_checked_before_anything_changes_it(cli, tmp_path, kind):
+    other = tmp_path / "someone-elses.txt"
+    other.write_text("not a database\n")
+    other.chmod(0o644)
+    target = other
+    if kind == "symlink_to_database":
+        target = tmp_path / "real.db"
+        sqlite3.connect(target).close()
+        target.write_bytes(b"SQLite format 3\x00" + bytes(100))
+        target.chmod(0o644)
+    db = other
+    if kind != "other_file":
+        db = tmp_path / "link.db"
+        db.symlink_to(target)
+    before = target.read_bytes()
+    line = config_error(_local_run(cli, db), "BLUEBOOK_DB")
+    assert ("symbolic link" in line) == (kind != "other_file"), line
+    assert (target.stat().st_mode & 0o777) == 0o644, "the target was changed before the refusal"
+    assert target.read_bytes() == before
+    assert not (tmp_path / "link.db-wal").exists() and not Path(f"{other}-wal").exists()

@@ -162,3 +162,27 @@ def test_env_example_copied_as_is_is_valid(tmp_path):
     settings = Settings.from_sources(env, environ={})
     assert settings.token is None
     assert settings.shard_id_list() is None
+
+
+def test_dockerignore_keeps_secrets_and_state_out_of_the_build_context():
+    lines = (ROOT / ".dockerignore").read_text(encoding="utf-8").splitlines()
+    patterns = {line.strip() for line in lines if line.strip() and not line.startswith("#")}
+    for needed in (".venv/", ".env", "*.key", "data/", "*.db", "*.db-wal", "*.db-shm"):
+        assert needed in patterns, needed
+
+
+def test_compose_rotates_its_logs(compose):
+    logging = _bot_service(compose)["logging"]
+    assert logging["driver"] == "json-file"
+    assert logging["options"]["max-size"] and int(logging["options"]["max-file"]) >= 2
+
+
+def test_invite_permissions_include_threads_and_the_integer_is_recomputed():
+    import discord
+
+    from bot.invite import INVITE_PERMISSIONS, invite_permissions_value, invite_url
+
+    assert "send_messages_in_threads" in INVITE_PERMISSIONS
+    expected = discord.Permissions(**dict.fromkeys(INVITE_PERMISSIONS, True)).value
+    assert invite_permissions_value() == expected == 274878024704
+    assert invite_url(123).endswith(f"&permissions={expected}")

@@ -63,3 +63,20 @@ def test_bad_configuration_is_exit_2(cli):
     result = cli("health", env={"LOG_FORMAT": "xml"})
     assert result.returncode == 2
     assert result.stderr.startswith("error: LOG_FORMAT ")
+
+
+def test_health_needs_a_fresh_heartbeat_for_every_shard_of_the_layout():
+    from bot.storage.heartbeat import ProcessBeat, health_problem
+
+    now = 1_000_000.0
+    old = now - HEARTBEAT_MAX_AGE_S - 1
+    two = [ProcessBeat("0", 2, now), ProcessBeat("1", 2, now - 1)]
+    assert health_problem(two, now=now) is None
+    one_dead = [ProcessBeat("0", 2, now), ProcessBeat("1", 2, old)]
+    assert "shard(s) 1 " in (health_problem(one_dead, now=now) or "")
+    # Moved to one process for both shards: the old rows' staleness does not matter.
+    merged = [ProcessBeat("0,1", 2, now), *one_dead[1:], ProcessBeat("0", 2, old)]
+    assert health_problem(merged, now=now) is None
+    # Moved to one unsharded process.
+    assert health_problem([ProcessBeat("*", None, now), *one_dead[1:]], now=now) is None
+    assert health_problem([], now=now) is not None

@@ -102,7 +102,7 @@ def run_local(workdir: Path, tmp_path: Path) -> Iterator[Callable[..., BotProces
 def _heartbeat(db: Path) -> float | None:
     conn = sqlite3.connect(db.as_uri() + "?mode=ro", uri=True)
     try:
-        row = conn.execute("SELECT ts FROM heartbeat WHERE id = 1").fetchone()
+        row = conn.execute("SELECT ts FROM process_heartbeats WHERE process = '*'").fetchone()
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         return None if row is None else float(row[0])
     finally:

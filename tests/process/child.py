@@ -10,6 +10,7 @@ this process and keep Discord (the channels, the messages) alive across restarts
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from types import SimpleNamespace
 
@@ -19,8 +20,21 @@ from bot.process import options_from, run_bot
 from localdiscord import discord_urls
 
 
+def _test_timings() -> None:
+    """Shorter schedules for a test that waits on them (heartbeat, checkpoint); unset, the
+    bot's own."""
+    import bot.services
+    import bot.storage.db
+
+    if "CHILD_HEARTBEAT_S" in os.environ:
+        bot.services.HEARTBEAT_SECONDS = float(os.environ["CHILD_HEARTBEAT_S"])
+    if "CHILD_CHECKPOINT_S" in os.environ:
+        bot.storage.db.CHECKPOINT_SECONDS = float(os.environ["CHILD_CHECKPOINT_S"])
+
+
 def main() -> int:
     api, gateway, guild, interval = sys.argv[1:5]
+    _test_timings()
     settings = load_settings(env_file=None)
     setup_logging(settings.log_level, settings.log_format)
     options = options_from(

@@ -58,7 +58,7 @@ async def test_fresh_database_is_fully_migrated(db_path: Path) -> None:
     assert {"installation", "usage_events", "guild_settings", "channel_settings"} <= _tables(
         db_path
     )
-    assert {"heartbeat", "usage_drops", "usage_events_ts"} <= _tables(db_path)
+    assert {"process_heartbeats", "usage_drops", "usage_events_ts"} <= _tables(db_path)
 
 
 async def test_upgrade_from_first_schema_keeps_data(db_path: Path) -> None:
@@ -95,7 +95,7 @@ async def test_upgrade_from_first_schema_keeps_data(db_path: Path) -> None:
     for suffix in ("", "-wal"):
         file = Path(f"{db_path}{suffix}")
         assert not file.exists() or b"s" * 32 not in file.read_bytes()
-    assert {"heartbeat", "usage_drops", "usage_events_ts"} <= _tables(db_path)
+    assert {"process_heartbeats", "usage_drops", "usage_events_ts"} <= _tables(db_path)
     assert "error_class" in _columns(db_path, "usage_events")
 
 

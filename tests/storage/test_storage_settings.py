@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.storage.db import Database, open_database
-from bot.storage.heartbeat import heartbeat_is_fresh, read_heartbeat, touch_heartbeat
+from bot.storage.heartbeat import heartbeat_is_fresh, read_heartbeats, touch_heartbeat
 from bot.storage.settings import (
     LookupKind,
     LookupOverride,
@@ -108,16 +108,21 @@ async def test_unreadable_database_falls_back_to_safe_defaults(db_path: Path) ->
 
 async def test_heartbeat_round_trip_and_freshness(db_path: Path) -> None:
     db = await open_database(db_path)
-    assert await read_heartbeat(db) is None
+    assert await read_heartbeats(db) == []
     await touch_heartbeat(db, now=1_000.0)
     await touch_heartbeat(db, now=2_000.0)
+    await touch_heartbeat(db, shard_ids=[1, 0], shard_count=2, now=1_500.0)
     await db.close()
     reader = await open_database(db_path, read_only=True)
     try:
-        last = await read_heartbeat(reader)
+        beats = await read_heartbeats(reader)
     finally:
         await reader.close()
-    assert last == 2_000.0
+    assert [(b.process, b.shard_count, b.ts) for b in beats] == [
+        ("*", None, 2_000.0),
+        ("0,1", 2, 1_500.0),
+    ]
+    last = beats[0].ts
     assert heartbeat_is_fresh(last, now=2_060.0, max_age_s=120)
     assert not heartbeat_is_fresh(last, now=2_121.0, max_age_s=120)
     assert not heartbeat_is_fresh(last, now=1_000.0, max_age_s=120)
