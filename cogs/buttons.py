@@ -75,7 +75,10 @@ class SearchButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=SEAR
         edition = await edition_of(interaction, state.pack)
         query = state.query
         if query is None and state.token is not None and bot.button_queries is not None:
-            stored = await bot.button_queries.recall(state.token)
+            # Only the owner, in the guild the search was made in, gets the query back.
+            stored = await bot.button_queries.recall(
+                state.token, owner=interaction.user.id, guild=interaction.guild_id
+            )
             query = stored.query if stored is not None and stored.pack == state.pack else None
         exchange = current_exchange()
         if query is None or edition is None:
@@ -92,13 +95,16 @@ class SearchButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=SEAR
             len(response.results),
             chosen.key if chosen else edition.key,
         )
-        await keep_long_query(bot, query, pack=response.key, owner=state.owner)
+        token = await keep_long_query(
+            bot, response.query, pack=response.key, owner=state.owner, guild=interaction.guild_id
+        )
         reply = library_search_reply(
             {k: e.pack for k, e in content.editions.items()},
             response,
             owner=state.owner,
             index=index,
             whole=state.whole,
+            token=token,
         )
         await edit_reply(interaction, reply)
 

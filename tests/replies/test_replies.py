@@ -84,11 +84,16 @@ def test_long_section_is_split_across_pages_without_losing_text():
 
 def test_button_ids_fit_discords_limit_and_round_trip():
     long_query = "q" * 500
-    cid = custom_ids.search(123456789012345678, "n", 3, 10, long_query)
+    token = custom_ids.query_token(
+        long_query, pack="", owner=123456789012345678, guild=5, key=b"k" * 32
+    )
+    cid = custom_ids.search(123456789012345678, "n", 3, 10, long_query, token=token)
     assert len(cid) <= CUSTOM_ID_MAX
     state = custom_ids.SearchState.parse(cid)
     assert state is not None and state.query is None
-    assert state.token == custom_ids.query_token(long_query, pack="", owner=123456789012345678)
+    assert state.token == token
+    with pytest.raises(ValueError):  # a long query never goes into an id as itself
+        custom_ids.search(1, "n", 3, 10, long_query)
     assert (state.owner, state.verb, state.index, state.limit, state.pack) == (
         123456789012345678,
         "n",
@@ -104,7 +109,15 @@ def test_button_ids_fit_discords_limit_and_round_trip():
 def test_every_button_state_round_trips_with_its_pack(pack):
     for state in (
         custom_ids.SearchState.make(42, "w", 2, 5, "territorial integrity", pack=pack),
-        custom_ids.SearchState.make(42, "e", 0, 3, "x" * 120, pack=pack),
+        custom_ids.SearchState.make(
+            42,
+            "e",
+            0,
+            3,
+            "x" * 120,
+            pack=pack,
+            token=custom_ids.query_token("x" * 120, pack=pack, owner=42, guild=None, key=b"k" * 32),
+        ),
         custom_ids.SectionState(42, "b", 0, "3.1.1(3)¶1", pack),
     ):
         again = type(state).parse(state.custom_id())
@@ -126,19 +139,27 @@ def test_todays_ids_are_the_default_packs_ids():
     assert custom_ids.SearchState.parse("bb:s:7:x1/5:q") is None
 
 
-def test_the_buttons_of_one_long_query_share_one_token():
-    def token(verb: str, query: str, owner: int = 1, pack: str = "") -> str | None:
-        state = custom_ids.SearchState.parse(custom_ids.search(owner, verb, 0, 5, query, pack=pack))
-        assert state is not None
-        return state.token
+def test_a_long_querys_token_is_keyed_by_pack_owner_and_guild():
+    key = b"k" * 32
+
+    def token(
+        query: str, owner: int = 1, pack: str = "", guild: int | None = 9, key: bytes = key
+    ) -> str | None:
+        return custom_ids.query_token(query, pack=pack, owner=owner, guild=guild, key=key)
 
     first, second = "w" * 300, "x" * 300
-    assert token("p", first) == token("n", first) == token("w", first)
-    assert token("p", second) != token("p", first)
-    assert token("p", first, owner=2) != token("p", first)
-    assert token("p", first, pack="2025-3") != token("p", first)
+    assert token(first) == token(first)  # one search, one token for all its buttons
+    assert token(second) != token(first)
+    assert token(first, owner=2) != token(first)
+    assert token(first, pack="2025-3") != token(first)
+    assert token(first, guild=10) != token(first)
+    assert token(first, guild=None) != token(first)
+    # Without the installation's key nobody can confirm what a token stands for.
+    assert token(first, key=b"") != token(first)
+    assert token(first, key=b"j" * 32) != token(first)
     # A short query that looks like a token is stored too, never read as one.
-    assert token("p", "~abc") is not None
+    assert token("~abc") is not None
+    assert token("GCAP") is None
 
 
 def test_toc_stays_within_the_total_embed_limit(pack):
