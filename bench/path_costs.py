@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 
 from bench.e2e_bench import search_queries
+from bot.replies.custom_ids import query_token
 from bot.replies.search import search_reply
 from bot.services import Content
 from bot.storage.usage import EventKind, hash_user_id, normalise_query
@@ -37,8 +38,12 @@ def measure(rounds: int = 3000) -> dict[str, float]:
     queries = search_queries()
     n = len(queries)
     responses = [content.engine.search(q, limit=5) for q in queries]
-    replies = [search_reply(content.pack, r, owner=OWNER) for r in responses]
     salt = b"s" * 32
+    tokens = [query_token(r.query, pack="", owner=OWNER, guild=None, key=salt) for r in responses]
+    replies = [
+        search_reply(content.pack, r, owner=OWNER, token=t)
+        for r, t in zip(responses, tokens, strict=True)
+    ]
 
     def exchange(i: int) -> None:
         Exchange(
@@ -48,7 +53,10 @@ def measure(rounds: int = 3000) -> dict[str, float]:
     return {
         "search_us": _us_per_call(lambda i: content.engine.search(queries[i % n], limit=5), rounds),
         "search_reply_us": _us_per_call(
-            lambda i: search_reply(content.pack, responses[i % n], owner=OWNER), rounds
+            lambda i: search_reply(
+                content.pack, responses[i % n], owner=OWNER, token=tokens[i % n]
+            ),
+            rounds,
         ),
         "message_kwargs_us": _us_per_call(lambda i: message_kwargs(replies[i % n]), rounds),
         "exchange_us": _us_per_call(exchange, rounds),
