@@ -7,10 +7,17 @@ admits it, counts it in flight (shutdown waits for it) and logs its usage event.
 
 A state's `pack` names the edition it reads; an id without one (made before the library)
 reads the server's edition. A pack no longer in the library makes the button say it expired.
+
+discord.py runs a DynamicItem only when the pressed button is still on the message that came
+with the press. Discord sends the message as it is *now*, so a second quick press, on a
+button the first press's edit has just replaced, would be dropped without an answer, a log
+line or a usage event. `answer_any_press` answers those: by the custom id, as the item would,
+or, for an id no item knows, by saying the button has expired.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +41,8 @@ from cogs.common import bot_of, edit_reply, edition_of, keep_long_query
 
 if TYPE_CHECKING:
     from bot.app import BluebookBot
+
+log = logging.getLogger(__name__)
 
 NOT_YOURS = "These buttons belong to the person who asked. Run the command yourself to browse."
 EXPIRED = "This button has expired. Please run the command again."
@@ -185,5 +194,57 @@ class CompareButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=COM
         await edit_reply(interaction, reply)
 
 
+BUTTONS: tuple[tuple[re.Pattern[str], type[SearchButton | SectionButton | CompareButton]], ...] = (
+    (SEARCH, SearchButton),
+    (SECTION, SectionButton),
+    (COMPARE, CompareButton),
+)
+
+
+def _on_message(message: discord.Message | None, custom_id: str) -> bool:
+    """Whether the message that came with a press carries the pressed button (then discord.py
+    dispatches the press to its DynamicItem itself)."""
+    if message is None:
+        return False
+    for row in message.components:
+        for child in getattr(row, "children", [row]):
+            if getattr(child, "custom_id", None) == custom_id:
+                return True
+    return False
+
+
+@interaction_path(command="button")
+async def _expired(interaction: discord.Interaction) -> None:
+    current_exchange().result(None, 0)
+    await interaction.response.send_message(EXPIRED, ephemeral=True)
+
+
+async def answer_any_press(interaction: discord.Interaction) -> None:
+    """Answer a button press discord.py's view store would drop (see the module docstring)."""
+    if interaction.type is not discord.InteractionType.component:
+        return
+    data: Any = interaction.data or {}
+    custom_id = data.get("custom_id")
+    if not isinstance(custom_id, str):
+        return
+    for pattern, factory in BUTTONS:
+        match = pattern.fullmatch(custom_id)
+        if match is None:
+            continue
+        if _on_message(interaction.message, custom_id):
+            return  # discord.py runs the item
+        log.info("press on a button no longer on its message", extra={"item": factory.__name__})
+        item = await factory.from_custom_id(
+            interaction, discord.ui.Button(custom_id=custom_id), match
+        )
+        if await item.interaction_check(interaction):
+            await item.callback(interaction)
+        return
+    # The bot keeps no other views, so discord.py would drop this press too.
+    log.info("press on a button no item knows")
+    await _expired(interaction)
+
+
 async def setup(bot: BluebookBot) -> None:
     bot.add_dynamic_items(SearchButton, SectionButton, CompareButton)
+    bot.add_listener(answer_any_press, "on_interaction")
