@@ -363,10 +363,18 @@ async def run_faults_benchmark(
     return report
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    """`python -m bench.faults_bench [--phase-s S] [--workers N] ...`: one fault run."""
+    import argparse
+    import dataclasses
     import json
 
-    print(json.dumps(asyncio.run(run_faults_benchmark()), indent=2, default=str))
+    parser = argparse.ArgumentParser(prog="python -m bench.faults_bench")
+    for f in dataclasses.fields(FaultSizes):
+        kind = float if f.type in (float, "float") else int
+        parser.add_argument("--" + f.name.replace("_", "-"), type=kind, default=f.default)
+    sizes = FaultSizes(**vars(parser.parse_args(argv)))
+    print(json.dumps(asyncio.run(run_faults_benchmark(sizes)), indent=2, default=str))
 
 
 if __name__ == "__main__":

@@ -117,20 +117,32 @@ def _option_values(rest: str, schemas: list[Json]) -> dict[str, str]:
     return values
 
 
+def _leaf_options(parsed: SlashLine, commands: Sequence[Json]) -> list[Json]:
+    head, *path = parsed.name.split()
+    command = next(c for c in commands if c["name"] == head and c.get("type", 1) == 1)
+    schemas: list[Json] = command.get("options") or []
+    for word in path:
+        schemas = next(o for o in schemas if o["name"] == word).get("options") or []
+    return [o for o in schemas if not _container(o)]
+
+
 def focused_option(line: str, parsed: SlashLine, commands: Sequence[Json]) -> str:
     """The option being typed: the one whose value ends the line (else the first one)."""
     if not parsed.options:
-        head, *path = parsed.name.split()
-        command = next(c for c in commands if c["name"] == head and c.get("type", 1) == 1)
-        schemas: list[Json] = command.get("options") or []
-        for word in path:
-            schemas = next(o for o in schemas if o["name"] == word).get("options") or []
-        leaves = [o for o in schemas if not _container(o)]
+        leaves = _leaf_options(parsed, commands)
         if not leaves:
             raise ConsoleError(f"/{parsed.name} has no options to complete")
         return next((o for o in leaves if o.get("autocomplete")), leaves[0])["name"]
     last = max(parsed.options, key=lambda n: line.rfind(f"{n}:"))
     return last
+
+
+def autocompletes(option: str, parsed: SlashLine, commands: Sequence[Json]) -> bool:
+    """Whether the bot registered `option` with autocomplete. Discord's client asks the bot
+    only for those; for any other it sends nothing, and the bot would not know the request."""
+    return any(
+        o["name"] == option and o.get("autocomplete") for o in _leaf_options(parsed, commands)
+    )
 
 
 class Writer(Protocol):
@@ -278,8 +290,11 @@ class ConsoleSession:
         elif verb == "react":
             await self._react(rest or "🗑️", user)
         elif verb == "complete":
-            for choice in await self.complete(rest, user):
+            choices = await self.complete(rest, user)
+            for choice in choices:
                 self._write(f"  {choice['name']}  →  {choice['value']}")
+            if not choices:
+                self._write("(no choices: the bot offers none for this option)")
         else:
             names = [usage.split()[0] for usage, _ in VERBS if usage.startswith("!")]
             close = difflib.get_close_matches("!" + verb, names, n=1)
@@ -369,6 +384,8 @@ class ConsoleSession:
         if isinstance(parsed, ChatLine):
             raise ConsoleError("complete a slash command: !complete /section ref:terr")
         option = focused_option(line, parsed, commands)
+        if not autocompletes(option, parsed, commands):
+            return []
         value = parsed.options.pop(option, "")
         return await server.autocomplete(
             parsed.name,
