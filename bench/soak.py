@@ -186,6 +186,9 @@ async def _operation(server: LocalDiscord, state: SoakState, op: str, i: int) ->
                 handle = await server.press_button(message, custom_id, user=owner)
                 asker = owner
             except LookupError:  # pressed meanwhile: that button is disabled now
+                # Counted once, as what it is: a /toc, not a press.
+                state.ops["button"] -= 1
+                state.ops["toc"] += 1
                 handle = await server.slash("toc", user=user)
     elif op == "chat":
         await _chat(server, state)
