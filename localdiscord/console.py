@@ -168,6 +168,40 @@ class ConsoleSession:
         self.timeout, self.idle = timeout, idle
         self.last_bot: Json | None = None
         self.last_chat: Json | None = None
+        # What the console has shown of the bot's messages in every channel of the guild, so
+        # a post nobody asked for (the scheduled fact of the day) is shown too.
+        self._seen = self._bot_messages()
+
+    def _bot_messages(self) -> dict[str, object]:
+        bot_id = str(self.server.bot_user.id)
+        return {
+            m["id"]: m.get("edited_timestamp")
+            for channel in self.server.guild.channels.values()
+            for m in channel.messages.values()
+            if m["author"]["id"] == bot_id
+        }
+
+    def catch_up(self) -> None:
+        """Print the bot's posts made since the console last looked, in any channel (a
+        scheduled fact of the day arrives between lines, often outside #general)."""
+        now = self._bot_messages()
+        for message_id in now.keys() - self._seen.keys():
+            message = self._message(message_id)
+            if message is not None:
+                self._write(f"(the bot posted in #{self._channel_name(message)})")
+                self._show(message)
+        self._seen = now
+
+    def _message(self, message_id: str) -> Json | None:
+        for channel in self.server.guild.channels.values():
+            found = channel.messages.get(int(message_id))
+            if found is not None:
+                return found
+        return None
+
+    def _channel_name(self, message: Json) -> str:
+        channel = self.server.world.channels.get(int(message["channel_id"]))
+        return channel.name if channel is not None else str(message["channel_id"])
 
     def _write(self, text: str) -> None:
         self.out.write(text + "\n")
@@ -182,6 +216,7 @@ class ConsoleSession:
 
     async def handle_line(self, line: str) -> None:
         """Act on one line and print every bot message it caused (new, edited or deleted)."""
+        self.catch_up()
         try:
             await self._handle(line.strip(), self.server.admin.user)
         except (ValueError, ConsoleError, LookupError) as exc:  # OptionError, MessageRefused
@@ -266,6 +301,8 @@ class ConsoleSession:
             self._write(f"(the bot deleted its message {message_id})")
             if self.last_bot is not None and self.last_bot["id"] == message_id:
                 self.last_bot = None
+        self._seen.update(after)  # shown above
+        self.catch_up()  # and what it posted elsewhere meanwhile
 
     # -- verbs -----------------------------------------------------------------------------
 
