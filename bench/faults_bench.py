@@ -26,6 +26,7 @@ import shutil
 import sqlite3
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -299,6 +300,7 @@ def _summarise(run: FaultRun, closed: Json) -> Json:
             took = arrival[sent.interaction_id] - sent.at
             row["within_3s"] += took <= ANSWER_DEADLINE_S
             row["max_s"] = max(row["max_s"], took)
+    unanswered = [i for i in delivered if ok.get(i, 0) == 0]
     chats = [s for s in run.sent if s.message_id is not None]
     chats_delivered = sum(1 for s in chats if s.message_id in delivered_messages)
     interactions_delivered = sum(1 for i in server.store.by_id if i in delivered)
@@ -312,7 +314,8 @@ def _summarise(run: FaultRun, closed: Json) -> Json:
         "interactions_delivered": interactions_delivered,
         "answered_twice": sum(1 for c in ok.values() if c >= 2),
         "refused_400": answer_counts(server)["refused_400"],
-        "unanswered_delivered": sum(1 for i in delivered if ok.get(i, 0) == 0),
+        "unanswered_delivered": len(unanswered),
+        "unanswered_by_reason": dict(_unanswered_reasons(server, unanswered)),
         "chat_messages": len(chats),
         "chat_delivered": chats_delivered,
         "usage": usage,
@@ -323,6 +326,31 @@ def _summarise(run: FaultRun, closed: Json) -> Json:
         == usage.get("queued", -1),
         "all_answer_again": all(p["answers_again"] for p in run.phases.values()),
     }
+
+
+def _unanswered_reasons(server: LocalDiscord, unanswered: list[int]) -> Counter[str]:
+    """Why each delivered interaction went unanswered, read from its callback attempts.
+
+    `past the deadline` means an attempt came after Discord's 3 s window (404 10062): the
+    earlier attempts say what used up the window (5xx, a hang with no status)."""
+    attempts: dict[int, list[int | None]] = {i: [] for i in unanswered}
+    for request in server.requests:
+        if request.route.endswith("/callback"):
+            found = attempts.get(int(request.path.split("/")[2]))
+            if found is not None:
+                found.append(request.status)
+    reasons: Counter[str] = Counter()
+    for statuses in attempts.values():
+        if not statuses:
+            reasons["never attempted"] += 1
+            continue
+        before = [s for s in statuses if s != 404]
+        cause = (
+            ", ".join(sorted({"hang" if s is None else f"{s // 100}xx" for s in before})) or "slow"
+        )
+        late = "past the deadline after " if 404 in statuses else "still failing: "
+        reasons[late + cause] += 1
+    return reasons
 
 
 async def run_faults_benchmark(
@@ -363,10 +391,18 @@ async def run_faults_benchmark(
     return report
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    """`python -m bench.faults_bench [--phase-s S] [--workers N] ...`: one fault run."""
+    import argparse
+    import dataclasses
     import json
 
-    print(json.dumps(asyncio.run(run_faults_benchmark()), indent=2, default=str))
+    parser = argparse.ArgumentParser(prog="python -m bench.faults_bench")
+    for f in dataclasses.fields(FaultSizes):
+        kind = float if f.type in (float, "float") else int
+        parser.add_argument("--" + f.name.replace("_", "-"), type=kind, default=f.default)
+    sizes = FaultSizes(**vars(parser.parse_args(argv)))
+    print(json.dumps(asyncio.run(run_faults_benchmark(sizes)), indent=2, default=str))
 
 
 if __name__ == "__main__":

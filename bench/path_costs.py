@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from bench.e2e_bench import search_queries
 from bot.interactions.exchange import Exchange
+from bot.replies.custom_ids import query_token
 from bot.replies.search import library_search_reply
 from bot.served import ServedLibrary
 from bot.storage.usage import EventKind, hash_user_id, stored_query
@@ -40,8 +41,14 @@ def measure(rounds: int = 3000) -> dict[str, float]:
     queries = search_queries()
     n = len(queries)
     responses = [library.search(q, pack_key=pack_key, limit=5) for q in queries]
-    replies = [library_search_reply(packs, r, owner=OWNER) for r in responses]
     salt = b"s" * 32
+    tokens = [
+        query_token(r.query, pack=pack_key, owner=OWNER, guild=None, key=salt) for r in responses
+    ]
+    replies = [
+        library_search_reply(packs, r, owner=OWNER, token=t)
+        for r, t in zip(responses, tokens, strict=True)
+    ]
 
     def exchange(i: int) -> None:
         Exchange(
@@ -53,7 +60,10 @@ def measure(rounds: int = 3000) -> dict[str, float]:
             lambda i: library.search(queries[i % n], pack_key=pack_key, limit=5), rounds
         ),
         "search_reply_us": _us_per_call(
-            lambda i: library_search_reply(packs, responses[i % n], owner=OWNER), rounds
+            lambda i: library_search_reply(
+                packs, responses[i % n], owner=OWNER, token=tokens[i % n]
+            ),
+            rounds,
         ),
         "message_kwargs_us": _us_per_call(lambda i: message_kwargs(replies[i % n]), rounds),
         "exchange_us": _us_per_call(exchange, rounds),

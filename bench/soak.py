@@ -187,6 +187,9 @@ async def _operation(server: LocalDiscord, state: SoakState, op: str, i: int) ->
                 handle = await server.press_button(message, custom_id, user=owner)
                 asker = owner
             except LookupError:  # pressed meanwhile: that button is disabled now
+                # Counted once, as what it is: a /toc, not a press.
+                state.ops["button"] -= 1
+                state.ops["toc"] += 1
                 handle = await server.slash("toc", user=user)
     elif op == "chat":
         await _chat(server, state)
@@ -358,10 +361,19 @@ def _soak_report(
     }
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    """`python -m bench.soak [--total N] [--max-seconds S] [--concurrency C] ...`: one soak,
+    smaller than `make bench`'s when asked."""
+    import argparse
+    import dataclasses
     import json
 
-    print(json.dumps(asyncio.run(run_soak()), indent=2, default=str))
+    parser = argparse.ArgumentParser(prog="python -m bench.soak")
+    for f in dataclasses.fields(SoakSizes):
+        kind = float if f.type in (float, "float") else int
+        parser.add_argument("--" + f.name.replace("_", "-"), type=kind, default=f.default)
+    sizes = SoakSizes(**vars(parser.parse_args(argv)))
+    print(json.dumps(asyncio.run(run_soak(sizes)), indent=2, default=str))
 
 
 if __name__ == "__main__":

@@ -8,11 +8,19 @@ turn, runs the item's `answer` and logs the usage event.
 
 A state's `pack` names the edition it reads; an id without one (made before the library)
 reads the server's edition. A pack no longer in the library makes the button say it expired.
+
+discord.py runs a DynamicItem only when the pressed button is still on the message that came
+with the press. Discord sends the message as it is *now*, so a second quick press, on a
+button the first press's edit has just replaced, would be dropped without an answer, a log
+line or a usage event. `answer_any_press` answers those: by the custom id, as the item would,
+or, for an id no item knows, by saying the button has expired.
 """
 
 from __future__ import annotations
 
+import logging
 import re
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -38,6 +46,8 @@ from cogs.common import bot_of, keep_long_query, pack_named
 
 if TYPE_CHECKING:
     from bot.app import BluebookBot
+
+log = logging.getLogger(__name__)
 
 
 def _button(item: discord.ui.Item[Any]) -> discord.ui.Button[Any]:
@@ -67,7 +77,10 @@ class SearchButton(PathButton, discord.ui.DynamicItem[discord.ui.Button[Any]], t
         served = await pack_named(interaction, state.pack)
         query = state.query
         if query is None and state.token is not None and bot.button_queries is not None:
-            stored = await bot.button_queries.recall(state.token)
+            # Only the owner, in the guild the search was made in, gets the query back.
+            stored = await bot.button_queries.recall(
+                state.token, owner=interaction.user.id, guild=interaction.guild_id
+            )
             query = stored.query if stored is not None and stored.pack == state.pack else None
         exchange = current_exchange()
         if query is None or served is None:
@@ -84,13 +97,20 @@ class SearchButton(PathButton, discord.ui.DynamicItem[discord.ui.Button[Any]], t
             len(response.results),
             chosen.pack_key if chosen else served.pack_key,
         )
-        await keep_long_query(bot, query, pack=response.pack_key, owner=state.owner)
+        token = await keep_long_query(
+            bot,
+            response.query,
+            pack=response.pack_key,
+            owner=state.owner,
+            guild=interaction.guild_id,
+        )
         reply = library_search_reply(
             {k: p.pack for k, p in library.packs.items()},
             response,
             owner=state.owner,
             index=index,
             whole=state.whole,
+            token=token,
         )
         await respond(interaction, reply, edit=True)
 
@@ -173,5 +193,65 @@ class CompareButton(PathButton, discord.ui.DynamicItem[discord.ui.Button[Any]], 
         await respond(interaction, reply, edit=True)
 
 
+BUTTONS: tuple[tuple[re.Pattern[str], type[SearchButton | SectionButton | CompareButton]], ...] = (
+    (SEARCH, SearchButton),
+    (SECTION, SectionButton),
+    (COMPARE, CompareButton),
+)
+
+
+def _on_message(message: discord.Message | None, custom_id: str) -> bool:
+    """Whether the message that came with a press carries the pressed button (then discord.py
+    dispatches the press to its DynamicItem itself)."""
+    if message is None:
+        return False
+    for row in message.components:
+        for child in getattr(row, "children", [row]):
+            if getattr(child, "custom_id", None) == custom_id:
+                return True
+    return False
+
+
+class _UnknownPress(PathButton):
+    """A press on an id no item of ours knows: answered that it has expired, on the path like
+    any other press (admitted, counted in flight, logged)."""
+
+    command = "button"
+    state = SimpleNamespace(owner=0)
+
+    async def answer(self, interaction: discord.Interaction) -> None:
+        current_exchange().result(None, 0)
+        await respond(interaction, error_reply(EXPIRED))
+
+
+async def answer_any_press(interaction: discord.Interaction) -> None:
+    """Answer a button press discord.py's view store would drop (see the module docstring)."""
+    if interaction.type is not discord.InteractionType.component:
+        return
+    data: Any = interaction.data or {}
+    custom_id = data.get("custom_id")
+    if not isinstance(custom_id, str):
+        return
+    for pattern, factory in BUTTONS:
+        match = pattern.fullmatch(custom_id)
+        if match is None:
+            continue
+        if _on_message(interaction.message, custom_id):
+            return  # discord.py runs the item
+        log.info("press on a button no longer on its message", extra={"item": factory.__name__})
+        item = await factory.from_custom_id(
+            interaction, discord.ui.Button(custom_id=custom_id), match
+        )
+        if await item.interaction_check(interaction):
+            await item.callback(interaction)
+        return
+    # The bot keeps no other views, so discord.py would drop this press too.
+    log.info("press on a button no item knows")
+    unknown = _UnknownPress()
+    if await unknown.interaction_check(interaction):
+        await unknown.callback(interaction)
+
+
 async def setup(bot: BluebookBot) -> None:
     bot.add_dynamic_items(SearchButton, SectionButton, CompareButton)
+    bot.add_listener(answer_any_press, "on_interaction")

@@ -170,7 +170,19 @@ class LookupsCog(commands.Cog):
         if text is None:
             return
         if self.ledger.reply_for(payload.message_id) is None:
-            self.ledger.note_edit(payload.message_id, text)  # its reply may be on the way
+            if self.ledger.in_flight(payload.message_id):
+                self.ledger.note_edit(payload.message_id, text)  # its reply is on the way
+                return
+            # No reply and none on the way: an edit that adds a lookup is answered as a new
+            # message would be. Only a real edit (an embed unfurling is an update too).
+            message = payload.message
+            if message.edited_at is None or message.author.bot or message.webhook_id is not None:
+                return
+            self.ledger.begin(message.id)
+            try:
+                await self._answer(message)
+            finally:
+                self.ledger.finish(message.id)
             return
         await self._follow_edit(payload.message_id, payload.channel_id, payload.guild_id, text)
 

@@ -101,10 +101,13 @@ async def answer_search(
         top.result.ref if top else None, len(response.results), top.pack_key if top else key
     )
     owner = interaction.user.id
+    token = None
     if response.results:  # buttons only come with results
-        await keep_long_query(bot, query, pack=response.pack_key, owner=owner)
+        token = await keep_long_query(
+            bot, response.query, pack=response.pack_key, owner=owner, guild=interaction.guild_id
+        )
     packs = {k: p.pack for k, p in library.packs.items()}
-    reply = library_search_reply(packs, response, owner=owner, ephemeral=private)
+    reply = library_search_reply(packs, response, owner=owner, ephemeral=private, token=token)
     await respond(interaction, reply)
 
 

@@ -117,20 +117,32 @@ def _option_values(rest: str, schemas: list[Json]) -> dict[str, str]:
     return values
 
 
+def _leaf_options(parsed: SlashLine, commands: Sequence[Json]) -> list[Json]:
+    head, *path = parsed.name.split()
+    command = next(c for c in commands if c["name"] == head and c.get("type", 1) == 1)
+    schemas: list[Json] = command.get("options") or []
+    for word in path:
+        schemas = next(o for o in schemas if o["name"] == word).get("options") or []
+    return [o for o in schemas if not _container(o)]
+
+
 def focused_option(line: str, parsed: SlashLine, commands: Sequence[Json]) -> str:
     """The option being typed: the one whose value ends the line (else the first one)."""
     if not parsed.options:
-        head, *path = parsed.name.split()
-        command = next(c for c in commands if c["name"] == head and c.get("type", 1) == 1)
-        schemas: list[Json] = command.get("options") or []
-        for word in path:
-            schemas = next(o for o in schemas if o["name"] == word).get("options") or []
-        leaves = [o for o in schemas if not _container(o)]
+        leaves = _leaf_options(parsed, commands)
         if not leaves:
             raise ConsoleError(f"/{parsed.name} has no options to complete")
         return next((o for o in leaves if o.get("autocomplete")), leaves[0])["name"]
     last = max(parsed.options, key=lambda n: line.rfind(f"{n}:"))
     return last
+
+
+def autocompletes(option: str, parsed: SlashLine, commands: Sequence[Json]) -> bool:
+    """Whether the bot registered `option` with autocomplete. Discord's client asks the bot
+    only for those; for any other it sends nothing, and the bot would not know the request."""
+    return any(
+        o["name"] == option and o.get("autocomplete") for o in _leaf_options(parsed, commands)
+    )
 
 
 class Writer(Protocol):
@@ -156,6 +168,40 @@ class ConsoleSession:
         self.timeout, self.idle = timeout, idle
         self.last_bot: Json | None = None
         self.last_chat: Json | None = None
+        # What the console has shown of the bot's messages in every channel of the guild, so
+        # a post nobody asked for (the scheduled fact of the day) is shown too.
+        self._seen = self._bot_messages()
+
+    def _bot_messages(self) -> dict[str, object]:
+        bot_id = str(self.server.bot_user.id)
+        return {
+            m["id"]: m.get("edited_timestamp")
+            for channel in self.server.guild.channels.values()
+            for m in channel.messages.values()
+            if m["author"]["id"] == bot_id
+        }
+
+    def catch_up(self) -> None:
+        """Print the bot's posts made since the console last looked, in any channel (a
+        scheduled fact of the day arrives between lines, often outside #general)."""
+        now = self._bot_messages()
+        for message_id in now.keys() - self._seen.keys():
+            message = self._message(message_id)
+            if message is not None:
+                self._write(f"(the bot posted in #{self._channel_name(message)})")
+                self._show(message)
+        self._seen = now
+
+    def _message(self, message_id: str) -> Json | None:
+        for channel in self.server.guild.channels.values():
+            found = channel.messages.get(int(message_id))
+            if found is not None:
+                return found
+        return None
+
+    def _channel_name(self, message: Json) -> str:
+        channel = self.server.world.channels.get(int(message["channel_id"]))
+        return channel.name if channel is not None else str(message["channel_id"])
 
     def _write(self, text: str) -> None:
         self.out.write(text + "\n")
@@ -170,6 +216,7 @@ class ConsoleSession:
 
     async def handle_line(self, line: str) -> None:
         """Act on one line and print every bot message it caused (new, edited or deleted)."""
+        self.catch_up()
         try:
             await self._handle(line.strip(), self.server.admin.user)
         except (ValueError, ConsoleError, LookupError) as exc:  # OptionError, MessageRefused
@@ -254,6 +301,8 @@ class ConsoleSession:
             self._write(f"(the bot deleted its message {message_id})")
             if self.last_bot is not None and self.last_bot["id"] == message_id:
                 self.last_bot = None
+        self._seen.update(after)  # shown above
+        self.catch_up()  # and what it posted elsewhere meanwhile
 
     # -- verbs -----------------------------------------------------------------------------
 
@@ -278,8 +327,11 @@ class ConsoleSession:
         elif verb == "react":
             await self._react(rest or "🗑️", user)
         elif verb == "complete":
-            for choice in await self.complete(rest, user):
+            choices = await self.complete(rest, user)
+            for choice in choices:
                 self._write(f"  {choice['name']}  →  {choice['value']}")
+            if not choices:
+                self._write("(no choices: the bot offers none for this option)")
         else:
             names = [usage.split()[0] for usage, _ in VERBS if usage.startswith("!")]
             close = difflib.get_close_matches("!" + verb, names, n=1)
@@ -369,6 +421,8 @@ class ConsoleSession:
         if isinstance(parsed, ChatLine):
             raise ConsoleError("complete a slash command: !complete /section ref:terr")
         option = focused_option(line, parsed, commands)
+        if not autocompletes(option, parsed, commands):
+            return []
         value = parsed.options.pop(option, "")
         return await server.autocomplete(
             parsed.name,

@@ -7,6 +7,7 @@ something to await the bot's answer with.
 from __future__ import annotations
 
 import asyncio
+import copy
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
@@ -258,7 +259,9 @@ class InteractionScripts:
         else:
             payload["user"] = user.payload()
         if message is not None:
-            payload["message"] = message
+            # The message as it is at the press: the payload is serialised later, when the
+            # session sends it, by which time another press's edit may have changed it.
+            payload["message"] = copy.deepcopy(message)
         record.payload = payload
         self.store.add(record)
         self.hub.dispatch("INTERACTION_CREATE", payload, guild_id=guild.id if guild else None)
@@ -361,13 +364,23 @@ class InteractionScripts:
         return self._dispatch_interaction(APPLICATION_COMMAND, data, self._user(user), channel)
 
     async def press_button(
-        self, message: MessageRef, custom_id: str, *, user: Actor | None = None
+        self,
+        message: MessageRef,
+        custom_id: str,
+        *,
+        user: Actor | None = None,
+        stale: bool = False,
     ) -> InteractionHandle:
-        """Press an enabled button of a message the bot sent."""
+        """Press an enabled button of a message the bot sent.
+
+        With `stale=True`, press a button of `message` as the caller holds it (a snapshot),
+        as a client does that has not yet drawn the message's latest edit: Discord sends the
+        message as it is now, which may no longer carry the button."""
         target = self.find_bot_message(message)
+        shown = message if stale and isinstance(message, dict) else target
         buttons = {
             c.get("custom_id"): c
-            for row in target.get("components", [])
+            for row in shown.get("components", [])
             for c in row.get("components", [])
             if c.get("type") == 2
         }

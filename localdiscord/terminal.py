@@ -176,12 +176,25 @@ async def interactive(session: ConsoleSession, history: Path) -> None:
         completer=_completer(session),  # type: ignore[arg-type]
         complete_while_typing=False,
     )
-    while True:
+    from prompt_toolkit.patch_stdout import patch_stdout
+
+    async def watch() -> None:
+        # A scheduled post comes while the prompt waits: print it above the prompt.
+        while True:
+            await asyncio.sleep(1.0)
+            session.catch_up()
+
+    with patch_stdout():
+        watcher = asyncio.create_task(watch())
         try:
-            line = await prompt.prompt_async("> ")
-        except EOFError:
-            return
-        await session.handle_line(line)
+            while True:
+                try:
+                    line = await prompt.prompt_async("> ")
+                except EOFError:
+                    return
+                await session.handle_line(line)
+        finally:
+            watcher.cancel()
 
 
 async def run_console(

@@ -63,6 +63,10 @@ class ReplyLedger:
         """The reply was sent (or failed): what happened to its source meanwhile."""
         return self._in_flight.pop(source_id, InFlight())
 
+    def in_flight(self, source_id: int) -> bool:
+        """Whether a reply to `source_id` is being worked out or sent right now."""
+        return source_id in self._in_flight
+
     def note_delete(self, source_id: int) -> None:
         if source_id in self._in_flight:
             self._in_flight[source_id].deleted = True

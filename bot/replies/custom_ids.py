@@ -13,15 +13,19 @@ ids from before the library name none, read the server's edition, and keep worki
                                                    (REF "*": the sections that changed)
 
 A search query longer than QUERY_IN_ID_MAX (or starting with "~") is replaced in the id by a
-token, "~" and 16 hex digits made from the pack, the owner and the query; the caller keeps
-the query under that token in storage (bot/storage/button_queries.py) before sending. A token
-that storage no longer knows (the in-memory tokens of older versions, or an expired row)
-makes the button answer that it has expired.
+token, "~" and 16 hex digits: an HMAC, with the installation's key, of the pack, the owner,
+the guild and the query. The caller keeps the query under that token in storage
+(bot/storage/button_queries.py) before sending. Storage gives the query back only to a press
+whose owner and guild make the same token, so a token copied to another user or guild
+answers nothing, and without the key nobody can test a guessed query against a token. A
+token storage does not know (older versions' tokens, an expired row) makes the button answer
+that it has expired.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import re
 from dataclasses import dataclass
 
@@ -62,14 +66,21 @@ def _pack_part(pack: str) -> str:
     return f"@{pack}" if pack else ""
 
 
-def query_token(query: str, *, pack: str, owner: int) -> str | None:
-    """The token that stands for `query` in a button id, or None when the query fits."""
-    if len(query) <= QUERY_IN_ID_MAX and not query.startswith(TOKEN_PREFIX):
+def needs_token(query: str) -> bool:
+    """Whether `query` goes into a button id as a token rather than as itself."""
+    return len(query) > QUERY_IN_ID_MAX or query.startswith(TOKEN_PREFIX)
+
+
+def query_token(query: str, *, pack: str, owner: int, guild: int | None, key: bytes) -> str | None:
+    """The token that stands for `query` in a button id, or None when the query fits.
+
+    Keyed with the installation's key (the one that hashes user ids): the same search by the
+    same person in the same guild always gets the same token, and nobody without the key can
+    confirm what a token stands for."""
+    if not needs_token(query):
         return None
-    digest = hashlib.blake2b(
-        f"{pack}\x00{owner}\x00{query}".encode(), digest_size=8, person=b"bb-button"
-    )
-    return TOKEN_PREFIX + digest.hexdigest()
+    message = f"bb-button\x00{pack}\x00{owner}\x00{guild or 0}\x00{query}".encode()
+    return TOKEN_PREFIX + hmac.new(key, message, hashlib.sha256).hexdigest()[:16]
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,9 @@ _LINE_START = re.compile(r"^([ \t]*)([>#\-+])", re.MULTILINE)
 _NUMBERED = re.compile(r"^([ \t]*\d+)\.(?=\s|$)", re.MULTILINE)
 # `@everyone`, `@here`, users `<@id>` / `<@!id>` and roles `<@&id>`.
 _MENTION = re.compile(r"@(?=everyone|here)|<@(?=[!&]?\d+>)")
+# Bidirectional controls (embeddings and overrides U+202A-U+202E, isolates U+2066-U+2069,
+# marks U+200E/U+200F): echoed, they make a reply read differently from what it says.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f]")
 # Breaks a mention without changing how the text looks.
 ZERO_WIDTH_SPACE = "\N{ZERO WIDTH SPACE}"
 
@@ -41,7 +44,9 @@ def neutralise_mentions(text: str) -> str:
 
 
 def escape(text: str) -> str:
-    """`text` escaped and with mentions broken: the form to quote a user's words in."""
+    """`text` escaped, with mentions broken and bidirectional controls removed: the form to
+    quote a user's words in."""
+    text = _BIDI.sub("", text)
     # Mentions first: escaping turns `<@1>` into `<@1\>`, which the mention pattern misses.
     return escape_markdown(neutralise_mentions(text))
 

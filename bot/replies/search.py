@@ -14,7 +14,7 @@ from bot.replies.common import (
     highlight,
     quote_block,
 )
-from bot.replies.custom_ids import SearchState, query_token
+from bot.replies.custom_ids import SearchState, needs_token
 from bot.replies.limits import EMBED_DESCRIPTION_MAX, EMBED_FIELD_VALUE_MAX, EMBED_TITLE_MAX
 from bot.replies.markdown import code, escape
 from bot.search import SearchResponse, SearchResult
@@ -51,14 +51,23 @@ def result_embed(pack: Pack, result: SearchResult, *, position: str, whole: bool
 
 
 def result_buttons(
-    owner: int, index: int, total: int, query: str, pack_key: str, *, whole: bool, single: bool
+    owner: int,
+    index: int,
+    total: int,
+    query: str,
+    pack_key: str,
+    *,
+    whole: bool,
+    single: bool,
+    token: str | None = None,
 ) -> list[Button]:
     """Only the buttons that can do something: no pages for a single result, no "whole
-    paragraph" when the excerpt already is the whole paragraph. A long query's token (kept
-    in storage by the caller) is worked out once for all of them."""
+    paragraph" when the excerpt already is the whole paragraph. A long query goes into them
+    as `token`, which the caller made with the installation's key and kept in storage."""
     buttons: list[Button] = []
-    token = query_token(query, pack=pack_key, owner=owner)
-    text = None if token else query
+    if needs_token(query) and token is None:
+        raise ValueError("a long query needs its token")
+    text = query if token is None else None
 
     def state(verb: str, at: int) -> SearchState:
         return SearchState(owner, verb, at, total, text, token, pack_key)
@@ -102,6 +111,7 @@ def library_search_reply(
     index: int = 0,
     whole: bool = False,
     ephemeral: bool = False,
+    token: str | None = None,
 ) -> Reply:
     """The result at `index` with buttons for the other results and the whole paragraph.
 
@@ -131,6 +141,13 @@ def library_search_reply(
         embed["description"] = note + "\n" + body
     single = found.result.excerpt.strip() == found.result.paragraph.strip()
     buttons = result_buttons(
-        owner, index, total, response.query, response.pack_key, whole=whole, single=single
+        owner,
+        index,
+        total,
+        response.query,
+        response.pack_key,
+        whole=whole,
+        single=single,
+        token=token,
     )
     return Reply(embeds=[embed], buttons=[buttons] if buttons else [], ephemeral=ephemeral)

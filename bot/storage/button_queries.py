@@ -1,17 +1,21 @@
 """Search queries too long for a button's custom id, kept in SQLite so they survive a restart.
 
-A button's id carries a token instead of such a query (bot/replies/custom_ids.py makes the
-token from the query, its pack and its owner, so the same search always gets the same
-token). The cog stores the row before the buttons are sent; a press reads it back. Rows
-expire after EXPIRY_DAYS without use; expired rows are deleted now and then as rows are
-written.
+A button's id carries a token instead of such a query: an HMAC of the query, its pack, its
+owner and its guild with the installation's key (bot/replies/custom_ids.py `query_token`;
+`token_for` here supplies the key), so the same search always gets the same token and a
+token cannot be confirmed offline. The cog stores the row before the buttons are sent; a
+press reads it back only when the presser and the guild make the same token again: someone
+else's token, or one carried into another guild, recalls nothing. Rows expire after
+EXPIRY_DAYS without use; expired rows are deleted now and then as rows are written.
 """
 
 from __future__ import annotations
 
+import hmac
 import time
 from dataclasses import dataclass
 
+from bot.replies.custom_ids import query_token
 from bot.storage.db import Database
 from bot.storage.usage import hash_user_id
 
@@ -23,7 +27,7 @@ _REMEMBER = """
 INSERT INTO button_queries (token, query, pack, owner_hash, expires_at) VALUES (?, ?, ?, ?, ?)
 ON CONFLICT (token) DO UPDATE SET expires_at = excluded.expires_at
 """
-_RECALL = "SELECT query, pack FROM button_queries WHERE token = ? AND expires_at > ?"
+_RECALL = "SELECT query, pack, owner_hash FROM button_queries WHERE token = ? AND expires_at > ?"
 _PURGE = "DELETE FROM button_queries WHERE expires_at <= ?"
 
 
@@ -62,10 +66,25 @@ class ButtonQueries:
             self._fresh.clear()
         self._fresh[token] = expires
 
-    async def recall(self, token: str, *, now: float | None = None) -> StoredQuery | None:
-        """The query a token stands for, or None when it is unknown or has expired."""
+    def token_for(self, query: str, *, pack: str, owner: int, guild: int | None) -> str | None:
+        """The keyed token of a long query (None when the query fits in a button id)."""
+        return query_token(query, pack=pack, owner=owner, guild=guild, key=self._db.salt)
+
+    async def recall(
+        self, token: str, *, owner: int, guild: int | None, now: float | None = None
+    ) -> StoredQuery | None:
+        """The query a token stands for, for `owner` pressing in `guild`; None when the token
+        is unknown, has expired, or was made for someone else or another guild."""
         row = await self._db.fetchone(_RECALL, (token, time.time() if now is None else now))
-        return None if row is None else StoredQuery(str(row[0]), str(row[1]))
+        if row is None:
+            return None
+        query, pack, owner_hash = str(row[0]), str(row[1]), row[2]
+        again = self.token_for(query, pack=pack, owner=owner, guild=guild)
+        if again is None or not hmac.compare_digest(again, token):
+            return None
+        if owner_hash is not None and owner_hash != hash_user_id(self._db.salt, owner):
+            return None
+        return StoredQuery(query, pack)
 
     async def purge(self, *, now: float | None = None) -> int:
         """Delete expired rows; returns how many."""

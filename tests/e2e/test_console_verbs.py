@@ -128,3 +128,22 @@ async def test_tab_asks_the_bots_autocomplete(bluebook):
     assert (await offered("/section ref:terr"))[0] == "3.1.1(3)"
     assert "/section" in await offered("/sec")
     assert await offered("!pr") == ["!press"]
+
+
+async def test_an_option_without_autocomplete_completes_nothing_and_logs_nothing(bluebook, caplog):
+    from prompt_toolkit.completion import CompleteEvent
+    from prompt_toolkit.document import Document
+
+    from localdiscord.terminal import _completer
+
+    console, out = _session(bluebook)
+    completer = _completer(console)
+    before = len(bluebook.server.store.by_id)
+    for text in ("/search query:terr", "/search GCAP limit:3", "/fact topic:GC"):
+        found = completer.get_completions_async(Document(text), CompleteEvent())  # type: ignore[attr-defined]
+        assert [c.text async for c in found] == [], text
+    shown = await _say(console, out, "!complete /search query:terr")
+    assert shown == "(no choices: the bot offers none for this option)\n"
+    # Discord's client asks the bot only about options that autocomplete: nothing was sent.
+    assert len(bluebook.server.store.by_id) == before
+    assert not [r for r in caplog.records if r.levelno >= 30 and r.name.startswith("discord")]

@@ -119,3 +119,28 @@ async def test_keyword_lookups_echo_escaped(bluebook, text):
     shown = _shown(await server.bot_messages())
     for raw in RAW:
         assert not _unescaped(raw, shown), (raw, shown)
+
+
+BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"
+
+
+async def test_bidirectional_controls_never_reach_a_reply(bluebook):
+    """A right-to-left override echoed back would make a public reply read other than it
+    says: every echo through every text option and chat lookup leaves them out."""
+    server = bluebook.server
+    echoed = 0
+    for name, options in _leaves(server.commands(server.guild)):
+        for option in options:
+            if option["type"] != STRING or option.get("choices"):
+                continue
+            values = {o["name"]: _value(o, server) for o in options if o.get("required")}
+            values[option["name"]] = f"zq\u202eqz {BIDI[:8]}"[: option.get("max_length", 100)]
+            handle = await server.slash(name, values, user=server.admin)
+            shown = _shown(await handle.messages())
+            assert not any(c in shown for c in BIDI), (name, option["name"], shown)
+            echoed += "zqqz" in shown
+    server.send_message(server.general, server.member, "about [[zq\u202eqz]]?")
+    shown = _shown(await server.bot_messages())
+    assert not any(c in shown for c in BIDI), shown
+    echoed += "zqqz" in shown
+    assert echoed >= 3  # the check saw echoes, it did not just see nothing

@@ -345,3 +345,17 @@ async def test_a_reply_to_an_already_deleted_message_is_refused_and_not_left(blu
     assert _replies_to(await server.bot_messages(idle=0.6), source) == []
     refused = [r for r in server.requests if r.route == "/channels/{channel_id}/messages"]
     assert [r.status for r in refused if r.method == "POST"] == [400]
+
+
+async def test_an_edit_that_adds_a_lookup_gets_a_reply(bluebook):
+    server = bluebook.server
+    source = server.send_message(server.general, server.member, "what was that programme?")
+    assert await server.bot_messages() == []
+    server.edit_message(source, "what was that programme? [[GCAP]]")
+    [reply] = await server.bot_messages()
+    assert _titles(reply)[0].startswith("[[GCAP]] · ")
+    assert str(reply["message_reference"]["message_id"]) == str(source["id"])
+    # A second edit follows the reply, as for any answered message: no second reply.
+    server.edit_message(source, "what was that programme? [[PKO]]")
+    [edited] = await server.bot_messages()
+    assert edited["id"] == reply["id"] and _titles(edited)[0].startswith("[[PKO]] · ")

@@ -53,3 +53,10 @@ def test_safe_echo_breaks_mentions_and_escapes() -> None:
 @given(st.text())
 def test_no_mention_survives(text: str) -> None:
     assert not _MENTION.search(neutralise_mentions(text))
+
+
+def test_escape_strips_bidirectional_controls() -> None:
+    controls = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"
+    out = escape(f"abc\u202edcba{controls}xyz")
+    assert out == "abcdcbaxyz"
+    assert not any(c in out for c in controls)

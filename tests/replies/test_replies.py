@@ -79,9 +79,11 @@ def test_long_section_is_split_across_pages_without_losing_text():
     assert embed_size(embed) <= EMBED_TOTAL_MAX
 
 
-def _search_ids(owner: int, query: str, *, pack: str = "", total: int = 5) -> dict[str, str]:
+def _search_ids(
+    owner: int, query: str, *, pack: str = "", total: int = 5, token: str | None = None
+) -> dict[str, str]:
     """The ids of the buttons a search reply carries (bot/replies/search.py), by verb."""
-    buttons = result_buttons(owner, 1, total, query, pack, whole=False, single=False)
+    buttons = result_buttons(owner, 1, total, query, pack, whole=False, single=False, token=token)
     return {b.state.verb: b.custom_id for b in buttons if b.state and b.custom_id}
 
 
@@ -97,19 +99,24 @@ async def _pressed(custom_id: str):
 
 async def test_button_ids_fit_discords_limit_and_round_trip():
     long_query = "q" * 500
-    ids = _search_ids(123456789012345678, long_query, total=10)
+    token = custom_ids.query_token(
+        long_query, pack="", owner=123456789012345678, guild=5, key=b"k" * 32
+    )
+    ids = _search_ids(123456789012345678, long_query, total=10, token=token)
     assert set(ids) == {"p", "n", "w"}
     for verb, cid in ids.items():
         assert len(cid) <= CUSTOM_ID_MAX
         state = await _pressed(cid)
         assert state is not None and state.query is None
-        assert state.token == custom_ids.query_token(long_query, pack="", owner=123456789012345678)
+        assert state.token == token
         assert (state.owner, state.verb, state.limit, state.pack) == (
             123456789012345678,
             verb,
             10,
             "",
         )
+    with pytest.raises(ValueError):  # a long query never goes into an id as itself
+        _search_ids(1, long_query)
     short = await _pressed(_search_ids(1, "GCAP")["p"])
     assert short is not None and short.query == "GCAP" and short.token is None
 
@@ -119,7 +126,13 @@ async def test_every_button_state_round_trips_with_its_pack(pack):
     for state in (
         custom_ids.SearchState(42, "w", 2, 5, "territorial integrity", None, pack),
         custom_ids.SearchState(
-            42, "e", 0, 3, None, custom_ids.query_token("x" * 120, pack=pack, owner=42), pack
+            42,
+            "e",
+            0,
+            3,
+            None,
+            custom_ids.query_token("x" * 120, pack=pack, owner=42, guild=None, key=b"k" * 32),
+            pack,
         ),
         custom_ids.SectionState(42, "b", 0, "3.1.1(3)¶1", pack),
     ):
@@ -147,19 +160,27 @@ async def test_todays_ids_are_the_default_packs_ids(pack):
     assert await _pressed("bb:s:7:x1/5:q") is None
 
 
-async def test_the_buttons_of_one_long_query_share_one_token():
-    async def tokens(query: str, owner: int = 1, pack: str = "") -> set[str | None]:
-        return {
-            (await _pressed(cid)).token for cid in _search_ids(owner, query, pack=pack).values()
-        }
+def test_a_long_querys_token_is_keyed_by_pack_owner_and_guild():
+    key = b"k" * 32
+
+    def token(
+        query: str, owner: int = 1, pack: str = "", guild: int | None = 9, key: bytes = key
+    ) -> str | None:
+        return custom_ids.query_token(query, pack=pack, owner=owner, guild=guild, key=key)
 
     first, second = "w" * 300, "x" * 300
-    (token,) = await tokens(first)  # previous, next and whole paragraph: one token
-    assert await tokens(second) != {token}
-    assert await tokens(first, owner=2) != {token}
-    assert await tokens(first, pack="2025-3") != {token}
+    assert token(first) == token(first)  # one search, one token for all its buttons
+    assert token(second) != token(first)
+    assert token(first, owner=2) != token(first)
+    assert token(first, pack="2025-3") != token(first)
+    assert token(first, guild=10) != token(first)
+    assert token(first, guild=None) != token(first)
+    # Without the installation's key nobody can confirm what a token stands for.
+    assert token(first, key=b"") != token(first)
+    assert token(first, key=b"j" * 32) != token(first)
     # A short query that looks like a token is stored too, never read as one.
-    assert await tokens("~abc") != {None}
+    assert token("~abc") is not None
+    assert token("GCAP") is None
 
 
 def test_toc_stays_within_the_total_embed_limit(pack):
