@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 
-from cogs.common import NO_MENTIONS, ReplyView
+from bot.interactions.sending import NO_MENTIONS, PlainView
+from bot.replies.common import Button
 
 EPHEMERAL = 64
 QUERY = "the owner's confidential security environment question " * 2
@@ -21,14 +22,9 @@ def _buttons(message: dict) -> list[dict]:
 
 async def _post_buttons(bot, channel_id: int, ids: list[str]) -> int:
     """Put buttons with these ids on a message, as anyone could by copying an id."""
-    row = [
-        {"type": 2, "style": 2, "label": f"b{i}", "custom_id": cid, "disabled": False}
-        for i, cid in enumerate(ids)
-    ]
+    row = [Button(f"b{i}", custom_id=cid) for i, cid in enumerate(ids)]
     channel = bot.get_partial_messageable(channel_id)
-    sent = await channel.send(
-        "copied", view=ReplyView([{"type": 1, "components": row}]), allowed_mentions=NO_MENTIONS
-    )
+    sent = await channel.send("copied", view=PlainView([row]), allowed_mentions=NO_MENTIONS)
     return sent.id
 
 

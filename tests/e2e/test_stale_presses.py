@@ -11,7 +11,8 @@ from __future__ import annotations
 import copy
 import json
 
-from cogs.common import NO_MENTIONS, ReplyView
+from bot.interactions.sending import NO_MENTIONS, PlainView
+from bot.replies.common import Button
 
 EPHEMERAL = 64
 
@@ -21,9 +22,9 @@ def _buttons(message: dict) -> dict[str, dict]:
 
 
 async def _button_events(bluebook) -> list[tuple]:
-    assert bluebook.runtime.usage is not None
-    await bluebook.runtime.usage.flush()
-    async with bluebook.runtime.db.transaction() as conn:
+    assert bluebook.services.usage is not None
+    await bluebook.services.usage.flush()
+    async with bluebook.services.db.transaction() as conn:
         cursor = await conn.execute(
             "SELECT command, outcome FROM usage_events WHERE kind = 'button' ORDER BY id"
         )
@@ -59,11 +60,10 @@ async def test_a_stale_press_from_someone_else_is_refused_privately(bluebook):
 
 async def test_a_press_no_button_knows_says_it_has_expired(bluebook):
     server, bot = bluebook.server, bluebook.bot
-    row = [{"type": 2, "style": 2, "label": "old", "custom_id": "v1:next:7", "disabled": False}]
     channel = bot.get_partial_messageable(server.general.id)
     sent = await channel.send(
         "old buttons",
-        view=ReplyView([{"type": 1, "components": row}]),
+        view=PlainView([[Button("old", custom_id="v1:next:7")]]),
         allowed_mentions=NO_MENTIONS,
     )
     answer = await (await server.press_button(sent.id, "v1:next:7")).final_message()
