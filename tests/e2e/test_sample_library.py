@@ -159,3 +159,25 @@ async def test_fact_of_the_day_on_a_pack_without_facts_says_why_and_resumes_afte
     assert event.outcome == "sent" and event.fact_id == "npt-cornerstone"
     [post] = await _posts(server, news)
     assert _embed(post)["title"].startswith("Japan sees the NPT regime")
+
+
+# -- search across editions ------------------------------------------------------------------
+
+
+async def test_search_ranks_the_older_editions_strong_match_first_and_names_each_edition(sample):
+    server = sample.server
+    first = await _ask(server, "search", {"query": "reclamation under way"})
+    embed = _embed(first)
+    assert "Diplomatic Bluebook 2024" in embed["footer"]["text"]
+    assert embed["description"].startswith("*From 2024, not in 2026.*")
+    assert "under way" in embed["description"] and _fields(embed)["Reference"] == "`3.2.2(2)¶1`"
+    second = _embed(await _press(server, first, "Next ▶"))
+    assert "Diplomatic Bluebook 2026" in second["footer"]["text"]
+    assert _fields(second)["Also in"] == "2025"  # differs from 2025 by a no-break space only
+
+
+async def test_search_lists_a_paragraph_unchanged_in_every_edition_once(sample):
+    embed = _embed(await _ask(sample.server, "search", {"query": "seamless response"}))
+    assert "Diplomatic Bluebook 2026" in embed["footer"]["text"]
+    assert _fields(embed)["Also in"] == "2025, 2024"
+    assert "result 1 of 1" in embed["footer"]["text"]
