@@ -14,6 +14,7 @@ from bot.replies.common import (
     split_words,
 )
 from bot.replies.custom_ids import SectionState
+from bot.replies.examples import examples_from
 from bot.replies.search import section_path
 
 # Room left in a page's description for the page's own markup.
@@ -116,7 +117,7 @@ def toc_reply(pack: Pack, *, ephemeral: bool = False) -> Reply:
             pages[-1] += "\n" + line
         else:
             pages.append(clip(line, TOC_PAGE_CHARS))
-    footer = "Open one with /section REF, e.g. /section 3.1.1(3)"
+    footer = f"Open one with /section REF, e.g. /section {examples_from(pack).ref}"
     if len(pages) > 2:
         footer = (
             f"Outline shortened: {len(pages) - 2} more part(s); open deeper levels with /section"

@@ -181,3 +181,40 @@ async def test_search_lists_a_paragraph_unchanged_in_every_edition_once(sample):
     assert "Diplomatic Bluebook 2026" in embed["footer"]["text"]
     assert _fields(embed)["Also in"] == "2025, 2024"
     assert "result 1 of 1" in embed["footer"]["text"]
+
+
+# -- suggestions and examples from the pack in service ---------------------------------------
+
+
+async def test_nothing_found_never_suggests_the_query_itself(
+    local_discord, tmp_path, sample_library
+):
+    # A fresh import often carries glossary terms its pages never use (here GCAP).
+    glossary = sample_library / "2026" / "chapter3" / "glossary.yaml"
+    text = glossary.read_text("utf-8").replace(
+        "terms:\n", "terms:\n  - term: GCAP\n    expansion: Global Combat Air Programme\n", 1
+    )
+    glossary.write_text(text, "utf-8")
+    content = ServedLibrary.load(sample_library)
+    async with running_bot(local_discord, tmp_path / "b.db", library=content) as h:
+        answer = _embed(await _ask(h.server, "search", {"query": "GCAP"}))
+    assert answer["title"] == "No match" and "**GCAP**" in answer["description"]
+    assert "`GCAP`" not in answer["description"]
+
+
+async def test_toc_help_and_settings_speak_of_the_pack_in_service(sample):
+    server = sample.server
+    await _ask(server, "settings edition", {"year": 2025}, user=server.admin)
+    toc = await _ask(server, "toc")
+    footer = toc["embeds"][-1]["footer"]["text"]
+    ref = footer.rsplit(" ", 1)[-1]
+    assert ref != "3.1.1(3)"  # the shipped page's example; 2025 has no such section
+    opened = _embed(await _ask(server, "section", {"ref": ref}))
+    assert "Diplomatic Bluebook 2025" in opened["footer"]["text"]
+    help_text = _fields(_embed(await _ask(server, "help")))["Keyword lookups"]
+    assert "[[GCAP]]" not in help_text and f"`§{ref}`" in help_text
+    said = await _ask(server, "settings edition", user=server.admin)
+    assert said["content"].startswith("This server reads the 2025 edition. Editions held:")
+    await _ask(server, "settings edition", {"newest": True}, user=server.admin)
+    said = await _ask(server, "settings edition", user=server.admin)
+    assert said["content"].startswith("This server reads the newest edition (2026).")
