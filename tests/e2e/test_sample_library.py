@@ -17,6 +17,7 @@ import pytest
 from bot.fotd.clock import FakeClock
 from bot.served import ServedLibrary
 from tests.e2e.conftest import Harness, running_bot
+from tests.e2e.test_lookups import _say
 from tests.samples import LIBRARY
 
 EPHEMERAL = 64
@@ -218,3 +219,55 @@ async def test_toc_help_and_settings_speak_of_the_pack_in_service(sample):
     await _ask(server, "settings edition", {"newest": True}, user=server.admin)
     said = await _ask(server, "settings edition", user=server.admin)
     assert said["content"].startswith("This server reads the newest edition (2026).")
+
+
+# -- /section, /toc, /fact, lookups and buttons --------------------------------------------------
+
+
+async def test_section_toc_and_section_buttons_on_the_sample_library(sample):
+    server = sample.server
+    # 3.1.3 is on page c030103, which the 2025 edition does not hold.
+    first = await _ask(server, "section", {"ref": "3.1.3(1)"})
+    embed = _embed(first)
+    assert "13 countries" in embed["description"]
+    assert "Diplomatic Bluebook 2026" in embed["footer"]["text"]
+    following = _embed(await _press(server, first, "Next section ⏭"))
+    assert _fields(following)["Reference"] == "`3.1.3(2)`"
+    lacking = await _ask(server, "section", {"ref": "2025:3.1.3"})
+    assert lacking["flags"] & EPHEMERAL and lacking["content"].startswith("No section")
+    older = _embed(await _ask(server, "section", {"ref": "2024:3.1.3(1)"}))
+    assert "10 countries" in older["description"]
+    toc = _embed(await _ask(server, "toc"))
+    assert "`3.1.1(3)` (3) Regional Cooperation" in toc["description"]
+    assert "Disarmament and Nonproliferation" in toc["description"]
+    await _ask(server, "settings edition", {"year": 2024}, user=server.admin)
+    old_toc = _embed(await _ask(server, "toc"))
+    assert "Diplomatic Bluebook 2024" in old_toc["title"]
+    assert (
+        "Non-proliferation" in old_toc["description"] and "3.1.1(3)" not in old_toc["description"]
+    )
+
+
+async def test_fact_on_the_sample_library(sample):
+    server = sample.server
+    none = _embed(await _ask(server, "fact"))
+    assert none["description"] == "Diplomatic Bluebook 2026 has no facts yet."
+    await _ask(server, "settings edition", {"year": 2024}, user=server.admin)
+    fact = _embed(await _ask(server, "fact", {"topic": "NPT"}))
+    assert fact["title"] == "Japan sees the NPT regime as the cornerstone of disarmament"
+    assert "cornerstone of the international order for disarmament" in fact["description"]
+
+
+async def test_lookups_on_the_sample_library(sample):
+    server = sample.server
+    term = _embed(await _say(server, "what is [[JCG]]?"))
+    assert term["title"] == "[[JCG]] · 3.1.1(1)¶2" and "11 joint exercises" in term["description"]
+    written = _embed(await _say(server, "as §3.2.2(2) says"))
+    assert "was completed in 2024" in written["description"]
+    assert written["footer"]["text"] == "Diplomatic Bluebook 2026"
+    older = _embed(await _say(server, "and [[2024:3.2.2(2)¶1]]"))
+    assert "is under way" in older["description"]
+    assert older["footer"]["text"] == "Diplomatic Bluebook 2024"
+    missing = _embed(await _say(server, "[[GCAP]]"))
+    assert missing["description"].startswith("Nothing in the chapter for **GCAP**")
+    assert "`GCAP`" not in missing["description"]
