@@ -89,3 +89,15 @@ async def test_a_day_that_closes_without_facts_is_missed_with_that_reason(
     clock.set(utc("2026-06-02 00:00"))
     [event] = await service.tick(sender)
     assert (event.outcome, event.local_date) == ("sent", FIRST + timedelta(days=1))
+
+
+def test_fotd_plan_on_a_pack_without_facts_is_a_short_error(capsys, tmp_path):
+    from bot.cli import main
+    from tests.samples import LIBRARY
+
+    argv = ["--content", str(LIBRARY), "fotd", "plan", "--guild", "9", "--days", "3"]
+    code = main([*argv, "--db", str(tmp_path / "b.db")])  # 2026, the newest, has no facts
+    out, err = capsys.readouterr()
+    assert code != 0 and out == ""
+    assert "has no facts yet" in err and "content facts suggest" in err
+    assert "Traceback" not in err
