@@ -19,11 +19,18 @@ from bot.fotd.sender import (
     day_marker,
     post_nonce,
 )
+from bot.fotd.service import PackWithoutFacts
 from bot.interactions.path import autocomplete_exchange
 from bot.interactions.sending import deadline, message_kwargs, respond
 from bot.replies.common import Reply, error_reply
 from bot.replies.facts import fact_embed
-from bot.replies.fotd import post_embed, status_reply, timezone_choices
+from bot.replies.fotd import (
+    no_facts_reply,
+    post_embed,
+    skipped_reply,
+    status_reply,
+    timezone_choices,
+)
 from bot.storage.usage import EventKind, UsageEvent
 
 if TYPE_CHECKING:
@@ -252,7 +259,11 @@ class FotdCog(
         """Show the next fact privately, without posting it."""
         assert interaction.guild_id is not None and self.bot.fotd is not None
         pack = (await self.bot.library.for_guild(interaction.guild_id)).pack
-        fact = pack.fact_by_id.get(await self.bot.fotd.preview(interaction.guild_id))
+        try:
+            fact = pack.fact_by_id.get(await self.bot.fotd.preview(interaction.guild_id))
+        except PackWithoutFacts as exc:
+            await respond(interaction, no_facts_reply(exc.pack_key, nothing_to="preview"))
+            return
         if fact is None:
             await respond(interaction, error_reply("There is no fact to preview."))
             return
@@ -264,9 +275,13 @@ class FotdCog(
     async def skip(self, interaction: discord.Interaction) -> None:
         """Skip the next fact; the one after it is posted instead."""
         assert interaction.guild_id is not None and self.bot.fotd is not None
-        skipped = await self.bot.fotd.skip(interaction.guild_id)
-        text = f"Skipped `{skipped}`. The next post uses the following fact."
-        await respond(interaction, Reply(content=text, ephemeral=True))
+        pack = (await self.bot.library.for_guild(interaction.guild_id)).pack
+        try:
+            skipped = await self.bot.fotd.skip(interaction.guild_id)
+        except PackWithoutFacts as exc:
+            await respond(interaction, no_facts_reply(exc.pack_key, nothing_to="skip"))
+            return
+        await respond(interaction, skipped_reply(pack.fact_by_id.get(skipped)))
 
 
 async def setup(bot: BluebookBot) -> None:

@@ -56,8 +56,9 @@ class HelpCog(commands.Cog):
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
     async def help(self, interaction: discord.Interaction) -> None:
         """How to use Bluebook Bot, including keyword lookups."""
+        served = await self.bot.library.for_guild(interaction.guild_id)
         reply = help_reply(
-            self.bot.library.current.newest.pack,
+            served.pack,
             command_help(self.bot.tree),
             lookups_available=self.bot.intents.message_content,
         )

@@ -46,15 +46,16 @@ class SettingsCog(commands.Cog):
         store = self.bot.editions
         library = self.bot.library.current
         held = held_years(library.years())
+        newest_year = library.newest.year
         if store is None:
             reply = error_reply("Settings are not available right now.")
         elif newest:
             await store.set(interaction.guild_id, None)
-            reply = _said(f"This server now reads the newest edition ({held.split(',')[0]}).")
+            reply = _said(f"This server now reads the newest edition ({newest_year}).")
         elif year is None:
             chosen = await store.get(interaction.guild_id)
-            now = f"{chosen}" if chosen else f"the newest ({held.split(',')[0]})"
-            reply = _said(f"This server reads edition {now}. Editions held: {held}.")
+            now = f"the {chosen} edition" if chosen else f"the newest edition ({newest_year})"
+            reply = _said(f"This server reads {now}. Editions held: {held}.")
         elif library.key_for_year(year) is None:
             reply = no_edition_reply(year, library.years())
         else:

@@ -23,7 +23,7 @@ from localdiscord.scripting import CommandHidden
 from localdiscord.server import LocalDiscord
 
 VERBS = (
-    ("/command options", "run a slash command, e.g. /search GCAP or /section ref:3.1.1(3)"),
+    ("/command options", "run a slash command, e.g. /search some words or /section ref:REF"),
     ("any other text", "chat in #general, e.g. what about [[GCAP]]?"),
     ("!press N", "press button N of the bot's last message ([2: Page ▶] is button 2)"),
     ("!menu", "run Find in Bluebook on your last chat message (the message menu)"),

@@ -22,13 +22,17 @@ from localdiscord.options import OptionError
 from localdiscord.rendering import commonmark, message_lines, name_mentions
 from localdiscord.server import LocalDiscord
 
-GREETING = """\
+
+def console_greeting(term: str, ref: str, quote: str) -> str:
+    """The console's first words; the examples come from the content being served (the
+    caller picks them), so each one finds something."""
+    return f"""\
 Bluebook Bot on a local Discord: you are `admin` in #general of "Local Guild".
 
-  /search GCAP                  quote the best passage; !press 2 pages on
-  /section 3.1.1(3)             a section, with buttons for its pages
-  /verify quote:Japan escorted the U.S. Forces 200 times
-  what about [[GCAP]]?          chat; the bot answers lookups
+  /search {term:<21} quote the best passage; !press 2 pages on
+  /section {ref:<20} a section, with buttons for its pages
+  /verify quote:{quote}
+  what about [[{term}]]?{" " * max(1, 14 - len(term))}chat; the bot answers lookups
   !as member /lookups status    try a command as a user without permissions
 
 !help lists the console's verbs, /help the bot's commands. Tab completes, Up recalls a line.
@@ -204,18 +208,21 @@ async def run_console(
     history: Path,
     stdin: IO[str],
     stdout: IO[str],
+    greeting: str = "",
 ) -> None:
-    """Read lines and answer them until the input ends or the user quits."""
+    """Read lines and answer them until the input ends or the user quits; `greeting` is
+    shown first on a terminal (see `console_greeting`)."""
     tty = stdin.isatty() and stdout.isatty()
     if tty and not plain:
         session = ConsoleSession(server, stdout, render=RichRender(server))
-        stdout.write(GREETING + "\n")
-        stdout.flush()
+        if greeting:
+            stdout.write(greeting + "\n")
+            stdout.flush()
         await interactive(session, history)
         return
     session = ConsoleSession(server, stdout)
-    if tty:
-        stdout.write(GREETING + "\n")
+    if tty and greeting:
+        stdout.write(greeting + "\n")
     async for line in piped_lines(stdin):
         if line.strip():
             await session.handle_line(line)

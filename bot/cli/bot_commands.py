@@ -135,9 +135,10 @@ def console_db(args: argparse.Namespace, settings: Settings) -> Path:
 
 def cmd_console(args: argparse.Namespace) -> int:
     from bot.process import build_bot
+    from bot.replies.examples import examples_from
     from bot.services import open_services
     from localdiscord import connected
-    from localdiscord.terminal import run_console
+    from localdiscord.terminal import console_greeting, run_console
 
     settings = settings_from(args)
     setup_logging("WARNING", settings.log_format)
@@ -157,12 +158,16 @@ def cmd_console(args: argparse.Namespace) -> int:
             options.dev_guild = server.guild.id
             bot = build_bot(services, options)
             async with connected(bot, server):
+                # The examples are the served pack's, so each one finds something.
+                served = await services.library.for_guild(server.guild.id)
+                example = examples_from(served.pack)
                 await run_console(
                     server,
                     plain=args.plain,
                     history=db_path.with_name("console_history"),
                     stdin=sys.stdin,
                     stdout=sys.stdout,
+                    greeting=console_greeting(example.term, example.ref, example.quote),
                 )
         return 0
 

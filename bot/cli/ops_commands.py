@@ -115,7 +115,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 def cmd_fotd_plan(args: argparse.Namespace) -> int:
     from bot.cli.common import library_from_args
     from bot.fotd.clock import SystemClock
-    from bot.fotd.rotation import FactRotation
+    from bot.fotd.rotation import FactRotation, NoFactsError
     from bot.fotd.service import (
         FotdNotConfiguredError,
         FotdService,
@@ -152,10 +152,19 @@ def cmd_fotd_plan(args: argparse.Namespace) -> int:
         finally:
             await db.close()
 
+    no_facts = CliError(
+        f"guild {args.guild}'s edition has no facts yet: nothing to plan. Draft some with "
+        "`content facts suggest --write`, confirm them (a headline, no `draft: true`), then "
+        "reload the bot."
+    )
     try:
         posts = asyncio.run(plan())
     except (sqlite3.Error, MigrationError) as exc:
         raise CliError(f"cannot read {path}: {exc}") from None
+    except NoFactsError:
+        raise no_facts from None
+    if not posts and not refs:
+        raise no_facts
     if not posts:
         # No schedule stored for this guild: the order it would get, starting today.
         print(

@@ -63,6 +63,15 @@ class FotdNotConfiguredError(LookupError):
     """The server has no fact-of-the-day schedule."""
 
 
+class PackWithoutFacts(NoFactsError):
+    """The pack a server reads has no confirmed facts (a fresh import): nothing to preview,
+    skip or post until some are added."""
+
+    def __init__(self, pack_key: str) -> None:
+        super().__init__(f"pack {pack_key or '(the content)'} has no facts")
+        self.pack_key = pack_key
+
+
 @dataclass(frozen=True)
 class TickEvent:
     """What a tick did for one server and day; outcome is sent, recovered, retry, paused,
@@ -131,6 +140,9 @@ class FotdService:
         self._lease = lease
         self._max_permanent_failures = max_permanent_failures
         self._storage_down_since: datetime | None = None
+        # Servers whose pack had no facts at their last due tick, with that pack's key: the
+        # condition is logged when it starts and ends, not on every 30-second tick.
+        self._without_facts: dict[int, str] = {}
 
     # -- commands ----------------------------------------------------------------------
 
@@ -163,21 +175,31 @@ class FotdService:
         if status is None or config is None or not config.enabled or config.paused_reason:
             return status
         _, instant = await self._next_post(config, self._clock.now())
-        return replace(status, next_post_local=instant.astimezone(ZoneInfo(config.timezone)))
+        status = replace(status, next_post_local=instant.astimezone(ZoneInfo(config.timezone)))
+        pack_key, facts = await self.facts_for(guild_id)
+        return status if facts else replace(status, waiting_for_facts=pack_key)
 
     async def facts_for(self, guild_id: int) -> tuple[str, Collection[str]]:
         """The pack key the server reads and the fact ids it draws from."""
         return await self._facts.for_guild(guild_id)
 
-    async def preview(self, guild_id: int) -> str:
-        """The fact the next post would use; nothing is consumed."""
+    async def _facts_to_draw(self, guild_id: int) -> tuple[str, Collection[str]]:
+        """Like facts_for, but raises PackWithoutFacts when there is nothing to draw."""
         pack_key, facts = await self.facts_for(guild_id)
+        if not facts:
+            raise PackWithoutFacts(pack_key)
+        return pack_key, facts
+
+    async def preview(self, guild_id: int) -> str:
+        """The fact the next post would use; nothing is consumed. Raises PackWithoutFacts."""
+        pack_key, facts = await self._facts_to_draw(guild_id)
         state = await self._store.rotation(guild_id, pack_key)
         return self._rotation.peek(guild_id, state, facts)
 
     async def skip(self, guild_id: int) -> str:
-        """Move past the next fact without posting it; return the skipped fact id."""
-        pack_key, facts = await self.facts_for(guild_id)
+        """Move past the next fact without posting it; return the skipped fact id. Raises
+        PackWithoutFacts."""
+        pack_key, facts = await self._facts_to_draw(guild_id)
         return await self._store.update_rotation(
             guild_id, lambda state: self._rotation.advance(guild_id, state, facts), pack_key
         )
@@ -250,6 +272,8 @@ class FotdService:
         if day is None:
             return events
         pack_key, facts = await self.facts_for(config.guild_id)
+        if not self._has_facts(config.guild_id, pack_key, facts, day):
+            return events  # the day stays open: facts added (and /reload) in time post it
         token = uuid.uuid4().hex
         try:
             fact = await self._store.claim(
@@ -262,8 +286,7 @@ class FotdService:
                 choose_fact=lambda state: self._rotation.advance(config.guild_id, state, facts),
                 pack_key=pack_key,
             )
-        except NoFactsError:
-            log.error("fotd.no_facts guild=%s date=%s", config.guild_id, day)
+        except NoFactsError:  # the facts went between the check and the claim (a reload)
             return events
         if fact is None:
             return events  # another loop or process owns this day
@@ -398,6 +421,24 @@ class FotdService:
             )
         return await self._send(config, day, pack_key, fact, token, sender, warning=warning)
 
+    def _has_facts(self, guild_id: int, pack_key: str, facts: Collection[str], day: date) -> bool:
+        """Whether there is a fact to post; logs when a server starts and stops waiting."""
+        waiting = self._without_facts.get(guild_id)
+        if facts:
+            if waiting is not None:
+                del self._without_facts[guild_id]
+                log.info("fotd.facts_back guild=%s pack=%s", guild_id, pack_key)
+            return True
+        if waiting != pack_key:
+            self._without_facts[guild_id] = pack_key
+            log.warning(
+                "fotd.no_facts guild=%s pack=%s date=%s (waiting: add facts, then reload)",
+                guild_id,
+                pack_key,
+                day,
+            )
+        return False
+
     def _last_attempt(self, row: PostRecord) -> datetime:
         """The latest the previous send can have started (earlier is the safe side)."""
         if row.state == "claimed" and row.lease_until is not None:
@@ -491,6 +532,9 @@ class FotdService:
             return []
         days = [latest - timedelta(days=n) for n in range(count - 1, -1, -1)]
         reason = "Missed: the bot was not running during this day's posting window."
+        if config.guild_id in self._without_facts:
+            pack_key = self._without_facts[config.guild_id]
+            reason = f"Missed: there were no facts to post (pack {pack_key} has none)."
         added = await self._store.record_missed(config.guild_id, days, reason, now)
         if added:
             log.warning(

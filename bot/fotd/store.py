@@ -123,6 +123,8 @@ class FotdStatus:
     retry_at: datetime | None
     # Filled in by FotdService.status, which owns the schedule arithmetic.
     next_post_local: datetime | None = None
+    # The pack key when the server's pack has no facts, so no post can be made (same).
+    waiting_for_facts: str | None = None
 
 
 def retry_delay(attempts: int) -> timedelta:

@@ -9,6 +9,7 @@ from datetime import date
 from bot.fotd.schedule import format_time
 from bot.fotd.sender import post_marker
 from bot.fotd.store import FotdStatus
+from bot.pack.library import parse_key
 from bot.pack.model import Fact, Pack
 from bot.replies.common import OK_COLOUR, WARN_COLOUR, Reply
 from bot.replies.facts import fact_embed
@@ -46,6 +47,40 @@ def post_embed(pack: Pack, fact: Fact, local_date: date) -> dict:
     return embed
 
 
+def _pack_name(pack_key: str) -> str:
+    found = parse_key(pack_key)
+    return f"the {found[0]} edition" if found else "the content"
+
+
+def how_to_add_facts(pack_key: str) -> str:
+    """The steps that give a pack facts; the schedule resumes by itself after them."""
+    found = parse_key(pack_key)
+    edition = f" --edition {found[0]}" if found else ""
+    return (
+        f"Draft some with `bluebook-bot --content LIBRARY content facts suggest{edition} "
+        "--write`, write each draft's headline and remove `draft: true` to confirm it, then "
+        "run `/reload`. Posting resumes by itself."
+    )
+
+
+def no_facts_reply(pack_key: str, *, nothing_to: str) -> Reply:
+    """/factoftheday preview or skip on a pack without facts: what is wrong and what to do."""
+    text = (
+        f"Nothing to {nothing_to}: {_pack_name(pack_key)} has no facts yet, so no fact of "
+        f"the day can be posted.\n{how_to_add_facts(pack_key)}"
+    )
+    return Reply(
+        embeds=[{"title": "Fact of the day", "description": text, "color": WARN_COLOUR}],
+        ephemeral=True,
+    )
+
+
+def skipped_reply(fact: Fact | None) -> Reply:
+    """/factoftheday skip: the skipped fact by its headline and reference, never its id."""
+    what = f"“{escape(fact.headline)}” (`{fact.ref}`)" if fact is not None else "the next fact"
+    return Reply(content=f"Skipped {what}. The next post uses the following fact.", ephemeral=True)
+
+
 def status_reply(status: FotdStatus | None, *, channel_mention: str | None) -> Reply:
     if status is None:
         text = "No fact of the day is set up here. Start one with `/factoftheday set`."
@@ -53,12 +88,19 @@ def status_reply(status: FotdStatus | None, *, channel_mention: str | None) -> R
             embeds=[{"title": "Fact of the day", "description": text, "color": WARN_COLOUR}],
             ephemeral=True,
         )
+    running = status.enabled and not status.paused_reason
+    waiting = status.waiting_for_facts if running else None
+    state = "on" if running else "paused" if status.paused_reason else "off"
+    if waiting is not None:
+        state = "on, but waiting for facts"
     lines = [
         f"**Channel:** {channel_mention or status.channel_id}",
         f"**Time:** {format_time(status.local_time)} {status.timezone}",
-        f"**State:** {'on' if status.enabled and not status.paused_reason else 'paused' if status.paused_reason else 'off'}",
+        f"**State:** {state}",
     ]
-    if status.next_post_local and status.enabled and not status.paused_reason:
+    if waiting is not None:
+        lines.append(f"**Next post:** none: {_pack_name(waiting)} has no facts yet")
+    elif status.next_post_local and running:
         lines.append(f"**Next post:** {status.next_post_local:%Y-%m-%d %H:%M} ({status.timezone})")
     if status.last_post_date:
         lines.append(
@@ -75,7 +117,9 @@ def status_reply(status: FotdStatus | None, *, channel_mention: str | None) -> R
         lines.append(
             f"**Paused:** {escape(status.paused_reason)} — fix it, then run `/factoftheday set` again."
         )
-    colour = WARN_COLOUR if status.paused_reason or status.last_error else OK_COLOUR
+    if waiting is not None:
+        lines.append(f"**To add facts:** {how_to_add_facts(waiting)}")
+    colour = WARN_COLOUR if status.paused_reason or status.last_error or waiting else OK_COLOUR
     return Reply(
         embeds=[{"title": "Fact of the day", "description": "\n".join(lines), "color": colour}],
         ephemeral=True,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from bot.pack.model import Pack
 from bot.replies.common import QUOTE_COLOUR, Reply, clip
+from bot.replies.examples import examples_from
 from bot.replies.limits import EMBED_DESCRIPTION_MAX
 
 MENU_NOTE = "message menu: right-click a message → Apps"
@@ -34,9 +35,11 @@ def help_reply(pack: Pack, commands: Sequence[CommandHelp], *, lookups_available
     lines.append("")
     lines.append("Add `private: True` to a command that has it to see the answer alone.")
     passive = next((c for c in commands if c.usage.startswith("/lookups set ")), None)
+    example = examples_from(pack)
     if lookups_available:
         lookups = (
-            "Write `[[GCAP]]` or `§3.1.1(3)` in a message and I quote the passage. "
+            f"Write `[[{example.term}]]` or `§{example.ref}` in a message and I quote the "
+            "passage. "
             "Code, `>` quotes and spoilers are ignored. React 🗑 to remove my reply."
         )
         if passive is not None:
@@ -47,7 +50,7 @@ def help_reply(pack: Pack, commands: Sequence[CommandHelp], *, lookups_available
             )
     else:
         lookups = (
-            "Keyword lookups (`[[GCAP]]` in chat) are **off**: the bot was not granted the "
+            f"Keyword lookups (`[[{example.term}]]` in chat) are **off**: the bot was not granted the "
             "Message Content intent. An administrator can enable it in the Discord developer "
             "portal (Bot → Privileged Gateway Intents → Message Content) and restart the bot. "
             "Slash commands work without it."

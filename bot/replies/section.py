@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.pack.model import Pack, Paragraph, Section
 from bot.replies.common import QUOTE_COLOUR, Button, Reply, clip, split_words
 from bot.replies.custom_ids import SectionState
+from bot.replies.examples import examples_from
 from bot.replies.limits import EMBED_DESCRIPTION_MAX, EMBED_TITLE_MAX
 from bot.replies.markdown import escape
 from bot.replies.search import section_path
@@ -109,7 +110,7 @@ def toc_reply(pack: Pack, *, ephemeral: bool = False) -> Reply:
             pages[-1] += "\n" + line
         else:
             pages.append(clip(line, TOC_PAGE_CHARS))
-    footer = "Open one with /section REF, e.g. /section 3.1.1(3)"
+    footer = f"Open one with /section REF, e.g. /section {examples_from(pack).ref}"
     if len(pages) > 2:
         footer = (
             f"Outline shortened: {len(pages) - 2} more part(s); open deeper levels with /section"

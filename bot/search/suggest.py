@@ -56,7 +56,9 @@ class Suggester:
         return score if score >= FUZZY_MIN else 0.0
 
     def suggest(self, normalized: str) -> tuple[str, ...]:
-        """Up to MAX_SUGGESTIONS choices, those closest to most of the query's words first."""
+        """Up to MAX_SUGGESTIONS choices, those closest to most of the query's words first;
+        never the query itself (it was just tried: "Nothing matches GCAP. Try: GCAP")."""
+        asked = " ".join(words(normalized))
         typed = [w for w in words(normalized) if not self._analyzer.is_stopword(w)]
         typed = list(dict.fromkeys(typed))[:MAX_QUERY_WORDS]
         if not typed:
@@ -72,7 +74,9 @@ class Suggester:
         offered: dict[str, str] = {}
         for _, _, number in scored:
             text = self._offered[number]
-            offered.setdefault(" ".join(words(text)), text)
+            key = " ".join(words(text))
+            if key != asked:
+                offered.setdefault(key, text)
             if len(offered) == MAX_SUGGESTIONS:
                 break
         return tuple(offered.values())

@@ -17,6 +17,7 @@ import pytest
 
 from bot.fotd.clock import FakeClock
 from bot.fotd.service import TickEvent
+from bot.replies.common import escape
 from localdiscord import CommandHidden
 from localdiscord import permissions as perm
 from tests.e2e.conftest import Harness, running_bot
@@ -223,9 +224,14 @@ async def test_preview_skip_and_off(fotd, clock, news):
     assert "not posted" in preview["embeds"][0]["footer"]["text"]
     first = preview["embeds"][0]["title"]
     skipped = await _command(server, "factoftheday skip")
-    assert skipped.get("flags", 0) & EPHEMERAL and skipped["content"].startswith("Skipped `")
-    skipped_id = skipped["content"].split("`")[1]
+    assert skipped.get("flags", 0) & EPHEMERAL and skipped["content"].startswith("Skipped “")
     facts = fotd.services.library.current.newest.pack.fact_by_id
+    # Named by its headline and reference, never by the fact's internal id.
+    named = {
+        i for i, f in facts.items() if f"“{escape(f.headline)}” (`{f.ref}`)" in skipped["content"]
+    }
+    [skipped_id] = named
+    assert skipped_id not in skipped["content"]
     assert facts[skipped_id].headline.startswith(first[:40].rstrip("…"))
     second = (await _command(server, "factoftheday preview"))["embeds"][0]["title"]
     assert second != first

@@ -68,11 +68,13 @@ def test_compare_with_only_one_edition_says_what_to_do(capsys, tmp_path):
 
 
 def test_search_puts_the_newest_first_and_never_lists_a_paragraph_twice(capsys):
+    # Editions are ranked together (tests/library/test_library_search.py): the newest answers
+    # these best, and no paragraph is listed twice.
     for query in ("security", "escorted troops", "territorial integrity", "cooperation"):
         _, out, _ = run(capsys, "search", query, "--limit", "10", "--json")
         results = json.loads(out)
         editions = [r["edition"] for r in results]
-        assert editions == sorted(editions, reverse=True) and editions[0] == 2031, query
+        assert editions[0] == 2031, query
         texts = [r["paragraph"] for r in results]
         assert len(texts) == len(set(texts)), query
     _, out, _ = run(capsys, "search", "territorial integrity", "--limit", "1", "--json")

@@ -1,0 +1,273 @@
+"""The bot through the local Discord on the sample library (tests/samples): three editions,
+2026 the newest and without facts like a fresh import. The fact of the day on that pack,
+search across editions, /section, /toc, /fact, lookups and buttons, and suggestions drawn
+from the pack in service. (/compare on it: tests/e2e/test_compare_sample.py.)"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.fotd.clock import FakeClock
+from bot.served import ServedLibrary
+from tests.e2e.conftest import Harness, running_bot
+from tests.e2e.test_lookups import _say
+from tests.samples import LIBRARY
+
+EPHEMERAL = 64
+MARKER = "Fact of the day · "
+# A fact for 2026 as a maintainer confirms one after `content facts suggest --write`.
+FACT_2026 = """\
+facts:
+  - id: npt-cornerstone
+    headline: "Japan sees the NPT regime as the cornerstone of disarmament"
+    quote: "the cornerstone of the international order for disarmament"
+    ref: 3.1.2(1)¶1
+"""
+
+
+@pytest.fixture(scope="module")
+def sample_content() -> ServedLibrary:
+    return ServedLibrary.load(LIBRARY)
+
+
+@pytest.fixture
+async def sample(local_discord, tmp_path, sample_content) -> AsyncIterator[Harness]:
+    async with running_bot(local_discord, tmp_path / "b.db", library=sample_content) as h:
+        yield h
+    assert not local_discord.requests_without_allowed_mentions()
+
+
+def _embed(message: dict) -> dict:
+    assert message.get("embeds"), message
+    return message["embeds"][0]
+
+
+def _fields(embed: dict) -> dict[str, str]:
+    return {f["name"]: f["value"] for f in embed.get("fields", [])}
+
+
+def _buttons(message: dict) -> dict[str, dict]:
+    return {c["label"]: c for row in message.get("components", []) for c in row["components"]}
+
+
+async def _ask(server, name, options=None, **kw) -> dict:
+    return await (await server.slash(name, options, **kw)).final_message()
+
+
+async def _press(server, message: dict, label: str) -> dict:
+    button = _buttons(message)[label]
+    return await (await server.press_button(message, button["custom_id"])).final_message()
+
+
+# -- the fact of the day on a pack without facts ------------------------------------------------
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(datetime(2026, 3, 7, 12, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def news(local_discord):
+    """A channel that exists before the bot connects (the stand-in sends no CHANNEL_CREATE)."""
+    return local_discord.add_channel(local_discord.guild, "news")
+
+
+@pytest.fixture
+async def fresh_import(
+    local_discord, tmp_path, sample_library, clock, news
+) -> AsyncIterator[Harness]:
+    """The bot on a copy of the sample library (the tests add facts to it) on a fake clock,
+    with the posting loop stopped so that only the test ticks."""
+    async with running_bot(
+        local_discord,
+        tmp_path / "b.db",
+        library=ServedLibrary.load(sample_library),
+        services_args={"clock": clock},
+    ) as h:
+        loop = h.bot.get_cog("FotdCog").poster
+        task = loop.get_task()
+        loop.cancel()
+        if task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        yield h
+    assert not local_discord.requests_without_allowed_mentions()
+
+
+async def _posts(server, channel) -> list[dict]:
+    return [
+        m
+        for m in await server.bot_messages(channel)
+        if m["embeds"] and m["embeds"][0].get("footer", {}).get("text", "").startswith(MARKER)
+    ]
+
+
+async def test_fact_of_the_day_on_a_pack_without_facts_says_why_and_resumes_after_reload(
+    fresh_import, clock, news, sample_library: Path, caplog
+):
+    caplog.set_level(logging.INFO)
+    h = fresh_import
+    server = h.server
+    admin = server.admin
+    opts = {"channel": news, "time": "13:00", "timezone": "UTC"}
+
+    # set: accepted, with a clear warning and the way to add facts.
+    text = _embed(await _ask(server, "factoftheday set", opts, user=admin))["description"]
+    assert "**State:** on, but waiting for facts" in text
+    assert "**Next post:** none: the 2026 edition has no facts yet" in text
+    assert "content facts suggest --edition 2026 --write" in text and "/reload" in text
+    assert "**State:** on\n" not in text
+    # status says the same.
+    status = await _ask(server, "factoftheday status", user=admin)
+    assert status["flags"] & EPHEMERAL
+    assert "waiting for facts" in _embed(status)["description"]
+
+    # preview and skip answer in words, privately.
+    for verb in ("preview", "skip"):
+        answer = await _ask(server, f"factoftheday {verb}", user=admin)
+        assert answer["flags"] & EPHEMERAL
+        text = _embed(answer)["description"]
+        assert text.startswith(f"Nothing to {verb}: the 2026 edition has no facts yet")
+        assert "content facts suggest" in text
+        assert "went wrong" not in str(answer).lower()
+
+    # The scheduled tick: nothing posted, the condition logged once, never a traceback.
+    clock.set(datetime(2026, 3, 7, 13, 0, tzinfo=UTC))
+    for _ in range(4):
+        assert await h.bot.fotd.tick(h.bot.get_cog("FotdCog").sender) == []
+        clock.advance(timedelta(seconds=30))
+    assert await _posts(server, news) == []
+    assert len([r for r in caplog.records if r.getMessage().startswith("fotd.no_facts")]) == 1
+    assert not [r for r in caplog.records if r.exc_info or "NoFactsError" in r.getMessage()]
+
+    # A maintainer confirms a fact and reloads: the day is still open and is posted.
+    (sample_library / "2026" / "chapter3" / "facts.yaml").write_text(FACT_2026, "utf-8")
+    reloaded = await _ask(server, "reload", user=server.world.owner)
+    assert reloaded["content"].startswith("Reloaded:"), reloaded
+    assert (
+        "waiting"
+        not in _embed(await _ask(server, "factoftheday status", user=admin))["description"]
+    )
+    [event] = await h.bot.fotd.tick(h.bot.get_cog("FotdCog").sender)
+    assert event.outcome == "sent" and event.fact_id == "npt-cornerstone"
+    [post] = await _posts(server, news)
+    assert _embed(post)["title"].startswith("Japan sees the NPT regime")
+
+
+# -- search across editions ------------------------------------------------------------------
+
+
+async def test_search_ranks_the_older_editions_strong_match_first_and_names_each_edition(sample):
+    server = sample.server
+    first = await _ask(server, "search", {"query": "reclamation under way"})
+    embed = _embed(first)
+    assert "Diplomatic Bluebook 2024" in embed["footer"]["text"]
+    assert embed["description"].startswith("*From 2024, not in 2026.*")
+    assert "under way" in embed["description"] and _fields(embed)["Reference"] == "`3.2.2(2)¶1`"
+    second = _embed(await _press(server, first, "Next ▶"))
+    assert "Diplomatic Bluebook 2026" in second["footer"]["text"]
+    assert _fields(second)["Also in"] == "2025"  # differs from 2025 by a no-break space only
+
+
+async def test_search_lists_a_paragraph_unchanged_in_every_edition_once(sample):
+    embed = _embed(await _ask(sample.server, "search", {"query": "seamless response"}))
+    assert "Diplomatic Bluebook 2026" in embed["footer"]["text"]
+    assert _fields(embed)["Also in"] == "2025, 2024"
+    assert "result 1 of 1" in embed["footer"]["text"]
+
+
+# -- suggestions and examples from the pack in service ---------------------------------------
+
+
+async def test_nothing_found_never_suggests_the_query_itself(
+    local_discord, tmp_path, sample_library
+):
+    # A fresh import often carries glossary terms its pages never use (here GCAP).
+    glossary = sample_library / "2026" / "chapter3" / "glossary.yaml"
+    text = glossary.read_text("utf-8").replace(
+        "terms:\n", "terms:\n  - term: GCAP\n    expansion: Global Combat Air Programme\n", 1
+    )
+    glossary.write_text(text, "utf-8")
+    content = ServedLibrary.load(sample_library)
+    async with running_bot(local_discord, tmp_path / "b.db", library=content) as h:
+        answer = _embed(await _ask(h.server, "search", {"query": "GCAP"}))
+    assert answer["title"] == "No match" and "**GCAP**" in answer["description"]
+    assert "`GCAP`" not in answer["description"]
+
+
+async def test_toc_help_and_settings_speak_of_the_pack_in_service(sample):
+    server = sample.server
+    await _ask(server, "settings edition", {"year": 2025}, user=server.admin)
+    toc = await _ask(server, "toc")
+    footer = toc["embeds"][-1]["footer"]["text"]
+    ref = footer.rsplit(" ", 1)[-1]
+    assert ref != "3.1.1(3)"  # the shipped page's example; 2025 has no such section
+    opened = _embed(await _ask(server, "section", {"ref": ref}))
+    assert "Diplomatic Bluebook 2025" in opened["footer"]["text"]
+    help_text = _fields(_embed(await _ask(server, "help")))["Keyword lookups"]
+    assert "[[GCAP]]" not in help_text and f"`§{ref}`" in help_text
+    said = await _ask(server, "settings edition", user=server.admin)
+    assert said["content"].startswith("This server reads the 2025 edition. Editions held:")
+    await _ask(server, "settings edition", {"newest": True}, user=server.admin)
+    said = await _ask(server, "settings edition", user=server.admin)
+    assert said["content"].startswith("This server reads the newest edition (2026).")
+
+
+# -- /section, /toc, /fact, lookups and buttons --------------------------------------------------
+
+
+async def test_section_toc_and_section_buttons_on_the_sample_library(sample):
+    server = sample.server
+    # 3.1.3 is on page c030103, which the 2025 edition does not hold.
+    first = await _ask(server, "section", {"ref": "3.1.3(1)"})
+    embed = _embed(first)
+    assert "13 countries" in embed["description"]
+    assert "Diplomatic Bluebook 2026" in embed["footer"]["text"]
+    following = _embed(await _press(server, first, "Next section ⏭"))
+    assert _fields(following)["Reference"] == "`3.1.3(2)`"
+    lacking = await _ask(server, "section", {"ref": "2025:3.1.3"})
+    assert lacking["flags"] & EPHEMERAL and lacking["content"].startswith("No section")
+    older = _embed(await _ask(server, "section", {"ref": "2024:3.1.3(1)"}))
+    assert "10 countries" in older["description"]
+    toc = _embed(await _ask(server, "toc"))
+    assert "`3.1.1(3)` (3) Regional Cooperation" in toc["description"]
+    assert "Disarmament and Nonproliferation" in toc["description"]
+    await _ask(server, "settings edition", {"year": 2024}, user=server.admin)
+    old_toc = _embed(await _ask(server, "toc"))
+    assert "Diplomatic Bluebook 2024" in old_toc["title"]
+    assert (
+        "Non-proliferation" in old_toc["description"] and "3.1.1(3)" not in old_toc["description"]
+    )
+
+
+async def test_fact_on_the_sample_library(sample):
+    server = sample.server
+    none = _embed(await _ask(server, "fact"))
+    assert none["description"] == "Diplomatic Bluebook 2026 has no facts yet."
+    await _ask(server, "settings edition", {"year": 2024}, user=server.admin)
+    fact = _embed(await _ask(server, "fact", {"topic": "NPT"}))
+    assert fact["title"] == "Japan sees the NPT regime as the cornerstone of disarmament"
+    assert "cornerstone of the international order for disarmament" in fact["description"]
+
+
+async def test_lookups_on_the_sample_library(sample):
+    server = sample.server
+    term = _embed(await _say(server, "what is [[JCG]]?"))
+    assert term["title"] == "[[JCG]] · 3.1.1(1)¶2" and "11 joint exercises" in term["description"]
+    written = _embed(await _say(server, "as §3.2.2(2) says"))
+    assert "was completed in 2024" in written["description"]
+    assert written["footer"]["text"] == "Diplomatic Bluebook 2026"
+    older = _embed(await _say(server, "and [[2024:3.2.2(2)¶1]]"))
+    assert "is under way" in older["description"]
+    assert older["footer"]["text"] == "Diplomatic Bluebook 2024"
+    missing = _embed(await _say(server, "[[GCAP]]"))
+    assert missing["description"].startswith("Nothing in the chapter for **GCAP**")
+    assert "`GCAP`" not in missing["description"]
