@@ -57,7 +57,9 @@ def content_hash(pack: Pack) -> str:
     """A hash of everything the index is built from, and of the code that builds it."""
     digest = hashlib.sha256(_code_hash().encode())
     for section in pack.sections.values():
-        digest.update(f"\x00s{section.ref}\x00{section.title}".encode())
+        # The whole path: a section's index terms include the titles above it.
+        path = "\x00".join(section.path)
+        digest.update(f"\x00s{section.ref}\x00{path}".encode())
     for paragraph in pack.paragraphs.values():
         digest.update(f"\x00p{paragraph.ref}\x00{paragraph.text}".encode())
     digest.update(repr(pack.glossary).encode())

@@ -1,9 +1,10 @@
-"""Search over the packs in service: every edition ranked together, the default one first
-on ties, each paragraph once.
+"""Search over the packs in service: every edition ranked together, the server's first on
+near-ties, each paragraph once.
 
-This is the search the bot runs (/search, its buttons, `bluebook-bot search`). Every pack is
-searched with its own engine; each engine scores its paragraphs against a whole edition of the
-chapter, so the scores of editions of one chapter are on one scale. The rule:
+This is the search the bot runs (/search, its buttons, `bluebook-bot search`). A server reads
+one pack; its query is searched in one index made for that pack (`_Reading`): the pack's own
+paragraphs plus each paragraph only other editions hold, under a copy of its own section. One
+index keeps every score on one scale at the cost of one search. The rule:
 
 - A paragraph another edition holds unchanged (the same text up to quote style, dashes and
   spaces: `/compare`'s "unchanged") is listed once, under the pack searched first if it holds
@@ -12,7 +13,7 @@ chapter, so the scores of editions of one chapter are on one scale. The rule:
   score is more than EDITION_MARGIN higher; ties and near-ties go to the pack searched first.
 
 So a sentence only an older edition holds comes first when it is the strong match, and a
-query the default edition answers as well as an older one is answered from the default.
+query the server's edition answers as well as an older one is answered from the server's.
 
 It takes packs and their engines (`PackEngines`), not the library in service, so it imports
 nothing from bot/served.py.
@@ -20,12 +21,15 @@ nothing from bot/served.py.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Protocol
 
+from bot.index_cache import load_or_build
 from bot.pack.compare import text_key
-from bot.pack.model import Pack
+from bot.pack.model import Pack, Paragraph, Section
 from bot.search.engine import MAX_LIMIT, SearchEngine, SearchResponse, SearchResult
 
 # How much better (relative score) a match in another edition must be to rank above a match
@@ -69,11 +73,58 @@ class LibraryResponse:
         return not self.primary.results and bool(self.results)
 
 
+class _Reading:
+    """What a server reading pack `pack_key` can be answered from, as one index: the pack's own
+    paragraphs and, beside them, each paragraph only other packs hold (once, from the newest
+    holding it), under a copy of its own section so its titles count as they do in its pack.
+
+    One index, so a query is one search and every score is on one scale (the pack's own
+    paragraphs set the statistics, as in its own engine); `origins` maps the extra paragraphs'
+    refs back to the pack and paragraph they quote."""
+
+    def __init__(
+        self,
+        pack_key: str,
+        packs: Mapping[str, PackEngine],
+        holders: Mapping[str, list[str]],
+        key: Callable[[str], str],
+        index_cache: Path | None,
+    ) -> None:
+        own = packs[pack_key].pack
+        self.origins: dict[str, tuple[str, Paragraph]] = {}
+        extra: list[Section] = []
+        seen: set[str] = set()
+        for other, served in packs.items():
+            if other == pack_key:
+                continue
+            for paragraph in served.pack.paragraphs.values():
+                k = key(paragraph.text)
+                held_by = holders.get(k, [other])
+                if k in seen or pack_key in held_by or held_by[0] != other:
+                    continue
+                seen.add(k)
+                source = served.pack.sections[paragraph.section_ref]
+                ref = f"x{len(extra)}"
+                # The copy's parent is the source's, so the titles above it count too.
+                section = Section(ref, source.title, source.heading, source.level, 0, source.parent)
+                section.paragraphs = [Paragraph(f"{ref}¶1", ref, 1, paragraph.text, 0)]
+                extra.append(section)
+                self.origins[section.paragraphs[0].ref] = (other, paragraph)
+        if not extra:
+            self.engine = packs[pack_key].engine
+            return
+        sections = {**own.sections, **{s.ref: s for s in extra}}
+        paragraphs = {**own.paragraphs, **{s.paragraphs[0].ref: s.paragraphs[0] for s in extra}}
+        reading = Pack(own.manifest, own.root, (), own.glossary, sections, paragraphs)
+        self.engine = SearchEngine(reading, load_or_build(reading, index_cache))
+
+
 class LibrarySearch:
     """Search over packs keyed by pack key, newest first (see the module docstring)."""
 
-    def __init__(self, packs: Mapping[str, PackEngine]) -> None:
+    def __init__(self, packs: Mapping[str, PackEngine], index_cache: Path | None = None) -> None:
         self.packs = packs
+        self.index_cache = index_cache
         # Paragraph text -> its key (text_key), and key -> the packs holding it, newest first.
         self._keys: dict[str, str] = {}
         self.holders: dict[str, list[str]] = {}
@@ -83,6 +134,8 @@ class LibrarySearch:
                 keys = self.holders.setdefault(key, [])
                 if pack_key not in keys:
                     keys.append(pack_key)
+        self._reading: dict[str, _Reading] = {}
+        self._lock = threading.Lock()
 
     def _key(self, text: str) -> str:
         key = self._keys.get(text)
@@ -94,31 +147,40 @@ class LibrarySearch:
         """The other packs holding `text` unchanged, newest first."""
         return tuple(k for k in self.holders.get(self._key(text), ()) if k != pack_key)
 
+    def reading(self, pack_key: str) -> _Reading:
+        """The index a server reading `pack_key` is searched in (built on first use)."""
+        found = self._reading.get(pack_key)
+        if found is None:
+            with self._lock:
+                found = self._reading.get(pack_key)
+                if found is None:
+                    found = _Reading(
+                        pack_key, self.packs, self.holders, self._key, self.index_cache
+                    )
+                    self._reading[pack_key] = found
+        return found
+
     def __call__(self, query: str, *, pack_key: str, limit: int = 5) -> LibraryResponse:
-        """Every pack searched, ranked together with pack `pack_key` first on near-ties."""
+        """Every edition ranked together, pack `pack_key` first on near-ties."""
         wanted = max(1, min(int(limit), MAX_LIMIT))
-        response = self.packs[pack_key].engine.search(query, limit=wanted)
-        ranked: list[tuple[float, int, int, LibraryResult]] = []
-        listed: set[str] = set()
+        reading = self.reading(pack_key)
+        # A result from another edition may drop below the margin: ask for a few more.
+        response = reading.engine.search(query, limit=min(wanted * 2, MAX_LIMIT))
+        ranked: list[tuple[float, int, LibraryResult]] = []
+        own: list[SearchResult] = []
         for rank, r in enumerate(response.results):
-            listed.add(self._key(r.paragraph))
-            found = LibraryResult(pack_key, r, self.also_in(r.paragraph, pack_key))
-            ranked.append((-r.score, 0, rank, found))
-        # Another pack's results may repeat what the first one lists: ask each for more.
-        more = min(wanted * 2, MAX_LIMIT)
-        for order, (other, served) in enumerate(self.packs.items(), start=1):
-            if other == pack_key:
+            origin = reading.origins.get(r.ref)
+            if origin is None:
+                own.append(r)
+                found = LibraryResult(pack_key, r, self.also_in(r.paragraph, pack_key))
+                ranked.append((-r.score, rank, found))
                 continue
-            for rank, r in enumerate(served.engine.search(query, limit=more).results):
-                key = self._key(r.paragraph)
-                holders = self.holders.get(key, [other])
-                # Listed once: under the pack searched first if it holds the paragraph (even
-                # when it ranked it lower), else under the newest other pack holding it.
-                if key in listed or pack_key in holders or holders[0] != other:
-                    continue
-                listed.add(key)
-                found = LibraryResult(other, r, self.also_in(r.paragraph, other))
-                ranked.append((-r.score / (1 + EDITION_MARGIN), order, rank, found))
-        ranked.sort(key=lambda item: item[:3])
+            other, paragraph = origin
+            section = self.packs[other].pack.sections[paragraph.section_ref]
+            real = replace(r, ref=paragraph.ref, section_ref=section.ref, title=section.title)
+            found = LibraryResult(other, real, self.also_in(paragraph.text, other))
+            ranked.append((-r.score / (1 + EDITION_MARGIN), rank, found))
+        ranked.sort(key=lambda item: item[:2])
         results = tuple(found for *_, found in ranked[:wanted])
-        return LibraryResponse(query, pack_key, response, results)
+        primary = replace(response, results=tuple(own[:wanted]))
+        return LibraryResponse(query, pack_key, primary, results)
