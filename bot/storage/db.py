@@ -470,25 +470,39 @@ async def _hashing_key(
     conn: aiosqlite.Connection, key_file: Path, *, keep: bytes | None, read_only: bool
 ) -> bytes:
     """The user-hashing key from the key file; moved out of the database if an older version
-    kept it there (the `installation.salt` column, now always empty)."""
-    async with conn.execute("SELECT salt FROM installation WHERE id = 1") as cursor:
-        row = await cursor.fetchone()
-    stored = bytes(row[0]) if row is not None and row[0] else b""
+    kept it there (the `installation.salt` column, now always empty).
+
+    Read-write, it runs in one write transaction: two processes opening a new database at
+    once (shard processes starting together) take turns, so the second finds the first's row
+    and key file instead of writing a key of its own."""
     if read_only:
+        async with conn.execute("SELECT salt FROM installation WHERE id = 1") as cursor:
+            row = await cursor.fetchone()
         if row is None:
             raise MigrationError("database has no installation row; open it read-write once")
+        stored = bytes(row[0]) if row[0] else b""
         return keyfile.read_key(key_file) or stored
-    key = keyfile.read_key(key_file) or keep or stored or secrets.token_bytes(keyfile.KEY_BYTES)
-    keyfile.write_key(key_file, key)
-    if row is None:
-        await conn.execute(
-            "INSERT INTO installation (id, salt, created) VALUES (1, X'', ?)", (time.time(),)
-        )
-    elif stored:
-        # Overwrite the old key's bytes on disk too, not only unlink the row version.
-        await conn.execute("PRAGMA secure_delete = ON")
-        await conn.execute("UPDATE installation SET salt = X'' WHERE id = 1")
-        await conn.execute("PRAGMA secure_delete = OFF")
+    await conn.execute("BEGIN IMMEDIATE")
+    try:
+        async with conn.execute("SELECT salt FROM installation WHERE id = 1") as cursor:
+            row = await cursor.fetchone()
+        stored = bytes(row[0]) if row is not None and row[0] else b""
+        key = keyfile.read_key(key_file) or keep or stored or secrets.token_bytes(keyfile.KEY_BYTES)
+        keyfile.write_key(key_file, key)
+        if row is None:
+            await conn.execute(
+                "INSERT INTO installation (id, salt, created) VALUES (1, X'', ?)", (time.time(),)
+            )
+        elif stored:
+            # Overwrite the old key's bytes on disk too, not only unlink the row version.
+            await conn.execute("PRAGMA secure_delete = ON")
+            await conn.execute("UPDATE installation SET salt = X'' WHERE id = 1")
+            await conn.execute("PRAGMA secure_delete = OFF")
+        await conn.execute("COMMIT")
+    except BaseException:
+        await conn.execute("ROLLBACK")
+        raise
+    if stored:
         # Copy the overwritten page into the database file now, not at some later checkpoint.
         await conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         log.info("db_key_moved_to_file")

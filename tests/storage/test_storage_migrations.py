@@ -186,3 +186,39 @@ def test_storage_does_not_import_heavy_or_discord_modules(module: str) -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], check=False)
     assert result.returncode == 0, f"importing bot.storage imported {module}"
+
+
+_OPEN_AND_PRINT_KEY = """
+import asyncio, sys
+from pathlib import Path
+from bot.storage.db import open_database
+
+async def main():
+    db = await open_database(Path(sys.argv[1]))
+    print(db.salt.hex())
+    await db.close()
+
+asyncio.run(main())
+"""
+
+
+def test_processes_opening_a_new_database_at_once_share_one_key(tmp_path: Path) -> None:
+    """Shard processes starting together on a new database: none fails on the installation
+    row, and all hash user ids with the same key."""
+    root = Path(__file__).resolve().parents[2]
+    for attempt in range(3):
+        path = tmp_path / f"run{attempt}" / "bluebook.db"
+        path.parent.mkdir()
+        procs = [
+            subprocess.Popen(
+                [sys.executable, "-c", _OPEN_AND_PRINT_KEY, str(path)],
+                cwd=root,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(4)
+        ]
+        outs = [p.communicate(timeout=60) for p in procs]
+        assert all(p.returncode == 0 for p in procs), [err for _, err in outs]
+        assert len({out.strip() for out, _ in outs}) == 1
