@@ -95,7 +95,7 @@ class ServedLibrary:
             pack_key: ServedPack(pack_key, pack, RefIndex(pack), index_cache)
             for pack_key, pack in library.packs.items()
         }
-        self._search = LibrarySearch(self.packs)
+        self._search = LibrarySearch(self.packs, index_cache)
         self.newest.engine  # noqa: B018 (the newest pack is indexed up front)
 
     @classmethod

@@ -16,8 +16,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Protocol
 
+from bot.index_cache import load_or_build
 from bot.pack.model import Pack, Paragraph, Section
 from bot.search.engine import SearchEngine, SearchResponse, SearchResult
 
@@ -60,7 +62,11 @@ class _Elsewhere:
     """The paragraphs other packs hold and `pack_key` does not, indexed as one small pack."""
 
     def __init__(
-        self, pack_key: str, packs: Mapping[str, PackEngine], holders: dict[str, list[str]]
+        self,
+        pack_key: str,
+        packs: Mapping[str, PackEngine],
+        holders: dict[str, list[str]],
+        index_cache: Path | None = None,
     ):
         own = packs[pack_key].pack
         self.origins: list[tuple[str, Paragraph]] = []
@@ -78,14 +84,18 @@ class _Elsewhere:
         root.paragraphs = [
             Paragraph(f"x{i}", "0", i + 1, p.text, 0) for i, (_, p) in enumerate(self.origins)
         ]
-        self.engine = SearchEngine.build(Pack(own.manifest, root, glossary=own.glossary))
+        pack = Pack(own.manifest, root, glossary=own.glossary)
+        # Through the index cache like every pack: on a 20 MB library this index is most of
+        # the first answer's time when the pack asked for lacks a match.
+        self.engine = SearchEngine(pack, load_or_build(pack, index_cache))
 
 
 class LibrarySearch:
     """Search over packs keyed by pack key, newest first (see the module docstring)."""
 
-    def __init__(self, packs: Mapping[str, PackEngine]) -> None:
+    def __init__(self, packs: Mapping[str, PackEngine], index_cache: Path | None = None) -> None:
         self.packs = packs
+        self.index_cache = index_cache
         # Paragraph text -> the packs holding it, newest first.
         self.holders: dict[str, list[str]] = {}
         for pack_key, served in packs.items():
@@ -117,7 +127,7 @@ class LibrarySearch:
             with self._lock:
                 elsewhere = self._elsewhere.get(pack_key)
                 if elsewhere is None:
-                    elsewhere = _Elsewhere(pack_key, self.packs, self.holders)
+                    elsewhere = _Elsewhere(pack_key, self.packs, self.holders, self.index_cache)
                     self._elsewhere[pack_key] = elsewhere
         found: list[LibraryResult] = []
         for r in elsewhere.engine.search(query, limit=limit).results:
