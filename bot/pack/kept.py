@@ -11,6 +11,7 @@ fails to load is ignored and replaced.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import logging
@@ -87,4 +88,5 @@ def keep(cache_dir: Path, digest: str, root: Path, packs: dict[str, Pack]) -> No
         tmp.replace(path)
     except (OSError, pickle.PicklingError, RecursionError) as exc:
         log.debug("kept library not written", extra={"path": str(path), "error": repr(exc)})
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # e.g. the folder is a file: nothing was written
+            tmp.unlink(missing_ok=True)

@@ -103,3 +103,13 @@ def test_a_broken_kept_file_is_parsed_again(
     parses.clear()
     load_library(library_dir, kept_in=cache)
     assert parses == [], "the broken file was not replaced"
+
+
+def test_a_cache_folder_that_cannot_be_made_only_costs_the_parse(
+    library_dir: Path, tmp_path: Path, parses: list[str]
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    for _ in range(2):
+        assert "2030-3" in load_library(library_dir, kept_in=blocker / "index").packs
+    assert len(parses) == 4
