@@ -107,7 +107,7 @@ async def test_drops_counted_while_locked_survive_a_shutdown_that_is_still_locke
         if lock is not None:
             lock.execute("ROLLBACK")
             lock.close()
-    [closed] = [e for e in bot.events() if e["event"] == "runtime closed"]
+    [closed] = [e for e in bot.events() if e["event"] == "services closed"]
     assert closed["dropped"] > 0
     assert drops_path(db).exists()
 
