@@ -42,6 +42,8 @@ import yarl
 from discord.ext import commands as ext_commands
 
 if TYPE_CHECKING:
+    from bench.loop_passes import LoopPasses
+
     # The stand-in is imported only by the parent, so the bot process's memory is the bot's.
     from localdiscord import InteractionHandle, LocalDiscord
 
@@ -116,10 +118,17 @@ class StallTicker:
         self.over = 0
         self.gc_worst_s = 0.0
         self._gc_started = 0.0
+        self._passes: LoopPasses | None = None
 
     def start(self) -> None:
         self.worst_s, self.ticks, self.over, self.gc_worst_s = 0.0, 0, 0, 0.0
         gc.callbacks.append(self._on_gc)
+        from bench import loop_passes
+
+        # Only on request (bench/loop_passes.py): timing every callback costs the loop.
+        self._passes = loop_passes.LoopPasses() if loop_passes.enabled() else None
+        if self._passes is not None:
+            self._passes.install()
         self._task = asyncio.create_task(self._run(), name="bench-stall-ticker")
 
     async def stop(self) -> Json:
@@ -130,7 +139,13 @@ class StallTicker:
             self._task = None
         with contextlib.suppress(ValueError):
             gc.callbacks.remove(self._on_gc)
+        passes: Json = {}
+        if self._passes is not None:
+            self._passes.uninstall()
+            passes = {"longest_loop_pass": self._passes.report()}
+            self._passes = None
         return {
+            **passes,
             "max_ms": self.worst_s * 1000,
             "ticks": self.ticks,
             f"over_{STALL_WARN_MS:.0f}ms": self.over,

@@ -101,7 +101,7 @@ class ServedLibrary:
     @classmethod
     def load(cls, directory: Path | None, *, index_cache: Path | None = None) -> ServedLibrary:
         """Load, validate and index; raises ContentError listing every problem of every pack."""
-        return cls(load_library(directory), directory, index_cache)
+        return cls(load_library(directory, kept_in=index_cache), directory, index_cache)
 
     @property
     def newest_key(self) -> str:

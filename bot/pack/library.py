@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.pack.kept import keep, read_kept
 from bot.pack.loader import (
     MANIFEST_FILE,
     ContentError,
@@ -201,13 +202,26 @@ def check_library(
     return Library(packs, root), problems
 
 
-def load_library(directory: Path | str | None = None) -> Library:
+def load_library(directory: Path | str | None = None, *, kept_in: Path | None = None) -> Library:
     """Load every pack, checking what a current verdict does not vouch for; raises
-    ContentError listing every error of every pack."""
-    library, problems = check_library(directory, trust_verdict=True)
+    ContentError listing every error of every pack.
+
+    With `kept_in` (the index cache's folder), a library whose files and code are unchanged
+    since a load without errors is read back from there (bot/pack/kept.py), not parsed."""
+    root = Path(directory) if directory is not None else shipped_content_dir()
+    digest = None
+    if kept_in is not None and root.is_dir():
+        dirs = pack_dirs(root)
+        digest = library_hash(root, dirs) if dirs else None
+        packs = read_kept(kept_in, digest, root) if digest is not None else None
+        if packs:
+            return Library(packs, root)
+    library, problems = check_library(root, trust_verdict=True)
     errors = [p for p in problems if not p.warning]
     if errors or library is None:
         raise ContentError(errors or problems)
+    if kept_in is not None and digest is not None:
+        keep(kept_in, digest, root, library.packs)
     return library
 
 

@@ -119,16 +119,8 @@ class SearchEngine:
         self.planner = QueryPlanner(
             self.analyzer, self.index, self.typos, self.glossary, self.thesaurus
         )
-        names = [n for term in pack.glossary.terms for n in term.names]
-        titles = [s.title for s in pack.sections.values() if s.level > 0]
-        meanings = [
-            (n, e.targets[0] if n in e.words else n)
-            for e in entries
-            for n in (*e.targets, *e.words)
-        ]
-        self._titles = titles
-        named = [(n, n) for n in (*titles, *names)]
-        self.suggester = Suggester([*named, *meanings], self.analyzer)
+        self._entries = entries
+        self._titles = [s.title for s in pack.sections.values() if s.level > 0]
         # The same query comes back: the next page of results, autocomplete, a popular
         # question. Answers are kept (results are immutable, excerpts made once).
         self._answer = lru_cache(maxsize=ANSWER_CACHE)(self._answer_uncached)
@@ -138,6 +130,19 @@ class SearchEngine:
         """Index every paragraph of `pack`; done once, at start-up. A library of several
         packs can pass one `thesaurus` for all of them; by default the pack's own is used."""
         return cls(pack, index_pack(pack), thesaurus)
+
+    @cached_property
+    def suggester(self) -> Suggester:
+        """Made on the first query without results: most engines of a library never need it,
+        and each costs a start-up tens of milliseconds."""
+        names = [n for term in self.pack.glossary.terms for n in term.names]
+        meanings = [
+            (n, e.targets[0] if n in e.words else n)
+            for e in self._entries
+            for n in (*e.targets, *e.words)
+        ]
+        named = [(n, n) for n in (*self._titles, *names)]
+        return Suggester([*named, *meanings], self.analyzer)
 
     def search(self, query: str, limit: int = 5) -> SearchResponse:
         """The paragraphs that best answer `query`, best first; suggestions if none do."""

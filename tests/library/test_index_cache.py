@@ -31,3 +31,26 @@ def test_another_text_has_another_key_and_a_bad_file_is_rebuilt(tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a directory")
     assert load_or_build(new, blocker / "index") is not None  # no cache possible: still built
+
+
+def test_the_other_editions_index_is_read_back_too(tmp_path, monkeypatch):
+    """What only the other editions hold is indexed once, then read from the cache."""
+    import bot.index_cache as index_cache
+    from bot.served import ServedLibrary
+
+    built: list[int] = []
+    real = index_cache.index_pack
+
+    def counting(pack):  # type: ignore[no-untyped-def]
+        built.append(len(pack.paragraphs))
+        return real(pack)
+
+    monkeypatch.setattr(index_cache, "index_pack", counting)
+    answers = []
+    for _ in range(2):
+        content = ServedLibrary.load(EDITIONS, index_cache=tmp_path)
+        response = content.search("137", pack_key="2031-3", limit=3)
+        assert response.only_elsewhere  # only 2030 says 137: the other editions' index
+        answers.append([(r.pack_key, r.result.ref, r.result.excerpt) for r in response.results])
+    assert len(built) == 2, "the second start built an index again"
+    assert answers[0] == answers[1] == [(answers[0][0][0], "3.1.1(2)¶2", answers[0][0][2])]

@@ -112,3 +112,19 @@ def test_a_broken_verdict_file_means_a_full_check(
     assert term_checks == [2]
     load_library(library_dir)
     assert term_checks == [2]
+
+
+def test_the_first_start_after_an_import_reads_the_imports_verdict(
+    tmp_path: Path, term_checks: list[int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.cli import main
+
+    samples = Path(__file__).resolve().parents[1] / "pack" / "samples"
+    out = tmp_path / "library"
+    pages = [samples / "c040205.txt", samples / "c040207.txt"]
+    assert main(["content", "import", *map(str, pages), "--out", str(out)]) == 0
+    assert (out / VERDICT_FILE).is_file()
+    checked = len(term_checks)
+    library = load_library(out)
+    assert "2030-4" in library.packs
+    assert len(term_checks) == checked, "the first start after an import checked it again"

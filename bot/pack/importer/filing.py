@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.pack.importer import ImportFailure, ImportReport, import_pages, inspect_pages
-from bot.pack.library import pack_dir_for
+from bot.pack.library import check_library, pack_dir_for
 from bot.pack.loader import MANIFEST_FILE
 
 
@@ -133,6 +133,10 @@ def file_pages(
         report = _import_each(group, target, filing.failures, page=page, edition=year(group))
         if report is not None:
             filing.reports.append(report)
+    if any(r.written for r in filing.reports):
+        # The library's check, once, as `content check` would: it leaves the verdict, so the
+        # first start after an import reads it instead of checking everything again.
+        check_library(out)
     return filing
 
 
