@@ -129,7 +129,8 @@ def _no_editions(
     if len(years) < 2:
         return error_reply(
             f"This library holds one edition ({held}), so there is nothing to compare it with.",
-            hint="Import another edition to compare (see `bluebook-bot content import`).",
+            hint="Fetch another edition to compare it with: "
+            "`bluebook-bot content fetch --edition YEAR --chapter N --out LIBRARY`.",
         )
     return error_reply(
         "There is no earlier edition to compare with.",
