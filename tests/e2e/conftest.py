@@ -16,6 +16,7 @@ from bot.served import ServedLibrary
 from bot.services import Services, open_services
 from localdiscord import LocalDiscord, connected
 from localdiscord.pytest_support import local_discord  # noqa: F401 (a fixture)
+from tests.samples import LIBRARY as SAMPLE_LIBRARY
 
 
 @dataclass
@@ -29,6 +30,12 @@ class Harness:
 @pytest.fixture(scope="session")
 def shipped_library() -> ServedLibrary:
     return ServedLibrary.load(None)
+
+
+@pytest.fixture(scope="module")
+def sample_content() -> ServedLibrary:
+    """The sample library of tests/samples (three editions, 2026 without facts)."""
+    return ServedLibrary.load(SAMPLE_LIBRARY)
 
 
 def local_options(server: LocalDiscord, **overrides: Any) -> BotOptions:
@@ -68,3 +75,11 @@ async def bluebook(local_discord, tmp_path, shipped_library) -> AsyncIterator[Ha
     # Nothing the bot sent may ping anyone: every send carries allowed_mentions.
     unsafe = local_discord.requests_without_allowed_mentions()
     assert not unsafe, [f"{r.method} {r.path}" for r in unsafe]
+
+
+@pytest.fixture
+async def sample(local_discord, tmp_path, sample_content) -> AsyncIterator[Harness]:  # noqa: F811
+    """The bot serving the sample library."""
+    async with running_bot(local_discord, tmp_path / "b.db", library=sample_content) as h:
+        yield h
+    assert not local_discord.requests_without_allowed_mentions()

@@ -4,25 +4,7 @@ sections with its page buttons."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
-from bot.served import ServedLibrary
-from tests.e2e.conftest import Harness, running_bot
-from tests.samples import LIBRARY
-
-
-@pytest.fixture(scope="module")
-def sample_content() -> ServedLibrary:
-    return ServedLibrary.load(LIBRARY)
-
-
-@pytest.fixture
-async def sample(local_discord, tmp_path, sample_content) -> AsyncIterator[Harness]:
-    async with running_bot(local_discord, tmp_path / "b.db", library=sample_content) as h:
-        yield h
-    assert not local_discord.requests_without_allowed_mentions()
+from tests.e2e.conftest import running_bot
 
 
 def _embed(message: dict) -> dict:

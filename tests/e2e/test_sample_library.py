@@ -18,7 +18,6 @@ from bot.fotd.clock import FakeClock
 from bot.served import ServedLibrary
 from tests.e2e.conftest import Harness, running_bot
 from tests.e2e.test_lookups import _say
-from tests.samples import LIBRARY
 
 EPHEMERAL = 64
 MARKER = "Fact of the day · "
@@ -30,18 +29,6 @@ facts:
     quote: "the cornerstone of the international order for disarmament"
     ref: 3.1.2(1)¶1
 """
-
-
-@pytest.fixture(scope="module")
-def sample_content() -> ServedLibrary:
-    return ServedLibrary.load(LIBRARY)
-
-
-@pytest.fixture
-async def sample(local_discord, tmp_path, sample_content) -> AsyncIterator[Harness]:
-    async with running_bot(local_discord, tmp_path / "b.db", library=sample_content) as h:
-        yield h
-    assert not local_discord.requests_without_allowed_mentions()
 
 
 def _embed(message: dict) -> dict:
