@@ -43,7 +43,8 @@ def measure(rounds: int = 3000) -> dict[str, float]:
     responses = [library.search(q, pack_key=pack_key, limit=5) for q in queries]
     salt = b"s" * 32
     tokens = [
-        query_token(r.query, pack=pack_key, owner=OWNER, guild=None, key=salt) for r in responses
+        query_token(r.query, pack_key=pack_key, owner=OWNER, guild=None, key=salt)
+        for r in responses
     ]
     replies = [
         library_search_reply(packs, r, owner=OWNER, token=t)

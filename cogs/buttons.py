@@ -74,14 +74,16 @@ class SearchButton(PathButton, discord.ui.DynamicItem[discord.ui.Button[Any]], t
     async def answer(self, interaction: discord.Interaction) -> None:
         bot = bot_of(interaction)
         state = self.state
-        served = await pack_named(interaction, state.pack)
+        served = await pack_named(interaction, state.pack_key)
         query = state.query
         if query is None and state.token is not None and bot.button_queries is not None:
             # Only the owner, in the guild the search was made in, gets the query back.
             stored = await bot.button_queries.recall(
                 state.token, owner=interaction.user.id, guild=interaction.guild_id
             )
-            query = stored.query if stored is not None and stored.pack == state.pack else None
+            query = (
+                stored.query if stored is not None and stored.pack_key == state.pack_key else None
+            )
         exchange = current_exchange()
         if query is None or served is None:
             exchange.result(None, 0)
@@ -100,7 +102,7 @@ class SearchButton(PathButton, discord.ui.DynamicItem[discord.ui.Button[Any]], t
         token = await keep_long_query(
             bot,
             response.query,
-            pack=response.pack_key,
+            pack_key=response.pack_key,
             owner=state.owner,
             guild=interaction.guild_id,
         )
@@ -134,7 +136,7 @@ class SectionButton(PathButton, discord.ui.DynamicItem[discord.ui.Button[Any]], 
         state = self.state
         exchange = current_exchange()
         exchange.query = state.ref
-        served = await pack_named(interaction, state.pack)
+        served = await pack_named(interaction, state.pack_key)
         found = served.refs.resolve(state.ref) if served is not None else None
         if served is None or found is None or found.section is None:
             exchange.result(None, 0)

@@ -34,18 +34,18 @@ async def pack_named(interaction: discord.Interaction, pack_key: str) -> ServedP
 
 
 async def keep_long_query(
-    bot: BluebookBot, query: str, *, pack: str, owner: int, guild: int | None
+    bot: BluebookBot, query: str, *, pack_key: str, owner: int, guild: int | None
 ) -> str | None:
     """Store a query too long for a button id under its keyed token, before the buttons go
     out; returns the token for the buttons (None when the query fits in the id)."""
     if bot.button_queries is None:
         # No storage, no key: the buttons will say they have expired, whatever the token.
-        return query_token(query, pack=pack, owner=owner, guild=guild, key=b"")
-    token = bot.button_queries.token_for(query, pack=pack, owner=owner, guild=guild)
+        return query_token(query, pack_key=pack_key, owner=owner, guild=guild, key=b"")
+    token = bot.button_queries.token_for(query, pack_key=pack_key, owner=owner, guild=guild)
     if token is None:
         return None
     try:
-        await bot.button_queries.remember(token, query, pack=pack, owner=owner)
+        await bot.button_queries.remember(token, query, pack_key=pack_key, owner=owner)
     except (sqlite3.Error, OSError) as exc:
         # The answer still goes out; only its buttons will say they have expired.
         log.warning("long query not stored", extra={"error": type(exc).__name__})

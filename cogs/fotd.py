@@ -100,7 +100,7 @@ class DiscordPostSender:
                     channel_id=channel_id,
                     top_ref=fact.ref,
                     result_count=1,
-                    pack=pack_key,
+                    pack_key=pack_key,
                 )
             )
         return message.id

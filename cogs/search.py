@@ -104,7 +104,7 @@ async def answer_search(
     token = None
     if response.results:  # buttons only come with results
         token = await keep_long_query(
-            bot, response.query, pack=response.pack_key, owner=owner, guild=interaction.guild_id
+            bot, response.query, pack_key=response.pack_key, owner=owner, guild=interaction.guild_id
         )
     packs = {k: p.pack for k, p in library.packs.items()}
     reply = library_search_reply(packs, response, owner=owner, ephemeral=private, token=token)

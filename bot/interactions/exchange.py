@@ -40,7 +40,7 @@ class Exchange:
         "kind",
         "lookups",
         "outcome",
-        "pack",
+        "pack_key",
         "query",
         "result_count",
         "started",
@@ -69,7 +69,7 @@ class Exchange:
         self.user_id = user_id
         self.query = query
         self.top_ref: str | None = None
-        self.pack: str | None = None
+        self.pack_key: str | None = None
         self.result_count: int | None = None
         self.outcome = Outcome.OK
         self.error_class: str | None = None
@@ -78,20 +78,22 @@ class Exchange:
         self._closed = False
         self._ended: float | None = None
 
-    def result(self, top_ref: str | None, count: int, pack: str | None = None) -> None:
+    def result(self, top_ref: str | None, count: int, pack_key: str | None = None) -> None:
         """What the answer shows: its top reference, how many results, and the pack quoted."""
         self.top_ref = top_ref
-        if pack is not None:
-            self.pack = pack
+        if pack_key is not None:
+            self.pack_key = pack_key
         self.result_count = count
         if count == 0 and self.outcome is Outcome.OK:
             self.outcome = Outcome.NO_RESULT
 
-    def lookup(self, query: str, top_ref: str | None, count: int, pack: str | None = None) -> None:
+    def lookup(
+        self, query: str, top_ref: str | None, count: int, pack_key: str | None = None
+    ) -> None:
         """One lookup of a chat message (each is its own usage event), in the pack it read."""
         if self.lookups is None:
             self.lookups = []
-        self.lookups.append((query, top_ref, count, pack))
+        self.lookups.append((query, top_ref, count, pack_key))
 
     def failed(self, outcome: Outcome, error: BaseException | str) -> None:
         """The exchange ended badly: the send failed or timed out, or our code raised."""
@@ -119,18 +121,20 @@ class Exchange:
         if self.lookups is None:
             if self.kind is EventKind.KEYWORD:
                 return  # chat that triggered nothing is never logged
-            event = self._event(self.query, self.top_ref, self.result_count, self.pack, latency_ms)
+            event = self._event(
+                self.query, self.top_ref, self.result_count, self.pack_key, latency_ms
+            )
             self.usage.log(event)
             return
-        for query, top_ref, count, pack in self.lookups:
-            self.usage.log(self._event(query, top_ref, count, pack, latency_ms))
+        for query, top_ref, count, pack_key in self.lookups:
+            self.usage.log(self._event(query, top_ref, count, pack_key, latency_ms))
 
     def _event(
         self,
         query: str | None,
         top_ref: str | None,
         count: int | None,
-        pack: str | None,
+        pack_key: str | None,
         latency_ms: float,
     ) -> UsageEvent:
         outcome = self.outcome
@@ -148,7 +152,7 @@ class Exchange:
             latency_ms=latency_ms,
             outcome=outcome,
             error_class=self.error_class,
-            pack=pack,
+            pack_key=pack_key,
         )
 
 

@@ -71,7 +71,9 @@ def needs_token(query: str) -> bool:
     return len(query) > QUERY_IN_ID_MAX or query.startswith(TOKEN_PREFIX)
 
 
-def query_token(query: str, *, pack: str, owner: int, guild: int | None, key: bytes) -> str | None:
+def query_token(
+    query: str, *, pack_key: str, owner: int, guild: int | None, key: bytes
+) -> str | None:
     """The token that stands for `query` in a button id, or None when the query fits.
 
     Keyed with the installation's key (the one that hashes user ids): the same search by the
@@ -79,7 +81,7 @@ def query_token(query: str, *, pack: str, owner: int, guild: int | None, key: by
     confirm what a token stands for."""
     if not needs_token(query):
         return None
-    message = f"bb-button\x00{pack}\x00{owner}\x00{guild or 0}\x00{query}".encode()
+    message = f"bb-button\x00{pack_key}\x00{owner}\x00{guild or 0}\x00{query}".encode()
     return TOKEN_PREFIX + hmac.new(key, message, hashlib.sha256).hexdigest()[:16]
 
 
@@ -96,7 +98,7 @@ class SearchState:
     limit: int
     query: str | None
     token: str | None = None
-    pack: str = ""
+    pack_key: str = ""
 
     @classmethod
     def from_match(cls, match: re.Match[str]) -> SearchState:
@@ -109,7 +111,7 @@ class SearchState:
             limit=int(match["limit"]),
             query=None if token else text,
             token=token,
-            pack=match["pack"] or "",
+            pack_key=match["pack"] or "",
         )
 
     @property
@@ -119,7 +121,7 @@ class SearchState:
     def custom_id(self) -> str:
         text = self.token if self.token is not None else self.query
         return _fit(
-            f"bb:s{_pack_part(self.pack)}:{self.owner}:{self.verb}{self.index}/{self.limit}:{text}"
+            f"bb:s{_pack_part(self.pack_key)}:{self.owner}:{self.verb}{self.index}/{self.limit}:{text}"
         )
 
 
@@ -131,7 +133,7 @@ class SectionState:
     verb: str
     page: int
     ref: str
-    pack: str = ""
+    pack_key: str = ""
 
     @classmethod
     def from_match(cls, match: re.Match[str]) -> SectionState:
@@ -140,11 +142,13 @@ class SectionState:
             verb=match["verb"],
             page=int(match["page"]),
             ref=match["ref"],
-            pack=match["pack"] or "",
+            pack_key=match["pack"] or "",
         )
 
     def custom_id(self) -> str:
-        return _fit(f"bb:sec{_pack_part(self.pack)}:{self.owner}:{self.verb}{self.page}:{self.ref}")
+        return _fit(
+            f"bb:sec{_pack_part(self.pack_key)}:{self.owner}:{self.verb}{self.page}:{self.ref}"
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,7 +34,7 @@ _PURGE = "DELETE FROM button_queries WHERE expires_at <= ?"
 @dataclass(frozen=True, slots=True)
 class StoredQuery:
     query: str
-    pack: str
+    pack_key: str
 
 
 class ButtonQueries:
@@ -48,7 +48,7 @@ class ButtonQueries:
         self._fresh: dict[str, float] = {}
 
     async def remember(
-        self, token: str, query: str, *, pack: str, owner: int, now: float | None = None
+        self, token: str, query: str, *, pack_key: str, owner: int, now: float | None = None
     ) -> None:
         """Keep `query` under `token` (again: the expiry moves on)."""
         now = time.time() if now is None else now
@@ -59,16 +59,16 @@ class ButtonQueries:
         owner_hash = hash_user_id(self._db.salt, owner) if owner else None
         self._writes += 1
         async with self._db.transaction() as conn:
-            await conn.execute(_REMEMBER, (token, query, pack, owner_hash, expires))
+            await conn.execute(_REMEMBER, (token, query, pack_key, owner_hash, expires))
             if self._writes % PURGE_EVERY == 1:
                 await conn.execute(_PURGE, (now,))
         if len(self._fresh) > 4096:
             self._fresh.clear()
         self._fresh[token] = expires
 
-    def token_for(self, query: str, *, pack: str, owner: int, guild: int | None) -> str | None:
+    def token_for(self, query: str, *, pack_key: str, owner: int, guild: int | None) -> str | None:
         """The keyed token of a long query (None when the query fits in a button id)."""
-        return query_token(query, pack=pack, owner=owner, guild=guild, key=self._db.salt)
+        return query_token(query, pack_key=pack_key, owner=owner, guild=guild, key=self._db.salt)
 
     async def recall(
         self, token: str, *, owner: int, guild: int | None, now: float | None = None
@@ -78,13 +78,13 @@ class ButtonQueries:
         row = await self._db.fetchone(_RECALL, (token, time.time() if now is None else now))
         if row is None:
             return None
-        query, pack, owner_hash = str(row[0]), str(row[1]), row[2]
-        again = self.token_for(query, pack=pack, owner=owner, guild=guild)
+        query, pack_key, owner_hash = str(row[0]), str(row[1]), row[2]
+        again = self.token_for(query, pack_key=pack_key, owner=owner, guild=guild)
         if again is None or not hmac.compare_digest(again, token):
             return None
         if owner_hash is not None and owner_hash != hash_user_id(self._db.salt, owner):
             return None
-        return StoredQuery(query, pack)
+        return StoredQuery(query, pack_key)
 
     async def purge(self, *, now: float | None = None) -> int:
         """Delete expired rows; returns how many."""

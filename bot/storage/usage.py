@@ -94,7 +94,7 @@ class UsageEvent:
     latency_ms: float | None = None
     outcome: Outcome = Outcome.OK
     error_class: str | None = None
-    pack: str | None = None  # the pack quoted, e.g. '2025-3' (bot/pack/library.py)
+    pack_key: str | None = None  # the pack quoted, e.g. '2025-3' (bot/pack/library.py)
     ts: float = field(default_factory=time.time)
 
 
@@ -478,7 +478,7 @@ class UsageLog:
             e.latency_ms,
             e.outcome.value,
             _label(e.error_class),
-            _label(e.pack),
+            _label(e.pack_key),
         )
 
     async def _purge_quietly(self) -> bool:

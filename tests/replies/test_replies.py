@@ -100,7 +100,7 @@ async def _pressed(custom_id: str):
 async def test_button_ids_fit_discords_limit_and_round_trip():
     long_query = "q" * 500
     token = custom_ids.query_token(
-        long_query, pack="", owner=123456789012345678, guild=5, key=b"k" * 32
+        long_query, pack_key="", owner=123456789012345678, guild=5, key=b"k" * 32
     )
     ids = _search_ids(123456789012345678, long_query, total=10, token=token)
     assert set(ids) == {"p", "n", "w"}
@@ -109,7 +109,7 @@ async def test_button_ids_fit_discords_limit_and_round_trip():
         state = await _pressed(cid)
         assert state is not None and state.query is None
         assert state.token == token
-        assert (state.owner, state.verb, state.limit, state.pack) == (
+        assert (state.owner, state.verb, state.limit, state.pack_key) == (
             123456789012345678,
             verb,
             10,
@@ -121,24 +121,26 @@ async def test_button_ids_fit_discords_limit_and_round_trip():
     assert short is not None and short.query == "GCAP" and short.token is None
 
 
-@pytest.mark.parametrize("pack", ["", "2025-3", "2024-1.b"])
-async def test_every_button_state_round_trips_with_its_pack(pack):
+@pytest.mark.parametrize("pack_key", ["", "2025-3", "2024-1.b"])
+async def test_every_button_state_round_trips_with_its_pack(pack_key):
     for state in (
-        custom_ids.SearchState(42, "w", 2, 5, "territorial integrity", None, pack),
+        custom_ids.SearchState(42, "w", 2, 5, "territorial integrity", None, pack_key),
         custom_ids.SearchState(
             42,
             "e",
             0,
             3,
             None,
-            custom_ids.query_token("x" * 120, pack=pack, owner=42, guild=None, key=b"k" * 32),
-            pack,
+            custom_ids.query_token(
+                "x" * 120, pack_key=pack_key, owner=42, guild=None, key=b"k" * 32
+            ),
+            pack_key,
         ),
-        custom_ids.SectionState(42, "b", 0, "3.1.1(3)¶1", pack),
+        custom_ids.SectionState(42, "b", 0, "3.1.1(3)¶1", pack_key),
     ):
         again = await _pressed(state.custom_id())
         assert again == state
-        assert again.pack == pack
+        assert again.pack_key == pack_key
     with pytest.raises(ValueError):
         custom_ids.SectionState(1, "p", 0, "3.1", "no spaces allowed").custom_id()
 
@@ -153,7 +155,7 @@ async def test_todays_ids_are_the_default_packs_ids(pack):
     ]
     assert "bb:sec:7:n1:3.1.1" in sections
     old = await _pressed("bb:s:7:w0/5:query: with a colon")
-    assert old is not None and old.query == "query: with a colon" and old.pack == ""
+    assert old is not None and old.query == "query: with a colon" and old.pack_key == ""
     # An in-memory token of the old versions parses as a token storage will not know.
     token = await _pressed("bb:s:7:n1/5:~0123456789ab")
     assert token is not None and token.token == "~0123456789ab" and token.query is None
@@ -164,15 +166,15 @@ def test_a_long_querys_token_is_keyed_by_pack_owner_and_guild():
     key = b"k" * 32
 
     def token(
-        query: str, owner: int = 1, pack: str = "", guild: int | None = 9, key: bytes = key
+        query: str, owner: int = 1, pack_key: str = "", guild: int | None = 9, key: bytes = key
     ) -> str | None:
-        return custom_ids.query_token(query, pack=pack, owner=owner, guild=guild, key=key)
+        return custom_ids.query_token(query, pack_key=pack_key, owner=owner, guild=guild, key=key)
 
     first, second = "w" * 300, "x" * 300
     assert token(first) == token(first)  # one search, one token for all its buttons
     assert token(second) != token(first)
     assert token(first, owner=2) != token(first)
-    assert token(first, pack="2025-3") != token(first)
+    assert token(first, pack_key="2025-3") != token(first)
     assert token(first, guild=10) != token(first)
     assert token(first, guild=None) != token(first)
     # Without the installation's key nobody can confirm what a token stands for.

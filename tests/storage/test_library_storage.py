@@ -58,7 +58,7 @@ async def test_usage_events_record_the_pack(tmp_path):
     usage = UsageLog(db)
     usage.start()
     try:
-        usage.log(UsageEvent(kind=EventKind.SLASH, command="compare", pack="2030-3"))
+        usage.log(UsageEvent(kind=EventKind.SLASH, command="compare", pack_key="2030-3"))
         await usage.flush()
         row = await db.fetchone("SELECT command, pack FROM usage_events")
         assert row is not None and tuple(row) == ("compare", "2030-3")

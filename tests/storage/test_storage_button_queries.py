@@ -21,9 +21,9 @@ async def test_a_query_is_recalled_by_its_token_across_a_reopen(db_path: Path) -
     query = "territorial integrity " * 9
     db = await open_database(db_path)
     try:
-        token = ButtonQueries(db).token_for(query, pack="2025-3", owner=OWNER, guild=GUILD)
+        token = ButtonQueries(db).token_for(query, pack_key="2025-3", owner=OWNER, guild=GUILD)
         assert token is not None
-        await ButtonQueries(db).remember(token, query, pack="2025-3", owner=OWNER)
+        await ButtonQueries(db).remember(token, query, pack_key="2025-3", owner=OWNER)
     finally:
         await db.close()
     again = await open_database(db_path)
@@ -39,9 +39,9 @@ async def test_a_query_is_recalled_by_its_token_across_a_reopen(db_path: Path) -
 
 
 async def _kept(store: ButtonQueries, query: str, *, now: float, owner: int = 1) -> str:
-    token = store.token_for(query, pack="", owner=owner, guild=GUILD)
+    token = store.token_for(query, pack_key="", owner=owner, guild=GUILD)
     assert token is not None
-    await store.remember(token, query, pack="", owner=owner, now=now)
+    await store.remember(token, query, pack_key="", owner=owner, now=now)
     return token
 
 
@@ -77,10 +77,10 @@ async def test_a_token_answers_only_its_owner_in_its_guild(db: Database) -> None
 
 async def test_a_token_cannot_be_confirmed_without_the_key(db: Database) -> None:
     query = "a guessable long query about territorial integrity " * 2
-    token = ButtonQueries(db).token_for(query, pack="", owner=OWNER, guild=GUILD)
+    token = ButtonQueries(db).token_for(query, pack_key="", owner=OWNER, guild=GUILD)
     # Everything but the key (kept in its own file, not in the database) is known to whoever
     # holds the id and a copy of the database: a guess still cannot be checked.
     for guess in (b"", b"\x00" * 32):
-        assert query_token(query, pack="", owner=OWNER, guild=GUILD, key=guess) != token
-    assert query_token(query, pack="", owner=OWNER, guild=GUILD, key=db.salt) == token
+        assert query_token(query, pack_key="", owner=OWNER, guild=GUILD, key=guess) != token
+    assert query_token(query, pack_key="", owner=OWNER, guild=GUILD, key=db.salt) == token
     assert len(db.salt) == 32
