@@ -29,6 +29,8 @@ class RecordedRequest:
     files: list[UploadedFile] = field(default_factory=list)
     time: float = field(default_factory=time.monotonic)
     status: int | None = None
+    # Discord's JSON error code of an error answer (40060, 10062, ...), else None.
+    code: int | None = None
     lacks_allowed_mentions: bool = False
 
     def __str__(self) -> str:

@@ -5,6 +5,16 @@ Chat lookups and the fact-of-the-day post send through `message_kwargs` too, wit
 message or channel they answer in. Every send carries no allowed mentions, and every call to
 Discord is bounded by `deadline`.
 
+An interaction's first answer (its callback) must reach Discord within 3 s of the
+interaction, or Discord forgets it (404 10062). discord.py retries a 5xx on the callback
+after 1 s and then 3 s, so two 5xx in a row put the answer past that window. So `respond`
+retries the callback itself, sooner (`CALLBACK_RETRY_S`), within the window: the request's
+status is seen through discord.py's documented `http_trace` (an aiohttp TraceConfig,
+`CallbackServerErrors`), and the attempt, which then only waits for discord.py's own retry,
+is cancelled. A retry is safe because Discord takes one callback per interaction: a 5xx may
+still have applied the first, and then the retry is refused with 40060 "already
+acknowledged", which means the answer is there (`acknowledged`); later sends follow up.
+
 A reply's embeds and buttons stay plain data up to this edge, and go out as they are:
 building `discord.Embed` and `discord.ui.Button` objects per reply costs about 50 µs of CPU
 more per /search answer (`python -m bench.path_costs`: message_kwargs_us) for the same
@@ -19,9 +29,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
-from collections.abc import AsyncIterator
-from typing import Any, Protocol
+import itertools
+import time
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
+from typing import Any, Protocol, cast
 
+import aiohttp
 import discord
 
 from bot.interactions.exchange import exchange_of
@@ -39,6 +52,77 @@ class _Options(Protocol):
 class _Bounded(Protocol):
     @property
     def options(self) -> _Options: ...
+
+
+class _Answering(_Bounded, Protocol):
+    callback_errors: CallbackServerErrors
+
+
+# Discord forgets an interaction whose callback has not reached it within this (10062).
+ANSWER_WINDOW_S = 3.0
+# Waits before the next try of a callback that Discord answered with a 5xx (the last one
+# repeats), each cut to the time left in the window; discord.py's own are 1 s, 3 s, 5 s, 7 s.
+CALLBACK_RETRY_S = (0.2, 0.5, 1.0)
+# A try that starts later than this before the window closes cannot arrive in time.
+LAST_TRY_MARGIN_S = 0.05
+# Discord's codes for a second callback to one interaction, and for one it has forgotten.
+ALREADY_ACKNOWLEDGED = 40060
+UNKNOWN_INTERACTION = 10062
+# Set in `Interaction.extras` when a retry's 40060 showed that an earlier try, answered with
+# a 5xx, did reach Discord: discord.py's `response.is_done()` cannot know it.
+ACKNOWLEDGED_KEY = "bluebook_acknowledged"
+
+
+class AnswerWindowClosed(Exception):
+    """Every try of an interaction's first answer within Discord's 3 s window met a 5xx."""
+
+    def __init__(self, tries: int, status: int) -> None:
+        super().__init__(f"Discord answered {status} to {tries} tries within its 3 s window")
+        self.tries = tries
+        self.status = status
+
+
+class CallbackServerErrors:
+    """Tells `respond` at once when Discord answers an interaction's callback with a 5xx.
+
+    discord.py says nothing until its own retries end; its documented `http_trace` (given to
+    the client as `http_trace=CallbackServerErrors().trace`) sees each response's status as
+    it arrives. Only callbacks that `respond` watches are looked at."""
+
+    def __init__(self) -> None:
+        self.trace = aiohttp.TraceConfig()
+        self.trace.on_request_end.append(self._ended)
+        self._watching: dict[str, asyncio.Future[int]] = {}
+
+    @contextlib.contextmanager
+    def watch(self, interaction_id: int) -> Iterator[asyncio.Future[int]]:
+        """A future that gets the status of the next 5xx to this interaction's callback."""
+        key = str(interaction_id)
+        future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        self._watching[key] = future
+        try:
+            yield future
+        finally:
+            if self._watching.get(key) is future:
+                del self._watching[key]
+
+    async def _ended(
+        self, _session: Any, _context: Any, params: aiohttp.TraceRequestEndParams
+    ) -> None:
+        if params.response.status < 500 or not self._watching:
+            return
+        # /api/v10/interactions/{id}/{token}/callback
+        head, interaction_id, _token, last = params.url.path.rsplit("/", 3)
+        if last != "callback" or not head.endswith("/interactions"):
+            return
+        future = self._watching.get(interaction_id)
+        if future is not None and not future.done():
+            future.set_result(params.response.status)
+
+
+def acknowledged(interaction: discord.Interaction) -> bool:
+    """True once Discord has the interaction's first answer (or its deferral)."""
+    return interaction.response.is_done() or bool(interaction.extras.get(ACKNOWLEDGED_KEY))
 
 
 class ReplyTimeout(TimeoutError):
@@ -125,18 +209,77 @@ async def respond(interaction: discord.Interaction, reply: Reply, *, edit: bool 
     """Answer `interaction` with `reply`: its answer, or a follow-up once it has been answered
     or deferred; with `edit`, replace the message the pressed button sits on.
 
-    The interaction's exchange (bot/interactions/exchange.py) is timed to the end of this send.
+    A first answer that Discord answers with a 5xx is tried again within Discord's 3 s window
+    (`first_answer`); AnswerWindowClosed when no try got through in it. The interaction's
+    exchange (bot/interactions/exchange.py) is timed to the end of this send.
     """
-    kwargs = message_kwargs(reply)
+    if edit:
+
+        def send() -> Coroutine[Any, Any, Any]:
+            # Without buttons in the reply, the edit removes the message's old ones.
+            return interaction.response.edit_message(**{"view": None, **message_kwargs(reply)})
+
+    else:
+
+        def send() -> Coroutine[Any, Any, Any]:
+            kwargs = message_kwargs(reply)
+            return interaction.response.send_message(ephemeral=reply.ephemeral, **kwargs)
+
     async with deadline(interaction.client):  # type: ignore[arg-type]
-        if edit:
-            kwargs.setdefault("view", None)
-            await interaction.response.edit_message(**kwargs)
-        elif interaction.response.is_done():
+        if edit or not acknowledged(interaction):
+            await first_answer(interaction, send)
+        else:
+            kwargs = message_kwargs(reply)
             kwargs.setdefault("view", discord.utils.MISSING)
             await interaction.followup.send(ephemeral=reply.ephemeral, **kwargs)
-        else:
-            await interaction.response.send_message(ephemeral=reply.ephemeral, **kwargs)
     exchange = exchange_of(interaction)
     if exchange is not None:
         exchange.answered()
+
+
+async def first_answer(
+    interaction: discord.Interaction, send: Callable[[], Coroutine[Any, Any, Any]]
+) -> None:
+    """Run `send` (one of discord.py's `InteractionResponse` calls, built afresh for each
+    try) until Discord takes it, trying again soon after a 5xx while the window lasts.
+
+    The window is counted from when the bot received the interaction (its exchange opened),
+    else from now: never earlier than Discord's own, so no try that could land is skipped.
+    A try is cancelled only once its 5xx has arrived (discord.py is then waiting to retry),
+    never while its request is on the way. A 40060 after a 5xx means that 5xx had applied
+    the answer: it counts as sent, and later sends follow up."""
+    errors = cast(_Answering, interaction.client).callback_errors
+    exchange = exchange_of(interaction)
+    now = time.perf_counter()
+    window_end = (exchange.started if exchange is not None else now) + ANSWER_WINDOW_S
+    status: int | None = None
+    waits = itertools.chain(CALLBACK_RETRY_S, itertools.repeat(CALLBACK_RETRY_S[-1]))
+    for tries, wait in enumerate(waits, start=1):
+        with errors.watch(interaction.id) as server_error:
+            attempt = asyncio.create_task(send())
+            try:
+                await asyncio.wait((attempt, server_error), return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                if not attempt.done():
+                    attempt.cancel()
+            if attempt.done():
+                try:
+                    attempt.result()
+                except discord.HTTPException as exc:
+                    if status is None:
+                        raise
+                    if exc.code == UNKNOWN_INTERACTION:
+                        # The window closed at Discord before ours (it counts from the
+                        # interaction's creation; ours from its arrival).
+                        raise AnswerWindowClosed(tries - 1, status) from exc
+                    if exc.code != ALREADY_ACKNOWLEDGED:
+                        raise
+                    interaction.extras[ACKNOWLEDGED_KEY] = True
+                return
+            status = server_error.result()
+        # Let the cancelled try end (its request is over), so the next one starts clean.
+        await asyncio.wait((attempt,))
+        left = window_end - time.perf_counter() - LAST_TRY_MARGIN_S
+        if left <= 0:
+            raise AnswerWindowClosed(tries, status)
+        await asyncio.sleep(min(wait, left))
