@@ -237,6 +237,9 @@ def autocomplete_exchange(func: F) -> F:
         try:
             choices = await func(*args)
             # Sent here, not by discord.py after we return, so the exchange times the send.
+            # Not retried within the window like other first answers (sending.first_answer):
+            # discord.py sends the choices itself once we return unless `is_done()`, which
+            # a retry's 40060 cannot set.
             async with deadline(host_of(interaction)):
                 await interaction.response.autocomplete(choices or [])
             exchange.answered()

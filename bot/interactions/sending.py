@@ -237,6 +237,14 @@ async def respond(interaction: discord.Interaction, reply: Reply, *, edit: bool 
         exchange.answered()
 
 
+async def defer(interaction: discord.Interaction, *, ephemeral: bool) -> None:
+    """Acknowledge `interaction` now (the user sees "thinking"); `respond` then follows up."""
+    async with deadline(interaction.client):  # type: ignore[arg-type]
+        await first_answer(
+            interaction, lambda: interaction.response.defer(ephemeral=ephemeral, thinking=True)
+        )
+
+
 async def first_answer(
     interaction: discord.Interaction, send: Callable[[], Coroutine[Any, Any, Any]]
 ) -> None:

@@ -117,3 +117,15 @@ async def test_5xx_until_the_window_closes_is_counted_and_not_answered_with_an_e
     assert await _events(bluebook) == [("slash", "search", "send_failed", "AnswerWindowClosed")]
     assert handle.id not in bluebook.bot.in_flight
     assert not [r for r in caplog.records if r.exc_info]
+
+
+async def test_a_deferral_that_applied_under_a_5xx_is_followed_up(bluebook):
+    server = bluebook.server
+    server.server_error(CALLBACK, count=1, status=502, applied=True)
+    handle = await server.slash("stats", {"days": 7}, user=server.admin)
+    answer = await handle.final_message()
+    assert [s for s, _ in _tries(server, handle)] == [502, 400]
+    assert handle.record.callback_type == 5  # deferred once; the statistics followed up
+    assert answer.get("flags", 0) & EPHEMERAL
+    assert [e["title"] for e in answer["embeds"]] == ["Usage over the last 7 day(s)"]
+    assert _no_error_replies(handle)
