@@ -16,10 +16,11 @@ written or counted as dropped (`written + dropped_write_failed == queued`, and
 
 A delivered interaction is answered when the local Discord applied a callback to it.
 Those never answered are split by what the bot's tries met (`_unanswered_reasons`):
-"deadline passed during 5xx" (every try within Discord's 3 s window met a 5xx, and Discord
-took no other interaction's callback between the last of them and the window's end, so no
-later try could have landed) and "deadline passed while a try hung" are what the deadline
-made unanswerable; every other reason is an answer the deadline allowed (target 0).
+"deadline passed during 5xx" (every try within Discord's 3 s window met a 5xx, the last of
+them in the window's last second, and Discord took no other interaction's callback between
+it and the window's end) and "deadline passed while a try hung" (a try still held as the
+window closed) are what the deadline made unanswerable; every other reason is an answer the
+deadline allowed (target 0).
 
 An interaction dispatched while the session is invalid never reaches the bot (Discord would
 show the user "interaction failed"); it is reported as undelivered, not as unanswered.
@@ -56,6 +57,9 @@ ALREADY_ACKNOWLEDGED = 40060
 DURING_5XX = "deadline passed during 5xx"
 HUNG = "deadline passed while a try hung"
 DEADLINE_REASONS = (DURING_5XX, HUNG)
+# Tries that met 5xx made the deadline the cause only if one of them came this close to the
+# window's end: an earlier give-up left time for another try.
+LAST_TRY_GAP_S = 1.0
 
 
 @dataclass
@@ -406,9 +410,10 @@ def _unanswered_reasons(
 
     Discord's window is the local Discord's own (`first_answer_deadline_s` from the
     interaction's creation). The deadline made an answer impossible when every try inside
-    the window met a 5xx and Discord took no callback of any interaction after the last of
-    them before the window closed (a later try would have failed too), or when a try was
-    still held when the window closed. Anything else the deadline allowed."""
+    the window met a 5xx, the last of them in the window's last second (LAST_TRY_GAP_S),
+    and Discord took no callback of any interaction after it before the window closed (a
+    later try would have failed too); or when a try was still held (no status) as the window
+    closed. Anything else the deadline allowed: it left time for another try."""
     window_s = server.world.scenario.first_answer_deadline_s
     taken = sorted(t.at for ts in tries.values() for t in ts if _ok(t))
     reasons: Counter[str] = Counter()
@@ -420,8 +425,11 @@ def _unanswered_reasons(
         elif inside[-1].answered_at is None or inside[-1].answered_at > end:
             reasons[HUNG] += 1
         elif all(t.status is not None and t.status >= 500 for t in inside):
-            later = bisect.bisect_right(taken, inside[-1].answered_at)
-            if later < len(taken) and taken[later] <= end:
+            last = inside[-1].answered_at
+            later = bisect.bisect_right(taken, last)
+            if end - last > LAST_TRY_GAP_S:
+                reasons["5xx, then no try in the window's last second"] += 1
+            elif later < len(taken) and taken[later] <= end:
                 reasons["5xx, then no try while Discord took answers"] += 1
             else:
                 reasons[DURING_5XX] += 1
