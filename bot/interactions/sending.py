@@ -10,8 +10,7 @@ interaction, or Discord forgets it (404 10062). discord.py retries a 5xx on the 
 after 1 s and then 3 s, so two 5xx in a row put the answer past that window. So `respond`
 retries the callback itself, sooner (`CALLBACK_RETRY_S`), within the window: the request's
 status is seen through discord.py's documented `http_trace` (an aiohttp TraceConfig,
-`CallbackServerErrors`), and the attempt, which then only waits for discord.py's own retry,
-is cancelled. A retry is safe because Discord takes one callback per interaction: a 5xx may
+`CallbackServerErrors`), which ends the try there instead of discord.py's wait. A retry is safe because Discord takes one callback per interaction: a 5xx may
 still have applied the first, and then the retry is refused with 40060 "already
 acknowledged", which means the answer is there (`acknowledged`); later sends follow up.
 
@@ -82,29 +81,38 @@ class AnswerWindowClosed(Exception):
         self.status = status
 
 
-class CallbackServerErrors:
-    """Tells `respond` at once when Discord answers an interaction's callback with a 5xx.
+class CallbackServerError(Exception):
+    """Discord answered a watched interaction callback with a 5xx (raised inside the send)."""
 
-    discord.py says nothing until its own retries end; its documented `http_trace` (given to
+    def __init__(self, status: int) -> None:
+        super().__init__(f"Discord answered {status} to the interaction callback")
+        self.status = status
+
+
+class CallbackServerErrors:
+    """Ends a watched interaction callback's send as soon as Discord answers it with a 5xx.
+
+    discord.py would wait 1 s, then 3 s, and try again; its documented `http_trace` (given to
     the client as `http_trace=CallbackServerErrors().trace`) sees each response's status as
-    it arrives. Only callbacks that `respond` watches are looked at."""
+    it arrives, inside the send. Raising there ends the send at once with the response in
+    hand (aiohttp closes it and re-raises, as for its own `raise_for_status`; discord.py
+    passes on anything but OSError), so nothing is cancelled while on its way. Only
+    callbacks that `respond` is sending are watched; everything else passes untouched."""
 
     def __init__(self) -> None:
         self.trace = aiohttp.TraceConfig()
         self.trace.on_request_end.append(self._ended)
-        self._watching: dict[str, asyncio.Future[int]] = {}
+        self._watching: set[str] = set()
 
     @contextlib.contextmanager
-    def watch(self, interaction_id: int) -> Iterator[asyncio.Future[int]]:
-        """A future that gets the status of the next 5xx to this interaction's callback."""
+    def watch(self, interaction_id: int) -> Iterator[None]:
+        """While inside, a 5xx to this interaction's callback raises CallbackServerError."""
         key = str(interaction_id)
-        future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
-        self._watching[key] = future
+        self._watching.add(key)
         try:
-            yield future
+            yield
         finally:
-            if self._watching.get(key) is future:
-                del self._watching[key]
+            self._watching.discard(key)
 
     async def _ended(
         self, _session: Any, _context: Any, params: aiohttp.TraceRequestEndParams
@@ -112,12 +120,11 @@ class CallbackServerErrors:
         if params.response.status < 500 or not self._watching:
             return
         # /api/v10/interactions/{id}/{token}/callback
-        head, interaction_id, _token, last = params.url.path.rsplit("/", 3)
-        if last != "callback" or not head.endswith("/interactions"):
+        parts = params.url.path.rsplit("/", 3)
+        if len(parts) != 4 or parts[3] != "callback" or not parts[0].endswith("/interactions"):
             return
-        future = self._watching.get(interaction_id)
-        if future is not None and not future.done():
-            future.set_result(params.response.status)
+        if parts[1] in self._watching:
+            raise CallbackServerError(params.response.status)
 
 
 def acknowledged(interaction: discord.Interaction) -> bool:
@@ -253,9 +260,9 @@ async def first_answer(
 
     The window is counted from when the bot received the interaction (its exchange opened),
     else from now: never earlier than Discord's own, so no try that could land is skipped.
-    A try is cancelled only once its 5xx has arrived (discord.py is then waiting to retry),
-    never while its request is on the way. A 40060 after a 5xx means that 5xx had applied
-    the answer: it counts as sent, and later sends follow up."""
+    A try ends early only once its 5xx has arrived (CallbackServerErrors), never while its
+    request is on the way. A 40060 after a 5xx means that 5xx had applied the answer: it
+    counts as sent, and later sends follow up."""
     errors = cast(_Answering, interaction.client).callback_errors
     exchange = exchange_of(interaction)
     now = time.perf_counter()
@@ -263,30 +270,23 @@ async def first_answer(
     status: int | None = None
     waits = itertools.chain(CALLBACK_RETRY_S, itertools.repeat(CALLBACK_RETRY_S[-1]))
     for tries, wait in enumerate(waits, start=1):
-        with errors.watch(interaction.id) as server_error:
-            attempt = asyncio.create_task(send())
-            try:
-                await asyncio.wait((attempt, server_error), return_when=asyncio.FIRST_COMPLETED)
-            finally:
-                if not attempt.done():
-                    attempt.cancel()
-            if attempt.done():
-                try:
-                    attempt.result()
-                except discord.HTTPException as exc:
-                    if status is None:
-                        raise
-                    if exc.code == UNKNOWN_INTERACTION:
-                        # The window closed at Discord before ours (it counts from the
-                        # interaction's creation; ours from its arrival).
-                        raise AnswerWindowClosed(tries - 1, status) from exc
-                    if exc.code != ALREADY_ACKNOWLEDGED:
-                        raise
-                    interaction.extras[ACKNOWLEDGED_KEY] = True
-                return
-            status = server_error.result()
-        # Let the cancelled try end (its request is over), so the next one starts clean.
-        await asyncio.wait((attempt,))
+        try:
+            with errors.watch(interaction.id):
+                await send()
+            return
+        except CallbackServerError as exc:
+            status = exc.status
+        except discord.HTTPException as exc:
+            if status is None:
+                raise
+            if exc.code == UNKNOWN_INTERACTION:
+                # The window closed at Discord before ours (it counts from the interaction's
+                # creation; ours from its arrival).
+                raise AnswerWindowClosed(tries - 1, status) from exc
+            if exc.code != ALREADY_ACKNOWLEDGED:
+                raise
+            interaction.extras[ACKNOWLEDGED_KEY] = True
+            return
         left = window_end - time.perf_counter() - LAST_TRY_MARGIN_S
         if left <= 0:
             raise AnswerWindowClosed(tries, status)
