@@ -9,9 +9,18 @@ reload is refused because the pack is broken.
 
 After each fault: a probe `/search` must be answered (the time to that answer is the
 recovery time). Over the whole run: no interaction has two successful callbacks or a 40060
-refusal; every event the bot offered to its usage log was written or counted as dropped
-(`written + dropped_write_failed == queued`, and `queued + dropped_queue_full` equals the
-interactions and lookups the bot received).
+refusal (a 40060 to a retry after a 5xx is not one: the 5xx had applied the answer, and the
+interaction counts as answered once); every event the bot offered to its usage log was
+written or counted as dropped (`written + dropped_write_failed == queued`, and
+`queued + dropped_queue_full` equals the interactions and lookups the bot received).
+
+A delivered interaction is answered when the local Discord applied a callback to it.
+Those never answered are split by what the bot's tries met (`_unanswered_reasons`):
+"deadline passed during 5xx" (every try within Discord's 3 s window met a 5xx, the last of
+them in the window's last second, and Discord took no other interaction's callback between
+it and the window's end) and "deadline passed while a try hung" (a try still held as the
+window closed) are what the deadline made unanswerable; every other reason is an answer the
+deadline allowed (target 0).
 
 An interaction dispatched while the session is invalid never reaches the bot (Discord would
 show the user "interaction failed"); it is reported as undelivered, not as unanswered.
@@ -20,6 +29,7 @@ show the user "interaction failed"); it is reported as undelivered, not as unans
 from __future__ import annotations
 
 import asyncio
+import bisect
 import contextlib
 import itertools
 import shutil
@@ -32,7 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bench.e2e_bench import ANSWER_DEADLINE_S, Json, answer_counts, bot_on, search_queries, standin
+from bench.e2e_bench import ANSWER_DEADLINE_S, Json, bot_on, search_queries, standin
 
 if TYPE_CHECKING:
     from localdiscord import LocalDiscord, Member
@@ -42,6 +52,14 @@ CHANNEL_SEND = "POST /channels/*/messages"
 CHAT_TEXT = "what does it say about [[GCAP]] and [[territorial integrity]]?"
 CHAT_LOOKUPS = 2
 BROKEN_MANIFEST = "title: [this is not closed\n"
+ALREADY_ACKNOWLEDGED = 40060
+# The reasons an interaction went unanswered that Discord's 3 s window made unavoidable.
+DURING_5XX = "deadline passed during 5xx"
+HUNG = "deadline passed while a try hung"
+DEADLINE_REASONS = (DURING_5XX, HUNG)
+# Tries that met 5xx made the deadline the cause only if one of them came this close to the
+# window's end: an earlier give-up left time for another try.
+LAST_TRY_GAP_S = 1.0
 
 
 @dataclass
@@ -266,9 +284,62 @@ def _delivered(server: LocalDiscord) -> tuple[set[int], set[str]]:
     return interactions, messages
 
 
+@dataclass
+class Try:
+    """One callback request: when it arrived and was answered (None: still held), its status
+    and error code."""
+
+    at: float
+    answered_at: float | None
+    status: int | None
+    code: int | None
+
+
+def _tries(server: LocalDiscord) -> dict[int, list[Try]]:
+    tries: dict[int, list[Try]] = {}
+    for request in server.requests:
+        if request.route.endswith("/callback"):
+            interaction = int(request.path.split("/")[2])
+            tries.setdefault(interaction, []).append(
+                Try(request.time, request.answered_at, request.status, request.code)
+            )
+    return tries
+
+
+def _ok(t: Try) -> bool:
+    return t.status is not None and 200 <= t.status < 300
+
+
+def _unknown_outcome(t: Try) -> bool:
+    """A 5xx or a try still held: the callback may or may not have been applied."""
+    return t.status is None or t.status >= 500
+
+
+def _second_answers(tries: list[Try]) -> tuple[int, int]:
+    """(second answers, retries that found the answer there) among one interaction's tries.
+
+    A 2xx after a 2xx, or any 400 after a 2xx, answers twice; a 40060 after only 5xx (or
+    held) tries means a 5xx had applied the answer, which Discord then kept as the only one."""
+    twice = found = 0
+    answered = unsure = False
+    for t in tries:
+        if _ok(t):
+            twice += answered
+            answered = True
+        elif t.status == 400:
+            if not answered and unsure and t.code == ALREADY_ACKNOWLEDGED:
+                found += 1
+            else:
+                twice += 1
+        unsure = unsure or _unknown_outcome(t)
+    return twice, found
+
+
 def _summarise(run: FaultRun, closed: Json) -> Json:
     server = run.server
-    ok: dict[int, int] = answer_counts(server)["ok"]
+    tries = _tries(server)
+    answered = {i for i, record in server.store.by_id.items() if record.callback is not None}
+    twice_by = {i: _second_answers(ts) for i, ts in tries.items()}
     delivered, delivered_messages = _delivered(server)
     arrival: dict[int, float] = {}
     for request in server.requests:
@@ -293,14 +364,15 @@ def _summarise(run: FaultRun, closed: Json) -> Json:
         if sent.interaction_id not in delivered:
             row["undelivered"] += 1
             continue
-        count = ok.get(sent.interaction_id, 0)
-        row["unanswered"] += count == 0
-        row["twice"] += count >= 2
+        row["unanswered"] += sent.interaction_id not in answered
+        row["twice"] += twice_by.get(sent.interaction_id, (0, 0))[0] > 0
         if sent.interaction_id in arrival:
             took = arrival[sent.interaction_id] - sent.at
             row["within_3s"] += took <= ANSWER_DEADLINE_S
             row["max_s"] = max(row["max_s"], took)
-    unanswered = [i for i in delivered if ok.get(i, 0) == 0]
+    unanswered = [i for i in delivered if i not in answered]
+    reasons = _unanswered_reasons(server, tries, unanswered)
+    made_unanswerable = sum(n for reason, n in reasons.items() if reason in DEADLINE_REASONS)
     chats = [s for s in run.sent if s.message_id is not None]
     chats_delivered = sum(1 for s in chats if s.message_id in delivered_messages)
     interactions_delivered = sum(1 for i in server.store.by_id if i in delivered)
@@ -312,10 +384,13 @@ def _summarise(run: FaultRun, closed: Json) -> Json:
         "per_phase": per_phase,
         "interactions": len(server.store.by_id),
         "interactions_delivered": interactions_delivered,
-        "answered_twice": sum(1 for c in ok.values() if c >= 2),
-        "refused_400": answer_counts(server)["refused_400"],
+        "answered_twice": sum(1 for twice, _ in twice_by.values() if twice),
+        "refused_400": sum(twice for twice, _ in twice_by.values()),
+        "retry_found_answered": sum(found for _, found in twice_by.values()),
         "unanswered_delivered": len(unanswered),
-        "unanswered_by_reason": dict(_unanswered_reasons(server, unanswered)),
+        "unanswered_deadline_allowed": len(unanswered) - made_unanswerable,
+        "unanswered_deadline_passed": made_unanswerable,
+        "unanswered_by_reason": dict(reasons),
         "chat_messages": len(chats),
         "chat_delivered": chats_delivered,
         "usage": usage,
@@ -328,28 +403,39 @@ def _summarise(run: FaultRun, closed: Json) -> Json:
     }
 
 
-def _unanswered_reasons(server: LocalDiscord, unanswered: list[int]) -> Counter[str]:
-    """Why each delivered interaction went unanswered, read from its callback attempts.
+def _unanswered_reasons(
+    server: LocalDiscord, tries: dict[int, list[Try]], unanswered: list[int]
+) -> Counter[str]:
+    """Why each delivered interaction went unanswered, read from its callback tries.
 
-    `past the deadline` means an attempt came after Discord's 3 s window (404 10062): the
-    earlier attempts say what used up the window (5xx, a hang with no status)."""
-    attempts: dict[int, list[int | None]] = {i: [] for i in unanswered}
-    for request in server.requests:
-        if request.route.endswith("/callback"):
-            found = attempts.get(int(request.path.split("/")[2]))
-            if found is not None:
-                found.append(request.status)
+    Discord's window is the local Discord's own (`first_answer_deadline_s` from the
+    interaction's creation). The deadline made an answer impossible when every try inside
+    the window met a 5xx, the last of them in the window's last second (LAST_TRY_GAP_S),
+    and Discord took no callback of any interaction after it before the window closed (a
+    later try would have failed too); or when a try was still held (no status) as the window
+    closed. Anything else the deadline allowed: it left time for another try."""
+    window_s = server.world.scenario.first_answer_deadline_s
+    taken = sorted(t.at for ts in tries.values() for t in ts if _ok(t))
     reasons: Counter[str] = Counter()
-    for statuses in attempts.values():
-        if not statuses:
-            reasons["never attempted"] += 1
-            continue
-        before = [s for s in statuses if s != 404]
-        cause = (
-            ", ".join(sorted({"hang" if s is None else f"{s // 100}xx" for s in before})) or "slow"
-        )
-        late = "past the deadline after " if 404 in statuses else "still failing: "
-        reasons[late + cause] += 1
+    for interaction in unanswered:
+        end = server.store.by_id[interaction].created + window_s
+        inside = [t for t in tries.get(interaction, []) if t.at <= end]
+        if not inside:
+            reasons["no try within the window"] += 1
+        elif inside[-1].answered_at is None or inside[-1].answered_at > end:
+            reasons[HUNG] += 1
+        elif all(t.status is not None and t.status >= 500 for t in inside):
+            last = inside[-1].answered_at
+            later = bisect.bisect_right(taken, last)
+            if end - last > LAST_TRY_GAP_S:
+                reasons["5xx, then no try in the window's last second"] += 1
+            elif later < len(taken) and taken[later] <= end:
+                reasons["5xx, then no try while Discord took answers"] += 1
+            else:
+                reasons[DURING_5XX] += 1
+        else:
+            statuses = ", ".join(str(t.status) for t in inside)
+            reasons[f"tries refused: {statuses}"] += 1
     return reasons
 
 

@@ -532,10 +532,19 @@ def _fault_rows(t: Table, r: Json) -> None:
         passed=r["answered_twice"] + r["refused_400"] == 0,
     )
     t.row(
-        "delivered interactions never answered",
-        r["unanswered_delivered"],
+        "delivered interactions never answered though Discord's deadline allowed it",
+        r["unanswered_deadline_allowed"],
         target="0",
-        passed=r["unanswered_delivered"] == 0,
+        passed=r["unanswered_deadline_allowed"] == 0,
+    )
+    reasons = ", ".join(f"{k}: {v}" for k, v in sorted(r["unanswered_by_reason"].items()))
+    t.row(
+        f"delivered interactions never answered, all by reason [{reasons or 'none'}]",
+        r["unanswered_delivered"],
+    )
+    t.row(
+        "first answers found applied by a retry after a 5xx (40060, answered once)",
+        r["retry_found_answered"],
     )
     usage = r["usage"]
     t.row(

@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.interactions.sending import respond
+from bot.interactions.sending import defer, respond
 from bot.replies.chart import render_daily_chart_png
 from bot.replies.common import error_reply
 from bot.replies.stats import stats_reply
@@ -33,7 +33,7 @@ class StatsCog(commands.Cog):
     ) -> None:
         """Usage of the bot: commands, top queries and sections, misses, latency."""
         # The chart takes a moment (matplotlib loads on first use): defer first.
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        await defer(interaction, ephemeral=True)
         if self.bot.db is None:
             await respond(interaction, error_reply("Usage statistics are not available."))
             return

@@ -29,6 +29,10 @@ class RecordedRequest:
     files: list[UploadedFile] = field(default_factory=list)
     time: float = field(default_factory=time.monotonic)
     status: int | None = None
+    # Discord's JSON error code of an error answer (40060, 10062, ...), else None.
+    code: int | None = None
+    # When the answer went out (time.monotonic()); None while the request is held.
+    answered_at: float | None = None
     lacks_allowed_mentions: bool = False
 
     def __str__(self) -> str:
@@ -55,7 +59,7 @@ class RequestLog:
     def finished(self, request: RecordedRequest) -> None:
         """Called once the response status is known, so waiters can look at it."""
         self.in_flight -= 1
-        self.last_time = time.monotonic()
+        self.last_time = request.answered_at = time.monotonic()
         if not self._waiters:
             return
         still = []

@@ -16,7 +16,16 @@ from typing import Any
 from aiohttp import BodyPartReader, web
 
 from localdiscord import limits
-from localdiscord.faults import HANG, LATE, RATE_LIMIT, SERVER_ERROR, SLOW, Fault, FaultPlan
+from localdiscord.faults import (
+    APPLIED_ERROR,
+    HANG,
+    LATE,
+    RATE_LIMIT,
+    SERVER_ERROR,
+    SLOW,
+    Fault,
+    FaultPlan,
+)
 from localdiscord.gateway import GatewayHub
 from localdiscord.model import Json
 from localdiscord.recording import RecordedRequest, RequestLog, UploadedFile
@@ -43,6 +52,11 @@ class ApiError(Exception):
     def __init__(self, status: int, code: int, message: str) -> None:
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
+
+
+def _server_error(status: int) -> web.Response:
+    reason = {500: "Internal Server Error", 502: "Bad Gateway"}.get(status, "Error")
+    return json_response(status, {"message": f"{status}: {reason}", "code": 0})
 
 
 def not_found(code: int, what: str) -> ApiError:
@@ -129,6 +143,7 @@ class RestApi:
                 record.json, record.files = await parse_body(request)
                 response = await self._process(request, record, handler)
             except ApiError as exc:
+                record.code = exc.code
                 response = json_response(exc.status, {"message": exc.message, "code": exc.code})
             record.status = response.status
             self.log.finished(record)
@@ -141,7 +156,7 @@ class RestApi:
     ) -> web.Response:
         self._check_auth(request, record.path)
         fault = self.faults.take(record.method, record.path, record.route)
-        if fault is not None and fault.kind != LATE:
+        if fault is not None and fault.kind not in (LATE, APPLIED_ERROR):
             early = await self._apply_fault(fault)
             if early is not None:
                 return early
@@ -152,6 +167,8 @@ class RestApi:
         status, payload = await handler(api_request)
         if fault is not None and fault.kind == LATE:
             await asyncio.sleep(fault.delay)
+        if fault is not None and fault.kind == APPLIED_ERROR:
+            return _server_error(fault.status)
         return json_response(status, payload)
 
     def _check_auth(self, request: web.Request, path: str) -> None:
@@ -169,8 +186,7 @@ class RestApi:
             await self.stopping.wait()
             return json_response(503, {"message": "Service stopping", "code": 0})
         if fault.kind == SERVER_ERROR:
-            reason = {500: "Internal Server Error", 502: "Bad Gateway"}.get(fault.status, "Error")
-            return json_response(fault.status, {"message": f"{fault.status}: {reason}", "code": 0})
+            return _server_error(fault.status)
         if fault.kind == RATE_LIMIT:
             scope = "global" if fault.is_global else "user"
             headers = {

@@ -12,7 +12,16 @@ from typing import Any, Self, TypeVar
 from aiohttp import web
 
 from localdiscord import permissions as perm
-from localdiscord.faults import HANG, LATE, RATE_LIMIT, SERVER_ERROR, SLOW, Fault, FaultPlan
+from localdiscord.faults import (
+    APPLIED_ERROR,
+    HANG,
+    LATE,
+    RATE_LIMIT,
+    SERVER_ERROR,
+    SLOW,
+    Fault,
+    FaultPlan,
+)
 from localdiscord.gateway import GatewayHub, GatewayLogEntry
 from localdiscord.interactions import InteractionStore
 from localdiscord.model import Channel, Guild, Json, Member, Role, User
@@ -263,8 +272,13 @@ class LocalDiscord(InteractionScripts):
             Fault(RATE_LIMIT, pattern, count, retry_after=retry_after, is_global=is_global)
         )
 
-    def server_error(self, pattern: str, *, count: int = 1, status: int = 500) -> Fault:
-        return self.faults.add(Fault(SERVER_ERROR, pattern, count, status=status))
+    def server_error(
+        self, pattern: str, *, count: int | None = 1, status: int = 500, applied: bool = False
+    ) -> Fault:
+        """Answer the next `count` matching requests with `status`; with `applied`, only after
+        handling them (the request took effect, but the caller is told it failed)."""
+        kind = APPLIED_ERROR if applied else SERVER_ERROR
+        return self.faults.add(Fault(kind, pattern, count, status=status))
 
     def slow_responses(self, pattern: str, delay: float, *, count: int | None = None) -> Fault:
         return self.faults.add(Fault(SLOW, pattern, count, delay=delay))

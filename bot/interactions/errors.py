@@ -16,7 +16,7 @@ import aiohttp
 import discord
 from discord import app_commands
 
-from bot.interactions.sending import respond
+from bot.interactions.sending import AnswerWindowClosed, respond
 from bot.replies.common import error_reply
 from bot.replies.errors import (
     NEEDS_MANAGE_SERVER,
@@ -54,7 +54,7 @@ async def answer_error(interaction: discord.Interaction, text: str) -> None:
     """Tell the user `text` privately; if even that cannot be sent, a log line."""
     try:
         await respond(interaction, error_reply(text))
-    except (discord.HTTPException, aiohttp.ClientError, TimeoutError):
+    except (discord.HTTPException, aiohttp.ClientError, TimeoutError, AnswerWindowClosed):
         log.warning("could not send the error message", extra={"interaction": interaction.id})
 
 
@@ -62,7 +62,8 @@ def log_not_sent(interaction: discord.Interaction, name: str | None, exc: BaseEx
     """Discord refused the answer or the connection failed: a log line, no second answer.
 
     A 400 means we sent something Discord does not accept (our bug): an error with the
-    traceback. Anything else (404 unknown interaction, 5xx, a dropped connection) a warning."""
+    traceback. Anything else (404 unknown interaction, 5xx, 5xx until Discord's window for the
+    first answer closed, a dropped connection) a warning."""
     extra: dict[str, Any] = {
         "interaction": interaction.id,
         "command": name,
@@ -73,4 +74,6 @@ def log_not_sent(interaction: discord.Interaction, name: str | None, exc: BaseEx
         if exc.status == 400:
             log.error("answer refused by Discord", exc_info=exc, extra=extra)
             return
+    elif isinstance(exc, AnswerWindowClosed):
+        extra.update(status=exc.status, tries=exc.tries)
     log.warning("answer not sent", extra=extra)

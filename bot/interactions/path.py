@@ -44,7 +44,7 @@ from bot.interactions.exchange import (
     set_current,
 )
 from bot.interactions.options import invalid_option
-from bot.interactions.sending import ReplyTimeout, deadline
+from bot.interactions.sending import AnswerWindowClosed, ReplyTimeout, deadline
 from bot.interactions.turns import TurnGate
 from bot.replies.errors import NOT_YOURS, RESTARTING, WENT_WRONG
 from bot.storage.usage import EventKind, Outcome
@@ -148,6 +148,10 @@ async def _settle(
         # short apology is still an answer. 404: the interaction itself is gone.
         if answer and exc.status != 404:
             await answer_error(interaction, WENT_WRONG)
+    elif isinstance(exc, AnswerWindowClosed):
+        # Discord answered 5xx until its 3 s window closed: it no longer takes an answer.
+        exchange.failed(Outcome.SEND_FAILED, exc)
+        log_not_sent(interaction, name, exc)
     elif isinstance(exc, aiohttp.ClientError | TimeoutError):
         # The connection failed: the answer may have arrived, so it is never sent again.
         exchange.failed(Outcome.SEND_FAILED, exc)
@@ -233,6 +237,9 @@ def autocomplete_exchange(func: F) -> F:
         try:
             choices = await func(*args)
             # Sent here, not by discord.py after we return, so the exchange times the send.
+            # Not retried within the window like other first answers (sending.first_answer):
+            # discord.py sends the choices itself once we return unless `is_done()`, which
+            # a retry's 40060 cannot set.
             async with deadline(host_of(interaction)):
                 await interaction.response.autocomplete(choices or [])
             exchange.answered()

@@ -5,6 +5,15 @@ Chat lookups and the fact-of-the-day post send through `message_kwargs` too, wit
 message or channel they answer in. Every send carries no allowed mentions, and every call to
 Discord is bounded by `deadline`.
 
+An interaction's first answer (its callback) must reach Discord within 3 s of the
+interaction, or Discord forgets it (404 10062). discord.py retries a 5xx on the callback
+after 1 s and then 3 s, so two 5xx in a row put the answer past that window. So `respond`
+retries the callback itself, sooner (`CALLBACK_RETRY_S`), within the window: the request's
+status is seen through discord.py's documented `http_trace` (an aiohttp TraceConfig,
+`CallbackServerErrors`), which ends the try there instead of discord.py's wait. A retry is safe because Discord takes one callback per interaction: a 5xx may
+still have applied the first, and then the retry is refused with 40060 "already
+acknowledged", which means the answer is there (`acknowledged`); later sends follow up.
+
 A reply's embeds and buttons stay plain data up to this edge, and go out as they are:
 building `discord.Embed` and `discord.ui.Button` objects per reply costs about 50 µs of CPU
 more per /search answer (`python -m bench.path_costs`: message_kwargs_us) for the same
@@ -19,9 +28,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
-from collections.abc import AsyncIterator
-from typing import Any, Protocol
+import itertools
+import time
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
+from typing import Any, Protocol, cast
 
+import aiohttp
 import discord
 
 from bot.interactions.exchange import exchange_of
@@ -39,6 +51,85 @@ class _Options(Protocol):
 class _Bounded(Protocol):
     @property
     def options(self) -> _Options: ...
+
+
+class _Answering(_Bounded, Protocol):
+    callback_errors: CallbackServerErrors
+
+
+# Discord forgets an interaction whose callback has not reached it within this (10062).
+ANSWER_WINDOW_S = 3.0
+# Waits before the next try of a callback that Discord answered with a 5xx (the last one
+# repeats), each cut to the time left in the window; discord.py's own are 1 s, 3 s, 5 s, 7 s.
+CALLBACK_RETRY_S = (0.2, 0.5, 1.0)
+# A try that starts later than this before the window closes cannot arrive in time.
+LAST_TRY_MARGIN_S = 0.05
+# Discord's codes for a second callback to one interaction, and for one it has forgotten.
+ALREADY_ACKNOWLEDGED = 40060
+UNKNOWN_INTERACTION = 10062
+# Set in `Interaction.extras` when a retry's 40060 showed that an earlier try, answered with
+# a 5xx, did reach Discord: discord.py's `response.is_done()` cannot know it.
+ACKNOWLEDGED_KEY = "bluebook_acknowledged"
+
+
+class AnswerWindowClosed(Exception):
+    """Every try of an interaction's first answer within Discord's 3 s window met a 5xx."""
+
+    def __init__(self, tries: int, status: int) -> None:
+        super().__init__(f"Discord answered {status} to {tries} tries within its 3 s window")
+        self.tries = tries
+        self.status = status
+
+
+class CallbackServerError(Exception):
+    """Discord answered a watched interaction callback with a 5xx (raised inside the send)."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(f"Discord answered {status} to the interaction callback")
+        self.status = status
+
+
+class CallbackServerErrors:
+    """Ends a watched interaction callback's send as soon as Discord answers it with a 5xx.
+
+    discord.py would wait 1 s, then 3 s, and try again; its documented `http_trace` (given to
+    the client as `http_trace=CallbackServerErrors().trace`) sees each response's status as
+    it arrives, inside the send. Raising there ends the send at once with the response in
+    hand (aiohttp closes it and re-raises, as for its own `raise_for_status`; discord.py
+    passes on anything but OSError), so nothing is cancelled while on its way. Only
+    callbacks that `respond` is sending are watched; everything else passes untouched."""
+
+    def __init__(self) -> None:
+        self.trace = aiohttp.TraceConfig()
+        self.trace.on_request_end.append(self._ended)
+        self._watching: set[str] = set()
+
+    @contextlib.contextmanager
+    def watch(self, interaction_id: int) -> Iterator[None]:
+        """While inside, a 5xx to this interaction's callback raises CallbackServerError."""
+        key = str(interaction_id)
+        self._watching.add(key)
+        try:
+            yield
+        finally:
+            self._watching.discard(key)
+
+    async def _ended(
+        self, _session: Any, _context: Any, params: aiohttp.TraceRequestEndParams
+    ) -> None:
+        if params.response.status < 500 or not self._watching:
+            return
+        # /api/v10/interactions/{id}/{token}/callback
+        parts = params.url.path.rsplit("/", 3)
+        if len(parts) != 4 or parts[3] != "callback" or not parts[0].endswith("/interactions"):
+            return
+        if parts[1] in self._watching:
+            raise CallbackServerError(params.response.status)
+
+
+def acknowledged(interaction: discord.Interaction) -> bool:
+    """True once Discord has the interaction's first answer (or its deferral)."""
+    return interaction.response.is_done() or bool(interaction.extras.get(ACKNOWLEDGED_KEY))
 
 
 class ReplyTimeout(TimeoutError):
@@ -125,18 +216,78 @@ async def respond(interaction: discord.Interaction, reply: Reply, *, edit: bool 
     """Answer `interaction` with `reply`: its answer, or a follow-up once it has been answered
     or deferred; with `edit`, replace the message the pressed button sits on.
 
-    The interaction's exchange (bot/interactions/exchange.py) is timed to the end of this send.
+    A first answer that Discord answers with a 5xx is tried again within Discord's 3 s window
+    (`first_answer`); AnswerWindowClosed when no try got through in it. The interaction's
+    exchange (bot/interactions/exchange.py) is timed to the end of this send.
     """
-    kwargs = message_kwargs(reply)
+    if edit:
+
+        def send() -> Coroutine[Any, Any, Any]:
+            # Without buttons in the reply, the edit removes the message's old ones.
+            return interaction.response.edit_message(**{"view": None, **message_kwargs(reply)})
+
+    else:
+
+        def send() -> Coroutine[Any, Any, Any]:
+            kwargs = message_kwargs(reply)
+            return interaction.response.send_message(ephemeral=reply.ephemeral, **kwargs)
+
     async with deadline(interaction.client):  # type: ignore[arg-type]
-        if edit:
-            kwargs.setdefault("view", None)
-            await interaction.response.edit_message(**kwargs)
-        elif interaction.response.is_done():
+        if edit or not acknowledged(interaction):
+            await first_answer(interaction, send)
+        else:
+            kwargs = message_kwargs(reply)
             kwargs.setdefault("view", discord.utils.MISSING)
             await interaction.followup.send(ephemeral=reply.ephemeral, **kwargs)
-        else:
-            await interaction.response.send_message(ephemeral=reply.ephemeral, **kwargs)
     exchange = exchange_of(interaction)
     if exchange is not None:
         exchange.answered()
+
+
+async def defer(interaction: discord.Interaction, *, ephemeral: bool) -> None:
+    """Acknowledge `interaction` now (the user sees "thinking"); `respond` then follows up."""
+    async with deadline(interaction.client):  # type: ignore[arg-type]
+        await first_answer(
+            interaction, lambda: interaction.response.defer(ephemeral=ephemeral, thinking=True)
+        )
+
+
+async def first_answer(
+    interaction: discord.Interaction, send: Callable[[], Coroutine[Any, Any, Any]]
+) -> None:
+    """Run `send` (one of discord.py's `InteractionResponse` calls, built afresh for each
+    try) until Discord takes it, trying again soon after a 5xx while the window lasts.
+
+    The window is counted from when the bot received the interaction (its exchange opened),
+    else from now: never earlier than Discord's own, so no try that could land is skipped.
+    A try ends early only once its 5xx has arrived (CallbackServerErrors), never while its
+    request is on the way. A 40060 after a 5xx means that 5xx had applied the answer: it
+    counts as sent, and later sends follow up."""
+    errors = cast(_Answering, interaction.client).callback_errors
+    exchange = exchange_of(interaction)
+    now = time.perf_counter()
+    window_end = (exchange.started if exchange is not None else now) + ANSWER_WINDOW_S
+    status: int | None = None
+    waits = itertools.chain(CALLBACK_RETRY_S, itertools.repeat(CALLBACK_RETRY_S[-1]))
+    for tries, wait in enumerate(waits, start=1):
+        try:
+            with errors.watch(interaction.id):
+                await send()
+            return
+        except CallbackServerError as exc:
+            status = exc.status
+        except discord.HTTPException as exc:
+            if status is None:
+                raise
+            if exc.code == UNKNOWN_INTERACTION:
+                # The window closed at Discord before ours (it counts from the interaction's
+                # creation; ours from its arrival).
+                raise AnswerWindowClosed(tries - 1, status) from exc
+            if exc.code != ALREADY_ACKNOWLEDGED:
+                raise
+            interaction.extras[ACKNOWLEDGED_KEY] = True
+            return
+        left = window_end - time.perf_counter() - LAST_TRY_MARGIN_S
+        if left <= 0:
+            raise AnswerWindowClosed(tries, status)
+        await asyncio.sleep(min(wait, left))
