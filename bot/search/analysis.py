@@ -46,6 +46,17 @@ class Analyzer:
                 if stem and canonical and stem != canonical:
                     self._spelling.setdefault(stem, canonical)
 
+    def __getstate__(self) -> dict[str, object]:
+        # The stemmer may be PyStemmer's C object, which does not pickle (the index cache
+        # keeps the analyzer with its index): it is made afresh when read back.
+        state = dict(self.__dict__)
+        del state["_stemmer"]
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._stemmer = snowballstemmer.stemmer("english")
+
     @staticmethod
     def _key(text: str) -> str:
         """A listed variant as one word: the joined form of a compound ("peace-keeping")."""
