@@ -81,6 +81,19 @@ class Analyzer:
                 self._stems[word] = stem
         return stem
 
+    def stem_many(self, words: Iterable[str]) -> None:
+        """Put the stems of `words` in the cache with one call of the stemmer: indexing
+        stems tens of thousands of distinct words, and a call per word costs more than
+        the stemming."""
+        new = [w for w in dict.fromkeys(words) if w not in self._stems]
+        new = new[: max(MAX_CACHED_STEMS - len(self._stems), 0)]
+        folded = [self._spelling.get(w, w) for w in new]
+        long = [f for f in folded if len(f) > 3]
+        stems = dict(zip(long, self._stemmer.stemWords(long), strict=True))
+        for word, fold in zip(new, folded, strict=True):
+            stem = stems.get(fold, fold)
+            self._stems[word] = self._spelling.get(stem, stem)
+
     @staticmethod
     def is_stopword(word: str) -> bool:
         return word in STOPWORDS

@@ -103,6 +103,8 @@ def index_pack(pack: Pack) -> PackIndex:
         per_doc.append(len(w))
     vocabulary = _Vocabulary(analyzer)
     distinct = list(dict.fromkeys(found))
+    # Most distinct words are one token, the word itself: their stems in one call.
+    analyzer.stem_many(analyzer.fold(word) for word in distinct if word.isalnum())
     for word in distinct:
         vocabulary.add(word)
     word_id = dict(zip(distinct, range(len(distinct)), strict=True))
@@ -135,12 +137,13 @@ def index_pack(pack: Pack) -> PackIndex:
     )
     # The exact-phrase strings: each paragraph's plain words (stop words too, no compounds).
     plain = table.plain[token]
-    plain_words = [vocabulary.folds[f] for f in table.fold[token[plain]].tolist()]
+    plain_words = np.asarray(vocabulary.folds, dtype=object)[table.fold[token[plain]]].tolist()
     cut = np.concatenate(([0], np.cumsum(np.bincount(doc_of[plain], minlength=n_docs))))
     cut_at = cut.tolist()
     phrases = [" " + " ".join(plain_words[cut_at[d] : cut_at[d + 1]]) + " " for d in range(n_docs)]
     # The titles above each paragraph: their terms count towards it, their words are its too.
     title_terms: dict[str, list[tuple[int, int, float]]] = {}
+    own_titles: dict[str, list[tuple[str, int]]] = {}
     t_doc: list[int] = []
     t_tid: list[int] = []
     t_fold: list[int] = []
@@ -151,7 +154,9 @@ def index_pack(pack: Pack) -> PackIndex:
         if titles is None:
             titles = title_terms[section] = [
                 (vocabulary.fold_id(word), tid, weight)
-                for word, tid, weight in _title_terms(pack, section, analyzer, vocabulary.terms)
+                for word, tid, weight in _title_terms(
+                    pack, section, analyzer, vocabulary.terms, own_titles
+                )
             ]
         for fold, tid, weight in titles:
             t_doc.append(doc)
@@ -251,17 +256,26 @@ class _Vocabulary:
 
 
 def _title_terms(
-    pack: Pack, ref: str, analyzer: Analyzer, terms: dict[str, int]
+    pack: Pack,
+    ref: str,
+    analyzer: Analyzer,
+    terms: dict[str, int],
+    own: dict[str, list[tuple[str, int]]],
 ) -> list[tuple[str, int, float]]:
     """(word, term, field weight) for the section's own title and the titles above it,
-    up to but not including the chapter's."""
+    up to but not including the chapter's. `own` keeps each section's own title's (word,
+    term): a title above many sections is read once."""
     found: list[tuple[str, int, float]] = []
     section = pack.sections.get(ref)
     weight = TITLE_WEIGHT
     while section is not None and section.parent is not None:
-        for token in tokenize(normalize(section.title)):
-            word = analyzer.fold(token.text)
-            if not analyzer.is_stopword(word):
-                found.append((word, terms.setdefault(analyzer.stem(word), len(terms)), weight))
+        words = own.get(section.ref)
+        if words is None:
+            words = own[section.ref] = [
+                (word, terms.setdefault(analyzer.stem(word), len(terms)))
+                for token in tokenize(normalize(section.title))
+                if not analyzer.is_stopword(word := analyzer.fold(token.text))
+            ]
+        found += [(word, tid, weight) for word, tid in words]
         section, weight = section.parent, PATH_WEIGHT
     return found

@@ -9,6 +9,7 @@ import pytest
 
 from bot.pack.loader import load_pack
 from bot.pack.model import Glossary, Pack
+from bot.search.analysis import Analyzer
 from bot.search.build import PackIndex, index_pack
 from bot.search.index import PATH_WEIGHT, TITLE_WEIGHT, Bm25Index, Postings
 from bot.search.normalize import fold_with_map, normalize, tokenize
@@ -128,3 +129,13 @@ def test_a_pack_without_paragraphs_indexes_to_nothing() -> None:
     built = index_pack(make_pack("Section 1 Only titles\n\n1 Still a title"))
     assert built.bm25.doc_count == 0 and len(built.bm25) == 0
     assert built.phrases == [] and built.frequencies == {}
+
+
+def test_stems_made_in_one_call_are_the_stems_made_one_by_one() -> None:
+    words = ["defenses", "defences", "defense", "run", "running", "grey", "gray", "the", "us"]
+    words += load_pack().paragraphs["3.1.1(1)¶4"].text.lower().split()
+    one_call = Analyzer(SPELLINGS.spellings)
+    one_call.stem_many(words)
+    assert {w: one_call._stems[w] for w in words} == {
+        w: Analyzer(SPELLINGS.spellings).stem(w) for w in words
+    }
