@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 
 from bot.pack.model import Pack
-from bot.search.build import PackIndex, index_pack
+from bot.search.build import PackIndex, ParagraphWords, index_pack
 
 log = logging.getLogger(__name__)
 
@@ -56,11 +56,13 @@ def _private_dirs(folder: Path) -> None:
         each.mkdir(mode=0o700, exist_ok=True)
 
 
-def load_or_build(pack: Pack, cache_dir: Path | None) -> PackIndex:
+def load_or_build(
+    pack: Pack, cache_dir: Path | None, words: ParagraphWords | None = None
+) -> PackIndex:
     """The pack's index, read from `cache_dir` when a current one is there, else built
-    (and written there)."""
+    (and written there), from `words` where given (bot/search/build.py)."""
     if cache_dir is None:
-        return index_pack(pack)
+        return index_pack(pack, words)
     path = Path(cache_dir) / f"{content_hash(pack)}.idx"
     try:
         with path.open("rb") as f:
@@ -71,7 +73,7 @@ def load_or_build(pack: Pack, cache_dir: Path | None) -> PackIndex:
         pass  # not there (or no such directory): build it
     except Exception as exc:  # a truncated or foreign file: rebuild it
         log.warning("index cache unreadable", extra={"path": str(path), "error": repr(exc)})
-    built = index_pack(pack)
+    built = index_pack(pack, words)
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
     try:
         _private_dirs(path.parent)

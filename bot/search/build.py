@@ -9,7 +9,7 @@ import numpy as np
 
 from bot.pack.model import Pack
 from bot.search.analysis import Analyzer
-from bot.search.index import PATH_WEIGHT, TITLE_WEIGHT, Bm25Index, Postings
+from bot.search.index import PATH_WEIGHT, TITLE_WEIGHT, Bm25Index, Postings, runs
 from bot.search.normalize import (
     Folded,
     fold_with_map,
@@ -71,45 +71,76 @@ class PackIndex:
     positions: WordPositions
 
 
-def index_pack(pack: Pack) -> PackIndex:
+class ParagraphWords:
+    """The words of paragraphs, found once for every index built with it: a library's
+    editions repeat most paragraphs, and the index a server's searches read (bot/search/
+    library.py) holds its pack's paragraphs again. Per paragraph text, the ids of its words
+    and their offsets; per word, its id; and the analyzer, with its stems. Made for one load
+    of a library and dropped after it (it holds 8 bytes a word of every paragraph read)."""
+
+    def __init__(self, spellings: tuple[tuple[str, ...], ...] = ()) -> None:
+        self.spellings = spellings
+        self.analyzer = Analyzer(spellings)
+        self.words: list[str] = []
+        self._ids: dict[str, int] = {}
+        self._paragraphs: dict[str, tuple[np.ndarray, np.ndarray, Folded | None]] = {}
+
+    def of(self, text: str) -> tuple[np.ndarray, np.ndarray, Folded | None]:
+        """The ids of the paragraph's words, their starts in its normalised text, and its
+        character map when normalising changed it."""
+        found = self._paragraphs.get(text)
+        if found is None:
+            folded = None if is_plain(text) else fold_with_map(text)
+            words, starts, _ = word_spans(folded.text if folded is not None else text.lower())
+            ids = self._ids
+            for word in dict.fromkeys(words):
+                if word not in ids:
+                    ids[word] = len(self.words)
+                    self.words.append(word)
+            found = self._paragraphs[text] = (
+                np.fromiter(map(ids.__getitem__, words), np.int32, len(words)),
+                np.asarray(starts, np.int32),
+                folded,
+            )
+        return found
+
+
+def index_pack(pack: Pack, words: ParagraphWords | None = None) -> PackIndex:
     """Index every paragraph; the section title also counts towards its paragraphs.
 
     Built in bulk: the words of every paragraph are found with their offsets (one regular
-    expression split a paragraph), each distinct word is analysed once (its tokens, their
-    folded form, stop word or not, term), and the postings, lengths, word positions and
-    word frequencies are counted over all of the pack's tokens at once with numpy. A pack
-    has a few tens of thousands of distinct words and millions of tokens."""
-    analyzer = Analyzer(pack.glossary.spellings)
+    expression split a paragraph, once for all the indexes `words` is given to), each
+    distinct word is analysed once (its tokens, their folded form, stop word or not, term),
+    and the postings, lengths, word positions and word frequencies are counted over all of
+    the pack's tokens at once with numpy. A pack has a few tens of thousands of distinct
+    words and millions of tokens."""
+    if words is None or words.spellings != pack.glossary.spellings:
+        words = ParagraphWords(pack.glossary.spellings)
+    analyzer = words.analyzer
     paragraphs = list(pack.paragraphs.values())
     n_docs = len(paragraphs)
-    # Every word of every paragraph, paragraph after paragraph, with its offsets in the
-    # paragraph's normalised text; the character map of a paragraph normalising changed.
-    found: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    per_doc: list[int] = []
-    folds: dict[int, Folded] = {}
-    for doc, paragraph in enumerate(paragraphs):
-        text = paragraph.text
-        if is_plain(text):
-            normalized = text.lower()
-        else:
-            folds[doc] = fold_with_map(text)
-            normalized = folds[doc].text
-        w, s, e = word_spans(normalized)
-        found += w
-        starts += s
-        ends += e
-        per_doc.append(len(w))
-    vocabulary = _Vocabulary(analyzer)
-    distinct = list(dict.fromkeys(found))
+    # Every word of every paragraph, paragraph after paragraph (as ids into words.words),
+    # with its offset in the paragraph's normalised text.
+    read = [words.of(paragraph.text) for paragraph in paragraphs]
+    per_doc = [len(ids) for ids, _, _ in read]
+    every = np.concatenate([ids for ids, _, _ in read]).astype(np.int64) if read else None
+    occurrence = every if every is not None else np.zeros(0, np.int64)
+    starts = np.concatenate([s for _, s, _ in read]).astype(np.int64) if read else occurrence
+    folds = {doc: folded for doc, (_, _, folded) in enumerate(read) if folded is not None}
+    del read
+    # The distinct words in the order they first occur, each analysed once.
+    order = np.argsort(occurrence, kind="stable")
+    _, first = runs(occurrence[order])
+    distinct = order[first][np.argsort(order[first])]
+    by_word = np.zeros(len(words.words), np.int64)
+    by_word[occurrence[distinct]] = np.arange(len(distinct))
+    distinct_words = [words.words[i] for i in occurrence[distinct].tolist()]
     # Most distinct words are one token, the word itself: their stems in one call.
-    analyzer.stem_many(analyzer.fold(word) for word in distinct if word.isalnum())
-    for word in distinct:
+    analyzer.stem_many(analyzer.fold(word) for word in distinct_words if word.isalnum())
+    vocabulary = _Vocabulary(analyzer)
+    for word in distinct_words:
         vocabulary.add(word)
-    word_id = dict(zip(distinct, range(len(distinct)), strict=True))
-    occurrence = np.fromiter(map(word_id.__getitem__, found), np.int64, len(found))
-    del found, word_id
+    occurrence = by_word[occurrence]
     # Each occurrence of a word gives its tokens (most words one, "peace-keeping" three).
     table = vocabulary.table()
     many = table.count[occurrence]
@@ -118,11 +149,11 @@ def index_pack(pack: Pack) -> PackIndex:
         token += np.arange(len(token)) - np.repeat(np.cumsum(many) - many, many)
     owner = np.repeat(np.arange(len(occurrence)), many)
     doc_of = np.repeat(np.repeat(np.arange(n_docs), per_doc), many)
-    start_of = np.asarray(starts, np.int64)[owner]
+    start_of = starts[owner]
     tok_start = start_of + table.start[token]
     tok_end = start_of + table.end[token]
     tids = table.term[token]
-    del starts, ends, owner, occurrence
+    del starts, owner, occurrence
     # Only paragraphs whose normalised text differs map their offsets back to the original.
     bounds = np.concatenate(([0], np.cumsum(np.bincount(doc_of, minlength=n_docs))))
     for doc, folded in folds.items():
@@ -166,10 +197,10 @@ def index_pack(pack: Pack) -> PackIndex:
     title_tid, title_doc = np.asarray(t_tid, np.int64), np.asarray(t_doc, np.int64)
     postings = Postings.count(n_docs, i_tid, i_doc, title_tid, title_doc, t_weight)
     # Folded word -> in how many paragraphs it occurs (in the text or the titles above).
-    pairs = np.sort(
-        np.concatenate((i_fold * n_docs + i_doc, np.asarray(t_fold, np.int64) * n_docs + title_doc))
+    pairs = np.concatenate(
+        (i_fold * n_docs + i_doc, np.asarray(t_fold, np.int64) * n_docs + title_doc)
     )
-    pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))] if len(pairs) else pairs
+    pairs = runs(np.sort(pairs))[0]
     counts = np.bincount(pairs // max(n_docs, 1), minlength=len(vocabulary.folds)).tolist()
     frequencies = {word: c for word, c in zip(vocabulary.folds, counts, strict=True) if c}
     bm25 = Bm25Index(vocabulary.terms, postings, lengths.tolist())

@@ -30,6 +30,7 @@ from typing import Protocol
 from bot.index_cache import load_or_build
 from bot.pack.compare import text_key
 from bot.pack.model import Pack, Paragraph, Section
+from bot.search.build import ParagraphWords
 from bot.search.engine import MAX_LIMIT, SearchEngine, SearchResponse, SearchResult
 
 # How much better (relative score) a match in another edition must be to rank above a match
@@ -89,6 +90,7 @@ class _Reading:
         holders: Mapping[str, list[str]],
         key: Callable[[str], str],
         index_cache: Path | None,
+        words: ParagraphWords | None = None,
     ) -> None:
         own = packs[pack_key].pack
         self.origins: dict[str, tuple[str, Paragraph]] = {}
@@ -116,7 +118,7 @@ class _Reading:
         sections = {**own.sections, **{s.ref: s for s in extra}}
         paragraphs = {**own.paragraphs, **{s.paragraphs[0].ref: s.paragraphs[0] for s in extra}}
         reading = Pack(own.manifest, own.root, (), own.glossary, sections, paragraphs)
-        self.engine = SearchEngine(reading, load_or_build(reading, index_cache))
+        self.engine = SearchEngine(reading, load_or_build(reading, index_cache, words))
 
 
 class LibrarySearch:
@@ -147,15 +149,16 @@ class LibrarySearch:
         """The other packs holding `text` unchanged, newest first."""
         return tuple(k for k in self.holders.get(self._key(text), ()) if k != pack_key)
 
-    def reading(self, pack_key: str) -> _Reading:
-        """The index a server reading `pack_key` is searched in (built on first use)."""
+    def reading(self, pack_key: str, words: ParagraphWords | None = None) -> _Reading:
+        """The index a server reading `pack_key` is searched in (built on first use, from
+        `words` where given)."""
         found = self._reading.get(pack_key)
         if found is None:
             with self._lock:
                 found = self._reading.get(pack_key)
                 if found is None:
                     found = _Reading(
-                        pack_key, self.packs, self.holders, self._key, self.index_cache
+                        pack_key, self.packs, self.holders, self._key, self.index_cache, words
                     )
                     self._reading[pack_key] = found
         return found

@@ -46,9 +46,9 @@ def test_the_other_editions_index_is_read_back_too(tmp_path, monkeypatch):
     built: list[int] = []
     real = index_cache.index_pack
 
-    def counting(pack):  # type: ignore[no-untyped-def]
+    def counting(pack, words=None):  # type: ignore[no-untyped-def]
         built.append(len(pack.paragraphs))
-        return real(pack)
+        return real(pack, words)
 
     monkeypatch.setattr(index_cache, "index_pack", counting)
     answers = []

@@ -10,7 +10,7 @@ import pytest
 from bot.pack.loader import load_pack
 from bot.pack.model import Glossary, Pack
 from bot.search.analysis import Analyzer
-from bot.search.build import PackIndex, index_pack
+from bot.search.build import PackIndex, ParagraphWords, index_pack
 from bot.search.index import PATH_WEIGHT, TITLE_WEIGHT, Bm25Index, Postings
 from bot.search.normalize import fold_with_map, normalize, tokenize
 from tests.search.conftest import make_pack
@@ -139,3 +139,21 @@ def test_stems_made_in_one_call_are_the_stems_made_one_by_one() -> None:
     assert {w: one_call._stems[w] for w in words} == {
         w: Analyzer(SPELLINGS.spellings).stem(w) for w in words
     }
+
+
+def test_indexes_built_from_one_reading_of_the_words_are_those_built_alone() -> None:
+    """A library's start-up indexes the newest pack and, again, its paragraphs with what
+    only older editions hold: one ParagraphWords reads each distinct paragraph once."""
+    first = make_pack(BODY, SPELLINGS)
+    edited = BODY.replace("1,234 flights", "1,240 flights").replace("It was", "It is")
+    second = make_pack(edited + "\n(3) More\n\nA paragraph only this one holds.\n", SPELLINGS)
+    words = ParagraphWords(SPELLINGS.spellings)
+    shared = [index_pack(first, words), index_pack(second, words)]
+    texts = {p.text for pack in (first, second) for p in pack.paragraphs.values()}
+    assert set(words._paragraphs) == texts
+    assert [_parts(built) for built in shared] == [
+        _parts(index_pack(first)),
+        _parts(index_pack(second)),
+    ]
+    # Another glossary's spellings fold words differently: its index is not built from these.
+    assert _parts(index_pack(second, ParagraphWords())) == _parts(index_pack(second))
