@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.heap import REFREEZE_AFTER_S, refreeze, thaw
+from bot.heap import REFREEZE_AFTER_S, collection_paused, refreeze, thaw
 from bot.index_cache import load_or_build
 from bot.pack.library import Library, load_library, split_edition
 from bot.pack.loader import ContentError, Problem
@@ -110,7 +110,8 @@ class ServedLibrary:
     @classmethod
     def load(cls, directory: Path | None, *, index_cache: Path | None = None) -> ServedLibrary:
         """Load, validate and index; raises ContentError listing every problem of every pack."""
-        return cls(load_library(directory, kept_in=index_cache), directory, index_cache)
+        with collection_paused():
+            return cls(load_library(directory, kept_in=index_cache), directory, index_cache)
 
     @property
     def newest_key(self) -> str:
