@@ -88,21 +88,21 @@ class _Reading:
         pack_key: str,
         packs: Mapping[str, PackEngine],
         holders: Mapping[str, list[str]],
-        key: Callable[[str], str],
+        keys: Callable[[list[str]], list[str]],
         index_cache: Path | None,
         words: ParagraphWords | None = None,
     ) -> None:
         own = packs[pack_key].pack
         self.origins: dict[str, tuple[str, Paragraph]] = {}
         extra: list[Section] = []
-        seen: set[str] = set()
+        # Paragraphs the pack holds itself, and those already taken from a newer pack.
+        seen = set(keys([p.text for p in own.paragraphs.values()]))
         for other, served in packs.items():
             if other == pack_key:
                 continue
-            for paragraph in served.pack.paragraphs.values():
-                k = key(paragraph.text)
-                held_by = holders.get(k, [other])
-                if k in seen or pack_key in held_by or held_by[0] != other:
+            theirs = list(served.pack.paragraphs.values())
+            for paragraph, k in zip(theirs, keys([p.text for p in theirs]), strict=True):
+                if k in seen or holders.get(k, [other])[0] != other:
                     continue
                 seen.add(k)
                 source = served.pack.sections[paragraph.section_ref]
@@ -131,11 +131,9 @@ class LibrarySearch:
         self._keys: dict[str, str] = {}
         self.holders: dict[str, list[str]] = {}
         for pack_key, served in packs.items():
-            for paragraph in served.pack.paragraphs.values():
-                key = self._key(paragraph.text)
-                keys = self.holders.setdefault(key, [])
-                if pack_key not in keys:
-                    keys.append(pack_key)
+            texts = [p.text for p in served.pack.paragraphs.values()]
+            for key in dict.fromkeys(self._keys_of(texts)):
+                self.holders.setdefault(key, []).append(pack_key)
         self._reading: dict[str, _Reading] = {}
         self._lock = threading.Lock()
 
@@ -144,6 +142,14 @@ class LibrarySearch:
         if key is None:
             key = self._keys[text] = text_key(text)
         return key
+
+    def _keys_of(self, texts: list[str]) -> list[str]:
+        """`_key` of each text: a library's start-up asks for every paragraph of every pack,
+        nearly all of them already known."""
+        known = self._keys
+        if all(text in known for text in texts):
+            return [known[text] for text in texts]
+        return [self._key(text) for text in texts]
 
     def also_in(self, text: str, pack_key: str) -> tuple[str, ...]:
         """The other packs holding `text` unchanged, newest first."""
@@ -158,7 +164,7 @@ class LibrarySearch:
                 found = self._reading.get(pack_key)
                 if found is None:
                     found = _Reading(
-                        pack_key, self.packs, self.holders, self._key, self.index_cache, words
+                        pack_key, self.packs, self.holders, self._keys_of, self.index_cache, words
                     )
                     self._reading[pack_key] = found
         return found
