@@ -147,9 +147,9 @@ class LibrarySearch:
         """`_key` of each text: a library's start-up asks for every paragraph of every pack,
         nearly all of them already known."""
         known = self._keys
-        if all(text in known for text in texts):
-            return [known[text] for text in texts]
-        return [self._key(text) for text in texts]
+        for text in set(texts).difference(known):
+            known[text] = text_key(text)
+        return list(map(known.__getitem__, texts))
 
     def also_in(self, text: str, pack_key: str) -> tuple[str, ...]:
         """The other packs holding `text` unchanged, newest first."""
