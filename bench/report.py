@@ -31,7 +31,12 @@ from typing import Any
 
 from bench.e2e_bench import E2ESizes, Json, run_e2e_benchmark
 from bench.faults_bench import FaultSizes, run_faults_benchmark
-from bench.library_bench import QUICK_LIBRARY, LibrarySizes, run_library_benchmark
+from bench.library_bench import (
+    QUICK_LIBRARY,
+    LibrarySizes,
+    compile_sources,
+    run_library_benchmark,
+)
 from bench.search_bench import run_search_benchmark
 from bench.search_bench import table as search_table
 from bench.search_bench import targets as search_targets
@@ -57,7 +62,8 @@ STARTUP_CORPUS_S = 3.0
 IDLE_RSS_MIB = 80.0
 QUALITY_HIT_AT_1 = 0.95
 # Targets (issue 15), on the synthetic ~20 MB library.
-LIBRARY_STARTUP_S = 2.0
+LIBRARY_STARTUP_S = 2.0  # cold index cache
+LIBRARY_WARM_STARTUP_S = 1.0  # indexes and the parsed library read back
 LIBRARY_RSS_MIB = 200.0
 LIBRARY_SEARCH_P99_MS = 2.0
 LIBRARY_COMPARE_MS = 20.0
@@ -113,6 +119,7 @@ def machine() -> Json:
 async def run_all(sizes: Sizes, only: tuple[str, ...] = SECTIONS) -> Json:
     """Run the chosen sections; returns everything measured, with wall times."""
     results: Json = {"machine": machine(), "wall_s": {}}
+    compile_sources()  # the bots started below run compiled code, as installed ones do
     steps: list[tuple[str, Callable[[], Any]]] = [
         ("search", lambda: asyncio.to_thread(run_search_benchmark, size_mb=sizes.search_mb)),
         ("usage", lambda: run_usage_benchmark(sizes.usage_events)),
@@ -571,13 +578,13 @@ def _library_rows(t: Table, r: Json) -> None:
         f"{lib['size_mb']:.1f} MB, {lib['paragraphs']:,} paragraphs; baseline: the default "
         "edition's engine alone"
     )
-    for name in ("cold", "warm"):
+    for name, limit in (("cold", LIBRARY_STARTUP_S), ("warm", LIBRARY_WARM_STARTUP_S)):
         ours = r[name]["process_start_to_answer_s"]
         t.row(
             f"start-up to first answer, {name} index cache (s)",
             ours,
-            target=f"<= {LIBRARY_STARTUP_S:.0f}",
-            passed=ours <= LIBRARY_STARTUP_S,
+            target=f"<= {limit:.0f}",
+            passed=ours <= limit,
         )
     rss = r["warm"]["rss_kb"] / MIB
     t.row(

@@ -10,6 +10,8 @@ reference counting still frees those objects normally.
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 # Collector thresholds after the freeze: (young, middle, old). The young generation is
 # collected every 2,000 net allocations instead of 700, the middle one every 10 of those as
@@ -53,3 +55,17 @@ def refreeze() -> None:
     if _in_use:
         gc.unfreeze()
         freeze_long_lived()
+
+
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """No collector passes while loading content: it makes hundreds of thousands of objects
+    that live on, and passes over them find nothing (reference counting frees the rest).
+    Nested or in another thread, the outermost pause re-enables the collector."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -9,39 +9,18 @@ pickle is acceptable; a file that fails to load is rebuilt and replaced.
 from __future__ import annotations
 
 import hashlib
-import io
 import logging
 import os
 import pickle
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-import snowballstemmer
 
 from bot.pack.model import Pack
-from bot.search.build import PackIndex, index_pack
+from bot.search.build import PackIndex, ParagraphWords, index_pack
 
 log = logging.getLogger(__name__)
 
 _SEARCH_CODE = Path(__file__).resolve().parent / "search"
-# The analyzer's stemmer (bot/search/analysis.py) may be PyStemmer's C object, which does not
-# pickle: it is stored by name and made afresh on load.
-_STEMMER_ID = ("stemmer", "english")
-
-
-class _IndexPickler(pickle.Pickler):
-    def persistent_id(self, obj: Any) -> Any:
-        if type(obj).__module__ == "Stemmer":
-            return _STEMMER_ID
-        return None
-
-
-class _IndexUnpickler(pickle.Unpickler):
-    def persistent_load(self, pid: Any) -> Any:
-        if tuple(pid) == _STEMMER_ID:
-            return snowballstemmer.stemmer(_STEMMER_ID[1])
-        raise pickle.UnpicklingError(f"unknown persistent id {pid!r}")
 
 
 @cache
@@ -77,27 +56,29 @@ def _private_dirs(folder: Path) -> None:
         each.mkdir(mode=0o700, exist_ok=True)
 
 
-def load_or_build(pack: Pack, cache_dir: Path | None) -> PackIndex:
+def load_or_build(
+    pack: Pack, cache_dir: Path | None, words: ParagraphWords | None = None
+) -> PackIndex:
     """The pack's index, read from `cache_dir` when a current one is there, else built
-    (and written there)."""
+    (and written there), from `words` where given (bot/search/build.py)."""
     if cache_dir is None:
-        return index_pack(pack)
+        return index_pack(pack, words)
     path = Path(cache_dir) / f"{content_hash(pack)}.idx"
     try:
         with path.open("rb") as f:
-            built = _IndexUnpickler(io.BufferedReader(f)).load()
+            built = pickle.load(f)
         if isinstance(built, PackIndex):
             return built
     except OSError:
         pass  # not there (or no such directory): build it
     except Exception as exc:  # a truncated or foreign file: rebuild it
         log.warning("index cache unreadable", extra={"path": str(path), "error": repr(exc)})
-    built = index_pack(pack)
+    built = index_pack(pack, words)
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
     try:
         _private_dirs(path.parent)
         with tmp.open("wb") as f:
-            _IndexPickler(f, protocol=pickle.HIGHEST_PROTOCOL).dump(built)
+            pickle.dump(built, f, protocol=pickle.HIGHEST_PROTOCOL)
         tmp.replace(path)
     except OSError as exc:
         # Only start-up time is lost; the database's own error, if any, is reported elsewhere.

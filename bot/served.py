@@ -23,12 +23,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.heap import REFREEZE_AFTER_S, refreeze, thaw
+from bot.heap import REFREEZE_AFTER_S, collection_paused, refreeze, thaw
 from bot.index_cache import load_or_build
 from bot.pack.library import Library, load_library, split_edition
 from bot.pack.loader import ContentError, Problem
 from bot.pack.model import Pack
 from bot.pack.refs import RefIndex, Resolved
+from bot.search.build import ParagraphWords
 from bot.search.engine import SearchEngine
 from bot.search.library import LibraryResponse, LibrarySearch
 
@@ -52,12 +53,15 @@ class ServedPack:
     @property
     def engine(self) -> SearchEngine:
         """The pack's search engine; built (or read from the index cache) when first needed."""
+        return self._engine or self.index()
+
+    def index(self, words: ParagraphWords | None = None) -> SearchEngine:
+        """The engine, built now if it is not yet, from `words` where given."""
         if self._engine is None:
             with self._lock:
                 if self._engine is None:
-                    self._engine = SearchEngine(
-                        self.pack, load_or_build(self.pack, self.index_cache)
-                    )
+                    built = load_or_build(self.pack, self.index_cache, words)
+                    self._engine = SearchEngine(self.pack, built)
         return self._engine
 
     @property
@@ -96,12 +100,18 @@ class ServedLibrary:
             for pack_key, pack in library.packs.items()
         }
         self._search = LibrarySearch(self.packs, index_cache)
-        self.newest.engine  # noqa: B018 (the newest pack is indexed up front)
+        # Up front: the newest pack's engine, and the index a search of its readers reads
+        # (its paragraphs and what only older editions hold), from one reading of their
+        # paragraphs. Other editions' indexes are made when first needed.
+        words = ParagraphWords(self.newest.pack.glossary.spellings)
+        self.newest.index(words)
+        self._search.reading(self.newest_key, words)
 
     @classmethod
     def load(cls, directory: Path | None, *, index_cache: Path | None = None) -> ServedLibrary:
         """Load, validate and index; raises ContentError listing every problem of every pack."""
-        return cls(load_library(directory, kept_in=index_cache), directory, index_cache)
+        with collection_paused():
+            return cls(load_library(directory, kept_in=index_cache), directory, index_cache)
 
     @property
     def newest_key(self) -> str:

@@ -2,8 +2,10 @@
 
 Only the Python standard library is used, so this runs on a fresh machine: it makes the venv
 with pip, installs the pinned uv into it from PyPI, then `uv sync --locked` installs exactly
-the versions in uv.lock. A sync is repeated only when pyproject.toml or uv.lock changes (a
-hash is kept in the venv).
+the versions in uv.lock, compiled to bytecode (so a process started with
+PYTHONDONTWRITEBYTECODE, as the image and the benchmarks' bots are, does not compile its
+dependencies from source on every start). A sync is repeated only when pyproject.toml or
+uv.lock changes (a hash is kept in the venv).
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 UV = BIN / ("uv.exe" if os.name == "nt" else "uv")
 UV_VERSION = "0.13.9"
 LOCK_COMMAND = "python3 scripts/lock.py"
+# --inexact keeps pip and uv, which are not in the lock.
+SYNC_OPTIONS = ("--locked", "--inexact", "--quiet", "--compile-bytecode")
 STALE_LOCK = (
     "uv.lock does not match pyproject.toml (a dependency was added or changed).\n"
     f"Re-lock with `{LOCK_COMMAND}`, then commit uv.lock."
@@ -62,7 +66,8 @@ def ensure_venv(extras: str = "") -> Path:
     """Return the venv's bin directory, creating it and syncing it to uv.lock as needed."""
     uv = ensure_uv()
     inputs = (ROOT / "pyproject.toml").read_bytes() + (ROOT / "uv.lock").read_bytes()
-    digest = hashlib.sha256(inputs + extras.encode() + UV_VERSION.encode()).hexdigest()
+    how = f"{extras}\x00{UV_VERSION}\x00{' '.join(SYNC_OPTIONS)}"
+    digest = hashlib.sha256(inputs + how.encode()).hexdigest()
     stamp = VENV / f".installed-{extras or 'base'}"
     if not stamp.exists() or stamp.read_text() != digest:
         if not lock_is_current(uv):
@@ -71,8 +76,7 @@ def ensure_venv(extras: str = "") -> Path:
             "installing the locked versions into .venv (first run takes a minute) ...",
             file=sys.stderr,
         )
-        # --inexact keeps pip and uv, which are not in the lock.
-        sync = [str(uv), "sync", "--locked", "--inexact", "--quiet"]
+        sync = [str(uv), "sync", *SYNC_OPTIONS]
         if extras:
             sync += ["--extra", extras]
         subprocess.run(sync, check=True, cwd=ROOT, env=uv_env())

@@ -12,13 +12,13 @@ fails to load is ignored and replaced.
 from __future__ import annotations
 
 import contextlib
-import gc
 import hashlib
 import logging
 import os
 import pickle
 from pathlib import Path
 
+from bot.heap import collection_paused
 from bot.pack.model import Pack
 
 log = logging.getLogger(__name__)
@@ -37,19 +37,15 @@ def read_kept(cache_dir: Path, digest: str, root: Path) -> dict[str, Pack] | Non
     path = _path(cache_dir, digest, root)
     # Half a million small objects: a collection pass every few thousand of them would
     # double the read, and none of them is garbage.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        with path.open("rb") as f:
-            packs = pickle.load(f)
-    except OSError:
-        return None  # not there (or no such directory)
-    except Exception as exc:  # a truncated or foreign file: parse again, replace it
-        log.warning("kept library unreadable", extra={"path": str(path), "error": repr(exc)})
-        return None
-    finally:
-        if was_enabled:
-            gc.enable()
+    with collection_paused():
+        try:
+            with path.open("rb") as f:
+                packs = pickle.load(f)
+        except OSError:
+            return None  # not there (or no such directory)
+        except Exception as exc:  # a truncated or foreign file: parse again, replace it
+            log.warning("kept library unreadable", extra={"path": str(path), "error": repr(exc)})
+            return None
     if not (isinstance(packs, dict) and all(isinstance(p, Pack) for p in packs.values())):
         return None
     return packs

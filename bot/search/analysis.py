@@ -46,6 +46,17 @@ class Analyzer:
                 if stem and canonical and stem != canonical:
                     self._spelling.setdefault(stem, canonical)
 
+    def __getstate__(self) -> dict[str, object]:
+        # The stemmer may be PyStemmer's C object, which does not pickle (the index cache
+        # keeps the analyzer with its index): it is made afresh when read back.
+        state = dict(self.__dict__)
+        del state["_stemmer"]
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._stemmer = snowballstemmer.stemmer("english")
+
     @staticmethod
     def _key(text: str) -> str:
         """A listed variant as one word: the joined form of a compound ("peace-keeping")."""
@@ -69,6 +80,19 @@ class Analyzer:
             if len(self._stems) < MAX_CACHED_STEMS:
                 self._stems[word] = stem
         return stem
+
+    def stem_many(self, words: Iterable[str]) -> None:
+        """Put the stems of `words` in the cache with one call of the stemmer: indexing
+        stems tens of thousands of distinct words, and a call per word costs more than
+        the stemming."""
+        new = [w for w in dict.fromkeys(words) if w not in self._stems]
+        new = new[: max(MAX_CACHED_STEMS - len(self._stems), 0)]
+        folded = [self._spelling.get(w, w) for w in new]
+        long = [f for f in folded if len(f) > 3]
+        stems = dict(zip(long, self._stemmer.stemWords(long), strict=True))
+        for word, fold in zip(new, folded, strict=True):
+            stem = stems.get(fold, fold)
+            self._stems[word] = self._spelling.get(stem, stem)
 
     @staticmethod
     def is_stopword(word: str) -> bool:

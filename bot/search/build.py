@@ -9,8 +9,16 @@ import numpy as np
 
 from bot.pack.model import Pack
 from bot.search.analysis import Analyzer
-from bot.search.index import PATH_WEIGHT, TITLE_WEIGHT, Bm25Index, Postings
-from bot.search.normalize import fold_with_map, is_plain, normalize, tokenize
+from bot.search.index import PATH_WEIGHT, TITLE_WEIGHT, Bm25Index, Postings, runs
+from bot.search.normalize import (
+    Folded,
+    fold_with_map,
+    is_plain,
+    normalize,
+    tokenize,
+    word_spans,
+    word_tokens,
+)
 
 
 class WordPositions:
@@ -26,13 +34,17 @@ class WordPositions:
         self._terms = array("i")
         self._offsets = array("q", [0])
 
-    def add(self, words: list[tuple[int, int, int]]) -> None:
-        if words:
-            starts, ends, terms = zip(*words, strict=True)
-            self._starts.extend(starts)
-            self._ends.extend(ends)
-            self._terms.extend(terms)
-        self._offsets.append(len(self._terms))
+    @classmethod
+    def from_arrays(
+        cls, starts: np.ndarray, ends: np.ndarray, terms: np.ndarray, bounds: np.ndarray
+    ) -> WordPositions:
+        """Every paragraph's words, one after another; `bounds`: where each paragraph ends."""
+        made = cls()
+        made._starts = array("i", starts.astype(np.int32).tobytes())
+        made._ends = array("i", ends.astype(np.int32).tobytes())
+        made._terms = array("i", terms.astype(np.int32).tobytes())
+        made._offsets = array("q", [0, *bounds.tolist()])
+        return made
 
     def of(self, doc: int) -> list[tuple[int, int, int]]:
         lo, hi = self._offsets[doc], self._offsets[doc + 1]
@@ -59,77 +71,242 @@ class PackIndex:
     positions: WordPositions
 
 
-def index_pack(pack: Pack) -> PackIndex:
-    """Index every paragraph; the section title also counts towards its paragraphs."""
-    analyzer = Analyzer(pack.glossary.spellings)
-    terms: dict[str, int] = {}
-    title_terms: dict[str, list[tuple[str, int, float]]] = {}
-    postings = Postings()
-    lengths: list[int] = []
-    phrases: list[str] = []
-    frequencies: dict[str, int] = {}
-    positions = WordPositions()
-    # Each distinct token's (folded word, stop word?, term), worked out once: a pack has a
-    # few tens of thousands of distinct words and millions of tokens.
-    seen: dict[str, tuple[str, bool, int]] = {}
-    for paragraph in pack.paragraphs.values():
-        text = paragraph.text
-        folded = None if is_plain(text) else fold_with_map(text)
-        counts: dict[int, int] = {}
-        surface: set[str] = set()
-        plain: list[str] = []
-        words: list[tuple[int, int, int]] = []
-        for token_text, start, end, joined in tokenize(
-            folded.text if folded is not None else text.lower()
-        ):
-            known = seen.get(token_text)
-            if known is None:
-                word = analyzer.fold(token_text)
-                stop = analyzer.is_stopword(word)
-                # A stop word gets a term only if it is ever indexed (as a joined compound).
-                tid = -1 if stop else terms.setdefault(analyzer.stem(word), len(terms))
-                known = seen[token_text] = (word, stop, tid)
-            word, stop, tid = known
-            if not joined:
-                plain.append(word)
-                if stop:
-                    continue
-            if tid < 0:
-                tid = terms.setdefault(analyzer.stem(word), len(terms))
-            counts[tid] = counts.get(tid, 0) + 1
-            surface.add(word)
-            if folded is None:
-                words.append((start, end, tid))
-            else:
-                words.append((*folded.original_span(start, end), tid))
+class ParagraphWords:
+    """The words of paragraphs, found once for every index built with it: a library's
+    editions repeat most paragraphs, and the index a server's searches read (bot/search/
+    library.py) holds its pack's paragraphs again. Per paragraph text, the ids of its words
+    and their offsets; per word, its id; and the analyzer, with its stems. Made for one load
+    of a library and dropped after it (it holds 8 bytes a word of every paragraph read)."""
+
+    def __init__(self, spellings: tuple[tuple[str, ...], ...] = ()) -> None:
+        self.spellings = spellings
+        self.analyzer = Analyzer(spellings)
+        self.words: list[str] = []
+        self._ids: dict[str, int] = {}
+        self._paragraphs: dict[str, tuple[np.ndarray, np.ndarray, Folded | None]] = {}
+
+    def of(self, text: str) -> tuple[np.ndarray, np.ndarray, Folded | None]:
+        """The ids of the paragraph's words, their starts in its normalised text, and its
+        character map when normalising changed it."""
+        found = self._paragraphs.get(text)
+        if found is None:
+            folded = None if is_plain(text) else fold_with_map(text)
+            words, starts, _ = word_spans(folded.text if folded is not None else text.lower())
+            ids = self._ids
+            for word in dict.fromkeys(words):
+                if word not in ids:
+                    ids[word] = len(self.words)
+                    self.words.append(word)
+            found = self._paragraphs[text] = (
+                np.fromiter(map(ids.__getitem__, words), np.int32, len(words)),
+                np.asarray(starts, np.int32),
+                folded,
+            )
+        return found
+
+
+def index_pack(pack: Pack, words: ParagraphWords | None = None) -> PackIndex:
+    """Index every paragraph; the section title also counts towards its paragraphs.
+
+    Built in bulk: the words of every paragraph are found with their offsets (one regular
+    expression split a paragraph, once for all the indexes `words` is given to), each
+    distinct word is analysed once (its tokens, their folded form, stop word or not, term),
+    and the postings, lengths, word positions and word frequencies are counted over all of
+    the pack's tokens at once with numpy. A pack has a few tens of thousands of distinct
+    words and millions of tokens."""
+    if words is None or words.spellings != pack.glossary.spellings:
+        words = ParagraphWords(pack.glossary.spellings)
+    analyzer = words.analyzer
+    paragraphs = list(pack.paragraphs.values())
+    n_docs = len(paragraphs)
+    # Every word of every paragraph, paragraph after paragraph (as ids into words.words),
+    # with its offset in the paragraph's normalised text.
+    read = [words.of(paragraph.text) for paragraph in paragraphs]
+    per_doc = [len(ids) for ids, _, _ in read]
+    every = np.concatenate([ids for ids, _, _ in read]).astype(np.int64) if read else None
+    occurrence = every if every is not None else np.zeros(0, np.int64)
+    starts = np.concatenate([s for _, s, _ in read]).astype(np.int64) if read else occurrence
+    folds = {doc: folded for doc, (_, _, folded) in enumerate(read) if folded is not None}
+    del read
+    # The distinct words in the order they first occur, each analysed once.
+    order = np.argsort(occurrence, kind="stable")
+    _, first = runs(occurrence[order])
+    distinct = order[first][np.argsort(order[first])]
+    by_word = np.zeros(len(words.words), np.int64)
+    by_word[occurrence[distinct]] = np.arange(len(distinct))
+    distinct_words = [words.words[i] for i in occurrence[distinct].tolist()]
+    # Most distinct words are one token, the word itself: their stems in one call.
+    analyzer.stem_many(analyzer.fold(word) for word in distinct_words if word.isalnum())
+    vocabulary = _Vocabulary(analyzer)
+    for word in distinct_words:
+        vocabulary.add(word)
+    occurrence = by_word[occurrence]
+    # Each occurrence of a word gives its tokens (most words one, "peace-keeping" three).
+    table = vocabulary.table()
+    many = table.count[occurrence]
+    token = np.repeat(table.first[occurrence], many)
+    if len(token):
+        token += np.arange(len(token)) - np.repeat(np.cumsum(many) - many, many)
+    owner = np.repeat(np.arange(len(occurrence)), many)
+    doc_of = np.repeat(np.repeat(np.arange(n_docs), per_doc), many)
+    start_of = starts[owner]
+    tok_start = start_of + table.start[token]
+    tok_end = start_of + table.end[token]
+    tids = table.term[token]
+    del starts, owner, occurrence
+    # Only paragraphs whose normalised text differs map their offsets back to the original.
+    bounds = np.concatenate(([0], np.cumsum(np.bincount(doc_of, minlength=n_docs))))
+    for doc, folded in folds.items():
+        lo, hi = int(bounds[doc]), int(bounds[doc + 1])
+        if lo < hi:
+            tok_start[lo:hi], tok_end[lo:hi] = _original(folded, tok_start[lo:hi], tok_end[lo:hi])
+    indexed = tids >= 0
+    i_doc, i_tid, i_fold = doc_of[indexed], tids[indexed], table.fold[token[indexed]]
+    lengths = np.bincount(i_doc, minlength=n_docs)
+    positions = WordPositions.from_arrays(
+        tok_start[indexed], tok_end[indexed], i_tid, np.cumsum(lengths)
+    )
+    # The exact-phrase strings: each paragraph's plain words (stop words too, no compounds).
+    plain = table.plain[token]
+    plain_words = np.asarray(vocabulary.folds, dtype=object)[table.fold[token[plain]]].tolist()
+    cut = np.concatenate(([0], np.cumsum(np.bincount(doc_of[plain], minlength=n_docs))))
+    cut_at = cut.tolist()
+    phrases = [" " + " ".join(plain_words[cut_at[d] : cut_at[d + 1]]) + " " for d in range(n_docs)]
+    # The titles above each paragraph: their terms count towards it, their words are its too.
+    title_terms: dict[str, list[tuple[int, int, float]]] = {}
+    own_titles: dict[str, list[tuple[str, int]]] = {}
+    t_doc: list[int] = []
+    t_tid: list[int] = []
+    t_fold: list[int] = []
+    t_weight: list[float] = []
+    for doc, paragraph in enumerate(paragraphs):
         section = paragraph.section_ref
-        if section not in title_terms:
-            title_terms[section] = _title_terms(pack, section, analyzer, terms)
-        in_titles: dict[int, float] = {}
-        for word, tid, weight in title_terms[section]:
-            in_titles[tid] = in_titles.get(tid, 0.0) + weight
-            surface.add(word)
-        for word in surface:
-            frequencies[word] = frequencies.get(word, 0) + 1
-        postings.add(len(lengths), counts, in_titles)
-        lengths.append(len(words))
-        phrases.append(" " + " ".join(plain) + " ")
-        positions.add(words)
-    return PackIndex(analyzer, Bm25Index(terms, postings, lengths), phrases, frequencies, positions)
+        titles = title_terms.get(section)
+        if titles is None:
+            titles = title_terms[section] = [
+                (vocabulary.fold_id(word), tid, weight)
+                for word, tid, weight in _title_terms(
+                    pack, section, analyzer, vocabulary.terms, own_titles
+                )
+            ]
+        for fold, tid, weight in titles:
+            t_doc.append(doc)
+            t_tid.append(tid)
+            t_fold.append(fold)
+            t_weight.append(weight)
+    title_tid, title_doc = np.asarray(t_tid, np.int64), np.asarray(t_doc, np.int64)
+    postings = Postings.count(n_docs, i_tid, i_doc, title_tid, title_doc, t_weight)
+    # Folded word -> in how many paragraphs it occurs (in the text or the titles above).
+    pairs = np.concatenate(
+        (i_fold * n_docs + i_doc, np.asarray(t_fold, np.int64) * n_docs + title_doc)
+    )
+    pairs = runs(np.sort(pairs))[0]
+    counts = np.bincount(pairs // max(n_docs, 1), minlength=len(vocabulary.folds)).tolist()
+    frequencies = {word: c for word, c in zip(vocabulary.folds, counts, strict=True) if c}
+    bm25 = Bm25Index(vocabulary.terms, postings, lengths.tolist())
+    return PackIndex(analyzer, bm25, phrases, frequencies, positions)
+
+
+def _original(folded: Folded, start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Spans of normalised text mapped back to the original (`Folded.original_span`)."""
+    return np.asarray(folded.starts)[start], np.asarray(folded.ends)[end - 1]
+
+
+@dataclass
+class _Tokens:
+    """Per distinct word: where its tokens start in the token columns and how many it has;
+    per token: offsets within the word, term (-1: a stop word, not indexed), folded word,
+    and whether it is a plain word of the phrase strings (not a joined compound)."""
+
+    first: np.ndarray
+    count: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    term: np.ndarray
+    fold: np.ndarray
+    plain: np.ndarray
+
+
+class _Vocabulary:
+    """The distinct words of a pack, each analysed once: its tokens, their folded form and
+    term. Terms are numbered as they are first met."""
+
+    def __init__(self, analyzer: Analyzer) -> None:
+        self.analyzer = analyzer
+        self.terms: dict[str, int] = {}
+        self.folds: list[str] = []
+        self._fold_ids: dict[str, int] = {}
+        # Each distinct token text's (folded word, stop word?): tokens repeat across words.
+        self._seen: dict[str, tuple[str, bool]] = {}
+        self._first: list[int] = []
+        self._count: list[int] = []
+        self._columns: tuple[list[int], ...] = ([], [], [], [], [])
+
+    def fold_id(self, word: str) -> int:
+        found = self._fold_ids.get(word)
+        if found is None:
+            found = self._fold_ids[word] = len(self.folds)
+            self.folds.append(word)
+        return found
+
+    def add(self, word: str) -> None:
+        starts, ends, terms, folds, plain = self._columns
+        tokens = word_tokens(word)
+        self._first.append(len(starts))
+        self._count.append(len(tokens))
+        analyzer = self.analyzer
+        for text, start, end, joined in tokens:
+            known = self._seen.get(text)
+            if known is None:
+                folded = analyzer.fold(text)
+                known = self._seen[text] = (folded, analyzer.is_stopword(folded))
+            folded, stop = known
+            # A stop word gets a term only where it is indexed: as a joined compound.
+            tid = (
+                -1
+                if stop and not joined
+                else self.terms.setdefault(analyzer.stem(folded), len(self.terms))
+            )
+            starts.append(start)
+            ends.append(end)
+            terms.append(tid)
+            folds.append(self.fold_id(folded))
+            plain.append(not joined)
+
+    def table(self) -> _Tokens:
+        starts, ends, terms, folds, plain = self._columns
+        return _Tokens(
+            np.asarray(self._first, np.int64),
+            np.asarray(self._count, np.int64),
+            np.asarray(starts, np.int64),
+            np.asarray(ends, np.int64),
+            np.asarray(terms, np.int64),
+            np.asarray(folds, np.int64),
+            np.asarray(plain, bool),
+        )
 
 
 def _title_terms(
-    pack: Pack, ref: str, analyzer: Analyzer, terms: dict[str, int]
+    pack: Pack,
+    ref: str,
+    analyzer: Analyzer,
+    terms: dict[str, int],
+    own: dict[str, list[tuple[str, int]]],
 ) -> list[tuple[str, int, float]]:
     """(word, term, field weight) for the section's own title and the titles above it,
-    up to but not including the chapter's."""
+    up to but not including the chapter's. `own` keeps each section's own title's (word,
+    term): a title above many sections is read once."""
     found: list[tuple[str, int, float]] = []
     section = pack.sections.get(ref)
     weight = TITLE_WEIGHT
     while section is not None and section.parent is not None:
-        for token in tokenize(normalize(section.title)):
-            word = analyzer.fold(token.text)
-            if not analyzer.is_stopword(word):
-                found.append((word, terms.setdefault(analyzer.stem(word), len(terms)), weight))
+        words = own.get(section.ref)
+        if words is None:
+            words = own[section.ref] = [
+                (word, terms.setdefault(analyzer.stem(word), len(terms)))
+                for token in tokenize(normalize(section.title))
+                if not analyzer.is_stopword(word := analyzer.fold(token.text))
+            ]
+        found += [(word, tid, weight) for word, tid in words]
         section, weight = section.parent, PATH_WEIGHT
     return found

@@ -30,6 +30,7 @@ from typing import Protocol
 from bot.index_cache import load_or_build
 from bot.pack.compare import text_key
 from bot.pack.model import Pack, Paragraph, Section
+from bot.search.build import ParagraphWords
 from bot.search.engine import MAX_LIMIT, SearchEngine, SearchResponse, SearchResult
 
 # How much better (relative score) a match in another edition must be to rank above a match
@@ -87,20 +88,21 @@ class _Reading:
         pack_key: str,
         packs: Mapping[str, PackEngine],
         holders: Mapping[str, list[str]],
-        key: Callable[[str], str],
+        keys: Callable[[list[str]], list[str]],
         index_cache: Path | None,
+        words: ParagraphWords | None = None,
     ) -> None:
         own = packs[pack_key].pack
         self.origins: dict[str, tuple[str, Paragraph]] = {}
         extra: list[Section] = []
-        seen: set[str] = set()
+        # Paragraphs the pack holds itself, and those already taken from a newer pack.
+        seen = set(keys([p.text for p in own.paragraphs.values()]))
         for other, served in packs.items():
             if other == pack_key:
                 continue
-            for paragraph in served.pack.paragraphs.values():
-                k = key(paragraph.text)
-                held_by = holders.get(k, [other])
-                if k in seen or pack_key in held_by or held_by[0] != other:
+            theirs = list(served.pack.paragraphs.values())
+            for paragraph, k in zip(theirs, keys([p.text for p in theirs]), strict=True):
+                if k in seen or holders.get(k, [other])[0] != other:
                     continue
                 seen.add(k)
                 source = served.pack.sections[paragraph.section_ref]
@@ -116,7 +118,7 @@ class _Reading:
         sections = {**own.sections, **{s.ref: s for s in extra}}
         paragraphs = {**own.paragraphs, **{s.paragraphs[0].ref: s.paragraphs[0] for s in extra}}
         reading = Pack(own.manifest, own.root, (), own.glossary, sections, paragraphs)
-        self.engine = SearchEngine(reading, load_or_build(reading, index_cache))
+        self.engine = SearchEngine(reading, load_or_build(reading, index_cache, words))
 
 
 class LibrarySearch:
@@ -129,11 +131,9 @@ class LibrarySearch:
         self._keys: dict[str, str] = {}
         self.holders: dict[str, list[str]] = {}
         for pack_key, served in packs.items():
-            for paragraph in served.pack.paragraphs.values():
-                key = self._key(paragraph.text)
-                keys = self.holders.setdefault(key, [])
-                if pack_key not in keys:
-                    keys.append(pack_key)
+            texts = [p.text for p in served.pack.paragraphs.values()]
+            for key in dict.fromkeys(self._keys_of(texts)):
+                self.holders.setdefault(key, []).append(pack_key)
         self._reading: dict[str, _Reading] = {}
         self._lock = threading.Lock()
 
@@ -143,19 +143,28 @@ class LibrarySearch:
             key = self._keys[text] = text_key(text)
         return key
 
+    def _keys_of(self, texts: list[str]) -> list[str]:
+        """`_key` of each text: a library's start-up asks for every paragraph of every pack,
+        nearly all of them already known."""
+        known = self._keys
+        for text in set(texts).difference(known):
+            known[text] = text_key(text)
+        return list(map(known.__getitem__, texts))
+
     def also_in(self, text: str, pack_key: str) -> tuple[str, ...]:
         """The other packs holding `text` unchanged, newest first."""
         return tuple(k for k in self.holders.get(self._key(text), ()) if k != pack_key)
 
-    def reading(self, pack_key: str) -> _Reading:
-        """The index a server reading `pack_key` is searched in (built on first use)."""
+    def reading(self, pack_key: str, words: ParagraphWords | None = None) -> _Reading:
+        """The index a server reading `pack_key` is searched in (built on first use, from
+        `words` where given)."""
         found = self._reading.get(pack_key)
         if found is None:
             with self._lock:
                 found = self._reading.get(pack_key)
                 if found is None:
                     found = _Reading(
-                        pack_key, self.packs, self.holders, self._key, self.index_cache
+                        pack_key, self.packs, self.holders, self._keys_of, self.index_cache, words
                     )
                     self._reading[pack_key] = found
         return found

@@ -17,6 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from typing import NamedTuple
 
 _QUOTES = dict.fromkeys(map(ord, "‘’‚‛′‵`´"), "'") | dict.fromkeys(map(ord, "“”„‟″‶«»"), '"')
@@ -39,12 +40,16 @@ _PIECE = re.compile(
     rf"(?P<ascii>(?: ?[\x21-\x7e])+(?![{_COMBINING}]))|(?P<space>\s+)|(?P<other>.[{_COMBINING}]*)",
     re.DOTALL,
 )
-_ODD_SPACE = re.compile(r"\s\s|[^\S ]")
 
 # A word: letters/digits, dotted abbreviations (U.S., e.g.), joined by hyphens or apostrophes.
 _PART = r"(?:[^\W\d_](?:\.[^\W\d_])+\.?|[^\W_]+)"
 _WORD = re.compile(rf"{_PART}(?:['\-]{_PART})*")
 _PART_RE = re.compile(_PART)
+# The same words as a splitter: `split` hands back every word and the text between words, so
+# the words' offsets follow from the pieces' lengths without a match object per word.
+_WORD_SPLIT = re.compile(f"({_WORD.pattern})")
+# On ASCII text the ASCII classes find the same words, a third faster.
+_ASCII_WORD_SPLIT = re.compile(f"({_WORD.pattern})", re.ASCII)
 # Clitics after an apostrophe carry no meaning for search ("Japan's" is "Japan").
 _CLITICS = frozenset({"s", "t", "d", "ll", "re", "ve", "m"})
 
@@ -104,8 +109,10 @@ def fold_with_map(text: str, fold_case: bool = True) -> Folded:
 
 
 def is_plain(text: str) -> bool:
-    """True when normalising only lowers the case, so offsets stay the same."""
-    return text.isascii() and not _ODD_SPACE.search(text)
+    """True when normalising only lowers the case, so offsets stay the same: ASCII whose
+    only whitespace is single spaces (no control character either, which costs nothing to
+    rule out along with tabs and newlines, and normalises to itself anyway)."""
+    return text.isascii() and text.isprintable() and "  " not in text
 
 
 def normalize(text: str, fold_case: bool = True) -> str:
@@ -154,17 +161,33 @@ def tokenize(normalized: str) -> list[Token]:
             append(_token(Token, (text, m.start(), m.end(), False)))
             continue
         start = m.start()
-        pieces: list[Token] = []
-        for p in _PART_RE.finditer(word):
-            after_apostrophe = p.start() > 0 and word[p.start() - 1] == "'"
-            if after_apostrophe and p.group() in _CLITICS:
-                continue
-            pieces.append(Token(p.group().replace(".", ""), start + p.start(), start + p.end()))
-        tokens.extend(pieces)
-        if len(pieces) > 1 and "-" in word:
-            joined = "".join(t.text for t in pieces)
-            tokens.append(Token(joined, pieces[0].start, pieces[-1].end, joined=True))
+        for text, s, e, joined in word_tokens(word):
+            append(_token(Token, (text, start + s, start + e, joined)))
     return tokens
+
+
+def word_tokens(word: str) -> tuple[tuple[str, int, int, bool], ...]:
+    """The tokens one word of `tokenize` gives: (text, start, end, joined), the offsets
+    within the word."""
+    if "-" not in word and "'" not in word:
+        return ((word.replace(".", "") if "." in word else word, 0, len(word), False),)
+    pieces: list[tuple[str, int, int, bool]] = []
+    for p in _PART_RE.finditer(word):
+        after_apostrophe = p.start() > 0 and word[p.start() - 1] == "'"
+        if after_apostrophe and p.group() in _CLITICS:
+            continue
+        pieces.append((p.group().replace(".", ""), p.start(), p.end(), False))
+    if len(pieces) > 1 and "-" in word:
+        pieces.append(("".join(t[0] for t in pieces), pieces[0][1], pieces[-1][2], True))
+    return tuple(pieces)
+
+
+def word_spans(normalized: str) -> tuple[list[str], list[int], list[int]]:
+    """The words `tokenize` starts from (before `word_tokens` splits them), with their start
+    and end offsets: the same words, found in bulk for indexing a whole pack."""
+    parts = (_ASCII_WORD_SPLIT if normalized.isascii() else _WORD_SPLIT).split(normalized)
+    bounds = list(accumulate(map(len, parts), initial=0))
+    return parts[1::2], bounds[1:-1:2], bounds[2::2]
 
 
 def words(text: str) -> list[str]:

@@ -1,7 +1,15 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.search.normalize import fold_with_map, normalize, tokenize, words
+from bot.search.normalize import (
+    fold_with_map,
+    is_plain,
+    normalize,
+    tokenize,
+    word_spans,
+    word_tokens,
+    words,
+)
 
 
 def test_folds_case_width_quotes_dashes_and_invisible_characters() -> None:
@@ -59,3 +67,27 @@ def test_tokens_of_the_original_span_are_the_same(text: str) -> None:
             continue
         start, end = folded.original_span(token.start, token.end)
         assert token.text in [t.text for t in tokenize(normalize(text[start:end]))]
+
+
+@given(st.text(alphabet="abcXYZ019 .,'’-–U.S\u200b\u00a0\tＧé\u0301", max_size=120))
+def test_word_spans_and_word_tokens_give_tokenize_s_tokens(text: str) -> None:
+    """Indexing finds a paragraph's words in bulk (word_spans) and splits each distinct
+    word once (word_tokens); together they must give exactly tokenize's tokens."""
+    normalized = normalize(text)
+    found, starts, ends = word_spans(normalized)
+    bulk = [
+        (piece, start + s, start + e, joined)
+        for word, start, end in zip(found, starts, ends, strict=True)
+        for piece, s, e, joined in word_tokens(word)
+        if normalized[start:end] == word
+    ]
+    assert len(bulk) == sum(len(word_tokens(w)) for w in found)  # every span is its word
+    assert bulk == [tuple(t) for t in tokenize(normalized)]
+
+
+@given(st.text(max_size=80))
+def test_plain_text_normalises_to_its_lower_case(text: str) -> None:
+    if is_plain(text):
+        folded = fold_with_map(text)
+        assert folded.text == text.lower()
+        assert folded.starts == tuple(range(len(text)))
