@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from itertools import pairwise
 
 import numpy as np
 
@@ -31,6 +32,11 @@ log = logging.getLogger(__name__)
 
 # BM25 picks this many candidates before phrase matches are promoted among them.
 CANDIDATES = 100
+# A pack of at most this many paragraphs is ranked in plain Python: on a few paragraphs
+# numpy's cost per call is most of a query. Both ways add the same float64 numbers in the
+# same order, so they give the same scores (tests/search/test_small_ranking.py). At most
+# CANDIDATES, so every match of a small pack is a candidate.
+SMALL_PACK = 100
 MAX_LIMIT = 25
 # Answers to this many recent (query, limit) pairs are kept.
 ANSWER_CACHE = 2048
@@ -110,6 +116,10 @@ class SearchEngine:
         self._sentences: dict[int, list[tuple[int, int]]] = {}
         # And where each of its terms occurs, for the words to bold.
         self._spans: dict[int, dict[int, list[tuple[int, int]]]] = {}
+        # For ranking a small pack in plain Python: postings as lists, and where each term
+        # occurs in each paragraph; made as queries need them.
+        self._lists: dict[int, tuple[list[int], list[float]]] = {}
+        self._word_places: dict[int, dict[int, list[int]]] = {}
         # The thesaurus's everyday words can be misspelt too ("hackng"); they rank below
         # the text's own words at the same distance.
         everyday = {self.analyzer.fold(w): 0 for e in entries for p in e.words for w in words(p)}
@@ -163,57 +173,75 @@ class SearchEngine:
         results = tuple(self._result(doc, score, plan) for doc, score in ranked)
         return results, (() if results else self.suggest(normalized))
 
-    def _rank(self, plan: QueryPlan) -> list[tuple[int, float]]:
+    def _rank(self, plan: QueryPlan, small: bool | None = None) -> list[tuple[int, float]]:
+        """(paragraph, score) of every candidate, best first; `small` chooses the plain
+        Python way or numpy's (by default, by the pack's size)."""
         n = self.index.doc_count
         if not plan.concepts or n == 0:
             return []
-        scores = np.zeros(n, dtype=np.float32)
+        if small is None:
+            small = n <= SMALL_PACK
+        candidates = self._scores_small(plan) if small else self._scores(plan, n)
+        if not candidates:
+            return []
+        if len(plan.concepts) > 1:
+            candidates = (
+                self._near_small(candidates, plan) if small else self._near(candidates, plan)
+            )
+        # An exact phrase match outranks every paragraph that only has the words apart; so
+        # does the phrase with its typos corrected.
+        bonus = max(score for _, score in candidates)
+        texts = self._phrases
+        for phrase in dict.fromkeys(p for p in (plan.phrase, plan.corrected_phrase) if p.strip()):
+            if small:
+                having = [phrase in texts[d] for d, _ in candidates]
+            else:
+                docs = np.fromiter((d for d, _ in candidates), np.int32, len(candidates))
+                having = self._could_have(phrase, docs).tolist()
+                having = [
+                    has and phrase in texts[d]
+                    for (d, _), has in zip(candidates, having, strict=True)
+                ]
+            candidates = [
+                (d, s + bonus if has else s) for (d, s), has in zip(candidates, having, strict=True)
+            ]
+        candidates.sort(key=lambda item: (-item[1], item[0]))
+        return candidates
+
+    def _scores(self, plan: QueryPlan, n: int) -> list[tuple[int, float]]:
+        """The best CANDIDATES paragraphs by BM25 and coverage, as (paragraph, score), with
+        numpy over every paragraph. Sums are in float64, as in `_scores_small`."""
+        scores = np.zeros(n)
         # The share of the query's concepts (each weighed by its rarity) a paragraph has;
         # with one concept there is nothing to share.
         several = len(plan.concepts) > 1
-        covered = np.zeros(n, dtype=np.float32)
+        covered = np.zeros(n)
         for concept in plan.concepts:
             alternatives = concept.alternatives
             if len(alternatives) == 1 and len(alternatives[0].terms) == 1:
                 docs, weights = self.index.postings(alternatives[0].terms[0])
                 weight = alternatives[0].weight
-                scores[docs] += weights if weight == 1.0 else weights * weight
+                scores[docs] += (
+                    weights if weight == 1.0 else np.multiply(weights, weight, dtype=float)
+                )
                 if several:
                     covered[docs] += concept.rarity
                 continue
-            best = np.zeros(n, dtype=np.float32)
+            best = np.zeros(n)
             for alternative in alternatives:
                 np.maximum(best, self._alternative_scores(alternative, n), out=best)
             scores += best
             if several:
                 share = concept.rarity if concept.stands_for is None else concept.stands_for
-                covered += (best > 0) * np.float32(share)
+                covered += (best > 0) * share
         if several:
             total = sum(c.rarity for c in plan.concepts if c.stands_for is None) or 1.0
-            share = np.minimum(covered / np.float32(total), 1)
-            scores *= COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * share
+            scores *= COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * np.minimum(covered / total, 1.0)
         matched = np.flatnonzero(scores > 0)
         if len(matched) > CANDIDATES:
             top = np.argpartition(-scores[matched], CANDIDATES - 1)[:CANDIDATES]
             matched = matched[top]
-        candidates = list(zip(matched.tolist(), scores[matched].tolist(), strict=True))
-        if not candidates:
-            return []
-        if len(plan.concepts) > 1:
-            candidates = self._near(candidates, plan)
-        # An exact phrase match outranks every paragraph that only has the words apart; so
-        # does the phrase with its typos corrected.
-        bonus = max(score for _, score in candidates)
-        texts = self._phrases
-        docs = np.fromiter((d for d, _ in candidates), dtype=np.int32, count=len(candidates))
-        for phrase in dict.fromkeys(p for p in (plan.phrase, plan.corrected_phrase) if p.strip()):
-            having = self._could_have(phrase, docs).tolist()
-            candidates = [
-                (d, s + bonus if has and phrase in texts[d] else s)
-                for (d, s), has in zip(candidates, having, strict=True)
-            ]
-        candidates.sort(key=lambda item: (-item[1], item[0]))
-        return candidates
+        return list(zip(matched.tolist(), scores[matched].tolist(), strict=True))
 
     def _could_have(self, phrase: str, docs: np.ndarray) -> np.ndarray:
         """Which of `docs` have every word of the phrase: a cheap test (binary search in
@@ -265,8 +293,45 @@ class SearchEngine:
         ]
         return boosted + candidates[NEAR_CANDIDATES:]
 
+    def _near_small(
+        self, candidates: list[tuple[int, float]], plan: QueryPlan
+    ) -> list[tuple[int, float]]:
+        """`_near` in plain Python, for a small pack: each paragraph's word positions by term
+        are kept, so only the query's words are looked at."""
+        candidates.sort(key=lambda item: (-item[1], item[0]))
+        head = candidates[:NEAR_CANDIDATES]
+        wanted = plan.highlights
+        if len(wanted) < 2:
+            return candidates
+        bonuses: list[float] = []
+        for d, _ in head:
+            where = self._where(d)
+            hits = sorted((at, t) for t in wanted.keys() & where.keys() for at in where[t])
+            bonus = 0.0
+            for (at, term), (next_at, next_term) in pairwise(hits):
+                gap = next_at - at
+                if gap <= NEAR_WORDS and term != next_term:
+                    bonus += min(wanted[term][1], wanted[next_term][1]) / gap
+            bonuses.append(bonus)
+        if not any(bonuses):
+            return candidates
+        top = head[0][1] / max(sum(c.rarity for c in plan.concepts), 1e-9)
+        boosted = [(d, s + NEAR_WEIGHT * top * b) for (d, s), b in zip(head, bonuses, strict=True)]
+        return boosted + candidates[NEAR_CANDIDATES:]
+
+    def _where(self, doc: int) -> dict[int, list[int]]:
+        """Where each term occurs in a paragraph, counted in indexed words (kept per paragraph
+        of a small pack)."""
+        found = self._word_places.get(doc)
+        if found is None:
+            found = self._word_places[doc] = {}
+            lo, hi = int(self._offsets[doc]), int(self._offsets[doc + 1])
+            for at, term in enumerate(self._terms[lo:hi].tolist()):
+                found.setdefault(term, []).append(at)
+        return found
+
     def _alternative_scores(self, alternative: Alternative, n: int) -> np.ndarray:
-        scores = np.zeros(n, dtype=np.float32)
+        scores = np.zeros(n)
         hits = np.zeros(n, dtype=np.int16) if alternative.require_all else None
         for tid in alternative.terms:
             docs, weights = self.index.postings(tid)
@@ -276,6 +341,68 @@ class SearchEngine:
         if hits is not None and len(alternative.terms) > 1:
             scores[hits < len(alternative.terms)] = 0
         return scores * alternative.weight
+
+    def _posting_lists(self, tid: int) -> tuple[list[int], list[float]]:
+        """A term's postings as Python lists, for ranking a small pack."""
+        found = self._lists.get(tid)
+        if found is None:
+            docs, weights = self.index.postings(tid)
+            found = self._lists[tid] = (docs.tolist(), weights.tolist())
+        return found
+
+    def _scores_small(self, plan: QueryPlan) -> list[tuple[int, float]]:
+        """`_scores` in plain Python, for a pack of at most SMALL_PACK paragraphs: the same
+        float64 operations in the same order, so the same scores, bit for bit."""
+        scores: dict[int, float] = {}
+        covered: dict[int, float] = {}
+        several = len(plan.concepts) > 1
+        lists = self._posting_lists
+        for concept in plan.concepts:
+            alternatives = concept.alternatives
+            if len(alternatives) == 1 and len(alternatives[0].terms) == 1:
+                docs, weights = lists(alternatives[0].terms[0])
+                weight = alternatives[0].weight
+                for d, w in zip(docs, weights, strict=True):
+                    scores[d] = scores.get(d, 0.0) + (w if weight == 1.0 else w * weight)
+                if several:
+                    rarity = concept.rarity
+                    for d in docs:
+                        covered[d] = covered.get(d, 0.0) + rarity
+                continue
+            best: dict[int, float] = {}
+            for alternative in alternatives:
+                terms = alternative.terms
+                summed: dict[int, float] = {}
+                if len(terms) == 1:
+                    docs, weights = lists(terms[0])
+                    summed = dict(zip(docs, weights, strict=True))
+                else:
+                    hits: dict[int, int] = {}
+                    for tid in terms:
+                        docs, weights = lists(tid)
+                        for d, w in zip(docs, weights, strict=True):
+                            summed[d] = summed.get(d, 0.0) + w
+                            hits[d] = hits.get(d, 0) + 1
+                    if alternative.require_all:
+                        summed = {d: s for d, s in summed.items() if hits[d] == len(terms)}
+                weight = alternative.weight
+                for d, s in summed.items():
+                    s *= weight
+                    if s > best.get(d, 0.0):
+                        best[d] = s
+            for d, s in best.items():
+                scores[d] = scores.get(d, 0.0) + s
+            if several:
+                share = concept.rarity if concept.stands_for is None else concept.stands_for
+                for d, s in best.items():
+                    if s > 0:
+                        covered[d] = covered.get(d, 0.0) + share
+        if several:
+            total = sum(c.rarity for c in plan.concepts if c.stands_for is None) or 1.0
+            floor, rest = COVERAGE_FLOOR, 1 - COVERAGE_FLOOR
+            for d, s in scores.items():
+                scores[d] = s * (floor + rest * min(covered.get(d, 0.0) / total, 1.0))
+        return sorted((d, s) for d, s in scores.items() if s > 0)
 
     def _result(self, doc: int, score: float, plan: QueryPlan) -> SearchResult:
         paragraph = self._paragraphs[doc]
