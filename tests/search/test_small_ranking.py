@@ -60,7 +60,7 @@ def _packs() -> list[tuple[str, Pack]]:
     page = load_pack()
     found = [("page", page), ("page, no thesaurus", without_thesaurus(page))]
     found.append(("sample pages", sample_library_pack()))
-    for edition in sorted(LIBRARY.iterdir()):
+    for edition in sorted(p for p in LIBRARY.iterdir() if p.is_dir()):
         found.append((f"sample library {edition.name}", load_pack(edition / "chapter3")))
     return found
 
