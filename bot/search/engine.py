@@ -32,6 +32,10 @@ log = logging.getLogger(__name__)
 
 # BM25 picks this many candidates before phrase matches are promoted among them.
 CANDIDATES = 100
+# An exact phrase is also looked for beyond the candidates, in at most this many paragraphs
+# that have every word of it (the best by BM25): a paragraph with the phrase rarely ranks
+# so low, and each costs a substring test.
+PHRASE_CANDIDATES = 200
 # A pack of at most this many paragraphs is ranked in plain Python: on a few paragraphs
 # numpy's cost per call is most of a query. Both ways add the same float64 numbers in the
 # same order, so they give the same scores (tests/search/test_small_ranking.py). At most
@@ -181,7 +185,12 @@ class SearchEngine:
             return []
         if small is None:
             small = n <= SMALL_PACK
-        candidates = self._scores_small(plan) if small else self._scores(plan, n)
+        # Every paragraph's score when some matches are not candidates (numpy's way only).
+        beyond: np.ndarray | None = None
+        if small:
+            candidates = self._scores_small(plan)
+        else:
+            candidates, beyond = self._scores(plan, n)
         if not candidates:
             return []
         if len(plan.concepts) > 1:
@@ -202,15 +211,22 @@ class SearchEngine:
                     has and phrase in texts[d]
                     for (d, _), has in zip(candidates, having, strict=True)
                 ]
+                if beyond is not None:
+                    # The phrase in a paragraph BM25 left out of the candidates: it still
+                    # outranks the words apart.
+                    found = self._having_phrase(phrase, np.sort(docs), beyond)
+                    candidates += [(d, float(beyond[d])) for d in found]
+                    having += [True] * len(found)
             candidates = [
                 (d, s + bonus if has else s) for (d, s), has in zip(candidates, having, strict=True)
             ]
         candidates.sort(key=lambda item: (-item[1], item[0]))
         return candidates
 
-    def _scores(self, plan: QueryPlan, n: int) -> list[tuple[int, float]]:
+    def _scores(self, plan: QueryPlan, n: int) -> tuple[list[tuple[int, float]], np.ndarray | None]:
         """The best CANDIDATES paragraphs by BM25 and coverage, as (paragraph, score), with
-        numpy over every paragraph. Sums are in float64, as in `_scores_small`."""
+        numpy over every paragraph, and every paragraph's score if more matched. Sums are in
+        float64, as in `_scores_small`."""
         scores = np.zeros(n)
         # The share of the query's concepts (each weighed by its rarity) a paragraph has;
         # with one concept there is nothing to share.
@@ -238,10 +254,31 @@ class SearchEngine:
             total = sum(c.rarity for c in plan.concepts if c.stands_for is None) or 1.0
             scores *= COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * np.minimum(covered / total, 1.0)
         matched = np.flatnonzero(scores > 0)
-        if len(matched) > CANDIDATES:
-            top = np.argpartition(-scores[matched], CANDIDATES - 1)[:CANDIDATES]
-            matched = matched[top]
-        return list(zip(matched.tolist(), scores[matched].tolist(), strict=True))
+        if len(matched) <= CANDIDATES:
+            return list(zip(matched.tolist(), scores[matched].tolist(), strict=True)), None
+        top = matched[np.argpartition(-scores[matched], CANDIDATES - 1)[:CANDIDATES]]
+        return list(zip(top.tolist(), scores[top].tolist(), strict=True)), scores
+
+    def _having_phrase(self, phrase: str, excluded: np.ndarray, scores: np.ndarray) -> list[int]:
+        """The paragraphs, other than the (sorted) `excluded`, that have the phrase: among
+        the PHRASE_CANDIDATES best by `scores` with every word of it, by a substring test."""
+        having: np.ndarray | None = None
+        for word in dict.fromkeys(phrase.split()):
+            if self.analyzer.is_stopword(word):
+                continue
+            tid = self.index.term_id(self.analyzer.stem(word))
+            if tid is None:
+                return []
+            posted = self.index.postings(tid)[0]
+            having = posted if having is None else np.intersect1d(having, posted, True)
+        if having is None or len(phrase.split()) < 2:
+            return []  # stop words only, or one word: no phrase to find
+        having = having[~np.isin(having, excluded, assume_unique=True)]
+        if len(having) > PHRASE_CANDIDATES:
+            having = having[np.argpartition(-scores[having], PHRASE_CANDIDATES - 1)]
+            having = np.sort(having[:PHRASE_CANDIDATES])
+        texts = self._phrases
+        return [d for d in having.tolist() if phrase in texts[d]]
 
     def _could_have(self, phrase: str, docs: np.ndarray) -> np.ndarray:
         """Which of `docs` have every word of the phrase: a cheap test (binary search in
@@ -352,9 +389,11 @@ class SearchEngine:
 
     def _scores_small(self, plan: QueryPlan) -> list[tuple[int, float]]:
         """`_scores` in plain Python, for a pack of at most SMALL_PACK paragraphs: the same
-        float64 operations in the same order, so the same scores, bit for bit."""
-        scores: dict[int, float] = {}
-        covered: dict[int, float] = {}
+        float64 operations in the same order, so the same scores, bit for bit (adding the
+        zeros numpy adds changes nothing, so only paragraphs a term is in are visited)."""
+        n = self.index.doc_count
+        scores = [0.0] * n
+        covered = [0.0] * n
         several = len(plan.concepts) > 1
         lists = self._posting_lists
         for concept in plan.concepts:
@@ -362,47 +401,59 @@ class SearchEngine:
             if len(alternatives) == 1 and len(alternatives[0].terms) == 1:
                 docs, weights = lists(alternatives[0].terms[0])
                 weight = alternatives[0].weight
-                for d, w in zip(docs, weights, strict=True):
-                    scores[d] = scores.get(d, 0.0) + (w if weight == 1.0 else w * weight)
+                if weight == 1.0:
+                    for d, w in zip(docs, weights, strict=True):
+                        scores[d] += w
+                else:
+                    for d, w in zip(docs, weights, strict=True):
+                        scores[d] += w * weight
                 if several:
                     rarity = concept.rarity
                     for d in docs:
-                        covered[d] = covered.get(d, 0.0) + rarity
+                        covered[d] += rarity
                 continue
             best: dict[int, float] = {}
             for alternative in alternatives:
                 terms = alternative.terms
-                summed: dict[int, float] = {}
+                weight = alternative.weight
                 if len(terms) == 1:
                     docs, weights = lists(terms[0])
-                    summed = dict(zip(docs, weights, strict=True))
-                else:
-                    hits: dict[int, int] = {}
-                    for tid in terms:
-                        docs, weights = lists(tid)
-                        for d, w in zip(docs, weights, strict=True):
-                            summed[d] = summed.get(d, 0.0) + w
-                            hits[d] = hits.get(d, 0) + 1
-                    if alternative.require_all:
-                        summed = {d: s for d, s in summed.items() if hits[d] == len(terms)}
-                weight = alternative.weight
-                for d, s in summed.items():
-                    s *= weight
-                    if s > best.get(d, 0.0):
-                        best[d] = s
-            for d, s in best.items():
-                scores[d] = scores.get(d, 0.0) + s
+                    for d, w in zip(docs, weights, strict=True):
+                        w *= weight
+                        if w > best.get(d, 0.0):
+                            best[d] = w
+                    continue
+                summed: dict[int, float] = {}
+                hits: dict[int, int] = {}
+                for tid in terms:
+                    docs, weights = lists(tid)
+                    for d, w in zip(docs, weights, strict=True):
+                        summed[d] = summed.get(d, 0.0) + w
+                        hits[d] = hits.get(d, 0) + 1
+                everything = len(terms) if alternative.require_all else 0
+                for d, w in summed.items():
+                    if hits[d] >= everything:
+                        w *= weight
+                        if w > best.get(d, 0.0):
+                            best[d] = w
             if several:
                 share = concept.rarity if concept.stands_for is None else concept.stands_for
-                for d, s in best.items():
-                    if s > 0:
-                        covered[d] = covered.get(d, 0.0) + share
+                for d, w in best.items():
+                    scores[d] += w
+                    if w > 0:
+                        covered[d] += share
+            else:
+                for d, w in best.items():
+                    scores[d] += w
         if several:
             total = sum(c.rarity for c in plan.concepts if c.stands_for is None) or 1.0
             floor, rest = COVERAGE_FLOOR, 1 - COVERAGE_FLOOR
-            for d, s in scores.items():
-                scores[d] = s * (floor + rest * min(covered.get(d, 0.0) / total, 1.0))
-        return sorted((d, s) for d, s in scores.items() if s > 0)
+            return [
+                (d, s * (floor + rest * min(covered[d] / total, 1.0)))
+                for d, s in enumerate(scores)
+                if s > 0
+            ]
+        return [(d, s) for d, s in enumerate(scores) if s > 0]
 
     def _result(self, doc: int, score: float, plan: QueryPlan) -> SearchResult:
         paragraph = self._paragraphs[doc]
