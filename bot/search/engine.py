@@ -343,7 +343,11 @@ class SearchEngine:
         bonuses: list[float] = []
         for d, _ in head:
             where = self._where(d)
-            hits = sorted((at, t) for t in wanted.keys() & where.keys() for at in where[t])
+            present = [(t, where[t]) for t in wanted if t in where]
+            if len(present) < 2:  # no two different query words
+                bonuses.append(0.0)
+                continue
+            hits = sorted((at, t) for t, places in present for at in places)
             bonus = 0.0
             for (at, term), (next_at, next_term) in pairwise(hits):
                 gap = next_at - at

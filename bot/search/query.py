@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from bot.search.analysis import Analyzer
 from bot.search.glossary import GlossaryMatcher
@@ -29,9 +30,9 @@ MAX_CONCEPTS = 32
 MAX_CORRECTED_WORDS = 8
 
 
-@dataclass(frozen=True)
-class Alternative:
-    """Index terms that together stand for a concept; `require_all` for multi-word names."""
+class Alternative(NamedTuple):
+    """Index terms that together stand for a concept; `require_all` for multi-word names.
+    (A named tuple: a query makes several, and a frozen dataclass costs more to make.)"""
 
     terms: tuple[int, ...]
     weight: float = 1.0
