@@ -262,18 +262,27 @@ class SearchEngine:
     def _having_phrase(self, phrase: str, excluded: np.ndarray, scores: np.ndarray) -> list[int]:
         """The paragraphs, other than the (sorted) `excluded`, that have the phrase: among
         the PHRASE_CANDIDATES best by `scores` with every word of it, by a substring test."""
-        having: np.ndarray | None = None
+        if len(phrase.split()) < 2:
+            return []  # one word: no phrase to find
+        posted: list[np.ndarray] = []
         for word in dict.fromkeys(phrase.split()):
             if self.analyzer.is_stopword(word):
                 continue
             tid = self.index.term_id(self.analyzer.stem(word))
             if tid is None:
                 return []
-            posted = self.index.postings(tid)[0]
-            having = posted if having is None else np.intersect1d(having, posted, True)
-        if having is None or len(phrase.split()) < 2:
-            return []  # stop words only, or one word: no phrase to find
-        having = having[~np.isin(having, excluded, assume_unique=True)]
+            posted.append(self.index.postings(tid)[0])
+        if not posted:
+            return []  # stop words only
+        # From the rarest word's paragraphs, a binary search in each other word's.
+        posted.sort(key=len)
+        having = posted[0]
+        for other in (*posted[1:], excluded):
+            if not len(having) or not len(other):
+                break
+            at = np.minimum(np.searchsorted(other, having), len(other) - 1)
+            found = other[at] == having
+            having = having[~found] if other is excluded else having[found]
         if len(having) > PHRASE_CANDIDATES:
             having = having[np.argpartition(-scores[having], PHRASE_CANDIDATES - 1)]
             having = np.sort(having[:PHRASE_CANDIDATES])
