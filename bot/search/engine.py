@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from itertools import pairwise
 
 import numpy as np
 
@@ -31,6 +32,15 @@ log = logging.getLogger(__name__)
 
 # BM25 picks this many candidates before phrase matches are promoted among them.
 CANDIDATES = 100
+# An exact phrase is also looked for beyond the candidates, in at most this many paragraphs
+# that have every word of it (the best by BM25): a paragraph with the phrase rarely ranks
+# so low, and each costs a substring test.
+PHRASE_CANDIDATES = 200
+# A pack of at most this many paragraphs is ranked in plain Python: on a few paragraphs
+# numpy's cost per call is most of a query. Both ways add the same float64 numbers in the
+# same order, so they give the same scores (tests/search/test_small_ranking.py). At most
+# CANDIDATES, so every match of a small pack is a candidate.
+SMALL_PACK = 100
 MAX_LIMIT = 25
 # Answers to this many recent (query, limit) pairs are kept.
 ANSWER_CACHE = 2048
@@ -110,6 +120,10 @@ class SearchEngine:
         self._sentences: dict[int, list[tuple[int, int]]] = {}
         # And where each of its terms occurs, for the words to bold.
         self._spans: dict[int, dict[int, list[tuple[int, int]]]] = {}
+        # For ranking a small pack in plain Python: postings as lists, and where each term
+        # occurs in each paragraph; made as queries need them.
+        self._lists: dict[int, tuple[list[int], list[float]]] = {}
+        self._word_places: dict[int, dict[int, list[int]]] = {}
         # The thesaurus's everyday words can be misspelt too ("hackng"); they rank below
         # the text's own words at the same distance.
         everyday = {self.analyzer.fold(w): 0 for e in entries for p in e.words for w in words(p)}
@@ -163,57 +177,117 @@ class SearchEngine:
         results = tuple(self._result(doc, score, plan) for doc, score in ranked)
         return results, (() if results else self.suggest(normalized))
 
-    def _rank(self, plan: QueryPlan) -> list[tuple[int, float]]:
+    def _rank(self, plan: QueryPlan, small: bool | None = None) -> list[tuple[int, float]]:
+        """(paragraph, score) of every candidate, best first; `small` chooses the plain
+        Python way or numpy's (by default, by the pack's size)."""
         n = self.index.doc_count
         if not plan.concepts or n == 0:
             return []
-        scores = np.zeros(n, dtype=np.float32)
+        if small is None:
+            small = n <= SMALL_PACK
+        # Every paragraph's score when some matches are not candidates (numpy's way only).
+        beyond: np.ndarray | None = None
+        if small:
+            candidates = self._scores_small(plan)
+        else:
+            candidates, beyond = self._scores(plan, n)
+        if not candidates:
+            return []
+        if len(plan.concepts) > 1:
+            candidates = (
+                self._near_small(candidates, plan) if small else self._near(candidates, plan)
+            )
+        # An exact phrase match outranks every paragraph that only has the words apart; so
+        # does the phrase with its typos corrected.
+        bonus = max(score for _, score in candidates)
+        texts = self._phrases
+        for phrase in dict.fromkeys(p for p in (plan.phrase, plan.corrected_phrase) if p.strip()):
+            if small:
+                having = [phrase in texts[d] for d, _ in candidates]
+            else:
+                docs = np.fromiter((d for d, _ in candidates), np.int32, len(candidates))
+                having = self._could_have(phrase, docs).tolist()
+                having = [
+                    has and phrase in texts[d]
+                    for (d, _), has in zip(candidates, having, strict=True)
+                ]
+                if beyond is not None:
+                    # The phrase in a paragraph BM25 left out of the candidates: it still
+                    # outranks the words apart.
+                    found = self._having_phrase(phrase, np.sort(docs), beyond)
+                    candidates += [(d, float(beyond[d])) for d in found]
+                    having += [True] * len(found)
+            candidates = [
+                (d, s + bonus if has else s) for (d, s), has in zip(candidates, having, strict=True)
+            ]
+        candidates.sort(key=lambda item: (-item[1], item[0]))
+        return candidates
+
+    def _scores(self, plan: QueryPlan, n: int) -> tuple[list[tuple[int, float]], np.ndarray | None]:
+        """The best CANDIDATES paragraphs by BM25 and coverage, as (paragraph, score), with
+        numpy over every paragraph, and every paragraph's score if more matched. Sums are in
+        float64, as in `_scores_small`."""
+        scores = np.zeros(n)
         # The share of the query's concepts (each weighed by its rarity) a paragraph has;
         # with one concept there is nothing to share.
         several = len(plan.concepts) > 1
-        covered = np.zeros(n, dtype=np.float32)
+        covered = np.zeros(n)
         for concept in plan.concepts:
             alternatives = concept.alternatives
             if len(alternatives) == 1 and len(alternatives[0].terms) == 1:
                 docs, weights = self.index.postings(alternatives[0].terms[0])
                 weight = alternatives[0].weight
-                scores[docs] += weights if weight == 1.0 else weights * weight
+                scores[docs] += (
+                    weights if weight == 1.0 else np.multiply(weights, weight, dtype=float)
+                )
                 if several:
                     covered[docs] += concept.rarity
                 continue
-            best = np.zeros(n, dtype=np.float32)
+            best = np.zeros(n)
             for alternative in alternatives:
                 np.maximum(best, self._alternative_scores(alternative, n), out=best)
             scores += best
             if several:
                 share = concept.rarity if concept.stands_for is None else concept.stands_for
-                covered += (best > 0) * np.float32(share)
+                covered += (best > 0) * share
         if several:
             total = sum(c.rarity for c in plan.concepts if c.stands_for is None) or 1.0
-            share = np.minimum(covered / np.float32(total), 1)
-            scores *= COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * share
+            scores *= COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * np.minimum(covered / total, 1.0)
         matched = np.flatnonzero(scores > 0)
-        if len(matched) > CANDIDATES:
-            top = np.argpartition(-scores[matched], CANDIDATES - 1)[:CANDIDATES]
-            matched = matched[top]
-        candidates = list(zip(matched.tolist(), scores[matched].tolist(), strict=True))
-        if not candidates:
-            return []
-        if len(plan.concepts) > 1:
-            candidates = self._near(candidates, plan)
-        # An exact phrase match outranks every paragraph that only has the words apart; so
-        # does the phrase with its typos corrected.
-        bonus = max(score for _, score in candidates)
+        if len(matched) <= CANDIDATES:
+            return list(zip(matched.tolist(), scores[matched].tolist(), strict=True)), None
+        top = matched[np.argpartition(-scores[matched], CANDIDATES - 1)[:CANDIDATES]]
+        return list(zip(top.tolist(), scores[top].tolist(), strict=True)), scores
+
+    def _having_phrase(self, phrase: str, excluded: np.ndarray, scores: np.ndarray) -> list[int]:
+        """The paragraphs, other than the (sorted) `excluded`, that have the phrase: among
+        the PHRASE_CANDIDATES best by `scores` with every word of it, by a substring test."""
+        if len(phrase.split()) < 2:
+            return []  # one word: no phrase to find
+        posted: list[np.ndarray] = []
+        for word in dict.fromkeys(phrase.split()):
+            if self.analyzer.is_stopword(word):
+                continue
+            tid = self.index.term_id(self.analyzer.stem(word))
+            if tid is None:
+                return []
+            posted.append(self.index.postings(tid)[0])
+        if not posted:
+            return []  # stop words only
+        # From the rarest word's paragraphs, a binary search in each other word's.
+        posted.sort(key=len)
+        having = posted[0]
+        for other in (*posted[1:], excluded):
+            if not len(having) or not len(other):
+                break
+            at = np.minimum(np.searchsorted(other, having), len(other) - 1)
+            found = other[at] == having
+            having = having[~found] if other is excluded else having[found]
+        if len(having) > PHRASE_CANDIDATES:
+            having = having[np.argpartition(-scores[having], PHRASE_CANDIDATES - 1)]
+            having = np.sort(having[:PHRASE_CANDIDATES])
         texts = self._phrases
-        docs = np.fromiter((d for d, _ in candidates), dtype=np.int32, count=len(candidates))
-        for phrase in dict.fromkeys(p for p in (plan.phrase, plan.corrected_phrase) if p.strip()):
-            having = self._could_have(phrase, docs).tolist()
-            candidates = [
-                (d, s + bonus if has and phrase in texts[d] else s)
-                for (d, s), has in zip(candidates, having, strict=True)
-            ]
-        candidates.sort(key=lambda item: (-item[1], item[0]))
-        return candidates
+        return [d for d in having.tolist() if phrase in texts[d]]
 
     def _could_have(self, phrase: str, docs: np.ndarray) -> np.ndarray:
         """Which of `docs` have every word of the phrase: a cheap test (binary search in
@@ -265,8 +339,49 @@ class SearchEngine:
         ]
         return boosted + candidates[NEAR_CANDIDATES:]
 
+    def _near_small(
+        self, candidates: list[tuple[int, float]], plan: QueryPlan
+    ) -> list[tuple[int, float]]:
+        """`_near` in plain Python, for a small pack: each paragraph's word positions by term
+        are kept, so only the query's words are looked at."""
+        candidates.sort(key=lambda item: (-item[1], item[0]))
+        head = candidates[:NEAR_CANDIDATES]
+        wanted = plan.highlights
+        if len(wanted) < 2:
+            return candidates
+        bonuses: list[float] = []
+        for d, _ in head:
+            where = self._where(d)
+            present = [(t, where[t]) for t in wanted if t in where]
+            if len(present) < 2:  # no two different query words
+                bonuses.append(0.0)
+                continue
+            hits = sorted((at, t) for t, places in present for at in places)
+            bonus = 0.0
+            for (at, term), (next_at, next_term) in pairwise(hits):
+                gap = next_at - at
+                if gap <= NEAR_WORDS and term != next_term:
+                    bonus += min(wanted[term][1], wanted[next_term][1]) / gap
+            bonuses.append(bonus)
+        if not any(bonuses):
+            return candidates
+        top = head[0][1] / max(sum(c.rarity for c in plan.concepts), 1e-9)
+        boosted = [(d, s + NEAR_WEIGHT * top * b) for (d, s), b in zip(head, bonuses, strict=True)]
+        return boosted + candidates[NEAR_CANDIDATES:]
+
+    def _where(self, doc: int) -> dict[int, list[int]]:
+        """Where each term occurs in a paragraph, counted in indexed words (kept per paragraph
+        of a small pack)."""
+        found = self._word_places.get(doc)
+        if found is None:
+            found = self._word_places[doc] = {}
+            lo, hi = int(self._offsets[doc]), int(self._offsets[doc + 1])
+            for at, term in enumerate(self._terms[lo:hi].tolist()):
+                found.setdefault(term, []).append(at)
+        return found
+
     def _alternative_scores(self, alternative: Alternative, n: int) -> np.ndarray:
-        scores = np.zeros(n, dtype=np.float32)
+        scores = np.zeros(n)
         hits = np.zeros(n, dtype=np.int16) if alternative.require_all else None
         for tid in alternative.terms:
             docs, weights = self.index.postings(tid)
@@ -276,6 +391,82 @@ class SearchEngine:
         if hits is not None and len(alternative.terms) > 1:
             scores[hits < len(alternative.terms)] = 0
         return scores * alternative.weight
+
+    def _posting_lists(self, tid: int) -> tuple[list[int], list[float]]:
+        """A term's postings as Python lists, for ranking a small pack."""
+        found = self._lists.get(tid)
+        if found is None:
+            docs, weights = self.index.postings(tid)
+            found = self._lists[tid] = (docs.tolist(), weights.tolist())
+        return found
+
+    def _scores_small(self, plan: QueryPlan) -> list[tuple[int, float]]:
+        """`_scores` in plain Python, for a pack of at most SMALL_PACK paragraphs: the same
+        float64 operations in the same order, so the same scores, bit for bit (adding the
+        zeros numpy adds changes nothing, so only paragraphs a term is in are visited)."""
+        n = self.index.doc_count
+        scores = [0.0] * n
+        covered = [0.0] * n
+        several = len(plan.concepts) > 1
+        lists = self._posting_lists
+        for concept in plan.concepts:
+            alternatives = concept.alternatives
+            if len(alternatives) == 1 and len(alternatives[0].terms) == 1:
+                docs, weights = lists(alternatives[0].terms[0])
+                weight = alternatives[0].weight
+                if weight == 1.0:
+                    for d, w in zip(docs, weights, strict=True):
+                        scores[d] += w
+                else:
+                    for d, w in zip(docs, weights, strict=True):
+                        scores[d] += w * weight
+                if several:
+                    rarity = concept.rarity
+                    for d in docs:
+                        covered[d] += rarity
+                continue
+            best: dict[int, float] = {}
+            for alternative in alternatives:
+                terms = alternative.terms
+                weight = alternative.weight
+                if len(terms) == 1:
+                    docs, weights = lists(terms[0])
+                    for d, w in zip(docs, weights, strict=True):
+                        w *= weight
+                        if w > best.get(d, 0.0):
+                            best[d] = w
+                    continue
+                summed: dict[int, float] = {}
+                hits: dict[int, int] = {}
+                for tid in terms:
+                    docs, weights = lists(tid)
+                    for d, w in zip(docs, weights, strict=True):
+                        summed[d] = summed.get(d, 0.0) + w
+                        hits[d] = hits.get(d, 0) + 1
+                everything = len(terms) if alternative.require_all else 0
+                for d, w in summed.items():
+                    if hits[d] >= everything:
+                        w *= weight
+                        if w > best.get(d, 0.0):
+                            best[d] = w
+            if several:
+                share = concept.rarity if concept.stands_for is None else concept.stands_for
+                for d, w in best.items():
+                    scores[d] += w
+                    if w > 0:
+                        covered[d] += share
+            else:
+                for d, w in best.items():
+                    scores[d] += w
+        if several:
+            total = sum(c.rarity for c in plan.concepts if c.stands_for is None) or 1.0
+            floor, rest = COVERAGE_FLOOR, 1 - COVERAGE_FLOOR
+            return [
+                (d, s * (floor + rest * min(covered[d] / total, 1.0)))
+                for d, s in enumerate(scores)
+                if s > 0
+            ]
+        return [(d, s) for d, s in enumerate(scores) if s > 0]
 
     def _result(self, doc: int, score: float, plan: QueryPlan) -> SearchResult:
         paragraph = self._paragraphs[doc]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.search.sentences import split_sentences
@@ -36,21 +37,7 @@ def choose_excerpt(
     # Each word as (first sentence, last sentence) it lies in: it is inside the sentences
     # first..last of an excerpt when first <= its first and its last <= last.
     placed = [(bisect_right(starts, s) - 1, bisect_left(ends, e), c, w) for s, e, c, w in words]
-    memo: dict[tuple[int, int], tuple[float, int]] = {}
-
-    def covered(first: int, last: int) -> tuple[float, int]:
-        """(summed weight of the distinct concepts, number of concepts) inside."""
-        key = (first, last)
-        if key not in memo:
-            inside = {c: w for a, b, c, w in placed if a >= first and b <= last}
-            memo[key] = (sum(inside.values()), len(inside))
-        return memo[key]
-
-    def value(first: int, last: int) -> float:
-        # Distinct concepts count most; repeated hits only break ties.
-        hits = sum(1 for a, b, _, _ in placed if a >= first and b <= last)
-        return covered(first, last)[0] + 0.01 * hits
-
+    value, covered = _measures(placed, len(sentences))
     best = max(range(len(sentences)), key=lambda i: (value(i, i), -i))
     first = last = best
     while True:
@@ -81,3 +68,54 @@ def choose_excerpt(
             continue
         spans.append((s - start, e - start))
     return Excerpt(text[start:end], start, tuple(spans))
+
+
+Measure = Callable[[int, int], float]
+Covered = Callable[[int, int], tuple[float, int]]
+
+
+def _measures(placed: list[tuple[int, int, int, float]], count: int) -> tuple[Measure, Covered]:
+    """For sentences first..last: `value` (the distinct concepts' summed weight, repeated
+    hits breaking ties) and `covered` ((that weight, number of concepts)). A word's weight is
+    its concept's, so a range's concepts are those of its sentences, in the order the words
+    come: summed per sentence rather than over every word for every range."""
+    if any(a != b for a, b, _, _ in placed):  # a word across a sentence break: count each
+        return _measures_by_word(placed)
+    concepts: list[dict[int, float]] = [{} for _ in range(count)]
+    hits = [0] * count
+    for a, _, c, w in placed:
+        concepts[a].setdefault(c, w)
+        hits[a] += 1
+
+    def covered(first: int, last: int) -> tuple[float, int]:
+        if first == last:
+            inside = concepts[first]
+        else:
+            inside = {}
+            for i in range(first, last + 1):
+                for c, w in concepts[i].items():
+                    inside.setdefault(c, w)
+        return sum(inside.values()), len(inside)
+
+    def value(first: int, last: int) -> float:
+        return covered(first, last)[0] + 0.01 * sum(hits[first : last + 1])
+
+    return value, covered
+
+
+def _measures_by_word(placed: list[tuple[int, int, int, float]]) -> tuple[Measure, Covered]:
+    memo: dict[tuple[int, int], tuple[float, int]] = {}
+
+    def covered(first: int, last: int) -> tuple[float, int]:
+        key = (first, last)
+        if key not in memo:
+            inside = {c: w for a, b, c, w in placed if a >= first and b <= last}
+            memo[key] = (sum(inside.values()), len(inside))
+        return memo[key]
+
+    def value(first: int, last: int) -> float:
+        # Distinct concepts count most; repeated hits only break ties.
+        hits = sum(1 for a, b, _, _ in placed if a >= first and b <= last)
+        return covered(first, last)[0] + 0.01 * hits
+
+    return value, covered

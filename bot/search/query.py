@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from bot.search.analysis import Analyzer
 from bot.search.glossary import GlossaryMatcher
@@ -29,9 +30,9 @@ MAX_CONCEPTS = 32
 MAX_CORRECTED_WORDS = 8
 
 
-@dataclass(frozen=True)
-class Alternative:
-    """Index terms that together stand for a concept; `require_all` for multi-word names."""
+class Alternative(NamedTuple):
+    """Index terms that together stand for a concept; `require_all` for multi-word names.
+    (A named tuple: a query makes several, and a frozen dataclass costs more to make.)"""
 
     terms: tuple[int, ...]
     weight: float = 1.0
@@ -87,84 +88,116 @@ class QueryPlanner:
         self.typos = typos
         self.glossary = glossary
         self.thesaurus = thesaurus
+        # What does not depend on the query, worked out once for the pack: each glossary
+        # name's index terms (with their summed idf) and each thesaurus term's, leaving out
+        # names with a word the pack never uses.
+        self._names: list[list[tuple[tuple[int, ...], float]]] = []
+        for entry in glossary.entries:
+            names = []
+            for stems in entry.stems:
+                ids = self._term_ids(stems)
+                if ids is not None:
+                    names.append((ids, sum(index.idf(t) for t in set(ids))))
+            self._names.append(names)
+        self._meanings: list[list[tuple[tuple[int, ...], frozenset[int], float]]] = []
+        for expansions in thesaurus.expansions if thesaurus is not None else ():
+            meanings = []
+            for expansion in expansions:
+                ids = self._term_ids(expansion.stems)
+                if ids is not None:
+                    meanings.append((ids, frozenset(ids), expansion.weight))
+            self._meanings.append(meanings)
 
-    def _known(self, word: str) -> bool:
-        return self.index.term_id(self.analyzer.stem(word)) is not None
+    def _term_ids(self, stems: tuple[str, ...]) -> tuple[int, ...] | None:
+        tids = [self.index.term_id(s) for s in stems]
+        ids = tuple(t for t in tids if t is not None)
+        return ids if len(ids) == len(tids) else None
 
     def plan(self, normalized: str) -> QueryPlan:
         a = self.analyzer
+        stem = a.stem
+        stop = a.is_stopword
+        term_id = self.index.term_id
+        idf = self.index.idf
         groups = group_words(tokenize(normalized))[:MAX_QUERY_WORDS]
         parts = [[a.fold(t.text) for t in g if not t.joined] for g in groups]
-        plan = QueryPlan(phrase=" " + " ".join(w for ws in parts for w in ws) + " ")
-        # Everyday words the thesaurus knows are not typos of document words.
         typed = [w for ws in parts for w in ws]
+        plan = QueryPlan(phrase=" " + " ".join(typed) + " ")
+        stems = [stem(w) for w in typed]
+        # Everyday words the thesaurus knows are not typos of document words.
         meant: list[tuple[int, int, int]] = []
         if self.thesaurus:
-            meant = self.thesaurus.find([a.stem(w) for w in typed])
+            meant = self.thesaurus.find(stems)
         covered = {typed[i] for start, end, _ in meant for i in range(start, end)}
         unknown = [
             w
-            for w in typed
+            for i, w in enumerate(typed)
             if w not in covered
             and len(w) >= MIN_WORD_LENGTH
+            and term_id(stems[i]) is None
             and not w.isdigit()
-            and not a.is_stopword(w)
-            and not self._known(w)
+            and not stop(w)
         ]
-        unknown = sorted(dict.fromkeys(unknown), key=len, reverse=True)[:MAX_CORRECTED_WORDS]
         # No typo index is consulted (or made) when every word is known.
-        fixes = self.typos.correct(unknown) if unknown else {}
-        for word, options in fixes.items():
-            if options:
-                plan.corrections[word] = options[0][0]
+        fixes: dict[str, list[tuple[str, int]]] = {}
+        if unknown:
+            unknown = sorted(dict.fromkeys(unknown), key=len, reverse=True)[:MAX_CORRECTED_WORDS]
+            fixes = self.typos.correct(unknown)
+            for word, closest in fixes.items():
+                if closest:
+                    plan.corrections[word] = closest[0][0]
+        # Each typed word's stems to look up, with their weight: its corrections', if it had
+        # to be corrected (none when none was close), else its own.
+        options: dict[str, list[tuple[str, float]]] = {
+            w: [(stem(c), TYPO_WEIGHT) for c, _ in found] for w, found in fixes.items()
+        }
+        flat = stems
         if plan.corrections:
-            fixed = [plan.corrections.get(w, w) for ws in parts for w in ws]
+            fixed = [plan.corrections.get(w, w) for w in typed]
             plan.corrected_phrase = " " + " ".join(fixed) + " "
-
-        def stem_options(word: str) -> list[tuple[str, float]]:
-            if word in fixes:
-                return [(a.stem(c), TYPO_WEIGHT) for c, _ in fixes[word]]
-            return [(a.stem(word), 1.0)]
-
-        def first_stem(word: str) -> str:
-            options = stem_options(word)
-            return options[0][0] if options else a.stem(word)
+            flat = [
+                options[w][0][0] if options.get(w) else s for w, s in zip(typed, stems, strict=True)
+            ]
 
         # Glossary names are matched on the corrected stems, word by word and compounds joined.
-        flat: list[str] = []
         compact: list[str] = []
+        at = 0
         for group, ws in zip(groups, parts, strict=True):
-            flat.extend(first_stem(w) for w in ws)
             joined = [t for t in group if t.joined]
             if joined:
-                compact.append(a.stem(a.fold(joined[0].text)))
+                compact.append(stem(a.fold(joined[0].text)))
             elif ws:
-                compact.append(first_stem(ws[0]))
+                compact.append(flat[at])
+            at += len(ws)
         # Each glossary entry found, with the index weight (summed idf) of the words typed for it.
         entries: dict[int, float] = {}
         for sequence in (flat, compact) if compact != flat else (flat,):
             for start, end, entry in self.glossary.find(sequence):
-                matched = {
-                    self.index.term_id(s) for s in sequence[start:end] if not a.is_stopword(s)
-                }
-                weight = sum(self.index.idf(t) for t in matched if t is not None)
+                matched = {term_id(s) for s in sequence[start:end] if not stop(s)}
+                weight = sum(idf(t) for t in matched if t is not None)
                 entries[entry] = max(entries.get(entry, 0.0), weight)
         # The concept of each typed word (or compound), by group number.
         words: dict[int, tuple[str, list[Alternative]]] = {}
         for number, (group, ws) in enumerate(zip(groups, parts, strict=True)):
             alternatives: list[Alternative] = []
-            joined = [t for t in group if t.joined]
-            if joined:
-                tid = self.index.term_id(a.stem(a.fold(joined[0].text)))
+            if group[-1].joined:
+                tid = term_id(stem(a.fold(group[-1].text)))
                 if tid is not None:
                     alternatives.append(Alternative((tid,)))
-                terms = [self._best_term(stem_options(w)) for w in ws if not a.is_stopword(w)]
-                found = tuple(t for t in terms if t is not None)
+                found = []
+                for w in ws:
+                    if not stop(w):
+                        for option, _ in options[w] if w in options else ((stem(w), 1.0),):
+                            tid = term_id(option)
+                            if tid is not None:
+                                found.append(tid)
+                                break
                 if found:
-                    alternatives.append(Alternative(found))
-            elif ws and not a.is_stopword(ws[0]):
-                for stem, weight in stem_options(ws[0]):
-                    tid = self.index.term_id(stem)
+                    alternatives.append(Alternative(tuple(found)))
+            elif ws and not stop(ws[0]):
+                w = ws[0]
+                for option, weight in options[w] if w in options else ((stem(w), 1.0),):
+                    tid = term_id(option)
                     if tid is not None:
                         alternatives.append(Alternative((tid,), weight))
             if alternatives:
@@ -172,19 +205,22 @@ class QueryPlanner:
         typed_terms = {alt.terms for _, alts in words.values() for alt in alts}
         raw: list[tuple[str, list[Alternative]]] = []
         if self.thesaurus is not None:
+            # Unless a typo was corrected, the thesaurus's matches are those found above.
+            found_meant = self.thesaurus.find(flat) if flat is not stems else meant
             starts = [0]
             for ws in parts:
                 starts.append(starts[-1] + len(ws))
             done: set[int] = set()
-            for start, end, entry in self.thesaurus.find(flat):
+            for start, end, entry in found_meant:
                 if entry in done:
                     continue
                 done.add(entry)
-                spanned = list(range(bisect_left(starts, start), bisect_left(starts, end)))
-                spanned = [g for g in spanned if g < len(parts)]
+                spanned = range(
+                    bisect_left(starts, start), min(bisect_left(starts, end), len(parts))
+                )
                 # The typed words and what they mean are one concept: a paragraph earns the
                 # better of the two, never both.
-                content = [g for g in spanned if not all(a.is_stopword(w) for w in parts[g])]
+                content = [g for g in spanned if not all(stop(w) for w in parts[g])]
                 own = [words.pop(g)[1][0] for g in spanned if g in words]
                 typed_ids = tuple(t for alt in own for t in alt.terms)
                 meaning = self._expansion(entry, typed_ids, typed_terms, max(1, len(content)))
@@ -198,32 +234,32 @@ class QueryPlanner:
         raw[:0] = list(words.values())
         for entry, typed_weight in entries.items():
             alternatives = []
-            for stems in self.glossary.entries[entry].stems:
-                tids = [self.index.term_id(s) for s in stems]
-                ids = tuple(t for t in tids if t is not None)
-                if len(ids) != len(stems) or ids in typed_terms:
+            for ids, own_idf in self._names[entry]:
+                if ids in typed_terms:
                     continue
                 # Another name for what was typed earns about what the typed words would:
                 # "NSS" in a paragraph counts like "National Security Strategy", and back.
-                own_idf = sum(self.index.idf(t) for t in set(ids))
                 scale = typed_weight / own_idf if typed_weight > 0 and own_idf > 0 else 1.0
                 alternatives.append(Alternative(ids, EXPANSION_WEIGHT * scale, require_all=True))
             if alternatives:
                 raw.append((f"g:{entry}", alternatives))
         seen: set[str] = set()
+        concepts = plan.concepts
         for key, alternatives in raw:
             if key in seen:
                 continue
             seen.add(key)
-            rarity = max(self.index.idf(t) for alt in alternatives for t in alt.terms)
-            stands_for = entries[int(key[2:])] if key.startswith("g:") else None
-            plan.concepts.append(Concept(alternatives, rarity, stands_for))
-        plan.concepts.sort(key=lambda c: -c.rarity)
-        del plan.concepts[MAX_CONCEPTS:]
-        for number, concept in enumerate(plan.concepts):
+            rarity = max(idf(t) for alt in alternatives for t in alt.terms)
+            stands_for = entries[int(key[2:])] if key[0] == "g" else None
+            concepts.append(Concept(alternatives, rarity, stands_for))
+        concepts.sort(key=lambda c: -c.rarity)
+        del concepts[MAX_CONCEPTS:]
+        highlights = plan.highlights
+        for number, concept in enumerate(concepts):
             for alt in concept.alternatives:
                 for tid in alt.terms:
-                    plan.highlights.setdefault(tid, (number, concept.rarity))
+                    if tid not in highlights:
+                        highlights[tid] = (number, concept.rarity)
         return plan
 
     def _expansion(
@@ -231,20 +267,10 @@ class QueryPlanner:
     ) -> list[Alternative]:
         """The document terms of a thesaurus entry found for `words` typed words: each term
         counts for about as many words as were typed (its words' mean, times that)."""
-        assert self.thesaurus is not None
         alternatives = []
-        for expansion in self.thesaurus.expansions[entry]:
-            tids = [self.index.term_id(s) for s in expansion.stems]
-            ids = tuple(t for t in tids if t is not None)
-            if len(ids) != len(tids) or ids in typed or set(ids) == set(typed_ids):
+        typed_set = set(typed_ids)
+        for ids, id_set, weight in self._meanings[entry]:
+            if ids in typed or id_set == typed_set:
                 continue
-            weight = expansion.weight * words / len(set(ids))
-            alternatives.append(Alternative(ids, weight, require_all=True))
+            alternatives.append(Alternative(ids, weight * words / len(id_set), require_all=True))
         return alternatives
-
-    def _best_term(self, options: list[tuple[str, float]]) -> int | None:
-        for stem, _ in options:
-            tid = self.index.term_id(stem)
-            if tid is not None:
-                return tid
-        return None

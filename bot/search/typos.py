@@ -23,6 +23,9 @@ MIN_WORD_LENGTH = 4
 LONG_WORD_LENGTH = 8
 # At most this many corrections are kept for one word, all at the smallest distance found.
 MAX_CANDIDATES = 3
+# The corrections of this many typed words are kept: people misspell the same words, and a
+# word's corrections depend only on the pack. Past this, new words are looked up each time.
+MAX_REMEMBERED = 4096
 
 
 def max_edits(word: str) -> int:
@@ -44,6 +47,7 @@ class TypoCorrector:
     def __init__(self, frequencies: Mapping[str, int]) -> None:
         self._given = frequencies
         self._keys: tuple[np.ndarray, np.ndarray] | None = None
+        self._remembered: dict[str, list[tuple[str, int]]] = {}
 
     @cached_property
     def _words(self) -> list[str]:
@@ -79,8 +83,14 @@ class TypoCorrector:
     def correct(self, words: Iterable[str]) -> dict[str, list[tuple[str, int]]]:
         """For each word, its closest vocabulary words with their edit distance, most
         frequent first; words that are too short or have no close match map to []."""
-        wanted = [w for w in dict.fromkeys(words) if len(w) >= MIN_WORD_LENGTH]
+        remembered = self._remembered
         found: dict[str, list[tuple[str, int]]] = {w: [] for w in words}
+        wanted = []
+        for w in found:
+            if w in remembered:
+                found[w] = remembered[w]
+            elif len(w) >= MIN_WORD_LENGTH:
+                wanted.append(w)
         if not wanted or not self._words:
             return found
         keys: list[str] = []
@@ -108,4 +118,6 @@ class TypoCorrector:
                 best = min(s[0] for s in scored)
                 closest = sorted(s for s in scored if s[0] == best)[:MAX_CANDIDATES]
                 found[word] = [(other, distance) for distance, _, other in closest]
+            if len(remembered) < MAX_REMEMBERED:
+                remembered[word] = found[word]
         return found

@@ -2,6 +2,7 @@ import pytest
 
 from bot.pack.model import Glossary, GlossaryTerm
 from bot.search import SearchEngine
+from bot.search.engine import CANDIDATES, SMALL_PACK
 from bot.search.excerpt import EXCERPT_MAX_CHARS
 from bot.search.sentences import split_sentences
 from tests.search.conftest import make_pack
@@ -133,3 +134,17 @@ def test_suggestions_name_glossary_terms_and_titles(engine: SearchEngine) -> Non
 def test_limit_is_respected(engine: SearchEngine) -> None:
     assert len(engine.search("Japan", limit=2).results) == 2
     assert len(engine.search("Japan", limit=0).results) == 1
+
+
+def test_an_exact_phrase_is_found_beyond_the_best_bm25_matches() -> None:
+    """More paragraphs than the engine's candidates repeat the phrase's words in short
+    sentences; the one paragraph holding the phrase itself is long, so BM25 alone ranks it
+    below all of them. It still comes first, with its typo corrected too."""
+    assert CANDIDATES < 150 and SMALL_PACK < 151
+    strong = [f"Policy review number {n}: a fiscal review, a policy review." for n in range(150)]
+    filler = " ".join(f"Item {n} of the plan concerns ports and roads." for n in range(40))
+    held = f"{filler} A fiscal policy review was held. {filler}"
+    pack = make_pack("Section 1 Budget\n\n" + "\n\n".join([*strong, held]))
+    engine = SearchEngine.build(pack)
+    assert top(engine, "fiscal policy review") == "3.1¶151"
+    assert top(engine, "fiscal polcy review") == "3.1¶151"
