@@ -166,8 +166,10 @@ class SearchEngine:
         return SearchResponse(query, normalized, results, suggestions)
 
     def clear_cache(self) -> None:
-        """Forget the answers kept for recent queries (benchmarks time the work itself)."""
+        """Forget the answers kept for recent queries and the typo corrections kept for words
+        seen before: benchmarks time a new query's whole work."""
         self._answer.cache_clear()
+        self.typos.forget()
 
     def _answer_uncached(
         self, normalized: str, limit: int

@@ -80,6 +80,10 @@ class TypoCorrector:
     def __len__(self) -> int:
         return len(self._words)
 
+    def forget(self) -> None:
+        """Forget the corrections kept for words seen before."""
+        self._remembered.clear()
+
     def correct(self, words: Iterable[str]) -> dict[str, list[tuple[str, int]]]:
         """For each word, its closest vocabulary words with their edit distance, most
         frequent first; words that are too short or have no close match map to []."""

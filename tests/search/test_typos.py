@@ -22,3 +22,21 @@ def test_prefers_the_closest_then_the_most_frequent_word() -> None:
     corrector = TypoCorrector({"policy": 50, "police": 2, "polity": 1})
     assert corrector.correct(["policz"])["policz"][0][0] == "policy"
     assert corrector.correct(["polic"])["polic"][0][0] == "policy"
+
+
+def test_kept_corrections_are_the_same_as_new_ones_and_can_be_forgotten() -> None:
+    corrector = TypoCorrector({"territorial": 3, "integrity": 2})
+    words = ["terittorial", "integrety", "xyzzyx"]
+    first = corrector.correct(words)
+    assert corrector.correct(words) == first  # kept, the same answer
+    assert corrector._remembered
+    corrector.forget()  # what a benchmark's "new query" relies on
+    assert not corrector._remembered
+    assert corrector.correct(words) == first
+
+
+def test_an_engines_cleared_cache_forgets_its_typo_corrections(engine) -> None:
+    engine.search("terittorial integrety")
+    assert engine.typos._remembered
+    engine.clear_cache()
+    assert not engine.typos._remembered
