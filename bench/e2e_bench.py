@@ -536,7 +536,7 @@ def answer_counts(server: LocalDiscord) -> dict[str, Any]:
 
 
 # Distinct /search queries: more than any run dispatches, so the engine's answer cache (which
-# keeps the last 2,048 answers) never answers one, and the figures time the search itself.
+# keeps the last 512 answers) never answers one, and the figures time the search itself.
 DISTINCT_QUERIES = 8000
 
 
