@@ -259,8 +259,11 @@ async def _serve_client(
             elif name == "heap_report":
                 reply.update(heap.report())
             elif name == "malloc_trim":
-                before = heap_trace.figures()
-                reply.update(before=before, trimmed=heap_trace.malloc_trim())
+                # What waits for a full collection, then what malloc keeps free.
+                reply["before"] = heap_trace.figures()
+                gc.collect()
+                reply["after_collect"] = heap_trace.figures()
+                reply["trimmed"] = heap_trace.malloc_trim()
                 reply["after"] = heap_trace.figures()
             elif name == "quit":
                 break
