@@ -7,7 +7,8 @@ Discord. So the bot's latency, loop stalls and memory are its own, not shared wi
 server's. The floor is `bench.pong.PongBot` run the same way.
 
 The child takes one JSON line per command on stdin and answers on stdout with lines that
-start with `BENCH ` (`rss`, `stall_start`, `stall_stop`, `usage`, `quit`).
+start with `BENCH ` (`rss`, `stall_start`, `stall_stop`, `usage`, `heap_mark`, `heap_report`,
+`malloc_trim`, `quit`; the heap commands are bench/heap_trace.py's).
 
 Interaction latency is measured on the stand-in: from just before INTERACTION_CREATE is
 queued on the gateway to the arrival of the bot's callback POST (its RecordedRequest time).
@@ -40,6 +41,8 @@ from typing import TYPE_CHECKING, Any
 import discord
 import yarl
 from discord.ext import commands as ext_commands
+
+from bench import heap_trace
 
 if TYPE_CHECKING:
     from bench.loop_passes import LoopPasses
@@ -235,6 +238,7 @@ async def _serve_client(
     bot.add_listener(on_ready, "on_ready")
     task = asyncio.create_task(bot.start(config["token"]), name="discord-client")
     ticker = StallTicker()
+    heap = heap_trace.HeapTrace()
     commands = _stdin_lines()
     try:
         async for command in commands:
@@ -250,6 +254,17 @@ async def _serve_client(
                 reply.update(await ticker.stop())
             elif name == "usage":
                 reply.update(await _usage_report(services))
+            elif name == "heap_mark":
+                reply.update(heap.take_mark())
+            elif name == "heap_report":
+                reply.update(heap.report())
+            elif name == "malloc_trim":
+                # What waits for a full collection, then what malloc keeps free.
+                reply["before"] = heap_trace.figures()
+                gc.collect()
+                reply["after_collect"] = heap_trace.figures()
+                reply["trimmed"] = heap_trace.malloc_trim()
+                reply["after"] = heap_trace.figures()
             elif name == "quit":
                 break
             _emit(reply)
@@ -524,7 +539,7 @@ def answer_counts(server: LocalDiscord) -> dict[str, Any]:
 
 
 # Distinct /search queries: more than any run dispatches, so the engine's answer cache (which
-# keeps the last 2,048 answers) never answers one, and the figures time the search itself.
+# keeps the last 512 answers) never answers one, and the figures time the search itself.
 DISTINCT_QUERIES = 8000
 
 

@@ -275,15 +275,24 @@ async def _soak(sizes: SoakSizes, workdir: Path, library: ServedLibrary) -> Json
                     warm_rss = child.rss_kb()
                 if done % sizes.rss_every == 0:
                     rss.append((done, child.rss_kb()))
+                if done == sizes.warmup:
+                    # After the figures: diagnostics only (with BENCH_TRACEMALLOC set,
+                    # tracing starts here).
+                    await child.request("heap_mark")
 
         await asyncio.gather(*(worker() for _ in range(sizes.concurrency)))
         elapsed = time.monotonic() - started
         await _settle(server)
         end_rss = child.rss_kb()
         usage = await child.request("usage")
+        # Diagnostics, after every figure: malloc's arenas and (with BENCH_TRACEMALLOC set)
+        # what Python allocated since the warm-up; then what malloc_trim gives back, which
+        # is memory the allocator held free rather than memory in use.
+        heap = await child.request("heap_report", timeout=900)
+        heap["trim"] = await child.request("malloc_trim")
     # bot_on has stopped the child gracefully; its last report has the usage counters.
     return _soak_report(
-        server, state, elapsed, done, rss, warm_rss, end_rss, usage, child.closed_report
+        server, state, elapsed, done, rss, warm_rss, end_rss, usage, child.closed_report, heap
     )
 
 
@@ -308,6 +317,7 @@ def _soak_report(
     end_rss: int,
     usage: Json,
     closed: Json,
+    heap: Json,
 ) -> Json:
     counts = answer_counts(server)
     ok: dict[int, int] = counts["ok"]
@@ -357,6 +367,7 @@ def _soak_report(
         "rss_kb": {"warm": base, "end": end_rss, "samples": rss},
         "rss_growth": growth,
         "rss_growth_ok": growth is not None and growth <= RSS_GROWTH_LIMIT,
+        "heap": heap,
         "closed": closed,
     }
 

@@ -42,8 +42,12 @@ PHRASE_CANDIDATES = 200
 # CANDIDATES, so every match of a small pack is a candidate.
 SMALL_PACK = 100
 MAX_LIMIT = 25
-# Answers to this many recent (query, limit) pairs are kept.
-ANSWER_CACHE = 2048
+# Answers to this many recent (query, limit) pairs are kept. An answer holds its results
+# and the query's plan (its excerpts are made from it): about 6 KB, so 512 answers are
+# about 3 MB. At 2,048 (12 MB) they were most of what the soak's RSS grew by after its
+# warm-up (bench/README.md, "Where the misses come from"); a repeated question, the next
+# page and the search benchmark's warm figures (a few hundred queries) fit in 512.
+ANSWER_CACHE = 512
 # A paragraph's score is scaled by the share of the query's concepts it matches, from this
 # (one concept of many) to 1 (all): two different words typed beat one word said twice.
 COVERAGE_FLOOR = 0.5

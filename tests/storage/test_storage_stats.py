@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 from collections.abc import Awaitable, Callable
@@ -123,6 +124,21 @@ async def test_empty_database_summary_and_chart(db: Database) -> None:
 async def test_daily_chart_is_a_png(filled: Database) -> None:
     png = render_daily_chart_png(await usage_summary(filled, 30, now=NOW))
     assert png.startswith(PNG_SIGNATURE) and len(png) > 1_000
+
+
+async def test_a_chart_leaves_no_garbage_behind(filled: Database) -> None:
+    """A figure's reference cycles hold its pixel buffer until a full collection, which the
+    bot makes rare (bot/heap.py): the chart must not leave them for the collector."""
+    summary = await usage_summary(filled, 30, now=NOW)
+    render_daily_chart_png(summary)  # matplotlib's one-off imports and caches
+    gc.collect()
+    gc.disable()
+    try:
+        render_daily_chart_png(summary)
+        left_for_the_collector = gc.collect()
+    finally:
+        gc.enable()
+    assert left_for_the_collector < 100
 
 
 async def test_days_must_be_positive(db: Database) -> None:
