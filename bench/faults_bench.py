@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bench.e2e_bench import (
+    ALREADY_ACKNOWLEDGED,
     ANSWER_DEADLINE_S,
     CallbackTry,
     Json,
@@ -308,10 +309,13 @@ def _summarise(run: FaultRun, closed: Json) -> Json:
     answered = {i for i, record in server.store.by_id.items() if record.callback is not None}
     twice_by = {i: second_answers(ts) for i, ts in tries.items()}
     delivered, delivered_messages = _delivered(server)
-    arrival: dict[int, float] = {}
-    for request in server.requests:
-        if request.route.endswith("/callback") and request.status and request.status < 300:
-            arrival.setdefault(int(request.path.split("/")[2]), request.time)
+    # When the answer was at Discord: the arrival of its 2xx try, else of the first retry
+    # refused with 40060 (the try that had applied it came no later).
+    arrival = {
+        i: next(t.at for t in ts if answered_ok(t) or t.code == ALREADY_ACKNOWLEDGED)
+        for i, ts in tries.items()
+        if any(answered_ok(t) or t.code == ALREADY_ACKNOWLEDGED for t in ts)
+    }
     per_phase: dict[str, Json] = {}
     for sent in run.sent:
         row = per_phase.setdefault(
