@@ -562,13 +562,15 @@ def second_answers(tries: list[CallbackTry]) -> tuple[int, int]:
 
 
 def answer_counts(server: LocalDiscord) -> dict[str, Any]:
-    """Successful callbacks per interaction, refusals for answering twice (a 400 that is not
+    """Callbacks Discord took per interaction, refusals for answering twice (a 400 that is not
     a retry finding the answer, `second_answers`), and retries that found the answer."""
     ok: dict[int, int] = defaultdict(int)
     refused = found = 0
     for interaction, tries in callback_tries(server).items():
-        ok[interaction] += sum(map(answered_ok, tries))
         _, found_here = second_answers(tries)
+        # A retry that found the answer stands for the try that applied it, whose 2xx (if
+        # any) the bot never saw.
+        ok[interaction] += max(sum(map(answered_ok, tries)), min(found_here, 1))
         refused += sum(t.status == 400 for t in tries) - found_here
         found += found_here
     return {"ok": ok, "refused_400": refused, "retry_found_answered": found}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from bench.e2e_bench import CallbackTry, second_answers
+from bench.e2e_bench import CALLBACK_ROUTE, CallbackTry, answer_counts, second_answers
 from bench.faults_bench import DURING_5XX, HUNG, HUNG_EARLY, _unanswered_reasons
 
 
@@ -28,6 +28,33 @@ def test_a_second_callback_after_a_2xx_is_answering_twice() -> None:
     assert second_answers([_try(0, 500), _try(0.2, 200), _try(0.4, 400, 40060)]) == (1, 0)
     assert second_answers([_try(0, 400, 50035)]) == (1, 0)
     assert second_answers([_try(0, 200)]) == (0, 0)
+
+
+def _callback(interaction: int, at: float, status: int | None, code: int | None = None) -> object:
+    return SimpleNamespace(
+        route=CALLBACK_ROUTE,
+        path=f"/interactions/{interaction}/token/callback",
+        time=at,
+        answered_at=None if status is None else at + (2.5 if interaction == 1 else 0.01),
+        status=status,
+        code=code,
+    )
+
+
+def test_the_soak_and_burst_count_a_retry_that_found_the_answer_as_one_answer() -> None:
+    requests = [
+        # Given up at 2 s; Discord's 2xx to it came back after the retry's 40060.
+        _callback(1, 0.0, 200),
+        _callback(1, 2.0, 400, 40060),
+        # A second callback after a 2xx the bot had seen: answered twice.
+        _callback(2, 0.0, 200),
+        _callback(2, 0.5, 400, 40060),
+        # Held for good; the retry's 40060 shows it had landed.
+        _callback(3, 0.0, None),
+        _callback(3, 2.0, 400, 40060),
+    ]
+    counts = answer_counts(SimpleNamespace(requests=requests))  # type: ignore[arg-type]
+    assert counts == {"ok": {1: 1, 2: 1, 3: 1}, "refused_400": 1, "retry_found_answered": 2}
 
 
 def _server(created: dict[int, float]) -> SimpleNamespace:
