@@ -524,18 +524,71 @@ def first_callbacks(server: LocalDiscord) -> dict[int, float]:
     return found
 
 
-def answer_counts(server: LocalDiscord) -> dict[str, Any]:
-    """Successful callbacks per interaction, and refusals for answering twice (40060)."""
-    ok: dict[int, int] = defaultdict(int)
-    twice = 0
+ALREADY_ACKNOWLEDGED = 40060
+
+
+@dataclass
+class CallbackTry:
+    """One callback request: when it arrived and was answered (None: still held), its status
+    and error code."""
+
+    at: float
+    answered_at: float | None
+    status: int | None
+    code: int | None
+
+
+def callback_tries(server: LocalDiscord) -> dict[int, list[CallbackTry]]:
+    """Each interaction's callback requests, in the order they arrived."""
+    tries: dict[int, list[CallbackTry]] = {}
     for request in server.requests:
-        if request.route != CALLBACK_ROUTE:
-            continue
-        if request.status is not None and 200 <= request.status < 300:
-            ok[int(request.path.split("/")[2])] += 1
-        elif request.status == 400:
-            twice += 1
-    return {"ok": ok, "refused_400": twice}
+        if request.route == CALLBACK_ROUTE:
+            interaction = int(request.path.split("/")[2])
+            tries.setdefault(interaction, []).append(
+                CallbackTry(request.time, request.answered_at, request.status, request.code)
+            )
+    return tries
+
+
+def answered_ok(t: CallbackTry) -> bool:
+    return t.status is not None and 200 <= t.status < 300
+
+
+def second_answers(tries: list[CallbackTry]) -> tuple[int, int]:
+    """(second answers, retries that found the answer there) among one interaction's tries.
+
+    A 2xx after a 2xx, or a 400, answers twice, except a 40060 to a retry sent while an
+    earlier try's outcome was unknown to the bot (answered with a 5xx, or not answered yet:
+    held, or given up by the bot) and none had come back 2xx: that try had applied the
+    answer, which Discord then kept as the only one."""
+    twice = found = 0
+    for n, t in enumerate(tries):
+        earlier = tries[:n]
+        if answered_ok(t):
+            twice += any(answered_ok(e) for e in earlier)
+        elif t.status == 400:
+            known = [e for e in earlier if e.answered_at is not None and e.answered_at <= t.at]
+            unsure = len(known) < len(earlier) or any((e.status or 0) >= 500 for e in known)
+            if t.code == ALREADY_ACKNOWLEDGED and unsure and not any(map(answered_ok, known)):
+                found += 1
+            else:
+                twice += 1
+    return twice, found
+
+
+def answer_counts(server: LocalDiscord) -> dict[str, Any]:
+    """Callbacks Discord took per interaction, refusals for answering twice (a 400 that is not
+    a retry finding the answer, `second_answers`), and retries that found the answer."""
+    ok: dict[int, int] = defaultdict(int)
+    refused = found = 0
+    for interaction, tries in callback_tries(server).items():
+        _, found_here = second_answers(tries)
+        # A retry that found the answer stands for the try that applied it, whose 2xx (if
+        # any) the bot never saw.
+        ok[interaction] += max(sum(map(answered_ok, tries)), min(found_here, 1))
+        refused += sum(t.status == 400 for t in tries) - found_here
+        found += found_here
+    return {"ok": ok, "refused_400": refused, "retry_found_answered": found}
 
 
 # Distinct /search queries: more than any run dispatches, so the engine's answer cache (which

@@ -9,9 +9,9 @@ reload is refused because the pack is broken.
 
 After each fault: a probe `/search` must be answered (the time to that answer is the
 recovery time). Over the whole run: no interaction has two successful callbacks or a 40060
-refusal (a 40060 to a retry after a 5xx is not one: the 5xx had applied the answer, and the
-interaction counts as answered once); every event the bot offered to its usage log was
-written or counted as dropped (`written + dropped_write_failed == queued`, and
+refusal (a 40060 to a retry after a 5xx, or after a try the bot gave up unanswered, is not
+one: that try had applied the answer, and the interaction counts as answered once); every
+event the bot offered to its usage log was written or counted as dropped (`written + dropped_write_failed == queued`, and
 `queued + dropped_queue_full` equals the interactions and lookups the bot received).
 
 A delivered interaction is answered when the local Discord applied a callback to it.
@@ -19,8 +19,9 @@ Those never answered are split by what the bot's tries met (`_unanswered_reasons
 "deadline passed during 5xx" (every try within Discord's 3 s window met a 5xx, the last of
 them in the window's last second, and Discord took no other interaction's callback between
 it and the window's end) and "deadline passed while a try hung" (a try still held as the
-window closed) are what the deadline made unanswerable; every other reason is an answer the
-deadline allowed (target 0).
+window closed, begun in its last 2 s: too late to be given up after 1 s and sent again) are
+what the deadline made unanswerable; every other reason is an answer the deadline allowed
+(target 0).
 
 An interaction dispatched while the session is invalid never reaches the bot (Discord would
 show the user "interaction failed"); it is reported as undelivered, not as unanswered.
@@ -42,7 +43,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bench.e2e_bench import ANSWER_DEADLINE_S, Json, bot_on, search_queries, standin
+from bench.e2e_bench import (
+    ALREADY_ACKNOWLEDGED,
+    ANSWER_DEADLINE_S,
+    CallbackTry,
+    Json,
+    answered_ok,
+    bot_on,
+    callback_tries,
+    search_queries,
+    second_answers,
+    standin,
+)
 
 if TYPE_CHECKING:
     from localdiscord import LocalDiscord, Member
@@ -52,7 +64,6 @@ CHANNEL_SEND = "POST /channels/*/messages"
 CHAT_TEXT = "what does it say about [[GCAP]] and [[territorial integrity]]?"
 CHAT_LOOKUPS = 2
 BROKEN_MANIFEST = "title: [this is not closed\n"
-ALREADY_ACKNOWLEDGED = 40060
 # The reasons an interaction went unanswered that Discord's 3 s window made unavoidable.
 DURING_5XX = "deadline passed during 5xx"
 HUNG = "deadline passed while a try hung"
@@ -60,6 +71,11 @@ DEADLINE_REASONS = (DURING_5XX, HUNG)
 # Tries that met 5xx made the deadline the cause only if one of them came this close to the
 # window's end: an earlier give-up left time for another try.
 LAST_TRY_GAP_S = 1.0
+# A try held as the window closed made the deadline the cause only if it began this close to
+# the window's end: one begun earlier could have been given up with 1 s left, after 1 s of
+# its own, and sent again (the bot's HUNG_TRY_S, bot/interactions/sending.py).
+HUNG_TRY_GAP_S = 2.0
+HUNG_EARLY = "a try hung from early in the window, not sent again"
 
 
 @dataclass
@@ -204,11 +220,14 @@ def _phases(db_path: Path, content_dir: Path) -> list[tuple[str, Phase]]:
         return inject
 
     async def hanging(run: FaultRun) -> Json:
-        fault = run.server.hang_responses(CALLBACK, count=3)
+        # Three callbacks held unapplied, then three applied and held (Discord took the
+        # answer; the bot never hears of it).
+        held = run.server.hang_responses(CALLBACK, count=3)
+        applied = run.server.hang_responses(CALLBACK, count=3, applied=True)
         await asyncio.sleep(run.sizes.phase_s)
         run.server.clear_faults()
         _release_hung(run.server)
-        return {"hung": fault.hits}
+        return {"hung": held.hits, "hung_applied": applied.hits}
 
     async def db_locked(run: FaultRun) -> Json:
         with _locked_database(db_path):
@@ -284,67 +303,19 @@ def _delivered(server: LocalDiscord) -> tuple[set[int], set[str]]:
     return interactions, messages
 
 
-@dataclass
-class Try:
-    """One callback request: when it arrived and was answered (None: still held), its status
-    and error code."""
-
-    at: float
-    answered_at: float | None
-    status: int | None
-    code: int | None
-
-
-def _tries(server: LocalDiscord) -> dict[int, list[Try]]:
-    tries: dict[int, list[Try]] = {}
-    for request in server.requests:
-        if request.route.endswith("/callback"):
-            interaction = int(request.path.split("/")[2])
-            tries.setdefault(interaction, []).append(
-                Try(request.time, request.answered_at, request.status, request.code)
-            )
-    return tries
-
-
-def _ok(t: Try) -> bool:
-    return t.status is not None and 200 <= t.status < 300
-
-
-def _unknown_outcome(t: Try) -> bool:
-    """A 5xx or a try still held: the callback may or may not have been applied."""
-    return t.status is None or t.status >= 500
-
-
-def _second_answers(tries: list[Try]) -> tuple[int, int]:
-    """(second answers, retries that found the answer there) among one interaction's tries.
-
-    A 2xx after a 2xx, or any 400 after a 2xx, answers twice; a 40060 after only 5xx (or
-    held) tries means a 5xx had applied the answer, which Discord then kept as the only one."""
-    twice = found = 0
-    answered = unsure = False
-    for t in tries:
-        if _ok(t):
-            twice += answered
-            answered = True
-        elif t.status == 400:
-            if not answered and unsure and t.code == ALREADY_ACKNOWLEDGED:
-                found += 1
-            else:
-                twice += 1
-        unsure = unsure or _unknown_outcome(t)
-    return twice, found
-
-
 def _summarise(run: FaultRun, closed: Json) -> Json:
     server = run.server
-    tries = _tries(server)
+    tries = callback_tries(server)
     answered = {i for i, record in server.store.by_id.items() if record.callback is not None}
-    twice_by = {i: _second_answers(ts) for i, ts in tries.items()}
+    twice_by = {i: second_answers(ts) for i, ts in tries.items()}
     delivered, delivered_messages = _delivered(server)
-    arrival: dict[int, float] = {}
-    for request in server.requests:
-        if request.route.endswith("/callback") and request.status and request.status < 300:
-            arrival.setdefault(int(request.path.split("/")[2]), request.time)
+    # When the answer was at Discord: the arrival of its 2xx try, else of the first retry
+    # refused with 40060 (the try that had applied it came no later).
+    arrival = {
+        i: next(t.at for t in ts if answered_ok(t) or t.code == ALREADY_ACKNOWLEDGED)
+        for i, ts in tries.items()
+        if any(answered_ok(t) or t.code == ALREADY_ACKNOWLEDGED for t in ts)
+    }
     per_phase: dict[str, Json] = {}
     for sent in run.sent:
         row = per_phase.setdefault(
@@ -404,7 +375,7 @@ def _summarise(run: FaultRun, closed: Json) -> Json:
 
 
 def _unanswered_reasons(
-    server: LocalDiscord, tries: dict[int, list[Try]], unanswered: list[int]
+    server: LocalDiscord, tries: dict[int, list[CallbackTry]], unanswered: list[int]
 ) -> Counter[str]:
     """Why each delivered interaction went unanswered, read from its callback tries.
 
@@ -412,18 +383,19 @@ def _unanswered_reasons(
     interaction's creation). The deadline made an answer impossible when every try inside
     the window met a 5xx, the last of them in the window's last second (LAST_TRY_GAP_S),
     and Discord took no callback of any interaction after it before the window closed (a
-    later try would have failed too); or when a try was still held (no status) as the window
-    closed. Anything else the deadline allowed: it left time for another try."""
+    later try would have failed too); or when a try still held (no status) as the window
+    closed had begun in its last HUNG_TRY_GAP_S. Anything else the deadline allowed: it left
+    time for another try."""
     window_s = server.world.scenario.first_answer_deadline_s
-    taken = sorted(t.at for ts in tries.values() for t in ts if _ok(t))
+    taken = sorted(t.at for ts in tries.values() for t in ts if answered_ok(t))
     reasons: Counter[str] = Counter()
     for interaction in unanswered:
         end = server.store.by_id[interaction].created + window_s
         inside = [t for t in tries.get(interaction, []) if t.at <= end]
         if not inside:
             reasons["no try within the window"] += 1
-        elif inside[-1].answered_at is None or inside[-1].answered_at > end:
-            reasons[HUNG] += 1
+        elif (held := inside[-1]).answered_at is None or held.answered_at > end:
+            reasons[HUNG if end - held.at < HUNG_TRY_GAP_S else HUNG_EARLY] += 1
         elif all(t.status is not None and t.status >= 500 for t in inside):
             last = inside[-1].answered_at
             later = bisect.bisect_right(taken, last)

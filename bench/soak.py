@@ -2,7 +2,8 @@
 
 Checks, all from what the stand-in recorded and what the bot's database holds:
 - every interaction the stand-in created got exactly one successful callback, and none was
-  refused as already acknowledged (400/40060);
+  refused as already acknowledged (400/40060), except a retry that found the answer there
+  (its earlier try was given up or met a 5xx; `answer_counts`, `retry_found_answered`);
 - every chat message with a lookup got exactly one reply;
 - usage events: one per interaction (slash commands, the message menu, autocomplete, button
   presses) plus one per distinct `[[...]]` lookup, written to the database after a flush;
@@ -355,6 +356,7 @@ def _soak_report(
         "unanswered_interactions": unanswered,
         "answered_twice": twice,
         "refused_400": counts["refused_400"],
+        "retry_found_answered": counts["retry_found_answered"],
         "chat_unanswered": state.unanswered_chat,
         "chat_replied_twice": chat_twice,
         "timeouts": state.timeouts,

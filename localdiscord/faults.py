@@ -11,6 +11,9 @@ SLOW = "slow"
 # Handled at once, answered after `delay`: the effect (and its gateway event) comes first.
 LATE = "late"
 HANG = "hang"
+# Handled (the effect and its gateway event happen), then held like HANG: the caller never
+# learns that its request took effect.
+APPLIED_HANG = "applied_hang"
 # Handled (the effect and its gateway event happen), then answered with a 5xx: the caller
 # cannot tell that its request took effect.
 APPLIED_ERROR = "applied_error"

@@ -18,6 +18,7 @@ from aiohttp import BodyPartReader, web
 from localdiscord import limits
 from localdiscord.faults import (
     APPLIED_ERROR,
+    APPLIED_HANG,
     HANG,
     LATE,
     RATE_LIMIT,
@@ -156,7 +157,7 @@ class RestApi:
     ) -> web.Response:
         self._check_auth(request, record.path)
         fault = self.faults.take(record.method, record.path, record.route)
-        if fault is not None and fault.kind not in (LATE, APPLIED_ERROR):
+        if fault is not None and fault.kind not in (LATE, APPLIED_ERROR, APPLIED_HANG):
             early = await self._apply_fault(fault)
             if early is not None:
                 return early
@@ -169,7 +170,13 @@ class RestApi:
             await asyncio.sleep(fault.delay)
         if fault is not None and fault.kind == APPLIED_ERROR:
             return _server_error(fault.status)
+        if fault is not None and fault.kind == APPLIED_HANG:
+            return await self._held()
         return json_response(status, payload)
+
+    async def _held(self) -> web.Response:
+        await self.stopping.wait()
+        return json_response(503, {"message": "Service stopping", "code": 0})
 
     def _check_auth(self, request: web.Request, path: str) -> None:
         header = request.headers.get("Authorization")
@@ -183,8 +190,7 @@ class RestApi:
             await asyncio.sleep(fault.delay)
             return None
         if fault.kind == HANG:
-            await self.stopping.wait()
-            return json_response(503, {"message": "Service stopping", "code": 0})
+            return await self._held()
         if fault.kind == SERVER_ERROR:
             return _server_error(fault.status)
         if fault.kind == RATE_LIMIT:

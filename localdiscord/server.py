@@ -14,6 +14,7 @@ from aiohttp import web
 from localdiscord import permissions as perm
 from localdiscord.faults import (
     APPLIED_ERROR,
+    APPLIED_HANG,
     HANG,
     LATE,
     RATE_LIMIT,
@@ -287,9 +288,12 @@ class LocalDiscord(InteractionScripts):
         """Handle matching requests at once but answer after `delay` (a reply in flight)."""
         return self.faults.add(Fault(LATE, pattern, count, delay=delay))
 
-    def hang_responses(self, pattern: str, *, count: int | None = None) -> Fault:
-        """Never answer matching requests (until the server stops)."""
-        return self.faults.add(Fault(HANG, pattern, count))
+    def hang_responses(
+        self, pattern: str, *, count: int | None = None, applied: bool = False
+    ) -> Fault:
+        """Never answer matching requests (until the server stops); with `applied`, only after
+        handling them (the request took effect, but the caller never hears of it)."""
+        return self.faults.add(Fault(APPLIED_HANG if applied else HANG, pattern, count))
 
     def clear_faults(self) -> None:
         self.faults.clear()

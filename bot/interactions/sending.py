@@ -10,7 +10,9 @@ interaction, or Discord forgets it (404 10062). discord.py retries a 5xx on the 
 after 1 s and then 3 s, so two 5xx in a row put the answer past that window. So `respond`
 retries the callback itself, sooner (`CALLBACK_RETRY_S`), within the window: the request's
 status is seen through discord.py's documented `http_trace` (an aiohttp TraceConfig,
-`CallbackServerErrors`), which ends the try there instead of discord.py's wait. A retry is safe because Discord takes one callback per interaction: a 5xx may
+`CallbackServerErrors`), which ends the try there instead of discord.py's wait. A try
+that has hung with only `HUNG_TRY_S` left in the window is given up and sent once more. A
+retry is safe because Discord takes one callback per interaction: a 5xx or a hung try may
 still have applied the first, and then the retry is refused with 40060 "already
 acknowledged", which means the answer is there (`acknowledged`); later sends follow up.
 
@@ -64,6 +66,12 @@ ANSWER_WINDOW_S = 3.0
 CALLBACK_RETRY_S = (0.2, 0.5, 1.0)
 # A try that starts later than this before the window closes cannot arrive in time.
 LAST_TRY_MARGIN_S = 0.05
+# A try that Discord has not answered when only this long is left in the window is given up
+# and sent again, if it has had at least this long itself: the new try then has as long to
+# arrive. A callback takes milliseconds, and the burst bench's slowest first answers land
+# well inside 2 s of the interaction, so a try that is merely slow under load is almost never
+# cut; one that is cut but had landed is found by the retry's 40060.
+HUNG_TRY_S = 1.0
 # Discord's codes for a second callback to one interaction, and for one it has forgotten.
 ALREADY_ACKNOWLEDGED = 40060
 UNKNOWN_INTERACTION = 10062
@@ -73,10 +81,12 @@ ACKNOWLEDGED_KEY = "bluebook_acknowledged"
 
 
 class AnswerWindowClosed(Exception):
-    """Every try of an interaction's first answer within Discord's 3 s window met a 5xx."""
+    """Every try of an interaction's first answer within Discord's 3 s window met a 5xx, or
+    was given up without an answer (`status` None)."""
 
-    def __init__(self, tries: int, status: int) -> None:
-        super().__init__(f"Discord answered {status} to {tries} tries within its 3 s window")
+    def __init__(self, tries: int, status: int | None) -> None:
+        answer = "no answer" if status is None else str(status)
+        super().__init__(f"Discord gave {answer} to {tries} tries within its 3 s window")
         self.tries = tries
         self.status = status
 
@@ -216,9 +226,10 @@ async def respond(interaction: discord.Interaction, reply: Reply, *, edit: bool 
     """Answer `interaction` with `reply`: its answer, or a follow-up once it has been answered
     or deferred; with `edit`, replace the message the pressed button sits on.
 
-    A first answer that Discord answers with a 5xx is tried again within Discord's 3 s window
-    (`first_answer`); AnswerWindowClosed when no try got through in it. The interaction's
-    exchange (bot/interactions/exchange.py) is timed to the end of this send.
+    A first answer that Discord answers with a 5xx, or not at all, is tried again within
+    Discord's 3 s window (`first_answer`); AnswerWindowClosed when no try got through in it.
+    The interaction's exchange (bot/interactions/exchange.py) is timed to the end of this
+    send.
     """
     if edit:
 
@@ -256,28 +267,40 @@ async def first_answer(
     interaction: discord.Interaction, send: Callable[[], Coroutine[Any, Any, Any]]
 ) -> None:
     """Run `send` (one of discord.py's `InteractionResponse` calls, built afresh for each
-    try) until Discord takes it, trying again soon after a 5xx while the window lasts.
+    try) until Discord takes it, trying again soon after a 5xx while the window lasts, and
+    once more in place of a try that has hung (HUNG_TRY_S).
 
     The window is counted from when the bot received the interaction (its exchange opened),
     else from now: never earlier than Discord's own, so no try that could land is skipped.
-    A try ends early only once its 5xx has arrived (CallbackServerErrors), never while its
-    request is on the way. A 40060 after a 5xx means that 5xx had applied the answer: it
-    counts as sent, and later sends follow up."""
+    A try ends early once its 5xx has arrived (CallbackServerErrors), or when it has had no
+    answer with only HUNG_TRY_S left: cancelling it then is safe, as discord.py marks the
+    response done only after Discord's answer, and releases the request's connection and
+    the interaction's lock on the way out. A 40060 after a 5xx or a given-up try means that
+    try had applied the answer: it counts as sent, and later sends follow up."""
     errors = cast(_Answering, interaction.client).callback_errors
     exchange = exchange_of(interaction)
     now = time.perf_counter()
     window_end = (exchange.started if exchange is not None else now) + ANSWER_WINDOW_S
     status: int | None = None
+    unsure = False  # an earlier try may have applied the answer (5xx, or given up)
     waits = itertools.chain(CALLBACK_RETRY_S, itertools.repeat(CALLBACK_RETRY_S[-1]))
     for tries, wait in enumerate(waits, start=1):
+        give_up_in = window_end - HUNG_TRY_S - time.perf_counter()
+        hung = asyncio.timeout(give_up_in if give_up_in >= HUNG_TRY_S else None)
         try:
             with errors.watch(interaction.id):
-                await send()
+                async with hung:
+                    await send()
             return
+        except TimeoutError:
+            if not hung.expired():
+                raise
+            status, unsure = None, True
+            continue  # no wait: the window's last HUNG_TRY_S is the new try's
         except CallbackServerError as exc:
-            status = exc.status
+            status, unsure = exc.status, True
         except discord.HTTPException as exc:
-            if status is None:
+            if not unsure:
                 raise
             if exc.code == UNKNOWN_INTERACTION:
                 # The window closed at Discord before ours (it counts from the interaction's

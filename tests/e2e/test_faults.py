@@ -153,6 +153,9 @@ async def test_a_hanging_answer_does_not_block_other_commands(bluebook):
     bluebook.bot.options.reply_timeout_s = 60.0
     server.hang_responses(CALLBACK, count=1)
     stuck = await server.slash("search", {"query": "NSS"})
+    await until(lambda: _callbacks(server, stuck), "the stuck answer's first try")
+    # Its retry (a try unanswered with 1 s left in Discord's window is sent again) hangs too.
+    server.hang_responses(f"POST /interactions/{stuck.id}/*")
     await search_answered_once(server)
     await lookup_answered_once(server, settle=False)
     assert stuck.record.callback is None

@@ -129,3 +129,41 @@ async def test_a_deferral_that_applied_under_a_5xx_is_followed_up(bluebook):
     assert answer.get("flags", 0) & EPHEMERAL
     assert [e["title"] for e in answer["embeds"]] == ["Usage over the last 7 day(s)"]
     assert _no_error_replies(handle)
+
+
+async def test_a_first_answer_whose_try_hangs_is_sent_again_within_the_window(bluebook, caplog):
+    server = bluebook.server
+    caplog.set_level(logging.WARNING)
+    server.hang_responses(CALLBACK, count=1)
+    handle = await server.slash("search", {"query": "GCAP"})
+    [answer] = await handle.messages()
+    assert GCAP_REF in str(answer["embeds"])
+    # The first try is still held; the second was taken (the local Discord refuses a
+    # callback past its window with 404 10062).
+    assert _tries(server, handle) == [(None, None), (200, None)]
+    await until(lambda: bluebook.services.usage.stats.queued, "the exchange to end")
+    assert await _events(bluebook) == [("slash", "search", "ok", None)]
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING], caplog.records
+
+
+async def test_a_hung_try_that_applied_the_answer_counts_as_answered_once(bluebook, caplog):
+    server, bot = bluebook.server, bluebook.bot
+    caplog.set_level(logging.WARNING)
+    received = asyncio.ensure_future(bot.wait_for("interaction"))
+    server.hang_responses(CALLBACK, count=1, applied=True)
+    handle = await server.slash("search", {"query": "GCAP"})
+    interaction: discord.Interaction = await received
+    await until(lambda: bluebook.services.usage.stats.queued, "the exchange to end")
+    # The retry is refused as a second answer: the hung try had landed.
+    assert _tries(server, handle) == [(None, None), (400, 40060)]
+    [answer] = await handle.messages()
+    assert GCAP_REF in str(answer["embeds"])
+    assert _no_error_replies(handle)
+    assert await _events(bluebook) == [("slash", "search", "ok", None)]
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING], caplog.records
+    # discord.py's response was left as it was before the cut try: the answer is known from
+    # the 40060, and a further send follows up.
+    assert not interaction.response.is_done()
+    await respond(interaction, Reply(content="and one more thing", ephemeral=True))
+    assert [m.get("content") for m in (await handle.messages())[1:]] == ["and one more thing"]
+    assert handle.record.callback_type == 4  # answered once, by the hung try
