@@ -270,16 +270,9 @@ class SearchEngine:
         the PHRASE_CANDIDATES best by `scores` with every word of it, by a substring test."""
         if len(phrase.split()) < 2:
             return []  # one word: no phrase to find
-        posted: list[np.ndarray] = []
-        for word in dict.fromkeys(phrase.split()):
-            if self.analyzer.is_stopword(word):
-                continue
-            tid = self.index.term_id(self.analyzer.stem(word))
-            if tid is None:
-                return []
-            posted.append(self.index.postings(tid)[0])
+        posted = self._word_postings(phrase)
         if not posted:
-            return []  # stop words only
+            return []  # a word no paragraph has, or stop words only
         # From the rarest word's paragraphs, a binary search in each other word's.
         posted.sort(key=len)
         having = posted[0]
@@ -298,17 +291,27 @@ class SearchEngine:
     def _could_have(self, phrase: str, docs: np.ndarray) -> np.ndarray:
         """Which of `docs` have every word of the phrase: a cheap test (binary search in
         each word's postings) before the substring test."""
+        posted = self._word_postings(phrase)
+        if posted is None:
+            return np.zeros(len(docs), dtype=bool)
         having = np.ones(len(docs), dtype=bool)
+        for docs_of_word in posted:
+            at = np.minimum(np.searchsorted(docs_of_word, docs), len(docs_of_word) - 1)
+            having &= docs_of_word[at] == docs
+        return having
+
+    def _word_postings(self, phrase: str) -> list[np.ndarray] | None:
+        """The paragraphs (sorted) of each word of the phrase but stop words; None when a
+        word is in no paragraph."""
+        posted = []
         for word in dict.fromkeys(phrase.split()):
             if self.analyzer.is_stopword(word):
                 continue
             tid = self.index.term_id(self.analyzer.stem(word))
             if tid is None:
-                return np.zeros(len(docs), dtype=bool)
-            posted = self.index.postings(tid)[0]
-            at = np.minimum(np.searchsorted(posted, docs), len(posted) - 1)
-            having &= posted[at] == docs
-        return having
+                return None
+            posted.append(self.index.postings(tid)[0])
+        return posted
 
     def _near(
         self, candidates: list[tuple[int, float]], plan: QueryPlan
