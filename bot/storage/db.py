@@ -36,6 +36,10 @@ log = logging.getLogger(__name__)
 # Short on purpose: a lock held by another process should surface as a counted failure
 # quickly, not park the single connection thread that lookups also use.
 BUSY_TIMEOUT_MS = 200
+# The first open waits longer: shard processes started together take turns to migrate a
+# new database, and one process's migrations outlast the short timeout above. (A reopen
+# after a fault keeps the short one.)
+OPEN_BUSY_TIMEOUT_MS = 15_000
 
 # A reopen that failed is tried again after 0.25 s, 0.5 s, 1 s ... at most this long, so a
 # repaired file is in use again within seconds and a dead one costs nothing per event.
@@ -242,7 +246,7 @@ class Database:
     def key_path(self) -> Path:
         return keyfile.key_path(self.path)
 
-    async def _connect(self, salt: bytes | None = None) -> None:
+    async def _connect(self, salt: bytes | None = None, *, wait_ms: int = BUSY_TIMEOUT_MS) -> None:
         if self.read_only:
             uri = self.path.resolve().as_uri() + "?mode=ro"
             conn = await aiosqlite.connect(uri, uri=True, isolation_level=None)
@@ -252,7 +256,7 @@ class Database:
             conn = await aiosqlite.connect(self.path, isolation_level=None)
         try:
             conn.row_factory = sqlite3.Row
-            await conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
+            await conn.execute(f"PRAGMA busy_timeout = {int(wait_ms)}")
             await conn.execute("PRAGMA foreign_keys = ON")
             if self.read_only:
                 await self._check_version_read_only(conn)
@@ -262,6 +266,7 @@ class Database:
                 await conn.execute("PRAGMA synchronous = NORMAL")
                 await migrate(conn)
             self.salt = await _hashing_key(conn, self.key_path, keep=salt, read_only=self.read_only)
+            await conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
         except BaseException:
             await conn.close()
             raise
@@ -530,5 +535,5 @@ async def checkpoint_forever(db: Database) -> None:
 async def open_database(path: str | os.PathLike[str], *, read_only: bool = False) -> Database:
     """Open (creating and migrating if needed) the database at `path`."""
     db = Database(Path(path), read_only=read_only)
-    await db._connect()
+    await db._connect(wait_ms=OPEN_BUSY_TIMEOUT_MS)
     return db

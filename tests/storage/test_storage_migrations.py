@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
+import threading
 from importlib import resources
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import aiosqlite
 import pytest
 
 from bot.storage.db import (
+    BUSY_TIMEOUT_MS,
     Migration,
     MigrationError,
     SchemaTooNewError,
@@ -222,3 +224,25 @@ def test_processes_opening_a_new_database_at_once_share_one_key(tmp_path: Path) 
         outs = [p.communicate(timeout=60) for p in procs]
         assert all(p.returncode == 0 for p in procs), [err for _, err in outs]
         assert len({out.strip() for out, _ in outs}) == 1
+
+
+async def test_open_waits_out_another_process_migrating(db_path: Path) -> None:
+    """A shard process that finds the database locked by another one's migrations waits for
+    it, where the short timeout for everyday writes would fail the start; once open, the
+    short timeout applies again."""
+    await (await open_database(db_path)).close()
+    holder = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    release = threading.Timer(1.0, lambda: holder.execute("COMMIT"))
+    release.start()
+    try:
+        db = await open_database(db_path)
+    finally:
+        release.join()
+        holder.close()
+    try:
+        async with db.conn.execute("PRAGMA busy_timeout") as cursor:
+            row = await cursor.fetchone()
+        assert row is not None and row[0] == BUSY_TIMEOUT_MS
+    finally:
+        await db.close()
