@@ -29,14 +29,16 @@ def fact_reply(pack: Pack, fact: Fact | None, *, topic: str | None, ephemeral: b
     if fact is None:
         tags = sorted({t for f in pack.facts for t in f.tags}, key=str.casefold)
         shown = ", ".join(code(t) for t in tags[:20])
+        title = "No such fact"
         if not pack.facts:
+            title = "No facts yet"
             text = f"{escape(pack.manifest.title)} has no facts yet."
         elif not topic:
             text = "No fact to show."
         else:
             text = f"No fact on **{escape(clip(topic, 100))}**. Topics include: {shown}."
         return Reply(
-            embeds=[{"title": "No such fact", "description": text, "color": WARN_COLOUR}],
+            embeds=[{"title": title, "description": text, "color": WARN_COLOUR}],
             ephemeral=True,
         )
     return Reply(embeds=[fact_embed(pack, fact)], ephemeral=ephemeral)

@@ -238,6 +238,7 @@ async def test_section_toc_and_section_buttons_on_the_sample_library(sample):
 async def test_fact_on_the_sample_library(sample):
     server = sample.server
     none = _embed(await _ask(server, "fact"))
+    assert none["title"] == "No facts yet"
     assert none["description"] == "Diplomatic Bluebook 2026 has no facts yet."
     await _ask(server, "settings edition", {"year": 2024}, user=server.admin)
     fact = _embed(await _ask(server, "fact", {"topic": "NPT"}))
