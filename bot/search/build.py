@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bot.heap import give_back
 from bot.pack.model import Pack, Paragraph
 from bot.search.analysis import Analyzer
 from bot.search.index import PATH_WEIGHT, TITLE_WEIGHT, Bm25Index, Postings, runs
@@ -202,6 +203,10 @@ def index_pack(pack: Pack, words: ParagraphWords | None = None) -> PackIndex:
     del pairs
     frequencies = {word: c for word, c in zip(vocabulary.folds, counts, strict=True) if c}
     bm25 = Bm25Index(vocabulary.terms, postings, lengths.tolist())
+    # The columns above are freed, and the paragraphs' words unless the caller shares them,
+    # but glibc keeps most of their memory (bot/heap.py).
+    del postings, lengths, table, vocabulary, words
+    give_back()
     return PackIndex(analyzer, bm25, phrases, frequencies, positions)
 
 
