@@ -1,17 +1,25 @@
-"""Keep the garbage collector's full passes short.
+"""Keep the garbage collector's full passes short, and give the system back the memory an
+index build used for a while.
 
 The content, its search index and the loaded libraries are hundreds of thousands of objects
 that live as long as the process. Left in the collector's oldest generation, each full
 collection walks all of them: a pause of 30-50 ms in the middle of a burst of commands.
 `gc.freeze()` moves everything alive at the end of start-up out of the collector's sight;
 reference counting still frees those objects normally.
+
+Building a pack's index allocates tens of megabytes of numpy arrays and frees them again.
+glibc keeps freed memory for the process: once a freed block has raised its threshold for
+handing blocks to mmap, later arrays come from its heap, and the heap is only shrunk from
+the top. `give_back()` asks it to return those free pages (`malloc_trim`).
 """
 
 from __future__ import annotations
 
+import ctypes
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import cache
 
 # Collector thresholds after the freeze: (young, middle, old). The young generation is
 # collected every 2,000 net allocations instead of 700, the middle one every 10 of those as
@@ -69,3 +77,19 @@ def collection_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+@cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's malloc_trim, or None where the C library has none (musl, macOS, Windows)."""
+    try:
+        return getattr(ctypes.CDLL(None), "malloc_trim", None)
+    except (OSError, TypeError):  # TypeError: Windows takes no None for the library
+        return None
+
+
+def give_back() -> bool:
+    """Return the C allocator's free pages to the system; False where it cannot. A few
+    milliseconds after an index build (it walks the free blocks), well under one otherwise."""
+    trim = _malloc_trim()
+    return trim is not None and bool(trim(0))

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.heap import REFREEZE_AFTER_S, collection_paused, refreeze, thaw
+from bot.heap import REFREEZE_AFTER_S, collection_paused, give_back, refreeze, thaw
 from bot.index_cache import load_or_build
 from bot.pack.library import Library, load_library, split_edition
 from bot.pack.loader import ContentError, Problem
@@ -106,6 +106,10 @@ class ServedLibrary:
         words = ParagraphWords(self.newest.pack.glossary.spellings)
         self.newest.index(words)
         self._search.reading(self.newest_key, words)
+        # The words, read once for both indexes, are freed here: glibc would keep their
+        # memory unless asked (bot/heap.py).
+        del words
+        give_back()
 
     @classmethod
     def load(cls, directory: Path | None, *, index_cache: Path | None = None) -> ServedLibrary:

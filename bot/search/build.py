@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bot.pack.model import Pack
+from bot.heap import give_back
+from bot.pack.model import Pack, Paragraph
 from bot.search.analysis import Analyzer
 from bot.search.index import PATH_WEIGHT, TITLE_WEIGHT, Bm25Index, Postings, runs
 from bot.search.normalize import (
@@ -113,7 +114,11 @@ def index_pack(pack: Pack, words: ParagraphWords | None = None) -> PackIndex:
     distinct word is analysed once (its tokens, their folded form, stop word or not, term),
     and the postings, lengths, word positions and word frequencies are counted over all of
     the pack's tokens at once with numpy. A pack has a few tens of thousands of distinct
-    words and millions of tokens."""
+    words and millions of tokens.
+
+    The per-token columns are int32, and each is dropped as soon as the next step has what it
+    needs: at int64 and held to the end, they took the build's peak on a 5 MB corpus to
+    about 130 MB, and glibc kept most of that from the system after the build."""
     if words is None or words.spellings != pack.glossary.spellings:
         words = ParagraphWords(pack.glossary.spellings)
     analyzer = words.analyzer
@@ -123,88 +128,123 @@ def index_pack(pack: Pack, words: ParagraphWords | None = None) -> PackIndex:
     # with its offset in the paragraph's normalised text.
     read = [words.of(paragraph.text) for paragraph in paragraphs]
     per_doc = [len(ids) for ids, _, _ in read]
-    every = np.concatenate([ids for ids, _, _ in read]).astype(np.int64) if read else None
-    occurrence = every if every is not None else np.zeros(0, np.int64)
-    starts = np.concatenate([s for _, s, _ in read]).astype(np.int64) if read else occurrence
+    none = np.zeros(0, np.int32)
+    every = np.concatenate([ids for ids, _, _ in read]) if read else none
+    starts = np.concatenate([s for _, s, _ in read]) if read else none
     folds = {doc: folded for doc, (_, _, folded) in enumerate(read) if folded is not None}
     del read
     # The distinct words in the order they first occur, each analysed once.
-    order = np.argsort(occurrence, kind="stable")
-    _, first = runs(occurrence[order])
-    distinct = order[first][np.argsort(order[first])]
-    by_word = np.zeros(len(words.words), np.int64)
-    by_word[occurrence[distinct]] = np.arange(len(distinct))
-    distinct_words = [words.words[i] for i in occurrence[distinct].tolist()]
+    order = np.argsort(every, kind="stable")
+    firsts = np.sort(order[runs(every[order])[1]])
+    del order
+    distinct = every[firsts]
+    by_word = np.zeros(len(words.words), np.int32)
+    by_word[distinct] = np.arange(len(distinct), dtype=np.int32)
+    distinct_words = [words.words[i] for i in distinct.tolist()]
     # Most distinct words are one token, the word itself: their stems in one call.
     analyzer.stem_many(analyzer.fold(word) for word in distinct_words if word.isalnum())
     vocabulary = _Vocabulary(analyzer)
     for word in distinct_words:
         vocabulary.add(word)
-    occurrence = by_word[occurrence]
+    occurrence = by_word[every]
+    del every, by_word, distinct_words
     # Each occurrence of a word gives its tokens (most words one, "peace-keeping" three).
     table = vocabulary.table()
     many = table.count[occurrence]
     token = np.repeat(table.first[occurrence], many)
     if len(token):
-        token += np.arange(len(token)) - np.repeat(np.cumsum(many) - many, many)
-    owner = np.repeat(np.arange(len(occurrence)), many)
-    doc_of = np.repeat(np.repeat(np.arange(n_docs), per_doc), many)
-    start_of = starts[owner]
-    tok_start = start_of + table.start[token]
-    tok_end = start_of + table.end[token]
+        before = np.cumsum(many, dtype=np.int32) - many  # tokens before each occurrence's
+        token += np.arange(len(token), dtype=np.int32) - np.repeat(before, many)
+        del before
+    doc_of = np.repeat(np.repeat(np.arange(n_docs, dtype=np.int32), per_doc), many)
+    start_of = np.repeat(starts, many)
+    del occurrence, many, starts
+    # The indexed tokens (not stop words): their terms, paragraphs and original offsets.
     tids = table.term[token]
-    del starts, owner, occurrence
-    # Only paragraphs whose normalised text differs map their offsets back to the original.
-    bounds = np.concatenate(([0], np.cumsum(np.bincount(doc_of, minlength=n_docs))))
-    for doc, folded in folds.items():
-        lo, hi = int(bounds[doc]), int(bounds[doc + 1])
-        if lo < hi:
-            tok_start[lo:hi], tok_end[lo:hi] = _original(folded, tok_start[lo:hi], tok_end[lo:hi])
     indexed = tids >= 0
-    i_doc, i_tid, i_fold = doc_of[indexed], tids[indexed], table.fold[token[indexed]]
+    i_tid, i_doc, i_token = tids[indexed], doc_of[indexed], token[indexed]
+    i_start = start_of[indexed]
+    del tids, indexed, start_of
+    i_end = i_start + table.end[i_token]
+    i_start += table.start[i_token]
+    i_fold = table.fold[i_token]
+    del i_token
     lengths = np.bincount(i_doc, minlength=n_docs)
-    positions = WordPositions.from_arrays(
-        tok_start[indexed], tok_end[indexed], i_tid, np.cumsum(lengths)
-    )
+    bounds = np.cumsum(lengths)
+    # Only paragraphs whose normalised text differs map their offsets back to the original.
+    ends_at = bounds.tolist()
+    for doc, folded in folds.items():
+        lo, hi = ends_at[doc] - int(lengths[doc]), ends_at[doc]
+        if lo < hi:
+            i_start[lo:hi], i_end[lo:hi] = _original(folded, i_start[lo:hi], i_end[lo:hi])
+    positions = WordPositions.from_arrays(i_start, i_end, i_tid, bounds)
+    del i_start, i_end, folds
     # The exact-phrase strings: each paragraph's plain words (stop words too, no compounds).
     plain = table.plain[token]
-    plain_words = np.asarray(vocabulary.folds, dtype=object)[table.fold[token[plain]]].tolist()
+    plain_folds = table.fold[token[plain]]
     cut = np.concatenate(([0], np.cumsum(np.bincount(doc_of[plain], minlength=n_docs))))
+    del token, doc_of, plain
+    plain_words = np.asarray(vocabulary.folds, dtype=object)[plain_folds].tolist()
+    del plain_folds
     cut_at = cut.tolist()
     phrases = [" " + " ".join(plain_words[cut_at[d] : cut_at[d + 1]]) + " " for d in range(n_docs)]
+    del plain_words
     # The titles above each paragraph: their terms count towards it, their words are its too.
-    title_terms: dict[str, list[tuple[int, int, float]]] = {}
-    own_titles: dict[str, list[tuple[str, int]]] = {}
-    t_doc: list[int] = []
-    t_tid: list[int] = []
-    t_fold: list[int] = []
-    t_weight: list[float] = []
-    for doc, paragraph in enumerate(paragraphs):
-        section = paragraph.section_ref
-        titles = title_terms.get(section)
-        if titles is None:
-            titles = title_terms[section] = [
-                (vocabulary.fold_id(word), tid, weight)
-                for word, tid, weight in _title_terms(
-                    pack, section, analyzer, vocabulary.terms, own_titles
-                )
-            ]
-        for fold, tid, weight in titles:
-            t_doc.append(doc)
-            t_tid.append(tid)
-            t_fold.append(fold)
-            t_weight.append(weight)
-    title_tid, title_doc = np.asarray(t_tid, np.int64), np.asarray(t_doc, np.int64)
-    postings = Postings.count(n_docs, i_tid, i_doc, title_tid, title_doc, t_weight)
+    t_doc, t_tid, t_fold, t_weight = _titles(pack, paragraphs, analyzer, vocabulary)
+    postings = Postings.count(n_docs, i_tid, i_doc, t_tid, t_doc, t_weight)
+    del i_tid, t_tid, t_weight
     # Folded word -> in how many paragraphs it occurs (in the text or the titles above).
     pairs = np.concatenate(
-        (i_fold * n_docs + i_doc, np.asarray(t_fold, np.int64) * n_docs + title_doc)
+        (i_fold.astype(np.int64) * n_docs + i_doc, t_fold.astype(np.int64) * n_docs + t_doc)
     )
+    del i_fold, i_doc, t_fold, t_doc
     pairs = runs(np.sort(pairs))[0]
     counts = np.bincount(pairs // max(n_docs, 1), minlength=len(vocabulary.folds)).tolist()
+    del pairs
     frequencies = {word: c for word, c in zip(vocabulary.folds, counts, strict=True) if c}
     bm25 = Bm25Index(vocabulary.terms, postings, lengths.tolist())
+    # The columns above are freed, and the paragraphs' words unless the caller shares them,
+    # but glibc keeps most of their memory (bot/heap.py).
+    del postings, lengths, table, vocabulary, words
+    give_back()
     return PackIndex(analyzer, bm25, phrases, frequencies, positions)
+
+
+def _titles(
+    pack: Pack, paragraphs: list[Paragraph], analyzer: Analyzer, vocabulary: _Vocabulary
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per title word above each paragraph, paragraph after paragraph: (paragraph, term,
+    folded word, field weight). A section's are worked out once and repeated over its
+    paragraphs with numpy."""
+    own_titles: dict[str, list[tuple[str, int]]] = {}
+    sections: dict[str, int] = {}  # section ref -> its number below
+    tids: list[int] = []
+    folded: list[int] = []
+    weights: list[float] = []
+    first: list[int] = []
+    for section in dict.fromkeys(p.section_ref for p in paragraphs):
+        sections[section] = len(first)
+        first.append(len(tids))
+        for word, tid, weight in _title_terms(
+            pack, section, analyzer, vocabulary.terms, own_titles
+        ):
+            folded.append(vocabulary.fold_id(word))
+            tids.append(tid)
+            weights.append(weight)
+    first.append(len(tids))
+    # Each paragraph's section, where its title words start among them and how many.
+    of_doc = np.asarray([sections[p.section_ref] for p in paragraphs], np.int64)
+    bounds = np.asarray(first, np.int64)
+    start, many = bounds[of_doc], np.diff(bounds)[of_doc]
+    total = int(many.sum())
+    doc = np.repeat(np.arange(len(paragraphs), dtype=np.int32), many)
+    at = np.repeat(start - (np.cumsum(many) - many), many) + np.arange(total)
+    return (
+        doc,
+        np.asarray(tids, np.int32)[at],
+        np.asarray(folded, np.int32)[at],
+        np.asarray(weights, np.float64)[at],
+    )
 
 
 def _original(folded: Folded, start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -276,12 +316,12 @@ class _Vocabulary:
     def table(self) -> _Tokens:
         starts, ends, terms, folds, plain = self._columns
         return _Tokens(
-            np.asarray(self._first, np.int64),
-            np.asarray(self._count, np.int64),
-            np.asarray(starts, np.int64),
-            np.asarray(ends, np.int64),
-            np.asarray(terms, np.int64),
-            np.asarray(folds, np.int64),
+            np.asarray(self._first, np.int32),
+            np.asarray(self._count, np.int32),
+            np.asarray(starts, np.int32),
+            np.asarray(ends, np.int32),
+            np.asarray(terms, np.int32),
+            np.asarray(folds, np.int32),
             np.asarray(plain, bool),
         )
 

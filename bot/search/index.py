@@ -7,7 +7,7 @@ per term), so a query term costs one numpy slice and one scatter-add, and the in
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -28,10 +28,10 @@ class Postings:
     def __init__(
         self, terms: np.ndarray, docs: np.ndarray, counts: np.ndarray, titles: np.ndarray
     ) -> None:
-        self.terms = terms.astype(np.int32)
-        self.docs = docs.astype(np.int32)
-        self.counts = counts.astype(np.float32)
-        self.titles = titles.astype(np.float32)
+        self.terms = np.asarray(terms, np.int32)
+        self.docs = np.asarray(docs, np.int32)
+        self.counts = np.asarray(counts, np.float32)
+        self.titles = np.asarray(titles, np.float32)
 
     @classmethod
     def count(
@@ -41,23 +41,27 @@ class Postings:
         docs: np.ndarray,
         title_terms: np.ndarray,
         title_docs: np.ndarray,
-        title_weights: Sequence[float],
+        title_weights: np.ndarray,
     ) -> Postings:
         """From every indexed word's (term, paragraph) and every title term's (term,
         paragraph, field weight) above a paragraph."""
         n = max(doc_count, 1)
-        body, first = runs(np.sort(terms * n + docs))
+        # (term, paragraph) as one int64 key: the product passes int32's range on big packs.
+        body, first = runs(np.sort(terms.astype(np.int64) * n + docs))
         counts = np.diff(np.append(first, len(terms)))
-        order = np.argsort(title_terms * n + title_docs, kind="stable")
-        titled, where = runs((title_terms * n + title_docs)[order])
+        del first
+        title_keys = title_terms.astype(np.int64) * n + title_docs
+        order = np.argsort(title_keys, kind="stable")
+        titled, where = runs(title_keys[order])
         weights = np.asarray(title_weights, np.float64)[order]
+        del title_keys, order
         sums = np.add.reduceat(weights, where) if len(where) else weights
         keys = runs(np.sort(np.concatenate((body, titled))))[0]
         tf = np.zeros(len(keys), np.float32)
         tf[np.searchsorted(keys, body)] = counts
         in_titles = np.zeros(len(keys), np.float32)
         in_titles[np.searchsorted(keys, titled)] = sums
-        return cls(keys // n, keys % n, tf, in_titles)
+        return cls((keys // n).astype(np.int32), (keys % n).astype(np.int32), tf, in_titles)
 
 
 def runs(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -80,15 +84,17 @@ class Bm25Index:
         doc_lengths = np.asarray(list(lengths), dtype=np.float32)
         self.doc_count = len(doc_lengths)
         term_of, docs, tfs, in_titles = term_col, doc_col, tf_col, postings.titles
-        order = np.argsort(term_of, kind="stable")
         frequencies = np.bincount(term_of, minlength=len(self._term_ids))
         self._offsets = np.concatenate(([0], np.cumsum(frequencies))).astype(np.int64)
         n = max(self.doc_count, 1)
         self._idf = np.log1p((n - frequencies + 0.5) / (frequencies + 0.5)).astype(np.float32)
         average = float(doc_lengths.mean()) if self.doc_count else 1.0
         norm = 1 - BM25_B + BM25_B * doc_lengths / max(average, 1.0)
-        docs, tfs, term_of = docs[order], tfs[order], term_of[order]
-        tfs = tfs / norm[docs] + in_titles[order]
+        if (term_of[1:] < term_of[:-1]).any():  # Postings.count's are in order already
+            order = np.argsort(term_of, kind="stable")
+            docs, tfs = docs[order], tfs[order]
+            term_of, in_titles = term_of[order], in_titles[order]
+        tfs = tfs / norm[docs] + in_titles
         weights = self._idf[term_of] * tfs * (BM25_K1 + 1) / (tfs + BM25_K1)
         self._docs = docs.copy()
         self._weights = weights.astype(np.float32)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import platform
 import weakref
 from collections.abc import Iterator
 
@@ -67,3 +68,9 @@ async def test_a_content_reload_thaws_then_freezes_again_later(monkeypatch) -> N
     await asyncio.sleep(0.2)
     assert old() is None  # collected by the refreeze's full collection
     assert gc.get_freeze_count() > 1000
+
+
+def test_give_back_returns_free_memory_where_glibc_can() -> None:
+    assert heap.give_back() in (True, False)
+    if platform.libc_ver()[0] == "glibc":
+        assert heap._malloc_trim() is not None

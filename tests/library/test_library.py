@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from pathlib import Path
 
 import pytest
@@ -98,3 +99,28 @@ def test_content_locates_a_qualified_reference_in_its_edition():
     assert new.served is not None and new.served.pack_key == "2031-3" and not new.found.ok
     missing = content.locate("3.1.1(2)@2019")
     assert missing.served is None and missing.asked_year == 2019
+
+
+def test_start_up_drops_the_words_shared_by_its_indexes_before_giving_memory_back(monkeypatch):
+    """The paragraphs' words read once for the newest pack's two indexes (8 bytes a word of
+    every paragraph) are freed by the end of the load, before glibc is asked for them."""
+    from bot import served
+    from bot.search.build import ParagraphWords
+
+    made = []
+    alive_at_give_back = []
+
+    class Recorded(ParagraphWords):
+        def __init__(self, spellings=()):
+            super().__init__(spellings)
+            made.append(weakref.ref(self))
+
+    def give_back():
+        alive_at_give_back.extend(ref() is not None for ref in made)
+        return False
+
+    monkeypatch.setattr(served, "ParagraphWords", Recorded)
+    monkeypatch.setattr(served, "give_back", give_back)
+    library = ServedLibrary.load(EDITIONS)
+    assert library.search("defense", pack_key=library.newest_key).results
+    assert alive_at_give_back == [False]

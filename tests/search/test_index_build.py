@@ -4,13 +4,17 @@ lengths, postings with title weights, and word frequencies."""
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 import pytest
 
 from bot.pack.loader import load_pack
 from bot.pack.model import Glossary, Pack
+from bot.search import build
 from bot.search.analysis import Analyzer
 from bot.search.build import PackIndex, ParagraphWords, index_pack
+from bot.search.engine import SearchEngine
 from bot.search.index import PATH_WEIGHT, TITLE_WEIGHT, Bm25Index, Postings
 from bot.search.normalize import fold_with_map, normalize, tokenize
 from tests.search.conftest import make_pack
@@ -157,3 +161,46 @@ def test_indexes_built_from_one_reading_of_the_words_are_those_built_alone() -> 
     ]
     # Another glossary's spellings fold words differently: its index is not built from these.
     assert _parts(index_pack(second, ParagraphWords())) == _parts(index_pack(second))
+
+
+def test_the_build_frees_its_words_before_it_gives_memory_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """index_pack's own ParagraphWords (8 bytes a word of every paragraph) is gone when the
+    build asks glibc to return free memory, and nothing the index holds keeps it alive."""
+    made: list[weakref.ref[ParagraphWords]] = []
+    alive_at_give_back: list[bool] = []
+
+    class Recorded(ParagraphWords):
+        def __init__(self, spellings: tuple[tuple[str, ...], ...] = ()) -> None:
+            super().__init__(spellings)
+            made.append(weakref.ref(self))
+
+    def give_back() -> bool:
+        alive_at_give_back.extend(ref() is not None for ref in made)
+        return False
+
+    monkeypatch.setattr(build, "ParagraphWords", Recorded)
+    monkeypatch.setattr(build, "give_back", give_back)
+    built = index_pack(make_pack(BODY))
+    assert built.bm25.doc_count > 0
+    assert alive_at_give_back == [False]
+
+
+def test_an_index_built_from_shared_words_does_not_keep_them() -> None:
+    words = ParagraphWords(SPELLINGS.spellings)
+    pack = make_pack(BODY, SPELLINGS)
+    engine = SearchEngine(pack, index_pack(pack, words))
+    ref = weakref.ref(words)
+    del words
+    assert ref() is None
+    assert engine.search("peace-keeping").results
+
+
+def test_postings_keys_do_not_overflow_int32() -> None:
+    """(term, paragraph) is one key, term * paragraphs + paragraph: past 2**31 on a big pack."""
+    terms, docs = np.array([70_000, 70_000], np.int32), np.array([40_000, 40_000], np.int32)
+    none = np.zeros(0, np.int32)
+    postings = Postings.count(50_000, terms, docs, none, none, np.zeros(0))
+    assert postings.terms.tolist() == [70_000] and postings.docs.tolist() == [40_000]
+    assert postings.counts.tolist() == [2.0] and postings.titles.tolist() == [0.0]
