@@ -344,9 +344,9 @@ class SearchEngine:
         where = places[bounds[rare] : bounds[rare + 1]].astype(np.intp)
         near = np.zeros(len(where), dtype=bool)
         for gap in range(1, next_at - at + 2):
-            there = where + step * gap
-            inside = (there >= 0) & (there < len(terms))
-            near[inside] |= terms[there[inside]] == other
+            # Past either end of the terms, the end's term is read: that can only add a
+            # paragraph to test, never leave one out.
+            near |= terms.take(where + step * gap, mode="clip") == other
         docs = np.searchsorted(self._offsets, where[near], side="right") - 1
         close = np.zeros(self.index.doc_count, dtype=bool)
         close[docs] = True
