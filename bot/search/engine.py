@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 CANDIDATES = 100
 # An exact phrase is also looked for beyond the candidates, in at most this many paragraphs
 # that have every word of it (the best by BM25): a paragraph with the phrase rarely ranks
-# so low, and each costs a substring test.
+# so low, and each can cost a substring test.
 PHRASE_CANDIDATES = 200
 # A pack of at most this many paragraphs is ranked in plain Python: on a few paragraphs
 # numpy's cost per call is most of a query. Both ways add the same float64 numbers in the
