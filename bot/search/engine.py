@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from itertools import pairwise
+from operator import itemgetter
 
 import numpy as np
 
@@ -34,7 +35,7 @@ log = logging.getLogger(__name__)
 CANDIDATES = 100
 # An exact phrase is also looked for beyond the candidates, in at most this many paragraphs
 # that have every word of it (the best by BM25): a paragraph with the phrase rarely ranks
-# so low, and each costs a substring test.
+# so low, and each can cost a substring test.
 PHRASE_CANDIDATES = 200
 # A pack of at most this many paragraphs is ranked in plain Python: on a few paragraphs
 # numpy's cost per call is most of a query. Both ways add the same float64 numbers in the
@@ -59,6 +60,24 @@ NEAR_WORDS = 3
 NEAR_WEIGHT = 0.5
 # Only the start of a long query is read for suggestions.
 SUGGEST_QUERY_CHARS = 120
+
+
+_doc_of, _score_of = itemgetter(0), itemgetter(1)
+
+
+def _best_first(candidates: list[tuple[int, float]]) -> None:
+    """Sort (paragraph, score) pairs best first, equal scores by paragraph. Two sorts on
+    one item each (a reversed sort keeps equal items in order too) take half the time of
+    one on a (-score, paragraph) key made for every item."""
+    candidates.sort(key=_doc_of)
+    candidates.sort(key=_score_of, reverse=True)
+
+
+def _add(into: np.ndarray, docs: np.ndarray, values: np.ndarray | float) -> None:
+    """`into[docs] += values` for the (distinct) paragraphs of a term, in float64: the same
+    sums, faster. numpy converts int32 indices again at every use, and its `add.at` has a
+    fast way only for indices of its own integer type and values of the array's type."""
+    np.add.at(into, docs, values)
 
 
 @dataclass(frozen=True)
@@ -119,6 +138,8 @@ class SearchEngine:
         self._phrases = built.phrases
         self._positions = built.positions
         self._terms, self._offsets = built.positions.terms()
+        # The same as Python numbers, for slicing: a numpy scalar costs more to read.
+        self._starts: list[int] = self._offsets.tolist()
         self._paragraphs: list[Paragraph] = list(pack.paragraphs.values())
         # Sentence boundaries of each paragraph excerpted so far (at most one entry a paragraph).
         self._sentences: dict[int, list[tuple[int, int]]] = {}
@@ -211,22 +232,28 @@ class SearchEngine:
             if small:
                 having = [phrase in texts[d] for d, _ in candidates]
             else:
-                docs = np.fromiter((d for d, _ in candidates), np.int32, len(candidates))
-                having = self._could_have(phrase, docs).tolist()
+                docs = np.fromiter((d for d, _ in candidates), np.intp, len(candidates))
+                # Cheap tests before the substring test: every word of the phrase, and two
+                # of them close enough.
+                words = self._with_words(phrase)
+                close = self._close(phrase) if words is not None else None
+                could = words if close is None else words & close
+                maybe = [True] * len(docs) if could is None else could[docs].tolist()
                 having = [
                     has and phrase in texts[d]
-                    for (d, _), has in zip(candidates, having, strict=True)
+                    for (d, _), has in zip(candidates, maybe, strict=True)
                 ]
-                if beyond is not None:
+                if beyond is not None and words is not None and len(phrase.split()) > 1:
                     # The phrase in a paragraph BM25 left out of the candidates: it still
                     # outranks the words apart.
-                    found = self._having_phrase(phrase, np.sort(docs), beyond)
+                    words[docs] = False
+                    found = self._having_phrase(phrase, np.flatnonzero(words), beyond, close)
                     candidates += [(d, float(beyond[d])) for d in found]
                     having += [True] * len(found)
             candidates = [
                 (d, s + bonus if has else s) for (d, s), has in zip(candidates, having, strict=True)
             ]
-        candidates.sort(key=lambda item: (-item[1], item[0]))
+        _best_first(candidates)
         return candidates
 
     def _scores(self, plan: QueryPlan, n: int) -> tuple[list[tuple[int, float]], np.ndarray | None]:
@@ -243,11 +270,10 @@ class SearchEngine:
             if len(alternatives) == 1 and len(alternatives[0].terms) == 1:
                 docs, weights = self.index.postings(alternatives[0].terms[0])
                 weight = alternatives[0].weight
-                scores[docs] += (
-                    weights if weight == 1.0 else np.multiply(weights, weight, dtype=float)
-                )
+                at = docs.astype(np.intp)
+                _add(scores, at, np.multiply(weights, weight, dtype=float))
                 if several:
-                    covered[docs] += concept.rarity
+                    _add(covered, at, concept.rarity)
                 continue
             best = np.zeros(n)
             for alternative in alternatives:
@@ -265,64 +291,103 @@ class SearchEngine:
         top = matched[np.argpartition(-scores[matched], CANDIDATES - 1)[:CANDIDATES]]
         return list(zip(top.tolist(), scores[top].tolist(), strict=True)), scores
 
-    def _having_phrase(self, phrase: str, excluded: np.ndarray, scores: np.ndarray) -> list[int]:
-        """The paragraphs, other than the (sorted) `excluded`, that have the phrase: among
-        the PHRASE_CANDIDATES best by `scores` with every word of it, by a substring test."""
-        if len(phrase.split()) < 2:
-            return []  # one word: no phrase to find
-        posted = self._word_postings(phrase)
-        if not posted:
-            return []  # a word no paragraph has, or stop words only
-        # From the rarest word's paragraphs, a binary search in each other word's.
-        posted.sort(key=len)
-        having = posted[0]
-        for other in (*posted[1:], excluded):
-            if not len(having) or not len(other):
-                break
-            at = np.minimum(np.searchsorted(other, having), len(other) - 1)
-            found = other[at] == having
-            having = having[~found] if other is excluded else having[found]
+    def _having_phrase(
+        self, phrase: str, having: np.ndarray, scores: np.ndarray, close: np.ndarray | None
+    ) -> list[int]:
+        """Those of `having` (the paragraphs, in order, with every word of the phrase but
+        not among the candidates) that have the phrase: the PHRASE_CANDIDATES best by
+        `scores`, by a substring test in those `close` (`_close`) allows."""
         if len(having) > PHRASE_CANDIDATES:
             having = having[np.argpartition(-scores[having], PHRASE_CANDIDATES - 1)]
             having = np.sort(having[:PHRASE_CANDIDATES])
+        if close is not None:
+            having = having[close[having]]
         texts = self._phrases
         return [d for d in having.tolist() if phrase in texts[d]]
 
-    def _could_have(self, phrase: str, docs: np.ndarray) -> np.ndarray:
-        """Which of `docs` have every word of the phrase: a cheap test (binary search in
-        each word's postings) before the substring test."""
-        posted = self._word_postings(phrase)
-        if posted is None:
-            return np.zeros(len(docs), dtype=bool)
-        having = np.ones(len(docs), dtype=bool)
-        for docs_of_word in posted:
-            at = np.minimum(np.searchsorted(docs_of_word, docs), len(docs_of_word) - 1)
-            having &= docs_of_word[at] == docs
-        return having
-
-    def _word_postings(self, phrase: str) -> list[np.ndarray] | None:
-        """The paragraphs (sorted) of each word of the phrase but stop words; None when a
-        word is in no paragraph."""
-        posted = []
+    def _with_words(self, phrase: str) -> np.ndarray | None:
+        """Which paragraphs have every word of the phrase but stop words, as a mask over
+        all of them (a fresh array); None when the phrase is stop words only. A mask, not
+        a binary search in each word's postings: several times faster on common words."""
+        n = self.index.doc_count
+        having: np.ndarray | None = None
         for word in dict.fromkeys(phrase.split()):
             if self.analyzer.is_stopword(word):
                 continue
             tid = self.index.term_id(self.analyzer.stem(word))
             if tid is None:
+                return np.zeros(n, dtype=bool)  # a word no paragraph has
+            found = np.zeros(n, dtype=bool)
+            found[self.index.postings(tid)[0].astype(np.intp)] = True
+            if having is None:
+                having = found
+            else:
+                having &= found
+        return having
+
+    def _close(self, phrase: str) -> np.ndarray | None:
+        """A mask of the paragraphs where two words of the phrase but stop words are close
+        enough to be in it, from the terms of each paragraph's words; None when the phrase
+        has fewer than two such words. Every paragraph with the phrase is in the mask (the
+        substring test decides), as between two words next to each other in a paragraph's
+        phrase string its terms have at most one term, of a joined compound ("peace-
+        keeping" is "peace keeping" there and peace, keep, peacekeep in its terms): two
+        words of the phrase with `s` stop words between are 1 to s + 2 terms apart. Of
+        each two words the rarer is looked for, and the other near it."""
+        kept: list[tuple[int, int]] = []  # (where in the phrase, term)
+        for at, word in enumerate(phrase.split()):
+            if self.analyzer.is_stopword(word):
+                continue
+            tid = self.index.term_id(self.analyzer.stem(word))
+            if tid is None:
                 return None
-            posted.append(self.index.postings(tid)[0])
-        return posted
+            kept.append((at, tid))
+        if len(kept) < 2:
+            return None
+        places, starts = self._places
+        bounds = {tid: (int(starts[tid]), int(starts[tid + 1])) for _, tid in kept}
+        count = {tid: hi - lo for tid, (lo, hi) in bounds.items()}
+        # The two words next to each other (stop words apart) with the rarest of all.
+        (at, first), (next_at, second) = min(
+            pairwise(kept), key=lambda pair: min(count[pair[0][1]], count[pair[1][1]])
+        )
+        terms = self._terms
+        if count[first] <= count[second]:
+            rare, other, step = first, second, 1
+        else:
+            rare, other, step = second, first, -1
+        lo, hi = bounds[rare]
+        where = places[lo:hi].astype(np.intp)
+        near = np.zeros(len(where), dtype=bool)
+        for gap in range(1, next_at - at + 2):
+            # Past either end of the terms, the end's term is read: that can only add a
+            # paragraph to test, never leave one out.
+            near |= terms.take(where + step * gap, mode="clip") == other
+        docs = np.searchsorted(self._offsets, where[near], side="right") - 1
+        close = np.zeros(self.index.doc_count, dtype=bool)
+        close[docs] = True
+        return close
+
+    @cached_property
+    def _places(self) -> tuple[np.ndarray, np.ndarray]:
+        """Where each term is in `self._terms`, term after term, and where each term's run
+        starts: made on the first phrase looked for in a large pack (tens of milliseconds
+        and 4 bytes a word on a 5 MB pack), as most engines of a library never need it."""
+        terms = self._terms
+        places = np.argsort(terms, kind="stable").astype(np.int32)
+        counts = np.bincount(terms, minlength=len(self.index))
+        return places, np.concatenate(([0], np.cumsum(counts)))
 
     def _near(
         self, candidates: list[tuple[int, float]], plan: QueryPlan
     ) -> list[tuple[int, float]]:
         """Add a bonus to the best candidates for different query words found close together:
         "U.S. Forces" for "american forces", not "forces" here and "U.S." there."""
-        candidates.sort(key=lambda item: (-item[1], item[0]))
+        _best_first(candidates)
         head = candidates[:NEAR_CANDIDATES]
         if len(plan.highlights) < 2:
             return candidates  # one term cannot be near a different one
-        terms, offsets = self._terms, self._offsets
+        terms, offsets = self._terms, self._starts
         slices = [terms[offsets[d] : offsets[d + 1]] for d, _ in head]
         words = np.concatenate(slices)
         owner = np.repeat(np.arange(len(head)), [len(s) for s in slices])
@@ -344,7 +409,7 @@ class SearchEngine:
         bonus = np.bincount(doc[1:][pair], weights=close[pair], minlength=len(head))
         top = head[0][1] / max(sum(c.rarity for c in plan.concepts), 1e-9)
         boosted = [
-            (d, s + NEAR_WEIGHT * top * float(b)) for (d, s), b in zip(head, bonus, strict=True)
+            (d, s + NEAR_WEIGHT * top * b) for (d, s), b in zip(head, bonus.tolist(), strict=True)
         ]
         return boosted + candidates[NEAR_CANDIDATES:]
 
@@ -353,7 +418,7 @@ class SearchEngine:
     ) -> list[tuple[int, float]]:
         """`_near` in plain Python, for a small pack: each paragraph's word positions by term
         are kept, so only the query's words are looked at."""
-        candidates.sort(key=lambda item: (-item[1], item[0]))
+        _best_first(candidates)
         head = candidates[:NEAR_CANDIDATES]
         wanted = plan.highlights
         if len(wanted) < 2:
@@ -394,9 +459,10 @@ class SearchEngine:
         hits = np.zeros(n, dtype=np.int16) if alternative.require_all else None
         for tid in alternative.terms:
             docs, weights = self.index.postings(tid)
-            scores[docs] += weights
+            at = docs.astype(np.intp)
+            _add(scores, at, weights.astype(float))
             if hits is not None:
-                hits[docs] += 1
+                hits[at] += 1
         if hits is not None and len(alternative.terms) > 1:
             scores[hits < len(alternative.terms)] = 0
         return scores * alternative.weight

@@ -63,6 +63,9 @@ class TypoCorrector:
         an engine's set-up (a second or so for a large pack)."""
         if self._keys is None:
             self._keys = self._make_keys()
+            # The words' frequencies too (milliseconds on a large pack), which the first
+            # word with a close match needs: this query pays for both, not a later one.
+            _ = self._frequency
         return self._keys
 
     def _make_keys(self) -> tuple[np.ndarray, np.ndarray]:
