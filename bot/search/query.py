@@ -223,7 +223,10 @@ class QueryPlanner:
                 content = [g for g in spanned if not all(stop(w) for w in parts[g])]
                 own = [words.pop(g)[1][0] for g in spanned if g in words]
                 typed_ids = tuple(t for alt in own for t in alt.terms)
-                meaning = self._expansion(entry, typed_ids, typed_terms, max(1, len(content)))
+                # A meaning that is one of the words typed for it stays ("nuclear weapons"
+                # means "nuclear"); one that another typed word scores on its own does not.
+                elsewhere = {alt.terms for _, alts in words.values() for alt in alts}
+                meaning = self._expansion(entry, typed_ids, elsewhere, max(1, len(content)))
                 if typed_ids:
                     # Typed words found only in part ("bases" of "enemy bases", in "based
                     # on") count for that part.

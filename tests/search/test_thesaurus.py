@@ -57,6 +57,15 @@ def test_a_paragraph_with_the_word_and_its_meaning_does_not_score_twice() -> Non
     assert second.ref == "3.1¶1"
 
 
+def test_words_that_mean_one_of_themselves_find_that_word_alone() -> None:
+    """A thesaurus entry "nuclear weapons" means "nuclear": a paragraph with only "nuclear" answers it, and one
+    with only "weapons" does not beat it."""
+    body = "Section 1 A\n\nNuclear disarmament matters.\n\nWeapons were exported."
+    entry = ThesaurusEntry(("nuclear weapons",), means=("nuclear",))
+    engine = SearchEngine.build(make_pack(body, Glossary(thesaurus=(entry,))))
+    assert refs(engine, "nuclear weapons")[0] == "3.1¶1"
+
+
 def test_a_broader_term_counts_less_than_the_same_thing() -> None:
     body = "Section 1 A\n\nMalware was found.\n\nCyberattacks were found."
     entries = (
