@@ -170,6 +170,11 @@ def match_heading(line: str) -> Heading | None:
     return None
 
 
+def is_column_line(line: str) -> bool:
+    """A boxed column's "Column" line (its title on it or on the next line)."""
+    return bool(_COLUMN.match(line))
+
+
 def is_figure_reference(line: str) -> bool:
     """A figure reference, figure label or photo caption (short lines only)."""
     return len(line) <= MAX_FIGURE_REF_CHARS and bool(

@@ -354,6 +354,76 @@ def test_run_together_lines_are_refused(capsys, tmp_path):
     assert not (tmp_path / "o").exists()
 
 
+def _file(folder: Path, name: str, text: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# A short page of chapter 5 (invented), shorter than the run-together rule's 600 characters.
+SHORT_PAGE = (
+    "Diplomatic Bluebook 2099\n\nChapter 5\n\nJapan's Sample Diplomacy\n\n"
+    "Section 1 Sample Relations\n\n3 Sample Cooperation\n\n(1) Overview\n\n"
+    "Japan held talks with its partners on sample cooperation in 2098.\n\n"
+    "(2) Outcomes\n\nThe partners agreed to meet again next year.\n"
+)
+
+
+@pytest.mark.parametrize("edition", [["--edition", "2099"], []], ids=["edition", "no-edition"])
+def test_a_short_page_on_one_line_is_refused_as_run_together(capsys, tmp_path, edition):
+    joined = _file(tmp_path, "c050103.txt", " ".join(SHORT_PAGE.split()))
+    code, out, err = run(capsys, "content", "import", joined, "--out", tmp_path / "o", *edition)
+    assert code == 1 and out == ""
+    assert err.startswith(f"{joined}:1: error: the lines have been run together"), err
+    assert "Diplomatic Bluebook YYYY" not in err
+    assert not (tmp_path / "o").exists()
+    # Kept on its lines, the same page imports.
+    whole = _file(tmp_path / "whole", "c050103.txt", SHORT_PAGE)
+    code, _, err = run(capsys, "content", "import", whole, "--out", tmp_path / "o")
+    assert code == 0, err
+    assert "5.1.3(2)" in load_pack(tmp_path / "o" / "2099" / "chapter5").sections
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("", "no text"),
+        ("\n \n\u00a0\n", "no text"),
+        ("Sorry, this page is not available.\n", "not a page of the Bluebook"),
+        ("Sorry.\n\nThis page is not available.\n\nBack to the home page\n", "not a page"),
+    ],
+    ids=["empty", "blank", "error-line", "error-lines"],
+)
+def test_a_file_with_no_text_or_no_heading_is_refused_and_the_others_import(
+    capsys, tmp_path, text, reason
+):
+    bad = _file(tmp_path / "in", "c040206.txt", text)
+    code, _, err = run(
+        capsys, "content", "import", P5, bad, P7, "--out", tmp_path / "o", "--edition", "2030"
+    )
+    assert code == 1
+    assert f"{bad}:1: error: {reason}" in err and "1 page(s) not imported" in err
+    pack = load_pack(tmp_path / "o" / "2030" / "chapter4")
+    assert {"4.2.5", "4.2.7"} <= set(pack.sections) and "4.2.6" not in pack.sections
+    assert not any("available" in p.text for p in pack.paragraphs.values())
+
+
+def test_a_page_continuing_its_part_still_imports(tmp_path):
+    # Real shapes without a numbered heading of their own still import: a page whose only
+    # heading is its Chapter line, and one whose text begins before its first heading.
+    only_chapter = _file(
+        tmp_path / "a", "c040206.txt", "Diplomatic Bluebook 2030\n\nChapter 4\n\nMore text.\n"
+    )
+    report = import_pages([P5, only_chapter], tmp_path / "pack")
+    assert report.written
+    starts_with_text = _file(
+        tmp_path / "b", "c040207.txt", "Text before the heading.\n\n(3) Third Point\n\nText.\n"
+    )
+    report = import_pages([starts_with_text], tmp_path / "pack")
+    assert report.written
+
+
 def test_pages_of_another_chapter_or_edition_are_refused(tmp_path, two_pages):
     out, _ = two_pages
     other = _page(tmp_path, "c050101.txt", "1 Elsewhere\n\nText.\n")
@@ -366,7 +436,7 @@ def test_pages_of_another_chapter_or_edition_are_refused(tmp_path, two_pages):
 
 
 def test_a_page_that_cannot_be_placed_is_refused(capsys, tmp_path):
-    lost = _page(tmp_path, "notes.txt", "Some text without any heading.\n")
+    lost = _page(tmp_path, "notes.txt", "(1) A Point\n\nSome text without a page id or part.\n")
     code, _, err = run(capsys, "content", "import", lost, "--out", tmp_path / "o")
     assert code == 1 and "--page" in err
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 from bot.pack.pages import PageId, edition_line, edition_of_url, page_urls_in
-from bot.pack.parser import match_heading
+from bot.pack.parser import is_column_line, match_heading
 
 # Spaces that look like a space but would keep "Fig. 3" from matching "Fig. 3".
 _SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t]")
@@ -32,6 +32,8 @@ _INNER_HEADING = re.compile(
     r"(?:(?<=[.!?”\"])|(?<=\.\)))\s+(?:Section\s+\d{1,2}\s+[A-Z]|Chapter\s+\d{1,2}\s+[A-Z]"
     r"|\(\d{1,2}\)\s*[A-Z])|\s+Diplomatic\s+Bluebook\s+\d{4}"
 )
+# What a page's own lines say inside a line that has swallowed them.
+_PAGE_MARKS = re.compile(r"Diplomatic\s+Bluebook\s+\d{4}|\b(?:Chapter|Section)\s+\d{1,2}\b")
 
 # Elements that are never page text, and those that start a new line.
 _DROP = {
@@ -178,6 +180,7 @@ def read_source(path: Path) -> Source:
     source = _from_html(path, raw) if is_html else _from_text(path, raw)
     source.name_page = PageId.parse(path.name)
     _refuse_run_together(source)
+    _refuse_not_a_page(source)
     for _, text in source.lines:
         year = edition_line(text)
         if year is not None:
@@ -319,3 +322,39 @@ def _refuse_run_together(source: Source) -> None:
                 "headings are run together with the text on this line; save the page again "
                 "as text or HTML, or copy it keeping its line breaks",
             )
+
+
+def _refuse_not_a_page(source: Source) -> None:
+    """Every page of the publisher's has lines, and at least one heading on a line of its own
+    (its "Chapter N", its section's or its part's). A file without one is not a page: empty,
+    run together (all on one line), or something else answering in its place (a site's
+    "this page is not available", the wrong file). Refused, never imported as text."""
+    if not source.lines:
+        raise SourceError(
+            source.file,
+            1,
+            "no text: the file is empty (or the saved page holds only navigation); save or "
+            "copy the page again",
+        )
+    if any(match_heading(t) is not None or is_column_line(t) for _, t in source.lines):
+        return
+    total = sum(len(t) for _, t in source.lines)
+    count = len(source.lines)
+    number, first = source.lines[0]
+    if (count < RUN_TOGETHER_LINES and total >= RUN_TOGETHER_CHARS) or any(
+        _PAGE_MARKS.search(t) for _, t in source.lines
+    ):
+        raise SourceError(
+            source.file,
+            number,
+            f"the lines have been run together ({count} line(s), {total} characters, no "
+            "heading on a line of its own); copy the page again keeping its lines, or save it "
+            "as text or HTML",
+        )
+    shown = first if len(first) <= 60 else first[:57] + "..."
+    raise SourceError(
+        source.file,
+        number,
+        f"not a page of the Bluebook: no heading and no 'Chapter N' line in {count} line(s) "
+        f"(it starts {shown!r}); is it the site's error page or the wrong file?",
+    )
