@@ -110,6 +110,33 @@ def test_a_page_the_site_does_not_have_is_an_error_when_named(capsys, tmp_path, 
     assert "3.1.1" in pack.sections
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"Sorry, this page is not available.",
+        b"<!DOCTYPE html><html><head><title>Diplomatic Bluebook 2025 | Error</title></head>"
+        b"<body><header><p>Diplomatic Bluebook 2025</p></header><div id='contents'>"
+        b"<p>Sorry, this page is not available.</p><p>Back to the home page</p></div></body>"
+        b"</html>",
+    ],
+    ids=["plain", "in-the-site-template"],
+)
+def test_a_site_error_page_answered_with_200_is_refused_and_the_rest_imported(
+    capsys, tmp_path, site, body
+):
+    site.files[url_path(2025, "c030102")] = body
+    lib = tmp_path / "lib"
+    with serve(site) as url:
+        code, _, err = fetch_cli(capsys, url, lib, "--edition", "2025", "--chapter", "3")
+    assert code == 1
+    raw = raw_dir(lib, 2025) / "c030102.html"
+    assert f"{raw}:1: error: not a page of the Bluebook" in err
+    assert "1 page(s) not imported" in err
+    pack = load_library(lib).packs["2025-3"]
+    assert {"3.1.1", "3.2.1", "3.2.2"} <= set(pack.sections) and "3.1.2" not in pack.sections
+    assert not any("Sorry" in p.text for p in pack.paragraphs.values())
+
+
 def _request(tmp_path, url, editions=(2025,), **options):
     return FetchRequest(
         library=tmp_path / "lib",
