@@ -389,9 +389,10 @@ def cmd_fetch(args: argparse.Namespace) -> int:
                 print(f"{page.url}: error: the site says 404 (no such page)")
                 status = 1
             elif page.file is None:
-                print(
-                    f"{page.url}: warning: listed in the table of contents, but the site says 404"
-                )
+                # Listed, so a page of the chapter that cannot be fetched: an error, as when
+                # named with --pages; the other pages are still imported.
+                print(f"{page.url}: error: listed in the table of contents, but the site says 404")
+                status = 1
         summary = ", ".join(f"{n} {o}" for o, n in outcomes.items()) or "no pages"
         print(
             f"edition {edition.edition}: {len(edition.pages)} page(s) by {edition.found_by}: "

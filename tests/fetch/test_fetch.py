@@ -110,6 +110,20 @@ def test_a_page_the_site_does_not_have_is_an_error_when_named(capsys, tmp_path, 
     assert "3.1.1" in pack.sections
 
 
+def test_a_page_the_table_of_contents_lists_but_the_site_lacks_is_an_error(capsys, tmp_path, site):
+    # The docs: a page that cannot be fetched is named, the others import, exit code 1 --
+    # the same whether the page was named with --pages or listed by the contents page.
+    del site.files[url_path(2025, "c030202")]
+    with serve(site) as url:
+        code, out, _ = fetch_cli(
+            capsys, url, tmp_path / "lib", "--edition", "2025", "--chapter", "3"
+        )
+    assert code == 1
+    assert "c030202.html: error: listed in the table of contents, but the site says 404" in out
+    pack = load_library(tmp_path / "lib").packs["2025-3"]
+    assert {"3.1.1", "3.1.2", "3.2.1"} <= set(pack.sections) and "3.2.2" not in pack.sections
+
+
 @pytest.mark.parametrize(
     "body",
     [
