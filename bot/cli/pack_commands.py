@@ -6,7 +6,7 @@ import argparse
 import asyncio
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -269,14 +269,19 @@ def cmd_import(args: argparse.Namespace) -> int:
     return print_filing(filing, args.out, strict=args.strict)
 
 
-def print_filing(filing: Filing, out: Path, *, strict: bool) -> int:
-    """The reports of an import, the pages left out, and the exit status (1: something wrong)."""
+def print_filing(
+    filing: Filing, out: Path, *, strict: bool, urls: Mapping[str, str] | None = None
+) -> int:
+    """The reports of an import, the pages left out, and the exit status (1: something wrong).
+
+    `urls` names where a fetched file came from, so a page left out is named by its URL too."""
     for report in filing.reports:
         if len(filing.reports) > 1 or report.pack_dir != out:
             print(f"pack {report.pack_dir}:")
         print_import_report(report)
     for failure in filing.failures:
-        print(failure, file=sys.stderr)
+        url = (urls or {}).get(failure.file)
+        print(f"{failure} (from {url})" if url else failure, file=sys.stderr)
     if strict and (filing.warnings or filing.failures):
         print(
             f"error: {filing.warnings} warning(s), {len(filing.failures)} page(s) failed, "
@@ -374,12 +379,14 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     progress.end()
     status = 0
     files: dict[Path, int] = {}
+    urls: dict[str, str] = {}
     for edition in run.editions:
         outcomes: dict[str, int] = {}
         for page in edition.pages:
             outcomes[page.outcome] = outcomes.get(page.outcome, 0) + 1
             if page.file is not None:
                 files[page.file] = edition.edition
+                urls[str(page.file)] = page.url
             if page.outcome == FAILED:
                 print(f"{page.url}: error: {page.reason.removeprefix(page.url + ': ')}")
                 status = 1
@@ -410,7 +417,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
         filing = file_pages(list(files), args.out, strict=args.strict, editions=files)
     except ImportFailure as exc:
         raise CliError(str(exc)) from None
-    return print_filing(filing, args.out, strict=args.strict) or status
+    return print_filing(filing, args.out, strict=args.strict, urls=urls) or status
 
 
 def print_import_report(report: ImportReport) -> None:

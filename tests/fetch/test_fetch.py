@@ -145,6 +145,7 @@ def test_a_site_error_page_answered_with_200_is_refused_and_the_rest_imported(
     assert code == 1
     raw = raw_dir(lib, 2025) / "c030102.html"
     assert f"{raw}:1: error: not a page of the Bluebook" in err
+    assert f"(from {url.rstrip('/')}/2025/en_html/chapter3/c030102.html)" in err
     assert "1 page(s) not imported" in err
     pack = load_library(lib).packs["2025-3"]
     assert {"3.1.1", "3.2.1", "3.2.2"} <= set(pack.sections) and "3.1.2" not in pack.sections
