@@ -130,7 +130,13 @@ def _local_options(settings: Settings, server: Any) -> Any:
 
 def console_db(args: argparse.Namespace, settings: Settings) -> Path:
     """The console's own database, so trying things out leaves the bot's database alone."""
-    return args.db or settings.bluebook_db.with_name("console.db")
+    if args.db:
+        return Path(args.db)
+    configured = Path(settings.bluebook_db)
+    if configured.is_dir():
+        # Its name's folder would be the folder above: refuse as `run` does, not write there.
+        raise CliError(f"BLUEBOOK_DB: {configured} is a folder, not a database file", code=2)
+    return configured.with_name("console.db")
 
 
 def cmd_console(args: argparse.Namespace) -> int:
@@ -147,7 +153,9 @@ def cmd_console(args: argparse.Namespace) -> int:
         # 0700 like the bot's own data folder: the console's database and history are private.
         db_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as exc:
-        raise CliError(f"cannot create {db_path.parent} for the console database: {exc}") from None
+        raise CliError(
+            f"cannot create {db_path.parent} for the console database: {exc}", code=2
+        ) from None
 
     async def main() -> int:
         async with (

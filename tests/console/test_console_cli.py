@@ -106,3 +106,18 @@ def test_console_data_folder_is_0700_and_history_0600(tmp_path):
     history.chmod(0o644)
     assert private_history_file(history)
     assert stat.S_IMODE(history.stat().st_mode) == 0o600
+
+
+def test_a_folder_or_unmakeable_path_as_bluebook_db_is_one_line_exit_2(tmp_path):
+    """As `run` does: nothing is written next to the folder, and no traceback."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    done = _run(["console"], tmp_path, "/toc\n", db=folder)
+    assert done.returncode == 2, done.stderr
+    assert "is a folder, not a database file" in done.stderr
+    assert "Traceback" not in done.stderr and not (tmp_path / "console.db").exists()
+    blocked = tmp_path / "file"
+    blocked.write_text("")
+    done = _run(["console"], tmp_path, "/toc\n", db=blocked / "sub" / "bluebook.db")
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
