@@ -57,7 +57,7 @@ class CompareCog(commands.Cog):
             after = (await self.bot.library.for_guild(interaction.guild_id)).pack_key
         before = _before(library, after, from_)
         if after is None or before is None:
-            current_exchange().result(None, 0)
+            current_exchange().refused()
             await respond(interaction, _no_editions(library, from_, to, after))
             return
         old, new = library.pack(before).pack, library.pack(after).pack

@@ -92,7 +92,7 @@ async def answer_search(
     else:
         key = (await bot.library.for_guild(interaction.guild_id)).pack_key
     if key is None:
-        current_exchange().result(None, 0)
+        current_exchange().refused()
         await respond(interaction, no_edition_reply(edition, library.years()))
         return
     response = library.search(query, pack_key=key, limit=limit)

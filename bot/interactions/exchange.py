@@ -87,6 +87,12 @@ class Exchange:
         if count == 0 and self.outcome is Outcome.OK:
             self.outcome = Outcome.NO_RESULT
 
+    def refused(self) -> None:
+        """The request named what the library does not hold (an edition): answered with an
+        error, and not counted among the queries that found nothing."""
+        self.result_count = None
+        self.outcome = Outcome.REFUSED
+
     def lookup(
         self, query: str, top_ref: str | None, count: int, pack_key: str | None = None
     ) -> None:

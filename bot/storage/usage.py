@@ -69,10 +69,13 @@ class EventKind(StrEnum):
 
 
 class Outcome(StrEnum):
-    """How an exchange ended. OK and NO_RESULT mean the answer was sent."""
+    """How an exchange ended. OK, NO_RESULT and REFUSED mean the answer was sent."""
 
     OK = "ok"
     NO_RESULT = "no_result"
+    # Asked for what the library cannot serve as asked (an edition it does not hold): the
+    # user got an error reply, and the query is no gap in the content.
+    REFUSED = "refused"
     DISABLED = "disabled"
     ERROR = "error"  # our code raised; the user got the short "went wrong" answer
     SEND_FAILED = "send_failed"  # Discord refused the answer or the connection failed

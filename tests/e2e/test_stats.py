@@ -72,6 +72,8 @@ async def test_stats_sends_the_summary_and_a_png_chart(bluebook):
     server = bluebook.server
     await (await server.slash("search", {"query": "GCAP"})).final_message()
     await (await server.slash("search", {"query": "zxqv blorptangle"})).final_message()
+    # An edition the library does not hold is an error reply, not a gap in the content.
+    await (await server.slash("search", {"query": "maritime", "edition": 1999})).final_message()
     server.send_message(server.general, server.member, "[[PKO]]")
     await server.bot_messages()
     await bluebook.services.usage.flush()
@@ -79,10 +81,11 @@ async def test_stats_sends_the_summary_and_a_png_chart(bluebook):
     assert answer.get("flags", 0) & EPHEMERAL
     [embed] = answer["embeds"]
     assert embed["title"] == "Usage over the last 7 day(s)"
-    assert embed["description"].startswith("**3** events")
+    assert embed["description"].startswith("**4** events")
     fields = {f["name"]: f["value"] for f in embed["fields"]}
-    assert fields["By command"] == "search × 2"
+    assert fields["By command"] == "search × 3"
     assert "zxqv blorptangle × 1" in fields["Queries that found nothing"]
+    assert "maritime" not in fields["Queries that found nothing"]
     assert "gcap × 1" in fields["Top queries"] and "pko × 1" in fields["Top queries"]
     [attachment] = answer["attachments"]
     assert attachment["filename"] == "usage.png"
