@@ -25,7 +25,7 @@ from bot.served import LibraryInService, ServedLibrary
 from bot.storage.button_queries import ButtonQueries
 from bot.storage.db import Database, MigrationError, checkpoint_forever, open_database
 from bot.storage.editions import EditionSettings
-from bot.storage.heartbeat import touch_heartbeat
+from bot.storage.heartbeat import clear_heartbeat, touch_heartbeat
 from bot.storage.settings import LookupSettings
 from bot.storage.usage import UsageLog
 
@@ -108,6 +108,10 @@ async def open_services(
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+        if beat is not None:
+            # Storage may be what stopped us; health then goes stale by age instead.
+            with contextlib.suppress(sqlite3.Error, OSError):
+                await clear_heartbeat(db, shard_ids=shard_ids)
         await usage.close()
         await db.close()
         log.info(

@@ -57,6 +57,15 @@ async def touch_heartbeat(
         )
 
 
+async def clear_heartbeat(db: Database, *, shard_ids: Sequence[int] | None = None) -> None:
+    """Remove this process's heartbeat: a process that stopped cleanly is not alive, and
+    `health` says so at once rather than once the row has aged."""
+    async with db.transaction() as conn:
+        await conn.execute(
+            "DELETE FROM process_heartbeats WHERE process = ?", (process_key(shard_ids),)
+        )
+
+
 async def read_heartbeats(db: Database) -> list[ProcessBeat]:
     """Every process's last heartbeat, newest first."""
     rows = await db.fetchall(

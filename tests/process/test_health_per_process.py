@@ -24,7 +24,7 @@ async def two_shards() -> AsyncIterator[LocalDiscord]:
         yield server
 
 
-async def _health(db: Path) -> tuple[int, str]:
+async def _health(db: Path, max_age: str = MAX_AGE_S) -> tuple[int, str]:
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -33,7 +33,7 @@ async def _health(db: Path) -> tuple[int, str]:
         "--db",
         str(db),
         "--max-age",
-        MAX_AGE_S,
+        max_age,
         cwd=ROOT,
         env=clean_env(PYTHONPATH=str(ROOT)),
         stdout=asyncio.subprocess.PIPE,
@@ -80,6 +80,43 @@ async def test_health_fails_when_one_of_two_shard_processes_is_killed(two_shards
         code, text = result
         assert code == 1 and "shard(s) 1 " in text, text
         assert await bots[0].stop() == 0, bots[0].text()
+    finally:
+        for bot in bots:
+            await bot.kill()
+
+
+async def test_health_fails_at_once_when_a_process_stops_cleanly(two_shards, tmp_path):
+    """A process stopped by SIGTERM removes its heartbeat: health fails although the row would
+    still be fresh by age (a long --max-age here), first for its shard, then for all."""
+    server = two_shards
+    for shard in (0, 1):
+        guild = server.add_guild(f"guild on shard {shard}", shard=shard)
+        server.add_channel(guild, "general")
+        if shard == 0:
+            server.guild = guild
+    db = tmp_path / "data" / "bluebook.db"
+    bots = []
+    for shard in (0, 1):
+        env = {"SHARD_COUNT": "2", "SHARD_IDS": str(shard), "CHILD_HEARTBEAT_S": "0.3"}
+        bots.append(
+            await BotProcess.start(server, db=db, log=tmp_path / f"bot-{shard}.log", env=env)
+        )
+    try:
+        for bot in bots:
+            await bot.ready()
+        await bots[0].until(
+            lambda: (
+                {r[0] for r in query(db, "SELECT process FROM process_heartbeats")} == {"0", "1"}
+            ),
+            "a heartbeat row per process",
+        )
+        assert (await _health(db, "600"))[0] == 0
+        assert await bots[1].stop() == 0, bots[1].text()
+        code, text = await _health(db, "600")
+        assert code == 1 and "shard(s) 1 " in text, text
+        assert await bots[0].stop() == 0, bots[0].text()
+        code, text = await _health(db, "600")
+        assert code == 1 and "stale or missing" in text, text
     finally:
         for bot in bots:
             await bot.kill()
