@@ -10,6 +10,7 @@ from discord.ext import commands
 
 from bot.interactions.path import autocomplete_exchange
 from bot.interactions.sending import respond
+from bot.pack.library import EARLIEST_EDITION, LATEST_EDITION
 from bot.replies.common import Reply, error_reply
 from bot.replies.errors import held_years, no_edition_reply
 from cogs.common import bot_of, edition_choices
@@ -38,7 +39,7 @@ class SettingsCog(commands.Cog):
     async def edition(
         self,
         interaction: discord.Interaction,
-        year: app_commands.Range[int, 1900, 2199] | None = None,
+        year: app_commands.Range[int, EARLIEST_EDITION, LATEST_EDITION] | None = None,
         newest: bool = False,
     ) -> None:
         """Choose the edition this server reads by default."""
@@ -49,6 +50,8 @@ class SettingsCog(commands.Cog):
         newest_year = library.newest.year
         if store is None:
             reply = error_reply("Settings are not available right now.")
+        elif newest and year is not None:
+            reply = error_reply("Give `year` or `newest`, not both.")
         elif newest:
             await store.set(interaction.guild_id, None)
             reply = _said(f"This server now reads the newest edition ({newest_year}).")

@@ -27,6 +27,8 @@ from bot.fetch.run import FetchRequest, fetch
 from bot.pack.importer import ImportFailure, ImportReport
 from bot.pack.importer.filing import Filing, file_pages
 from bot.pack.library import (
+    EARLIEST_EDITION,
+    LATEST_EDITION,
     check_library,
     is_single_pack,
     pack_dir_for,
@@ -260,6 +262,11 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    if args.edition is not None and not EARLIEST_EDITION <= args.edition <= LATEST_EDITION:
+        raise CliError(
+            f"--edition {args.edition}: an edition is a year from {EARLIEST_EDITION} "
+            f"to {LATEST_EDITION}"
+        )
     try:
         filing = file_pages(
             args.file, args.out, page=args.page, edition=args.edition, strict=args.strict
@@ -326,6 +333,8 @@ def _fetch_request(args: argparse.Namespace) -> FetchRequest:
         if page is None:
             raise CliError(f"--pages {value!r} is not a page id like c030101")
         pages.append(page)
+    if args.chapter is not None and args.chapter < 1:
+        raise CliError(f"--chapter {args.chapter}: a chapter number is 1 or more, e.g. 3")
     chapter = args.chapter or (pages[0].chapter if pages else None)
     if chapter is None:
         raise CliError("name the chapter: --chapter 3 (or the pages: --pages c030101 ...)")

@@ -35,6 +35,8 @@ _EDITION_DIR = re.compile(r"^\d{4}$")
 _CHAPTER_DIR = re.compile(r"^chapter(\d{1,3})$")
 _KEY = re.compile(r"^(?P<edition>\d{4})-(?P<chapter>\d{1,3})$")
 # An edition is a year; 1900-2199 keeps "3.1" or "12" from ever reading as one.
+EARLIEST_EDITION = 1900
+LATEST_EDITION = 2199
 _YEAR = r"(?:19|20|21)\d\d"
 _QUALIFIED = (
     re.compile(rf"^\s*(?P<year>{_YEAR})\s*:\s*(?P<ref>.+?)\s*$"),

@@ -51,13 +51,14 @@ def verify_reply(pack: Pack, verdict: Verdict, *, ephemeral: bool = False) -> Re
         )
     if verdict.closest is not None and verdict.differs_only_in:
         closest = verdict.closest
+        differ = "differs" if verdict.differs_only_in == "punctuation" else "differ"
         text = (
             f"⚠️ **Verbatim except for {verdict.differs_only_in}.** The words are the chapter's, "
-            f"at `{closest.ref}`; only the {verdict.differs_only_in} differ.\n\n"
+            f"at `{closest.ref}`; only the {verdict.differs_only_in} {differ}.\n\n"
             f"**You quoted:**\n{quoted}\n\n"
             f"**The chapter says:**\n{quote_block(escape(closest.passage))}"
         )
-        title = f"Quote check: {verdict.differs_only_in} differ"
+        title = f"Quote check: {verdict.differs_only_in} {differ}"
         return Reply(embeds=[_embed(title, text, WARN_COLOUR, pack)], ephemeral=ephemeral)
     if verdict.closest is not None:
         closest = verdict.closest

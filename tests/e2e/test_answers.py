@@ -70,6 +70,13 @@ async def test_verify_says_when_only_capitals_differ(bluebook):
     assert "`3.1.1(2)¶2`" in embed["description"]
 
 
+async def test_verify_says_when_only_the_punctuation_differs(bluebook):
+    handle = await bluebook.server.slash("verify", {"quote": "Japan escorted, the U.S. Forces"})
+    embed = (await handle.final_message())["embeds"][0]
+    assert embed["title"] == "Quote check: punctuation differs"
+    assert "only the punctuation differs" in embed["description"]
+
+
 async def test_verify_lists_each_location_once(bluebook):
     handle = await bluebook.server.slash("verify", {"quote": "Global Combat Air Programme – GCAP"})
     description = (await handle.final_message())["embeds"][0]["description"]

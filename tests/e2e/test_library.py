@@ -126,6 +126,8 @@ async def test_server_edition_setting(library):
     assert "164 times" in named["description"]
     bad = await _ask(server, "settings edition", {"year": 1999}, user=server.admin)
     assert "No edition 1999" in bad["content"]
+    both = await _ask(server, "settings edition", {"year": 2031, "newest": True}, user=server.admin)
+    assert "not both" in both["content"]
     back = await _ask(server, "settings edition", {"newest": True}, user=server.admin)
     assert "newest" in back["content"]
     assert "164 times" in _embed(await _ask(server, "section", {"ref": "3.1.1(2)"}))["description"]

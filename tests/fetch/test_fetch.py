@@ -342,3 +342,9 @@ def test_strict_fetch_imports_nothing_when_a_page_warns(capsys, tmp_path, site):
     assert code == 1 and "nothing written" in err
     assert "looks like a heading but does not fit" in out
     assert not (lib / "2025").exists() and (raw_dir(lib, 2025) / "c030201.html").exists()
+
+
+def test_chapter_0_is_named_as_the_problem(capsys, tmp_path, site):
+    with serve(site) as url:
+        code, _, err = fetch_cli(capsys, url, tmp_path / "lib", "--edition", "2025", "--chapter", 0)
+    assert code == 1 and "--chapter 0: a chapter number is 1 or more" in err

@@ -681,3 +681,11 @@ def test_strict_over_several_packs_writes_none_of_them(capsys, tmp_path):
     )
     assert code == 1 and "nothing written" in err
     assert not (tmp_path / "lib").exists()
+
+
+@pytest.mark.parametrize("year", [1200, 2500])
+def test_import_refuses_an_edition_that_is_no_year(capsys, tmp_path, year):
+    """As /settings does: an edition is a year from 1900 to 2199; nothing is written."""
+    code, _, err = run(capsys, "content", "import", P5, "--edition", year, "--out", tmp_path / "l")
+    assert code == 1 and f"--edition {year}: an edition is a year" in err
+    assert not (tmp_path / "l").exists()
