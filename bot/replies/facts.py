@@ -36,7 +36,9 @@ def fact_reply(pack: Pack, fact: Fact | None, *, topic: str | None, ephemeral: b
         elif not topic:
             text = "No fact to show."
         else:
-            text = f"No fact on **{escape(clip(topic, 100))}**. Topics include: {shown}."
+            text = f"No fact on **{escape(clip(topic, 100))}**."
+            if shown:
+                text += f" Topics include: {shown}."
         return Reply(
             embeds=[{"title": title, "description": text, "color": WARN_COLOUR}],
             ephemeral=True,

@@ -216,3 +216,19 @@ def test_search_buttons_are_only_those_that_do_something(pack):
             whole_reply = library_search_reply(packs, response, owner=1, index=index, whole=True)
             assert _labels(whole_reply)[-1] == "Excerpt"
     assert (False, True) in seen and (True, True) in seen  # both kinds were exercised
+
+
+def test_no_fact_on_a_topic_lists_topics_only_when_there_are_some() -> None:
+    import dataclasses
+
+    from bot.pack.loader import load_pack
+    from bot.replies.facts import fact_reply
+
+    pack = load_pack()
+    untagged = dataclasses.replace(
+        pack, facts=tuple(dataclasses.replace(f, tags=()) for f in pack.facts)
+    )
+    text = fact_reply(untagged, None, topic="zzz", ephemeral=False).embeds[0]["description"]
+    assert text == "No fact on **zzz**."
+    tagged = fact_reply(pack, None, topic="zzz", ephemeral=False).embeds[0]["description"]
+    assert "Topics include: `" in tagged
