@@ -154,6 +154,18 @@ class ServedLibrary:
         served = self.packs[key]
         return Located(served, served.refs.resolve(qualified.ref), qualified.edition)
 
+    def years_holding(self, text: str) -> list[int]:
+        """The editions, newest first, in which an unqualified reference (or title) names a
+        section: for saying where to look when the server's edition has no such section."""
+        if split_edition(text).edition is not None:
+            return []
+        years = {
+            served.year
+            for served in self.packs.values()
+            if served.refs.resolve(text).section is not None
+        }
+        return sorted(years, reverse=True)
+
     def search(self, query: str, *, pack_key: str, limit: int = 5) -> LibraryResponse:
         """Search pack `pack_key` first, then what only the other packs hold."""
         return self._search(query, pack_key=pack_key, limit=limit)

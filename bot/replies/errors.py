@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bot.replies.common import Reply, error_reply
+from bot.replies.common import Reply, clip, error_reply
+from bot.replies.markdown import escape
 
 RESTARTING = "I am restarting; please try again in a minute."
 WENT_WRONG = "Something went wrong on our side. It has been logged; please try again."
@@ -23,6 +24,11 @@ NOT_HERE = "You can't use this command here."
 def held_years(years: Iterable[int]) -> str:
     """The editions the library holds, as a reader sees them: "2025, 2024"."""
     return ", ".join(str(y) for y in years)
+
+
+def held_in_text(ref: str, years: list[int]) -> str:
+    """Where a section missing from the server's edition is: "Held in 2026, 2024: `2026:…`"."""
+    return f"Held in {held_years(years)}: `{years[0]}:{escape(clip(ref.strip(), 80))}`."
 
 
 def no_edition_text(year: int | None, years: Iterable[int]) -> str:

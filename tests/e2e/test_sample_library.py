@@ -224,6 +224,11 @@ async def test_section_toc_and_section_buttons_on_the_sample_library(sample):
     assert lacking["flags"] & EPHEMERAL and lacking["content"].startswith("No section")
     older = _embed(await _ask(server, "section", {"ref": "2024:3.1.3(1)"}))
     assert "10 countries" in older["description"]
+    await _ask(server, "settings edition", {"year": 2025}, user=server.admin)
+    elsewhere = await _ask(server, "section", {"ref": "3.1.3(1)"})
+    assert elsewhere["content"].startswith("No section “3.1.3(1)” in Diplomatic Bluebook 2025")
+    assert "Held in 2026, 2024: `2026:3.1.3(1)`." in elsewhere["content"]
+    await _ask(server, "settings edition", {"newest": True}, user=server.admin)
     toc = _embed(await _ask(server, "toc"))
     assert "`3.1.1(3)` (3) Regional Cooperation" in toc["description"]
     assert "Disarmament and Nonproliferation" in toc["description"]
