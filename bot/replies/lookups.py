@@ -69,6 +69,15 @@ def lookup_embed(
     return _result_embed(pack, lookup, top), top.ref, len(response.results)
 
 
+def elsewhere_embed(pack: Pack, lookup: Lookup, result: SearchResult, missing_in: int) -> dict:
+    """A lookup the server's edition has nothing for, answered from another edition's `pack`,
+    as /search does: it says so first."""
+    embed = _result_embed(pack, lookup, result)
+    note = f"*Nothing in {missing_in} matches; this is from {pack.manifest.edition_year}.*"
+    embed["description"] = f"{note}\n{embed['description']}"
+    return embed
+
+
 def passive_reply(terms: list[GlossaryTerm]) -> Reply:
     """One line per term: what it stands for and where the chapter has it."""
     lines = []

@@ -261,6 +261,11 @@ async def test_lookups_on_the_sample_library(sample):
     older = _embed(await _say(server, "and [[2024:3.2.2(2)¶1]]"))
     assert "is under way" in older["description"]
     assert older["footer"]["text"] == "Diplomatic Bluebook 2024"
+    await _ask(server, "settings edition", {"year": 2025}, user=server.admin)
+    elsewhere = _embed(await _say(server, "what about [[cyber]]?"))
+    assert elsewhere["description"].startswith("*Nothing in 2025 matches; this is from 2026.*")
+    assert "2026" in elsewhere["footer"]["text"]
+    await _ask(server, "settings edition", {"newest": True}, user=server.admin)
     missing = _embed(await _say(server, "[[GCAP]]"))
     assert missing["description"].startswith("Nothing in the chapter for **GCAP**")
     assert "`GCAP`" not in missing["description"]
