@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sqlite3
 import sys
 from datetime import UTC, datetime
@@ -108,7 +107,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
         if data["no_result_queries"]:
             print("queries that found nothing:")
             for row in data["no_result_queries"]:
-                print(f"  {json.dumps(row, ensure_ascii=False)}")
+                print(f"  {row['query']:<28} {row['count']}")
     return 0
 
 

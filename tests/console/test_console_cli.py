@@ -16,6 +16,7 @@ SCRIPT = (
     "/verify quote:Japan escorted the U.S. Forces 200 times\n"
     "what does it say about [[GCAP]]?\n"
     "`[[GCAP]]`\n"
+    "/search zxqv blorptangle\n"
 )
 
 
@@ -65,6 +66,9 @@ def test_console_answers_each_line_then_stats_show_the_session(tmp_path):
         assert data["by_command"].get(command, 0) >= 1, (command, data["by_command"])
     assert data["events"] >= 6
     assert data["dropped"] == 0
+    text = _run(["stats", "--db", str(tmp_path / "console.db")], tmp_path).stdout
+    [line] = [x for x in text.splitlines() if "zxqv blorptangle" in x]
+    assert line.split() == ["zxqv", "blorptangle", "1"], text
 
 
 def test_console_reports_an_unknown_command_and_goes_on(tmp_path):
