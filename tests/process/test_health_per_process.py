@@ -44,29 +44,30 @@ async def _health(db: Path, max_age: str = MAX_AGE_S) -> tuple[int, str]:
     return proc.returncode, (out + err).decode()
 
 
-async def test_health_fails_when_one_of_two_shard_processes_is_killed(two_shards, tmp_path):
-    server = two_shards
+async def _start_both(server: LocalDiscord, db: Path, logs: Path, bots: list[BotProcess]) -> None:
+    """A guild on each of two shards, a bot process for each (appended to `bots` as it
+    starts, so the caller can kill them), ready and beating."""
     for shard in (0, 1):
         guild = server.add_guild(f"guild on shard {shard}", shard=shard)
         server.add_channel(guild, "general")
         if shard == 0:
             server.guild = guild
-    db = tmp_path / "data" / "bluebook.db"
-    bots = []
     for shard in (0, 1):
         env = {"SHARD_COUNT": "2", "SHARD_IDS": str(shard), "CHILD_HEARTBEAT_S": "0.3"}
-        bots.append(
-            await BotProcess.start(server, db=db, log=tmp_path / f"bot-{shard}.log", env=env)
-        )
+        bots.append(await BotProcess.start(server, db=db, log=logs / f"bot-{shard}.log", env=env))
+    for bot in bots:
+        await bot.ready()
+    await bots[0].until(
+        lambda: {r[0] for r in query(db, "SELECT process FROM process_heartbeats")} == {"0", "1"},
+        "a heartbeat row per process",
+    )
+
+
+async def test_health_fails_when_one_of_two_shard_processes_is_killed(two_shards, tmp_path):
+    db = tmp_path / "data" / "bluebook.db"
+    bots: list[BotProcess] = []
     try:
-        for bot in bots:
-            await bot.ready()
-        await bots[0].until(
-            lambda: (
-                {r[0] for r in query(db, "SELECT process FROM process_heartbeats")} == {"0", "1"}
-            ),
-            "a heartbeat row per process",
-        )
+        await _start_both(two_shards, db, tmp_path, bots)
         code, text = await _health(db)
         assert code == 0, text
 
@@ -88,28 +89,10 @@ async def test_health_fails_when_one_of_two_shard_processes_is_killed(two_shards
 async def test_health_fails_at_once_when_a_process_stops_cleanly(two_shards, tmp_path):
     """A process stopped by SIGTERM removes its heartbeat: health fails although the row would
     still be fresh by age (a long --max-age here), first for its shard, then for all."""
-    server = two_shards
-    for shard in (0, 1):
-        guild = server.add_guild(f"guild on shard {shard}", shard=shard)
-        server.add_channel(guild, "general")
-        if shard == 0:
-            server.guild = guild
     db = tmp_path / "data" / "bluebook.db"
-    bots = []
-    for shard in (0, 1):
-        env = {"SHARD_COUNT": "2", "SHARD_IDS": str(shard), "CHILD_HEARTBEAT_S": "0.3"}
-        bots.append(
-            await BotProcess.start(server, db=db, log=tmp_path / f"bot-{shard}.log", env=env)
-        )
+    bots: list[BotProcess] = []
     try:
-        for bot in bots:
-            await bot.ready()
-        await bots[0].until(
-            lambda: (
-                {r[0] for r in query(db, "SELECT process FROM process_heartbeats")} == {"0", "1"}
-            ),
-            "a heartbeat row per process",
-        )
+        await _start_both(two_shards, db, tmp_path, bots)
         assert (await _health(db, "600"))[0] == 0
         assert await bots[1].stop() == 0, bots[1].text()
         code, text = await _health(db, "600")
