@@ -78,7 +78,12 @@ class LookupsCog(commands.Cog):
                     continue
                 target = library.packs[pack_key]
             embed, ref, count = lookup_embed(target.pack, target.engine, target.refs, lookup)
-            if count == 0 and lookup.kind != "ref" and lookup.year is None:
+            if (
+                count == 0
+                and lookup.kind != "ref"
+                and lookup.year is None
+                and len(library.packs) > 1
+            ):
                 # As /search: what the server's edition lacks, another edition may hold.
                 found = library.search(lookup.text, pack_key=target.pack_key, limit=1).results
                 if found:
