@@ -124,8 +124,10 @@ def test_sigterm_shuts_down_cleanly(run_local, cli, tmp_path):
     closed = next(e for e in bot.events if e["event"] == "services closed")
     assert closed["written"] == 0 and closed["dropped"] == 0
     assert not [e for e in bot.events if e["level"] in ("ERROR", "CRITICAL")], bot.events
-    # Closed cleanly: the database opens, is consistent and still carries the heartbeat.
-    assert _heartbeat(db) is not None
+    # Closed cleanly: the database opens and is consistent, and the stopped process's
+    # heartbeat is gone, so health says at once that no bot runs.
+    assert _heartbeat(db) is None
+    assert cli("health", env={"BLUEBOOK_DB": str(db)}).returncode == 1
     assert not Path(f"{db}-wal").exists() or Path(f"{db}-wal").stat().st_size == 0
 
 
