@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from bot.replies.common import Reply, clip, error_reply
-from bot.replies.markdown import escape
 
 RESTARTING = "I am restarting; please try again in a minute."
 WENT_WRONG = "Something went wrong on our side. It has been logged; please try again."
@@ -28,7 +27,9 @@ def held_years(years: Iterable[int]) -> str:
 
 def held_in_text(ref: str, years: list[int]) -> str:
     """Where a section missing from the server's edition is: "Held in 2026, 2024: `2026:…`"."""
-    return f"Held in {held_years(years)}: `{years[0]}:{escape(clip(ref.strip(), 80))}`."
+    # Inside inline code Markdown shows as typed: only a backtick would end it.
+    shown = clip(ref.strip(), 80).replace("`", "'")
+    return f"Held in {held_years(years)}: `{years[0]}:{shown}`."
 
 
 def no_edition_text(year: int | None, years: Iterable[int]) -> str:
