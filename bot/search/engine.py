@@ -235,8 +235,9 @@ class SearchEngine:
                 docs = np.fromiter((d for d, _ in candidates), np.intp, len(candidates))
                 # Cheap tests before the substring test: every word of the phrase, and two
                 # of them close enough.
-                words = self._with_words(phrase)
-                close = self._close(phrase) if words is not None else None
+                terms = self._phrase_terms(phrase)
+                words = self._with_words(terms)
+                close = self._close(phrase, terms) if words is not None else None
                 could = words if close is None else words & close
                 maybe = [True] * len(docs) if could is None else could[docs].tolist()
                 having = [
@@ -305,18 +306,29 @@ class SearchEngine:
         texts = self._phrases
         return [d for d in having.tolist() if phrase in texts[d]]
 
-    def _with_words(self, phrase: str) -> np.ndarray | None:
-        """Which paragraphs have every word of the phrase but stop words, as a mask over
-        all of them (a fresh array); None when the phrase is stop words only. A mask, not
-        a binary search in each word's postings: several times faster on common words."""
-        n = self.index.doc_count
-        having: np.ndarray | None = None
-        for word in dict.fromkeys(phrase.split()):
+    def _phrase_terms(self, phrase: str) -> list[tuple[int, int]] | None:
+        """(place in the phrase, term) of each word of it but stop words; None when a word
+        is in no paragraph."""
+        found: list[tuple[int, int]] = []
+        for at, word in enumerate(phrase.split()):
             if self.analyzer.is_stopword(word):
                 continue
             tid = self.index.term_id(self.analyzer.stem(word))
             if tid is None:
-                return np.zeros(n, dtype=bool)  # a word no paragraph has
+                return None
+            found.append((at, tid))
+        return found
+
+    def _with_words(self, terms: list[tuple[int, int]] | None) -> np.ndarray | None:
+        """Which paragraphs have every word of a phrase (its `_phrase_terms`) but stop
+        words, as a mask over all of them (a fresh array); None when the phrase is stop
+        words only. A mask, not a binary search in each word's postings: several times
+        faster on common words."""
+        n = self.index.doc_count
+        if terms is None:
+            return np.zeros(n, dtype=bool)  # a word no paragraph has
+        having: np.ndarray | None = None
+        for tid in dict.fromkeys(tid for _, tid in terms):
             found = np.zeros(n, dtype=bool)
             found[self.index.postings(tid)[0].astype(np.intp)] = True
             if having is None:
@@ -325,7 +337,7 @@ class SearchEngine:
                 having &= found
         return having
 
-    def _close(self, phrase: str) -> np.ndarray | None:
+    def _close(self, phrase: str, terms: list[tuple[int, int]] | None = None) -> np.ndarray | None:
         """A mask of the paragraphs where two words of the phrase but stop words are close
         enough to be in it, from the terms of each paragraph's words; None when the phrase
         has fewer than two such words. Every paragraph with the phrase is in the mask (the
@@ -333,16 +345,10 @@ class SearchEngine:
         phrase string its terms have at most one term, of a joined compound ("peace-
         keeping" is "peace keeping" there and peace, keep, peacekeep in its terms): two
         words of the phrase with `s` stop words between are 1 to s + 2 terms apart. Of
-        each two words the rarer is looked for, and the other near it."""
-        kept: list[tuple[int, int]] = []  # (where in the phrase, term)
-        for at, word in enumerate(phrase.split()):
-            if self.analyzer.is_stopword(word):
-                continue
-            tid = self.index.term_id(self.analyzer.stem(word))
-            if tid is None:
-                return None
-            kept.append((at, tid))
-        if len(kept) < 2:
+        each two words the rarer is looked for, and the other near it. `terms`: the
+        phrase's `_phrase_terms`, when the caller has them."""
+        kept = self._phrase_terms(phrase) if terms is None else terms
+        if kept is None or len(kept) < 2:
             return None
         places, starts = self._places
         bounds = {tid: (int(starts[tid]), int(starts[tid + 1])) for _, tid in kept}
@@ -351,7 +357,7 @@ class SearchEngine:
         (at, first), (next_at, second) = min(
             pairwise(kept), key=lambda pair: min(count[pair[0][1]], count[pair[1][1]])
         )
-        terms = self._terms
+        sequence = self._terms
         if count[first] <= count[second]:
             rare, other, step = first, second, 1
         else:
@@ -362,7 +368,7 @@ class SearchEngine:
         for gap in range(1, next_at - at + 2):
             # Past either end of the terms, the end's term is read: that can only add a
             # paragraph to test, never leave one out.
-            near |= terms.take(where + step * gap, mode="clip") == other
+            near |= sequence.take(where + step * gap, mode="clip") == other
         docs = np.searchsorted(self._offsets, where[near], side="right") - 1
         close = np.zeros(self.index.doc_count, dtype=bool)
         close[docs] = True
