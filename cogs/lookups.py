@@ -22,7 +22,7 @@ from bot.lookups.passive import find_terms
 from bot.lookups.replies import ReplyLedger, is_removal_request, plan_edit
 from bot.replies.common import QUOTE_COLOUR, WARN_COLOUR, Reply
 from bot.replies.errors import no_edition_text
-from bot.replies.lookups import elsewhere_embed, lookup_embed, passive_reply
+from bot.replies.lookups import library_lookup_embed, passive_reply
 from bot.storage.settings import LookupKind, LookupSwitches
 
 if TYPE_CHECKING:
@@ -77,22 +77,8 @@ class LookupsCog(commands.Cog):
                     self._log(where, lookup.text, None, 0)
                     continue
                 target = library.packs[pack_key]
-            embed, ref, count = lookup_embed(target.pack, target.engine, target.refs, lookup)
-            if (
-                count == 0
-                and lookup.kind != "ref"
-                and lookup.year is None
-                and len(library.packs) > 1
-            ):
-                # As /search: what the server's edition lacks, another edition may hold.
-                found = library.search(lookup.text, pack_key=target.pack_key, limit=1).results
-                if found:
-                    missing_in = target.year
-                    target = library.packs[found[0].pack_key]
-                    hit = found[0].result
-                    embed = elsewhere_embed(target.pack, lookup, hit, missing_in)
-                    ref, count = hit.ref, 1
-            self._log(where, lookup.text, ref, count, target.pack_key)
+            embed, ref, count, pack_key = library_lookup_embed(library, target, lookup)
+            self._log(where, lookup.text, ref, count, pack_key)
             embeds.append(embed)
         return embeds, tuple(lookup.key for lookup in lookups)
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from bot.lookups.extract import Lookup
 from bot.pack.model import GlossaryTerm, Pack, Section
 from bot.pack.refs import RefIndex
 from bot.replies.common import QUOTE_COLOUR, WARN_COLOUR, Reply, clip, highlight, quote_block
 from bot.replies.markdown import code, escape
 from bot.search import SearchEngine, SearchResult
+
+if TYPE_CHECKING:
+    from bot.served import ServedLibrary, ServedPack
 
 # A lookup answer stays short in the conversation; /search and /section give the rest.
 EXCERPT_CHARS = 700
@@ -69,13 +74,23 @@ def lookup_embed(
     return _result_embed(pack, lookup, top), top.ref, len(response.results)
 
 
-def elsewhere_embed(pack: Pack, lookup: Lookup, result: SearchResult, missing_in: int) -> dict:
-    """A lookup the server's edition has nothing for, answered from another edition's `pack`,
-    as /search does: it says so first."""
-    embed = _result_embed(pack, lookup, result)
-    note = f"*Nothing in {missing_in} matches; this is from {pack.manifest.edition_year}.*"
+def library_lookup_embed(
+    library: ServedLibrary, served: ServedPack, lookup: Lookup
+) -> tuple[dict, str | None, int, str]:
+    """`lookup_embed` in pack `served`, and the pack key quoted. Words the pack has nothing
+    for are answered from another edition, as /search does, saying so first."""
+    embed, ref, count = lookup_embed(served.pack, served.engine, served.refs, lookup)
+    if count or lookup.kind == "ref" or lookup.year is not None or len(library.packs) < 2:
+        return embed, ref, count, served.pack_key
+    found = library.search(lookup.text, pack_key=served.pack_key, limit=1).results
+    if not found:
+        return embed, ref, count, served.pack_key
+    pack = library.packs[found[0].pack_key].pack
+    hit = found[0].result
+    embed = _result_embed(pack, lookup, hit)
+    note = f"*Nothing in {served.year} matches; this is from {pack.manifest.edition_year}.*"
     embed["description"] = f"{note}\n{embed['description']}"
-    return embed
+    return embed, hit.ref, 1, found[0].pack_key
 
 
 def passive_reply(terms: list[GlossaryTerm]) -> Reply:
