@@ -4,7 +4,8 @@ The stand-in (REST and gateway on 127.0.0.1) and the load driver run in the benc
 process; the bot under test runs in a child process (`python -m bench.e2e_bench serve`)
 with its own event loop and connects to the stand-in over loopback, exactly as it would to
 Discord. So the bot's latency, loop stalls and memory are its own, not shared with the
-server's. The floor is `bench.pong.PongBot` run the same way.
+server's. The floors are `bench.pong.PongBot` (pong, quote) run the same way, at the same time:
+the three bots take turns at each level, so a slow phase of the machine weighs on all alike.
 
 The child takes one JSON line per command on stdin and answers on stdout with lines that
 start with `BENCH ` (`rss`, `stall_start`, `stall_stop`, `usage`, `heap_mark`, `heap_report`,
@@ -645,13 +646,20 @@ def latencies_ms(server: LocalDiscord, sent: Sequence[tuple[int, float]]) -> lis
 
 
 def command_for(kind: str, queries: Sequence[str]) -> Callable[[LocalDiscord], Dispatch]:
+    """A dispatcher of the bot's command. Each `/search` it sends asks the next query of
+    `queries`, across every run it is used for: the warm-up, the levels and the bursts never
+    repeat one, so the bot's answer cache never answers them (a run's own index `i` restarts
+    at 0 and would ask the last run's queries again)."""
+
     def make(server: LocalDiscord) -> Dispatch:
+        asked = itertools.count()
+
         async def dispatch(i: int) -> InteractionHandle:
             if kind == "pong":
                 return await server.slash("ping")
             if kind == "quote":
                 return await server.slash("quote")
-            return await server.slash("search", {"query": queries[i % len(queries)]})
+            return await server.slash("search", {"query": queries[next(asked) % len(queries)]})
 
         return dispatch
 
@@ -672,29 +680,66 @@ class E2ESizes:
     idle_s: float = 3.0
 
 
-async def latency_and_burst(kind: str, workdir: Path, sizes: E2ESizes) -> Json:
-    """Latency at each concurrency, then a burst with the stall ticker on, for one bot."""
+# The bots measured side by side, in the order each level runs them: the floors and ours
+# alternate (pong, quote, ours, then ours, quote, pong), each with half the level's
+# interactions, so a slow phase of the machine weighs on all three alike.
+E2E_KINDS = ("pong", "quote", "bluebook")
+
+
+def _level_figures(
+    server: LocalDiscord, runs: list[tuple[list[tuple[int, float]], float, float]]
+) -> Json:
+    """One bot's figures at one level from its runs: (sent, seconds, CPU seconds) each."""
+    sent = [s for run in runs for s in run[0]]
+    elapsed = sum(run[1] for run in runs)
+    used = sum(run[2] for run in runs)
+    figures = percentiles(latencies_ms(server, sent))
+    figures["throughput_per_s"] = len(sent) / elapsed if elapsed else None
+    # CPU the bot process spent per interaction: the cost behind the latency.
+    figures["bot_cpu_us_per_interaction"] = used / len(sent) * 1e6 if sent else None
+    return figures
+
+
+async def latency_and_burst(
+    kinds: Sequence[str], workdir: Path, sizes: E2ESizes
+) -> dict[str, Json]:
+    """Latency and CPU at each concurrency, then bursts with the stall ticker on, for each
+    bot of `kinds` (each in its own process, on its own stand-in), run interleaved: at
+    each level every bot runs twice, in the order of `kinds` and then back, and the bursts
+    take turns too. Keyed by kind."""
     queries = search_queries()
-    result: Json = {"levels": {}}
-    async with standin() as server, bot_on(server, workdir, kind) as child:
-        dispatch = command_for(kind, queries)(server)
-        await closed_loop(dispatch, concurrency=10, total=sizes.warmup)
+    async with contextlib.AsyncExitStack() as stack:
+        bots: dict[str, tuple[LocalDiscord, BotProcess, Dispatch]] = {}
+        for kind in kinds:
+            server = await stack.enter_async_context(standin())
+            child = await stack.enter_async_context(bot_on(server, workdir, kind))
+            bots[kind] = (server, child, command_for(kind, queries)(server))
+        for _, _, dispatch in bots.values():
+            await closed_loop(dispatch, concurrency=10, total=sizes.warmup)
+        result: dict[str, Json] = {kind: {"levels": {}} for kind in kinds}
+        order = [*kinds, *reversed(kinds)]
         for concurrency, total in zip(sizes.concurrency, sizes.per_level, strict=True):
-            started, cpu_before = time.monotonic(), cpu_seconds(child.pid)
-            sent = await closed_loop(dispatch, concurrency=concurrency, total=total)
-            elapsed = time.monotonic() - started
-            figures = percentiles(latencies_ms(server, sent))
-            figures["throughput_per_s"] = len(sent) / elapsed if elapsed else None
-            # CPU the bot process spent per interaction: the cost behind the latency.
-            used = cpu_seconds(child.pid) - cpu_before
-            figures["bot_cpu_us_per_interaction"] = used / len(sent) * 1e6 if sent else None
-            result["levels"][str(concurrency)] = figures
-        runs = []
+            runs: dict[str, list[tuple[list[tuple[int, float]], float, float]]] = {
+                kind: [] for kind in kinds
+            }
+            for turn, kind in enumerate(order):
+                _, child, dispatch = bots[kind]
+                share = total // 2 if turn < len(kinds) else total - total // 2
+                started, cpu_before = time.monotonic(), cpu_seconds(child.pid)
+                sent = await closed_loop(dispatch, concurrency=concurrency, total=share)
+                elapsed = time.monotonic() - started
+                runs[kind].append((sent, elapsed, cpu_seconds(child.pid) - cpu_before))
+            for kind in kinds:
+                result[kind]["levels"][str(concurrency)] = _level_figures(bots[kind][0], runs[kind])
+        bursts: dict[str, list[Json]] = {kind: [] for kind in kinds}
         for _ in range(sizes.bursts):
-            runs.append(await burst(server, child, dispatch, sizes.burst))
-            await asyncio.sleep(0.5)  # let the last answers' echoes settle between bursts
-        result["burst"] = worst_of(runs)
-        result["rss_after_load_kb"] = child.rss_kb()
+            for kind in kinds:
+                server, child, dispatch = bots[kind]
+                bursts[kind].append(await burst(server, child, dispatch, sizes.burst))
+                await asyncio.sleep(0.5)  # let the last answers' echoes settle between bursts
+        for kind in kinds:
+            result[kind]["burst"] = worst_of(bursts[kind])
+            result[kind]["rss_after_load_kb"] = bots[kind][1].rss_kb()
     return result
 
 
@@ -836,9 +881,9 @@ async def run_e2e_benchmark(sizes: E2ESizes | None = None, workdir: Path | None 
         if workdir is None:
             workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bb-e2e-")))
         report: Json = {"startup": await startup_suite(workdir, sizes)}
-        report["pong"] = await latency_and_burst("pong", workdir, sizes)
-        report["quote"] = await latency_and_burst("quote", workdir, sizes)
-        report["ours"] = await latency_and_burst("bluebook", workdir, sizes)
+        measured = await latency_and_burst(E2E_KINDS, workdir, sizes)
+        report["pong"], report["quote"] = measured["pong"], measured["quote"]
+        report["ours"] = measured["bluebook"]
         report["sizes"] = {
             "concurrency": list(sizes.concurrency),
             "per_level": list(sizes.per_level),
