@@ -26,6 +26,11 @@ MAX_CANDIDATES = 3
 # The corrections of this many typed words are kept: people misspell the same words, and a
 # word's corrections depend only on the pack. Past this, new words are looked up each time.
 MAX_REMEMBERED = 4096
+# A vocabulary of at most this many words (a page, a few pages) keeps its keys in a dict:
+# a typed word's keys are looked up one by one, in a microsecond or so, where numpy's calls
+# cost tens (most of a new query on a small pack). A larger one keeps the sorted hashes, a
+# tenth of the memory: 2,000 words make about 20,000 keys.
+SMALL_VOCABULARY = 2_000
 
 
 def max_edits(word: str) -> int:
@@ -80,6 +85,43 @@ class TypoCorrector:
         order = np.argsort(hashes, kind="stable")
         return hashes[order], np.frombuffer(owners, dtype=np.int32)[order]
 
+    @cached_property
+    def _table(self) -> dict[str, list[int]]:
+        """Each key of a small vocabulary and the words filed under it."""
+        table: dict[str, list[int]] = {}
+        for i, word in enumerate(self._words):
+            for key in _keys(word):
+                table.setdefault(key, []).append(i)
+        _ = self._frequency  # as `_deletes`: the first query pays for both
+        return table
+
+    def _candidates(self, wanted: list[str]) -> list[set[int]]:
+        """The words that share a key with each wanted word (the same sets by either way of
+        keeping the keys, but for a 64-bit hash collision, which the distance check drops)."""
+        if len(self._words) <= SMALL_VOCABULARY:
+            table = self._table
+            found: list[set[int]] = []
+            for word in wanted:
+                owners: set[int] = set()
+                for key in _keys(word):
+                    owners.update(table.get(key, ()))
+                found.append(owners)
+            return found
+        keys: list[str] = []
+        asker: list[int] = []
+        for i, word in enumerate(wanted):
+            for key in _keys(word):
+                keys.append(key)
+                asker.append(i)
+        hashes = _hash_array(keys)
+        known, owner_of = self._deletes()
+        lo = np.searchsorted(known, hashes, side="left")
+        hi = np.searchsorted(known, hashes, side="right")
+        candidates: list[set[int]] = [set() for _ in wanted]
+        for k in np.flatnonzero(hi > lo):
+            candidates[asker[k]].update(owner_of[lo[k] : hi[k]].tolist())
+        return candidates
+
     def __len__(self) -> int:
         return len(self._words)
 
@@ -100,19 +142,8 @@ class TypoCorrector:
                 wanted.append(w)
         if not wanted or not self._words:
             return found
-        keys: list[str] = []
-        asker: list[int] = []
-        for i, word in enumerate(wanted):
-            for key in _keys(word):
-                keys.append(key)
-                asker.append(i)
-        hashes = _hash_array(keys)
-        known, owners = self._deletes()
-        lo = np.searchsorted(known, hashes, side="left")
-        hi = np.searchsorted(known, hashes, side="right")
-        candidates: list[set[int]] = [set() for _ in wanted]
-        for k in np.flatnonzero(hi > lo):
-            candidates[asker[k]].update(owners[lo[k] : hi[k]].tolist())
+        candidates = self._candidates(wanted)
+        frequency = self._frequency
         for i, word in enumerate(wanted):
             limit = max_edits(word)
             scored: list[tuple[int, int, str]] = []
@@ -120,7 +151,7 @@ class TypoCorrector:
                 other = self._words[owner]
                 distance = OSA.distance(word, other, score_cutoff=limit)
                 if distance <= limit:
-                    scored.append((distance, -int(self._frequency[owner]), other))
+                    scored.append((distance, -int(frequency[owner]), other))
             if scored:
                 best = min(s[0] for s in scored)
                 closest = sorted(s for s in scored if s[0] == best)[:MAX_CANDIDATES]

@@ -40,3 +40,32 @@ def test_an_engines_cleared_cache_forgets_its_typo_corrections(engine) -> None:
     assert engine.typos._remembered
     engine.clear_cache()
     assert not engine.typos._remembered
+
+
+def test_a_small_vocabulary_corrects_as_a_large_one(monkeypatch) -> None:
+    """A small vocabulary keeps its keys in a dict, a large one as sorted hashes: the same
+    corrections either way, on words of every kind (one and two edits, short, unknown)."""
+    import random
+
+    from bot.pack.loader import load_pack
+    from bot.search import typos
+    from bot.search.normalize import words
+
+    text = " ".join(p.text for p in load_pack().paragraphs.values())
+    frequencies: dict[str, int] = {}
+    for word in words(text):
+        frequencies[word] = frequencies.get(word, 0) + 1
+    rng = random.Random(3)
+    typed = []
+    for word in sorted(frequencies):
+        at = rng.randrange(len(word))
+        typed += [word, word[:at] + word[at + 1 :], word[:at] + "x" + word[at:]]
+    typed += ["xyzzyx", "gcpa", "terittorial"]
+    small = TypoCorrector(frequencies)
+    assert len(small) <= typos.SMALL_VOCABULARY
+    expected = small.correct(typed)
+    assert any(found for found in expected.values())
+    monkeypatch.setattr(typos, "SMALL_VOCABULARY", 0)
+    large = TypoCorrector(frequencies)
+    assert large.correct(typed) == expected
+    assert "_table" in vars(small) and "_table" not in vars(large)
