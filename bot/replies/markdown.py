@@ -19,6 +19,13 @@ _MENTION = re.compile(r"@(?=everyone|here)|<@(?=[!&]?\d+>)")
 # Bidirectional controls (embeddings and overrides U+202A-U+202E, isolates U+2066-U+2069,
 # marks U+200E/U+200F): echoed, they make a reply read differently from what it says.
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f]")
+# Text in which none of the patterns above can match: none of their characters, and no
+# line starting with a marker or a number and a full stop. Most quoted text is such, and one
+# search is cheaper than five substitutions that change nothing.
+_ANY = re.compile(
+    "[\\\\*_~|`\\[@<\u202a-\u202e\u2066-\u2069\u200e\u200f]|^[ \t]*(?:[>#\\-+]|\\d+\\.)",
+    re.MULTILINE,
+)
 # Breaks a mention without changing how the text looks.
 ZERO_WIDTH_SPACE = "\N{ZERO WIDTH SPACE}"
 
@@ -46,6 +53,8 @@ def neutralise_mentions(text: str) -> str:
 def escape(text: str) -> str:
     """`text` escaped, with mentions broken and bidirectional controls removed: the form to
     quote a user's words in."""
+    if _ANY.search(text) is None:
+        return text
     text = _BIDI.sub("", text)
     # Mentions first: escaping turns `<@1>` into `<@1\>`, which the mention pattern misses.
     return escape_markdown(neutralise_mentions(text))

@@ -70,3 +70,23 @@ def test_highlight_reads_as_the_text_with_phrases_in_bold() -> None:
 @given(MARKDOWN_TEXT, st.lists(st.tuples(st.integers(0, 40), st.integers(0, 40)), max_size=4))
 def test_highlighted_text_shows_as_typed(text: str, spans: list[tuple[int, int]]) -> None:
     assert visible(highlight(text, spans)) == text
+
+
+def test_text_left_alone_is_only_text_escaping_would_not_change() -> None:
+    """`escape` returns text unchanged without substituting when nothing in it can act;
+    on any text it gives what the five substitutions give."""
+    import random
+
+    from bot.replies import markdown
+
+    def substituted(text: str) -> str:
+        text = markdown._BIDI.sub("", text)
+        return markdown.escape_markdown(markdown.neutralise_mentions(text))
+
+    rng = random.Random(5)
+    alphabet = [*"ab 1.\n\t-+#>*_~|`[]\\@<&!9", "\u202e", "\u200f", "<@1>", "@here", "12."]
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(12)))
+        assert markdown.escape(text) == substituted(text), repr(text)
+    plain = "Japan-U.S. Alliance, 2.5 trillion yen (FY2025)"
+    assert markdown._ANY.search(plain) is None and markdown.escape(plain) == plain
