@@ -15,6 +15,8 @@ def find_sequences(
     """Non-overlapping (start, end, entry) matches of the stem sequences indexed by their
     first stem (each list longest first), left to right."""
     found: list[tuple[int, int, int]] = []
+    if by_first.keys().isdisjoint(stems):
+        return found  # most queries: no name starts at any word (one test, in C)
     i = 0
     while i < len(stems):
         for seq, entry in by_first.get(stems[i], ()):
