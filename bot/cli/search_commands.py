@@ -61,7 +61,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         raise CliError(f"--limit must be between 1 and {MAX_LIMIT}", code=2)
     if args.stdin and args.query:
         raise CliError("give a query or --stdin, not both", code=2)
-    if not args.stdin and not args.query:
+    if not args.stdin and not " ".join(args.query).strip():
         raise CliError("give a query, e.g. bluebook-bot search GCAP (or --stdin)", code=2)
     try:
         library = ServedLibrary.load(content_dir(args))

@@ -38,5 +38,9 @@ def test_search_stdin_one_json_line_per_query(capsys, monkeypatch):
 def test_bad_limit_and_missing_query_are_one_line(capsys):
     assert main(["search", "GCAP", "--limit", "0"]) == 2
     assert main(["search"]) == 2
-    err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 2 and all(line.startswith("error: ") for line in err)
+    assert main(["search", ""]) == 2  # an empty or blank query is no query
+    assert main(["search", " ", "  "]) == 2
+    captured = capsys.readouterr()
+    err = captured.err.strip().splitlines()
+    assert len(err) == 4 and all(line.startswith("error: ") for line in err)
+    assert "no match" not in captured.out
