@@ -2,7 +2,8 @@
 
 Verbatim means the quote, trimmed of surrounding quotation marks, stands in a paragraph
 from a word boundary to a word boundary once curly and straight quotes, dash variants and
-runs of whitespace are treated as equal. Case and words must match exactly. A quote that
+runs of whitespace are treated as equal; or runs on from one paragraph into the next of the
+same section, the break read as a space (a quote copied across a paragraph break). Case and words must match exactly. A quote that
 differs only in capitals or punctuation is said to be so. Otherwise the closest passage is
 found (search for candidate paragraphs, then a word-level alignment inside each) and the
 differences are listed word by word, ready to render as ~~200~~ → **137**.
@@ -83,6 +84,14 @@ class Verdict:
     # When the words are those of `closest` but the quote is not verbatim: "capitals",
     # "punctuation" or "capitals and punctuation".
     differs_only_in: str = ""
+    # A verbatim quote that runs on from one paragraph into the next (copied across a
+    # paragraph break): `matches` are its part in each paragraph, in order.
+    across: bool = False
+
+    @property
+    def places(self) -> int:
+        """How many places the quote stands in: a quote across paragraphs stands in one."""
+        return 1 if self.across else len(self.matches)
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -129,14 +138,23 @@ def _on_word_boundaries(text: str, start: int, end: int) -> bool:
     return not inside_start and not inside_end
 
 
+def _quote_texts(engine: SearchEngine) -> list[str]:
+    texts = _QUOTE_TEXTS.get(engine)
+    if texts is None:
+        texts = [normalize(p.text, fold_case=False) for p in engine.pack.paragraphs.values()]
+        _QUOTE_TEXTS[engine] = texts
+    return texts
+
+
+def _quote_key(quote: str) -> str:
+    return " ".join(normalize(quote, fold_case=False).split())
+
+
 def _verbatim(engine: SearchEngine, quote: str) -> list[Location]:
     """Where the quote stands, at most once per paragraph."""
-    texts = _QUOTE_TEXTS.get(engine)
+    texts = _quote_texts(engine)
     paragraphs = list(engine.pack.paragraphs.values())
-    if texts is None:
-        texts = [normalize(p.text, fold_case=False) for p in paragraphs]
-        _QUOTE_TEXTS[engine] = texts
-    key = " ".join(normalize(quote, fold_case=False).split())
+    key = _quote_key(quote)
     found: list[Location] = []
     for paragraph, text in zip(paragraphs, texts, strict=True):
         if key not in text:
@@ -152,6 +170,50 @@ def _verbatim(engine: SearchEngine, quote: str) -> list[Location]:
             position = folded.text.find(key, position + 1)
         if len(found) >= MAX_MATCHES:
             break
+    return found
+
+
+def _across(engine: SearchEngine, quote: str) -> list[Location]:
+    """The quote's part in each paragraph when it runs on from one paragraph into the next
+    of the same section (one paragraph break read as a space); [] when it does not."""
+    texts = _quote_texts(engine)
+    paragraphs = list(engine.pack.paragraphs.values())
+    key = _quote_key(quote)
+    first = 0
+    while first < len(paragraphs):
+        last = first
+        section_ref = paragraphs[first].section_ref
+        while last + 1 < len(paragraphs) and paragraphs[last + 1].section_ref == section_ref:
+            last += 1
+        run = [t.strip() for t in texts[first : last + 1]]
+        joined = " ".join(run)
+        position = joined.find(key) if last > first else -1
+        while position >= 0:
+            end = position + len(key)
+            if _on_word_boundaries(joined, position, end):
+                found = _parts(engine, paragraphs[first : last + 1], run, position, end)
+                if len(found) > 1:
+                    return found
+            position = joined.find(key, position + 1)
+        first = last + 1
+    return []
+
+
+def _parts(
+    engine: SearchEngine, paragraphs: list[Paragraph], texts: list[str], start: int, end: int
+) -> list[Location]:
+    """The locations of the span start..end of `texts` joined by spaces, one per paragraph."""
+    found: list[Location] = []
+    offset = 0
+    for paragraph, text in zip(paragraphs, texts, strict=True):
+        lo, hi = max(start, offset) - offset, min(end, offset + len(text)) - offset
+        if lo < hi:
+            folded = fold_with_map(paragraph.text, fold_case=False)
+            at = folded.text.find(text)  # the stripped text within the paragraph's folded one
+            a, b = folded.original_span(at + lo, at + hi)
+            section = engine.pack.sections.get(paragraph.section_ref)
+            found.append(_location(paragraph, section.title if section else "", a, b))
+        offset += len(text) + 1
     return found
 
 
@@ -288,6 +350,9 @@ def verify_quote(source: SearchEngine | Pack, quote: str) -> Verdict:
     matches = _verbatim(engine, text)
     if matches:
         return Verdict(text, True, tuple(matches), matches[0], 100.0)
+    parts = _across(engine, text)
+    if parts:
+        return Verdict(text, True, tuple(parts), parts[0], 100.0, across=True)
     same = _same_words(engine, text)
     if same is not None:
         location, differs = same

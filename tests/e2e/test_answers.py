@@ -84,6 +84,17 @@ async def test_verify_lists_each_location_once(bluebook):
     assert refs and len(refs) == len(set(refs))
 
 
+async def test_verify_a_quote_copied_across_a_paragraph_break(bluebook):
+    quote = "freedom of navigation and freedom of overflight.\n\nUnder these circumstances"
+    handle = await bluebook.server.slash("verify", {"quote": quote})
+    embed = (await handle.final_message())["embeds"][0]
+    assert embed["title"] == "Quote check: verbatim"
+    assert embed["description"].startswith(
+        "✅ **Verbatim, across a paragraph break.** This quote runs on from `3.1.1(1)¶1` "
+        "into `3.1.1(1)¶2`."
+    )
+
+
 async def test_section_9_9_lists_the_closest_sections(bluebook):
     message = await (await bluebook.server.slash("section", {"ref": "9.9"})).final_message()
     assert message["flags"] & EPHEMERAL

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -157,3 +159,69 @@ def test_capitals_or_punctuation_alone_are_named(
     assert not verdict.verbatim and verdict.differs_only_in == differs
     assert verdict.closest is not None and verdict.closest.ref == "3.1.1(2)¶2"
     assert verdict.closest.passage == "Japan escorted the U.S. Forces"
+
+
+def _runs(pack: Pack) -> list[list]:
+    """Runs of two or more consecutive paragraphs of one section."""
+    runs: list[list] = []
+    for paragraph in pack.paragraphs.values():
+        if runs and runs[-1][-1].section_ref == paragraph.section_ref:
+            runs[-1].append(paragraph)
+        else:
+            runs.append([paragraph])
+    return [run for run in runs if len(run) > 1]
+
+
+@pytest.mark.parametrize("which", ["shipped page", "sample pages"])
+def test_a_quote_copied_across_a_paragraph_break_is_verbatim(pack: Pack, which: str) -> None:
+    """The end of one paragraph and the start of the next (a paragraph break or a space
+    between), or across three, is verbatim: each part is located in its own paragraph."""
+    from bench.sample_library import sample_library_pack
+
+    source = pack if which == "shipped page" else sample_library_pack()
+    engine = SearchEngine.build(source)
+    checked = 0
+    for run in _runs(source)[:12]:
+        a, b = run[0], run[1]
+        head, tail = a.text.split()[-5:], b.text.split()[:5]
+        for joiner in ("\n\n", " "):
+            # (A quotation mark at either end is not part of a quote: trimmed here as there.)
+            quote = trim_quote(" ".join(head) + joiner + " ".join(tail))
+            verdict = verify_quote(engine, quote)
+            assert verdict.verbatim and verdict.across, (a.ref, b.ref)
+            assert [m.ref for m in verdict.matches] == [a.ref, b.ref]
+            assert verdict.places == 1
+            first, second = verdict.matches
+            assert a.text[first.start : first.end] == first.passage
+            assert b.text[second.start : second.end] == second.passage
+            assert first.passage + joiner + second.passage == quote
+            checked += 1
+        if len(run) > 2:
+            quote = f"{' '.join(head[-2:])} {run[1].text} {' '.join(run[2].text.split()[:2])}"
+            verdict = verify_quote(engine, quote)
+            assert [m.ref for m in verdict.matches] == [p.ref for p in run[:3]]
+    assert checked >= 2
+
+
+def test_paragraphs_of_different_sections_or_apart_are_not_joined(pack: Pack) -> None:
+    paragraphs = list(pack.paragraphs.values())
+    pairs = [(a, b) for a, b in pairwise(paragraphs) if a.section_ref != b.section_ref]
+    assert pairs
+    for a, b in pairs:
+        quote = " ".join(a.text.split()[-5:]) + " " + " ".join(b.text.split()[:5])
+        assert not verify_quote(pack, quote).verbatim
+    run = _runs(pack)[0]
+    # The end of one paragraph and the start of one two further on: not verbatim.
+    quote = " ".join(run[0].text.split()[-5:]) + " " + " ".join(run[2].text.split()[:5])
+    verdict = verify_quote(pack, quote)
+    assert not verdict.verbatim and not verdict.across
+
+
+def test_the_reply_to_a_quote_across_paragraphs_names_where_it_runs(pack: Pack) -> None:
+    from bot.replies.verify import verify_reply
+
+    a, b = _runs(pack)[0][:2]
+    quote = " ".join(a.text.split()[-5:]) + "\n" + " ".join(b.text.split()[:5])
+    description = verify_reply(pack, verify_quote(pack, quote)).embeds[0]["description"]
+    assert description.startswith("✅ **Verbatim, across a paragraph break.**")
+    assert f"`{a.ref}` into `{b.ref}`" in description
