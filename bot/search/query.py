@@ -119,7 +119,7 @@ class QueryPlanner:
         stop = a.is_stopword
         term_id = self.index.term_id
         idf = self.index.idf
-        groups = group_words(tokenize(normalized))[:MAX_QUERY_WORDS]
+        groups = group_words(self._compounds(normalized, tokenize(normalized)))[:MAX_QUERY_WORDS]
         parts = [[a.fold(t.text) for t in g if not t.joined] for g in groups]
         typed = [w for ws in parts for w in ws]
         plan = QueryPlan(phrase=" " + " ".join(typed) + " ")
@@ -264,6 +264,38 @@ class QueryPlanner:
                     if tid not in highlights:
                         highlights[tid] = (number, concept.rarity)
         return plan
+
+    def _compounds(self, normalized: str, tokens: list[Token]) -> list[Token]:
+        """Two words typed apart that the pack writes as one ("peace keeping"; the text has
+        "peacekeeping") read as if typed with a hyphen: their joined form follows them, so a
+        paragraph with either spelling counts for the pair, once. Only plain words one space
+        apart, neither a stop word nor shorter than 3 letters nor part of a compound typed."""
+        a = self.analyzer
+        out: list[Token] = []
+        at = 0
+        while at < len(tokens):
+            token = tokens[at]
+            out.append(token)
+            at += 1
+            if at >= len(tokens):
+                break
+            after = tokens[at]
+            if (
+                token.joined
+                or after.joined
+                or normalized[token.end : after.start] != " "
+                or normalized[token.start - 1 : token.start] not in ("", " ")
+                or normalized[after.end : after.end + 1] in ("-", "'")
+                or min(len(token.text), len(after.text)) < 3
+                or a.is_stopword(token.text)
+                or a.is_stopword(after.text)
+            ):
+                continue
+            joined = a.fold(token.text + after.text)
+            if self.index.term_id(a.stem(joined)) is not None:
+                out += [after, Token(joined, token.start, after.end, True)]
+                at += 1
+        return out
 
     def _expansion(
         self, entry: int, typed_ids: tuple[int, ...], typed: set[tuple[int, ...]], words: int

@@ -2,6 +2,7 @@
 
 from bot.pack.model import Glossary, GlossaryTerm
 from bot.search import SearchEngine
+from bot.search.normalize import tokenize
 from tests.search.conftest import make_pack
 
 
@@ -63,3 +64,29 @@ def test_an_answer_is_kept_for_the_same_query_until_cleared(engine: SearchEngine
     engine.clear_cache()
     fresh = engine.search("fake news").results
     assert fresh == first and fresh[0] is not first[0]
+
+
+def test_two_words_typed_apart_read_as_the_compound_the_text_writes_as_one(engine) -> None:
+    """ "peace keeping" reads as "peace-keeping" when the pack writes "peacekeeping": the
+    paragraph with the compound is found, and ranked as for the hyphenated query. On the
+    shipped page that is the PKO paragraph, first (it was third, below paragraphs that
+    only have "Peace" in their section title)."""
+    pack = make_pack(
+        "Section 1 Peace and Security\n\n"
+        "Japan contributed engineers to UN Peacekeeping operations in South Sudan.\n\n"
+        "Keeping records of every meeting is required.\n\n"
+        "Lasting peace in the region needs dialogue.\n\n"
+        "The cyber strategy was reviewed."
+    )
+    small = SearchEngine.build(pack)
+    assert "3.1¶1" in refs(small, "peace keeping")
+    for query in ("peace keeping", "un peace keeping operations"):
+        hyphenated = query.replace("peace keeping", "peace-keeping")
+        assert small.search(query).results == small.search(hyphenated).results
+    # Only words one space apart are joined: not across a comma; never stop words.
+    for apart in ("peace, keeping", "peace and keeping", "in the"):
+        tokens = tokenize(apart)
+        assert small.planner._compounds(apart, tokens) == tokens
+    assert refs(small, "cyber strategy") == ["3.1¶4"]  # "cyberstrategy" is no word here
+    assert refs(engine, "peace keeping")[0] == "3.1.1(2)¶2"
+    assert "Peacekeeping" in engine.pack.paragraphs["3.1.1(2)¶2"].text
