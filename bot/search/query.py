@@ -291,8 +291,10 @@ class QueryPlanner:
                 or a.is_stopword(after.text)
             ):
                 continue
+            # A word of the pack's (a dict test) before its stem: the stem cache keeps
+            # what it is asked, and pairs of words typed are mostly new.
             joined = a.fold(token.text + after.text)
-            if self.index.term_id(a.stem(joined)) is not None:
+            if joined in self.typos and self.index.term_id(a.stem(joined)) is not None:
                 out += [after, Token(joined, token.start, after.end, True)]
                 at += 1
         return out

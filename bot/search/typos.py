@@ -125,6 +125,10 @@ class TypoCorrector:
     def __len__(self) -> int:
         return len(self._words)
 
+    def __contains__(self, word: object) -> bool:
+        """Whether `word` (folded) is in the vocabulary, short words included."""
+        return word in self._given
+
     def forget(self) -> None:
         """Forget the corrections kept for words seen before."""
         self._remembered.clear()
