@@ -270,33 +270,40 @@ class QueryPlanner:
         "peacekeeping") read as if typed with a hyphen: their joined form follows them, so a
         paragraph with either spelling counts for the pair, once. Only plain words one space
         apart, neither a stop word nor shorter than 3 letters nor part of a compound typed."""
+        if len(tokens) < 2:
+            return tokens
         a = self.analyzer
+        vocabulary = self.typos
         out: list[Token] = []
         at = 0
-        while at < len(tokens):
-            token = tokens[at]
+        last = len(tokens) - 1
+        while at < last:
+            token, after = tokens[at], tokens[at + 1]
             out.append(token)
             at += 1
-            if at >= len(tokens):
-                break
-            after = tokens[at]
             if (
-                token.joined
+                after.start != token.end + 1
+                or token.joined
                 or after.joined
-                or normalized[token.end : after.start] != " "
-                or normalized[token.start - 1 : token.start] not in ("", " ")
+                or normalized[token.end] != " "  # one space apart: no hyphen, no comma
+                or (token.start and normalized[token.start - 1] != " ")
                 or normalized[after.end : after.end + 1] in ("-", "'")
-                or min(len(token.text), len(after.text)) < 3
-                or a.is_stopword(token.text)
-                or a.is_stopword(after.text)
+                or len(token.text) < 3
+                or len(after.text) < 3
             ):
                 continue
-            # A word of the pack's (a dict test) before its stem: the stem cache keeps
-            # what it is asked, and pairs of words typed are mostly new.
+            # A word of the pack's (a dict test) before its stem: the stem cache keeps what
+            # it is asked, and pairs of words typed are mostly new.
             joined = a.fold(token.text + after.text)
-            if joined in self.typos and self.index.term_id(a.stem(joined)) is not None:
+            if (
+                joined in vocabulary
+                and not a.is_stopword(token.text)
+                and not a.is_stopword(after.text)
+                and self.index.term_id(a.stem(joined)) is not None
+            ):
                 out += [after, Token(joined, token.start, after.end, True)]
                 at += 1
+        out += tokens[at:]
         return out
 
     def _expansion(
