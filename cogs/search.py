@@ -13,7 +13,8 @@ from bot.interactions.path import QUERY, autocomplete_exchange
 from bot.interactions.sending import respond
 from bot.replies.common import error_reply
 from bot.replies.errors import no_edition_reply
-from bot.replies.search import library_search_reply
+from bot.replies.search import library_search_reply, loose_match_note
+from bot.search.engine import answers_little_of
 from cogs.common import bot_of, edition_choices, keep_long_query
 
 if TYPE_CHECKING:
@@ -74,7 +75,7 @@ class SearchCog(commands.Cog):
         if not text:
             await respond(interaction, error_reply("That message has no text I can look up."))
             return
-        await answer_search(interaction, text, limit=DEFAULT_LIMIT, private=True)
+        await answer_search(interaction, text, limit=DEFAULT_LIMIT, private=True, message=True)
 
 
 async def answer_search(
@@ -84,7 +85,10 @@ async def answer_search(
     limit: int,
     private: bool,
     edition: int | None = None,
+    message: bool = False,
 ) -> None:
+    """`message`: the query is a whole chat message ("Find in Bluebook"), and a top result
+    that answers little of it is said to be only the closest passage."""
     bot = bot_of(interaction)
     library = bot.library.current
     if edition is not None:
@@ -108,6 +112,8 @@ async def answer_search(
         )
     packs = {k: p.pack for k, p in library.packs.items()}
     reply = library_search_reply(packs, response, owner=owner, ephemeral=private, token=token)
+    if message and top is not None and answers_little_of(query, top.result):
+        reply.content = loose_match_note(top.result)
     await respond(interaction, reply)
 
 

@@ -103,6 +103,14 @@ def no_results_reply(response: SearchResponse, *, ephemeral: bool = False) -> Re
     return Reply(embeds=[embed], ephemeral=ephemeral)
 
 
+def loose_match_note(result: SearchResult) -> str:
+    """Said above the closest passage to a whole message it answers little of."""
+    shared = list(dict.fromkeys(result.excerpt[s:e].casefold() for s, e in result.spans))[:3]
+    words = ", ".join(f"“{escape(w)}”" for w in shared)
+    has = f"; the nearest passage has only {words}" if words else ""
+    return f"Nothing in the chapter closely answers this message{has}."
+
+
 def library_search_reply(
     packs: Mapping[str, Pack],
     response: LibraryResponse,

@@ -19,6 +19,7 @@ from operator import itemgetter
 import numpy as np
 
 from bot.pack.model import Pack, Paragraph, ThesaurusEntry
+from bot.search.analysis import STOPWORDS
 from bot.search.build import PackIndex, index_pack
 from bot.search.excerpt import Excerpt, choose_excerpt
 from bot.search.glossary import GlossaryMatcher
@@ -58,6 +59,9 @@ COVERAGE_FLOOR = 0.5
 NEAR_CANDIDATES = 20
 NEAR_WORDS = 3
 NEAR_WEIGHT = 0.5
+# A message of at least this many words (of three letters or more, not stop words) answered
+# by one of them only is a loose match (`answers_one_word_of_many`).
+MESSAGE_WORDS = 3
 # Only the start of a long query is read for suggestions.
 SUGGEST_QUERY_CHARS = 120
 
@@ -91,10 +95,18 @@ class SearchResult:
     paragraph: str
     score: float
     make_excerpt: Callable[[], Excerpt] = field(repr=False, compare=False)
+    make_reach: Callable[[], Reach] = field(
+        repr=False, compare=False, default=lambda: Reach(0, False)
+    )
 
     @cached_property
     def _excerpt(self) -> Excerpt:
         return self.make_excerpt()
+
+    @cached_property
+    def reach(self) -> Reach:
+        """How much of the query this paragraph answers (worked out when first read)."""
+        return self.make_reach()
 
     @property
     def excerpt(self) -> str:
@@ -114,6 +126,28 @@ class SearchResult:
             "paragraph": self.paragraph,
             "score": self.score,
         }
+
+
+@dataclass(frozen=True)
+class Reach:
+    """How much of a query a paragraph answers: how many typed words it has (or their
+    meanings, or their corrections), and whether it has a glossary name typed or the name it
+    stands for."""
+
+    words: int
+    named: bool
+
+
+def answers_little_of(query: str, result: SearchResult) -> bool:
+    """Whether `result` answers a whole message of several words (at least MESSAGE_WORDS of
+    three letters or more, not stop words) by a third of them or fewer, and names nothing
+    the message named: "what time is the meeting tomorrow" found in "at the same time".
+    Such a result is the closest passage, not an answer."""
+    typed = {w for w in words(query) if len(w) >= 3 and not w.isdigit() and w not in STOPWORDS}
+    if len(typed) < MESSAGE_WORDS:
+        return False
+    reach = result.reach
+    return not reach.named and reach.words * 3 <= len(typed)
 
 
 @dataclass(frozen=True)
@@ -559,16 +593,29 @@ class SearchEngine:
             paragraph=paragraph.text,
             score=round(score, 4),
             make_excerpt=lambda: self._excerpt(doc, plan),
+            make_reach=lambda: self._reach(doc, plan),
         )
 
-    def _excerpt(self, doc: int, plan: QueryPlan) -> Excerpt:
-        text = self._paragraphs[doc].text
-        highlights = plan.highlights
+    def _term_spans(self, doc: int) -> dict[int, list[tuple[int, int]]]:
+        """Where each term of a paragraph stands, as character spans (kept per paragraph
+        excerpted)."""
         spans = self._spans.get(doc)
         if spans is None:
             spans = self._spans[doc] = {}
             for start, end, tid in self._positions.of(doc):
                 spans.setdefault(tid, []).append((start, end))
+        return spans
+
+    def _reach(self, doc: int, plan: QueryPlan) -> Reach:
+        present = plan.highlights.keys() & self._term_spans(doc).keys()
+        concepts = {plan.highlights[t][0] for t in present}
+        typed = sum(plan.concepts[c].typed for c in concepts)
+        return Reach(typed, not plan.named.isdisjoint(present))
+
+    def _excerpt(self, doc: int, plan: QueryPlan) -> Excerpt:
+        text = self._paragraphs[doc].text
+        highlights = plan.highlights
+        spans = self._term_spans(doc)
         words = sorted(
             (start, end, *highlights[tid])
             for tid in highlights.keys() & spans.keys()

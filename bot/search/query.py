@@ -47,6 +47,9 @@ class Concept:
     # query a paragraph with that name covers, the summed rarity of the words it stands for.
     # None for a concept of its own.
     stands_for: float | None = None
+    # How many typed words the concept is (a compound's parts, the words a thesaurus entry
+    # was found for); 0 for another name of typed words.
+    typed: int = 1
 
 
 @dataclass
@@ -58,6 +61,9 @@ class QueryPlan:
     corrected_phrase: str = ""
     # Terms to highlight, each with the number of the concept it belongs to and its weight.
     highlights: dict[int, tuple[int, float]] = field(default_factory=dict)
+    # Index terms of the glossary names typed (an acronym, a name's words) and of the names
+    # they stand for: a paragraph with one of them is about something the user named.
+    named: set[int] = field(default_factory=set)
     corrections: dict[str, str] = field(default_factory=dict)
 
 
@@ -174,6 +180,7 @@ class QueryPlanner:
         for sequence in (flat, compact) if compact != flat else (flat,):
             for start, end, entry in self.glossary.find(sequence):
                 matched = {term_id(s) for s in sequence[start:end] if not stop(s)}
+                plan.named.update(t for t in matched if t is not None)
                 weight = sum(idf(t) for t in matched if t is not None)
                 entries[entry] = max(entries.get(entry, 0.0), weight)
         # The concept of each typed word (or compound), by group number.
@@ -204,6 +211,7 @@ class QueryPlanner:
                 words[number] = ("w:" + " ".join(ws), alternatives)
         typed_terms = {alt.terms for _, alts in words.values() for alt in alts}
         raw: list[tuple[str, list[Alternative]]] = []
+        covers: dict[str, int] = {}  # the typed words of each thesaurus concept
         if self.thesaurus is not None:
             # Unless a typo was corrected, the thesaurus's matches are those found above.
             found_meant = self.thesaurus.find(flat) if flat is not stems else meant
@@ -234,6 +242,7 @@ class QueryPlanner:
                     meaning.insert(0, Alternative(typed_ids, share, require_all=True))
                 if meaning:
                     raw.append((f"t:{entry}", meaning))
+                    covers[f"t:{entry}"] = max(1, len(content))
         raw[:0] = list(words.values())
         for entry, typed_weight in entries.items():
             alternatives = []
@@ -244,6 +253,7 @@ class QueryPlanner:
                 # "NSS" in a paragraph counts like "National Security Strategy", and back.
                 scale = typed_weight / own_idf if typed_weight > 0 and own_idf > 0 else 1.0
                 alternatives.append(Alternative(ids, EXPANSION_WEIGHT * scale, require_all=True))
+                plan.named.update(ids)
             if alternatives:
                 raw.append((f"g:{entry}", alternatives))
         seen: set[str] = set()
@@ -253,8 +263,11 @@ class QueryPlanner:
                 continue
             seen.add(key)
             rarity = max(idf(t) for alt in alternatives for t in alt.terms)
-            stands_for = entries[int(key[2:])] if key[0] == "g" else None
-            concepts.append(Concept(alternatives, rarity, stands_for))
+            if key[0] == "g":
+                concepts.append(Concept(alternatives, rarity, entries[int(key[2:])], 0))
+            else:
+                typed_words = covers.get(key) or len(key[2:].split())
+                concepts.append(Concept(alternatives, rarity, None, typed_words))
         concepts.sort(key=lambda c: -c.rarity)
         del concepts[MAX_CONCEPTS:]
         highlights = plan.highlights

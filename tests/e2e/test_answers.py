@@ -147,3 +147,15 @@ def test_the_cli_lists_closest_sections_for_9_9(capsys):
     err = capsys.readouterr().err
     assert err.startswith("error: unknown reference '9.9'; closest: 3.1.1 ")
     assert len(err.splitlines()) == 1
+
+
+async def test_find_in_bluebook_on_unrelated_chat_says_it_is_only_the_closest(bluebook):
+    server = bluebook.server
+    source = server.send_message(server.general, server.member, "ok thanks, see you all next week")
+    message = await (await server.context_menu("Find in Bluebook", source)).final_message()
+    assert message["content"].startswith("Nothing in the chapter closely answers this message")
+    assert message["embeds"], "the closest passage is still shown"
+    related = server.send_message(server.general, server.member, "what is GCAP and who builds it?")
+    message = await (await server.context_menu("Find in Bluebook", related)).final_message()
+    assert not message.get("content")
+    assert "GCAP" in message["embeds"][0]["description"]
