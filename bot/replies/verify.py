@@ -35,27 +35,21 @@ def verify_reply(pack: Pack, verdict: Verdict, *, ephemeral: bool = False) -> Re
         return Reply(
             embeds=[_embed("Quote check: too short", text, WARN_COLOUR, pack)], ephemeral=ephemeral
         )
-    if verdict.verbatim and verdict.across:
-        first, last = verdict.matches[0], verdict.matches[-1]
-        breaks = "a paragraph break" if len(verdict.matches) == 2 else "paragraph breaks"
-        text = (
-            f"✅ **Verbatim, across {breaks}.** This quote runs on from `{first.ref}` "
-            f"into `{last.ref}`.\n\n{quoted}\n\n*{escape(first.title)}*"
-        )
-        return Reply(
-            embeds=[_embed("Quote check: verbatim", text, OK_COLOUR, pack, first.ref)],
-            ephemeral=ephemeral,
-        )
     if verdict.verbatim and verdict.matches:
-        refs = list(dict.fromkeys(m.ref for m in verdict.matches))
-        where = ", ".join(f"`{ref}`" for ref in refs[:5])
-        if len(refs) > 5:
-            where += f" and {len(refs) - 5} more"
         first = verdict.matches[0]
-        text = (
-            f"✅ **Verbatim.** This quote stands in the chapter at {where}.\n\n{quoted}\n\n"
-            f"*{escape(first.title)}*"
-        )
+        if verdict.across:
+            breaks = "a paragraph break" if len(verdict.matches) == 2 else "paragraph breaks"
+            said = (
+                f"✅ **Verbatim, across {breaks}.** This quote runs on from `{first.ref}` "
+                f"into `{verdict.matches[-1].ref}`."
+            )
+        else:
+            refs = list(dict.fromkeys(m.ref for m in verdict.matches))
+            where = ", ".join(f"`{ref}`" for ref in refs[:5])
+            if len(refs) > 5:
+                where += f" and {len(refs) - 5} more"
+            said = f"✅ **Verbatim.** This quote stands in the chapter at {where}."
+        text = f"{said}\n\n{quoted}\n\n*{escape(first.title)}*"
         return Reply(
             embeds=[_embed("Quote check: verbatim", text, OK_COLOUR, pack, first.ref)],
             ephemeral=ephemeral,
