@@ -244,9 +244,11 @@ def _same_words(engine: SearchEngine, quote: str) -> tuple[Location, str] | None
 
 def _what_differs(quote: str, passage: str) -> str:
     def letters(text: str, fold: bool) -> str:
-        return " ".join(
+        # A word of punctuation alone ("> ", "...") leaves no letters, and no word.
+        kept = (
             "".join(c for c in normalize(w, fold_case=fold) if c.isalnum()) for w in text.split()
         )
+        return " ".join(w for w in kept if w)
 
     def spaced(text: str) -> str:
         return " ".join(normalize(text).split())

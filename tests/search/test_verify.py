@@ -149,6 +149,8 @@ def test_each_location_is_listed_once(engine: SearchEngine) -> None:
     [
         ("japan escorted the u.s. forces", "capitals"),
         ("Japan escorted, the U.S. Forces", "punctuation"),
+        ("> Japan escorted the U.S. Forces", "punctuation"),  # a word of punctuation alone
+        ("Japan escorted the U.S. Forces ...", "punctuation"),
         ("japan escorted the US forces", "capitals and punctuation"),
     ],
 )
