@@ -18,7 +18,9 @@ from bot.replies.custom_ids import SearchState, needs_token
 from bot.replies.limits import EMBED_DESCRIPTION_MAX, EMBED_FIELD_VALUE_MAX, EMBED_TITLE_MAX
 from bot.replies.markdown import code, escape
 from bot.search import SearchResponse, SearchResult
+from bot.search.analysis import STOPWORDS
 from bot.search.library import LibraryResponse
+from bot.search.normalize import words
 
 
 def section_path(section: Section) -> str:
@@ -94,11 +96,21 @@ def result_buttons(
 
 def no_results_reply(response: SearchResponse, *, ephemeral: bool = False) -> Reply:
     query = clip(response.query.strip(), 200) or "(empty)"
-    lines = [f"Nothing in the chapter matches **{escape(query)}**."]
+    typed = words(response.query)
+    if typed and all(w in STOPWORDS for w in typed):
+        common = "is too common" if len(typed) == 1 else "has only words too common"
+        lines = [
+            f"**{escape(query)}** {common} to search for. Add a word that says what you are "
+            "looking for."
+        ]
+    else:
+        lines = [f"Nothing in the chapter matches **{escape(query)}**."]
     if response.suggestions:
         tips = ", ".join(code(s) for s in response.suggestions[:5])
         lines.append(f"Try: {tips}")
-    lines.append("Or browse the outline with `/toc`.")
+        lines.append("Or browse the outline with `/toc`.")
+    else:
+        lines.append("Browse the outline with `/toc`.")
     embed = {"title": "No match", "description": "\n".join(lines), "color": WARN_COLOUR}
     return Reply(embeds=[embed], ephemeral=ephemeral)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 EPHEMERAL = 64
 
 
@@ -49,6 +51,22 @@ async def test_search_nothing_found_suggests(bluebook):
     embed = _embed(await handle.final_message())
     assert embed["title"] == "No match"
     assert "/toc" in embed["description"]
+
+
+@pytest.mark.parametrize(
+    ("query", "first", "last"),
+    [
+        ("the", "**the** is too common to search for.", "Browse the outline with `/toc`."),
+        ("of the", "**of the** has only words too common", "Browse the outline with `/toc`."),
+        ("NATO", "Nothing in the chapter matches **NATO**.", "Browse the outline with `/toc`."),
+        ("legislashunz", "Nothing in the chapter matches", "Or browse the outline with `/toc`."),
+    ],
+)
+async def test_no_match_says_why_and_what_to_do(bluebook, query, first, last):
+    handle = await bluebook.server.slash("search", {"query": query})
+    embed = _embed(await handle.final_message())
+    lines = embed["description"].split("\n")
+    assert lines[0].startswith(first) and lines[-1] == last
 
 
 async def test_next_and_whole_paragraph_buttons(bluebook):
