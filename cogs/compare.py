@@ -60,6 +60,17 @@ class CompareCog(commands.Cog):
             current_exchange().refused()
             await respond(interaction, _no_editions(library, from_, to, after))
             return
+        if before == after:
+            current_exchange().refused()
+            year = library.pack(after).year
+            await respond(
+                interaction,
+                error_reply(
+                    f"`from` and `to` are both {year}: give two different editions.",
+                    hint=f"Editions held: {held_years(library.years())}.",
+                ),
+            )
+            return
         old, new = library.pack(before).pack, library.pack(after).pack
         if ref is None:
             changes = changes_between(before, old, after, new)
@@ -132,9 +143,12 @@ def _no_editions(
             hint="Fetch another edition to compare it with: "
             "`bluebook-bot content fetch --edition YEAR --chapter N --out LIBRARY`.",
         )
+    year = library.pack(after).year
+    later = [y for y in years if y > year]
     return error_reply(
-        "There is no earlier edition to compare with.",
-        hint=f"Editions held: {held}. Give `from` an earlier one.",
+        f"{year} is the earliest edition held: there is none before it to compare it with.",
+        hint=f"Editions held: {held}. Compare the next one with `/compare to:{later[-1]}`"
+        f" (`from` defaults to the edition before it).",
     )
 
 

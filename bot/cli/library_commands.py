@@ -43,13 +43,25 @@ def editions_to_compare(
 ) -> tuple[str, str]:
     """The two pack keys: `to` defaults to the newest, `from` to the edition before `to`."""
     after = pack_key_for_year(library, to_year)
-    if from_year is not None:
-        return pack_key_for_year(library, from_year), after
     years = library.editions()
     year = library.packs[after].manifest.edition_year
+    if len(years) < 2:
+        raise CliError(
+            f"this library holds one edition ({year}): there is nothing to compare it with; "
+            "fetch another with bluebook-bot content fetch --edition YEAR --chapter N"
+        )
+    if from_year is not None:
+        before = pack_key_for_year(library, from_year)
+        if before == after:
+            raise CliError(f"--from and --to are both {year}: give two different editions", code=2)
+        return before, after
     older = [y for y in years if y < year]
     if not older:
-        raise CliError(f"no edition before {year} to compare with; give --from YEAR")
+        later = ", ".join(str(y) for y in sorted(y for y in years if y > year))
+        raise CliError(
+            f"{year} is the earliest edition held: give --to a later one ({later}) or "
+            "--from and --to"
+        )
     return pack_key_for_year(library, older[0]), after
 
 
@@ -132,9 +144,10 @@ def _changes_text(library: Library, changes: EditionChanges) -> str:
     lines = [f"What changed: {y0} → {y1}"]
     if changes.title is not None:
         lines.append(f"chapter title: {_marked(changes.title.diff)}")
+    changed, added, removed = changes.kinds()
     lines.append(
-        f"{len(changes.sections)} sections changed, {changes.unchanged} unchanged; "
-        "most changed first (words changed):"
+        f"{len(changes.sections)} sections differ ({changed} changed, {added} added, "
+        f"{removed} removed), {changes.unchanged} unchanged; most changed first (words changed):"
     )
     for rank, line in enumerate(changes.sections, 1):
         status = line.comparison.status

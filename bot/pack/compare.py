@@ -579,6 +579,11 @@ class EditionChanges:
     not_held: tuple[PageNotHeld, ...] = ()
     unchanged: int = 0  # sections with text that reads the same in both
 
+    def kinds(self) -> tuple[int, int, int]:
+        """How many of `sections` changed, were added and were removed."""
+        statuses = [s.comparison.status for s in self.sections]
+        return statuses.count(CHANGED), statuses.count(ADDED), statuses.count(REMOVED)
+
     def to_dict(self, before_label: str, after_label: str) -> dict[str, Any]:
         return {
             "from": before_label,

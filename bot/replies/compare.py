@@ -7,7 +7,6 @@ import difflib
 
 from bot.pack.compare import (
     ADDED,
-    CHANGED,
     NOT_HELD,
     REMOVED,
     REWRITTEN,
@@ -174,7 +173,10 @@ def compare_pages(found: Comparison, before: Pack, after: Pack) -> list[str]:
     elif found.status == UNCHANGED:
         head = f"**Unchanged** from {y0} to {y1} where both editions hold the text."
     else:
-        head = f"**Changed** from {y0} to {y1}: ~~removed~~ → **added**."
+        head = (
+            f"**Changed** from {y0} to {y1}. Struck-through words are only in {y0}, bold ones "
+            f"only in {y1}."
+        )
     return _paginate(head, _blocks(found))
 
 
@@ -265,6 +267,11 @@ def section_line(rank: int, line: SectionChanges) -> str:
     return text
 
 
+def _kinds(changes: EditionChanges) -> str:
+    changed, added, removed = changes.kinds()
+    return f"{changed} changed, {added} added, {removed} removed"
+
+
 def changes_pages(changes: EditionChanges, before: Pack, after: Pack) -> list[str]:
     """The pages of "what changed between two editions": most changed sections first."""
     y0, y1 = before.manifest.edition_year, after.manifest.edition_year
@@ -275,9 +282,9 @@ def changes_pages(changes: EditionChanges, before: Pack, after: Pack) -> list[st
         head.append(f"**No section changed** from {y0} to {y1}.")
     else:
         head.append(
-            f"**{len(changes.sections)} sections changed** from {y0} to {y1}, most changed "
-            f"first ({changes.unchanged} unchanged). `/compare REF from:{y0} to:{y1}` shows "
-            "the words."
+            f"**{len(changes.sections)} sections differ** from {y0} to {y1} "
+            f"({_kinds(changes)}), most changed first; {changes.unchanged} unchanged. "
+            f"`/compare REF from:{y0} to:{y1}` shows the words."
         )
     for missing in changes.not_held:
         head.append(not_held_block(missing))
@@ -303,7 +310,7 @@ def changes_reply(
     pages = changes_pages(changes, before, after)
     page = max(0, min(page, len(pages) - 1))
     y0, y1 = before.manifest.edition_year, after.manifest.edition_year
-    changed = sum(1 for s in changes.sections if s.comparison.status == CHANGED)
+    changed, added, removed = changes.kinds()
     embed = {
         "title": clip(f"What changed — {y0} → {y1}", EMBED_TITLE_MAX),
         "url": after.manifest.source_url,
@@ -313,10 +320,7 @@ def changes_reply(
             {"name": "Sections changed", "value": str(changed), "inline": True},
             {
                 "name": "Added / removed",
-                "value": " / ".join(
-                    str(sum(1 for s in changes.sections if s.comparison.status == status))
-                    for status in (ADDED, REMOVED)
-                ),
+                "value": f"{added} / {removed}",
                 "inline": True,
             },
             {

@@ -82,3 +82,24 @@ async def test_with_one_edition_the_answer_says_there_is_nothing_to_compare(
         answer = await _ask(local_discord, {})
     assert "holds one edition (2025)" in answer["content"]
     assert "Give `from`" not in answer["content"]
+
+
+async def test_the_counts_of_changed_sections_agree(sample):
+    embed = _embed(await _ask(sample.server, {"from": 2024, "to": 2026}))
+    head = next(line for line in embed["description"].splitlines() if "sections differ" in line)
+    total = int(head.split("**")[1].split()[0])
+    fields = _fields(embed)
+    added, removed = (int(n) for n in fields["Added / removed"].split(" / "))
+    assert total == int(fields["Sections changed"]) + added + removed
+    assert f"({fields['Sections changed']} changed, {added} added, {removed} removed)" in head
+
+
+async def test_from_the_earliest_edition_or_to_itself_says_what_works(sample):
+    server = sample.server
+    earliest = await _ask(server, {"to": 2024})
+    assert earliest["content"].startswith("2024 is the earliest edition held")
+    assert "`/compare to:2025`" in earliest["content"]  # the next edition after it
+    same = await _ask(server, {"from": 2025, "to": 2025})
+    assert same["content"].startswith("`from` and `to` are both 2025")
+    key = _embed(await _ask(server, {"ref": "3.2.2(2)", "from": 2024, "to": 2025}))
+    assert "Struck-through words are only in 2024, bold ones only in 2025." in key["description"]

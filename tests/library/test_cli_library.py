@@ -62,9 +62,29 @@ def test_compare_json_has_the_documented_shape(capsys):
     assert {"op": "added", "text": "164"} in changed["diff"]
 
 
-def test_compare_with_only_one_edition_says_what_to_do(capsys, tmp_path):
+def test_compare_from_the_earliest_edition_says_what_to_do(capsys):
     code, _, err = run(capsys, "compare", "3.1.1(2)", "--to", "2030")
-    assert code == 1 and "no edition before 2030" in err
+    assert code == 1 and "2030 is the earliest edition held: give --to a later one (2031)" in err
+
+
+def test_compare_an_edition_with_itself_is_refused(capsys):
+    code, out, err = run(capsys, "compare", "--from", "2031", "--to", "2031")
+    assert code == 2 and not out
+    assert err.strip() == "error: --from and --to are both 2031: give two different editions"
+
+
+def test_compare_in_a_library_of_one_edition_says_to_fetch_another(capsys):
+    code, _, err = main(["compare"]), *capsys.readouterr()
+    assert code == 1 and "this library holds one edition (2025)" in err
+    assert "content fetch" in err
+
+
+def test_compare_counts_agree(capsys):
+    code, out, _ = run(capsys, "compare")
+    head = next(line for line in out.splitlines() if "sections differ" in line)
+    total, rest = head.split(" sections differ (")
+    counts = [int(part.split()[0]) for part in rest.split(")")[0].split(", ")]
+    assert code == 0 and int(total) == sum(counts) > 0
 
 
 def test_search_puts_the_newest_first_and_never_lists_a_paragraph_twice(capsys):
