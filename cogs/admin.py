@@ -23,7 +23,7 @@ class AdminCog(commands.Cog):
     @app_commands.command(name="reload")
     @app_commands.default_permissions(administrator=True)
     async def reload(self, interaction: discord.Interaction) -> None:
-        """Reload the content pack (bot owners only)."""
+        """Reload the content pack; for the bot's owners only."""
         if not await self.bot.is_owner(interaction.user):
             await respond(interaction, error_reply("Only the bot's owners can reload content."))
             return

@@ -101,7 +101,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
         print_json(summary_to_json(summary))
     else:
         data = summary_to_json(summary)
-        print(f"{data['events']} events in {args.days} day(s); dropped: {data['dropped']}")
+        days = "1 day" if args.days == 1 else f"{args.days} days"
+        print(f"{data['events']} events in {days}; dropped: {data['dropped']}")
         for command, count in sorted(data["by_command"].items(), key=lambda kv: -kv[1]):
             print(f"  {command:<28} {count}")
         if data["no_result_queries"]:

@@ -20,7 +20,7 @@ from bot.cli.common import (
     pack_key_for_year,
     print_json,
 )
-from bot.facts import closest_ids, pick_fact
+from bot.facts import closest_ids, facts_on_topic, pick_fact
 from bot.fetch.client import FetchOptions
 from bot.fetch.crawl import DISALLOWED, FAILED, PageResult
 from bot.fetch.run import FetchRequest, fetch
@@ -173,9 +173,14 @@ def cmd_section(args: argparse.Namespace) -> int:
 
 
 def cmd_fact(args: argparse.Namespace) -> int:
+    if args.id and (args.all or args.topic):
+        raise CliError("give a fact id, or --all and --topic, not both", code=2)
     pack = pack_from_args(args)
     if args.all:
-        facts = [fact_json(f) for f in pack.facts]
+        chosen = facts_on_topic(pack.facts, args.topic) if args.topic else pack.facts
+        if args.topic and not chosen:
+            raise CliError(f"no fact on '{args.topic}'")
+        facts = [fact_json(f) for f in chosen]
         if args.json:
             print_json(facts)
         else:

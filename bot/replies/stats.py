@@ -36,7 +36,7 @@ def stats_reply(summary: UsageSummary, chart_png: bytes | None) -> Reply:
         else "no timed events yet"
     )
     embed: dict = {
-        "title": f"Usage over the last {summary.days} day(s)",
+        "title": f"Usage over the last {_days(summary.days)}",
         "description": f"**{summary.events}** events · latency {latency}"
         + (f" · {summary.dropped} dropped" if summary.dropped else ""),
         "color": QUOTE_COLOUR,
@@ -51,10 +51,14 @@ def stats_reply(summary: UsageSummary, chart_png: bytes | None) -> Reply:
             {"name": "Top queries", "value": _list(summary.top_queries)},
             {"name": "Queries that found nothing", "value": _list(summary.no_result_queries)},
         ],
-        "footer": {"text": "User ids are stored only as salted hashes; see the README."},
+        "footer": {"text": "User ids are stored only as keyed hashes; see the README."},
     }
     files = []
     if chart_png:
         embed["image"] = {"url": f"attachment://{CHART_NAME}"}
         files.append((CHART_NAME, chart_png))
     return Reply(embeds=[embed], files=files, ephemeral=True)
+
+
+def _days(days: int) -> str:
+    return "day" if days == 1 else f"{days} days"

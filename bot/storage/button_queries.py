@@ -38,7 +38,7 @@ class StoredQuery:
 
 
 class ButtonQueries:
-    """token -> (query, pack), with expiry. The owner is stored only as the salted hash."""
+    """token -> (query, pack), with expiry. The owner is stored only as the keyed hash."""
 
     def __init__(self, db: Database, *, expiry_days: float = EXPIRY_DAYS) -> None:
         self._db = db

@@ -127,7 +127,7 @@ async def test_a_deferral_that_applied_under_a_5xx_is_followed_up(bluebook):
     assert [s for s, _ in _tries(server, handle)] == [502, 400]
     assert handle.record.callback_type == 5  # deferred once; the statistics followed up
     assert answer.get("flags", 0) & EPHEMERAL
-    assert [e["title"] for e in answer["embeds"]] == ["Usage over the last 7 day(s)"]
+    assert [e["title"] for e in answer["embeds"]] == ["Usage over the last 7 days"]
     assert _no_error_replies(handle)
 
 

@@ -80,7 +80,7 @@ async def test_stats_sends_the_summary_and_a_png_chart(bluebook):
     answer = await (await server.slash("stats", {"days": 7}, user=server.admin)).final_message()
     assert answer.get("flags", 0) & EPHEMERAL
     [embed] = answer["embeds"]
-    assert embed["title"] == "Usage over the last 7 day(s)"
+    assert embed["title"] == "Usage over the last 7 days"
     assert embed["description"].startswith("**4** events")
     fields = {f["name"]: f["value"] for f in embed["fields"]}
     assert fields["By command"] == "search × 3"

@@ -62,6 +62,18 @@ def test_fact_by_id_and_all(capsys):
     assert len(json.loads(out)) >= 25
 
 
+def test_fact_topic_narrows_all_and_cannot_go_with_an_id(capsys):
+    _, out, _ = run(capsys, "fact", "--all", "--topic", "GCAP", "--json")
+    on_topic = json.loads(out)
+    _, out, _ = run(capsys, "fact", "--all", "--json")
+    assert 0 < len(on_topic) < len(json.loads(out))
+    assert all("GCAP" in f["quote"] or "GCAP" in f["tags"] for f in on_topic)
+    code, out, err = run(capsys, "fact", "--all", "--topic", "banana")
+    assert code == 1 and not out and err.strip() == "error: no fact on 'banana'"
+    code, out, err = run(capsys, "fact", "escorts-137-times", "--topic", "banana")
+    assert code == 2 and not out and "not both" in err
+
+
 def test_unknown_fact_names_closest(capsys):
     code, _, err = run(capsys, "fact", "escorts-137", "--json")
     assert code == 1

@@ -232,3 +232,15 @@ def test_no_fact_on_a_topic_lists_topics_only_when_there_are_some() -> None:
     assert text == "No fact on **zzz**."
     tagged = fact_reply(pack, None, topic="zzz", ephemeral=False).embeds[0]["description"]
     assert "Topics include: `" in tagged
+
+
+def test_stats_title_counts_days_in_words() -> None:
+    from bot.replies.stats import stats_reply
+    from bot.storage.stats import UsageSummary
+
+    def title(days: int) -> str:
+        summary = UsageSummary(days, 0.0, 0.0, 0, {}, {}, (), (), (), None, None, (), 0)
+        return stats_reply(summary, None).embeds[0]["title"]
+
+    assert title(1) == "Usage over the last day"
+    assert title(30) == "Usage over the last 30 days"

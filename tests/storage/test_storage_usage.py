@@ -91,7 +91,7 @@ async def test_every_kind_of_event_is_written(
     assert usage.stats.written == len(EventKind)
 
 
-async def test_user_ids_are_stored_only_as_salted_hashes(
+async def test_user_ids_are_stored_only_as_keyed_hashes(
     db: Database, db_path: Path, make_usage_log: UsageLogFactory, settle: Settle
 ) -> None:
     usage = make_usage_log(db)
