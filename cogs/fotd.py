@@ -281,7 +281,9 @@ class FotdCog(
         except PackWithoutFacts as exc:
             await respond(interaction, no_facts_reply(exc.pack_key, nothing_to="skip"))
             return
-        await respond(interaction, skipped_reply(pack.fact_by_id.get(skipped)))
+        status = await self.bot.fotd.status(interaction.guild_id)
+        posting = status is not None and status.enabled
+        await respond(interaction, skipped_reply(pack.fact_by_id.get(skipped), posting=posting))
 
 
 async def setup(bot: BluebookBot) -> None:

@@ -75,10 +75,14 @@ def no_facts_reply(pack_key: str, *, nothing_to: str) -> Reply:
     )
 
 
-def skipped_reply(fact: Fact | None) -> Reply:
-    """/factoftheday skip: the skipped fact by its headline and reference, never its id."""
+def skipped_reply(fact: Fact | None, *, posting: bool = True) -> Reply:
+    """/factoftheday skip: the skipped fact by its headline and reference, never its id;
+    `posting` False when the fact of the day is off here (the skip holds for when it is on)."""
     what = f"“{escape(fact.headline)}” (`{fact.ref}`)" if fact is not None else "the next fact"
-    return Reply(content=f"Skipped {what}. The next post uses the following fact.", ephemeral=True)
+    text = f"Skipped {what}. The next post uses the following fact."
+    if not posting:
+        text += " The fact of the day is off here: posts start again with `/factoftheday set`."
+    return Reply(content=text, ephemeral=True)
 
 
 def status_reply(status: FotdStatus | None, *, channel_mention: str | None) -> Reply:

@@ -246,6 +246,12 @@ async def test_preview_skip_and_off(fotd, clock, news):
     clock.advance(timedelta(days=1))
     assert await _tick(fotd) == []
     assert len(await _posts(server, news)) == 1
+    assert "off here" not in skipped["content"]  # skipped while on: no note
+    skipped_off = await _command(server, "factoftheday skip")
+    assert skipped_off["content"].startswith("Skipped “")
+    assert skipped_off["content"].endswith(
+        "The fact of the day is off here: posts start again with `/factoftheday set`."
+    )
 
 
 # -- daylight saving -----------------------------------------------------------------------------
