@@ -38,8 +38,13 @@ def settings_of(args: argparse.Namespace) -> Settings:
 
 
 def content_dir(args: argparse.Namespace) -> Path | None:
-    """The content pack or library to read; None: the shipped pack."""
-    return settings_of(args).bluebook_content
+    """The content pack or library to read; None: the shipped pack. A path that is not a
+    folder is a usage error."""
+    path = settings_of(args).bluebook_content
+    if path is not None and not Path(path).is_dir():
+        what = "is not a folder" if Path(path).exists() else "does not exist"
+        raise CliError(f"content folder {path} {what} (--content or BLUEBOOK_CONTENT)", code=2)
+    return path
 
 
 def library_from_args(args: argparse.Namespace) -> Library:

@@ -118,6 +118,13 @@ def test_import_of_text_without_chapter_is_one_line(capsys, tmp_path):
 def test_content_env_selects_pack(capsys, tmp_path, monkeypatch):
     monkeypatch.setenv("BLUEBOOK_CONTENT", str(tmp_path / "missing"))
     code, _, err = run(capsys, "toc")
-    assert code == 1
-    assert "does not exist" in err
+    assert code == 2
+    # One line naming the folder and where it was set, no file or line inside it.
+    assert err.strip() == (
+        f"error: content folder {tmp_path / 'missing'} does not exist "
+        "(--content or BLUEBOOK_CONTENT)"
+    )
     assert Path(tmp_path / "missing").exists() is False
+    (tmp_path / "file.txt").write_text("x")
+    code, _, err = run(capsys, "--content", str(tmp_path / "file.txt"), "search", "GCAP")
+    assert code == 2 and "is not a folder" in err
