@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Coroutine
 from pathlib import Path
 from typing import Any
 
-from bot.cli.common import CliError, settings_of
+from bot.cli.common import CliError, content_dir, settings_of
 from bot.config import Settings
 from bot.logging_setup import setup_logging
 from bot.pack.loader import ContentError
@@ -42,7 +42,11 @@ def register(sub: Any) -> None:
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    return settings_of(args)
+    """The settings of a command that serves the content: a content folder that is not one
+    is refused before anything starts (no Discord reached, no database opened)."""
+    settings = settings_of(args)
+    content_dir(args)
+    return settings
 
 
 def cmd_start(args: argparse.Namespace) -> int:

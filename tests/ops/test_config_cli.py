@@ -126,6 +126,20 @@ def test_invalid_content_pack_is_one_line_with_the_first_problem(cli, broken_pac
     assert files == {str(broken_pack / "facts.yaml"), str(broken_pack / "glossary.yaml")}
 
 
+@pytest.mark.parametrize("command", [("run", "--local"), ("console",), ("toc",)])
+def test_a_content_folder_that_does_not_exist_stops_everything_at_once(cli, tmp_path, command):
+    env = {
+        "DISCORD_TOKEN": "local-bot-token",
+        "BLUEBOOK_CONTENT": str(tmp_path / "missing"),
+        "BLUEBOOK_DB": str(tmp_path / "b.db"),
+    }
+    line = config_error(cli(*command, env=env), "BLUEBOOK_CONTENT")
+    assert line == f"error: content folder {tmp_path / 'missing'} does not exist " + (
+        "(--content or BLUEBOOK_CONTENT)"
+    )
+    assert not (tmp_path / "b.db").exists() and not (tmp_path / "console.db").exists()
+
+
 def _local_run(cli, db: Path, **env: str):
     return cli(
         "run",
