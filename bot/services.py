@@ -78,8 +78,9 @@ async def open_services(
     except MigrationError as exc:
         raise DatabaseOpenError(f"database {db_path} (BLUEBOOK_DB): {exc}") from None
     except (sqlite3.Error, OSError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise DatabaseOpenError(
-            f"cannot open the database {db_path} (BLUEBOOK_DB): {type(exc).__name__}: {exc}"
+            f"cannot open the database {db_path} (BLUEBOOK_DB): {reason}"
         ) from None
     usage = UsageLog(db, retention_days=retention_days)
     usage.start()

@@ -153,6 +153,7 @@ def test_database_path_that_cannot_be_created_is_one_line(cli, tmp_path):
     blocker.write_text("not a directory")
     line = config_error(_local_run(cli, blocker / "bluebook.db"), "BLUEBOOK_DB")
     assert str(blocker / "bluebook.db") in line
+    assert "Error:" not in line and "Errno" not in line  # the reason, not the exception
 
 
 def test_database_newer_than_the_bot_is_refused_in_one_line(cli, tmp_path):
