@@ -54,7 +54,7 @@ class LookupsCog(commands.Cog):
         where: tuple[int | None, int, int],
         query: str,
         ref: str | None,
-        count: int,
+        count: int | None,
         pack: str | None = None,
     ) -> None:
         # One usage event per lookup, logged by the chat path once the reply is sent.
@@ -74,7 +74,7 @@ class LookupsCog(commands.Cog):
                 if pack_key is None:
                     text = no_edition_text(lookup.year, library.years())
                     embeds.append({"description": text, "color": WARN_COLOUR})
-                    self._log(where, lookup.text, None, 0)
+                    self._log(where, lookup.text, None, None)  # refused: an edition not held
                     continue
                 target = library.packs[pack_key]
             embed, ref, count, pack_key = library_lookup_embed(library, target, lookup)

@@ -45,7 +45,7 @@ class SectionsCog(commands.Cog):
         located = library.locate(ref, server_pack.pack_key)
         found, served = located.found, located.served
         if served is None:
-            current_exchange().result(None, 0)
+            current_exchange().refused()
             reply = no_edition_reply(located.asked_year, library.years())
         elif found.section is None:
             current_exchange().result(None, 0, served.pack_key)

@@ -37,7 +37,10 @@ class VerifyCog(commands.Cog):
         served = await self.bot.library.for_guild(interaction.guild_id)
         verdict = verify_quote(served.engine, quote)
         place = verdict.closest.ref if verdict.closest else None
-        current_exchange().result(place, verdict.places or (1 if place else 0), served.pack_key)
+        if verdict.too_short:
+            current_exchange().refused()  # not a gap in the chapter
+        else:
+            current_exchange().result(place, verdict.places or (1 if place else 0), served.pack_key)
         reply = verify_reply(served.pack, verdict, ephemeral=private)
         await respond(interaction, reply)
 

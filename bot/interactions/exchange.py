@@ -74,7 +74,7 @@ class Exchange:
         self.outcome = Outcome.OK
         self.error_class: str | None = None
         self.started = time.perf_counter() if started is None else started
-        self.lookups: list[tuple[str, str | None, int, str | None]] | None = None
+        self.lookups: list[tuple[str, str | None, int | None, str | None]] | None = None
         self._closed = False
         self._ended: float | None = None
 
@@ -88,15 +88,17 @@ class Exchange:
             self.outcome = Outcome.NO_RESULT
 
     def refused(self) -> None:
-        """The request named what the library does not hold (an edition): answered with an
-        error, and not counted among the queries that found nothing."""
+        """The request named what the library does not hold (an edition) or asked what
+        cannot be answered (a quote too short to check): answered with an error, and not
+        counted among the queries that found nothing."""
         self.result_count = None
         self.outcome = Outcome.REFUSED
 
     def lookup(
-        self, query: str, top_ref: str | None, count: int, pack_key: str | None = None
+        self, query: str, top_ref: str | None, count: int | None, pack_key: str | None = None
     ) -> None:
-        """One lookup of a chat message (each is its own usage event), in the pack it read."""
+        """One lookup of a chat message (each is its own usage event), in the pack it read;
+        `count` None for a lookup refused as `refused` says (an edition not held)."""
         if self.lookups is None:
             self.lookups = []
         self.lookups.append((query, top_ref, count, pack_key))
@@ -146,6 +148,8 @@ class Exchange:
         outcome = self.outcome
         if outcome is Outcome.OK and count == 0:
             outcome = Outcome.NO_RESULT
+        elif outcome is Outcome.OK and count is None and self.lookups is not None:
+            outcome = Outcome.REFUSED
         return UsageEvent(
             kind=self.kind,
             command=self.command,

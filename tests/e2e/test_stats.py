@@ -95,6 +95,23 @@ async def test_stats_sends_the_summary_and_a_png_chart(bluebook):
     assert len(stored.data) > 1000
 
 
+async def test_an_edition_not_held_or_a_quote_too_short_is_no_gap_in_the_content(bluebook):
+    """/section and chat lookups naming an edition not held, and a /verify quote too short
+    to check, are logged refused: "Queries that found nothing" lists only real gaps."""
+    server = bluebook.server
+    await (await server.slash("section", {"ref": "1999:3.1.1(3)"})).final_message()
+    await (await server.slash("verify", {"quote": "the government."})).final_message()
+    server.send_message(server.general, server.member, "what about [[1999:3.1.1(3)]]?")
+    await server.bot_messages()
+    await (await server.slash("section", {"ref": "9.9"})).final_message()  # a real gap
+    await bluebook.services.usage.flush()
+    answer = await (await server.slash("stats", {"days": 7}, user=server.admin)).final_message()
+    fields = {f["name"]: f["value"] for f in answer["embeds"][0]["fields"]}
+    gaps = fields["Queries that found nothing"]
+    assert "9.9 × 1" in gaps
+    assert "1999" not in gaps and "government" not in gaps
+
+
 async def test_stats_needs_manage_server(bluebook):
     server = bluebook.server
     with pytest.raises(CommandHidden, match="Manage Server"):
