@@ -198,12 +198,15 @@ class Pack:
         return self.manifest.source_url
 
     def neighbours(self, ref: str) -> tuple[Section | None, Section | None]:
-        """The sections before and after `ref` in reading order that carry text."""
-        readable = [s for s in self.sections.values() if s.paragraphs]
-        refs = [s.ref for s in readable]
-        if ref not in refs:
+        """The sections before and after `ref` in reading order that carry text. A section
+        of headings only (it shows the text of the sections inside it) is followed by the
+        first section with text after all of those."""
+        order = list(self.sections.values())
+        at = next((i for i, s in enumerate(order) if s.ref == ref), None)
+        if at is None:
             return None, None
-        i = refs.index(ref)
-        prev = readable[i - 1] if i > 0 else None
-        nxt = readable[i + 1] if i + 1 < len(readable) else None
+        here = order[at]
+        inside = {s.ref for s in here.walk()}
+        prev = next((s for s in reversed(order[:at]) if s.paragraphs), None)
+        nxt = next((s for s in order[at + 1 :] if s.paragraphs and s.ref not in inside), None)
         return prev, nxt

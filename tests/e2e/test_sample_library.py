@@ -240,6 +240,20 @@ async def test_section_toc_and_section_buttons_on_the_sample_library(sample):
     )
 
 
+async def test_a_section_of_headings_only_has_neighbours_past_what_it_shows(sample):
+    """3.1.2 shows the text of 3.1.2(1) to (3): Previous is the section with text before it,
+    Next the first after all of those."""
+    server = sample.server
+    heading = await _ask(server, "section", {"ref": "3.1.2"})
+    buttons = _buttons(heading)
+    assert not buttons["⏮ Previous section"]["disabled"]
+    assert not buttons["Next section ⏭"]["disabled"]
+    after = _embed(await _press(server, heading, "Next section ⏭"))
+    assert _fields(after)["Reference"] == "`3.1.3(1)`"
+    before = _embed(await _press(server, heading, "⏮ Previous section"))
+    assert _fields(before)["Reference"] == "`3.1.1(3)`"
+
+
 async def test_fact_on_the_sample_library(sample):
     server = sample.server
     none = _embed(await _ask(server, "fact"))
