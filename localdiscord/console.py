@@ -167,7 +167,8 @@ class ConsoleSession:
         self.server, self.out, self.render = server, out, render
         self.timeout, self.idle = timeout, idle
         self.last_bot: Json | None = None
-        self.last_chat: Json | None = None
+        # Each local user's last chat message: what their !edit, !delete and !menu act on.
+        self.last_chat: dict[int, Json] = {}
         # What the console has shown of the bot's messages in every channel of the guild, so
         # a post nobody asked for (the scheduled fact of the day) is shown too.
         self._seen = self._bot_messages()
@@ -260,7 +261,7 @@ class ConsoleSession:
         server = self.server
 
         async def send() -> None:
-            self.last_chat = server.send_message(server.general, user, content)
+            self.last_chat[user.id] = server.send_message(server.general, user, content)
 
         await self._observe(send)
 
@@ -321,9 +322,9 @@ class ConsoleSession:
         elif verb == "menu":
             await self._menu(user)
         elif verb == "edit":
-            await self._edit(rest)
+            await self._edit(rest, user)
         elif verb == "delete":
-            await self._delete()
+            await self._delete(user)
         elif verb == "react":
             await self._react(rest or "🗑️", user)
         elif verb == "complete":
@@ -365,13 +366,17 @@ class ConsoleSession:
 
         await self._observe(press)
 
-    def _own_chat(self) -> Json:
-        if self.last_chat is None or int(self.last_chat["id"]) not in self.server.general.messages:
-            raise ConsoleError("you have no chat message to act on: type some text first")
-        return self.last_chat
+    def _own_chat(self, user: User) -> Json:
+        """`user`'s last chat message still there: one cannot edit or delete another's."""
+        last = self.last_chat.get(user.id)
+        if last is None or int(last["id"]) not in self.server.general.messages:
+            raise ConsoleError(
+                f"{user.username} has no chat message to act on: type some text first"
+            )
+        return last
 
     async def _menu(self, user: User) -> None:
-        target = self._own_chat()
+        target = self._own_chat(user)
 
         async def run() -> InteractionRecord:
             handle = await self.server.context_menu(MENU_COMMAND, target, user=user)
@@ -379,8 +384,8 @@ class ConsoleSession:
 
         await self._observe(run)
 
-    async def _edit(self, text: str) -> None:
-        target = self._own_chat()
+    async def _edit(self, text: str, user: User) -> None:
+        target = self._own_chat(user)
         if not text:
             raise ConsoleError("say the new text: !edit what about [[NSS]]?")
 
@@ -389,12 +394,12 @@ class ConsoleSession:
 
         await self._observe(edit)
 
-    async def _delete(self) -> None:
-        target = self._own_chat()
+    async def _delete(self, user: User) -> None:
+        target = self._own_chat(user)
 
         async def delete() -> None:
             self.server.delete_message(target)
-            self.last_chat = None
+            del self.last_chat[user.id]
 
         await self._observe(delete)
 

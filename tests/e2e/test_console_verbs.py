@@ -66,7 +66,20 @@ async def test_chat_edit_delete_and_react(bluebook):
     await _say(console, out, "and [[PKO]]")
     gone = await _say(console, out, "!delete")
     assert gone.startswith("(the bot deleted its message")
-    assert (await _say(console, out, "!edit again")).startswith("error: you have no chat message")
+    assert (await _say(console, out, "!edit again")).startswith("error: admin has no chat message")
+
+
+async def test_as_member_acts_only_on_members_own_messages(bluebook):
+    console, out = _session(bluebook)
+    await _say(console, out, "what about [[NSS]]?")  # admin's
+    for verb in ("!as member !delete", "!as member !edit [[GCAP]]", "!as member !menu"):
+        refused = await _say(console, out, verb)
+        assert refused.startswith("error: member has no chat message"), (verb, refused)
+    await _say(console, out, "!as member and [[PKO]]")
+    gone = await _say(console, out, "!as member !delete")
+    assert gone.startswith("(the bot deleted its message")
+    edited = await _say(console, out, "!edit what about [[GCAP]]?")  # admin's is still there
+    assert edited.startswith("(the bot edited its message)")
 
 
 async def test_menu_finds_the_passage_of_the_last_chat_message(bluebook):
