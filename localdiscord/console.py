@@ -59,7 +59,8 @@ def _container(option: Json) -> bool:
 
 
 def did_you_mean(name: str, known: Sequence[str]) -> str:
-    close = difflib.get_close_matches(name, list(known), n=3, cutoff=0.6)
+    # Discord's command names are lower case; "/SEARCH" meant /search.
+    close = difflib.get_close_matches(name.lower(), list(known), n=3, cutoff=0.6)
     return f"; did you mean {' or '.join('/' + c for c in close)}?" if close else ""
 
 
@@ -228,6 +229,8 @@ class ConsoleSession:
     async def _handle(self, line: str, user: User) -> None:
         if not line:
             return
+        if line.strip() == "/":
+            raise ConsoleError("type a command after the slash: /help lists the bot's commands")
         if line.startswith("!"):
             await self._verb(line, user)
             return

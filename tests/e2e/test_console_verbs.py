@@ -112,6 +112,8 @@ async def test_mistakes_get_one_line_and_a_hint(bluebook):
         await _say(console, out, "x" * 2001),
         await _say(console, out, "!pres 1"),
         await _say(console, out, "/lookups stat"),
+        await _say(console, out, "/SEARCH GCAP"),
+        await _say(console, out, "/"),
     ]
     assert lines == [
         "error: unknown command /sectoin; did you mean /section or /settings? (!help lists what the console "
@@ -121,6 +123,9 @@ async def test_mistakes_get_one_line_and_a_hint(bluebook):
         "error: Discord refuses messages over 2,000 characters; this one has 2,001\n",
         "error: unknown console verb !pres; did you mean !press? (!help lists them)\n",
         "error: /lookups has no subcommand 'stat'; did you mean /lookups status?\n",
+        "error: unknown command /SEARCH; did you mean /search? (!help lists what the console "
+        "does; /help what the bot does)\n",
+        "error: type a command after the slash: /help lists the bot's commands\n",
     ]
     assert (await _say(console, out, "x" * 2000)) == ""  # at the limit it is sent
 
