@@ -326,30 +326,30 @@ def _fetch_request(args: argparse.Namespace) -> FetchRequest:
         if value == "all":
             continue
         if not re.fullmatch(r"(?:19|20)\d{2}", value):
-            raise CliError(f"--edition {value!r}: give a year like 2025, or 'all'")
+            raise CliError(f"--edition {value!r}: give a year like 2025, or 'all'", code=2)
         editions.append(int(value))
     if not args.edition:
-        raise CliError("name the editions: --edition 2025 (repeatable) or --edition all")
+        raise CliError("name the editions: --edition 2025 (repeatable) or --edition all", code=2)
     if "all" in args.edition and editions:
-        raise CliError("--edition all already means every edition; drop the years")
+        raise CliError("--edition all already means every edition; drop the years", code=2)
     pages: list[PageId] = []
     for value in args.pages or []:
         page = PageId.parse(value)
         if page is None:
-            raise CliError(f"--pages {value!r} is not a page id like c030101")
+            raise CliError(f"--pages {value!r} is not a page id like c030101", code=2)
         pages.append(page)
     if args.chapter is not None and args.chapter < 1:
-        raise CliError(f"--chapter {args.chapter}: a chapter number is 1 or more, e.g. 3")
+        raise CliError(f"--chapter {args.chapter}: a chapter number is 1 or more, e.g. 3", code=2)
     chapter = args.chapter or (pages[0].chapter if pages else None)
     if chapter is None:
-        raise CliError("name the chapter: --chapter 3 (or the pages: --pages c030101 ...)")
+        raise CliError("name the chapter: --chapter 3 (or the pages: --pages c030101 ...)", code=2)
     if any(p.chapter != chapter for p in pages):
-        raise CliError(f"--pages must all be pages of chapter {chapter}")
+        raise CliError(f"--pages must all be pages of chapter {chapter}", code=2)
     site = urlsplit(args.site)
     if site.scheme not in ("http", "https") or not site.netloc:
-        raise CliError(f"--site {args.site!r} is not an http(s) address")
+        raise CliError(f"--site {args.site!r} is not an http(s) address", code=2)
     if args.delay < 0 or args.timeout <= 0:
-        raise CliError("--delay must be 0 or more and --timeout more than 0 seconds")
+        raise CliError("--delay must be 0 or more and --timeout more than 0 seconds", code=2)
     return FetchRequest(
         library=args.out,
         chapter=chapter,

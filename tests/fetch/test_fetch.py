@@ -283,7 +283,7 @@ def test_an_interrupted_run_resumes_where_it_stopped(tmp_path, site):
 )
 def test_bad_options_are_one_line(capsys, tmp_path, args, message):
     code, out, err = run(capsys, "content", "fetch", "--out", tmp_path, "--delay", "0", *args)
-    assert code != 0 and out == "" and message in err
+    assert code == 2 and out == "" and message in err  # a usage mistake, as elsewhere
     assert len(err.strip().splitlines()) == 1
 
 
@@ -347,4 +347,4 @@ def test_strict_fetch_imports_nothing_when_a_page_warns(capsys, tmp_path, site):
 def test_chapter_0_is_named_as_the_problem(capsys, tmp_path, site):
     with serve(site) as url:
         code, _, err = fetch_cli(capsys, url, tmp_path / "lib", "--edition", "2025", "--chapter", 0)
-    assert code == 1 and "--chapter 0: a chapter number is 1 or more" in err
+    assert code == 2 and "--chapter 0: a chapter number is 1 or more" in err
