@@ -79,6 +79,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         return 0
     for line in sys.stdin:
         query = line.rstrip("\n")
+        if not query.strip() and not args.json:
+            continue  # a blank line asks nothing (--json keeps a row per line, to line up)
         started = time.perf_counter()
         response = library.search(query, pack_key=pack_key, limit=args.limit)
         elapsed = (time.perf_counter() - started) * 1000

@@ -35,6 +35,17 @@ def test_search_stdin_one_json_line_per_query(capsys, monkeypatch):
     assert rows[2]["results"] == []
 
 
+def test_search_stdin_text_skips_blank_lines(capsys, monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO("GCAP\n\n   \nzzqx\n"))
+    assert main(["search", "--stdin", "--limit", "1"]) == 0
+    out = capsys.readouterr().out
+    assert [line.split("  (")[0] for line in out.splitlines() if line.startswith("# ")] == [
+        "# GCAP",
+        "# zzqx",
+    ]
+    assert "no match for ''" not in out
+
+
 def test_bad_limit_and_missing_query_are_one_line(capsys):
     assert main(["search", "GCAP", "--limit", "0"]) == 2
     assert main(["search"]) == 2
