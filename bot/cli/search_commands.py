@@ -1,5 +1,5 @@
 """`search`: the library search the bot runs, on the command line; one query or one per line
-from stdin."""
+from stdin. `verify`: /verify's check of a quote."""
 
 from __future__ import annotations
 
@@ -9,9 +9,17 @@ import sys
 import time
 from typing import Any
 
-from bot.cli.common import CliError, add_edition, content_dir, pack_key_for_year, print_json
+from bot.cli.common import (
+    CliError,
+    add_edition,
+    content_dir,
+    library_from_args,
+    pack_key_for_year,
+    print_json,
+)
 from bot.pack.loader import ContentError
 from bot.search.library import LibraryResponse, LibraryResult
+from bot.search.verify import MIN_QUOTE_CHARS, MIN_QUOTE_WORDS, DiffOp, verify_quote
 from bot.served import ServedLibrary
 
 MAX_LIMIT = 25
@@ -25,6 +33,64 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true")
     add_edition(p)
     p.set_defaults(func=cmd_search)
+    register_verify(sub)
+
+
+def register_verify(sub: Any) -> None:
+    p = sub.add_parser("verify", help="check whether a quote is verbatim in the chapter")
+    p.add_argument("quote", nargs="+", help="the words as someone quoted them")
+    p.add_argument("--json", action="store_true")
+    add_edition(p)
+    p.set_defaults(func=cmd_verify)
+
+
+def _marked(ops: tuple[DiffOp, ...]) -> str:
+    """The differences as text, wdiff's way: [-quoted-]{+text+}."""
+    parts = []
+    for op in ops:
+        if op.kind == "equal":
+            parts.append(op.passage)
+        elif op.kind == "removed":
+            parts.append(f"[-{op.quote}-]")
+        elif op.kind == "missing":
+            parts.append(f"{{+{op.passage}+}}")
+        else:
+            parts.append(f"[-{op.quote}-]{{+{op.passage}+}}")
+    return " ".join(parts)
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    """Exit 0 when the quote is verbatim, 1 when it is not (or not found), 2 when too short."""
+    library = library_from_args(args)
+    pack = library.packs[pack_key_for_year(library, args.edition)]
+    verdict = verify_quote(pack, " ".join(args.quote))
+    if args.json:
+        print_json(verdict.to_dict())
+    elif verdict.too_short:
+        raise CliError(
+            f"too short to check: quote at least {MIN_QUOTE_WORDS} words and "
+            f"{MIN_QUOTE_CHARS} characters",
+            code=2,
+        )
+    elif verdict.verbatim:
+        refs = list(dict.fromkeys(m.ref for m in verdict.matches))
+        joined = " into ".join(refs) if verdict.across else ", ".join(refs)
+        print(f"verbatim{' across paragraphs' if verdict.across else ''}: {joined}")
+    elif verdict.closest is not None and verdict.differs_only_in:
+        closest = verdict.closest
+        print(f"verbatim except for {verdict.differs_only_in}: {closest.ref}")
+        print(f"  the chapter says: {closest.passage}")
+    elif verdict.closest is not None:
+        closest = verdict.closest
+        print(f"not verbatim; closest: {closest.ref} ({verdict.similarity:.0f}% similar)")
+        print(f"  the chapter says: {closest.passage}")
+        print(f"  differences ([-quoted-]{{+text+}}): {_marked(verdict.diff)}")
+    else:
+        tips = ", ".join(verdict.suggestions[:5])
+        print("not found: nothing in the chapter is close" + (f"; try: {tips}" if tips else ""))
+    if verdict.too_short:
+        return 2
+    return 0 if verdict.verbatim else 1
 
 
 def _years(library: ServedLibrary, pack_keys: tuple[str, ...]) -> list[int]:

@@ -55,3 +55,19 @@ def test_bad_limit_and_missing_query_are_one_line(capsys):
     err = captured.err.strip().splitlines()
     assert len(err) == 4 and all(line.startswith("error: ") for line in err)
     assert "no match" not in captured.out
+
+
+def test_verify_says_verbatim_or_not_with_its_exit_code(capsys):
+    quote = "Maintaining territorial integrity is a fundamental responsibility of the Government."
+    assert main(["verify", quote]) == 0
+    assert capsys.readouterr().out == "verbatim: 3.1.1(3)¶1\n"
+    assert main(["verify", "Japan escorted the U.S. Forces 200 times"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "not verbatim; closest: 3.1.1(2)¶2 (68% similar)"
+    assert "[-200-]{+137+}" in out[2]
+    assert main(["verify", "japan escorted the u.s. forces"]) == 1
+    assert capsys.readouterr().out.startswith("verbatim except for capitals: 3.1.1(2)¶2")
+    assert main(["verify", "the"]) == 2
+    assert capsys.readouterr().err.startswith("error: too short to check")
+    assert main(["verify", "the", "--json"]) == 2
+    assert json.loads(capsys.readouterr().out)["too_short"] is True
