@@ -114,7 +114,11 @@ def _option_values(rest: str, schemas: list[Json]) -> dict[str, str]:
         values[(first or schemas[0])["name"]] = lead.strip()
     for i, match in enumerate(found):
         end = found[i + 1].start() if i + 1 < len(found) else len(rest)
-        values[match.group(1)] = rest[match.end() : end].strip()
+        name = match.group(1)
+        if name in values:
+            # Discord's client offers each option once: a second one is a typing slip.
+            raise OptionError(f"option {name} is given twice; give each option once")
+        values[name] = rest[match.end() : end].strip()
     return values
 
 

@@ -114,6 +114,7 @@ async def test_mistakes_get_one_line_and_a_hint(bluebook):
         await _say(console, out, "/lookups stat"),
         await _say(console, out, "/SEARCH GCAP"),
         await _say(console, out, "/"),
+        await _say(console, out, "/search GCAP limit:3 limit:4"),
     ]
     assert lines == [
         "error: unknown command /sectoin; did you mean /section or /settings? (!help lists what the console "
@@ -126,6 +127,7 @@ async def test_mistakes_get_one_line_and_a_hint(bluebook):
         "error: unknown command /SEARCH; did you mean /search? (!help lists what the console "
         "does; /help what the bot does)\n",
         "error: type a command after the slash: /help lists the bot's commands\n",
+        "error: option limit is given twice; give each option once\n",
     ]
     assert (await _say(console, out, "x" * 2000)) == ""  # at the limit it is sent
 
