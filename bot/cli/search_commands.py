@@ -81,9 +81,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
         print(f"verbatim except for {verdict.differs_only_in}: {closest.ref}")
         print(f"  the chapter says: {closest.passage}")
     elif verdict.closest is not None:
-        closest = verdict.closest
-        print(f"not verbatim; closest: {closest.ref} ({verdict.similarity:.0f}% similar)")
-        print(f"  the chapter says: {closest.passage}")
+        parts = verdict.matches if verdict.across else (verdict.closest,)
+        where = " into ".join(p.ref for p in parts)
+        print(f"not verbatim; closest: {where} ({verdict.similarity:.0f}% similar)")
+        print(f"  the chapter says: {' / '.join(p.passage for p in parts)}")
         print(f"  differences ([-quoted-]{{+text+}}): {_marked(verdict.diff)}")
     else:
         tips = ", ".join(verdict.suggestions[:5])

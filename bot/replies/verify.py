@@ -67,10 +67,15 @@ def verify_reply(pack: Pack, verdict: Verdict, *, ephemeral: bool = False) -> Re
         return Reply(embeds=[_embed(title, text, WARN_COLOUR, pack)], ephemeral=ephemeral)
     if verdict.closest is not None:
         closest = verdict.closest
+        where = f"is at `{closest.ref}`"
+        says = closest.passage
+        if verdict.across:  # copied across a paragraph break, with a slip
+            where = f"runs on from `{closest.ref}` into `{verdict.matches[-1].ref}`"
+            says = "\n\n".join(m.passage for m in verdict.matches)
         text = (
-            f"❌ **Not verbatim.** The closest passage is at `{closest.ref}` "
+            f"❌ **Not verbatim.** The closest passage {where} "
             f"({verdict.similarity:.0f}% similar).\n\n**You quoted:**\n{quoted}\n\n"
-            f"**The chapter says:**\n{quote_block(escape(closest.passage))}\n\n"
+            f"**The chapter says:**\n{quote_block(escape(says))}\n\n"
             f"**Differences** (~~quoted~~ → **text**):\n{render_diff(verdict.diff)}"
         )
         return Reply(

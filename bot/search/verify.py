@@ -84,13 +84,16 @@ class Verdict:
     # When the words are those of `closest` but the quote is not verbatim: "capitals",
     # "punctuation" or "capitals and punctuation".
     differs_only_in: str = ""
-    # A verbatim quote that runs on from one paragraph into the next (copied across a
-    # paragraph break): `matches` are its part in each paragraph, in order.
+    # A quote that runs on from one paragraph into the next (copied across a paragraph
+    # break): `matches` are its part in each paragraph, in order; when not verbatim, those
+    # of the closest passage, whose first part is `closest` and `diff` is against them all.
     across: bool = False
 
     @property
     def places(self) -> int:
         """How many places the quote stands in: a quote across paragraphs stands in one."""
+        if not self.verbatim:
+            return 0
         return 1 if self.across else len(self.matches)
 
     def to_dict(self) -> dict[str, object]:
@@ -362,21 +365,59 @@ def verify_quote(source: SearchEngine | Pack, quote: str) -> Verdict:
         diff = word_diff(text, location.passage)
         return Verdict(text, False, (), location, similarity, diff, differs_only_in=differs)
     quote_words = _words(text)
-    best: tuple[float, Location] | None = None
+    best: tuple[float, tuple[Location, ...], str] | None = None
     for result in engine.search(text, limit=CANDIDATE_PARAGRAPHS).results:
         paragraph = engine.pack.paragraphs[result.ref]
-        words = _words(paragraph.text)
-        aligned = _align(quote_words, words)
-        if aligned is None or aligned[1] < min(MIN_MATCHED_WORDS, len(quote_words)):
-            continue
-        span, matched = aligned
-        if matched < MIN_MATCHED_SHARE * len(quote_words):
-            continue
-        start, end = words[span.start][0], words[span.stop - 1][1]
-        similarity = fuzz.ratio(normalize(text), normalize(paragraph.text[start:end]))
-        if best is None or similarity > best[0]:
-            best = (similarity, _location(paragraph, result.title, start, end))
+        # The paragraph alone, then with the one before or after it in its section: a quote
+        # copied across a paragraph break with a slip is closest to the two together.
+        for run in _runs_around(engine.pack, paragraph):
+            joined = " ".join(p.text for p in run)
+            words = _words(joined)
+            aligned = _align(quote_words, words)
+            if aligned is None or aligned[1] < min(MIN_MATCHED_WORDS, len(quote_words)):
+                continue
+            span, matched = aligned
+            if matched < MIN_MATCHED_SHARE * len(quote_words):
+                continue
+            start, end = words[span.start][0], words[span.stop - 1][1]
+            pieces = _run_parts(engine, run, start, end)
+            if len(pieces) != len(run):
+                continue  # a run counts only for a passage across its break
+            similarity = fuzz.ratio(normalize(text), normalize(joined[start:end]))
+            if best is None or similarity > best[0]:
+                best = (similarity, pieces, joined[start:end])
     if best is None or best[0] < CLOSE_MIN:
         return Verdict(text, False, suggestions=engine.suggest(normalize(text)))
-    similarity, closest = best
-    return Verdict(text, False, (), closest, round(similarity, 1), word_diff(text, closest.passage))
+    similarity, pieces, passage = best
+    diff = word_diff(text, passage)
+    if len(pieces) > 1:
+        return Verdict(text, False, pieces, pieces[0], round(similarity, 1), diff, across=True)
+    return Verdict(text, False, (), pieces[0], round(similarity, 1), diff)
+
+
+def _runs_around(pack: Pack, paragraph: Paragraph) -> list[tuple[Paragraph, ...]]:
+    """The paragraph alone, then with the paragraph before it and after it in its section."""
+    siblings = [p for p in pack.paragraphs.values() if p.section_ref == paragraph.section_ref]
+    at = next(i for i, p in enumerate(siblings) if p.ref == paragraph.ref)
+    runs: list[tuple[Paragraph, ...]] = [(paragraph,)]
+    if at > 0:
+        runs.append((siblings[at - 1], paragraph))
+    if at + 1 < len(siblings):
+        runs.append((paragraph, siblings[at + 1]))
+    return runs
+
+
+def _run_parts(
+    engine: SearchEngine, run: tuple[Paragraph, ...], start: int, end: int
+) -> tuple[Location, ...]:
+    """The locations of start..end of the run's texts joined by spaces, one per paragraph
+    it reaches."""
+    found: list[Location] = []
+    offset = 0
+    for paragraph in run:
+        lo, hi = max(start, offset) - offset, min(end, offset + len(paragraph.text)) - offset
+        if lo < hi:
+            section = engine.pack.sections.get(paragraph.section_ref)
+            found.append(_location(paragraph, section.title if section else "", lo, hi))
+        offset += len(paragraph.text) + 1
+    return tuple(found)

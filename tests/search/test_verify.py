@@ -227,3 +227,42 @@ def test_the_reply_to_a_quote_across_paragraphs_names_where_it_runs(pack: Pack) 
     description = verify_reply(pack, verify_quote(pack, quote)).embeds[0]["description"]
     assert description.startswith("✅ **Verbatim, across a paragraph break.**")
     assert f"`{a.ref}` into `{b.ref}`" in description
+
+
+@pytest.mark.parametrize("which", ["shipped page", "sample pages"])
+def test_a_quote_across_a_paragraph_break_with_a_slip_is_closest_to_both(pack, which) -> None:
+    """One word changed in a quote copied across a paragraph break: the closest passage runs
+    across the break, and only the slip is marked (the correct half was struck out)."""
+    from bench.sample_library import sample_library_pack
+
+    source = pack if which == "shipped page" else sample_library_pack()
+    engine = SearchEngine.build(source)
+    checked = 0
+    for run in _runs(source)[:10]:
+        a, b = run[0], run[1]
+        head, tail = a.text.split()[-8:], b.text.split()[:8]
+        at = next((i for i in range(2, len(head)) if head[i].isalpha()), None)
+        if at is None:
+            continue
+        slipped = [*head[:at], "zebra", *head[at + 1 :]]
+        verdict = verify_quote(engine, " ".join(slipped + tail))
+        assert not verdict.verbatim and verdict.across, (a.ref, b.ref)
+        assert [m.ref for m in verdict.matches] == [a.ref, b.ref]
+        assert verdict.closest == verdict.matches[0]
+        changed = [d for d in verdict.diff if d.kind != "equal"]
+        assert changed == [DiffOp("replaced", "zebra", head[at])], changed
+        checked += 1
+    assert checked >= 2
+
+
+def test_the_reply_to_a_slipped_quote_across_paragraphs_shows_both(pack: Pack) -> None:
+    from bot.replies.verify import verify_reply
+
+    a, b = _runs(pack)[0][:2]
+    head, tail = a.text.split()[-8:], b.text.split()[:8]
+    quote = " ".join([*head[:3], "zebra", *head[4:], *tail])
+    description = verify_reply(pack, verify_quote(pack, quote)).embeds[0]["description"]
+    assert description.startswith(
+        f"❌ **Not verbatim.** The closest passage runs on from `{a.ref}` into `{b.ref}`"
+    )
+    assert "~~zebra~~ → **" in description
