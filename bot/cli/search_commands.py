@@ -18,6 +18,7 @@ from bot.cli.common import (
     print_json,
 )
 from bot.pack.loader import ContentError
+from bot.replies.verify import render_diff
 from bot.search.library import LibraryResponse, LibraryResult
 from bot.search.verify import MIN_QUOTE_CHARS, MIN_QUOTE_WORDS, DiffOp, verify_quote
 from bot.served import ServedLibrary
@@ -46,17 +47,7 @@ def register_verify(sub: Any) -> None:
 
 def _marked(ops: tuple[DiffOp, ...]) -> str:
     """The differences as text, wdiff's way: [-quoted-]{+text+}."""
-    parts = []
-    for op in ops:
-        if op.kind == "equal":
-            parts.append(op.passage)
-        elif op.kind == "removed":
-            parts.append(f"[-{op.quote}-]")
-        elif op.kind == "missing":
-            parts.append(f"{{+{op.passage}+}}")
-        else:
-            parts.append(f"[-{op.quote}-]{{+{op.passage}+}}")
-    return " ".join(parts)
+    return render_diff(ops, quoted="[-{}-]", text="{{+{}+}}", between="", quote=str)
 
 
 def cmd_verify(args: argparse.Namespace) -> int:

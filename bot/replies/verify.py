@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.pack.model import Pack
 from bot.replies.common import ERROR_COLOUR, OK_COLOUR, WARN_COLOUR, Reply, clip, quote_block
 from bot.replies.limits import EMBED_DESCRIPTION_MAX
@@ -9,18 +11,26 @@ from bot.replies.markdown import code, escape
 from bot.search.verify import MIN_QUOTE_CHARS, MIN_QUOTE_WORDS, DiffOp, Verdict
 
 
-def render_diff(ops: tuple[DiffOp, ...]) -> str:
-    """Words the quote has wrong are struck through, the text's words shown in bold."""
+def render_diff(
+    ops: tuple[DiffOp, ...],
+    *,
+    quoted: str = "~~{}~~",
+    text: str = "**{}**",
+    between: str = " → ",
+    quote: Callable[[str], str] = escape,
+) -> str:
+    """Words the quote has wrong are struck through, the text's words shown in bold; other
+    marks (`quoted`, `text`, `between`) and no escaping (`quote`) for a terminal."""
     parts: list[str] = []
     for op in ops:
         if op.kind == "equal":
-            parts.append(escape(op.passage))
+            parts.append(quote(op.passage))
         elif op.kind == "removed":
-            parts.append(f"~~{escape(op.quote)}~~")
+            parts.append(quoted.format(quote(op.quote)))
         elif op.kind == "missing":
-            parts.append(f"**{escape(op.passage)}**")
+            parts.append(text.format(quote(op.passage)))
         else:
-            parts.append(f"~~{escape(op.quote)}~~ → **{escape(op.passage)}**")
+            parts.append(quoted.format(quote(op.quote)) + between + text.format(quote(op.passage)))
     return " ".join(p for p in parts if p)
 
 

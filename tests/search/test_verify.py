@@ -163,6 +163,14 @@ def test_capitals_or_punctuation_alone_are_named(
     assert verdict.closest.passage == "Japan escorted the U.S. Forces"
 
 
+def _across(which: str, pack: Pack) -> tuple[Pack, SearchEngine]:
+    """The shipped page or the sample pages, with an engine."""
+    from bench.sample_library import sample_library_pack
+
+    source = pack if which == "shipped page" else sample_library_pack()
+    return source, SearchEngine.build(source)
+
+
 def _runs(pack: Pack) -> list[list]:
     """Runs of two or more consecutive paragraphs of one section."""
     runs: list[list] = []
@@ -178,10 +186,7 @@ def _runs(pack: Pack) -> list[list]:
 def test_a_quote_copied_across_a_paragraph_break_is_verbatim(pack: Pack, which: str) -> None:
     """The end of one paragraph and the start of the next (a paragraph break or a space
     between), or across three, is verbatim: each part is located in its own paragraph."""
-    from bench.sample_library import sample_library_pack
-
-    source = pack if which == "shipped page" else sample_library_pack()
-    engine = SearchEngine.build(source)
+    source, engine = _across(which, pack)
     checked = 0
     for run in _runs(source)[:12]:
         a, b = run[0], run[1]
@@ -233,10 +238,7 @@ def test_the_reply_to_a_quote_across_paragraphs_names_where_it_runs(pack: Pack) 
 def test_a_quote_across_a_paragraph_break_with_a_slip_is_closest_to_both(pack, which) -> None:
     """One word changed in a quote copied across a paragraph break: the closest passage runs
     across the break, and only the slip is marked (the correct half was struck out)."""
-    from bench.sample_library import sample_library_pack
-
-    source = pack if which == "shipped page" else sample_library_pack()
-    engine = SearchEngine.build(source)
+    source, engine = _across(which, pack)
     checked = 0
     for run in _runs(source)[:10]:
         a, b = run[0], run[1]
