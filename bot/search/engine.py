@@ -59,8 +59,9 @@ COVERAGE_FLOOR = 0.5
 NEAR_CANDIDATES = 20
 NEAR_WORDS = 3
 NEAR_WEIGHT = 0.5
-# A message of at least this many words (of three letters or more, not stop words) answered
-# by one of them only is a loose match (`answers_one_word_of_many`).
+# A message of at least this many words (of three letters or more, not stop words) whose
+# best paragraph has a third of them or fewer, and no name it used, is answered only loosely
+# (`answers_little_of`).
 MESSAGE_WORDS = 3
 # Only the start of a long query is read for suggestions.
 SUGGEST_QUERY_CHARS = 120
