@@ -3,8 +3,8 @@
 Verbatim means the quote, trimmed of surrounding quotation marks, stands in a paragraph
 from a word boundary to a word boundary once curly and straight quotes, dash variants and
 runs of whitespace are treated as equal; or runs on from one paragraph into the next of the
-same section, the break read as a space (a quote copied across a paragraph break). Case and words must match exactly. A quote that
-differs only in capitals or punctuation is said to be so. Otherwise the closest passage is
+same section, the break read as a space (a quote copied across a paragraph break). Case and
+words must match exactly. A quote that differs only in capitals or punctuation is said to be so. Otherwise the closest passage is
 found (search for candidate paragraphs, then a word-level alignment inside each) and the
 differences are listed word by word, ready to render as ~~200~~ → **137**.
 
@@ -124,6 +124,12 @@ def _location(paragraph: Paragraph, title: str, start: int, end: int) -> Locatio
     )
 
 
+def _located(engine: SearchEngine, paragraph: Paragraph, start: int, end: int) -> Location:
+    """`_location` under the title of the paragraph's section."""
+    section = engine.pack.sections.get(paragraph.section_ref)
+    return _location(paragraph, section.title if section else "", start, end)
+
+
 def _words(text: str) -> list[tuple[int, int, str]]:
     """Whitespace-separated words with offsets and their comparison key (case kept)."""
     found = []
@@ -167,8 +173,7 @@ def _verbatim(engine: SearchEngine, quote: str) -> list[Location]:
         while position >= 0:
             if _on_word_boundaries(folded.text, position, position + len(key)):
                 start, end = folded.original_span(position, position + len(key))
-                section = engine.pack.sections.get(paragraph.section_ref)
-                found.append(_location(paragraph, section.title if section else "", start, end))
+                found.append(_located(engine, paragraph, start, end))
                 break
             position = folded.text.find(key, position + 1)
         if len(found) >= MAX_MATCHES:
@@ -202,21 +207,30 @@ def _across(engine: SearchEngine, quote: str) -> list[Location]:
     return []
 
 
+def _pieces(texts: list[str], start: int, end: int) -> list[tuple[int, int, int]]:
+    """(which text, start, end within it) of the span start..end of `texts` joined by single
+    spaces, for each text the span reaches."""
+    found = []
+    offset = 0
+    for number, text in enumerate(texts):
+        lo, hi = max(start, offset) - offset, min(end, offset + len(text)) - offset
+        if lo < hi:
+            found.append((number, lo, hi))
+        offset += len(text) + 1
+    return found
+
+
 def _parts(
     engine: SearchEngine, paragraphs: list[Paragraph], texts: list[str], start: int, end: int
 ) -> list[Location]:
-    """The locations of the span start..end of `texts` joined by spaces, one per paragraph."""
+    """The locations of the span start..end of `texts` (the paragraphs' normalised texts)
+    joined by spaces, one per paragraph it reaches."""
     found: list[Location] = []
-    offset = 0
-    for paragraph, text in zip(paragraphs, texts, strict=True):
-        lo, hi = max(start, offset) - offset, min(end, offset + len(text)) - offset
-        if lo < hi:
-            folded = fold_with_map(paragraph.text, fold_case=False)
-            at = folded.text.find(text)  # the stripped text within the paragraph's folded one
-            a, b = folded.original_span(at + lo, at + hi)
-            section = engine.pack.sections.get(paragraph.section_ref)
-            found.append(_location(paragraph, section.title if section else "", a, b))
-        offset += len(text) + 1
+    for number, lo, hi in _pieces(texts, start, end):
+        paragraph = paragraphs[number]
+        folded = fold_with_map(paragraph.text, fold_case=False)
+        at = folded.text.find(texts[number])  # the stripped text in the paragraph's folded one
+        found.append(_located(engine, paragraph, *folded.original_span(at + lo, at + hi)))
     return found
 
 
@@ -239,8 +253,7 @@ def _same_words(engine: SearchEngine, quote: str) -> tuple[Location, str] | None
             if keys[i : i + len(quote_keys)] != quote_keys:
                 continue
             start, end = words[i][0], words[i + len(quote_keys) - 1][1]
-            section = engine.pack.sections.get(paragraph.section_ref)
-            location = _location(paragraph, section.title if section else "", start, end)
+            location = _located(engine, paragraph, start, end)
             return location, _what_differs(quote, location.passage)
     return None
 
@@ -397,7 +410,7 @@ def verify_quote(source: SearchEngine | Pack, quote: str) -> Verdict:
 
 def _runs_around(pack: Pack, paragraph: Paragraph) -> list[tuple[Paragraph, ...]]:
     """The paragraph alone, then with the paragraph before it and after it in its section."""
-    siblings = [p for p in pack.paragraphs.values() if p.section_ref == paragraph.section_ref]
+    siblings = pack.sections[paragraph.section_ref].paragraphs
     at = next(i for i, p in enumerate(siblings) if p.ref == paragraph.ref)
     runs: list[tuple[Paragraph, ...]] = [(paragraph,)]
     if at > 0:
@@ -412,12 +425,5 @@ def _run_parts(
 ) -> tuple[Location, ...]:
     """The locations of start..end of the run's texts joined by spaces, one per paragraph
     it reaches."""
-    found: list[Location] = []
-    offset = 0
-    for paragraph in run:
-        lo, hi = max(start, offset) - offset, min(end, offset + len(paragraph.text)) - offset
-        if lo < hi:
-            section = engine.pack.sections.get(paragraph.section_ref)
-            found.append(_location(paragraph, section.title if section else "", lo, hi))
-        offset += len(paragraph.text) + 1
-    return tuple(found)
+    texts = [p.text for p in run]
+    return tuple(_located(engine, run[n], lo, hi) for n, lo, hi in _pieces(texts, start, end))
