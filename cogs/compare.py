@@ -16,7 +16,7 @@ from bot.pack.compare import changes_between, compare
 from bot.pack.library import split_edition
 from bot.replies.common import Reply, clip, error_reply
 from bot.replies.compare import changes_reply, compare_reply
-from bot.replies.errors import held_years, no_edition_reply
+from bot.replies.errors import held_years, no_edition_reply, same_edition_reply
 from bot.replies.limits import CHOICE_NAME_MAX
 from bot.replies.markdown import escape
 from cogs.common import bot_of, edition_choices
@@ -62,14 +62,8 @@ class CompareCog(commands.Cog):
             return
         if before == after:
             current_exchange().refused()
-            year = library.pack(after).year
-            await respond(
-                interaction,
-                error_reply(
-                    f"`from` and `to` are both {year}: give two different editions.",
-                    hint=f"Editions held: {held_years(library.years())}.",
-                ),
-            )
+            reply = same_edition_reply(library.pack(after).year, library.years())
+            await respond(interaction, reply)
             return
         old, new = library.pack(before).pack, library.pack(after).pack
         if ref is None:

@@ -40,3 +40,11 @@ def no_edition_text(year: int | None, years: Iterable[int]) -> str:
 def no_edition_reply(year: int | None, years: Iterable[int]) -> Reply:
     """The private answer to a command that named an edition the library does not hold."""
     return error_reply(f"No edition {year} here.", hint=f"Editions held: {held_years(years)}.")
+
+
+def same_edition_reply(year: int, years: Iterable[int]) -> Reply:
+    """The private answer to /compare given one edition as both `from` and `to`."""
+    return error_reply(
+        f"`from` and `to` are both {year}: give two different editions.",
+        hint=f"Editions held: {held_years(years)}.",
+    )
