@@ -39,7 +39,7 @@ class Alternative(NamedTuple):
     require_all: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class Concept:
     alternatives: list[Alternative]
     rarity: float = 0.0
@@ -52,7 +52,7 @@ class Concept:
     typed: int = 1
 
 
-@dataclass
+@dataclass(slots=True)
 class QueryPlan:
     concepts: list[Concept] = field(default_factory=list)
     # The typed words, spelling-folded, as they would appear in a paragraph's phrase string;
@@ -125,11 +125,34 @@ class QueryPlanner:
         stop = a.is_stopword
         term_id = self.index.term_id
         idf = self.index.idf
-        groups = group_words(self._compounds(normalized, tokenize(normalized)))[:MAX_QUERY_WORDS]
-        parts = [[a.fold(t.text) for t in g if not t.joined] for g in groups]
-        typed = [w for ws in parts for w in ws]
+        tokens = tokenize(normalized)
+        if len(tokens) > 1:
+            tokens = self._compounds(normalized, tokens)
+        groups = group_words(tokens)[:MAX_QUERY_WORDS]
+        # Each typed word looked up once: its spelling-folded form, its stem and its index
+        # term (None when the pack never uses the word).
+        looked_up: dict[str, tuple[str, str, int | None]] = {}
+        parts: list[list[str]] = []
+        typed: list[str] = []
+        stems: list[str] = []
+        tids: list[int | None] = []
+        for group in groups:
+            ws = []
+            for token in group:
+                if token.joined:
+                    continue
+                text = token.text
+                known = looked_up.get(text)
+                if known is None:
+                    folded = a.fold(text)
+                    s = stem(folded)
+                    known = looked_up[text] = (folded, s, term_id(s))
+                ws.append(known[0])
+                typed.append(known[0])
+                stems.append(known[1])
+                tids.append(known[2])
+            parts.append(ws)
         plan = QueryPlan(phrase=" " + " ".join(typed) + " ")
-        stems = [stem(w) for w in typed]
         # Everyday words the thesaurus knows are not typos of document words.
         meant: list[tuple[int, int, int]] = []
         if self.thesaurus:
@@ -137,10 +160,10 @@ class QueryPlanner:
         covered = {typed[i] for start, end, _ in meant for i in range(start, end)}
         unknown = [
             w
-            for i, w in enumerate(typed)
-            if w not in covered
+            for w, tid in zip(typed, tids, strict=True)
+            if tid is None
             and len(w) >= MIN_WORD_LENGTH
-            and term_id(stems[i]) is None
+            and w not in covered
             and not w.isdigit()
             and not stop(w)
         ]
@@ -262,7 +285,12 @@ class QueryPlanner:
             if key in seen:
                 continue
             seen.add(key)
-            rarity = max(idf(t) for alt in alternatives for t in alt.terms)
+            # The rarest term's idf (idf is positive), in a loop: a generator costs more.
+            rarity = 0.0
+            for alt in alternatives:
+                for t in alt.terms:
+                    if idf(t) > rarity:
+                        rarity = idf(t)
             if key[0] == "g":
                 concepts.append(Concept(alternatives, rarity, entries[int(key[2:])], 0))
             else:
@@ -283,10 +311,14 @@ class QueryPlanner:
         "peacekeeping") read as if typed with a hyphen: their joined form follows them, so a
         paragraph with either spelling counts for the pair, once. Only plain words one space
         apart, neither a stop word nor shorter than 3 letters nor part of a compound typed."""
-        if len(tokens) < 2:
-            return tokens
         a = self.analyzer
         vocabulary = self.typos
+        # Most queries have no such pair: one test of each pair's joined form comes first.
+        fold = a.fold
+        if not any(
+            fold(tokens[i].text + tokens[i + 1].text) in vocabulary for i in range(len(tokens) - 1)
+        ):
+            return tokens
         out: list[Token] = []
         at = 0
         last = len(tokens) - 1

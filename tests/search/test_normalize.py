@@ -6,6 +6,7 @@ from bot.search.normalize import (
     is_plain,
     normalize,
     tokenize,
+    tokens_by_pattern,
     word_spans,
     word_tokens,
     words,
@@ -91,3 +92,26 @@ def test_plain_text_normalises_to_its_lower_case(text: str) -> None:
         folded = fold_with_map(text)
         assert folded.text == text.lower()
         assert folded.starts == tuple(range(len(text)))
+
+
+# Text a query can be after normalising: ASCII letters, digits, spaces and punctuation, the
+# word joiners (' - .) among them, and now and then a letter outside ASCII.
+_QUERY_TEXT = st.text(
+    alphabet=st.sampled_from(
+        [*"abcdefghijklmnopqrstuvwxyz0123456789", *"    ", *'?!,;:()"_/', *"'-.é"]
+    ),
+    max_size=40,
+)
+
+
+@given(_QUERY_TEXT)
+def test_tokenize_splits_like_the_word_pattern(text: str) -> None:
+    assert tokenize(text) == tokens_by_pattern(text)
+
+
+def test_tokenize_splits_a_plain_query_at_punctuation_with_offsets() -> None:
+    text = "what is gcap? (japan, uk and italy)"
+    tokens = tokenize(text)
+    assert [t.text for t in tokens] == ["what", "is", "gcap", "japan", "uk", "and", "italy"]
+    assert all(text[t.start : t.end] == t.text for t in tokens)
+    assert tokens == tokens_by_pattern(text)
