@@ -85,7 +85,11 @@ def _add(into: np.ndarray, docs: np.ndarray, values: np.ndarray | float) -> None
     np.add.at(into, docs, values)
 
 
-@dataclass(frozen=True)
+def _no_reach() -> Reach:
+    return Reach(0, False)
+
+
+@dataclass(frozen=True, init=False)
 class SearchResult:
     """One paragraph found. Its excerpt is chosen when first read: a reply shows one result
     of several, and the excerpt is most of a result's cost."""
@@ -96,9 +100,29 @@ class SearchResult:
     paragraph: str
     score: float
     make_excerpt: Callable[[], Excerpt] = field(repr=False, compare=False)
-    make_reach: Callable[[], Reach] = field(
-        repr=False, compare=False, default=lambda: Reach(0, False)
-    )
+    make_reach: Callable[[], Reach] = field(repr=False, compare=False, default=_no_reach)
+
+    def __init__(
+        self,
+        ref: str,
+        section_ref: str,
+        title: str,
+        paragraph: str,
+        score: float,
+        make_excerpt: Callable[[], Excerpt],
+        make_reach: Callable[[], Reach] = _no_reach,
+    ) -> None:
+        # Every field in one write: the frozen dataclass's own __init__ sets each through
+        # object.__setattr__, three times the cost, and a query makes several results.
+        self.__dict__.update(
+            ref=ref,
+            section_ref=section_ref,
+            title=title,
+            paragraph=paragraph,
+            score=score,
+            make_excerpt=make_excerpt,
+            make_reach=make_reach,
+        )
 
     @cached_property
     def _excerpt(self) -> Excerpt:
@@ -471,12 +495,17 @@ class SearchEngine:
             if len(present) < 2:  # no two different query words
                 bonuses.append(0.0)
                 continue
-            hits = sorted((at, t) for t, places in present for at in places)
+            # The query's words in the order they stand (a position holds one term).
+            term_at = {at: t for t, places in present for at in places}
+            order = sorted(term_at)
             bonus = 0.0
-            for (at, term), (next_at, next_term) in pairwise(hits):
+            at, term = order[0], term_at[order[0]]
+            for next_at in order[1:]:
+                next_term = term_at[next_at]
                 gap = next_at - at
                 if gap <= NEAR_WORDS and term != next_term:
                     bonus += min(wanted[term][1], wanted[next_term][1]) / gap
+                at, term = next_at, next_term
             bonuses.append(bonus)
         if not any(bonuses):
             return candidates
