@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from bench import report
 from bench.pong import pong_intents
 from bot.app import intents_for
@@ -108,3 +110,19 @@ def test_path_costs_measures_every_step() -> None:
         "usage_row_us",
     }
     assert all(value >= 0 for value in costs.values())
+
+
+def test_instruction_counts_have_a_workload_for_every_stage() -> None:
+    from bench.instructions import STAGES, _workload
+
+    for stage in STAGES:
+        step, inputs = _workload(stage)
+        assert inputs, stage
+        step(inputs[0])
+
+
+def test_instruction_counts_refuse_an_unknown_stage() -> None:
+    from bench.instructions import main
+
+    with pytest.raises(SystemExit, match="unknown stage 'planning'"):
+        main(["planning"])
