@@ -54,9 +54,11 @@ class Lookup:
     """One thing a message asks about: a free-text query or a section reference.
 
     `key` tells two lookups of one message apart (`[[gcap]]` and `[[ GCAP ]]` are one).
-    For a reference, `year` is the edition it names (`[[2024:3.1.1(3)]]`, else None), `ref`
-    the reference without it, and `found` where it resolved in the pack the message was
-    parsed against (None when it names an edition: it is resolved in that edition's pack)."""
+    `year` is the edition a lookup names (`[[2024:3.1.1(3)]]`, `[[2024:GCAP]]`, else None).
+    For a query, `text` is the words searched (without the edition). For a reference, `text`
+    is as written, `ref` the reference without the edition, and `found` where it resolved in
+    the pack the message was parsed against (None when it names an edition: it is resolved
+    in that edition's pack)."""
 
     kind: Literal["query", "ref"]
     text: str
@@ -95,7 +97,12 @@ def _bracketed(text: str, refs: RefIndex) -> list[tuple[int, Lookup]]:
                 lookup = Lookup("ref", inner, key, None, ref, resolved)
             found.append((match.start(), lookup))
         else:
-            found.append((match.start(), Lookup("query", inner, normalize_query(inner))))
+            # [[2024:GCAP]] searches the 2024 edition, as /search with its edition option.
+            asked = split_edition(inner, words=True)
+            key = normalize_query(asked.ref)
+            if asked.edition is not None:
+                key = f"{asked.edition}:{key}"
+            found.append((match.start(), Lookup("query", asked.ref, key, asked.edition)))
     return found
 
 

@@ -72,9 +72,11 @@ class QualifiedRef:
     ref: str
 
 
-def split_edition(text: str) -> QualifiedRef:
-    """Read an edition off a typed reference: '2024:3.1.1(3)' → (2024, '3.1.1(3)')."""
-    for pattern in _QUALIFIED:
+def split_edition(text: str, *, words: bool = False) -> QualifiedRef:
+    """Read an edition off a typed reference: '2024:3.1.1(3)' → (2024, '3.1.1(3)'). For
+    `words` (a search, not a reference) only the explicit forms count, '2024:GCAP' and
+    'GCAP@2024': in 'ODA (2024)' the year is one of the words."""
+    for pattern in _QUALIFIED[:2] if words else _QUALIFIED:
         match = pattern.match(text or "")
         if match is not None and match["ref"].strip():
             return QualifiedRef(int(match["year"]), match["ref"].strip())

@@ -276,6 +276,12 @@ async def test_lookups_on_the_sample_library(sample):
     older = _embed(await _say(server, "and [[2024:3.2.2(2)¶1]]"))
     assert "is under way" in older["description"]
     assert older["footer"]["text"] == "Diplomatic Bluebook 2024"
+    # Words with an edition are searched in that edition, not the server's.
+    worded = _embed(await _say(server, "and [[2024:JCG]] then?"))
+    assert "7 joint exercises" in worded["description"]
+    assert worded["footer"]["text"].endswith("· Diplomatic Bluebook 2024")
+    unheld = _embed(await _say(server, "[[2019:JCG]]"))
+    assert "2019" in unheld["description"] and "joint exercises" not in unheld["description"]
     await _ask(server, "settings edition", {"year": 2025}, user=server.admin)
     elsewhere = _embed(await _say(server, "what about [[cyber]]?"))
     assert elsewhere["description"].startswith("*Nothing in 2025 matches; this is from 2026.*")

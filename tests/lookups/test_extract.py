@@ -20,6 +20,25 @@ def test_query_text_is_kept_as_written(refs: RefIndex) -> None:
     assert lookup.key == "global combat air"
 
 
+@pytest.mark.parametrize("text", ["[[2024:GCAP]]", "[[ 2024 : GCAP ]]", "[[GCAP@2024]]"])
+def test_a_query_names_its_edition_the_explicit_ways(text: str, refs: RefIndex) -> None:
+    assert extract_lookups(f"and {text} please", refs) == [
+        Lookup("query", "GCAP", "2024:gcap", 2024)
+    ]
+
+
+def test_a_year_in_brackets_or_before_words_is_searched(refs: RefIndex) -> None:
+    assert extract_lookups("[[ODA (2024)]] [[2024 budget]]", refs) == [
+        Lookup("query", "ODA (2024)", "oda (2024)"),
+        Lookup("query", "2024 budget", "2024 budget"),
+    ]
+
+
+def test_one_query_in_two_editions_is_two_lookups(refs: RefIndex) -> None:
+    found = extract_lookups("[[GCAP]] vs [[2024:GCAP]] vs [[gcap]]", refs)
+    assert [(lookup.key, lookup.year) for lookup in found] == [("gcap", None), ("2024:gcap", 2024)]
+
+
 @pytest.mark.parametrize(
     "text",
     [
