@@ -400,12 +400,14 @@ def _rejoined(befores: tuple[Paragraph, ...], afters: tuple[Paragraph, ...]) -> 
     )
 
 
+def _same_title(one: Section, other: Section) -> bool:
+    return one.title == other.title or fuzz.WRatio(one.title, other.title) >= TITLE_MATCH_MIN
+
+
 def match_section(pack: Pack, section: Section) -> Section | None:
     """The section of `pack` that is `section` of another edition: same ref, else title."""
     same = pack.sections.get(section.ref)
-    if same is not None and (
-        same.title == section.title or fuzz.WRatio(same.title, section.title) >= TITLE_MATCH_MIN
-    ):
+    if same is not None and _same_title(same, section):
         return same
     candidates = [s for s in pack.sections.values() if s.level == section.level]
     best = process.extractOne(
@@ -427,9 +429,18 @@ def counterpart(other: Pack, own: Pack, section: Section) -> Section | None:
     if not holds(other, section):
         return None
     found = match_section(other, section)
-    if found is not None and found.ref != section.ref and found.ref in own.sections:
-        mirror = own.sections[found.ref]
-        if fuzz.WRatio(mirror.title, found.title) >= TITLE_MATCH_MIN:
+    if found is None:
+        return None
+    if found.ref != section.ref:
+        mirror = own.sections.get(found.ref)
+        if mirror is not None and fuzz.WRatio(mirror.title, found.title) >= TITLE_MATCH_MIN:
+            return None
+    elif not _same_title(found, section):
+        # The same number under another title is a renamed heading, unless that title
+        # stands at another number of `own` and is matched there: a section inserted
+        # before it moved it on.
+        moved = match_section(own, found)
+        if moved is not None and moved is not section and match_section(other, moved) is found:
             return None
     return found
 
@@ -457,7 +468,9 @@ def _not_held(sections: Iterable[Section], lacking: Pack) -> list[PageNotHeld]:
 def _heading_changes(pairs: Iterable[tuple[Section, Section]]) -> list[HeadingChange]:
     out = []
     for old, new in pairs:
-        if text_key(old.heading) != text_key(new.heading):
+        # A heading renumbered ("2." to "3.", a section inserted before it) or spaced
+        # anew after its number ("1.Title", "1. Title") is not renamed: titles compare.
+        if text_key(old.title) != text_key(new.title):
             out.append(
                 HeadingChange(
                     new.ref, old.heading, new.heading, word_diff(old.heading, new.heading)
@@ -490,10 +503,12 @@ def compare(
     """Compare section `ref` (as typed) between two packs; None when neither holds it."""
     old = RefIndex(before).resolve(ref).section
     new = RefIndex(after).resolve(ref).section
-    if old is not None and (new is None or new.ref != old.ref or new.title != old.title):
-        new = counterpart(after, before, old)
-    elif new is not None and old is None:
+    # The list of changes names a section by its reference in `after`: that section, with
+    # its counterpart, is the one meant; a reference `after` lacks is one of `before`.
+    if new is not None and (old is None or new.ref != old.ref or new.title != old.title):
         old = counterpart(before, after, new)
+    elif old is not None and new is None:
+        new = counterpart(after, before, old)
     if old is None and new is None:
         return None
     shown = (new or old).ref  # type: ignore[union-attr]

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 
-from bot.pack.compare import compare, word_diff
+from bot.pack.compare import changes_between, compare, word_diff
 from bot.pack.library import load_library
+from bot.pack.loader import load_pack
+from bot.pack.model import Pack
+from bot.pack.parser import parse_chapter
 
 from .conftest import EDITIONS
 
@@ -105,3 +108,65 @@ def test_a_paragraph_split_in_three_is_one_change_with_no_word_changed():
     assert all(p.op == "same" for p in split.diff)
     [merged] = align(parts, whole)
     assert merged.befores == tuple(parts) and merged.after is whole[0]
+
+
+# An older edition's page (invented text) in the older heading shapes, "1.Title" among them.
+_OLDER = """Diplomatic Bluebook 2030
+
+Chapter 3
+
+Invented Chapter Title
+
+Section 1 Invented Section
+
+1.Invented Security Initiatives
+
+The ministry held sixty meetings on security initiatives with partners.
+
+2. Invented Alliance Arrangements
+
+The alliance arrangements were reviewed twice with partners in the region.
+
+3. Invented Outreach
+
+Outreach continued in many countries across the world.
+"""
+_INSERTED = """2. Invented New Cyber Part
+
+The cyber part is new this year and covers network defence.
+
+"""
+
+
+def _packs(later: str) -> tuple[Pack, Pack]:
+    manifest = load_pack().manifest
+    return (
+        Pack(manifest=manifest, root=parse_chapter(_OLDER)),
+        Pack(manifest=manifest, root=parse_chapter(later)),
+    )
+
+
+def test_a_section_inserted_before_others_is_added_and_theirs_only_renumbered():
+    later = (
+        _OLDER.replace("1.Invented", "1. Invented")
+        .replace("3. Invented Outreach", "4. Invented Outreach")
+        .replace("2. Invented Alliance", _INSERTED + "3. Invented Alliance")
+    )
+    before, after = _packs(later)
+    listed = changes_between("2030", before, "2031", after)
+    assert [(s.ref, s.comparison.status, s.renamed) for s in listed.sections] == [
+        ("3.1.2", "added", None)
+    ]
+    inserted = compare("2030", before, "2031", after, "3.1.2")
+    assert inserted is not None and inserted.status == "added" and inserted.before is None
+    moved = compare("2030", before, "2031", after, "3.1.3")
+    assert moved is not None and moved.status == "unchanged"
+    assert moved.before is before.sections["3.1.2"]
+
+
+def test_a_heading_renamed_at_the_same_number_is_still_renamed():
+    later = _OLDER.replace("Invented Alliance Arrangements", "Invented Partnership Frameworks")
+    before, after = _packs(later)
+    [renamed] = changes_between("2030", before, "2031", after).sections
+    assert renamed.ref == "3.1.2" and renamed.comparison.status == "changed"
+    assert renamed.renamed is not None and renamed.renamed.before.endswith("Arrangements")
