@@ -19,10 +19,11 @@ def _topic_text(fact: Fact) -> str:
 
 
 def facts_on_topic(facts: Sequence[Fact], topic: str) -> list[Fact]:
-    """Facts whose tags or headline match `topic`, best first."""
+    """Facts whose tags or headline match `topic`, best first; none for a topic without a
+    letter or digit (an emoji, punctuation), which no fact is about."""
     query = utils.default_process(topic)
     if not query:
-        return list(facts)
+        return []
     choices = [utils.default_process(_topic_text(f)) for f in facts]
     exact = [f for f, text in zip(facts, choices, strict=True) if query in text]
     if exact:

@@ -11,12 +11,12 @@ left out), ``3.1.1(3) p1`` / ``para 1`` / ``#1`` for paragraphs, or a section ti
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process, utils
 
 from bot.pack.model import Pack, Paragraph, Section
+from bot.search.normalize import normalize
 
 # A title is accepted when it scores at least this (0-100, rapidfuzz WRatio on normalised text).
 TITLE_MATCH_MIN = 86
@@ -46,8 +46,9 @@ class Resolved:
 
 
 def normalise_ref(text: str) -> str:
-    """Fold the typing variants of a reference into a compact candidate string."""
-    text = unicodedata.normalize("NFKC", text).strip()
+    """Fold the typing variants of a reference into a compact candidate string (full-width
+    digits, invisible characters pasted along, spaces)."""
+    text = normalize(text, fold_case=False).strip()
     text = _PREFIX.sub("", text)
     text = re.sub(r"\s+", "", text)
     return text.strip(".,;:")
@@ -64,7 +65,7 @@ class RefIndex:
 
     def resolve(self, text: str) -> Resolved:
         """Resolve `text`; an unknown reference gives suggestions, never an exception."""
-        raw = unicodedata.normalize("NFKC", text or "").strip()
+        raw = normalize(text or "", fold_case=False).strip()
         if not raw:
             return Resolved(None, suggestions=tuple(self._sections[:MAX_SUGGESTIONS]))
         para_n: int | None = None

@@ -151,6 +151,9 @@ async def test_toc_fact_and_help(bluebook):
     assert "GCAP" in json.dumps(fact) and quote.startswith(">")
     none = await (await server.slash("fact", {"topic": "zzzz-nothing"})).final_message()
     assert none.get("flags", 0) & EPHEMERAL
+    # A topic with no word in it (a flag emoji) is about nothing, not any fact at random.
+    flag = await (await server.slash("fact", {"topic": "\U0001f1ef\U0001f1f5"})).final_message()
+    assert flag.get("flags", 0) & EPHEMERAL and "No fact on" in json.dumps(flag)
     help_msg = await (await server.slash("help")).final_message()
     # The lookup example is a term of the pack served (the shipped glossary's first: NSS).
     assert "`[[NSS]]`" in json.dumps(help_msg, ensure_ascii=False)

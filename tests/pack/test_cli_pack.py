@@ -70,6 +70,8 @@ def test_fact_topic_narrows_all_and_cannot_go_with_an_id(capsys):
     assert all("GCAP" in f["quote"] or "GCAP" in f["tags"] for f in on_topic)
     code, out, err = run(capsys, "fact", "--all", "--topic", "banana")
     assert code == 1 and not out and err.strip() == "error: no fact on 'banana'"
+    code, out, err = run(capsys, "fact", "--topic", "!?")
+    assert code == 1 and not out and err.strip() == "error: no fact on '!?'"
     code, out, err = run(capsys, "fact", "escorts-137-times", "--topic", "banana")
     assert code == 2 and not out and "not both" in err
 

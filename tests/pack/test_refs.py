@@ -21,6 +21,8 @@ def refs(pack):
         "Territorial Integrity",
         "terittorial integrity",
         "３．１．１（３）",
+        "\u200b3.1.1(3)",  # a zero-width space pasted along
+        "3.1.1(3)\ufeff",
     ],
 )
 def test_forms_of_territorial_integrity(refs, text):
@@ -30,7 +32,9 @@ def test_forms_of_territorial_integrity(refs, text):
     assert found.paragraph is None
 
 
-@pytest.mark.parametrize("text", ["3.1.1(3)¶1", "3.1.1(3) p1", "§3.1.1(3) para 1", "3.1.1(3)#1"])
+@pytest.mark.parametrize(
+    "text", ["3.1.1(3)¶1", "3.1.1(3)\u00ad¶1", "3.1.1(3) p1", "§3.1.1(3) para 1", "3.1.1(3)#1"]
+)
 def test_paragraph_forms(refs, text):
     found = refs.resolve(text)
     assert found.paragraph is not None
