@@ -52,6 +52,8 @@ def _marked(ops: tuple[DiffOp, ...]) -> str:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     """Exit 0 when the quote is verbatim, 1 when it is not (or not found), 2 when too short."""
+    if not " ".join(args.quote).strip():
+        raise CliError("give a quote, e.g. bluebook-bot verify 'the quoted words'", code=2)
     library = library_from_args(args)
     pack = library.packs[pack_key_for_year(library, args.edition)]
     verdict = verify_quote(pack, " ".join(args.quote))

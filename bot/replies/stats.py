@@ -28,8 +28,25 @@ def _editions(by_pack: dict[str, int]) -> list[tuple[str, int]]:
     return rows
 
 
+# The events that are not slash commands, as a reader calls them.
+_OTHER_KINDS = {
+    "keyword": "chat lookups",
+    "button": "buttons",
+    "autocomplete": "autocomplete",
+    "fact": "daily facts",
+}
+
+
 def stats_reply(summary: UsageSummary, chart_png: bytes | None) -> Reply:
     by_command = sorted(summary.by_command.items(), key=lambda kv: (-kv[1], kv[0]))
+    others = sorted(
+        (
+            (_OTHER_KINDS.get(kind, kind), n)
+            for kind, n in summary.by_kind.items()
+            if kind != "slash"
+        ),
+        key=lambda kv: (-kv[1], kv[0]),
+    )
     latency = (
         f"p50 {summary.latency_p50_ms:.1f} ms · p95 {summary.latency_p95_ms:.1f} ms"
         if summary.latency_p50_ms is not None and summary.latency_p95_ms is not None
@@ -42,6 +59,7 @@ def stats_reply(summary: UsageSummary, chart_png: bytes | None) -> Reply:
         "color": QUOTE_COLOUR,
         "fields": [
             {"name": "By command", "value": _list(by_command), "inline": True},
+            {"name": "Other events", "value": _list(others), "inline": True},
             {
                 "name": "Top sections",
                 "value": _list(summary.top_sections, code=True),

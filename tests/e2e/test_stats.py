@@ -84,6 +84,8 @@ async def test_stats_sends_the_summary_and_a_png_chart(bluebook):
     assert embed["description"].startswith("**4** events")
     fields = {f["name"]: f["value"] for f in embed["fields"]}
     assert fields["By command"] == "search × 3"
+    # The events that are no slash command add up to the total too.
+    assert fields["Other events"] == "chat lookups × 1"
     assert "zxqv blorptangle × 1" in fields["Queries that found nothing"]
     assert "maritime" not in fields["Queries that found nothing"]
     assert "gcap × 1" in fields["Top queries"] and "pko × 1" in fields["Top queries"]

@@ -69,5 +69,7 @@ def test_verify_says_verbatim_or_not_with_its_exit_code(capsys):
     assert capsys.readouterr().out.startswith("verbatim except for capitals: 3.1.1(2)¶2")
     assert main(["verify", "the"]) == 2
     assert capsys.readouterr().err.startswith("error: too short to check")
+    assert main(["verify", " "]) == 2
+    assert capsys.readouterr().err.startswith("error: give a quote")
     assert main(["verify", "the", "--json"]) == 2
     assert json.loads(capsys.readouterr().out)["too_short"] is True
