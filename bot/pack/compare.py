@@ -404,12 +404,16 @@ def _same_title(one: Section, other: Section) -> bool:
     return one.title == other.title or fuzz.WRatio(one.title, other.title) >= TITLE_MATCH_MIN
 
 
-def match_section(pack: Pack, section: Section) -> Section | None:
-    """The section of `pack` that is `section` of another edition: same ref, else title."""
+def match_section(pack: Pack, section: Section, within: Section | None = None) -> Section | None:
+    """The section of `pack` that is `section` of another edition: same ref, else title.
+    With `within` (the counterpart of its parent) only that section's own are candidates."""
     same = pack.sections.get(section.ref)
+    if same is not None and within is not None and same.parent is not within:
+        same = None
     if same is not None and _same_title(same, section):
         return same
-    candidates = [s for s in pack.sections.values() if s.level == section.level]
+    pool = within.children if within is not None else pack.sections.values()
+    candidates = [s for s in pool if s.level == section.level]
     best = process.extractOne(
         section.title,
         [s.title for s in candidates],
@@ -423,24 +427,40 @@ def match_section(pack: Pack, section: Section) -> Section | None:
 
 
 def counterpart(other: Pack, own: Pack, section: Section) -> Section | None:
-    """`section` of `own` in the `other` edition: None when `other` lacks its page, or when
-    the only match is by title and that section has a counterpart of its own ("Overview"
-    heads many sections)."""
+    """`section` of `own` in the `other` edition: None when `other` lacks its page, or its
+    parent's counterpart (a subsection is looked for under the counterpart of its parent),
+    or when the only match is by title and that section has a counterpart of its own
+    ("Overview" heads many sections)."""
     if not holds(other, section):
         return None
-    found = match_section(other, section)
+    within = None
+    if section.parent is not None and section.parent.parent is not None:
+        within = counterpart(other, own, section.parent)
+        if within is None:
+            return None
+    found = match_section(other, section, within)
     if found is None:
         return None
     if found.ref != section.ref:
+        # The section of `own` at that number keeps it if it has the title: below the top,
+        # only a sibling of `section` competes (one under another parent is matched there).
         mirror = own.sections.get(found.ref)
-        if mirror is not None and fuzz.WRatio(mirror.title, found.title) >= TITLE_MATCH_MIN:
+        if (
+            mirror is not None
+            and (within is None or mirror.parent is section.parent)
+            and fuzz.WRatio(mirror.title, found.title) >= TITLE_MATCH_MIN
+        ):
             return None
     elif not _same_title(found, section):
         # The same number under another title is a renamed heading, unless that title
         # stands at another number of `own` and is matched there: a section inserted
         # before it moved it on.
-        moved = match_section(own, found)
-        if moved is not None and moved is not section and match_section(other, moved) is found:
+        moved = match_section(own, found, section.parent if within is not None else None)
+        if (
+            moved is not None
+            and moved is not section
+            and match_section(other, moved, within) is found
+        ):
             return None
     return found
 
@@ -505,9 +525,9 @@ def compare(
     new = RefIndex(after).resolve(ref).section
     # The list of changes names a section by its reference in `after`: that section, with
     # its counterpart, is the one meant; a reference `after` lacks is one of `before`.
-    if new is not None and (old is None or new.ref != old.ref or new.title != old.title):
+    if new is not None:
         old = counterpart(before, after, new)
-    elif old is not None and new is None:
+    elif old is not None:
         new = counterpart(after, before, old)
     if old is None and new is None:
         return None

@@ -125,13 +125,21 @@ The ministry held sixty meetings on security initiatives with partners.
 
 2. Invented Alliance Arrangements
 
+(1) Overview
+
 The alliance arrangements were reviewed twice with partners in the region.
+
+(2) Exercises
+
+Joint exercises were held 98 times with the allied forces.
 
 3. Invented Outreach
 
 Outreach continued in many countries across the world.
 """
 _INSERTED = """2. Invented New Cyber Part
+
+(1) Overview
 
 The cyber part is new this year and covers network defence.
 
@@ -147,21 +155,31 @@ def _packs(later: str) -> tuple[Pack, Pack]:
 
 
 def test_a_section_inserted_before_others_is_added_and_theirs_only_renumbered():
+    """Each old section answers one new one, its "Overview" too: the inserted part's
+    "Overview" is new, the old one moved on with its parent."""
     later = (
         _OLDER.replace("1.Invented", "1. Invented")
         .replace("3. Invented Outreach", "4. Invented Outreach")
         .replace("2. Invented Alliance", _INSERTED + "3. Invented Alliance")
+        .replace("98 times", "137 times")
     )
     before, after = _packs(later)
     listed = changes_between("2030", before, "2031", after)
     assert [(s.ref, s.comparison.status, s.renamed) for s in listed.sections] == [
-        ("3.1.2", "added", None)
+        ("3.1.2(1)", "added", None),
+        ("3.1.3(2)", "changed", None),
     ]
-    inserted = compare("2030", before, "2031", after, "3.1.2")
-    assert inserted is not None and inserted.status == "added" and inserted.before is None
-    moved = compare("2030", before, "2031", after, "3.1.3")
-    assert moved is not None and moved.status == "unchanged"
-    assert moved.before is before.sections["3.1.2"]
+    for ref, status, old in [
+        ("3.1.2", "added", None),
+        ("3.1.2(1)", "added", None),
+        ("3.1.3", "changed", "3.1.2"),
+        ("3.1.3(1)", "unchanged", "3.1.2(1)"),
+        ("3.1.3(2)", "changed", "3.1.2(2)"),
+        ("3.1.4", "unchanged", "3.1.3"),
+    ]:
+        found = compare("2030", before, "2031", after, ref)
+        assert found is not None and found.status == status, ref
+        assert (found.before.ref if found.before else None) == old, ref
 
 
 def test_a_heading_renamed_at_the_same_number_is_still_renamed():
