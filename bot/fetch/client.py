@@ -56,6 +56,7 @@ class Response:
     body: bytes
     etag: str | None
     last_modified: str | None
+    charset: str | None = None  # as the Content-Type declares it
 
 
 Sleep = Callable[[float], Awaitable[None]]
@@ -144,6 +145,7 @@ class PoliteClient:
                             body,
                             r.headers.get("ETag"),
                             r.headers.get("Last-Modified"),
+                            r.charset,
                         )
                     reason = f"HTTP {r.status}"
                     asked = retry_after(r.headers.get("Retry-After"))

@@ -6,14 +6,16 @@ until the site answers 404, tolerating a gap of up to `MAX_GAP` missing parts (a
 publisher dropped). The folder follows the publisher's rule (bot/pack/pages.py); the other
 folder is tried when the rule's finds nothing.
 
-Every page is kept as `LIB/raw/<edition>/<page>.html` with its validators in
-`<page>.html.json`, so the next run asks "changed since?" and downloads nothing unchanged.
+Every page is kept as `LIB/raw/<edition>/<page>.html` (as served, or in UTF-8 when only the
+HTTP header named its charset) with its validators in `<page>.html.json`, so the next run
+asks "changed since?" and downloads nothing unchanged.
 Files are written to a temporary name and renamed, so an interrupted run leaves only whole
 files and the next run picks up where it stopped.
 """
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import re
@@ -22,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.fetch.client import FetchError, PoliteClient, Response
+from bot.pack.charset import CharsetError, decode_page, page_codec
 from bot.pack.loader import inside_pack
 from bot.pack.pages import SITE, PageId, edition_url, html_dir, page_url
 
@@ -196,14 +199,15 @@ class Crawl:
             return None, MISSING
         if answer.status == 304 and target.exists():
             return target.read_text(encoding="utf-8", errors="replace"), UNCHANGED
-        if target.exists() and target.read_bytes() == answer.body:
+        text, body = _page_text(url, answer)
+        if target.exists() and target.read_bytes() == body:
             outcome = UNCHANGED  # a site without validators sends the page again
         else:
             outcome = NEW if not target.exists() else CHANGED
-        _write_atomic(target, answer.body)
+        _write_atomic(target, body)
         validators = {"url": url, "etag": answer.etag, "last_modified": answer.last_modified}
         _write_atomic(meta_file, json.dumps(validators, indent=1).encode())
-        return answer.body.decode("utf-8", "replace"), outcome
+        return text, outcome
 
     def _raw(self, edition: int) -> Path:
         folder = inside_pack(self.library, f"{RAW_DIR}/{edition}")
@@ -220,6 +224,24 @@ def _folders(edition: int) -> tuple[str, str]:
     """The rule's folder first, then the other one (a site that does not follow the rule)."""
     first = html_dir(edition)
     return first, "html" if first == "en_html" else "en_html"
+
+
+def _page_text(url: str, answer: Response) -> tuple[str, bytes]:
+    """The page's text and the bytes to keep of it; FetchError when its bytes are not text in
+    the charset declared.
+
+    The answer's own bytes are kept, unless only the HTTP header says how to read them (the
+    saved file would be read another way): then its text in UTF-8 behind a byte order mark,
+    which a reader (the importer, a browser) trusts before the page's own <meta>."""
+    try:
+        text = decode_page(answer.body, answer.charset)
+    except CharsetError as exc:
+        raise FetchError(f"{url}: {exc}") from None
+    try:
+        same = page_codec(answer.body)[1] == page_codec(answer.body, answer.charset)[1]
+    except CharsetError:
+        same = False
+    return text, answer.body if same else codecs.BOM_UTF8 + text.encode("utf-8")
 
 
 def _read_meta(path: Path) -> dict[str, str]:

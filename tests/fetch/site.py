@@ -161,9 +161,11 @@ class SampleSite:
     """The site's files, the requests it saw, and faults to answer with, path by path.
 
     A fault is a status (answered once, then removed), "sleep:S" (answer after S seconds) or
-    "hang" (wait until `release` is set)."""
+    "hang" (wait until `release` is set). `types` gives a path's Content-Type other than
+    "text/html; charset=utf-8" (None: no Content-Type at all)."""
 
     files: dict[str, bytes]
+    types: dict[str, str | None] = field(default_factory=dict)
     seen: list[Seen] = field(default_factory=list)
     faults: dict[str, list[str]] = field(default_factory=dict)
     retry_after: str = "1"
@@ -216,7 +218,9 @@ def _handler(site: SampleSite) -> type[BaseHTTPRequestHandler]:
                 self.end_headers()
                 return 304
             self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
+            kind = site.types.get(path, "text/html; charset=utf-8")
+            if kind is not None:
+                self.send_header("Content-Type", kind)
             self.send_header("ETag", etag)
             self.send_header("Last-Modified", LAST_MODIFIED)
             self.send_header("Content-Length", str(len(body)))

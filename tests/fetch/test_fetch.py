@@ -152,6 +152,74 @@ def test_a_site_error_page_answered_with_200_is_refused_and_the_rest_imported(
     assert not any("Sorry" in p.text for p in pack.paragraphs.values())
 
 
+NOT_ASCII = "Japan\u2019s partners \u2014 the \u201cRules\u201d group"
+JAPANESE = "\u5916\u52d9\u7701 (MOFA)"
+
+
+def _with_words(site, page, words, codec, meta=None):
+    """The page with one more paragraph, `words`, in `codec` (and its <meta> charset `meta`)."""
+    path = url_path(2025, page)
+    html = site.files[path].decode().replace("<h3>", f"<p>{words}.</p>\n<h3>", 1)
+    if meta is not None:
+        html = html.replace('<meta charset="utf-8">', meta)
+    site.files[path] = html.encode(codec)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("content_type", "meta", "codec", "words"),
+    [
+        # The HTTP header wins over the page's own (here wrong) <meta>, as in a browser.
+        ("text/html; charset=windows-1252", None, "cp1252", NOT_ASCII),
+        ("text/html", '<meta charset="shift_jis">', "shift_jis", JAPANESE),
+        (
+            None,
+            '<meta http-equiv="Content-Type" content="text/html; charset=Shift_JIS">',
+            "shift_jis",
+            JAPANESE,
+        ),
+    ],
+    ids=["http-header", "meta-charset", "meta-http-equiv"],
+)
+def test_a_page_in_its_declared_charset_is_fetched_and_imported(
+    capsys, tmp_path, site, content_type, meta, codec, words
+):
+    path = _with_words(site, "c030201", words, codec, meta)
+    site.types[path] = content_type
+    lib = tmp_path / "lib"
+    with serve(site) as url:
+        code, _, err = fetch_cli(capsys, url, lib, "--edition", "2025", "--chapter", "3")
+    assert code == 0, err
+    pack = load_library(lib).packs["2025-3"]
+    assert [p.text for p in pack.sections["3.2"].paragraphs] == [f"{words}."]
+    # A second run finds the kept copy unchanged.
+    with serve(site) as url:
+        code, _, err = fetch_cli(capsys, url, lib, "--edition", "2025", "--chapter", "3")
+    assert code == 0 and "4 unchanged" in err, err
+
+
+@pytest.mark.parametrize(
+    ("content_type", "message"),
+    [
+        ("text/html; charset=klingon-8", "unknown charset 'klingon-8'"),
+        ("text/html; charset=shift_jis", "not shift_jis text (illegal multibyte sequence)"),
+    ],
+    ids=["unknown", "bad-bytes"],
+)
+def test_a_page_that_does_not_decode_is_named_and_not_kept(
+    capsys, tmp_path, site, content_type, message
+):
+    path = _with_words(site, "c030201", "\x82", "latin-1")
+    site.types[path] = content_type
+    lib = tmp_path / "lib"
+    with serve(site) as url:
+        code, out, err = fetch_cli(capsys, url, lib, "--edition", "2025", "--chapter", "3")
+    assert code == 1 and "Traceback" not in err
+    assert f"{url.rstrip('/')}/2025/en_html/chapter3/c030201.html: error: {message}\n" in out
+    assert not (raw_dir(lib, 2025) / "c030201.html").exists()
+    assert "3.1.1" in load_library(lib).packs["2025-3"].sections
+
+
 def _request(tmp_path, url, editions=(2025,), **options):
     return FetchRequest(
         library=tmp_path / "lib",

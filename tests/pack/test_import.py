@@ -628,6 +628,56 @@ def test_a_file_that_is_not_utf8_is_refused(capsys, tmp_path):
     assert code == 1 and "not UTF-8" in err and str(page) in err
 
 
+SAVED_UTF8 = '<meta charset="utf-8">'
+NOT_ASCII = "Japan’s partners — the “Rules”"
+
+
+@pytest.mark.parametrize(
+    ("meta", "codec", "words"),
+    [
+        ('<meta charset="windows-1252">', "cp1252", NOT_ASCII),
+        ('<meta charset="shift_jis">', "shift_jis", "外務省 (MOFA)"),
+        (
+            '<meta http-equiv="Content-Type" content="text/html; charset=Shift_JIS">',
+            "shift_jis",
+            "外務省 (MOFA)",
+        ),
+        # A latin-1 label is read as windows-1252, as browsers do.
+        ('<meta charset="iso-8859-1">', "cp1252", NOT_ASCII),
+    ],
+    ids=["windows-1252", "shift_jis", "http-equiv", "latin-1-label"],
+)
+def test_a_saved_page_in_its_declared_charset_imports(tmp_path, meta, codec, words):
+    html = (SAMPLES / "c040205.html").read_text(encoding="utf-8").replace(SAVED_UTF8, meta)
+    html = html.replace("\u00a9", "&copy;")  # not in Shift_JIS; the footer is dropped anyway
+    html = html.replace("<h4>(1) Overview</h4>\n", f"<h4>(1) Overview</h4>\n<p>{words}.</p>\n")
+    page = tmp_path / "c040205.html"
+    page.write_bytes(html.encode(codec))
+    report = import_pages([page], tmp_path / "o")
+    assert report.warnings == []
+    text = (tmp_path / "o" / "pages" / "c040205.txt").read_text(encoding="utf-8")
+    assert f"{words}." in text and "©" not in text
+
+
+@pytest.mark.parametrize(
+    ("meta", "body", "message"),
+    [
+        ('<meta charset="klingon-8">', b"", "c040205.html:1: error: unknown charset 'klingon-8'"),
+        ('<meta charset="base64">', b"", "c040205.html:1: error: unknown charset 'base64'"),
+        ('<meta charset="shift_jis">', b"\n\n<p>\x82</p>", "c040205.html:3: error: not shift_jis"),
+        ("", b"\n<p>Japan\x92s</p>", "c040205.html:2: error: not UTF-8 text"),
+    ],
+    ids=["unknown", "not-text", "bad-bytes", "no-charset-not-utf8"],
+)
+def test_a_page_that_does_not_decode_is_one_line_naming_it(capsys, tmp_path, meta, body, message):
+    page = tmp_path / "c040205.html"
+    page.write_bytes(b"<!DOCTYPE html><html><head>" + meta.encode() + body)
+    code, out, err = run(capsys, "content", "import", page, "--out", tmp_path / "o")
+    assert code == 1 and out == "" and "Traceback" not in err
+    assert err.startswith(f"{tmp_path}/{message}")
+    assert len(err.strip().splitlines()) == 1
+
+
 def test_a_claim_against_a_page_already_in_the_pack_is_warned(tmp_path):
     twin = tmp_path / "c040206.txt"
     twin.write_bytes(P5.read_bytes())

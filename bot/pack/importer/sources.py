@@ -9,6 +9,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
+from bot.pack.charset import CharsetError, decode_page
 from bot.pack.pages import PageId, edition_line, edition_of_url, page_urls_in
 from bot.pack.parser import is_column_line, match_heading
 
@@ -172,9 +173,9 @@ def read_source(path: Path) -> Source:
     except OSError as exc:
         raise SourceError(str(path), 1, f"cannot read: {exc.strerror or exc}") from None
     try:
-        raw = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise SourceError(str(path), 1, f"not UTF-8 text ({exc.reason})") from None
+        raw = decode_page(data)
+    except CharsetError as exc:
+        raise SourceError(str(path), exc.line, str(exc)) from None
     head = raw.lstrip()[:200].lower()
     is_html = path.suffix.lower() in HTML_SUFFIXES or head.startswith(("<!doctype html", "<html"))
     source = _from_html(path, raw) if is_html else _from_text(path, raw)
