@@ -22,6 +22,7 @@ from urllib.robotparser import RobotFileParser
 import aiohttp
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+MAX_REDIRECTS = 10  # redirects in a row before a request fails (aiohttp's default)
 
 
 def user_agent() -> str:
@@ -136,7 +137,9 @@ class PoliteClient:
             self.requests += 1
             wait = self.options.backoff * 2**attempt
             try:
-                async with self._session.get(url, headers=headers, allow_redirects=True) as r:
+                async with self._session.get(
+                    url, headers=headers, max_redirects=MAX_REDIRECTS
+                ) as r:
                     body = await r.read()
                     if r.status not in RETRY_STATUSES:
                         return Response(
@@ -160,6 +163,13 @@ class PoliteClient:
                 reason = f"no answer within {self.options.timeout:g} s"
             except aiohttp.ClientConnectionError as exc:
                 reason = f"connection failed ({exc.__class__.__name__})"
+            except aiohttp.TooManyRedirects:
+                raise FetchError(
+                    f"{url}: too many redirects ({MAX_REDIRECTS} in a row; a redirect loop?)"
+                ) from None
+            except aiohttp.ClientResponseError as exc:
+                detail = f" ({exc.message})" if exc.message else ""
+                raise FetchError(f"{url}: the answer cannot be read{detail}") from None
             except aiohttp.ClientError as exc:
                 raise FetchError(f"{url}: {exc}") from None
             if attempt + 1 < self.options.attempts:

@@ -162,10 +162,12 @@ class SampleSite:
 
     A fault is a status (answered once, then removed), "sleep:S" (answer after S seconds) or
     "hang" (wait until `release` is set). `types` gives a path's Content-Type other than
-    "text/html; charset=utf-8" (None: no Content-Type at all)."""
+    "text/html; charset=utf-8" (None: no Content-Type at all); `moved` a path answered with
+    302 and that Location, every time."""
 
     files: dict[str, bytes]
     types: dict[str, str | None] = field(default_factory=dict)
+    moved: dict[str, str] = field(default_factory=dict)
     seen: list[Seen] = field(default_factory=list)
     faults: dict[str, list[str]] = field(default_factory=dict)
     retry_after: str = "1"
@@ -207,6 +209,12 @@ def _handler(site: SampleSite) -> type[BaseHTTPRequestHandler]:
                 self.send_header("Content-Length", "0")
                 self.end_headers()
                 return int(fault)
+            if path in site.moved:
+                self.send_response(302)
+                self.send_header("Location", site.moved[path])
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return 302
             body = site.files.get(path)
             if body is None:
                 self.send_error(404)

@@ -285,6 +285,23 @@ def test_a_page_that_keeps_failing_is_named_and_the_rest_imported(capsys, tmp_pa
     assert "3.2.1" in pack.sections and "3.2.2" not in pack.sections
 
 
+def test_a_redirect_loop_is_named_as_one(capsys, tmp_path, site):
+    path = url_path(2025, "c030102")
+    site.moved[path] = path
+    with serve(site) as url:
+        code, out, err = fetch_cli(
+            capsys, url, tmp_path / "lib", "--edition", "2025", "--chapter", "3"
+        )
+    page = f"{url.rstrip('/')}/2025/en_html/chapter3/c030102.html"
+    assert code == 1
+    assert f"{page}: error: too many redirects (10 in a row; a redirect loop?)\n" in out
+    assert f"2025 c030102 failed: {page}: too many redirects" in err
+    assert "message=" not in out + err
+    assert len(site.requests_to(path)) == 10  # not retried
+    pack = load_library(tmp_path / "lib").packs["2025-3"]
+    assert "3.1.1" in pack.sections and "3.1.2" not in pack.sections
+
+
 def test_robots_txt_is_honoured(capsys, tmp_path):
     disallowed = url_path(2024, "c030102")
     site = SampleSite(build_site(robots=f"User-agent: *\nDisallow: {disallowed}\n"))
