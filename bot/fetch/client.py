@@ -57,6 +57,7 @@ class Response:
     body: bytes
     etag: str | None
     last_modified: str | None
+    media_type: str | None = None  # "text/html"; None when the site sends no Content-Type
     charset: str | None = None  # as the Content-Type declares it
 
 
@@ -148,6 +149,7 @@ class PoliteClient:
                             body,
                             r.headers.get("ETag"),
                             r.headers.get("Last-Modified"),
+                            r.content_type if "Content-Type" in r.headers else None,
                             r.charset,
                         )
                     reason = f"HTTP {r.status}"

@@ -44,6 +44,9 @@ MISSING = "missing"  # listed in the table of contents, but the site answers 404
 DISALLOWED = "disallowed by robots.txt"
 FAILED = "failed"
 
+# What a page may be answered as; None: the site sent no Content-Type.
+WEB_PAGE_TYPES = (None, "text/html", "application/xhtml+xml")
+
 
 @dataclass
 class PageResult:
@@ -227,12 +230,14 @@ def _folders(edition: int) -> tuple[str, str]:
 
 
 def _page_text(url: str, answer: Response) -> tuple[str, bytes]:
-    """The page's text and the bytes to keep of it; FetchError when its bytes are not text in
-    the charset declared.
+    """The page's text and the bytes to keep of it; FetchError when the answer is no web page
+    (a PDF, an image) or its bytes are not text in the charset declared.
 
     The answer's own bytes are kept, unless only the HTTP header says how to read them (the
     saved file would be read another way): then its text in UTF-8 behind a byte order mark,
     which a reader (the importer, a browser) trusts before the page's own <meta>."""
+    if answer.media_type not in WEB_PAGE_TYPES:
+        raise FetchError(f"{url}: the site answered {answer.media_type}, not a web page")
     try:
         text = decode_page(answer.body, answer.charset)
     except CharsetError as exc:

@@ -220,6 +220,24 @@ def test_a_page_that_does_not_decode_is_named_and_not_kept(
     assert "3.1.1" in load_library(lib).packs["2025-3"].sections
 
 
+def test_an_answer_that_is_no_web_page_is_refused_and_not_kept(capsys, tmp_path, site):
+    pdf = url_path(2025, "c030102")
+    site.files[pdf] = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n"
+    site.types[pdf] = "application/pdf"
+    site.types[url_path(2025, "c030201")] = "application/xhtml+xml; charset=utf-8"
+    site.types[url_path(2025, "c030202")] = None  # no Content-Type: taken as a page
+    lib = tmp_path / "lib"
+    with serve(site) as url:
+        code, out, err = fetch_cli(capsys, url, lib, "--edition", "2025", "--chapter", "3")
+    page = f"{url.rstrip('/')}/2025/en_html/chapter3/c030102.html"
+    assert code == 1
+    assert f"{page}: error: the site answered application/pdf, not a web page\n" in out
+    assert "c030102 downloaded" not in err and "not UTF-8" not in err
+    assert not (raw_dir(lib, 2025) / "c030102.html").exists()
+    pack = load_library(lib).packs["2025-3"]
+    assert {"3.1.1", "3.2.1", "3.2.2"} <= set(pack.sections) and "3.1.2" not in pack.sections
+
+
 def _request(tmp_path, url, editions=(2025,), **options):
     return FetchRequest(
         library=tmp_path / "lib",
