@@ -420,10 +420,10 @@ def cmd_fetch(args: argparse.Namespace) -> int:
             f"{summary}",
             file=sys.stderr,
         )
-    print(f"{run.requests} request(s) to {request.site}", file=sys.stderr)
-    if run.error:
+    if run.error:  # what stopped the run, before the count of what it asked
         print(f"error: {run.error}", file=sys.stderr)
         status = 1
+    print(f"{run.requests} request(s) to {request.site}", file=sys.stderr)
     if not files:
         print("error: nothing to import", file=sys.stderr)
         return 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import os
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -164,7 +165,7 @@ class PoliteClient:
             except TimeoutError:
                 reason = f"no answer within {self.options.timeout:g} s"
             except aiohttp.ClientConnectionError as exc:
-                reason = f"connection failed ({exc.__class__.__name__})"
+                reason = connection_failure(exc)
             except aiohttp.TooManyRedirects:
                 raise FetchError(
                     f"{url}: too many redirects ({MAX_REDIRECTS} in a row; a redirect loop?)"
@@ -185,6 +186,28 @@ class PoliteClient:
             if left > 0:
                 await self._sleep(left)
         self._last_start = self._clock()
+
+
+def connection_failure(exc: aiohttp.ClientConnectionError) -> str:
+    """What went wrong with the connection, in words a user reads (no Python class names)."""
+    if isinstance(exc, aiohttp.ClientConnectorDNSError):
+        return "could not connect (host not found)"
+    if isinstance(exc, aiohttp.ClientSSLError):
+        return "could not connect (the TLS handshake or certificate failed)"
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        return f"could not connect ({_os_reason(exc.os_error)})"
+    if isinstance(exc, aiohttp.ServerDisconnectedError):
+        return "the site closed the connection"
+    if isinstance(exc, OSError):
+        return f"the connection broke ({_os_reason(exc)})"
+    return "the connection broke"
+
+
+def _os_reason(exc: OSError) -> str:
+    """'connection refused', 'no route to host': the system's words for an errno."""
+    if exc.errno and exc.errno > 0:
+        return os.strerror(exc.errno).lower()
+    return "network error"
 
 
 def retry_after(value: str | None) -> float | None:
