@@ -282,11 +282,17 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def print_filing(
-    filing: Filing, out: Path, *, strict: bool, urls: Mapping[str, str] | None = None
+    filing: Filing,
+    out: Path,
+    *,
+    strict: bool,
+    urls: Mapping[str, str] | None = None,
+    not_fetched: int = 0,
 ) -> int:
     """The reports of an import, the pages left out, and the exit status (1: something wrong).
 
-    `urls` names where a fetched file came from, so a page left out is named by its URL too."""
+    `urls` names where a fetched file came from, so a page left out is named by its URL too;
+    `not_fetched` counts the pages a fetch already named as errors, for the summary."""
     for report in filing.reports:
         if len(filing.reports) > 1 or report.pack_dir != out:
             print(f"pack {report.pack_dir}:")
@@ -310,13 +316,14 @@ def print_filing(
             file=sys.stderr,
         )
         status = status or (1 if errors else 0)
-    if filing.failures and filing.reports:
-        print(
-            f"error: {len(filing.failures)} page(s) not imported (listed above); the others were",
-            file=sys.stderr,
-        )
     if filing.reports:
         print(f"serve or check it with `--content {out}`", file=sys.stderr)
+    left_out = len(filing.failures) + not_fetched
+    if left_out and filing.reports:
+        print(
+            f"error: {left_out} page(s) not imported (listed above); the others were",
+            file=sys.stderr,
+        )
     return status
 
 
@@ -394,6 +401,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     status = 0
     files: dict[Path, int] = {}
     urls: dict[str, str] = {}
+    not_fetched = 0  # pages named as errors below, with no copy to import
     for edition in run.editions:
         outcomes: dict[str, int] = {}
         for page in edition.pages:
@@ -414,6 +422,8 @@ def cmd_fetch(args: argparse.Namespace) -> int:
                 # named with --pages; the other pages are still imported.
                 print(f"{page.url}: error: listed in the table of contents, but the site says 404")
                 status = 1
+            if page.file is None and page.outcome != DISALLOWED:
+                not_fetched += 1
         summary = ", ".join(f"{n} {o}" for o, n in outcomes.items()) or "no pages"
         print(
             f"edition {edition.edition}: {len(edition.pages)} page(s) by {edition.found_by}: "
@@ -431,7 +441,10 @@ def cmd_fetch(args: argparse.Namespace) -> int:
         filing = file_pages(list(files), args.out, strict=args.strict, editions=files)
     except ImportFailure as exc:
         raise CliError(str(exc)) from None
-    return print_filing(filing, args.out, strict=args.strict, urls=urls) or status
+    return (
+        print_filing(filing, args.out, strict=args.strict, urls=urls, not_fetched=not_fetched)
+        or status
+    )
 
 
 def print_import_report(report: ImportReport) -> None:

@@ -238,6 +238,25 @@ def test_an_answer_that_is_no_web_page_is_refused_and_not_kept(capsys, tmp_path,
     assert {"3.1.1", "3.2.1", "3.2.2"} <= set(pack.sections) and "3.1.2" not in pack.sections
 
 
+def test_the_summary_counts_every_page_not_imported_and_comes_last(capsys, tmp_path, site):
+    site.files[url_path(2025, "c030102")] = b"Sorry, this page is not available."  # refused
+    site.faults[url_path(2025, "c030201")] = ["500"] * 4  # failed
+    del site.files[url_path(2025, "c030202")]  # missing
+    lib = tmp_path / "lib"
+    with serve(site) as url:
+        code, out, err = fetch_cli(capsys, url, lib, "--edition", "2025", "--chapter", "3")
+    assert code == 1
+    assert "c030201.html: error: HTTP 500 after 4 tries" in out
+    assert "c030202.html: error: listed in the table of contents, but the site says 404" in out
+    assert "c030102.html:1: error: not a page of the Bluebook" in err
+    lines = err.splitlines()
+    assert lines[-2:] == [
+        f"serve or check it with `--content {lib}`",
+        "error: 3 page(s) not imported (listed above); the others were",
+    ]
+    assert {s.page for s in load_library(lib).packs["2025-3"].sections.values()} == {"c030101"}
+
+
 def _request(tmp_path, url, editions=(2025,), **options):
     return FetchRequest(
         library=tmp_path / "lib",
