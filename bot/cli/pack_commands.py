@@ -391,11 +391,24 @@ class _FetchProgress:
     def end(self) -> None:
         if self.bar:
             print(file=sys.stderr)
+            self.bar = False  # ended once: a later line starts on its own
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
     request = _fetch_request(args)
     progress = _FetchProgress(sys.stderr.isatty())
+    try:
+        return _fetch_and_import(args, request, progress)
+    except KeyboardInterrupt:
+        # Every page kept so far is whole (crawl.py): the next run asks only for the rest.
+        progress.end()
+        print("interrupted: run the same command again to resume", file=sys.stderr)
+        return 130
+
+
+def _fetch_and_import(
+    args: argparse.Namespace, request: FetchRequest, progress: _FetchProgress
+) -> int:
     run = asyncio.run(fetch(request, progress))
     progress.end()
     status = 0

@@ -393,6 +393,38 @@ def test_an_interrupted_run_resumes_where_it_stopped(tmp_path, site):
     assert not list(raw.glob("*.part-*"))
 
 
+def test_ctrl_c_says_how_to_resume(tmp_path, site):
+    """A real process sent SIGINT while it waits for a page: one line, exit code 130."""
+    lib = tmp_path / "lib"
+    site.faults[url_path(2025, "c030201")] = ["hang"]
+    with serve(site) as url:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                "import sys; from bot.cli import main; sys.exit(main(sys.argv[1:]))",
+                *("content", "fetch", "--site", url, "--out", str(lib), "--delay", "0"),
+                *("--edition", "2025", "--chapter", "3"),
+            ],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert site.hanging.wait(60), "the fetch never reached the page"
+            proc.send_signal(signal.SIGINT)
+            out, err = proc.communicate(timeout=30)
+        finally:
+            proc.kill()
+            proc.wait(30)
+    assert proc.returncode == 130
+    assert err.splitlines()[-1] == "interrupted: run the same command again to resume"
+    assert "Traceback" not in err and out == ""
+    assert (raw_dir(lib, 2025) / "c030102.html").exists()
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
