@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import ConfigError, Settings, load_settings
-from bot.pack.library import Library, load_library
-from bot.pack.loader import ContentError
+from bot.pack.library import Library, load_library, pack_dirs
+from bot.pack.loader import MANIFEST_FILE, ContentError
 from bot.pack.model import Pack
 
 
@@ -39,12 +39,17 @@ def settings_of(args: argparse.Namespace) -> Settings:
 
 def content_dir(args: argparse.Namespace) -> Path | None:
     """The content pack or library to read; None: the shipped pack. A path that is not a
-    folder is a usage error."""
+    folder, or a folder without a pack, is a usage error."""
     path = settings_of(args).bluebook_content
-    if path is not None and not Path(path).is_dir():
+    if path is None:
+        return None
+    if not Path(path).is_dir():
         what = "is not a folder" if Path(path).exists() else "does not exist"
-        raise CliError(f"content folder {path} {what} (--content or BLUEBOOK_CONTENT)", code=2)
-    return path
+    elif not pack_dirs(path):
+        what = f"holds no pack: no {MANIFEST_FILE} and no <edition>/chapter<N>/"
+    else:
+        return path
+    raise CliError(f"content folder {path} {what} (--content or BLUEBOOK_CONTENT)", code=2)
 
 
 def library_from_args(args: argparse.Namespace) -> Library:

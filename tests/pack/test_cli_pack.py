@@ -3,6 +3,8 @@
 import json
 from pathlib import Path
 
+import pytest
+
 from bot.cli import main
 
 from .test_parser import DEEP
@@ -130,3 +132,18 @@ def test_content_env_selects_pack(capsys, tmp_path, monkeypatch):
     (tmp_path / "file.txt").write_text("x")
     code, _, err = run(capsys, "--content", str(tmp_path / "file.txt"), "search", "GCAP")
     assert code == 2 and "is not a folder" in err
+
+
+@pytest.mark.parametrize(
+    "command", [("content", "check"), ("toc",), ("section", "3.1"), ("search", "GCAP")]
+)
+def test_a_content_folder_without_a_pack_is_one_line_like_a_missing_one(capsys, tmp_path, command):
+    (tmp_path / "notes.txt").write_text("x")
+    (tmp_path / "2025").mkdir()  # an edition folder without its chapter<N>/
+    code, out, err = run(capsys, "--content", str(tmp_path), *command)
+    assert code == 2 and out == ""
+    # One line naming the folder, no file:line inside it (there is no manifest.yaml).
+    assert err == (
+        f"error: content folder {tmp_path} holds no pack: no manifest.yaml and no "
+        "<edition>/chapter<N>/ (--content or BLUEBOOK_CONTENT)\n"
+    )
