@@ -354,25 +354,31 @@ def test_robots_txt_is_honoured(capsys, tmp_path):
     assert DISALLOWED  # the outcome's name, as printed by the summary
 
 
+def _fetch_process(url: str, lib: Path, output: int) -> subprocess.Popen:
+    """`content fetch` of the 2025 edition from `url` in a real process of its own."""
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from bot.cli import main; sys.exit(main(sys.argv[1:]))",
+            *("content", "fetch", "--site", url, "--out", str(lib), "--delay", "0"),
+            *("--edition", "2025", "--chapter", "3"),
+        ],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=output,
+        stderr=output,
+        text=True,
+    )
+
+
 def test_an_interrupted_run_resumes_where_it_stopped(tmp_path, site):
     """A real process killed while it waits for a page; the next run fetches only the rest."""
     lib = tmp_path / "lib"
     hang = url_path(2025, "c030201")
     site.faults[hang] = ["hang"]
     with serve(site) as url:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-c",
-                "import sys; from bot.cli import main; sys.exit(main(sys.argv[1:]))",
-                *("content", "fetch", "--site", url, "--out", str(lib), "--delay", "0"),
-                *("--edition", "2025", "--chapter", "3"),
-            ],
-            cwd=ROOT,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        proc = _fetch_process(url, lib, subprocess.DEVNULL)
         try:
             assert site.hanging.wait(60), "the fetch never reached the page"
         finally:
@@ -398,20 +404,7 @@ def test_ctrl_c_says_how_to_resume(tmp_path, site):
     lib = tmp_path / "lib"
     site.faults[url_path(2025, "c030201")] = ["hang"]
     with serve(site) as url:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-c",
-                "import sys; from bot.cli import main; sys.exit(main(sys.argv[1:]))",
-                *("content", "fetch", "--site", url, "--out", str(lib), "--delay", "0"),
-                *("--edition", "2025", "--chapter", "3"),
-            ],
-            cwd=ROOT,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        proc = _fetch_process(url, lib, subprocess.PIPE)
         try:
             assert site.hanging.wait(60), "the fetch never reached the page"
             proc.send_signal(signal.SIGINT)
