@@ -18,6 +18,12 @@ Daylight-saving policy:
 Catch-up: a post whose instant passed while the bot was down is still made when the bot is
 back, if that is within the grace period after the instant. The default grace period is the
 rest of that local day; after it the day is recorded as missed (see ``bot.fotd.service``).
+
+A change of schedule (another zone or time): the last post made before it is judged by its
+instant, not by its date in the old zone. The new schedule owes nothing for the local date
+(in the new zone) that instant falls on, nor for any date whose post would come within
+``MIN_GAP_AFTER_CHANGE`` of it (``settled_through``). So Pacific/Kiritimati (UTC+14) to UTC
+loses no UTC day, and UTC to Kiritimati never posts twice within minutes.
 """
 
 from __future__ import annotations
@@ -33,6 +39,8 @@ from bot.replies.markdown import escape
 # Keys that ZoneInfo accepts but that are not real IANA zones users should pick.
 _NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
 _TIME_24H = re.compile(r"([0-9]{1,2}):([0-9]{2})")
+# After a change of schedule, the first post comes more than this long after the last one.
+MIN_GAP_AFTER_CHANGE = timedelta(hours=12)
 _TIME_12H = re.compile(r"([0-9]{1,2})(?::([0-9]{2}))?\s*([ap])\.?\s*m\.?", re.IGNORECASE)
 
 
@@ -138,6 +146,14 @@ def latest_post_date(now: datetime, local_time: time, tz: ZoneInfo) -> date:
         if post_instant(candidate, local_time, tz) <= now:
             return candidate
     raise AssertionError("no post instant within two days")  # pragma: no cover
+
+
+def settled_through(last_post: datetime, local_time: time, tz: ZoneInfo) -> date:
+    """Return the latest local date a schedule set after `last_post` owes no post for: the
+    date that post falls on in `tz`, or a later one whose post is too close to it."""
+    own_day = _aware(last_post).astimezone(tz).date()
+    too_close = latest_post_date(last_post + MIN_GAP_AFTER_CHANGE, local_time, tz)
+    return max(own_day, too_close)
 
 
 def post_window_end(

@@ -10,7 +10,9 @@ a claim records that pack, so a resumed day is posted from the pack it was claim
 day whose fact has left the content is recorded as missed, with the reason.
 
 Setting a schedule (``set``) does not owe a post for an instant that has already passed:
-configuring 09:00 at 10:00 first posts tomorrow, and ``status`` says so.
+configuring 09:00 at 10:00 first posts tomorrow, and ``status`` says so. Nor does it owe one
+on the day (in the new zone) of the last post before it, or within 12 hours of that post
+(``bot.fotd.schedule.settled_through``).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from bot.fotd.schedule import (
     parse_time,
     post_instant,
     post_window_end,
+    settled_through,
     validate_timezone,
 )
 from bot.fotd.sender import HistoryUnreadable, PermanentSendError, PostSender, SendError
@@ -152,16 +155,42 @@ class FotdService:
         """Save and enable a schedule; raises ScheduleInputError with a user-ready message."""
         tz = validate_timezone(timezone)
         at = parse_time(local_time) if isinstance(local_time, str) else local_time
+        now = self._clock.now()
+        old = await self._store.config(guild_id)
+        moves = {} if old is None or old.timezone == tz.key else await self._redate(old, tz, now)
         await self._store.upsert_config(
             guild_id=guild_id,
             channel_id=channel_id,
             local_time=at,
             timezone=tz.key,
-            now=self._clock.now(),
+            now=now,
+            redate=moves,
         )
         status = await self.status(guild_id)
         assert status is not None
         return status
+
+    async def _redate(self, old: FotdConfig, tz: ZoneInfo, now: datetime) -> dict[date, date]:
+        """Settled days from today on (in zone `tz`) whose post fell on an earlier date there,
+        with that date. Left as they are, a day dated in a zone ahead (Kiritimati's 5 Dec,
+        posted on 4 Dec in UTC) would stop the new zone's own day from being claimed. Days in
+        doubt (claimed, failed) keep their date: their post carries it."""
+        today = now.astimezone(tz).date()
+        old_tz = ZoneInfo(old.timezone)
+        moves = {}
+        for row in await self._store.posts(old.guild_id):
+            if row.local_date < today:
+                continue
+            if row.state == "sent" and row.sent_at is not None:
+                instant = row.sent_at
+            elif row.state == "missed":
+                instant = post_instant(row.local_date, old.local_time, old_tz)
+            else:
+                continue
+            new_day = instant.astimezone(tz).date()
+            if new_day < row.local_date:
+                moves[row.local_date] = new_day
+        return moves
 
     async def off(self, guild_id: int) -> FotdStatus | None:
         """Stop posting in this server; None if it had no schedule."""
@@ -569,11 +598,17 @@ class FotdService:
             )
 
     async def _owed_after(self, config: FotdConfig) -> date:
-        """The latest date nothing more is owed for: handled already or before set-up."""
+        """The latest date nothing more is owed for: handled already, before set-up, or too
+        close to the last post made before set-up (see schedule.settled_through)."""
         tz = ZoneInfo(config.timezone)
-        before_setup = latest_post_date(config.active_since, config.local_time, tz)
+        owed_after = latest_post_date(config.active_since, config.local_time, tz)
         handled = await self._store.last_handled_date(config.guild_id)
-        return before_setup if handled is None else max(handled, before_setup)
+        if handled is not None:
+            owed_after = max(owed_after, handled)
+        last_post = await self._store.last_post_before(config.guild_id, config.active_since)
+        if last_post is not None:
+            owed_after = max(owed_after, settled_through(last_post, config.local_time, tz))
+        return owed_after
 
     async def _next_post(self, config: FotdConfig, now: datetime) -> tuple[date, datetime]:
         tz = ZoneInfo(config.timezone)
@@ -582,7 +617,7 @@ class FotdService:
         if due is not None:
             return due, now  # owed now: the next tick posts it
         day, instant = next_post_instant(now, config.local_time, tz)
-        while day <= owed_after:  # only after a time-zone change moved the local date back
+        while day <= owed_after:  # only after a change of schedule (settled_through)
             day, instant = next_post_instant(instant, config.local_time, tz)
         return day, instant
 

@@ -39,7 +39,7 @@ cannot be posted within its window becomes ``missed``, with the reason: none is 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
@@ -149,10 +149,30 @@ class FotdStore:
     # -- configuration ---------------------------------------------------------------
 
     async def upsert_config(
-        self, *, guild_id: int, channel_id: int, local_time: time, timezone: str, now: datetime
+        self,
+        *,
+        guild_id: int,
+        channel_id: int,
+        local_time: time,
+        timezone: str,
+        now: datetime,
+        redate: Mapping[date, date] | None = None,
     ) -> None:
-        """Save a server's schedule and (re)enable it; clears any pause and failure streak."""
+        """Save a server's schedule and (re)enable it; clears any pause and failure streak.
+
+        `redate` moves ledger rows to earlier dates in the same transaction (a change of zone:
+        see FotdService.set); a row whose new date already has one is dropped."""
         async with self._db.transaction() as conn:
+            for old_day, new_day in sorted((redate or {}).items()):  # oldest first: frees dates
+                await conn.execute(
+                    "DELETE FROM fotd_posts WHERE guild_id = ? AND local_date = ?"
+                    " AND EXISTS (SELECT 1 FROM fotd_posts WHERE guild_id = ? AND local_date = ?)",
+                    (guild_id, old_day.isoformat(), guild_id, new_day.isoformat()),
+                )
+                await conn.execute(
+                    "UPDATE fotd_posts SET local_date = ? WHERE guild_id = ? AND local_date = ?",
+                    (new_day.isoformat(), guild_id, old_day.isoformat()),
+                )
             await conn.execute(
                 "INSERT INTO fotd_config (guild_id, channel_id, local_time, timezone, enabled,"
                 " paused_reason, failure_streak, active_since, created, updated)"
@@ -277,6 +297,16 @@ class FotdStore:
             "SELECT MAX(local_date) FROM fotd_posts WHERE guild_id = ?", (guild_id,)
         )
         return None if row[0] is None else date.fromisoformat(row[0])
+
+    async def last_post_before(self, guild_id: int, before: datetime) -> datetime | None:
+        """The instant of the latest post made (or possibly made: claimed, failed) before
+        `before`; missed days do not count."""
+        row = await self._one(
+            "SELECT MAX(COALESCE(sent_at, claimed_at)) FROM fotd_posts"
+            " WHERE guild_id = ? AND state != 'missed' AND COALESCE(sent_at, claimed_at) < ?",
+            (guild_id, _ts(before)),
+        )
+        return _dt(row[0])
 
     async def forget_future(self, guild_id: int, today: date, slack: date) -> list[date]:
         """Delete rows for days after `today` that only a clock running ahead can have

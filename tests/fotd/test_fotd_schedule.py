@@ -14,6 +14,7 @@ from bot.fotd.schedule import (
     parse_time,
     post_instant,
     post_window_end,
+    settled_through,
     validate_timezone,
 )
 
@@ -232,3 +233,24 @@ def test_validate_timezone_rejects_with_a_short_message(name: str):
     assert isinstance(caught.value, ValueError)
     assert "IANA" in str(caught.value)
     assert len(str(caught.value)) < 150
+
+
+@pytest.mark.parametrize(
+    ("last_post", "zone", "at", "expected"),
+    [
+        # Kiritimati's 5 Dec post at 14:04Z on 4 Dec: UTC owes its 5 Dec (19 h later).
+        ("2026-12-04 14:04", "UTC", "09:00", "2026-12-04"),
+        # The same post is 19:49 on 4 Dec in Kathmandu: its 4 Dec is done.
+        ("2026-12-04 14:04", "Asia/Kathmandu", "19:51", "2026-12-04"),
+        # A UTC post at 09:55Z is 23:55 on 4 Dec in Kiritimati; 00:02 on 5 Dec is too close.
+        ("2026-12-04 09:55", "Pacific/Kiritimati", "00:02", "2026-12-05"),
+        # More than 12 hours is far enough.
+        ("2026-12-03 23:00", "UTC", "12:00", "2026-12-03"),
+        ("2026-12-03 23:00", "UTC", "11:00", "2026-12-04"),
+    ],
+)
+def test_settled_through_judges_the_last_post_by_its_instant(
+    last_post: str, zone: str, at: str, expected: str
+):
+    tz, local_time = validate_timezone(zone), time.fromisoformat(at)
+    assert settled_through(utc(last_post), local_time, tz) == date.fromisoformat(expected)
