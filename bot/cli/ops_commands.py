@@ -37,11 +37,17 @@ def register(sub: Any) -> None:
 
     fotd = sub.add_parser("fotd", help="fact of the day")
     fsub = fotd.add_subparsers(dest="fotd_cmd", required=True)
-    p = fsub.add_parser("plan", help="the upcoming posts for a guild")
-    p.add_argument("--guild", type=int, required=True)
-    p.add_argument("--days", type=int, default=30)
-    p.add_argument("--db", type=Path)
-    p.add_argument("--json", action="store_true")
+    p = fsub.add_parser(
+        "plan",
+        help="the upcoming posts for a guild",
+        description="List a server's coming fact-of-the-day posts: date, reference, fact id.",
+    )
+    p.add_argument("--guild", type=int, required=True, help="the server (guild) id")
+    p.add_argument(
+        "--days", type=int, default=30, help="how many posts to list (1-3660, default 30)"
+    )
+    p.add_argument("--db", type=Path, help="the bot's database (default: BLUEBOOK_DB)")
+    p.add_argument("--json", action="store_true", help='print [{"date", "fact_id", "ref"}] as JSON')
     p.set_defaults(func=cmd_fotd_plan)
 
 
@@ -128,14 +134,14 @@ def cmd_fotd_plan(args: argparse.Namespace) -> int:
 
     if not 1 <= args.days <= 3660:
         raise CliError("--days must be between 1 and 3660", code=2)
-    library = library_from_args(args)
     path = db_path(args)
+    if not path.exists():
+        raise CliError(f"no database at {path}")
+    library = library_from_args(args)
     # The server's edition (/settings edition) decides which facts it draws from.
     refs = {f.id: f.ref for f in library.newest.facts}
 
     async def plan() -> list[Any]:
-        if not path.exists():
-            return []
         db = await open_database(path, read_only=True)
         try:
             # As the bot does (LibraryInService.for_guild): the server's edition, else the newest.

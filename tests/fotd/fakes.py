@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 from bot.fotd.clock import FakeClock
 from bot.fotd.sender import HistoryUnreadable
+from bot.storage.db import open_database
 
 FACTS = [f"fact-{n:02d}" for n in range(1, 8)]
 GUILD = 1001
@@ -93,6 +95,12 @@ class FakeSender:
             if same_day and m.at >= since:
                 return m.message_id
         return None
+
+
+async def create_database(path: Path) -> None:
+    """A fresh database file with every migration applied, as the bot leaves it."""
+    db = await open_database(path)
+    await db.close()
 
 
 def utc(text: str) -> datetime:

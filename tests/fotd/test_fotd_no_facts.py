@@ -4,6 +4,7 @@ the condition once and resumes by itself when facts appear."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import date, timedelta
 
@@ -11,7 +12,7 @@ import pytest
 
 from bot.fotd.service import FotdService, OnePack, PackWithoutFacts
 
-from .fakes import CHANNEL, FACTS, GUILD, utc
+from .fakes import CHANNEL, FACTS, GUILD, create_database, utc
 
 PACK = "2026-3"
 FIRST = date(2026, 6, 1)  # 09:00 in Tokyo on this date is 00:00 UTC
@@ -91,12 +92,14 @@ async def test_a_day_that_closes_without_facts_is_missed_with_that_reason(
     assert (event.outcome, event.local_date) == ("sent", FIRST + timedelta(days=1))
 
 
-def test_fotd_plan_on_a_pack_without_facts_is_a_short_error(capsys, tmp_path):
+def test_fotd_plan_on_a_pack_without_facts_is_a_short_error(capsys, db_path):
     from bot.cli import main
     from tests.samples import LIBRARY
 
+    asyncio.run(create_database(db_path))
+
     argv = ["--content", str(LIBRARY), "fotd", "plan", "--guild", "9", "--days", "3"]
-    code = main([*argv, "--db", str(tmp_path / "b.db")])  # 2026, the newest, has no facts
+    code = main([*argv, "--db", str(db_path)])  # 2026, the newest, has no facts
     out, err = capsys.readouterr()
     assert code != 0 and out == ""
     assert "has no facts yet" in err and "content facts suggest" in err
