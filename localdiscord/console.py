@@ -338,8 +338,10 @@ class ConsoleSession:
             choices = await self.complete(rest, user)
             for choice in choices:
                 self._write(f"  {choice['name']}  →  {choice['value']}")
-            if not choices:
+            if not choices and self._autocompleted(rest) is None:
                 self._write("(no choices: the bot offers none for this option)")
+            elif not choices:
+                self._write("(no choices: none matched what is typed)")
         else:
             names = [usage.split()[0] for usage, _ in VERBS if usage.startswith("!")]
             close = difflib.get_close_matches("!" + verb, names, n=1)
@@ -420,10 +422,10 @@ class ConsoleSession:
 
         await self._observe(react)
 
-    async def complete(self, line: str, user: User | None = None) -> list[Json]:
-        """The bot's autocomplete choices for the option being typed at the end of `line`."""
-        server = self.server
-        commands = server.known_commands(server.guild)
+    def _autocompleted(self, line: str) -> tuple[SlashLine, str] | None:
+        """The command and the option typed at the end of `line`; None when that option does
+        not autocomplete."""
+        commands = self.server.known_commands(self.server.guild)
         try:
             parsed = parse_console_line(line, commands)
         except UnknownCommand as exc:
@@ -433,8 +435,15 @@ class ConsoleSession:
         if isinstance(parsed, ChatLine):
             raise ConsoleError("complete a slash command: !complete /section ref:terr")
         option = focused_option(line, parsed, commands)
-        if not autocompletes(option, parsed, commands):
+        return (parsed, option) if autocompletes(option, parsed, commands) else None
+
+    async def complete(self, line: str, user: User | None = None) -> list[Json]:
+        """The bot's autocomplete choices for the option being typed at the end of `line`."""
+        server = self.server
+        target = self._autocompleted(line)
+        if target is None:
             return []
+        parsed, option = target
         value = parsed.options.pop(option, "")
         return await server.autocomplete(
             parsed.name,

@@ -167,3 +167,11 @@ async def test_an_option_without_autocomplete_completes_nothing_and_logs_nothing
     # Discord's client asks the bot only about options that autocomplete: nothing was sent.
     assert len(bluebook.server.store.by_id) == before
     assert not [r for r in caplog.records if r.levelno >= 30 and r.name.startswith("discord")]
+
+
+async def test_complete_says_when_nothing_matched_an_option_that_autocompletes(bluebook):
+    console, out = _session(bluebook)
+    shown = await _say(console, out, "!complete /factoftheday set timezone:zzzz")
+    assert shown == "(no choices: none matched what is typed)\n"
+    shown = await _say(console, out, "!complete /factoftheday set timezone:nepal")
+    assert shown == "  Asia/Kathmandu (Nepal)  →  Asia/Kathmandu\n"
