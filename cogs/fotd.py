@@ -11,7 +11,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
-from bot.fotd.schedule import ScheduleInputError
+from bot.fotd.schedule import ScheduleInputError, fixed_offset_note
 from bot.fotd.sender import (
     HistoryUnreadable,
     PermanentSendError,
@@ -226,14 +226,15 @@ class FotdCog(
         except ScheduleInputError as exc:
             await respond(interaction, error_reply(str(exc)))
             return
-        await respond(interaction, status_reply(status, channel_mention=channel.mention))
+        note = fixed_offset_note(status.timezone)
+        await respond(interaction, status_reply(status, channel_mention=channel.mention, note=note))
 
     @set_.autocomplete("timezone")
     @autocomplete_exchange
     async def _tz(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return [app_commands.Choice(name=z, value=z) for z in timezone_choices(current)]
+        return [app_commands.Choice(name=n, value=z) for n, z in timezone_choices(current)]
 
     @app_commands.command(name="off")
     @app_commands.checks.has_permissions(manage_guild=True)

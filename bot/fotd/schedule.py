@@ -30,17 +30,62 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 import zoneinfo
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.replies.markdown import escape
 
+# After a change of schedule, the first post comes more than this long after the last one.
+MIN_GAP_AFTER_CHANGE = timedelta(hours=12)
+
+# What people type instead of an IANA name: the countries a team studying Japan's foreign
+# policy is likely to be in, and common abbreviations. Autocomplete offers these zones and an
+# unknown zone's error suggests them; the first zone is the usual one. Kept small on purpose.
+PLACE_ZONES: dict[str, tuple[str, ...]] = {
+    "Australia": ("Australia/Sydney", "Australia/Perth"),
+    "Canada": ("America/Toronto", "America/Vancouver"),
+    "China": ("Asia/Shanghai",),
+    "France": ("Europe/Paris",),
+    "Germany": ("Europe/Berlin",),
+    "Hong Kong": ("Asia/Hong_Kong",),
+    "India": ("Asia/Kolkata",),
+    "Indonesia": ("Asia/Jakarta",),
+    "Japan": ("Asia/Tokyo",),
+    "Korea": ("Asia/Seoul",),
+    "South Korea": ("Asia/Seoul",),
+    "Nepal": ("Asia/Kathmandu",),
+    "New Zealand": ("Pacific/Auckland",),
+    "Philippines": ("Asia/Manila",),
+    "Singapore": ("Asia/Singapore",),
+    "Taiwan": ("Asia/Taipei",),
+    "Thailand": ("Asia/Bangkok",),
+    "UK": ("Europe/London",),
+    "United Kingdom": ("Europe/London",),
+    "US": ("America/New_York", "America/Los_Angeles"),
+    "United States": ("America/New_York", "America/Los_Angeles"),
+    "US East": ("America/New_York",),
+    "US West": ("America/Los_Angeles",),
+    "Vietnam": ("Asia/Ho_Chi_Minh",),
+    "PST": ("America/Los_Angeles",),
+    "PDT": ("America/Los_Angeles",),
+    "CST": ("America/Chicago", "Asia/Shanghai"),
+    "EDT": ("America/New_York",),
+    "IST": ("Asia/Kolkata",),
+    "JST": ("Asia/Tokyo",),
+    "KST": ("Asia/Seoul",),
+}
+# Zone names that are a fixed offset with no daylight saving, and the place usually meant.
+FIXED_OFFSET_ZONES = {
+    "EST": "America/New_York",
+    "MST": "America/Denver",
+    "HST": "Pacific/Honolulu",
+}
+
 # Keys that ZoneInfo accepts but that are not real IANA zones users should pick.
 _NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
 _TIME_24H = re.compile(r"([0-9]{1,2}):([0-9]{2})")
-# After a change of schedule, the first post comes more than this long after the last one.
-MIN_GAP_AFTER_CHANGE = timedelta(hours=12)
 _TIME_12H = re.compile(r"([0-9]{1,2})(?::([0-9]{2}))?\s*([ap])\.?\s*m\.?", re.IGNORECASE)
 
 
@@ -63,20 +108,53 @@ def _zone_names() -> dict[str, str]:
     return {name.casefold(): name for name in names}
 
 
+def place_key(text: str) -> str:
+    """Typed text as PLACE_ZONES is looked up: NFKC, case-folded, '_' as a space."""
+    return " ".join(unicodedata.normalize("NFKC", text).replace("_", " ").split()).casefold()
+
+
+@functools.cache
+def _places() -> dict[str, tuple[str, ...]]:
+    return {place_key(place): zones for place, zones in PLACE_ZONES.items()}
+
+
 def validate_timezone(name: str) -> ZoneInfo:
-    """Return the zone for an IANA name (any letter case) or raise UnknownTimezoneError."""
-    canonical = _zone_names().get(name.strip().casefold())
+    """Return the zone for an IANA name (any letter case) or raise UnknownTimezoneError,
+    whose message suggests the zone of a country or abbreviation in PLACE_ZONES."""
+    typed = unicodedata.normalize("NFKC", name).strip()
+    canonical = _zone_names().get(typed.casefold())
     if canonical is None:
-        shown = name.strip()[:64]
+        shown = escape(typed[:64])
+        if zones := _places().get(place_key(typed)):
+            raise UnknownTimezoneError(
+                f"Unknown time zone “{shown}”: did you mean {' or '.join(zones)}?"
+            )
         raise UnknownTimezoneError(
-            f"Unknown time zone “{escape(shown)}”: use an IANA name such as Europe/London."
+            f"Unknown time zone “{shown}”: use an IANA name such as Europe/London."
         )
     return ZoneInfo(canonical)
 
 
+def fixed_offset_note(zone: str) -> str | None:
+    """A short note when `zone` is a fixed offset people take for a place's clock (EST)."""
+    place = FIXED_OFFSET_ZONES.get(zone)
+    if place is None:
+        return None
+    offset = datetime(2026, 1, 1, tzinfo=ZoneInfo(zone)).utcoffset()
+    assert offset is not None
+    hours = int(offset.total_seconds() // 3600)
+    sign = "−" if hours < 0 else "+"
+    city = place.rsplit("/", 1)[-1].replace("_", " ")
+    return (
+        f"{zone} is fixed at UTC{sign}{abs(hours)} with no daylight saving; "
+        f"for {city}'s local time, use {place}."
+    )
+
+
 def parse_time(text: str) -> time:
-    """Read '9:05', '09:05', '23:59', '7pm' or '7:30 pm' as a time of day."""
-    cleaned = text.strip()
+    """Read '9:05', '09:05', '23:59', '7pm' or '7:30 pm' as a time of day; full-width digits
+    (９:００) are read as their ASCII forms."""
+    cleaned = unicodedata.normalize("NFKC", text).strip()
     if match := _TIME_24H.fullmatch(cleaned):
         hour, minute = int(match[1]), int(match[2])
         if hour <= 23 and minute <= 59:

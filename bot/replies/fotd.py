@@ -6,7 +6,7 @@ import functools
 import zoneinfo
 from datetime import date
 
-from bot.fotd.schedule import format_time
+from bot.fotd.schedule import PLACE_ZONES, format_time, place_key
 from bot.fotd.sender import post_marker
 from bot.fotd.store import FotdStatus
 from bot.pack.library import parse_key
@@ -23,13 +23,22 @@ def _zones() -> tuple[str, ...]:
     return tuple(sorted(z for z in zoneinfo.available_timezones() if "/" in z or z == "UTC"))
 
 
-def timezone_choices(current: str, limit: int = MAX_CHOICES) -> list[str]:
-    """IANA names for autocomplete: prefix matches on any part first, then substrings."""
+def timezone_choices(current: str, limit: int = MAX_CHOICES) -> list[tuple[str, str]]:
+    """(name, zone) pairs for autocomplete: the zones of countries and abbreviations a word
+    of which starts with the text ("India": Asia/Kolkata), then IANA names, prefix matches on
+    any part first, then substrings."""
     text = current.strip().replace(" ", "_").casefold()
     zones = _zones()
     if not text:
         common = ["UTC", "Asia/Tokyo", "America/New_York", "Europe/London", "Australia/Sydney"]
-        return common[:limit]
+        return [(z, z) for z in common[:limit]]
+    typed = place_key(current)
+    places: dict[str, str] = {}
+    for place, place_zones in PLACE_ZONES.items():
+        words = place_key(place)
+        if words.startswith(typed) or any(w.startswith(typed) for w in words.split()):
+            for zone in place_zones:
+                places.setdefault(zone, f"{zone} ({place})")
     prefix = [z for z in zones if z.casefold().startswith(text)]
     parts = [
         z
@@ -37,7 +46,8 @@ def timezone_choices(current: str, limit: int = MAX_CHOICES) -> list[str]:
         if z not in prefix and any(p.casefold().startswith(text) for p in z.split("/"))
     ]
     inner = [z for z in zones if text in z.casefold() and z not in prefix and z not in parts]
-    return [*prefix, *parts, *inner][:limit]
+    named = [(z, z) for z in [*prefix, *parts, *inner] if z not in places]
+    return [*((name, zone) for zone, name in places.items()), *named][:limit]
 
 
 def post_embed(pack: Pack, fact: Fact, local_date: date) -> dict:
@@ -85,7 +95,10 @@ def skipped_reply(fact: Fact | None, *, posting: bool = True) -> Reply:
     return Reply(content=text, ephemeral=True)
 
 
-def status_reply(status: FotdStatus | None, *, channel_mention: str | None) -> Reply:
+def status_reply(
+    status: FotdStatus | None, *, channel_mention: str | None, note: str | None = None
+) -> Reply:
+    """/factoftheday status, and the answer to set; `note` is a line of advice (EST)."""
     if status is None:
         text = "No fact of the day is set up here. Start one with `/factoftheday set`."
         return Reply(
@@ -123,6 +136,8 @@ def status_reply(status: FotdStatus | None, *, channel_mention: str | None) -> R
         )
     if waiting is not None:
         lines.append(f"**To add facts:** {how_to_add_facts(waiting)}")
+    if note:
+        lines.append(f"**Note:** {note}")
     colour = WARN_COLOUR if status.paused_reason or status.last_error or waiting else OK_COLOUR
     return Reply(
         embeds=[{"title": "Fact of the day", "description": "\n".join(lines), "color": colour}],

@@ -7,9 +7,11 @@ from datetime import date, time, timedelta
 import pytest
 
 from bot.fotd.schedule import (
+    PLACE_ZONES,
     InvalidTimeError,
     UnknownTimezoneError,
     due_post,
+    fixed_offset_note,
     next_post_instant,
     parse_time,
     post_instant,
@@ -201,6 +203,9 @@ def test_naive_datetimes_are_refused():
         ("12:15 am", time(0, 15)),
         ("12pm", time(12, 0)),
         ("11:59 pm", time(23, 59)),
+        ("９:００", time(9, 0)),  # full-width digits, as references accept them
+        ("２１：３０", time(21, 30)),
+        ("７ｐｍ", time(19, 0)),
     ],
 )
 def test_parse_time_accepts(text: str, expected: time):
@@ -254,3 +259,40 @@ def test_settled_through_judges_the_last_post_by_its_instant(
 ):
     tz, local_time = validate_timezone(zone), time.fromisoformat(at)
     assert settled_through(utc(last_post), local_time, tz) == date.fromisoformat(expected)
+
+
+@pytest.mark.parametrize(
+    ("typed", "suggested"),
+    [
+        ("India", "Asia/Kolkata"),
+        ("nepal", "Asia/Kathmandu"),
+        ("South  Korea", "Asia/Seoul"),
+        ("us_east", "America/New_York"),
+        ("PST", "America/Los_Angeles"),
+        ("Australia", "Australia/Sydney or Australia/Perth"),
+    ],
+)
+def test_an_unknown_zone_that_names_a_place_suggests_its_zone(typed: str, suggested: str):
+    with pytest.raises(UnknownTimezoneError) as caught:
+        validate_timezone(typed)
+    assert str(caught.value).endswith(f": did you mean {suggested}?")
+    assert "\n" not in str(caught.value)
+
+
+def test_every_place_names_real_zones():
+    for place, zones in PLACE_ZONES.items():
+        assert zones, place
+        for zone in zones:
+            assert validate_timezone(zone).key == zone
+
+
+def test_fixed_offset_abbreviations_are_accepted_with_a_note():
+    assert validate_timezone("est").key == "EST"
+    note = fixed_offset_note("EST")
+    assert note == (
+        "EST is fixed at UTC−5 with no daylight saving; "
+        "for New York's local time, use America/New_York."
+    )
+    assert "UTC−7" in (fixed_offset_note("MST") or "")
+    for zone in ("America/New_York", "EST5EDT", "UTC", "Asia/Tokyo"):
+        assert fixed_offset_note(zone) is None, zone
