@@ -404,6 +404,19 @@ def _same_title(one: Section, other: Section) -> bool:
     return one.title == other.title or fuzz.WRatio(one.title, other.title) >= TITLE_MATCH_MIN
 
 
+def _by_title(title: str, pool: Iterable[Section], level: int) -> Section | None:
+    """The section of `pool` at `level` whose title best matches `title`, if one does."""
+    candidates = [s for s in pool if s.level == level]
+    best = process.extractOne(
+        title,
+        [s.title for s in candidates],
+        scorer=fuzz.WRatio,
+        processor=utils.default_process,
+        score_cutoff=TITLE_MATCH_MIN,
+    )
+    return candidates[best[2]] if best is not None else None
+
+
 def match_section(pack: Pack, section: Section, within: Section | None = None) -> Section | None:
     """The section of `pack` that is `section` of another edition: same ref, else title.
     With `within` (the counterpart of its parent) only that section's own are candidates."""
@@ -413,34 +426,22 @@ def match_section(pack: Pack, section: Section, within: Section | None = None) -
     if same is not None and _same_title(same, section):
         return same
     pool = within.children if within is not None else pack.sections.values()
-    candidates = [s for s in pool if s.level == section.level]
-    best = process.extractOne(
-        section.title,
-        [s.title for s in candidates],
-        scorer=fuzz.WRatio,
-        processor=utils.default_process,
-        score_cutoff=TITLE_MATCH_MIN,
-    )
-    if best is not None:
-        return candidates[best[2]]
-    return same
+    return _by_title(section.title, pool, section.level) or same
 
 
 def counterpart(other: Pack, own: Pack, section: Section) -> Section | None:
-    """`section` of `own` in the `other` edition: None when `other` lacks its page, or its
-    parent's counterpart (a subsection is looked for under the counterpart of its parent),
-    or when the only match is by title and that section has a counterpart of its own
-    ("Overview" heads many sections)."""
+    """`section` of `own` in the `other` edition, or None when `other` lacks its page or
+    holds nothing that is it. A subsection is looked for under its parent's counterpart,
+    then (moved to another part) anywhere. A section found by title is the one whose title
+    matches it best, and never one that has a counterpart of its own ("Overview" heads many
+    sections; "Trade" is as close to "Trade Policy" as to "Trade Statistics")."""
     if not holds(other, section):
         return None
-    within = None
-    if section.parent is not None and section.parent.parent is not None:
-        within = counterpart(other, own, section.parent)
-        if within is None:
-            return None
-    found = match_section(other, section, within)
+    nested = section.parent is not None and section.parent.parent is not None
+    within = counterpart(other, own, section.parent) if nested and section.parent else None
+    found = match_section(other, section, within) if within is not None or not nested else None
     if found is None:
-        return None
+        return _moved_here(other, own, section) if nested else None
     if found.ref != section.ref:
         # The section of `own` at that number keeps it if it has the title: below the top,
         # only a sibling of `section` competes (one under another parent is matched there).
@@ -450,6 +451,9 @@ def counterpart(other: Pack, own: Pack, section: Section) -> Section | None:
             and (within is None or mirror.parent is section.parent)
             and fuzz.WRatio(mirror.title, found.title) >= TITLE_MATCH_MIN
         ):
+            return None
+        rivals = section.parent.children if nested and section.parent else own.sections.values()
+        if _by_title(found.title, rivals, section.level) is not section:
             return None
     elif not _same_title(found, section):
         # The same number under another title is a renamed heading, unless that title
@@ -462,6 +466,23 @@ def counterpart(other: Pack, own: Pack, section: Section) -> Section | None:
             and match_section(other, moved, within) is found
         ):
             return None
+    return found
+
+
+def _moved_here(other: Pack, own: Pack, section: Section) -> Section | None:
+    """A subsection that its parent's counterpart lacks, found by title anywhere in `other`
+    (a column moved to another part), unless the counterpart of the part it left still has
+    that title, or another section of `own` matches it better."""
+    found = _by_title(section.title, other.sections.values(), section.level)
+    if found is None or found.parent is None:
+        return None
+    home = counterpart(own, other, found.parent)
+    if home is not None and any(
+        s.level == found.level and _same_title(s, found) for s in home.children
+    ):
+        return None
+    if _by_title(found.title, own.sections.values(), section.level) is not section:
+        return None
     return found
 
 

@@ -1,8 +1,8 @@
 """Search's text normaliser and tokenizer: queries and the chapter use the same code.
 
 `normalize_query` is the one query normaliser: search, the usage log (so /stats groups
-queries as search reads them) and lookup de-duplication all use it. Reference labels have
-their own (bot/pack/refs.py `normalise_ref`).
+queries as search reads them) and lookup de-duplication all use it. Reference labels are
+folded by `normalize` too, then compacted (bot/pack/refs.py `normalise_ref`).
 
 Normalising folds what a reader would call "the same text": Unicode compatibility forms
 (NFKC, so full-width letters become ASCII), case (casefold), typographic quotes to straight

@@ -188,3 +188,76 @@ def test_a_heading_renamed_at_the_same_number_is_still_renamed():
     [renamed] = changes_between("2030", before, "2031", after).sections
     assert renamed.ref == "3.1.2" and renamed.comparison.status == "changed"
     assert renamed.renamed is not None and renamed.renamed.before.endswith("Arrangements")
+
+
+def _parts(body: str) -> str:
+    """A page of invented parts under one section, in the publisher's shapes."""
+    return (
+        "Diplomatic Bluebook 2030\n\nChapter 3\n\nInvented Chapter Title\n\n"
+        f"Section 1 Invented Section\n\n{body}"
+    )
+
+
+_ALPHA_BETA = """1. Alpha Relations
+
+(1) Overview
+
+Alpha text about trade and security matters in the region.
+
+{alpha}2. Beta Relations
+
+(1) Overview
+
+Beta text about culture and people exchanges.
+
+{beta}"""
+_COLUMN = """Column: The Invented Sakura Exchange Programme
+
+The sakura programme brought two hundred students to Japan this year.
+
+"""
+_TRADE = """(2) Trade
+
+Trade between the two countries grew by a tenth.
+
+"""
+
+
+def _changes(old: str, new: str) -> list[tuple[str, str]]:
+    manifest = load_pack().manifest
+    before = Pack(manifest=manifest, root=parse_chapter(_parts(old)))
+    after = Pack(manifest=manifest, root=parse_chapter(_parts(new)))
+    listed = changes_between("2030", before, "2031", after).sections
+    return [(s.ref, s.comparison.status) for s in listed]
+
+
+def test_a_column_or_subsection_moved_to_another_part_is_no_change():
+    assert (
+        _changes(
+            _ALPHA_BETA.format(alpha=_COLUMN, beta=""), _ALPHA_BETA.format(alpha="", beta=_COLUMN)
+        )
+        == []
+    )
+    assert (
+        _changes(
+            _ALPHA_BETA.format(alpha=_TRADE, beta=""), _ALPHA_BETA.format(alpha="", beta=_TRADE)
+        )
+        == []
+    )
+
+
+def test_one_old_section_answers_one_new_one_when_two_titles_match_it():
+    """ "Trade" matches "Trade Policy" and "Trade Statistics" alike: one is its successor."""
+    later = (
+        _TRADE.replace("(2) Trade", "(2) Space")
+        + _TRADE.replace("(2) Trade", "(3) Trade Policy")
+        + _TRADE.replace("(2) Trade", "(4) Trade Statistics")
+    )
+    found = _changes(
+        _ALPHA_BETA.format(alpha=_TRADE, beta=""), _ALPHA_BETA.format(alpha=later, beta="")
+    )
+    assert sorted(found) == [
+        ("3.1.1(2)", "added"),
+        ("3.1.1(3)", "changed"),
+        ("3.1.1(4)", "added"),
+    ]
