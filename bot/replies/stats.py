@@ -8,6 +8,7 @@ from bot.replies.limits import EMBED_FIELD_VALUE_MAX
 from bot.replies.markdown import code as code_span
 from bot.replies.markdown import escape
 from bot.storage.stats import UsageSummary
+from bot.storage.usage import EventKind
 
 CHART_NAME = "usage.png"
 
@@ -29,11 +30,11 @@ def _editions(by_pack: dict[str, int]) -> list[tuple[str, int]]:
 
 
 # The events that are not slash commands, as a reader calls them.
-_OTHER_KINDS = {
-    "keyword": "chat lookups",
-    "button": "buttons",
-    "autocomplete": "autocomplete",
-    "fact": "daily facts",
+_OTHER_KINDS: dict[str, str] = {
+    EventKind.KEYWORD: "chat lookups",
+    EventKind.BUTTON: "buttons",
+    EventKind.AUTOCOMPLETE: "autocomplete",
+    EventKind.FACT: "daily facts",
 }
 
 
@@ -43,7 +44,7 @@ def stats_reply(summary: UsageSummary, chart_png: bytes | None) -> Reply:
         (
             (_OTHER_KINDS.get(kind, kind), n)
             for kind, n in summary.by_kind.items()
-            if kind != "slash"
+            if kind != EventKind.SLASH
         ),
         key=lambda kv: (-kv[1], kv[0]),
     )

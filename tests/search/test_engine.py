@@ -148,3 +148,23 @@ def test_an_exact_phrase_is_found_beyond_the_best_bm25_matches() -> None:
     engine = SearchEngine.build(pack)
     assert top(engine, "fiscal policy review") == "3.1¶151"
     assert top(engine, "fiscal polcy review") == "3.1¶151"
+
+
+def test_a_result_is_made_with_every_field_of_its_dataclass() -> None:
+    """SearchResult writes its fields in one step (its own __init__): none is left out."""
+    import dataclasses
+    import inspect
+
+    from bot.search.engine import SearchResult
+
+    fields = dataclasses.fields(SearchResult)
+    parameters = list(inspect.signature(SearchResult.__init__).parameters.values())[1:]
+    assert [p.name for p in parameters] == [f.name for f in fields]
+    for parameter, declared in zip(parameters, fields, strict=True):
+        assert parameter.default == (
+            inspect.Parameter.empty if declared.default is dataclasses.MISSING else declared.default
+        )
+    made = SearchResult(*(f"v{i}" for i in range(len(fields))))  # type: ignore[arg-type]
+    assert [getattr(made, f.name) for f in fields] == [f"v{i}" for i in range(len(fields))]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.ref = "x"  # type: ignore[misc]
