@@ -15,7 +15,7 @@ from typing import Literal
 from bot.lookups.markdown import strip_ignored
 from bot.pack.library import split_edition
 from bot.pack.refs import RefIndex, Resolved, normalise_ref
-from bot.search.normalize import normalize_query
+from bot.search.normalize import normalize, normalize_query
 
 __all__ = [
     "MAX_INNER_CHARS",
@@ -54,11 +54,11 @@ class Lookup:
     """One thing a message asks about: a free-text query or a section reference.
 
     `key` tells two lookups of one message apart (`[[gcap]]` and `[[ GCAP ]]` are one).
-    `year` is the edition a lookup names (`[[2024:3.1.1(3)]]`, `[[2024:GCAP]]`, else None).
-    For a query, `text` is the words searched (without the edition). For a reference, `text`
-    is as written, `ref` the reference without the edition, and `found` where it resolved in
-    the pack the message was parsed against (None when it names an edition: it is resolved
-    in that edition's pack)."""
+    `text` is the lookup as written, and `year` the edition it names (`[[2024:3.1.1(3)]]`,
+    `[[2024:GCAP]]`, else None). For a query, `words` is what is searched (the text without
+    its edition). For a reference, `ref` is the reference without the edition, and `found`
+    where it resolved in the pack the message was parsed against (None when it names an
+    edition: it is resolved in that edition's pack)."""
 
     kind: Literal["query", "ref"]
     text: str
@@ -66,6 +66,7 @@ class Lookup:
     year: int | None = None
     ref: str = ""
     found: Resolved | None = field(default=None, compare=False, repr=False)
+    words: str = ""
 
 
 def _place(resolved: Resolved) -> str | None:
@@ -83,7 +84,9 @@ def _bracketed(text: str, refs: RefIndex) -> list[tuple[int, Lookup]]:
         inner = match.group(1).strip()
         if not inner:
             continue
-        qualified = split_edition(inner)  # [[2024:3.1.1(3)]] names its edition
+        # Read after folding, so a full-width or pasted-along form names the same edition.
+        folded = normalize(inner, fold_case=False)
+        qualified = split_edition(folded)  # [[2024:3.1.1(3)]] names its edition
         ref = qualified.ref
         if refs.looks_like_ref(ref):
             # Asked for explicitly, so an unknown reference is still answered (with suggestions).
@@ -98,11 +101,12 @@ def _bracketed(text: str, refs: RefIndex) -> list[tuple[int, Lookup]]:
             found.append((match.start(), lookup))
         else:
             # [[2024:GCAP]] searches the 2024 edition, as /search with its edition option.
-            asked = split_edition(inner, words=True)
+            asked = split_edition(folded, words=True)
             key = normalize_query(asked.ref)
             if asked.edition is not None:
                 key = f"{asked.edition}:{key}"
-            found.append((match.start(), Lookup("query", asked.ref, key, asked.edition)))
+            lookup = Lookup("query", inner, key, asked.edition, words=asked.ref)
+            found.append((match.start(), lookup))
     return found
 
 

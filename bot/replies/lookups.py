@@ -67,7 +67,7 @@ def lookup_embed(
             ref = found.paragraph.ref if found.paragraph else found.section.ref
             return _opening_embed(pack, found.section, ref, text), ref, 1
         return _miss_embed(lookup, [s.ref for s in found.suggestions]), None, 0
-    response = engine.search(lookup.text, limit=1)
+    response = engine.search(lookup.words, limit=1)
     if not response.results:
         return _miss_embed(lookup, list(response.suggestions)), None, 0
     top = response.results[0]
@@ -82,7 +82,7 @@ def library_lookup_embed(
     embed, ref, count = lookup_embed(served.pack, served.engine, served.refs, lookup)
     if count or lookup.kind == "ref" or lookup.year is not None or len(library.packs) < 2:
         return embed, ref, count, served.pack_key
-    found = library.search(lookup.text, pack_key=served.pack_key, limit=1).results
+    found = library.search(lookup.words, pack_key=served.pack_key, limit=1).results
     if not found:
         return embed, ref, count, served.pack_key
     pack = library.packs[found[0].pack_key].pack

@@ -10,7 +10,7 @@ from bot.pack.refs import RefIndex
 
 def test_bracketed_query_mid_sentence(refs: RefIndex) -> None:
     assert extract_lookups("what does it say about [[GCAP]]?", refs) == [
-        Lookup("query", "GCAP", "gcap")
+        Lookup("query", "GCAP", "gcap", words="GCAP")
     ]
 
 
@@ -20,17 +20,31 @@ def test_query_text_is_kept_as_written(refs: RefIndex) -> None:
     assert lookup.key == "global combat air"
 
 
-@pytest.mark.parametrize("text", ["[[2024:GCAP]]", "[[ 2024 : GCAP ]]", "[[GCAP@2024]]"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[[2024:GCAP]]",
+        "[[ 2024 : GCAP ]]",
+        "[[GCAP@2024]]",
+        "[[２０２４：GCAP]]",  # typed full-width
+        "[[2024\u200b:GCAP]]",  # with a zero-width space pasted along
+    ],
+)
 def test_a_query_names_its_edition_the_explicit_ways(text: str, refs: RefIndex) -> None:
-    assert extract_lookups(f"and {text} please", refs) == [
-        Lookup("query", "GCAP", "2024:gcap", 2024)
-    ]
+    [lookup] = extract_lookups(f"and {text} please", refs)
+    assert (lookup.kind, lookup.key, lookup.year, lookup.words) == (
+        "query",
+        "2024:gcap",
+        2024,
+        "GCAP",
+    )
+    assert lookup.text == text[2:-2].strip()  # as written, for the reply to echo
 
 
 def test_a_year_in_brackets_or_before_words_is_searched(refs: RefIndex) -> None:
     assert extract_lookups("[[ODA (2024)]] [[2024 budget]]", refs) == [
-        Lookup("query", "ODA (2024)", "oda (2024)"),
-        Lookup("query", "2024 budget", "2024 budget"),
+        Lookup("query", "ODA (2024)", "oda (2024)", words="ODA (2024)"),
+        Lookup("query", "2024 budget", "2024 budget", words="2024 budget"),
     ]
 
 

@@ -11,7 +11,7 @@ from bot.lookups.replies import (
 
 
 def query(key: str) -> Lookup:
-    return Lookup("query", key, key)
+    return Lookup("query", key, key, words=key)
 
 
 def test_record_and_find_both_ways() -> None:

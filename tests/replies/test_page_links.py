@@ -70,7 +70,7 @@ def test_lookups_link_to_the_quoted_page(imported):
     refs = RefIndex(pack)
     embed, ref, _ = lookup_embed(pack, engine, refs, Lookup("ref", "4.2.7(1)", "4.2.7(1)"))
     assert (ref, embed["url"]) == ("4.2.7(1)", PAGE.format("c040207"))
-    embed, _, _ = lookup_embed(pack, engine, refs, Lookup("query", "CPTPP", "cptpp"))
+    embed, _, _ = lookup_embed(pack, engine, refs, Lookup("query", "CPTPP", "cptpp", words="CPTPP"))
     assert embed["url"] == PAGE.format("c040205")
 
 
