@@ -136,10 +136,12 @@ class QueryPlanner:
         typed: list[str] = []
         stems: list[str] = []
         tids: list[int | None] = []
+        compounds = False  # a word typed as a compound ("peace-keeping")
         for group in groups:
             ws = []
             for token in group:
                 if token.joined:
+                    compounds = True
                     continue
                 text = token.text
                 known = looked_up.get(text)
@@ -189,18 +191,20 @@ class QueryPlanner:
             ]
 
         # Glossary names are matched on the corrected stems, word by word and compounds joined.
-        compact: list[str] = []
-        at = 0
-        for group, ws in zip(groups, parts, strict=True):
-            joined = [t for t in group if t.joined]
-            if joined:
-                compact.append(stem(a.fold(joined[0].text)))
-            elif ws:
-                compact.append(flat[at])
-            at += len(ws)
+        compact = flat
+        if compounds:
+            compact = []
+            at = 0
+            for group, ws in zip(groups, parts, strict=True):
+                joined = [t for t in group if t.joined]
+                if joined:
+                    compact.append(stem(a.fold(joined[0].text)))
+                elif ws:
+                    compact.append(flat[at])
+                at += len(ws)
         # Each glossary entry found, with the index weight (summed idf) of the words typed for it.
         entries: dict[int, float] = {}
-        for sequence in (flat, compact) if compact != flat else (flat,):
+        for sequence in (flat, compact) if compact is not flat else (flat,):
             for start, end, entry in self.glossary.find(sequence):
                 matched = {term_id(s) for s in sequence[start:end] if not stop(s)}
                 plan.named.update(t for t in matched if t is not None)
@@ -208,6 +212,7 @@ class QueryPlanner:
                 entries[entry] = max(entries.get(entry, 0.0), weight)
         # The concept of each typed word (or compound), by group number.
         words: dict[int, tuple[str, list[Alternative]]] = {}
+        first = 0  # the number of the group's first typed word
         for number, (group, ws) in enumerate(zip(groups, parts, strict=True)):
             alternatives: list[Alternative] = []
             if group[-1].joined:
@@ -226,13 +231,21 @@ class QueryPlanner:
                     alternatives.append(Alternative(tuple(found)))
             elif ws and not stop(ws[0]):
                 w = ws[0]
-                for option, weight in options[w] if w in options else ((stem(w), 1.0),):
-                    tid = term_id(option)
-                    if tid is not None:
-                        alternatives.append(Alternative((tid,), weight))
+                if w in options:
+                    for option, weight in options[w]:
+                        tid = term_id(option)
+                        if tid is not None:
+                            alternatives.append(Alternative((tid,), weight))
+                elif (known_tid := tids[first]) is not None:
+                    alternatives.append(Alternative((known_tid,)))
+            first += len(ws)
             if alternatives:
                 words[number] = ("w:" + " ".join(ws), alternatives)
-        typed_terms = {alt.terms for _, alts in words.values() for alt in alts}
+        # The typed words' own terms, before the thesaurus takes some: a glossary name that
+        # is one of them is no other name for it.
+        typed_terms = (
+            {alt.terms for _, alts in words.values() for alt in alts} if entries else set()
+        )
         raw: list[tuple[str, list[Alternative]]] = []
         covers: dict[str, int] = {}  # the typed words of each thesaurus concept
         if self.thesaurus is not None:
