@@ -86,18 +86,22 @@ def _measures(placed: list[tuple[int, int, int, float]], count: int) -> tuple[Me
     for a, _, c, w in placed:
         concepts[a].setdefault(c, w)
         hits[a] += 1
+    # Each sentence alone, worked out once: every sentence is valued alone to find the best.
+    alone = [(sum(inside.values()), len(inside)) for inside in concepts]
+    alone_values = [weight + 0.01 * n for (weight, _), n in zip(alone, hits, strict=True)]
 
     def covered(first: int, last: int) -> tuple[float, int]:
         if first == last:
-            inside = concepts[first]
-        else:
-            inside = {}
-            for i in range(first, last + 1):
-                for c, w in concepts[i].items():
-                    inside.setdefault(c, w)
+            return alone[first]
+        inside: dict[int, float] = {}
+        for i in range(first, last + 1):
+            for c, w in concepts[i].items():
+                inside.setdefault(c, w)
         return sum(inside.values()), len(inside)
 
     def value(first: int, last: int) -> float:
+        if first == last:
+            return alone_values[first]
         return covered(first, last)[0] + 0.01 * sum(hits[first : last + 1])
 
     return value, covered
