@@ -207,7 +207,7 @@ class SearchEngine:
         # For ranking a small pack in plain Python: postings as lists, and where each term
         # occurs in each paragraph; made as queries need them.
         self._lists: dict[int, tuple[list[int], list[float]]] = {}
-        self._word_places: dict[int, dict[int, list[int]]] = {}
+        self._word_places: dict[int, tuple[dict[int, list[int]], list[int]]] = {}
         # The thesaurus's everyday words can be misspelt too ("hackng"); they rank below
         # the text's own words at the same distance.
         everyday = {self.analyzer.fold(w): 0 for e in entries for p in e.words for w in words(p)}
@@ -490,21 +490,21 @@ class SearchEngine:
             return candidates
         bonuses: list[float] = []
         for d, _ in head:
-            where = self._where(d)
-            present = [(t, where[t]) for t in wanted if t in where]
+            where, term_at = self._where(d)
+            present = [t for t in wanted if t in where]
             if len(present) < 2:  # no two different query words
                 bonuses.append(0.0)
                 continue
-            # The query's words in the order they stand (a position holds one term).
-            term_at = {at: t for t, places in present for at in places}
-            order = sorted(term_at)
+            rarity = {t: wanted[t][1] for t in present}
+            # The query's words in the order they stand.
+            order = sorted([at for t in present for at in where[t]])
             bonus = 0.0
             at, term = order[0], term_at[order[0]]
             for next_at in order[1:]:
                 next_term = term_at[next_at]
                 gap = next_at - at
                 if gap <= NEAR_WORDS and term != next_term:
-                    bonus += min(wanted[term][1], wanted[next_term][1]) / gap
+                    bonus += min(rarity[term], rarity[next_term]) / gap
                 at, term = next_at, next_term
             bonuses.append(bonus)
         if not any(bonuses):
@@ -513,15 +513,17 @@ class SearchEngine:
         boosted = [(d, s + NEAR_WEIGHT * top * b) for (d, s), b in zip(head, bonuses, strict=True)]
         return boosted + candidates[NEAR_CANDIDATES:]
 
-    def _where(self, doc: int) -> dict[int, list[int]]:
-        """Where each term occurs in a paragraph, counted in indexed words (kept per paragraph
-        of a small pack)."""
+    def _where(self, doc: int) -> tuple[dict[int, list[int]], list[int]]:
+        """Where each term occurs in a paragraph, counted in indexed words, and the term at
+        each place (kept per paragraph of a small pack)."""
         found = self._word_places.get(doc)
         if found is None:
-            found = self._word_places[doc] = {}
+            places: dict[int, list[int]] = {}
             lo, hi = int(self._offsets[doc]), int(self._offsets[doc + 1])
-            for at, term in enumerate(self._terms[lo:hi].tolist()):
-                found.setdefault(term, []).append(at)
+            terms = self._terms[lo:hi].tolist()
+            for at, term in enumerate(terms):
+                places.setdefault(term, []).append(at)
+            found = self._word_places[doc] = (places, terms)
         return found
 
     def _alternative_scores(self, alternative: Alternative, n: int) -> np.ndarray:
