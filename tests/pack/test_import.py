@@ -644,8 +644,10 @@ NOT_ASCII = "Japan’s partners — the “Rules”"
         ),
         # A latin-1 label is read as windows-1252, as browsers do.
         ('<meta charset="iso-8859-1">', "cp1252", NOT_ASCII),
+        # A label of the Encoding Standard that is no Python codec name.
+        ('<meta charset="unicode-1-1-utf-8">', "utf-8", NOT_ASCII),
     ],
-    ids=["windows-1252", "shift_jis", "http-equiv", "latin-1-label"],
+    ids=["windows-1252", "shift_jis", "http-equiv", "latin-1-label", "web-label"],
 )
 def test_a_saved_page_in_its_declared_charset_imports(tmp_path, meta, codec, words):
     html = (SAMPLES / "c040205.html").read_text(encoding="utf-8").replace(SAVED_UTF8, meta)
@@ -664,10 +666,18 @@ def test_a_saved_page_in_its_declared_charset_imports(tmp_path, meta, codec, wor
     [
         ('<meta charset="klingon-8">', b"", "c040205.html:1: error: unknown charset 'klingon-8'"),
         ('<meta charset="base64">', b"", "c040205.html:1: error: unknown charset 'base64'"),
+        # Python codec names, not web labels: one refused with a traceback, one that
+        # rewrote backslashes.
+        ('<meta charset="undefined">', b"", "c040205.html:1: error: unknown charset 'undefined'"),
+        (
+            '<meta charset="unicode_escape">',
+            b"<p>C:\\new</p>",
+            "c040205.html:1: error: unknown charset 'unicode_escape'",
+        ),
         ('<meta charset="shift_jis">', b"\n\n<p>\x82</p>", "c040205.html:3: error: not shift_jis"),
         ("", b"\n<p>Japan\x92s</p>", "c040205.html:2: error: not UTF-8 text"),
     ],
-    ids=["unknown", "not-text", "bad-bytes", "no-charset-not-utf8"],
+    ids=["unknown", "not-text", "undefined", "unicode-escape", "bad-bytes", "no-charset-not-utf8"],
 )
 def test_a_page_that_does_not_decode_is_one_line_naming_it(capsys, tmp_path, meta, body, message):
     page = tmp_path / "c040205.html"

@@ -1,0 +1,65 @@
+"""bot/pack/charset.py: web charset labels (the WHATWG Encoding Standard), not Python codec names."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.pack.charset import CharsetError, decode_page, page_codec
+
+CAFE = "café"
+
+
+def _meta(label: str, text: str = CAFE, codec: str = "utf-8") -> bytes:
+    return f'<meta charset="{label}"><p>{text}</p>'.encode(codec)
+
+
+@pytest.mark.parametrize(
+    ("label", "codec", "text"),
+    [
+        ("unicode-1-1-utf-8", "utf-8", CAFE),
+        ("UTF8", "utf-8", CAFE),
+        (" utf-8 ", "utf-8", CAFE),
+        ("latin1", "cp1252", "Japan\u2019s"),
+        ("us-ascii", "cp1252", "Japan\u2019s"),
+        ("iso-8859-1", "cp1252", "Japan\u2019s"),
+        ("iso-8859-2", "iso8859_2", "Łódź"),
+        ("iso-8859-15", "iso8859_15", "€uro"),
+        ("windows-1251", "cp1251", "Москва"),
+        ("koi8-r", "koi8_r", "Москва"),
+        ("sjis", "cp932", "外務省"),
+        ("shift_jis", "cp932", "外務省"),
+        ("euc-jp", "euc_jp", "外務省"),
+        ("iso-2022-jp", "iso2022_jp", "外務省"),
+        ("gb2312", "gb18030", "外交"),
+        ("big5", "big5hkscs", "外交"),
+        ("euc-kr", "cp949", "외교부"),
+    ],
+)
+def test_a_web_label_reads_the_page_as_a_browser_does(label, codec, text):
+    assert f"<p>{text}</p>" in decode_page(_meta(label, text, codec))
+
+
+def test_a_windows_1252_byte_python_leaves_undefined_is_read_as_browsers_do():
+    # 0x81, 0x8D, 0x8F, 0x90, 0x9D: C1 controls in the Encoding Standard, an error in cp1252.
+    assert (
+        decode_page(b"<meta charset=latin1>\x80\x81\x9d") == "<meta charset=latin1>\u20ac\x81\x9d"
+    )
+
+
+def test_x_user_defined_maps_high_bytes_to_the_private_use_area():
+    assert decode_page(b"a\x80\xff", "x-user-defined") == "a\uf780\uf7ff"
+
+
+@pytest.mark.parametrize(
+    "label", ["unicode_escape", "utf-7", "idna", "rot13", "base64", "undefined", "latin_1", "u8"]
+)
+def test_a_python_codec_name_that_is_no_web_label_is_an_unknown_charset(label):
+    with pytest.raises(CharsetError, match=f"^unknown charset '{label}'$"):
+        decode_page(_meta(label, "C:\\new"))
+    with pytest.raises(CharsetError, match=f"^unknown charset '{label}'$"):
+        page_codec(b"C:\\new", label)
+
+
+def test_a_decode_that_fails_in_any_way_is_a_charset_error():
+    with pytest.raises(CharsetError, match=r"^not iso-2022-jp text \("):
+        decode_page(b"<meta charset=iso-2022-jp>\x1b$B\xff\xff")
