@@ -5,6 +5,12 @@ declares (when fetching), then the page's own `<meta charset>` or `<meta http-eq
 "Content-Type">`, else UTF-8. A saved page keeps the encoding it was served in, so a page
 in windows-1252 or Shift_JIS is as good as one in UTF-8.
 
+The `<meta>` is found by the standard's prescan: the first `<meta>` outside a comment with a
+`charset` attribute, or with `http-equiv="Content-Type"` and a `content` naming a charset;
+`charset=` anywhere else (another `<meta>`'s content, an attribute, a comment) is no
+declaration. A `<meta>` naming UTF-16 means UTF-8 (bytes that can say so are no UTF-16) and
+x-user-defined means windows-1252, as in a browser.
+
 A charset is a label of the WHATWG Encoding Standard (what browsers accept), never a Python
 codec name: "unicode_escape" or "idna" would read a page as no browser does. Each label is
 read by the encoding the standard gives it, so latin-1 and ASCII are windows-1252, Shift_JIS
@@ -19,7 +25,6 @@ import re
 # How far into a page its <meta> charset is looked for (the standard says 1024 bytes; a
 # saved page may have more before it).
 META_BYTES = 4096
-_META = re.compile(rb"<meta\b[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.IGNORECASE)
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF16_LE, "utf-16"),
@@ -123,6 +128,11 @@ _WINDOWS_1252 = {
     if byte not in b"\x81\x8d\x8f\x90\x9d"
 }
 _WEB_SPACE = " \t\n\f\r"
+_SPACE = frozenset(b" \t\n\f\r")
+_QUOTES = frozenset(b"\"'")
+_META_START = re.compile(rb"<meta[ \t\n\f\r/]", re.IGNORECASE)
+_TAG_START = re.compile(rb"</?[A-Za-z]")
+_CONTENT_VALUE = re.compile(r"[^\t\n\f\r ;]+")
 
 
 class CharsetError(ValueError):
@@ -138,16 +148,151 @@ def page_codec(data: bytes, declared: str | None = None) -> tuple[str, str]:
     for bom, bom_codec in _BOMS:
         if data.startswith(bom):
             return "UTF-8" if bom_codec == "utf-8-sig" else "UTF-16", bom_codec
-    if not declared:
-        found = _META.search(data[:META_BYTES])
-        declared = found.group(1).decode("ascii") if found else None
+    from_meta = not declared
+    if from_meta:
+        declared = _meta_charset(data[:META_BYTES])
     if not declared:
         return "UTF-8", "utf-8"
     label = declared.strip(_WEB_SPACE).strip("\"'")
     codec = CODECS.get(label.strip(_WEB_SPACE).lower())
     if codec is None:
         raise CharsetError(f"unknown charset {label!r}")
+    if from_meta and codec.startswith("utf-16"):
+        return label, "utf-8"
+    if from_meta and codec == USER_DEFINED:
+        return label, "cp1252"
     return label, codec
+
+
+def _meta_charset(head: bytes) -> str | None:
+    """The charset the page's first `<meta>` declaration names, or None (the HTML standard's
+    prescan of a byte stream, https://html.spec.whatwg.org/#prescan-a-byte-stream-to-determine-
+    its-encoding, except that an unknown label is returned to be refused, not skipped)."""
+    pos, end = 0, len(head)
+    while pos < end:
+        if head[pos] != ord("<"):
+            pos += 1
+        elif head.startswith(b"<!--", pos):
+            close = head.find(b"-->", pos + 2)  # "<!-->" is a whole comment
+            if close < 0:
+                return None
+            pos = close + 3
+        elif _META_START.match(head, pos):
+            pos, label = _meta_element(head, pos + 6)
+            if label is not None:
+                return label
+        elif found := _TAG_START.match(head, pos):
+            # Another tag: read past its attributes, so a quoted "<meta ...>" in one is none.
+            pos = found.end()
+            while pos < end and head[pos] not in _SPACE and head[pos] != ord(">"):
+                pos += 1
+            attribute: tuple[str, str] | None = ("", "")
+            while attribute is not None:
+                pos, attribute = _attribute(head, pos)
+            pos += 1
+        elif head.startswith((b"<!", b"</", b"<?"), pos):
+            close = head.find(b">", pos + 2)
+            if close < 0:
+                return None
+            pos = close + 1
+        else:
+            pos += 1
+    return None
+
+
+def _meta_element(head: bytes, pos: int) -> tuple[int, str | None]:
+    """Past one `<meta ...>` whose attributes start at `pos`, and the charset it declares."""
+    seen: set[str] = set()
+    is_content_type = False
+    need_pragma: bool | None = None
+    charset: str | None = None
+    while True:
+        pos, attribute = _attribute(head, pos)
+        if attribute is None:
+            break
+        name, value = attribute
+        if name in seen:
+            continue
+        seen.add(name)
+        if name == "http-equiv":
+            is_content_type = value.lower() == "content-type"
+        elif name == "content" and charset is None:
+            charset = _content_charset(value)
+            if charset is not None:
+                need_pragma = True
+        elif name == "charset":
+            charset, need_pragma = value, False
+    if pos >= len(head) or need_pragma is None or (need_pragma and not is_content_type):
+        return pos + 1, None  # cut off, no declaration, or a content= without http-equiv
+    return pos + 1, charset
+
+
+def _attribute(head: bytes, pos: int) -> tuple[int, tuple[str, str] | None]:
+    """The standard's "get an attribute": (name lower-cased, value), or None at `>` or the end."""
+    end = len(head)
+    while pos < end and (head[pos] in _SPACE or head[pos] == ord("/")):
+        pos += 1
+    if pos >= end or head[pos] == ord(">"):
+        return pos, None
+    name = bytearray()
+    value = bytearray()
+    while pos < end:
+        byte = head[pos]
+        if byte == ord("=") and name:
+            pos += 1
+            break
+        if byte in _SPACE:
+            while pos < end and head[pos] in _SPACE:
+                pos += 1
+            if pos >= end or head[pos] != ord("="):
+                return pos, (_text(name), "")
+            pos += 1
+            break
+        if byte in b"/>":
+            return pos, (_text(name), "")
+        name.append(byte)
+        pos += 1
+    else:
+        return pos, None
+    while pos < end and head[pos] in _SPACE:
+        pos += 1
+    if pos >= end:
+        return pos, None
+    if head[pos] in _QUOTES:
+        quote = head[pos]
+        close = head.find(bytes([quote]), pos + 1)
+        if close < 0:
+            return end, None
+        return close + 1, (_text(name), head[pos + 1 : close].decode("latin-1"))
+    if head[pos] == ord(">"):
+        return pos, (_text(name), "")
+    while pos < end and head[pos] not in _SPACE and head[pos] != ord(">"):
+        value.append(head[pos])
+        pos += 1
+    return pos, (_text(name), value.decode("latin-1"))
+
+
+def _content_charset(content: str) -> str | None:
+    """The charset in a `content="text/html; charset=..."` (the standard's algorithm)."""
+    pos = 0
+    while True:
+        pos = content.lower().find("charset", pos)
+        if pos < 0:
+            return None
+        pos += len("charset")
+        rest = content[pos:].lstrip(_WEB_SPACE)
+        if rest.startswith("="):
+            break
+    rest = rest[1:].lstrip(_WEB_SPACE)
+    if rest[:1] in ('"', "'"):
+        close = rest.find(rest[0], 1)
+        return rest[1:close] if close > 0 else None
+    value = _CONTENT_VALUE.match(rest)
+    return value.group() if value else None
+
+
+def _text(raw: bytes | bytearray) -> str:
+    return raw.decode("latin-1").lower()
 
 
 def decode_page(data: bytes, declared: str | None = None) -> str:

@@ -63,3 +63,59 @@ def test_a_python_codec_name_that_is_no_web_label_is_an_unknown_charset(label):
 def test_a_decode_that_fails_in_any_way_is_a_charset_error():
     with pytest.raises(CharsetError, match=r"^not iso-2022-jp text \("):
         decode_page(b"<meta charset=iso-2022-jp>\x1b$B\xff\xff")
+
+
+@pytest.mark.parametrize(
+    ("page", "codec"),
+    [
+        # charset= in another <meta>'s content is no declaration (no http-equiv).
+        (
+            '<meta name="description" content="pages in charset=koi8-r">'
+            '<meta charset="utf-8"><p>café</p>',
+            "utf-8",
+        ),
+        ('<!-- <meta charset="shift_jis"> --><meta charset="utf-8"><p>café</p>', "utf-8"),
+        ('<!-- <meta charset="shift_jis"> --><p>café</p>', "utf-8"),
+        ('<p title="<meta charset=shift_jis>">café</p>', "utf-8"),
+        ('<META HTTP-EQUIV="content-type" CONTENT="text/html; Charset=\'koi8-r\'">', "koi8_r"),
+        ('<meta content="text/html; charset=koi8-r" http-equiv=Content-Type>', "koi8_r"),
+        ("<meta charset=koi8-r><meta charset=utf-8>", "koi8_r"),  # the first one wins
+        ('<meta charset="utf-8" http-equiv="Content-Type" content="charset=koi8-r">', "utf-8"),
+        ("<meta/charset=koi8-r>", "koi8_r"),
+        ("<metadata charset=koi8-r>", "utf-8"),
+        ("<p>café</p><meta charset=koi8-r", "utf-8"),  # cut off: no declaration
+    ],
+    ids=[
+        "other-meta-content",
+        "commented-out",
+        "only-commented-out",
+        "in-an-attribute",
+        "http-equiv-upper-case",
+        "http-equiv-after-content",
+        "first-wins",
+        "charset-before-content",
+        "slash",
+        "not-meta",
+        "cut-off",
+    ],
+)
+def test_only_a_meta_declaration_outside_comments_names_the_charset(page, codec):
+    assert page_codec(page.encode())[1] == codec
+
+
+@pytest.mark.parametrize("label", ["utf-16", "UTF-16LE", "utf-16be", "unicode"])
+def test_a_meta_naming_utf16_means_utf8(label):
+    # An ASCII-compatible page cannot say it is in UTF-16; the HTML standard reads it as UTF-8.
+    page = f'<meta charset="{label}"><p>café</p>'.encode()
+    assert decode_page(page) == page.decode("utf-8")
+    http_equiv = f'<meta http-equiv="Content-Type" content="text/html; charset={label}">'
+    assert page_codec(http_equiv.encode())[1] == "utf-8"
+
+
+def test_an_http_header_naming_utf16_is_utf16():
+    assert decode_page("<p>café</p>".encode("utf-16-le"), "utf-16") == "<p>café</p>"
+    assert decode_page("<p>café</p>".encode("utf-16-be"), "utf-16be") == "<p>café</p>"
+
+
+def test_x_user_defined_in_a_meta_is_windows_1252():
+    assert decode_page(b"<meta charset=x-user-defined>\x80") == "<meta charset=x-user-defined>€"

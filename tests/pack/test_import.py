@@ -646,8 +646,25 @@ NOT_ASCII = "Japan’s partners — the “Rules”"
         ('<meta charset="iso-8859-1">', "cp1252", NOT_ASCII),
         # A label of the Encoding Standard that is no Python codec name.
         ('<meta charset="unicode-1-1-utf-8">', "utf-8", NOT_ASCII),
+        # Only a declaration outside a comment counts, and a <meta> saying UTF-16 is UTF-8.
+        (
+            '<meta name="description" content="x; charset=koi8-r"><meta charset="utf-8">',
+            "utf-8",
+            NOT_ASCII,
+        ),
+        ('<!-- <meta charset="shift_jis"> --><meta charset="utf-8">', "utf-8", NOT_ASCII),
+        ('<meta charset="utf-16">', "utf-8", NOT_ASCII),
     ],
-    ids=["windows-1252", "shift_jis", "http-equiv", "latin-1-label", "web-label"],
+    ids=[
+        "windows-1252",
+        "shift_jis",
+        "http-equiv",
+        "latin-1-label",
+        "web-label",
+        "other-meta",
+        "commented-out",
+        "utf-16-meta",
+    ],
 )
 def test_a_saved_page_in_its_declared_charset_imports(tmp_path, meta, codec, words):
     html = (SAMPLES / "c040205.html").read_text(encoding="utf-8").replace(SAVED_UTF8, meta)
