@@ -416,6 +416,8 @@ def _fetch_and_import(
     urls: dict[str, str] = {}
     not_fetched = 0  # pages named as errors below, with no copy to import
     for edition in run.editions:
+        for warning in edition.warnings:
+            print(warning)
         outcomes: dict[str, int] = {}
         for page in edition.pages:
             outcomes[page.outcome] = outcomes.get(page.outcome, 0) + 1

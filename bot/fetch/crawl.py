@@ -1,7 +1,8 @@
 """Find and download a chapter's pages of one or more editions into a library's `raw/` folder.
 
 Pages are found from the edition's table of contents (`<edition>/<folder>/index.html`) when
-the site has one, else by probing page ids `cCCSSPP` section by section and part by part
+the site has one that can be read (one that is no web page, or not text in its charset, is
+named in a warning), else by probing page ids `cCCSSPP` section by section and part by part
 until the site answers 404, tolerating a gap of up to `MAX_GAP` missing parts (a part the
 publisher dropped). The folder follows the publisher's rule (bot/pack/pages.py); the other
 folder is tried when the rule's finds nothing.
@@ -63,6 +64,7 @@ class EditionResult:
     edition: int
     found_by: str  # "table of contents", "probing" or "--pages"
     pages: list[PageResult] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # lines "URL: warning: ..."
 
     @property
     def files(self) -> list[Path]:
@@ -75,6 +77,14 @@ Progress = Callable[[int, PageResult, int, int], None]
 
 def raw_dir(library: Path, edition: int) -> Path:
     return Path(library) / RAW_DIR / str(edition)
+
+
+class UnreadablePage(FetchError):
+    """An answer that is no web page (a PDF, an image), or not text in the charset declared."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"{url}: {reason}")
+        self.reason = reason
 
 
 class Crawl:
@@ -119,15 +129,16 @@ class Crawl:
             for page in pages:
                 await self._page(result, page, html_dir(edition), listed=True)
             return result
+        warnings: list[str] = []
         for folder in _folders(edition):
-            listed = await self._table_of_contents(edition, chapter, folder)
+            listed = await self._table_of_contents(edition, chapter, folder, warnings)
             if listed:
-                result = EditionResult(edition, "table of contents")
+                result = EditionResult(edition, "table of contents", warnings=warnings)
                 self._found += len(listed)
                 for page in listed:
                     await self._page(result, page, folder, listed=True)
                 return result
-        result = EditionResult(edition, "probing")
+        result = EditionResult(edition, "probing", warnings=warnings)
         for folder in _folders(edition):
             await self._probe(result, chapter, folder)
             if any(p.outcome != MISSING for p in result.pages):
@@ -135,11 +146,22 @@ class Crawl:
             result.pages.clear()
         return result
 
-    async def _table_of_contents(self, edition: int, chapter: int, folder: str) -> list[PageId]:
+    async def _table_of_contents(
+        self, edition: int, chapter: int, folder: str, warnings: list[str]
+    ) -> list[PageId]:
+        """The chapter's pages the table of contents lists; none when the site has no table of
+        contents, or one that cannot be read (then a line in `warnings` says why)."""
         url = edition_url(edition, self.site, folder)
         if not await self.client.allowed(url):
             return []
-        text, _ = await self._stored_get(url, self._raw(edition) / f"index-{folder}.html")
+        try:
+            text, _ = await self._stored_get(url, self._raw(edition) / f"index-{folder}.html")
+        except UnreadablePage as exc:
+            warnings.append(
+                f"{url}: warning: the table of contents cannot be read ({exc.reason}); "
+                "pages found by probing"
+            )
+            return []
         if text is None:
             return []
         ids = {PageId(*(int(g) for g in m)) for m in _PAGE_LINK.findall(text)}
@@ -201,7 +223,10 @@ class Crawl:
         if answer.status in (404, 410):
             return None, MISSING
         if answer.status == 304 and target.exists():
-            return target.read_text(encoding="utf-8", errors="replace"), UNCHANGED
+            try:
+                return decode_page(target.read_bytes()), UNCHANGED  # kept as served
+            except CharsetError as exc:
+                raise UnreadablePage(url, f"the kept copy {target}: {exc}") from None
         text, body = _page_text(url, answer)
         if target.exists() and target.read_bytes() == body:
             outcome = UNCHANGED  # a site without validators sends the page again
@@ -230,18 +255,18 @@ def _folders(edition: int) -> tuple[str, str]:
 
 
 def _page_text(url: str, answer: Response) -> tuple[str, bytes]:
-    """The page's text and the bytes to keep of it; FetchError when the answer is no web page
-    (a PDF, an image) or its bytes are not text in the charset declared.
+    """The page's text and the bytes to keep of it; UnreadablePage when the answer is no web
+    page (a PDF, an image) or its bytes are not text in the charset declared.
 
     The answer's own bytes are kept, unless only the HTTP header says how to read them (the
     saved file would be read another way): then its text in UTF-8 behind a byte order mark,
     which a reader (the importer, a browser) trusts before the page's own <meta>."""
     if answer.media_type not in WEB_PAGE_TYPES:
-        raise FetchError(f"{url}: the site answered {answer.media_type}, not a web page")
+        raise UnreadablePage(url, f"the site answered {answer.media_type}, not a web page")
     try:
         text = decode_page(answer.body, answer.charset)
     except CharsetError as exc:
-        raise FetchError(f"{url}: {exc}") from None
+        raise UnreadablePage(url, str(exc)) from None
     try:
         same = page_codec(answer.body)[1] == page_codec(answer.body, answer.charset)[1]
     except CharsetError:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import codecs
 import os
 import signal
 import subprocess
@@ -218,6 +219,65 @@ def test_a_page_that_does_not_decode_is_named_and_not_kept(
     assert f"{url.rstrip('/')}/2025/en_html/chapter3/c030201.html: error: {message}\n" in out
     assert not (raw_dir(lib, 2025) / "c030201.html").exists()
     assert "3.1.1" in load_library(lib).packs["2025-3"].sections
+
+
+TOC_2025 = "/policy/other/bluebook/2025/en_html/index.html"
+
+
+@pytest.mark.parametrize(
+    ("content_type", "reason"),
+    [
+        ("text/plain; charset=utf-8", "the site answered text/plain, not a web page"),
+        ("text/html; charset=klingon-8", "unknown charset 'klingon-8'"),
+        ("text/html; charset=shift_jis", "not shift_jis text (illegal multibyte sequence)"),
+    ],
+    ids=["text-plain", "unknown-charset", "bad-bytes"],
+)
+def test_a_table_of_contents_that_cannot_be_read_falls_back_to_probing(
+    capsys, tmp_path, site, content_type, reason
+):
+    site.files[TOC_2025] = site.files[TOC_2025].replace(b"<h1>", b"<h1>\x82")
+    site.types[TOC_2025] = content_type
+    lib = tmp_path / "lib"
+    with serve(site) as url:
+        code, out, err = fetch_cli(capsys, url, lib, "--edition", "2025", "--chapter", "3")
+    toc = f"{url.rstrip('/')}/2025/en_html/index.html"
+    assert code == 0 and "Traceback" not in err, err
+    assert (
+        f"{toc}: warning: the table of contents cannot be read ({reason}); pages found by probing\n"
+    ) in out
+    assert "edition 2025: 4 page(s) by probing" in err
+    assert {s.page for s in load_library(lib).packs["2025-3"].sections.values() if s.page} == {
+        p for y, p in EXISTING if y == 2025
+    }
+
+
+def test_a_table_of_contents_not_modified_is_read_in_its_own_charset(capsys, tmp_path, site):
+    # Kept as served (UTF-16 behind its byte order mark), read again on "304 not modified".
+    site.files[TOC_2025] = codecs.BOM_UTF16_LE + site.files[TOC_2025].decode().encode("utf-16-le")
+    site.types[TOC_2025] = "text/html"
+    lib = tmp_path / "lib"
+    for _ in range(2):
+        site.seen.clear()
+        with serve(site) as url:
+            code, _, err = fetch_cli(capsys, url, lib, "--edition", "2025", "--chapter", "3")
+        assert code == 0, err
+        assert "edition 2025: 4 page(s) by table of contents" in err
+    assert [s.status for s in site.requests_to(TOC_2025)] == [304]
+
+
+def test_a_kept_table_of_contents_that_no_longer_decodes_falls_back_to_probing(
+    capsys, tmp_path, site
+):
+    lib = tmp_path / "lib"
+    with serve(site) as url:
+        fetch_cli(capsys, url, lib, "--edition", "2025", "--chapter", "3")
+        kept = raw_dir(lib, 2025) / "index-en_html.html"
+        kept.write_bytes(b'<meta charset="unicode_escape">' + kept.read_bytes())
+        code, out, err = fetch_cli(capsys, url, lib, "--edition", "2025", "--chapter", "3")
+    assert code == 0, err
+    assert f"the table of contents cannot be read (the kept copy {kept}: unknown charset" in out
+    assert "edition 2025: 4 page(s) by probing" in err
 
 
 def test_an_answer_that_is_no_web_page_is_refused_and_not_kept(capsys, tmp_path, site):
