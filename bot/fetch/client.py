@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import os
+import socket
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -190,7 +191,7 @@ class PoliteClient:
 
 def connection_failure(exc: aiohttp.ClientConnectionError) -> str:
     """What went wrong with the connection, in words a user reads (no Python class names)."""
-    if isinstance(exc, aiohttp.ClientConnectorDNSError):
+    if _host_not_found(exc):
         return "could not connect (host not found)"
     if isinstance(exc, aiohttp.ClientSSLError):
         return "could not connect (the TLS handshake or certificate failed)"
@@ -201,6 +202,17 @@ def connection_failure(exc: aiohttp.ClientConnectionError) -> str:
     if isinstance(exc, OSError):
         return f"the connection broke ({_os_reason(exc)})"
     return "the connection broke"
+
+
+def _host_not_found(exc: aiohttp.ClientConnectionError) -> bool:
+    """A failed name look-up: aiohttp's own class from 3.10.10 on, before it (pyproject allows
+    3.9) a ClientConnectorError around the resolver's socket.gaierror."""
+    dns_error = getattr(aiohttp, "ClientConnectorDNSError", None)
+    if dns_error is not None and isinstance(exc, dns_error):
+        return True
+    return isinstance(exc, aiohttp.ClientConnectorError) and isinstance(
+        exc.os_error, socket.gaierror
+    )
 
 
 def _os_reason(exc: OSError) -> str:

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import codecs
+import errno
 import os
 import signal
+import socket
 import subprocess
 import sys
+import types
 from pathlib import Path
 
+import aiohttp
 import pytest
 
 from bot.cli import main
-from bot.fetch.client import FetchOptions
+from bot.fetch.client import FetchOptions, connection_failure
 from bot.fetch.crawl import DISALLOWED, FAILED, raw_dir
 from bot.fetch.run import FetchRequest, fetch
 from bot.pack.library import load_library
@@ -560,3 +564,27 @@ def test_chapter_0_is_named_as_the_problem(capsys, tmp_path, site):
     with serve(site) as url:
         code, _, err = fetch_cli(capsys, url, tmp_path / "lib", "--edition", "2025", "--chapter", 0)
     assert code == 2 and "--chapter 0: a chapter number is 1 or more" in err
+
+
+def _connector_error(kind: type[aiohttp.ClientConnectorError], os_error: OSError):
+    key = types.SimpleNamespace(host="bluebook.invalid", port=443, ssl=True)
+    return kind(key, os_error)
+
+
+@pytest.mark.parametrize("has_dns_error", [True, False], ids=["aiohttp-3.10.10+", "older"])
+def test_a_connection_failure_is_named_on_every_aiohttp_allowed(monkeypatch, has_dns_error):
+    # pyproject allows aiohttp>=3.9; ClientConnectorDNSError came in 3.10.10, before it a host
+    # not found was a ClientConnectorError around a socket.gaierror.
+    dns = socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+    if has_dns_error:
+        failure = _connector_error(aiohttp.ClientConnectorDNSError, dns)
+    else:
+        monkeypatch.delattr(aiohttp, "ClientConnectorDNSError")
+        failure = _connector_error(aiohttp.ClientConnectorError, dns)
+    assert connection_failure(failure) == "could not connect (host not found)"
+    refused = ConnectionRefusedError(errno.ECONNREFUSED, "refused")
+    assert (
+        connection_failure(_connector_error(aiohttp.ClientConnectorError, refused))
+        == "could not connect (connection refused)"
+    )
+    assert connection_failure(aiohttp.ServerDisconnectedError()) == "the site closed the connection"
