@@ -179,7 +179,7 @@ def _meta_charset(head: bytes) -> str | None:
             pos = close + 3
         elif _META_START.match(head, pos):
             pos, label = _meta_element(head, pos + 6)
-            if label is not None:
+            if label:  # an empty label is no encoding: the scan goes on
                 return label
         elif found := _TAG_START.match(head, pos):
             # Another tag: read past its attributes, so a quoted "<meta ...>" in one is none.

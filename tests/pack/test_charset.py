@@ -84,6 +84,7 @@ def test_a_decode_that_fails_in_any_way_is_a_charset_error():
         ("<meta/charset=koi8-r>", "koi8_r"),
         ("<metadata charset=koi8-r>", "utf-8"),
         ("<p>café</p><meta charset=koi8-r", "utf-8"),  # cut off: no declaration
+        ('<meta charset=""><meta charset=koi8-r>', "koi8_r"),
     ],
     ids=[
         "other-meta-content",
@@ -97,6 +98,7 @@ def test_a_decode_that_fails_in_any_way_is_a_charset_error():
         "slash",
         "not-meta",
         "cut-off",
+        "empty-then-one",
     ],
 )
 def test_only_a_meta_declaration_outside_comments_names_the_charset(page, codec):
