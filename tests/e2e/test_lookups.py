@@ -13,6 +13,7 @@ from localdiscord import CommandHidden
 from localdiscord import permissions as perm
 from localdiscord.model import Member
 from tests.e2e.conftest import running_bot
+from tests.waiting import until
 
 EPHEMERAL = 64
 
@@ -41,7 +42,11 @@ def _titles(message: dict) -> list[str]:
 
 async def _say(server, text: str, *, author=None, channel=None) -> dict:
     """Post `text` and return the bot's one reply to it (failing if there is none or several)."""
-    source = server.send_message(channel or server.general, author or server.member, text)
+    where = channel or server.general
+    source = server.send_message(where, author or server.member, text)
+    # The reply first (a loaded machine can be slower than the idle wait), then quiet, so a
+    # second reply would be seen too.
+    await until(lambda: _replies_to(list(where.messages.values()), source), f"a reply to {text!r}")
     replies = _replies_to(await server.bot_messages(channel), source)
     assert len(replies) == 1, (text, replies)
     return replies[0]
