@@ -75,11 +75,16 @@ class QualifiedRef:
 def split_edition(text: str, *, words: bool = False) -> QualifiedRef:
     """Read an edition off a typed reference: '2024:3.1.1(3)' → (2024, '3.1.1(3)'). For
     `words` (a search, not a reference) only the explicit forms count, '2024:GCAP' and
-    'GCAP@2024': in 'ODA (2024)' the year is one of the words."""
-    for pattern in _QUALIFIED[:2] if words else _QUALIFIED:
+    'GCAP@2024': in 'ODA (2024)' the year is one of the words. Two editions named
+    ('GCAP@2024@2025') are none: the text is read as typed."""
+    patterns = _QUALIFIED[:2] if words else _QUALIFIED
+    for pattern in patterns:
         match = pattern.match(text or "")
         if match is not None and match["ref"].strip():
-            return QualifiedRef(int(match["year"]), match["ref"].strip())
+            rest = match["ref"].strip()
+            if any(other.match(rest) for other in patterns[:2]):
+                break
+            return QualifiedRef(int(match["year"]), rest)
     return QualifiedRef(None, (text or "").strip())
 
 

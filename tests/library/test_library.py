@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.pack.library import (
+    QualifiedRef,
     check_library,
     load_library,
     pack_dir_for,
@@ -87,6 +88,12 @@ def test_qualified_forms_name_the_edition(typed):
 
 @pytest.mark.parametrize("typed", ["3.1.1(2)", "territorial integrity", "3.1.1(3) p1", "12:30"])
 def test_unqualified_references_keep_the_default(typed):
+    assert split_edition(typed).edition is None
+
+
+@pytest.mark.parametrize("typed", ["GCAP@2024@2025", "2024:2025:GCAP", "2024:GCAP@2025"])
+def test_two_editions_named_are_none(typed):
+    assert split_edition(typed, words=True) == QualifiedRef(None, typed)
     assert split_edition(typed).edition is None
 
 
