@@ -28,8 +28,9 @@ def choose_excerpt(
 ) -> Excerpt:
     """The best sentence, plus neighbours that add matched concepts while it stays short.
 
-    `words` are the matched words of `text` as (start, end, concept number, weight);
-    `sentences` its sentence spans, when the caller has them already."""
+    `words` are the matched words of `text` as (start, end, concept number, weight), sorted
+    (the engine sorts them once); `sentences` its sentence spans, when the caller has them
+    already."""
     if sentences is None:
         sentences = split_sentences(text) or [(0, len(text))]
     starts = [s for s, _ in sentences]
@@ -60,7 +61,7 @@ def choose_excerpt(
             break
     start, end = starts[first], ends[last]
     spans: list[tuple[int, int]] = []
-    for s, e, _, _ in sorted(words):
+    for s, e, _, _ in words:
         if s < start or e > end:
             continue
         if spans and s - start < spans[-1][1]:
