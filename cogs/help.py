@@ -10,6 +10,7 @@ from discord.ext import commands
 
 from bot.interactions.sending import respond
 from bot.replies.help import CommandHelp, help_reply
+from bot.storage.settings import switches_in
 
 if TYPE_CHECKING:
     from bot.app import BluebookBot
@@ -57,10 +58,16 @@ class HelpCog(commands.Cog):
     async def help(self, interaction: discord.Interaction) -> None:
         """How to use Bluebook Bot, including keyword lookups."""
         served = await self.bot.library.for_guild(interaction.guild_id)
+        switches = await switches_in(
+            self.bot.lookup_settings,
+            guild_id=interaction.guild_id,
+            channel_id=interaction.channel_id,
+        )
         reply = help_reply(
             served.pack,
             command_help(self.bot.tree),
             lookups_available=self.bot.intents.message_content,
+            switches=switches,
         )
         await respond(interaction, reply)
 

@@ -23,7 +23,7 @@ from bot.lookups.replies import ReplyLedger, is_removal_request, plan_edit
 from bot.replies.common import QUOTE_COLOUR, WARN_COLOUR, Reply
 from bot.replies.errors import no_edition_text
 from bot.replies.lookups import library_lookup_embed, passive_reply
-from bot.storage.settings import LookupKind, LookupSwitches
+from bot.storage.settings import LookupKind, LookupSwitches, switches_in
 
 if TYPE_CHECKING:
     from bot.app import BluebookBot
@@ -32,7 +32,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 PASSIVE_PREFIX = "passive:"
-DM_SWITCHES = LookupSwitches(explicit=True, passive=False)
 
 
 class LookupsCog(commands.Cog):
@@ -43,11 +42,7 @@ class LookupsCog(commands.Cog):
         self.passive_limit = PassiveLimiter()
 
     async def _switches(self, guild_id: int | None, channel_id: int) -> LookupSwitches:
-        if guild_id is None or self.bot.lookup_settings is None:
-            return DM_SWITCHES
-        return await self.bot.lookup_settings.get_effective(
-            guild_id=guild_id, channel_id=channel_id
-        )
+        return await switches_in(self.bot.lookup_settings, guild_id=guild_id, channel_id=channel_id)
 
     def _log(
         self,

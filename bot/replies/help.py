@@ -9,6 +9,7 @@ from bot.pack.model import Pack
 from bot.replies.common import QUOTE_COLOUR, Reply, clip
 from bot.replies.examples import examples_from
 from bot.replies.limits import EMBED_DESCRIPTION_MAX
+from bot.storage.settings import LookupSwitches
 
 MENU_NOTE = "message menu: right-click a message → Apps"
 
@@ -30,23 +31,43 @@ def _line(command: CommandHelp) -> str:
     return f"{name} — {what}{needs}"
 
 
-def help_reply(pack: Pack, commands: Sequence[CommandHelp], *, lookups_available: bool) -> Reply:
+def help_reply(
+    pack: Pack,
+    commands: Sequence[CommandHelp],
+    *,
+    lookups_available: bool,
+    switches: LookupSwitches,
+) -> Reply:
+    """The help, with the lookup `switches` in force where it was asked."""
     lines = [_line(c) for c in commands]
     lines.append("")
     lines.append("Add `private: True` to a command that has it to see the answer alone.")
-    passive = next((c for c in commands if c.usage.startswith("/lookups set ")), None)
+    setter = next((c for c in commands if c.usage.startswith("/lookups set ")), None)
+    who = (setter.needs if setter else "") or "the right permission"
     example = examples_from(pack)
     if lookups_available:
-        lookups = (
-            f"Write `[[{example.term}]]` or `§{example.ref}` in a message and I quote the "
-            "passage. "
-            "Code, `>` quotes and spoilers are ignored. React 🗑 to remove my reply."
-        )
-        if passive is not None:
+        if switches.explicit:
+            lookups = (
+                f"Write `[[{example.term}]]` or `§{example.ref}` in a message and I quote the "
+                "passage. "
+                "Code, `>` quotes and spoilers are ignored. React 🗑 to remove my reply."
+            )
+        else:
+            lookups = "`[[...]]` lookups are **off** here."
+            if setter is not None:
+                lookups += (
+                    f" Someone with {who} can turn them on with "
+                    "`/lookups set mode:explicit enabled:True`."
+                )
+        if switches.passive:
+            lookups += (
+                " Passive mode (plain mentions of glossary terms) is **on** here: a term such as "
+                f"{example.term} gets a one-line answer."
+            )
+        elif setter is not None:
             lookups += (
                 " Passive mode (plain mentions of glossary terms) is off until someone with "
-                f"{passive.needs or 'the right permission'} runs "
-                "`/lookups set mode:passive enabled:True`."
+                f"{who} runs `/lookups set mode:passive enabled:True`."
             )
     else:
         lookups = (

@@ -28,6 +28,8 @@ class LookupSwitches:
 
 
 DEFAULTS = LookupSwitches(explicit=DEFAULT_EXPLICIT, passive=DEFAULT_PASSIVE)
+# In a DM (no server settings apply) explicit lookups answer and passive mode stays quiet.
+DM_SWITCHES = LookupSwitches(explicit=True, passive=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,3 +178,12 @@ class LookupSettings:
     def _invalidate(self) -> None:
         self._generation += 1
         self._cache.clear()
+
+
+async def switches_in(
+    settings: LookupSettings | None, *, guild_id: int | None, channel_id: int | None
+) -> LookupSwitches:
+    """The switches in force where a message is written: a DM's, or the server's and channel's."""
+    if guild_id is None or settings is None:
+        return DM_SWITCHES
+    return await settings.get_effective(guild_id=guild_id, channel_id=channel_id)

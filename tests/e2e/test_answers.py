@@ -159,3 +159,33 @@ async def test_find_in_bluebook_on_unrelated_chat_says_it_is_only_the_closest(bl
     message = await (await server.context_menu("Find in Bluebook", related)).final_message()
     assert not message.get("content")
     assert "GCAP" in message["embeds"][0]["description"]
+
+
+async def _help_lookups(server, channel=None, user=None) -> str:
+    message = await (await server.slash("help", channel=channel, user=user)).final_message()
+    [field] = [f for f in message["embeds"][0]["fields"] if f["name"] == "Keyword lookups"]
+    return field["value"]
+
+
+async def test_help_says_whether_lookups_are_on_where_it_is_asked(bluebook):
+    server = bluebook.server
+    on_by_default = await _help_lookups(server)
+    assert "Write `[[NSS]]`" in on_by_default and "Passive mode" in on_by_default
+    assert "is off until" in on_by_default
+
+    async def switch(mode: str, enabled: bool) -> None:
+        options = {"mode": mode, "enabled": enabled}
+        await (await server.slash("lookups set", options, user=server.admin)).final_message()
+
+    await switch("explicit", False)
+    await switch("passive", True)
+    text = await _help_lookups(server)
+    assert "Write `[[NSS]]`" not in text
+    assert "`[[...]]` lookups are **off** here" in text
+    assert "`/lookups set mode:explicit enabled:True`" in text
+    assert "Passive mode (plain mentions of glossary terms) is **on** here" in text
+    # In a DM the server's switches do not apply: explicit lookups work there.
+    await bluebook.bot.tree.sync()  # DMs see global commands only
+    assert "Write `[[NSS]]`" in await _help_lookups(
+        server, server.dm_channel(server.member), server.member
+    )

@@ -13,6 +13,7 @@ from bot.replies.section import toc_reply
 from bot.search.analysis import Analyzer
 from bot.search.suggest import Suggester
 from bot.served import ServedLibrary
+from bot.storage.settings import DEFAULTS
 from localdiscord.terminal import console_greeting
 from tests.samples import LIBRARY
 
@@ -42,7 +43,9 @@ def test_a_pack_without_the_shipped_pages_gets_none_of_their_examples(sample):
     example = examples_from(pack)
     footer = toc_reply(pack).embeds[-1]["footer"]["text"]
     assert footer == f"Open one with /section REF, e.g. /section {example.ref}"
-    lookups = help_reply(pack, [], lookups_available=True).embeds[0]["fields"][0]["value"]
+    lookups = help_reply(pack, [], lookups_available=True, switches=DEFAULTS).embeds[0]["fields"][
+        0
+    ]["value"]
     assert f"`[[{example.term}]]`" in lookups and f"`§{example.ref}`" in lookups
     greeting = console_greeting(example.term, example.ref, example.quote)
     for text in (footer, lookups, greeting):
