@@ -96,24 +96,43 @@ def section_reply(
     return Reply(embeds=[embed], buttons=[row], ephemeral=ephemeral)
 
 
-def toc_reply(pack: Pack, *, ephemeral: bool = False) -> Reply:
-    lines: list[str] = []
+TOC_PAGES = 2  # all embeds of a message share 6,000 characters: two pages of outline at most
+
+
+def _toc_pages(pack: Pack, deepest: int) -> list[str]:
+    """The outline down to level `deepest`, in pages of at most TOC_PAGE_CHARS."""
+    pages: list[str] = []
     for node in pack.root.walk():
+        if node.level > deepest:
+            continue
         indent = "\u2003" * max(node.level - 1, 0)
         label = escape(node.heading if node.level else node.title)
-        lines.append(f"{indent}`{node.ref}` {label}")
-    # All embeds of a message share 6,000 characters: two pages of outline at most, and a
-    # visible note if a (much larger) pack has more.
-    pages: list[str] = []
-    for line in lines:
+        line = f"{indent}`{node.ref}` {label}"
         if pages and len(pages[-1]) + len(line) + 1 <= TOC_PAGE_CHARS:
             pages[-1] += "\n" + line
         else:
             pages.append(clip(line, TOC_PAGE_CHARS))
+    return pages
+
+
+def toc_reply(pack: Pack, *, ephemeral: bool = False) -> Reply:
+    """The outline; when a whole chapter is too long, its deepest levels are left out (never
+    its later sections), and the footer says how to open them."""
+    full = max(node.level for node in pack.root.walk())
+    deepest = full  # left out level by level, so what is shown is the same depth everywhere
+    pages = _toc_pages(pack, deepest)
+    while len(pages) > TOC_PAGES and deepest > 1:
+        deepest -= 1
+        pages = _toc_pages(pack, deepest)
     footer = f"Open one with /section REF, e.g. /section {examples_from(pack).ref}"
-    if len(pages) > 2:
+    if deepest < full:
+        shown = next((n for n in pack.root.walk() if n.level == deepest and n.children), None)
+        example = shown.ref if shown is not None else examples_from(pack).ref
+        footer = f"Deeper headings left out to fit; /section lists a heading's own, e.g. /section {example}"
+    if len(pages) > TOC_PAGES:
         footer = (
-            f"Outline shortened: {len(pages) - 2} more part(s); open deeper levels with /section"
+            f"Outline shortened: {len(pages) - TOC_PAGES} more part(s); "
+            f"/section {pack.root.ref} lists every section"
         )
     embeds: list[dict] = [
         {
