@@ -12,7 +12,7 @@ from bot.interactions.path import autocomplete_exchange
 from bot.interactions.sending import respond
 from bot.pack.library import EARLIEST_EDITION, LATEST_EDITION
 from bot.replies.common import Reply, error_reply
-from bot.replies.errors import held_years, no_edition_reply
+from bot.replies.errors import edition_setting_text, no_edition_reply
 from cogs.common import bot_of, edition_choices
 
 if TYPE_CHECKING:
@@ -46,7 +46,6 @@ class SettingsCog(commands.Cog):
         assert interaction.guild_id is not None
         store = self.bot.editions
         library = self.bot.library.current
-        held = held_years(library.years())
         newest_year = library.newest.year
         if store is None:
             reply = error_reply("Settings are not available right now.")
@@ -57,8 +56,7 @@ class SettingsCog(commands.Cog):
             reply = _said(f"This server now reads the newest edition ({newest_year}).")
         elif year is None:
             chosen = await store.get(interaction.guild_id)
-            now = f"the {chosen} edition" if chosen else f"the newest edition ({newest_year})"
-            reply = _said(f"This server reads {now}. Editions held: {held}.")
+            reply = _said(edition_setting_text(chosen, library.years()))
         elif library.key_for_year(year) is None:
             reply = no_edition_reply(year, library.years())
         else:

@@ -25,6 +25,20 @@ def held_years(years: Iterable[int]) -> str:
     return ", ".join(str(y) for y in years)
 
 
+def edition_setting_text(chosen: int | None, years: list[int]) -> str:
+    """What /settings edition says a server reads: its choice, or the newest (`years[0]`),
+    also when the choice is an edition a reload has since taken away."""
+    held = f"Editions held: {held_years(years)}."
+    if chosen is None:
+        return f"This server reads the newest edition ({years[0]}). {held}"
+    if chosen not in years:
+        return (
+            f"This server chose edition {chosen}, which is no longer held: it reads the newest "
+            f"edition ({years[0]}) until you choose another. {held}"
+        )
+    return f"This server reads the {chosen} edition. {held}"
+
+
 def held_in_text(ref: str, years: list[int]) -> str:
     """Where a section missing from the server's edition is: "Held in 2026, 2024: `2026:…`"."""
     # Inside inline code Markdown shows as typed: only a backtick would end it.

@@ -10,6 +10,7 @@ import pytest
 
 from bot.served import LibraryInService, ServedLibrary
 from tests.e2e.conftest import running_bot
+from tests.samples import LIBRARY as SAMPLE_LIBRARY
 
 ROOT = Path(__file__).resolve().parents[2]
 EPHEMERAL = 64
@@ -116,3 +117,28 @@ async def test_reload_refused_for_non_owners(bluebook):
         assert answer.get("flags", 0) & EPHEMERAL
         assert "Only the bot's owners" in answer["content"]
     assert bluebook.services.library.current is before
+
+
+async def test_settings_name_a_chosen_edition_the_reload_took_away(local_discord, tmp_path):
+    server = local_discord
+    library = tmp_path / "library"
+    shutil.copytree(SAMPLE_LIBRARY, library, ignore=shutil.ignore_patterns("__*"))
+    async with running_bot(server, tmp_path / "b.db", library=ServedLibrary.load(library)):
+
+        async def settings(options: dict) -> str:
+            handle = await server.slash("settings edition", options, user=server.admin)
+            return (await handle.final_message())["content"]
+
+        assert (await settings({"year": 2024})).startswith("This server now reads edition 2024")
+        assert (
+            await settings({})
+            == "This server reads the 2024 edition. Editions held: 2026, 2025, 2024."
+        )
+        shutil.rmtree(library / "2024")
+        assert (await _reload(server, server.world.owner))["content"].startswith("Reloaded:")
+        toc = await (await server.slash("toc")).final_message()
+        assert toc["embeds"][0]["title"].startswith("Diplomatic Bluebook 2026")
+        assert await settings({}) == (
+            "This server chose edition 2024, which is no longer held: it reads the newest "
+            "edition (2026) until you choose another. Editions held: 2026, 2025."
+        )
