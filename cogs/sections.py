@@ -13,7 +13,7 @@ from bot.interactions.path import QUERY, autocomplete_exchange
 from bot.interactions.sending import respond
 from bot.pack.library import split_edition
 from bot.replies.common import clip, error_reply
-from bot.replies.errors import held_in_text, no_edition_reply
+from bot.replies.errors import held_in_text, missing_paragraph_text, no_edition_reply
 from bot.replies.limits import CHOICE_NAME_MAX
 from bot.replies.markdown import escape
 from bot.replies.section import section_reply, toc_reply
@@ -47,6 +47,15 @@ class SectionsCog(commands.Cog):
         if served is None:
             current_exchange().refused()
             reply = no_edition_reply(located.asked_year, library.years())
+        elif found.section is None and found.missing_paragraph is not None:
+            current_exchange().result(None, 0, served.pack_key)
+            [section] = found.suggestions
+            reply = error_reply(
+                missing_paragraph_text(
+                    section.ref, len(section.paragraphs), found.missing_paragraph, served.label
+                ),
+                hint=f"Open the section with `/section {section.ref}`.",
+            )
         elif found.section is None:
             current_exchange().result(None, 0, served.pack_key)
             near = ", ".join(f"`{s.ref}` {escape(s.title)}" for s in found.suggestions[:3])

@@ -41,6 +41,7 @@ from bot.pack.pages import SITE, PageId
 from bot.pack.refs import RefIndex
 from bot.pack.suggest import append_drafts, suggest_facts
 from bot.pack.views import fact_json, section_json, toc_json
+from bot.replies.errors import missing_paragraph_text
 
 
 def register(sub: Any) -> None:
@@ -149,6 +150,11 @@ def cmd_section(args: argparse.Namespace) -> int:
     pack = library.packs[key]
     text = qualified.ref
     found = RefIndex(pack).resolve(text)
+    if found.section is None and found.missing_paragraph is not None:
+        [section] = found.suggestions
+        count = len(section.paragraphs)
+        asked = found.missing_paragraph
+        raise CliError(missing_paragraph_text(section.ref, count, asked, pack.manifest.title))
     if found.section is None:
         closest = ", ".join(f"{s.ref} {s.title}" for s in found.suggestions[:3])
         raise CliError(f"unknown reference '{text}'" + (f"; closest: {closest}" if closest else ""))

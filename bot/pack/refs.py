@@ -39,6 +39,8 @@ class Resolved:
     section: Section | None
     paragraph: Paragraph | None = None
     suggestions: tuple[Section, ...] = field(default_factory=tuple)
+    # A paragraph number the section named (then the only suggestion) does not have.
+    missing_paragraph: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -84,7 +86,7 @@ class RefIndex:
             return Resolved(section)
         if 1 <= para_n <= len(section.paragraphs):
             return Resolved(section, section.paragraphs[para_n - 1])
-        return Resolved(None, suggestions=(section,))
+        return Resolved(None, suggestions=(section,), missing_paragraph=para_n)
 
     def looks_like_ref(self, text: str) -> bool:
         """True when `text` has the shape of a reference (used for inline detection)."""

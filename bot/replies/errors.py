@@ -39,6 +39,17 @@ def edition_setting_text(chosen: int | None, years: list[int]) -> str:
     return f"This server reads the {chosen} edition. {held}"
 
 
+def missing_paragraph_text(section_ref: str, count: int, asked: int, label: str) -> str:
+    """One line for a paragraph number past a section's last: "`3.1.1(1)` has no ¶9 in …"."""
+    if count == 0:
+        held = "it has no numbered paragraphs of its own"
+    elif count == 1:
+        held = "its only paragraph is ¶1"
+    else:
+        held = f"its paragraphs are ¶1 to ¶{count}"
+    return f"`{section_ref}` has no ¶{asked} in {label}: {held}."
+
+
 def held_in_text(ref: str, years: list[int]) -> str:
     """Where a section missing from the server's edition is: "Held in 2026, 2024: `2026:…`"."""
     # Inside inline code Markdown shows as typed: only a backtick would end it.

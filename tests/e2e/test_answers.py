@@ -189,3 +189,13 @@ async def test_help_says_whether_lookups_are_on_where_it_is_asked(bluebook):
     assert "Write `[[NSS]]`" in await _help_lookups(
         server, server.dm_channel(server.member), server.member
     )
+
+
+async def test_a_paragraph_past_the_last_names_the_section_it_is_missing_from(bluebook):
+    handle = await bluebook.server.slash("section", {"ref": "3.1.1(1)¶9"})
+    message = await handle.final_message()
+    assert message["flags"] & EPHEMERAL
+    assert message["content"].startswith(
+        "`3.1.1(1)` has no ¶9 in Diplomatic Bluebook 2025: its paragraphs are ¶1 to ¶4."
+    )
+    assert "No section" not in message["content"]
