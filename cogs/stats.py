@@ -37,7 +37,8 @@ class StatsCog(commands.Cog):
         if self.bot.db is None:
             await respond(interaction, error_reply("Usage statistics are not available."))
             return
-        summary = await usage_summary(self.bot.db, days)
+        # A server's admins see their server's usage only: queries are what its members typed.
+        summary = await usage_summary(self.bot.db, days, guild_id=interaction.guild_id)
         chart = await asyncio.to_thread(render_daily_chart_png, summary)
         await respond(interaction, stats_reply(summary, chart))
 

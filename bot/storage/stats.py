@@ -19,6 +19,7 @@ DEFAULT_TOP_N = 10
 _LOOKUP_KINDS = (EventKind.SLASH.value, EventKind.BUTTON.value, EventKind.KEYWORD.value)
 # The only text spliced into SQL here: constant fragments. Every value is a parameter.
 _IN_WINDOW = "ts >= ? AND ts < ?"
+_IN_WINDOW_OF_GUILD = "ts >= ? AND ts < ? AND guild_id = ?"
 _IS_LOOKUP = "kind IN (?, ?, ?)"
 
 
@@ -54,13 +55,15 @@ async def _counts(db: Database, sql: str, params: tuple[Any, ...]) -> list[tuple
     return [(str(r[0]), int(r[1])) for r in await db.fetchall(sql, params)]
 
 
-async def _percentile(db: Database, window: tuple[float, float], n: int, p: float) -> float | None:
+async def _percentile(
+    db: Database, scope: str, window: tuple[Any, ...], n: int, p: float
+) -> float | None:
     if n == 0:
         return None
     # Nearest-rank percentile: an actual observed latency, no interpolation.
     offset = max(math.ceil(p / 100 * n), 1) - 1
     row = await db.fetchone(
-        f"SELECT latency_ms FROM usage_events WHERE {_IN_WINDOW} AND latency_ms IS NOT NULL "
+        f"SELECT latency_ms FROM usage_events WHERE {scope} AND latency_ms IS NOT NULL "
         "ORDER BY latency_ms LIMIT 1 OFFSET ?",
         (*window, offset),
     )
@@ -68,48 +71,55 @@ async def _percentile(db: Database, window: tuple[float, float], n: int, p: floa
 
 
 async def usage_summary(
-    db: Database, days: int, *, now: float | None = None, top_n: int = DEFAULT_TOP_N
+    db: Database,
+    days: int,
+    *,
+    guild_id: int | None = None,
+    now: float | None = None,
+    top_n: int = DEFAULT_TOP_N,
 ) -> UsageSummary:
-    """Summarise the last `days` UTC days (today included)."""
+    """Summarise the last `days` UTC days (today included): of one server's events when
+    `guild_id` is given (what /stats shows its admins), else of every event."""
     if days < 1:
         raise ValueError("days must be at least 1")
     first, since, until = _window(days, time.time() if now is None else now)
-    window = (since, until)
+    scope = _IN_WINDOW if guild_id is None else _IN_WINDOW_OF_GUILD
+    window: tuple[Any, ...] = (since, until) if guild_id is None else (since, until, guild_id)
     lookup = (*window, *_LOOKUP_KINDS)
 
     by_kind = await _counts(
         db,
-        f"SELECT kind, COUNT(*) FROM usage_events WHERE {_IN_WINDOW} GROUP BY kind",
+        f"SELECT kind, COUNT(*) FROM usage_events WHERE {scope} GROUP BY kind",
         window,
     )
     # "Per command" means slash commands; other kinds are counted in by_kind.
     by_command = await _counts(
         db,
-        f"SELECT command, COUNT(*) AS n FROM usage_events WHERE {_IN_WINDOW} "
+        f"SELECT command, COUNT(*) AS n FROM usage_events WHERE {scope} "
         "AND kind = ? AND command IS NOT NULL GROUP BY command ORDER BY n DESC, command",
         (*window, EventKind.SLASH.value),
     )
     top_queries = await _counts(
         db,
-        f"SELECT query, COUNT(*) AS n FROM usage_events WHERE {_IN_WINDOW} AND {_IS_LOOKUP} "
+        f"SELECT query, COUNT(*) AS n FROM usage_events WHERE {scope} AND {_IS_LOOKUP} "
         "AND query IS NOT NULL GROUP BY query ORDER BY n DESC, query LIMIT ?",
         (*lookup, top_n),
     )
     by_pack = await _counts(
         db,
-        f"SELECT pack, COUNT(*) AS n FROM usage_events WHERE {_IN_WINDOW} AND {_IS_LOOKUP} "
+        f"SELECT pack, COUNT(*) AS n FROM usage_events WHERE {scope} AND {_IS_LOOKUP} "
         "AND pack IS NOT NULL GROUP BY pack ORDER BY pack DESC",
         lookup,
     )
     top_sections = await _counts(
         db,
-        f"SELECT top_ref, COUNT(*) AS n FROM usage_events WHERE {_IN_WINDOW} AND {_IS_LOOKUP} "
+        f"SELECT top_ref, COUNT(*) AS n FROM usage_events WHERE {scope} AND {_IS_LOOKUP} "
         "AND top_ref IS NOT NULL GROUP BY top_ref ORDER BY n DESC, top_ref LIMIT ?",
         (*lookup, top_n),
     )
     no_result = await _counts(
         db,
-        f"SELECT query, COUNT(*) AS n FROM usage_events WHERE {_IN_WINDOW} AND {_IS_LOOKUP} "
+        f"SELECT query, COUNT(*) AS n FROM usage_events WHERE {scope} AND {_IS_LOOKUP} "
         "AND result_count = 0 AND query IS NOT NULL GROUP BY query ORDER BY n DESC, query LIMIT ?",
         (*lookup, top_n),
     )
@@ -117,7 +127,7 @@ async def usage_summary(
         await _counts(
             db,
             "SELECT date(ts, 'unixepoch') AS day, COUNT(*) FROM usage_events "
-            f"WHERE {_IN_WINDOW} GROUP BY day",
+            f"WHERE {scope} GROUP BY day",
             window,
         )
     )
@@ -126,7 +136,7 @@ async def usage_summary(
         for day in ((first + timedelta(days=i)).isoformat() for i in range(days))
     )
     latency_row = await db.fetchone(
-        f"SELECT COUNT(latency_ms) FROM usage_events WHERE {_IN_WINDOW}", window
+        f"SELECT COUNT(latency_ms) FROM usage_events WHERE {scope}", window
     )
     latencies = int(latency_row[0]) if latency_row else 0
     dropped_row = await db.fetchone(
@@ -143,8 +153,8 @@ async def usage_summary(
         top_queries=tuple(top_queries),
         top_sections=tuple(top_sections),
         no_result_queries=tuple(no_result),
-        latency_p50_ms=await _percentile(db, window, latencies, 50),
-        latency_p95_ms=await _percentile(db, window, latencies, 95),
+        latency_p50_ms=await _percentile(db, scope, window, latencies, 50),
+        latency_p95_ms=await _percentile(db, scope, window, latencies, 95),
         daily=daily,
         dropped=int(dropped_row[0]) if dropped_row else 0,
         by_pack=dict(by_pack),

@@ -123,3 +123,32 @@ async def test_stats_needs_manage_server(bluebook):
     assert denied.get("flags", 0) & EPHEMERAL
     assert "Manage Server" in denied["content"]
     assert not denied.get("attachments") and not denied.get("embeds")
+
+
+async def test_stats_shows_only_this_servers_usage(bluebook):
+    """A server's admins see their own server's queries, never another server's."""
+    server = bluebook.server
+    other = server.add_guild("Other server")
+    other_channel = server.add_channel(other, "general")
+    other_admin = server.add_member(other, "other-admin", permissions=0x20)  # Manage Server
+    await bluebook.bot.tree.sync()  # the other server sees the global commands
+    await (await server.slash("search", {"query": "GCAP"})).final_message()
+    asked = await server.slash(
+        "search", {"query": "zxqv blorptangle"}, user=other_admin, channel=other_channel
+    )
+    await asked.final_message()
+    await bluebook.services.usage.flush()
+
+    async def stats_in(channel, user) -> dict[str, str]:
+        handle = await server.slash("stats", {"days": 7}, user=user, channel=channel)
+        [embed] = (await handle.final_message())["embeds"]
+        return {"events": embed["description"]} | {f["name"]: f["value"] for f in embed["fields"]}
+
+    here = await stats_in(server.general, server.admin)
+    assert here["events"].startswith("**1** events")
+    assert "zxqv" not in "\n".join(here.values())
+    await bluebook.services.usage.flush()  # /stats just asked here is logged here
+    there = await stats_in(other_channel, other_admin)
+    assert there["events"].startswith("**1** events")
+    assert "zxqv blorptangle × 1" in there["Queries that found nothing"]
+    assert "gcap" not in there["Top queries"]
