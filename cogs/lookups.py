@@ -285,26 +285,31 @@ class LookupsCog(commands.Cog):
         enabled="On or off",
         channel="Only this channel (leave empty for the whole server)",
     )
+    # Named as typed (`mode:passive`); an Enum parameter would show its members' names in capitals.
+    @app_commands.choices(
+        mode=[app_commands.Choice(name=k.value, value=k.value) for k in LookupKind]
+    )
     @app_commands.checks.has_permissions(manage_guild=True)
     async def set_(
         self,
         interaction: discord.Interaction,
-        mode: LookupKind,
+        mode: app_commands.Choice[str],
         enabled: bool,
         channel: discord.TextChannel | None = None,
     ) -> None:
         """Switch explicit or passive lookups on or off, for the server or one channel."""
         assert interaction.guild_id is not None and self.bot.lookup_settings is not None
+        kind = LookupKind(mode.value)
         if channel is None:
             await self.bot.lookup_settings.set_guild(
-                guild_id=interaction.guild_id, kind=mode, enabled=enabled
+                guild_id=interaction.guild_id, kind=kind, enabled=enabled
             )
         else:
             await self.bot.lookup_settings.set_channel(
-                guild_id=interaction.guild_id, channel_id=channel.id, kind=mode, enabled=enabled
+                guild_id=interaction.guild_id, channel_id=channel.id, kind=kind, enabled=enabled
             )
         where = channel.mention if channel else "this server"
-        text = f"{mode.value.title()} lookups are now **{'on' if enabled else 'off'}** in {where}."
+        text = f"{kind.value.title()} lookups are now **{'on' if enabled else 'off'}** in {where}."
         await respond(interaction, Reply(content=text, ephemeral=True))
 
 

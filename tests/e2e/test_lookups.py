@@ -364,3 +364,16 @@ async def test_an_edit_that_adds_a_lookup_gets_a_reply(bluebook):
     server.edit_message(source, "what was that programme? [[PKO]]")
     [edited] = await server.bot_messages()
     assert edited["id"] == reply["id"] and _titles(edited)[0].startswith("[[PKO]] · ")
+
+
+async def test_lookups_set_offers_the_modes_as_the_readme_writes_them(bluebook):
+    server = bluebook.server
+    [lookups] = [c for c in server.commands(server.guild) if c["name"] == "lookups"]
+    [set_] = [o for o in lookups["options"] if o["name"] == "set"]
+    [mode] = [o for o in set_["options"] if o["name"] == "mode"]
+    assert [(c["name"], c["value"]) for c in mode["choices"]] == [
+        ("explicit", "explicit"),
+        ("passive", "passive"),
+    ]
+    with pytest.raises(ValueError, match=r"Value must be one of \(explicit, passive\)"):
+        await server.slash("lookups set", {"mode": "bogus", "enabled": True}, user=server.admin)
