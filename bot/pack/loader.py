@@ -242,6 +242,10 @@ class _Checker:
             except (OSError, UnicodeDecodeError) as exc:
                 self.add(entry.file, 1, f"cannot read chapter text: {exc}")
                 return None
+            if not text.strip():
+                # Said once here: else every fact and term reports a reference to nowhere.
+                self.add(entry.file, 1, "chapter text is empty")
+                return None
             page = PageId.parse(entry.id) if entry.id else None
             try:
                 builder.add_page(PageText.from_text(text, entry.file, page, entry.source_url))

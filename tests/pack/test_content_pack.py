@@ -142,3 +142,10 @@ def test_missing_text_file(copy):
 def test_number_not_in_quote_is_reported(copy):
     _edit(copy / "facts.yaml", 'numbers: ["137"]', 'numbers: ["138"]')
     assert any("'138' is not stated in its quote" in e for e in _errors(copy))
+
+
+@pytest.mark.parametrize("text", ["", "\n  \n"])
+def test_an_empty_chapter_text_is_one_error_naming_it(copy, text):
+    """Not dozens of facts and terms pointing nowhere, with the cause left unsaid."""
+    (copy / "chapter.txt").write_text(text, encoding="utf-8")
+    assert _errors(copy) == [f"{copy / 'chapter.txt'}:1: chapter text is empty"]
