@@ -13,7 +13,7 @@ from bot.interactions.path import QUERY, autocomplete_exchange
 from bot.interactions.sending import respond
 from bot.pack.library import split_edition
 from bot.replies.common import clip, error_reply
-from bot.replies.errors import held_in_text, missing_paragraph_text, no_edition_reply
+from bot.replies.errors import closest_text, held_in_text, missing_paragraph_text, no_edition_reply
 from bot.replies.limits import CHOICE_NAME_MAX
 from bot.replies.markdown import escape
 from bot.replies.section import section_reply, toc_reply
@@ -58,7 +58,8 @@ class SectionsCog(commands.Cog):
             )
         elif found.section is None:
             current_exchange().result(None, 0, served.pack_key)
-            near = ", ".join(f"`{s.ref}` {escape(s.title)}" for s in found.suggestions[:3])
+            other = served.year if served.pack_key != server_pack.pack_key else None
+            near = closest_text(found.suggestions[:3], other)
             hint = f"Closest: {near}" if near else "See `/toc` for the outline."
             if held := library.years_holding(ref):
                 hint = f"{held_in_text(ref, held)} {hint}"

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from bot.pack.model import Section
 from bot.replies.common import Reply, clip, error_reply
+from bot.replies.markdown import escape
 
 RESTARTING = "I am restarting; please try again in a minute."
 WENT_WRONG = "Something went wrong on our side. It has been logged; please try again."
@@ -48,6 +50,13 @@ def missing_paragraph_text(section_ref: str, count: int, asked: int, label: str)
     else:
         held = f"its paragraphs are ¶1 to ¶{count}"
     return f"`{section_ref}` has no ¶{asked} in {label}: {held}."
+
+
+def closest_text(sections: Iterable[Section], year: int | None = None) -> str:
+    """The closest sections as `ref` Title; with `year` ("`2025:3.1.1`") when they are of
+    an edition other than the server's, so that opening one opens that edition."""
+    prefix = f"{year}:" if year is not None else ""
+    return ", ".join(f"`{prefix}{s.ref}` {escape(s.title)}" for s in sections)
 
 
 def held_in_text(ref: str, years: list[int]) -> str:

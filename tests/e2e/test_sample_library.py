@@ -290,3 +290,17 @@ async def test_lookups_on_the_sample_library(sample):
     missing = _embed(await _say(server, "[[GCAP]]"))
     assert missing["description"].startswith("Nothing in the chapter for **GCAP**")
     assert "`GCAP`" not in missing["description"]
+
+
+async def test_closest_sections_of_a_named_edition_keep_its_year(sample):
+    """The server reads 2024: a suggestion for `2025:…` must open 2025, so it says so."""
+    server = sample.server
+    await _ask(server, "settings edition", {"year": 2024}, user=server.admin)
+    missing = await _ask(server, "section", {"ref": "2025:3.1.1(3)"})
+    assert missing["content"].startswith("No section “2025:3.1.1(3)” in Diplomatic Bluebook 2025.")
+    closest = missing["content"].split("Closest: ", 1)[1]
+    assert "`2025:3.1.1`" in closest and "`3.1.1`" not in closest
+    # In the server's own edition the suggestions need no year.
+    own = await _ask(server, "section", {"ref": "3.1.9"})
+    assert "Closest: `3.1` Peace and Stability" in own["content"]
+    assert "`2024:" not in own["content"]
