@@ -161,19 +161,26 @@ def pack_dirs(root: Path) -> list[Path]:
 
 
 def check_library(
-    directory: Path | str | None = None, *, trust_verdict: bool = False
+    directory: Path | str | None = None,
+    *,
+    trust_verdict: bool = False,
+    hashed: tuple[list[Path], str | None] | None = None,
 ) -> tuple[Library | None, list[Problem]]:
     """Load every pack that loads and return the library with every problem of every pack.
 
     A full check writes the library's verdict (bot/pack/verdict.py). With `trust_verdict`, a
     current verdict's warnings are read instead of running the checks that can only warn;
-    every check that can refuse a pack runs either way."""
+    every check that can refuse a pack runs either way. `hashed`: the library's pack folders
+    and their `library_hash`, when the caller has just worked them out."""
     root = Path(directory) if directory is not None else shipped_content_dir()
-    dirs = pack_dirs(root)
+    dirs = hashed[0] if hashed is not None else pack_dirs(root)
     if not dirs:
         message = f"{root} holds no pack: expected manifest.yaml or <edition>/chapter<N>/"
         return None, [Problem(str(root / MANIFEST_FILE), 1, message)]
-    digest = library_hash(root, dirs) if root.is_dir() else None
+    if hashed is not None:
+        digest = hashed[1]
+    else:
+        digest = library_hash(root, dirs) if root.is_dir() else None
     kept = read_verdict(root, digest) if trust_verdict and digest is not None else None
     packs: dict[str, Pack] = {}
     by_dir: dict[Path, Pack] = {}
@@ -219,13 +226,15 @@ def load_library(directory: Path | str | None = None, *, kept_in: Path | None = 
     since a load without errors is read back from there (bot/pack/kept.py), not parsed."""
     root = Path(directory) if directory is not None else shipped_content_dir()
     digest = None
+    hashed = None
     if kept_in is not None and root.is_dir():
         dirs = pack_dirs(root)
         digest = library_hash(root, dirs) if dirs else None
         packs = read_kept(kept_in, digest, root) if digest is not None else None
         if packs:
             return Library(packs, root)
-    library, problems = check_library(root, trust_verdict=True)
+        hashed = (dirs, digest)  # the check hashes the files once, not again
+    library, problems = check_library(root, trust_verdict=True, hashed=hashed)
     errors = [p for p in problems if not p.warning]
     if errors or library is None:
         raise ContentError(errors or problems)

@@ -74,6 +74,9 @@ _PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (PAREN_UPPER, re.compile(r"^\(([A-Z])\)\s+(\S.*)$")),
     (PAREN_LOWER, re.compile(r"^\(([a-z])\)\s+(\S.*)$")),
 )
+# What every heading above starts with: one test of this passes over most lines (prose),
+# instead of the seven patterns.
+_MAY_BE_HEADING = re.compile(r"Chapter\s|Section\s|\d|\(|[A-Z](?:\s|\.)")
 _COLUMN = re.compile(r"^Column(?:\s+\d{1,2})?(?:\s*[:：|\-–—]\s*(\S.*)|\s*)$")
 _FIGURE_REF = re.compile(
     r"^[(\[]?\s*(?:See\s*▶|▶|See\s+(?:Fig(?:ure)?s?|Table|Chart)\.?\s*[\dIVX])", re.IGNORECASE
@@ -160,6 +163,8 @@ def _starts_like_title(title: str) -> bool:
 
 
 def match_heading(line: str) -> Heading | None:
+    if _MAY_BE_HEADING.match(line) is None:
+        return None
     for level, pattern in _PATTERNS:
         m = pattern.match(line)
         if m:

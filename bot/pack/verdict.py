@@ -88,7 +88,10 @@ def read_verdict(root: Path, digest: str) -> list[Problem] | None:
         data = json.loads((root / VERDICT_FILE).read_text(encoding="utf-8"))
         if data.get("hash") != digest:
             return None
-        return [Problem(str(root / f), int(line), str(m), True) for f, line, m in data["warnings"]]
+        rows = data["warnings"]
+        # Each file's path made once: a library's verdict holds thousands of warnings.
+        files = {f: str(root / f) for f in {row[0] for row in rows}}
+        return [Problem(files[f], int(line), str(m), True) for f, line, m in rows]
     except FileNotFoundError:
         return None
     except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:

@@ -1,9 +1,22 @@
 """The parser on sample text written for each heading level."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from bot.pack.model import LETTER, NUMBER, PAREN_LOWER, PAREN_NUMBER, PAREN_UPPER, SECTION
-from bot.pack.parser import SKIPPED_NUMBER, PageText, ParseError, parse_chapter, parse_pages
+from bot.pack.model import CHAPTER, LETTER, NUMBER, PAREN_LOWER, PAREN_NUMBER, PAREN_UPPER, SECTION
+from bot.pack.parser import (
+    _PATTERNS,
+    SKIPPED_NUMBER,
+    Heading,
+    PageText,
+    ParseError,
+    _looks_like_title,
+    _starts_like_title,
+    match_heading,
+    parse_chapter,
+    parse_pages,
+)
 
 DEEP = """Diplomatic Bluebook 2030
 
@@ -149,3 +162,35 @@ def test_a_page_continuing_its_part_is_placed_there_and_warned():
     root, warnings = parse_pages([first, second])
     assert "2.4.3(2)" in {s.ref for s in root.walk()}
     assert [(w.file, w.kind) for w in warnings] == [("q.txt", "guessed-position")]
+
+
+def _every_pattern(line: str) -> Heading | None:
+    """`match_heading` without its first test: every heading pattern, in turn."""
+    for level, pattern in _PATTERNS:
+        m = pattern.match(line)
+        if m:
+            title = (m.group(2) or "").strip()
+            if level != CHAPTER and not (_looks_like_title(title) and _starts_like_title(title)):
+                return None
+            return Heading(level, m.group(1), title)
+    return None
+
+
+_STARTS = ["Chapter", "Section", "Column", "A", "Z", "(", "[", "1", "12", "３", "a", "“", " ", "."]
+
+
+@given(
+    st.sampled_from(_STARTS),
+    st.sampled_from(["", " ", "  ", ".", ". ", ")", ") ", "\t", "1", "1 "]),
+    st.text(alphabet=st.sampled_from("AaZz19 .,:()“\t-"), max_size=12),
+)
+def test_the_quick_heading_test_never_turns_a_heading_away(start: str, then: str, rest: str):
+    """`match_heading` skips the patterns for a line no heading starts like; it must find
+    every heading the patterns find."""
+    line = start + then + rest
+    assert match_heading(line) == _every_pattern(line)
+
+
+@given(st.text(max_size=40))
+def test_the_quick_heading_test_on_any_text(line: str):
+    assert match_heading(line) == _every_pattern(line)
