@@ -229,7 +229,7 @@ def load_library(directory: Path | str | None = None, *, kept_in: Path | None = 
     hashed = None
     if kept_in is not None and root.is_dir():
         dirs = pack_dirs(root)
-        digest = library_hash(root, dirs) if dirs else None
+        digest = library_hash(root, dirs, kept_in) if dirs else None
         packs = read_kept(kept_in, digest, root) if digest is not None else None
         if packs:
             return Library(packs, root)

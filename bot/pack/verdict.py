@@ -19,10 +19,12 @@ import hashlib
 import json
 import logging
 import os
+import time
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
+from bot.pack.hash_memo import HashMemo, stat_of
 from bot.pack.loader import MANIFEST_FILE, Problem, inside_pack, read_manifest
 
 log = logging.getLogger(__name__)
@@ -43,9 +45,14 @@ def _code_hash() -> str:
     return digest.hexdigest()
 
 
-def pack_hash(root: Path) -> str | None:
+def pack_hash(root: Path, memo: HashMemo | None = None) -> str | None:
     """A hash of the pack's manifest and every file it names; None when the manifest is
-    broken or names a file outside the pack (such a pack always gets a full check)."""
+    broken or names a file outside the pack (such a pack always gets a full check). With a
+    `memo`, a pack whose files are unchanged since it was hashed is not read."""
+    if memo is not None and (known := memo.get(root)) is not None:
+        return known
+    began = time.time_ns()
+    manifest_stat = stat_of(root / MANIFEST_FILE)
     manifest, problems = read_manifest(root)
     if manifest is None or problems:
         return None
@@ -55,6 +62,9 @@ def pack_hash(root: Path) -> str | None:
         manifest.facts_file,
         manifest.glossary_file,
     ]
+    # Each file's stat before it is read: a change while it is read changes its stat.
+    stats = {name: stat_of(root / name) for name in names}
+    stats[MANIFEST_FILE] = manifest_stat
     digest = hashlib.sha256()
     for name in names:
         path = inside_pack(root, name)
@@ -67,18 +77,25 @@ def pack_hash(root: Path) -> str | None:
             digest.update(b"\x01missing")
         except OSError:
             return None
-    return digest.hexdigest()
+    found = digest.hexdigest()
+    if memo is not None:
+        memo.put(root, found, stats, began)
+    return found
 
 
-def library_hash(root: Path, packs: Iterable[Path]) -> str | None:
-    """A hash of every pack of the library (see `pack_hash`) and of the checking code."""
+def library_hash(root: Path, packs: Iterable[Path], memo_in: Path | None = None) -> str | None:
+    """A hash of every pack of the library (see `pack_hash`) and of the checking code.
+    `memo_in`: the folder of the packs' hash memo (bot/pack/hash_memo.py), if one is kept."""
+    memo = HashMemo(memo_in) if memo_in is not None else None
     digest = hashlib.sha256(_code_hash().encode())
     for where in packs:
-        one = pack_hash(where)
+        one = pack_hash(where, memo)
         if one is None:
             return None
         relative = where.relative_to(root) if where != root else Path(".")
         digest.update(f"\x00{relative.as_posix()}\x00{one}".encode())
+    if memo is not None:
+        memo.save()
     return digest.hexdigest()
 
 
