@@ -15,6 +15,7 @@ import pickle
 from functools import cache
 from pathlib import Path
 
+from bot.pack.cache_dir import make_private
 from bot.pack.model import Pack
 from bot.search.build import PackIndex, ParagraphWords, index_pack
 
@@ -45,17 +46,6 @@ def content_hash(pack: Pack) -> str:
     return digest.hexdigest()
 
 
-def _private_dirs(folder: Path) -> None:
-    """Create `folder` and any missing parents 0700: it sits in the data folder, which the
-    database keeps private (bot/storage/db.py), and may be created before the database is."""
-    missing: list[Path] = []
-    while not folder.exists():
-        missing.append(folder)
-        folder = folder.parent
-    for each in reversed(missing):
-        each.mkdir(mode=0o700, exist_ok=True)
-
-
 def load_or_build(
     pack: Pack, cache_dir: Path | None, words: ParagraphWords | None = None
 ) -> PackIndex:
@@ -76,7 +66,7 @@ def load_or_build(
     built = index_pack(pack, words)
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
     try:
-        _private_dirs(path.parent)
+        make_private(path.parent)
         with tmp.open("wb") as f:
             pickle.dump(built, f, protocol=pickle.HIGHEST_PROTOCOL)
         tmp.replace(path)

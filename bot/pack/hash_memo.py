@@ -16,10 +16,13 @@ written costs a load the reading.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
 from pathlib import Path
+
+from bot.pack.cache_dir import make_private
 
 log = logging.getLogger(__name__)
 
@@ -98,8 +101,7 @@ class HashMemo:
             return
         tmp = self.path.with_name(f"{MEMO_FILE}.{os.getpid()}.tmp")
         try:
-            if not self.path.parent.is_dir():
-                return  # the index cache makes its folder, private; a memo is not worth one
+            make_private(self.path.parent)
             tmp.write_text(json.dumps({"version": _VERSION, "packs": self._packs}), "utf-8")
             tmp.replace(self.path)
             self._changed = False
@@ -107,4 +109,5 @@ class HashMemo:
             log.debug(
                 "pack hash memo not written", extra={"path": str(self.path), "error": repr(exc)}
             )
-            tmp.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # e.g. the folder is a file: nothing written
+                tmp.unlink(missing_ok=True)

@@ -19,6 +19,7 @@ import pickle
 from pathlib import Path
 
 from bot.heap import collection_paused
+from bot.pack.cache_dir import make_private
 from bot.pack.model import Pack
 
 log = logging.getLogger(__name__)
@@ -61,24 +62,13 @@ def _share_texts(packs: dict[str, Pack]) -> None:
             object.__setattr__(paragraph, "text", seen.setdefault(paragraph.text, paragraph.text))
 
 
-def _private_dirs(folder: Path) -> None:
-    """Create `folder` and any missing parents 0700, as the index cache does (it sits in the
-    data folder, which the database keeps private)."""
-    missing: list[Path] = []
-    while not folder.exists():
-        missing.append(folder)
-        folder = folder.parent
-    for each in reversed(missing):
-        each.mkdir(mode=0o700, exist_ok=True)
-
-
 def keep(cache_dir: Path, digest: str, root: Path, packs: dict[str, Pack]) -> None:
     """Keep the packs of a library that loaded without errors, for the next start."""
     path = _path(cache_dir, digest, root)
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
     _share_texts(packs)
     try:
-        _private_dirs(path.parent)
+        make_private(path.parent)
         with tmp.open("wb") as f:
             pickle.dump(packs, f, protocol=pickle.HIGHEST_PROTOCOL)
         tmp.replace(path)

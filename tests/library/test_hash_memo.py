@@ -50,12 +50,12 @@ def _hash(library: Path, memo: Path | None) -> str | None:
 def test_an_unchanged_library_is_not_read_again(
     library_dir: Path, tmp_path: Path, manifest_reads: list[str], short_window: None
 ) -> None:
-    memo = tmp_path / "index"
-    memo.mkdir()
+    memo = tmp_path / "data" / "index"
     _settled()
     first = _hash(library_dir, memo)
     assert len(manifest_reads) == 2
     assert (memo / MEMO_FILE).is_file()
+    assert memo.stat().st_mode & 0o777 == memo.parent.stat().st_mode & 0o777 == 0o700
     again = _hash(library_dir, memo)
     assert len(manifest_reads) == 2, "an unchanged library was read again"
     assert again == first == _hash(library_dir, None)
@@ -132,7 +132,6 @@ def test_a_warm_start_serves_the_edited_text(
     cache = tmp_path / "index"
     _settled()
     load_library(library_dir, kept_in=cache)
-    load_library(library_dir, kept_in=cache)  # the memo is written once the folder exists
     assert (cache / MEMO_FILE).is_file()
     text = library_dir / "2030" / "chapter3" / "chapter.txt"
     old = text.stat()
