@@ -99,7 +99,7 @@ class ServedLibrary:
             pack_key: ServedPack(pack_key, pack, RefIndex(pack), index_cache)
             for pack_key, pack in library.packs.items()
         }
-        self._search = LibrarySearch(self.packs, index_cache)
+        self._search = LibrarySearch(self.packs, index_cache, library.text_keys)
         # Up front: the newest pack's engine, and the index a search of its readers reads
         # (its paragraphs and what only older editions hold), from one reading of their
         # paragraphs. Other editions' indexes are made when first needed.

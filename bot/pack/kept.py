@@ -20,6 +20,7 @@ from pathlib import Path
 
 from bot.heap import collection_paused
 from bot.pack.cache_dir import make_private
+from bot.pack.compare import text_key
 from bot.pack.model import Pack
 
 log = logging.getLogger(__name__)
@@ -33,23 +34,29 @@ def _path(cache_dir: Path, digest: str, root: Path) -> Path:
     return Path(cache_dir) / f"{key}{_SUFFIX}"
 
 
-def read_kept(cache_dir: Path, digest: str, root: Path) -> dict[str, Pack] | None:
-    """The packs kept for the library at `digest` in `root`; None when none are kept."""
+def read_kept(
+    cache_dir: Path, digest: str, root: Path
+) -> tuple[dict[str, Pack], dict[str, str]] | None:
+    """The packs kept for the library at `digest` in `root`, with their paragraphs' text
+    keys (see `keep`); None when none are kept."""
     path = _path(cache_dir, digest, root)
     # Half a million small objects: a collection pass every few thousand of them would
     # double the read, and none of them is garbage.
     with collection_paused():
         try:
             with path.open("rb") as f:
-                packs = pickle.load(f)
+                kept = pickle.load(f)
         except OSError:
             return None  # not there (or no such directory)
         except Exception as exc:  # a truncated or foreign file: parse again, replace it
             log.warning("kept library unreadable", extra={"path": str(path), "error": repr(exc)})
             return None
+    if not isinstance(kept, dict):
+        return None
+    packs, keys = kept.get("packs"), kept.get("text_keys")
     if not (isinstance(packs, dict) and all(isinstance(p, Pack) for p in packs.values())):
         return None
-    return packs
+    return (packs, keys) if isinstance(keys, dict) else None
 
 
 def _share_texts(packs: dict[str, Pack]) -> None:
@@ -62,15 +69,24 @@ def _share_texts(packs: dict[str, Pack]) -> None:
             object.__setattr__(paragraph, "text", seen.setdefault(paragraph.text, paragraph.text))
 
 
-def keep(cache_dir: Path, digest: str, root: Path, packs: dict[str, Pack]) -> None:
-    """Keep the packs of a library that loaded without errors, for the next start."""
+def keep(
+    cache_dir: Path, digest: str, root: Path, packs: dict[str, Pack], text_keys: dict[str, str]
+) -> None:
+    """Keep the packs of a library that loaded without errors, for the next start, and the
+    `text_key` of each distinct paragraph text, which the library search files every
+    paragraph under (bot/search/library.py). `text_keys` is filled in for every paragraph."""
     path = _path(cache_dir, digest, root)
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
     _share_texts(packs)
+    for pack in packs.values():
+        for paragraph in pack.paragraphs.values():
+            if paragraph.text not in text_keys:
+                text_keys[paragraph.text] = text_key(paragraph.text)
     try:
         make_private(path.parent)
         with tmp.open("wb") as f:
-            pickle.dump(packs, f, protocol=pickle.HIGHEST_PROTOCOL)
+            kept = {"packs": packs, "text_keys": text_keys}
+            pickle.dump(kept, f, protocol=pickle.HIGHEST_PROTOCOL)
         tmp.replace(path)
     except (OSError, pickle.PicklingError, RecursionError) as exc:
         log.debug("kept library not written", extra={"path": str(path), "error": repr(exc)})

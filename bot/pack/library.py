@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.pack.kept import keep, read_kept
@@ -94,6 +94,9 @@ class Library:
 
     packs: dict[str, Pack]
     root: Path
+    # Each paragraph text's `text_key` (bot/pack/compare.py), as the library search files
+    # them: kept with the library (bot/pack/kept.py), so a warm start need not work them out.
+    text_keys: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         ordered = sorted(self.packs.items(), key=lambda kv: _order(kv[1]))
@@ -230,16 +233,16 @@ def load_library(directory: Path | str | None = None, *, kept_in: Path | None = 
     if kept_in is not None and root.is_dir():
         dirs = pack_dirs(root)
         digest = library_hash(root, dirs, kept_in) if dirs else None
-        packs = read_kept(kept_in, digest, root) if digest is not None else None
-        if packs:
-            return Library(packs, root)
+        kept = read_kept(kept_in, digest, root) if digest is not None else None
+        if kept is not None and kept[0]:
+            return Library(kept[0], root, kept[1])
         hashed = (dirs, digest)  # the check hashes the files once, not again
     library, problems = check_library(root, trust_verdict=True, hashed=hashed)
     errors = [p for p in problems if not p.warning]
     if errors or library is None:
         raise ContentError(errors or problems)
     if kept_in is not None and digest is not None:
-        keep(kept_in, digest, root, library.packs)
+        keep(kept_in, digest, root, library.packs, library.text_keys)
     return library
 
 

@@ -124,11 +124,18 @@ class _Reading:
 class LibrarySearch:
     """Search over packs keyed by pack key, newest first (see the module docstring)."""
 
-    def __init__(self, packs: Mapping[str, PackEngine], index_cache: Path | None = None) -> None:
+    def __init__(
+        self,
+        packs: Mapping[str, PackEngine],
+        index_cache: Path | None = None,
+        text_keys: dict[str, str] | None = None,
+    ) -> None:
+        """`text_keys`: paragraph texts' keys already worked out (the library's, which it
+        keeps); filled in as texts are met."""
         self.packs = packs
         self.index_cache = index_cache
         # Paragraph text -> its key (text_key), and key -> the packs holding it, newest first.
-        self._keys: dict[str, str] = {}
+        self._keys: dict[str, str] = {} if text_keys is None else text_keys
         self.holders: dict[str, list[str]] = {}
         for pack_key, served in packs.items():
             texts = [p.text for p in served.pack.paragraphs.values()]

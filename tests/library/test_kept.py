@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.pack import loader
+from bot.pack.compare import text_key
 from bot.pack.library import check_library, load_library
 from bot.pack.loader import ContentError
 from bot.served import ServedLibrary
@@ -46,6 +47,9 @@ def test_an_unchanged_library_is_read_back_not_parsed(
     assert _texts(again) == _texts(first)
     assert list(again.packs) == list(first.packs)
     assert again.root == library_dir
+    # Every paragraph's text key comes back with it, as the library search would make it.
+    texts = {p.text for pack in first.packs.values() for p in pack.paragraphs.values()}
+    assert again.text_keys == {text: text_key(text) for text in texts}
     # The library served from it answers as the parsed one does.
     served = ServedLibrary.load(library_dir, index_cache=cache)
     parsed = ServedLibrary.load(library_dir)
