@@ -304,3 +304,13 @@ async def test_closest_sections_of_a_named_edition_keep_its_year(sample):
     own = await _ask(server, "section", {"ref": "3.1.9"})
     assert "Closest: `3.1` Peace and Stability" in own["content"]
     assert "`2024:" not in own["content"]
+
+
+async def test_a_lookup_naming_two_editions_names_none(sample):
+    """`[[GCAP@2024@2025]]` names no edition, as `[[2024:GCAP@2025]]` does: both are read as
+    typed in the server's edition (2026), not as 'GCAP@2024' searched in 2025."""
+    server = sample.server
+    answers = [_embed(await _say(server, f"[[{t}]]")) for t in ("GCAP@2024@2025", "2024:GCAP@2025")]
+    for answer in answers:
+        assert answer.get("footer", {}).get("text", "").endswith("Diplomatic Bluebook 2026")
+    assert answers[0]["description"] == answers[1]["description"]
