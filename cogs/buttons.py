@@ -7,7 +7,8 @@ privately; its `callback` counts the press in flight (shutdown waits for it), gi
 turn, runs the item's `answer` and logs the usage event.
 
 A state's `pack` names the edition it reads; an id without one (made before the library)
-reads the server's edition. A pack no longer in the library makes the button say it expired.
+reads the server's edition. A pack no longer in the library (a reload took it away) makes the
+button say which edition is no longer held and which command to run again.
 
 discord.py runs a DynamicItem only when the pressed button is still on the message that came
 with the press. Discord sends the message as it is *now*, so a second quick press, on a
@@ -29,7 +30,7 @@ from bot.interactions.exchange import current_exchange
 from bot.interactions.path import PathButton
 from bot.interactions.sending import respond
 from bot.pack.compare import changes_between, compare
-from bot.replies.common import error_reply
+from bot.replies.common import Reply, error_reply
 from bot.replies.compare import OVERVIEW_REF, changes_reply, compare_reply
 from bot.replies.custom_ids import (
     COMPARE,
@@ -39,7 +40,7 @@ from bot.replies.custom_ids import (
     SearchState,
     SectionState,
 )
-from bot.replies.errors import EXPIRED
+from bot.replies.errors import EXPIRED, pack_gone_reply
 from bot.replies.search import library_search_reply
 from bot.replies.section import section_reply
 from cogs.common import bot_of, keep_long_query, pack_named
@@ -74,7 +75,12 @@ class SearchButton(PathButton, discord.ui.DynamicItem[discord.ui.Button[Any]], t
     async def answer(self, interaction: discord.Interaction) -> None:
         bot = bot_of(interaction)
         state = self.state
+        exchange = current_exchange()
         served = await pack_named(interaction, state.pack_key)
+        if served is None:
+            exchange.result(None, 0)
+            await respond(interaction, _gone(interaction, [state.pack_key], "/search"))
+            return
         query = state.query
         if query is None and state.token is not None and bot.button_queries is not None:
             # Only the owner, in the guild the search was made in, gets the query back.
@@ -84,8 +90,7 @@ class SearchButton(PathButton, discord.ui.DynamicItem[discord.ui.Button[Any]], t
             query = (
                 stored.query if stored is not None and stored.pack_key == state.pack_key else None
             )
-        exchange = current_exchange()
-        if query is None or served is None:
+        if query is None:
             exchange.result(None, 0)
             await respond(interaction, error_reply(EXPIRED))
             return
@@ -137,8 +142,13 @@ class SectionButton(PathButton, discord.ui.DynamicItem[discord.ui.Button[Any]], 
         exchange = current_exchange()
         exchange.query = state.ref
         served = await pack_named(interaction, state.pack_key)
-        found = served.refs.resolve(state.ref) if served is not None else None
-        if served is None or found is None or found.section is None:
+        if served is None:
+            exchange.result(None, 0)
+            again = f"/section {state.ref}"
+            await respond(interaction, _gone(interaction, [state.pack_key], again))
+            return
+        found = served.refs.resolve(state.ref)
+        if found.section is None:
             exchange.result(None, 0)
             await respond(interaction, error_reply(EXPIRED))
             return
@@ -175,24 +185,30 @@ class CompareButton(PathButton, discord.ui.DynamicItem[discord.ui.Button[Any]], 
         exchange.query = state.ref
         packs = bot_of(interaction).library.current.packs
         old, new = packs.get(state.before), packs.get(state.after)
-        if state.ref == OVERVIEW_REF and old is not None and new is not None:
+        if old is None or new is None:
+            exchange.result(None, 0, state.after)
+            gone = [k for k in (state.before, state.after) if k not in packs]
+            await respond(interaction, _gone(interaction, gone, "/compare"))
+            return
+        if state.ref == OVERVIEW_REF:
             changes = changes_between(state.before, old.pack, state.after, new.pack)
             exchange.result(None, len(changes.sections), state.after)
             reply = changes_reply(changes, old.pack, new.pack, owner=state.owner, page=state.page)
             await respond(interaction, reply, edit=True)
             return
-        found = (
-            compare(state.before, old.pack, state.after, new.pack, state.ref)
-            if old is not None and new is not None
-            else None
-        )
-        if old is None or new is None or found is None:
+        found = compare(state.before, old.pack, state.after, new.pack, state.ref)
+        if found is None:
             exchange.result(None, 0, state.after)
             await respond(interaction, error_reply(EXPIRED))
             return
         exchange.result(found.ref, len(found.paragraphs), state.after)
         reply = compare_reply(found, old.pack, new.pack, owner=state.owner, page=state.page)
         await respond(interaction, reply, edit=True)
+
+
+def _gone(interaction: discord.Interaction, pack_keys: list[str], again: str) -> Reply:
+    """The answer to a button whose pack (or packs) a reload took away."""
+    return pack_gone_reply(pack_keys, bot_of(interaction).library.current.years(), again=again)
 
 
 BUTTONS: tuple[tuple[re.Pattern[str], type[SearchButton | SectionButton | CompareButton]], ...] = (

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from bot.pack.library import parse_key
 from bot.pack.model import Section
 from bot.replies.common import Reply, clip, error_reply
 from bot.replies.markdown import escape
@@ -74,6 +75,29 @@ def no_edition_text(year: int | None, years: Iterable[int]) -> str:
 def no_edition_reply(year: int | None, years: Iterable[int]) -> Reply:
     """The private answer to a command that named an edition the library does not hold."""
     return error_reply(f"No edition {year} here.", hint=f"Editions held: {held_years(years)}.")
+
+
+def pack_gone_reply(pack_keys: Iterable[str], years: list[int], *, again: str) -> Reply:
+    """The private answer to a button whose pack a reload took away: which edition is no
+    longer held, the editions that are, and the command (`again`, e.g. "/search") to run."""
+    gone = []
+    for key in dict.fromkeys(pack_keys):
+        numbers = parse_key(key)
+        if numbers is None:
+            continue
+        edition, chapter = numbers
+        # Another chapter of the edition may still be held: then it is the chapter that went.
+        gone.append(
+            f"chapter {chapter} of edition {edition}" if edition in years else f"edition {edition}"
+        )
+    if not gone:
+        return error_reply(EXPIRED)
+    what = " and ".join(gone) + (" is" if len(gone) == 1 else " are")
+    shown = clip(again, 100).replace("`", "'")
+    return error_reply(
+        f"{what[0].upper()}{what[1:]} no longer held here, so this button cannot open it.",
+        hint=f"Run `{shown}` again to read the editions still held: {held_years(years)}.",
+    )
 
 
 def same_edition_reply(year: int, years: Iterable[int]) -> Reply:

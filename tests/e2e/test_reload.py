@@ -142,3 +142,43 @@ async def test_settings_name_a_chosen_edition_the_reload_took_away(local_discord
             "This server chose edition 2024, which is no longer held: it reads the newest "
             "edition (2026) until you choose another. Editions held: 2026, 2025."
         )
+
+
+def _custom_ids(message: dict, *, enabled: bool = False) -> list[str]:
+    return [
+        c["custom_id"]
+        for row in message.get("components", [])
+        for c in row["components"]
+        if not (enabled and c.get("disabled"))
+    ]
+
+
+async def test_buttons_of_an_edition_the_reload_took_away_name_it(local_discord, tmp_path):
+    """After a reload drops 2024, its search, section and /compare buttons say that edition is
+    no longer held and what to run instead, not that they expired."""
+    server = local_discord
+    library = tmp_path / "library"
+    shutil.copytree(SAMPLE_LIBRARY, library, ignore=shutil.ignore_patterns("__*"))
+    async with running_bot(server, tmp_path / "b.db", library=ServedLibrary.load(library)):
+
+        async def ask(name: str, options: dict) -> dict:
+            return await (await server.slash(name, options)).final_message()
+
+        shown = {
+            "/search": await ask("search", {"query": "joint exercises", "edition": 2024}),
+            # Its next-section button opens 3.1.1(2).
+            "/section 3.1.1(2)": await ask("section", {"ref": "2024:3.1.1(1)"}),
+            "/compare": await ask("compare", {"ref": "3", "from": 2024, "to": 2026}),
+        }
+        shutil.rmtree(library / "2024")
+        assert (await _reload(server, server.world.owner))["content"].startswith("Reloaded:")
+        for again, message in shown.items():
+            ids = _custom_ids(message)
+            assert ids and all("2024-3" in cid for cid in ids), ids
+            following = _custom_ids(message, enabled=True)[-1]  # the next result, page, section
+            answer = await (await server.press_button(message, following)).final_message()
+            assert answer.get("flags", 0) & EPHEMERAL
+            assert answer["content"] == (
+                "Edition 2024 is no longer held here, so this button cannot open it.\n"
+                f"Run `{again}` again to read the editions still held: 2026, 2025."
+            )

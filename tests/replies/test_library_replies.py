@@ -102,3 +102,18 @@ def test_long_unchanged_text_is_cut_but_keeps_the_space_beside_a_change():
     assert "end of ~~2023,~~ → **2024,** Japan" in text
     assert text.startswith("…") and text.endswith("…")
     assert len(text) < 2 * len(long)
+
+
+def test_a_button_of_a_pack_no_longer_held_names_what_went():
+    from bot.replies.errors import EXPIRED, pack_gone_reply
+
+    def said(keys: list[str], years: list[int]) -> str | None:
+        return pack_gone_reply(keys, years, again="/compare").content
+
+    assert said(["2024-3", "2023-3"], [2026]) == (
+        "Edition 2024 and edition 2023 are no longer held here, so this button cannot open it.\n"
+        "Run `/compare` again to read the editions still held: 2026."
+    )
+    # The edition is still held, in another chapter: it is the chapter that went.
+    assert str(said(["2026-4"], [2026])).startswith("Chapter 4 of edition 2026 is no longer held")
+    assert said(["not-a-key"], [2026]) == EXPIRED
