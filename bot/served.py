@@ -7,8 +7,9 @@ edition, named by its *pack key* ("2025-3"). What the bot serves:
   search engine;
 - `ServedLibrary`: every pack in service, keyed by pack key, newest first, and the library
   search over them; replaced whole on reload;
-- `LibraryInService`: holds the current `ServedLibrary`, swaps it atomically on reload,
-  and resolves a server's pack (`for_guild`) for every cog, lookups and the fact of the day.
+- `LibraryInService`: holds the current `ServedLibrary`, swaps it atomically on reload
+  (saying what the reload did in a `Reloaded`), and resolves a server's pack (`for_guild`)
+  for every cog, lookups and the fact of the day.
 
 No discord import.
 """
@@ -171,6 +172,17 @@ class ServedLibrary:
         return self._search(query, pack_key=pack_key, limit=limit)
 
 
+@dataclass(frozen=True)
+class Reloaded:
+    """What a reload did. `problems`: the errors that refused it (empty: the new library
+    serves). `dropped`: the editions it took away. `moved`: the servers whose /settings
+    edition was one of those, which now read the newest; None when storage could not say."""
+
+    problems: list[Problem]
+    dropped: tuple[int, ...] = ()
+    moved: tuple[int, ...] | None = ()
+
+
 class LibraryInService:
     """The library the bot serves, swapped atomically on reload (a broken pack keeps the old
     one serving), and the one resolver of a server's pack."""
@@ -200,8 +212,8 @@ class LibraryInService:
             return library.newest
         return library.pack(library.key_for_year(year) if year is not None else None)
 
-    async def reload(self, directory: Path | None = None) -> list[Problem]:
-        """Reload from `directory` (default: the same); returns the errors, empty on success."""
+    async def reload(self, directory: Path | None = None) -> Reloaded:
+        """Reload from `directory` (default: the same); says what it did (`Reloaded`)."""
         async with self._lock:
             target = directory if directory is not None else self.current.directory
             try:
@@ -211,7 +223,9 @@ class LibraryInService:
             except ContentError as exc:
                 for problem in exc.problems:
                     log.error("content reload refused: %s", problem)
-                return exc.problems
+                return Reloaded(exc.problems)
+            held = set(fresh.years())
+            dropped = tuple(y for y in self.current.years() if y not in held)
             self.current = fresh
             del fresh
             if thaw():  # the old library must be collectable, not left frozen (bot/heap.py)
@@ -225,4 +239,21 @@ class LibraryInService:
                     "facts": sum(len(p.pack.facts) for p in packs),
                 },
             )
-            return []
+            return Reloaded([], dropped, await self._moved(dropped))
+
+    async def _moved(self, dropped: tuple[int, ...]) -> tuple[int, ...] | None:
+        """The servers whose chosen edition is among `dropped` (logged: they now read the
+        newest); None when storage cannot say."""
+        if not dropped or self.editions is None:
+            return ()
+        try:
+            moved = tuple(await self.editions.servers_choosing(dropped))
+        except sqlite3.Error as exc:
+            log.warning("servers' editions unreadable", extra={"error": type(exc).__name__})
+            return None
+        if moved:
+            log.warning(
+                "chosen edition no longer held",
+                extra={"servers": len(moved), "editions": list(dropped)},
+            )
+        return moved

@@ -9,8 +9,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.interactions.sending import respond
-from bot.replies.common import Reply, clip, error_reply
-from bot.replies.limits import CONTENT_MAX
+from bot.replies.common import error_reply
+from bot.replies.reload import reload_reply
 
 if TYPE_CHECKING:
     from bot.app import BluebookBot
@@ -28,18 +28,9 @@ class AdminCog(commands.Cog):
             await respond(interaction, error_reply("Only the bot's owners can reload content."))
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
-        problems = await self.bot.library.reload()
-        if problems:
-            listed = "\n".join(str(p) for p in problems)
-            text = f"Reload refused; the old content keeps serving. {len(problems)} problem(s):\n```\n{listed}"
-            text = clip(text, CONTENT_MAX - 4) + "\n```"
-        else:
-            served = self.bot.library.current.packs.values()
-            sections = sum(len(p.pack.sections) for p in served)
-            facts = sum(len(p.pack.facts) for p in served)
-            packs = f"{len(served)} packs, " if len(served) > 1 else ""
-            text = f"Reloaded: {packs}{sections} sections, {facts} facts."
-        await respond(interaction, Reply(content=text, ephemeral=True))
+        reloaded = await self.bot.library.reload()
+        reply = reload_reply(reloaded, self.bot.library.current, here=interaction.guild_id)
+        await respond(interaction, reply)
 
 
 async def setup(bot: BluebookBot) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import time
+from collections.abc import Collection
 
 from bot.storage.db import Database
 
@@ -11,6 +13,9 @@ _SET = """
     INSERT INTO guild_editions (guild_id, edition, updated) VALUES (?, ?, ?)
     ON CONFLICT (guild_id) DO UPDATE SET edition = excluded.edition, updated = excluded.updated"""
 _CLEAR = "DELETE FROM guild_editions WHERE guild_id = ?"
+_CHOOSING = """
+    SELECT guild_id FROM guild_editions WHERE edition IN (SELECT value FROM json_each(?))
+    ORDER BY guild_id"""
 
 
 class EditionSettings:
@@ -38,3 +43,11 @@ class EditionSettings:
             else:
                 await conn.execute(_SET, (guild_id, edition, time.time()))
         self._cache[guild_id] = edition
+
+    async def servers_choosing(self, editions: Collection[int]) -> list[int]:
+        """The servers whose chosen edition is one of `editions` (e.g. those a reload took
+        away: they now read the newest)."""
+        if not editions:
+            return []
+        rows = await self._db.fetchall(_CHOOSING, (json.dumps(sorted(editions)),))
+        return [int(row[0]) for row in rows]

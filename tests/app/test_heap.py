@@ -63,7 +63,7 @@ async def test_a_content_reload_thaws_then_freezes_again_later(monkeypatch) -> N
     old = weakref.ref(holder.current.newest.pack)
     heap.freeze_long_lived()
     monkeypatch.setattr(served, "REFREEZE_AFTER_S", 0.05)
-    assert await holder.reload() == []
+    assert (await holder.reload()).problems == []
     assert gc.get_freeze_count() == 0  # thawed: the old content can be collected
     await asyncio.sleep(0.2)
     assert old() is None  # collected by the refreeze's full collection

@@ -49,7 +49,7 @@ async def test_reload_with_a_good_pack_switches_content(pack_dir):
     holder = LibraryInService(ServedLibrary.load(pack_dir))
     assert headline(holder) == OLD_HEADLINE
     edit_fact(pack_dir)
-    assert await holder.reload() == []
+    assert (await holder.reload()).problems == []
     assert headline(holder) == NEW_HEADLINE
     assert holder.current.directory == pack_dir
 
@@ -59,7 +59,7 @@ async def test_reload_with_a_broken_pack_keeps_the_old_content(pack_dir):
     before = holder.current
     edit_fact(pack_dir)
     files = break_pack(pack_dir)
-    problems = await holder.reload()
+    problems = (await holder.reload()).problems
     assert holder.current is before
     assert headline(holder) == OLD_HEADLINE
     assert {p.file for p in problems} == set(files)
@@ -71,7 +71,7 @@ async def test_reload_with_a_broken_pack_keeps_the_old_content(pack_dir):
 async def test_reload_from_another_directory(pack_dir, shipped_library):
     holder = LibraryInService(shipped_library)
     edit_fact(pack_dir)
-    assert await holder.reload(pack_dir) == []
+    assert (await holder.reload(pack_dir)).problems == []
     assert headline(holder) == NEW_HEADLINE
     assert holder.current.directory == pack_dir
 
@@ -182,3 +182,32 @@ async def test_buttons_of_an_edition_the_reload_took_away_name_it(local_discord,
                 "Edition 2024 is no longer held here, so this button cannot open it.\n"
                 f"Run `{again}` again to read the editions still held: 2026, 2025."
             )
+
+
+async def test_reload_counts_the_servers_whose_chosen_edition_it_took_away(local_discord, tmp_path):
+    server = local_discord
+    library = tmp_path / "library"
+    shutil.copytree(SAMPLE_LIBRARY, library, ignore=shutil.ignore_patterns("__*"))
+    async with running_bot(server, tmp_path / "b.db", library=ServedLibrary.load(library)) as h:
+        handle = await server.slash("settings edition", {"year": 2024}, user=server.admin)
+        assert (await handle.final_message())["content"].startswith(
+            "This server now reads edition 2024"
+        )
+        # Two other servers' choices (as their /settings edition stores them): 2024 and 2025.
+        others = [server.add_guild("Secret Club"), server.add_guild("Other Server")]
+        await h.services.editions.set(others[0].id, 2024)
+        await h.services.editions.set(others[1].id, 2025)
+
+        shutil.rmtree(library / "2024")
+        done = (await _reload(server, server.world.owner))["content"]
+        assert done.startswith("Reloaded:")
+        assert done.endswith(
+            "\n⚠ This server and 1 other chose edition 2024, which is no longer held: they now "
+            "read the newest edition (2026) until another is chosen with `/settings edition`."
+        )
+        for other in others:
+            assert other.name not in done and str(other.id) not in done
+
+        # A reload that takes nothing away says nothing of it.
+        again = (await _reload(server, server.world.owner))["content"]
+        assert again.startswith("Reloaded:") and "⚠" not in again

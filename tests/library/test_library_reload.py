@@ -17,12 +17,12 @@ async def test_reload_switches_every_pack_or_none(library_dir):
     good = broken.read_text(encoding="utf-8")
     broken.write_text(good + "  - term: [\n", encoding="utf-8")
 
-    problems = await holder.reload()
+    problems = (await holder.reload()).problems
     assert problems and all(str(broken) == p.file for p in problems)
     assert holder.current is before  # the edited 2031 pack did not go live on its own
 
     broken.write_text(good, encoding="utf-8")
-    assert await holder.reload() == []
+    assert (await holder.reload()).problems == []
     headline = holder.current.pack("2031-3").pack.fact_by_id["strategy-review"].headline
     assert headline == HEADLINE + " (new)"
     assert list(holder.current.packs) == ["2031-3", "2030-3"]

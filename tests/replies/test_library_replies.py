@@ -117,3 +117,24 @@ def test_a_button_of_a_pack_no_longer_held_names_what_went():
     # The edition is still held, in another chapter: it is the chapter that went.
     assert str(said(["2026-4"], [2026])).startswith("Chapter 4 of edition 2026 is no longer held")
     assert said(["not-a-key"], [2026]) == EXPIRED
+
+
+def test_reload_counts_the_servers_it_moved_to_the_newest_and_names_only_this_one():
+    from bot.replies.reload import moved_text
+    from bot.served import Reloaded
+
+    def said(dropped: tuple[int, ...], moved: tuple[int, ...] | None, here: int | None) -> str:
+        return moved_text(Reloaded([], dropped, moved), 2026, here=here)
+
+    until = "the newest edition (2026) until another is chosen with `/settings edition`."
+    assert said((2024,), (5,), 5) == (
+        f"⚠ This server chose edition 2024, which is no longer held: it now reads {until}"
+    )
+    assert said((2024,), (5, 6, 7), 5).startswith("⚠ This server and 2 others chose edition")
+    assert said((2024,), (6,), 5).startswith("⚠ 1 server chose edition 2024, which is no longer")
+    assert said((2024,), (6,), None).endswith(f"it now reads {until}")
+    assert said((2024, 2023), (6, 7), 5) == (
+        f"⚠ 2 servers chose one of editions 2024, 2023, no longer held: they now read {until}"
+    )
+    assert said((2024,), (), 5) == said((), (), 5) == ""
+    assert "could not count" in said((2024,), None, 5)

@@ -85,3 +85,13 @@ async def test_the_server_edition_survives_reopening(tmp_path):
         await db.close()
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT COUNT(*) FROM guild_editions").fetchone()[0] == 0
+
+
+async def test_the_servers_choosing_some_editions(db):
+    settings = EditionSettings(db)
+    for guild, edition in ((7, 2024), (5, 2024), (6, 2025), (8, 2026)):
+        await settings.set(guild, edition)
+    await settings.set(8, None)
+    assert await settings.servers_choosing([2024]) == [5, 7]
+    assert await settings.servers_choosing({2024, 2025, 2026}) == [5, 6, 7]
+    assert await settings.servers_choosing([]) == []
