@@ -15,6 +15,7 @@ from bot.cli.common import CliError, content_dir, settings_of
 from bot.config import Settings
 from bot.logging_setup import setup_logging
 from bot.pack.loader import ContentError
+from bot.replies.common import counted
 
 
 def register(sub: Any) -> None:
@@ -98,7 +99,7 @@ def _serve(main: Coroutine[Any, Any, int]) -> int:
         # One line like every other configuration error; `content check` lists them all.
         first = exc.problems[0] if exc.problems else "no details"
         raise CliError(
-            f"BLUEBOOK_CONTENT: the content pack is invalid ({len(exc.problems)} problem(s), "
+            f"BLUEBOOK_CONTENT: the content pack is invalid ({counted(len(exc.problems), 'problem')}, "
             f"first: {first}); `bluebook-bot content check` lists them all: "
             "the bot will not start",
             code=2,
@@ -220,7 +221,9 @@ def cmd_commands(args: argparse.Namespace) -> int:
     try:
         data = asyncio.run(payloads())
     except ContentError as exc:
-        raise CliError(f"content pack is invalid ({len(exc.problems)} problem(s))") from None
+        raise CliError(
+            f"content pack is invalid ({counted(len(exc.problems), 'problem')})"
+        ) from None
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:

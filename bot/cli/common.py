@@ -13,6 +13,7 @@ from bot.config import ConfigError, Settings, load_settings
 from bot.pack.library import Library, load_library, pack_dirs
 from bot.pack.loader import MANIFEST_FILE, ContentError
 from bot.pack.model import Pack
+from bot.replies.common import counted
 
 
 class CliError(Exception):
@@ -58,7 +59,9 @@ def library_from_args(args: argparse.Namespace) -> Library:
     except ContentError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
-        raise CliError(f"content pack is invalid ({len(exc.problems)} problem(s))") from None
+        raise CliError(
+            f"content pack is invalid ({counted(len(exc.problems), 'problem')})"
+        ) from None
 
 
 def pack_key_for_year(library: Library, year: int | None) -> str:

@@ -18,6 +18,7 @@ from bot.cli.common import (
     print_json,
 )
 from bot.pack.loader import ContentError
+from bot.replies.common import counted
 from bot.replies.verify import render_diff
 from bot.search.library import LibraryResponse, LibraryResult
 from bot.search.verify import MIN_QUOTE_CHARS, MIN_QUOTE_WORDS, DiffOp, verify_quote
@@ -128,7 +129,9 @@ def cmd_search(args: argparse.Namespace) -> int:
     except ContentError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
-        raise CliError(f"content pack is invalid ({len(exc.problems)} problem(s))") from None
+        raise CliError(
+            f"content pack is invalid ({counted(len(exc.problems), 'problem')})"
+        ) from None
     pack_key = pack_key_for_year(library.library, args.edition)
     if not args.stdin:
         response = library.search(" ".join(args.query), pack_key=pack_key, limit=args.limit)

@@ -178,8 +178,8 @@ def check_library(
     root = Path(directory) if directory is not None else shipped_content_dir()
     dirs = hashed[0] if hashed is not None else pack_dirs(root)
     if not dirs:
-        message = f"{root} holds no pack: expected manifest.yaml or <edition>/chapter<N>/"
-        return None, [Problem(str(root / MANIFEST_FILE), 1, message)]
+        message = f"holds no pack: expected {MANIFEST_FILE} or <edition>/chapter<N>/"
+        return None, [Problem(str(root), 0, message)]
     if hashed is not None:
         digest = hashed[1]
     else:

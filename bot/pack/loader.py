@@ -44,6 +44,9 @@ MAX_HEADLINE = 120
 
 @dataclass(frozen=True)
 class Problem:
+    """One problem at `file:line`; line 0 when it is about the file or folder as a whole (a
+    pack folder that is missing or empty), so no made-up line is shown."""
+
     file: str
     line: int
     message: str
@@ -51,7 +54,8 @@ class Problem:
 
     def __str__(self) -> str:
         tag = "warning: " if self.warning else ""
-        return f"{self.file}:{self.line}: {tag}{self.message}"
+        where = f"{self.file}:{self.line}" if self.line > 0 else self.file
+        return f"{where}: {tag}{self.message}"
 
 
 class ContentError(Exception):
@@ -198,8 +202,13 @@ class _Checker:
             return None
 
     def run(self) -> Pack | None:
+        # Said of the folder itself: "manifest.yaml:1: file is missing" would point at a
+        # file and a line nobody can open.
         if not self.root.is_dir():
-            self.add(MANIFEST_FILE, 1, f"content directory {self.root} does not exist")
+            self.problems.append(Problem(str(self.root), 0, "folder does not exist"))
+            return None
+        if not any(self.root.iterdir()):
+            self.problems.append(Problem(str(self.root), 0, "pack folder is empty"))
             return None
         manifest = self.manifest()
         if manifest is None:

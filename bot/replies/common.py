@@ -118,6 +118,11 @@ def embed_size(embed: dict[str, Any]) -> int:
     return total
 
 
+def counted(count: int, word: str) -> str:
+    """`count` and `word`, plural when the count is not one: "1 problem", "2 problems"."""
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
 def error_reply(message: str, *, hint: str | None = None) -> Reply:
     """A short, ephemeral error; `hint` says what to do instead."""
     text = message if hint is None else f"{message}\n{hint}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.replies.common import Reply, clip
+from bot.replies.common import Reply, clip, counted
 from bot.replies.errors import held_years
 from bot.replies.limits import CONTENT_MAX
 
@@ -17,7 +17,8 @@ def reload_reply(reloaded: Reloaded, library: ServedLibrary, *, here: int | None
     if reloaded.problems:
         problems = reloaded.problems
         listed = "\n".join(str(p) for p in problems)
-        text = f"Reload refused; the old content keeps serving. {len(problems)} problem(s):\n```\n{listed}"
+        found = counted(len(problems), "problem")
+        text = f"Reload refused; the old content keeps serving. {found}:\n```\n{listed}"
         return Reply(content=clip(text, CONTENT_MAX - 4) + "\n```", ephemeral=True)
     served = library.packs.values()
     sections = sum(len(p.pack.sections) for p in served)
@@ -50,14 +51,10 @@ def moved_text(reloaded: Reloaded, newest: int, *, here: int | None) -> str:
     if mine and not others:
         who, they = "This server", "it now reads"
     elif mine:
-        who, they = f"This server and {_servers(others, 'other')}", "they now read"
+        who, they = f"This server and {counted(others, 'other')}", "they now read"
     elif others:
-        who, they = _servers(others, "server"), "it now reads" if others == 1 else "they now read"
+        who, they = counted(others, "server"), "it now reads" if others == 1 else "they now read"
     else:
         return ""
     no_longer = "which is no longer held" if one else "no longer held"
     return f"⚠ {who} chose {gone}, {no_longer}: {they} {until}"
-
-
-def _servers(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"

@@ -211,3 +211,27 @@ async def test_reload_counts_the_servers_whose_chosen_edition_it_took_away(local
         # A reload that takes nothing away says nothing of it.
         again = (await _reload(server, server.world.owner))["content"]
         assert again.startswith("Reloaded:") and "⚠" not in again
+
+
+async def test_reload_names_a_missing_or_emptied_pack_folder_and_counts_in_words(
+    local_discord, tmp_path
+):
+    server = local_discord
+    library = tmp_path / "library"
+    shutil.copytree(SAMPLE_LIBRARY, library, ignore=shutil.ignore_patterns("__*"))
+    async with running_bot(server, tmp_path / "b.db", library=ServedLibrary.load(library)):
+        emptied = library / "2024" / "chapter3"
+        shutil.rmtree(emptied)
+        emptied.mkdir()
+        refused = (await _reload(server, server.world.owner))["content"]
+        assert refused == (
+            "Reload refused; the old content keeps serving. 1 problem:\n"
+            f"```\n{emptied}: pack folder is empty\n```"
+        )
+        shutil.rmtree(library)
+        gone = (await _reload(server, server.world.owner))["content"]
+        assert f"1 problem:\n```\n{library}: folder does not exist\n```" in gone
+        library.mkdir()
+        empty = (await _reload(server, server.world.owner))["content"]
+        assert f"\n{library}: holds no pack: expected manifest.yaml or " in empty
+        assert "manifest.yaml:1" not in refused + gone + empty

@@ -115,7 +115,7 @@ def test_invalid_content_pack_is_one_line_with_the_first_problem(cli, broken_pac
     line = config_error(cli("run", "--local", env=env), "BLUEBOOK_CONTENT")
     first = line.split("first: ", 1)[1]
     assert first.startswith(str(broken_pack)) and first.split(":")[1].isdigit(), line
-    assert "2 problem(s)" in line and "content check" in line
+    assert "2 problems" in line and "content check" in line
     # `content check` still lists every problem, each with its file and line.
     listed = cli("--content", str(broken_pack), "content", "check")
     files = {
