@@ -13,7 +13,12 @@ from bot.interactions.path import QUERY, autocomplete_exchange
 from bot.interactions.sending import respond
 from bot.pack.library import split_edition
 from bot.replies.common import clip, error_reply
-from bot.replies.errors import closest_text, held_in_text, missing_paragraph_text, no_edition_reply
+from bot.replies.errors import (
+    closest_text,
+    held_in_text,
+    missing_paragraph_reply,
+    no_edition_reply,
+)
 from bot.replies.limits import CHOICE_NAME_MAX
 from bot.replies.markdown import escape
 from bot.replies.section import section_reply, toc_reply
@@ -44,21 +49,18 @@ class SectionsCog(commands.Cog):
         server_pack = await self.bot.library.for_guild(interaction.guild_id)
         located = library.locate(ref, server_pack.pack_key)
         found, served = located.found, located.served
+        # A year on what the answer offers to open when it is of another edition than the server's.
+        other = (
+            served.year if served is not None and served.pack_key != server_pack.pack_key else None
+        )
         if served is None:
             current_exchange().refused()
             reply = no_edition_reply(located.asked_year, library.years())
-        elif found.section is None and found.missing_paragraph is not None:
+        elif (missing := missing_paragraph_reply(found, served.label, other)) is not None:
             current_exchange().result(None, 0, served.pack_key)
-            [section] = found.suggestions
-            reply = error_reply(
-                missing_paragraph_text(
-                    section.ref, len(section.paragraphs), found.missing_paragraph, served.label
-                ),
-                hint=f"Open the section with `/section {section.ref}`.",
-            )
+            reply = missing
         elif found.section is None:
             current_exchange().result(None, 0, served.pack_key)
-            other = served.year if served.pack_key != server_pack.pack_key else None
             near = closest_text(found.suggestions[:3], other)
             hint = f"Closest: {near}" if near else "See `/toc` for the outline."
             if held := library.years_holding(ref):

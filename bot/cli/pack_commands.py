@@ -150,11 +150,9 @@ def cmd_section(args: argparse.Namespace) -> int:
     pack = library.packs[key]
     text = qualified.ref
     found = RefIndex(pack).resolve(text)
-    if found.section is None and found.missing_paragraph is not None:
-        [section] = found.suggestions
-        count = len(section.paragraphs)
-        asked = found.missing_paragraph
-        raise CliError(missing_paragraph_text(section.ref, count, asked, pack.manifest.title))
+    missing = missing_paragraph_text(found, pack.manifest.title)
+    if missing is not None:
+        raise CliError(missing)
     if found.section is None:
         closest = ", ".join(f"{s.ref} {s.title}" for s in found.suggestions[:3])
         raise CliError(f"unknown reference '{text}'" + (f"; closest: {closest}" if closest else ""))

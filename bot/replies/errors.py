@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from bot.pack.library import parse_key
 from bot.pack.model import Section
+from bot.pack.refs import Resolved
 from bot.replies.common import Reply, clip, error_reply
 from bot.replies.markdown import escape
 
@@ -42,15 +43,33 @@ def edition_setting_text(chosen: int | None, years: list[int]) -> str:
     return f"This server reads the {chosen} edition. {held}"
 
 
-def missing_paragraph_text(section_ref: str, count: int, asked: int, label: str) -> str:
-    """One line for a paragraph number past a section's last: "`3.1.1(1)` has no ¶9 in …"."""
+def missing_paragraph_text(found: Resolved, label: str) -> str | None:
+    """One line for a reference to a paragraph past its section's last, "`3.1.1(1)` has no
+    ¶9 in …: its paragraphs are ¶1 to ¶4."; None for any other reference."""
+    if found.section is not None or found.missing_paragraph is None:
+        return None
+    [section] = found.suggestions
+    count, asked = len(section.paragraphs), found.missing_paragraph
     if count == 0:
         held = "it has no numbered paragraphs of its own"
     elif count == 1:
         held = "its only paragraph is ¶1"
     else:
         held = f"its paragraphs are ¶1 to ¶{count}"
-    return f"`{section_ref}` has no ¶{asked} in {label}: {held}."
+    return f"`{section.ref}` has no ¶{asked} in {label}: {held}."
+
+
+def missing_paragraph_reply(found: Resolved, label: str, year: int | None = None) -> Reply | None:
+    """The answer to a paragraph past its section's last, for /section and chat lookups alike:
+    the line above and how to open the section (`year` when it is of an edition other than the
+    server's, so that it opens that edition). None for any other reference."""
+    text = missing_paragraph_text(found, label)
+    if text is None:
+        return None
+    prefix = f"{year}:" if year is not None else ""
+    return error_reply(
+        text, hint=f"Open the section with `/section {prefix}{found.suggestions[0].ref}`."
+    )
 
 
 def closest_text(sections: Iterable[Section], year: int | None = None) -> str:

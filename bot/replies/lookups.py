@@ -8,6 +8,7 @@ from bot.lookups.extract import Lookup
 from bot.pack.model import GlossaryTerm, Pack, Section
 from bot.pack.refs import RefIndex
 from bot.replies.common import QUOTE_COLOUR, WARN_COLOUR, Reply, clip, highlight, quote_block
+from bot.replies.errors import missing_paragraph_reply
 from bot.replies.markdown import code, escape
 from bot.search import SearchEngine, SearchResult
 
@@ -66,6 +67,10 @@ def lookup_embed(
             text = para.text if para else found.section.heading
             ref = found.paragraph.ref if found.paragraph else found.section.ref
             return _opening_embed(pack, found.section, ref, text), ref, 1
+        # As /section answers it: the section, its paragraphs, and how to open it.
+        missing = missing_paragraph_reply(found, pack.manifest.title, lookup.year)
+        if missing is not None:
+            return {"description": missing.content, "color": WARN_COLOUR}, None, 0
         return _miss_embed(lookup, [s.ref for s in found.suggestions]), None, 0
     response = engine.search(lookup.words, limit=1)
     if not response.results:

@@ -377,3 +377,18 @@ async def test_lookups_set_offers_the_modes_as_the_readme_writes_them(bluebook):
     ]
     with pytest.raises(ValueError, match=r"Value must be one of \(explicit, passive\)"):
         await server.slash("lookups set", {"mode": "bogus", "enabled": True}, user=server.admin)
+
+
+async def test_a_paragraph_past_the_last_is_answered_as_section_answers_it(bluebook):
+    """`[[3.1.1(1)¶9]]` names the section and its paragraphs, as `/section 3.1.1(1)¶9` does."""
+    server = bluebook.server
+    [embed] = (await _say(server, "what does [[3.1.1(1)¶9]] say?"))["embeds"]
+    section = await (await server.slash("section", {"ref": "3.1.1(1)¶9"})).final_message()
+    assert (
+        embed["description"]
+        == section["content"]
+        == (
+            "`3.1.1(1)` has no ¶9 in Diplomatic Bluebook 2025: its paragraphs are ¶1 to ¶4.\n"
+            "Open the section with `/section 3.1.1(1)`."
+        )
+    )

@@ -314,3 +314,14 @@ async def test_a_lookup_naming_two_editions_names_none(sample):
     for answer in answers:
         assert answer.get("footer", {}).get("text", "").endswith("Diplomatic Bluebook 2026")
     assert answers[0]["description"] == answers[1]["description"]
+
+
+async def test_a_paragraph_past_the_last_of_a_named_edition_opens_that_edition(sample):
+    """The server reads 2026: the answer to `2024:3.1.1(1)¶9` offers to open 2024's section,
+    in chat as in /section."""
+    server = sample.server
+    chat = _embed(await _say(server, "[[2024:3.1.1(1)¶9]]"))
+    section = await _ask(server, "section", {"ref": "2024:3.1.1(1)¶9"})
+    assert chat["description"] == section["content"]
+    assert section["content"].startswith("`3.1.1(1)` has no ¶9 in Diplomatic Bluebook 2024: ")
+    assert section["content"].endswith("Open the section with `/section 2024:3.1.1(1)`.")
