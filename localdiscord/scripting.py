@@ -41,8 +41,28 @@ Actor = User | Member
 MessageRef = Json | int | str
 
 
+# Where an interaction happens (the `context` of an interaction, the `contexts` of a command).
+GUILD_CONTEXT = 0
+BOT_DM_CONTEXT = 1
+
+
 class CommandHidden(OptionError):
-    """Discord shows the command only to members with its default_member_permissions."""
+    """Discord's client does not offer the command here: not to this member (its
+    default_member_permissions), or not in this kind of channel (its contexts)."""
+
+
+def offered_in(command: Json, guild: Guild | None) -> bool:
+    """Whether Discord's client offers `command` in `guild` (None: a DM with the bot).
+
+    A guild command exists only in its guild, where `contexts` does not apply. A global one is
+    offered where its `contexts` allow; without `contexts`, everywhere except that
+    `dm_permission: false` (what discord.py sends for guild_only) hides it in DMs."""
+    if "guild_id" in command:
+        return guild is not None and int(command["guild_id"]) == guild.id
+    contexts = command.get("contexts")
+    if contexts is not None:
+        return (GUILD_CONTEXT if guild is not None else BOT_DM_CONTEXT) in contexts
+    return guild is not None or command.get("dm_permission", True) is not False
 
 
 class MessageRefused(ValueError):
@@ -143,13 +163,24 @@ class InteractionScripts:
             return self.member.user
         return actor.user if isinstance(actor, Member) else actor
 
-    def known_commands(self, guild: Guild | None = None) -> list[Json]:
+    def _registered(self, guild: Guild | None) -> list[Json]:
         scoped = self.world.commands.get(guild.id, []) if guild is not None else []
         return scoped + self.world.commands.get(None, [])
 
+    def known_commands(self, guild: Guild | None = None) -> list[Json]:
+        """The commands Discord's client offers in `guild` (None: a DM with the bot)."""
+        return [c for c in self._registered(guild) if offered_in(c, guild)]
+
     def find_command(self, name: str, guild: Guild | None, kind: int = 1) -> Json:
-        for command in self.known_commands(guild):
+        for command in self._registered(guild):
             if command["name"] == name and command.get("type", 1) == kind:
+                if not offered_in(command, guild):
+                    where = "in a DM with the bot" if guild is None else f"in {guild.name}"
+                    raise CommandHidden(
+                        f"Discord does not offer /{name} {where}: its contexts are "
+                        f"{command.get('contexts')}, dm_permission "
+                        f"{command.get('dm_permission', True)}"
+                    )
                 return command
         known = [c["name"] for c in self.known_commands(guild) if c.get("type", 1) == kind]
         raise UnknownCommand(name, known)
@@ -242,7 +273,7 @@ class InteractionScripts:
             "entitlement_sku_ids": [],
             "attachment_size_limit": ATTACHMENT_SIZE_LIMIT,
             "authorizing_integration_owners": {"0": str(guild.id) if guild else "0"},
-            "context": 0 if guild else 1,
+            "context": GUILD_CONTEXT if guild else BOT_DM_CONTEXT,
         }
         if guild is not None:
             member = guild.members.get(user.id)

@@ -6,6 +6,8 @@ import json
 
 import pytest
 
+from localdiscord import CommandHidden
+
 EPHEMERAL = 64
 
 
@@ -178,6 +180,21 @@ async def test_search_in_a_dm(bluebook):
         await server.slash("search", {"query": "PKO"}, user=server.member, channel=dm)
     ).final_message()
     assert "3.1.1(2)¶2" in json.dumps(_embed(message), ensure_ascii=False)
+
+
+@pytest.mark.parametrize(
+    "name", ["settings edition", "lookups status", "stats", "factoftheday status"]
+)
+async def test_server_only_commands_are_not_offered_in_a_dm(bluebook, name):
+    """As Discord's client: a command marked for servers only is not in a DM's command list."""
+    server = bluebook.server
+    await bluebook.bot.tree.sync()  # DMs see global commands only: what `bluebook-bot sync` does
+    dm = server.dm_channel(server.member)
+    with pytest.raises(CommandHidden, match="in a DM with the bot"):
+        await server.slash(name, user=server.member, channel=dm)
+    offered = {c["name"] for c in server.known_commands(None)}
+    assert name.split()[0] not in offered
+    assert {"search", "section", "help", "reload"} <= offered
 
 
 async def test_find_in_bluebook_menu(bluebook):
