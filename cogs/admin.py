@@ -22,6 +22,8 @@ class AdminCog(commands.Cog):
 
     @app_commands.command(name="reload")
     @app_commands.default_permissions(administrator=True)
+    # An owner may reload from a DM with the bot too.
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
     async def reload(self, interaction: discord.Interaction) -> None:
         """Reload the content pack; for the bot's owners only."""
         if not await self.bot.is_owner(interaction.user):

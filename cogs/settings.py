@@ -27,6 +27,9 @@ class SettingsCog(commands.Cog):
         name="settings",
         description="Settings for this server",
         guild_only=True,
+        # In `contexts` too: on a group guild_only sets only dm_permission, which Discord
+        # has deprecated for contexts.
+        allowed_contexts=app_commands.AppCommandContext(guild=True),
         default_permissions=discord.Permissions(manage_guild=True),
     )
 

@@ -79,3 +79,13 @@ def test_reading_commands_work_in_dms(payloads):
     by_name = {p["name"]: p for p in payloads}
     for name in ("search", "section", "toc", "fact", "verify", "help"):
         assert 1 in (by_name[name].get("contexts") or [0, 1, 2]), name
+
+
+def test_every_command_says_where_it_may_be_used(payloads):
+    """`contexts` on every command, so none leans on Discord's defaults or on dm_permission,
+    which Discord ignores once `contexts` is set; the server-only ones are [0], servers only."""
+    by_name = {p["name"]: p for p in payloads}
+    for payload in payloads:
+        assert payload.get("contexts"), payload["name"]
+    for name in ("settings", "lookups", "factoftheday", "stats"):
+        assert by_name[name]["contexts"] == [0], name
