@@ -468,21 +468,28 @@ class _Checker:
             return None
         seen[fid] = item.line_of("id")
         draft = entry.get("draft") is True
+        if draft:
+            label += " (a draft, not served)"
+
+        def problem(line: int, message: str) -> None:
+            # A draft is not served: what is wrong with it warns, and never stops a load.
+            self.add(name, line, message, warning=draft)
+
         ok = True
         for key in ("quote", "ref") if draft else ("headline", "quote", "ref"):
             if not isinstance(entry.get(key), str) or not entry[key].strip():
-                self.add(name, item.line_of(key), f"{label}: missing '{key}'")
+                problem(item.line_of(key), f"{label}: missing '{key}'")
                 ok = False
         if not ok:
             return None
         headline, quote, ref = str(entry.get("headline") or ""), entry["quote"], entry["ref"]
         if "\n" in headline.strip() or len(headline) > MAX_HEADLINE:
-            self.add(name, item.line_of("headline"), f"{label}: headline must be one short line")
+            problem(item.line_of("headline"), f"{label}: headline must be one short line")
         lists: dict[str, tuple[str, ...]] = {}
         for key in ("tags", "dates", "numbers"):
             value = entry.get(key) or []
             if not isinstance(value, list):
-                self.add(name, item.line_of(key), f"{label}: '{key}' must be a list")
+                problem(item.line_of(key), f"{label}: '{key}' must be a list")
                 value = []
             lists[key] = tuple(str(v) for v in value)
         texts = _texts_for(pack, ref)
@@ -491,20 +498,20 @@ class _Checker:
 
             hint = RefIndex(pack).suggest(ref)
             closest = f" (closest: {', '.join(s.ref for s in hint[:3])})" if hint else ""
-            self.add(name, item.line_of("ref"), f"{label}: unknown reference '{ref}'{closest}")
+            problem(item.line_of("ref"), f"{label}: unknown reference '{ref}'{closest}")
             return None
         if not any(quote in text for text in texts):
-            self.add(name, item.line_of("quote"), f"{label}: quote is not verbatim in {ref}")
+            problem(item.line_of("quote"), f"{label}: quote is not verbatim in {ref}")
             return None
         for value in (*lists["dates"], *lists["numbers"]):
             if value not in quote:
-                self.add(name, item.line, f"{label}: '{value}' is not stated in its quote")
+                problem(item.line, f"{label}: '{value}' is not stated in its quote")
         if draft:
             # Suggested by `content facts suggest --write`; not served until a person confirms.
             self.add(
                 name,
                 item.line_of("draft"),
-                f"{label} in {ref} is a draft: write its headline and remove 'draft: true'",
+                f"fact '{fid}' in {ref} is a draft: write its headline and remove 'draft: true'",
                 warning=True,
             )
             return None

@@ -499,6 +499,29 @@ def test_facts_suggest_lists_sentences_and_write_makes_drafts(capsys, two_pages)
     assert "4.2.7(2)¶1" not in stdout
 
 
+def test_a_draft_the_text_no_longer_backs_only_warns(capsys, two_pages):
+    """Drafts are not served: a page corrected after `suggest --write` leaves a draft whose
+    quote is no longer verbatim, and that warns instead of stopping every load."""
+    out, _ = two_pages
+    run(capsys, "--content", out, "content", "facts", "suggest", "4.2.5(1)", "--write")
+    text = (out / "facts.yaml").read_text(encoding="utf-8")
+    assert "draft: true" in text and "3 countries signed" in text
+    for page in out.glob("**/*.txt"):
+        body = page.read_text(encoding="utf-8")
+        page.write_text(body.replace("3 countries signed", "4 countries signed"), "utf-8")
+    pack = load_pack(out)  # raises on an error
+    assert not pack.facts
+    code, stdout, _ = run(capsys, "--content", out, "content", "check", "--verbose")
+    assert code == 0
+    [line] = [line for line in stdout.splitlines() if "not verbatim" in line]
+    assert "warning:" in line and "(a draft, not served)" in line
+    # Confirmed, a fact whose quote is no longer verbatim is an error.
+    text = (out / "facts.yaml").read_text(encoding="utf-8").replace("draft: true\n    ", "")
+    (out / "facts.yaml").write_text(text.replace('headline: ""', "headline: Signed"), "utf-8")
+    code, stdout, _ = run(capsys, "--content", out, "content", "check")
+    assert code != 0 and "quote is not verbatim" in stdout
+
+
 def test_suggest_write_needs_a_named_pack(capsys, monkeypatch):
     monkeypatch.delenv("BLUEBOOK_CONTENT", raising=False)
     code, _, err = run(capsys, "content", "facts", "suggest", "--write")
