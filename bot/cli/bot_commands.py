@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import shlex
 import sys
 from collections.abc import AsyncIterator, Coroutine
 from pathlib import Path
@@ -82,12 +83,12 @@ def cmd_run(args: argparse.Namespace) -> int:
             return await run_bot(settings, token=token, options=_local_options(settings, server))
 
     try:
-        return _serve(main())
+        return _serve(main(), args)
     except StartupError as exc:
         raise CliError(str(exc), code=exc.code) from None
 
 
-def _serve(main: Coroutine[Any, Any, int]) -> int:
+def _serve(main: Coroutine[Any, Any, int], args: argparse.Namespace) -> int:
     """Run the bot's main coroutine; operator mistakes become one line, Ctrl-C exits 0."""
     from bot.services import DatabaseOpenError
 
@@ -98,10 +99,19 @@ def _serve(main: Coroutine[Any, Any, int]) -> int:
     except ContentError as exc:
         # One line like every other configuration error; `content check` lists them all.
         first = exc.problems[0] if exc.problems else "no details"
+        path = settings_of(args).bluebook_content
+        if getattr(args, "content", None) is not None:
+            named, check = (
+                "--content",
+                f"bluebook-bot --content {shlex.quote(str(path))} content check",
+            )
+        elif path is not None:
+            named, check = "BLUEBOOK_CONTENT", "bluebook-bot content check"
+        else:
+            named, check = "the shipped pack", "bluebook-bot content check"
         raise CliError(
-            f"BLUEBOOK_CONTENT: the content pack is invalid ({counted(len(exc.problems), 'problem')}, "
-            f"first: {first}); `bluebook-bot content check` lists them all: "
-            "the bot will not start",
+            f"{named}: the content is invalid ({counted(len(exc.problems), 'problem')}, "
+            f"first: {first}); `{check}` lists them all: the bot will not start",
             code=2,
         ) from None
     except KeyboardInterrupt:
@@ -184,7 +194,7 @@ def cmd_console(args: argparse.Namespace) -> int:
                 )
         return 0
 
-    return _serve(main())
+    return _serve(main(), args)
 
 
 def _offline_bot(settings: Settings) -> Any:

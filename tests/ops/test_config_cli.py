@@ -126,6 +126,18 @@ def test_invalid_content_pack_is_one_line_with_the_first_problem(cli, broken_pac
     assert files == {str(broken_pack / "facts.yaml"), str(broken_pack / "glossary.yaml")}
 
 
+def test_invalid_content_named_by_the_option_says_so(cli, broken_pack, tmp_path):
+    """With --content, the line names the option and the check command that reads that
+    folder, not BLUEBOOK_CONTENT and a check of the shipped pack."""
+    env = {"DISCORD_TOKEN": "local-bot-token", "BLUEBOOK_DB": str(tmp_path / "b.db")}
+    result = cli("--content", str(broken_pack), "run", "--local", env=env)
+    assert result.returncode == 2
+    line = one_line(result.stderr)
+    assert line.startswith("error: --content: the content is invalid"), line
+    assert f"`bluebook-bot --content {broken_pack} content check` lists them all" in line
+    assert "BLUEBOOK_CONTENT" not in line
+
+
 @pytest.mark.parametrize("command", [("run", "--local"), ("console",), ("toc",)])
 def test_a_content_folder_that_does_not_exist_stops_everything_at_once(cli, tmp_path, command):
     env = {
