@@ -177,6 +177,8 @@ class ConsoleSession:
         # What the console has shown of the bot's messages in every channel of the guild, so
         # a post nobody asked for (the scheduled fact of the day) is shown too.
         self._seen = self._bot_messages()
+        # While a typed line waits for the bot, what it answers is that line's to show.
+        self._observing = False
 
     def _bot_messages(self) -> dict[str, object]:
         bot_id = str(self.server.bot_user.id)
@@ -189,7 +191,10 @@ class ConsoleSession:
 
     def catch_up(self) -> None:
         """Print the bot's posts made since the console last looked, in any channel (a
-        scheduled fact of the day arrives between lines, often outside #general)."""
+        scheduled fact of the day arrives between lines, often outside #general). Nothing
+        while a typed line waits for its answer: that line shows it, then catches up."""
+        if self._observing:
+            return
         now = self._bot_messages()
         for message_id in now.keys() - self._seen.keys():
             message = self._message(message_id)
@@ -284,9 +289,13 @@ class ConsoleSession:
                 if m["author"]["id"] == bot_id
             }
 
-        before = snapshot()
-        record = await action()
-        await server.quiesce(self.idle, self.timeout)
+        self._observing = True
+        try:
+            before = snapshot()
+            record = await action()
+            await server.quiesce(self.idle, self.timeout)
+        finally:
+            self._observing = False
         shown: set[str] = set()
         if record is not None:
             if record.callback_type == 9:

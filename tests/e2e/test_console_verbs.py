@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 
 from localdiscord import ConsoleSession
@@ -175,3 +176,19 @@ async def test_complete_says_when_nothing_matched_an_option_that_autocompletes(b
     assert shown == "(no choices: none matched what is typed)\n"
     shown = await _say(console, out, "!complete /factoftheday set timezone:nepal")
     assert shown == "  Asia/Kathmandu (Nepal)  →  Asia/Kathmandu\n"
+
+
+async def test_the_watcher_never_shows_an_answer_twice(bluebook):
+    """In a terminal a watcher looks for the bot's own posts every second (a scheduled fact
+    of the day). An answer that comes while the console waits for it is the console's to
+    show, once, and never also "posted" by the watcher."""
+    console, out = _session(bluebook)
+    typed = asyncio.create_task(console.handle_line("/search GCAP"))
+    while not typed.done():  # a watcher far keener than the terminal's
+        console.catch_up()
+        await asyncio.sleep(0.001)
+    await typed
+    console.catch_up()
+    shown = out.getvalue()
+    assert shown.count("Reference: `3.1.1(1)¶4`") == 1, shown
+    assert "(the bot posted in" not in shown
