@@ -25,6 +25,16 @@ def fact_embed(pack: Pack, fact: Fact, *, footer: str | None = None) -> dict:
     }
 
 
+def steps_to_add_facts(edition: int | None) -> str:
+    """How a pack gets facts: drafts suggested, confirmed by a person, then a reload."""
+    named = f" --edition {edition}" if edition is not None else ""
+    return (
+        f"Draft some with `bluebook-bot --content LIBRARY content facts suggest{named} "
+        "--write`, write each draft's headline and remove `draft: true` to confirm it, then "
+        "run `/reload`."
+    )
+
+
 def fact_reply(pack: Pack, fact: Fact | None, *, topic: str | None, ephemeral: bool) -> Reply:
     if fact is None:
         tags = sorted({t for f in pack.facts for t in f.tags}, key=str.casefold)
@@ -32,7 +42,10 @@ def fact_reply(pack: Pack, fact: Fact | None, *, topic: str | None, ephemeral: b
         title = "No such fact"
         if not pack.facts:
             title = "No facts yet"
-            text = f"{escape(pack.manifest.title)} has no facts yet."
+            text = (
+                f"{escape(pack.manifest.title)} has no facts yet.\n"
+                f"{steps_to_add_facts(pack.manifest.edition_year)}"
+            )
         elif not topic:
             text = "No fact to show."
         else:

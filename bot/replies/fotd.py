@@ -12,7 +12,7 @@ from bot.fotd.store import FotdStatus
 from bot.pack.library import parse_key
 from bot.pack.model import Fact, Pack
 from bot.replies.common import OK_COLOUR, WARN_COLOUR, Reply
-from bot.replies.facts import fact_embed
+from bot.replies.facts import fact_embed, steps_to_add_facts
 from bot.replies.markdown import escape
 
 MAX_CHOICES = 25
@@ -65,12 +65,7 @@ def _pack_name(pack_key: str) -> str:
 def how_to_add_facts(pack_key: str) -> str:
     """The steps that give a pack facts; the schedule resumes by itself after them."""
     found = parse_key(pack_key)
-    edition = f" --edition {found[0]}" if found else ""
-    return (
-        f"Draft some with `bluebook-bot --content LIBRARY content facts suggest{edition} "
-        "--write`, write each draft's headline and remove `draft: true` to confirm it, then "
-        "run `/reload`. Posting resumes by itself."
-    )
+    return f"{steps_to_add_facts(found[0] if found else None)} Posting resumes by itself."
 
 
 def no_facts_reply(pack_key: str, *, nothing_to: str) -> Reply:

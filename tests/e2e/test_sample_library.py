@@ -259,7 +259,9 @@ async def test_fact_on_the_sample_library(sample):
     server = sample.server
     none = _embed(await _ask(server, "fact"))
     assert none["title"] == "No facts yet"
-    assert none["description"] == "Diplomatic Bluebook 2026 has no facts yet."
+    assert none["description"].startswith("Diplomatic Bluebook 2026 has no facts yet.\n")
+    # And how to add some, for that edition.
+    assert "content facts suggest --edition 2026 --write" in none["description"]
     await _ask(server, "settings edition", {"year": 2024}, user=server.admin)
     fact = _embed(await _ask(server, "fact", {"topic": "NPT"}))
     assert fact["title"] == "Japan sees the NPT regime as the cornerstone of disarmament"
