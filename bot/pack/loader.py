@@ -515,6 +515,14 @@ class _Checker:
                 warning=True,
             )
             return None
+        if fid.startswith("draft-"):
+            self.add(
+                name,
+                item.line_of("id"),
+                f"fact '{fid}' is confirmed but keeps its draft id, which readers see: "
+                "give it an id of its own",
+                warning=True,
+            )
         return Fact(
             fid,
             headline.strip(),

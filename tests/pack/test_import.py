@@ -539,6 +539,10 @@ def test_a_confirmed_draft_is_served(capsys, two_pages):
     pack = load_pack(out)
     assert [f.ref for f in pack.facts] == ["4.2.7(2)¶1"]
     assert pack.facts[0].numbers == ("2.4 trillion yen",)
+    # Served, but readers see its id: the draft's id is worth replacing.
+    _, problems = check_pack(out)
+    [kept] = [p for p in problems if "keeps its draft id" in p.message]
+    assert kept.warning and kept.message.startswith(f"fact '{pack.facts[0].id}'")
 
 
 # -- the shipped pack -----------------------------------------------------------------
