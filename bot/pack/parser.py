@@ -114,8 +114,10 @@ class ParseWarning:
     line: int
     kind: str
     message: str
-    # For a claim: the file of the page that claimed the reference first.
+    # For a claim: the reference, and the file and line of the page that claimed it first.
     other: str = ""
+    ref: str = ""
+    other_line: int = 0
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: warning: {self.message}"
@@ -550,6 +552,8 @@ class ChapterBuilder:
                     f"{ref} is also claimed by page {existing.page or other_file} "
                     f"(line {existing.line}); this page's text is added to it",
                     other_file,
+                    ref,
+                    existing.line,
                 )
             )
             self._open(state, parent, existing, level)

@@ -23,6 +23,7 @@ from bot.pack.loader import check_pack, load_pack
 from bot.pack.model import FIGURE, FOOTNOTE
 
 SAMPLES = Path(__file__).resolve().parent / "samples"
+SAMPLE_LIBRARY = Path(__file__).resolve().parents[1] / "samples" / "library"
 CONTENT = Path(__file__).resolve().parents[2] / "content"
 P5, P7 = SAMPLES / "c040205.txt", SAMPLES / "c040207.txt"
 URL = "https://www.mofa.go.jp/policy/other/bluebook/2030/en_html/chapter4/{}.html"
@@ -299,11 +300,21 @@ def test_skipped_numbers_are_warned(capsys, tmp_path):
     assert f"{out / 'pages' / 'c040302.txt'}:" in stdout and "skips from 2 to 4" in stdout
 
 
-def test_a_reference_two_pages_claim_is_warned(capsys, tmp_path):
+def test_a_page_named_for_another_part_is_refused_and_the_others_import(capsys, tmp_path):
+    # Page 5 saved again as page 6: filed by its name, it would take page 5's sections.
     twin = tmp_path / "c040206.txt"
     twin.write_bytes(P5.read_bytes())
-    warnings, _ = _warned(capsys, tmp_path, [P5, twin], "also claimed by page c040205", (twin, 9))
-    assert any("part 6 but its first heading is numbered 5" in w for w in warnings)
+    out = tmp_path / "lib"
+    code, stdout, err = run(capsys, "content", "import", P5, twin, P7, "--out", out)
+    assert code == 1
+    says = "the file name says page c040206 (chapter 4, section 2, part 6)"
+    assert f"{twin}:9: error: {says} " in err
+    assert "its headings say chapter 4, section 2, part 5; not imported" in err
+    assert "name the file c040205.txt" in err and "1 page(s) not imported" in err
+    assert "also claimed" not in stdout
+    pack = load_pack(pack_dir_for(out, 2030, 4))
+    assert [p.id for p in pack.manifest.pages] == ["c040205", "c040207"]
+    assert pack.sections["4.2.5"].source_url == URL.format("c040205")
 
 
 def test_a_guessed_position_is_warned(capsys, tmp_path):
@@ -732,16 +743,69 @@ def test_a_page_that_does_not_decode_is_one_line_naming_it(capsys, tmp_path, met
     assert len(err.strip().splitlines()) == 1
 
 
-def test_a_claim_against_a_page_already_in_the_pack_is_warned(tmp_path):
-    twin = tmp_path / "c040206.txt"
-    twin.write_bytes(P5.read_bytes())
+def test_a_page_giving_a_reference_a_page_in_the_pack_holds_is_refused(tmp_path):
+    # Page 7 named page 8 with --page (its part is then placed by its heading): 4.2.7 is
+    # page 7's, which is kept.
     out = tmp_path / "pack"
-    import_pages([twin], out)
-    report = import_pages([P5], out)
-    claims = [w for w in report.warnings if w.kind == "claimed-twice"]
-    assert claims and claims[0].other == str(P5)
-    assert claims[0].file == str(out / "pages" / "c040206.txt")
-    assert not import_pages([P5], out, strict=True).written
+    import_pages([P5, P7], out)
+    before = snapshot(out)
+    with pytest.raises(ImportFailure) as refused:
+        import_pages([P7], out, page="c040208")
+    assert str(refused.value) == (
+        f"{P7}:3: page c040208 gives 4.2.7, but page c040207 already holds it "
+        f"({out / 'pages' / 'c040207.txt'}:3); not imported, so nothing is replaced: "
+        "is this file page c040208?"
+    )
+    assert snapshot(out) == before
+
+
+def test_a_page_whose_reference_a_later_page_of_the_pack_holds_is_refused(tmp_path):
+    # The pack holds page 5's text as page 6 (named so with --page); the real page 5 comes
+    # first in the book, but the page already imported is the one kept.
+    out = tmp_path / "pack"
+    import_pages([P5], out, page="c040206")
+    before = snapshot(out)
+    with pytest.raises(ImportFailure) as refused:
+        import_pages([P5], out)
+    assert refused.value.file == str(P5) and refused.value.line == 9
+    assert "page c040205 gives 4.2.5, but page c040206 already holds it" in str(refused.value)
+    assert f"({out / 'pages' / 'c040206.txt'}:9)" in str(refused.value)
+    assert snapshot(out) == before
+
+
+def test_two_pages_pasted_into_one_file_are_refused(capsys, tmp_path):
+    # Page 5 with page 7 pasted after it, named c040205, into a pack that has page 7.
+    out = tmp_path / "lib"
+    run(capsys, "content", "import", P7, "--out", out)
+    pack_dir = pack_dir_for(out, 2030, 4)
+    before = snapshot(pack_dir)
+    both = tmp_path / "in" / "c040205.txt"
+    both.parent.mkdir()
+    both.write_text(P5.read_text(encoding="utf-8") + P7.read_text(encoding="utf-8"), "utf-8")
+    code, stdout, err = run(capsys, "content", "import", both, "--out", out)
+    assert code == 1 and stdout == ""
+    assert err.startswith(f"{both}:") and "page c040205 gives 4.2.7, but page c040207" in err
+    assert f"({pack_dir / 'pages' / 'c040207.txt'}:3)" in err
+    assert len(err.strip().splitlines()) == 1
+    assert snapshot(pack_dir) == before
+    # --strict tries the import on a copy of the pack; the page is named by its own path.
+    code, _, err = run(capsys, "content", "import", both, "--out", out, "--strict")
+    assert code == 1 and f"({pack_dir / 'pages' / 'c040207.txt'}:3)" in err
+    assert snapshot(pack_dir) == before
+
+
+def test_of_two_new_pages_giving_one_reference_the_later_is_refused(capsys, tmp_path):
+    later = _page(
+        tmp_path,
+        "c040206.txt",
+        "6 Energy Security\n\nText.\n\n5 Rules for Trade and Investment\n\nMore text.\n",
+    )
+    code, _, err = run(capsys, "content", "import", P5, later, "--out", tmp_path / "lib")
+    assert code == 1
+    assert f"{later}:7: error: page c040206 gives 4.2.5, but page c040205 of this import" in err
+    pack = load_pack(pack_dir_for(tmp_path / "lib", 2030, 4))
+    assert [p.id for p in pack.manifest.pages] == ["c040205"]
+    assert "More text." not in [p.text for p in pack.paragraphs.values()]
 
 
 # -- filing into a library ---------------------------------------------------------------
@@ -772,6 +836,47 @@ def test_one_import_files_pages_by_edition_and_chapter(capsys, tmp_path):
     assert load_pack(tmp_path / "lib" / "2031" / "chapter4").manifest.edition_year == 2031
     code, stdout, _ = run(capsys, "--content", tmp_path / "lib", "section", "2031:4.2.7", "--json")
     assert code == 0 and json.loads(stdout)["edition"] == 2031
+
+
+def test_a_page_whose_id_and_headings_disagree_replaces_nothing(capsys, tmp_path):
+    """The 2024 page c030201 saved as c030102 (a real page of the library) and as c999999 (no
+    page at all): each is refused in one line, the library is unchanged, and a good page of
+    the same import is imported."""
+    library = tmp_path / "lib"
+    shutil.copytree(SAMPLE_LIBRARY / "2024", library / "2024")
+    pack_dir = library / "2024" / "chapter3"
+    before = snapshot(pack_dir)
+    text = (pack_dir / "pages" / "c030201.txt").read_text(encoding="utf-8")
+    wrong = _file(tmp_path / "wrong", "c030102.txt", text)
+    nowhere = _file(tmp_path / "wrong", "c999999.txt", text)
+    good = _file(
+        tmp_path / "good",
+        "c030203.txt",
+        "Diplomatic Bluebook 2024\n\n3 Sample Partnerships\n\nJapan held sample talks.\n",
+    )
+    code, stdout, err = run(capsys, "content", "import", wrong, nowhere, good, "--out", library)
+    assert code == 1
+    errors = [line for line in err.splitlines() if ": error: " in line]
+    assert errors == [
+        f"{wrong}:7: error: the file name says page c030102 (chapter 3, section 1, part 2) but "
+        "its headings say chapter 3, section 2, part 1; not imported, so nothing is replaced: "
+        "if it is page c030201, name the file c030201.txt",
+        f"{nowhere}:3: error: the file name says page c999999 (chapter 99, section 99, part 99) "
+        "but its headings say chapter 3, section 2, part 1; not imported, so nothing is "
+        "replaced: if it is page c030201, name the file c030201.txt",
+    ]
+    assert "2 page(s) not imported" in err and "warning" not in stdout
+    assert sorted(p.name for p in (library / "2024").iterdir()) == ["chapter3"]
+    after = snapshot(pack_dir)
+    assert after.pop("pages/c030203.txt")
+    assert {k: v for k, v in after.items() if k != "manifest.yaml"} == {
+        k: v for k, v in before.items() if k != "manifest.yaml"
+    }
+    pack = load_pack(pack_dir)
+    assert pack.sections["3.1.2"].title == "Disarmament and Non-proliferation"
+    assert pack.sections["3.2.3"].title == "Sample Partnerships"
+    assert len(pack.sections["3.2.1(1)"].paragraphs) == 2
+    assert pack.sections["3.2.1(1)"].source_url.endswith("/c030201.html")
 
 
 def test_strict_over_several_packs_writes_none_of_them(capsys, tmp_path):

@@ -168,6 +168,23 @@ def test_a_batch_with_one_broken_page_imports_the_others_and_names_it(capsys, tm
     assert not (tmp_path / "strict").exists()
 
 
+def test_a_page_without_section_lines_named_for_another_part_is_refused(capsys, tmp_path):
+    # Older pages have no Chapter or Section line of their own: their part heading says
+    # which page they are. Part 1's text saved as c030102 would replace part 2.
+    out = tmp_path / "lib"
+    first = _write(tmp_path / "in", "c030101.txt", "1.First Part\n\nText of part one.\n")
+    second = _write(tmp_path / "in", "c030102.txt", "2.Second Part\n\nText of part two.\n")
+    code, _, err = _run(capsys, "content", "import", first, second, "--out", out)
+    assert code == 0, err
+    again = _write(tmp_path / "again", "c030102.txt", "1.First Part\n\nText of part one.\n")
+    code, _, err = _run(capsys, "content", "import", again, "--out", out)
+    assert code == 1
+    assert err.startswith(f"{again}:5: error: the file name says page c030102 ")
+    assert "its headings say chapter 3, part 1; not imported" in err
+    pack = load_pack(out / "2030" / "chapter3")
+    assert pack.sections["3.1.2"].paragraphs[0].text == "Text of part two."
+
+
 def test_text_with_no_line_structure_is_still_refused(capsys, tmp_path):
     joined = tmp_path / "c030101.txt"
     joined.write_text(

@@ -3,8 +3,10 @@
 `import_pages` is the one entry point: it reads the files, works out where each page
 belongs (its page id `cCCSSPP`), builds the chapter from the pack's existing pages and the
 new ones, and writes the pack unless `strict` finds warnings. A page imported again replaces
-its earlier version. The report lists the outline, every warning as `file:line`, the facts
-the new text broke, and each page's metadata (edition, chapter) for whoever files the pack.
+its earlier version; a page whose id names another place than its own headings, or whose
+headings give a reference another page gives, is refused and replaces nothing. The report
+lists the outline, every warning as `file:line`, the facts the new text broke, and each
+page's metadata (edition, chapter) for whoever files the pack.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from bot.pack.loader import MANIFEST_FILE, Problem, check_pack, read_manifest
 from bot.pack.model import CHAPTER, NUMBER, SECTION, Manifest, PageFile, Section
 from bot.pack.pages import INDEX_URL, PageId, page_url
 from bot.pack.parser import (
+    CLAIMED_TWICE,
     GUESSED_POSITION,
     ChapterBuilder,
     PageText,
@@ -159,8 +162,9 @@ def import_pages(
     for p in placed:
         p.url = _page_address(p, year)
         report.pages.append(_meta(p, year, p.url))
-    root, parse_warnings = _build(pack_dir, existing_pages, placed)
+    root, parse_warnings, pages_of = _build(pack_dir, existing_pages, placed)
     new_files = {p.source.file for p in placed}
+    _refuse_claims(parse_warnings, new_files, pages_of)
     # The pack's own pages were warned about when they were imported, unless a new page
     # is the other party.
     warnings.extend(w for w in parse_warnings if w.file in new_files or w.other in new_files)
@@ -180,8 +184,10 @@ def import_pages(
 
 def _build(
     pack_dir: Path, existing: list[PageFile], placed: list[_Placed]
-) -> tuple[Section, list[ParseWarning]]:
-    """The chapter as it will be: the pack's pages, each replaced by a new one of its id."""
+) -> tuple[Section, list[ParseWarning], dict[str, str]]:
+    """The chapter as it will be: the pack's pages, each replaced by a new one of its id.
+
+    Also returns the page id of each file the chapter was built from."""
     texts: dict[str, PageText] = {}
     new_ids = {str(p.page) for p in placed}
     for entry in existing:
@@ -199,7 +205,40 @@ def _build(
         except ParseError as exc:
             file = texts[page_id].file
             raise ImportFailure(f"{file}:{exc.line}: {exc.message}", file, exc.line) from None
-    return builder.finish(), builder.warnings
+    return builder.finish(), builder.warnings, {t.file: i for i, t in texts.items()}
+
+
+def _refuse_claims(
+    warnings: list[ParseWarning], new_files: set[str], pages_of: dict[str, str]
+) -> None:
+    """Refuse a new page whose headings give a reference another page already gives.
+
+    The parser would merge the two pages' text under one heading, and the reference would
+    quote and link the wrong page: a page that does not hold what its id says (the wrong
+    file named c030102, two pages pasted into one file) must not take over another's
+    sections. The page already in the pack is kept; of two new pages, the later in book
+    order is refused."""
+    for w in warnings:
+        if w.kind != CLAIMED_TWICE:
+            continue
+        if w.file in new_files:
+            file, line, holder, holder_line = w.file, w.line, w.other, w.other_line
+        elif w.other in new_files:
+            # A page of the pack, later in book order, gives a reference the new page gives.
+            file, line, holder, holder_line = w.other, w.other_line, w.file, w.line
+        else:
+            continue
+        page, other = pages_of.get(file, "?"), pages_of.get(holder, "?")
+        if holder in new_files:
+            held = f"page {other} of this import ({holder}:{holder_line}) gives it too"
+        else:
+            held = f"page {other} already holds it ({holder}:{holder_line})"
+        raise ImportFailure(
+            f"{file}:{line}: page {page} gives {w.ref}, but {held}; not imported, so "
+            f"nothing is replaced: is this file page {page}?",
+            file,
+            line,
+        )
 
 
 def _meta(p: _Placed, year: int | None, url: str) -> PageMeta:
@@ -295,6 +334,82 @@ def _peek(lines: list[tuple[int, str]]) -> tuple[int | None, int | None, int | N
     return chapter, section, None
 
 
+@dataclass(frozen=True)
+class _Said:
+    """Where a page's own headings say it starts: each number with the line that says it."""
+
+    chapter: tuple[int, int] | None
+    section: tuple[int, int] | None
+    part: tuple[int, int] | None
+
+
+def _headings_say(lines: list[tuple[int, str]]) -> _Said:
+    """The page's Chapter and Section lines, and its part heading when it starts with one.
+
+    Read from its "Chapter N" line on, as the parser reads it. Only what comes before the
+    first heading below a section counts: a page that starts with "(3) ..." continues a part
+    begun on an earlier page, and its later headings say nothing about its own id."""
+    start = next(
+        (i for i, (_, t) in enumerate(lines) if (h := match_heading(t)) and h.level == CHAPTER),
+        0,
+    )
+    chapter = section = None
+    for number, text in lines[start:]:
+        heading = match_heading(text)
+        if heading is None:
+            continue
+        if heading.level == CHAPTER:
+            chapter = chapter or (int(heading.label), number)
+        elif heading.level == SECTION:
+            section = section or (int(heading.label), number)
+        else:
+            part = (int(heading.label), number) if heading.level == NUMBER else None
+            return _Said(chapter, section, part)
+    return _Said(chapter, section, None)
+
+
+_SAID_BY = {"--page": "--page", "file name": "the file name", "URL in file": "the page's URL"}
+
+
+def _refuse_disagreement(source: Source, page: PageId, how: str) -> None:
+    """Refuse a page whose id names another place than its own headings do.
+
+    Filed by its id, such a page would replace the page that id names (or make a chapter
+    of its own), with its sections placed by its headings and linked to the wrong page.
+    A part numbered apart from the id is let through only with --page: the maintainer
+    named the page, and the parser places it by its heading, with a warning."""
+    said = _headings_say(source.lines)
+    checked = [(said.chapter, page.chapter), (said.section, page.section)]
+    if how != "--page":
+        checked.append((said.part, page.part))
+    wrong = [found[1] for found, want in checked if found is not None and found[0] != want]
+    if not wrong:
+        return
+    own = PageId(
+        said.chapter[0] if said.chapter else page.chapter,
+        said.section[0] if said.section else page.section,
+        said.part[0] if said.part else page.part,
+    )
+    says = ", ".join(
+        f"{name} {found[0]}"
+        for name, found in (
+            ("chapter", said.chapter),
+            ("section", said.section),
+            ("part", said.part),
+        )
+        if found is not None
+    )
+    fix = f"pass --page {own}" if how == "--page" else f"name the file {own}{source.path.suffix}"
+    line = wrong[0]
+    raise ImportFailure(
+        f"{source.file}:{line}: {_SAID_BY[how]} says page {page} (chapter {page.chapter}, "
+        f"section {page.section}, part {page.part}) but its headings say {says}; not "
+        f"imported, so nothing is replaced: if it is page {own}, {fix}",
+        source.file,
+        line,
+    )
+
+
 def _peek_id(lines: list[tuple[int, str]]) -> PageId | None:
     chapter, section, part = _peek(lines)
     if chapter and section and part:
@@ -353,6 +468,8 @@ def _place(
                     source.file,
                     first,
                 )
+        if how != "guess" and how != "headings":
+            _refuse_disagreement(source, page, how)
         if by_name is not None and by_name != page:
             warnings.append(
                 ParseWarning(

@@ -176,8 +176,14 @@ def _dry_run(
             copy = Path(tmp) / str(i)
             if target.is_dir():
                 shutil.copytree(target, copy)
+            failures: list[PageFailure] = []
             report = _import_each(
-                group, copy, trial.failures, page=page, edition=year(group), strict=True
+                group, copy, failures, page=page, edition=year(group), strict=True
+            )
+            # A refusal may name a page of the pack: by its own path, not the copy's.
+            trial.failures.extend(
+                PageFailure(f.file, f.line, f.reason.replace(str(copy), str(target)))
+                for f in failures
             )
             if report is not None:
                 report.pack_dir = target
