@@ -114,7 +114,11 @@ def register(sub: Any) -> None:
         help="a pack, or a library: pages are filed into DIR/<edition>/chapter<N>/",
     )
     p.add_argument("--page", help="the page id of the one file, e.g. c030102")
-    p.add_argument("--edition", type=int, help="the edition year, if the page does not say")
+    p.add_argument(
+        "--edition",
+        type=int,
+        help="the edition year of pages that do not say theirs (one saying another is refused)",
+    )
     p.add_argument("--strict", action="store_true", help="warnings are errors; nothing written")
     p.set_defaults(func=cmd_import)
     facts = csub.add_parser("facts", help="work on the fact index")

@@ -898,3 +898,27 @@ def test_import_refuses_an_edition_that_is_no_year(capsys, tmp_path, year):
     code, _, err = run(capsys, "content", "import", P5, "--edition", year, "--out", tmp_path / "l")
     assert code == 1 and f"--edition {year}: an edition is a year" in err
     assert not (tmp_path / "l").exists()
+
+
+def test_edition_option_never_overrides_the_year_a_page_says(capsys, tmp_path):
+    """--edition is for a page that does not say its edition; one that says another year
+    is refused in one line, and a page that does not say is filed under the option."""
+    bare = _file(
+        tmp_path / "in", "c040207.txt", P7.read_text().replace("Diplomatic Bluebook 2030\n", "")
+    )
+    out = tmp_path / "lib"
+    code, _, err = run(capsys, "content", "import", P5, bare, "--edition", 2024, "--out", out)
+    assert code == 1
+    errors = [line for line in err.splitlines() if ": error: " in line]
+    assert errors == [
+        f"{P5}:1: error: the page says Diplomatic Bluebook 2030 but --edition says 2024; not "
+        "imported: --edition is for a page that does not say its edition"
+    ]
+    packs = sorted(p.parent.relative_to(out).as_posix() for p in out.rglob("manifest.yaml"))
+    assert packs == ["2024/chapter4"]
+    assert [p.id for p in load_pack(out / "2024" / "chapter4").manifest.pages] == ["c040207"]
+    # Saved HTML whose edition is only in its title says it too.
+    html = SAMPLES / "c040205.html"
+    with pytest.raises(ImportFailure, match="names the 2030 edition in its title or address"):
+        import_pages([html], tmp_path / "pack", edition=2024)
+    assert not (tmp_path / "pack").exists()

@@ -21,7 +21,7 @@ import yaml
 from bot.pack.importer.sources import Source, SourceError, read_source
 from bot.pack.loader import MANIFEST_FILE, Problem, check_pack, read_manifest
 from bot.pack.model import CHAPTER, NUMBER, SECTION, Manifest, PageFile, Section
-from bot.pack.pages import INDEX_URL, PageId, page_url
+from bot.pack.pages import INDEX_URL, PageId, edition_line, page_url
 from bot.pack.parser import (
     CLAIMED_TWICE,
     GUESSED_POSITION,
@@ -136,6 +136,7 @@ def import_pages(
     ImportFailure for a file that cannot be used, and OSError when files cannot be read.
     """
     sources, forced = _read(files, page)
+    _refuse_other_edition(sources, edition)
     existing, existing_pages = _existing(pack_dir)
     report = ImportReport(pack_dir)
     warnings: list[ParseWarning] = []
@@ -263,6 +264,7 @@ def inspect_pages(
     sorted into one pack each before `import_pages`. Raises ImportFailure like it.
     """
     sources, forced = _read(files, page)
+    _refuse_other_edition(sources, edition)
     placed = _place(sources, forced, [], [], unique=False)
     metas = []
     for p in placed:
@@ -284,6 +286,30 @@ def _read(files: Sequence[Path], page: str | None) -> tuple[list[Source], PageId
         return [read_source(Path(f)) for f in files], forced
     except SourceError as exc:
         raise ImportFailure(str(exc), exc.file, exc.line) from None
+
+
+def _refuse_other_edition(sources: list[Source], edition: int | None) -> None:
+    """Refuse a page that says its edition when `edition` (--edition) names another.
+
+    --edition is for a page that does not say: one that says another year is the wrong
+    file or the wrong option, and filed under the option it would be quoted as the wrong
+    edition."""
+    for source in sources:
+        if edition is None or source.edition is None or source.edition == edition:
+            continue
+        said = [n for n, t in source.lines if edition_line(t) == source.edition]
+        line = said[0] if said else (source.lines[0][0] if source.lines else 1)
+        says = (
+            f"says Diplomatic Bluebook {source.edition}"
+            if said
+            else f"names the {source.edition} edition in its title or address"
+        )
+        raise ImportFailure(
+            f"{source.file}:{line}: the page {says} but --edition says {edition}; not "
+            "imported: --edition is for a page that does not say its edition",
+            source.file,
+            line,
+        )
 
 
 def _page_address(placed: _Placed, year: int | None) -> str:
