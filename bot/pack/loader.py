@@ -344,6 +344,7 @@ class _Checker:
             return None
         pages: list[PageFile] = []
         ok = True
+        chapter = doc.value.get("chapter_number")
         for item in located.items:
             entry = item.value
             if not isinstance(entry, dict) or not all(
@@ -352,9 +353,19 @@ class _Checker:
                 self.add(MANIFEST_FILE, item.line, "a page needs 'id', 'file' and 'source_url'")
                 ok = False
                 continue
-            if PageId.parse(entry["id"]) is None:
+            page = PageId.parse(entry["id"])
+            if page is None:
                 self.add(MANIFEST_FILE, item.line_of("id"), f"bad page id '{entry['id']}'")
                 ok = False
+            elif isinstance(chapter, int) and page.chapter != chapter:
+                # The parser would file the page under this pack's chapter all the same, and
+                # its sections would link to a page of another chapter.
+                self.add(
+                    MANIFEST_FILE,
+                    item.line_of("id"),
+                    f"page id '{entry['id']}' is a page of chapter {page.chapter}, but this "
+                    f"pack is chapter {chapter} (chapter_number)",
+                )
             if not entry["source_url"].startswith("https://"):
                 self.add(MANIFEST_FILE, item.line_of("source_url"), "page URL must be https://")
             if inside_pack(self.root, entry["file"]) is None:

@@ -653,6 +653,21 @@ def test_a_broken_pages_list_is_reported_with_its_line(two_pages):
     assert len(errors) == 1 and "pages/c040207.txt:1: cannot read chapter text" in errors[0]
 
 
+def test_a_manifest_page_id_of_another_chapter_is_an_error_on_its_line(capsys, two_pages):
+    out, _ = two_pages
+    manifest = out / "manifest.yaml"
+    text = manifest.read_text(encoding="utf-8").replace("- id: c040207", "- id: c050207")
+    manifest.write_text(text, encoding="utf-8")
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if "c050207" in t)
+    errors = [str(p) for p in check_pack(out)[1] if not p.warning]
+    assert errors == [
+        f"{manifest}:{line}: page id 'c050207' is a page of chapter 5, but this pack is "
+        "chapter 4 (chapter_number)"
+    ]
+    code, stdout, _ = run(capsys, "--content", out, "content", "check")
+    assert code == 1 and errors[0] in stdout
+
+
 def test_one_page_twice_in_one_import_is_refused(tmp_path):
     with pytest.raises(ImportFailure, match="and so is"):
         import_pages([P5, SAMPLES / "c040205.html"], tmp_path / "o")
