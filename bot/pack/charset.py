@@ -306,6 +306,15 @@ def decode_page(data: bytes, declared: str | None = None) -> str:
             return data.decode("latin-1").translate(_WINDOWS_1252)
         return data.decode(codec)
     except UnicodeDecodeError as exc:
+        if any(data.startswith(bom) for bom, _ in _BOMS):
+            # The codec's own words ("truncated data") say nothing a user can act on; the
+            # mark says what the file claims to be, and UTF-8 is what it should be saved as.
+            before = exc.object[: exc.start].decode(exc.encoding, errors="replace")
+            raise CharsetError(
+                f"starts with a {label} byte order mark but is not {label} text; "
+                "save it again as UTF-8",
+                before.count("\n") + 1,
+            ) from None
         line = data[: exc.start].count(b"\n") + 1
         raise CharsetError(f"not {shown} text ({exc.reason})", line) from None
     except (UnicodeError, LookupError, ValueError) as exc:

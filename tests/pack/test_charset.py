@@ -121,3 +121,23 @@ def test_an_http_header_naming_utf16_is_utf16():
 
 def test_x_user_defined_in_a_meta_is_windows_1252():
     assert decode_page(b"<meta charset=x-user-defined>\x80") == "<meta charset=x-user-defined>€"
+
+
+@pytest.mark.parametrize(
+    ("data", "label", "line"),
+    [
+        # Odd length: the codec's words were "truncated data".
+        (b"\xff\xfeC\x00\n\x00h\x00\n\x00x", "UTF-16", 3),
+        # A lone surrogate, big-endian.
+        (b"\xfe\xff\x00C\x00\n\xd8\x00\x00x", "UTF-16", 2),
+        (b"\xef\xbb\xbfab\n\x92", "UTF-8", 2),
+    ],
+    ids=["utf-16-truncated", "utf-16-surrogate", "utf-8"],
+)
+def test_a_byte_order_mark_on_what_is_not_that_text_says_what_to_do(data, label, line):
+    with pytest.raises(CharsetError) as refused:
+        decode_page(data)
+    assert str(refused.value) == (
+        f"starts with a {label} byte order mark but is not {label} text; save it again as UTF-8"
+    )
+    assert refused.value.line == line

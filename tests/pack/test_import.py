@@ -681,6 +681,17 @@ def test_a_file_that_is_not_utf8_is_refused(capsys, tmp_path):
     assert code == 1 and "not UTF-8" in err and str(page) in err
 
 
+def test_a_utf16_byte_order_mark_on_other_bytes_says_to_save_as_utf8(capsys, tmp_path):
+    page = tmp_path / "c040207.txt"
+    page.write_bytes(b"\xff\xfe" + "Diplomatic Bluebook 2030\n\n7 Japan".encode("utf-16-le") + b"!")
+    code, out, err = run(capsys, "content", "import", page, "--out", tmp_path / "o")
+    assert code == 1 and out == ""
+    assert err == (
+        f"{page}:3: error: starts with a UTF-16 byte order mark but is not UTF-16 text; "
+        "save it again as UTF-8\n"
+    )
+
+
 SAVED_UTF8 = '<meta charset="utf-8">'
 NOT_ASCII = "Japan’s partners — the “Rules”"
 
