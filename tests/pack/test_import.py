@@ -692,6 +692,25 @@ def test_a_utf16_byte_order_mark_on_other_bytes_says_to_save_as_utf8(capsys, tmp
     )
 
 
+def test_a_folder_is_refused_saying_what_to_pass_and_the_other_pages_import(capsys, tmp_path):
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    shutil.copy(P5, folder / "c040205.txt")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    out = tmp_path / "lib"
+    code, _, err = run(capsys, "content", "import", folder, empty, P7, "--out", out)
+    assert code == 1 and "Traceback" not in err
+    errors = [line for line in err.splitlines() if ": error: " in line]
+    assert errors == [
+        f"{folder}: error: is a folder; content import takes page files: name them, e.g. "
+        f"{folder / '*.txt'}",
+        f"{empty}: error: is a folder, with no .txt or .html page in it; content import takes "
+        "page files, like c030102.txt or c030102.html",
+    ]
+    assert "4.2.7" in load_pack(pack_dir_for(out, 2030, 4)).sections
+
+
 SAVED_UTF8 = '<meta charset="utf-8">'
 NOT_ASCII = "Japan’s partners — the “Rules”"
 

@@ -31,7 +31,8 @@ class PageFailure:
     reason: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: error: {self.reason}"
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: error: {self.reason}"
 
 
 @dataclass

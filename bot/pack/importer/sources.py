@@ -119,10 +119,11 @@ MAX_HTML_DEPTH = 400
 
 
 class SourceError(ValueError):
-    """A file that cannot be imported; `str()` is `file:line: message`."""
+    """A file that cannot be imported; `str()` is `file:line: message` (`file: message` for
+    line 0, said of a path as a whole)."""
 
     def __init__(self, file: str, line: int, message: str) -> None:
-        super().__init__(f"{file}:{line}: {message}")
+        super().__init__(f"{file}:{line}: {message}" if line else f"{file}: {message}")
         self.file = file
         self.line = line
         self.message = message
@@ -160,6 +161,8 @@ def clean(line: str) -> str:
 
 def read_source(path: Path) -> Source:
     """Read a text or HTML page; raises SourceError when it cannot be used."""
+    if path.is_dir():
+        raise SourceError(str(path), 0, _folder_message(path))
     try:
         size = path.stat().st_size
         if size > MAX_PAGE_BYTES:
@@ -192,6 +195,24 @@ def read_source(path: Path) -> Source:
         if len(years) == 1:
             source.edition = years.pop()
     return source
+
+
+def _folder_message(path: Path) -> str:
+    """Import takes page files, not folders: say which to name instead."""
+    try:
+        suffixes = sorted(
+            {f.suffix.lower() for f in path.iterdir() if f.is_file() and not f.name.startswith(".")}
+            & {".txt", *HTML_SUFFIXES}
+        )
+    except OSError:
+        suffixes = []
+    if not suffixes:
+        return (
+            "is a folder, with no .txt or .html page in it; content import takes page files, "
+            "like c030102.txt or c030102.html"
+        )
+    names = " ".join(str(path / f"*{s}") for s in suffixes)
+    return f"is a folder; content import takes page files: name them, e.g. {names}"
 
 
 def _from_text(path: Path, raw: str) -> Source:
