@@ -27,9 +27,10 @@ from typing import TYPE_CHECKING
 from bot.heap import REFREEZE_AFTER_S, collection_paused, give_back, refreeze, thaw
 from bot.index_cache import load_or_build
 from bot.pack.library import Library, load_library, split_edition
+from bot.pack.library import pack_key as pack_key_of
 from bot.pack.loader import ContentError, Problem
 from bot.pack.model import Pack
-from bot.pack.refs import RefIndex, Resolved
+from bot.pack.refs import EditionRefs, RefIndex, Resolved
 from bot.search.build import ParagraphWords
 from bot.search.engine import SearchEngine
 from bot.search.library import LibraryResponse, LibrarySearch
@@ -78,6 +79,10 @@ class ServedPack:
     def fact_ids(self) -> list[str]:
         return [f.id for f in self.pack.facts]
 
+    @property
+    def chapter(self) -> int:
+        return self.pack.manifest.chapter_number
+
 
 @dataclass(frozen=True)
 class Located:
@@ -101,6 +106,7 @@ class ServedLibrary:
             for pack_key, pack in library.packs.items()
         }
         self._search = LibrarySearch(self.packs, index_cache, library.text_keys)
+        self._edition_refs: dict[str, EditionRefs] = {}
         # Up front: the newest pack's engine, and the index a search of its readers reads
         # (its paragraphs and what only older editions hold), from one reading of their
         # paragraphs. Other editions' indexes are made when first needed.
@@ -145,15 +151,44 @@ class ServedLibrary:
         chapter = self.pack(like).pack.manifest.chapter_number
         return self.library.key_for(year, chapter)
 
+    def chapters(self, pack_key: str | None = None) -> list[ServedPack]:
+        """Every pack of pack `pack_key`'s edition (default: the newest), by chapter."""
+        year = self.pack(pack_key).year
+        return [s for s in self.packs.values() if s.year == year]
+
+    def edition_refs(self, pack_key: str | None = None) -> EditionRefs:
+        """The references of every chapter of pack `pack_key`'s edition, that pack's first."""
+        first = self.pack(pack_key)
+        refs = self._edition_refs.get(first.pack_key)
+        if refs is None:
+            others = [s.refs for s in self.chapters(first.pack_key) if s is not first]
+            refs = self._edition_refs[first.pack_key] = EditionRefs([first.refs, *others])
+        return refs
+
+    def holding(self, found: Resolved, pack_key: str | None = None) -> ServedPack:
+        """The pack `found` was resolved in (default: pack `pack_key`)."""
+        if found.pack is not None:
+            manifest = found.pack.manifest
+            held = self.packs.get(pack_key_of(manifest.edition_year, manifest.chapter_number))
+            if held is not None:
+                return held
+        return self.pack(pack_key)
+
+    def resolve(self, text: str, pack_key: str | None = None) -> tuple[ServedPack, Resolved]:
+        """Resolve an unqualified reference or title in pack `pack_key`'s edition, in the
+        chapter its first number names (bot/pack/refs.py EditionRefs), and the pack it is in."""
+        found = self.edition_refs(pack_key).resolve(text)
+        return self.holding(found, pack_key), found
+
     def locate(self, text: str, pack_key: str | None = None) -> Located:
-        """Resolve a typed reference, qualified ('2024:3.1.1(3)') or not (pack `pack_key`,
-        else the newest)."""
+        """Resolve a typed reference, qualified ('2024:3.1.1(3)') or not (pack `pack_key`'s
+        edition, else the newest), in the chapter it names."""
         qualified = split_edition(text)
         key = self.key_for_year(qualified.edition, pack_key)
         if key is None:
             return Located(None, Resolved(None), qualified.edition)
-        served = self.packs[key]
-        return Located(served, served.refs.resolve(qualified.ref), qualified.edition)
+        served, found = self.resolve(qualified.ref, key)
+        return Located(served, found, qualified.edition)
 
     def years_holding(self, text: str) -> list[int]:
         """The editions, newest first, in which an unqualified reference (or title) names a
@@ -161,9 +196,10 @@ class ServedLibrary:
         if split_edition(text).edition is not None:
             return []
         years = {
-            served.year
-            for served in self.packs.values()
-            if served.refs.resolve(text).section is not None
+            year
+            for year in self.years()
+            if (key := self.library.key_for(year)) is not None
+            and self.edition_refs(key).resolve(text).section is not None
         }
         return sorted(years, reverse=True)
 

@@ -12,15 +12,9 @@ from bot.interactions.exchange import current_exchange
 from bot.interactions.path import QUERY, autocomplete_exchange
 from bot.interactions.sending import respond
 from bot.pack.library import split_edition
-from bot.replies.common import clip, error_reply
-from bot.replies.errors import (
-    closest_text,
-    held_in_text,
-    missing_paragraph_reply,
-    no_edition_reply,
-)
+from bot.replies.common import clip
+from bot.replies.errors import missing_paragraph_reply, no_edition_reply, no_section_reply
 from bot.replies.limits import CHOICE_NAME_MAX
-from bot.replies.markdown import escape
 from bot.replies.section import section_reply, toc_reply
 from cogs.common import bot_of
 
@@ -50,9 +44,7 @@ class SectionsCog(commands.Cog):
         located = library.locate(ref, server_pack.pack_key)
         found, served = located.found, located.served
         # A year on what the answer offers to open when it is of another edition than the server's.
-        other = (
-            served.year if served is not None and served.pack_key != server_pack.pack_key else None
-        )
+        other = served.year if served is not None and served.year != server_pack.year else None
         if served is None:
             current_exchange().refused()
             reply = no_edition_reply(located.asked_year, library.years())
@@ -61,12 +53,12 @@ class SectionsCog(commands.Cog):
             reply = missing
         elif found.section is None:
             current_exchange().result(None, 0, served.pack_key)
-            near = closest_text(found.suggestions[:3], other)
-            hint = f"Closest: {near}" if near else "See `/toc` for the outline."
-            if held := library.years_holding(ref):
-                hint = f"{held_in_text(ref, held)} {hint}"
-            reply = error_reply(
-                f"No section “{escape(clip(ref, 80))}” in {escape(served.label)}.", hint=hint
+            reply = no_section_reply(
+                ref,
+                served.label,
+                found.suggestions,
+                year=other,
+                held=library.years_holding(ref),
             )
         else:
             shown = found.paragraph.ref if found.paragraph else found.section.ref
@@ -91,7 +83,7 @@ class SectionsCog(commands.Cog):
         typed = split_edition(current)
         server_pack = await bot.library.for_guild(interaction.guild_id)
         served = library.pack(library.key_for_year(typed.edition, server_pack.pack_key))
-        sections = served.refs.complete(typed.ref, limit=25)
+        sections = library.edition_refs(served.pack_key).complete(typed.ref, limit=25)
         count = len(sections)
         current_exchange().result(sections[0].ref if sections else None, count, served.pack_key)
         prefix = f"{typed.edition}:" if typed.edition is not None else ""
@@ -110,7 +102,8 @@ class SectionsCog(commands.Cog):
         served = await self.bot.library.for_guild(interaction.guild_id)
         pack = served.pack
         current_exchange().result(pack.root.ref, len(pack.sections), served.pack_key)
-        reply = toc_reply(pack, ephemeral=private)
+        chapters = self.bot.library.current.chapters(served.pack_key)
+        reply = toc_reply(pack, chapters=[c.pack for c in chapters], ephemeral=private)
         await respond(interaction, reply)
 
 

@@ -32,13 +32,14 @@ from bot.pack.library import (
     check_library,
     is_single_pack,
     pack_dir_for,
+    pack_key,
     parse_key,
     split_edition,
 )
 from bot.pack.loader import Problem, check_pack, shipped_content_dir
 from bot.pack.model import Section
 from bot.pack.pages import SITE, PageId
-from bot.pack.refs import RefIndex
+from bot.pack.refs import EditionRefs, RefIndex
 from bot.pack.suggest import append_drafts, suggest_facts
 from bot.pack.views import fact_json, section_json, toc_json
 from bot.replies.errors import missing_paragraph_text
@@ -151,9 +152,12 @@ def cmd_section(args: argparse.Namespace) -> int:
     qualified = split_edition(" ".join(args.ref))
     # A qualified reference names its edition; it wins over --edition.
     key = pack_key_for_year(library, qualified.edition or args.edition)
-    pack = library.packs[key]
     text = qualified.ref
-    found = RefIndex(pack).resolve(text)
+    # In the chapter the reference names, as the bot reads it (bot/pack/refs.py EditionRefs).
+    keys = [key, *(k for k in library.chapters(key) if k != key)]
+    found = EditionRefs([RefIndex(library.packs[k]) for k in keys]).resolve(text)
+    pack = found.pack or library.packs[key]
+    key = pack_key(pack.manifest.edition_year, pack.manifest.chapter_number)
     missing = missing_paragraph_text(found, pack.manifest.title)
     if missing is not None:
         raise CliError(missing)

@@ -135,6 +135,11 @@ class Library:
                 return k
         return None
 
+    def chapters(self, key: str) -> list[str]:
+        """The keys of every pack of pack `key`'s edition, by chapter."""
+        year = self.packs[key].manifest.edition_year
+        return [k for k, p in self.packs.items() if p.manifest.edition_year == year]
+
     def label(self, key: str) -> str:
         """How an answer names the edition it quotes, e.g. 'Diplomatic Bluebook 2025'."""
         return self.packs[key].manifest.title

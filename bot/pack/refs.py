@@ -6,12 +6,16 @@ Canonical form: the chapter, then each heading's label, e.g. ``3.1.1(3)`` for
 
 Accepted variants: ``§3.1.1(3)``, ``sec 3.1.1 (3)``, ``section 3.1.1(3)``, ``1.1(3)`` (chapter
 left out), ``3.1.1(3) p1`` / ``para 1`` / ``#1`` for paragraphs, or a section title, fuzzy matched.
+
+An edition may hold several chapters, one pack each: `EditionRefs` resolves across them, a
+reference's first number naming its chapter (``4.2.5(1)`` is chapter 4's).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz, process, utils
 
@@ -41,6 +45,8 @@ class Resolved:
     suggestions: tuple[Section, ...] = field(default_factory=tuple)
     # A paragraph number the section named (then the only suggestion) does not have.
     missing_paragraph: int | None = None
+    # The pack resolved in: the one holding the section (or the suggestions).
+    pack: Pack | None = field(default=None, compare=False, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -67,6 +73,9 @@ class RefIndex:
 
     def resolve(self, text: str) -> Resolved:
         """Resolve `text`; an unknown reference gives suggestions, never an exception."""
+        return replace(self._resolve(text), pack=self.pack)
+
+    def _resolve(self, text: str) -> Resolved:
         raw = normalize(text or "", fold_case=False).strip()
         if not raw:
             return Resolved(None, suggestions=tuple(self._sections[:MAX_SUGGESTIONS]))
@@ -172,17 +181,80 @@ class RefIndex:
 
     def complete(self, text: str, limit: int = 25) -> list[Section]:
         """Sections for autocomplete: by reference prefix first, then fuzzy title."""
+        prefixed, titled, rest = self._completions(text, limit)
+        return _merged([prefixed, [s for s in titled if s not in rest], rest], limit)
+
+    def _completions(self, text: str, limit: int) -> tuple[list[Section], ...]:
+        """What `complete` offers: the sections whose reference starts with `text`, those
+        whose title holds it, and the closest (`suggest`) other than the first."""
         text = text.strip()
         if not text:
-            return [s for s in self._sections][:limit]
+            return ([], [], self._sections[:limit])
         candidate = normalise_ref(text).casefold()
         prefixed = [s for s in self._sections if s.ref.casefold().startswith(candidate)]
         rest = [s for s in self.suggest(text, limit=limit) if s not in prefixed]
-        titled = [
-            s for s in self._sections if text.casefold() in s.title.casefold() and s not in rest
-        ]
-        merged: list[Section] = []
-        for s in [*prefixed, *titled, *rest]:
+        titled = [s for s in self._sections if text.casefold() in s.title.casefold()]
+        return (prefixed, titled, rest)
+
+
+def _merged(groups: Sequence[list[Section]], limit: int) -> list[Section]:
+    merged: list[Section] = []
+    for group in groups:
+        for s in group:
             if s not in merged:
                 merged.append(s)
-        return merged[:limit]
+    return merged[:limit]
+
+
+def chapter_named(text: str) -> int | None:
+    """The chapter a typed reference starts with ('§4.2.5(1)¶2' → 4); None for a title."""
+    raw = _PREFIX.sub("", normalize(text or "", fold_case=False).strip())
+    m = _PARAGRAPH.match(raw)
+    candidate = normalise_ref(m.group("sec") if m and m.group("sec").strip() else raw)
+    if not _REF_SHAPE.match(candidate):
+        return None
+    return int(_REF_PART.findall(candidate)[0])
+
+
+class EditionRefs:
+    """Resolves references across the chapters of one edition (one `RefIndex` each), for a
+    reader whose chapter comes first.
+
+    A reference opens the chapter its first number names when the edition holds it
+    (`4.2.5(1)`); one that chapter lacks is read with the chapter left out (`1.1(3)`) in the
+    reader's chapter, then the others. A title is looked for in the reader's chapter first.
+    With one chapter this is exactly `RefIndex`."""
+
+    def __init__(self, indexes: Sequence[RefIndex]) -> None:
+        self.indexes = tuple(indexes)
+        self._by_chapter = {
+            int(i.pack.root.ref): i for i in self.indexes if i.pack.root.ref.isdigit()
+        }
+
+    def _ordered(self, text: str) -> tuple[RefIndex, ...]:
+        """The chapters in the order `text` is looked for in."""
+        chapter = chapter_named(text)
+        named = self._by_chapter.get(chapter) if chapter is not None else None
+        if named is None or named is self.indexes[0]:
+            return self.indexes
+        return (named, *(i for i in self.indexes if i is not named))
+
+    def resolve(self, text: str) -> Resolved:
+        """The first chapter (in `_ordered`) naming `text`, or the first one's suggestions."""
+        first: Resolved | None = None
+        for index in self._ordered(text):
+            found = index.resolve(text)
+            if found.ok or found.missing_paragraph is not None:
+                return found
+            first = first or found
+        assert first is not None
+        return first
+
+    def looks_like_ref(self, text: str) -> bool:
+        return self.indexes[0].looks_like_ref(text)
+
+    def complete(self, text: str, limit: int = 25) -> list[Section]:
+        """`RefIndex.complete` over every chapter: matches by reference prefix first, then by
+        title, then the closest, each group in chapter order."""
+        parts = [index._completions(text, limit) for index in self._ordered(text)]
+        return _merged([group for i in range(3) for group in (p[i] for p in parts)], limit)

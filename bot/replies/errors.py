@@ -86,6 +86,19 @@ def held_in_text(ref: str, years: list[int]) -> str:
     return f"Held in {held_years(years)}: `{years[0]}:{shown}`."
 
 
+def no_section_reply(
+    ref: str, label: str, suggestions: Iterable[Section], *, year: int | None, held: list[int]
+) -> Reply:
+    """The private answer to a reference naming no section of `label`, the edition looked in:
+    first the editions that hold it (`held`), then the closest sections (with `year` when
+    that edition is not the server's)."""
+    near = closest_text(list(suggestions)[:3], year)
+    hint = f"Closest: {near}" if near else "See `/toc` for the outline."
+    if held:
+        hint = f"{held_in_text(ref, held)} {hint}"
+    return error_reply(f"No section “{escape(clip(ref, 80))}” in {escape(label)}.", hint=hint)
+
+
 def no_edition_text(year: int | None, years: Iterable[int]) -> str:
     """One line for an edition the library does not hold, naming those it does."""
     return f"No edition {year} here; editions held: {held_years(years)}."

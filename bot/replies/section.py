@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.pack.model import Pack, Paragraph, Section
 from bot.replies.common import QUOTE_COLOUR, Button, Reply, clip, split_words
 from bot.replies.custom_ids import SectionState
@@ -99,10 +101,10 @@ def section_reply(
 TOC_PAGES = 2  # all embeds of a message share 6,000 characters: two pages of outline at most
 
 
-def _toc_pages(pack: Pack, deepest: int) -> list[str]:
-    """The outline down to level `deepest`, in pages of at most TOC_PAGE_CHARS."""
+def _toc_pages(packs: Sequence[Pack], deepest: int) -> list[str]:
+    """The outline of `packs` down to level `deepest`, in pages of at most TOC_PAGE_CHARS."""
     pages: list[str] = []
-    for node in pack.root.walk():
+    for node in (node for pack in packs for node in pack.root.walk()):
         if node.level > deepest:
             continue
         indent = "\u2003" * max(node.level - 1, 0)
@@ -115,28 +117,32 @@ def _toc_pages(pack: Pack, deepest: int) -> list[str]:
     return pages
 
 
-def toc_reply(pack: Pack, *, ephemeral: bool = False) -> Reply:
-    """The outline; when a whole chapter is too long, its deepest levels are left out (never
-    its later sections), and the footer says how to open them."""
-    full = max(node.level for node in pack.root.walk())
+def toc_reply(pack: Pack, *, chapters: Sequence[Pack] = (), ephemeral: bool = False) -> Reply:
+    """The outline of `pack`, or of every chapter of its edition (`chapters`, in order, `pack`
+    among them); when it is too long, its deepest levels are left out (never its later
+    sections), and the footer says how to open them."""
+    packs = list(chapters) or [pack]
+    full = max(node.level for p in packs for node in p.root.walk())
     deepest = full  # left out level by level, so what is shown is the same depth everywhere
-    pages = _toc_pages(pack, deepest)
+    pages = _toc_pages(packs, deepest)
     while len(pages) > TOC_PAGES and deepest > 1:
         deepest -= 1
-        pages = _toc_pages(pack, deepest)
+        pages = _toc_pages(packs, deepest)
     footer = f"Open one with /section REF, e.g. /section {examples_from(pack).ref}"
     if deepest < full:
         shown = next((n for n in pack.root.walk() if n.level == deepest and n.children), None)
         example = shown.ref if shown is not None else examples_from(pack).ref
         footer = f"Deeper headings left out to fit; /section lists a heading's own, e.g. /section {example}"
+    numbers = [p.root.ref for p in packs]
     if len(pages) > TOC_PAGES:
+        every = " or ".join(f"/section {n}" for n in numbers)
         footer = (
-            f"Outline shortened: {len(pages) - TOC_PAGES} more part(s); "
-            f"/section {pack.root.ref} lists every section"
+            f"Outline shortened: {len(pages) - TOC_PAGES} more part(s); {every} lists every section"
         )
+    which = f"Chapter {numbers[0]}" if len(numbers) == 1 else f"Chapters {', '.join(numbers)}"
     embeds: list[dict] = [
         {
-            "title": clip(f"{pack.manifest.title} — Chapter {pack.root.ref}", EMBED_TITLE_MAX),
+            "title": clip(f"{pack.manifest.title} — {which}", EMBED_TITLE_MAX),
             "url": pack.manifest.source_url,
             "description": pages[0],
             "color": QUOTE_COLOUR,

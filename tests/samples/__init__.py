@@ -29,3 +29,23 @@ from pathlib import Path
 
 LIBRARY = Path(__file__).resolve().parent / "library"
 EDITIONS = (2026, 2025, 2024)
+
+# A chapter-4 page in the publisher's format (invented text), as the import tests use it.
+CHAPTER4_PAGE = Path(__file__).resolve().parents[1] / "pack" / "samples" / "c040205.txt"
+
+
+def add_chapter4(library: Path, scratch: Path) -> None:
+    """File chapter 4 beside chapter 3 in `library` (a copy of LIBRARY), as `content import
+    c040205.txt --edition YEAR --out LIBRARY` does: in 2024, and in 2025 with the CPTPP's
+    members grown from 12 to 14; 2026 holds chapter 3 only."""
+    from bot.pack.importer import import_pages
+    from bot.pack.library import pack_dir_for
+
+    edited = scratch / "2025" / CHAPTER4_PAGE.name
+    edited.parent.mkdir(parents=True, exist_ok=True)
+    text = CHAPTER4_PAGE.read_text("utf-8")
+    assert "has grown to 12 members" in text
+    edited.write_text(text.replace("has grown to 12 members", "has grown to 14 members"), "utf-8")
+    for year, page in ((2024, CHAPTER4_PAGE), (2025, edited)):
+        report = import_pages([page], pack_dir_for(library, year, 4), edition=year)
+        assert not [p for p in report.problems if not p.warning], report.problems

@@ -1,0 +1,139 @@
+"""The bot through the local Discord on a library whose editions hold two chapters: the
+sample library (chapter 3, 2024-2026) with chapter 4 imported beside chapter 3 in 2024 and
+2025 (tests/samples `add_chapter4`). A reference's first number is its chapter."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.served import ServedLibrary
+from tests.e2e.conftest import Harness, running_bot
+from tests.samples import LIBRARY, add_chapter4
+
+EPHEMERAL = 64
+
+
+def _embed(message: dict) -> dict:
+    assert message.get("embeds"), message
+    return message["embeds"][0]
+
+
+def _fields(embed: dict) -> dict[str, str]:
+    return {f["name"]: f["value"] for f in embed.get("fields", [])}
+
+
+def _buttons(message: dict) -> dict[str, dict]:
+    return {c["label"]: c for row in message.get("components", []) for c in row["components"]}
+
+
+async def _ask(server, name, options=None, **kw) -> dict:
+    return await (await server.slash(name, options, **kw)).final_message()
+
+
+async def _press(server, message: dict, label: str) -> dict:
+    button = _buttons(message)[label]
+    return await (await server.press_button(message, button["custom_id"])).final_message()
+
+
+async def _read(server, year: int | None) -> None:
+    """The server reads edition `year` (None: the newest)."""
+    options = {"year": year} if year is not None else {"newest": True}
+    await _ask(server, "settings edition", options, user=server.admin)
+
+
+@pytest.fixture(scope="module")
+def two_chapters(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("chapters")
+    library = root / "library"
+    shutil.copytree(LIBRARY, library)
+    add_chapter4(library, root / "pages")
+    return library
+
+
+@pytest.fixture(scope="module")
+def chapters_content(two_chapters: Path) -> ServedLibrary:
+    return ServedLibrary.load(two_chapters)
+
+
+@pytest.fixture
+async def chapters(local_discord, tmp_path, chapters_content) -> AsyncIterator[Harness]:
+    async with running_bot(local_discord, tmp_path / "b.db", library=chapters_content) as h:
+        yield h
+    assert not local_discord.requests_without_allowed_mentions()
+
+
+# -- /section ------------------------------------------------------------------------------
+
+
+async def test_section_opens_the_chapter_a_reference_names(chapters):
+    server = chapters.server
+    await _read(server, 2024)
+    for ref in ("4.2.5(1)", "2024:4.2.5(1)", "§4.2.5(1)", "4.2.5(1)@2024"):
+        answer = await _ask(server, "section", {"ref": ref})
+        embed = _embed(answer)
+        assert _fields(embed)["Reference"] == "`4.2.5(1)`", ref
+        assert "free and open economic order" in embed["description"]
+        assert "Diplomatic Bluebook 2024" in embed["footer"]["text"]
+        assert "/2024/en_html/chapter4/c040205.html" in embed["url"]
+    # Chapter 3 as before, and a paragraph and a title of chapter 4.
+    three = _embed(await _ask(server, "section", {"ref": "3.1.3(1)"}))
+    assert _fields(three)["Reference"] == "`3.1.3(1)`" and "10 countries" in three["description"]
+    para = _embed(await _ask(server, "section", {"ref": "4.2.5(2).A¶1"}))
+    assert "has grown to 12 members" in para["description"]
+    titled = _embed(await _ask(server, "section", {"ref": "Accession Process"}))
+    assert _fields(titled)["Reference"] == "`4.2.5(2).A(A)`"
+    # Its buttons stay in chapter 4.
+    first = await _ask(server, "section", {"ref": "4.2.5(1)"})
+    following = _embed(await _press(server, first, "Next section ⏭"))
+    assert _fields(following)["Reference"] == "`4.2.5(2)`"
+
+
+async def test_a_chapter_the_servers_edition_lacks_is_named_where_held(chapters):
+    server = chapters.server  # reads 2026, which holds chapter 3 only
+    missing = await _ask(server, "section", {"ref": "4.2.5(1)"})
+    assert missing["flags"] & EPHEMERAL
+    assert missing["content"].startswith("No section “4.2.5(1)” in Diplomatic Bluebook 2026.")
+    assert "Held in 2025, 2024: `2025:4.2.5(1)`." in missing["content"]
+    # What it offers opens.
+    opened = _embed(await _ask(server, "section", {"ref": "2025:4.2.5(2).A¶1"}))
+    assert "has grown to 14 members" in opened["description"]
+    assert "Diplomatic Bluebook 2025" in opened["footer"]["text"]
+
+
+async def test_a_paragraph_past_the_last_of_another_chapter(chapters):
+    server = chapters.server
+    await _read(server, 2024)
+    answer = await _ask(server, "section", {"ref": "4.2.5(1)¶9"})
+    assert answer["content"].startswith("`4.2.5(1)` has no ¶9 in Diplomatic Bluebook 2024: ")
+    assert answer["content"].endswith("Open the section with `/section 4.2.5(1)`.")
+
+
+async def test_section_autocomplete_offers_every_chapter_of_the_edition(chapters):
+    server = chapters.server
+    await _read(server, 2024)
+    choices = await server.autocomplete("section", "ref", "4.2.5(2)")
+    assert [c["value"] for c in choices[:3]] == ["4.2.5(2)", "4.2.5(2).A", "4.2.5(2).A(A)"]
+    titled = await server.autocomplete("section", "ref", "accession")
+    assert titled[0]["value"] == "4.2.5(2).A(A)"
+    named = await server.autocomplete("section", "ref", "2025:4.2.5(1)")
+    assert named[0]["value"] == "2025:4.2.5(1)"
+
+
+# -- /toc ----------------------------------------------------------------------------------
+
+
+async def test_toc_lists_every_chapter_of_the_edition(chapters):
+    server = chapters.server
+    await _read(server, 2024)
+    toc = _embed(await _ask(server, "toc"))
+    assert toc["title"] == "Diplomatic Bluebook 2024 — Chapters 3, 4"
+    text = toc["description"]
+    assert "`3.1.3(1)` (1) Overview" in text and "`4.2.5(1)` (1) Overview" in text
+    assert text.index("`3` ") < text.index("`3.2.2(2)`") < text.index("`4` ")
+    await _read(server, None)  # 2026: chapter 3 only, as before
+    newest = _embed(await _ask(server, "toc"))
+    assert newest["title"].endswith("— Chapter 3") and "`4" not in newest["description"]

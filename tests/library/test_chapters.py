@@ -1,0 +1,87 @@
+"""References across the chapters of an edition, without Discord: the sample library with
+chapter 4 beside chapter 3 in 2024 and 2025 (tests/samples `add_chapter4`)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.pack.library import Library, load_library
+from bot.pack.refs import EditionRefs, RefIndex, chapter_named
+from tests.samples import LIBRARY, add_chapter4
+
+
+@pytest.fixture(scope="module")
+def two_chapters(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("chapters")
+    shutil.copytree(LIBRARY, root / "library")
+    add_chapter4(root / "library", root / "pages")
+    return root / "library"
+
+
+@pytest.fixture(scope="module")
+def library(two_chapters: Path) -> Library:
+    return load_library(two_chapters)
+
+
+def _refs(library: Library, *keys: str) -> EditionRefs:
+    return EditionRefs([RefIndex(library.packs[k]) for k in keys])
+
+
+@pytest.mark.parametrize(
+    ("text", "chapter"),
+    [
+        ("4.2.5(1)", 4),
+        ("§4.2.5(1)¶2", 4),
+        ("sec 3.1.1 (3)", 3),
+        ("1.1(3) p1", 1),
+        ("Overview", None),
+    ],
+)
+def test_chapter_named(text, chapter):
+    assert chapter_named(text) == chapter
+
+
+def test_a_reference_opens_the_chapter_it_names(library):
+    refs = _refs(library, "2024-3", "2024-4")
+    found = refs.resolve("4.2.5(1)¶2")
+    assert found.paragraph is not None and found.paragraph.ref == "4.2.5(1)¶2"
+    assert found.pack is library.packs["2024-4"]
+    assert refs.resolve("3.1.3(1)").pack is library.packs["2024-3"]
+    # The chapter left out: the reader's chapter, as with one chapter.
+    assert refs.resolve("1.3(1)").section.ref == "3.1.3(1)"
+    # A title in another chapter; a paragraph past the last names that chapter's section.
+    assert refs.resolve("Accession Process").section.ref == "4.2.5(2).A(A)"
+    missing = refs.resolve("4.2.5(1)¶9")
+    assert missing.missing_paragraph == 9 and missing.pack is library.packs["2024-4"]
+    # A reader of chapter 4 opens chapter 3 the same way.
+    assert _refs(library, "2024-4", "2024-3").resolve("3.1.3(1)").section.ref == "3.1.3(1)"
+
+
+def test_an_unknown_reference_suggests_from_the_chapter_it_names(library):
+    found = _refs(library, "2024-3", "2024-4").resolve("4.2.9")
+    assert found.section is None
+    assert found.suggestions[0].ref == "4.2" and found.pack is library.packs["2024-4"]
+
+
+@pytest.mark.parametrize("text", ["3.1.1(1)", "1.1(1)", "Overview", "9.9", "", "3.1.1(1)¶9"])
+def test_one_chapter_reads_as_before(library, text):
+    pack = library.packs["2026-3"]
+    alone = RefIndex(pack)
+    assert EditionRefs([alone]).resolve(text) == alone.resolve(text)
+    assert EditionRefs([alone]).complete(text) == alone.complete(text)
+
+
+def test_the_cli_section_opens_another_chapter(two_chapters, capsys):
+    code = main(["--content", str(two_chapters), "section", "4.2.5(1)", "--edition", "2024"])
+    out, _ = capsys.readouterr()
+    assert code == 0 and "[4.2.5(1)] (1) Overview" in out
+    assert "/2024/en_html/chapter4/c040205.html" in out
+    main(["--content", str(two_chapters), "section", "2025:4.2.5(2).A¶1", "--json"])
+    data = json.loads(capsys.readouterr()[0])
+    assert (data["edition"], data["pack"]) == (2025, "2025-4")
+    assert "grown to 14 members" in data["paragraphs"][0]["text"]
