@@ -145,11 +145,13 @@ def library_search_reply(
     pack = packs[found.pack_key]
     embed = result_embed(pack, found.result, position=f"result {index + 1} of {total}", whole=whole)
     year = pack.manifest.edition_year
-    if found.also_in:
-        years = ", ".join(str(packs[k].manifest.edition_year) for k in found.also_in)
+    # Editions, not packs: another chapter of this edition holding the same words is no other.
+    also = dict.fromkeys(packs[k].manifest.edition_year for k in found.also_in)
+    if years := ", ".join(str(y) for y in also if y != year):
         embed["fields"].insert(1, {"name": "Also in", "value": years, "inline": True})
-    if found.pack_key != response.pack_key:
-        searched = packs[response.pack_key].manifest.edition_year
+    searched = packs[response.pack_key].manifest.edition_year
+    # Another chapter of the edition searched is that edition: nothing to say.
+    if year != searched:
         note = (
             f"*Nothing in {searched} matches; this is from {year}.*"
             if response.only_elsewhere

@@ -11,6 +11,9 @@ index keeps every score on one scale at the cost of one search. The rule:
   it, else under the newest pack that does, noting the others as "also in".
 - A result from another edition ranks above one from the pack searched first only when its
   score is more than EDITION_MARGIN higher; ties and near-ties go to the pack searched first.
+- The other chapters of the edition searched first are that edition too: their paragraphs
+  rank with the pack's own, without the margin, and a paragraph they hold is quoted from
+  them rather than from another edition.
 
 So a sentence only an older edition holds comes first when it is the strong match, and a
 query the server's edition answers as well as an older one is answered from the server's.
@@ -61,8 +64,9 @@ class LibraryResult:
 class LibraryResponse:
     query: str
     pack_key: str  # the pack searched first
-    primary: SearchResponse
+    primary: SearchResponse  # the results from its edition (every chapter of it)
     results: tuple[LibraryResult, ...]
+    in_edition: tuple[LibraryResult, ...] = ()  # `primary`'s results, with their packs
 
     @property
     def suggestions(self) -> tuple[str, ...]:
@@ -70,7 +74,8 @@ class LibraryResponse:
 
     @property
     def only_elsewhere(self) -> bool:
-        """Nothing in the pack searched first; every result is from another pack."""
+        """Nothing in the edition searched first (any of its chapters); every result is from
+        another edition."""
         return not self.primary.results and bool(self.results)
 
 
@@ -93,6 +98,9 @@ class _Reading:
         words: ParagraphWords | None = None,
     ) -> None:
         own = packs[pack_key].pack
+        year = own.manifest.edition_year
+        # The edition's other chapters: their paragraphs count as the pack's own.
+        self.chapters = {k for k, s in packs.items() if s.pack.manifest.edition_year == year}
         self.origins: dict[str, tuple[str, Paragraph]] = {}
         extra: list[Section] = []
         # Paragraphs the pack holds itself, and those already taken from a newer pack.
@@ -102,7 +110,7 @@ class _Reading:
                 continue
             theirs = list(served.pack.paragraphs.values())
             for paragraph, k in zip(theirs, keys([p.text for p in theirs]), strict=True):
-                if k in seen or holders.get(k, [other])[0] != other:
+                if k in seen or _quoted_from(holders.get(k, [other]), self.chapters) != other:
                     continue
                 seen.add(k)
                 source = served.pack.sections[paragraph.section_ref]
@@ -119,6 +127,12 @@ class _Reading:
         paragraphs = {**own.paragraphs, **{s.paragraphs[0].ref: s.paragraphs[0] for s in extra}}
         reading = Pack(own.manifest, own.root, (), own.glossary, sections, paragraphs)
         self.engine = SearchEngine(reading, load_or_build(reading, index_cache, words))
+
+
+def _quoted_from(holders: list[str], chapters: set[str]) -> str:
+    """Which of the packs holding a paragraph (newest first) a reader of the edition of
+    `chapters` is quoted: a chapter of that edition, else the newest."""
+    return next((k for k in holders if k in chapters), holders[0])
 
 
 class LibrarySearch:
@@ -183,20 +197,24 @@ class LibrarySearch:
         # A result from another edition may drop below the margin: ask for a few more.
         response = reading.engine.search(query, limit=min(wanted * 2, MAX_LIMIT))
         ranked: list[tuple[float, int, LibraryResult]] = []
-        own: list[SearchResult] = []
+        own: list[LibraryResult] = []  # from the edition searched, best first
         for rank, r in enumerate(response.results):
             origin = reading.origins.get(r.ref)
             if origin is None:
-                own.append(r)
                 found = LibraryResult(pack_key, r, self.also_in(r.paragraph, pack_key))
+                own.append(found)
                 ranked.append((-r.score, rank, found))
                 continue
             other, paragraph = origin
             section = self.packs[other].pack.sections[paragraph.section_ref]
             real = replace(r, ref=paragraph.ref, section_ref=section.ref, title=section.title)
             found = LibraryResult(other, real, self.also_in(paragraph.text, other))
-            ranked.append((-r.score / (1 + EDITION_MARGIN), rank, found))
+            if other in reading.chapters:
+                own.append(found)
+                ranked.append((-r.score, rank, found))
+            else:
+                ranked.append((-r.score / (1 + EDITION_MARGIN), rank, found))
         ranked.sort(key=lambda item: item[:2])
         results = tuple(found for *_, found in ranked[:wanted])
-        primary = replace(response, results=tuple(own[:wanted]))
-        return LibraryResponse(query, pack_key, primary, results)
+        primary = replace(response, results=tuple(f.result for f in own[:wanted]))
+        return LibraryResponse(query, pack_key, primary, results, tuple(own[:wanted]))

@@ -137,3 +137,42 @@ async def test_toc_lists_every_chapter_of_the_edition(chapters):
     await _read(server, None)  # 2026: chapter 3 only, as before
     newest = _embed(await _ask(server, "toc"))
     assert newest["title"].endswith("— Chapter 3") and "`4" not in newest["description"]
+
+
+# -- /search -------------------------------------------------------------------------------
+
+
+async def test_search_reads_another_chapter_as_the_servers_edition(chapters):
+    server = chapters.server
+    await _read(server, 2024)
+    first = await _ask(server, "search", {"query": "CPTPP accession"})
+    embed = _embed(first)
+    assert _fields(embed)["Reference"] == "`4.2.5(2).A¶1`"
+    assert "Diplomatic Bluebook 2024" in embed["footer"]["text"]
+    assert "Nothing in" not in embed["description"] and "from 2024" not in embed["description"]
+    # Its other version, 2025's, is another edition's.
+    second = _embed(await _press(server, first, "Next ▶"))
+    assert _fields(second)["Reference"] == "`4.2.5(2).A¶1`"
+    assert second["description"].startswith("*From 2025, not in 2024.*")
+    # A paragraph chapter 4 holds unchanged in 2025 is quoted from 2024, also in 2025.
+    same = _embed(await _ask(server, "search", {"query": "accession working group"}))
+    assert _fields(same)["Reference"] == "`4.2.5(2).A(A)¶1`"
+    assert "Diplomatic Bluebook 2024" in same["footer"]["text"]
+    assert _fields(same)["Also in"] == "2025" and not same["description"].startswith("*")
+
+
+async def test_search_ranks_the_editions_chapters_together(chapters):
+    """The strongest match in chapter 4 comes before a weaker one in chapter 3 of the same
+    edition: the margin another edition needs is not asked of another chapter."""
+    server = chapters.server
+    await _read(server, 2024)
+    embed = _embed(await _ask(server, "search", {"query": "dispute settlement"}))
+    assert _fields(embed)["Reference"] == "`4.2.5(1)¶1`"
+    assert not embed["description"].startswith("*")
+
+
+async def test_search_from_another_edition_still_says_so(chapters):
+    server = chapters.server  # reads 2026: chapter 4 is held in 2025 and 2024 only
+    embed = _embed(await _ask(server, "search", {"query": "CPTPP accession"}))
+    assert embed["description"].startswith("*Nothing in 2026 matches; this is from 2025.*")
+    assert "Diplomatic Bluebook 2025" in embed["footer"]["text"]
