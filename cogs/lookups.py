@@ -96,7 +96,9 @@ class LookupsCog(commands.Cog):
         if not (switches.explicit or switches.passive):
             return
         served = await self.bot.library.for_guild(guild_id)
-        lookups = extract_lookups(message.content, served.refs) if switches.explicit else []
+        # References resolve in every chapter of the server's edition, each in the one it names.
+        refs = self.bot.library.current.edition_refs(served.pack_key)
+        lookups = extract_lookups(message.content, refs) if switches.explicit else []
         if lookups:
             if not self.explicit_limit.allow(message.author.id):
                 return
@@ -195,7 +197,7 @@ class LookupsCog(commands.Cog):
         if passive:
             plan = "keep" if find_terms(text, served.pack.glossary) else "delete"
         else:
-            lookups = extract_lookups(text, served.refs)
+            lookups = extract_lookups(text, self.bot.library.current.edition_refs(served.pack_key))
             plan = plan_edit(entry.lookup_keys, lookups)
         try:
             if plan == "delete":

@@ -14,7 +14,7 @@ from typing import Literal
 
 from bot.lookups.markdown import strip_ignored
 from bot.pack.library import split_edition
-from bot.pack.refs import RefIndex, Resolved, normalise_ref
+from bot.pack.refs import EditionRefs, RefIndex, Resolved, normalise_ref
 from bot.search.normalize import normalize, normalize_query
 
 __all__ = [
@@ -57,8 +57,8 @@ class Lookup:
     `text` is the lookup as written, and `year` the edition it names (`[[2024:3.1.1(3)]]`,
     `[[2024:GCAP]]`, else None). For a query, `words` is what is searched (the text without
     its edition). For a reference, `ref` is the reference without the edition, and `found`
-    where it resolved in the pack the message was parsed against (None when it names an
-    edition: it is resolved in that edition's pack)."""
+    where it resolved in the edition the message was parsed against (None when it names an
+    edition: it is resolved in that edition)."""
 
     kind: Literal["query", "ref"]
     text: str
@@ -78,7 +78,7 @@ def _place(resolved: Resolved) -> str | None:
     return None
 
 
-def _bracketed(text: str, refs: RefIndex) -> list[tuple[int, Lookup]]:
+def _bracketed(text: str, refs: RefIndex | EditionRefs) -> list[tuple[int, Lookup]]:
     found: list[tuple[int, Lookup]] = []
     for match in _BRACKETS.finditer(text):
         inner = match.group(1).strip()
@@ -110,7 +110,7 @@ def _bracketed(text: str, refs: RefIndex) -> list[tuple[int, Lookup]]:
     return found
 
 
-def _written_refs(text: str, refs: RefIndex) -> list[tuple[int, Lookup]]:
+def _written_refs(text: str, refs: RefIndex | EditionRefs) -> list[tuple[int, Lookup]]:
     found: list[tuple[int, Lookup]] = []
     for n, match in enumerate(_TEXT_REF.finditer(text)):
         if n >= MAX_REF_CANDIDATES:
@@ -129,7 +129,9 @@ def blank_bracketed(text: str) -> str:
     return _BRACKETS.sub(lambda m: " " * len(m.group(0)), text)
 
 
-def extract_lookups(text: str, refs: RefIndex, *, max_lookups: int = MAX_LOOKUPS) -> list[Lookup]:
+def extract_lookups(
+    text: str, refs: RefIndex | EditionRefs, *, max_lookups: int = MAX_LOOKUPS
+) -> list[Lookup]:
     """The distinct lookups in `text`, in the order written, at most `max_lookups`."""
     visible = strip_ignored(text)
     bracketed = _bracketed(visible, refs)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bot.lookups.extract import Lookup
@@ -13,6 +14,7 @@ from bot.replies.markdown import code, escape
 from bot.search import SearchEngine, SearchResult
 
 if TYPE_CHECKING:
+    from bot.search.library import LibraryResult
     from bot.served import ServedLibrary, ServedPack
 
 # A lookup answer stays short in the conversation; /search and /section give the rest.
@@ -82,20 +84,43 @@ def lookup_embed(
 def library_lookup_embed(
     library: ServedLibrary, served: ServedPack, lookup: Lookup
 ) -> tuple[dict, str | None, int, str]:
-    """`lookup_embed` in pack `served`, and the pack key quoted. Words the pack has nothing
-    for are answered from another edition, as /search does, saying so first."""
-    embed, ref, count = lookup_embed(served.pack, served.engine, served.refs, lookup)
-    if count or lookup.kind == "ref" or lookup.year is not None or len(library.packs) < 2:
-        return embed, ref, count, served.pack_key
-    found = library.search(lookup.words, pack_key=served.pack_key, limit=1).results
-    if not found:
-        return embed, ref, count, served.pack_key
-    pack = library.packs[found[0].pack_key].pack
-    hit = found[0].result
-    embed = _result_embed(pack, lookup, hit)
+    """`lookup_embed` in pack `served`'s edition, and the pack key quoted. A reference opens
+    the chapter it names; words are answered from every chapter of the edition and, when it
+    has nothing for them, from another edition, as /search does, saying so first."""
+    if lookup.kind == "ref":
+        resolved = lookup.found or library.edition_refs(served.pack_key).resolve(
+            lookup.ref or lookup.text
+        )
+        served = library.holding(resolved, served.pack_key)
+        lookup = replace(lookup, found=resolved)
+    if lookup.kind == "ref" or len(library.chapters(served.pack_key)) < 2:
+        embed, ref, count = lookup_embed(served.pack, served.engine, served.refs, lookup)
+        if count or lookup.kind == "ref" or lookup.year is not None or len(library.packs) < 2:
+            return embed, ref, count, served.pack_key
+        others = library.search(lookup.words, pack_key=served.pack_key, limit=1).results
+        if not others:
+            return embed, ref, count, served.pack_key
+        return _elsewhere(library, served, lookup, others[0])
+    # Several chapters: the edition's best match in any of them, as /search ranks them.
+    response = library.search(lookup.words, pack_key=served.pack_key)
+    if response.in_edition:
+        top = response.in_edition[0]
+        pack = library.packs[top.pack_key].pack
+        return _result_embed(pack, lookup, top.result), top.result.ref, 1, top.pack_key
+    if not response.results or lookup.year is not None:
+        return _miss_embed(lookup, list(response.suggestions)), None, 0, served.pack_key
+    return _elsewhere(library, served, lookup, response.results[0])
+
+
+def _elsewhere(
+    library: ServedLibrary, served: ServedPack, lookup: Lookup, found: LibraryResult
+) -> tuple[dict, str | None, int, str]:
+    """A lookup answered from another edition than `served`'s, saying so first."""
+    pack = library.packs[found.pack_key].pack
+    embed = _result_embed(pack, lookup, found.result)
     note = f"*Nothing in {served.year} matches; this is from {pack.manifest.edition_year}.*"
     embed["description"] = f"{note}\n{embed['description']}"
-    return embed, hit.ref, 1, found[0].pack_key
+    return embed, found.result.ref, 1, found.pack_key
 
 
 def passive_reply(terms: list[GlossaryTerm]) -> Reply:

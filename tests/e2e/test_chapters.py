@@ -12,6 +12,7 @@ import pytest
 
 from bot.served import ServedLibrary
 from tests.e2e.conftest import Harness, running_bot
+from tests.e2e.test_lookups import _say
 from tests.samples import LIBRARY, add_chapter4
 
 EPHEMERAL = 64
@@ -176,3 +177,41 @@ async def test_search_from_another_edition_still_says_so(chapters):
     embed = _embed(await _ask(server, "search", {"query": "CPTPP accession"}))
     assert embed["description"].startswith("*Nothing in 2026 matches; this is from 2025.*")
     assert "Diplomatic Bluebook 2025" in embed["footer"]["text"]
+
+
+# -- chat lookups --------------------------------------------------------------------------
+
+
+async def test_lookups_open_the_chapter_a_reference_names(chapters):
+    server = chapters.server
+    await _read(server, 2024)
+    for text in ("as §4.2.5(1) says", "see [[4.2.5(1)]]", "and [[2024:4.2.5(1)]]"):
+        embed = _embed(await _say(server, text))
+        assert embed["title"] == "(1) Overview · 4.2.5(1)", text
+        assert "free and open economic order" in embed["description"]
+        assert embed["footer"]["text"] == "Diplomatic Bluebook 2024"
+        assert "/2024/en_html/chapter4/" in embed["url"]
+    para = _embed(await _say(server, "what about §4.2.5(2).A¶1?"))
+    assert "has grown to 12 members" in para["description"]
+    older = _embed(await _say(server, "and [[2025:4.2.5(2).A¶1]]"))
+    assert "has grown to 14 members" in older["description"]
+    past = _embed(await _say(server, "[[4.2.5(1)¶9]]"))
+    assert past["description"].startswith("`4.2.5(1)` has no ¶9 in Diplomatic Bluebook 2024")
+    # Chapter 3 as before.
+    three = _embed(await _say(server, "as §3.1.3(1) says"))
+    assert three["description"].startswith("> Cyberattacks on government bodies")
+
+
+async def test_word_lookups_read_every_chapter_of_the_edition(chapters):
+    server = chapters.server
+    await _read(server, 2024)
+    embed = _embed(await _say(server, "what is [[CPTPP]]?"))
+    assert embed["title"] == "[[CPTPP]] · 4.2.5(2).A¶1"
+    assert not embed["description"].startswith("*")
+    assert embed["footer"]["text"].endswith("· Diplomatic Bluebook 2024")
+    # The strongest match of the edition, in whichever chapter it is.
+    ranked = _embed(await _say(server, "[[dispute settlement]]"))
+    assert ranked["title"] == "[[dispute settlement]] · 4.2.5(1)¶1"
+    await _read(server, None)  # 2026 holds no chapter 4: another edition, said so
+    elsewhere = _embed(await _say(server, "what is [[CPTPP]]?"))
+    assert elsewhere["description"].startswith("*Nothing in 2026 matches; this is from 2025.*")
