@@ -180,6 +180,34 @@ class ServedLibrary:
         found = self.edition_refs(pack_key).resolve(text)
         return self.holding(found, pack_key), found
 
+    def key_in(self, year: int, chapter: int) -> str | None:
+        """The key of chapter `chapter` of edition `year`; None when it is not held."""
+        key = pack_key_of(year, chapter)
+        return key if key in self.packs else None
+
+    def years_with_chapter(self, chapter: int) -> list[int]:
+        """The editions holding chapter `chapter`, newest first."""
+        return [y for y in self.years() if self.key_in(y, chapter) is not None]
+
+    def chapters_also_in(self, before: str, after: str) -> list[int]:
+        """The chapters other than pack `after`'s that the editions of `before` and `after`
+        both hold."""
+        earlier = self.pack(before).year
+        return [
+            s.chapter
+            for s in self.chapters(after)
+            if s.pack_key != after and self.key_in(earlier, s.chapter) is not None
+        ]
+
+    def chapter_naming(self, text: str, *pack_keys: str) -> int | None:
+        """The chapter in which `text` names a section, in the edition of the first of
+        `pack_keys` where it does; None when it names none."""
+        for key in pack_keys:
+            served, found = self.resolve(text, key)
+            if found.section is not None:
+                return served.chapter
+        return None
+
     def locate(self, text: str, pack_key: str | None = None) -> Located:
         """Resolve a typed reference, qualified ('2024:3.1.1(3)') or not (pack `pack_key`'s
         edition, else the newest), in the chapter it names."""

@@ -183,7 +183,8 @@ class CompareButton(PathButton, discord.ui.DynamicItem[discord.ui.Button[Any]], 
         state = self.state
         exchange = current_exchange()
         exchange.query = state.ref
-        packs = bot_of(interaction).library.current.packs
+        library = bot_of(interaction).library.current
+        packs = library.packs
         old, new = packs.get(state.before), packs.get(state.after)
         if old is None or new is None:
             exchange.result(None, 0, state.after)
@@ -193,7 +194,10 @@ class CompareButton(PathButton, discord.ui.DynamicItem[discord.ui.Button[Any]], 
         if state.ref == OVERVIEW_REF:
             changes = changes_between(state.before, old.pack, state.after, new.pack)
             exchange.result(None, len(changes.sections), state.after)
-            reply = changes_reply(changes, old.pack, new.pack, owner=state.owner, page=state.page)
+            chapters = library.chapters_also_in(state.before, state.after)
+            reply = changes_reply(
+                changes, old.pack, new.pack, owner=state.owner, page=state.page, chapters=chapters
+            )
             await respond(interaction, reply, edit=True)
             return
         found = compare(state.before, old.pack, state.after, new.pack, state.ref)

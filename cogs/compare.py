@@ -16,7 +16,12 @@ from bot.pack.compare import changes_between, compare
 from bot.pack.library import split_edition
 from bot.replies.common import Reply, clip, error_reply
 from bot.replies.compare import changes_reply, compare_reply
-from bot.replies.errors import held_years, no_edition_reply, same_edition_reply
+from bot.replies.errors import (
+    chapter_not_held_reply,
+    held_years,
+    no_edition_reply,
+    same_edition_reply,
+)
 from bot.replies.limits import CHOICE_NAME_MAX
 from bot.replies.markdown import escape
 from cogs.common import bot_of, edition_choices
@@ -65,16 +70,31 @@ class CompareCog(commands.Cog):
             reply = same_edition_reply(library.pack(after).year, library.years())
             await respond(interaction, reply)
             return
-        old, new = library.pack(before).pack, library.pack(after).pack
         if ref is None:
+            old, new = library.pack(before).pack, library.pack(after).pack
             changes = changes_between(before, old, after, new)
             current_exchange().result(None, len(changes.sections), after)
             owner = interaction.user.id
-            await respond(
-                interaction, changes_reply(changes, old, new, owner=owner, ephemeral=private)
+            chapters = library.chapters_also_in(before, after)
+            reply = changes_reply(
+                changes, old, new, owner=owner, ephemeral=private, chapters=chapters
             )
+            await respond(interaction, reply)
             return
         text = split_edition(ref).ref
+        # Compared in the chapter it names (4.2.5(1): chapter 4), in both editions.
+        chapter = library.chapter_naming(text, after, before)
+        if chapter is not None:
+            years = (library.pack(before).year, library.pack(after).year)
+            old_key, new_key = (library.key_in(year, chapter) for year in years)
+            if old_key is None or new_key is None:
+                current_exchange().refused()
+                lacking = years[0] if old_key is None else years[1]
+                held = library.years_with_chapter(chapter)
+                await respond(interaction, chapter_not_held_reply(chapter, text, lacking, held))
+                return
+            before, after = old_key, new_key
+        old, new = library.pack(before).pack, library.pack(after).pack
         found = compare(before, old, after, new, text)
         if found is None:
             current_exchange().result(None, 0, after)
@@ -95,7 +115,7 @@ class CompareCog(commands.Cog):
     ) -> list[app_commands.Choice[str]]:
         bot = bot_of(interaction)
         served = await bot.library.for_guild(interaction.guild_id)
-        sections = served.refs.complete(current, limit=25)
+        sections = bot.library.current.edition_refs(served.pack_key).complete(current, limit=25)
         count = len(sections)
         current_exchange().result(sections[0].ref if sections else None, count, served.pack_key)
         return [

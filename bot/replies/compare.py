@@ -4,6 +4,7 @@ reference) the sections that changed between two editions, most changed first; p
 from __future__ import annotations
 
 import difflib
+from collections.abc import Sequence
 
 from bot.pack.compare import (
     ADDED,
@@ -272,10 +273,16 @@ def _kinds(changes: EditionChanges) -> str:
     return f"{changed} changed, {added} added, {removed} removed"
 
 
-def changes_pages(changes: EditionChanges, before: Pack, after: Pack) -> list[str]:
-    """The pages of "what changed between two editions": most changed sections first."""
+def changes_pages(
+    changes: EditionChanges, before: Pack, after: Pack, *, chapters: Sequence[int] = ()
+) -> list[str]:
+    """The pages of "what changed between two editions": most changed sections first.
+    `chapters`: the other chapters both editions hold, each named with how to compare it."""
     y0, y1 = before.manifest.edition_year, after.manifest.edition_year
     head: list[str] = []
+    if chapters:
+        also = ", ".join(f"chapter {c} (`/compare ref:{c} from:{y0} to:{y1}`)" for c in chapters)
+        head.append(f"This is chapter {after.root.ref}. Both editions also hold {also}.")
     if changes.title is not None:
         head.append(f"Chapter title: {marked(changes.title.diff)}")
     if not changes.sections:
@@ -305,9 +312,10 @@ def changes_reply(
     owner: int,
     page: int = 0,
     ephemeral: bool = False,
+    chapters: Sequence[int] = (),
 ) -> Reply:
     """What changed between two editions, paginated with the usual page buttons."""
-    pages = changes_pages(changes, before, after)
+    pages = changes_pages(changes, before, after, chapters=chapters)
     page = max(0, min(page, len(pages) - 1))
     y0, y1 = before.manifest.edition_year, after.manifest.edition_year
     changed, added, removed = changes.kinds()

@@ -132,6 +132,23 @@ def pack_gone_reply(pack_keys: Iterable[str], years: list[int], *, again: str) -
     )
 
 
+def chapter_not_held_reply(chapter: int, ref: str, year: int, years: list[int]) -> Reply:
+    """The private answer to /compare of a section whose chapter edition `year` lacks, with
+    the editions (`years`, newest first) that hold the chapter."""
+    shown = clip(ref.strip(), 80).replace("`", "'")
+    message = (
+        f"Chapter {chapter} is not held in {year}, so “{escape(clip(ref, 80))}” cannot be compared."
+    )
+    if len(years) < 2:
+        held = f"only in {years[0]}" if years else "in no edition"
+        return error_reply(message, hint=f"Chapter {chapter} is held {held} here.")
+    return error_reply(
+        message,
+        hint=f"Chapter {chapter} is held in {held_years(years)}: "
+        f"`/compare ref:{shown} from:{years[1]} to:{years[0]}`.",
+    )
+
+
 def same_edition_reply(year: int, years: Iterable[int]) -> Reply:
     """The private answer to /compare given one edition as both `from` and `to`."""
     return error_reply(

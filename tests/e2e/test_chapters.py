@@ -215,3 +215,47 @@ async def test_word_lookups_read_every_chapter_of_the_edition(chapters):
     await _read(server, None)  # 2026 holds no chapter 4: another edition, said so
     elsewhere = _embed(await _say(server, "what is [[CPTPP]]?"))
     assert elsewhere["description"].startswith("*Nothing in 2026 matches; this is from 2025.*")
+
+
+# -- /compare ------------------------------------------------------------------------------
+
+
+async def _compare(server, options) -> dict:
+    return await _ask(server, "compare", options)
+
+
+async def test_compare_reads_the_chapter_a_reference_names(chapters):
+    server = chapters.server
+    await _read(server, 2025)
+    found = await _compare(server, {"ref": "4.2.5(2).A"})  # 2024 → 2025 by default
+    embed = _embed(found)
+    assert embed["title"].endswith("— 2024 → 2025") and _fields(embed)["Status"] == "changed"
+    assert "~~12~~ → **14**" in embed["description"]
+    assert "/2025/en_html/chapter4/" in embed["url"]
+    # Chapter 3 as before, and a title of chapter 4.
+    three = _embed(await _compare(server, {"ref": "3.2.2(2)"}))
+    assert "~~is under way,~~ → **was completed in 2024,**" in three["description"]
+    titled = _embed(await _compare(server, {"ref": "Accession Process"}))
+    assert _fields(titled)["Reference"] == "`4.2.5(2).A(A)`"
+    choices = await server.autocomplete("compare", "ref", "4.2.5(2).A")
+    assert choices[0]["value"] == "4.2.5(2).A"
+
+
+async def test_compare_of_a_chapter_one_edition_lacks_names_where_it_is(chapters):
+    server = chapters.server  # 2025 → 2026; 2026 holds chapter 3 only
+    answer = await _compare(server, {"ref": "4.2.5(2).A"})
+    assert answer["flags"] & EPHEMERAL
+    assert answer["content"].startswith("Chapter 4 is not held in 2026, so “4.2.5(2).A” cannot")
+    assert "held in 2025, 2024: `/compare ref:4.2.5(2).A from:2024 to:2025`." in answer["content"]
+
+
+async def test_compare_without_a_reference_names_the_other_chapters(chapters):
+    server = chapters.server
+    listed = _embed(await _compare(server, {"from": 2024, "to": 2025}))
+    assert listed["description"].startswith(
+        "This is chapter 3. Both editions also hold chapter 4 (`/compare ref:4 from:2024 to:2025`)."
+    )
+    whole = _embed(await _compare(server, {"ref": "4", "from": 2024, "to": 2025}))
+    assert "~~12~~ → **14**" in whole["description"]
+    newest = _embed(await _compare(server, {}))  # 2025 → 2026: chapter 3 only, as before
+    assert "chapter 4" not in newest["description"]
