@@ -29,7 +29,7 @@ from bot.index_cache import load_or_build
 from bot.pack.library import Library, load_library, split_edition
 from bot.pack.library import pack_key as pack_key_of
 from bot.pack.loader import ContentError, Problem
-from bot.pack.model import Pack
+from bot.pack.model import Fact, Pack
 from bot.pack.refs import EditionRefs, RefIndex, Resolved
 from bot.search.build import ParagraphWords
 from bot.search.engine import SearchEngine
@@ -74,10 +74,6 @@ class ServedPack:
     def year(self) -> int:
         """The pack's edition."""
         return self.pack.manifest.edition_year
-
-    @property
-    def fact_ids(self) -> list[str]:
-        return [f.id for f in self.pack.facts]
 
     @property
     def chapter(self) -> int:
@@ -179,6 +175,27 @@ class ServedLibrary:
         chapter its first number names (bot/pack/refs.py EditionRefs), and the pack it is in."""
         found = self.edition_refs(pack_key).resolve(text)
         return self.holding(found, pack_key), found
+
+    def facts(self, pack_key: str | None = None) -> list[tuple[ServedPack, Fact]]:
+        """The facts a reader of pack `pack_key` draws from, with their packs: those of every
+        chapter of its edition, that pack's first. A fact id names one fact of an edition: an
+        id an earlier chapter uses is the earlier chapter's."""
+        first = self.pack(pack_key)
+        seen: set[str] = set()
+        found: list[tuple[ServedPack, Fact]] = []
+        for served in [first, *(s for s in self.chapters(first.pack_key) if s is not first)]:
+            for fact in served.pack.facts:
+                if fact.id not in seen:
+                    seen.add(fact.id)
+                    found.append((served, fact))
+        return found
+
+    def fact(self, pack_key: str, fact_id: str) -> tuple[ServedPack, Fact] | None:
+        """Fact `fact_id` of pack `pack_key`'s edition (`facts`), and its pack; None when it,
+        or the pack, is no longer held."""
+        if pack_key not in self.packs:
+            return None
+        return next(((s, f) for s, f in self.facts(pack_key) if f.id == fact_id), None)
 
     def key_in(self, year: int, chapter: int) -> str | None:
         """The key of chapter `chapter` of edition `year`; None when it is not held."""

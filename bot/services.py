@@ -123,18 +123,21 @@ async def open_services(
 
 class LibraryFacts:
     """The fact of the day's facts, from the library in service: a server draws from the
-    pack it reads (`for_guild`), and a claimed day from the pack it was claimed in."""
+    pack it reads (`for_guild`), and a claimed day from the pack it was claimed in; a pack's
+    facts are those of every chapter of its edition (ServedLibrary.facts)."""
 
     def __init__(self, library: LibraryInService) -> None:
         self._library = library
 
     async def for_guild(self, guild_id: int) -> tuple[str, list[str]]:
         served = await self._library.for_guild(guild_id)
-        return served.pack_key, served.fact_ids
+        return served.pack_key, self._ids(served.pack_key)
 
     def in_pack(self, pack_key: str) -> list[str] | None:
-        served = self._library.current.packs.get(pack_key)
-        return None if served is None else served.fact_ids
+        return self._ids(pack_key) if pack_key in self._library.current.packs else None
+
+    def _ids(self, pack_key: str) -> list[str]:
+        return [fact.id for _, fact in self._library.current.facts(pack_key)]
 
 
 async def _heartbeat(db: Database, shard_ids: list[int] | None, shard_count: int | None) -> None:

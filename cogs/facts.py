@@ -36,12 +36,16 @@ class FactsCog(commands.Cog):
     ) -> None:
         """A fact from the chapter, quoted verbatim with its reference."""
         served = await self.bot.library.for_guild(interaction.guild_id)
-        pack = served.pack
-        chosen = pick_fact(pack.facts, topic)
+        # Every chapter of the server's edition, each fact with its pack.
+        drawn = self.bot.library.current.facts(served.pack_key)
+        packs = {fact.id: where for where, fact in drawn}
+        facts = [fact for _, fact in drawn]
+        chosen = pick_fact(facts, topic)
+        where = packs[chosen.id] if chosen else served
         current_exchange().result(
-            chosen.ref if chosen else None, 1 if chosen else 0, served.pack_key
+            chosen.ref if chosen else None, 1 if chosen else 0, where.pack_key
         )
-        reply = fact_reply(pack, chosen, topic=topic, ephemeral=private)
+        reply = fact_reply(where.pack, chosen, topic=topic, ephemeral=private, facts=facts)
         await respond(interaction, reply)
 
 

@@ -70,11 +70,10 @@ class DiscordPostSender:
     async def send(
         self, guild_id: int, channel_id: int, fact_id: str, local_date: date, *, pack_key: str
     ) -> int:
-        served = self.bot.library.current.packs.get(pack_key)
-        pack = served.pack if served is not None else None
-        fact = pack.fact_by_id.get(fact_id) if pack is not None else None
-        if pack is None or fact is None:
+        found = self.bot.library.current.fact(pack_key, fact_id)
+        if found is None:
             raise PermanentSendError(f"fact {fact_id} is no longer in the content")
+        pack, fact = found[0].pack, found[1]
         try:
             async with deadline(self.bot):
                 channel = await self._channel(channel_id)
@@ -259,16 +258,18 @@ class FotdCog(
     async def preview(self, interaction: discord.Interaction) -> None:
         """Show the next fact privately, without posting it."""
         assert interaction.guild_id is not None and self.bot.fotd is not None
-        pack = (await self.bot.library.for_guild(interaction.guild_id)).pack
+        served = await self.bot.library.for_guild(interaction.guild_id)
         try:
-            fact = pack.fact_by_id.get(await self.bot.fotd.preview(interaction.guild_id))
+            fact_id = await self.bot.fotd.preview(interaction.guild_id)
         except PackWithoutFacts as exc:
             await respond(interaction, no_facts_reply(exc.pack_key, nothing_to="preview"))
             return
-        if fact is None:
+        found = self.bot.library.current.fact(served.pack_key, fact_id)
+        if found is None:
             await respond(interaction, error_reply("There is no fact to preview."))
             return
-        embed = fact_embed(pack, fact, footer="Preview: the next fact of the day (not posted)")
+        footer = "Preview: the next fact of the day (not posted)"
+        embed = fact_embed(found[0].pack, found[1], footer=footer)
         await respond(interaction, Reply(embeds=[embed], ephemeral=True))
 
     @app_commands.command(name="skip")
@@ -276,7 +277,7 @@ class FotdCog(
     async def skip(self, interaction: discord.Interaction) -> None:
         """Skip the next fact; the one after it is posted instead."""
         assert interaction.guild_id is not None and self.bot.fotd is not None
-        pack = (await self.bot.library.for_guild(interaction.guild_id)).pack
+        served = await self.bot.library.for_guild(interaction.guild_id)
         try:
             skipped = await self.bot.fotd.skip(interaction.guild_id)
         except PackWithoutFacts as exc:
@@ -284,7 +285,9 @@ class FotdCog(
             return
         status = await self.bot.fotd.status(interaction.guild_id)
         posting = status is not None and status.enabled
-        await respond(interaction, skipped_reply(pack.fact_by_id.get(skipped), posting=posting))
+        found = self.bot.library.current.fact(served.pack_key, skipped)
+        fact = found[1] if found is not None else None
+        await respond(interaction, skipped_reply(fact, posting=posting))
 
 
 async def setup(bot: BluebookBot) -> None:

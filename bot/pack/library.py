@@ -216,6 +216,8 @@ def check_library(
         # The packs' terms against the text of the whole library, once.
         for where, warnings in check_terms(by_dir).items():
             found[where].extend(warnings)
+        for where, warnings in _shared_fact_ids(by_dir).items():
+            found[where].extend(warnings)
     problems = [p for where in dirs for p in found[where]]
     if kept is not None:
         problems += kept
@@ -224,6 +226,24 @@ def check_library(
     if not packs:
         return None, problems
     return Library(packs, root), problems
+
+
+def _shared_fact_ids(by_dir: dict[Path, Pack]) -> dict[Path, list[Problem]]:
+    """Warnings for a fact id two chapters of one edition both use: an edition's facts are
+    drawn from all its chapters by id (bot/served.py `facts`), so only one of them is."""
+    found: dict[Path, list[Problem]] = {}
+    first: dict[tuple[int, str], Pack] = {}
+    for where, pack in sorted(by_dir.items(), key=lambda item: _order(item[1])):
+        for fact in pack.facts:
+            earlier = first.setdefault((pack.manifest.edition_year, fact.id), pack)
+            if earlier is not pack:
+                message = (
+                    f"fact id '{fact.id}' is also a fact of chapter "
+                    f"{earlier.manifest.chapter_number}: only one of the two is ever drawn"
+                )
+                file = str(where / pack.manifest.facts_file)
+                found.setdefault(where, []).append(Problem(file, fact.line, message, warning=True))
+    return found
 
 
 def load_library(directory: Path | str | None = None, *, kept_in: Path | None = None) -> Library:

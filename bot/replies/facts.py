@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.pack.model import Fact, Pack
 from bot.replies.common import QUOTE_COLOUR, WARN_COLOUR, Reply, clip, quote_block
 from bot.replies.limits import EMBED_DESCRIPTION_MAX, EMBED_TITLE_MAX
@@ -35,12 +37,22 @@ def steps_to_add_facts(edition: int | None) -> str:
     )
 
 
-def fact_reply(pack: Pack, fact: Fact | None, *, topic: str | None, ephemeral: bool) -> Reply:
+def fact_reply(
+    pack: Pack,
+    fact: Fact | None,
+    *,
+    topic: str | None,
+    ephemeral: bool,
+    facts: Sequence[Fact] | None = None,
+) -> Reply:
+    """`fact`, quoted from `pack`; or, for None, why there is none among `facts` (those
+    drawn from: default, the pack's own)."""
+    facts = pack.facts if facts is None else facts
     if fact is None:
-        tags = sorted({t for f in pack.facts for t in f.tags}, key=str.casefold)
+        tags = sorted({t for f in facts for t in f.tags}, key=str.casefold)
         shown = ", ".join(code(t) for t in tags[:20])
         title = "No such fact"
-        if not pack.facts:
+        if not facts:
             title = "No facts yet"
             text = (
                 f"{escape(pack.manifest.title)} has no facts yet.\n"

@@ -4,12 +4,16 @@ sample library (chapter 3, 2024-2026) with chapter 4 imported beside chapter 3 i
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import shutil
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from bot.fotd.clock import FakeClock
 from bot.served import ServedLibrary
 from tests.e2e.conftest import Harness, running_bot
 from tests.e2e.test_lookups import _say
@@ -259,3 +263,70 @@ async def test_compare_without_a_reference_names_the_other_chapters(chapters):
     assert "~~12~~ → **14**" in whole["description"]
     newest = _embed(await _compare(server, {}))  # 2025 → 2026: chapter 3 only, as before
     assert "chapter 4" not in newest["description"]
+
+
+# -- facts ---------------------------------------------------------------------------------
+
+# A fact a maintainer confirmed in chapter 4 of 2024 (after `content facts suggest --write`).
+FACT_CHAPTER4 = """\
+facts:
+  - id: cptpp-members
+    headline: "The CPTPP has grown to 12 members"
+    quote: "has grown to 12 members"
+    ref: 4.2.5(2).A¶1
+    numbers: [12]
+"""
+MARKER = "Fact of the day · "
+
+
+@pytest.fixture
+async def facts_in_chapter4(
+    local_discord, tmp_path
+) -> AsyncIterator[tuple[Harness, FakeClock, object]]:
+    """2024's only fact is in chapter 4; the posting loop is stopped so only the test ticks."""
+    library = tmp_path / "library"
+    shutil.copytree(LIBRARY, library)
+    add_chapter4(library, tmp_path / "pages")
+    (library / "2024" / "chapter3" / "facts.yaml").write_text("facts: []\n", "utf-8")
+    (library / "2024" / "chapter4" / "facts.yaml").write_text(FACT_CHAPTER4, "utf-8")
+    clock = FakeClock(datetime(2026, 3, 7, 12, 0, tzinfo=UTC))
+    content = ServedLibrary.load(library)
+    # Made before the bot connects: the stand-in sends no CHANNEL_CREATE.
+    news = local_discord.add_channel(local_discord.guild, "news")
+    async with running_bot(
+        local_discord, tmp_path / "b.db", library=content, services_args={"clock": clock}
+    ) as h:
+        loop = h.bot.get_cog("FotdCog").poster
+        task = loop.get_task()
+        loop.cancel()
+        if task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        yield h, clock, news
+    assert not local_discord.requests_without_allowed_mentions()
+
+
+async def test_facts_of_every_chapter_are_drawn_from(facts_in_chapter4):
+    h, clock, news = facts_in_chapter4
+    server = h.server
+    await _read(server, 2024)
+    fact = _embed(await _ask(server, "fact"))
+    assert fact["title"] == "The CPTPP has grown to 12 members"
+    assert _fields(fact)["Reference"] == "`4.2.5(2).A¶1`"
+    assert "/2024/en_html/chapter4/" in fact["url"]
+    assert _embed(await _ask(server, "fact", {"topic": "CPTPP"}))["title"] == fact["title"]
+    # The fact of the day: not waiting for facts, previews and posts chapter 4's fact.
+    opts = {"channel": news, "time": "13:00", "timezone": "UTC"}
+    text = _embed(await _ask(server, "factoftheday set", opts, user=server.admin))["description"]
+    assert "waiting for facts" not in text
+    preview = _embed(await _ask(server, "factoftheday preview", user=server.admin))
+    assert preview["title"] == "The CPTPP has grown to 12 members"
+    clock.set(datetime(2026, 3, 7, 13, 0, tzinfo=UTC))
+    [event] = await h.bot.fotd.tick(h.bot.get_cog("FotdCog").sender)
+    assert event.outcome == "sent" and event.fact_id == "cptpp-members"
+    posts = [
+        m
+        for m in await server.bot_messages(news)
+        if m["embeds"] and m["embeds"][0].get("footer", {}).get("text", "").startswith(MARKER)
+    ]
+    assert [_embed(p)["title"] for p in posts] == ["The CPTPP has grown to 12 members"]

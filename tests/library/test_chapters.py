@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.pack.library import Library, load_library
+from bot.pack.library import Library, check_library, load_library
 from bot.pack.refs import EditionRefs, RefIndex, chapter_named
 from tests.samples import LIBRARY, add_chapter4
 
@@ -85,3 +85,19 @@ def test_the_cli_section_opens_another_chapter(two_chapters, capsys):
     data = json.loads(capsys.readouterr()[0])
     assert (data["edition"], data["pack"]) == (2025, "2025-4")
     assert "grown to 14 members" in data["paragraphs"][0]["text"]
+
+
+def test_a_fact_id_two_chapters_of_an_edition_share_is_a_warning(tmp_path):
+    shutil.copytree(LIBRARY, tmp_path / "library")
+    add_chapter4(tmp_path / "library", tmp_path / "pages")
+    facts = tmp_path / "library" / "2024" / "chapter4" / "facts.yaml"
+    facts.write_text(
+        "facts:\n  - id: jcg-exercises\n    headline: The CPTPP has grown\n"
+        '    quote: "has grown to 12 members"\n    ref: 4.2.5(2).A¶1\n',
+        "utf-8",
+    )
+    library, problems = check_library(tmp_path / "library")
+    assert library is not None
+    shared = [p for p in problems if "also a fact of chapter 3" in p.message]
+    assert [(p.file, p.line, p.warning) for p in shared] == [(str(facts), 2, True)]
+    assert "fact id 'jcg-exercises' is also a fact of chapter 3" in shared[0].message
