@@ -236,15 +236,15 @@ class ServedLibrary:
         return Located(served, found, qualified.edition)
 
     def years_holding(self, text: str) -> list[int]:
-        """The editions, newest first, in which an unqualified reference (or title) names a
-        section: for saying where to look when the server's edition has no such section."""
-        if split_edition(text).edition is not None:
-            return []
+        """The editions, newest first, in which a reference or title (its edition, if it
+        names one, left aside) names a section: for saying where to look when the edition
+        asked has no such section."""
+        ref = split_edition(text).ref
         years = {
             year
             for year in self.years()
             if (key := self.library.key_for(year)) is not None
-            and self.edition_refs(key).resolve(text).section is not None
+            and self.edition_refs(key).resolve(ref).section is not None
         }
         return sorted(years, reverse=True)
 

@@ -58,6 +58,7 @@ class SectionsCog(commands.Cog):
                 served.label,
                 found.suggestions,
                 year=other,
+                asked_year=located.asked_year,
                 held=library.years_holding(ref),
             )
         else:

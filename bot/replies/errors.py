@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bot.pack.library import parse_key
+from bot.pack.library import parse_key, split_edition
 from bot.pack.model import Section
 from bot.pack.refs import Resolved
 from bot.replies.common import Reply, clip, error_reply
@@ -87,15 +87,23 @@ def held_in_text(ref: str, years: list[int]) -> str:
 
 
 def no_section_reply(
-    ref: str, label: str, suggestions: Iterable[Section], *, year: int | None, held: list[int]
+    ref: str,
+    label: str,
+    suggestions: Iterable[Section],
+    *,
+    year: int | None = None,
+    asked_year: int | None = None,
+    held: list[int],
 ) -> Reply:
-    """The private answer to a reference naming no section of `label`, the edition looked in:
-    first the editions that hold it (`held`), then the closest sections (with `year` when
-    that edition is not the server's)."""
+    """The private answer to a reference naming no section of `label`, the edition looked in
+    (`asked_year` when the reference named it): first the editions that hold it (`held`),
+    then the closest sections (with `year` when that edition is not the server's)."""
     near = closest_text(list(suggestions)[:3], year)
     hint = f"Closest: {near}" if near else "See `/toc` for the outline."
     if held:
-        hint = f"{held_in_text(ref, held)} {hint}"
+        hint = f"{held_in_text(split_edition(ref).ref, held)} {hint}"
+        if asked_year is not None:
+            hint = f"Not held in {asked_year}. {hint}"
     return error_reply(f"No section “{escape(clip(ref, 80))}” in {escape(label)}.", hint=hint)
 
 

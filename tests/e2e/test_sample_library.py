@@ -327,3 +327,14 @@ async def test_a_paragraph_past_the_last_of_a_named_edition_opens_that_edition(s
     assert chat["description"] == section["content"]
     assert section["content"].startswith("`3.1.1(1)` has no ¶9 in Diplomatic Bluebook 2024: ")
     assert section["content"].endswith("Open the section with `/section 2024:3.1.1(1)`.")
+
+
+async def test_a_section_the_named_edition_lacks_names_the_editions_holding_it(sample):
+    """3.1.3 is on page c030103, which 2025 lacks and 2026 (the server's) and 2024 hold."""
+    server = sample.server
+    for ref in ("3.1.3@2025", "2025:3.1.3"):
+        answer = await _ask(server, "section", {"ref": ref})
+        assert answer["flags"] & EPHEMERAL
+        assert answer["content"].startswith(f"No section “{ref}” in Diplomatic Bluebook 2025.\n")
+        hint = answer["content"].split("\n", 1)[1]
+        assert hint.startswith("Not held in 2025. Held in 2026, 2024: `2026:3.1.3`."), hint
