@@ -36,16 +36,22 @@ CHAPTER4_PAGE = Path(__file__).resolve().parents[1] / "pack" / "samples" / "c040
 
 def add_chapter4(library: Path, scratch: Path) -> None:
     """File chapter 4 beside chapter 3 in `library` (a copy of LIBRARY), as `content import
-    c040205.txt --edition YEAR --out LIBRARY` does: in 2024, and in 2025 with the CPTPP's
-    members grown from 12 to 14; 2026 holds chapter 3 only."""
+    c040205.txt --out LIBRARY` does for a page of that edition: in 2024, and in 2025 with the
+    CPTPP's members grown from 12 to 14; 2026 holds chapter 3 only. The sample page says
+    2030, so each copy says its own year (an import never files a page under another)."""
     from bot.pack.importer import import_pages
     from bot.pack.library import pack_dir_for
 
-    edited = scratch / "2025" / CHAPTER4_PAGE.name
-    edited.parent.mkdir(parents=True, exist_ok=True)
     text = CHAPTER4_PAGE.read_text("utf-8")
-    assert "has grown to 12 members" in text
-    edited.write_text(text.replace("has grown to 12 members", "has grown to 14 members"), "utf-8")
-    for year, page in ((2024, CHAPTER4_PAGE), (2025, edited)):
+    assert text.startswith("Diplomatic Bluebook 2030\n") and "has grown to 12 members" in text
+    for year, members in ((2024, "12"), (2025, "14")):
+        page = scratch / str(year) / CHAPTER4_PAGE.name
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text(
+            text.replace("2030", str(year), 1).replace(
+                "has grown to 12 members", f"has grown to {members} members"
+            ),
+            "utf-8",
+        )
         report = import_pages([page], pack_dir_for(library, year, 4), edition=year)
         assert not [p for p in report.problems if not p.warning], report.problems
