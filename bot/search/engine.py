@@ -232,13 +232,24 @@ class SearchEngine:
     @cached_property
     def suggester(self) -> Suggester:
         """Made on the first query without results: most engines of a library never need it,
-        and each costs a start-up tens of milliseconds."""
-        names = [n for term in self.pack.glossary.terms for n in term.names]
-        meanings = [
-            (n, e.targets[0] if n in e.words else n)
-            for e in self._entries
-            for n in (*e.targets, *e.words)
-        ]
+        and each costs a start-up tens of milliseconds.
+
+        Only what occurs in this pack is offered: a new pack inherits the shipped glossary
+        and thesaurus, and a term its pages lack ("GCAP") offered as "try this" finds nothing
+        in turn."""
+        # Here, not at the top: bot.pack.thesaurus imports bot.search, whose __init__
+        # imports this module.
+        from bot.pack.thesaurus import LibraryText
+
+        texts = [p.text for p in self._paragraphs] + self._titles
+        text = LibraryText((words(t) for t in texts), self.pack.glossary.spellings)
+        names = [n for term in self.pack.glossary.terms for n in term.names if text.has(n)]
+        meanings: list[tuple[str, str]] = []
+        for entry in self._entries:
+            held = [t for t in entry.targets if text.has(t)]
+            # An everyday word offers the first of its document terms the pack uses.
+            meanings += [(t, t) for t in held]
+            meanings += [(w, held[0]) for w in entry.words if held]
         named = [(n, n) for n in (*self._titles, *names)]
         return Suggester([*named, *meanings], self.analyzer)
 

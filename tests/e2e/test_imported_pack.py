@@ -1,0 +1,56 @@
+"""The bot on a pack fresh from `content import` of the sample pages (tests/pack/samples): two
+pages of chapter 4, a footnote marker in the text, and the shipped glossary inherited, with
+terms (GCAP, GIGO, United States ...) the pages never use."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.pack.importer import import_pages
+from bot.served import ServedLibrary
+from tests.e2e.conftest import Harness, running_bot
+from tests.e2e.test_lookups import _say
+
+SAMPLES = Path(__file__).resolve().parents[1] / "pack" / "samples"
+
+
+@pytest.fixture(scope="module")
+def imported_content(tmp_path_factory) -> ServedLibrary:
+    library = tmp_path_factory.mktemp("library")
+    import_pages([SAMPLES / "c040205.html", SAMPLES / "c040207.txt"], library)
+    return ServedLibrary.load(library)
+
+
+@pytest.fixture
+async def imported(local_discord, tmp_path, imported_content) -> AsyncIterator[Harness]:
+    async with running_bot(local_discord, tmp_path / "b.db", library=imported_content) as h:
+        yield h
+    assert not local_discord.requests_without_allowed_mentions()
+
+
+async def _ask(server, name, options=None) -> dict:
+    message = await (await server.slash(name, options)).final_message()
+    assert message.get("embeds"), message
+    return message["embeds"][0]
+
+
+async def test_suggestions_name_only_what_the_pack_holds(imported):
+    server = imported.server
+    # The inherited glossary has GCAP and GIGO, "GCAP International Government Organisation":
+    # the pages have neither, so nothing is offered that would find nothing in turn.
+    missing = await _say(server, "what is [[GCAP]]?")
+    text = missing["embeds"][0]["description"]
+    assert text.startswith("Nothing in the chapter for **GCAP**")
+    assert "GCAP International" not in text and "Try" not in text
+    quote = "The United States and the Japan Self-Defense Forces held joint drills at sea"
+    embed = await _ask(server, "verify", {"quote": quote})
+    assert embed["title"] == "Quote check: not found"
+    assert "Perhaps" not in embed["description"]
+    # Titles and terms the pages do use are still offered.
+    near = await _ask(
+        server, "verify", {"quote": "quantum widgets sold in accesion talks all winter"}
+    )
+    assert "Perhaps: `Accession Process`" in near["description"]
