@@ -74,7 +74,9 @@ def verify_reply(pack: Pack, verdict: Verdict, *, ephemeral: bool = False) -> Re
             f"**The chapter says:**\n{quote_block(escape(closest.passage))}"
         )
         title = f"Quote check: {verdict.differs_only_in} {differ}"
-        return Reply(embeds=[_embed(title, text, WARN_COLOUR, pack)], ephemeral=ephemeral)
+        return Reply(
+            embeds=[_embed(title, text, WARN_COLOUR, pack, closest.ref)], ephemeral=ephemeral
+        )
     if verdict.closest is not None:
         closest = verdict.closest
         where = f"is at `{closest.ref}`"
@@ -102,13 +104,17 @@ def verify_reply(pack: Pack, verdict: Verdict, *, ephemeral: bool = False) -> Re
 
 
 def _embed(title: str, text: str, colour: int, pack: Pack, ref: str | None = None) -> dict:
-    # Link to the page the passage is on (a pack of many pages has many addresses).
+    """Linked to the page of the passage at `ref` (a pack of many pages has many addresses);
+    an answer about no passage links the chapter's first page, as /toc does, and says so."""
     paragraph = pack.paragraphs.get(ref or "")
     section = pack.section_of(paragraph) if paragraph else pack.sections.get(ref or "")
+    footer = f"{pack.manifest.title} · checked word for word"
+    if section is None:
+        footer += " · the link opens the chapter's first page"
     return {
         "title": title,
-        "url": pack.source_url(section),
+        "url": pack.source_url(section) if section is not None else pack.manifest.source_url,
         "description": clip(text, EMBED_DESCRIPTION_MAX),
         "color": colour,
-        "footer": {"text": f"{pack.manifest.title} · checked word for word"},
+        "footer": {"text": footer},
     }

@@ -338,3 +338,29 @@ async def test_a_section_the_named_edition_lacks_names_the_editions_holding_it(s
         assert answer["content"].startswith(f"No section “{ref}” in Diplomatic Bluebook 2025.\n")
         hint = answer["content"].split("\n", 1)[1]
         assert hint.startswith("Not held in 2025. Held in 2026, 2024: `2026:3.1.3`."), hint
+
+
+# -- /verify: links, and quotes from other editions ------------------------------------------
+
+PAGE_2026 = "https://www.mofa.go.jp/policy/other/bluebook/2026/en_html/chapter3/{}.html"
+
+
+async def test_verify_links_the_page_of_the_passage_or_says_it_links_the_first(sample):
+    server = sample.server
+    # Capitals only: the passage is 3.2.1(2)¶1, on page c030201.
+    quote = "japan’s economic partnership agreements (epas) now cover about 80% of its trade"
+    capitals = _embed(await _ask(server, "verify", {"quote": quote}))
+    assert capitals["title"] == "Quote check: capitals and punctuation differ"
+    assert "`3.2.1(2)¶1`" in capitals["description"]
+    assert capitals["url"] == PAGE_2026.format("c030201")
+    assert "first page" not in capitals["footer"]["text"]
+    # No passage: the chapter's first page, as /toc links, and the answer says so.
+    toc = _embed(await _ask(server, "toc"))
+    for options in (
+        {"quote": "quantum widgets of the far future sold by the dozen"},
+        {"quote": "the"},
+    ):
+        embed = _embed(await _ask(server, "verify", options))
+        assert embed["title"] in ("Quote check: not found", "Quote check: too short")
+        assert embed["url"] == toc["url"] == PAGE_2026.format("c030101")
+        assert embed["footer"]["text"].endswith("· the link opens the chapter's first page")
