@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from bot.pack.model import (
+    FOOTNOTE,
     Fact,
     Glossary,
     GlossaryTerm,
@@ -22,7 +23,7 @@ from bot.pack.model import (
     Section,
 )
 from bot.pack.pages import PageId
-from bot.pack.parser import ChapterBuilder, PageText, ParseError
+from bot.pack.parser import ChapterBuilder, PageText, ParseError, drop_markers
 from bot.pack.thesaurus import TokenisedText, read_thesaurus, unknown_targets
 from bot.pack.yaml_lines import Located, error_line, error_text, load_located
 
@@ -511,7 +512,7 @@ class _Checker:
             closest = f" (closest: {', '.join(s.ref for s in hint[:3])})" if hint else ""
             problem(item.line_of("ref"), f"{label}: unknown reference '{ref}'{closest}")
             return None
-        if not any(quote in text for text in texts):
+        if not _stands_in(quote, texts, pack):
             problem(item.line_of("quote"), f"{label}: quote is not verbatim in {ref}")
             return None
         for value in (*lists["dates"], *lists["numbers"]):
@@ -564,6 +565,16 @@ def _mentions(text: str, folded: str, name: str) -> bool:
 def _child(doc: Located, key: str) -> Located | None:
     """The located value under `key` of a mapping document."""
     return doc.fields.get(key)
+
+
+def _stands_in(quote: str, texts: list[str], pack: Pack) -> bool:
+    """The quote stands in one of the texts, as written or without its footnote markers: the
+    text has none (the parser drops them), and a quote copied from the page may ("members*1.")."""
+    if any(quote in text for text in texts):
+        return True
+    labels = {n.label for s in pack.sections.values() for n in s.notes if n.kind == FOOTNOTE}
+    unmarked, dropped = drop_markers(quote, labels)
+    return bool(dropped) and any(unmarked in text for text in texts)
 
 
 def _texts_for(pack: Pack, ref: str) -> list[str] | None:

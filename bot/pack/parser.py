@@ -22,7 +22,8 @@ A page's footnotes (numbered lines at its end; in older editions "• 3 For more
 "*3 ..." lines after the text that marks them), figure references ("See ▶ Fig. 4-1"),
 figure labels ("Figure 3-1-1 ...") and photo captions ("Photo: ...") become notes of their
 section, outside the heading tree and the paragraphs. A footnote marker glued to a heading
-("... Nuclear Energy3", older editions) is taken off its title.
+("... Nuclear Energy3", older editions) is taken off its title, and one in the text ("new
+members*1.") off its paragraph: it points at a note, it is not a word of the text.
 
 Pages are added one at a time to a `ChapterBuilder`; each may carry its page id, which
 places its top heading in the book (chapter, section, part) even without `Chapter` and
@@ -32,7 +33,7 @@ places its top heading in the book (chapter, section, part) even without `Chapte
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from bot.pack.model import (
@@ -88,6 +89,9 @@ _NOTES_HEADING = re.compile(r"^(?:Notes?|Footnotes?)$", re.IGNORECASE)
 _STAR_NOTE = re.compile(r"^\*(\d{1,2})\s*(\S.*)$")
 _BULLET_NOTE = re.compile(r"^[•・●]\s*(\d{1,2})\s+(\S.*)$")
 _GLUED_MARKER = re.compile(r"(?:(?<=[a-z)”\"’])|\*)(\d{1,2})(?!\d)")
+# A footnote marker in the text: "*1" right after a word or punctuation ("members*1."), or
+# (older editions) a digit glued to a word that a footnote of the page is numbered with.
+_TEXT_MARKER = re.compile(r"(?:(?<=[^\s*])\*|(?<=[a-z)”\"’]))(\d{1,2})(?!\d)")
 _GLUED_TITLE = re.compile(r"(?<=[a-z)])(\d{1,2})$")
 # Photo captions and figure labels: about the page's pictures, not its text.
 _CAPTION = re.compile(
@@ -210,6 +214,22 @@ def inline_footnotes(lines: list[tuple[int, str]]) -> dict[int, tuple[str, str]]
     return found
 
 
+def drop_markers(text: str, labels: Collection[str]) -> tuple[str, list[str]]:
+    """The text without its footnote markers, and their labels in order: "members*1." →
+    "members.", ["1"]. A "*N" is always a marker; a bare digit glued to a word only when
+    `labels` (the page's footnotes) has it, so "km2" or "H5N1" stay as written."""
+    dropped: list[str] = []
+
+    def drop(m: re.Match[str]) -> str:
+        starred = m.group(0).startswith("*")
+        if not starred and m.group(1) not in labels:
+            return m.group(0)
+        dropped.append(m.group(1))
+        return ""
+
+    return _TEXT_MARKER.sub(drop, text), dropped
+
+
 def unglue_marker(text: str, labels: set[str]) -> str:
     """A heading line without the footnote marker glued to its end ("Energy3" → "Energy")."""
     m = _GLUED_TITLE.search(text)
@@ -274,6 +294,8 @@ class _PageState:
     pending_notes: list[Note] = field(default_factory=list)
     inline_notes: dict[int, tuple[str, str]] = field(default_factory=dict)
     note_labels: set[str] = field(default_factory=set)
+    # Each footnote label whose marker the page's text carries: the section it was first in.
+    marked: dict[str, Section] = field(default_factory=dict)
 
 
 class ChapterBuilder:
@@ -616,6 +638,11 @@ class ChapterBuilder:
                 GUESSED_POSITION,
                 f"page {state.page.page} starts with text; continued {current.ref}",
             )
+        # A marker is a pointer to a footnote, not a word of the text: left in, "members*1."
+        # would be the word search, /verify and fact drafts see. The footnote stays a note.
+        text, labels = drop_markers(text, state.note_labels)
+        for label in labels:
+            state.marked.setdefault(label, current)
         index = len(current.paragraphs) + 1
         current.paragraphs.append(
             Paragraph(
@@ -629,14 +656,9 @@ class ChapterBuilder:
 
     def _footnotes(self, state: _PageState, footnotes: list[tuple[int, str, str]]) -> None:
         """Each footnote goes to the section whose text carries its marker (*1), else the top."""
-        page_sections = [
-            s for s in self.sections.values() if self._origin.get(id(s)) == state.page.file
-        ]
         for number, label, text in footnotes:
-            marker = re.compile(rf"\*{label}(?!\d)")
-            home = next(
-                (s for s in page_sections if any(marker.search(p.text) for p in s.paragraphs)),
-                state.top or (state.stack[-1] if state.stack else None),
+            home = (
+                state.marked.get(label) or state.top or (state.stack[-1] if state.stack else None)
             )
             if home is not None:
                 home.notes.append(Note(FOOTNOTE, text, number, label))

@@ -54,3 +54,18 @@ async def test_suggestions_name_only_what_the_pack_holds(imported):
         server, "verify", {"quote": "quantum widgets sold in accesion talks all winter"}
     )
     assert "Perhaps: `Accession Process`" in near["description"]
+
+
+async def test_a_footnote_marker_is_not_a_word_of_the_text(imported):
+    server = imported.server
+    # The page prints "... accession of new members<sup>*1</sup>." with its footnote.
+    quote = (
+        "Japan chaired the CPTPP Commission in 2029 and led talks on the accession of new members."
+    )
+    embed = await _ask(server, "verify", {"quote": quote})
+    assert embed["title"] == "Quote check: verbatim", embed["description"]
+    assert "`4.2.5(2).A¶1`" in embed["description"]
+    found = await _ask(server, "search", {"query": "accession of new members"})
+    assert "**new members**." in found["description"] and "*1" not in found["description"]
+    opened = await _ask(server, "section", {"ref": "4.2.5(2).A"})
+    assert "new members." in opened["description"] and "*1" not in opened["description"]

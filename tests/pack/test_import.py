@@ -127,6 +127,27 @@ def test_footnotes_and_figure_references_are_notes_not_text(two_pages, capsys):
     )
 
 
+def test_a_footnote_marker_is_not_text_and_a_fact_may_quote_with_or_without_it(capsys, two_pages):
+    out, _ = two_pages
+    said = "led talks on the accession of new members"
+    assert load_pack(out).paragraphs["4.2.5(2).A¶1"].text.endswith(f"{said}.")
+    code, stdout, _ = run(capsys, "--content", out, "content", "facts", "suggest", "4.2.5(2).A")
+    assert code == 0 and f"{said}.\n" in stdout and "*1" not in stdout
+    facts = "facts:\n" + "".join(
+        f"  - id: {fid}\n    headline: CPTPP talks\n    quote: '{quote}'\n    ref: 4.2.5(2).A¶1\n"
+        for fid, quote in (
+            ("plain", f"{said}."),
+            ("copied", f"{said}*1."),  # as the page prints it
+            ("wrong", f"{said}*1 soon."),
+        )
+    )
+    (out / "facts.yaml").write_text(facts, encoding="utf-8")
+    code, stdout, _ = run(capsys, "--content", out, "content", "check")
+    assert code == 1
+    broken = [line for line in stdout.splitlines() if "not verbatim" in line]
+    assert len(broken) == 1 and "fact 'wrong'" in broken[0]
+
+
 def test_a_column_is_its_own_sub_section(two_pages):
     pack = load_pack(two_pages[0])
     column = pack.sections["4.2.5(2).B.col1"]

@@ -93,12 +93,25 @@ def test_star_footnotes_and_captions_are_notes_not_paragraphs():
         "Figure 3-1-1 Defense spending of the region\n\nThe talks covered trade as well.\n"
     )
     node = sections["3.1.1"]
+    # The marker points at the footnote; it is not a word of the text.
     assert [p.text for p in node.paragraphs] == [
-        "The Minister met her counterpart in the capital*4.",
+        "The Minister met her counterpart in the capital.",
         "The talks covered trade as well.",
     ]
     assert [n.kind for n in node.notes] == [FOOTNOTE, FIGURE, FIGURE]
     assert node.notes[0].label == "4"
+
+
+def test_a_digit_marker_glued_to_a_word_comes_off_the_text_only_with_its_footnote():
+    sections = _tree(
+        "1.Nuclear Issues\n\nJapan supports the safe use of nuclear power3. It counts in km2.\n\n"
+        "• 3 For more details, see the agency's annual report.\n"
+    )
+    node = sections["3.1.1"]
+    assert [p.text for p in node.paragraphs] == [
+        "Japan supports the safe use of nuclear power. It counts in km2."
+    ]
+    assert [(n.kind, n.label) for n in node.notes] == [(FOOTNOTE, "3")]
 
 
 def test_a_bullet_list_item_with_a_number_stays_text_without_a_marker():

@@ -13,6 +13,7 @@ from bot.pack.parser import (
     ParseError,
     _looks_like_title,
     _starts_like_title,
+    drop_markers,
     match_heading,
     parse_chapter,
     parse_pages,
@@ -146,6 +147,26 @@ def test_only_numbered_lines_from_1_that_end_a_page_are_footnotes():
     # A heading with nothing after it that ends a page is still a heading.
     root, _ = parse_pages([_page("Chapter 1\n\nT\n\nSection 1 S\n\n1 Heading Only\n")])
     assert [s.ref for s in root.walk()] == ["1", "1.1", "1.1.1"]
+
+
+def test_footnote_markers_come_off_the_text_and_the_footnotes_stay_with_their_section():
+    text = (
+        "Chapter 1\n\nT\n\nSection 1 S\n\n1 Heading\n\nBody.\n\n(1) Sub\n\n"
+        "Japan led the talks with new members*1. The G20 and H5N1 stay*2*3.\n\n"
+        "1 First note.\n\n2 Second note.\n\n3 Third note.\n"
+    )
+    root, _ = parse_pages([_page(text)])
+    sub = root.children[0].children[0].children[0]
+    assert [p.text for p in sub.paragraphs] == [
+        "Japan led the talks with new members. The G20 and H5N1 stay."
+    ]
+    assert [(n.label, n.text) for n in sub.notes] == [
+        ("1", "First note."),
+        ("2", "Second note."),
+        ("3", "Third note."),
+    ]
+    assert drop_markers("technologies*1.", set()) == ("technologies.", ["1"])
+    assert drop_markers("in km2 and CO2", set()) == ("in km2 and CO2", [])
 
 
 def test_a_page_id_places_a_page_without_chapter_lines():
