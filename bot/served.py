@@ -34,6 +34,7 @@ from bot.pack.refs import EditionRefs, RefIndex, Resolved
 from bot.search.build import ParagraphWords
 from bot.search.engine import SearchEngine
 from bot.search.library import LibraryResponse, LibrarySearch
+from bot.search.verify import LibraryVerdict, verify_in_library
 
 if TYPE_CHECKING:
     from bot.storage.editions import EditionSettings
@@ -251,6 +252,10 @@ class ServedLibrary:
     def search(self, query: str, *, pack_key: str, limit: int = 5) -> LibraryResponse:
         """Search pack `pack_key` first, then what only the other packs hold."""
         return self._search(query, pack_key=pack_key, limit=limit)
+
+    def verify(self, quote: str, *, pack_key: str) -> LibraryVerdict:
+        """Check a quote in pack `pack_key` first, then in the other packs."""
+        return verify_in_library(self._search, quote, pack_key=pack_key)
 
 
 @dataclass(frozen=True)

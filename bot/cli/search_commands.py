@@ -13,7 +13,6 @@ from bot.cli.common import (
     CliError,
     add_edition,
     content_dir,
-    library_from_args,
     pack_key_for_year,
     print_json,
 )
@@ -21,7 +20,13 @@ from bot.pack.loader import ContentError
 from bot.replies.common import counted
 from bot.replies.verify import render_diff
 from bot.search.library import LibraryResponse, LibraryResult
-from bot.search.verify import MIN_QUOTE_CHARS, MIN_QUOTE_WORDS, DiffOp, verify_quote
+from bot.search.verify import (
+    MIN_QUOTE_CHARS,
+    MIN_QUOTE_WORDS,
+    DiffOp,
+    LibraryVerdict,
+    split_quote,
+)
 from bot.served import ServedLibrary
 
 MAX_LIMIT = 25
@@ -51,41 +56,80 @@ def _marked(ops: tuple[DiffOp, ...]) -> str:
     return render_diff(ops, quoted="[-{}-]", text="{{+{}+}}", between="", quote=str)
 
 
+def _served_library(args: argparse.Namespace) -> ServedLibrary:
+    try:
+        return ServedLibrary.load(content_dir(args))
+    except ContentError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        raise CliError(
+            f"content pack is invalid ({counted(len(exc.problems), 'problem')})"
+        ) from None
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
-    """Exit 0 when the quote is verbatim, 1 when it is not (or not found), 2 when too short."""
+    """Exit 0 when the quote is verbatim, 1 when it is not (or not found), 2 when too short.
+
+    As /verify: the edition asked for (`--edition`, or "2023:" before the quote), else the
+    newest, is checked first, then the other editions held."""
     if not " ".join(args.quote).strip():
         raise CliError("give a quote, e.g. bluebook-bot verify 'the quoted words'", code=2)
-    library = library_from_args(args)
-    pack = library.packs[pack_key_for_year(library, args.edition)]
-    verdict = verify_quote(pack, " ".join(args.quote))
+    asked = split_quote(" ".join(args.quote), args.edition)
+    library = _served_library(args)
+    found = library.verify(asked.ref, pack_key=pack_key_for_year(library.library, asked.edition))
+    verdict = found.verdict
+    year = library.pack(found.pack_key).year
     if args.json:
-        print_json(verdict.to_dict())
+        data = verdict.to_dict()
+        data["edition"] = year
+        data["pack"] = found.pack_key
+        data["checked_first"] = library.pack(found.checked_first).year
+        data["also_in"] = _years(library, found.also_in)
+        print_json(data)
     elif verdict.too_short:
         raise CliError(
             f"too short to check: quote at least {MIN_QUOTE_WORDS} words and "
             f"{MIN_QUOTE_CHARS} characters",
             code=2,
         )
-    elif verdict.verbatim:
-        refs = list(dict.fromkeys(m.ref for m in verdict.matches))
+    else:
+        _print_verdict(library, found)
+    if verdict.too_short:
+        return 2
+    return 0 if verdict.verbatim else 1
+
+
+def _print_verdict(library: ServedLibrary, found: LibraryVerdict) -> None:
+    verdict = found.verdict
+    year = library.pack(found.pack_key).year
+    # Another edition's answer says which, and how to open it: "2023:3.2.2(2)¶1".
+    prefix = f"{year}:" if found.elsewhere else ""
+    edition = (
+        f" in {year}, not in {library.pack(found.checked_first).year}" if found.elsewhere else ""
+    )
+    if verdict.verbatim:
+        refs = list(dict.fromkeys(prefix + m.ref for m in verdict.matches))
         joined = " into ".join(refs) if verdict.across else ", ".join(refs)
-        print(f"verbatim{' across paragraphs' if verdict.across else ''}: {joined}")
+        also = _years(library, found.also_in)
+        note = f" (also in {', '.join(map(str, also))})" if also else ""
+        print(f"verbatim{' across paragraphs' if verdict.across else ''}{edition}: {joined}{note}")
     elif verdict.closest is not None and verdict.differs_only_in:
         closest = verdict.closest
-        print(f"verbatim except for {verdict.differs_only_in}: {closest.ref}")
+        print(f"verbatim except for {verdict.differs_only_in}{edition}: {prefix}{closest.ref}")
         print(f"  the chapter says: {closest.passage}")
     elif verdict.closest is not None:
         parts = verdict.matches if verdict.across else (verdict.closest,)
-        where = " into ".join(p.ref for p in parts)
-        print(f"not verbatim; closest: {where} ({verdict.similarity:.0f}% similar)")
+        where = " into ".join(prefix + p.ref for p in parts)
+        print(f"not verbatim; closest{edition}: {where} ({verdict.similarity:.0f}% similar)")
         print(f"  the chapter says: {' / '.join(p.passage for p in parts)}")
         print(f"  differences ([-quoted-]{{+text+}}): {_marked(verdict.diff)}")
     else:
         tips = ", ".join(verdict.suggestions[:5])
-        print("not found: nothing in the chapter is close" + (f"; try: {tips}" if tips else ""))
-    if verdict.too_short:
-        return 2
-    return 0 if verdict.verbatim else 1
+        checked = ", ".join(map(str, _years(library, found.checked)))
+        print(
+            f"not found: nothing in the chapter is close (checked {checked})"
+            + (f"; try: {tips}" if tips else "")
+        )
 
 
 def _years(library: ServedLibrary, pack_keys: tuple[str, ...]) -> list[int]:
@@ -124,14 +168,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         raise CliError("give a query or --stdin, not both", code=2)
     if not args.stdin and not " ".join(args.query).strip():
         raise CliError("give a query, e.g. bluebook-bot search GCAP (or --stdin)", code=2)
-    try:
-        library = ServedLibrary.load(content_dir(args))
-    except ContentError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        raise CliError(
-            f"content pack is invalid ({counted(len(exc.problems), 'problem')})"
-        ) from None
+    library = _served_library(args)
     pack_key = pack_key_for_year(library.library, args.edition)
     if not args.stdin:
         response = library.search(" ".join(args.query), pack_key=pack_key, limit=args.limit)

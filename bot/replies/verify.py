@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 
 from bot.pack.model import Pack
 from bot.replies.common import ERROR_COLOUR, OK_COLOUR, WARN_COLOUR, Reply, clip, quote_block
+from bot.replies.errors import held_years
 from bot.replies.limits import EMBED_DESCRIPTION_MAX
 from bot.replies.markdown import code, escape
-from bot.search.verify import MIN_QUOTE_CHARS, MIN_QUOTE_WORDS, DiffOp, Verdict
+from bot.search.verify import MIN_QUOTE_CHARS, MIN_QUOTE_WORDS, DiffOp, LibraryVerdict, Verdict
 
 
 def render_diff(
@@ -34,8 +35,43 @@ def render_diff(
     return " ".join(p for p in parts if p)
 
 
-def verify_reply(pack: Pack, verdict: Verdict, *, ephemeral: bool = False) -> Reply:
+def library_verify_reply(
+    packs: Mapping[str, Pack], found: LibraryVerdict, *, ephemeral: bool = False
+) -> Reply:
+    """The answer to a quote checked in a library: from the edition it is in, saying so when
+    that is not the one checked first, and naming the other editions holding it."""
+    pack = packs[found.pack_key]
+    year = pack.manifest.edition_year
+    first = packs[found.checked_first].manifest.edition_year
+    return verify_reply(
+        pack,
+        found.verdict,
+        ephemeral=ephemeral,
+        instead_of=first if found.elsewhere else None,
+        also_in=[packs[k].manifest.edition_year for k in found.also_in if k in packs],
+        checked=[packs[k].manifest.edition_year for k in found.checked if k in packs],
+        year=year,
+    )
+
+
+def verify_reply(
+    pack: Pack,
+    verdict: Verdict,
+    *,
+    ephemeral: bool = False,
+    instead_of: int | None = None,
+    also_in: Sequence[int] = (),
+    checked: Sequence[int] = (),
+    year: int | None = None,
+) -> Reply:
+    """`instead_of`: the edition checked first, when the verdict is another's (`year`); its
+    references then carry their year, as /section takes them. `also_in`: other editions
+    holding the quote verbatim; `checked`: every edition checked, for "Not found"."""
     quoted = quote_block(escape(clip(verdict.quote, 600))) if verdict.quote else "> (empty)"
+
+    def ref(text: str) -> str:
+        return code(f"{year}:{text}" if instead_of is not None else text)
+
     if verdict.too_short:
         text = (
             f"✋ **Too short to check.**\n{quoted}\n\nA quote of fewer than {MIN_QUOTE_WORDS} words "
@@ -50,26 +86,33 @@ def verify_reply(pack: Pack, verdict: Verdict, *, ephemeral: bool = False) -> Re
         if verdict.across:
             breaks = "a paragraph break" if len(verdict.matches) == 2 else "paragraph breaks"
             said = (
-                f"✅ **Verbatim, across {breaks}.** This quote runs on from `{first.ref}` "
-                f"into `{verdict.matches[-1].ref}`."
+                f"✅ **Verbatim, across {breaks}.** This quote runs on from {ref(first.ref)} "
+                f"into {ref(verdict.matches[-1].ref)}."
             )
         else:
             refs = list(dict.fromkeys(m.ref for m in verdict.matches))
-            where = ", ".join(f"`{ref}`" for ref in refs[:5])
+            where = ", ".join(ref(r) for r in refs[:5])
             if len(refs) > 5:
                 where += f" and {len(refs) - 5} more"
             said = f"✅ **Verbatim.** This quote stands in the chapter at {where}."
+        if instead_of is not None:
+            said = f"*From {year}, not in {instead_of}.*\n{said}"
+        if also_in:
+            said += f" Also in {held_years(also_in)}."
         text = f"{said}\n\n{quoted}\n\n*{escape(first.title)}*"
         return Reply(
             embeds=[_embed("Quote check: verbatim", text, OK_COLOUR, pack, first.ref)],
             ephemeral=ephemeral,
         )
+    # Not verbatim anywhere: a passage from another edition only when none checked first
+    # was as close.
+    note = f"*Closest in {year}; nothing as close in {instead_of}.*\n" if instead_of else ""
     if verdict.closest is not None and verdict.differs_only_in:
         closest = verdict.closest
         differ = "differs" if verdict.differs_only_in == "punctuation" else "differ"
         text = (
-            f"⚠️ **Verbatim except for {verdict.differs_only_in}.** The words are the chapter's, "
-            f"at `{closest.ref}`; only the {verdict.differs_only_in} {differ}.\n\n"
+            f"{note}⚠️ **Verbatim except for {verdict.differs_only_in}.** The words are the "
+            f"chapter's, at {ref(closest.ref)}; only the {verdict.differs_only_in} {differ}.\n\n"
             f"**You quoted:**\n{quoted}\n\n"
             f"**The chapter says:**\n{quote_block(escape(closest.passage))}"
         )
@@ -79,13 +122,13 @@ def verify_reply(pack: Pack, verdict: Verdict, *, ephemeral: bool = False) -> Re
         )
     if verdict.closest is not None:
         closest = verdict.closest
-        where = f"is at `{closest.ref}`"
+        where = f"is at {ref(closest.ref)}"
         says = closest.passage
         if verdict.across:  # copied across a paragraph break, with a slip
-            where = f"runs on from `{closest.ref}` into `{verdict.matches[-1].ref}`"
+            where = f"runs on from {ref(closest.ref)} into {ref(verdict.matches[-1].ref)}"
             says = "\n\n".join(m.passage for m in verdict.matches)
         text = (
-            f"❌ **Not verbatim.** The closest passage {where} "
+            f"{note}❌ **Not verbatim.** The closest passage {where} "
             f"({verdict.similarity:.0f}% similar).\n\n**You quoted:**\n{quoted}\n\n"
             f"**The chapter says:**\n{quote_block(escape(says))}\n\n"
             f"**Differences** (~~quoted~~ → **text**):\n{render_diff(verdict.diff)}"
@@ -96,11 +139,19 @@ def verify_reply(pack: Pack, verdict: Verdict, *, ephemeral: bool = False) -> Re
         )
     tips = ", ".join(code(s) for s in verdict.suggestions[:5])
     text = f"🔍 **Not found.** Nothing in the chapter is close to:\n{quoted}"
+    if len(checked) > 1:
+        text += f"\n\nChecked {checked[0]}, then {_and(checked[1:])}."
     if tips:
         text += f"\n\nPerhaps: {tips}"
     return Reply(
         embeds=[_embed("Quote check: not found", text, WARN_COLOUR, pack)], ephemeral=ephemeral
     )
+
+
+def _and(years: Sequence[int]) -> str:
+    """2023 / 2023 and 2020 / 2023, 2021 and 2020."""
+    named = [str(y) for y in years]
+    return named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
 
 
 def _embed(title: str, text: str, colour: int, pack: Pack, ref: str | None = None) -> dict:

@@ -17,13 +17,16 @@ from __future__ import annotations
 import difflib
 import re
 import weakref
-from dataclasses import asdict, dataclass
+from collections.abc import Collection
+from dataclasses import asdict, dataclass, replace
 from typing import Literal
 
 from rapidfuzz import fuzz
 
+from bot.pack.library import QualifiedRef, split_edition
 from bot.pack.model import Pack, Paragraph
 from bot.search.engine import SearchEngine
+from bot.search.library import LibrarySearch
 from bot.search.normalize import fold_with_map, normalize
 from bot.search.sentences import split_sentences
 
@@ -100,8 +103,25 @@ class Verdict:
         return asdict(self)
 
 
-# Paragraphs normalised for quote comparison, computed once per engine on first use.
-_QUOTE_TEXTS: weakref.WeakKeyDictionary[SearchEngine, list[str]] = weakref.WeakKeyDictionary()
+@dataclass(frozen=True)
+class LibraryVerdict:
+    """A verdict in a library of packs: on pack `pack_key`, pack `checked_first` having been
+    checked first (they differ when the quote is only in another edition)."""
+
+    verdict: Verdict
+    pack_key: str
+    checked_first: str
+    also_in: tuple[str, ...] = ()  # the other packs the quote is verbatim in, newest first
+    checked: tuple[str, ...] = ()  # every pack checked, in the order checked
+
+    @property
+    def elsewhere(self) -> bool:
+        return self.pack_key != self.checked_first
+
+
+# Paragraphs normalised for quote comparison, computed once per pack on first use and
+# forgotten with it (keyed by identity: a Pack is mutable, so not hashable).
+_QUOTE_TEXTS: dict[int, list[str]] = {}
 
 
 def trim_quote(text: str) -> str:
@@ -124,9 +144,9 @@ def _location(paragraph: Paragraph, title: str, start: int, end: int) -> Locatio
     )
 
 
-def _located(engine: SearchEngine, paragraph: Paragraph, start: int, end: int) -> Location:
+def _located(pack: Pack, paragraph: Paragraph, start: int, end: int) -> Location:
     """`_location` under the title of the paragraph's section."""
-    section = engine.pack.sections.get(paragraph.section_ref)
+    section = pack.sections.get(paragraph.section_ref)
     return _location(paragraph, section.title if section else "", start, end)
 
 
@@ -147,11 +167,12 @@ def _on_word_boundaries(text: str, start: int, end: int) -> bool:
     return not inside_start and not inside_end
 
 
-def _quote_texts(engine: SearchEngine) -> list[str]:
-    texts = _QUOTE_TEXTS.get(engine)
+def _quote_texts(pack: Pack) -> list[str]:
+    texts = _QUOTE_TEXTS.get(id(pack))
     if texts is None:
-        texts = [normalize(p.text, fold_case=False) for p in engine.pack.paragraphs.values()]
-        _QUOTE_TEXTS[engine] = texts
+        texts = [normalize(p.text, fold_case=False) for p in pack.paragraphs.values()]
+        _QUOTE_TEXTS[id(pack)] = texts
+        weakref.finalize(pack, _QUOTE_TEXTS.pop, id(pack), None)
     return texts
 
 
@@ -159,10 +180,10 @@ def _quote_key(quote: str) -> str:
     return " ".join(normalize(quote, fold_case=False).split())
 
 
-def _verbatim(engine: SearchEngine, quote: str) -> list[Location]:
+def _verbatim(pack: Pack, quote: str) -> list[Location]:
     """Where the quote stands, at most once per paragraph."""
-    texts = _quote_texts(engine)
-    paragraphs = list(engine.pack.paragraphs.values())
+    texts = _quote_texts(pack)
+    paragraphs = list(pack.paragraphs.values())
     key = _quote_key(quote)
     found: list[Location] = []
     for paragraph, text in zip(paragraphs, texts, strict=True):
@@ -173,7 +194,7 @@ def _verbatim(engine: SearchEngine, quote: str) -> list[Location]:
         while position >= 0:
             if _on_word_boundaries(folded.text, position, position + len(key)):
                 start, end = folded.original_span(position, position + len(key))
-                found.append(_located(engine, paragraph, start, end))
+                found.append(_located(pack, paragraph, start, end))
                 break
             position = folded.text.find(key, position + 1)
         if len(found) >= MAX_MATCHES:
@@ -181,11 +202,11 @@ def _verbatim(engine: SearchEngine, quote: str) -> list[Location]:
     return found
 
 
-def _across(engine: SearchEngine, quote: str) -> list[Location]:
+def _across(pack: Pack, quote: str) -> list[Location]:
     """The quote's part in each paragraph when it runs on from one paragraph into the next
     of the same section (one paragraph break read as a space); [] when it does not."""
-    texts = _quote_texts(engine)
-    paragraphs = list(engine.pack.paragraphs.values())
+    texts = _quote_texts(pack)
+    paragraphs = list(pack.paragraphs.values())
     key = _quote_key(quote)
     first = 0
     while first < len(paragraphs):
@@ -199,7 +220,7 @@ def _across(engine: SearchEngine, quote: str) -> list[Location]:
         while position >= 0:
             end = position + len(key)
             if _on_word_boundaries(joined, position, end):
-                found = _parts(engine, paragraphs[first : last + 1], run, position, end)
+                found = _parts(pack, paragraphs[first : last + 1], run, position, end)
                 if len(found) > 1:
                     return found
             position = joined.find(key, position + 1)
@@ -221,7 +242,7 @@ def _pieces(texts: list[str], start: int, end: int) -> list[tuple[int, int, int]
 
 
 def _parts(
-    engine: SearchEngine, paragraphs: list[Paragraph], texts: list[str], start: int, end: int
+    pack: Pack, paragraphs: list[Paragraph], texts: list[str], start: int, end: int
 ) -> list[Location]:
     """The locations of the span start..end of `texts` (the paragraphs' normalised texts)
     joined by spaces, one per paragraph it reaches."""
@@ -230,7 +251,7 @@ def _parts(
         paragraph = paragraphs[number]
         folded = fold_with_map(paragraph.text, fold_case=False)
         at = folded.text.find(texts[number])  # the stripped text in the paragraph's folded one
-        found.append(_located(engine, paragraph, *folded.original_span(at + lo, at + hi)))
+        found.append(_located(pack, paragraph, *folded.original_span(at + lo, at + hi)))
     return found
 
 
@@ -238,12 +259,12 @@ def _loose_key(word: str) -> str:
     return "".join(c for c in normalize(word) if c.isalnum())
 
 
-def _same_words(engine: SearchEngine, quote: str) -> tuple[Location, str] | None:
+def _same_words(pack: Pack, quote: str) -> tuple[Location, str] | None:
     """The passage with the quote's words when only capitals or punctuation differ."""
     quote_keys = [k for k in (_loose_key(w) for w in quote.split()) if k]
     if not quote_keys:
         return None
-    for paragraph in engine.pack.paragraphs.values():
+    for paragraph in pack.paragraphs.values():
         words = [
             (m.start(), m.end(), _loose_key(m.group())) for m in _WORD.finditer(paragraph.text)
         ]
@@ -253,7 +274,7 @@ def _same_words(engine: SearchEngine, quote: str) -> tuple[Location, str] | None
             if keys[i : i + len(quote_keys)] != quote_keys:
                 continue
             start, end = words[i][0], words[i + len(quote_keys) - 1][1]
-            location = _located(engine, paragraph, start, end)
+            location = _located(pack, paragraph, start, end)
             return location, _what_differs(quote, location.passage)
     return None
 
@@ -361,24 +382,90 @@ def verify_quote(source: SearchEngine | Pack, quote: str) -> Verdict:
     """Whether `quote` is verbatim in the chapter, where, and if not the closest passage."""
     engine = source if isinstance(source, SearchEngine) else SearchEngine.build(source)
     text = trim_quote(quote[:MAX_QUOTE_CHARS] if isinstance(quote, str) else "")
+    unchecked = _unchecked(engine, text)
+    if unchecked is not None:
+        return unchecked
+    return verbatim_in(engine.pack, text) or _nearest(engine, text)
+
+
+def split_quote(quote: str, edition: int | None = None) -> QualifiedRef:
+    """The edition to check a quote in first, and the quote: `edition` when given, else the
+    one the quote names as a search's words do ("2023:…" or "…@2023"), else None."""
+    if edition is not None:
+        return QualifiedRef(edition, quote)
+    return split_edition(quote, words=True)
+
+
+def verify_in_library(library: LibrarySearch, quote: str, *, pack_key: str) -> LibraryVerdict:
+    """`verify_quote` over a library: pack `pack_key` first, then the others, newest first.
+
+    A quote verbatim in `pack_key` is answered from it, else from the newest other pack that
+    holds it verbatim. A quote verbatim nowhere gets the closest passage among the pack's
+    own paragraphs and those only other packs hold (the index /search reads for `pack_key`),
+    the pack's own on a tie."""
+    order = (pack_key, *(k for k in library.packs if k != pack_key))
+    text = trim_quote(quote[:MAX_QUOTE_CHARS] if isinstance(quote, str) else "")
+    unchecked = _unchecked(library.packs[pack_key].engine, text)
+    if unchecked is not None:
+        return LibraryVerdict(unchecked, pack_key, pack_key, checked=order)
+    held = [(k, v) for k in order if (v := verbatim_in(library.packs[k].pack, text)) is not None]
+    if held:
+        (key, verdict), others = held[0], tuple(k for k, _ in held[1:])
+        return LibraryVerdict(verdict, key, pack_key, others, order)
+    reading = library.reading(pack_key)
+    verdict = _nearest(reading.engine, text, reading.origins.keys())
+    origin = reading.origins.get(verdict.closest.ref) if verdict.closest else None
+    if origin is None:
+        return LibraryVerdict(verdict, pack_key, pack_key, checked=order)
+    # A passage only another pack holds: named by its own reference and section.
+    key, paragraph = origin
+    section = library.packs[key].pack.sections[paragraph.section_ref]
+
+    def restored(at: Location) -> Location:
+        return replace(at, ref=paragraph.ref, section_ref=section.ref, title=section.title)
+
+    verdict = replace(
+        verdict,
+        matches=tuple(restored(m) for m in verdict.matches),
+        closest=restored(verdict.closest) if verdict.closest else None,
+    )
+    return LibraryVerdict(verdict, key, pack_key, checked=order)
+
+
+def _unchecked(engine: SearchEngine, text: str) -> Verdict | None:
+    """The verdict on an empty or too short (trimmed) quote: no verdict at all."""
     if not normalize(text).strip():
         return Verdict(text, False, suggestions=engine.suggest(""))
     if is_too_short(text):
         return Verdict(text, False, too_short=True)
-    matches = _verbatim(engine, text)
+    return None
+
+
+def verbatim_in(pack: Pack, text: str) -> Verdict | None:
+    """The verdict on a trimmed quote verbatim in `pack`, in paragraphs or across a paragraph
+    break; None when it is not. Reads the text only, no search index."""
+    matches = _verbatim(pack, text)
     if matches:
         return Verdict(text, True, tuple(matches), matches[0], 100.0)
-    parts = _across(engine, text)
+    parts = _across(pack, text)
     if parts:
         return Verdict(text, True, tuple(parts), parts[0], 100.0, across=True)
-    same = _same_words(engine, text)
+    return None
+
+
+def _nearest(engine: SearchEngine, text: str, foreign: Collection[str] = ()) -> Verdict:
+    """The verdict on a trimmed quote verbatim nowhere: the passage with its words but other
+    capitals or punctuation, else the closest passage, else not found (with suggestions).
+    A paragraph in `foreign` (another edition's, in a library's reading index) is the closest
+    only when it is strictly closer than any of the pack's own."""
+    same = _same_words(engine.pack, text)
     if same is not None:
         location, differs = same
         similarity = round(fuzz.ratio(text, location.passage), 1)
         diff = word_diff(text, location.passage)
         return Verdict(text, False, (), location, similarity, diff, differs_only_in=differs)
     quote_words = _words(text)
-    best: tuple[float, tuple[Location, ...], str] | None = None
+    best: tuple[tuple[float, bool], tuple[Location, ...], str] | None = None
     for result in engine.search(text, limit=CANDIDATE_PARAGRAPHS).results:
         paragraph = engine.pack.paragraphs[result.ref]
         # The paragraph alone, then with the one before or after it in its section: a quote
@@ -397,11 +484,12 @@ def verify_quote(source: SearchEngine | Pack, quote: str) -> Verdict:
             if len(pieces) != len(run):
                 continue  # a run counts only for a passage across its break
             similarity = fuzz.ratio(normalize(text), normalize(joined[start:end]))
-            if best is None or similarity > best[0]:
-                best = (similarity, pieces, joined[start:end])
-    if best is None or best[0] < CLOSE_MIN:
+            rank = (similarity, paragraph.ref not in foreign)
+            if best is None or rank > best[0]:
+                best = (rank, pieces, joined[start:end])
+    if best is None or best[0][0] < CLOSE_MIN:
         return Verdict(text, False, suggestions=engine.suggest(normalize(text)))
-    similarity, pieces, passage = best
+    (similarity, _), pieces, passage = best
     diff = word_diff(text, passage)
     if len(pieces) > 1:
         return Verdict(text, False, pieces, pieces[0], round(similarity, 1), diff, across=True)
@@ -426,4 +514,4 @@ def _run_parts(
     """The locations of start..end of the run's texts joined by spaces, one per paragraph
     it reaches."""
     texts = [p.text for p in run]
-    return tuple(_located(engine, run[n], lo, hi) for n, lo, hi in _pieces(texts, start, end))
+    return tuple(_located(engine.pack, run[n], lo, hi) for n, lo, hi in _pieces(texts, start, end))

@@ -364,3 +364,50 @@ async def test_verify_links_the_page_of_the_passage_or_says_it_links_the_first(s
         assert embed["title"] in ("Quote check: not found", "Quote check: too short")
         assert embed["url"] == toc["url"] == PAGE_2026.format("c030101")
         assert embed["footer"]["text"].endswith("· the link opens the chapter's first page")
+
+
+UNDER_WAY = (
+    "the reclamation of land for the new container terminal at the main port of a Pacific "
+    "island country is under way"
+)
+
+
+async def test_verify_finds_a_quote_only_an_older_edition_holds_and_names_it(sample):
+    server = sample.server
+    embed = _embed(await _ask(server, "verify", {"quote": UNDER_WAY}))
+    assert embed["title"] == "Quote check: verbatim"
+    assert embed["description"].startswith("*From 2024, not in 2026.*\n✅ **Verbatim.**")
+    assert "`2024:3.2.2(2)¶1`" in embed["description"]
+    assert embed["url"] == PAGE_2026.replace("2026", "2024").format("c030202")
+    assert embed["footer"]["text"].startswith("Diplomatic Bluebook 2024")
+    # The server reads 2025: the same, from 2024.
+    await _ask(server, "settings edition", {"year": 2025}, user=server.admin)
+    embed = _embed(await _ask(server, "verify", {"quote": UNDER_WAY}))
+    assert embed["description"].startswith("*From 2024, not in 2025.*")
+    # Named, by the option or before the quote as a search names one: no note.
+    for options in ({"quote": UNDER_WAY, "edition": 2024}, {"quote": f"2024:{UNDER_WAY}"}):
+        embed = _embed(await _ask(server, "verify", options))
+        assert embed["description"].startswith(
+            "✅ **Verbatim.** This quote stands in the chapter at `3.2.2(2)¶1`."
+        )
+        assert embed["footer"]["text"].startswith("Diplomatic Bluebook 2024")
+    # A paragraph every edition holds is the server's, the others named.
+    same = "Japan continues to call for a “seamless” response — from the coast guard to the navy"
+    embed = _embed(await _ask(server, "verify", {"quote": same}))
+    assert embed["footer"]["text"].startswith("Diplomatic Bluebook 2025")
+    assert "Also in 2026, 2024." in embed["description"]
+    # A misquote closest to another edition's passage says so.
+    slip = "Japan also provided training to 35 port officials from 8 Pacific island countries"
+    embed = _embed(await _ask(server, "verify", {"quote": slip}))
+    assert embed["title"] == "Quote check: misquote"
+    assert embed["description"].startswith("*Closest in 2024; nothing as close in 2025.*\n❌")
+    assert "~~35~~ → **30**" in embed["description"]
+    # Nothing anywhere: every edition was checked; an edition not held is said so.
+    embed = _embed(
+        await _ask(
+            server, "verify", {"quote": "quantum widgets of the far future sold by the dozen"}
+        )
+    )
+    assert "Checked 2025, then 2026 and 2024." in embed["description"]
+    unheld = await _ask(server, "verify", {"quote": UNDER_WAY, "edition": 2019})
+    assert unheld["flags"] & EPHEMERAL and unheld["content"].startswith("No edition 2019 here.")

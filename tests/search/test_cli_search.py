@@ -73,3 +73,23 @@ def test_verify_says_verbatim_or_not_with_its_exit_code(capsys):
     assert capsys.readouterr().err.startswith("error: give a quote")
     assert main(["verify", "the", "--json"]) == 2
     assert json.loads(capsys.readouterr().out)["too_short"] is True
+
+
+def test_verify_checks_the_other_editions_and_reads_an_edition_before_the_quote(capsys):
+    from tests.samples import LIBRARY
+
+    library = ["--content", str(LIBRARY)]
+    quote = (
+        "the reclamation of land for the new container terminal at the main port of a "
+        "Pacific island country is under way"
+    )
+    assert main([*library, "verify", quote]) == 0
+    assert capsys.readouterr().out == "verbatim in 2024, not in 2026: 2024:3.2.2(2)¶1\n"
+    for named in (["--edition", "2024", quote], [f"2024:{quote}"]):
+        assert main([*library, "verify", *named]) == 0
+        assert capsys.readouterr().out == "verbatim: 3.2.2(2)¶1\n"
+    assert main([*library, "verify", quote, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["edition"], data["checked_first"], data["also_in"]) == (2024, 2026, [])
+    assert main([*library, "verify", f"2019:{quote}"]) == 1
+    assert "no edition 2019" in capsys.readouterr().err
