@@ -84,7 +84,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         data["edition"] = year
         data["pack"] = found.pack_key
         data["checked_first"] = library.pack(found.checked_first).year
-        data["also_in"] = _years(library, found.also_in)
+        data["also_in"] = _years(library, found.also_in, but=year)
         print_json(data)
     elif verdict.too_short:
         raise CliError(
@@ -110,7 +110,7 @@ def _print_verdict(library: ServedLibrary, found: LibraryVerdict) -> None:
     if verdict.verbatim:
         refs = list(dict.fromkeys(prefix + m.ref for m in verdict.matches))
         joined = " into ".join(refs) if verdict.across else ", ".join(refs)
-        also = _years(library, found.also_in)
+        also = _years(library, found.also_in, but=year)
         note = f" (also in {', '.join(map(str, also))})" if also else ""
         print(f"verbatim{' across paragraphs' if verdict.across else ''}{edition}: {joined}{note}")
     elif verdict.closest is not None and verdict.differs_only_in:
@@ -132,8 +132,9 @@ def _print_verdict(library: ServedLibrary, found: LibraryVerdict) -> None:
         )
 
 
-def _years(library: ServedLibrary, pack_keys: tuple[str, ...]) -> list[int]:
-    return [library.pack(k).year for k in pack_keys]
+def _years(library: ServedLibrary, pack_keys: tuple[str, ...], but: int | None = None) -> list[int]:
+    """The editions of `pack_keys`, each once, `but` left out (chapters of one edition are it)."""
+    return [y for y in dict.fromkeys(library.pack(k).year for k in pack_keys) if y != but]
 
 
 def result_json(library: ServedLibrary, found: LibraryResult) -> dict[str, Any]:

@@ -43,13 +43,17 @@ def library_verify_reply(
     pack = packs[found.pack_key]
     year = pack.manifest.edition_year
     first = packs[found.checked_first].manifest.edition_year
+    # Editions, not packs: another chapter of an edition is that edition.
+    also = dict.fromkeys(packs[k].manifest.edition_year for k in found.also_in if k in packs)
     return verify_reply(
         pack,
         found.verdict,
         ephemeral=ephemeral,
         instead_of=first if found.elsewhere else None,
-        also_in=[packs[k].manifest.edition_year for k in found.also_in if k in packs],
-        checked=[packs[k].manifest.edition_year for k in found.checked if k in packs],
+        also_in=[y for y in also if y != year],
+        checked=list(
+            dict.fromkeys(packs[k].manifest.edition_year for k in found.checked if k in packs)
+        ),
         year=year,
     )
 

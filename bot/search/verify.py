@@ -113,10 +113,9 @@ class LibraryVerdict:
     checked_first: str
     also_in: tuple[str, ...] = ()  # the other packs the quote is verbatim in, newest first
     checked: tuple[str, ...] = ()  # every pack checked, in the order checked
-
-    @property
-    def elsewhere(self) -> bool:
-        return self.pack_key != self.checked_first
+    # Whether `pack_key` is of another edition than `checked_first` (another chapter of the
+    # same edition is that edition).
+    elsewhere: bool = False
 
 
 # Paragraphs normalised for quote comparison, computed once per pack on first use and
@@ -403,7 +402,10 @@ def verify_in_library(library: LibrarySearch, quote: str, *, pack_key: str) -> L
     holds it verbatim. A quote verbatim nowhere gets the closest passage among the pack's
     own paragraphs and those only other packs hold (the index /search reads for `pack_key`),
     the pack's own on a tie."""
-    order = (pack_key, *(k for k in library.packs if k != pack_key))
+    # The other chapters of the pack's edition are that edition: checked before the others.
+    year = library.packs[pack_key].pack.manifest.edition_year
+    same = [k for k in library.packs if k != pack_key and _year(library, k) == year]
+    order = (pack_key, *same, *(k for k in library.packs if k != pack_key and k not in same))
     text = trim_quote(quote[:MAX_QUOTE_CHARS] if isinstance(quote, str) else "")
     unchecked = _unchecked(library.packs[pack_key].engine, text)
     if unchecked is not None:
@@ -411,7 +413,8 @@ def verify_in_library(library: LibrarySearch, quote: str, *, pack_key: str) -> L
     held = [(k, v) for k in order if (v := verbatim_in(library.packs[k].pack, text)) is not None]
     if held:
         (key, verdict), others = held[0], tuple(k for k, _ in held[1:])
-        return LibraryVerdict(verdict, key, pack_key, others, order)
+        elsewhere = _year(library, key) != year
+        return LibraryVerdict(verdict, key, pack_key, others, order, elsewhere)
     reading = library.reading(pack_key)
     verdict = _nearest(reading.engine, text, reading.origins.keys())
     origin = reading.origins.get(verdict.closest.ref) if verdict.closest else None
@@ -429,7 +432,12 @@ def verify_in_library(library: LibrarySearch, quote: str, *, pack_key: str) -> L
         matches=tuple(restored(m) for m in verdict.matches),
         closest=restored(verdict.closest) if verdict.closest else None,
     )
-    return LibraryVerdict(verdict, key, pack_key, checked=order)
+    elsewhere = _year(library, key) != year
+    return LibraryVerdict(verdict, key, pack_key, checked=order, elsewhere=elsewhere)
+
+
+def _year(library: LibrarySearch, pack_key: str) -> int:
+    return library.packs[pack_key].pack.manifest.edition_year
 
 
 def _unchecked(engine: SearchEngine, text: str) -> Verdict | None:

@@ -183,6 +183,21 @@ async def test_search_from_another_edition_still_says_so(chapters):
     assert "Diplomatic Bluebook 2025" in embed["footer"]["text"]
 
 
+async def test_verify_reads_another_chapter_as_the_servers_edition(chapters):
+    """A quote in chapter 4 of the edition the server reads is verbatim in that edition: no
+    "From 2024, not in 2024", and its reference opens without a year."""
+    server = chapters.server
+    await _read(server, 2024)
+    embed = _embed(await _ask(server, "verify", {"quote": "has grown to 12 members"}))
+    assert embed["title"] == "Quote check: verbatim"
+    assert not embed["description"].startswith("*"), embed["description"]
+    assert "`4.2.5(2).A¶1`" in embed["description"]
+    assert "Diplomatic Bluebook 2024" in embed["footer"]["text"]
+    # 2025's words are another edition's, and said so.
+    other = _embed(await _ask(server, "verify", {"quote": "has grown to 14 members"}))
+    assert other["description"].startswith("*From 2025, not in 2024.*")
+
+
 # -- chat lookups --------------------------------------------------------------------------
 
 
