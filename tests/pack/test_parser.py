@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from bot.pack.model import CHAPTER, LETTER, NUMBER, PAREN_LOWER, PAREN_NUMBER, PAREN_UPPER, SECTION
 from bot.pack.parser import (
     _PATTERNS,
+    _TEXT_MARKER,
     SKIPPED_NUMBER,
     Heading,
     PageText,
@@ -215,3 +216,24 @@ def test_the_quick_heading_test_never_turns_a_heading_away(start: str, then: str
 @given(st.text(max_size=40))
 def test_the_quick_heading_test_on_any_text(line: str):
     assert match_heading(line) == _every_pattern(line)
+
+
+def _drop_every_marker(text: str, labels: set[str]) -> tuple[str, list[str]]:
+    """`drop_markers` without its first test: the marker pattern over the whole text."""
+    dropped: list[str] = []
+
+    def drop(m):  # type: ignore[no-untyped-def]
+        if not m.group(0).startswith("*") and m.group(1) not in labels:
+            return m.group(0)
+        dropped.append(m.group(1))
+        return ""
+
+    return _TEXT_MARKER.sub(drop, text), dropped
+
+
+@given(
+    st.text(alphabet=st.sampled_from('ab Z1239*).,”’"-\n'), max_size=30),
+    st.sets(st.sampled_from(["1", "2", "3", "12"])),
+)
+def test_the_quick_marker_test_never_keeps_a_marker(text: str, labels: set[str]):
+    assert drop_markers(text, labels) == _drop_every_marker(text, labels)
