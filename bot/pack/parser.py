@@ -92,10 +92,25 @@ _GLUED_MARKER = re.compile(r"(?:(?<=[a-z)”\"’])|\*)(\d{1,2})(?!\d)")
 # A footnote marker in the text: "*1" right after a word or punctuation ("members*1."), or
 # (older editions) a digit glued to a word that a footnote of the page is numbered with.
 _TEXT_MARKER = re.compile(r"(?:(?<=[^\s*])\*|(?<=[a-z)”\"’]))(\d{1,2})(?!\d)")
-# What every such marker has: a digit after a star or a letter, ")" or closing quote. One
-# search for it passes over most paragraphs (the marker pattern, with its look-behinds, is
-# tried at every character: 40 us a paragraph, most of a 20 MB library's parse).
-_MAY_HAVE_MARKER = re.compile(r"[a-z)”\"’*]\d")
+# What every such marker has: a run of digits right after a star or a letter, ")" or closing
+# quote. A paragraph without a digit (ten substring tests, and for text beyond ASCII one
+# search) or without such a run skips the marker pattern, whose look-behinds are tried at
+# every character: 40 us a paragraph, most of a 20 MB library's parse.
+_ANY_DIGIT = re.compile(r"\d")
+_DIGIT_RUN = re.compile(r"\d+")
+_BEFORE_MARKER = frozenset('abcdefghijklmnopqrstuvwxyz)”"’*')
+
+
+def _may_have_marker(text: str) -> bool:
+    if not any(d in text for d in "0123456789") and (
+        text.isascii() or _ANY_DIGIT.search(text) is None
+    ):
+        return False
+    return any(
+        m.start() and text[m.start() - 1] in _BEFORE_MARKER for m in _DIGIT_RUN.finditer(text)
+    )
+
+
 _GLUED_TITLE = re.compile(r"(?<=[a-z)])(\d{1,2})$")
 # Photo captions and figure labels: about the page's pictures, not its text.
 _CAPTION = re.compile(
@@ -223,7 +238,7 @@ def drop_markers(text: str, labels: Collection[str]) -> tuple[str, list[str]]:
     "members.", ["1"]. A "*N" is always a marker; a bare digit glued to a word only when
     `labels` (the page's footnotes) has it, so "km2" or "H5N1" stay as written."""
     dropped: list[str] = []
-    if _MAY_HAVE_MARKER.search(text) is None:
+    if not _may_have_marker(text):
         return text, dropped
 
     def drop(m: re.Match[str]) -> str:

@@ -232,8 +232,14 @@ def _drop_every_marker(text: str, labels: set[str]) -> tuple[str, list[str]]:
 
 
 @given(
-    st.text(alphabet=st.sampled_from('ab Z1239*).,”’"-\n'), max_size=30),
+    st.text(alphabet=st.sampled_from('ab Z1239\uff13\u0663*).,\u201d\u2019"-\n'), max_size=30),
     st.sets(st.sampled_from(["1", "2", "3", "12"])),
 )
 def test_the_quick_marker_test_never_keeps_a_marker(text: str, labels: set[str]):
     assert drop_markers(text, labels) == _drop_every_marker(text, labels)
+
+
+def test_the_quick_marker_test_reads_digits_beyond_ascii():
+    for text in ("members\uff13 more", "members*\u0663.", "caf\u00e9 members\uff13"):
+        assert drop_markers(text, {"\uff13"}) == _drop_every_marker(text, {"\uff13"})
+        assert drop_markers(text, {"\uff13"})[1], text
