@@ -35,6 +35,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from bot.pack.model import (
     CHAPTER,
@@ -249,6 +250,13 @@ def drop_markers(text: str, labels: Collection[str]) -> tuple[str, list[str]]:
         return ""
 
     return _TEXT_MARKER.sub(drop, text), dropped
+
+
+@lru_cache(maxsize=16384)
+def _unmarked(text: str, labels: frozenset[str]) -> tuple[str, tuple[str, ...]]:
+    """`drop_markers`, once per distinct paragraph: a library's editions repeat most of them."""
+    found, dropped = drop_markers(text, labels)
+    return found, tuple(dropped)
 
 
 def unglue_marker(text: str, labels: set[str]) -> str:
@@ -661,7 +669,7 @@ class ChapterBuilder:
             )
         # A marker is a pointer to a footnote, not a word of the text: left in, "members*1."
         # would be the word search, /verify and fact drafts see. The footnote stays a note.
-        text, labels = drop_markers(text, state.note_labels)
+        text, labels = _unmarked(text, frozenset(state.note_labels))
         for label in labels:
             state.marked.setdefault(label, current)
         index = len(current.paragraphs) + 1
