@@ -75,6 +75,8 @@ class HashMemo:
             return None
         try:
             hashed_ns = int(entry["hashed_ns"])
+            if not entry["files"]:
+                return None  # every pack has its manifest at least
             for name, kept in entry["files"]:
                 now = stat_of(pack / name)
                 if now is None and kept is None:

@@ -123,6 +123,14 @@ def test_a_broken_memo_only_costs_the_reading(
     forged = {"version": 1, "packs": {str(library_dir / "2030" / "chapter3"): entry}}
     (memo / MEMO_FILE).write_text(json.dumps(forged), encoding="utf-8")
     assert _hash(library_dir, memo) == want
+    for pack in ("2030", "2031"):
+        forged["packs"][str(library_dir / pack / "chapter3")] = {
+            "hash": "forged",
+            "hashed_ns": 0,
+            "files": [],
+        }
+    (memo / MEMO_FILE).write_text(json.dumps(forged), encoding="utf-8")
+    assert _hash(library_dir, memo) == want
 
 
 def test_a_warm_start_serves_the_edited_text(
