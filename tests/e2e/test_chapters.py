@@ -4,8 +4,6 @@ sample library (chapter 3, 2024-2026) with chapter 4 imported beside chapter 3 i
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import shutil
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -16,32 +14,12 @@ import pytest
 from bot.fotd.clock import FakeClock
 from bot.served import ServedLibrary
 from tests.e2e.conftest import Harness, running_bot
+from tests.e2e.test_fotd import _stop_loop
 from tests.e2e.test_lookups import _say
+from tests.e2e.test_sample_library import _ask, _embed, _fields, _press
 from tests.samples import LIBRARY, add_chapter4
 
 EPHEMERAL = 64
-
-
-def _embed(message: dict) -> dict:
-    assert message.get("embeds"), message
-    return message["embeds"][0]
-
-
-def _fields(embed: dict) -> dict[str, str]:
-    return {f["name"]: f["value"] for f in embed.get("fields", [])}
-
-
-def _buttons(message: dict) -> dict[str, dict]:
-    return {c["label"]: c for row in message.get("components", []) for c in row["components"]}
-
-
-async def _ask(server, name, options=None, **kw) -> dict:
-    return await (await server.slash(name, options, **kw)).final_message()
-
-
-async def _press(server, message: dict, label: str) -> dict:
-    button = _buttons(message)[label]
-    return await (await server.press_button(message, button["custom_id"])).final_message()
 
 
 async def _read(server, year: int | None) -> None:
@@ -311,12 +289,7 @@ async def facts_in_chapter4(
     async with running_bot(
         local_discord, tmp_path / "b.db", library=content, services_args={"clock": clock}
     ) as h:
-        loop = h.bot.get_cog("FotdCog").poster
-        task = loop.get_task()
-        loop.cancel()
-        if task is not None:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await _stop_loop(h)
         yield h, clock, news
     assert not local_discord.requests_without_allowed_mentions()
 
