@@ -53,15 +53,18 @@ def content_dir(args: argparse.Namespace) -> Path | None:
     raise CliError(f"content folder {path} {what} (--content or BLUEBOOK_CONTENT)", code=2)
 
 
+def invalid_content(exc: ContentError) -> CliError:
+    """Every problem of content that did not load, printed, and the error to raise."""
+    for problem in exc.problems:
+        print(problem, file=sys.stderr)
+    return CliError(f"content pack is invalid ({counted(len(exc.problems), 'problem')})")
+
+
 def library_from_args(args: argparse.Namespace) -> Library:
     try:
         return load_library(content_dir(args))
     except ContentError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        raise CliError(
-            f"content pack is invalid ({counted(len(exc.problems), 'problem')})"
-        ) from None
+        raise invalid_content(exc) from None
 
 
 def pack_key_for_year(library: Library, year: int | None) -> str:

@@ -13,11 +13,11 @@ from bot.cli.common import (
     CliError,
     add_edition,
     content_dir,
+    invalid_content,
     pack_key_for_year,
     print_json,
 )
 from bot.pack.loader import ContentError
-from bot.replies.common import counted
 from bot.replies.verify import render_diff
 from bot.search.library import LibraryResponse, LibraryResult
 from bot.search.verify import (
@@ -60,11 +60,7 @@ def _served_library(args: argparse.Namespace) -> ServedLibrary:
     try:
         return ServedLibrary.load(content_dir(args))
     except ContentError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        raise CliError(
-            f"content pack is invalid ({counted(len(exc.problems), 'problem')})"
-        ) from None
+        raise invalid_content(exc) from None
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
