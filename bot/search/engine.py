@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from itertools import pairwise
+from itertools import chain, islice, pairwise
 from operator import itemgetter
 
 import numpy as np
@@ -21,7 +21,7 @@ import numpy as np
 from bot.pack.model import Pack, Paragraph, ThesaurusEntry
 from bot.search.analysis import STOPWORDS
 from bot.search.build import PackIndex, index_pack
-from bot.search.excerpt import Excerpt, choose_excerpt
+from bot.search.excerpt import Excerpt, Sentences, choose_excerpt
 from bot.search.glossary import GlossaryMatcher
 from bot.search.normalize import normalize_query, words
 from bot.search.query import Alternative, QueryPlan, QueryPlanner
@@ -124,14 +124,22 @@ class SearchResult:
             make_reach=make_reach,
         )
 
-    @cached_property
+    # Made when first read and kept in the instance (a frozen dataclass's own __dict__):
+    # functools.cached_property takes a lock at every first read.
+    @property
     def _excerpt(self) -> Excerpt:
-        return self.make_excerpt()
+        made: Excerpt | None = self.__dict__.get("_made_excerpt")
+        if made is None:
+            made = self.__dict__["_made_excerpt"] = self.make_excerpt()
+        return made
 
-    @cached_property
+    @property
     def reach(self) -> Reach:
         """How much of the query this paragraph answers (worked out when first read)."""
-        return self.make_reach()
+        made: Reach | None = self.__dict__.get("_made_reach")
+        if made is None:
+            made = self.__dict__["_made_reach"] = self.make_reach()
+        return made
 
     @property
     def excerpt(self) -> str:
@@ -201,7 +209,7 @@ class SearchEngine:
         self._starts: list[int] = self._offsets.tolist()
         self._paragraphs: list[Paragraph] = list(pack.paragraphs.values())
         # Sentence boundaries of each paragraph excerpted so far (at most one entry a paragraph).
-        self._sentences: dict[int, list[tuple[int, int]]] = {}
+        self._sentences: dict[int, Sentences] = {}
         # And where each of its terms occurs, for the words to bold.
         self._spans: dict[int, dict[int, list[tuple[int, int]]]] = {}
         # For ranking a small pack in plain Python: postings as lists, and where each term
@@ -271,7 +279,7 @@ class SearchEngine:
     ) -> tuple[tuple[SearchResult, ...], tuple[str, ...]]:
         plan = self.planner.plan(normalized)
         ranked = self._rank(plan)[:limit]
-        results = tuple(self._result(doc, score, plan) for doc, score in ranked)
+        results = tuple([self._result(doc, score, plan) for doc, score in ranked])
         return results, (() if results else self.suggest(normalized))
 
     def _rank(self, plan: QueryPlan, small: bool | None = None) -> list[tuple[int, float]]:
@@ -296,10 +304,16 @@ class SearchEngine:
             )
         # An exact phrase match outranks every paragraph that only has the words apart; so
         # does the phrase with its typos corrected.
-        bonus = max(score for _, score in candidates)
+        bonus = max(map(_score_of, candidates))
         texts = self._phrases
-        for phrase in dict.fromkeys(p for p in (plan.phrase, plan.corrected_phrase) if p.strip()):
+        phrases = [p for p in (plan.phrase, plan.corrected_phrase) if p.strip()]
+        if len(phrases) == 2 and phrases[0] == phrases[1]:
+            del phrases[1]
+        for phrase in phrases:
             if small:
+                # One test of every paragraph at once first: most phrases are in none.
+                if phrase not in self._all_phrases:
+                    continue
                 having = [phrase in texts[d] for d, _ in candidates]
             else:
                 docs = np.fromiter((d for d, _ in candidates), np.intp, len(candidates))
@@ -445,6 +459,13 @@ class SearchEngine:
         return close
 
     @cached_property
+    def _all_phrases(self) -> str:
+        """Every paragraph's phrase string in one, for a small pack: a phrase (which starts
+        and ends with a space) is in it only if it is in one of them, as a newline is in
+        none."""
+        return "\n".join(self._phrases)
+
+    @cached_property
     def _places(self) -> tuple[np.ndarray, np.ndarray]:
         """Where each term is in `self._terms`, term after term, and where each term's run
         starts: made on the first phrase looked for in a large pack (tens of milliseconds
@@ -499,28 +520,29 @@ class SearchEngine:
         wanted = plan.highlights
         if len(wanted) < 2:
             return candidates
+        query_terms = wanted.keys()
         bonuses: list[float] = []
         for d, _ in head:
             where, term_at = self._where(d)
-            present = [t for t in wanted if t in where]
+            present = query_terms & where.keys()
             if len(present) < 2:  # no two different query words
                 bonuses.append(0.0)
                 continue
-            rarity = {t: wanted[t][1] for t in present}
             # The query's words in the order they stand.
-            order = sorted([at for t in present for at in where[t]])
+            order = sorted(chain.from_iterable([where[t] for t in present]))
             bonus = 0.0
-            at, term = order[0], term_at[order[0]]
-            for next_at in order[1:]:
+            at = order[0]
+            term = term_at[at]
+            for next_at in islice(order, 1, None):
                 next_term = term_at[next_at]
                 gap = next_at - at
                 if gap <= NEAR_WORDS and term != next_term:
-                    bonus += min(rarity[term], rarity[next_term]) / gap
+                    bonus += min(wanted[term][1], wanted[next_term][1]) / gap
                 at, term = next_at, next_term
             bonuses.append(bonus)
         if not any(bonuses):
             return candidates
-        top = head[0][1] / max(sum(c.rarity for c in plan.concepts), 1e-9)
+        top = head[0][1] / max(sum([c.rarity for c in plan.concepts]), 1e-9)
         boosted = [(d, s + NEAR_WEIGHT * top * b) for (d, s), b in zip(head, bonuses, strict=True)]
         return boosted + candidates[NEAR_CANDIDATES:]
 
@@ -617,7 +639,7 @@ class SearchEngine:
                 for d, w in best.items():
                     scores[d] += w
         if several:
-            total = sum(c.rarity for c in plan.concepts if c.stands_for is None) or 1.0
+            total = sum([c.rarity for c in plan.concepts if c.stands_for is None]) or 1.0
             floor, rest = COVERAGE_FLOOR, 1 - COVERAGE_FLOOR
             return [
                 (d, s * (floor + rest * min(covered[d] / total, 1.0)))
@@ -627,17 +649,28 @@ class SearchEngine:
         return [(d, s) for d, s in enumerate(scores) if s > 0]
 
     def _result(self, doc: int, score: float, plan: QueryPlan) -> SearchResult:
-        paragraph = self._paragraphs[doc]
-        section = self.pack.sections.get(paragraph.section_ref)
+        ref, section_ref, title, text = self._fields[doc]
         return SearchResult(
-            ref=paragraph.ref,
-            section_ref=paragraph.section_ref,
-            title=section.title if section is not None else "",
-            paragraph=paragraph.text,
-            score=round(score, 4),
-            make_excerpt=lambda: self._excerpt(doc, plan),
-            make_reach=lambda: self._reach(doc, plan),
+            ref,
+            section_ref,
+            title,
+            text,
+            round(score, 4),
+            lambda: self._excerpt(doc, plan),
+            lambda: self._reach(doc, plan),
         )
+
+    @cached_property
+    def _fields(self) -> list[tuple[str, str, str, str]]:
+        """Each paragraph's reference, section, section title and text, as a result shows
+        them (made on the first result)."""
+        sections = self.pack.sections
+        fields = []
+        for paragraph in self._paragraphs:
+            section = sections.get(paragraph.section_ref)
+            title = section.title if section is not None else ""
+            fields.append((paragraph.ref, paragraph.section_ref, title, paragraph.text))
+        return fields
 
     def _term_spans(self, doc: int) -> dict[int, list[tuple[int, int]]]:
         """Where each term of a paragraph stands, as character spans (kept per paragraph
@@ -660,13 +693,15 @@ class SearchEngine:
         highlights = plan.highlights
         spans = self._term_spans(doc)
         words = sorted(
-            (start, end, *highlights[tid])
-            for tid in highlights.keys() & spans.keys()
-            for start, end in spans[tid]
+            [
+                (start, end, *highlights[tid])
+                for tid in highlights.keys() & spans.keys()
+                for start, end in spans[tid]
+            ]
         )
         sentences = self._sentences.get(doc)
         if sentences is None:
-            sentences = self._sentences[doc] = split_sentences(text) or [(0, len(text))]
+            sentences = self._sentences[doc] = Sentences(split_sentences(text) or [(0, len(text))])
         return choose_excerpt(text, words, sentences)
 
     def suggest(self, normalized: str) -> tuple[str, ...]:

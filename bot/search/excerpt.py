@@ -21,32 +21,44 @@ class Excerpt:
     spans: tuple[tuple[int, int], ...]
 
 
+class Sentences:
+    """A paragraph's sentence spans, as their starts and their ends (the engine keeps them
+    for each paragraph it excerpts)."""
+
+    __slots__ = ("ends", "starts")
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self.starts = [s for s, _ in spans]
+        self.ends = [e for _, e in spans]
+
+
 def choose_excerpt(
     text: str,
     words: list[tuple[int, int, int, float]],
-    sentences: list[tuple[int, int]] | None = None,
+    sentences: Sentences | None = None,
 ) -> Excerpt:
     """The best sentence, plus neighbours that add matched concepts while it stays short.
 
     `words` are the matched words of `text` as (start, end, concept number, weight), sorted
-    (the engine sorts them once); `sentences` its sentence spans, when the caller has them
+    (the engine sorts them once); `sentences` its sentences, when the caller has them
     already."""
     if sentences is None:
-        sentences = split_sentences(text) or [(0, len(text))]
-    starts = [s for s, _ in sentences]
-    ends = [e for _, e in sentences]
+        sentences = Sentences(split_sentences(text) or [(0, len(text))])
+    starts, ends = sentences.starts, sentences.ends
+    count = len(starts)
     # Each word as (first sentence, last sentence) it lies in: it is inside the sentences
     # first..last of an excerpt when first <= its first and its last <= last.
     placed = [(bisect_right(starts, s) - 1, bisect_left(ends, e), c, w) for s, e, c, w in words]
-    value, covered = _measures(placed, len(sentences))
-    best = max(range(len(sentences)), key=lambda i: (value(i, i), -i))
+    value, covered, alone = _measures(placed, count)
+    # The best sentence alone, the first of equal ones.
+    best = alone.index(max(alone)) if alone else 0
     first = last = best
     while True:
         current = value(first, last)
         options = []
         if first > 0:
             options.append((first - 1, last))
-        if last + 1 < len(sentences):
+        if last + 1 < count:
             options.append((first, last + 1))
         options = [
             o
@@ -75,13 +87,17 @@ Measure = Callable[[int, int], float]
 Covered = Callable[[int, int], tuple[float, int]]
 
 
-def _measures(placed: list[tuple[int, int, int, float]], count: int) -> tuple[Measure, Covered]:
+def _measures(
+    placed: list[tuple[int, int, int, float]], count: int
+) -> tuple[Measure, Covered, list[float]]:
     """For sentences first..last: `value` (the distinct concepts' summed weight, repeated
-    hits breaking ties) and `covered` ((that weight, number of concepts)). A word's weight is
-    its concept's, so a range's concepts are those of its sentences, in the order the words
-    come: summed per sentence rather than over every word for every range."""
+    hits breaking ties) and `covered` ((that weight, number of concepts)); and the value of
+    each sentence alone. A word's weight is its concept's, so a range's concepts are those
+    of its sentences, in the order the words come: summed per sentence rather than over
+    every word for every range."""
     if any(a != b for a, b, _, _ in placed):  # a word across a sentence break: count each
-        return _measures_by_word(placed)
+        value_by_word, covered_by_word = _measures_by_word(placed)
+        return value_by_word, covered_by_word, [value_by_word(i, i) for i in range(count)]
     concepts: list[dict[int, float]] = [{} for _ in range(count)]
     hits = [0] * count
     for a, _, c, w in placed:
@@ -105,7 +121,7 @@ def _measures(placed: list[tuple[int, int, int, float]], count: int) -> tuple[Me
             return alone_values[first]
         return covered(first, last)[0] + 0.01 * sum(hits[first : last + 1])
 
-    return value, covered
+    return value, covered, alone_values
 
 
 def _measures_by_word(placed: list[tuple[int, int, int, float]]) -> tuple[Measure, Covered]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import NamedTuple
 
 from bot.search.analysis import Analyzer
@@ -28,6 +29,9 @@ EXPANSION_WEIGHT = 0.8
 MAX_QUERY_WORDS = 400
 MAX_CONCEPTS = 32
 MAX_CORRECTED_WORDS = 8
+# The words looked up (spelling, stem, index term) are kept for this many typed words, as
+# the analyzer keeps stems: past it, new words are looked up each time.
+MAX_LOOKED_UP = 4096
 
 
 class Alternative(NamedTuple):
@@ -37,6 +41,9 @@ class Alternative(NamedTuple):
     terms: tuple[int, ...]
     weight: float = 1.0
     require_all: bool = False
+
+
+_new = tuple.__new__
 
 
 @dataclass(slots=True)
@@ -94,6 +101,7 @@ class QueryPlanner:
         self.typos = typos
         self.glossary = glossary
         self.thesaurus = thesaurus
+        self._looked_up: dict[str, tuple[str, str, int | None]] = {}
         # What does not depend on the query, worked out once for the pack: each glossary
         # name's index terms (with their summed idf) and each thesaurus term's, leaving out
         # names with a word the pack never uses.
@@ -130,8 +138,8 @@ class QueryPlanner:
             tokens = self._compounds(normalized, tokens)
         groups = group_words(tokens)[:MAX_QUERY_WORDS]
         # Each typed word looked up once: its spelling-folded form, its stem and its index
-        # term (None when the pack never uses the word).
-        looked_up: dict[str, tuple[str, str, int | None]] = {}
+        # term (None when the pack never uses the word); kept for the next query, as stems are.
+        looked_up = self._looked_up
         parts: list[list[str]] = []
         typed: list[str] = []
         stems: list[str] = []
@@ -148,7 +156,9 @@ class QueryPlanner:
                 if known is None:
                     folded = a.fold(text)
                     s = stem(folded)
-                    known = looked_up[text] = (folded, s, term_id(s))
+                    known = (folded, s, term_id(s))
+                    if len(looked_up) < MAX_LOOKED_UP:
+                        looked_up[text] = known
                 ws.append(known[0])
                 typed.append(known[0])
                 stems.append(known[1])
@@ -237,7 +247,8 @@ class QueryPlanner:
                         if tid is not None:
                             alternatives.append(Alternative((tid,), weight))
                 elif (known_tid := tids[first]) is not None:
-                    alternatives.append(Alternative((known_tid,)))
+                    # Alternative((known_tid,)) without its Python-level __new__: most words.
+                    alternatives.append(_new(Alternative, ((known_tid,), 1.0, False)))
             first += len(ws)
             if alternatives:
                 words[number] = ("w:" + " ".join(ws), alternatives)
@@ -328,9 +339,12 @@ class QueryPlanner:
         vocabulary = self.typos
         # Most queries have no such pair: one test of each pair's joined form comes first.
         fold = a.fold
-        if not any(
-            fold(tokens[i].text + tokens[i + 1].text) in vocabulary for i in range(len(tokens) - 1)
-        ):
+        text = tokens[0].text
+        for token in islice(tokens, 1, None):
+            if fold(text + token.text) in vocabulary:
+                break
+            text = token.text
+        else:
             return tokens
         out: list[Token] = []
         at = 0
