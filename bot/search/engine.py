@@ -594,16 +594,17 @@ class SearchEngine:
             if len(alternatives) == 1 and len(alternatives[0].terms) == 1:
                 docs, weights = lists(alternatives[0].terms[0])
                 weight = alternatives[0].weight
-                if weight == 1.0:
+                if several:
+                    rarity = concept.rarity
+                    for d, w in zip(docs, weights, strict=True):
+                        scores[d] += w if weight == 1.0 else w * weight
+                        covered[d] += rarity
+                elif weight == 1.0:
                     for d, w in zip(docs, weights, strict=True):
                         scores[d] += w
                 else:
                     for d, w in zip(docs, weights, strict=True):
                         scores[d] += w * weight
-                if several:
-                    rarity = concept.rarity
-                    for d in docs:
-                        covered[d] += rarity
                 continue
             best: dict[int, float] = {}
             for alternative in alternatives:

@@ -7,7 +7,7 @@ per term), so a query term costs one numpy slice and one scatter-add, and the in
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 
@@ -102,18 +102,18 @@ class Bm25Index:
         # more to read than the arithmetic it feeds.
         self._idf_values: list[float] = self._idf.tolist()
         self._bounds: list[int] = self._offsets.tolist()
+        # The dict's and the list's own methods, not methods of ours: a query calls each
+        # tens of times, and a Python method costs a call of its own every time.
+        # `term_id(term)`: the term's number, None when no paragraph has it.
+        self.term_id: Callable[[str], int | None] = self._term_ids.get
+        # `idf(tid)`: the term's inverse document frequency.
+        self.idf: Callable[[int], float] = self._idf_values.__getitem__
 
     def __len__(self) -> int:
         return len(self._term_ids)
 
-    def term_id(self, term: str) -> int | None:
-        return self._term_ids.get(term)
-
     def term(self, tid: int) -> str:
         return self._terms[tid]
-
-    def idf(self, tid: int) -> float:
-        return self._idf_values[tid]
 
     def frequency(self, tid: int) -> int:
         """In how many paragraphs the term occurs."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from itertools import islice
+from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
 from bot.search.analysis import Analyzer
@@ -44,6 +45,22 @@ class Alternative(NamedTuple):
 
 
 _new = tuple.__new__
+_joined = itemgetter(3)  # a Token's `joined`
+_rarity = attrgetter("rarity")
+
+
+class Word(NamedTuple):
+    """A typed word as the planner reads it: spelling-folded, its stem, its index term (None
+    when no paragraph has it), whether it is worth correcting (unknown, four letters or more,
+    not a number nor a stop word), the concept it is on its own (None for a stop word or an
+    unknown word) and that concept's key."""
+
+    folded: str
+    stem: str
+    tid: int | None
+    correctable: bool
+    alternative: Alternative | None
+    key: str
 
 
 @dataclass(slots=True)
@@ -101,7 +118,7 @@ class QueryPlanner:
         self.typos = typos
         self.glossary = glossary
         self.thesaurus = thesaurus
-        self._looked_up: dict[str, tuple[str, str, int | None]] = {}
+        self._looked_up: dict[str, Word] = {}
         # What does not depend on the query, worked out once for the pack: each glossary
         # name's index terms (with their summed idf) and each thesaurus term's, leaving out
         # names with a word the pack never uses.
@@ -127,6 +144,25 @@ class QueryPlanner:
         ids = tuple(t for t in tids if t is not None)
         return ids if len(ids) == len(tids) else None
 
+    def _look_up(self, text: str) -> Word:
+        """A typed word's `Word`, kept for the next query (as the analyzer keeps stems)."""
+        a = self.analyzer
+        folded = a.fold(text)
+        stem = a.stem(folded)
+        tid = self.index.term_id(stem)
+        stop = a.is_stopword(folded)
+        word = Word(
+            folded,
+            stem,
+            tid,
+            tid is None and len(folded) >= MIN_WORD_LENGTH and not folded.isdigit() and not stop,
+            None if tid is None or stop else _new(Alternative, ((tid,), 1.0, False)),
+            "w:" + folded,
+        )
+        if len(self._looked_up) < MAX_LOOKED_UP:
+            self._looked_up[text] = word
+        return word
+
     def plan(self, normalized: str) -> QueryPlan:
         a = self.analyzer
         stem = a.stem
@@ -136,49 +172,39 @@ class QueryPlanner:
         tokens = tokenize(normalized)
         if len(tokens) > 1:
             tokens = self._compounds(normalized, tokens)
-        groups = group_words(tokens)[:MAX_QUERY_WORDS]
-        # Each typed word looked up once: its spelling-folded form, its stem and its index
-        # term (None when the pack never uses the word); kept for the next query, as stems are.
-        looked_up = self._looked_up
-        parts: list[list[str]] = []
-        typed: list[str] = []
-        stems: list[str] = []
-        tids: list[int | None] = []
-        compounds = False  # a word typed as a compound ("peace-keeping")
-        for group in groups:
-            ws = []
-            for token in group:
-                if token.joined:
-                    compounds = True
-                    continue
-                text = token.text
-                known = looked_up.get(text)
-                if known is None:
-                    folded = a.fold(text)
-                    s = stem(folded)
-                    known = (folded, s, term_id(s))
-                    if len(looked_up) < MAX_LOOKED_UP:
-                        looked_up[text] = known
-                ws.append(known[0])
-                typed.append(known[0])
-                stems.append(known[1])
-                tids.append(known[2])
-            parts.append(ws)
+        # Each typed word looked up once (`Word`). Without a compound ("peace-keeping"),
+        # each word is a group of its own, and `parts` (each group's words) is made only if
+        # the thesaurus needs it.
+        get, look_up = self._looked_up.get, self._look_up
+        compounds = any(map(_joined, tokens))
+        groups: list[list[Token]] | None = None
+        parts: list[list[str]] | None = None
+        if compounds:
+            groups = group_words(tokens)[:MAX_QUERY_WORDS]
+            parts = []
+            records: list[Word] = []
+            for group in groups:
+                ws = []
+                for token in group:
+                    if not token.joined:
+                        record = get(token.text) or look_up(token.text)
+                        records.append(record)
+                        ws.append(record.folded)
+                parts.append(ws)
+        else:
+            records = [get(t[0]) or look_up(t[0]) for t in tokens[:MAX_QUERY_WORDS]]
+        typed = [r.folded for r in records]
+        stems = [r.stem for r in records]
         plan = QueryPlan(phrase=" " + " ".join(typed) + " ")
         # Everyday words the thesaurus knows are not typos of document words.
         meant: list[tuple[int, int, int]] = []
         if self.thesaurus:
             meant = self.thesaurus.find(stems)
-        covered = {typed[i] for start, end, _ in meant for i in range(start, end)}
-        unknown = [
-            w
-            for w, tid in zip(typed, tids, strict=True)
-            if tid is None
-            and len(w) >= MIN_WORD_LENGTH
-            and w not in covered
-            and not w.isdigit()
-            and not stop(w)
-        ]
+        if meant:
+            covered = {typed[i] for start, end, _ in meant for i in range(start, end)}
+            unknown = [r.folded for r in records if r.correctable and r.folded not in covered]
+        else:
+            unknown = [r.folded for r in records if r.correctable]
         # No typo index is consulted (or made) when every word is known.
         fixes: dict[str, list[tuple[str, int]]] = {}
         if unknown:
@@ -202,7 +228,7 @@ class QueryPlanner:
 
         # Glossary names are matched on the corrected stems, word by word and compounds joined.
         compact = flat
-        if compounds:
+        if groups is not None and parts is not None:
             compact = []
             at = 0
             for group, ws in zip(groups, parts, strict=True):
@@ -222,36 +248,48 @@ class QueryPlanner:
                 entries[entry] = max(entries.get(entry, 0.0), weight)
         # The concept of each typed word (or compound), by group number.
         words: dict[int, tuple[str, list[Alternative]]] = {}
-        first = 0  # the number of the group's first typed word
-        for number, (group, ws) in enumerate(zip(groups, parts, strict=True)):
-            alternatives: list[Alternative] = []
-            if group[-1].joined:
-                tid = term_id(stem(a.fold(group[-1].text)))
-                if tid is not None:
-                    alternatives.append(Alternative((tid,)))
-                found = []
-                for w in ws:
-                    if not stop(w):
-                        for option, _ in options[w] if w in options else ((stem(w), 1.0),):
-                            tid = term_id(option)
-                            if tid is not None:
-                                found.append(tid)
-                                break
-                if found:
-                    alternatives.append(Alternative(tuple(found)))
-            elif ws and not stop(ws[0]):
-                w = ws[0]
-                if w in options:
-                    for option, weight in options[w]:
+        if groups is None or parts is None:  # each word a group
+            for number, record in enumerate(records):
+                if record.folded in options:
+                    alternatives = []
+                    for option, weight in options[record.folded]:
                         tid = term_id(option)
                         if tid is not None:
                             alternatives.append(Alternative((tid,), weight))
-                elif (known_tid := tids[first]) is not None:
-                    # Alternative((known_tid,)) without its Python-level __new__: most words.
-                    alternatives.append(_new(Alternative, ((known_tid,), 1.0, False)))
-            first += len(ws)
-            if alternatives:
-                words[number] = ("w:" + " ".join(ws), alternatives)
+                    if alternatives:
+                        words[number] = (record.key, alternatives)
+                elif record.alternative is not None:
+                    words[number] = (record.key, [record.alternative])
+        else:
+            first = 0  # the number of the group's first typed word
+            for number, (group, ws) in enumerate(zip(groups, parts, strict=True)):
+                alternatives = []
+                if group[-1].joined:
+                    tid = term_id(stem(a.fold(group[-1].text)))
+                    if tid is not None:
+                        alternatives.append(Alternative((tid,)))
+                    found = []
+                    for w in ws:
+                        if not stop(w):
+                            for option, _ in options[w] if w in options else ((stem(w), 1.0),):
+                                tid = term_id(option)
+                                if tid is not None:
+                                    found.append(tid)
+                                    break
+                    if found:
+                        alternatives.append(Alternative(tuple(found)))
+                elif ws:
+                    w = ws[0]
+                    if w in options:
+                        for option, weight in options[w]:
+                            tid = term_id(option)
+                            if tid is not None:
+                                alternatives.append(Alternative((tid,), weight))
+                    elif (known := records[first].alternative) is not None:
+                        alternatives.append(known)
+                first += len(ws)
+                if alternatives:
+                    words[number] = ("w:" + " ".join(ws), alternatives)
         # The typed words' own terms, before the thesaurus takes some: a glossary name that
         # is one of them is no other name for it.
         typed_terms = (
@@ -262,8 +300,11 @@ class QueryPlanner:
         if self.thesaurus is not None:
             # Unless a typo was corrected, the thesaurus's matches are those found above.
             found_meant = self.thesaurus.find(flat) if flat is not stems else meant
+            grouped: list[list[str]] = parts if parts is not None else []
+            if found_meant and parts is None:
+                grouped = [[w] for w in typed]
             starts = [0]
-            for ws in parts:
+            for ws in grouped if found_meant else ():
                 starts.append(starts[-1] + len(ws))
             done: set[int] = set()
             for start, end, entry in found_meant:
@@ -271,11 +312,11 @@ class QueryPlanner:
                     continue
                 done.add(entry)
                 spanned = range(
-                    bisect_left(starts, start), min(bisect_left(starts, end), len(parts))
+                    bisect_left(starts, start), min(bisect_left(starts, end), len(grouped))
                 )
                 # The typed words and what they mean are one concept: a paragraph earns the
                 # better of the two, never both.
-                content = [g for g in spanned if not all(stop(w) for w in parts[g])]
+                content = [g for g in spanned if not all(stop(w) for w in grouped[g])]
                 own = [words.pop(g)[1][0] for g in spanned if g in words]
                 typed_ids = tuple(t for alt in own for t in alt.terms)
                 # A meaning that is one of the words typed for it stays ("nuclear weapons"
@@ -310,17 +351,20 @@ class QueryPlanner:
                 continue
             seen.add(key)
             # The rarest term's idf (idf is positive), in a loop: a generator costs more.
-            rarity = 0.0
-            for alt in alternatives:
-                for t in alt.terms:
-                    if idf(t) > rarity:
-                        rarity = idf(t)
+            if len(alternatives) == 1 and len(alternatives[0].terms) == 1:
+                rarity = idf(alternatives[0].terms[0])  # one word: most concepts
+            else:
+                rarity = 0.0
+                for alt in alternatives:
+                    for t in alt.terms:
+                        if idf(t) > rarity:
+                            rarity = idf(t)
             if key[0] == "g":
                 concepts.append(Concept(alternatives, rarity, entries[int(key[2:])], 0))
             else:
                 typed_words = covers.get(key) or len(key[2:].split())
                 concepts.append(Concept(alternatives, rarity, None, typed_words))
-        concepts.sort(key=lambda c: -c.rarity)
+        concepts.sort(key=_rarity, reverse=True)  # a reversed sort keeps equal ones in order
         del concepts[MAX_CONCEPTS:]
         highlights = plan.highlights
         for number, concept in enumerate(concepts):
@@ -336,7 +380,7 @@ class QueryPlanner:
         paragraph with either spelling counts for the pair, once. Only plain words one space
         apart, neither a stop word nor shorter than 3 letters nor part of a compound typed."""
         a = self.analyzer
-        vocabulary = self.typos
+        vocabulary = self.typos.known
         # Most queries have no such pair: one test of each pair's joined form comes first.
         fold = a.fold
         text = tokens[0].text

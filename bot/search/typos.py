@@ -51,6 +51,8 @@ class TypoCorrector:
 
     def __init__(self, frequencies: Mapping[str, int]) -> None:
         self._given = frequencies
+        # The vocabulary, for `in` tests without a method call of ours (short words too).
+        self.known: Mapping[str, int] = frequencies
         self._keys: tuple[np.ndarray, np.ndarray] | None = None
         self._remembered: dict[str, list[tuple[str, int]]] = {}
 

@@ -8,6 +8,8 @@ import itertools
 import re
 import tracemalloc
 
+import pytest
+
 from bot.pack.model import Pack
 from bot.search import SearchEngine
 from bot.search.engine import ANSWER_CACHE
@@ -66,3 +68,21 @@ def test_a_full_answer_cache_stays_within_its_memory_budget(pack: Pack) -> None:
         tracemalloc.stop()
     assert engine._answer.cache_info().currsize == 0
     assert 0 < held <= ANSWER_BUDGET_BYTES, f"{ANSWER_CACHE} answers hold {held / 1e6:.1f} MB"
+
+
+def test_the_planner_keeps_at_most_max_looked_up_words_and_plans_alike(
+    pack: Pack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The words the planner keeps (spelling, stem, term) are bounded, and a plan made from
+    kept words is the plan a planner that kept nothing makes."""
+    from bot.search import query
+
+    monkeypatch.setattr(query, "MAX_LOOKED_UP", 50)
+    engine = SearchEngine.build(pack)
+    queries = distinct_queries(pack, 120)
+    for text in queries:
+        engine.planner.plan(text)
+    assert len(engine.planner._looked_up) == 50
+    for text in queries:
+        fresh = SearchEngine.build(pack).planner.plan(text)
+        assert engine.planner.plan(text) == fresh, text
