@@ -56,7 +56,8 @@ def stats_reply(summary: UsageSummary, chart_png: bytes | None) -> Reply:
     embed: dict = {
         "title": f"Usage over the last {_days(summary.days)}",
         "description": f"**{summary.events}** events · latency {latency}"
-        + (f" · {summary.dropped} dropped" if summary.dropped else ""),
+        # Events are dropped before they are filed by server: the count is every server's.
+        + (f" · {summary.dropped} not logged (all servers)" if summary.dropped else ""),
         "color": QUOTE_COLOUR,
         "fields": [
             {"name": "By command", "value": _list(by_command), "inline": True},

@@ -244,3 +244,17 @@ def test_stats_title_counts_days_in_words() -> None:
 
     assert title(1) == "Usage over the last day"
     assert title(30) == "Usage over the last 30 days"
+
+
+def test_stats_says_that_events_not_logged_are_counted_for_all_servers() -> None:
+    """A server's /stats counts only its own events, but the events the writer dropped were
+    never filed by server: the reply says the count is every server's."""
+    from bot.replies.stats import stats_reply
+    from bot.storage.stats import UsageSummary
+
+    def description(dropped: int) -> str:
+        summary = UsageSummary(7, 0.0, 0.0, 0, {}, {}, (), (), (), None, None, (), dropped)
+        return str(stats_reply(summary, None).embeds[0]["description"])
+
+    assert "not logged" not in description(0)
+    assert "3 not logged (all servers)" in description(3)
