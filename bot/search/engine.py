@@ -10,6 +10,7 @@ pasted.
 from __future__ import annotations
 
 import logging
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -211,7 +212,7 @@ class SearchEngine:
         # Sentence boundaries of each paragraph excerpted so far (at most one entry a paragraph).
         self._sentences: dict[int, Sentences] = {}
         # And where each of its terms occurs, for the words to bold.
-        self._spans: dict[int, dict[int, list[tuple[int, int]]]] = {}
+        self._spans: dict[int, dict[int, list[tuple[int, int, int, int]]]] = {}
         # For ranking a small pack in plain Python: postings as lists, and where each term
         # occurs in each paragraph; made as queries need them.
         self._lists: dict[int, tuple[list[int], list[float]]] = {}
@@ -311,8 +312,11 @@ class SearchEngine:
             del phrases[1]
         for phrase in phrases:
             if small:
-                # One test of every paragraph at once first: most phrases are in none.
-                if phrase not in self._all_phrases:
+                # A phrase is in a paragraph's phrase string only if its words stand there
+                # one after another: each two of them must be a pair the pack has (most
+                # phrases of several words are in no paragraph).
+                said = phrase.split()
+                if len(said) > 1 and not self._word_pairs.issuperset(pairwise(said)):
                     continue
                 having = [phrase in texts[d] for d, _ in candidates]
             else:
@@ -459,11 +463,14 @@ class SearchEngine:
         return close
 
     @cached_property
-    def _all_phrases(self) -> str:
-        """Every paragraph's phrase string in one, for a small pack: a phrase (which starts
-        and ends with a space) is in it only if it is in one of them, as a newline is in
-        none."""
-        return "\n".join(self._phrases)
+    def _word_pairs(self) -> set[tuple[str, str]]:
+        """Each two words next to each other in a paragraph's phrase string, for a small
+        pack (made on its first phrase)."""
+        pairs: set[tuple[str, str]] = set()
+        for text in self._phrases:
+            said = text.split()
+            pairs.update(pairwise(said))
+        return pairs
 
     @cached_property
     def _places(self) -> tuple[np.ndarray, np.ndarray]:
@@ -673,15 +680,25 @@ class SearchEngine:
             fields.append((paragraph.ref, paragraph.section_ref, title, paragraph.text))
         return fields
 
-    def _term_spans(self, doc: int) -> dict[int, list[tuple[int, int]]]:
-        """Where each term of a paragraph stands, as character spans (kept per paragraph
-        excerpted)."""
+    def _term_spans(self, doc: int) -> dict[int, list[tuple[int, int, int, int]]]:
+        """Where each term of a paragraph stands: its character span and the first and last
+        sentence that span lies in (kept per paragraph excerpted, with its sentences)."""
         spans = self._spans.get(doc)
         if spans is None:
+            sentences = self._sentences_of(doc)
+            starts, ends = sentences.starts, sentences.ends
             spans = self._spans[doc] = {}
             for start, end, tid in self._positions.of(doc):
-                spans.setdefault(tid, []).append((start, end))
+                first, last = bisect_right(starts, start) - 1, bisect_left(ends, end)
+                spans.setdefault(tid, []).append((start, end, first, last))
         return spans
+
+    def _sentences_of(self, doc: int) -> Sentences:
+        sentences = self._sentences.get(doc)
+        if sentences is None:
+            text = self._paragraphs[doc].text
+            sentences = self._sentences[doc] = Sentences(split_sentences(text) or [(0, len(text))])
+        return sentences
 
     def _reach(self, doc: int, plan: QueryPlan) -> Reach:
         present = plan.highlights.keys() & self._term_spans(doc).keys()
@@ -690,20 +707,16 @@ class SearchEngine:
         return Reach(typed, not plan.named.isdisjoint(present))
 
     def _excerpt(self, doc: int, plan: QueryPlan) -> Excerpt:
-        text = self._paragraphs[doc].text
         highlights = plan.highlights
         spans = self._term_spans(doc)
         words = sorted(
             [
-                (start, end, *highlights[tid])
+                (*span, *highlights[tid])
                 for tid in highlights.keys() & spans.keys()
-                for start, end in spans[tid]
+                for span in spans[tid]
             ]
         )
-        sentences = self._sentences.get(doc)
-        if sentences is None:
-            sentences = self._sentences[doc] = Sentences(split_sentences(text) or [(0, len(text))])
-        return choose_excerpt(text, words, sentences)
+        return choose_excerpt(self._paragraphs[doc].text, words, self._sentences_of(doc))
 
     def suggest(self, normalized: str) -> tuple[str, ...]:
         """Section titles and glossary and thesaurus terms close to the query's words, for

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
-
-from bot.search.sentences import split_sentences
 
 # Discord shows long quotes badly; neighbouring sentences are added to the best one only
 # while the excerpt stays within this many characters. A single longer sentence is kept
@@ -34,22 +31,18 @@ class Sentences:
 
 def choose_excerpt(
     text: str,
-    words: list[tuple[int, int, int, float]],
-    sentences: Sentences | None = None,
+    words: list[tuple[int, int, int, int, int, float]],
+    sentences: Sentences,
 ) -> Excerpt:
     """The best sentence, plus neighbours that add matched concepts while it stays short.
 
-    `words` are the matched words of `text` as (start, end, concept number, weight), sorted
-    (the engine sorts them once); `sentences` its sentences, when the caller has them
-    already."""
-    if sentences is None:
-        sentences = Sentences(split_sentences(text) or [(0, len(text))])
+    `words` are the matched words of `text` as (start, end, first sentence, last sentence,
+    concept number, weight), sorted (the engine keeps each word's sentences with it):
+    a word is inside the sentences first..last of an excerpt when first <= its first and
+    its last <= last. `sentences`: the paragraph's sentences."""
     starts, ends = sentences.starts, sentences.ends
     count = len(starts)
-    # Each word as (first sentence, last sentence) it lies in: it is inside the sentences
-    # first..last of an excerpt when first <= its first and its last <= last.
-    placed = [(bisect_right(starts, s) - 1, bisect_left(ends, e), c, w) for s, e, c, w in words]
-    value, covered, alone = _measures(placed, count)
+    value, covered, alone = _measures(words, count)
     # The best sentence alone, the first of equal ones.
     best = alone.index(max(alone)) if alone else 0
     first = last = best
@@ -73,7 +66,7 @@ def choose_excerpt(
             break
     start, end = starts[first], ends[last]
     spans: list[tuple[int, int]] = []
-    for s, e, _, _ in words:
+    for s, e, *_ in words:
         if s < start or e > end:
             continue
         if spans and s - start < spans[-1][1]:
@@ -88,19 +81,19 @@ Covered = Callable[[int, int], tuple[float, int]]
 
 
 def _measures(
-    placed: list[tuple[int, int, int, float]], count: int
+    placed: list[tuple[int, int, int, int, int, float]], count: int
 ) -> tuple[Measure, Covered, list[float]]:
     """For sentences first..last: `value` (the distinct concepts' summed weight, repeated
     hits breaking ties) and `covered` ((that weight, number of concepts)); and the value of
     each sentence alone. A word's weight is its concept's, so a range's concepts are those
     of its sentences, in the order the words come: summed per sentence rather than over
     every word for every range."""
-    if any(a != b for a, b, _, _ in placed):  # a word across a sentence break: count each
+    if any(a != b for _, _, a, b, _, _ in placed):  # a word across a sentence break: count each
         value_by_word, covered_by_word = _measures_by_word(placed)
         return value_by_word, covered_by_word, [value_by_word(i, i) for i in range(count)]
     concepts: list[dict[int, float]] = [{} for _ in range(count)]
     hits = [0] * count
-    for a, _, c, w in placed:
+    for _, _, a, _, c, w in placed:
         concepts[a].setdefault(c, w)
         hits[a] += 1
     # Each sentence alone, worked out once: every sentence is valued alone to find the best.
@@ -124,19 +117,21 @@ def _measures(
     return value, covered, alone_values
 
 
-def _measures_by_word(placed: list[tuple[int, int, int, float]]) -> tuple[Measure, Covered]:
+def _measures_by_word(
+    placed: list[tuple[int, int, int, int, int, float]],
+) -> tuple[Measure, Covered]:
     memo: dict[tuple[int, int], tuple[float, int]] = {}
 
     def covered(first: int, last: int) -> tuple[float, int]:
         key = (first, last)
         if key not in memo:
-            inside = {c: w for a, b, c, w in placed if a >= first and b <= last}
+            inside = {c: w for _, _, a, b, c, w in placed if a >= first and b <= last}
             memo[key] = (sum(inside.values()), len(inside))
         return memo[key]
 
     def value(first: int, last: int) -> float:
         # Distinct concepts count most; repeated hits only break ties.
-        hits = sum(1 for a, b, _, _ in placed if a >= first and b <= last)
+        hits = sum(1 for _, _, a, b, _, _ in placed if a >= first and b <= last)
         return covered(first, last)[0] + 0.01 * hits
 
     return value, covered
