@@ -27,8 +27,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from operator import itemgetter
 from pathlib import Path
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from bot.index_cache import load_or_build
 from bot.pack.compare import text_key
@@ -42,6 +43,8 @@ from bot.search.engine import MAX_LIMIT, SearchEngine, SearchResponse, SearchRes
 # better (the issue's case: 3.79 in 2024 against 1.47 in 2025).
 EDITION_MARGIN = 0.25
 
+_score_and_rank = itemgetter(0, 1)
+
 
 class PackEngine(Protocol):
     """A pack and its search engine (bot/served.py's ServedPack is one)."""
@@ -53,8 +56,10 @@ class PackEngine(Protocol):
     def engine(self) -> SearchEngine: ...
 
 
-@dataclass(frozen=True)
-class LibraryResult:
+class LibraryResult(NamedTuple):
+    """(A named tuple: a search makes one for each result, and a frozen dataclass costs
+    several times as much to make.)"""
+
     pack_key: str  # the pack the result quotes
     result: SearchResult
     also_in: tuple[str, ...] = ()  # other packs holding the same paragraph unchanged
@@ -174,7 +179,7 @@ class LibrarySearch:
 
     def also_in(self, text: str, pack_key: str) -> tuple[str, ...]:
         """The other packs holding `text` unchanged, newest first."""
-        return tuple(k for k in self.holders.get(self._key(text), ()) if k != pack_key)
+        return tuple([k for k in self.holders.get(self._key(text), ()) if k != pack_key])
 
     def reading(self, pack_key: str, words: ParagraphWords | None = None) -> _Reading:
         """The index a server reading `pack_key` is searched in (built on first use, from
@@ -214,7 +219,12 @@ class LibrarySearch:
                 ranked.append((-r.score, rank, found))
             else:
                 ranked.append((-r.score / (1 + EDITION_MARGIN), rank, found))
-        ranked.sort(key=lambda item: item[:2])
-        results = tuple(found for *_, found in ranked[:wanted])
-        primary = replace(response, results=tuple(f.result for f in own[:wanted]))
+        ranked.sort(key=_score_and_rank)
+        results = tuple([found for *_, found in ranked[:wanted]])
+        primary = SearchResponse(
+            response.query,
+            response.normalized,
+            tuple([f.result for f in own[:wanted]]),
+            response.suggestions,
+        )
         return LibraryResponse(query, pack_key, primary, results, tuple(own[:wanted]))
