@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz, process, utils
 
-from bot.pack.model import Pack, Paragraph, Section
+from bot.pack.model import COLUMN, Pack, Paragraph, Section
 from bot.search.normalize import normalize
 
 # A title is accepted when it scores at least this (0-100, rapidfuzz WRatio on normalised text).
@@ -62,6 +62,15 @@ def normalise_ref(text: str) -> str:
     return text.strip(".,;:")
 
 
+def names_of(section: Section) -> tuple[str, ...]:
+    """What a section is found by: its title, and a column's also with the word readers know
+    it by: "Column A Bridge ..." (whether the page prints "Column: A Bridge ...", "Column 2 -
+    A Bridge ..." or the title on a line of its own)."""
+    if section.level == COLUMN and section.title != "Column":
+        return (section.title, f"Column {section.title}")
+    return (section.title,)
+
+
 class RefIndex:
     """Resolves typed references against one pack."""
 
@@ -69,7 +78,13 @@ class RefIndex:
         self.pack = pack
         self._folded = {ref.casefold(): s for ref, s in pack.sections.items()}
         self._sections = [s for s in pack.sections.values() if s.level > 0]
-        self._choices = [utils.default_process(s.title) for s in self._sections]
+        # Every name of every section, as (its place in `_sections`, the name): titles first,
+        # so a title keeps every match it had on its own, then the other names.
+        self._names = sorted(
+            ((i, name) for i, s in enumerate(self._sections) for name in names_of(s)),
+            key=lambda entry: entry[1] != self._sections[entry[0]].title,
+        )
+        self._choices = [utils.default_process(name) for _, name in self._names]
 
     def resolve(self, text: str) -> Resolved:
         """Resolve `text`; an unknown reference gives suggestions, never an exception."""
@@ -121,7 +136,7 @@ class RefIndex:
         )
         if best is None:
             return None
-        return self._sections[best[2]]
+        return self._sections[self._names[best[2]][0]]
 
     def suggest(self, text: str, limit: int = MAX_SUGGESTIONS) -> tuple[Section, ...]:
         """The sections closest to `text`; never empty while the pack has sections.
@@ -136,9 +151,16 @@ class RefIndex:
         query = utils.default_process(text)
         scored: dict[int, float] = {}
         if query:
-            for _, score, i in process.extract(
-                query, self._choices, scorer=fuzz.WRatio, limit=limit, score_cutoff=SUGGEST_MIN
+            # A column's two names may both be among the best: ask for enough to fill `limit`.
+            extra = len(self._names) - len(self._sections)
+            for _, score, n in process.extract(
+                query,
+                self._choices,
+                scorer=fuzz.WRatio,
+                limit=limit + extra,
+                score_cutoff=SUGGEST_MIN,
             ):
+                i = self._names[n][0]
                 scored[i] = max(scored.get(i, 0.0), score)
         if candidate:
             refs = [s.ref for s in self._sections]
@@ -193,7 +215,8 @@ class RefIndex:
         candidate = normalise_ref(text).casefold()
         prefixed = [s for s in self._sections if s.ref.casefold().startswith(candidate)]
         rest = [s for s in self.suggest(text, limit=limit) if s not in prefixed]
-        titled = [s for s in self._sections if text.casefold() in s.title.casefold()]
+        folded = text.casefold()
+        titled = [s for s in self._sections if any(folded in n.casefold() for n in names_of(s))]
         return (prefixed, titled, rest)
 
 

@@ -69,3 +69,14 @@ async def test_a_footnote_marker_is_not_a_word_of_the_text(imported):
     assert "**new members**." in found["description"] and "*1" not in found["description"]
     opened = await _ask(server, "section", {"ref": "4.2.5(2).A"})
     assert "new members." in opened["description"] and "*1" not in opened["description"]
+
+
+async def test_a_column_opens_by_the_word_column(imported):
+    server = imported.server
+    # The page prints "Column" over "The Osaka Track on Data Flows", its title.
+    opened = await _ask(server, "section", {"ref": "column"})
+    assert "The Osaka Track on Data Flows" in opened["title"], opened
+    assert "Osaka Track in 2019" in opened["description"]
+    choices = await server.autocomplete("section", "ref", "column")
+    assert choices[0]["value"] == "4.2.5(2).B.col1"
+    assert choices[0]["name"] == "4.2.5(2).B.col1 The Osaka Track on Data Flows"

@@ -1,5 +1,7 @@
 import pytest
 
+from bot.pack.model import Manifest, Pack
+from bot.pack.parser import parse_chapter
 from bot.pack.refs import RefIndex
 
 
@@ -76,3 +78,66 @@ def test_closest_sections_are_the_neighbours_in_the_outline(refs):
     # With the chapter left out, 9.9 reads as 3.9.9: the deepest part of section 3.1 first.
     assert refs.suggest("9.9")[0].ref == "3.1.1"
     assert refs.suggest("terittorial")[0].ref == "3.1.1(3)"
+
+
+# Two columns in both of the publisher's shapes: the title on the "Column" line, and on the
+# line after it.
+COLUMNS = """Chapter 2
+
+Sample Chapter
+
+Section 1 First Section
+
+1 Bridges and Ports
+
+Japan built new ports on both coasts.
+
+Column: A Bridge Between Two Coasts
+
+The bridge opened to traffic in the spring.
+
+2 Trade Rules
+
+The rules apply to every member.
+
+Column
+
+Harbour Pilots of the Inland Sea
+
+Pilots guide every ship through the strait.
+"""
+
+
+@pytest.fixture(scope="module")
+def columns():
+    manifest = Manifest("T", 2030, 2, "Sample Chapter", "en", "https://example.org/x")
+    return RefIndex(Pack(manifest, parse_chapter(COLUMNS)))
+
+
+@pytest.mark.parametrize(
+    ("text", "ref"),
+    [
+        ("column", "2.1.1.col1"),
+        ("Column", "2.1.1.col1"),
+        ("Column: A Bridge Between Two Coasts", "2.1.1.col1"),
+        ("Column A Bridge", "2.1.1.col1"),
+        ("Column: Harbour", "2.1.2.col1"),
+        ("a bridge between two coasts", "2.1.1.col1"),
+        ("Column Harbour Pilots", "2.1.2.col1"),
+        ("harbour pilots", "2.1.2.col1"),
+        ("trade rules", "2.1.2"),
+    ],
+)
+def test_a_column_is_found_by_the_word_column_and_its_title(columns, text, ref):
+    assert columns.resolve(text).section.ref == ref
+
+
+def test_autocomplete_offers_what_the_title_opens(columns):
+    # What /section opens for the word is the first choice its autocomplete offers.
+    offered = [s.ref for s in columns.complete("column")]
+    assert offered[:2] == ["2.1.1.col1", "2.1.2.col1"]
+    assert offered[0] == columns.resolve("column").section.ref
+    assert [s.ref for s in columns.complete("Column A Bri")][:1] == ["2.1.1.col1"]
+    # Suggestions name each column once, however many of its names come close.
+    suggested = [s.ref for s in columns.suggest("colum harbour")]
+    assert len(suggested) == len(set(suggested)) and suggested[0] == "2.1.2.col1"
