@@ -21,9 +21,10 @@ part: "5 ..." on page c040205); both are reported as warnings, never silently. T
 A page's footnotes (numbered lines at its end; in older editions "• 3 For more ..." or
 "*3 ..." lines after the text that marks them), figure references ("See ▶ Fig. 4-1"),
 figure labels ("Figure 3-1-1 ...") and photo captions ("Photo: ...") become notes of their
-section, outside the heading tree and the paragraphs. A footnote marker glued to a heading
-("... Nuclear Energy3", older editions) is taken off its title, and one in the text ("new
-members*1.") off its paragraph: it points at a note, it is not a word of the text.
+section, outside the heading tree and the paragraphs. A footnote marker in a heading ("(3)
+Energy*3", older editions' "... Nuclear Energy3") is taken off its title when the page has
+that footnote, and one in the text ("new members*1.") off its paragraph: it points at a note,
+it is not a word of the text.
 
 Pages are added one at a time to a `ChapterBuilder`; each may carry its page id, which
 places its top heading in the book (chapter, section, part) even without `Chapter` and
@@ -112,7 +113,6 @@ def _may_have_marker(text: str) -> bool:
     )
 
 
-_GLUED_TITLE = re.compile(r"(?<=[a-z)])(\d{1,2})$")
 # Photo captions and figure labels: about the page's pictures, not its text.
 _CAPTION = re.compile(
     r"^[(\[]?\s*(?:Photos?\s*(?:[:：]|\(|credit|by\b)|(?:Fig(?:ure)?|Chart|Table)\.?\s*"
@@ -234,16 +234,19 @@ def inline_footnotes(lines: list[tuple[int, str]]) -> dict[int, tuple[str, str]]
     return found
 
 
-def drop_markers(text: str, labels: Collection[str]) -> tuple[str, list[str]]:
+def drop_markers(
+    text: str, labels: Collection[str], *, every_star: bool = True
+) -> tuple[str, list[str]]:
     """The text without its footnote markers, and their labels in order: "members*1." →
     "members.", ["1"]. A "*N" is always a marker; a bare digit glued to a word only when
-    `labels` (the page's footnotes) has it, so "km2" or "H5N1" stay as written."""
+    `labels` (the page's footnotes) has it, so "km2" or "H5N1" stay as written. Without
+    `every_star` (a heading's title), a "*N" too only when `labels` has it."""
     dropped: list[str] = []
     if not _may_have_marker(text):
         return text, dropped
 
     def drop(m: re.Match[str]) -> str:
-        starred = m.group(0).startswith("*")
+        starred = every_star and m.group(0).startswith("*")
         if not starred and m.group(1) not in labels:
             return m.group(0)
         dropped.append(m.group(1))
@@ -253,18 +256,12 @@ def drop_markers(text: str, labels: Collection[str]) -> tuple[str, list[str]]:
 
 
 @lru_cache(maxsize=16384)
-def _unmarked(text: str, labels: frozenset[str]) -> tuple[str, tuple[str, ...]]:
+def _unmarked(
+    text: str, labels: frozenset[str], every_star: bool = True
+) -> tuple[str, tuple[str, ...]]:
     """`drop_markers`, once per distinct paragraph: a library's editions repeat most of them."""
-    found, dropped = drop_markers(text, labels)
+    found, dropped = drop_markers(text, labels, every_star=every_star)
     return found, tuple(dropped)
-
-
-def unglue_marker(text: str, labels: set[str]) -> str:
-    """A heading line without the footnote marker glued to its end ("Energy3" → "Energy")."""
-    m = _GLUED_TITLE.search(text)
-    if m is None or m.group(1) not in labels:
-        return text
-    return text[: m.start()]
 
 
 def ref_part(level: int, label: str) -> str:
@@ -322,9 +319,26 @@ class _PageState:
     pending_column: Section | None = None
     pending_notes: list[Note] = field(default_factory=list)
     inline_notes: dict[int, tuple[str, str]] = field(default_factory=dict)
-    note_labels: set[str] = field(default_factory=set)
+    note_labels: frozenset[str] = frozenset()
     # Each footnote label whose marker the page's text carries: the section it was first in.
     marked: dict[str, Section] = field(default_factory=dict)
+
+
+def _title(state: _PageState, text: str) -> tuple[str, tuple[str, ...]]:
+    """A line read as a heading or a heading's title, without the markers of footnotes its
+    page has ("(3) Energy*3", "(1)Nuclear Energy3" → "... Energy"), and their labels. Only
+    those: a title's "H5N1", "G*7" or "km2" stays as written."""
+    if not state.note_labels:
+        return text, ()
+    return _unmarked(text, state.note_labels, every_star=False)
+
+
+def _mark(state: _PageState, labels: tuple[str, ...], section: Section | None) -> None:
+    """The footnotes `labels` name are notes of `section`, whose text or heading carries
+    their markers (the first to carry one keeps it)."""
+    if section is not None:
+        for label in labels:
+            state.marked.setdefault(label, section)
 
 
 class ChapterBuilder:
@@ -418,8 +432,10 @@ class ChapterBuilder:
         end, footnotes = split_footnotes(lines)
         body = lines[:end]
         state.inline_notes = inline_footnotes(body)
-        state.note_labels = {label for label, _ in state.inline_notes.values()}
-        state.note_labels |= {label for _, label, _ in footnotes}
+        state.note_labels = frozenset(
+            [label for label, _ in state.inline_notes.values()]
+            + [label for _, label, _ in footnotes]
+        )
         # Whatever precedes the page's own "Chapter N" line (site clutter, the edition line)
         # is not chapter text.
         start = next(
@@ -456,9 +472,11 @@ class ChapterBuilder:
         if state.pending_column is not None:
             column = state.pending_column
             state.pending_column = None
-            if _looks_like_title(text):
-                column.title = text
-                column.heading = f"{column.heading} {text}"
+            title, marks = _title(state, text)
+            if _looks_like_title(title):
+                column.title = title
+                column.heading = f"{column.heading} {title}"
+                _mark(state, marks, column)
                 return
         inline = state.inline_notes.get(number)
         if inline is not None or is_figure_reference(text):
@@ -471,10 +489,15 @@ class ChapterBuilder:
             else:
                 state.pending_notes.append(note)
             return
-        if state.note_labels:
-            unglued = unglue_marker(text, state.note_labels)
-            if unglued != text and match_heading(unglued) is not None:
-                text = unglued
+        title, marks = _title(state, text)
+        if marks and (match_heading(title) is not None or _COLUMN.match(title)):
+            self._place(state, number, title)
+            _mark(state, marks, state.stack[-1] if state.stack else None)
+        else:
+            self._place(state, number, text)
+
+    def _place(self, state: _PageState, number: int, text: str) -> None:
+        """A line that is not a note: a heading, a heading's title or a paragraph."""
         heading = match_heading(text)
         if heading is not None and heading.level == CHAPTER:
             self._chapter(state, heading, number, text)
@@ -486,10 +509,12 @@ class ChapterBuilder:
             return
         if state.pending_chapter_title:
             state.pending_chapter_title = False
-            if heading is None and _looks_like_title(text):
+            title, marks = _title(state, text)
+            if heading is None and _looks_like_title(title):
                 if not self.root.title:
-                    self.root.title = text
-                    self.root.heading = f"{self.root.heading} {text}"
+                    self.root.title = title
+                    self.root.heading = f"{self.root.heading} {title}"
+                    _mark(state, marks, self.root)
                 return
         column_line = _COLUMN.match(text)
         if column_line is not None:
@@ -669,9 +694,8 @@ class ChapterBuilder:
             )
         # A marker is a pointer to a footnote, not a word of the text: left in, "members*1."
         # would be the word search, /verify and fact drafts see. The footnote stays a note.
-        text, labels = _unmarked(text, frozenset(state.note_labels))
-        for label in labels:
-            state.marked.setdefault(label, current)
+        text, labels = _unmarked(text, state.note_labels)
+        _mark(state, labels, current)
         index = len(current.paragraphs) + 1
         current.paragraphs.append(
             Paragraph(

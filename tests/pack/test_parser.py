@@ -1,5 +1,6 @@
 """The parser on sample text written for each heading level."""
 
+import json
 import re
 from unittest import mock
 
@@ -8,7 +9,16 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from bot.pack import parser
-from bot.pack.model import LETTER, NUMBER, PAREN_LOWER, PAREN_NUMBER, PAREN_UPPER, SECTION
+from bot.pack.model import (
+    LETTER,
+    NUMBER,
+    PAREN_LOWER,
+    PAREN_NUMBER,
+    PAREN_UPPER,
+    SECTION,
+    Manifest,
+    Pack,
+)
 from bot.pack.parser import (
     SKIPPED_NUMBER,
     Heading,
@@ -19,6 +29,9 @@ from bot.pack.parser import (
     parse_chapter,
     parse_pages,
 )
+from bot.pack.refs import RefIndex
+from bot.pack.views import toc_json
+from bot.replies.section import toc_reply
 
 DEEP = """Diplomatic Bluebook 2030
 
@@ -168,6 +181,40 @@ def test_footnote_markers_come_off_the_text_and_the_footnotes_stay_with_their_se
     ]
     assert drop_markers("technologies*1.", set()) == ("technologies.", ["1"])
     assert drop_markers("in km2 and CO2", set()) == ("in km2 and CO2", [])
+
+
+# A heading carrying the marker of a footnote its page has ("*3"), and one whose "*7" and
+# "H5N1" mark none of them (the page has no footnote 7; a digit after a capital is no marker).
+MARKED_HEADINGS = (
+    "Chapter 1\n\nT\n\nSection 1 S\n\n1 Resources\n\nBody.\n\n(1) Water\n\nMore.\n\n"
+    "(2) Forests\n\nEven more.\n\n(3) Energy*3\n\nJapan supports clean energy.\n\n"
+    "(4) The G*7 Response to H5N1\n\nLeaders met.\n\n"
+    "1 First note.\n\n2 Second note.\n\n3 Third note.\n"
+)
+
+
+def test_a_footnote_marker_comes_off_a_heading_only_with_its_footnote():
+    root, _ = parse_pages([_page(MARKED_HEADINGS)])
+    sections = _by_ref(root)
+    energy = sections["1.1.1(3)"]
+    assert (energy.title, energy.heading) == ("Energy", "(3) Energy")
+    # The footnote is a note of the section whose heading carries its marker.
+    assert [n.label for n in energy.notes] == ["3"]
+    assert sections["1.1.1(4)"].title == "The G*7 Response to H5N1"
+    # Without the footnote on the page, "*3" is left as written.
+    alone = MARKED_HEADINGS.split("\n\n1 First note.")[0]
+    assert _by_ref(parse_chapter(alone))["1.1.1(3)"].title == "Energy*3"
+
+
+def test_what_names_a_heading_is_its_title_without_the_marker():
+    manifest = Manifest("T", 2030, 1, "T", "en", "https://example.org/x")
+    pack = Pack(manifest, parse_pages([_page(MARKED_HEADINGS)])[0])
+    refs = RefIndex(pack)
+    assert refs.resolve("energy").section is pack.sections["1.1.1(3)"]
+    assert [s.title for s in refs.complete("energy")][:1] == ["Energy"]
+    toc = "\n".join(e["description"] for e in toc_reply(pack).embeds)
+    assert "(3) Energy" in toc and "*3" not in toc
+    assert "*3" not in json.dumps(toc_json(pack))
 
 
 def test_a_page_id_places_a_page_without_chapter_lines():
