@@ -293,6 +293,18 @@ def cmd_import(args: argparse.Namespace) -> int:
     return print_filing(filing, args.out, strict=args.strict)
 
 
+def say(line: str = "", *, end: str = "\n") -> None:
+    """A line of what an import or fetch did, on stdout, written at once: a fetch interrupted
+    while piped into another program (which the same Ctrl-C stops) keeps every line it
+    printed, and in a log of both streams each line keeps its place among the warnings."""
+    print(line, end=end, flush=True)
+
+
+def complain(line: str) -> None:
+    """An error or warning of an import or fetch, on stderr."""
+    print(line, file=sys.stderr, flush=True)
+
+
 def print_filing(
     filing: Filing,
     out: Path,
@@ -301,41 +313,37 @@ def print_filing(
     urls: Mapping[str, str] | None = None,
     not_fetched: int = 0,
 ) -> int:
-    """The reports of an import, the pages left out, and the exit status (1: something wrong).
+    """The reports of an import, the pages left out, and the exit status (1: something wrong):
+    what was imported on stdout, errors and warnings on stderr.
 
     `urls` names where a fetched file came from, so a page left out is named by its URL too;
     `not_fetched` counts the pages a fetch already named as errors, for the summary."""
     for report in filing.reports:
         if len(filing.reports) > 1 or report.pack_dir != out:
-            print(f"pack {report.pack_dir}:")
+            say(f"pack {report.pack_dir}:")
         print_import_report(report)
     for failure in filing.failures:
         url = (urls or {}).get(failure.file)
-        print(f"{failure} (from {url})" if url else failure, file=sys.stderr)
+        complain(f"{failure} (from {url})" if url else str(failure))
     if strict and (filing.warnings or filing.failures):
-        print(
+        complain(
             f"error: {filing.warnings} warning(s), {len(filing.failures)} page(s) failed, "
-            "with --strict; nothing written",
-            file=sys.stderr,
+            "with --strict; nothing written"
         )
         return 1
     status = 1 if filing.failures else 0
     for report in filing.reports:
         errors = report.errors
-        print(
+        say(
             f"wrote {len(report.pages)} page(s) to {report.pack_dir}; content check: "
-            f"{len(errors)} error(s), {len(report.problems) - len(errors)} warning(s)",
-            file=sys.stderr,
+            f"{len(errors)} error(s), {len(report.problems) - len(errors)} warning(s)"
         )
         status = status or (1 if errors else 0)
     if filing.reports:
-        print(f"serve or check it with `--content {out}`", file=sys.stderr)
+        say(f"serve or check it with `--content {out}`")
     left_out = len(filing.failures) + not_fetched
     if left_out and filing.reports:
-        print(
-            f"error: {left_out} page(s) not imported (listed above); the others were",
-            file=sys.stderr,
-        )
+        complain(f"error: {left_out} page(s) not imported (listed above); the others were")
     return status
 
 
@@ -381,7 +389,8 @@ def _fetch_request(args: argparse.Namespace) -> FetchRequest:
 
 
 class _FetchProgress:
-    """A bar with pages done / found on a terminal; one line per page otherwise."""
+    """On stdout, with the rest of what a fetch did: a bar with pages done / found on a
+    terminal, one line per page otherwise."""
 
     def __init__(self, bar: bool) -> None:
         self.bar = bar
@@ -389,33 +398,36 @@ class _FetchProgress:
     def __call__(self, edition: int, page: PageResult, done: int, found: int) -> None:
         if not self.bar:
             reason = f": {page.reason}" if page.reason else ""
-            print(f"{edition} {page.page} {page.outcome}{reason}", file=sys.stderr, flush=True)
+            say(f"{edition} {page.page} {page.outcome}{reason}")
             return
         width = 30
         filled = width * done // max(found, done, 1)
-        print(
+        say(
             f"\r{edition} [{'#' * filled}{'.' * (width - filled)}] {done}/{found} {page.page}",
             end="",
-            file=sys.stderr,
-            flush=True,
         )
 
     def end(self) -> None:
         if self.bar:
-            print(file=sys.stderr)
+            say()
             self.bar = False  # ended once: a later line starts on its own
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
     request = _fetch_request(args)
-    progress = _FetchProgress(sys.stderr.isatty())
+    progress = _FetchProgress(sys.stdout.isatty())
     try:
         return _fetch_and_import(args, request, progress)
     except KeyboardInterrupt:
         # Every page kept so far is whole (crawl.py): the next run asks only for the rest.
         progress.end()
-        print("interrupted: run the same command again to resume", file=sys.stderr)
+        complain("interrupted: run the same command again to resume")
         return 130
+    except BrokenPipeError:
+        # What read the output went away (`| head`): the run stops there, as for Ctrl-C,
+        # rather than fetch on with no one reading, and says so.
+        complain("stopped: the output was closed; run the same command again to resume")
+        return 1
 
 
 def _fetch_and_import(
@@ -429,7 +441,7 @@ def _fetch_and_import(
     not_fetched = 0  # pages named as errors below, with no copy to import
     for edition in run.editions:
         for warning in edition.warnings:
-            print(warning)
+            complain(str(warning))
         outcomes: dict[str, int] = {}
         for page in edition.pages:
             outcomes[page.outcome] = outcomes.get(page.outcome, 0) + 1
@@ -437,32 +449,33 @@ def _fetch_and_import(
                 files[page.file] = edition.edition
                 urls[str(page.file)] = page.url
             if page.outcome == FAILED:
-                print(f"{page.url}: error: {page.reason.removeprefix(page.url + ': ')}")
+                complain(f"{page.url}: error: {page.reason.removeprefix(page.url + ': ')}")
                 status = 1
             elif page.outcome == DISALLOWED:
-                print(f"{page.url}: warning: robots.txt disallows it; not fetched")
+                complain(f"{page.url}: warning: robots.txt disallows it; not fetched")
             elif page.file is None and edition.found_by == "--pages":
-                print(f"{page.url}: error: the site says 404 (no such page)")
+                complain(f"{page.url}: error: the site says 404 (no such page)")
                 status = 1
             elif page.file is None:
                 # Listed, so a page of the chapter that cannot be fetched: an error, as when
                 # named with --pages; the other pages are still imported.
-                print(f"{page.url}: error: listed in the table of contents, but the site says 404")
+                complain(
+                    f"{page.url}: error: listed in the table of contents, but the site says 404"
+                )
                 status = 1
             if page.file is None and page.outcome != DISALLOWED:
                 not_fetched += 1
         summary = ", ".join(f"{n} {o}" for o, n in outcomes.items()) or "no pages"
-        print(
+        say(
             f"edition {edition.edition}: {len(edition.pages)} page(s) by {edition.found_by}: "
-            f"{summary}",
-            file=sys.stderr,
+            f"{summary}"
         )
-    if run.error:  # what stopped the run, before the count of what it asked
-        print(f"error: {run.error}", file=sys.stderr)
+    if run.error:  # what stopped the run
+        complain(f"error: {run.error}")
         status = 1
-    print(f"{run.requests} request(s) to {request.site}", file=sys.stderr)
+    say(f"{run.requests} request(s) to {request.site}")
     if not files:
-        print("error: nothing to import", file=sys.stderr)
+        complain("error: nothing to import")
         return 1
     try:
         filing = file_pages(list(files), args.out, strict=args.strict, editions=files)
@@ -475,20 +488,21 @@ def _fetch_and_import(
 
 
 def print_import_report(report: ImportReport) -> None:
-    """The pages, the outline with references, then every warning and broken fact."""
+    """The pages and the outline with references (stdout), then every warning and broken
+    fact (stderr)."""
     for page in report.pages:
         edition = page.edition or "?"
-        print(f"page {page.page} ({page.placed_by}): edition {edition}, chapter {page.chapter}")
-        print(f"  {page.file} -> {page.source_url}")
+        say(f"page {page.page} ({page.placed_by}): edition {edition}, chapter {page.chapter}")
+        say(f"  {page.file} -> {page.source_url}")
     imported = {p.page for p in report.pages}
-    print("outline:")
+    say("outline:")
     for entry in report.outline:
         mark = "+" if entry.page in imported else " "
-        print(f"{mark} {entry.ref:<18} {entry.heading}")
+        say(f"{mark} {entry.ref:<18} {entry.heading}")
     for warning in report.warnings:
-        print(warning)
+        complain(str(warning))
     for fact in report.broken_facts:
-        print(f"{fact} (broken by this import)")
+        complain(f"{fact} (broken by this import)")
 
 
 def _one_pack_dir(args: argparse.Namespace) -> Path:

@@ -6,12 +6,15 @@ import asyncio
 import codecs
 import errno
 import os
+import re
+import select
 import signal
 import socket
 import subprocess
 import sys
 import types
 from pathlib import Path
+from typing import IO
 
 import aiohttp
 import pytest
@@ -53,8 +56,8 @@ def test_fetch_all_editions_finds_exactly_the_pages_and_imports_them(capsys, tmp
     assert code == 0, err
     downloaded = {s.path for s in site.pages_seen() if s.status == 200}
     assert downloaded == {url_path(y, p) for y, p in EXISTING}
-    assert "edition 2019: 5 page(s) by probing" in err
-    assert "edition 2025: 4 page(s) by table of contents" in err
+    assert "edition 2019: 5 page(s) by probing" in out
+    assert "edition 2025: 4 page(s) by table of contents" in out
     assert "outline:" in out and "+ 3.1.1(1).A" in out
     library = load_library(lib)
     assert sorted(library.packs) == ["2019-3", "2024-3", "2025-3"]
@@ -106,11 +109,11 @@ def test_fetch_all_editions_finds_exactly_the_pages_and_imports_them(capsys, tmp
 
 def test_a_page_the_site_does_not_have_is_an_error_when_named(capsys, tmp_path, site):
     with serve(site) as url:
-        code, out, _ = fetch_cli(
+        code, _, err = fetch_cli(
             capsys, url, tmp_path / "lib", "--edition", "2025", "--pages", "c030101", "c030199"
         )
     assert code == 1
-    assert "c030199.html: error: the site says 404" in out
+    assert "c030199.html: error: the site says 404" in err
     pack = load_library(tmp_path / "lib").packs["2025-3"]
     assert "3.1.1" in pack.sections
 
@@ -120,11 +123,11 @@ def test_a_page_the_table_of_contents_lists_but_the_site_lacks_is_an_error(capsy
     # the same whether the page was named with --pages or listed by the contents page.
     del site.files[url_path(2025, "c030202")]
     with serve(site) as url:
-        code, out, _ = fetch_cli(
+        code, _, err = fetch_cli(
             capsys, url, tmp_path / "lib", "--edition", "2025", "--chapter", "3"
         )
     assert code == 1
-    assert "c030202.html: error: listed in the table of contents, but the site says 404" in out
+    assert "c030202.html: error: listed in the table of contents, but the site says 404" in err
     pack = load_library(tmp_path / "lib").packs["2025-3"]
     assert {"3.1.1", "3.1.2", "3.2.1"} <= set(pack.sections) and "3.2.2" not in pack.sections
 
@@ -199,8 +202,8 @@ def test_a_page_in_its_declared_charset_is_fetched_and_imported(
     assert [p.text for p in pack.sections["3.2"].paragraphs] == [f"{words}."]
     # A second run finds the kept copy unchanged.
     with serve(site) as url:
-        code, _, err = fetch_cli(capsys, url, lib, "--edition", "2025", "--chapter", "3")
-    assert code == 0 and "4 unchanged" in err, err
+        code, out, err = fetch_cli(capsys, url, lib, "--edition", "2025", "--chapter", "3")
+    assert code == 0 and "4 unchanged" in out, err
 
 
 @pytest.mark.parametrize(
@@ -218,9 +221,9 @@ def test_a_page_that_does_not_decode_is_named_and_not_kept(
     site.types[path] = content_type
     lib = tmp_path / "lib"
     with serve(site) as url:
-        code, out, err = fetch_cli(capsys, url, lib, "--edition", "2025", "--chapter", "3")
+        code, _, err = fetch_cli(capsys, url, lib, "--edition", "2025", "--chapter", "3")
     assert code == 1 and "Traceback" not in err
-    assert f"{url.rstrip('/')}/2025/en_html/chapter3/c030201.html: error: {message}\n" in out
+    assert f"{url.rstrip('/')}/2025/en_html/chapter3/c030201.html: error: {message}\n" in err
     assert not (raw_dir(lib, 2025) / "c030201.html").exists()
     assert "3.1.1" in load_library(lib).packs["2025-3"].sections
 
@@ -249,8 +252,8 @@ def test_a_table_of_contents_that_cannot_be_read_falls_back_to_probing(
     assert code == 0 and "Traceback" not in err, err
     assert (
         f"{toc}: warning: the table of contents cannot be read ({reason}); pages found by probing\n"
-    ) in out
-    assert "edition 2025: 4 page(s) by probing" in err
+    ) in err
+    assert "edition 2025: 4 page(s) by probing" in out
     assert {s.page for s in load_library(lib).packs["2025-3"].sections.values() if s.page} == {
         p for y, p in EXISTING if y == 2025
     }
@@ -264,9 +267,9 @@ def test_a_table_of_contents_not_modified_is_read_in_its_own_charset(capsys, tmp
     for _ in range(2):
         site.seen.clear()
         with serve(site) as url:
-            code, _, err = fetch_cli(capsys, url, lib, "--edition", "2025", "--chapter", "3")
+            code, out, err = fetch_cli(capsys, url, lib, "--edition", "2025", "--chapter", "3")
         assert code == 0, err
-        assert "edition 2025: 4 page(s) by table of contents" in err
+        assert "edition 2025: 4 page(s) by table of contents" in out
     assert [s.status for s in site.requests_to(TOC_2025)] == [304]
 
 
@@ -280,8 +283,8 @@ def test_a_kept_table_of_contents_that_no_longer_decodes_falls_back_to_probing(
         kept.write_bytes(b'<meta charset="unicode_escape">' + kept.read_bytes())
         code, out, err = fetch_cli(capsys, url, lib, "--edition", "2025", "--chapter", "3")
     assert code == 0, err
-    assert f"the table of contents cannot be read (the kept copy {kept}: unknown charset" in out
-    assert "edition 2025: 4 page(s) by probing" in err
+    assert f"the table of contents cannot be read (the kept copy {kept}: unknown charset" in err
+    assert "edition 2025: 4 page(s) by probing" in out
 
 
 def test_an_answer_that_is_no_web_page_is_refused_and_not_kept(capsys, tmp_path, site):
@@ -295,8 +298,8 @@ def test_an_answer_that_is_no_web_page_is_refused_and_not_kept(capsys, tmp_path,
         code, out, err = fetch_cli(capsys, url, lib, "--edition", "2025", "--chapter", "3")
     page = f"{url.rstrip('/')}/2025/en_html/chapter3/c030102.html"
     assert code == 1
-    assert f"{page}: error: the site answered application/pdf, not a web page\n" in out
-    assert "c030102 downloaded" not in err and "not UTF-8" not in err
+    assert f"{page}: error: the site answered application/pdf, not a web page\n" in err
+    assert "c030102 downloaded" not in out and "not UTF-8" not in out + err
     assert not (raw_dir(lib, 2025) / "c030102.html").exists()
     pack = load_library(lib).packs["2025-3"]
     assert {"3.1.1", "3.2.1", "3.2.2"} <= set(pack.sections) and "3.1.2" not in pack.sections
@@ -310,15 +313,35 @@ def test_the_summary_counts_every_page_not_imported_and_comes_last(capsys, tmp_p
     with serve(site) as url:
         code, out, err = fetch_cli(capsys, url, lib, "--edition", "2025", "--chapter", "3")
     assert code == 1
-    assert "c030201.html: error: HTTP 500 after 4 tries" in out
-    assert "c030202.html: error: listed in the table of contents, but the site says 404" in out
+    assert "c030201.html: error: HTTP 500 after 4 tries" in err
+    assert "c030202.html: error: listed in the table of contents, but the site says 404" in err
     assert "c030102.html:1: error: not a page of the Bluebook" in err
-    lines = err.splitlines()
-    assert lines[-2:] == [
+    assert err.splitlines()[-1] == "error: 3 page(s) not imported (listed above); the others were"
+    assert out.splitlines()[-2:] == [
+        f"wrote 1 page(s) to {lib / '2025' / 'chapter3'}; content check: 0 error(s), 2 warning(s)",
         f"serve or check it with `--content {lib}`",
-        "error: 3 page(s) not imported (listed above); the others were",
     ]
     assert {s.page for s in load_library(lib).packs["2025-3"].sections.values()} == {"c030101"}
+
+
+def test_what_a_fetch_did_goes_to_stdout_and_what_went_wrong_to_stderr(capsys, tmp_path, site):
+    site.faults[url_path(2025, "c030201")] = ["500"] * 4
+    lib = tmp_path / "lib"
+    with serve(site) as url:
+        code, out, err = fetch_cli(capsys, url, lib, "--edition", "2025", "--chapter", "3")
+    assert code == 1
+    # Every line of stderr is an error or a warning; no line of stdout is.
+    problems = re.compile(r"^error: |: (?:error|warning): ")
+    assert err and all(problems.search(line) for line in err.splitlines()), err
+    assert not any(problems.search(line) for line in out.splitlines()), out
+    assert out.splitlines()[:3] == [
+        "2025 c030101 downloaded",
+        "2025 c030102 downloaded",
+        f"2025 c030201 failed: {url.rstrip('/')}/2025/en_html/chapter3/c030201.html: "
+        "HTTP 500 after 4 tries",
+    ]
+    for result in ("edition 2025: 4 page(s) by table of contents", "request(s) to", "outline:"):
+        assert result in out
 
 
 def _request(tmp_path, url, editions=(2025,), **options):
@@ -374,13 +397,13 @@ def test_a_page_that_keeps_failing_is_named_and_the_rest_imported(capsys, tmp_pa
     path = url_path(2025, "c030202")
     site.faults[path] = ["500"] * 4
     with serve(site) as url:
-        code, out, _ = fetch_cli(
+        code, _, err = fetch_cli(
             capsys, url, tmp_path / "lib", "--edition", "2025", "--chapter", "3"
         )
     assert code == 1
     assert (
         f"{url.rstrip('/')}/2025/en_html/chapter3/c030202.html: error: HTTP 500 after 4 tries"
-        in out
+        in err
     )
     pack = load_library(tmp_path / "lib").packs["2025-3"]
     assert "3.2.1" in pack.sections and "3.2.2" not in pack.sections
@@ -395,8 +418,8 @@ def test_a_redirect_loop_is_named_as_one(capsys, tmp_path, site):
         )
     page = f"{url.rstrip('/')}/2025/en_html/chapter3/c030102.html"
     assert code == 1
-    assert f"{page}: error: too many redirects (10 in a row; a redirect loop?)\n" in out
-    assert f"2025 c030102 failed: {page}: too many redirects" in err
+    assert f"{page}: error: too many redirects (10 in a row; a redirect loop?)\n" in err
+    assert f"2025 c030102 failed: {page}: too many redirects" in out
     assert "message=" not in out + err
     assert len(site.requests_to(path)) == 10  # not retried
     pack = load_library(tmp_path / "lib").packs["2025-3"]
@@ -407,12 +430,12 @@ def test_robots_txt_is_honoured(capsys, tmp_path):
     disallowed = url_path(2024, "c030102")
     site = SampleSite(build_site(robots=f"User-agent: *\nDisallow: {disallowed}\n"))
     with serve(site) as url:
-        code, out, err = fetch_cli(
+        code, _, err = fetch_cli(
             capsys, url, tmp_path / "lib", "--edition", "2024", "--chapter", "3"
         )
     assert code == 0, err
     assert site.requests_to(disallowed) == []
-    assert "c030102.html: warning: robots.txt disallows it" in out
+    assert "c030102.html: warning: robots.txt disallows it" in err
     pack = load_library(tmp_path / "lib").packs["2024-3"]
     assert "3.1.1" in pack.sections and "3.1.2" not in pack.sections
     assert DISALLOWED  # the outcome's name, as printed by the summary
@@ -463,23 +486,67 @@ def test_an_interrupted_run_resumes_where_it_stopped(tmp_path, site):
     assert not list(raw.glob("*.part-*"))
 
 
-def test_ctrl_c_says_how_to_resume(tmp_path, site):
-    """A real process sent SIGINT while it waits for a page: one line, exit code 130."""
+def _lines_so_far(stream: IO[str], count: int) -> list[str]:
+    """The first `count` lines a running process has written to `stream`, read as they
+    arrive: a line still in the process's own buffer never does (then fewer, after 30 s)."""
+    data = b""
+    while data.count(b"\n") < count:
+        ready, _, _ = select.select([stream], [], [], 30)
+        chunk = os.read(stream.fileno(), 4096) if ready else b""
+        if not chunk:
+            break
+        data += chunk
+    return data.decode().splitlines()[:count]
+
+
+def test_ctrl_c_keeps_the_lines_printed_and_says_how_to_resume(tmp_path, site):
+    """`content fetch ... | tee log`, and Ctrl-C while it waits for a page, which stops tee as
+    well: every line printed was in the pipe when printed, and the real process sent SIGINT
+    says how to resume, exit code 130."""
     lib = tmp_path / "lib"
     site.faults[url_path(2025, "c030201")] = ["hang"]
     with serve(site) as url:
         proc = _fetch_process(url, lib, subprocess.PIPE)
         try:
             assert site.hanging.wait(60), "the fetch never reached the page"
+            assert proc.stdout is not None and proc.stderr is not None
+            printed = _lines_so_far(proc.stdout, 2)
+            proc.stdout.close()  # the reader stops with the same Ctrl-C
             proc.send_signal(signal.SIGINT)
-            out, err = proc.communicate(timeout=30)
+            proc.wait(30)
+            err = proc.stderr.read()
         finally:
             proc.kill()
             proc.wait(30)
+    assert printed == ["2025 c030101 downloaded", "2025 c030102 downloaded"]
     assert proc.returncode == 130
-    assert err.splitlines()[-1] == "interrupted: run the same command again to resume"
-    assert "Traceback" not in err and out == ""
+    assert err.splitlines() == ["interrupted: run the same command again to resume"]
     assert (raw_dir(lib, 2025) / "c030102.html").exists()
+
+
+def test_a_fetch_whose_output_is_closed_stops_and_says_so(tmp_path, site):
+    """`content fetch ... | head -2`: the next line finds no reader, and the run stops there
+    as for Ctrl-C (what it kept is whole), instead of fetching on, or exiting 0 unheard."""
+    lib = tmp_path / "lib"
+    site.faults[url_path(2025, "c030201")] = ["hang"]
+    with serve(site) as url:
+        proc = _fetch_process(url, lib, subprocess.PIPE)
+        try:
+            assert site.hanging.wait(60), "the fetch never reached the page"
+            assert proc.stdout is not None and proc.stderr is not None
+            proc.stdout.close()
+            site.release.set()  # the page is answered; its line has no one to read it
+            proc.wait(60)
+            err = proc.stderr.read()
+        finally:
+            proc.kill()
+            proc.wait(30)
+    assert proc.returncode == 1
+    assert err.splitlines() == [
+        "stopped: the output was closed; run the same command again to resume"
+    ]
+    assert (raw_dir(lib, 2025) / "c030201.html").exists()
+    assert not (lib / "2025").exists()  # nothing imported
 
 
 @pytest.mark.parametrize(
@@ -499,7 +566,7 @@ def test_bad_options_are_one_line(capsys, tmp_path, args, message):
 
 
 def test_an_unreachable_site_is_one_clear_error(capsys, tmp_path):
-    code, _, err = run(
+    code, out, err = run(
         capsys,
         "content",
         "fetch",
@@ -520,9 +587,9 @@ def test_an_unreachable_site_is_one_clear_error(capsys, tmp_path):
     assert err.splitlines() == [
         "error: http://127.0.0.1:9/robots.txt: could not connect (connection refused) "
         "after 4 tries",
-        "4 request(s) to http://127.0.0.1:9/",
         "error: nothing to import",
     ]
+    assert out.splitlines() == ["4 request(s) to http://127.0.0.1:9/"]
 
 
 def test_one_request_at_a_time_with_the_delay_and_a_user_agent(tmp_path, site):
@@ -552,11 +619,11 @@ def test_strict_fetch_imports_nothing_when_a_page_warns(capsys, tmp_path, site):
     )
     lib = tmp_path / "lib"
     with serve(site) as url:
-        code, out, err = fetch_cli(
+        code, _, err = fetch_cli(
             capsys, url, lib, "--edition", "2025", "--chapter", "3", "--strict"
         )
     assert code == 1 and "nothing written" in err
-    assert "looks like a heading but does not fit" in out
+    assert "looks like a heading but does not fit" in err
     assert not (lib / "2025").exists() and (raw_dir(lib, 2025) / "c030201.html").exists()
 
 

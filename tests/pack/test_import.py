@@ -63,7 +63,8 @@ def test_two_pages_give_book_references(capsys, tmp_path):
     refs = [line.split()[1] for line in stdout.splitlines() if line.startswith("+ ")]
     for ref in ("4.2.5", "4.2.5(2).A", "4.2.7", "4.2.7(2)"):
         assert ref in refs
-    assert "warning" not in stdout
+    # What it did on stdout; nothing went wrong, so nothing on stderr.
+    assert err == "" and "wrote 2 page(s)" in stdout
     # --out names a library: the pages are filed under their edition and chapter.
     pack = load_pack(pack_dir_for(out, 2030, 4))
     assert pack.root.title == "Japan's Diplomacy for Shared Prosperity"
@@ -247,10 +248,10 @@ def test_an_edited_page_replaces_its_sections_and_reports_broken_facts(two_pages
         "",
     )
     edited.write_bytes(text.encode("utf-8"))
-    code, stdout, _ = run(capsys, "content", "import", edited, "--out", out)
+    code, stdout, err = run(capsys, "content", "import", edited, "--out", out)
     assert code == 1
-    assert "three-countries" in stdout and "broken by this import" in stdout
-    assert "oda-2029" not in stdout
+    assert "three-countries" in err and "broken by this import" in err
+    assert "oda-2029" not in stdout + err
     pack, problems = check_pack(out)
     assert pack is not None
     assert "4.2.5(2).A(A)(b)" not in pack.sections
@@ -287,12 +288,12 @@ def _warned(capsys, tmp_path, files, kind_text, line_of, *, extra=()):
     assert not strict_out.exists()
     code, stdout, err = run(capsys, "content", "import", *files, "--out", out, *extra)
     assert code == 0, err
-    warnings = [line for line in stdout.splitlines() if ": warning: " in line]
+    warnings = [line for line in err.splitlines() if ": warning: " in line]
     assert any(kind_text in w for w in warnings), warnings
     file, line = line_of
     assert any(w.startswith(f"{file}:{line}: warning:") for w in warnings), warnings
-    written = WROTE.search(err)
-    assert written is not None, err
+    written = WROTE.search(stdout)
+    assert written is not None, stdout
     return warnings, Path(written["dir"])
 
 
@@ -326,13 +327,13 @@ def test_a_page_named_for_another_part_is_refused_and_the_others_import(capsys, 
     twin = tmp_path / "c040206.txt"
     twin.write_bytes(P5.read_bytes())
     out = tmp_path / "lib"
-    code, stdout, err = run(capsys, "content", "import", P5, twin, P7, "--out", out)
+    code, _, err = run(capsys, "content", "import", P5, twin, P7, "--out", out)
     assert code == 1
     says = "the file name says page c040206 (chapter 4, section 2, part 6)"
     assert f"{twin}:9: error: {says} " in err
     assert "its headings say chapter 4, section 2, part 5; not imported" in err
     assert "name the file c040205.txt" in err and "1 page(s) not imported" in err
-    assert "also claimed" not in stdout
+    assert "also claimed" not in err
     pack = load_pack(pack_dir_for(out, 2030, 4))
     assert [p.id for p in pack.manifest.pages] == ["c040205", "c040207"]
     assert pack.sections["4.2.5"].source_url == URL.format("c040205")
@@ -920,7 +921,7 @@ def test_a_page_whose_id_and_headings_disagree_replaces_nothing(capsys, tmp_path
         "c030203.txt",
         "Diplomatic Bluebook 2024\n\n3 Sample Partnerships\n\nJapan held sample talks.\n",
     )
-    code, stdout, err = run(capsys, "content", "import", wrong, nowhere, good, "--out", library)
+    code, _, err = run(capsys, "content", "import", wrong, nowhere, good, "--out", library)
     assert code == 1
     errors = [line for line in err.splitlines() if ": error: " in line]
     assert errors == [
@@ -931,7 +932,7 @@ def test_a_page_whose_id_and_headings_disagree_replaces_nothing(capsys, tmp_path
         "but its headings say chapter 3, section 2, part 1; not imported, so nothing is "
         "replaced: if it is page c030201, name the file c030201.txt",
     ]
-    assert "2 page(s) not imported" in err and "warning" not in stdout
+    assert "2 page(s) not imported" in err and ": warning: " not in err
     assert sorted(p.name for p in (library / "2024").iterdir()) == ["chapter3"]
     after = snapshot(pack_dir)
     assert after.pop("pages/c030203.txt")
