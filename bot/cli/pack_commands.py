@@ -37,11 +37,11 @@ from bot.pack.library import (
     split_edition,
 )
 from bot.pack.loader import Problem, check_pack, shipped_content_dir
-from bot.pack.model import Section
+from bot.pack.model import Pack
 from bot.pack.pages import SITE, PageId
 from bot.pack.refs import EditionRefs, RefIndex
 from bot.pack.suggest import append_drafts, suggest_facts
-from bot.pack.views import fact_json, section_json, toc_json
+from bot.pack.views import fact_json, outline, section_json, toc_json
 from bot.replies.errors import missing_paragraph_text
 
 
@@ -131,10 +131,9 @@ def register(sub: Any) -> None:
     p.set_defaults(func=cmd_facts_suggest)
 
 
-def _print_tree(section: Section, depth: int = 0) -> None:
-    print(f"{'  ' * depth}{section.ref:<{14 - 2 * depth}}  {section.heading}")
-    for child in section.children:
-        _print_tree(child, depth + 1)
+def _print_outline(pack: Pack) -> None:
+    for depth, section in outline([pack]):
+        print(f"{'  ' * depth}{section.ref:<{max(14 - 2 * depth, 0)}}  {section.heading}")
 
 
 def cmd_toc(args: argparse.Namespace) -> int:
@@ -142,7 +141,7 @@ def cmd_toc(args: argparse.Namespace) -> int:
     if args.json:
         print_json(toc_json(pack))
     else:
-        _print_tree(pack.root)
+        _print_outline(pack)
         print(f"({pack.manifest.title})")
     return 0
 

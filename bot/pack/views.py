@@ -2,9 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from bot.pack.model import Fact, Pack, Paragraph, Section
+
+
+def outline(packs: Iterable[Pack]) -> Iterator[tuple[int, Section]]:
+    """Every heading of `packs` in reading order, with its depth: a chapter is 0 and a
+    heading is one deeper than the heading it is under. Not its level: levels skip (an `A`
+    may hold an `(a)` with no `(A)` between, a column sits under any heading)."""
+    for pack in packs:
+        yield from _under(pack.root, 0)
+
+
+def _under(section: Section, depth: int) -> Iterator[tuple[int, Section]]:
+    yield depth, section
+    for child in section.children:
+        yield from _under(child, depth + 1)
 
 
 def toc_node(section: Section) -> dict[str, Any]:

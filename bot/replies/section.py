@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.pack.model import Pack, Paragraph, Section
+from bot.pack.views import outline
 from bot.replies.common import QUOTE_COLOUR, Button, Reply, clip, split_words
 from bot.replies.custom_ids import SectionState
 from bot.replies.examples import examples_from
@@ -104,10 +105,11 @@ TOC_PAGES = 2  # all embeds of a message share 6,000 characters: two pages of ou
 def _toc_pages(packs: Sequence[Pack], deepest: int) -> list[str]:
     """The outline of `packs` down to level `deepest`, in pages of at most TOC_PAGE_CHARS."""
     pages: list[str] = []
-    for node in (node for pack in packs for node in pack.root.walk()):
+    for depth, node in outline(packs):
         if node.level > deepest:
             continue
-        indent = "\u2003" * max(node.level - 1, 0)
+        # A chapter and its sections start at the margin: the sections are the outline's top.
+        indent = "\u2003" * max(depth - 1, 0)
         label = escape(node.heading if node.level else node.title)
         line = f"{indent}`{node.ref}` {label}"
         if pages and len(pages[-1]) + len(line) + 1 <= TOC_PAGE_CHARS:

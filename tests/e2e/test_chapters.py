@@ -17,6 +17,7 @@ from tests.e2e.conftest import Harness, running_bot
 from tests.e2e.test_fotd import _stop_loop
 from tests.e2e.test_lookups import _say
 from tests.e2e.test_sample_library import _ask, _embed, _fields, _press
+from tests.replies.test_toc import indents
 from tests.samples import LIBRARY, add_chapter4
 
 EPHEMERAL = 64
@@ -117,6 +118,9 @@ async def test_toc_lists_every_chapter_of_the_edition(chapters):
     text = toc["description"]
     assert "`3.1.3(1)` (1) Overview" in text and "`4.2.5(1)` (1) Overview" in text
     assert text.index("`3` ") < text.index("`3.2.2(2)`") < text.index("`4` ")
+    # Each heading one step under the one it is in: a column under a lettered heading too.
+    shown = indents(text.splitlines(), "\u2003")
+    assert shown["4.2.5(2).B.col1"] == shown["4.2.5(2).B"] + 1 == shown["4.2.5(2)"] + 2
     await _read(server, None)  # 2026: chapter 3 only, as before
     newest = _embed(await _ask(server, "toc"))
     assert newest["title"].endswith("— Chapter 3") and "`4" not in newest["description"]

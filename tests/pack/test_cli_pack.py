@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from tests.replies.test_toc import indents, lettered_content
 
 from .test_parser import DEEP
 
@@ -147,3 +148,10 @@ def test_a_content_folder_without_a_pack_is_one_line_like_a_missing_one(capsys, 
         f"error: content folder {tmp_path} holds no pack: no manifest.yaml and no "
         "<edition>/chapter<N>/ (--content or BLUEBOOK_CONTENT)\n"
     )
+
+
+def test_toc_text_indents_each_heading_one_step_under_its_parent(capsys, tmp_path):
+    code, out, _ = run(capsys, "--content", str(lettered_content(tmp_path)), "toc")
+    shown = indents(out.splitlines()[:-1], "  ")  # the last line names the pack
+    assert code == 0 and shown["3"] == 0 and shown["3.1"] == 1
+    assert shown["3.1.1(3).A(a)"] == shown["3.1.1(3).A"] + 1 == shown["3.1.1(3)"] + 2

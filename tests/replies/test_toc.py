@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
+from bot.pack.loader import load_pack
 from bot.pack.model import Manifest, Pack
 from bot.pack.parser import parse_chapter
 from bot.replies.common import embed_size
 from bot.replies.limits import EMBED_TOTAL_MAX
 from bot.replies.section import toc_reply
+from tests.conftest import CONTENT
 
 
 def _whole_chapter() -> Pack:
@@ -44,3 +49,45 @@ def test_an_outline_that_fits_is_whole_and_says_nothing_is_left_out(pack):
     reply = toc_reply(pack)
     assert "`3.1.1(3)`" in reply.embeds[0]["description"]
     assert reply.embeds[-1]["footer"]["text"].startswith("Open one with /section")
+
+
+# An `A` heading holding an `(a)` with no `(A)` between, as some parts of the Bluebook have.
+LETTERED = """
+A Letter Heading
+
+Text under the letter heading.
+
+(a) Lower Heading
+
+Text under the lower heading.
+"""
+
+
+def lettered_content(where: Path) -> Path:
+    """A copy of the shipped pack with `LETTERED` under its last heading, 3.1.1(3)."""
+    copy = where / "lettered"
+    shutil.copytree(CONTENT, copy)
+    with (copy / "chapter.txt").open("a", encoding="utf-8") as f:
+        f.write(LETTERED)
+    return copy
+
+
+def indents(lines: list[str], mark: str) -> dict[str, int]:
+    """Each outline line's reference and how many `mark`s it is indented by."""
+    found = {}
+    for line in lines:
+        ref = line.lstrip(mark).split()[0].strip("`")
+        found[ref] = (len(line) - len(line.lstrip(mark))) // len(mark)
+    return found
+
+
+def test_each_heading_is_one_step_deeper_than_its_parent(tmp_path):
+    pack = load_pack(lettered_content(tmp_path))
+    assert pack.sections["3.1.1(3).A(a)"].parent is pack.sections["3.1.1(3).A"]
+    shown = indents(toc_reply(pack).embeds[0]["description"].splitlines(), "\u2003")
+    assert shown["3.1.1(3).A"] == shown["3.1.1(3)"] + 1
+    assert shown["3.1.1(3).A(a)"] == shown["3.1.1(3).A"] + 1
+    for ref, depth in shown.items():
+        parent = pack.sections[ref].parent
+        if parent is not None and parent.parent is not None:  # under the chapter: the margin
+            assert depth == shown[parent.ref] + 1, ref
