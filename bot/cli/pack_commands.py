@@ -37,7 +37,6 @@ from bot.pack.library import (
     split_edition,
 )
 from bot.pack.loader import Problem, check_pack, shipped_content_dir
-from bot.pack.model import Pack
 from bot.pack.pages import SITE, PageId
 from bot.pack.refs import EditionRefs, RefIndex
 from bot.pack.suggest import append_drafts, suggest_facts
@@ -131,18 +130,16 @@ def register(sub: Any) -> None:
     p.set_defaults(func=cmd_facts_suggest)
 
 
-def _print_outline(pack: Pack) -> None:
-    for depth, section in outline([pack]):
-        print(f"{'  ' * depth}{section.ref:<{max(14 - 2 * depth, 0)}}  {section.heading}")
-
-
 def cmd_toc(args: argparse.Namespace) -> int:
-    pack = pack_from_args(args)
+    """The outline of every chapter of the edition, as /toc lists them."""
+    library = library_from_args(args)
+    packs = [library.packs[k] for k in library.chapters(pack_key_for_year(library, args.edition))]
     if args.json:
-        print_json(toc_json(pack))
-    else:
-        _print_outline(pack)
-        print(f"({pack.manifest.title})")
+        print_json(toc_json(packs))
+        return 0
+    for depth, section in outline(packs):
+        print(f"{'  ' * depth}{section.ref:<{max(14 - 2 * depth, 0)}}  {section.heading}")
+    print(f"({packs[0].manifest.title})")
     return 0
 
 

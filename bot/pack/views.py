@@ -31,8 +31,9 @@ def toc_node(section: Section) -> dict[str, Any]:
     }
 
 
-def toc_json(pack: Pack) -> list[dict[str, Any]]:
-    return [toc_node(pack.root)]
+def toc_json(packs: Iterable[Pack]) -> list[dict[str, Any]]:
+    """The outline of each of `packs` (the chapters of an edition), in order."""
+    return [toc_node(pack.root) for pack in packs]
 
 
 def section_json(

@@ -87,6 +87,17 @@ def test_the_cli_section_opens_another_chapter(two_chapters, capsys):
     assert "grown to 14 members" in data["paragraphs"][0]["text"]
 
 
+def test_the_cli_toc_lists_every_chapter_of_the_edition(two_chapters, capsys):
+    code = main(["--content", str(two_chapters), "toc", "--edition", "2024"])
+    out = capsys.readouterr()[0]
+    assert code == 0 and out.endswith("(Diplomatic Bluebook 2024)\n")
+    assert out.index("3.2.2(2)  ") < out.index("\n4  ") < out.index("4.2.5(2).B.col1")
+    main(["--content", str(two_chapters), "toc", "--edition", "2024", "--json"])
+    assert [chapter["ref"] for chapter in json.loads(capsys.readouterr()[0])] == ["3", "4"]
+    main(["--content", str(two_chapters), "toc"])  # 2026 holds chapter 3 only, as before
+    assert "\n4" not in capsys.readouterr()[0]
+
+
 def test_a_fact_id_two_chapters_of_an_edition_share_is_a_warning(tmp_path):
     shutil.copytree(LIBRARY, tmp_path / "library")
     add_chapter4(tmp_path / "library", tmp_path / "pages")
