@@ -181,15 +181,8 @@ class ServedLibrary:
         """The facts a reader of pack `pack_key` draws from, with their packs: those of every
         chapter of its edition, that pack's first. A fact id names one fact of an edition: an
         id an earlier chapter uses is the earlier chapter's."""
-        first = self.pack(pack_key)
-        seen: set[str] = set()
-        found: list[tuple[ServedPack, Fact]] = []
-        for served in [first, *(s for s in self.chapters(first.pack_key) if s is not first)]:
-            for fact in served.pack.facts:
-                if fact.id not in seen:
-                    seen.add(fact.id)
-                    found.append((served, fact))
-        return found
+        drawn = self.library.facts(self.pack(pack_key).pack_key)
+        return [(self.packs[key], fact) for key, fact in drawn]
 
     def fact(self, pack_key: str, fact_id: str) -> tuple[ServedPack, Fact] | None:
         """Fact `fact_id` of pack `pack_key`'s edition (`facts`), and its pack; None when it,

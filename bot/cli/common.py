@@ -12,7 +12,6 @@ from typing import Any
 from bot.config import ConfigError, Settings, load_settings
 from bot.pack.library import Library, load_library, pack_dirs
 from bot.pack.loader import MANIFEST_FILE, ContentError
-from bot.pack.model import Pack
 from bot.replies.common import counted
 
 
@@ -74,12 +73,6 @@ def pack_key_for_year(library: Library, year: int | None) -> str:
         held = ", ".join(str(y) for y in library.editions())
         raise CliError(f"no edition {year} in the library; it holds {held}")
     return key
-
-
-def pack_from_args(args: argparse.Namespace) -> Pack:
-    """The pack of `--edition` (when the command has it), else the default edition."""
-    library = library_from_args(args)
-    return library.packs[pack_key_for_year(library, getattr(args, "edition", None))]
 
 
 def add_edition(parser: argparse.ArgumentParser) -> None:

@@ -16,7 +16,6 @@ from bot.cli.common import (
     add_edition,
     content_dir,
     library_from_args,
-    pack_from_args,
     pack_key_for_year,
     print_json,
 )
@@ -181,34 +180,40 @@ def cmd_section(args: argparse.Namespace) -> int:
 
 
 def cmd_fact(args: argparse.Namespace) -> int:
+    """A fact of the edition, any chapter of it, as /fact draws them."""
     if args.id and (args.all or args.topic):
         raise CliError("give a fact id, or --all and --topic, not both", code=2)
-    pack = pack_from_args(args)
+    library = library_from_args(args)
+    key = pack_key_for_year(library, args.edition)
+    drawn = library.facts(key)
+    facts = [fact for _, fact in drawn]
     if args.all:
-        chosen = facts_on_topic(pack.facts, args.topic) if args.topic else pack.facts
+        chosen = facts_on_topic(facts, args.topic) if args.topic else facts
         if args.topic and not chosen:
             raise CliError(f"no fact on '{args.topic}'")
-        facts = [fact_json(f) for f in chosen]
+        listed = [fact_json(f) for f in chosen]
         if args.json:
-            print_json(facts)
+            print_json(listed)
         else:
-            for f in facts:
+            for f in listed:
                 print(f"{f['id']:<40} {f['ref']:<12} {f['headline']}")
         return 0
     if args.id:
-        fact = pack.fact_by_id.get(args.id)
+        fact = next((f for f in facts if f.id == args.id), None)
         if fact is None:
-            near = closest_ids(pack.facts, args.id)
+            near = closest_ids(facts, args.id)
             raise CliError(
                 f"unknown fact '{args.id}'" + (f"; closest: {', '.join(near)}" if near else "")
             )
     else:
-        fact = pick_fact(pack.facts, args.topic)
+        fact = pick_fact(facts, args.topic)
         if fact is None:
-            raise CliError(f"no fact on '{args.topic}'" if args.topic else "the pack has no facts")
+            none = f"{library.label(key)} has no facts"
+            raise CliError(f"no fact on '{args.topic}'" if args.topic else none)
     if args.json:
         print_json(fact_json(fact))
     else:
+        pack = library.packs[next(k for k, f in drawn if f is fact)]
         section = pack.sections.get(fact.ref) or pack.section_of(pack.paragraphs[fact.ref])
         print(
             f"{fact.headline}\n\n> {fact.quote}\n\n— {fact.ref}, {pack.manifest.title}"

@@ -28,7 +28,7 @@ from bot.pack.loader import (
     check_terms,
     shipped_content_dir,
 )
-from bot.pack.model import Manifest, Pack
+from bot.pack.model import Fact, Manifest, Pack
 from bot.pack.verdict import library_hash, read_verdict, write_verdict
 
 _EDITION_DIR = re.compile(r"^\d{4}$")
@@ -139,6 +139,19 @@ class Library:
         """The keys of every pack of pack `key`'s edition, by chapter."""
         year = self.packs[key].manifest.edition_year
         return [k for k, p in self.packs.items() if p.manifest.edition_year == year]
+
+    def facts(self, key: str) -> list[tuple[str, Fact]]:
+        """The facts a reader of pack `key` draws from, each with its pack's key: those of
+        every chapter of its edition, that pack's first. A fact id names one fact of an
+        edition: an id an earlier chapter uses is the earlier chapter's."""
+        seen: set[str] = set()
+        found: list[tuple[str, Fact]] = []
+        for chapter in [key, *(k for k in self.chapters(key) if k != key)]:
+            for fact in self.packs[chapter].facts:
+                if fact.id not in seen:
+                    seen.add(fact.id)
+                    found.append((chapter, fact))
+        return found
 
     def label(self, key: str) -> str:
         """How an answer names the edition it quotes, e.g. 'Diplomatic Bluebook 2025'."""

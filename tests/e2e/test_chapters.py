@@ -18,7 +18,7 @@ from tests.e2e.test_fotd import _stop_loop
 from tests.e2e.test_lookups import _say
 from tests.e2e.test_sample_library import _ask, _embed, _fields, _press
 from tests.replies.test_toc import indents
-from tests.samples import LIBRARY, add_chapter4
+from tests.samples import FACT_CHAPTER4, LIBRARY, add_chapter4
 
 EPHEMERAL = 64
 
@@ -264,15 +264,6 @@ async def test_compare_without_a_reference_names_the_other_chapters(chapters):
 
 # -- facts ---------------------------------------------------------------------------------
 
-# A fact a maintainer confirmed in chapter 4 of 2024 (after `content facts suggest --write`).
-FACT_CHAPTER4 = """\
-facts:
-  - id: cptpp-members
-    headline: "The CPTPP has grown to 12 members"
-    quote: "has grown to 12 members"
-    ref: 4.2.5(2).A¶1
-    numbers: [12]
-"""
 MARKER = "Fact of the day · "
 
 

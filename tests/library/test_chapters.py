@@ -12,7 +12,7 @@ import pytest
 from bot.cli import main
 from bot.pack.library import Library, check_library, load_library
 from bot.pack.refs import EditionRefs, RefIndex, chapter_named
-from tests.samples import LIBRARY, add_chapter4
+from tests.samples import FACT_CHAPTER4, LIBRARY, add_chapter4
 
 
 @pytest.fixture(scope="module")
@@ -96,6 +96,36 @@ def test_the_cli_toc_lists_every_chapter_of_the_edition(two_chapters, capsys):
     assert [chapter["ref"] for chapter in json.loads(capsys.readouterr()[0])] == ["3", "4"]
     main(["--content", str(two_chapters), "toc"])  # 2026 holds chapter 3 only, as before
     assert "\n4" not in capsys.readouterr()[0]
+
+
+@pytest.fixture(scope="module")
+def fact_in_chapter4(tmp_path_factory) -> Path:
+    """The two chapters, with a fact in chapter 4 of 2024 beside chapter 3's three."""
+    root = tmp_path_factory.mktemp("fact4")
+    shutil.copytree(LIBRARY, root / "library")
+    add_chapter4(root / "library", root / "pages")
+    (root / "library" / "2024" / "chapter4" / "facts.yaml").write_text(FACT_CHAPTER4, "utf-8")
+    return root / "library"
+
+
+def _cli(capsys, library: Path, *argv: str) -> tuple[int, str, str]:
+    code = main(["--content", str(library), *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_the_cli_fact_draws_from_every_chapter_of_the_edition(fact_in_chapter4, capsys):
+    code, out, _ = _cli(capsys, fact_in_chapter4, "fact", "cptpp-members", "--edition", "2024")
+    assert code == 0 and out.startswith("The CPTPP has grown to 12 members\n")
+    assert "— 4.2.5(2).A¶1, Diplomatic Bluebook 2024" in out and "/2024/en_html/chapter4/" in out
+    _, out, _ = _cli(capsys, fact_in_chapter4, "fact", "--all", "--edition", "2024", "--json")
+    listed = [f["ref"] for f in json.loads(out)]
+    assert len(listed) == 4 and listed[-1] == "4.2.5(2).A¶1"
+    _, out, _ = _cli(capsys, fact_in_chapter4, "fact", "--topic", "CPTPP", "--edition", "2024")
+    assert out.startswith("The CPTPP has grown to 12 members\n")
+    # An id mistyped is offered the closest of every chapter.
+    code, _, err = _cli(capsys, fact_in_chapter4, "fact", "cptpp-member", "--edition", "2024")
+    assert code == 1 and "closest: cptpp-members" in err
 
 
 def test_a_fact_id_two_chapters_of_an_edition_share_is_a_warning(tmp_path):

@@ -33,6 +33,16 @@ EDITIONS = (2026, 2025, 2024)
 # A chapter-4 page in the publisher's format (invented text), as the import tests use it.
 CHAPTER4_PAGE = Path(__file__).resolve().parents[1] / "pack" / "samples" / "c040205.txt"
 
+# A fact a maintainer confirmed in chapter 4 of 2024 (after `content facts suggest --write`).
+FACT_CHAPTER4 = """\
+facts:
+  - id: cptpp-members
+    headline: "The CPTPP has grown to 12 members"
+    quote: "has grown to 12 members"
+    ref: 4.2.5(2).A¶1
+    numbers: [12]
+"""
+
 
 def add_chapter4(library: Path, scratch: Path) -> None:
     """File chapter 4 beside chapter 3 in `library` (a copy of LIBRARY), as `content import
