@@ -128,6 +128,31 @@ def test_the_cli_fact_draws_from_every_chapter_of_the_edition(fact_in_chapter4, 
     assert code == 1 and "closest: cptpp-members" in err
 
 
+def test_facts_suggest_drafts_for_every_chapter_each_into_its_own(tmp_path, capsys):
+    library = tmp_path / "library"
+    shutil.copytree(LIBRARY, library)
+    add_chapter4(library, tmp_path / "pages")
+    code, out, _ = _cli(capsys, library, "content", "facts", "suggest", "--edition", "2024")
+    assert code == 0 and "\n3.1.3(1)¶2  " in out and "\n4.2.5(1)¶2  " in out
+    assert out.index("\n3.1.3(1)¶2") < out.index("\n4.2.5(1)¶2")
+    # A reference reads in the chapter it names, and writes only that chapter's drafts.
+    argv = ("content", "facts", "suggest", "4.2.5(1)", "--edition", "2024", "--write")
+    code, out, err = _cli(capsys, library, *argv)
+    chapter4 = library / "2024" / "chapter4" / "facts.yaml"
+    assert code == 0 and "3.1.3" not in out and f"draft(s) to {chapter4};" in err
+    assert "chapter3" not in err
+    code, out, err = _cli(
+        capsys, library, "content", "facts", "suggest", "--edition", "2024", "--write"
+    )
+    assert code == 0 and "4.2.5(1)¶2" not in out  # drafted already
+    assert "2024/chapter3/facts.yaml;" in err and "2024/chapter4/facts.yaml;" in err
+    code, out, _ = _cli(capsys, library, "content", "check", "--verbose")
+    drafts = {line.split(":")[0].strip() for line in out.splitlines() if "is a draft" in line}
+    assert code == 0 and drafts == {
+        str(library / "2024" / f"chapter{n}" / "facts.yaml") for n in (3, 4)
+    }
+
+
 def test_a_fact_id_two_chapters_of_an_edition_share_is_a_warning(tmp_path):
     shutil.copytree(LIBRARY, tmp_path / "library")
     add_chapter4(tmp_path / "library", tmp_path / "pages")
