@@ -1,4 +1,5 @@
-"""`toc`, `section`, `fact` and `content check|import|fetch`."""
+"""`toc`, `section`, `fact` and `content check|import|fetch` (`content facts suggest`:
+bot/cli/facts_commands.py)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from bot.cli.common import (
     pack_key_for_year,
     print_json,
 )
+from bot.cli.facts_commands import cmd_facts_suggest
 from bot.facts import closest_ids, facts_on_topic, pick_fact
 from bot.fetch.client import FetchOptions
 from bot.fetch.crawl import DISALLOWED, FAILED, PageResult
@@ -29,17 +31,12 @@ from bot.pack.library import (
     EARLIEST_EDITION,
     LATEST_EDITION,
     check_library,
-    is_single_pack,
-    pack_dir_for,
     pack_key,
-    parse_key,
     split_edition,
 )
-from bot.pack.loader import Problem, check_pack, shipped_content_dir
-from bot.pack.model import Pack
+from bot.pack.loader import Problem
 from bot.pack.pages import SITE, PageId
 from bot.pack.refs import EditionRefs, RefIndex
-from bot.pack.suggest import Candidate, append_drafts, suggest_facts
 from bot.pack.views import fact_json, outline, section_json, toc_json
 from bot.replies.errors import missing_paragraph_text
 
@@ -505,78 +502,3 @@ def print_import_report(report: ImportReport) -> None:
         complain(str(warning))
     for fact in report.broken_facts:
         complain(f"{fact} (broken by this import)")
-
-
-def _chapter_dirs(args: argparse.Namespace) -> list[Path]:
-    """The packs `facts suggest` reads and writes: `--content` itself when it is one pack,
-    else every chapter of `--edition` (default: the newest) in that library, the default
-    chapter first (a reference with its chapter left out is read in it, as `section` does)."""
-    chosen = content_dir(args)
-    root = Path(chosen) if chosen is not None else shipped_content_dir()
-    if is_single_pack(root):
-        return [root]
-    library = library_from_args(args)
-    key = pack_key_for_year(library, args.edition)
-    keys = [key, *(k for k in library.chapters(key) if k != key)]
-    return [pack_dir_for(root, *found) for k in keys if (found := parse_key(k)) is not None]
-
-
-def _print_candidates(candidates: list[Candidate]) -> None:
-    for c in candidates:
-        stated = "; ".join(
-            part
-            for part in (
-                f"dates: {', '.join(c.dates)}" if c.dates else "",
-                f"numbers: {', '.join(c.numbers)}" if c.numbers else "",
-                f"names: {', '.join(c.names)}" if c.names else "",
-            )
-            if part
-        )
-        print(f"{c.ref}  {stated}\n  > {c.quote}\n  headline: (for a person to write)\n")
-
-
-def cmd_facts_suggest(args: argparse.Namespace) -> int:
-    """Drafts for every chapter of the edition; with a reference, for the section it names,
-    in the chapter it names. Each chapter's drafts go to its own facts.yaml."""
-    if args.write and content_dir(args) is None:
-        raise CliError("--write changes a pack: name one with --content DIR (not the shipped pack)")
-    chapters: list[tuple[Path, Pack]] = []
-    for pack_dir in _chapter_dirs(args):
-        pack, problems = check_pack(pack_dir)
-        if pack is None:
-            for problem in problems:
-                print(problem, file=sys.stderr)
-            raise CliError("content pack is invalid; run `content check`")
-        chapters.append((pack_dir, pack))
-    section = None
-    if args.ref:
-        found = EditionRefs([RefIndex(pack) for _, pack in chapters]).resolve(args.ref)
-        if found.section is None:
-            closest = ", ".join(f"{s.ref} {s.title}" for s in found.suggestions[:3])
-            raise CliError(
-                f"unknown reference '{args.ref}'" + (f"; closest: {closest}" if closest else "")
-            )
-        section = found.section
-        chapters = [(d, pack) for d, pack in chapters if pack is found.pack]
-    # In chapter order, as the outline reads.
-    chapters.sort(key=lambda chapter: chapter[1].manifest.chapter_number)
-    drafts = [(d, p, suggest_facts(p, section, content_dir=d)) for d, p in chapters]
-    for _, _, candidates in drafts:
-        _print_candidates(candidates)
-    if not any(candidates for *_, candidates in drafts):
-        print("no candidates: every section with text has a fact, or states no number or date")
-        return 0
-    if args.write:
-        for pack_dir, pack, candidates in drafts:
-            if not candidates:
-                continue
-            try:
-                path = append_drafts(pack, candidates, pack_dir)
-            except ValueError as exc:
-                raise CliError(str(exc)) from None
-            print(
-                f"appended {len(candidates)} draft(s) to {path}; write each headline and remove "
-                "'draft: true' to confirm it",
-                file=sys.stderr,
-            )
-    return 0
