@@ -145,6 +145,15 @@ class RefIndex:
         nearest neighbours in the outline come first; other text is matched against titles,
         and when no title is close, the outline's top sections are offered.
         """
+        ranked = self._ranked(text, limit)
+        if not ranked:
+            return self._top(limit)
+        return tuple(section for _, section in ranked)
+
+    def _ranked(self, text: str, limit: int) -> list[tuple[tuple[float, ...], Section]]:
+        """`suggest`'s sections closest first, each with how far it is from `text` (lower is
+        closer; the same measure in every pack, so the chapters of an edition can be ranked
+        together); none when `text` is not reference-shaped and no title is close."""
         candidate = normalise_ref(text)
         if candidate and candidate[0].isdigit() and _REF_SHAPE.match(candidate):
             return self._nearest_refs(candidate, limit)
@@ -169,16 +178,14 @@ class RefIndex:
             ):
                 scored[i] = max(scored.get(i, 0.0), score)
         ranked = sorted(scored, key=lambda i: (-scored[i], i))
-        if not ranked:
-            return self._top(limit)
-        return tuple(self._sections[i] for i in ranked[:limit])
+        return [((-scored[i],), self._sections[i]) for i in ranked[:limit]]
 
     def _top(self, limit: int) -> tuple[Section, ...]:
         """The outline's first sections, shallowest first."""
         ordered = sorted(range(len(self._sections)), key=lambda i: (self._sections[i].level, i))
         return tuple(self._sections[i] for i in ordered[:limit])
 
-    def _nearest_refs(self, candidate: str, limit: int) -> tuple[Section, ...]:
+    def _nearest_refs(self, candidate: str, limit: int) -> list[tuple[tuple[float, ...], Section]]:
         """Sections sharing the longest leading parts with `candidate` (chapter optional),
         then the nearest number at the first part that differs, then the nearest depth."""
         typed = _REF_PART.findall(candidate)
@@ -198,8 +205,9 @@ class RefIndex:
                 scores.append((-shared, gap, abs(len(parts) - len(option))))
             return min(scores)
 
-        ranked = sorted(range(len(self._sections)), key=lambda i: (distance(self._sections[i]), i))
-        return tuple(self._sections[i] for i in ranked[:limit])
+        far = [distance(s) for s in self._sections]
+        ranked = sorted(range(len(self._sections)), key=lambda i: (far[i], i))
+        return [(far[i], self._sections[i]) for i in ranked[:limit]]
 
     def complete(self, text: str, limit: int = 25) -> list[Section]:
         """Sections for autocomplete: by reference prefix first, then fuzzy title."""
@@ -263,7 +271,8 @@ class EditionRefs:
         return (named, *(i for i in self.indexes if i is not named))
 
     def resolve(self, text: str) -> Resolved:
-        """The first chapter (in `_ordered`) naming `text`, or the first one's suggestions."""
+        """The first chapter (in `_ordered`) naming `text`; when none does, the closest
+        sections of every chapter (`suggest`), in the first one."""
         first: Resolved | None = None
         for index in self._ordered(text):
             found = index.resolve(text)
@@ -271,7 +280,31 @@ class EditionRefs:
                 return found
             first = first or found
         assert first is not None
-        return first
+        raw = normalize(text or "", fold_case=False).strip()
+        if len(self.indexes) == 1 or not raw:  # nothing typed: the first chapter's outline
+            return first
+        return replace(first, suggestions=self.suggest(raw))
+
+    def suggest(self, text: str, limit: int = MAX_SUGGESTIONS) -> tuple[Section, ...]:
+        """`RefIndex.suggest` over every chapter, ranked together: the closest sections of
+        any chapter, a tie going to the chapter looked in first; when no title is close, the
+        top sections of every chapter, shallowest first."""
+        ordered = self._ordered(text)
+        ranked = sorted(
+            (
+                (far, n, section)
+                for n, index in enumerate(ordered)
+                for far, section in index._ranked(text, limit)
+            ),
+            key=lambda item: item[:2],
+        )
+        if ranked:
+            return tuple(section for *_, section in ranked[:limit])
+        tops = sorted(
+            ((s.level, n, s) for n, index in enumerate(ordered) for s in index._top(limit)),
+            key=lambda top: top[:2],
+        )
+        return tuple(section for *_, section in tops[:limit])
 
     def looks_like_ref(self, text: str) -> bool:
         return self.indexes[0].looks_like_ref(text)

@@ -88,6 +88,14 @@ async def test_a_chapter_the_servers_edition_lacks_is_named_where_held(chapters)
     assert "Diplomatic Bluebook 2025" in opened["footer"]["text"]
 
 
+async def test_an_unknown_section_is_offered_the_closest_of_every_chapter(chapters):
+    server = chapters.server
+    await _read(server, 2024)
+    answer = await _ask(server, "section", {"ref": "Frameworks of Regions"})
+    assert answer["flags"] & EPHEMERAL
+    assert "Closest: `4.2.5(2)` Regional Frameworks, " in answer["content"]
+
+
 async def test_a_paragraph_past_the_last_of_another_chapter(chapters):
     server = chapters.server
     await _read(server, 2024)

@@ -68,6 +68,18 @@ def test_an_unknown_reference_suggests_from_the_chapter_it_names(library):
     assert found.suggestions[0].ref == "4.2" and found.pack is library.packs["2024-4"]
 
 
+def test_an_unknown_title_is_offered_the_closest_sections_of_every_chapter(library, capsys):
+    for keys in (("2024-3", "2024-4"), ("2024-4", "2024-3")):
+        found = _refs(library, *keys).resolve("Frameworks of Regions")
+        assert found.section is None and found.pack is library.packs[keys[0]]
+        assert found.suggestions[0].ref == "4.2.5(2)", keys
+        assert {s.ref.split(".")[0] for s in found.suggestions} == {"3", "4"}
+    # The command line's section says the same.
+    argv = ["--content", str(library.root), "section", "Frameworks of Regions"]
+    assert main([*argv, "--edition", "2024"]) == 1
+    assert "; closest: 4.2.5(2) Regional Frameworks, " in capsys.readouterr()[1]
+
+
 @pytest.mark.parametrize("text", ["3.1.1(1)", "1.1(1)", "Overview", "9.9", "", "3.1.1(1)¶9"])
 def test_one_chapter_reads_as_before(library, text):
     pack = library.packs["2026-3"]
