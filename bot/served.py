@@ -29,7 +29,7 @@ from bot.index_cache import load_or_build
 from bot.pack.library import Library, load_library, split_edition
 from bot.pack.library import pack_key as pack_key_of
 from bot.pack.loader import ContentError, Problem
-from bot.pack.model import Fact, Pack
+from bot.pack.model import Fact, Glossary, GlossaryTerm, Pack
 from bot.pack.refs import EditionRefs, RefIndex, Resolved
 from bot.search.build import ParagraphWords
 from bot.search.engine import SearchEngine
@@ -176,6 +176,20 @@ class ServedLibrary:
         chapter its first number names (bot/pack/refs.py EditionRefs), and the pack it is in."""
         found = self.edition_refs(pack_key).resolve(text)
         return self.holding(found, pack_key), found
+
+    def glossary(self, pack_key: str | None = None) -> Glossary:
+        """The glossary a reader of pack `pack_key` reads (default: the newest): its own
+        with the terms of every other chapter of its edition, as search reads it."""
+        return self._search.glossary(self.pack(pack_key).pack_key)
+
+    def term_pack(self, term: GlossaryTerm, pack_key: str | None = None) -> ServedPack:
+        """The chapter of pack `pack_key`'s edition whose glossary `term` is from (that
+        pack when several chapters define it alike)."""
+        first = self.pack(pack_key)
+        holding = (
+            s for s in [first, *self.chapters(first.pack_key)] if term in s.pack.glossary.terms
+        )
+        return next(holding, first)
 
     def facts(self, pack_key: str | None = None) -> list[tuple[ServedPack, Fact]]:
         """The facts a reader of pack `pack_key` draws from, with their packs: those of every

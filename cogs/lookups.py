@@ -109,15 +109,18 @@ class LookupsCog(commands.Cog):
             await self._reply(message, keys, embeds=embeds)
             return
         if switches.passive:
+            library = self.bot.library.current
+            # The terms of every chapter of the server's edition.
             terms = [
                 t
-                for t in find_terms(message.content, served.pack.glossary)
+                for t in find_terms(message.content, library.glossary(served.pack_key))
                 if self.passive_limit.allow(guild_id, message.channel.id, message.author.id, t.term)
             ]
             if terms:
                 await self.bot.turns.turn()
                 for term in terms:
-                    self._log(where, term.term, term.ref, 1, served.pack_key)
+                    held = library.term_pack(term, served.pack_key)
+                    self._log(where, term.term, term.ref, 1, held.pack_key)
                 keys = tuple(PASSIVE_PREFIX + t.term for t in terms)
                 await self._reply(message, keys, content=passive_reply(terms).content)
 
@@ -193,11 +196,12 @@ class LookupsCog(commands.Cog):
         reply = channel.get_partial_message(entry.reply_id)
         passive = any(k.startswith(PASSIVE_PREFIX) for k in entry.lookup_keys)
         served = await self.bot.library.for_guild(guild_id)
+        library = self.bot.library.current
         lookups: list[Lookup] = []
         if passive:
-            plan = "keep" if find_terms(text, served.pack.glossary) else "delete"
+            plan = "keep" if find_terms(text, library.glossary(served.pack_key)) else "delete"
         else:
-            lookups = extract_lookups(text, self.bot.library.current.edition_refs(served.pack_key))
+            lookups = extract_lookups(text, library.edition_refs(served.pack_key))
             plan = plan_edit(entry.lookup_keys, lookups)
         try:
             if plan == "delete":

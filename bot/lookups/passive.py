@@ -17,8 +17,8 @@ from bot.pack.model import Glossary, GlossaryTerm
 # A line with at least this many words and no lowercase letter is shouting: "LET US KNOW".
 # Acronyms in it are ignored, since every word there is written in capitals.
 SHOUTING_MIN_WORDS = 3
-# Glossaries kept compiled; a bot has one pack, tests a few.
-COMPILED_GLOSSARIES = 4
+# Glossaries kept compiled: one for each pack servers read (its edition's terms together).
+COMPILED_GLOSSARIES = 16
 
 _WORD = re.compile(r"\w+")
 

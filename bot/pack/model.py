@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
 
 # Heading levels, from the chapter down. Deeper levels appear in other parts of the Bluebook.
 # A boxed column sits below whatever section it appears in and never has sub-headings.
@@ -162,6 +162,22 @@ class Glossary:
     # Spelling variants, each group spelled differently but meaning one word (defence/defense).
     spellings: tuple[tuple[str, ...], ...] = ()
     thesaurus: tuple[ThesaurusEntry, ...] = ()
+
+
+def edition_glossary(first: Glossary, others: Iterable[Glossary]) -> Glossary:
+    """The glossary a reader of the chapter of `first` reads: its terms, then those of
+    `others` (the other chapters of its edition, in order) that it lacks. A term several
+    chapters define is taken from the first that gives its `ref` (where a chapter has it),
+    else from the first. Spellings and thesaurus stay `first`'s: a search index is built
+    with them. `first` itself when the others add nothing."""
+    chosen: dict[str, GlossaryTerm] = {}
+    for glossary in (first, *others):
+        for term in glossary.terms:
+            held = chosen.get(term.term.casefold())
+            if held is None or (held.ref is None and term.ref is not None):
+                chosen[term.term.casefold()] = term
+    terms = tuple(chosen.values())
+    return first if terms == first.terms else replace(first, terms=terms)
 
 
 @dataclass

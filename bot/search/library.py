@@ -13,7 +13,7 @@ index keeps every score on one scale at the cost of one search. The rule:
   score is more than EDITION_MARGIN higher; ties and near-ties go to the pack searched first.
 - The other chapters of the edition searched first are that edition too: their paragraphs
   rank with the pack's own, without the margin, and a paragraph they hold is quoted from
-  them rather than from another edition.
+  them rather than from another edition; their glossary terms are read as the pack's own.
 
 So a sentence only an older edition holds comes first when it is the strong match, and a
 query the server's edition answers as well as an older one is answered from the server's.
@@ -33,7 +33,7 @@ from typing import NamedTuple, Protocol
 
 from bot.index_cache import load_or_build
 from bot.pack.compare import text_key
-from bot.pack.model import Pack, Paragraph, Section
+from bot.pack.model import Glossary, Pack, Paragraph, Section, edition_glossary
 from bot.search.build import ParagraphWords
 from bot.search.engine import MAX_LIMIT, SearchEngine, SearchResponse, SearchResult
 
@@ -100,11 +100,13 @@ class _Reading:
         holders: Mapping[str, list[str]],
         keys: Callable[[list[str]], list[str]],
         index_cache: Path | None,
+        glossary: Glossary,
         words: ParagraphWords | None = None,
     ) -> None:
         own = packs[pack_key].pack
         year = own.manifest.edition_year
-        # The edition's other chapters: their paragraphs count as the pack's own.
+        # The edition's other chapters: their paragraphs count as the pack's own, and their
+        # glossary terms too (`glossary`).
         self.chapters = {k for k, s in packs.items() if s.pack.manifest.edition_year == year}
         self.origins: dict[str, tuple[str, Paragraph]] = {}
         extra: list[Section] = []
@@ -125,12 +127,12 @@ class _Reading:
                 section.paragraphs = [Paragraph(f"{ref}¶1", ref, 1, paragraph.text, 0)]
                 extra.append(section)
                 self.origins[section.paragraphs[0].ref] = (other, paragraph)
-        if not extra:
+        if not extra and glossary is own.glossary:
             self.engine = packs[pack_key].engine
             return
         sections = {**own.sections, **{s.ref: s for s in extra}}
         paragraphs = {**own.paragraphs, **{s.paragraphs[0].ref: s.paragraphs[0] for s in extra}}
-        reading = Pack(own.manifest, own.root, (), own.glossary, sections, paragraphs)
+        reading = Pack(own.manifest, own.root, (), glossary, sections, paragraphs)
         self.engine = SearchEngine(reading, load_or_build(reading, index_cache, words))
 
 
@@ -161,6 +163,7 @@ class LibrarySearch:
             for key in dict.fromkeys(self._keys_of(texts)):
                 self.holders.setdefault(key, []).append(pack_key)
         self._reading: dict[str, _Reading] = {}
+        self._glossaries: dict[str, Glossary] = {}
         self._lock = threading.Lock()
 
     def _key(self, text: str) -> str:
@@ -181,6 +184,21 @@ class LibrarySearch:
         """The other packs holding `text` unchanged, newest first."""
         return tuple([k for k in self.holders.get(self._key(text), ()) if k != pack_key])
 
+    def glossary(self, pack_key: str) -> Glossary:
+        """The glossary a reader of pack `pack_key` reads, in search and in chat lookups: its
+        own with the terms of the other chapters of its edition (`edition_glossary`)."""
+        found = self._glossaries.get(pack_key)
+        if found is None:
+            own = self.packs[pack_key].pack
+            year = own.manifest.edition_year
+            others = [
+                s.pack.glossary
+                for k, s in self.packs.items()
+                if k != pack_key and s.pack.manifest.edition_year == year
+            ]
+            found = self._glossaries[pack_key] = edition_glossary(own.glossary, others)
+        return found
+
     def reading(self, pack_key: str, words: ParagraphWords | None = None) -> _Reading:
         """The index a server reading `pack_key` is searched in (built on first use, from
         `words` where given)."""
@@ -190,7 +208,13 @@ class LibrarySearch:
                 found = self._reading.get(pack_key)
                 if found is None:
                     found = _Reading(
-                        pack_key, self.packs, self.holders, self._keys_of, self.index_cache, words
+                        pack_key,
+                        self.packs,
+                        self.holders,
+                        self._keys_of,
+                        self.index_cache,
+                        self.glossary(pack_key),
+                        words,
                     )
                     self._reading[pack_key] = found
         return found

@@ -15,7 +15,7 @@ from bot.fotd.clock import FakeClock
 from bot.served import ServedLibrary
 from tests.e2e.conftest import Harness, running_bot
 from tests.e2e.test_fotd import _stop_loop
-from tests.e2e.test_lookups import _say
+from tests.e2e.test_lookups import _passive_on, _say
 from tests.e2e.test_sample_library import _ask, _embed, _fields, _press
 from tests.replies.test_toc import indents
 from tests.samples import FACT_CHAPTER4, LIBRARY, add_chapter4
@@ -224,6 +224,29 @@ async def test_word_lookups_read_every_chapter_of_the_edition(chapters):
     await _read(server, None)  # 2026 holds no chapter 4: another edition, said so
     elsewhere = _embed(await _say(server, "what is [[CPTPP]]?"))
     assert elsewhere["description"].startswith("*Nothing in 2026 matches; this is from 2025.*")
+
+
+async def test_a_glossary_name_only_another_chapter_defines_is_found(chapters):
+    """TPP11 is a name of the CPTPP in chapter 4's glossary only: a reader of chapter 3 of
+    the same edition finds it in chat and in /search, as a reader of chapter 4 does."""
+    server = chapters.server
+    await _read(server, 2024)
+    embed = _embed(await _say(server, "what is [[TPP11]]?"))
+    assert embed["title"] == "[[TPP11]] · 4.2.5(2).A¶1"
+    assert embed["footer"]["text"].endswith("· Diplomatic Bluebook 2024")
+    found = _embed(await _ask(server, "search", {"query": "TPP11"}))
+    assert _fields(found)["Reference"] == "`4.2.5(2).A¶1`"
+
+
+async def test_passive_lookups_know_the_terms_of_every_chapter(chapters):
+    server = chapters.server
+    await _read(server, 2024)
+    await _passive_on(server)
+    other = await _say(server, "the RCEP covers a lot of people")
+    assert other["content"].startswith("**RCEP** — Regional Comprehensive Economic Partnership")
+    # The reader's own chapter's terms as before, with where that chapter has them.
+    own = await _say(server, "what did the JCG do")
+    assert own["content"].startswith("**JCG** — Japan Coast Guard · `3.1.1(1)¶2` · ")
 
 
 # -- /compare ------------------------------------------------------------------------------

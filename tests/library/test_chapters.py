@@ -11,6 +11,7 @@ import pytest
 
 from bot.cli import main
 from bot.pack.library import Library, check_library, load_library
+from bot.pack.model import edition_glossary
 from bot.pack.refs import EditionRefs, RefIndex, chapter_named
 from tests.samples import FACT_CHAPTER4, LIBRARY, add_chapter4
 
@@ -78,6 +79,18 @@ def test_an_unknown_title_is_offered_the_closest_sections_of_every_chapter(libra
     argv = ["--content", str(library.root), "section", "Frameworks of Regions"]
     assert main([*argv, "--edition", "2024"]) == 1
     assert "; closest: 4.2.5(2) Regional Frameworks, " in capsys.readouterr()[1]
+
+
+def test_the_edition_glossary_has_every_chapters_terms_once(library):
+    three, four = library.packs["2024-3"].glossary, library.packs["2024-4"].glossary
+    merged = edition_glossary(three, [four])
+    names = [t.term.casefold() for t in merged.terms]
+    assert len(names) == len(set(names)) and {"jcg", "rcep", "cptpp"} <= set(names)
+    assert merged.spellings == three.spellings and merged.thesaurus == three.thesaurus
+    # Chapter 3 says where it has the WTO; chapter 4's copy of the shipped glossary does not.
+    for glossary in (merged, edition_glossary(four, [three])):
+        assert next(t for t in glossary.terms if t.term == "WTO").ref == "3.2.1(1)¶1"
+    assert edition_glossary(three, []) is three
 
 
 @pytest.mark.parametrize("text", ["3.1.1(1)", "1.1(1)", "Overview", "9.9", "", "3.1.1(1)¶9"])
