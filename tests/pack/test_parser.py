@@ -214,7 +214,7 @@ def test_what_names_a_heading_is_its_title_without_the_marker():
     assert [s.title for s in refs.complete("energy")][:1] == ["Energy"]
     toc = "\n".join(e["description"] for e in toc_reply(pack).embeds)
     assert "(3) Energy" in toc and "*3" not in toc
-    assert "*3" not in json.dumps(toc_json(pack))
+    assert "*3" not in json.dumps(toc_json([pack]))
 
 
 def test_a_page_id_places_a_page_without_chapter_lines():
