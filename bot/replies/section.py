@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.pack.model import Pack, Paragraph, Section
+from bot.pack.model import FOOTNOTE, Note, Pack, Paragraph, Section
 from bot.pack.views import outline
 from bot.replies.common import QUOTE_COLOUR, Button, Reply, clip, split_words
 from bot.replies.custom_ids import SectionState
@@ -18,8 +18,16 @@ PAGE_CHARS = EMBED_DESCRIPTION_MAX - 400
 TOC_PAGE_CHARS = 2800
 
 
+def _note(note: Note) -> str:
+    """A footnote (`*1` and its text) or a figure reference, verbatim, set apart in italics."""
+    label = f"`*{note.label}` " if note.kind == FOOTNOTE and note.label else ""
+    return f"{label}*{escape(note.text)}*"
+
+
 def _blocks(section: Section, only: Paragraph | None) -> list[str]:
-    """Escaped text blocks in reading order: sub-headings and numbered paragraphs."""
+    """Escaped text blocks in reading order: sub-headings, numbered paragraphs, and each
+    section's footnotes and figure references after its paragraphs (the page prints them at
+    its end; a paragraph shown alone has lost its markers, so it shows none)."""
     if only is not None:
         return [f"`¶{only.index}` {escape(only.text)}"]
     blocks: list[str] = []
@@ -27,6 +35,7 @@ def _blocks(section: Section, only: Paragraph | None) -> list[str]:
         if node is not section:
             blocks.append(f"**{escape(node.heading)}** `{node.ref}`")
         blocks.extend(f"`¶{p.index}` {escape(p.text)}" for p in node.paragraphs)
+        blocks.extend(_note(n) for n in node.notes)
     return blocks
 
 

@@ -258,3 +258,26 @@ def test_stats_says_that_events_not_logged_are_counted_for_all_servers() -> None
 
     assert "not logged" not in description(0)
     assert "3 not logged (all servers)" in description(3)
+
+
+def test_a_section_shows_its_footnotes_after_its_paragraphs_and_a_lone_paragraph_none() -> None:
+    """/section shows a section's footnotes (the page prints them at its end; the parser
+    gives each to the section whose text carries its marker), verbatim and set apart."""
+    from bot.pack.pages import PageId
+    from bot.pack.parser import PageText, parse_pages
+
+    text = (
+        "Chapter 3\n\nT\n\nSection 1 S\n\n1 Heading\n\nBody.\n\n(1) Sub\n\n"
+        "Japan led talks with 12 members*1.\n\nA second paragraph.\n\n"
+        "1 Counted by the Ministry of Defense.\n"
+    )
+    root, _ = parse_pages([PageText.from_text(text, "c030101.txt", PageId.parse("c030101"))])
+    pack = Pack(Manifest("B", 2025, 3, "T", "en", "https://example.org/x"), root)
+    sub = pack.sections["3.1.1(1)"]
+    shown = section_reply(pack, sub, owner=1).embeds[0]["description"]
+    assert "`¶1` Japan led talks with 12 members." in shown
+    assert shown.endswith("`*1` *Counted by the Ministry of Defense.*")
+    whole = section_reply(pack, pack.sections["3.1.1"], owner=1).embeds[0]["description"]
+    assert "`*1` *Counted by the Ministry of Defense.*" in whole
+    alone = section_reply(pack, sub, owner=1, paragraph=sub.paragraphs[0]).embeds[0]
+    assert "Counted" not in alone["description"]
