@@ -99,11 +99,10 @@ class ServedLibrary:
         self.library = library
         self.directory = directory
         self.packs = {
-            pack_key: ServedPack(pack_key, pack, RefIndex(pack), index_cache)
+            pack_key: ServedPack(pack_key, pack, library.refs(pack_key), index_cache)
             for pack_key, pack in library.packs.items()
         }
         self._search = LibrarySearch(self.packs, index_cache, library.text_keys)
-        self._edition_refs: dict[str, EditionRefs] = {}
         # Up front: the newest pack's engine, and the index a search of its readers reads
         # (its paragraphs and what only older editions hold), from one reading of their
         # paragraphs. Other editions' indexes are made when first needed.
@@ -155,12 +154,7 @@ class ServedLibrary:
 
     def edition_refs(self, pack_key: str | None = None) -> EditionRefs:
         """The references of every chapter of pack `pack_key`'s edition, that pack's first."""
-        first = self.pack(pack_key)
-        refs = self._edition_refs.get(first.pack_key)
-        if refs is None:
-            others = [s.refs for s in self.chapters(first.pack_key) if s is not first]
-            refs = self._edition_refs[first.pack_key] = EditionRefs([first.refs, *others])
-        return refs
+        return self.library.edition_refs(self.pack(pack_key).pack_key)
 
     def holding(self, found: Resolved, pack_key: str | None = None) -> ServedPack:
         """The pack `found` was resolved in (default: pack `pack_key`)."""
@@ -207,31 +201,12 @@ class ServedLibrary:
 
     def key_in(self, year: int, chapter: int) -> str | None:
         """The key of chapter `chapter` of edition `year`; None when it is not held."""
-        key = pack_key_of(year, chapter)
-        return key if key in self.packs else None
-
-    def years_with_chapter(self, chapter: int) -> list[int]:
-        """The editions holding chapter `chapter`, newest first."""
-        return [y for y in self.years() if self.key_in(y, chapter) is not None]
+        return self.library.key_in(year, chapter)
 
     def chapters_also_in(self, before: str, after: str) -> list[int]:
         """The chapters other than pack `after`'s that the editions of `before` and `after`
         both hold."""
-        earlier = self.pack(before).year
-        return [
-            s.chapter
-            for s in self.chapters(after)
-            if s.pack_key != after and self.key_in(earlier, s.chapter) is not None
-        ]
-
-    def chapter_naming(self, text: str, *pack_keys: str) -> int | None:
-        """The chapter in which `text` names a section, in the edition of the first of
-        `pack_keys` where it does; None when it names none."""
-        for key in pack_keys:
-            served, found = self.resolve(text, key)
-            if found.section is not None:
-                return served.chapter
-        return None
+        return self.library.chapters_also_in(self.pack(before).pack_key, self.pack(after).pack_key)
 
     def locate(self, text: str, pack_key: str | None = None) -> Located:
         """Resolve a typed reference, qualified ('2024:3.1.1(3)') or not (pack `pack_key`'s
@@ -244,17 +219,9 @@ class ServedLibrary:
         return Located(served, found, qualified.edition)
 
     def years_holding(self, text: str) -> list[int]:
-        """The editions, newest first, in which a reference or title (its edition, if it
-        names one, left aside) names a section: for saying where to look when the edition
-        asked has no such section."""
-        ref = split_edition(text).ref
-        years = {
-            year
-            for year in self.years()
-            if (key := self.library.key_for(year)) is not None
-            and self.edition_refs(key).resolve(ref).section is not None
-        }
-        return sorted(years, reverse=True)
+        """The editions, newest first, in which a reference or title names a section
+        (Library.years_holding)."""
+        return self.library.years_holding(text)
 
     def search(self, query: str, *, pack_key: str, limit: int = 5) -> LibraryResponse:
         """Search pack `pack_key` first, then what only the other packs hold."""

@@ -83,17 +83,14 @@ class CompareCog(commands.Cog):
             return
         text = split_edition(ref).ref
         # Compared in the chapter it names (4.2.5(1): chapter 4), in both editions.
-        chapter = library.chapter_naming(text, after, before)
-        if chapter is not None:
-            years = (library.pack(before).year, library.pack(after).year)
-            old_key, new_key = (library.key_in(year, chapter) for year in years)
-            if old_key is None or new_key is None:
-                current_exchange().refused()
-                lacking = years[0] if old_key is None else years[1]
-                held = library.years_with_chapter(chapter)
-                await respond(interaction, chapter_not_held_reply(chapter, text, lacking, held))
-                return
-            before, after = old_key, new_key
+        packs = library.library.compared_packs(text, before, after)
+        if packs.lacking is not None:
+            current_exchange().refused()
+            assert packs.chapter is not None
+            reply = chapter_not_held_reply(packs.chapter, text, packs.lacking, packs.held)
+            await respond(interaction, reply)
+            return
+        before, after = packs.before, packs.after
         old, new = library.pack(before).pack, library.pack(after).pack
         found = compare(before, old, after, new, text)
         if found is None:

@@ -70,13 +70,17 @@ def cmd_compare(args: argparse.Namespace) -> int:
     before, after = editions_to_compare(library, args.from_year, args.to_year)
     y0, y1 = _year(library, before), _year(library, after)
     if not args.ref:
-        changes = changes_between(before, library.packs[before], after, library.packs[after])
-        if args.json:
-            print_json(changes.to_dict(y0, y1))
-        else:
-            print(_changes_text(library, changes))
-        return 0
+        return _print_changes(library, args, before, after)
     text = split_edition(" ".join(args.ref)).ref
+    # In the chapter the reference names, in both editions, as /compare reads it.
+    packs = library.compared_packs(text, before, after)
+    if packs.lacking is not None:
+        held = ", ".join(map(str, packs.held)) or "no edition"
+        raise CliError(
+            f"chapter {packs.chapter} is not held in {packs.lacking}, so '{text}' cannot be "
+            f"compared; chapter {packs.chapter} is held in {held}"
+        )
+    before, after = packs.before, packs.after
     found = compare(before, library.packs[before], after, library.packs[after], text)
     if found is None:
         raise CliError(f"no section '{text}' in {library.label(before)} or {library.label(after)}")
@@ -85,6 +89,47 @@ def cmd_compare(args: argparse.Namespace) -> int:
         return 0
     print(_text(library, found))
     return 0
+
+
+def _print_changes(library: Library, args: argparse.Namespace, before: str, after: str) -> int:
+    """What changed in every chapter both editions hold, the default chapter first."""
+    y0, y1 = _year(library, before), _year(library, after)
+    pairs = [(before, after)]
+    for chapter in library.chapters_also_in(before, after):
+        old, new = library.key_in(int(y0), chapter), library.key_in(int(y1), chapter)
+        assert old is not None and new is not None
+        pairs.append((old, new))
+    every = [changes_between(b, library.packs[b], a, library.packs[a]) for b, a in pairs]
+    chapters = [library.packs[a].manifest.chapter_number for _, a in pairs]
+    if args.json:
+        data = every[0].to_dict(y0, y1)
+        data["chapters"] = chapters
+        for changes in every[1:]:
+            more = changes.to_dict(y0, y1)
+            data["sections"] += more["sections"]
+            data["unchanged_sections"] += more["unchanged_sections"]
+            data["not_held"] += more["not_held"]
+        print_json(data)
+        return 0
+    lines = [f"What changed: {y0} → {y1}"]
+    for chapter, changes in zip(chapters, every, strict=True):
+        if len(every) > 1:
+            lines.append(f"\nChapter {chapter}:")
+        lines += _changes_lines(library, changes)
+    alone = _held_in_one(library, int(y0), int(y1))
+    if alone:
+        lines.append(f"\nNot compared: {alone}")
+    lines.append(f"Details: bluebook-bot compare REF --from {y0} --to {y1}")
+    print("\n".join(lines))
+    return 0
+
+
+def _held_in_one(library: Library, y0: int, y1: int) -> str:
+    """The chapters only one of the two editions holds: 'chapter 5 (only in 2025)'."""
+    held = {y: set(library.chapters_of(y)) for y in (y0, y1)}
+    return ", ".join(
+        f"chapter {c} (only in {y0 if c in held[y0] else y1})" for c in sorted(held[y0] ^ held[y1])
+    )
 
 
 def _year(library: Library, key: str) -> str:
@@ -139,9 +184,8 @@ def _text(library: Library, found: Comparison) -> str:
     return "\n".join(lines)
 
 
-def _changes_text(library: Library, changes: EditionChanges) -> str:
-    y0, y1 = _year(library, changes.before_key), _year(library, changes.after_key)
-    lines = [f"What changed: {y0} → {y1}"]
+def _changes_lines(library: Library, changes: EditionChanges) -> list[str]:
+    lines = []
     if changes.title is not None:
         lines.append(f"chapter title: {_marked(changes.title.diff)}")
     changed, added, removed = changes.kinds()
@@ -166,5 +210,4 @@ def _changes_text(library: Library, changes: EditionChanges) -> str:
             f"page {missing.page} ({', '.join(missing.refs)}) is not in the {missing.edition} "
             f"library; fetch it with: {missing.fetch_command(out)}"
         )
-    lines.append(f"Details: bluebook-bot compare REF --from {y0} --to {y1}")
-    return "\n".join(lines)
+    return lines

@@ -29,6 +29,7 @@ from bot.pack.loader import (
     shipped_content_dir,
 )
 from bot.pack.model import Fact, Manifest, Pack
+from bot.pack.refs import EditionRefs, RefIndex
 from bot.pack.verdict import library_hash, read_verdict, write_verdict
 
 _EDITION_DIR = re.compile(r"^\d{4}$")
@@ -88,6 +89,19 @@ def split_edition(text: str, *, words: bool = False) -> QualifiedRef:
     return QualifiedRef(None, (text or "").strip())
 
 
+@dataclass(frozen=True)
+class ComparedPacks:
+    """The two packs a comparison reads, and the chapter the reference named (None: it names
+    no section in either edition). `lacking`: the edition of the two without that chapter
+    (then nothing can be compared), and `held` the editions holding it."""
+
+    before: str
+    after: str
+    chapter: int | None = None
+    lacking: int | None = None
+    held: list[int] = field(default_factory=list)
+
+
 @dataclass
 class Library:
     """The packs in service, newest edition first; the first is the default."""
@@ -97,6 +111,10 @@ class Library:
     # Each paragraph text's `text_key` (bot/pack/compare.py), as the library search files
     # them: kept with the library (bot/pack/kept.py), so a warm start need not work them out.
     text_keys: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    _refs: dict[str, RefIndex] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _edition_refs: dict[str, EditionRefs] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         ordered = sorted(self.packs.items(), key=lambda kv: _order(kv[1]))
@@ -152,6 +170,83 @@ class Library:
                     seen.add(fact.id)
                     found.append((chapter, fact))
         return found
+
+    def refs(self, key: str) -> RefIndex:
+        """The references of pack `key`, made once."""
+        refs = self._refs.get(key)
+        if refs is None:
+            refs = self._refs[key] = RefIndex(self.packs[key])
+        return refs
+
+    def edition_refs(self, key: str) -> EditionRefs:
+        """The references of every chapter of pack `key`'s edition, that pack's first."""
+        refs = self._edition_refs.get(key)
+        if refs is None:
+            others = [self.refs(k) for k in self.chapters(key) if k != key]
+            refs = self._edition_refs[key] = EditionRefs([self.refs(key), *others])
+        return refs
+
+    def key_in(self, year: int, chapter: int) -> str | None:
+        """The key of chapter `chapter` of edition `year`; None when it is not held."""
+        key = pack_key(year, chapter)
+        return key if key in self.packs else None
+
+    def chapters_of(self, year: int) -> list[int]:
+        """The chapters edition `year` holds, in order."""
+        return sorted(
+            p.manifest.chapter_number
+            for p in self.packs.values()
+            if p.manifest.edition_year == year
+        )
+
+    def years_with_chapter(self, chapter: int) -> list[int]:
+        """The editions holding chapter `chapter`, newest first."""
+        return [y for y in self.editions() if self.key_in(y, chapter) is not None]
+
+    def chapter_naming(self, text: str, *keys: str) -> int | None:
+        """The chapter in which `text` names a section, in the edition of the first of
+        `keys` where it does; None when it names none."""
+        for key in keys:
+            found = self.edition_refs(key).resolve(text)
+            if found.section is not None:
+                return (found.pack or self.packs[key]).manifest.chapter_number
+        return None
+
+    def years_holding(self, text: str) -> list[int]:
+        """The editions, newest first, in which a reference or title (its edition, if it
+        names one, left aside) names a section: for saying where to look when the edition
+        asked has no such section."""
+        ref = split_edition(text).ref
+        years = {
+            year
+            for year in self.editions()
+            if (key := self.key_for(year)) is not None
+            and self.edition_refs(key).resolve(ref).section is not None
+        }
+        return sorted(years, reverse=True)
+
+    def chapters_also_in(self, before: str, after: str) -> list[int]:
+        """The chapters other than pack `after`'s that the editions of `before` and `after`
+        both hold."""
+        earlier = self.packs[before].manifest.edition_year
+        return [
+            self.packs[k].manifest.chapter_number
+            for k in self.chapters(after)
+            if k != after and self.key_in(earlier, self.packs[k].manifest.chapter_number)
+        ]
+
+    def compared_packs(self, text: str, before: str, after: str) -> ComparedPacks:
+        """The packs a comparison of `text` between the editions of packs `before` and
+        `after` reads: the chapter `text` names, in both editions (4.2.5(1): chapter 4)."""
+        chapter = self.chapter_naming(text, after, before)
+        if chapter is None:
+            return ComparedPacks(before, after)
+        years = [self.packs[k].manifest.edition_year for k in (before, after)]
+        old, new = (self.key_in(year, chapter) for year in years)
+        if old is None or new is None:
+            lacking = years[0] if old is None else years[1]
+            return ComparedPacks(before, after, chapter, lacking, self.years_with_chapter(chapter))
+        return ComparedPacks(old, new, chapter)
 
     def label(self, key: str) -> str:
         """How an answer names the edition it quotes, e.g. 'Diplomatic Bluebook 2025'."""

@@ -192,3 +192,26 @@ def test_a_fact_id_two_chapters_of_an_edition_share_is_a_warning(tmp_path):
     shared = [p for p in problems if "also a fact of chapter 3" in p.message]
     assert [(p.file, p.line, p.warning) for p in shared] == [(str(facts), 2, True)]
     assert "fact id 'jcg-exercises' is also a fact of chapter 3" in shared[0].message
+
+
+def test_the_cli_compare_reads_the_chapter_a_reference_names(two_chapters, capsys):
+    argv = ("compare", "4.2.5(2).A", "--from", "2024", "--to", "2025")
+    code, out, _ = _cli(capsys, two_chapters, *argv)
+    assert code == 0 and "has grown to [-12-]{+14+} members" in out
+    code, out, _ = _cli(capsys, two_chapters, "compare", "2024:4.2.5(2).A¶1", "--to", "2025")
+    assert code == 0 and "[-12-]{+14+}" in out
+    # A chapter one of the two editions lacks is named, with the editions holding it.
+    code, _, err = _cli(capsys, two_chapters, "compare", "4.2.5(1)", "--from", "2025")
+    assert code == 1 and "chapter 4 is not held in 2026" in err and "held in 2025, 2024" in err
+
+
+def test_the_cli_compare_without_a_reference_lists_every_chapter(two_chapters, capsys):
+    code, out, _ = _cli(capsys, two_chapters, "compare", "--from", "2024", "--to", "2025")
+    assert code == 0 and out.index("\nChapter 3:\n") < out.index("\nChapter 4:\n")
+    assert "  1. 4.2.5(2).A " in out.split("\nChapter 4:\n")[1]
+    code, out, _ = _cli(capsys, two_chapters, "compare", "--from", "2024", "--to", "2025", "--json")
+    data = json.loads(out)
+    assert data["chapters"] == [3, 4] and "4.2.5(2).A" in [s["ref"] for s in data["sections"]]
+    # 2026 holds chapter 3 only: chapter 4 is named, not compared.
+    code, out, _ = _cli(capsys, two_chapters, "compare", "--from", "2025", "--to", "2026")
+    assert code == 0 and "Not compared: chapter 4 (only in 2025)" in out
