@@ -138,8 +138,9 @@ def cmd_fotd_plan(args: argparse.Namespace) -> int:
     if not path.exists():
         raise CliError(f"no database at {path}")
     library = library_from_args(args)
-    # The server's edition (/settings edition) decides which facts it draws from.
-    refs = {f.id: f.ref for f in library.newest.facts}
+    # The server's edition (/settings edition) decides which facts it draws from: those of
+    # every chapter of that edition, as the bot's fact of the day (Library.facts).
+    refs = {f.id: f.ref for _, f in library.facts(library.newest_key)}
 
     async def plan() -> list[Any]:
         db = await open_database(path, read_only=True)
@@ -149,7 +150,7 @@ def cmd_fotd_plan(args: argparse.Namespace) -> int:
             key = library.key_for(year) if year is not None else None
             pack_key = key if key is not None else library.newest_key
             refs.clear()
-            refs.update({f.id: f.ref for f in library.packs[pack_key].facts})
+            refs.update({f.id: f.ref for _, f in library.facts(pack_key)})
             facts = OnePack(lambda: list(refs), pack_key)
             service = FotdService(FotdStore(db), FactRotation(), SystemClock(), facts)
             return await service.plan(args.guild, args.days)

@@ -3,16 +3,21 @@ chapter 4 beside chapter 3 in 2024 and 2025 (tests/samples `add_chapter4`)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import shutil
+from datetime import UTC, datetime, time
 from pathlib import Path
 
 import pytest
 
 from bot.cli import main
+from bot.fotd.store import FotdStore
 from bot.pack.library import Library, check_library, load_library
 from bot.pack.model import edition_glossary
 from bot.pack.refs import EditionRefs, RefIndex, chapter_named
+from bot.storage.db import open_database
+from bot.storage.editions import EditionSettings
 from tests.samples import FACT_CHAPTER4, LIBRARY, add_chapter4
 
 
@@ -215,3 +220,32 @@ def test_the_cli_compare_without_a_reference_lists_every_chapter(two_chapters, c
     # 2026 holds chapter 3 only: chapter 4 is named, not compared.
     code, out, _ = _cli(capsys, two_chapters, "compare", "--from", "2025", "--to", "2026")
     assert code == 0 and "Not compared: chapter 4 (only in 2025)" in out
+
+
+async def _server_reads(db_path: Path, guild: int, year: int) -> None:
+    """Server `guild` reads edition `year` and has a fact of the day at 09:00 UTC."""
+    db = await open_database(db_path)
+    try:
+        await EditionSettings(db).set(guild, year)
+        await FotdStore(db).upsert_config(
+            guild_id=guild,
+            channel_id=5,
+            local_time=time(9, 0),
+            timezone="UTC",
+            now=datetime.now(UTC),
+        )
+    finally:
+        await db.close()
+
+
+def test_fotd_plan_draws_from_every_chapter_of_the_server_edition(fact_in_chapter4, capsys):
+    db = fact_in_chapter4.parent / "plan.db"
+    asyncio.run(_server_reads(db, 9, 2024))
+    argv = ("fotd", "plan", "--guild", "9", "--days", "8", "--db", str(db), "--json")
+    code, out, _ = _cli(capsys, fact_in_chapter4, *argv)
+    planned = [row["fact_id"] for row in json.loads(out)]
+    # Four facts, chapter 4's among them: no fact repeats before every one has been posted.
+    assert code == 0 and len(set(planned[:4])) == 4 and "cptpp-members" in planned[:4]
+    assert planned[4:] and set(planned[4:]) <= set(planned[:4])
+    rows = json.loads(out)
+    assert next(r["ref"] for r in rows if r["fact_id"] == "cptpp-members") == "4.2.5(2).A¶1"
