@@ -13,7 +13,12 @@ from bot.interactions.path import QUERY, autocomplete_exchange
 from bot.interactions.sending import respond
 from bot.pack.library import split_edition
 from bot.replies.common import clip
-from bot.replies.errors import missing_paragraph_reply, no_edition_reply, no_section_reply
+from bot.replies.errors import (
+    chapter_lacking_text,
+    missing_paragraph_reply,
+    no_edition_reply,
+    no_section_reply,
+)
 from bot.replies.limits import CHOICE_NAME_MAX
 from bot.replies.section import section_reply, toc_reply
 from cogs.common import bot_of
@@ -60,6 +65,9 @@ class SectionsCog(commands.Cog):
                 year=other,
                 asked_year=located.asked_year,
                 held=library.years_holding(ref),
+                lacking=chapter_lacking_text(
+                    ref, served.year, library.library.chapters_of(served.year)
+                ),
             )
         else:
             shown = found.paragraph.ref if found.paragraph else found.section.ref

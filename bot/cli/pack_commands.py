@@ -38,7 +38,7 @@ from bot.pack.loader import Problem
 from bot.pack.pages import SITE, PageId
 from bot.pack.refs import EditionRefs, RefIndex
 from bot.pack.views import fact_json, outline, section_json, toc_json
-from bot.replies.errors import missing_paragraph_text
+from bot.replies.errors import chapter_lacking_text, missing_paragraph_text, where_held_text
 
 
 def register(sub: Any) -> None:
@@ -156,7 +156,17 @@ def cmd_section(args: argparse.Namespace) -> int:
         raise CliError(missing)
     if found.section is None:
         closest = ", ".join(f"{s.ref} {s.title}" for s in found.suggestions[:3])
-        raise CliError(f"unknown reference '{text}'" + (f"; closest: {closest}" if closest else ""))
+        # As /section says it: the chapter the edition lacks, the editions holding the section.
+        year = pack.manifest.edition_year
+        notes = [
+            chapter_lacking_text(text, year, library.chapters_of(year)),
+            where_held_text(text, library.years_holding(text), qualified.edition),
+        ]
+        raise CliError(
+            f"unknown reference '{text}'"
+            + (f"; closest: {closest}" if closest else "")
+            + "".join(f". {note.rstrip('.')}" for note in notes if note)
+        )
     data = section_json(pack, found.section, found.paragraph)
     data["edition"] = pack.manifest.edition_year
     data["pack"] = key

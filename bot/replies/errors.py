@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from bot.pack.library import parse_key, split_edition
 from bot.pack.model import Section
-from bot.pack.refs import Resolved
+from bot.pack.refs import Resolved, chapter_named
 from bot.replies.common import Reply, clip, error_reply
 from bot.replies.markdown import escape
 
@@ -86,6 +86,26 @@ def held_in_text(ref: str, years: list[int]) -> str:
     return f"Held in {held_years(years)}: `{years[0]}:{shown}`."
 
 
+def chapter_lacking_text(ref: str, year: int, chapters: list[int]) -> str | None:
+    """ "2025 has no chapter 5; it holds chapters 3, 4." when a reference names a chapter
+    edition `year` (holding `chapters`) lacks; None otherwise."""
+    chapter = chapter_named(split_edition(ref).ref)
+    if chapter is None or chapter in chapters or not chapters:
+        return None
+    held = ", ".join(map(str, chapters))
+    return f"{year} has no chapter {chapter}; it holds chapter{'s' if len(chapters) > 1 else ''} {held}."
+
+
+def where_held_text(ref: str, held: list[int], asked_year: int | None = None) -> str:
+    """Where a reference the edition looked in lacks is held: "Not held in 2023. Held in
+    2024: `2024:…`." (the first sentence when the reference named `asked_year`); "" when no
+    edition holds it."""
+    if not held:
+        return ""
+    text = held_in_text(split_edition(ref).ref, held)
+    return f"Not held in {asked_year}. {text}" if asked_year is not None else text
+
+
 def no_section_reply(
     ref: str,
     label: str,
@@ -94,16 +114,16 @@ def no_section_reply(
     year: int | None = None,
     asked_year: int | None = None,
     held: list[int],
+    lacking: str | None = None,
 ) -> Reply:
     """The private answer to a reference naming no section of `label`, the edition looked in
-    (`asked_year` when the reference named it): first the editions that hold it (`held`),
-    then the closest sections (with `year` when that edition is not the server's)."""
+    (`asked_year` when the reference named it): first the chapter that edition lacks
+    (`lacking`, chapter_lacking_text), the editions that hold it (`held`), then the closest
+    sections (with `year` when that edition is not the server's)."""
     near = closest_text(list(suggestions)[:3], year)
     hint = f"Closest: {near}" if near else "See `/toc` for the outline."
-    if held:
-        hint = f"{held_in_text(split_edition(ref).ref, held)} {hint}"
-        if asked_year is not None:
-            hint = f"Not held in {asked_year}. {hint}"
+    notes = [n for n in (lacking, where_held_text(ref, held, asked_year)) if n]
+    hint = " ".join([*notes, hint])
     return error_reply(f"No section “{escape(clip(ref, 80))}” in {escape(label)}.", hint=hint)
 
 

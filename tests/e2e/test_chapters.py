@@ -82,6 +82,16 @@ async def test_a_chapter_the_servers_edition_lacks_is_named_where_held(chapters)
     assert missing["flags"] & EPHEMERAL
     assert missing["content"].startswith("No section “4.2.5(1)” in Diplomatic Bluebook 2026.")
     assert "Held in 2025, 2024: `2025:4.2.5(1)`." in missing["content"]
+    assert "2026 has no chapter 4; it holds chapter 3." in missing["content"]
+    # A chapter no edition holds, and one the edition named lacks.
+    nowhere = await _ask(server, "section", {"ref": "5.1.1"})
+    assert "2026 has no chapter 5; it holds chapter 3." in nowhere["content"]
+    assert "Held in" not in nowhere["content"]
+    named = await _ask(server, "section", {"ref": "2026:4.2.5(1)"})
+    assert (
+        "2026 has no chapter 4; it holds chapter 3. Not held in 2026. Held in 2025"
+        in (named["content"])
+    )
     # What it offers opens.
     opened = _embed(await _ask(server, "section", {"ref": "2025:4.2.5(2).A¶1"}))
     assert "has grown to 14 members" in opened["description"]
