@@ -170,6 +170,22 @@ def read_manifest(directory: Path | str) -> tuple[Manifest | None, list[Problem]
     return checker.manifest(), checker.problems
 
 
+def missing_page_text(root: Path, manifest: Manifest, entry: PageFile) -> str:
+    """Why a page listed in the manifest cannot be read, and the two ways to get it back."""
+    # A pack of a library (LIBRARY/<edition>/chapter<N>/) is fetched into the library.
+    library = root.parent.parent if root.parent.name == str(manifest.edition_year) else None
+    out = str(library) if library is not None else "LIBRARY"
+    fetch = (
+        f"bluebook-bot content fetch --edition {manifest.edition_year} --chapter "
+        f"{manifest.chapter_number} --pages {entry.id} --out {out}"
+    )
+    again = f"bluebook-bot content import {entry.id}.txt --out {library or root}"
+    return (
+        f"page {entry.id} is listed here but its file {entry.file} is missing: fetch it with "
+        f"`{fetch}`, or import the saved page again (`{again}`)"
+    )
+
+
 class _Checker:
     def __init__(self, root: Path, *, thorough: bool = True) -> None:
         self.root = root
@@ -177,6 +193,8 @@ class _Checker:
         self.problems: list[Problem] = []
         # Each file is read once, so a broken one is reported once however many parts use it.
         self._read: dict[str, Located | None] = {}
+        # The manifest line of each page's entry, by page id: where a missing page is listed.
+        self._page_lines: dict[str, int] = {}
 
     def add(self, file: str, line: int, message: str, *, warning: bool = False) -> None:
         self.problems.append(Problem(str(self.root / file), line, message, warning))
@@ -245,6 +263,8 @@ class _Checker:
                 manifest.source_url,
             ),
         )
+        if self._missing_pages(manifest):
+            return None
         builder = ChapterBuilder()
         for entry in entries:
             try:
@@ -271,6 +291,15 @@ class _Checker:
         for w in warnings:
             self.add(w.file, w.line, w.message, warning=True)
         return tree
+
+    def _missing_pages(self, manifest: Manifest) -> bool:
+        """Report each page the manifest lists whose file is missing, on its manifest line,
+        with how to get it back; True when there is one."""
+        missing = [e for e in manifest.pages if not (self.root / e.file).exists()]
+        for entry in missing:
+            line = self._page_lines.get(entry.id, 1)
+            self.add(MANIFEST_FILE, line, missing_page_text(self.root, manifest, entry))
+        return bool(missing)
 
     def unused_terms(self, name: str, pack: Pack) -> None:
         """Warn about a term whose `ref` says the pack introduces it, yet its text never does.
@@ -373,6 +402,7 @@ class _Checker:
                 self.add(MANIFEST_FILE, item.line_of("file"), _outside("file", entry["file"]))
                 ok = False
             pages.append(PageFile(entry["id"], entry["file"], entry["source_url"]))
+            self._page_lines[entry["id"]] = item.line
         return tuple(pages) if ok else None
 
     def _entries(self, name: str, key: str, *, optional: bool) -> list[Located]:

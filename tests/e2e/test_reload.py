@@ -235,3 +235,20 @@ async def test_reload_names_a_missing_or_emptied_pack_folder_and_counts_in_words
         empty = (await _reload(server, server.world.owner))["content"]
         assert f"\n{library}: holds no pack: expected manifest.yaml or " in empty
         assert "manifest.yaml:1" not in refused + gone + empty
+
+
+async def test_reload_names_a_missing_page_its_manifest_entry_and_the_fix(local_discord, tmp_path):
+    server = local_discord
+    library = tmp_path / "library"
+    shutil.copytree(SAMPLE_LIBRARY, library, ignore=shutil.ignore_patterns("__*"))
+    async with running_bot(server, tmp_path / "b.db", library=ServedLibrary.load(library)):
+        (library / "2024" / "chapter3" / "pages" / "c030202.txt").unlink()
+        refused = (await _reload(server, server.world.owner))["content"]
+        manifest = library / "2024" / "chapter3" / "manifest.yaml"
+        assert refused.startswith("Reload refused; the old content keeps serving. 1 problem:")
+        assert f"{manifest}:" in refused and "page c030202 is listed here but its file " in refused
+        assert f"--edition 2024 --chapter 3 --pages c030202 --out {library}" in refused
+        assert "Errno" not in refused
+        # The old content still answers, 2024 included.
+        old = await (await server.slash("section", {"ref": "2024:3.2.2(1)"})).final_message()
+        assert "Diplomatic Bluebook 2024" in old["embeds"][0]["footer"]["text"]

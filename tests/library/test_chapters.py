@@ -14,6 +14,7 @@ import pytest
 from bot.cli import main
 from bot.fotd.store import FotdStore
 from bot.pack.library import Library, check_library, load_library
+from bot.pack.loader import ContentError
 from bot.pack.model import edition_glossary
 from bot.pack.refs import EditionRefs, RefIndex, chapter_named
 from bot.storage.db import open_database
@@ -267,3 +268,29 @@ def test_the_cli_section_says_where_a_section_is_held_and_which_chapter_is_lacki
     # A section of a chapter the edition holds: no note on chapters.
     _, _, err = _cli(capsys, two_chapters, "section", "3.1.3", "--edition", "2025")
     assert "has no chapter" not in err and err.endswith(". Held in 2026, 2024: `2026:3.1.3`\n")
+
+
+def test_a_missing_page_is_named_on_its_manifest_line_with_the_fix(tmp_path, capsys):
+    library = tmp_path / "library"
+    shutil.copytree(LIBRARY, library)
+    add_chapter4(library, tmp_path / "pages")
+    (library / "2024" / "chapter4" / "pages" / "c040205.txt").unlink()
+    manifest = library / "2024" / "chapter4" / "manifest.yaml"
+    line = manifest.read_text("utf-8").splitlines().index("- id: c040205") + 1
+    _, problems = check_library(library)
+    errors = [p for p in problems if not p.warning]
+    # One problem, on the page's manifest entry, with both ways to get the page back.
+    assert [(e.file, e.line) for e in errors] == [(str(manifest), line)]
+    assert errors[0].message == (
+        "page c040205 is listed here but its file pages/c040205.txt is missing: fetch it with "
+        f"`bluebook-bot content fetch --edition 2024 --chapter 4 --pages c040205 --out {library}`"
+        f", or import the saved page again (`bluebook-bot content import c040205.txt --out "
+        f"{library}`)"
+    )
+    # Start-up and the CLI refuse the library, as for any invalid pack, saying just that.
+    with pytest.raises(ContentError) as refused:
+        load_library(library)
+    assert refused.value.problems == errors
+    code, out, err = _cli(capsys, library, "content", "check")
+    assert code == 1 and f"{manifest}:{line}: page c040205 is listed here" in out + err
+    assert "Errno" not in out + err
