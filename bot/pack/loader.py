@@ -598,13 +598,21 @@ def _child(doc: Located, key: str) -> Located | None:
 
 
 def _stands_in(quote: str, texts: list[str], pack: Pack) -> bool:
-    """The quote stands in one of the texts, as written or without its footnote markers: the
-    text has none (the parser drops them), and a quote copied from the page may ("members*1.")."""
+    """The quote stands in one of the texts, as written or without its footnote markers."""
     if any(quote in text for text in texts):
         return True
+    unmarked = without_markers(quote, pack)
+    return unmarked is not None and any(unmarked in text for text in texts)
+
+
+def without_markers(quote: str, pack: Pack) -> str | None:
+    """The quote without the footnote markers the pack's pages have ("members*1." →
+    "members.", "in total2." → "in total." when a page has footnote 2); None when it has
+    none. A pack's text has no markers (the parser drops them) and a quote copied from the
+    page may: facts and /verify both read the quote this way."""
     labels = {n.label for s in pack.sections.values() for n in s.notes if n.kind == FOOTNOTE}
     unmarked, dropped = drop_markers(quote, labels)
-    return bool(dropped) and any(unmarked in text for text in texts)
+    return unmarked if dropped else None
 
 
 def _texts_for(pack: Pack, ref: str) -> list[str] | None:

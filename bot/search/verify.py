@@ -24,6 +24,7 @@ from typing import Literal
 from rapidfuzz import fuzz
 
 from bot.pack.library import QualifiedRef, split_edition
+from bot.pack.loader import without_markers
 from bot.pack.model import Pack, Paragraph
 from bot.search.engine import SearchEngine
 from bot.search.library import LibrarySearch
@@ -451,7 +452,16 @@ def _unchecked(engine: SearchEngine, text: str) -> Verdict | None:
 
 def verbatim_in(pack: Pack, text: str) -> Verdict | None:
     """The verdict on a trimmed quote verbatim in `pack`, in paragraphs or across a paragraph
-    break; None when it is not. Reads the text only, no search index."""
+    break, as written or without the footnote markers the pack's pages have ("year*1."):
+    they are not words of the text. None when it is not. Reads the text only, no index."""
+    found = _verbatim_as_written(pack, text)
+    unmarked = without_markers(text, pack) if found is None else None
+    if unmarked is not None and (found := _verbatim_as_written(pack, unmarked)) is not None:
+        return replace(found, quote=text)
+    return found
+
+
+def _verbatim_as_written(pack: Pack, text: str) -> Verdict | None:
     matches = _verbatim(pack, text)
     if matches:
         return Verdict(text, True, tuple(matches), matches[0], 100.0)
@@ -465,13 +475,15 @@ def _nearest(engine: SearchEngine, text: str, foreign: Collection[str] = ()) -> 
     """The verdict on a trimmed quote verbatim nowhere: the passage with its words but other
     capitals or punctuation, else the closest passage, else not found (with suggestions).
     A paragraph in `foreign` (another edition's, in a library's reading index) is the closest
-    only when it is strictly closer than any of the pack's own."""
+    only when it is strictly closer than any of the pack's own. Footnote markers the pack's
+    pages have are left out of the comparison, as `verbatim_in` leaves them out."""
+    quote, text = text, without_markers(text, engine.pack) or text
     same = _same_words(engine.pack, text)
     if same is not None:
         location, differs = same
         similarity = round(fuzz.ratio(text, location.passage), 1)
         diff = word_diff(text, location.passage)
-        return Verdict(text, False, (), location, similarity, diff, differs_only_in=differs)
+        return Verdict(quote, False, (), location, similarity, diff, differs_only_in=differs)
     quote_words = _words(text)
     best: tuple[tuple[float, bool], tuple[Location, ...], str] | None = None
     for result in engine.search(text, limit=CANDIDATE_PARAGRAPHS).results:
@@ -496,12 +508,12 @@ def _nearest(engine: SearchEngine, text: str, foreign: Collection[str] = ()) -> 
             if best is None or rank > best[0]:
                 best = (rank, pieces, joined[start:end])
     if best is None or best[0][0] < CLOSE_MIN:
-        return Verdict(text, False, suggestions=engine.suggest(normalize(text)))
+        return Verdict(quote, False, suggestions=engine.suggest(normalize(text)))
     (similarity, _), pieces, passage = best
     diff = word_diff(text, passage)
     if len(pieces) > 1:
-        return Verdict(text, False, pieces, pieces[0], round(similarity, 1), diff, across=True)
-    return Verdict(text, False, (), pieces[0], round(similarity, 1), diff)
+        return Verdict(quote, False, pieces, pieces[0], round(similarity, 1), diff, across=True)
+    return Verdict(quote, False, (), pieces[0], round(similarity, 1), diff)
 
 
 def _runs_around(pack: Pack, paragraph: Paragraph) -> list[tuple[Paragraph, ...]]:
