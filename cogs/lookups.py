@@ -72,7 +72,9 @@ class LookupsCog(commands.Cog):
                     self._log(where, lookup.text, None, None)  # refused: an edition not held
                     continue
                 target = library.packs[pack_key]
-            embed, ref, count, pack_key = library_lookup_embed(library, target, lookup)
+            embed, ref, count, pack_key = library_lookup_embed(
+                library, target, lookup, reader=served
+            )
             self._log(where, lookup.text, ref, count, pack_key)
             embeds.append(embed)
         return embeds, tuple(lookup.key for lookup in lookups)

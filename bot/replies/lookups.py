@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bot.lookups.extract import Lookup
 from bot.pack.model import GlossaryTerm, Pack, Section
-from bot.pack.refs import RefIndex
+from bot.pack.refs import RefIndex, Resolved
 from bot.replies.common import QUOTE_COLOUR, WARN_COLOUR, Reply, clip, highlight, quote_block
-from bot.replies.errors import missing_paragraph_reply
+from bot.replies.errors import missing_paragraph_reply, no_section_reply
 from bot.replies.markdown import code, escape
+from bot.replies.search import edition_note
 from bot.search import SearchEngine, SearchResult
 
 if TYPE_CHECKING:
-    from bot.search.library import LibraryResult
     from bot.served import ServedLibrary, ServedPack
 
 # A lookup answer stays short in the conversation; /search and /section give the rest.
@@ -37,9 +36,13 @@ def _result_embed(pack: Pack, lookup: Lookup, result: SearchResult) -> dict:
     }
 
 
-def _opening_embed(pack: Pack, section: Section, ref: str, text: str) -> dict:
+def _opening_embed(
+    pack: Pack, section: Section, ref: str, text: str, year: int | None = None
+) -> dict:
+    """`year`: the pack's edition, when it is not the server's, so that /section opens it."""
     opening = clip(text, OPENING_CHARS)
-    more = f"\n*(more: `/section {ref}`)*" if opening != text else ""
+    prefix = f"{year}:" if year is not None else ""
+    more = f"\n*(more: `/section {prefix}{ref}`)*" if opening != text else ""
     return {
         "title": clip(f"{section.heading} · {ref}", 256),
         "url": pack.source_url(section),
@@ -51,7 +54,7 @@ def _opening_embed(pack: Pack, section: Section, ref: str, text: str) -> dict:
 
 def _miss_embed(lookup: Lookup, suggestions: list[str]) -> dict:
     tips = ", ".join(code(s) for s in suggestions[:3])
-    text = f"Nothing in the chapter for **{escape(clip(lookup.text, 100))}**."
+    text = f"Nothing in the Bluebook matches **{escape(clip(lookup.text, 100))}**."
     if tips:
         text += f" Try {tips}."
     return {"description": text, "color": WARN_COLOUR}
@@ -82,45 +85,51 @@ def lookup_embed(
 
 
 def library_lookup_embed(
-    library: ServedLibrary, served: ServedPack, lookup: Lookup
+    library: ServedLibrary, served: ServedPack, lookup: Lookup, *, reader: ServedPack | None = None
 ) -> tuple[dict, str | None, int, str]:
-    """`lookup_embed` in pack `served`'s edition, and the pack key quoted. A reference opens
-    the chapter it names; words are answered from every chapter of the edition and, when it
-    has nothing for them, from another edition, as /search does, saying so first."""
+    """The embed for one lookup read in pack `served`'s edition (the one it names, else the
+    server's, `reader`'s), the reference it quotes, the number of results and the pack key
+    quoted. A reference opens the chapter it names and is answered as /section answers it;
+    words are searched as /search searches them, every chapter and edition ranked together."""
+    reader = reader or served
     if lookup.kind == "ref":
-        resolved = lookup.found or library.edition_refs(served.pack_key).resolve(
+        found = lookup.found or library.edition_refs(served.pack_key).resolve(
             lookup.ref or lookup.text
         )
-        served = library.holding(resolved, served.pack_key)
-        lookup = replace(lookup, found=resolved)
-    if lookup.kind == "ref" or len(library.chapters(served.pack_key)) < 2:
-        embed, ref, count = lookup_embed(served.pack, served.engine, served.refs, lookup)
-        if count or lookup.kind == "ref" or lookup.year is not None or len(library.packs) < 2:
-            return embed, ref, count, served.pack_key
-        others = library.search(lookup.words, pack_key=served.pack_key, limit=1).results
-        if not others:
-            return embed, ref, count, served.pack_key
-        return _elsewhere(library, served, lookup, others[0])
-    # Several chapters: the edition's best match in any of them, as /search ranks them.
-    response = library.search(lookup.words, pack_key=served.pack_key)
-    if response.in_edition:
-        top = response.in_edition[0]
-        pack = library.packs[top.pack_key].pack
-        return _result_embed(pack, lookup, top.result), top.result.ref, 1, top.pack_key
-    if not response.results or lookup.year is not None:
+        return _ref_embed(library, library.holding(found, served.pack_key), reader, lookup, found)
+    response = library.search(lookup.words, pack_key=served.pack_key, limit=1)
+    if not response.results:
         return _miss_embed(lookup, list(response.suggestions)), None, 0, served.pack_key
-    return _elsewhere(library, served, lookup, response.results[0])
+    top = response.results[0]
+    pack = library.packs[top.pack_key].pack
+    embed = _result_embed(pack, lookup, top.result)
+    year = pack.manifest.edition_year
+    if year != served.year:
+        note = edition_note(served.year, year, only_elsewhere=response.only_elsewhere)
+        embed["description"] = f"{note}\n{embed['description']}"
+    return embed, top.result.ref, 1, top.pack_key
 
 
-def _elsewhere(
-    library: ServedLibrary, served: ServedPack, lookup: Lookup, found: LibraryResult
+def _ref_embed(
+    library: ServedLibrary, held: ServedPack, reader: ServedPack, lookup: Lookup, found: Resolved
 ) -> tuple[dict, str | None, int, str]:
-    """A lookup answered from another edition than `served`'s, saying so first."""
-    pack = library.packs[found.pack_key].pack
-    embed = _result_embed(pack, lookup, found.result)
-    note = f"*Nothing in {served.year} matches; this is from {pack.manifest.edition_year}.*"
-    embed["description"] = f"{note}\n{embed['description']}"
-    return embed, found.result.ref, 1, found.pack_key
+    """A reference resolved in pack `held`: its opening, else what /section says of it (a
+    year on what it offers to open when `held` is of another edition than `reader`'s)."""
+    other = held.year if held.year != reader.year else None
+    if found.section is not None:
+        para = found.paragraph or next(found.section.all_paragraphs(), None)
+        text = para.text if para else found.section.heading
+        ref = found.paragraph.ref if found.paragraph else found.section.ref
+        return _opening_embed(held.pack, found.section, ref, text, other), ref, 1, held.pack_key
+    reply = missing_paragraph_reply(found, held.label, other) or no_section_reply(
+        lookup.text,
+        held.label,
+        found.suggestions,
+        year=other,
+        asked_year=lookup.year,
+        held=library.years_holding(lookup.ref or lookup.text),
+    )
+    return {"description": reply.content, "color": WARN_COLOUR}, None, 0, held.pack_key
 
 
 def passive_reply(terms: list[GlossaryTerm]) -> Reply:

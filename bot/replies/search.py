@@ -104,7 +104,7 @@ def no_results_reply(response: SearchResponse, *, ephemeral: bool = False) -> Re
             "looking for."
         ]
     else:
-        lines = [f"Nothing in the chapter matches **{escape(query)}**."]
+        lines = [f"Nothing in the Bluebook matches **{escape(query)}**."]
     if response.suggestions:
         tips = ", ".join(code(s) for s in response.suggestions[:5])
         lines.append(f"Try: {tips}")
@@ -120,7 +120,15 @@ def loose_match_note(result: SearchResult) -> str:
     shared = list(dict.fromkeys(result.excerpt[s:e].casefold() for s, e in result.spans))[:3]
     words = ", ".join(f"“{escape(w)}”" for w in shared)
     has = f"; the nearest passage has only {words}" if words else ""
-    return f"Nothing in the chapter closely answers this message{has}."
+    return f"Nothing in the Bluebook closely answers this message{has}."
+
+
+def edition_note(searched: int, year: int, *, only_elsewhere: bool) -> str:
+    """Said above a result from edition `year` when edition `searched` was searched first:
+    whether `searched` had nothing, or only weaker matches."""
+    if only_elsewhere:
+        return f"*Nothing in {searched} matches; this is from {year}.*"
+    return f"*From {year}, not in {searched}.*"
 
 
 def library_search_reply(
@@ -152,11 +160,7 @@ def library_search_reply(
     searched = packs[response.pack_key].manifest.edition_year
     # Another chapter of the edition searched is that edition: nothing to say.
     if year != searched:
-        note = (
-            f"*Nothing in {searched} matches; this is from {year}.*"
-            if response.only_elsewhere
-            else f"*From {year}, not in {searched}.*"
-        )
+        note = edition_note(searched, year, only_elsewhere=response.only_elsewhere)
         # A reference typed plainly would open the edition searched first: name this one.
         ref = found.result.ref
         body = embed["description"].replace(f"`/section {ref}`", f"`/section {year}:{ref}`")

@@ -98,7 +98,7 @@ def verify_reply(
             where = ", ".join(ref(r) for r in refs[:5])
             if len(refs) > 5:
                 where += f" and {len(refs) - 5} more"
-            said = f"✅ **Verbatim.** This quote stands in the chapter at {where}."
+            said = f"✅ **Verbatim.** This quote stands at {where}."
         if instead_of is not None:
             said = f"*From {year}, not in {instead_of}.*\n{said}"
         if also_in:
@@ -116,9 +116,9 @@ def verify_reply(
         differ = "differs" if verdict.differs_only_in == "punctuation" else "differ"
         text = (
             f"{note}⚠️ **Verbatim except for {verdict.differs_only_in}.** The words are the "
-            f"chapter's, at {ref(closest.ref)}; only the {verdict.differs_only_in} {differ}.\n\n"
+            f"text's, at {ref(closest.ref)}; only the {verdict.differs_only_in} {differ}.\n\n"
             f"**You quoted:**\n{quoted}\n\n"
-            f"**The chapter says:**\n{quote_block(escape(closest.passage))}"
+            f"**The text says:**\n{quote_block(escape(closest.passage))}"
         )
         title = f"Quote check: {verdict.differs_only_in} {differ}"
         return Reply(
@@ -134,7 +134,7 @@ def verify_reply(
         text = (
             f"{note}❌ **Not verbatim.** The closest passage {where} "
             f"({verdict.similarity:.0f}% similar).\n\n**You quoted:**\n{quoted}\n\n"
-            f"**The chapter says:**\n{quote_block(escape(says))}\n\n"
+            f"**The text says:**\n{quote_block(escape(says))}\n\n"
             f"**Differences** (~~quoted~~ → **text**):\n{render_diff(verdict.diff)}"
         )
         return Reply(
@@ -142,7 +142,7 @@ def verify_reply(
             ephemeral=ephemeral,
         )
     tips = ", ".join(code(s) for s in verdict.suggestions[:5])
-    text = f"🔍 **Not found.** Nothing in the chapter is close to:\n{quoted}"
+    text = f"🔍 **Not found.** Nothing in the Bluebook is close to:\n{quoted}"
     if len(checked) > 1:
         text += f"\n\nChecked {checked[0]}, then {_and(checked[1:])}."
     if tips:

@@ -153,7 +153,7 @@ async def test_find_in_bluebook_on_unrelated_chat_says_it_is_only_the_closest(bl
     server = bluebook.server
     source = server.send_message(server.general, server.member, "ok thanks, see you all next week")
     message = await (await server.context_menu("Find in Bluebook", source)).final_message()
-    assert message["content"].startswith("Nothing in the chapter closely answers this message")
+    assert message["content"].startswith("Nothing in the Bluebook closely answers this message")
     assert message["embeds"], "the closest passage is still shown"
     related = server.send_message(server.general, server.member, "what is GCAP and who builds it?")
     message = await (await server.context_menu("Find in Bluebook", related)).final_message()

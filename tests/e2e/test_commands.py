@@ -60,8 +60,8 @@ async def test_search_nothing_found_suggests(bluebook):
     [
         ("the", "**the** is too common to search for.", "Browse the outline with `/toc`."),
         ("of the", "**of the** has only words too common", "Browse the outline with `/toc`."),
-        ("NATO", "Nothing in the chapter matches **NATO**.", "Browse the outline with `/toc`."),
-        ("legislashunz", "Nothing in the chapter matches", "Or browse the outline with `/toc`."),
+        ("NATO", "Nothing in the Bluebook matches **NATO**.", "Browse the outline with `/toc`."),
+        ("legislashunz", "Nothing in the Bluebook matches", "Or browse the outline with `/toc`."),
     ],
 )
 async def test_no_match_says_why_and_what_to_do(bluebook, query, first, last):

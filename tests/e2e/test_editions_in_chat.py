@@ -12,7 +12,9 @@ import pytest
 
 from bot.served import ServedLibrary
 from tests.e2e.conftest import Harness, running_bot
-from tests.e2e.test_sample_library import _ask, _embed
+from tests.e2e.test_chapters import _read
+from tests.e2e.test_lookups import _say
+from tests.e2e.test_sample_library import _ask, _embed, _fields
 from tests.samples.two_editions import write_two_editions
 
 
@@ -56,3 +58,66 @@ async def test_a_misquote_with_a_marker_names_only_the_wrong_word(editions):
     differences = embed["description"].split("**Differences**")[1].split("\n", 1)[1]
     assert "~~37~~ → **38**" in differences
     assert "~~" not in differences.replace("~~37~~", "")  # "year" is not said to be missing
+
+
+async def test_a_quote_found_nowhere_says_so_without_a_chapter(editions):
+    embed = _embed(
+        await _ask(
+            editions.server, "verify", {"quote": "orchestras toured eleven capitals in spring"}
+        )
+    )
+    assert embed["title"] == "Quote check: not found"
+    assert "Nothing in the Bluebook is close to" in embed["description"]
+    assert "the chapter" not in embed["description"]
+
+
+# -- [[...]] answers as /search and /section -------------------------------------------------
+
+
+async def test_a_word_lookup_quotes_what_search_ranks_first(editions):
+    """2025 has a weak match ("town" in 6.1.3); 2024 has the strong one."""
+    server = editions.server  # reads 2025
+    found = _embed(await _ask(server, "search", {"query": "twin town partnerships"}))
+    assert _fields(found)["Reference"] == "`6.1.2¶1`" and "2024" in found["footer"]["text"]
+    embed = _embed(await _say(server, "what about [[twin town partnerships]]?"))
+    assert embed["title"] == "[[twin town partnerships]] · 6.1.2¶1"
+    assert embed["description"].startswith("*From 2024, not in 2025.*")
+    assert embed["footer"]["text"].endswith("Diplomatic Bluebook 2024")
+
+
+async def test_a_word_lookup_in_a_named_edition_falls_back_as_search_does(editions):
+    server = editions.server
+    searched = _embed(await _ask(server, "search", {"query": "manga", "edition": 2024}))
+    note = "*Nothing in 2024 matches; this is from 2025.*"
+    assert searched["description"].startswith(note)
+    embed = _embed(await _say(server, "[[2024:manga]]"))
+    assert embed["description"].startswith(note)
+    assert embed["title"] == "[[2024:manga]] · 6.1.1(3)¶1"
+
+
+async def test_a_word_lookup_nothing_matches_names_no_chapter(editions):
+    embed = _embed(await _say(editions.server, "[[zeppelin]]"))
+    assert embed["description"].startswith("Nothing in the Bluebook matches **zeppelin**")
+    searched = _embed(await _ask(editions.server, "search", {"query": "zeppelin"}))
+    assert searched["description"].startswith("Nothing in the Bluebook matches **zeppelin**")
+
+
+async def test_a_reference_held_in_another_edition_is_named_as_section_names_it(editions):
+    server = editions.server
+    await _read(server, 2024)
+    section = await _ask(server, "section", {"ref": "6.1.1(3)"})
+    held = "Held in 2025: `2025:6.1.1(3)`."
+    assert held in section["content"]
+    embed = _embed(await _say(server, "[[6.1.1(3)]]"))
+    assert held in embed["description"]
+    assert embed["description"].startswith("No section “6.1.1(3)” in Diplomatic Bluebook 2024.")
+
+
+async def test_suggestions_keep_the_edition_the_lookup_named(editions):
+    server = editions.server  # reads 2025
+    for text in ("[[6.1.1(3)@2024]]", "[[2024:6.1.1(3)]]"):
+        embed = _embed(await _say(server, text))
+        description = embed["description"]
+        assert "in Diplomatic Bluebook 2024" in description, text
+        assert "Closest: `2024:6.1.1`" in description, text
+        assert "`6.1.1`" not in description, text

@@ -43,7 +43,7 @@ async def test_suggestions_name_only_what_the_pack_holds(imported):
     # the pages have neither, so nothing is offered that would find nothing in turn.
     missing = await _say(server, "what is [[GCAP]]?")
     text = missing["embeds"][0]["description"]
-    assert text.startswith("Nothing in the chapter for **GCAP**")
+    assert text.startswith("Nothing in the Bluebook matches **GCAP**")
     assert "GCAP International" not in text and "Try" not in text
     quote = "The United States and the Japan Self-Defense Forces held joint drills at sea"
     embed = await _ask(server, "verify", {"quote": quote})

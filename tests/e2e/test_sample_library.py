@@ -290,7 +290,7 @@ async def test_lookups_on_the_sample_library(sample):
     assert "2026" in elsewhere["footer"]["text"]
     await _ask(server, "settings edition", {"newest": True}, user=server.admin)
     missing = _embed(await _say(server, "[[GCAP]]"))
-    assert missing["description"].startswith("Nothing in the chapter for **GCAP**")
+    assert missing["description"].startswith("Nothing in the Bluebook matches **GCAP**")
     assert "`GCAP`" not in missing["description"]
 
 
@@ -388,7 +388,7 @@ async def test_verify_finds_a_quote_only_an_older_edition_holds_and_names_it(sam
     for options in ({"quote": UNDER_WAY, "edition": 2024}, {"quote": f"2024:{UNDER_WAY}"}):
         embed = _embed(await _ask(server, "verify", options))
         assert embed["description"].startswith(
-            "✅ **Verbatim.** This quote stands in the chapter at `3.2.2(2)¶1`."
+            "✅ **Verbatim.** This quote stands at `3.2.2(2)¶1`."
         )
         assert embed["footer"]["text"].startswith("Diplomatic Bluebook 2024")
     # A paragraph every edition holds is the server's, the others named.
