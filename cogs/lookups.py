@@ -16,7 +16,7 @@ from discord.ext import commands
 from bot.interactions.exchange import current_exchange
 from bot.interactions.path import chat_exchange, note_send_failure
 from bot.interactions.sending import deadline, message_kwargs, respond
-from bot.lookups.extract import Lookup, extract_lookups
+from bot.lookups.extract import EditionsRefs, Lookup, extract_lookups
 from bot.lookups.limits import ExplicitLimiter, PassiveLimiter
 from bot.lookups.passive import find_terms
 from bot.lookups.replies import ReplyLedger, is_removal_request, plan_edit
@@ -27,11 +27,23 @@ from bot.storage.settings import LookupKind, LookupSwitches, switches_in
 
 if TYPE_CHECKING:
     from bot.app import BluebookBot
-    from bot.served import ServedPack
+    from bot.pack.refs import EditionRefs
+    from bot.served import ServedLibrary, ServedPack
 
 log = logging.getLogger(__name__)
 
 PASSIVE_PREFIX = "passive:"
+
+
+def _refs_of(library: ServedLibrary, like: str) -> EditionsRefs:
+    """The references of edition `year` (the chapters of pack `like`'s first); None when
+    the library does not hold it."""
+
+    def refs_of(year: int) -> EditionRefs | None:
+        key = library.key_for_year(year, like)
+        return None if key is None else library.edition_refs(key)
+
+    return refs_of
 
 
 class LookupsCog(commands.Cog):
@@ -99,8 +111,12 @@ class LookupsCog(commands.Cog):
             return
         served = await self.bot.library.for_guild(guild_id)
         # References resolve in every chapter of the server's edition, each in the one it names.
-        refs = self.bot.library.current.edition_refs(served.pack_key)
-        lookups = extract_lookups(message.content, refs) if switches.explicit else []
+        library = self.bot.library.current
+        refs = library.edition_refs(served.pack_key)
+        refs_of = _refs_of(library, served.pack_key)
+        lookups = (
+            extract_lookups(message.content, refs, refs_of=refs_of) if switches.explicit else []
+        )
         if lookups:
             if not self.explicit_limit.allow(message.author.id):
                 return
@@ -111,7 +127,6 @@ class LookupsCog(commands.Cog):
             await self._reply(message, keys, embeds=embeds)
             return
         if switches.passive:
-            library = self.bot.library.current
             # The terms of every chapter of the server's edition.
             terms = [
                 t
@@ -203,7 +218,8 @@ class LookupsCog(commands.Cog):
         if passive:
             plan = "keep" if find_terms(text, library.glossary(served.pack_key)) else "delete"
         else:
-            lookups = extract_lookups(text, library.edition_refs(served.pack_key))
+            refs_of = _refs_of(library, served.pack_key)
+            lookups = extract_lookups(text, library.edition_refs(served.pack_key), refs_of=refs_of)
             plan = plan_edit(entry.lookup_keys, lookups)
         try:
             if plan == "delete":

@@ -9,6 +9,7 @@ by search's own normal form (bot/search/normalize.py `normalize_query`).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -20,11 +21,15 @@ from bot.search.normalize import normalize, normalize_query
 __all__ = [
     "MAX_INNER_CHARS",
     "MAX_LOOKUPS",
+    "EditionsRefs",
     "Lookup",
     "blank_bracketed",
     "extract_lookups",
     "strip_ignored",
 ]
+
+# The references of an edition by its year; None when the edition is not held.
+EditionsRefs = Callable[[int], RefIndex | EditionRefs | None]
 
 # One message answers at most this many lookups; more would turn the reply into a wall.
 MAX_LOOKUPS = 3
@@ -42,9 +47,15 @@ _BRACKETS = re.compile(rf"\[\[([^\[\]\n]{{1,{MAX_INNER_CHARS}}})\]\]")
 _LABEL = r"(?:\.(?:[0-9]{1,3}|[A-Za-z])(?![0-9A-Za-z])|\s?\((?:[0-9]{1,3}|[A-Za-z])\))"
 _BODY = rf"[0-9]{{1,3}}(?:{_LABEL})*+"
 _PARA = r"\s?¶\s?[0-9]{1,3}(?![0-9])"
+_YEAR = r"(?:19|20|21)[0-9][0-9]"
 # Plain numbers ("version 3.1") never count: a reference needs `§`, `sec`/`section`, or `¶`.
+# It may name its edition as /section and `[[...]]` take it: `2024:§3.1`, `§2024:3.1`,
+# `§3.1@2024`, `§3.1 (2024)`, `2024:3.1¶1`.
 _TEXT_REF = re.compile(
-    rf"(?<![\w§.])(?:(?:§{{1,2}}\s?|sec(?:tion)?\.?\s?){_BODY}(?:{_PARA})?|{_BODY}{_PARA})(?!\w)",
+    rf"(?<![\w§.])(?P<pre>(?P<before>{_YEAR})\s?:\s?)?"
+    rf"(?:(?:§{{1,2}}\s?|sec(?:tion)?\.?\s?)(?P<mid>(?P<inside>{_YEAR})\s?:\s?)?"
+    rf"{_BODY}(?:{_PARA})?|{_BODY}{_PARA})"
+    rf"(?P<post>\s?@\s?(?P<at>{_YEAR})|\s\((?P<paren>{_YEAR})\))?(?!\w)",
     re.IGNORECASE,
 )
 
@@ -55,10 +66,10 @@ class Lookup:
 
     `key` tells two lookups of one message apart (`[[gcap]]` and `[[ GCAP ]]` are one).
     `text` is the lookup as written, and `year` the edition it names (`[[2024:3.1.1(3)]]`,
-    `[[2024:GCAP]]`, else None). For a query, `words` is what is searched (the text without
-    its edition). For a reference, `ref` is the reference without the edition, and `found`
-    where it resolved in the edition the message was parsed against (None when it names an
-    edition: it is resolved in that edition)."""
+    `[[2024:GCAP]]`, `§3.1.1(3)@2024`, else None). For a query, `words` is what is searched
+    (the text without its edition). For a reference, `ref` is the reference without the
+    edition, and `found` where it resolved: in the edition it names, or the one the message
+    was parsed against (None for `[[...]]` naming an edition: resolved where answered)."""
 
     kind: Literal["query", "ref"]
     text: str
@@ -110,18 +121,43 @@ def _bracketed(text: str, refs: RefIndex | EditionRefs) -> list[tuple[int, Looku
     return found
 
 
-def _written_refs(text: str, refs: RefIndex | EditionRefs) -> list[tuple[int, Lookup]]:
+def _written_refs(
+    text: str, refs: RefIndex | EditionRefs, refs_of: EditionsRefs | None
+) -> list[tuple[int, Lookup]]:
     found: list[tuple[int, Lookup]] = []
     for n, match in enumerate(_TEXT_REF.finditer(text)):
         if n >= MAX_REF_CANDIDATES:
             break
         written = match.group(0).strip()
-        # Unlike `[[...]]`, a reference in passing must exist ("section 230" is not ours).
-        resolved = refs.resolve(written)
-        key = _place(resolved)
-        if key is not None:
-            found.append((match.start(), Lookup("ref", written, key, None, written, resolved)))
+        named = next((match[g] for g in ("before", "inside", "at", "paren") if match[g]), None)
+        year = int(named) if named is not None else None
+        ref = written
+        if year is not None:  # the reference without its edition
+            ref = "".join(
+                text[start:end] for start, end in _outside(match, ("pre", "mid", "post"))
+            ).strip()
+        # Unlike `[[...]]`, a reference in passing must exist ("section 230" is not ours),
+        # in the edition it names: an edition not held names nothing of ours either.
+        where = refs if year is None else (refs_of(year) if refs_of is not None else None)
+        if where is None:
+            continue
+        resolved = where.resolve(ref)
+        place = _place(resolved)
+        if place is not None:
+            key = place if year is None else f"{year}:{place}"
+            found.append((match.start(), Lookup("ref", written, key, year, ref, resolved)))
     return found
+
+
+def _outside(match: re.Match[str], groups: tuple[str, ...]) -> list[tuple[int, int]]:
+    """The spans of `match` left when the spans of `groups` (those that matched) are cut out."""
+    cuts = sorted(match.span(g) for g in groups if match[g] is not None)
+    spans, at = [], match.start()
+    for start, end in cuts:
+        spans.append((at, start))
+        at = end
+    spans.append((at, match.end()))
+    return spans
 
 
 def blank_bracketed(text: str) -> str:
@@ -130,13 +166,19 @@ def blank_bracketed(text: str) -> str:
 
 
 def extract_lookups(
-    text: str, refs: RefIndex | EditionRefs, *, max_lookups: int = MAX_LOOKUPS
+    text: str,
+    refs: RefIndex | EditionRefs,
+    *,
+    max_lookups: int = MAX_LOOKUPS,
+    refs_of: EditionsRefs | None = None,
 ) -> list[Lookup]:
-    """The distinct lookups in `text`, in the order written, at most `max_lookups`."""
+    """The distinct lookups in `text`, in the order written, at most `max_lookups`. `refs`
+    are the references of the edition read; `refs_of(year)` those of another edition, for a
+    written reference naming one (None: not held), or None to read no such reference."""
     visible = strip_ignored(text)
     bracketed = _bracketed(visible, refs)
     # References inside `[[...]]` were taken above; blank them so they are not seen twice.
-    written = _written_refs(blank_bracketed(visible), refs)
+    written = _written_refs(blank_bracketed(visible), refs, refs_of)
     found = sorted(bracketed + written, key=lambda item: item[0])
     lookups: list[Lookup] = []
     seen: set[str] = set()

@@ -13,7 +13,7 @@ import pytest
 from bot.served import ServedLibrary
 from tests.e2e.conftest import Harness, running_bot
 from tests.e2e.test_chapters import _read
-from tests.e2e.test_lookups import _say
+from tests.e2e.test_lookups import _say, _say_unanswered
 from tests.e2e.test_sample_library import _ask, _embed, _fields
 from tests.samples.two_editions import write_two_editions
 
@@ -121,3 +121,45 @@ async def test_suggestions_keep_the_edition_the_lookup_named(editions):
         assert "in Diplomatic Bluebook 2024" in description, text
         assert "Closest: `2024:6.1.1`" in description, text
         assert "`6.1.1`" not in description, text
+
+
+# -- written references naming an edition ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "see 2024:§6.1.1(1)",
+        "see §2024:6.1.1(1)",
+        "see §6.1.1(1)@2024",
+        "see §6.1.1(1) (2024)",
+        "see 2024:6.1.1(1)¶1",
+    ],
+)
+async def test_a_written_reference_reads_the_edition_it_names(editions, text):
+    embed = _embed(await _say(editions.server, text))  # the server reads 2025
+    assert "lent 38 scrolls" in embed["description"], text
+    assert embed["footer"]["text"] == "Diplomatic Bluebook 2024"
+    assert "/2024/" in embed["url"]
+
+
+async def test_a_written_reference_only_a_named_edition_holds(editions):
+    server = editions.server
+    embed = _embed(await _say(server, "read §2024:6.1.2 please"))
+    assert "twin town partnerships" in embed["description"]
+    # The server's own edition as before.
+    own = _embed(await _say(server, "and §6.1.2"))
+    assert "140 partner schools" in own["description"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "under §230 (2024) of the act",  # no such section in 2024
+        "§6.1.1(1)@1999 was it",  # an edition not held: nothing of ours
+        "in 2024: 6.1 percent growth",  # no § nor ¶
+        "version 2024:6.1.1 shipped",
+    ],
+)
+async def test_text_that_is_no_reference_still_gets_no_reply(editions, text):
+    await _say_unanswered(editions.server, text)

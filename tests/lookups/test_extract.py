@@ -196,3 +196,31 @@ def test_markdown_like_text_never_raises(text: str, refs: RefIndex) -> None:
     found = extract_lookups(text, refs)
     assert len(found) <= MAX_LOOKUPS
     assert len({lk.key for lk in found}) == len(found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["see 2024:§3.1.1(3)", "see §2024:3.1.1(3)", "see §3.1.1(3)@2024", "see §3.1.1(3) (2024)"],
+)
+def test_a_written_reference_naming_an_edition_is_read_there(refs: RefIndex, text: str) -> None:
+    asked: list[int] = []
+
+    def refs_of(year: int) -> RefIndex:
+        asked.append(year)
+        return refs
+
+    [lookup] = extract_lookups(text, refs, refs_of=refs_of)
+    assert (lookup.kind, lookup.year, lookup.ref, lookup.key) == (
+        "ref",
+        2024,
+        "§3.1.1(3)",
+        "2024:3.1.1(3)",
+    )
+    assert asked == [2024] and lookup.found is not None and lookup.found.section is not None
+
+
+def test_a_written_reference_in_an_edition_not_held_is_no_lookup(refs: RefIndex) -> None:
+    assert extract_lookups("§3.1.1(3)@1999", refs, refs_of=lambda year: None) == []
+    # Without a way to read other editions, such a reference is not read at all.
+    assert extract_lookups("§3.1.1(3)@2024", refs) == []
+    assert extract_lookups("under §230 (2024)", refs, refs_of=lambda year: refs) == []
