@@ -13,7 +13,10 @@ REWRITE_MIN of its words was rewritten (shown as before/after sentences). A para
 in two, or two merged into one, is one change. What is left was added or removed.
 
 A page (cCCSSPP) that one edition's manifest does not list was never imported there: its
-sections are "not held" by that edition, never added or removed text.
+sections are "not held" by that edition, never added or removed text. Unless that edition
+holds it under another id: a part inserted before others moves their page ids on (c040102
+becomes c040103), so the page's first heading is matched like any section, by reference
+then title, and what is under it follows.
 
 `changes_between` ranks the sections that changed by words changed: words removed plus
 words added (a whole added or removed paragraph counts all its words, a renamed heading the
@@ -436,7 +439,11 @@ def counterpart(other: Pack, own: Pack, section: Section) -> Section | None:
     matches it best, and never one that has a counterpart of its own ("Overview" heads many
     sections; "Trade" is as close to "Trade Policy" as to "Trade Statistics")."""
     if not holds(other, section):
-        return None
+        # `other` may hold the page under another id (a section inserted before it moved the
+        # ids on): the page's first heading is matched like any section, the rest follow it.
+        head = _page_head(section)
+        if head.parent is None or (head is not section and counterpart(other, own, head) is None):
+            return None
     nested = section.parent is not None and section.parent.parent is not None
     within = counterpart(other, own, section.parent) if nested and section.parent else None
     found = match_section(other, section, within) if within is not None or not nested else None
@@ -497,10 +504,28 @@ def holds(pack: Pack, section: Section) -> bool:
     return pages is None or not section.page or section.page in pages
 
 
-def _not_held(sections: Iterable[Section], lacking: Pack) -> list[PageNotHeld]:
+def _page_head(section: Section) -> Section:
+    """The first heading of `section`'s page: the highest section above it on that page."""
+    node = section
+    while node.parent is not None and node.parent.page == section.page:
+        node = node.parent
+    return node
+
+
+def _held(other: Pack, own: Pack, section: Section) -> bool:
+    """Whether `other` holds the text of `section`'s page: that page, or the page its first
+    heading is on in `other`. A section inserted before others moves their pages on
+    (c040102 becomes c040103), so a page id `other` lacks may still be a page it holds."""
+    if holds(other, section):
+        return True
+    head = _page_head(section)
+    return head.parent is not None and counterpart(other, own, head) is not None
+
+
+def _not_held(sections: Iterable[Section], lacking: Pack, own: Pack) -> list[PageNotHeld]:
     found: dict[str, list[str]] = {}
     for s in sections:
-        if not holds(lacking, s):
+        if not _held(lacking, own, s):
             found.setdefault(s.page, []).append(s.ref)
     year = lacking.manifest.edition_year
     return [PageNotHeld(page, year, tuple(refs)) for page, refs in found.items()]
@@ -533,9 +558,9 @@ def _paired_subsections(
     return pairs
 
 
-def _readable(section: Section, other: Pack) -> list[Paragraph]:
+def _readable(section: Section, other: Pack, own: Pack) -> list[Paragraph]:
     """The paragraphs under `section` whose page the other edition holds too."""
-    return [p for node in section.walk() if holds(other, node) for p in node.paragraphs]
+    return [p for node in section.walk() if _held(other, own, node) for p in node.paragraphs]
 
 
 def compare(
@@ -556,7 +581,7 @@ def compare(
     if old is None or new is None:
         only, other = (old, after) if new is None else (new, before)
         assert only is not None
-        missing = _not_held(only.walk(), other)
+        missing = _not_held(only.walk(), other, before if new is None else after)
         if missing:
             return Comparison(shown, before_key, after_key, old, new, (), (), tuple(missing))
         status = REMOVED if new is None else ADDED
@@ -565,8 +590,8 @@ def compare(
             for p in only.all_paragraphs()
         )
         return Comparison(shown, before_key, after_key, old, new, paragraphs)
-    missing = _not_held(old.walk(), after) + _not_held(new.walk(), before)
-    changes = align(_readable(old, after), _readable(new, before))
+    missing = _not_held(old.walk(), after, before) + _not_held(new.walk(), before, after)
+    changes = align(_readable(old, after, before), _readable(new, before, after))
     headings = _heading_changes(_paired_subsections(before, after, old, new))
     return Comparison(
         shown, before_key, after_key, old, new, tuple(changes), tuple(headings), tuple(missing)
@@ -684,7 +709,7 @@ def changes_between(before_key: str, before: Pack, after_key: str, after: Pack) 
     for new in after.sections.values():
         if new.parent is None:
             continue
-        if not holds(before, new):
+        if not _held(before, after, new):
             continue
         old = counterpart(before, after, new)
         if old is not None:
@@ -695,7 +720,9 @@ def changes_between(before_key: str, before: Pack, after_key: str, after: Pack) 
         elif old is not None or new.paragraphs:
             found.append(result)
     for old in before.sections.values():
-        if old.parent is None or id(old) in seen or not holds(after, old) or not old.paragraphs:
+        if old.parent is None or id(old) in seen or not old.paragraphs:
+            continue
+        if not _held(after, before, old):
             continue
         found.append(_own_section(before_key, before, after_key, after, old, None))
     order = {id(s): i for i, s in enumerate([*after.sections.values(), *before.sections.values()])}
@@ -703,8 +730,8 @@ def changes_between(before_key: str, before: Pack, after_key: str, after: Pack) 
         (SectionChanges(c) for c in found),
         key=lambda s: (-s.words_changed, order.get(id(s.section), 0)),
     )
-    missing = _not_held(before.sections.values(), after) + _not_held(
-        after.sections.values(), before
+    missing = _not_held(before.sections.values(), after, before) + _not_held(
+        after.sections.values(), before, after
     )
     title = None
     if text_key(before.root.title) != text_key(after.root.title):
