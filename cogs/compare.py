@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.fetch.contents import known_pages
 from bot.interactions.exchange import current_exchange
 from bot.interactions.path import QUERY, autocomplete_exchange
 from bot.interactions.sending import respond
@@ -72,7 +73,8 @@ class CompareCog(commands.Cog):
             return
         if ref is None:
             old, new = library.pack(before).pack, library.pack(after).pack
-            changes = changes_between(before, old, after, new)
+            known = known_pages(library.library, before, after)
+            changes = changes_between(before, old, after, new, known)
             current_exchange().result(None, len(changes.sections), after)
             owner = interaction.user.id
             chapters = library.chapters_also_in(before, after)
@@ -92,7 +94,7 @@ class CompareCog(commands.Cog):
             return
         before, after = packs.before, packs.after
         old, new = library.pack(before).pack, library.pack(after).pack
-        found = compare(before, old, after, new, text)
+        found = compare(before, old, after, new, text, known_pages(library.library, before, after))
         if found is None:
             current_exchange().result(None, 0, after)
             reply = error_reply(

@@ -7,6 +7,7 @@ import argparse
 from typing import Any
 
 from bot.cli.common import CliError, library_from_args, pack_key_for_year, print_json
+from bot.fetch.contents import known_pages
 from bot.pack.compare import (
     ADDED,
     NOT_HELD,
@@ -20,6 +21,7 @@ from bot.pack.compare import (
     changes_between,
     compare,
 )
+from bot.pack.held_pages import PageNotHeld
 from bot.pack.library import Library, split_edition
 from bot.replies.compare import rewritten_sentences
 
@@ -81,7 +83,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
             f"compared; chapter {packs.chapter} is held in {held}"
         )
     before, after = packs.before, packs.after
-    found = compare(before, library.packs[before], after, library.packs[after], text)
+    known = known_pages(library, before, after)
+    found = compare(before, library.packs[before], after, library.packs[after], text, known)
     if found is None:
         raise CliError(f"no section '{text}' in {library.label(before)} or {library.label(after)}")
     if args.json:
@@ -99,7 +102,10 @@ def _print_changes(library: Library, args: argparse.Namespace, before: str, afte
         old, new = library.key_in(int(y0), chapter), library.key_in(int(y1), chapter)
         assert old is not None and new is not None
         pairs.append((old, new))
-    every = [changes_between(b, library.packs[b], a, library.packs[a]) for b, a in pairs]
+    every = [
+        changes_between(b, library.packs[b], a, library.packs[a], known_pages(library, b, a))
+        for b, a in pairs
+    ]
     chapters = [library.packs[a].manifest.chapter_number for _, a in pairs]
     if args.json:
         data = every[0].to_dict(y0, y1)
@@ -179,9 +185,15 @@ def _text(library: Library, found: Comparison) -> str:
     for missing in found.not_held:
         lines.append(
             f"page {missing.page} ({', '.join(missing.refs)}) is not in the {missing.edition} "
-            f"library; fetch it with: {missing.fetch_command(out)}"
+            f"library; {_advice(missing, out)}"
         )
     return "\n".join(lines)
+
+
+def _advice(missing: PageNotHeld, out: str) -> str:
+    if missing.likely:
+        return f"fetch it with: {missing.fetch_command(out)}"
+    return f"{missing.doubt}: {missing.fetch_command(out)}"
 
 
 def _changes_lines(library: Library, changes: EditionChanges) -> list[str]:
@@ -208,6 +220,6 @@ def _changes_lines(library: Library, changes: EditionChanges) -> list[str]:
     for missing in changes.not_held:
         lines.append(
             f"page {missing.page} ({', '.join(missing.refs)}) is not in the {missing.edition} "
-            f"library; fetch it with: {missing.fetch_command(out)}"
+            f"library; {_advice(missing, out)}"
         )
     return lines

@@ -155,7 +155,7 @@ class Crawl:
         if not await self.client.allowed(url):
             return []
         try:
-            text, _ = await self._stored_get(url, self._raw(edition) / f"index-{folder}.html")
+            text, _ = await self._stored_get(url, contents_file(self.library, edition, folder))
         except UnreadablePage as exc:
             warnings.append(
                 f"{url}: warning: the table of contents cannot be read ({exc.reason}); "
@@ -164,8 +164,7 @@ class Crawl:
             return []
         if text is None:
             return []
-        ids = {PageId(*(int(g) for g in m)) for m in _PAGE_LINK.findall(text)}
-        return sorted(p for p in ids if p.chapter == chapter and p.section and p.part)
+        return chapter_pages(text, chapter)
 
     async def _probe(self, result: EditionResult, chapter: int, folder: str) -> None:
         """Pages cCCSSPP from section 1 part 1 on, until sections and parts run out."""
@@ -246,6 +245,31 @@ class Crawl:
     def _clean_temporaries(self, edition: int) -> None:
         for leftover in self._raw(edition).glob("*.part-*"):
             leftover.unlink(missing_ok=True)
+
+
+def contents_file(library: Path, edition: int, folder: str) -> Path:
+    """Where a fetch keeps the edition's table of contents (read from `folder`)."""
+    return raw_dir(library, edition) / f"index-{folder}.html"
+
+
+def chapter_pages(text: str, chapter: int) -> list[PageId]:
+    """The pages of `chapter` that a table of contents links to, in order."""
+    ids = {PageId(*(int(g) for g in m)) for m in _PAGE_LINK.findall(text)}
+    return sorted(p for p in ids if p.chapter == chapter and p.section and p.part)
+
+
+def listed_pages(library: Path, edition: int, chapter: int) -> frozenset[str] | None:
+    """The pages of `chapter` that `edition`'s table of contents lists, as the last fetch
+    kept it; None when no fetch kept one that lists the chapter (then it is not known)."""
+    for folder in _folders(edition):
+        try:
+            text = decode_page(contents_file(library, edition, folder).read_bytes())
+        except (OSError, CharsetError):
+            continue
+        pages = chapter_pages(text, chapter)
+        if pages:
+            return frozenset(str(p) for p in pages)
+    return None
 
 
 def _folders(edition: int) -> tuple[str, str]:

@@ -12,11 +12,12 @@ earlier paragraph's words. One paragraph left on each side of a gap that still s
 REWRITE_MIN of its words was rewritten (shown as before/after sentences). A paragraph split
 in two, or two merged into one, is one change. What is left was added or removed.
 
-A page (cCCSSPP) that one edition's manifest does not list was never imported there: its
-sections are "not held" by that edition, never added or removed text. Unless that edition
-holds it under another id: a part inserted before others moves their page ids on (c040102
-becomes c040103), so the page's first heading is matched like any section, by reference
-then title, and what is under it follows.
+A page (cCCSSPP) that one edition's manifest does not list may be held there under another
+id: a part inserted before others moves their page ids on (c040102 becomes c040103), so the
+page's first heading is matched like any section, by reference then title, and what is under
+it follows. A page that edition's kept table of contents does not list is one it does not
+have: its sections were added or removed. Any other is "not held" (bot/pack/held_pages.py),
+never added or removed text.
 
 `changes_between` ranks the sections that changed by words changed: words removed plus
 words added (a whole added or removed paragraph counts all its words, a renamed heading the
@@ -27,13 +28,14 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz, process, utils
 
+from bot.pack.held_pages import KnownPages, PageNotHeld, holds
 from bot.pack.model import Pack, Paragraph, Section
 from bot.pack.refs import RefIndex
 from bot.search.normalize import normalize
@@ -52,9 +54,6 @@ SPLIT_MIN = 0.8
 # A section of the other edition with another reference is the same section when its title
 # scores at least this (rapidfuzz WRatio, 0-100).
 TITLE_MATCH_MIN = 90
-# The command that fetches pages an edition lacks (named in answers; `content fetch`).
-FETCH_COMMAND = "bluebook-bot content fetch --edition {edition} --pages {pages} --out {out}"
-
 # A word with the whitespace after it: whitespace is never a change of its own.
 _TOKENS = re.compile(r"\s*\S+\s*|\s+")
 
@@ -149,25 +148,6 @@ class HeadingChange:
 
     def to_dict(self) -> dict[str, Any]:
         return {"ref": self.ref, "from": self.before, "to": self.after}
-
-
-@dataclass(frozen=True)
-class PageNotHeld:
-    """A publisher page one edition of the library does not hold, and what is on it."""
-
-    page: str
-    edition: int  # the edition that lacks it
-    refs: tuple[str, ...]  # its sections, in the edition that holds it
-
-    def fetch_command(self, out: str = "LIBRARY") -> str:
-        return fetch_command(self.edition, [self.page], out)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"page": self.page, "missing_from": self.edition, "refs": list(self.refs)}
-
-
-def fetch_command(edition: int, pages: Iterable[str], out: str = "LIBRARY") -> str:
-    return FETCH_COMMAND.format(edition=edition, pages=" ".join(pages), out=out)
 
 
 @dataclass(frozen=True)
@@ -493,17 +473,6 @@ def _moved_here(other: Pack, own: Pack, section: Section) -> Section | None:
     return found
 
 
-def held_pages(pack: Pack) -> set[str] | None:
-    """The page ids `pack` holds; None when its manifest lists none (one text: all of it)."""
-    return {p.id for p in pack.manifest.pages} or None
-
-
-def holds(pack: Pack, section: Section) -> bool:
-    """Whether `pack` holds the page `section` was read from (unknown pages: yes)."""
-    pages = held_pages(pack)
-    return pages is None or not section.page or section.page in pages
-
-
 def _page_head(section: Section) -> Section:
     """The first heading of `section`'s page: the highest section above it on that page."""
     node = section
@@ -522,13 +491,23 @@ def _held(other: Pack, own: Pack, section: Section) -> bool:
     return head.parent is not None and counterpart(other, own, head) is not None
 
 
-def _not_held(sections: Iterable[Section], lacking: Pack, own: Pack) -> list[PageNotHeld]:
+def _compared(other: Pack, own: Pack, section: Section, known: KnownPages) -> bool:
+    """Whether the library knows what `other` has for `section`: it holds the page, or its
+    table of contents does not list it (then the section was added or removed)."""
+    return _held(other, own, section) or known.lacks(section.page)
+
+
+def _not_held(
+    sections: Iterable[Section], lacking: Pack, own: Pack, known: KnownPages
+) -> list[PageNotHeld]:
     found: dict[str, list[str]] = {}
     for s in sections:
-        if not _held(lacking, own, s):
+        if not _compared(lacking, own, s, known):
             found.setdefault(s.page, []).append(s.ref)
     year = lacking.manifest.edition_year
-    return [PageNotHeld(page, year, tuple(refs)) for page, refs in found.items()]
+    return [
+        PageNotHeld(page, year, tuple(refs), known.likely(page)) for page, refs in found.items()
+    ]
 
 
 def _heading_changes(pairs: Iterable[tuple[Section, Section]]) -> list[HeadingChange]:
@@ -558,15 +537,24 @@ def _paired_subsections(
     return pairs
 
 
-def _readable(section: Section, other: Pack, own: Pack) -> list[Paragraph]:
-    """The paragraphs under `section` whose page the other edition holds too."""
-    return [p for node in section.walk() if _held(other, own, node) for p in node.paragraphs]
+def _readable(section: Section, other: Pack, own: Pack, known: KnownPages) -> list[Paragraph]:
+    """The paragraphs under `section` that the library can compare with the other edition."""
+    return [
+        p for node in section.walk() if _compared(other, own, node, known) for p in node.paragraphs
+    ]
 
 
 def compare(
-    before_key: str, before: Pack, after_key: str, after: Pack, ref: str
+    before_key: str,
+    before: Pack,
+    after_key: str,
+    after: Pack,
+    ref: str,
+    known: Mapping[str, KnownPages] | None = None,
 ) -> Comparison | None:
-    """Compare section `ref` (as typed) between two packs; None when neither holds it."""
+    """Compare section `ref` (as typed) between two packs; None when neither holds it.
+    `known`: what the library knows of each pack's pages beyond those it holds, by key."""
+    known_before, known_after = _known(known, before_key), _known(known, after_key)
     old = RefIndex(before).resolve(ref).section
     new = RefIndex(after).resolve(ref).section
     # The list of changes names a section by its reference in `after`: that section, with
@@ -579,9 +567,12 @@ def compare(
         return None
     shown = (new or old).ref  # type: ignore[union-attr]
     if old is None or new is None:
-        only, other = (old, after) if new is None else (new, before)
+        only = old if new is None else new
         assert only is not None
-        missing = _not_held(only.walk(), other, before if new is None else after)
+        if new is None:
+            missing = _not_held(only.walk(), after, before, known_after)
+        else:
+            missing = _not_held(only.walk(), before, after, known_before)
         if missing:
             return Comparison(shown, before_key, after_key, old, new, (), (), tuple(missing))
         status = REMOVED if new is None else ADDED
@@ -590,8 +581,12 @@ def compare(
             for p in only.all_paragraphs()
         )
         return Comparison(shown, before_key, after_key, old, new, paragraphs)
-    missing = _not_held(old.walk(), after, before) + _not_held(new.walk(), before, after)
-    changes = align(_readable(old, after, before), _readable(new, before, after))
+    missing = _not_held(old.walk(), after, before, known_after) + _not_held(
+        new.walk(), before, after, known_before
+    )
+    changes = align(
+        _readable(old, after, before, known_after), _readable(new, before, after, known_before)
+    )
     headings = _heading_changes(_paired_subsections(before, after, old, new))
     return Comparison(
         shown, before_key, after_key, old, new, tuple(changes), tuple(headings), tuple(missing)
@@ -676,6 +671,10 @@ class EditionChanges:
         }
 
 
+def _known(known: Mapping[str, KnownPages] | None, key: str) -> KnownPages:
+    return (known or {}).get(key) or KnownPages()
+
+
 def _own_section(
     before_key: str,
     before: Pack,
@@ -700,16 +699,24 @@ def _own_section(
     return Comparison(shown, before_key, after_key, old, new, tuple(changes), tuple(headings))
 
 
-def changes_between(before_key: str, before: Pack, after_key: str, after: Pack) -> EditionChanges:
+def changes_between(
+    before_key: str,
+    before: Pack,
+    after_key: str,
+    after: Pack,
+    known: Mapping[str, KnownPages] | None = None,
+) -> EditionChanges:
     """Every section that changed between two editions, ranked by words changed (most
-    first, then reading order), with the pages one edition does not hold."""
+    first, then reading order), with the pages one edition does not hold. `known` as for
+    `compare`."""
+    known_before, known_after = _known(known, before_key), _known(known, after_key)
     found: list[Comparison] = []
     seen: set[int] = set()
     unchanged = 0
     for new in after.sections.values():
         if new.parent is None:
             continue
-        if not _held(before, after, new):
+        if not _compared(before, after, new, known_before):
             continue
         old = counterpart(before, after, new)
         if old is not None:
@@ -722,7 +729,7 @@ def changes_between(before_key: str, before: Pack, after_key: str, after: Pack) 
     for old in before.sections.values():
         if old.parent is None or id(old) in seen or not old.paragraphs:
             continue
-        if not _held(after, before, old):
+        if not _compared(after, before, old, known_after):
             continue
         found.append(_own_section(before_key, before, after_key, after, old, None))
     order = {id(s): i for i, s in enumerate([*after.sections.values(), *before.sections.values()])}
@@ -730,8 +737,8 @@ def changes_between(before_key: str, before: Pack, after_key: str, after: Pack) 
         (SectionChanges(c) for c in found),
         key=lambda s: (-s.words_changed, order.get(id(s.section), 0)),
     )
-    missing = _not_held(before.sections.values(), after, before) + _not_held(
-        after.sections.values(), before, after
+    missing = _not_held(before.sections.values(), after, before, known_after) + _not_held(
+        after.sections.values(), before, after, known_before
     )
     title = None
     if text_key(before.root.title) != text_key(after.root.title):

@@ -16,12 +16,12 @@ from bot.pack.compare import (
     Comparison,
     EditionChanges,
     HeadingChange,
-    PageNotHeld,
     ParagraphChange,
     Piece,
     SectionChanges,
     text_key,
 )
+from bot.pack.held_pages import PageNotHeld
 from bot.pack.model import Pack
 from bot.replies.common import QUOTE_COLOUR, Button, Reply, clip, split_words
 from bot.replies.custom_ids import COMPARE_OVERVIEW, CompareState
@@ -139,10 +139,12 @@ def heading_block(change: HeadingChange) -> str:
 
 
 def not_held_block(missing: PageNotHeld, *, out: str = "LIBRARY") -> str:
-    return (
-        f"Page {missing.page} ({_refs_text(missing.refs)}) is not in the {missing.edition} "
-        f"library, so it is not compared. To fetch it: `{missing.fetch_command(out)}`"
-    )
+    head = f"Page {missing.page} ({_refs_text(missing.refs)}) is not in the {missing.edition} "
+    if not missing.likely:
+        return (
+            f"{head}library, so it is not compared: {missing.doubt}: `{missing.fetch_command(out)}`"
+        )
+    return f"{head}library, so it is not compared. To fetch it: `{missing.fetch_command(out)}`"
 
 
 def _refs_text(refs: tuple[str, ...]) -> str:
@@ -160,10 +162,13 @@ def compare_pages(found: Comparison, before: Pack, after: Pack) -> list[str]:
     y0, y1 = before.manifest.edition_year, after.manifest.edition_year
     if found.status == NOT_HELD:
         missing = found.not_held[0]
+        advice = f"To fetch it: `{missing.fetch_command()}`"
+        if not missing.likely:
+            advice = f"{missing.doubt[0].upper()}{missing.doubt[1:]}: `{missing.fetch_command()}`"
         return [
             f"**Not in the {missing.edition} library**: `{found.ref}` is on page "
             f"{missing.page}, which the {missing.edition} edition here does not hold, so there "
-            f"is nothing to compare it with. To fetch it: `{missing.fetch_command()}`"
+            f"is nothing to compare it with. {advice}"
         ]
     if found.status == UNCHANGED and not found.not_held:
         return [f"**Unchanged** from {y0} to {y1}: every paragraph reads the same."]

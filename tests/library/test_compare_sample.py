@@ -10,6 +10,7 @@ from itertools import permutations
 
 import pytest
 
+from bot.fetch.contents import known_pages
 from bot.pack.compare import (
     ADDED,
     CHANGED,
@@ -36,7 +37,8 @@ def library() -> Library:
 
 
 def _compare(library, before, after, ref):
-    return compare(before, library.packs[before], after, library.packs[after], ref)
+    known = known_pages(library, before, after)
+    return compare(before, library.packs[before], after, library.packs[after], ref, known)
 
 
 def _lcs(a: list[str], b: list[str]) -> int:
@@ -227,5 +229,10 @@ def test_the_cli_lists_what_changed_and_prints_removed_and_added_paragraphs(caps
     data = json.loads(capsys.readouterr().out)
     assert data["sections"][0]["ref"] == "3.2.1(1)"
     assert data["not_held"] == [
-        {"page": "c030103", "missing_from": 2025, "refs": ["3.1.3", "3.1.3(1)", "3.1.3(2)"]}
+        {
+            "page": "c030103",
+            "missing_from": 2025,
+            "refs": ["3.1.3", "3.1.3(1)", "3.1.3(2)"],
+            "likely_held": True,  # 2024 and 2026 hold it
+        }
     ]

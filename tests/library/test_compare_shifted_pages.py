@@ -1,5 +1,5 @@
 """Comparing two editions whose page ids moved: a page id one edition lacks may be a page it
-holds under another id (tests/samples/shifted_pages.py)."""
+holds under another id (tests.samples.chapter5.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bot.pack.compare import changes_between, compare
 from bot.pack.library import Library, load_library
-from tests.samples.shifted_pages import shifted_library
+from tests.samples.chapter5 import shifted_library
 
 
 def _library(tmp_path: Path) -> Library:
