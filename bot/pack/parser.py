@@ -480,12 +480,16 @@ class ChapterBuilder:
                 return
         inline = state.inline_notes.get(number)
         if inline is not None or is_figure_reference(text):
+            home = state.stack[-1] if state.stack else None
             if inline is not None:
                 note = Note(FOOTNOTE, inline[1], number, inline[0])
+                # Printed after the text that marks it, often at the page's end: it is a
+                # note of the section whose text carried the marker, not of the last one.
+                home = state.marked.get(inline[0]) or home
             else:
                 note = Note(FIGURE, text, number)
-            if state.stack:
-                state.stack[-1].notes.append(note)
+            if home is not None:
+                home.notes.append(note)
             else:
                 state.pending_notes.append(note)
             return
