@@ -64,6 +64,7 @@ KEPT_AS_TEXT = "kept-as-text"
 SKIPPED_NUMBER = "skipped-number"
 CLAIMED_TWICE = "claimed-twice"
 GUESSED_POSITION = "guessed-position"
+NO_PART_HEADING = "no-part-heading"
 
 _PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (CHAPTER, re.compile(r"^Chapter\s+(\d{1,2})(?:\s+(\S.*))?$")),
@@ -111,6 +112,55 @@ def _may_have_marker(text: str) -> bool:
     return any(
         m.start() and text[m.start() - 1] in _BEFORE_MARKER for m in _DIGIT_RUN.finditer(text)
     )
+
+
+# A part heading's number printed apart from its title: glued to it ("3Food Security", a
+# saved page's `<span>3</span>Food Security`) or on a line of its own (`3<br>Food Security`).
+_GLUED_NUMBER = re.compile(r"^(\d{1,2})(?=[A-Z“‘\"'])(\S.*)$")
+# Lines shaped like a heading that are none, each with what is wrong with it.
+_BROKEN_HEADINGS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^\((?:\d{1,2}|[A-Za-z])\s+([^)]+)$"), "its bracket is not closed"),
+    (re.compile(r"^(?:\d{1,2}|[A-Za-z])\)\s*([^(]+)$"), "its bracket is not opened"),
+    (re.compile(r"^\d{1,2}([A-Z][a-z].*)$"), "its number is glued to its title"),
+    (re.compile(r"^(?:\d{1,2}|[A-Z]|\(\d{1,2}\)|\([A-Za-z]\))\.?()$"), "it has no title"),
+)
+
+
+def broken_heading(line: str) -> str | None:
+    """What is wrong with a line shaped like a heading that is none ("(2 Fertilizers", a
+    bare "B"), or None for any other line."""
+    for pattern, wrong in _BROKEN_HEADINGS:
+        m = pattern.match(line)
+        if m is not None and (
+            not m.group(1) or (_looks_like_title(m.group(1)) and _starts_like_title(m.group(1)))
+        ):
+            return wrong
+    return None
+
+
+def _join_part_number(lines: list[tuple[int, str]], part: int) -> list[tuple[int, str]]:
+    """The lines with the page's part heading as one line, "3 Food Security", when its
+    number is printed glued to its title or on a line of its own, and is the part the page
+    id names: without the id to agree with, such a line is no heading."""
+    for i, (number, text) in enumerate(lines):
+        heading = match_heading(text)
+        if heading is not None and heading.level >= NUMBER:
+            return lines  # the page has its part heading, or starts below it
+        glued = _GLUED_NUMBER.match(text)
+        if glued is not None and int(glued.group(1)) == part:
+            joined, used = f"{glued.group(1)} {glued.group(2)}", 1
+        elif text.isdigit() and int(text) == part and i + 1 < len(lines):
+            after = lines[i + 1][1]
+            if match_heading(after) is not None or _COLUMN.match(after):
+                return lines
+            joined, used = f"{text} {after}", 2
+        else:
+            continue
+        found = match_heading(joined)
+        if found is None or found.level != NUMBER:
+            return lines
+        return [*lines[:i], (number, joined), *lines[i + used :]]
+    return lines
 
 
 # Photo captions and figure labels: about the page's pictures, not its text.
@@ -448,6 +498,7 @@ class ChapterBuilder:
             # Without a Chapter line, the page's text begins at its edition line, if any.
             start = next((i for i, (_, t) in enumerate(body) if edition_line(t)), 0)
         if page.page is not None:
+            body = [*body[:start], *_join_part_number(body[start:], page.page.part)]
             first = body[start][0] if start < len(body) else 1
             root = self._ensure_root(state, str(page.page.chapter), first)
             section = self._ensure_section(state, str(page.page.section), "", "", first)
@@ -526,6 +577,14 @@ class ChapterBuilder:
             return
         if heading is not None and self._heading(state, heading, number, text):
             return
+        wrong = broken_heading(text) if heading is None else None
+        if wrong is not None:
+            self._warn(
+                state,
+                number,
+                KEPT_AS_TEXT,
+                f"{text[:60]!r} looks like a heading but {wrong}; kept as a paragraph",
+            )
         self._paragraph(state, number, text)
 
     def _chapter(self, state: _PageState, heading: Heading, number: int, text: str) -> None:
@@ -601,13 +660,15 @@ class ChapterBuilder:
             # The page starts below its part heading: it continues that part, if one is known.
             if state.part_node is not None:
                 state.stack.append(state.part_node)
-            where = state.stack[-1].ref
-            self._warn(
-                state,
-                number,
-                GUESSED_POSITION,
-                f"page {page} has no part heading of its own; placed under {where}",
-            )
+                where = state.stack[-1].ref
+                self._warn(
+                    state,
+                    number,
+                    GUESSED_POSITION,
+                    f"page {page} has no part heading of its own; placed under {where}",
+                )
+            else:
+                self._no_part_heading(state, number, text)
         parent = [s for s in state.stack if s.level < level][-1]
         siblings = [c for c in parent.children if c.level == level]
         last = siblings[-1] if siblings else None
@@ -669,6 +730,20 @@ class ChapterBuilder:
         node = self._new(state, parent, ref, heading.title, text, level, number, ordinal)
         self._open(state, parent, node, level)
         return True
+
+    def _no_part_heading(self, state: _PageState, number: int, text: str) -> None:
+        """A page whose id names a part, with neither that part's heading nor an earlier
+        page of it, starts below a part heading: its headings land under its section
+        ("4.2(1)"), where the page id says they are not. `content import` refuses it."""
+        page = state.page.page
+        assert page is not None and self.root is not None
+        self._warn(
+            state,
+            number,
+            NO_PART_HEADING,
+            f"page {page} is part {page.part} of section {self.root.ref}.{page.section}, but its "
+            f"part heading ('{page.part} Title') is missing or broken before {text[:40]!r}",
+        )
 
     def _open(self, state: _PageState, parent: Section, node: Section, level: int) -> None:
         state.stack = [*state.stack[: state.stack.index(parent) + 1], node]

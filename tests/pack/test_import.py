@@ -451,7 +451,7 @@ def test_a_page_continuing_its_part_still_imports(tmp_path):
     report = import_pages([P5, only_chapter], tmp_path / "pack")
     assert report.written
     starts_with_text = _file(
-        tmp_path / "b", "c040207.txt", "Text before the heading.\n\n(3) Third Point\n\nText.\n"
+        tmp_path / "b", "c040207.txt", "Text before the heading.\n\n7 Seventh Part\n\nText.\n"
     )
     report = import_pages([starts_with_text], tmp_path / "pack")
     assert report.written

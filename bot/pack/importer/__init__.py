@@ -25,6 +25,7 @@ from bot.pack.pages import INDEX_URL, PageId, edition_line, page_url
 from bot.pack.parser import (
     CLAIMED_TWICE,
     GUESSED_POSITION,
+    NO_PART_HEADING,
     ChapterBuilder,
     PageText,
     ParseError,
@@ -165,6 +166,7 @@ def import_pages(
         report.pages.append(_meta(p, year, p.url))
     root, parse_warnings, pages_of = _build(pack_dir, existing_pages, placed)
     new_files = {p.source.file for p in placed}
+    _refuse_without_part_heading(parse_warnings, new_files)
     _refuse_claims(parse_warnings, new_files, pages_of)
     # The pack's own pages were warned about when they were imported, unless a new page
     # is the other party.
@@ -240,6 +242,20 @@ def _refuse_claims(
             file,
             line,
         )
+
+
+def _refuse_without_part_heading(warnings: list[ParseWarning], new_files: set[str]) -> None:
+    """Refuse a new page whose part heading is missing or broken (and no earlier page holds
+    that part): its text would land under references its page id contradicts ("4.2(1)" for
+    page c040203), and a broken heading line would become a paragraph of the section."""
+    for w in warnings:
+        if w.kind == NO_PART_HEADING and w.file in new_files:
+            raise ImportFailure(
+                f"{w.file}:{w.line}: {w.message}; not imported: copy the page again with its "
+                "part heading on a line of its own",
+                w.file,
+                w.line,
+            )
 
 
 def _meta(p: _Placed, year: int | None, url: str) -> PageMeta:
