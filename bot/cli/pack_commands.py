@@ -37,6 +37,7 @@ from bot.pack.library import (
 from bot.pack.loader import Problem
 from bot.pack.pages import SITE, PageId
 from bot.pack.refs import EditionRefs, RefIndex
+from bot.pack.strays import misplaced_out
 from bot.pack.views import fact_json, outline, section_json, toc_json
 from bot.replies.errors import chapter_lacking_text, missing_paragraph_text, where_held_text
 
@@ -237,6 +238,7 @@ _WARNING_KINDS = (
     ("numbering skips", re.compile(r"numbering (?:skips|under .* starts)")),
     ("placed by a guess", re.compile(r"placed (?:under|by)|continued|guessed|imported as")),
     ("claimed by two pages", re.compile(r"also claimed")),
+    ("folder the library does not read", re.compile(r"^folder not read")),
     ("draft fact", re.compile(r"is a draft")),
     ("section without a fact (`content facts suggest` drafts some)", re.compile(r"has no fact")),
     ("term not in the library", re.compile(r"^term '.*' occurs nowhere")),
@@ -386,6 +388,9 @@ def _fetch_request(args: argparse.Namespace) -> FetchRequest:
         raise CliError(f"--site {args.site!r} is not an http(s) address", code=2)
     if args.delay < 0 or args.timeout <= 0:
         raise CliError("--delay must be 0 or more and --timeout more than 0 seconds", code=2)
+    misplaced = misplaced_out(args.out)
+    if misplaced is not None:
+        raise CliError(misplaced, code=2)
     return FetchRequest(
         library=args.out,
         chapter=chapter,

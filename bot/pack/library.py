@@ -30,10 +30,11 @@ from bot.pack.loader import (
 )
 from bot.pack.model import Fact, Manifest, Pack
 from bot.pack.refs import EditionRefs, RefIndex
+from bot.pack.strays import CHAPTER_DIR as _CHAPTER_DIR
+from bot.pack.strays import EDITION_DIR as _EDITION_DIR
+from bot.pack.strays import stray_folders
 from bot.pack.verdict import library_hash, read_verdict, write_verdict
 
-_EDITION_DIR = re.compile(r"^\d{4}$")
-_CHAPTER_DIR = re.compile(r"^chapter(\d{1,3})$")
 _KEY = re.compile(r"^(?P<edition>\d{4})-(?P<chapter>\d{1,3})$")
 # An edition is a year; 1900-2199 keeps "3.1" or "12" from ever reading as one.
 EARLIEST_EDITION = 1900
@@ -327,6 +328,8 @@ def check_library(
         for where, warnings in _shared_fact_ids(by_dir).items():
             found[where].extend(warnings)
     problems = [p for where in dirs for p in found[where]]
+    if not single:
+        problems += stray_folders(root)
     if kept is not None:
         problems += kept
     elif digest is not None and not any(not p.warning for p in problems):

@@ -20,6 +20,7 @@ from pathlib import Path
 from bot.pack.importer import ImportFailure, ImportReport, import_pages, inspect_pages
 from bot.pack.library import check_library, pack_dir_for
 from bot.pack.loader import MANIFEST_FILE
+from bot.pack.strays import misplaced_out
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,9 @@ def targets_for(
     """The pack directory each file goes to, in the order first named.
 
     A file that cannot be placed is added to `failures` when given (else ImportFailure)."""
+    misplaced = misplaced_out(Path(out))
+    if misplaced is not None:
+        raise ImportFailure(misplaced)
     if (Path(out) / MANIFEST_FILE).is_file():
         return {Path(out): [Path(f) for f in files]}
     if page is not None and len(files) != 1:
