@@ -328,12 +328,14 @@ def check_library(
         for where, warnings in _shared_fact_ids(by_dir).items():
             found[where].extend(warnings)
     problems = [p for where in dirs for p in found[where]]
-    if not single:
-        problems += stray_folders(root)
     if kept is not None:
         problems += kept
     elif digest is not None and not any(not p.warning for p in problems):
         write_verdict(root, digest, problems)
+    if not single:
+        # Looked for every time, never kept in the verdict: no manifest names these folders,
+        # so the verdict's hash does not see them come or go.
+        problems += stray_folders(root)
     if not packs:
         return None, problems
     return Library(packs, root), problems

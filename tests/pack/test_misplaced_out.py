@@ -11,6 +11,7 @@ import pytest
 from bot.cli import main
 from bot.fetch.crawl import RAW_DIR
 from bot.pack import strays
+from bot.pack.library import check_library
 
 PAGE = "Diplomatic Bluebook 2030\n\nChapter 3\n\nSection 1 Sample Section\n\n{n} Part {n}\n\nText {n}.\n"
 
@@ -96,3 +97,12 @@ def test_check_names_the_folders_a_library_does_not_read(capsys, lib):
 
 def test_the_raw_folder_is_the_one_fetch_writes():
     assert strays.RAW_DIR == RAW_DIR
+
+
+def test_a_stray_folder_is_named_once_also_when_the_verdict_is_read(lib):
+    (lib / "2030" / "2030").mkdir()
+    _, full = check_library(lib)
+    _, trusted = check_library(lib, trust_verdict=True)
+    strays_said = [str(p) for p in trusted if "folder not read" in p.message]
+    assert strays_said == [str(p) for p in full if "folder not read" in p.message]
+    assert len(strays_said) == 1
