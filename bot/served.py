@@ -24,8 +24,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.fetch.contents import known_pages
 from bot.heap import REFREEZE_AFTER_S, collection_paused, give_back, refreeze, thaw
 from bot.index_cache import load_or_build
+from bot.pack.compare import Comparison, EditionChanges, changes_between, compare
+from bot.pack.held_pages import KnownPages
 from bot.pack.library import Library, load_library, split_edition
 from bot.pack.library import pack_key as pack_key_of
 from bot.pack.loader import ContentError, Problem
@@ -103,6 +106,7 @@ class ServedLibrary:
             for pack_key, pack in library.packs.items()
         }
         self._search = LibrarySearch(self.packs, index_cache, library.text_keys)
+        self._known: dict[str, KnownPages] = {}
         # Up front: the newest pack's engine, and the index a search of its readers reads
         # (its paragraphs and what only older editions hold), from one reading of their
         # paragraphs. Other editions' indexes are made when first needed.
@@ -207,6 +211,27 @@ class ServedLibrary:
         """The chapters other than pack `after`'s that the editions of `before` and `after`
         both hold."""
         return self.library.chapters_also_in(self.pack(before).pack_key, self.pack(after).pack_key)
+
+    def known_pages(self, *keys: str) -> dict[str, KnownPages]:
+        """What the library knows of each pack's pages beyond those it holds (the contents
+        pages a fetch kept, bot/fetch/contents.py), read once per pack while this library
+        serves: /compare and its buttons ask at every answer."""
+        missing = [k for k in keys if k not in self._known]
+        if missing:
+            self._known.update(known_pages(self.library, *missing))
+        return {k: self._known[k] for k in keys}
+
+    def changes_between(self, before: str, after: str) -> EditionChanges:
+        """Every section that changed between packs `before` and `after` (/compare's list),
+        with what the library knows of their pages."""
+        old, new = self.packs[before].pack, self.packs[after].pack
+        return changes_between(before, old, after, new, self.known_pages(before, after))
+
+    def compare(self, before: str, after: str, ref: str) -> Comparison | None:
+        """Section `ref` compared between packs `before` and `after` (/compare REF), with
+        what the library knows of their pages; None when neither holds it."""
+        old, new = self.packs[before].pack, self.packs[after].pack
+        return compare(before, old, after, new, ref, self.known_pages(before, after))
 
     def locate(self, text: str, pack_key: str | None = None) -> Located:
         """Resolve a typed reference, qualified ('2024:3.1.1(3)') or not (pack `pack_key`'s

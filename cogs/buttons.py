@@ -29,7 +29,6 @@ import discord
 from bot.interactions.exchange import current_exchange
 from bot.interactions.path import PathButton
 from bot.interactions.sending import respond
-from bot.pack.compare import changes_between, compare
 from bot.replies.common import Reply, error_reply
 from bot.replies.compare import OVERVIEW_REF, changes_reply, compare_reply
 from bot.replies.custom_ids import (
@@ -192,7 +191,7 @@ class CompareButton(PathButton, discord.ui.DynamicItem[discord.ui.Button[Any]], 
             await respond(interaction, _gone(interaction, gone, "/compare"))
             return
         if state.ref == OVERVIEW_REF:
-            changes = changes_between(state.before, old.pack, state.after, new.pack)
+            changes = library.changes_between(state.before, state.after)
             exchange.result(None, len(changes.sections), state.after)
             chapters = library.chapters_also_in(state.before, state.after)
             reply = changes_reply(
@@ -200,7 +199,7 @@ class CompareButton(PathButton, discord.ui.DynamicItem[discord.ui.Button[Any]], 
             )
             await respond(interaction, reply, edit=True)
             return
-        found = compare(state.before, old.pack, state.after, new.pack, state.ref)
+        found = library.compare(state.before, state.after, state.ref)
         if found is None:
             exchange.result(None, 0, state.after)
             await respond(interaction, error_reply(EXPIRED))

@@ -9,11 +9,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.fetch.contents import known_pages
 from bot.interactions.exchange import current_exchange
 from bot.interactions.path import QUERY, autocomplete_exchange
 from bot.interactions.sending import respond
-from bot.pack.compare import changes_between, compare
 from bot.pack.library import split_edition
 from bot.replies.common import Reply, clip, error_reply
 from bot.replies.compare import changes_reply, compare_reply
@@ -73,8 +71,7 @@ class CompareCog(commands.Cog):
             return
         if ref is None:
             old, new = library.pack(before).pack, library.pack(after).pack
-            known = known_pages(library.library, before, after)
-            changes = changes_between(before, old, after, new, known)
+            changes = library.changes_between(before, after)
             current_exchange().result(None, len(changes.sections), after)
             owner = interaction.user.id
             chapters = library.chapters_also_in(before, after)
@@ -94,7 +91,7 @@ class CompareCog(commands.Cog):
             return
         before, after = packs.before, packs.after
         old, new = library.pack(before).pack, library.pack(after).pack
-        found = compare(before, old, after, new, text, known_pages(library.library, before, after))
+        found = library.compare(before, after, text)
         if found is None:
             current_exchange().result(None, 0, after)
             reply = error_reply(

@@ -64,3 +64,23 @@ async def test_a_section_dropped_is_removed_and_a_page_perhaps_missing_is_not_se
     assert "**Removed** in 2041: only in 2040." in removed["description"]
     assert {f["name"]: f["value"] for f in new["fields"]}["Status"] == "not held"
     assert "--pages" not in new["description"] and "--chapter 5" in new["description"]
+
+
+async def test_the_list_paged_by_its_buttons_knows_the_pages_as_its_first_page(
+    local_discord, tmp_path, dropped, monkeypatch
+):
+    """A page of the list reached by its buttons is made as the first: with what the kept
+    table of contents says, so "removed" stays removed and no page is sent to fetch."""
+    monkeypatch.setattr("bot.replies.compare.SECTIONS_PER_PAGE", 1)
+    async with running_bot(local_discord, tmp_path / "b.db", library=dropped):
+        first = await (
+            await local_discord.slash("compare", {"from": 2040, "to": 2041})
+        ).final_message()
+        buttons = {c["label"]: c for row in first["components"] for c in row["components"]}
+        pressed = await local_discord.press_button(first, buttons["Page ▶"]["custom_id"])
+        second = await pressed.final_message()
+    one, two = first["embeds"][0], second["embeds"][0]
+    assert "page 2 of" in two["footer"]["text"]
+    assert two["fields"] == one["fields"]
+    assert {f["name"]: f["value"] for f in two["fields"]}["Added / removed"] == "0 / 1"
+    assert "--pages" not in two["description"]
