@@ -207,11 +207,6 @@ class ServedLibrary:
         """The key of chapter `chapter` of edition `year`; None when it is not held."""
         return self.library.key_in(year, chapter)
 
-    def chapters_also_in(self, before: str, after: str) -> list[int]:
-        """The chapters other than pack `after`'s that the editions of `before` and `after`
-        both hold."""
-        return self.library.chapters_also_in(self.pack(before).pack_key, self.pack(after).pack_key)
-
     def known_pages(self, *keys: str) -> dict[str, KnownPages]:
         """What the library knows of each pack's pages beyond those it holds (the contents
         pages a fetch kept, bot/fetch/contents.py), read once per pack while this library

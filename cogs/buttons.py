@@ -193,7 +193,8 @@ class CompareButton(PathButton, discord.ui.DynamicItem[discord.ui.Button[Any]], 
         if state.ref == OVERVIEW_REF:
             changes = library.changes_between(state.before, state.after)
             exchange.result(None, len(changes.sections), state.after)
-            chapters = library.chapters_also_in(state.before, state.after)
+            pairs = library.library.compared_pairs(state.before, state.after)[1:]
+            chapters = [packs[a].pack.manifest.chapter_number for _, a in pairs]
             reply = changes_reply(
                 changes, old.pack, new.pack, owner=state.owner, page=state.page, chapters=chapters
             )

@@ -70,11 +70,20 @@ class CompareCog(commands.Cog):
             await respond(interaction, reply)
             return
         if ref is None:
+            # The chapters both editions hold, the server's first (when both hold it).
+            pairs = library.library.compared_pairs(before, after)
+            if not pairs:
+                current_exchange().refused()
+                years = (library.pack(before).year, library.pack(after).year)
+                reply = error_reply(f"{years[0]} and {years[1]} hold no chapter in common.")
+                await respond(interaction, reply)
+                return
+            before, after = pairs[0]
             old, new = library.pack(before).pack, library.pack(after).pack
             changes = library.changes_between(before, after)
             current_exchange().result(None, len(changes.sections), after)
             owner = interaction.user.id
-            chapters = library.chapters_also_in(before, after)
+            chapters = [library.pack(a).pack.manifest.chapter_number for _, a in pairs[1:]]
             reply = changes_reply(
                 changes, old, new, owner=owner, ephemeral=private, chapters=chapters
             )

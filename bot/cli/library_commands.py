@@ -97,11 +97,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
 def _print_changes(library: Library, args: argparse.Namespace, before: str, after: str) -> int:
     """What changed in every chapter both editions hold, the default chapter first."""
     y0, y1 = _year(library, before), _year(library, after)
-    pairs = [(before, after)]
-    for chapter in library.chapters_also_in(before, after):
-        old, new = library.key_in(int(y0), chapter), library.key_in(int(y1), chapter)
-        assert old is not None and new is not None
-        pairs.append((old, new))
+    pairs = library.compared_pairs(before, after)
+    if not pairs:
+        raise CliError(f"{y0} and {y1} hold no chapter in common: nothing to compare")
     every = [
         changes_between(b, library.packs[b], a, library.packs[a], known_pages(library, b, a))
         for b, a in pairs

@@ -226,15 +226,18 @@ class Library:
         }
         return sorted(years, reverse=True)
 
-    def chapters_also_in(self, before: str, after: str) -> list[int]:
-        """The chapters other than pack `after`'s that the editions of `before` and `after`
-        both hold."""
+    def compared_pairs(self, before: str, after: str) -> list[tuple[str, str]]:
+        """(earlier, later) pack keys of every chapter both the editions of packs `before`
+        and `after` hold, by chapter, pack `after`'s chapter first when both hold it: what
+        a comparison of the two editions without a reference compares."""
         earlier = self.packs[before].manifest.edition_year
-        return [
-            self.packs[k].manifest.chapter_number
-            for k in self.chapters(after)
-            if k != after and self.key_in(earlier, self.packs[k].manifest.chapter_number)
-        ]
+        pairs = []
+        for key in self.chapters(after):
+            old = self.key_in(earlier, self.packs[key].manifest.chapter_number)
+            if old is not None:
+                pairs.append((old, key))
+        pairs.sort(key=lambda pair: pair[1] != after)
+        return pairs
 
     def compared_packs(self, text: str, before: str, after: str) -> ComparedPacks:
         """The packs a comparison of `text` between the editions of packs `before` and

@@ -84,3 +84,20 @@ async def test_the_list_paged_by_its_buttons_knows_the_pages_as_its_first_page(
     assert two["fields"] == one["fields"]
     assert {f["name"]: f["value"] for f in two["fields"]}["Added / removed"] == "0 / 1"
     assert "--pages" not in two["description"]
+
+
+async def test_editions_are_compared_chapter_with_chapter(local_discord, tmp_path):
+    """2024 holds chapter 4 only, 2025 chapters 3 and 4: /compare without a reference
+    compares chapter 4 with chapter 4, never 2024's chapter 4 with 2025's chapter 3."""
+    import shutil
+
+    from tests.samples import LIBRARY, add_chapter4
+
+    shutil.copytree(LIBRARY, tmp_path / "lib")
+    add_chapter4(tmp_path / "lib", tmp_path / "pages")
+    shutil.rmtree(tmp_path / "lib" / "2024" / "chapter3")
+    library = ServedLibrary.load(tmp_path / "lib")
+    async with running_bot(local_discord, tmp_path / "b.db", library=library):
+        listed = await _embed(local_discord, {"from": 2024, "to": 2025})
+    assert "`4.2.5(2).A`" in listed["description"]
+    assert "c0301" not in listed["description"]

@@ -294,3 +294,24 @@ def test_a_missing_page_is_named_on_its_manifest_line_with_the_fix(tmp_path, cap
     code, out, err = _cli(capsys, library, "content", "check")
     assert code == 1 and f"{manifest}:{line}: page c040205 is listed here" in out + err
     assert "Errno" not in out + err
+
+
+@pytest.fixture(scope="module")
+def chapter4_only_in_2024(tmp_path_factory, two_chapters: Path) -> Path:
+    """2024 holds chapter 4 only; 2025 holds chapters 3 and 4."""
+    root = tmp_path_factory.mktemp("shifted") / "library"
+    shutil.copytree(two_chapters, root)
+    shutil.rmtree(root / "2024" / "chapter3")
+    return root
+
+
+def test_editions_are_compared_chapter_with_chapter(chapter4_only_in_2024, capsys):
+    """Without a reference, only chapters both editions hold are compared, each with itself:
+    never 2024's chapter 4 with 2025's chapter 3 (each edition's first chapter)."""
+    library = load_library(chapter4_only_in_2024)
+    before, after = library.key_for(2024, 3), library.key_for(2025, 3)
+    assert library.compared_pairs(before, after) == [("2024-4", "2025-4")]
+    code, out, _ = _cli(capsys, chapter4_only_in_2024, "compare", "--from", "2024", "--to", "2025")
+    assert code == 0 and "4.2.5(2).A" in out
+    assert "Not compared: chapter 3 (only in 2025)" in out
+    assert "c0301" not in out  # no page of chapter 3 reported missing from 2024
