@@ -14,10 +14,10 @@ from bot.interactions.sending import respond
 from bot.pack.library import split_edition
 from bot.replies.common import clip
 from bot.replies.errors import (
-    chapter_lacking_text,
     missing_paragraph_reply,
     no_edition_reply,
     no_section_reply,
+    section_notes,
 )
 from bot.replies.limits import CHOICE_NAME_MAX
 from bot.replies.section import section_reply, toc_reply
@@ -63,11 +63,7 @@ class SectionsCog(commands.Cog):
                 served.label,
                 found.suggestions,
                 year=other,
-                asked_year=located.asked_year,
-                held=library.years_holding(ref),
-                lacking=chapter_lacking_text(
-                    ref, served.year, library.library.chapters_of(served.year)
-                ),
+                notes=section_notes(library.library, ref, served.year, located.asked_year),
             )
         else:
             shown = found.paragraph.ref if found.paragraph else found.section.ref

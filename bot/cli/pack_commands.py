@@ -36,10 +36,9 @@ from bot.pack.library import (
 )
 from bot.pack.loader import Problem
 from bot.pack.pages import SITE, PageId
-from bot.pack.refs import EditionRefs, RefIndex
 from bot.pack.strays import misplaced_out
 from bot.pack.views import fact_json, outline, section_json, toc_json
-from bot.replies.errors import chapter_lacking_text, missing_paragraph_text, where_held_text
+from bot.replies.errors import missing_paragraph_text, section_notes
 
 
 def register(sub: Any) -> None:
@@ -148,8 +147,7 @@ def cmd_section(args: argparse.Namespace) -> int:
     key = pack_key_for_year(library, qualified.edition or args.edition)
     text = qualified.ref
     # In the chapter the reference names, as the bot reads it (bot/pack/refs.py EditionRefs).
-    keys = [key, *(k for k in library.chapters(key) if k != key)]
-    found = EditionRefs([RefIndex(library.packs[k]) for k in keys]).resolve(text)
+    found = library.edition_refs(key).resolve(text)
     pack = found.pack or library.packs[key]
     key = pack_key(pack.manifest.edition_year, pack.manifest.chapter_number)
     missing = missing_paragraph_text(found, pack.manifest.title)
@@ -157,16 +155,14 @@ def cmd_section(args: argparse.Namespace) -> int:
         raise CliError(missing)
     if found.section is None:
         closest = ", ".join(f"{s.ref} {s.title}" for s in found.suggestions[:3])
-        # As /section says it: the chapter the edition lacks, the editions holding the section.
-        year = pack.manifest.edition_year
-        notes = [
-            chapter_lacking_text(text, year, library.chapters_of(year)),
-            where_held_text(text, library.years_holding(text), qualified.edition),
-        ]
+        # As /section says it (without Discord's backticks): the chapter the edition lacks,
+        # the editions holding the section.
+        notes = section_notes(library, text, pack.manifest.edition_year, qualified.edition)
+        plain = [note.replace("`", "'").rstrip(".") for note in notes]
         raise CliError(
             f"unknown reference '{text}'"
             + (f"; closest: {closest}" if closest else "")
-            + "".join(f". {note.rstrip('.')}" for note in notes if note)
+            + "".join(f". {note}" for note in plain)
         )
     data = section_json(pack, found.section, found.paragraph)
     data["edition"] = pack.manifest.edition_year

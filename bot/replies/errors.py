@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bot.pack.library import parse_key, split_edition
+from bot.pack.library import Library, parse_key, split_edition
 from bot.pack.model import Section
 from bot.pack.refs import Resolved, chapter_named
 from bot.replies.common import Reply, clip, error_reply
@@ -106,23 +106,33 @@ def where_held_text(ref: str, held: list[int], asked_year: int | None = None) ->
     return f"Not held in {asked_year}. {text}" if asked_year is not None else text
 
 
+def section_notes(
+    library: Library, ref: str, year: int, asked_year: int | None = None
+) -> list[str]:
+    """What is said of a reference edition `year` has no section for (`asked_year` when the
+    reference named it), before the closest sections: the chapter the edition lacks
+    (chapter_lacking_text), then the editions that hold it (where_held_text). /section, chat
+    lookups and the CLI `section` all say it."""
+    notes = [
+        chapter_lacking_text(ref, year, library.chapters_of(year)),
+        where_held_text(ref, library.years_holding(ref), asked_year),
+    ]
+    return [n for n in notes if n]
+
+
 def no_section_reply(
     ref: str,
     label: str,
     suggestions: Iterable[Section],
     *,
     year: int | None = None,
-    asked_year: int | None = None,
-    held: list[int],
-    lacking: str | None = None,
+    notes: Iterable[str] = (),
 ) -> Reply:
-    """The private answer to a reference naming no section of `label`, the edition looked in
-    (`asked_year` when the reference named it): first the chapter that edition lacks
-    (`lacking`, chapter_lacking_text), the editions that hold it (`held`), then the closest
-    sections (with `year` when that edition is not the server's)."""
+    """The private answer to a reference naming no section of `label`, the edition looked
+    in: its `notes` (section_notes), then the closest sections (with `year` when that
+    edition is not the server's)."""
     near = closest_text(list(suggestions)[:3], year)
     hint = f"Closest: {near}" if near else "See `/toc` for the outline."
-    notes = [n for n in (lacking, where_held_text(ref, held, asked_year)) if n]
     hint = " ".join([*notes, hint])
     return error_reply(f"No section “{escape(clip(ref, 80))}” in {escape(label)}.", hint=hint)
 

@@ -8,7 +8,7 @@ from bot.lookups.extract import Lookup
 from bot.pack.model import GlossaryTerm, Pack, Section
 from bot.pack.refs import RefIndex, Resolved
 from bot.replies.common import QUOTE_COLOUR, WARN_COLOUR, Reply, clip, highlight, quote_block
-from bot.replies.errors import missing_paragraph_reply, no_section_reply
+from bot.replies.errors import missing_paragraph_reply, no_section_reply, section_notes
 from bot.replies.markdown import code, escape
 from bot.replies.search import edition_note
 from bot.search import SearchEngine, SearchResult
@@ -126,8 +126,7 @@ def _ref_embed(
         held.label,
         found.suggestions,
         year=other,
-        asked_year=lookup.year,
-        held=library.years_holding(lookup.ref or lookup.text),
+        notes=section_notes(library.library, lookup.ref or lookup.text, held.year, lookup.year),
     )
     return {"description": reply.content, "color": WARN_COLOUR}, None, 0, held.pack_key
 

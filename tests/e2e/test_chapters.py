@@ -219,6 +219,9 @@ async def test_lookups_open_the_chapter_a_reference_names(chapters):
     # Chapter 3 as before.
     three = _embed(await _say(server, "as §3.1.3(1) says"))
     assert three["description"].startswith("> Cyberattacks on government bodies")
+    # A chapter the edition lacks is named, as /section names it.
+    lacking = _embed(await _say(server, "see [[5.1]]"))
+    assert "2024 has no chapter 5; it holds chapters 3, 4." in lacking["description"]
 
 
 async def test_word_lookups_read_every_chapter_of_the_edition(chapters):

@@ -258,16 +258,16 @@ def test_the_cli_section_says_where_a_section_is_held_and_which_chapter_is_lacki
     code, _, err = _cli(capsys, two_chapters, "section", "4.2.5(1)")  # 2026: chapter 3 only
     assert code == 1 and err.startswith("error: unknown reference '4.2.5(1)'; closest: ")
     assert err.endswith(
-        ". 2026 has no chapter 4; it holds chapter 3. Held in 2025, 2024: `2025:4.2.5(1)`\n"
+        ". 2026 has no chapter 4; it holds chapter 3. Held in 2025, 2024: '2025:4.2.5(1)'\n"
     )
     assert len(err.splitlines()) == 1
     _, _, err = _cli(capsys, two_chapters, "section", "2026:4.2.5(1)")
-    assert ". Not held in 2026. Held in 2025, 2024: `2025:4.2.5(1)`\n" in err
+    assert ". Not held in 2026. Held in 2025, 2024: '2025:4.2.5(1)'\n" in err
     _, _, err = _cli(capsys, two_chapters, "section", "5.1.1", "--edition", "2025")
     assert err.endswith(". 2025 has no chapter 5; it holds chapters 3, 4\n")
     # A section of a chapter the edition holds: no note on chapters.
     _, _, err = _cli(capsys, two_chapters, "section", "3.1.3", "--edition", "2025")
-    assert "has no chapter" not in err and err.endswith(". Held in 2026, 2024: `2026:3.1.3`\n")
+    assert "has no chapter" not in err and err.endswith(". Held in 2026, 2024: '2026:3.1.3'\n")
 
 
 def test_a_missing_page_is_named_on_its_manifest_line_with_the_fix(tmp_path, capsys):
