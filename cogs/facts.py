@@ -34,7 +34,7 @@ class FactsCog(commands.Cog):
         topic: app_commands.Range[str, 1, 100] | None = None,
         private: bool = False,
     ) -> None:
-        """A fact from the chapter, quoted verbatim with its reference."""
+        """A fact from the Bluebook, quoted verbatim with its reference."""
         served = await self.bot.library.for_guild(interaction.guild_id)
         # Every chapter of the server's edition, each fact with its pack.
         drawn = self.bot.library.current.facts(served.pack_key)

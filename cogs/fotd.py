@@ -152,7 +152,7 @@ class DiscordPostSender:
 class FotdCog(
     commands.GroupCog,
     group_name="factoftheday",
-    group_description="A daily fact from the chapter in a channel",
+    group_description="A daily fact from the Bluebook in a channel",
 ):
     def __init__(self, bot: BluebookBot) -> None:
         self.bot = bot

@@ -55,7 +55,7 @@ class SearchCog(commands.Cog):
         private: bool = False,
         edition: app_commands.Range[int, 1900, 2199] | None = None,
     ) -> None:
-        """Search the chapter and quote the best passage with its reference."""
+        """Search the Bluebook and quote the best passage with its reference."""
         await answer_search(interaction, query, limit=limit, private=private, edition=edition)
 
     @search.autocomplete("edition")

@@ -43,7 +43,7 @@ class SectionsCog(commands.Cog):
         ref: app_commands.Range[str, 1, 200],
         private: bool = False,
     ) -> None:
-        """Open a section of the chapter by reference or title."""
+        """Open a section of the Bluebook by reference or title."""
         library = self.bot.library.current
         server_pack = await self.bot.library.for_guild(interaction.guild_id)
         located = library.locate(ref, server_pack.pack_key)
@@ -103,7 +103,7 @@ class SectionsCog(commands.Cog):
     @app_commands.describe(private="Only you see the answer")
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
     async def toc(self, interaction: discord.Interaction, private: bool = False) -> None:
-        """Show the chapter's outline with references."""
+        """Show the outline of every chapter held, with references."""
         served = await self.bot.library.for_guild(interaction.guild_id)
         pack = served.pack
         current_exchange().result(pack.root.ref, len(pack.sections), served.pack_key)

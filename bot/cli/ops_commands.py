@@ -139,8 +139,9 @@ def cmd_fotd_plan(args: argparse.Namespace) -> int:
         raise CliError(f"no database at {path}")
     library = library_from_args(args)
     # The server's edition (/settings edition) decides which facts it draws from: those of
-    # every chapter of that edition, as the bot's fact of the day (Library.facts).
-    refs = {f.id: f.ref for _, f in library.facts(library.newest_key)}
+    # every chapter of that edition, as the bot's fact of the day (Library.facts); `plan`
+    # fills this once it has read the edition.
+    refs: dict[str, str] = {}
 
     async def plan() -> list[Any]:
         db = await open_database(path, read_only=True)

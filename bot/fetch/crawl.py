@@ -28,8 +28,8 @@ from bot.fetch.client import FetchError, PoliteClient, Response
 from bot.pack.charset import CharsetError, decode_page, page_codec
 from bot.pack.loader import inside_pack
 from bot.pack.pages import SITE, PageId, edition_url, html_dir, page_url
+from bot.pack.strays import RAW_DIR
 
-RAW_DIR = "raw"
 # Parts missing in a row before a section (or the chapter's sections) is taken to end.
 MAX_GAP = 2
 MAX_SECTIONS = 20

@@ -15,7 +15,7 @@ from bot.pack.loader import MANIFEST_FILE, Problem
 
 EDITION_DIR = re.compile(r"^\d{4}$")
 CHAPTER_DIR = re.compile(r"^chapter(\d{1,3})$")
-# Where `content fetch` keeps the pages it downloaded (bot/fetch/crawl.py, RAW_DIR).
+# Where `content fetch` keeps the pages it downloaded, in a library (bot/fetch/crawl.py).
 RAW_DIR = "raw"
 
 

@@ -119,7 +119,7 @@ async def test_wrapped_callbacks_keep_their_signature_for_discord(loaded_bot) ->
     search = loaded_bot.tree.get_command("search")
     assert isinstance(search, app_commands.Command)
     assert [p.name for p in search.parameters] == ["query", "limit", "private", "edition"]
-    assert search.description.startswith("Search the chapter")
+    assert search.description.startswith("Search the Bluebook")
     query = next(p for p in search.parameters if p.name == "query")
     assert (query.min_value, query.max_value) == (1, 200)
     assert inspect.iscoroutinefunction(search.callback)

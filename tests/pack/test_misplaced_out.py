@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.fetch.crawl import RAW_DIR
-from bot.pack import strays
 from bot.pack.library import check_library
+from bot.pack.strays import RAW_DIR
 
 PAGE = "Diplomatic Bluebook 2030\n\nChapter 3\n\nSection 1 Sample Section\n\n{n} Part {n}\n\nText {n}.\n"
 
@@ -93,10 +92,6 @@ def test_check_names_the_folders_a_library_does_not_read(capsys, lib):
     assert f"{lib / 'notes'}: warning: folder not read" in said
     assert f"{lib / RAW_DIR}:" not in said
     assert f"import them again with --out {lib}" in said
-
-
-def test_the_raw_folder_is_the_one_fetch_writes():
-    assert strays.RAW_DIR == RAW_DIR
 
 
 def test_a_stray_folder_is_named_once_also_when_the_verdict_is_read(lib):
