@@ -23,7 +23,7 @@ from bot.cli.common import (
 from bot.cli.facts_commands import cmd_facts_suggest
 from bot.facts import closest_ids, facts_on_topic, pick_fact
 from bot.fetch.client import FetchOptions
-from bot.fetch.crawl import DISALLOWED, FAILED, PageResult
+from bot.fetch.crawl import DISALLOWED, FAILED, PageResult, listed_pages
 from bot.fetch.run import FetchRequest, fetch
 from bot.pack.importer import ImportFailure, ImportReport
 from bot.pack.importer.filing import Filing, file_pages
@@ -34,7 +34,7 @@ from bot.pack.library import (
     pack_key,
     split_edition,
 )
-from bot.pack.loader import Problem
+from bot.pack.loader import Problem, read_manifest
 from bot.pack.pages import SITE, PageId
 from bot.pack.strays import misplaced_out
 from bot.pack.views import fact_json, outline, section_json, toc_json
@@ -491,10 +491,30 @@ def _fetch_and_import(
         filing = file_pages(list(files), args.out, strict=args.strict, editions=files)
     except ImportFailure as exc:
         raise CliError(str(exc)) from None
-    return (
+    status = (
         print_filing(filing, args.out, strict=args.strict, urls=urls, not_fetched=not_fetched)
         or status
     )
+    for edition in run.editions:
+        if edition.found_by == "table of contents":
+            _warn_unlisted(Path(args.out), edition.edition, request.chapter)
+    return status
+
+
+def _warn_unlisted(library: Path, year: int, chapter: int) -> None:
+    """Name each page the library holds for `chapter` of `year` that the table of contents
+    just fetched no longer lists: it stays (nothing is deleted), and the user decides."""
+    listed = listed_pages(library, year, chapter)
+    manifest, _ = read_manifest(library / str(year) / f"chapter{chapter}")
+    if listed is None or manifest is None:
+        return
+    for page in manifest.pages:
+        if page.id not in listed:
+            complain(
+                f"warning: {year} chapter {chapter}: page {page.id} is in the library but its "
+                "table of contents no longer lists it; it is kept (delete its file and its "
+                "line in manifest.yaml to drop it)"
+            )
 
 
 def print_import_report(report: ImportReport) -> None:
