@@ -210,7 +210,10 @@ def _changes_lines(library: Library, changes: EditionChanges) -> list[str]:
             if status in (ADDED, REMOVED)
             else f"{line.changed} changed, {line.added} added, {line.removed} removed"
         )
-        text = f"{rank:3}. {line.ref:12} {line.section.title} — {counts} ({line.words_changed})"
+        was = f" (was {line.was})" if line.was is not None else ""
+        text = (
+            f"{rank:3}. {line.ref:12}{was} {line.section.title} — {counts} ({line.words_changed})"
+        )
         if line.renamed is not None:
             text += f"; heading: {_marked(line.renamed.diff)}"
         lines.append(text)

@@ -626,6 +626,15 @@ class SectionChanges:
         return next((h for h in self.comparison.headings if h.ref == self.ref), None)
 
     @property
+    def was(self) -> str | None:
+        """The section's reference in the earlier edition when it was renumbered (a section
+        inserted before it): "4.1.2" for a 4.1.3; else None."""
+        before, after = self.comparison.before, self.comparison.after
+        if before is None or after is None or before.ref == after.ref:
+            return None
+        return before.ref
+
+    @property
     def words_changed(self) -> int:
         return self.comparison.words_changed
 
@@ -640,6 +649,7 @@ class SectionChanges:
             "removed": self.removed,
             "words_changed": self.words_changed,
             "heading": renamed.to_dict() if renamed else None,
+            "was": self.was,
         }
 
 

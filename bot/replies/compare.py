@@ -267,7 +267,8 @@ def section_line(rank: int, line: SectionChanges) -> str:
     if status in (ADDED, REMOVED):
         what = f"section {status}"
     renamed = line.renamed
-    text = f"**{rank}.** `{line.ref}` {escape(line.section.title)} — {what}"
+    was = f" (was `{line.was}`)" if line.was is not None else ""
+    text = f"**{rank}.** `{line.ref}`{was} {escape(line.section.title)} — {what}"
     if renamed is not None:
         text += f"; heading: {marked(renamed.diff)}"
     return text

@@ -40,7 +40,7 @@ async def test_a_section_moved_to_the_next_page_id_is_compared_not_lost(
         moved = await _embed(local_discord, {"ref": "5.1.3(1)", "from": 2040, "to": 2041})
     text = listed["description"]
     assert "`5.1.2` Invented Undersea Cables — section added" in text
-    assert "`5.1.3(1)` Overview — 1 changed" in text
+    assert "`5.1.3(1)` (was `5.1.2(1)`) Overview — 1 changed" in text
     assert "removed" not in text.replace("0 removed", "") and "not in the" not in text
     fields = {f["name"]: f["value"] for f in listed["fields"]}
     assert fields["Pages not held"] == "none" and fields["Added / removed"] == "1 / 0"

@@ -39,6 +39,9 @@ def test_the_list_has_one_addition_and_the_moved_section_changed(tmp_path):
         ("5.1.3(1)", "Overview", "changed"),
     ]
     assert not listed.not_held
+    # The moved section says where it was; the added one has no earlier reference.
+    assert [s.was for s in listed.sections] == [None, "5.1.2(1)"]
+    assert listed.sections[1].to_dict()["was"] == "5.1.2(1)"
     # Backwards (2041 → 2040) the moved section is the same pair, the cables part removed.
     back = changes_between("2041-5", library.packs["2041-5"], "2040-5", library.packs["2040-5"])
     assert [(s.ref, s.comparison.status) for s in back.sections] == [
