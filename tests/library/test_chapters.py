@@ -6,19 +6,16 @@ from __future__ import annotations
 import asyncio
 import json
 import shutil
-from datetime import UTC, datetime, time
 from pathlib import Path
 
 import pytest
 
 from bot.cli import main
-from bot.fotd.store import FotdStore
 from bot.pack.library import Library, check_library, load_library
 from bot.pack.loader import ContentError
 from bot.pack.model import edition_glossary
 from bot.pack.refs import EditionRefs, RefIndex, chapter_named
-from bot.storage.db import open_database
-from bot.storage.editions import EditionSettings
+from tests.library.test_cli_library import server_reads
 from tests.samples import FACT_CHAPTER4, LIBRARY, add_chapter4
 
 
@@ -223,25 +220,9 @@ def test_the_cli_compare_without_a_reference_lists_every_chapter(two_chapters, c
     assert code == 0 and "Not compared: chapter 4 (only in 2025)" in out
 
 
-async def _server_reads(db_path: Path, guild: int, year: int) -> None:
-    """Server `guild` reads edition `year` and has a fact of the day at 09:00 UTC."""
-    db = await open_database(db_path)
-    try:
-        await EditionSettings(db).set(guild, year)
-        await FotdStore(db).upsert_config(
-            guild_id=guild,
-            channel_id=5,
-            local_time=time(9, 0),
-            timezone="UTC",
-            now=datetime.now(UTC),
-        )
-    finally:
-        await db.close()
-
-
 def test_fotd_plan_draws_from_every_chapter_of_the_server_edition(fact_in_chapter4, capsys):
     db = fact_in_chapter4.parent / "plan.db"
-    asyncio.run(_server_reads(db, 9, 2024))
+    asyncio.run(server_reads(db, 9, 2024))
     argv = ("fotd", "plan", "--guild", "9", "--days", "8", "--db", str(db), "--json")
     code, out, _ = _cli(capsys, fact_in_chapter4, *argv)
     planned = [row["fact_id"] for row in json.loads(out)]

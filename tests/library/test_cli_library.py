@@ -112,7 +112,8 @@ def test_content_check_lists_every_problem_of_every_pack(capsys, library_dir):
     assert f"{library_dir}/2031/chapter3/manifest.yaml:2: missing field 'language'" in out
 
 
-async def _server_reads(db_path, guild: int, year: int) -> None:
+async def server_reads(db_path, guild: int, year: int) -> None:
+    """Server `guild` reads edition `year` and has a fact of the day at 09:00 UTC."""
     from bot.fotd.store import FotdStore
     from bot.storage.db import open_database
     from bot.storage.editions import EditionSettings
@@ -133,7 +134,7 @@ async def _server_reads(db_path, guild: int, year: int) -> None:
 
 def test_fotd_plan_draws_from_the_server_edition(capsys, tmp_path):
     db_path = tmp_path / "b.db"
-    asyncio.run(_server_reads(db_path, 9, 2030))
+    asyncio.run(server_reads(db_path, 9, 2030))
     code, out, _ = run(
         capsys, "fotd", "plan", "--guild", "9", "--days", "3", "--db", str(db_path), "--json"
     )
