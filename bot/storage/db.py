@@ -261,7 +261,7 @@ class Database:
             if self.read_only:
                 await self._check_version_read_only(conn)
             else:
-                await self._set_wal(conn)
+                await self._set_wal(conn, wait_ms)
                 # NORMAL is durable in WAL mode except for the last commits on power loss.
                 await conn.execute("PRAGMA synchronous = NORMAL")
                 await migrate(conn)
@@ -275,9 +275,24 @@ class Database:
         self._side_ids = self._side_file_ids()
 
     @staticmethod
-    async def _set_wal(conn: aiosqlite.Connection) -> None:
-        async with conn.execute("PRAGMA journal_mode = WAL") as cursor:
-            row = await cursor.fetchone()
+    async def _set_wal(conn: aiosqlite.Connection, wait_ms: int) -> None:
+        """Switch to WAL, waiting up to `wait_ms` for a lock held elsewhere.
+
+        SQLite answers "database is locked" at once, without its busy handler, while another
+        connection writes to a database that is not in WAL yet: a shard process switching a
+        new database to WAL as this one starts. So the switch is retried here."""
+        end = time.monotonic() + wait_ms / 1000
+        pause = 0.01
+        while True:
+            try:
+                async with conn.execute("PRAGMA journal_mode = WAL") as cursor:
+                    row = await cursor.fetchone()
+                break
+            except sqlite3.OperationalError as exc:
+                if not _is_busy(exc) or time.monotonic() + pause > end:
+                    raise
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 0.25)
         if row is None or str(row[0]).lower() != "wal":
             log.warning("db_wal_unavailable journal_mode=%s", row[0] if row else None)
 

@@ -246,3 +246,27 @@ async def test_open_waits_out_another_process_migrating(db_path: Path) -> None:
         assert row is not None and row[0] == BUSY_TIMEOUT_MS
     finally:
         await db.close()
+
+
+async def test_open_waits_out_another_process_switching_a_new_database_to_wal(
+    db_path: Path,
+) -> None:
+    """While another process writes to the new file before it is in WAL (switching it, as a
+    shard process starting at the same moment does), SQLite says "locked" at once, without
+    waiting: the open waits for it all the same. (CI saw a shard process fail so.)"""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    holder = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    release = threading.Timer(0.5, lambda: holder.execute("COMMIT"))
+    release.start()
+    try:
+        db = await open_database(db_path)
+    finally:
+        release.join()
+        holder.close()
+    try:
+        async with db.conn.execute("PRAGMA journal_mode") as cursor:
+            row = await cursor.fetchone()
+        assert row is not None and row[0] == "wal"
+    finally:
+        await db.close()
