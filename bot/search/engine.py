@@ -688,9 +688,12 @@ class SearchEngine:
             sentences = self._sentences_of(doc)
             starts, ends = sentences.starts, sentences.ends
             spans = self._spans[doc] = {}
+            crossing = False
             for start, end, tid in self._positions.of(doc):
                 first, last = bisect_right(starts, start) - 1, bisect_left(ends, end)
                 spans.setdefault(tid, []).append((start, end, first, last))
+                crossing = crossing or first != last
+            sentences.crossing = crossing
         return spans
 
     def _sentences_of(self, doc: int) -> Sentences:

@@ -20,13 +20,15 @@ class Excerpt:
 
 class Sentences:
     """A paragraph's sentence spans, as their starts and their ends (the engine keeps them
-    for each paragraph it excerpts)."""
+    for each paragraph it excerpts); `crossing` is False once it is known that no word of
+    the paragraph runs across a sentence break (the engine finds out where its words are)."""
 
-    __slots__ = ("ends", "starts")
+    __slots__ = ("crossing", "ends", "starts")
 
     def __init__(self, spans: list[tuple[int, int]]) -> None:
         self.starts = [s for s, _ in spans]
         self.ends = [e for _, e in spans]
+        self.crossing = True
 
 
 def choose_excerpt(
@@ -42,7 +44,7 @@ def choose_excerpt(
     its last <= last. `sentences`: the paragraph's sentences."""
     starts, ends = sentences.starts, sentences.ends
     count = len(starts)
-    value, covered, alone = _measures(words, count)
+    value, covered, alone = _measures(words, count, sentences.crossing)
     # The best sentence alone, the first of equal ones.
     best = alone.index(max(alone)) if alone else 0
     first = last = best
@@ -81,14 +83,16 @@ Covered = Callable[[int, int], tuple[float, int]]
 
 
 def _measures(
-    placed: list[tuple[int, int, int, int, int, float]], count: int
+    placed: list[tuple[int, int, int, int, int, float]], count: int, crossing: bool = True
 ) -> tuple[Measure, Covered, list[float]]:
     """For sentences first..last: `value` (the distinct concepts' summed weight, repeated
     hits breaking ties) and `covered` ((that weight, number of concepts)); and the value of
     each sentence alone. A word's weight is its concept's, so a range's concepts are those
     of its sentences, in the order the words come: summed per sentence rather than over
-    every word for every range."""
-    if any(a != b for _, _, a, b, _, _ in placed):  # a word across a sentence break: count each
+    every word for every range. `crossing`: whether a word may run across a sentence break."""
+    if crossing and any(
+        a != b for _, _, a, b, _, _ in placed
+    ):  # a word across a sentence break: count each
         value_by_word, covered_by_word = _measures_by_word(placed)
         return value_by_word, covered_by_word, [value_by_word(i, i) for i in range(count)]
     concepts: list[dict[int, float]] = [{} for _ in range(count)]

@@ -8,24 +8,42 @@ from bot.pack.model import Glossary
 from bot.search.analysis import Analyzer
 from bot.search.normalize import normalize, tokenize
 
+# Name sequences by their first stem: for each length, longest first, the sequences of that
+# length and the entry of each (the first entry listed, where two share a sequence).
+SequenceTable = dict[str, tuple[tuple[int, dict[tuple[str, ...], int]], ...]]
 
-def find_sequences(
-    by_first: dict[str, list[tuple[tuple[str, ...], int]]], stems: list[str]
-) -> list[tuple[int, int, int]]:
-    """Non-overlapping (start, end, entry) matches of the stem sequences indexed by their
-    first stem (each list longest first), left to right."""
+
+def sequence_table(by_first: dict[str, list[tuple[tuple[str, ...], int]]]) -> SequenceTable:
+    """The table `find_sequences` reads, from the sequences listed under their first stem:
+    a name is then one dict test per length at a word, not one comparison per name ("japan"
+    starts dozens of them)."""
+    table: SequenceTable = {}
+    for first, options in by_first.items():
+        lengths: dict[int, dict[tuple[str, ...], int]] = {}
+        for seq, entry in options:
+            lengths.setdefault(len(seq), {}).setdefault(seq, entry)
+        table[first] = tuple(sorted(lengths.items(), key=lambda item: -item[0]))
+    return table
+
+
+def find_sequences(table: SequenceTable, stems: list[str]) -> list[tuple[int, int, int]]:
+    """Non-overlapping (start, end, entry) matches of the table's sequences, longest first,
+    left to right."""
     found: list[tuple[int, int, int]] = []
-    if by_first.keys().isdisjoint(stems):
+    if table.keys().isdisjoint(stems):
         return found  # most queries: no name starts at any word (one test, in C)
     i = 0
-    while i < len(stems):
-        for seq, entry in by_first.get(stems[i], ()):
-            if tuple(stems[i : i + len(seq)]) == seq:
-                found.append((i, i + len(seq), entry))
-                i += len(seq)
-                break
-        else:
-            i += 1
+    count = len(stems)
+    while i < count:
+        step = 1
+        for length, sequences in table.get(stems[i], ()):
+            if i + length <= count:
+                entry = sequences.get(tuple(stems[i : i + length]))
+                if entry is not None:
+                    found.append((i, i + length, entry))
+                    step = length
+                    break
+        i += step
     return found
 
 
@@ -57,7 +75,7 @@ class GlossaryMatcher:
 
     def __init__(self, glossary: Glossary, analyzer: Analyzer) -> None:
         self.entries: list[GlossaryEntry] = []
-        self._by_first: dict[str, list[tuple[tuple[str, ...], int]]] = {}
+        by_first: dict[str, list[tuple[tuple[str, ...], int]]] = {}
         for term in glossary.terms:
             names = tuple(dict.fromkeys(n for n in term.names if n.strip()))
             content: list[tuple[str, ...]] = []
@@ -66,15 +84,14 @@ class GlossaryMatcher:
                 sequences = name_sequences(name, analyzer)
                 for seq in sequences:
                     if seq:
-                        self._by_first.setdefault(seq[0], []).append((seq, index))
+                        by_first.setdefault(seq[0], []).append((seq, index))
                 words = [t.text for t in tokenize(normalize(name)) if not t.joined]
                 stems = tuple(analyzer.stem(w) for w in words if not analyzer.is_stopword(w))
                 if stems and stems not in content:
                     content.append(stems)
             self.entries.append(GlossaryEntry(term.term, names, tuple(content)))
-        for options in self._by_first.values():
-            options.sort(key=lambda option: -len(option[0]))
+        self._table = sequence_table(by_first)
 
     def find(self, stems: list[str]) -> list[tuple[int, int, int]]:
         """Non-overlapping (start, end, entry) matches, longest first, left to right."""
-        return find_sequences(self._by_first, stems)
+        return find_sequences(self._table, stems)

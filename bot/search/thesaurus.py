@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from bot.pack.model import ThesaurusEntry
 from bot.search.analysis import Analyzer
-from bot.search.glossary import find_sequences, name_sequences
+from bot.search.glossary import find_sequences, name_sequences, sequence_table
 from bot.search.normalize import words
 
 # What a document term found through the thesaurus counts for, against the user's own word
@@ -30,13 +30,13 @@ class ThesaurusMatcher:
 
     def __init__(self, entries: Iterable[ThesaurusEntry], analyzer: Analyzer) -> None:
         self.expansions: list[tuple[Expansion, ...]] = []
-        self._by_first: dict[str, list[tuple[tuple[str, ...], int]]] = {}
+        by_first: dict[str, list[tuple[tuple[str, ...], int]]] = {}
         for entry in entries:
             number = len(self.expansions)
             for word in entry.words:
                 for seq in name_sequences(word, analyzer):
                     if seq:
-                        self._by_first.setdefault(seq[0], []).append((seq, number))
+                        by_first.setdefault(seq[0], []).append((seq, number))
             found: dict[tuple[str, ...], float] = {}
             for targets, weight in (
                 (entry.means, MEANS_WEIGHT),
@@ -52,12 +52,11 @@ class ThesaurusMatcher:
                     if stems and stems not in found:
                         found[stems] = weight
             self.expansions.append(tuple(Expansion(s, w) for s, w in found.items()))
-        for options in self._by_first.values():
-            options.sort(key=lambda option: -len(option[0]))
+        self._table = sequence_table(by_first)
 
     def __len__(self) -> int:
         return len(self.expansions)
 
     def find(self, stems: list[str]) -> list[tuple[int, int, int]]:
         """Non-overlapping (start, end, entry) matches, longest first, left to right."""
-        return find_sequences(self._by_first, stems)
+        return find_sequences(self._table, stems)
