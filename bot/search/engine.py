@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from itertools import chain, islice, pairwise
@@ -196,9 +196,15 @@ class SearchEngine:
     """An index over one pack's paragraphs."""
 
     def __init__(
-        self, pack: Pack, built: PackIndex, thesaurus: Sequence[ThesaurusEntry] | None = None
+        self,
+        pack: Pack,
+        built: PackIndex,
+        thesaurus: Sequence[ThesaurusEntry] | None = None,
+        *,
+        more_titles: Iterable[str] = (),
     ) -> None:
-        """`thesaurus` defaults to the pack's own (its glossary's)."""
+        """`thesaurus` defaults to the pack's own (its glossary's). `more_titles`: headings
+        to suggest beside the pack's own (a library's other chapters' headings without text)."""
         entries = tuple(pack.glossary.thesaurus if thesaurus is None else thesaurus)
         self.pack = pack
         self.analyzer = built.analyzer
@@ -227,7 +233,8 @@ class SearchEngine:
             self.analyzer, self.index, self.typos, self.glossary, self.thesaurus
         )
         self._entries = entries
-        self._titles = [s.title for s in pack.sections.values() if s.level > 0]
+        titles = [s.title for s in pack.sections.values() if s.level > 0]
+        self._titles = list(dict.fromkeys([*titles, *more_titles]))
         # The same query comes back: the next page of results, autocomplete, a popular
         # question. Answers are kept (results are immutable, excerpts made once).
         self._answer = lru_cache(maxsize=ANSWER_CACHE)(self._answer_uncached)

@@ -133,7 +133,23 @@ class _Reading:
         sections = {**own.sections, **{s.ref: s for s in extra}}
         paragraphs = {**own.paragraphs, **{s.paragraphs[0].ref: s.paragraphs[0] for s in extra}}
         reading = Pack(own.manifest, own.root, (), glossary, sections, paragraphs)
-        self.engine = SearchEngine(reading, load_or_build(reading, index_cache, words))
+        self.engine = SearchEngine(
+            reading, load_or_build(reading, index_cache, words), more_titles=_headings_above(extra)
+        )
+
+
+def _headings_above(copies: list[Section]) -> list[str]:
+    """The titles of the headings without text above the copied sections (a part heading of
+    another chapter, all of whose text is in its subsections): "Try:" offers them as it offers
+    the pack's own. (Headings with text come with their copies.)"""
+    found: dict[str, None] = {}
+    for copy in copies:
+        node = copy.parent
+        while node is not None and node.level > 0:
+            if not node.paragraphs:
+                found.setdefault(node.title)
+            node = node.parent
+    return list(found)
 
 
 def _quoted_from(holders: list[str], chapters: set[str]) -> str:

@@ -183,6 +183,18 @@ async def test_search_from_another_edition_still_says_so(chapters):
     assert "Diplomatic Bluebook 2025" in embed["footer"]["text"]
 
 
+async def test_nothing_found_suggests_another_chapters_heading_without_text(chapters):
+    """ "5 Rules for Trade and Investment" in chapter 4 has no text of its own (all of it is in
+    its subsections); it is offered as chapter 3's own heading without text is."""
+    server = chapters.server
+    await _read(server, 2024)
+    embed = _embed(await _ask(server, "search", {"query": "tradeoffs"}))
+    assert embed["title"] == "No match"
+    tips = embed["description"].split("Try: ", 1)[1].split("\n", 1)[0]
+    assert "`Rules-Based Trade`" in tips  # chapter 3's, without text
+    assert "`Rules for Trade and Investment`" in tips  # chapter 4's, without text
+
+
 async def test_verify_reads_another_chapter_as_the_servers_edition(chapters):
     """A quote in chapter 4 of the edition the server reads is verbatim in that edition: no
     "From 2024, not in 2024", and its reference opens without a year."""
