@@ -180,6 +180,11 @@ class ServedLibrary:
         with the terms of every other chapter of its edition, as search reads it."""
         return self._search.glossary(self.pack(pack_key).pack_key)
 
+    def glossary_in_use(self, pack_key: str | None = None) -> Glossary:
+        """`glossary` without the terms no text a reader of the pack is answered from uses
+        (bot/search/library.py): the terms chat lookups mention."""
+        return self._search.glossary_in_use(self.pack(pack_key).pack_key)
+
     def term_pack(self, term: GlossaryTerm, pack_key: str | None = None) -> ServedPack:
         """The chapter of pack `pack_key`'s edition whose glossary `term` is from (that
         pack when several chapters define it alike)."""

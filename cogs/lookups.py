@@ -130,7 +130,7 @@ class LookupsCog(commands.Cog):
             # The terms of every chapter of the server's edition.
             terms = [
                 t
-                for t in find_terms(message.content, library.glossary(served.pack_key))
+                for t in find_terms(message.content, library.glossary_in_use(served.pack_key))
                 if self.passive_limit.allow(guild_id, message.channel.id, message.author.id, t.term)
             ]
             if terms:
@@ -216,7 +216,9 @@ class LookupsCog(commands.Cog):
         library = self.bot.library.current
         lookups: list[Lookup] = []
         if passive:
-            plan = "keep" if find_terms(text, library.glossary(served.pack_key)) else "delete"
+            plan = (
+                "keep" if find_terms(text, library.glossary_in_use(served.pack_key)) else "delete"
+            )
         else:
             refs_of = _refs_of(library, served.pack_key)
             lookups = extract_lookups(text, library.edition_refs(served.pack_key), refs_of=refs_of)

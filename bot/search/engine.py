@@ -269,6 +269,14 @@ class SearchEngine:
         named = [(n, n) for n in (*self._titles, *names)]
         return Suggester([*named, *meanings], self.analyzer)
 
+    @cached_property
+    def terms_used(self) -> frozenset[str]:
+        """The glossary terms (`GlossaryTerm.term`) with a name whose words are all in the
+        pack (as index terms, so in a row or not): an imported pack inherits every shipped
+        term, also those its pages never mention. Free: the planner has each name's terms."""
+        entries = self.glossary.entries
+        return frozenset(entries[i].label for i, names in enumerate(self.planner.names) if names)
+
     def search(self, query: str, limit: int = 5) -> SearchResponse:
         """The paragraphs that best answer `query`, best first; suggestions if none do."""
         normalized = normalize_query(query)

@@ -179,6 +179,7 @@ class LibrarySearch:
             for key in dict.fromkeys(self._keys_of(texts)):
                 self.holders.setdefault(key, []).append(pack_key)
         self._reading: dict[str, _Reading] = {}
+        self._in_use: dict[str, Glossary] = {}
         self._glossaries: dict[str, Glossary] = {}
         self._lock = threading.Lock()
 
@@ -213,6 +214,19 @@ class LibrarySearch:
                 if k != pack_key and s.pack.manifest.edition_year == year
             ]
             found = self._glossaries[pack_key] = edition_glossary(own.glossary, others)
+        return found
+
+    def glossary_in_use(self, pack_key: str) -> Glossary:
+        """`glossary(pack_key)` without the terms whose names no text a reader of the pack
+        is answered from uses (its reading: its edition's chapters, and paragraphs only other
+        editions hold): chat lookups mention only terms `[[term]]` can quote."""
+        found = self._in_use.get(pack_key)
+        if found is None:
+            glossary = self.glossary(pack_key)
+            used = self.reading(pack_key).engine.terms_used
+            terms = tuple(t for t in glossary.terms if t.term in used)
+            found = glossary if terms == glossary.terms else replace(glossary, terms=terms)
+            self._in_use[pack_key] = found
         return found
 
     def reading(self, pack_key: str, words: ParagraphWords | None = None) -> _Reading:

@@ -122,14 +122,14 @@ class QueryPlanner:
         # What does not depend on the query, worked out once for the pack: each glossary
         # name's index terms (with their summed idf) and each thesaurus term's, leaving out
         # names with a word the pack never uses.
-        self._names: list[list[tuple[tuple[int, ...], float]]] = []
+        self.names: list[list[tuple[tuple[int, ...], float]]] = []
         for entry in glossary.entries:
             names = []
             for stems in entry.stems:
                 ids = self._term_ids(stems)
                 if ids is not None:
                     names.append((ids, sum(index.idf(t) for t in set(ids))))
-            self._names.append(names)
+            self.names.append(names)
         self._meanings: list[list[tuple[tuple[int, ...], frozenset[int], float]]] = []
         for expansions in thesaurus.expansions if thesaurus is not None else ():
             meanings = []
@@ -334,7 +334,7 @@ class QueryPlanner:
         raw[:0] = list(words.values())
         for entry, typed_weight in entries.items():
             alternatives = []
-            for ids, own_idf in self._names[entry]:
+            for ids, own_idf in self.names[entry]:
                 if ids in typed_terms:
                     continue
                 # Another name for what was typed earns about what the typed words would:

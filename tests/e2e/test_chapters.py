@@ -15,7 +15,7 @@ from bot.fotd.clock import FakeClock
 from bot.served import ServedLibrary
 from tests.e2e.conftest import Harness, running_bot
 from tests.e2e.test_fotd import _stop_loop
-from tests.e2e.test_lookups import _passive_on, _say
+from tests.e2e.test_lookups import _passive_on, _say, _say_unanswered
 from tests.e2e.test_sample_library import _ask, _embed, _fields, _press
 from tests.replies.test_toc import indents
 from tests.samples import FACT_CHAPTER4, LIBRARY, add_chapter4
@@ -369,3 +369,22 @@ async def test_facts_of_every_chapter_are_drawn_from(facts_in_chapter4):
         if m["embeds"] and m["embeds"][0].get("footer", {}).get("text", "").startswith(MARKER)
     ]
     assert [_embed(p)["title"] for p in posts] == ["The CPTPP has grown to 12 members"]
+
+
+async def test_passive_lookups_skip_a_term_the_text_never_uses(local_discord, tmp_path):
+    """An imported pack inherits every shipped term, also those its pages never mention: such
+    a term is not answered in chat, since `[[term]]` would quote nothing."""
+    library = tmp_path / "library"
+    shutil.copytree(LIBRARY, library)
+    glossary = library / "2026" / "chapter3" / "glossary.yaml"
+    text = glossary.read_text(encoding="utf-8")
+    unused = "  - term: QZSS\n    expansion: Quasi-Zenith Satellite System\n"
+    glossary.write_text(text.replace("spellings:", unused + "spellings:", 1), encoding="utf-8")
+    served = ServedLibrary.load(library)
+    assert "QZSS" in {t.term for t in served.glossary().terms}
+    async with running_bot(local_discord, tmp_path / "b.db", library=served) as bot:
+        server = bot.server
+        await _passive_on(server)
+        await _say_unanswered(server, "the QZSS launch went well")
+        own = await _say(server, "what did the JCG do")
+        assert own["content"].startswith("**JCG** — Japan Coast Guard")
