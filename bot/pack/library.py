@@ -90,6 +90,18 @@ def split_edition(text: str, *, words: bool = False) -> QualifiedRef:
     return QualifiedRef(None, (text or "").strip())
 
 
+_EDITION_ONLY = re.compile(rf"^\s*(?:(?P<year>{_YEAR})\s*:|@\s*(?P<at>{_YEAR}))\s*$")
+
+
+def edition_only(text: str) -> int | None:
+    """The edition a typed reference names when it names nothing else ('2024:', '@2024');
+    None otherwise."""
+    match = _EDITION_ONLY.match(text or "")
+    if match is None:
+        return None
+    return int(match["year"] or match["at"])
+
+
 @dataclass(frozen=True)
 class ComparedPacks:
     """The two packs a comparison reads, and the chapter the reference named (None: it names

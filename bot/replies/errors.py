@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bot.pack.library import Library, parse_key, split_edition
+from bot.pack.library import Library, edition_only, parse_key, split_edition
 from bot.pack.model import Section
 from bot.pack.refs import Resolved, chapter_named
 from bot.replies.common import Reply, clip, error_reply
@@ -113,6 +113,9 @@ def section_notes(
     reference named it), before the closest sections: the chapter the edition lacks
     (chapter_lacking_text), then the editions that hold it (where_held_text). /section, chat
     lookups and the CLI `section` all say it."""
+    named = edition_only(ref)
+    if named is not None:
+        return [f"`{named}:` names an edition only: give a reference after it."]
     notes = [
         chapter_lacking_text(ref, year, library.chapters_of(year)),
         where_held_text(ref, library.years_holding(ref), asked_year),
