@@ -251,36 +251,37 @@ def warning_kind(problem: Problem) -> str:
 
 
 def print_problems(problems: Sequence[Problem], *, verbose: bool = False) -> None:
-    """Every error, then the warnings grouped by kind with counts (a few each unless verbose)."""
+    """Every error, then the warnings grouped by kind with counts (a few each unless verbose),
+    on stderr: errors and warnings go there, as with `content import` and `content fetch`."""
     for problem in problems:
         if not problem.warning:
-            print(problem)
+            complain(str(problem))
     groups: dict[str, list[Problem]] = {}
     for problem in problems:
         if problem.warning:
             groups.setdefault(warning_kind(problem), []).append(problem)
     for kind, found in sorted(groups.items(), key=lambda kv: -len(kv[1])):
-        print(f"{len(found)} warning(s): {kind}")
+        complain(f"{len(found)} warning(s): {kind}")
         shown = found if verbose else found[:SHOWN_PER_KIND]
         for problem in shown:
-            print(f"  {problem}")
+            complain(f"  {problem}")
         if len(found) > len(shown):
-            print(f"  ... and {len(found) - len(shown)} more (--verbose shows all)")
+            complain(f"  ... and {len(found) - len(shown)} more (--verbose shows all)")
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    """The problems on stderr; the summary (error count, or each pack's "ok") on stdout."""
     library, problems = check_library(content_dir(args))
     print_problems(problems, verbose=args.verbose)
     errors = [p for p in problems if not p.warning]
     if errors or library is None:
-        print(f"{len(errors)} error(s)", file=sys.stderr)
+        say(f"{len(errors)} error(s)")
         return 1
     for key, pack in library.packs.items():
         label = f"{key}: " if len(library) > 1 else ""
-        print(
+        say(
             f"ok: {label}{len(pack.sections)} sections, {len(pack.paragraphs)} paragraphs, "
-            f"{len(pack.facts)} facts, {len(pack.glossary.terms)} glossary terms",
-            file=sys.stderr,
+            f"{len(pack.facts)} facts, {len(pack.glossary.terms)} glossary terms"
         )
     return 0
 

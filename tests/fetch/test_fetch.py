@@ -87,11 +87,11 @@ def test_fetch_all_editions_finds_exactly_the_pages_and_imports_them(capsys, tmp
     assert len(cross) == 1 and "(see Chapter 3, Section 1, 4 (3) C.)" in cross[0].text
 
     # content check: only warnings a maintainer can act on, grouped by kind.
-    code, out, _ = run(capsys, "--content", lib, "content", "check")
-    assert code == 0
-    groups = [line for line in out.splitlines() if not line.startswith(" ")]
+    code, out, err = run(capsys, "--content", lib, "content", "check")
+    assert code == 0 and out.startswith("ok: ")
+    groups = [line for line in err.splitlines() if not line.startswith(" ")]
     assert groups == ["16 warning(s): section without a fact (`content facts suggest` drafts some)"]
-    assert len(out.splitlines()) == 1 + 3 + 1  # the kind, its first three, "and 13 more"
+    assert len(err.splitlines()) == 1 + 3 + 1  # the kind, its first three, "and 13 more"
 
     # A second run asks "changed since?" for every page and downloads none of them.
     before = {p: p.read_bytes() for p in lib.rglob("*") if p.is_file()}

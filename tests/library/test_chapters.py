@@ -174,8 +174,8 @@ def test_facts_suggest_drafts_for_every_chapter_each_into_its_own(tmp_path, caps
     )
     assert code == 0 and "4.2.5(1)¶2" not in out  # drafted already
     assert "2024/chapter3/facts.yaml;" in err and "2024/chapter4/facts.yaml;" in err
-    code, out, _ = _cli(capsys, library, "content", "check", "--verbose")
-    drafts = {line.split(":")[0].strip() for line in out.splitlines() if "is a draft" in line}
+    code, _, err = _cli(capsys, library, "content", "check", "--verbose")
+    drafts = {line.split(":")[0].strip() for line in err.splitlines() if "is a draft" in line}
     assert code == 0 and drafts == {
         str(library / "2024" / f"chapter{n}" / "facts.yaml") for n in (3, 4)
     }

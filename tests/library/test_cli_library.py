@@ -106,10 +106,10 @@ def test_content_check_lists_every_problem_of_every_pack(capsys, library_dir):
     manifest = library_dir / "2031/chapter3/manifest.yaml"
     manifest.write_text(manifest.read_text(encoding="utf-8").replace("language: en\n", ""))
     code = main(["--content", str(library_dir), "content", "check"])
-    out, _ = capsys.readouterr()
+    _, err = capsys.readouterr()
     assert code == 1
-    assert f"{library_dir}/2030/chapter3/facts.yaml:2: bad YAML" in out
-    assert f"{library_dir}/2031/chapter3/manifest.yaml:2: missing field 'language'" in out
+    assert f"{library_dir}/2030/chapter3/facts.yaml:2: bad YAML" in err
+    assert f"{library_dir}/2031/chapter3/manifest.yaml:2: missing field 'language'" in err
 
 
 async def server_reads(db_path, guild: int, year: int) -> None:

@@ -85,15 +85,17 @@ def test_unknown_fact_names_closest(capsys):
     assert "escorts-137-times" in err
 
 
-def test_content_check_ok_and_broken(capsys, tmp_path):
-    code, _, err = run(capsys, "content", "check")
-    assert code == 0 and err.startswith("ok:")
+def test_content_check_problems_on_stderr_summary_on_stdout(capsys, tmp_path):
+    """As `content import` and `content fetch`: problems on stderr, the summary on stdout."""
+    code, out, err = run(capsys, "content", "check")
+    assert code == 0 and out.startswith("ok:") and "ok:" not in err
     broken = tmp_path / "broken"
     broken.mkdir()
     (broken / "manifest.yaml").write_text("title: [unclosed\n")
-    code, out, _ = run(capsys, "--content", str(broken), "content", "check")
+    code, out, err = run(capsys, "--content", str(broken), "content", "check")
     assert code == 1
-    assert out.startswith(f"{broken / 'manifest.yaml'}:")
+    assert err.startswith(f"{broken / 'manifest.yaml'}:")
+    assert out.splitlines() == ["1 error(s)"]
 
 
 def test_import_lettered_text_gives_a_readable_pack(capsys, tmp_path):

@@ -143,9 +143,9 @@ def test_a_footnote_marker_is_not_text_and_a_fact_may_quote_with_or_without_it(c
         )
     )
     (out / "facts.yaml").write_text(facts, encoding="utf-8")
-    code, stdout, _ = run(capsys, "--content", out, "content", "check")
+    code, _, stderr = run(capsys, "--content", out, "content", "check")
     assert code == 1
-    broken = [line for line in stdout.splitlines() if "not verbatim" in line]
+    broken = [line for line in stderr.splitlines() if "not verbatim" in line]
     assert len(broken) == 1 and "fact 'wrong'" in broken[0]
 
 
@@ -259,8 +259,8 @@ def test_an_edited_page_replaces_its_sections_and_reports_broken_facts(two_pages
     errors = [str(p) for p in problems if not p.warning]
     assert len(errors) == 1 and "three-countries" in errors[0]
     assert "oda-2029" in (out / "facts.yaml").read_text()
-    code, stdout, _ = run(capsys, "--content", out, "content", "check")
-    assert code == 1 and "three-countries" in stdout
+    code, _, stderr = run(capsys, "--content", out, "content", "check")
+    assert code == 1 and "three-countries" in stderr
 
 
 # -- warnings -------------------------------------------------------------------------
@@ -318,8 +318,8 @@ def test_skipped_numbers_are_warned(capsys, tmp_path):
     refs = {s.ref for s in load_pack(out).sections.values()}
     assert {"4.3.2", "4.3.4", "4.3.5", "4.3.4(1)", "4.3.4(3)", "4.3.5(1).C"} <= refs
     # The stored page keeps saying so in `content check`.
-    _, stdout, _ = run(capsys, "--content", out, "content", "check")
-    assert f"{out / 'pages' / 'c040302.txt'}:" in stdout and "skips from 2 to 4" in stdout
+    _, _, stderr = run(capsys, "--content", out, "content", "check")
+    assert f"{out / 'pages' / 'c040302.txt'}:" in stderr and "skips from 2 to 4" in stderr
 
 
 def test_a_page_named_for_another_part_is_refused_and_the_others_import(capsys, tmp_path):
@@ -520,9 +520,9 @@ def test_facts_suggest_lists_sentences_and_write_makes_drafts(capsys, two_pages)
     assert "4.2.7" not in stdout
     code, stdout, _ = run(capsys, "--content", out, "content", "facts", "suggest", "--write")
     assert code == 0
-    code, stdout, _ = run(capsys, "--content", out, "content", "check", "--verbose")
+    code, _, stderr = run(capsys, "--content", out, "content", "check", "--verbose")
     assert code == 0
-    drafts = [line.strip() for line in stdout.splitlines() if "is a draft" in line]
+    drafts = [line.strip() for line in stderr.splitlines() if "is a draft" in line]
     assert drafts and all(line.startswith(f"{out / 'facts.yaml'}:") for line in drafts)
     assert any("4.2.7(2)¶1" in line for line in drafts)
     # Drafts are not served; and suggesting again proposes nothing new for those sections.
@@ -544,15 +544,15 @@ def test_a_draft_the_text_no_longer_backs_only_warns(capsys, two_pages):
         page.write_text(body.replace("3 countries signed", "4 countries signed"), "utf-8")
     pack = load_pack(out)  # raises on an error
     assert not pack.facts
-    code, stdout, _ = run(capsys, "--content", out, "content", "check", "--verbose")
+    code, _, stderr = run(capsys, "--content", out, "content", "check", "--verbose")
     assert code == 0
-    [line] = [line for line in stdout.splitlines() if "not verbatim" in line]
+    [line] = [line for line in stderr.splitlines() if "not verbatim" in line]
     assert "warning:" in line and "(a draft, not served)" in line
     # Confirmed, a fact whose quote is no longer verbatim is an error.
     text = (out / "facts.yaml").read_text(encoding="utf-8").replace("draft: true\n    ", "")
     (out / "facts.yaml").write_text(text.replace('headline: ""', "headline: Signed"), "utf-8")
-    code, stdout, _ = run(capsys, "--content", out, "content", "check")
-    assert code != 0 and "quote is not verbatim" in stdout
+    code, _, stderr = run(capsys, "--content", out, "content", "check")
+    assert code != 0 and "quote is not verbatim" in stderr
 
 
 def test_suggest_write_needs_a_named_pack(capsys, monkeypatch):
@@ -689,8 +689,8 @@ def test_a_manifest_page_id_of_another_chapter_is_an_error_on_its_line(capsys, t
         f"{manifest}:{line}: page id 'c050207' is a page of chapter 5, but this pack is "
         "chapter 4 (chapter_number)"
     ]
-    code, stdout, _ = run(capsys, "--content", out, "content", "check")
-    assert code == 1 and errors[0] in stdout
+    code, _, stderr = run(capsys, "--content", out, "content", "check")
+    assert code == 1 and errors[0] in stderr
 
 
 def test_one_page_twice_in_one_import_is_refused(tmp_path):
