@@ -11,7 +11,13 @@ from bot.pack.library import is_single_pack, pack_dir_for, parse_key
 from bot.pack.loader import check_pack, shipped_content_dir
 from bot.pack.model import Pack
 from bot.pack.refs import EditionRefs, RefIndex
-from bot.pack.suggest import Candidate, append_drafts, suggest_facts
+from bot.pack.suggest import (
+    Candidate,
+    DraftsError,
+    drafts_file,
+    suggest_facts,
+    write_drafts,
+)
 
 
 def _chapter_dirs(args: argparse.Namespace) -> list[Path]:
@@ -74,16 +80,25 @@ def cmd_facts_suggest(args: argparse.Namespace) -> int:
         print("no candidates: every section with text has a fact, or states no number or date")
         return 0
     if args.write:
-        for pack_dir, pack, candidates in drafts:
-            if not candidates:
-                continue
-            try:
-                path = append_drafts(pack, candidates, pack_dir)
-            except ValueError as exc:
-                raise CliError(str(exc)) from None
-            print(
-                f"appended {len(candidates)} draft(s) to {path}; write each headline and remove "
-                "'draft: true' to confirm it",
-                file=sys.stderr,
-            )
+        _write(drafts)
     return 0
+
+
+def _write(drafts: list[tuple[Path, Pack, list[Candidate]]]) -> None:
+    """Every chapter's drafts, or none: all files are built and read back first, then
+    written together (bot/pack/suggest.py `write_drafts`)."""
+    try:
+        files = [drafts_file(p, candidates, d) for d, p, candidates in drafts if candidates]
+        write_drafts(files)
+    except DraftsError as exc:
+        manifest = exc.pack.manifest
+        raise CliError(
+            f"{manifest.edition_year} chapter {manifest.chapter_number}: {exc}; "
+            "no facts file was changed"
+        ) from None
+    for file in files:
+        print(
+            f"appended {file.count} draft(s) to {file.path}; write each headline and remove "
+            "'draft: true' to confirm it",
+            file=sys.stderr,
+        )

@@ -2,14 +2,18 @@
 
 A candidate states a date, a number or a named programme; it carries the dates and numbers
 it states (so `content check` can hold it to them) and leaves the headline to a person.
-`append_drafts` adds candidates to the fact index as drafts, which the bot does not serve
-and `content check` lists until someone writes the headline and removes `draft: true`.
+`drafts_file` appends candidates to a pack's fact index as drafts, which the bot does not
+serve and `content check` lists until someone writes the headline and removes `draft: true`;
+`write_drafts` writes the fact indexes of several packs, all or none.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
+import secrets
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -184,26 +188,56 @@ def _draft_id(ref: str, taken: set[str]) -> str:
     return f"{base}-{n}"
 
 
-def append_drafts(pack: Pack, candidates: list[Candidate], content_dir: Path | None) -> Path:
-    """Append candidates to the pack's fact index as drafts; returns the file written.
+@dataclass(frozen=True)
+class DraftsFile:
+    """A pack's fact index with drafts appended, built and read back, not yet written."""
+
+    pack: Pack
+    path: Path
+    text: str
+    before: str | None  # the file as it was; None: there was none
+    count: int  # drafts appended
+
+
+class DraftsError(Exception):
+    """Drafts that cannot be added to `pack`'s fact index; `str()` names the file and why."""
+
+    def __init__(self, pack: Pack, message: str) -> None:
+        super().__init__(message)
+        self.pack = pack
+
+
+def drafts_file(pack: Pack, candidates: list[Candidate], content_dir: Path | None) -> DraftsFile:
+    """The pack's fact index with the candidates appended as drafts; DraftsError when it
+    cannot be read, or the result would not read back as the same facts and these drafts.
 
     The file is appended to, not rewritten, so its comments and order stay as they are;
-    raises ValueError when its `facts` list is not the last thing in it.
+    its `facts` list must be the last thing in it.
     """
     path = (content_dir or shipped_content_dir()) / pack.manifest.facts_file
-    text = path.read_text(encoding="utf-8") if path.exists() else "facts: []\n"
-    doc = load_located(text)
-    taken = {f.id for f in pack.facts}
+    try:
+        before = path.read_text(encoding="utf-8") if path.exists() else None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DraftsError(pack, f"{path}: cannot be read ({_reason(exc)})") from None
+    text = before if before is not None else "facts: []\n"
+    try:
+        doc = load_located(text)
+    except yaml.YAMLError:
+        raise DraftsError(pack, f"{path}: bad YAML; run `content check`") from None
+    entries: list[object] = []
     if isinstance(doc.value, dict):
         entries = doc.value.get("facts") or []
-        taken |= {str(e.get("id")) for e in entries if isinstance(e, dict)}
         last_key = max(doc.key_lines.values(), default=0)
         if not entries:
             text = re.sub(r"(?m)^facts:\s*(?:\[\s*\])?\s*$", "facts:", text, count=1)
         elif doc.key_lines.get("facts") != last_key:
-            raise ValueError(f"{path}: 'facts' is not the last key; add the drafts by hand")
-    elif doc.value is not None and not isinstance(doc.value, list):
-        raise ValueError(f"{path}: expected a 'facts' list")
+            raise DraftsError(pack, f"{path}: 'facts' is not the last key; add the drafts by hand")
+    elif isinstance(doc.value, list):
+        entries = doc.value
+    elif doc.value is not None:
+        raise DraftsError(pack, f"{path}: expected a 'facts' list")
+    taken = {f.id for f in pack.facts}
+    taken |= {str(e.get("id")) for e in entries if isinstance(e, dict)}
     blocks = []
     for c in candidates:
         lines = [
@@ -220,5 +254,81 @@ def append_drafts(pack: Pack, candidates: list[Candidate], content_dir: Path | N
         blocks.append("\n".join(lines))
     if not text.endswith("\n"):
         text += "\n"
-    path.write_text(text + "\n" + "\n\n".join(blocks) + "\n", encoding="utf-8")
-    return path
+    text += "\n" + "\n\n".join(blocks) + "\n"
+    # Appending fits a block list; a file of another shape (a flow list, `facts:` nested
+    # under something) would come out broken or with the drafts elsewhere.
+    try:
+        after = load_located(text).value
+    except yaml.YAMLError:
+        after = None
+    read_back = after.get("facts") if isinstance(after, dict) else after
+    if not isinstance(read_back, list) or len(read_back) != len(entries) + len(candidates):
+        raise DraftsError(pack, f"{path}: the drafts cannot be appended to it; add them by hand")
+    return DraftsFile(pack, path, text, before, len(candidates))
+
+
+def write_drafts(files: list[DraftsFile]) -> None:
+    """Write every file or none: each to a temporary file beside it, then all renamed into
+    place. DraftsError names the first that cannot be written; then none is changed (one
+    already renamed when a later rename fails is put back as it was)."""
+    written: list[tuple[DraftsFile, Path, Path]] = []  # (file, temporary, target)
+    try:
+        for file in files:
+            target = Path(os.path.realpath(file.path))  # a link inside the pack stays a link
+            try:
+                written.append((file, _temporary(target, file.text), target))
+            except OSError as exc:
+                raise DraftsError(
+                    file.pack, f"{file.path}: cannot be written ({_reason(exc)})"
+                ) from None
+        renamed: list[tuple[DraftsFile, Path]] = []
+        for file, temporary, target in written:
+            try:
+                os.replace(temporary, target)
+            except OSError as exc:
+                _put_back(renamed)
+                raise DraftsError(
+                    file.pack, f"{file.path}: cannot be written ({_reason(exc)})"
+                ) from None
+            renamed.append((file, target))
+    finally:
+        for _, temporary, _ in written:
+            temporary.unlink(missing_ok=True)
+
+
+def _temporary(target: Path, text: str) -> Path:
+    """`text` in a new file in `target`'s folder, with `target`'s permissions if it exists
+    (else the umask's, as any new file)."""
+    temporary = target.with_name(f".{target.name}.{os.getpid()}-{secrets.token_hex(4)}.part")
+    try:
+        with temporary.open("x", encoding="utf-8") as out:
+            out.write(text)
+        if target.exists():
+            shutil.copymode(target, temporary)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return temporary
+
+
+def _put_back(renamed: list[tuple[DraftsFile, Path]]) -> None:
+    """Undo the renames done so far: each file as it was, or gone if there was none."""
+    for file, target in renamed:
+        try:
+            if file.before is None:
+                target.unlink(missing_ok=True)
+                continue
+            temporary = _temporary(target, file.before)
+        except OSError:
+            continue  # the error raised is the rename's; this file keeps its drafts
+        try:
+            os.replace(temporary, target)
+        except OSError:
+            temporary.unlink(missing_ok=True)
+
+
+def _reason(exc: OSError | UnicodeDecodeError) -> str:
+    """'permission denied', 'is a directory': the system's words, without an errno."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror.lower()
+    return "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else "an error"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -179,6 +180,67 @@ def test_facts_suggest_drafts_for_every_chapter_each_into_its_own(tmp_path, caps
     assert code == 0 and drafts == {
         str(library / "2024" / f"chapter{n}" / "facts.yaml") for n in (3, 4)
     }
+
+
+def _suggest_write(capsys, library: Path) -> tuple[int, str, str]:
+    return _cli(capsys, library, "content", "facts", "suggest", "--edition", "2024", "--write")
+
+
+def _facts_files(library: Path) -> dict[int, bytes | None]:
+    """Each 2024 chapter's facts.yaml as it is on disk (None: not there)."""
+    files = {n: library / "2024" / f"chapter{n}" / "facts.yaml" for n in (3, 4)}
+    return {n: path.read_bytes() if path.exists() else None for n, path in files.items()}
+
+
+def test_facts_suggest_write_refused_in_one_chapter_changes_no_chapter(tmp_path, capsys):
+    """Chapter 4's drafts cannot be appended (its `facts` list is not the last key): chapter
+    3's facts.yaml, which comes first, is left as it was too."""
+    library = tmp_path / "library"
+    shutil.copytree(LIBRARY, library)
+    add_chapter4(library, tmp_path / "pages")
+    chapter4 = library / "2024" / "chapter4" / "facts.yaml"
+    chapter4.write_text(FACT_CHAPTER4 + "reviewed_by: the editor\n", encoding="utf-8")
+    before = _facts_files(library)
+    code, _, err = _suggest_write(capsys, library)
+    assert code == 1 and _facts_files(library) == before
+    assert err.splitlines() == [
+        f"error: 2024 chapter 4: {chapter4}: 'facts' is not the last key; add the drafts by "
+        "hand; no facts file was changed"
+    ]
+
+
+@pytest.mark.parametrize("unwritable", ["file in place of its folder", "read-only folder"])
+def test_facts_suggest_write_that_cannot_write_one_chapter_changes_no_chapter(
+    tmp_path, capsys, unwritable
+):
+    library = tmp_path / "library"
+    shutil.copytree(LIBRARY, library)
+    add_chapter4(library, tmp_path / "pages")
+    folder = library / "2024" / "chapter4"
+    if unwritable == "read-only folder":
+        if os.geteuid() == 0:
+            pytest.skip("root writes into a read-only folder")
+        (folder / "facts.yaml").unlink()  # to be made anew, in a folder that refuses it
+        folder.chmod(0o555)
+        target, reason = folder / "facts.yaml", "permission denied"
+    else:
+        # The manifest names its facts file in a folder `reviewed`, but a file has that name.
+        manifest = folder / "manifest.yaml"
+        text = manifest.read_text(encoding="utf-8")
+        assert "\nfacts: facts.yaml\n" in text
+        manifest.write_text(text.replace("\nfacts: facts.yaml\n", "\nfacts: reviewed/facts.yaml\n"))
+        (folder / "reviewed").write_text("notes\n", encoding="utf-8")
+        target, reason = folder / "reviewed" / "facts.yaml", "not a directory"
+    before = _facts_files(library)
+    try:
+        code, _, err = _suggest_write(capsys, library)
+    finally:
+        folder.chmod(0o755)
+    assert code == 1 and _facts_files(library) == before
+    assert err.splitlines() == [
+        f"error: 2024 chapter 4: {target}: cannot be written ({reason}); no facts file was changed"
+    ]
+    assert sorted(p.name for p in folder.iterdir() if p.name.endswith(".part")) == []
 
 
 def test_a_fact_id_two_chapters_of_an_edition_share_is_a_warning(tmp_path):
