@@ -485,9 +485,14 @@ def _fetch_and_import(
         complain(f"error: {run.error}")
         status = 1
     say(f"{run.requests} request(s) to {request.site}")
+    # An edition with no page: what the site lists instead, when it says (crawl.py).
+    absent = [edition.absent for edition in run.editions if edition.absent]
     if not files:
-        complain("error: nothing to import")
+        for line in absent or ["nothing to import"]:
+            complain(f"error: {line}")
         return 1
+    for line in absent:
+        complain(f"warning: {line}")
     try:
         filing = file_pages(list(files), args.out, strict=args.strict, editions=files)
     except ImportFailure as exc:

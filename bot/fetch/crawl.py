@@ -5,7 +5,9 @@ the site has one that can be read (one that is no web page, or not text in its c
 named in a warning), else by probing page ids `cCCSSPP` section by section and part by part
 until the site answers 404, tolerating a gap of up to `MAX_GAP` missing parts (a part the
 publisher dropped). The folder follows the publisher's rule (bot/pack/pages.py); the other
-folder is tried when the rule's finds nothing.
+folder is tried when the rule's finds nothing. When nothing is found, the edition's `absent`
+says what the site lists instead: the chapters of its table of contents, else the editions of
+the site's index.
 
 Every page is kept as `LIB/raw/<edition>/<page>.html` (as served, or in UTF-8 when only the
 HTTP header named its charset) with its validators in `<page>.html.json`, so the next run
@@ -65,6 +67,10 @@ class EditionResult:
     found_by: str  # "table of contents", "probing" or "--pages"
     pages: list[PageResult] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # lines "URL: warning: ..."
+    # When no page was found: what the site's index or the edition's table of contents
+    # lists instead ("the site lists no 2022 edition; it lists 2024, 2025"); "" when it
+    # cannot tell.
+    absent: str = ""
 
     @property
     def files(self) -> list[Path]:
@@ -130,30 +136,35 @@ class Crawl:
                 await self._page(result, page, html_dir(edition), listed=True)
             return result
         warnings: list[str] = []
+        chapters: set[int] = set()  # the chapters a table of contents lists
         for folder in _folders(edition):
-            listed = await self._table_of_contents(edition, chapter, folder, warnings)
+            text = await self._table_of_contents(edition, folder, warnings)
+            listed = chapter_pages(text, chapter) if text is not None else []
             if listed:
                 result = EditionResult(edition, "table of contents", warnings=warnings)
                 self._found += len(listed)
                 for page in listed:
                     await self._page(result, page, folder, listed=True)
                 return result
+            chapters |= listed_chapters(text or "")
         result = EditionResult(edition, "probing", warnings=warnings)
         for folder in _folders(edition):
             await self._probe(result, chapter, folder)
             if any(p.outcome != MISSING for p in result.pages):
                 break
             result.pages.clear()
+        if not result.pages:
+            result.absent = await self._absent(edition, chapter, chapters)
         return result
 
     async def _table_of_contents(
-        self, edition: int, chapter: int, folder: str, warnings: list[str]
-    ) -> list[PageId]:
-        """The chapter's pages the table of contents lists; none when the site has no table of
-        contents, or one that cannot be read (then a line in `warnings` says why)."""
+        self, edition: int, folder: str, warnings: list[str]
+    ) -> str | None:
+        """The edition's table of contents in `folder`; None when the site has none there, or
+        one that cannot be read (then a line in `warnings` says why)."""
         url = edition_url(edition, self.site, folder)
         if not await self.client.allowed(url):
-            return []
+            return None
         try:
             text, _ = await self._stored_get(url, contents_file(self.library, edition, folder))
         except UnreadablePage as exc:
@@ -161,10 +172,28 @@ class Crawl:
                 f"{url}: warning: the table of contents cannot be read ({exc.reason}); "
                 "pages found by probing"
             )
-            return []
-        if text is None:
-            return []
-        return chapter_pages(text, chapter)
+            return None
+        return text
+
+    async def _absent(self, edition: int, chapter: int, chapters: set[int]) -> str:
+        """Why neither a table of contents nor probing found a page, as far as the site says:
+        the chapters the edition's table of contents lists, else the editions the site's
+        index lists; "" when neither tells (no index, or it lists the edition)."""
+        if chapters:
+            listed = ", ".join(str(c) for c in sorted(chapters))
+            chapter_word = "chapters" if len(chapters) > 1 else "chapter"
+            return (
+                f"the {edition} table of contents lists no chapter {chapter}; "
+                f"it lists {chapter_word} {listed}"
+            )
+        try:
+            editions = await self.editions()
+        except FetchError:
+            return ""
+        if edition in editions:
+            return ""
+        listed = ", ".join(str(e) for e in editions)
+        return f"the site lists no {edition} edition; it lists {listed}"
 
     async def _probe(self, result: EditionResult, chapter: int, folder: str) -> None:
         """Pages cCCSSPP from section 1 part 1 on, until sections and parts run out."""
@@ -252,10 +281,20 @@ def contents_file(library: Path, edition: int, folder: str) -> Path:
     return raw_dir(library, edition) / f"index-{folder}.html"
 
 
+def _linked_pages(text: str) -> set[PageId]:
+    """The pages a table of contents links to."""
+    ids = {PageId(*(int(g) for g in m)) for m in _PAGE_LINK.findall(text)}
+    return {p for p in ids if p.chapter and p.section and p.part}
+
+
 def chapter_pages(text: str, chapter: int) -> list[PageId]:
     """The pages of `chapter` that a table of contents links to, in order."""
-    ids = {PageId(*(int(g) for g in m)) for m in _PAGE_LINK.findall(text)}
-    return sorted(p for p in ids if p.chapter == chapter and p.section and p.part)
+    return sorted(p for p in _linked_pages(text) if p.chapter == chapter)
+
+
+def listed_chapters(text: str) -> set[int]:
+    """The chapters a table of contents links pages of."""
+    return {p.chapter for p in _linked_pages(text)}
 
 
 def listed_pages(library: Path, edition: int, chapter: int) -> frozenset[str] | None:

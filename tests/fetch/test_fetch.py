@@ -655,3 +655,46 @@ def test_a_connection_failure_is_named_on_every_aiohttp_allowed(monkeypatch, has
         == "could not connect (connection refused)"
     )
     assert connection_failure(aiohttp.ServerDisconnectedError()) == "the site closed the connection"
+
+
+def test_an_edition_the_site_does_not_list_is_named_with_those_it_lists(capsys, tmp_path, site):
+    with serve(site) as url:
+        code, out, err = fetch_cli(
+            capsys, url, tmp_path / "lib", "--edition", "2022", "--chapter", 3
+        )
+    assert code == 1 and "edition 2022: 0 page(s) by probing: no pages" in out
+    assert err.splitlines() == ["error: the site lists no 2022 edition; it lists 2019, 2024, 2025"]
+    # Beside an edition that imports, the same line is a warning.
+    with serve(site) as url:
+        code, _, err = fetch_cli(
+            capsys, url, tmp_path / "lib", "--edition", "2024", "--edition", "2022", "--chapter", 3
+        )
+    assert code == 0
+    assert "warning: the site lists no 2022 edition; it lists 2019, 2024, 2025" in err.splitlines()
+
+
+def test_a_chapter_the_table_of_contents_does_not_list_is_named_with_those_it_lists(
+    capsys, tmp_path, site
+):
+    with serve(site) as url:
+        code, out, err = fetch_cli(
+            capsys, url, tmp_path / "lib", "--edition", "2025", "--chapter", 5
+        )
+    assert code == 1 and "edition 2025: 0 page(s) by probing: no pages" in out
+    assert err.splitlines() == [
+        "error: the 2025 table of contents lists no chapter 5; it lists chapters 2, 3"
+    ]
+
+
+def test_an_edition_missing_when_the_index_cannot_be_read_says_nothing_to_import(
+    capsys, tmp_path, site
+):
+    del site.files[ROOT_INDEX]
+    with serve(site) as url:
+        code, _, err = fetch_cli(capsys, url, tmp_path / "lib", "--edition", "2022", "--chapter", 3)
+    assert code == 1 and err.splitlines() == ["error: nothing to import"]
+    # An edition the index lists, without a table of contents to tell its chapters: the same.
+    site.files = build_site()
+    with serve(site) as url:
+        code, _, err = fetch_cli(capsys, url, tmp_path / "lib", "--edition", "2019", "--chapter", 5)
+    assert code == 1 and err.splitlines() == ["error: nothing to import"]
