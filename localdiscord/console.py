@@ -137,17 +137,25 @@ def focused_option(line: str, parsed: SlashLine, commands: Sequence[Json]) -> st
         leaves = _leaf_options(parsed, commands)
         if not leaves:
             raise ConsoleError(f"/{parsed.name} has no options to complete")
-        return next((o for o in leaves if o.get("autocomplete")), leaves[0])["name"]
+        return next((o for o in leaves if _completes(o)), leaves[0])["name"]
     last = max(parsed.options, key=lambda n: line.rfind(f"{n}:"))
     return last
 
 
-def autocompletes(option: str, parsed: SlashLine, commands: Sequence[Json]) -> bool:
-    """Whether the bot registered `option` with autocomplete. Discord's client asks the bot
-    only for those; for any other it sends nothing, and the bot would not know the request."""
-    return any(
-        o["name"] == option and o.get("autocomplete") for o in _leaf_options(parsed, commands)
-    )
+def _completes(schema: Json) -> bool:
+    return bool(schema.get("autocomplete") or schema.get("choices"))
+
+
+def option_schema(option: str, parsed: SlashLine, commands: Sequence[Json]) -> Json:
+    """The registered option `option` of the command `parsed` names."""
+    return next(o for o in _leaf_options(parsed, commands) if o["name"] == option)
+
+
+def fixed_choices(schema: Json, typed: str) -> list[Json]:
+    """What Discord's client lists for an option declared with choices, without asking the
+    bot: the choices whose names start with what is typed, capitals aside."""
+    start = typed.casefold()
+    return [c for c in schema.get("choices") or [] if c["name"].casefold().startswith(start)]
 
 
 class Writer(Protocol):
@@ -347,7 +355,7 @@ class ConsoleSession:
             choices = await self.complete(rest, user)
             for choice in choices:
                 self._write(f"  {choice['name']}  →  {choice['value']}")
-            if not choices and self._autocompleted(rest) is None:
+            if not choices and self._completed(rest) is None:
                 self._write("(no choices: the bot offers none for this option)")
             elif not choices:
                 self._write("(no choices: none matched what is typed)")
@@ -431,9 +439,9 @@ class ConsoleSession:
 
         await self._observe(react)
 
-    def _autocompleted(self, line: str) -> tuple[SlashLine, str] | None:
-        """The command and the option typed at the end of `line`; None when that option does
-        not autocomplete."""
+    def _completed(self, line: str) -> tuple[SlashLine, Json] | None:
+        """The command and the option typed at the end of `line`; None when that option
+        neither autocompletes nor has fixed choices (Discord's client then offers nothing)."""
         commands = self.server.known_commands(self.server.guild)
         try:
             parsed = parse_console_line(line, commands)
@@ -443,17 +451,22 @@ class ConsoleSession:
             ) from None
         if isinstance(parsed, ChatLine):
             raise ConsoleError("complete a slash command: !complete /section ref:terr")
-        option = focused_option(line, parsed, commands)
-        return (parsed, option) if autocompletes(option, parsed, commands) else None
+        schema = option_schema(focused_option(line, parsed, commands), parsed, commands)
+        return (parsed, schema) if _completes(schema) else None
 
     async def complete(self, line: str, user: User | None = None) -> list[Json]:
-        """The bot's autocomplete choices for the option being typed at the end of `line`."""
+        """The choices offered for the option being typed at the end of `line`: its fixed
+        choices, or the bot's autocomplete's (Discord's client asks the bot only for an option
+        registered with autocomplete)."""
         server = self.server
-        target = self._autocompleted(line)
+        target = self._completed(line)
         if target is None:
             return []
-        parsed, option = target
+        parsed, schema = target
+        option = schema["name"]
         value = parsed.options.pop(option, "")
+        if not schema.get("autocomplete"):
+            return fixed_choices(schema, value)
         return await server.autocomplete(
             parsed.name,
             option,

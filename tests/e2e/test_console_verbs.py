@@ -178,6 +178,28 @@ async def test_complete_says_when_nothing_matched_an_option_that_autocompletes(b
     assert shown == "  Asia/Kathmandu (Nepal)  →  Asia/Kathmandu\n"
 
 
+async def test_complete_shows_an_options_fixed_choices(bluebook):
+    """/lookups set mode is declared with fixed choices: Discord's client lists them, filtered
+    by the start of what is typed, and asks the bot nothing."""
+    from prompt_toolkit.completion import CompleteEvent
+    from prompt_toolkit.document import Document
+
+    from localdiscord.terminal import _completer
+
+    console, out = _session(bluebook)
+    before = len(bluebook.server.store.by_id)
+    shown = await _say(console, out, "!complete /lookups set mode:")
+    assert shown == "  explicit  →  explicit\n  passive  →  passive\n"
+    shown = await _say(console, out, "!complete /lookups set mode:PA")
+    assert shown == "  passive  →  passive\n"
+    shown = await _say(console, out, "!complete /lookups set enabled:True mode:x")
+    assert shown == "(no choices: none matched what is typed)\n"
+    completer = _completer(console)
+    found = completer.get_completions_async(Document("/lookups set mode:ex"), CompleteEvent())  # type: ignore[attr-defined]
+    assert [c.text async for c in found] == ["explicit"]
+    assert len(bluebook.server.store.by_id) == before
+
+
 async def test_the_watcher_never_shows_an_answer_twice(bluebook):
     """In a terminal a watcher looks for the bot's own posts every second (a scheduled fact
     of the day). An answer that comes while the console waits for it is the console's to
