@@ -17,6 +17,7 @@ No discord import.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import sqlite3
 import threading
@@ -34,6 +35,7 @@ from bot.pack.library import pack_key as pack_key_of
 from bot.pack.loader import ContentError, Problem
 from bot.pack.model import Fact, Glossary, GlossaryTerm, Pack
 from bot.pack.refs import EditionRefs, RefIndex, Resolved
+from bot.replies.custom_ids import TEXT_STAMP_CHARS
 from bot.search.build import ParagraphWords
 from bot.search.engine import SearchEngine
 from bot.search.library import LibraryResponse, LibrarySearch
@@ -84,6 +86,22 @@ class ServedPack:
         return self.pack.manifest.chapter_number
 
 
+def text_stamp(packs: dict[str, Pack]) -> str:
+    """A short hash of what searches read (every pack's headings, paragraphs and glossary), so
+    a search's buttons can tell the text changed since (cogs/buttons.py). Not the files:
+    editing a fact changes no search. TEXT_STAMP_CHARS hex digits, to fit in a button id; a
+    change goes unnoticed once in 16**TEXT_STAMP_CHARS."""
+    digest = hashlib.sha256()
+    for key, pack in packs.items():
+        digest.update(f"\x00k{key}".encode())
+        for section in pack.sections.values():
+            digest.update(f"\x00s{section.ref}\x00{section.title}\x00{section.heading}".encode())
+        for paragraph in pack.paragraphs.values():
+            digest.update(f"\x00p{paragraph.ref}\x00{paragraph.text}".encode())
+        digest.update(repr(pack.glossary).encode())
+    return digest.hexdigest()[:TEXT_STAMP_CHARS]
+
+
 @dataclass(frozen=True)
 class Located:
     """A typed, possibly qualified reference resolved in one pack."""
@@ -106,6 +124,8 @@ class ServedLibrary:
             for pack_key, pack in library.packs.items()
         }
         self._search = LibrarySearch(self.packs, index_cache, library.text_keys)
+        # Here, not on first use: a reload loads in a thread, off the event loop.
+        self.text_stamp = text_stamp(library.packs)
         self._known: dict[str, KnownPages] = {}
         # Up front: the newest pack's engine, and the index a search of its readers reads
         # (its paragraphs and what only older editions hold), from one reading of their

@@ -39,7 +39,7 @@ from bot.replies.custom_ids import (
     SearchState,
     SectionState,
 )
-from bot.replies.errors import EXPIRED, pack_gone_reply
+from bot.replies.errors import EXPIRED, TEXT_CHANGED, pack_gone_reply
 from bot.replies.search import library_search_reply
 from bot.replies.section import section_reply
 from cogs.common import bot_of, keep_long_query, pack_named
@@ -80,6 +80,12 @@ class SearchButton(PathButton, discord.ui.DynamicItem[discord.ui.Button[Any]], t
             exchange.result(None, 0)
             await respond(interaction, _gone(interaction, [state.pack_key], "/search"))
             return
+        library = bot.library.current
+        if state.stamp and state.stamp != library.text_stamp:
+            # A reload changed the text: these results may no longer be the message's.
+            exchange.result(None, 0)
+            await respond(interaction, error_reply(TEXT_CHANGED))
+            return
         query = state.query
         if query is None and state.token is not None and bot.button_queries is not None:
             # Only the owner, in the guild the search was made in, gets the query back.
@@ -94,7 +100,6 @@ class SearchButton(PathButton, discord.ui.DynamicItem[discord.ui.Button[Any]], t
             await respond(interaction, error_reply(EXPIRED))
             return
         exchange.query = query
-        library = bot.library.current
         response = library.search(query, pack_key=served.pack_key, limit=state.limit)
         index = state.index
         chosen = response.results[index] if index < len(response.results) else None
@@ -117,6 +122,7 @@ class SearchButton(PathButton, discord.ui.DynamicItem[discord.ui.Button[Any]], t
             index=index,
             whole=state.whole,
             token=token,
+            stamp=library.text_stamp,
         )
         await respond(interaction, reply, edit=True)
 

@@ -111,7 +111,9 @@ async def answer_search(
             bot, response.query, pack_key=response.pack_key, owner=owner, guild=interaction.guild_id
         )
     packs = {k: p.pack for k, p in library.packs.items()}
-    reply = library_search_reply(packs, response, owner=owner, ephemeral=private, token=token)
+    reply = library_search_reply(
+        packs, response, owner=owner, ephemeral=private, token=token, stamp=library.text_stamp
+    )
     if message and top is not None and answers_little_of(query, top.result):
         reply.content = loose_match_note(top.result)
     await respond(interaction, reply)

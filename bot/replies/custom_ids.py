@@ -7,10 +7,14 @@ whose template matches it (cogs/buttons.py), into a `SearchState`, `SectionState
 for edition and chapter; "" is the default edition). The bot's replies always name the pack;
 ids from before the library name none, read the server's edition, and keep working.
 
-    bb:s[@PACK]:OWNER:VERB INDEX/LIMIT:QUERY       search result pages
+    bb:s[@PACK]:OWNER:VERB INDEX/LIMIT[#STAMP]:QUERY   search result pages
     bb:sec[@PACK]:OWNER:VERB PAGE:REF              section pages and neighbours
     bb:cmp:OWNER:VERB PAGE:BEFORE:AFTER:REF        /compare pages, between two packs
                                                    (REF "*": the sections that changed)
+
+A search button's STAMP is the text stamp of the library it was made from (bot/served.py
+`text_stamp`): a press after a reload changed the text says so instead of showing results of
+other text. Ids without one (older versions) page as before.
 
 A search query longer than QUERY_IN_ID_MAX (or starting with "~") is replaced in the id by a
 token, "~" and 16 hex digits: an HMAC, with the installation's key, of the pack, the owner,
@@ -31,7 +35,10 @@ from dataclasses import dataclass
 
 from bot.replies.limits import CUSTOM_ID_MAX
 
-QUERY_IN_ID_MAX = 60
+# The longest id, "bb:s@2025-12:" (pack key of a two-digit chapter), a 20-digit owner,
+# ":w9/10#abcdef:" and the query, is CUSTOM_ID_MAX characters.
+TEXT_STAMP_CHARS = 6
+QUERY_IN_ID_MAX = 53
 PACK_KEY_MAX = 16
 TOKEN_PREFIX = "~"
 
@@ -39,8 +46,8 @@ _PACK = rf"(?:@(?P<pack>[0-9A-Za-z._-]{{1,{PACK_KEY_MAX}}}))?"
 # verb: p(revious) / n(ext) show the excerpt of result `index`; w(hole) shows its paragraph,
 # e(xcerpt) goes back. Distinct verbs keep the ids of one message distinct.
 SEARCH = re.compile(
-    rf"bb:s{_PACK}:(?P<owner>\d{{1,20}}):(?P<verb>[pnwe])(?P<index>\d{{1,3}})/(?P<limit>\d{{1,3}}):"
-    r"(?P<query>.*)",
+    rf"bb:s{_PACK}:(?P<owner>\d{{1,20}}):(?P<verb>[pnwe])(?P<index>\d{{1,3}})/(?P<limit>\d{{1,3}})"
+    rf"(?:#(?P<stamp>[0-9a-f]{{{TEXT_STAMP_CHARS}}}))?:(?P<query>.*)",
     re.DOTALL,
 )
 # verb: p / n turn the page; b / f go to the previous / next section (page 0).
@@ -58,6 +65,7 @@ COMPARE = re.compile(
 # reference can be "*".
 COMPARE_OVERVIEW = "*"
 _PACK_KEY = re.compile(rf"[0-9A-Za-z._-]{{0,{PACK_KEY_MAX}}}")
+_STAMP = re.compile(rf"[0-9a-f]{{{TEXT_STAMP_CHARS}}}")
 
 
 def _pack_part(pack: str) -> str:
@@ -89,7 +97,8 @@ def query_token(
 class SearchState:
     """A search results button: whose, which result, and of which query in which pack.
 
-    `query` is the query itself, or None when the id carries `token` instead (look it up).
+    `query` is the query itself, or None when the id carries `token` instead (look it up);
+    `stamp` the text stamp of the library the results were from ("" in older ids).
     """
 
     owner: int
@@ -99,6 +108,7 @@ class SearchState:
     query: str | None
     token: str | None = None
     pack_key: str = ""
+    stamp: str = ""
 
     @classmethod
     def from_match(cls, match: re.Match[str]) -> SearchState:
@@ -112,6 +122,7 @@ class SearchState:
             query=None if token else text,
             token=token,
             pack_key=match["pack"] or "",
+            stamp=match["stamp"] or "",
         )
 
     @property
@@ -120,8 +131,12 @@ class SearchState:
 
     def custom_id(self) -> str:
         text = self.token if self.token is not None else self.query
+        if self.stamp and not _STAMP.fullmatch(self.stamp):
+            raise ValueError(f"not a text stamp: {self.stamp!r}")
+        stamp = f"#{self.stamp}" if self.stamp else ""
         return _fit(
-            f"bb:s{_pack_part(self.pack_key)}:{self.owner}:{self.verb}{self.index}/{self.limit}:{text}"
+            f"bb:s{_pack_part(self.pack_key)}:{self.owner}:{self.verb}{self.index}/{self.limit}"
+            f"{stamp}:{text}"
         )
 
 

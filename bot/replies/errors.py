@@ -19,6 +19,7 @@ WENT_WRONG = "Something went wrong on our side. It has been logged; please try a
 STORAGE_UNAVAILABLE = "Storage is unavailable, try again shortly."
 NOT_YOURS = "These buttons belong to the person who asked. Run the command yourself to browse."
 EXPIRED = "This button has expired. Please run the command again."
+TEXT_CHANGED = "The Bluebook text has changed since this search; run `/search` again."
 NEEDS_MANAGE_SERVER = "You need the **Manage Server** permission for this command."
 SERVER_ONLY = "This command works only in a server."
 NOT_HERE = "You can't use this command here."

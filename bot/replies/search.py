@@ -62,17 +62,19 @@ def result_buttons(
     whole: bool,
     single: bool,
     token: str | None = None,
+    stamp: str = "",
 ) -> list[Button]:
     """Only the buttons that can do something: no pages for a single result, no "whole
     paragraph" when the excerpt already is the whole paragraph. A long query goes into them
-    as `token`, which the caller made with the installation's key and kept in storage."""
+    as `token`, which the caller made with the installation's key and kept in storage;
+    `stamp` is the text stamp of the library searched."""
     buttons: list[Button] = []
     if needs_token(query) and token is None:
         raise ValueError("a long query needs its token")
     text = query if token is None else None
 
     def state(verb: str, at: int) -> SearchState:
-        return SearchState(owner, verb, at, total, text, token, pack_key)
+        return SearchState(owner, verb, at, total, text, token, pack_key, stamp)
 
     if total > 1:
         buttons += [
@@ -140,8 +142,10 @@ def library_search_reply(
     whole: bool = False,
     ephemeral: bool = False,
     token: str | None = None,
+    stamp: str = "",
 ) -> Reply:
-    """The result at `index` with buttons for the other results and the whole paragraph.
+    """The result at `index` with buttons for the other results and the whole paragraph
+    (`token` and `stamp`: see `result_buttons`).
 
     Each result quotes its own edition, notes the editions holding it unchanged, and says
     so when only another edition matched."""
@@ -175,5 +179,6 @@ def library_search_reply(
         whole=whole,
         single=single,
         token=token,
+        stamp=stamp,
     )
     return Reply(embeds=[embed], buttons=[buttons] if buttons else [], ephemeral=ephemeral)

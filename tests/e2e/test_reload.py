@@ -252,3 +252,53 @@ async def test_reload_names_a_missing_page_its_manifest_entry_and_the_fix(local_
         # The old content still answers, 2024 included.
         old = await (await server.slash("section", {"ref": "2024:3.2.2(1)"})).final_message()
         assert "Diplomatic Bluebook 2024" in old["embeds"][0]["footer"]["text"]
+
+
+TEXT_CHANGED = "The Bluebook text has changed since this search; run `/search` again."
+
+
+async def test_search_buttons_after_a_reload_changed_the_text_say_so(local_discord, tmp_path):
+    """A search's buttons page through the results of the text the message was made from. A
+    reload that changes the text makes them say so, privately, rather than show results of
+    the new text in the old message; a reload that leaves the text alone (a fact edited)
+    keeps them working. Short queries (in the id) and long ones (kept in storage) alike."""
+    server = local_discord
+    library = tmp_path / "library"
+    shutil.copytree(SAMPLE_LIBRARY, library, ignore=shutil.ignore_patterns("__*"))
+    page = library / "2026" / "chapter3" / "pages" / "c030101.txt"
+    long_query = "coast guard patrol vessels for partners in Southeast Asia and the Pacific"
+    async with running_bot(server, tmp_path / "b.db", library=ServedLibrary.load(library)):
+
+        async def search(query: str) -> dict:
+            return await (await server.slash("search", {"query": query})).final_message()
+
+        async def next_result(message: dict) -> dict:
+            [following] = [
+                c["custom_id"]
+                for row in message["components"]
+                for c in row["components"]
+                if c.get("label") == "Next ▶"
+            ]
+            return await (await server.press_button(message, following)).final_message()
+
+        short, long = await search("coast guard"), await search(long_query)
+        assert "~" in _custom_ids(long)[0] and "~" not in _custom_ids(short)[0]
+        facts = library / "2026" / "chapter3" / "facts.yaml"
+        facts.write_text(facts.read_text("utf-8") + "\n# reviewed\n", "utf-8")
+        assert (await _reload(server, server.world.owner))["content"].startswith("Reloaded:")
+        for message in (short, long):
+            same = await next_result(message)
+            assert "result 2 of" in same["embeds"][0]["footer"]["text"]
+
+        text = page.read_text("utf-8")
+        assert text.count("3 more patrol vessels") == 1
+        page.write_text(text.replace("3 more patrol vessels", "5 more patrol vessels"), "utf-8")
+        assert (await _reload(server, server.world.owner))["content"].startswith("Reloaded:")
+        for message in (short, long):
+            answer = await next_result(message)
+            assert answer.get("flags", 0) & EPHEMERAL
+            assert answer["content"] == TEXT_CHANGED
+            assert not answer.get("embeds")
+        # A new search's buttons read the new text.
+        fresh = await next_result(await search("coast guard"))
+        assert "result 2 of" in fresh["embeds"][0]["footer"]["text"]

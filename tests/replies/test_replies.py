@@ -121,6 +121,20 @@ async def test_button_ids_fit_discords_limit_and_round_trip():
     assert short is not None and short.query == "GCAP" and short.token is None
 
 
+async def test_a_search_id_carries_the_text_stamp_and_the_longest_fits():
+    """The stamp of the library searched goes into the id (a press after the text changed
+    says so); the longest id with a query in it, a two-digit chapter, a 20-digit owner and
+    ten results, fits Discord's limit; a query one character longer goes as a token."""
+    query = "q" * custom_ids.QUERY_IN_ID_MAX
+    state = custom_ids.SearchState(10**20 - 1, "w", 9, 10, query, None, "2025-12", "0a1b2c")
+    made = state.custom_id()
+    assert len(made) == CUSTOM_ID_MAX and "/10#0a1b2c:" in made
+    assert await _pressed(made) == state
+    assert custom_ids.needs_token(query + "q")
+    with pytest.raises(ValueError):
+        custom_ids.SearchState(1, "w", 0, 5, "GCAP", None, "", "not hex").custom_id()
+
+
 @pytest.mark.parametrize("pack_key", ["", "2025-3", "2024-1.b"])
 async def test_every_button_state_round_trips_with_its_pack(pack_key):
     for state in (
