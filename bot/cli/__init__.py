@@ -21,7 +21,8 @@ from bot.cli.common import CliError
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="bluebook-bot",
-        description="Quote the Diplomatic Bluebook 2025, Chapter 3, verbatim with references.",
+        description="Quote Japan's Diplomatic Bluebook verbatim, with references: the shipped "
+        "page, or a library of editions and chapters (--content).",
     )
     parser.add_argument(
         "--content",

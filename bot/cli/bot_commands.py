@@ -36,10 +36,10 @@ def register(sub: Any) -> None:
     p.add_argument("--plain", action="store_true", help="plain text: no prompt, no colours")
     p.set_defaults(func=cmd_console)
     p = sub.add_parser("sync", help="sync the slash commands globally (or to --guild)")
-    p.add_argument("--guild", type=int)
+    p.add_argument("--guild", type=int, help="sync to this server (guild) id only")
     p.set_defaults(func=cmd_sync)
     p = sub.add_parser("commands", help="print the command payloads that sync would PUT")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
     p.set_defaults(func=cmd_commands)
 
 

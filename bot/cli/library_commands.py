@@ -36,7 +36,7 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--from", dest="from_year", type=int, metavar="YEAR", help="default: previous")
     p.add_argument("--to", dest="to_year", type=int, metavar="YEAR", help="default: the newest")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
     p.set_defaults(func=cmd_compare)
 
 

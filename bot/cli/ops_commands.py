@@ -23,20 +23,26 @@ from bot.storage.stats import summary_to_csv, summary_to_json, usage_summary
 
 def register(sub: Any) -> None:
     p = sub.add_parser("health", help="exit 0 while every running bot process's heartbeat is fresh")
-    p.add_argument("--db", type=Path)
-    p.add_argument("--max-age", type=float, default=HEARTBEAT_MAX_AGE_S)
+    p.add_argument("--db", type=Path, help="the bot's database (default: BLUEBOOK_DB)")
+    p.add_argument(
+        "--max-age",
+        type=_seconds,
+        default=HEARTBEAT_MAX_AGE_S,
+        metavar="SECONDS",
+        help=f"how old a heartbeat may be (default: {HEARTBEAT_MAX_AGE_S:g})",
+    )
     p.set_defaults(func=cmd_health)
 
     p = sub.add_parser("stats", help="usage statistics from the database")
-    p.add_argument("--db", type=Path)
-    p.add_argument("--days", type=int, default=30)
+    p.add_argument("--db", type=Path, help="the bot's database (default: BLUEBOOK_DB)")
+    p.add_argument("--days", type=int, default=30, help="the last this many days (default: 30)")
     fmt = p.add_mutually_exclusive_group()
-    fmt.add_argument("--json", action="store_true")
-    fmt.add_argument("--csv", action="store_true")
+    fmt.add_argument("--json", action="store_true", help="print JSON instead of text")
+    fmt.add_argument("--csv", action="store_true", help="print CSV instead of text")
     p.set_defaults(func=cmd_stats)
 
     fotd = sub.add_parser("fotd", help="fact of the day")
-    fsub = fotd.add_subparsers(dest="fotd_cmd", required=True)
+    fsub = fotd.add_subparsers(dest="fotd_cmd", metavar="COMMAND", required=True)
     p = fsub.add_parser(
         "plan",
         help="the upcoming posts for a guild",
@@ -49,6 +55,17 @@ def register(sub: Any) -> None:
     p.add_argument("--db", type=Path, help="the bot's database (default: BLUEBOOK_DB)")
     p.add_argument("--json", action="store_true", help='print [{"date", "fact_id", "ref"}] as JSON')
     p.set_defaults(func=cmd_fotd_plan)
+
+
+def _seconds(text: str) -> float:
+    """A positive number of seconds, for argparse."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"not a positive number of seconds: {text!r}")
+    return value
 
 
 def db_path(args: argparse.Namespace) -> Path:

@@ -43,7 +43,7 @@ from bot.replies.errors import missing_paragraph_text, section_notes
 
 def register(sub: Any) -> None:
     p = sub.add_parser("toc", help="show the outline with references")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
     add_edition(p)
     p.set_defaults(func=cmd_toc)
 
@@ -53,20 +53,20 @@ def register(sub: Any) -> None:
         nargs="+",
         help="e.g. 3.1.1(3), §3.1.1(3)¶1, 2024:3.1.1(3) or 'territorial integrity'",
     )
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
     add_edition(p)
     p.set_defaults(func=cmd_section)
 
     p = sub.add_parser("fact", help="a random fact, one by id, or all of them")
-    p.add_argument("id", nargs="?")
-    p.add_argument("--all", action="store_true")
-    p.add_argument("--topic")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("id", nargs="?", help="the fact's id (default: a random fact)")
+    p.add_argument("--all", action="store_true", help="every fact of the edition")
+    p.add_argument("--topic", help="a random fact on this topic")
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
     add_edition(p)
     p.set_defaults(func=cmd_fact)
 
     content = sub.add_parser("content", help="check or import content packs")
-    csub = content.add_subparsers(dest="content_cmd", required=True)
+    csub = content.add_subparsers(dest="content_cmd", metavar="COMMAND", required=True)
     p = csub.add_parser("check", help="validate a pack; prints file:line: message")
     p.add_argument(
         "--verbose", action="store_true", help="every warning (default: the first few per kind)"
@@ -103,7 +103,9 @@ def register(sub: Any) -> None:
     p = csub.add_parser(
         "import", help="add pages (text, copied text or saved .html) to a pack, or make one"
     )
-    p.add_argument("file", type=Path, nargs="+")
+    p.add_argument(
+        "file", type=Path, nargs="+", help="page files: .txt (typed or copied text) or saved .html"
+    )
     p.add_argument(
         "--out",
         type=Path,
@@ -119,7 +121,7 @@ def register(sub: Any) -> None:
     p.add_argument("--strict", action="store_true", help="warnings are errors; nothing written")
     p.set_defaults(func=cmd_import)
     facts = csub.add_parser("facts", help="work on the fact index")
-    fsub = facts.add_subparsers(dest="facts_cmd", required=True)
+    fsub = facts.add_subparsers(dest="facts_cmd", metavar="COMMAND", required=True)
     p = fsub.add_parser("suggest", help="candidate facts for sections that have none")
     p.add_argument("ref", nargs="?", help="only this section and those below it")
     p.add_argument("--write", action="store_true", help="append them to facts.yaml as drafts")

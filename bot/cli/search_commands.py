@@ -33,20 +33,20 @@ MAX_LIMIT = 25
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("search", help="search the chapter and quote the best passages")
+    p = sub.add_parser("search", help="search the Bluebook and quote the best passages")
     p.add_argument("query", nargs="*", help="the words to look for")
     p.add_argument("--limit", type=int, default=5, help=f"results per query (1-{MAX_LIMIT})")
     p.add_argument("--stdin", action="store_true", help="read one query per line")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
     add_edition(p)
     p.set_defaults(func=cmd_search)
     register_verify(sub)
 
 
 def register_verify(sub: Any) -> None:
-    p = sub.add_parser("verify", help="check whether a quote is verbatim in the chapter")
+    p = sub.add_parser("verify", help="check whether a quote is verbatim in the Bluebook")
     p.add_argument("quote", nargs="+", help="the words as someone quoted them")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
     add_edition(p)
     p.set_defaults(func=cmd_verify)
 
