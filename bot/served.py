@@ -249,9 +249,12 @@ class ServedLibrary:
 
     def compare(self, before: str, after: str, ref: str) -> Comparison | None:
         """Section `ref` compared between packs `before` and `after` (/compare REF), with
-        what the library knows of their pages; None when neither holds it."""
+        what the library knows of their pages; None when neither holds it. A `ref` naming
+        its edition ('2024:3.1.1(2)') is looked up there (None when that is neither's)."""
         old, new = self.packs[before].pack, self.packs[after].pack
-        return compare(before, old, after, new, ref, self.known_pages(before, after))
+        asked = split_edition(ref)
+        known = self.known_pages(before, after)
+        return compare(before, old, after, new, asked.ref, known, edition=asked.edition)
 
     def locate(self, text: str, pack_key: str | None = None) -> Located:
         """Resolve a typed reference, qualified ('2024:3.1.1(3)') or not (pack `pack_key`'s

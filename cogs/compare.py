@@ -17,6 +17,7 @@ from bot.replies.common import Reply, clip, error_reply
 from bot.replies.compare import changes_reply, compare_reply
 from bot.replies.errors import (
     chapter_not_held_reply,
+    edition_not_compared,
     held_years,
     no_edition_reply,
     same_edition_reply,
@@ -89,9 +90,16 @@ class CompareCog(commands.Cog):
             )
             await respond(interaction, reply)
             return
-        text = split_edition(ref).ref
-        # Compared in the chapter it names (4.2.5(1): chapter 4), in both editions.
-        packs = library.library.compared_packs(text, before, after)
+        asked = split_edition(ref)
+        text = asked.ref
+        # Compared in the chapter it names (4.2.5(1): chapter 4), in both editions; looked up
+        # in the edition it names, when it names one of the two ('2024:3.1.1(2)').
+        packs = library.library.compared_packs(ref, before, after)
+        if packs.outside is not None:
+            current_exchange().refused()
+            years = (library.pack(before).year, library.pack(after).year)
+            await respond(interaction, error_reply(edition_not_compared(packs.outside, *years)))
+            return
         if packs.lacking is not None:
             current_exchange().refused()
             assert packs.chapter is not None
@@ -100,12 +108,12 @@ class CompareCog(commands.Cog):
             return
         before, after = packs.before, packs.after
         old, new = library.pack(before).pack, library.pack(after).pack
-        found = library.compare(before, after, text)
+        found = library.compare(before, after, ref)
         if found is None:
             current_exchange().result(None, 0, after)
+            where = f"{old.manifest.edition_year} or {new.manifest.edition_year}"
             reply = error_reply(
-                f"No section “{escape(clip(text, 80))}” in {old.manifest.edition_year} or "
-                f"{new.manifest.edition_year}.",
+                f"No section “{escape(clip(text, 80))}” in {asked.edition or where}.",
                 hint="See `/toc` for the outline.",
             )
         else:

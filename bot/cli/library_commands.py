@@ -73,9 +73,17 @@ def cmd_compare(args: argparse.Namespace) -> int:
     y0, y1 = _year(library, before), _year(library, after)
     if not args.ref:
         return _print_changes(library, args, before, after)
-    text = split_edition(" ".join(args.ref)).ref
-    # In the chapter the reference names, in both editions, as /compare reads it.
-    packs = library.compared_packs(text, before, after)
+    typed = " ".join(args.ref)
+    asked = split_edition(typed)
+    text = asked.ref
+    # In the chapter the reference names, in both editions, as /compare reads it; looked up
+    # in the edition it names, when it names one ('2024:3.1.1(2)').
+    packs = library.compared_packs(typed, before, after)
+    if packs.outside is not None:
+        raise CliError(
+            f"'{typed}' names {packs.outside}, which is neither edition compared ({y0} → {y1}); "
+            f"give --from or --to {packs.outside}"
+        )
     if packs.lacking is not None:
         held = ", ".join(map(str, packs.held)) or "no edition"
         raise CliError(
@@ -84,9 +92,13 @@ def cmd_compare(args: argparse.Namespace) -> int:
         )
     before, after = packs.before, packs.after
     known = known_pages(library, before, after)
-    found = compare(before, library.packs[before], after, library.packs[after], text, known)
+    old, new = library.packs[before], library.packs[after]
+    found = compare(before, old, after, new, text, known, edition=asked.edition)
     if found is None:
-        raise CliError(f"no section '{text}' in {library.label(before)} or {library.label(after)}")
+        where = f"{library.label(before)} or {library.label(after)}"
+        if asked.edition is not None:
+            where = library.label(before if asked.edition == int(y0) else after)
+        raise CliError(f"no section '{text}' in {where}")
     if args.json:
         print_json(found.to_dict(y0, y1))
         return 0
@@ -112,6 +124,7 @@ def _print_changes(library: Library, args: argparse.Namespace, before: str, afte
             more = changes.to_dict(y0, y1)
             data["sections"] += more["sections"]
             data["unchanged_sections"] += more["unchanged_sections"]
+            data["renumbered_sections"] += more["renumbered_sections"]
             data["not_held"] += more["not_held"]
         print_json(data)
         return 0
@@ -172,7 +185,10 @@ def _paragraph(change: ParagraphChange) -> str:
 
 
 def _text(library: Library, found: Comparison) -> str:
-    lines = [f"{found.ref}: {_year(library, found.before_key)} → {_year(library, found.after_key)}"]
+    y0, y1 = _year(library, found.before_key), _year(library, found.after_key)
+    lines = [f"{found.ref}: {y0} → {y1}"]
+    if found.was is not None:
+        lines.append(f"renumbered from {found.was} in {y0}; now {found.ref} in {y1}")
     if found.status != "changed":
         lines.append(found.status)
     for heading in found.headings:
@@ -199,9 +215,12 @@ def _changes_lines(library: Library, changes: EditionChanges) -> list[str]:
     if changes.title is not None:
         lines.append(f"chapter title: {_marked(changes.title.diff)}")
     changed, added, removed = changes.kinds()
+    unchanged = f"{changes.unchanged} unchanged"
+    if changes.renumbered:
+        unchanged = f"{len(changes.renumbered)} renumbered with text unchanged, {unchanged}"
     lines.append(
         f"{len(changes.sections)} sections differ ({changed} changed, {added} added, "
-        f"{removed} removed), {changes.unchanged} unchanged; most changed first (words changed):"
+        f"{removed} removed), {unchanged}; most changed first (words changed):"
     )
     for rank, line in enumerate(changes.sections, 1):
         status = line.comparison.status
@@ -217,6 +236,10 @@ def _changes_lines(library: Library, changes: EditionChanges) -> list[str]:
         if line.renamed is not None:
             text += f"; heading: {_marked(line.renamed.diff)}"
         lines.append(text)
+    for line in changes.renumbered:
+        lines.append(
+            f"     {line.ref:12} (was {line.was}) {line.section.title} — renumbered, text unchanged"
+        )
     out = str(library.root)
     for missing in changes.not_held:
         lines.append(

@@ -176,6 +176,14 @@ class Comparison:
         return sum(1 for p in self.paragraphs if p.status in statuses)
 
     @property
+    def was(self) -> str | None:
+        """The section's reference in the earlier edition when it was renumbered (a section
+        inserted before it): "4.1.2" for a 4.1.3; else None."""
+        if self.before is None or self.after is None or self.before.ref == self.after.ref:
+            return None
+        return self.before.ref
+
+    @property
     def words_changed(self) -> int:
         return sum(p.words_changed for p in self.paragraphs) + sum(
             len(h.before.split()) + len(h.after.split()) for h in self.headings
@@ -551,12 +559,23 @@ def compare(
     after: Pack,
     ref: str,
     known: Mapping[str, KnownPages] | None = None,
+    *,
+    edition: int | None = None,
 ) -> Comparison | None:
-    """Compare section `ref` (as typed) between two packs; None when neither holds it.
-    `known`: what the library knows of each pack's pages beyond those it holds, by key."""
+    """Compare section `ref` (as typed) between two packs; None when neither holds it, or
+    when `edition` (the edition the reference named: '2024:3.1.1(2)') is neither pack's.
+    With `edition`, `ref` is looked up in that pack and paired with its counterpart in the
+    other. `known`: what the library knows of each pack's pages beyond those it holds, by
+    key."""
     known_before, known_after = _known(known, before_key), _known(known, after_key)
-    old = RefIndex(before).resolve(ref).section
-    new = RefIndex(after).resolve(ref).section
+    years = before.manifest.edition_year, after.manifest.edition_year
+    if edition is not None and edition not in years:
+        return None
+    old = new = None
+    if edition != years[1]:
+        old = RefIndex(before).resolve(ref).section
+    if edition != years[0]:
+        new = RefIndex(after).resolve(ref).section
     # The list of changes names a section by its reference in `after`: that section, with
     # its counterpart, is the one meant; a reference `after` lacks is one of `before`.
     if new is not None:
@@ -627,12 +646,7 @@ class SectionChanges:
 
     @property
     def was(self) -> str | None:
-        """The section's reference in the earlier edition when it was renumbered (a section
-        inserted before it): "4.1.2" for a 4.1.3; else None."""
-        before, after = self.comparison.before, self.comparison.after
-        if before is None or after is None or before.ref == after.ref:
-            return None
-        return before.ref
+        return self.comparison.was
 
     @property
     def words_changed(self) -> int:
@@ -663,7 +677,9 @@ class EditionChanges:
     sections: tuple[SectionChanges, ...]
     title: HeadingChange | None = None
     not_held: tuple[PageNotHeld, ...] = ()
-    unchanged: int = 0  # sections with text that reads the same in both
+    unchanged: int = 0  # sections with text that reads the same in both, at the same number
+    # Sections with text that reads the same in both, renumbered (one inserted before them).
+    renumbered: tuple[SectionChanges, ...] = ()
 
     def kinds(self) -> tuple[int, int, int]:
         """How many of `sections` changed, were added and were removed."""
@@ -677,6 +693,7 @@ class EditionChanges:
             "chapter_title": self.title.to_dict() if self.title else None,
             "sections": [s.to_dict() for s in self.sections],
             "unchanged_sections": self.unchanged,
+            "renumbered_sections": [s.to_dict() for s in self.renumbered],
             "not_held": [n.to_dict() for n in self.not_held],
         }
 
@@ -723,6 +740,7 @@ def changes_between(
     found: list[Comparison] = []
     seen: set[int] = set()
     unchanged = 0
+    renumbered: list[SectionChanges] = []
     for new in after.sections.values():
         if new.parent is None:
             continue
@@ -733,7 +751,10 @@ def changes_between(
             seen.add(id(old))
         result = _own_section(before_key, before, after_key, after, old, new)
         if result.status == UNCHANGED:
-            unchanged += 1 if new.paragraphs else 0
+            if new.paragraphs and result.was is not None:
+                renumbered.append(SectionChanges(result))
+            else:
+                unchanged += 1 if new.paragraphs else 0
         elif old is not None or new.paragraphs:
             found.append(result)
     for old in before.sections.values():
@@ -758,4 +779,12 @@ def changes_between(
             after.root.title,
             word_diff(before.root.title, after.root.title),
         )
-    return EditionChanges(before_key, after_key, tuple(ranked), title, tuple(missing), unchanged)
+    return EditionChanges(
+        before_key,
+        after_key,
+        tuple(ranked),
+        title,
+        tuple(missing),
+        unchanged,
+        tuple(renumbered),
+    )

@@ -106,13 +106,15 @@ def edition_only(text: str) -> int | None:
 class ComparedPacks:
     """The two packs a comparison reads, and the chapter the reference named (None: it names
     no section in either edition). `lacking`: the edition of the two without that chapter
-    (then nothing can be compared), and `held` the editions holding it."""
+    (then nothing can be compared), and `held` the editions holding it. `outside`: the
+    edition the reference named ('2023:3.1.1(2)') when it is neither of the two."""
 
     before: str
     after: str
     chapter: int | None = None
     lacking: int | None = None
     held: list[int] = field(default_factory=list)
+    outside: int | None = None
 
 
 @dataclass
@@ -253,11 +255,17 @@ class Library:
 
     def compared_packs(self, text: str, before: str, after: str) -> ComparedPacks:
         """The packs a comparison of `text` between the editions of packs `before` and
-        `after` reads: the chapter `text` names, in both editions (4.2.5(1): chapter 4)."""
-        chapter = self.chapter_naming(text, after, before)
+        `after` reads: the chapter `text` names, in both editions (4.2.5(1): chapter 4). A
+        `text` naming its edition ('2024:4.2.5(1)') names the chapter in that edition, which
+        must be one of the two."""
+        asked = split_edition(text)
+        years = [self.packs[k].manifest.edition_year for k in (before, after)]
+        if asked.edition is not None and asked.edition not in years:
+            return ComparedPacks(before, after, outside=asked.edition)
+        order = (before, after) if asked.edition == years[0] else (after, before)
+        chapter = self.chapter_naming(asked.ref, *order)
         if chapter is None:
             return ComparedPacks(before, after)
-        years = [self.packs[k].manifest.edition_year for k in (before, after)]
         old, new = (self.key_in(year, chapter) for year in years)
         if old is None or new is None:
             lacking = years[0] if old is None else years[1]

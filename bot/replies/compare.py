@@ -158,7 +158,24 @@ def _blocks(found: Comparison) -> list[str]:
     return blocks
 
 
+def renumbered_line(found: Comparison, before: Pack, after: Pack) -> str | None:
+    """ "Renumbered from `3.1.1(2)` in 2024; now `3.1.1(3)` in 2025." for a section whose
+    reference differs between the two editions; else None."""
+    if found.was is None:
+        return None
+    y0, y1 = before.manifest.edition_year, after.manifest.edition_year
+    return f"Renumbered from `{found.was}` in {y0}; now `{found.ref}` in {y1}."
+
+
 def compare_pages(found: Comparison, before: Pack, after: Pack) -> list[str]:
+    pages = _section_pages(found, before, after)
+    renumbered = renumbered_line(found, before, after)
+    if renumbered is not None:
+        pages[0] = f"{renumbered}\n{pages[0]}"
+    return pages
+
+
+def _section_pages(found: Comparison, before: Pack, after: Pack) -> list[str]:
     y0, y1 = before.manifest.edition_year, after.manifest.edition_year
     if found.status == NOT_HELD:
         missing = found.not_held[0]
@@ -242,7 +259,7 @@ def compare_reply(
         "description": pages[page],
         "color": QUOTE_COLOUR,
         "fields": [
-            {"name": "Reference", "value": f"`{found.ref}`", "inline": True},
+            {"name": "Reference", "value": _reference(found), "inline": True},
             {"name": "Status", "value": found.status, "inline": True},
         ],
         "footer": {
@@ -250,10 +267,17 @@ def compare_reply(
             f"{len(pages)}"
         },
     }
-    ids = (found.before_key, found.after_key, found.ref)
+    # A section only the earlier edition holds is named by its reference there: the later
+    # may give that number to another section.
+    ref = found.ref if found.after is not None else f"{y0}:{found.ref}"
+    ids = (found.before_key, found.after_key, ref)
     return Reply(
         embeds=[embed], buttons=_page_buttons(owner, page, len(pages), ids), ephemeral=ephemeral
     )
+
+
+def _reference(found: Comparison) -> str:
+    return f"`{found.ref}` (was `{found.was}`)" if found.was is not None else f"`{found.ref}`"
 
 
 def _counts(line: SectionChanges) -> str:
@@ -274,9 +298,25 @@ def section_line(rank: int, line: SectionChanges) -> str:
     return text
 
 
+def renumbered_section_line(line: SectionChanges) -> str:
+    """A section renumbered whose text reads the same: its reference, the earlier one, title."""
+    return (
+        f"`{line.ref}` (was `{line.was}`) {escape(line.section.title)} — renumbered, text unchanged"
+    )
+
+
 def _kinds(changes: EditionChanges) -> str:
     changed, added, removed = changes.kinds()
     return f"{changed} changed, {added} added, {removed} removed"
+
+
+def _unchanged(changes: EditionChanges) -> str:
+    """'2 unchanged', or '1 renumbered with text unchanged, 2 unchanged'."""
+    if not changes.renumbered:
+        return f"{changes.unchanged} unchanged"
+    return (
+        f"{len(changes.renumbered)} renumbered with text unchanged, {changes.unchanged} unchanged"
+    )
 
 
 def changes_pages(
@@ -292,16 +332,18 @@ def changes_pages(
     if changes.title is not None:
         head.append(f"Chapter title: {marked(changes.title.diff)}")
     if not changes.sections:
-        head.append(f"**No section changed** from {y0} to {y1}.")
+        renumbered = f" ({_unchanged(changes)})" if changes.renumbered else ""
+        head.append(f"**No section changed** from {y0} to {y1}{renumbered}.")
     else:
         head.append(
             f"**{len(changes.sections)} sections differ** from {y0} to {y1} "
-            f"({_kinds(changes)}), most changed first; {changes.unchanged} unchanged. "
+            f"({_kinds(changes)}), most changed first; {_unchanged(changes)}. "
             f"`/compare REF from:{y0} to:{y1}` shows the words."
         )
     for missing in changes.not_held:
         head.append(not_held_block(missing))
     lines = [section_line(i + 1, s) for i, s in enumerate(changes.sections)]
+    lines += [renumbered_section_line(s) for s in changes.renumbered]
     pages = []
     for start in range(0, max(len(lines), 1), SECTIONS_PER_PAGE):
         chunk = lines[start : start + SECTIONS_PER_PAGE]

@@ -191,6 +191,14 @@ def chapter_not_held_reply(chapter: int, ref: str, year: int, years: list[int]) 
     )
 
 
+def edition_not_compared(named: int, before: int, after: int) -> str:
+    """The one line saying that a reference names an edition the comparison leaves out."""
+    return (
+        f"The reference names {named}, which is neither edition compared ({before} → {after}); "
+        f"set `from` or `to` to {named}."
+    )
+
+
 def same_edition_reply(year: int, years: Iterable[int]) -> Reply:
     """The private answer to /compare given one edition as both `from` and `to`."""
     return error_reply(

@@ -1,0 +1,58 @@
+"""The bot through the local Discord on two editions where a part was inserted before
+another (tests/samples/renumbered.py: 2050's 7.1.1(2) "Invented Reef Patrols" is 2051's
+7.1.1(3), 2051's 7.1.1(2) is new): /compare reads a reference in the edition it names and
+says the renumbering; "Also in" names the other edition's reference when it differs."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.served import ServedLibrary
+from tests.e2e.conftest import running_bot
+from tests.e2e.test_sample_library import _ask, _embed, _fields
+from tests.samples.renumbered import renumbered_library
+
+RENUMBERED = "Renumbered from `7.1.1(2)` in 2050; now `7.1.1(3)` in 2051."
+
+
+@pytest.fixture(scope="module")
+def renumbered(tmp_path_factory) -> ServedLibrary:
+    scratch = tmp_path_factory.mktemp("renumbered")
+    return ServedLibrary.load(renumbered_library(scratch / "lib", scratch / "pages"))
+
+
+async def test_compare_reads_a_reference_in_the_edition_it_names(
+    local_discord, tmp_path, renumbered
+):
+    server = local_discord
+    async with running_bot(server, tmp_path / "b.db", library=renumbered):
+        named = [
+            _embed(await _ask(server, "compare", {"ref": typed}))
+            for typed in ("2050:7.1.1(2)", "7.1.1(2)@2050", "7.1.1(3)")
+        ]
+        new = _embed(await _ask(server, "compare", {"ref": "7.1.1(2)"}))
+        outside = await _ask(server, "compare", {"ref": "2049:7.1.1(2)"})
+    for embed in named:
+        assert embed["title"].startswith("(3) Invented Reef Patrols — 2050 → 2051")
+        assert embed["description"].startswith(RENUMBERED), embed["description"]
+        assert "~~310~~ → **365**" in embed["description"]
+        assert _fields(embed)["Reference"] == "`7.1.1(3)` (was `7.1.1(2)`)"
+    # Unqualified, the number is the later edition's: the section inserted there.
+    assert new["title"].startswith("(2) Invented Seed Banks")
+    assert "Renumbered" not in new["description"]
+    assert _fields(new)["Status"] == "added"
+    assert outside["content"] == (
+        "The reference names 2049, which is neither edition compared (2050 → 2051); "
+        "set `from` or `to` to 2049."
+    )
+
+
+async def test_the_list_of_changes_names_sections_renumbered_with_text_unchanged(
+    local_discord, tmp_path, renumbered
+):
+    server = local_discord
+    async with running_bot(server, tmp_path / "b.db", library=renumbered):
+        text = _embed(await _ask(server, "compare"))["description"]
+    assert "2 renumbered with text unchanged, 0 unchanged" in text
+    assert "`7.1.1(3)` (was `7.1.1(2)`) Invented Reef Patrols — renumbered, text unchanged" in text
+    assert "`7.1.1(3).B` (was `7.1.1(2).B`) Invented Satellite Watch — renumbered" in text
