@@ -18,6 +18,7 @@ from bot.cli.common import (
     print_json,
 )
 from bot.pack.loader import ContentError
+from bot.replies.also_in import RefIn, held_elsewhere, paragraph_in, quote_in
 from bot.replies.verify import render_diff
 from bot.search.library import LibraryResponse, LibraryResult
 from bot.search.verify import (
@@ -106,8 +107,8 @@ def _print_verdict(library: ServedLibrary, found: LibraryVerdict) -> None:
     if verdict.verbatim:
         refs = list(dict.fromkeys(prefix + m.ref for m in verdict.matches))
         joined = " into ".join(refs) if verdict.across else ", ".join(refs)
-        also = _years(library, found.also_in, but=year)
-        note = f" (also in {', '.join(map(str, also))})" if also else ""
+        also = _also(library, found.also_in, year, verdict.matches[0].ref, quote_in(verdict.quote))
+        note = f" (also in {also})" if also else ""
         print(f"verbatim{' across paragraphs' if verdict.across else ''}{edition}: {joined}{note}")
     elif verdict.closest is not None and verdict.differs_only_in:
         closest = verdict.closest
@@ -133,6 +134,15 @@ def _years(library: ServedLibrary, pack_keys: tuple[str, ...], but: int | None =
     return [y for y in dict.fromkeys(library.pack(k).year for k in pack_keys) if y != but]
 
 
+def _also(
+    library: ServedLibrary, pack_keys: tuple[str, ...], year: int, ref: str, ref_in: RefIn
+) -> str:
+    """The other editions holding a passage: "2024 at 2024:3.1.1(2)¶1, 2023"."""
+    packs = {k: s.pack for k, s in library.packs.items()}
+    held = held_elsewhere(packs, pack_keys, year=year, ref=ref, ref_in=ref_in)
+    return ", ".join(f"{y} at {y}:{there}" if there else str(y) for y, there in held)
+
+
 def result_json(library: ServedLibrary, found: LibraryResult) -> dict[str, Any]:
     data = found.result.to_dict()
     data["edition"] = library.pack(found.pack_key).year
@@ -152,8 +162,10 @@ def _print_text(library: ServedLibrary, response: LibraryResponse) -> None:
     for found in response.results:
         result = found.result
         year = library.pack(found.pack_key).year
-        also = _years(library, found.also_in)
-        note = f"; also in {', '.join(map(str, also))}" if also else ""
+        also = _also(
+            library, found.also_in, year, result.ref, paragraph_in(result.paragraph, result.ref)
+        )
+        note = f"; also in {also}" if also else ""
         print(f"[{result.ref}] {result.title}  ({year}, score {result.score:.2f}{note})")
         print(f"  {result.excerpt}\n")
 

@@ -76,6 +76,19 @@ def _words(text: str) -> list[str]:
     return text_key(text).split()
 
 
+def same_paragraph(pack: Pack, text: str, ref: str | None = None) -> Paragraph | None:
+    """The paragraph of `pack` that reads as `text` (`text_key`), looked for at `ref` first:
+    where another edition holds a paragraph unchanged, perhaps renumbered."""
+    at = pack.paragraphs.get(ref) if ref is not None else None
+    if at is not None and (at.text == text or text_key(at.text) == text_key(text)):
+        return at
+    exact = next((p for p in pack.paragraphs.values() if p.text == text), None)
+    if exact is not None:
+        return exact
+    key = text_key(text)
+    return next((p for p in pack.paragraphs.values() if text_key(p.text) == key), None)
+
+
 @dataclass(frozen=True)
 class Piece:
     """A run of a diff: `same` text (as the later edition writes it), `removed` or `added`."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.pack.model import Pack, Section
+from bot.replies.also_in import also_in_text, paragraph_in
 from bot.replies.common import (
     QUOTE_COLOUR,
     WARN_COLOUR,
@@ -157,10 +158,11 @@ def library_search_reply(
     pack = packs[found.pack_key]
     embed = result_embed(pack, found.result, position=f"result {index + 1} of {total}", whole=whole)
     year = pack.manifest.edition_year
+    result = found.result
+    ref_in = paragraph_in(result.paragraph, result.ref)
     # Editions, not packs: another chapter of this edition holding the same words is no other.
-    also = dict.fromkeys(packs[k].manifest.edition_year for k in found.also_in)
-    if years := ", ".join(str(y) for y in also if y != year):
-        embed["fields"].insert(1, {"name": "Also in", "value": years, "inline": True})
+    if also := also_in_text(packs, found.also_in, year=year, ref=result.ref, ref_in=ref_in):
+        embed["fields"].insert(1, {"name": "Also in", "value": also, "inline": True})
     searched = packs[response.pack_key].manifest.edition_year
     # Another chapter of the edition searched is that edition: nothing to say.
     if year != searched:

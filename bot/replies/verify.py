@@ -5,11 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 from bot.pack.model import Pack
+from bot.replies.also_in import also_in_text, quote_in
 from bot.replies.common import ERROR_COLOUR, OK_COLOUR, WARN_COLOUR, Reply, clip, quote_block
-from bot.replies.errors import held_years
 from bot.replies.limits import EMBED_DESCRIPTION_MAX
 from bot.replies.markdown import code, escape
-from bot.search.verify import MIN_QUOTE_CHARS, MIN_QUOTE_WORDS, DiffOp, LibraryVerdict, Verdict
+from bot.search.verify import (
+    MIN_QUOTE_CHARS,
+    MIN_QUOTE_WORDS,
+    DiffOp,
+    LibraryVerdict,
+    Verdict,
+)
 
 
 def render_diff(
@@ -43,14 +49,18 @@ def library_verify_reply(
     pack = packs[found.pack_key]
     year = pack.manifest.edition_year
     first = packs[found.checked_first].manifest.edition_year
-    # Editions, not packs: another chapter of an edition is that edition.
-    also = dict.fromkeys(packs[k].manifest.edition_year for k in found.also_in if k in packs)
+    verdict = found.verdict
+
+    also = ""
+    if verdict.verbatim and verdict.matches:
+        shown, ref_in = verdict.matches[0].ref, quote_in(verdict.quote)
+        also = also_in_text(packs, found.also_in, year=year, ref=shown, ref_in=ref_in)
     return verify_reply(
         pack,
-        found.verdict,
+        verdict,
         ephemeral=ephemeral,
         instead_of=first if found.elsewhere else None,
-        also_in=[y for y in also if y != year],
+        also_in=also,
         checked=list(
             dict.fromkeys(packs[k].manifest.edition_year for k in found.checked if k in packs)
         ),
@@ -64,13 +74,13 @@ def verify_reply(
     *,
     ephemeral: bool = False,
     instead_of: int | None = None,
-    also_in: Sequence[int] = (),
+    also_in: str = "",
     checked: Sequence[int] = (),
     year: int | None = None,
 ) -> Reply:
     """`instead_of`: the edition checked first, when the verdict is another's (`year`); its
     references then carry their year, as /section takes them. `also_in`: other editions
-    holding the quote verbatim; `checked`: every edition checked, for "Not found"."""
+    holding the quote verbatim, as `also_in_text` names them; `checked`: every edition checked, for "Not found"."""
     quoted = quote_block(escape(clip(verdict.quote, 600))) if verdict.quote else "> (empty)"
 
     def ref(text: str) -> str:
@@ -102,7 +112,7 @@ def verify_reply(
         if instead_of is not None:
             said = f"*From {year}, not in {instead_of}.*\n{said}"
         if also_in:
-            said += f" Also in {held_years(also_in)}."
+            said += f" Also in {also_in}."
         text = f"{said}\n\n{quoted}\n\n*{escape(first.title)}*"
         return Reply(
             embeds=[_embed("Quote check: verbatim", text, OK_COLOUR, pack, first.ref)],

@@ -10,7 +10,7 @@ import pytest
 from bot.served import ServedLibrary
 from tests.e2e.conftest import running_bot
 from tests.e2e.test_sample_library import _ask, _embed, _fields
-from tests.samples.renumbered import renumbered_library
+from tests.samples.renumbered import MINUTES, PATROLS, renumbered_library
 
 RENUMBERED = "Renumbered from `7.1.1(2)` in 2050; now `7.1.1(3)` in 2051."
 
@@ -56,3 +56,22 @@ async def test_the_list_of_changes_names_sections_renumbered_with_text_unchanged
     assert "2 renumbered with text unchanged, 0 unchanged" in text
     assert "`7.1.1(3)` (was `7.1.1(2)`) Invented Reef Patrols — renumbered, text unchanged" in text
     assert "`7.1.1(3).B` (was `7.1.1(2).B`) Invented Satellite Watch — renumbered" in text
+
+
+async def test_also_in_names_the_other_editions_reference_when_it_differs(
+    local_discord, tmp_path, renumbered
+):
+    server = local_discord
+    async with running_bot(server, tmp_path / "b.db", library=renumbered):
+        verified = _embed(await _ask(server, "verify", {"quote": PATROLS}))
+        same = _embed(await _ask(server, "verify", {"quote": MINUTES}))
+        said = server.send_message(server.general, server.member, PATROLS.lower())
+        await server.quiesce()
+        menu = _embed(await (await server.context_menu("Find in Bluebook", said)).final_message())
+        found = _embed(await _ask(server, "search", {"query": "satellite pilot mapped reef"}))
+        minutes = _embed(await _ask(server, "search", {"query": "minutes three languages"}))
+    assert "stands at `7.1.1(3)¶1`. Also in 2050 (`2050:7.1.1(2)¶1`)." in verified["description"]
+    assert "stands at `7.1.1(1)¶2`. Also in 2050.\n" in same["description"]
+    assert _fields(menu)["Also in"] == "2050 (`2050:7.1.1(2)¶1`)"
+    assert _fields(found)["Also in"] == "2050 (`2050:7.1.1(2).B¶1`)"
+    assert _fields(minutes)["Also in"] == "2050"
