@@ -12,6 +12,7 @@ import pytest
 from bot.cli import main
 from bot.pack.compare import changes_between, compare
 from bot.pack.library import Library, load_library
+from bot.served import ServedLibrary
 from tests.samples.renumbered import renumbered_library
 
 
@@ -102,3 +103,28 @@ def test_the_cli_overview_and_json_name_the_renumbered_sections(capsys, root):
     _, raw, _ = _run(capsys, root, "compare", "2050:7.1.1(2)", "--json")
     data = json.loads(raw)
     assert data["ref"] == "7.1.1(3)" and data["paragraphs"][0]["from_ref"] == "7.1.1(2)¶1"
+
+
+def test_the_served_library_reads_a_qualified_reference_as_compare_buttons_carry_it(root):
+    served = ServedLibrary.load(root)
+    found = served.compare("2050-7", "2051-7", "2050:7.1.1(2)")
+    assert found is not None and (found.ref, found.was) == ("7.1.1(3)", "7.1.1(2)")
+    assert served.compare("2050-7", "2051-7", "7.1.1(2)@2049") is None
+
+
+def test_a_section_only_the_earlier_edition_holds_pages_on_by_its_reference_there(
+    root, monkeypatch
+):
+    import bot.replies.compare as replies
+    from bot.pack.compare import REMOVED, Comparison, ParagraphChange
+    from bot.replies.custom_ids import COMPARE
+
+    served = ServedLibrary.load(root)
+    old, new = served.packs["2050-7"].pack, served.packs["2051-7"].pack
+    gone = old.sections["7.1.1(2)"]  # 2051 gives 7.1.1(2) to another section
+    paragraphs = tuple(ParagraphChange(REMOVED, p, None) for p in gone.all_paragraphs())
+    removed = Comparison(gone.ref, "2050-7", "2051-7", gone, None, paragraphs)
+    monkeypatch.setattr(replies, "PAGE_CHARS", 80)
+    reply = replies.compare_reply(removed, old, new, owner=1)
+    ids = [b.state.custom_id() for row in reply.buttons for b in row]
+    assert ids and all(COMPARE.fullmatch(i)["ref"] == "2050:7.1.1(2)" for i in ids)
