@@ -214,11 +214,25 @@ class ServedLibrary:
         )
         return next(holding, first)
 
+    def facts_key(self, pack_key: str | None = None) -> str:
+        """The pack whose edition's facts a reader of pack `pack_key` draws from: that pack,
+        or, while its edition has no facts (a fresh import), the newest edition with some
+        (Library.facts_key)."""
+        return self.library.facts_key(self.pack(pack_key).pack_key)
+
+    def facts_fallback(self, pack_key: str | None = None) -> tuple[int, int] | None:
+        """(the reader's edition, the edition its facts come from) when they differ, because
+        the reader's edition has no facts yet; None when it draws its own."""
+        reader = self.pack(pack_key)
+        drawn = self.packs[self.facts_key(reader.pack_key)]
+        return None if drawn.year == reader.year else (reader.year, drawn.year)
+
     def facts(self, pack_key: str | None = None) -> list[tuple[ServedPack, Fact]]:
         """The facts a reader of pack `pack_key` draws from, with their packs: those of every
-        chapter of its edition, that pack's first. A fact id names one fact of an edition: an
-        id an earlier chapter uses is the earlier chapter's."""
-        drawn = self.library.facts(self.pack(pack_key).pack_key)
+        chapter of its edition, that pack's first; those of the newest edition with facts
+        while its own has none (`facts_key`). A fact id names one fact of an edition: an id
+        an earlier chapter uses is the earlier chapter's."""
+        drawn = self.library.facts(self.facts_key(pack_key))
         return [(self.packs[key], fact) for key, fact in drawn]
 
     def fact(self, pack_key: str, fact_id: str) -> tuple[ServedPack, Fact] | None:
@@ -289,6 +303,9 @@ class Reloaded:
     problems: list[Problem]
     dropped: tuple[int, ...] = ()
     moved: tuple[int, ...] | None = ()
+    # The editions servers read that have no facts, each with the edition their facts come
+    # from instead (None: no edition has any): /reload says so (a fresh fetch has none).
+    factless: tuple[tuple[int, int | None], ...] = ()
 
 
 class LibraryInService:
@@ -347,7 +364,31 @@ class LibraryInService:
                     "facts": sum(len(p.pack.facts) for p in packs),
                 },
             )
-            return Reloaded([], dropped, await self._moved(dropped))
+            moved = await self._moved(dropped)
+            return Reloaded([], dropped, moved, await self._factless())
+
+    async def _factless(self) -> tuple[tuple[int, int | None], ...]:
+        """The editions read (the newest, and those servers chose) that have no facts, with
+        the edition their readers' facts come from (ServedLibrary.facts_key); None for none."""
+        library = self.current
+        found: dict[int, int | None] = {}
+        for year in library.years():
+            key = library.key_for_year(year)
+            if key is None or library.library.facts(key):
+                continue
+            drawn = library.packs[library.facts_key(key)]
+            found[year] = drawn.year if drawn.year != year else None
+        chosen: set[int] = set()
+        others = [y for y in found if y != library.newest.year]
+        if others and self.editions is not None:
+            try:
+                for guild in await self.editions.servers_choosing(others):
+                    chosen.add(await self.editions.get(guild) or library.newest.year)
+            except sqlite3.Error as exc:
+                log.warning("servers' editions unreadable", extra={"error": type(exc).__name__})
+                chosen.update(others)  # cannot tell: name them rather than hide them
+        read = {library.newest.year, *chosen}
+        return tuple((year, drawn) for year, drawn in found.items() if year in read)
 
     async def _moved(self, dropped: tuple[int, ...]) -> tuple[int, ...] | None:
         """The servers whose chosen edition is among `dropped` (logged: they now read the

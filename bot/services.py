@@ -123,15 +123,19 @@ async def open_services(
 
 class LibraryFacts:
     """The fact of the day's facts, from the library in service: a server draws from the
-    pack it reads (`for_guild`), and a claimed day from the pack it was claimed in; a pack's
-    facts are those of every chapter of its edition (ServedLibrary.facts)."""
+    pack it reads (`for_guild`), or the newest edition with facts while that one has none,
+    and a claimed day from the pack it was claimed in; a pack's facts are those of every
+    chapter of its edition (ServedLibrary.facts)."""
 
     def __init__(self, library: LibraryInService) -> None:
         self._library = library
 
     async def for_guild(self, guild_id: int) -> tuple[str, list[str]]:
+        # While the server's edition has no facts, the pack of the edition they come from:
+        # its rotation and claims are that edition's (ServedLibrary.facts_key).
         served = await self._library.for_guild(guild_id)
-        return served.pack_key, self._ids(served.pack_key)
+        key = self._library.current.facts_key(served.pack_key)
+        return key, self._ids(key)
 
     def in_pack(self, pack_key: str) -> list[str] | None:
         return self._ids(pack_key) if pack_key in self._library.current.packs else None

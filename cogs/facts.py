@@ -36,7 +36,8 @@ class FactsCog(commands.Cog):
     ) -> None:
         """A fact from the Bluebook, quoted verbatim with its reference."""
         served = await self.bot.library.for_guild(interaction.guild_id)
-        # Every chapter of the server's edition, each fact with its pack.
+        # Every chapter of the server's edition (or the one its facts come from), each fact
+        # with its pack.
         drawn = self.bot.library.current.facts(served.pack_key)
         packs = {fact.id: where for where, fact in drawn}
         facts = [fact for _, fact in drawn]
@@ -45,7 +46,12 @@ class FactsCog(commands.Cog):
         current_exchange().result(
             chosen.ref if chosen else None, 1 if chosen else 0, where.pack_key
         )
-        reply = fact_reply(where.pack, chosen, topic=topic, ephemeral=private, facts=facts)
+        # While the server's edition has no facts they come from the newest that has some,
+        # and the answer says so (ServedLibrary.facts_key).
+        fallback = self.bot.library.current.facts_fallback(served.pack_key)
+        reply = fact_reply(
+            where.pack, chosen, topic=topic, ephemeral=private, facts=facts, fallback=fallback
+        )
         await respond(interaction, reply)
 
 

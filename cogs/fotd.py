@@ -23,7 +23,7 @@ from bot.fotd.service import PackWithoutFacts
 from bot.interactions.path import autocomplete_exchange
 from bot.interactions.sending import deadline, message_kwargs, respond
 from bot.replies.common import Reply, error_reply
-from bot.replies.facts import fact_embed
+from bot.replies.facts import fact_embed, fallback_note
 from bot.replies.fotd import (
     no_facts_reply,
     post_embed,
@@ -74,12 +74,17 @@ class DiscordPostSender:
         if found is None:
             raise PermanentSendError(f"fact {fact_id} is no longer in the content")
         pack, fact = found[0].pack, found[1]
+        # A post from another edition than the server's (its own has no facts yet) says so.
+        reads = await self.bot.library.for_guild(guild_id)
+        fallback = (reads.year, found[0].year) if reads.year != found[0].year else None
         try:
             async with deadline(self.bot):
                 channel = await self._channel(channel_id)
                 # Discord returns the first message for a repeated nonce within its window.
                 message = await channel.send(
-                    **message_kwargs(Reply(embeds=[post_embed(pack, fact, local_date)])),
+                    **message_kwargs(
+                        Reply(embeds=[post_embed(pack, fact, local_date, fallback=fallback)])
+                    ),
                     nonce=post_nonce(guild_id, local_date),
                 )
         except discord.NotFound:
@@ -226,7 +231,9 @@ class FotdCog(
             await respond(interaction, error_reply(str(exc)))
             return
         note = fixed_offset_note(status.timezone)
-        await respond(interaction, status_reply(status, channel_mention=channel.mention, note=note))
+        fallback = await self._facts_fallback(interaction.guild.id)
+        reply = status_reply(status, channel_mention=channel.mention, note=note, fallback=fallback)
+        await respond(interaction, reply)
 
     @set_.autocomplete("timezone")
     @autocomplete_exchange
@@ -251,7 +258,13 @@ class FotdCog(
         assert interaction.guild_id is not None and self.bot.fotd is not None
         status = await self.bot.fotd.status(interaction.guild_id)
         mention = f"<#{status.channel_id}>" if status else None
-        await respond(interaction, status_reply(status, channel_mention=mention))
+        fallback = await self._facts_fallback(interaction.guild_id)
+        await respond(interaction, status_reply(status, channel_mention=mention, fallback=fallback))
+
+    async def _facts_fallback(self, guild_id: int) -> tuple[int, int] | None:
+        """(this server's edition, the one its facts come from) while its own has none."""
+        served = await self.bot.library.for_guild(guild_id)
+        return self.bot.library.current.facts_fallback(served.pack_key)
 
     @app_commands.command(name="preview")
     @app_commands.checks.has_permissions(manage_guild=True)
@@ -269,6 +282,9 @@ class FotdCog(
             await respond(interaction, error_reply("There is no fact to preview."))
             return
         footer = "Preview: the next fact of the day (not posted)"
+        fallback = self.bot.library.current.facts_fallback(served.pack_key)
+        if fallback is not None:
+            footer += f" · {fallback_note(fallback)}"
         embed = fact_embed(found[0].pack, found[1], footer=footer)
         await respond(interaction, Reply(embeds=[embed], ephemeral=True))
 

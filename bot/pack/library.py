@@ -186,6 +186,23 @@ class Library:
                     found.append((chapter, fact))
         return found
 
+    def facts_key(self, key: str) -> str:
+        """The pack whose edition's facts a reader of pack `key` draws from: `key` when its
+        edition has facts; else, as a fresh import has none, the newest edition that has
+        some (its pack of `key`'s chapter when held, else its first with facts); `key` when
+        no edition has any."""
+        if any(self.packs[k].facts for k in self.chapters(key)):
+            return key
+        chapter = self.packs[key].manifest.chapter_number
+        for year in self.editions():
+            with_facts = [
+                k for k, p in self.packs.items() if p.manifest.edition_year == year and p.facts
+            ]
+            if with_facts:
+                same = pack_key(year, chapter)
+                return same if same in self.packs else with_facts[0]
+        return key
+
     def refs(self, key: str) -> RefIndex:
         """The references of pack `key`, made once."""
         refs = self._refs.get(key)

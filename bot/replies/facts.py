@@ -44,9 +44,11 @@ def fact_reply(
     topic: str | None,
     ephemeral: bool,
     facts: Sequence[Fact] | None = None,
+    fallback: tuple[int, int] | None = None,
 ) -> Reply:
     """`fact`, quoted from `pack`; or, for None, why there is none among `facts` (those
-    drawn from: default, the pack's own)."""
+    drawn from: default, the pack's own). `fallback`: (the reader's edition, `pack`'s) when
+    the reader's edition has no facts yet and they come from `pack`'s."""
     facts = pack.facts if facts is None else facts
     if fact is None:
         tags = sorted({t for f in facts for t in f.tags}, key=str.casefold)
@@ -68,4 +70,13 @@ def fact_reply(
             embeds=[{"title": title, "description": text, "color": WARN_COLOUR}],
             ephemeral=True,
         )
-    return Reply(embeds=[fact_embed(pack, fact)], ephemeral=ephemeral)
+    footer = None
+    if fallback is not None:
+        footer = f"{pack.manifest.title} · fact {fact.id} · {fallback_note(fallback)}"
+    return Reply(embeds=[fact_embed(pack, fact, footer=footer)], ephemeral=ephemeral)
+
+
+def fallback_note(fallback: tuple[int, int]) -> str:
+    """Why a fact is from another edition than the reader's: (reader's, fact's)."""
+    reader, drawn = fallback
+    return f"{reader} has no facts yet, so this is from {drawn}"

@@ -50,10 +50,16 @@ def timezone_choices(current: str, limit: int = MAX_CHOICES) -> list[tuple[str, 
     return [*((name, zone) for zone, name in places.items()), *named][:limit]
 
 
-def post_embed(pack: Pack, fact: Fact, local_date: date) -> dict:
-    """The daily post; its footer carries the marker a restart looks for."""
+def post_embed(
+    pack: Pack, fact: Fact, local_date: date, *, fallback: tuple[int, int] | None = None
+) -> dict:
+    """The daily post; its footer carries the marker a restart looks for. `fallback`: (the
+    server's edition, `pack`'s) when the server's has no facts yet: the post names `pack`'s."""
     embed = fact_embed(pack, fact, footer=post_marker(local_date, fact.id))
-    embed["author"] = {"name": "Fact of the day"}
+    name = "Fact of the day"
+    if fallback is not None:
+        name += f" · {pack.manifest.title} ({fallback[0]} has no facts yet)"
+    embed["author"] = {"name": name}
     return embed
 
 
@@ -91,9 +97,14 @@ def skipped_reply(fact: Fact | None, *, posting: bool = True) -> Reply:
 
 
 def status_reply(
-    status: FotdStatus | None, *, channel_mention: str | None, note: str | None = None
+    status: FotdStatus | None,
+    *,
+    channel_mention: str | None,
+    note: str | None = None,
+    fallback: tuple[int, int] | None = None,
 ) -> Reply:
-    """/factoftheday status, and the answer to set; `note` is a line of advice (EST)."""
+    """/factoftheday status, and the answer to set; `note` is a line of advice (EST);
+    `fallback`: (the server's edition, the one its facts come from) when they differ."""
     if status is None:
         text = "No fact of the day is set up here. Start one with `/factoftheday set`."
         return Reply(
@@ -114,6 +125,9 @@ def status_reply(
         lines.append(f"**Next post:** none: {_pack_name(waiting)} has no facts yet")
     elif status.next_post_local and running:
         lines.append(f"**Next post:** {status.next_post_local:%Y-%m-%d %H:%M} ({status.timezone})")
+    if fallback is not None and waiting is None:
+        reader, drawn = fallback
+        lines.append(f"**Facts from:** the {drawn} edition, as the {reader} edition has none yet")
     if status.last_post_date:
         lines.append(
             f"**Last post:** {status.last_post_date.isoformat()} · `{status.last_post_fact_id}`"

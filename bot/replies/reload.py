@@ -25,8 +25,23 @@ def reload_reply(reloaded: Reloaded, library: ServedLibrary, *, here: int | None
     facts = sum(len(p.pack.facts) for p in served)
     packs = f"{len(served)} packs, " if len(served) > 1 else ""
     text = f"Reloaded: {packs}{sections} sections, {facts} facts."
-    moved = moved_text(reloaded, library.newest.year, here=here)
-    return Reply(content=f"{text}\n{moved}" if moved else text, ephemeral=True)
+    lines = [text, moved_text(reloaded, library.newest.year, here=here)]
+    lines.append(factless_text(reloaded))
+    return Reply(content="\n".join(line for line in lines if line), ephemeral=True)
+
+
+def factless_text(reloaded: Reloaded) -> str:
+    """One line naming the editions servers read that have no facts yet, and whose facts
+    /fact and the fact of the day use instead; "" when every one has facts."""
+    said = []
+    for year, drawn in reloaded.factless:
+        if drawn is None:
+            said.append(
+                f"{year} has no facts yet, nor has any other edition: /fact and the fact of the day wait for some"
+            )
+        else:
+            said.append(f"{year} has no facts yet: /fact and the fact of the day use {drawn}'s")
+    return f"⚠ {'; '.join(said)}." if said else ""
 
 
 def moved_text(reloaded: Reloaded, newest: int, *, here: int | None) -> str:

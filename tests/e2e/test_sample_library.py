@@ -71,12 +71,30 @@ def news(local_discord):
 async def fresh_import(
     local_discord, tmp_path, sample_library, clock, news
 ) -> AsyncIterator[Harness]:
-    """The bot on a copy of the sample library (the tests add facts to it) on a fake clock,
-    with the posting loop stopped so that only the test ticks."""
+    """The bot on a copy of the sample library with no facts in any edition (the tests add
+    some), on a fake clock, with the posting loop stopped so that only the test ticks."""
+    for year in (2024, 2025):
+        (sample_library / str(year) / "chapter3" / "facts.yaml").write_text("facts: []\n")
+    async with _bot_on(local_discord, tmp_path, sample_library, clock) as h:
+        yield h
+
+
+@pytest.fixture
+async def newest_without_facts(
+    local_discord, tmp_path, sample_library, clock, news
+) -> AsyncIterator[Harness]:
+    """The bot on a copy of the sample library as it is: 2026, the newest, has no facts."""
+    async with _bot_on(local_discord, tmp_path, sample_library, clock) as h:
+        yield h
+
+
+@contextlib.asynccontextmanager
+async def _bot_on(local_discord, tmp_path, library: Path, clock) -> AsyncIterator[Harness]:
+    """The bot on `library` on a fake clock, its posting loop stopped."""
     async with running_bot(
         local_discord,
         tmp_path / "b.db",
-        library=ServedLibrary.load(sample_library),
+        library=ServedLibrary.load(library),
         services_args={"clock": clock},
     ) as h:
         loop = h.bot.get_cog("FotdCog").poster
@@ -147,6 +165,74 @@ async def test_fact_of_the_day_on_a_pack_without_facts_says_why_and_resumes_afte
     assert event.outcome == "sent" and event.fact_id == "npt-cornerstone"
     [post] = await _posts(server, news)
     assert _embed(post)["title"].startswith("Japan sees the NPT regime")
+
+
+async def test_fact_and_the_fact_of_the_day_use_the_newest_edition_with_facts_and_name_it(
+    newest_without_facts, clock, news, sample_library: Path
+):
+    """2026, the newest, has no facts (a fresh fetch): /fact and the daily post quote 2025's,
+    verbatim with 2025's reference and link, and say so; status and /reload say so too."""
+    h = newest_without_facts
+    server = h.server
+    admin = server.admin
+    older = ServedLibrary.load(sample_library).packs["2025-3"]
+
+    def expected(fact_id: str) -> dict:
+        fact = next(f for f in older.pack.facts if f.id == fact_id)
+        para = older.pack.paragraphs[fact.ref]
+        return {
+            "url": older.pack.source_url(older.pack.sections[para.section_ref]),
+            "description": f"> {fact.quote}",
+            "ref": f"`{fact.ref}`",
+        }
+
+    answer = _embed(await _ask(server, "fact", {"topic": "Coast Guard"}))
+    want = expected("jcg-exercises")
+    assert answer["description"] == want["description"]  # 2025's "9 joint exercises"
+    assert "held 9 joint exercises" in answer["description"]
+    assert (answer["url"], _fields(answer)["Reference"]) == (want["url"], want["ref"])
+    assert answer["footer"]["text"] == (
+        "Diplomatic Bluebook 2025 · fact jcg-exercises · 2026 has no facts yet, "
+        "so this is from 2025"
+    )
+
+    opts = {"channel": news, "time": "13:00", "timezone": "UTC"}
+    text = _embed(await _ask(server, "factoftheday set", opts, user=admin))["description"]
+    assert "**State:** on\n" in text and "waiting" not in text
+    assert "**Facts from:** the 2025 edition, as the 2026 edition has none yet" in text
+    status = _embed(await _ask(server, "factoftheday status", user=admin))["description"]
+    assert (
+        "**Facts from:** the 2025 edition" in status and "**Next post:** 2026-03-07 13:00" in status
+    )
+    preview = _embed(await _ask(server, "factoftheday preview", user=admin))
+    assert preview["footer"]["text"].endswith("2026 has no facts yet, so this is from 2025")
+
+    clock.set(datetime(2026, 3, 7, 13, 0, tzinfo=UTC))
+    [event] = await h.bot.fotd.tick(h.bot.get_cog("FotdCog").sender)
+    assert event.outcome == "sent"
+    [post] = await _posts(server, news)
+    embed = _embed(post)
+    want = expected(event.fact_id)
+    assert (embed["url"], embed["description"], _fields(embed)["Reference"]) == (
+        want["url"],
+        want["description"],
+        want["ref"],
+    )
+    assert embed["author"]["name"] == (
+        "Fact of the day · Diplomatic Bluebook 2025 (2026 has no facts yet)"
+    )
+
+    reloaded = await _ask(server, "reload", user=server.world.owner)
+    assert reloaded["content"].splitlines()[1:] == [
+        "⚠ 2026 has no facts yet: /fact and the fact of the day use 2025's."
+    ]
+    (sample_library / "2026" / "chapter3" / "facts.yaml").write_text(FACT_2026, "utf-8")
+    reloaded = await _ask(server, "reload", user=server.world.owner)
+    assert "\n" not in reloaded["content"] and reloaded["content"].startswith("Reloaded:")
+    status = _embed(await _ask(server, "factoftheday status", user=admin))["description"]
+    assert "Facts from" not in status
+    answer = _embed(await _ask(server, "fact"))
+    assert answer["footer"]["text"] == "Diplomatic Bluebook 2026 · fact npt-cornerstone"
 
 
 # -- search across editions ------------------------------------------------------------------
@@ -257,11 +343,9 @@ async def test_a_section_of_headings_only_has_neighbours_past_what_it_shows(samp
 
 async def test_fact_on_the_sample_library(sample):
     server = sample.server
-    none = _embed(await _ask(server, "fact"))
-    assert none["title"] == "No facts yet"
-    assert none["description"].startswith("Diplomatic Bluebook 2026 has no facts yet.\n")
-    # And how to add some, for that edition.
-    assert "content facts suggest --edition 2026 --write" in none["description"]
+    # 2026 has no facts: they come from 2025, which the answer names.
+    drawn = _embed(await _ask(server, "fact"))
+    assert drawn["footer"]["text"].startswith("Diplomatic Bluebook 2025 · fact ")
     await _ask(server, "settings edition", {"year": 2024}, user=server.admin)
     fact = _embed(await _ask(server, "fact", {"topic": "NPT"}))
     assert fact["title"] == "Japan sees the NPT regime as the cornerstone of disarmament"

@@ -138,3 +138,18 @@ def test_reload_counts_the_servers_it_moved_to_the_newest_and_names_only_this_on
     )
     assert said((2024,), (), 5) == said((), (), 5) == ""
     assert "could not count" in said((2024,), None, 5)
+
+
+def test_reload_says_in_one_line_which_editions_read_have_no_facts():
+    from bot.replies.reload import factless_text
+    from bot.served import Reloaded
+
+    assert factless_text(Reloaded([])) == ""
+    assert factless_text(Reloaded([], factless=((2026, 2025),))) == (
+        "⚠ 2026 has no facts yet: /fact and the fact of the day use 2025's."
+    )
+    two = factless_text(Reloaded([], factless=((2026, 2025), (2023, None))))
+    assert "\n" not in two and two.endswith(
+        "; 2023 has no facts yet, nor has any other edition: /fact and the fact of the day"
+        " wait for some."
+    )
