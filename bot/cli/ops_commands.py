@@ -18,7 +18,13 @@ from bot.storage.heartbeat import (
     health_problem,
     read_heartbeats,
 )
-from bot.storage.stats import summary_to_csv, summary_to_json, usage_summary
+from bot.storage.stats import (
+    DEFAULT_TOP_N,
+    MAX_TOP_N_CLI,
+    summary_to_csv,
+    summary_to_json,
+    usage_summary,
+)
 
 
 def register(sub: Any) -> None:
@@ -36,6 +42,12 @@ def register(sub: Any) -> None:
     p = sub.add_parser("stats", help="usage statistics from the database")
     p.add_argument("--db", type=Path, help="the bot's database (default: BLUEBOOK_DB)")
     p.add_argument("--days", type=int, default=30, help="the last this many days (default: 30)")
+    p.add_argument(
+        "--top",
+        type=int,
+        default=DEFAULT_TOP_N,
+        help=f"how many rows per ranking (1-{MAX_TOP_N_CLI}, default {DEFAULT_TOP_N})",
+    )
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="print JSON instead of text")
     fmt.add_argument("--csv", action="store_true", help="print CSV instead of text")
@@ -103,6 +115,8 @@ def cmd_health(args: argparse.Namespace) -> int:
 def cmd_stats(args: argparse.Namespace) -> int:
     if args.days < 1:
         raise CliError("--days must be 1 or more", code=2)
+    if not 1 <= args.top <= MAX_TOP_N_CLI:
+        raise CliError(f"--top must be between 1 and {MAX_TOP_N_CLI}", code=2)
     path = db_path(args)
     if not path.exists():
         raise CliError(f"no database at {path}")
@@ -110,7 +124,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     async def summarise() -> Any:
         db = await open_database(path, read_only=True)
         try:
-            return await usage_summary(db, args.days)
+            return await usage_summary(db, args.days, top_n=args.top)
         finally:
             await db.close()
 
@@ -128,11 +142,25 @@ def cmd_stats(args: argparse.Namespace) -> int:
         print(f"{data['events']} events in {days}; dropped: {data['dropped']}")
         for command, count in sorted(data["by_command"].items(), key=lambda kv: -kv[1]):
             print(f"  {command:<28} {count}")
-        if data["no_result_queries"]:
-            print("queries that found nothing:")
-            for row in data["no_result_queries"]:
-                print(f"  {row['query']:<28} {row['count']}")
+        lists = (
+            ("top sections (edition:reference)", "top_sections", None),
+            ("queries that found nothing", "no_result_queries", "no_result_more"),
+            ("references not found", "unknown_refs", "unknown_refs_more"),
+        )
+        for title, rows, more in lists:
+            if data[rows]:
+                print(f"{title}:")
+            for row in data[rows]:
+                name = row.get("query") or row_label(row)
+                print(f"  {name:<28} {row['count']}")
+            if more and data[more]:
+                print(f"  … and {data[more]} more (--top N shows more)")
     return 0
+
+
+def row_label(row: dict[str, Any]) -> str:
+    """A top section as `stats` prints it: '2024:3.1.1(2)'; all servers' editions mix."""
+    return f"{row['edition']}:{row['ref']}" if row["edition"] is not None else row["ref"]
 
 
 def cmd_fotd_plan(args: argparse.Namespace) -> int:

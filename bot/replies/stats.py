@@ -7,17 +7,39 @@ from bot.replies.common import QUOTE_COLOUR, Reply, clip
 from bot.replies.limits import EMBED_FIELD_VALUE_MAX
 from bot.replies.markdown import code as code_span
 from bot.replies.markdown import escape
-from bot.storage.stats import UsageSummary
+from bot.storage.stats import MAX_TOP_N, SectionCount, UsageSummary
 from bot.storage.usage import EventKind
 
 CHART_NAME = "usage.png"
 
 
-def _list(pairs: tuple[tuple[str, int], ...] | list[tuple[str, int]], *, code: bool = False) -> str:
+def _list(
+    pairs: tuple[tuple[str, int], ...] | list[tuple[str, int]],
+    *,
+    code: bool = False,
+    more: int = 0,
+) -> str:
+    """One row per pair, as many as fit in a field, then "… and N more" for the rest
+    (`more`: those the summary already left out)."""
     if not pairs:
         return "none"
     rows = [f"{code_span(k)} × {n}" if code else f"{escape(clip(k, 80))} × {n}" for k, n in pairs]
-    return clip("\n".join(rows), EMBED_FIELD_VALUE_MAX)
+    shown: list[str] = []
+    room = EMBED_FIELD_VALUE_MAX - len("\n… and 1000000 more")
+    for row in rows:
+        if sum(len(r) + 1 for r in shown) + len(row) > room:
+            break
+        shown.append(row)
+    left = more + len(rows) - len(shown)
+    return "\n".join([*shown, f"… and {left} more"] if left else shown)
+
+
+def section_rows(sections: tuple[SectionCount, ...], reading: int | None) -> list[tuple[str, int]]:
+    """Top sections as a reader cites them: each with its edition (`2024:3.1.1(2)`) unless
+    every one listed is of `reading`, the edition the server reads, as unqualified
+    references are everywhere else."""
+    plain = all(row.edition in (None, reading) for row in sections)
+    return [(row.ref if plain else row.qualified, row.uses) for row in sections]
 
 
 def _editions(by_pack: dict[str, int]) -> list[tuple[str, int]]:
@@ -38,7 +60,10 @@ _OTHER_KINDS: dict[str, str] = {
 }
 
 
-def stats_reply(summary: UsageSummary, chart_png: bytes | None) -> Reply:
+def stats_reply(
+    summary: UsageSummary, chart_png: bytes | None, *, reading: int | None = None
+) -> Reply:
+    """/stats for a server that reads edition `reading` (None: no one edition)."""
     by_command = sorted(summary.by_command.items(), key=lambda kv: (-kv[1], kv[0]))
     others = sorted(
         (
@@ -64,15 +89,26 @@ def stats_reply(summary: UsageSummary, chart_png: bytes | None) -> Reply:
             {"name": "Other events", "value": _list(others), "inline": True},
             {
                 "name": "Top sections",
-                "value": _list(summary.top_sections, code=True),
+                "value": _list(section_rows(summary.top_sections, reading), code=True),
                 "inline": True,
             },
             {"name": "By edition", "value": _list(_editions(summary.by_pack))},
             {"name": "Top queries", "value": _list(summary.top_queries)},
-            {"name": "Queries that found nothing", "value": _list(summary.no_result_queries)},
+            {
+                "name": "Queries that found nothing",
+                "value": _list(summary.no_result_queries, more=summary.no_result_more),
+            },
         ],
         "footer": {"text": "User ids are stored only as keyed hashes; see the README."},
     }
+    if summary.unknown_refs:
+        unknown = _list(summary.unknown_refs, code=True, more=summary.unknown_refs_more)
+        embed["fields"].append({"name": "References not found", "value": unknown})
+    if summary.no_result_more or summary.unknown_refs_more:
+        more = (
+            f"/stats top:{MAX_TOP_N}" if summary.top_n < MAX_TOP_N else "bluebook-bot stats --top N"
+        )
+        embed["footer"]["text"] += f" More rows: {more}."
     files = []
     if chart_png:
         embed["image"] = {"url": f"attachment://{CHART_NAME}"}

@@ -5,15 +5,24 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
+from bot.pack.library import parse_key
 from bot.storage.db import Database
 from bot.storage.usage import EventKind
 
 DEFAULT_TOP_N = 10
+# What /stats can show per list (Discord's 1024-character field); the CLI allows more.
+MAX_TOP_N = 25
+MAX_TOP_N_CLI = 1000
+# A query that found nothing is counted as an unknown reference when it is shaped like one:
+# digits then "." "(" or "¶" ("3.1.7", "9.9", "3.1.1(2)a", "2024:§3.4"), after an optional
+# edition and §/sec prefix; every other is words the content has nothing for.
+_REFERENCE_SHAPED = re.compile(r"^(?:\d{4}\s*:\s*)?(?:§+|sec(?:tion)?\.?)?\s*\d+\s*[.(¶]")
 # Rankings of what people look up leave out autocomplete (half-typed prefixes) and fact
 # posts (the bot's own choice, not a reader's question).
 _LOOKUP_KINDS = (EventKind.SLASH.value, EventKind.BUTTON.value, EventKind.KEYWORD.value)
@@ -21,6 +30,38 @@ _LOOKUP_KINDS = (EventKind.SLASH.value, EventKind.BUTTON.value, EventKind.KEYWOR
 _IN_WINDOW = "ts >= ? AND ts < ?"
 _IN_WINDOW_OF_GUILD = "ts >= ? AND ts < ? AND guild_id = ?"
 _IS_LOOKUP = "kind IN (?, ?, ?)"
+
+
+class SectionCount(NamedTuple):
+    """How often a section was the answer: its pack ('2024-3'; None for events logged before
+    the library), reference and count. The same reference in two editions is two sections."""
+
+    pack: str | None
+    ref: str
+    uses: int
+
+    @property
+    def edition(self) -> int | None:
+        parsed = parse_key(self.pack or "")
+        return parsed[0] if parsed else None
+
+    @property
+    def qualified(self) -> str:
+        """The reference with its edition, as a reader types it: '2024:3.1.1(2)'."""
+        return self.ref if self.edition is None else f"{self.edition}:{self.ref}"
+
+
+class Ranked(NamedTuple):
+    """The first `top_n` of a ranking, and how many more there were beyond them."""
+
+    rows: tuple[tuple[str, int], ...]
+    more: int
+
+
+def looks_like_reference(query: str) -> bool:
+    """Whether a query that found nothing was a reference (a section not held) rather than
+    words (a gap in the content or the glossary)."""
+    return bool(_REFERENCE_SHAPED.match(query))
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +75,9 @@ class UsageSummary:
     by_kind: dict[str, int]
     by_command: dict[str, int]
     top_queries: tuple[tuple[str, int], ...]
-    top_sections: tuple[tuple[str, int], ...]
+    top_sections: tuple[SectionCount, ...]
+    # Queries that found nothing: words, and references (looks_like_reference), each the
+    # first `top_n` with the number of distinct ones left out.
     no_result_queries: tuple[tuple[str, int], ...]
     latency_p50_ms: float | None
     latency_p95_ms: float | None
@@ -42,6 +85,10 @@ class UsageSummary:
     dropped: int
     # Lookups per pack quoted ('2025-3'); events from before the library are not counted.
     by_pack: dict[str, int] = field(default_factory=dict)
+    no_result_more: int = 0
+    unknown_refs: tuple[tuple[str, int], ...] = ()
+    unknown_refs_more: int = 0
+    top_n: int = DEFAULT_TOP_N
 
 
 def _window(days: int, now: float) -> tuple[date, float, float]:
@@ -82,6 +129,8 @@ async def usage_summary(
     `guild_id` is given (what /stats shows its admins), else of every event."""
     if days < 1:
         raise ValueError("days must be at least 1")
+    if top_n < 1:
+        raise ValueError("top_n must be at least 1")
     first, since, until = _window(days, time.time() if now is None else now)
     scope = _IN_WINDOW if guild_id is None else _IN_WINDOW_OF_GUILD
     window: tuple[Any, ...] = (since, until) if guild_id is None else (since, until, guild_id)
@@ -111,18 +160,26 @@ async def usage_summary(
         "AND pack IS NOT NULL GROUP BY pack ORDER BY pack DESC",
         lookup,
     )
-    top_sections = await _counts(
-        db,
-        f"SELECT top_ref, COUNT(*) AS n FROM usage_events WHERE {scope} AND {_IS_LOOKUP} "
-        "AND top_ref IS NOT NULL GROUP BY top_ref ORDER BY n DESC, top_ref LIMIT ?",
-        (*lookup, top_n),
-    )
+    # By pack and reference: 2024's 3.1.1(2) and 2025's 3.1.1(2) may be different sections.
+    top_sections = [
+        SectionCount(None if r[0] is None else str(r[0]), str(r[1]), int(r[2]))
+        for r in await db.fetchall(
+            f"SELECT pack, top_ref, COUNT(*) AS n FROM usage_events WHERE {scope} "
+            f"AND {_IS_LOOKUP} AND top_ref IS NOT NULL GROUP BY pack, top_ref "
+            "ORDER BY n DESC, top_ref, pack DESC LIMIT ?",
+            (*lookup, top_n),
+        )
+    ]
+    # Every distinct query that found nothing (a bounded set: the log is purged), split
+    # into words and references, so neither list hides the other and the rest is counted.
     no_result = await _counts(
         db,
         f"SELECT query, COUNT(*) AS n FROM usage_events WHERE {scope} AND {_IS_LOOKUP} "
-        "AND result_count = 0 AND query IS NOT NULL GROUP BY query ORDER BY n DESC, query LIMIT ?",
-        (*lookup, top_n),
+        "AND result_count = 0 AND query IS NOT NULL GROUP BY query ORDER BY n DESC, query",
+        lookup,
     )
+    words = _first([(q, n) for q, n in no_result if not looks_like_reference(q)], top_n)
+    refs = _first([(q, n) for q, n in no_result if looks_like_reference(q)], top_n)
     per_day = dict(
         await _counts(
             db,
@@ -152,13 +209,21 @@ async def usage_summary(
         by_command=dict(by_command),
         top_queries=tuple(top_queries),
         top_sections=tuple(top_sections),
-        no_result_queries=tuple(no_result),
+        no_result_queries=words.rows,
+        no_result_more=words.more,
+        unknown_refs=refs.rows,
+        unknown_refs_more=refs.more,
+        top_n=top_n,
         latency_p50_ms=await _percentile(db, scope, window, latencies, 50),
         latency_p95_ms=await _percentile(db, scope, window, latencies, 95),
         daily=daily,
         dropped=int(dropped_row[0]) if dropped_row else 0,
         by_pack=dict(by_pack),
     )
+
+
+def _first(rows: list[tuple[str, int]], top_n: int) -> Ranked:
+    return Ranked(tuple(rows[:top_n]), max(len(rows) - top_n, 0))
 
 
 def _iso(ts: float) -> str:
@@ -177,8 +242,14 @@ def summary_to_json(summary: UsageSummary) -> dict[str, Any]:
         "by_command": dict(summary.by_command),
         "by_pack": dict(summary.by_pack),
         "top_queries": [{"query": q, "count": n} for q, n in summary.top_queries],
-        "top_sections": [{"ref": r, "count": n} for r, n in summary.top_sections],
+        "top_sections": [
+            {"edition": row.edition, "pack": row.pack, "ref": row.ref, "count": row.uses}
+            for row in summary.top_sections
+        ],
         "no_result_queries": [{"query": q, "count": n} for q, n in summary.no_result_queries],
+        "no_result_more": summary.no_result_more,
+        "unknown_refs": [{"query": q, "count": n} for q, n in summary.unknown_refs],
+        "unknown_refs_more": summary.unknown_refs_more,
         "latency_ms": {"p50": summary.latency_p50_ms, "p95": summary.latency_p95_ms},
         "daily": [{"date": d, "events": n} for d, n in summary.daily],
     }
@@ -203,8 +274,11 @@ def summary_to_csv(summary: UsageSummary) -> str:
     rows += [("by_command", k, n) for k, n in summary.by_command.items()]
     rows += [("by_pack", k, n) for k, n in summary.by_pack.items()]
     rows += [("top_query", q, n) for q, n in summary.top_queries]
-    rows += [("top_section", r, n) for r, n in summary.top_sections]
+    rows += [("top_section", row.qualified, row.uses) for row in summary.top_sections]
     rows += [("no_result_query", q, n) for q, n in summary.no_result_queries]
+    rows += [("no_result_more", "", summary.no_result_more)]
+    rows += [("unknown_ref", q, n) for q, n in summary.unknown_refs]
+    rows += [("unknown_refs_more", "", summary.unknown_refs_more)]
     rows += [("daily", d, n) for d, n in summary.daily]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")

@@ -54,7 +54,7 @@ async def test_every_kind_of_use_is_logged(local_discord, tmp_path, shipped_libr
         }
         assert summary.by_command == {"search": 1, "factoftheday set": 1}
         assert ("gcap", 1) in summary.top_queries
-        assert ("3.1.1(1)¶4", 1) in summary.top_sections
+        assert ("2025-3", "3.1.1(1)¶4", 1) in summary.top_sections
         kinds = await h.services.db.fetchall(
             "SELECT kind, command FROM usage_events ORDER BY id", ()
         )
@@ -109,8 +109,8 @@ async def test_an_edition_not_held_or_a_quote_too_short_is_no_gap_in_the_content
     await bluebook.services.usage.flush()
     answer = await (await server.slash("stats", {"days": 7}, user=server.admin)).final_message()
     fields = {f["name"]: f["value"] for f in answer["embeds"][0]["fields"]}
-    gaps = fields["Queries that found nothing"]
-    assert "9.9 × 1" in gaps
+    gaps = fields["Queries that found nothing"] + fields["References not found"]
+    assert fields["References not found"] == "`9.9` × 1"  # a reference, not words
     assert "1999" not in gaps and "government" not in gaps
 
 
@@ -152,3 +152,31 @@ async def test_stats_shows_only_this_servers_usage(bluebook):
     assert there["events"].startswith("**1** events")
     assert "zxqv blorptangle × 1" in there["Queries that found nothing"]
     assert "gcap" not in there["Top queries"]
+
+
+async def test_top_sections_keep_editions_apart_and_every_list_says_what_it_left_out(sample):
+    """On the sample library (2026 newest): 2024's 3.1.1(2) and 2026's are two rows, named
+    by edition; a list cut at `top` says how many more there are, and `top` shows more."""
+    server = sample.server
+    for ref in ("3.1.1(2)", "3.1.1(2)", "2024:3.1.1(2)"):
+        await (await server.slash("section", {"ref": ref})).final_message()
+    for n in range(12):
+        await (await server.slash("search", {"query": f"zxqv{n} blorp"})).final_message()
+    await (await server.slash("section", {"ref": "3.1.7"})).final_message()
+    await sample.services.usage.flush()
+
+    def fields(answer: dict) -> dict[str, str]:
+        return {f["name"]: f["value"] for f in answer["embeds"][0]["fields"]}
+
+    answer = await (await server.slash("stats", {"days": 7}, user=server.admin)).final_message()
+    shown = fields(answer)
+    assert shown["Top sections"] == "`2026:3.1.1(2)` × 2\n`2024:3.1.1(2)` × 1"
+    gaps = shown["Queries that found nothing"].splitlines()
+    assert len(gaps) == 11 and gaps[-1] == "… and 2 more"
+    assert shown["References not found"] == "`3.1.7` × 1"
+    assert "/stats top:25" in answer["embeds"][0]["footer"]["text"]
+
+    opts = {"days": 7, "top": 25}
+    answer = await (await server.slash("stats", opts, user=server.admin)).final_message()
+    gaps = fields(answer)["Queries that found nothing"].splitlines()
+    assert len(gaps) == 12 and "more" not in gaps[-1]

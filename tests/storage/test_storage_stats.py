@@ -74,7 +74,7 @@ async def test_summary_counts_rankings_and_latency(filled: Database) -> None:
     assert summary.top_queries[0] == ("precedence", 100)
     assert ("chargé d'affaires", 2) in summary.top_queries
     assert all(q != "pre" for q, _ in summary.top_queries)
-    assert summary.top_sections == (("3.2", 100), ("3.4", 2))
+    assert summary.top_sections == ((None, "3.2", 100), (None, "3.4", 2))
     assert summary.no_result_queries == (("zzz", 2), ("=hyperlink(1)", 1))
     assert (summary.latency_p50_ms, summary.latency_p95_ms) == (50.0, 95.0)
     assert summary.dropped == 7
@@ -144,3 +144,53 @@ async def test_a_chart_leaves_no_garbage_behind(filled: Database) -> None:
 async def test_days_must_be_positive(db: Database) -> None:
     with pytest.raises(ValueError, match="days"):
         await usage_summary(db, 0, now=NOW)
+
+
+async def test_sections_are_ranked_per_edition_and_misses_split_and_counted(
+    db: Database, make_usage_log: UsageLogFactory, settle: Settle
+) -> None:
+    usage = make_usage_log(db)
+    events = [
+        lookup(top_ref="3.1.1(2)", pack_key="2025-3"),
+        lookup(top_ref="3.1.1(2)", pack_key="2025-3"),
+        lookup(top_ref="3.1.1(2)", pack_key="2024-3"),
+        *(lookup(query=f"word{n}", result_count=0) for n in range(12)),
+        *(lookup(query=q, result_count=0) for q in ("3.1.7", "9.9", "3.1.1(2)a", "2024:§3.4")),
+        lookup(query="3 drones", result_count=0),  # words that begin with a figure
+    ]
+    for e in events:
+        usage.log(e)
+    await settle(usage.close())
+
+    summary = await usage_summary(db, 1, now=NOW)
+    assert summary.top_sections == (("2025-3", "3.1.1(2)", 2), ("2024-3", "3.1.1(2)", 1))
+    assert [row.qualified for row in summary.top_sections] == ["2025:3.1.1(2)", "2024:3.1.1(2)"]
+    assert len(summary.no_result_queries) == 10 and summary.no_result_more == 3
+    assert ("3 drones", 1) in summary.no_result_queries
+    assert {q for q, _ in summary.unknown_refs} == {"3.1.7", "9.9", "3.1.1(2)a", "2024:§3.4"}
+    assert summary.unknown_refs_more == 0
+
+    wider = await usage_summary(db, 1, now=NOW, top_n=20)
+    assert len(wider.no_result_queries) == 13 and wider.no_result_more == 0
+    data = summary_to_json(summary)
+    assert data["top_sections"][1] == {
+        "edition": 2024,
+        "pack": "2024-3",
+        "ref": "3.1.1(2)",
+        "count": 1,
+    }
+    assert (data["no_result_more"], len(data["unknown_refs"])) == (3, 4)
+    table = list(csv.reader(io.StringIO(summary_to_csv(summary))))
+    assert ["top_section", "2024:3.1.1(2)", "1"] in table
+    assert ["no_result_more", "", "3"] in table
+
+
+def test_top_sections_name_their_edition_unless_all_are_the_servers() -> None:
+    from bot.replies.stats import section_rows
+    from bot.storage.stats import SectionCount
+
+    own = (SectionCount("2025-3", "3.1.1(2)", 2), SectionCount(None, "3.4", 1))
+    assert section_rows(own, 2025) == [("3.1.1(2)", 2), ("3.4", 1)]
+    mixed = (*own, SectionCount("2024-3", "3.1.1(2)", 1))
+    assert section_rows(mixed, 2025) == [("2025:3.1.1(2)", 2), ("3.4", 1), ("2024:3.1.1(2)", 1)]
+    assert section_rows(own[:1], 2026) == [("2025:3.1.1(2)", 2)]
