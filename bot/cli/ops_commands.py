@@ -58,14 +58,17 @@ def register(sub: Any) -> None:
     p = fsub.add_parser(
         "plan",
         help="the upcoming posts for a guild",
-        description="List a server's coming fact-of-the-day posts: date, reference, fact id.",
+        description="List a server's coming fact-of-the-day posts: date, local post time and "
+        "zone, reference, fact id.",
     )
     p.add_argument("--guild", type=int, required=True, help="the server (guild) id")
     p.add_argument(
         "--days", type=int, default=30, help="how many posts to list (1-3660, default 30)"
     )
     p.add_argument("--db", type=Path, help="the bot's database (default: BLUEBOOK_DB)")
-    p.add_argument("--json", action="store_true", help='print [{"date", "fact_id", "ref"}] as JSON')
+    p.add_argument(
+        "--json", action="store_true", help='print [{"date", "fact_id", "ref", "at"}] as JSON'
+    )
     p.set_defaults(func=cmd_fotd_plan)
 
 
@@ -173,6 +176,7 @@ def cmd_fotd_plan(args: argparse.Namespace) -> int:
         OnePack,
         PlannedPost,
         plan_json,
+        plan_lines,
     )
     from bot.fotd.store import FotdStore
     from bot.storage.editions import EditionSettings
@@ -194,7 +198,8 @@ def cmd_fotd_plan(args: argparse.Namespace) -> int:
             # As the bot does (LibraryInService.for_guild): the server's edition, else the newest.
             year = await EditionSettings(db).get(args.guild)
             key = library.key_for(year) if year is not None else None
-            pack_key = key if key is not None else library.newest_key
+            # While that edition has no facts, the newest with some (as the bot draws them).
+            pack_key = library.facts_key(key if key is not None else library.newest_key)
             refs.clear()
             refs.update({f.id: f.ref for _, f in library.facts(pack_key)})
             facts = OnePack(lambda: list(refs), pack_key)
@@ -205,10 +210,13 @@ def cmd_fotd_plan(args: argparse.Namespace) -> int:
         finally:
             await db.close()
 
+    add_facts = (
+        "Draft some with `content facts suggest --write`, confirm them (a headline, no "
+        "`draft: true`), then reload the bot."
+    )
     no_facts = CliError(
-        f"guild {args.guild}'s edition has no facts yet: nothing to plan. Draft some with "
-        "`content facts suggest --write`, confirm them (a headline, no `draft: true`), then "
-        "reload the bot."
+        f"guild {args.guild}'s edition has no facts yet (nor has any other): nothing to "
+        f"plan. {add_facts}"
     )
     try:
         posts = asyncio.run(plan())
@@ -216,21 +224,22 @@ def cmd_fotd_plan(args: argparse.Namespace) -> int:
         raise CliError(f"cannot read {path}: {exc}") from None
     except NoFactsError:
         raise no_facts from None
+    unset = f"no fact of the day is set up for guild {args.guild} in {path}"
     if not posts and not refs:
-        raise no_facts
+        raise CliError(f"{unset}, and its edition has no facts yet. {add_facts}")
     if not posts:
         # No schedule stored for this guild: the order it would get, starting today.
-        print(
-            f"note: guild {args.guild} has no schedule in {path}; planning from today",
-            file=sys.stderr,
-        )
+        print(f"note: {unset}; the order it would get, from today", file=sys.stderr)
         start = datetime.now(UTC).date()
         planned = FactRotation().plan(args.guild, None, start, args.days, list(refs))
         posts = [PlannedPost(day, fact) for day, fact in planned]
-    data = plan_json(posts, lambda fact_id: refs.get(fact_id, "?"))
+
+    def ref_of(fact_id: str) -> str:
+        return refs.get(fact_id, "?")
+
     if args.json:
-        print_json(data)
+        print_json(plan_json(posts, ref_of))
     else:
-        for row in data:
-            print(f"{row['date']}  {row['ref']:<12} {row['fact_id']}")
+        for line in plan_lines(posts, ref_of):
+            print(line)
     return 0

@@ -90,8 +90,12 @@ class TickEvent:
 
 @dataclass(frozen=True)
 class PlannedPost:
+    """A coming post: its date, fact and, for a server with a schedule, the local time it
+    is posted at (in the schedule's zone: a daylight-saving change shows)."""
+
     local_date: date
     fact_id: str
+    at: datetime | None = None
 
 
 class FactSource(Protocol):
@@ -242,7 +246,11 @@ class FotdService:
         pack_key, facts = await self.facts_for(guild_id)
         state = await self._store.rotation(guild_id, pack_key)
         planned = self._rotation.plan(guild_id, state, start, days, facts)
-        return [PlannedPost(day, fact) for day, fact in planned]
+        tz = ZoneInfo(config.timezone)
+        return [
+            PlannedPost(day, fact, post_instant(day, config.local_time, tz).astimezone(tz))
+            for day, fact in planned
+        ]
 
     # -- the loop ------------------------------------------------------------------------
 
@@ -622,9 +630,35 @@ class FotdService:
         return day, instant
 
 
-def plan_json(posts: list[PlannedPost], ref_of: Callable[[str], str]) -> list[dict[str, str]]:
-    """Shape a plan for `bluebook-bot fotd plan --json`: [{"date", "fact_id", "ref"}]."""
+def plan_json(
+    posts: list[PlannedPost], ref_of: Callable[[str], str]
+) -> list[dict[str, str | None]]:
+    """Shape a plan for `bluebook-bot fotd plan --json`: [{"date", "fact_id", "ref", "at"}],
+    `at` the local post time with its UTC offset (None without a schedule)."""
     return [
-        {"date": post.local_date.isoformat(), "fact_id": post.fact_id, "ref": ref_of(post.fact_id)}
+        {
+            "date": post.local_date.isoformat(),
+            "fact_id": post.fact_id,
+            "ref": ref_of(post.fact_id),
+            "at": post.at.isoformat(timespec="minutes") if post.at is not None else None,
+        }
         for post in posts
+    ]
+
+
+def plan_lines(posts: list[PlannedPost], ref_of: Callable[[str], str]) -> list[str]:
+    """A plan as aligned columns: date, local post time and zone, reference, fact id."""
+    rows = [
+        (
+            post.local_date.isoformat(),
+            f"{post.at:%H:%M} {post.at:%Z} (UTC{post.at:%z})" if post.at is not None else "-",
+            ref_of(post.fact_id),
+            post.fact_id,
+        )
+        for post in posts
+    ]
+    widths = [max((len(row[i]) for row in rows), default=0) for i in range(3)]
+    return [
+        "  ".join([*(cell.ljust(w) for cell, w in zip(row, widths, strict=False)), row[3]])
+        for row in rows
     ]

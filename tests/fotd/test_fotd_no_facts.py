@@ -92,15 +92,18 @@ async def test_a_day_that_closes_without_facts_is_missed_with_that_reason(
     assert (event.outcome, event.local_date) == ("sent", FIRST + timedelta(days=1))
 
 
-def test_fotd_plan_on_a_pack_without_facts_is_a_short_error(capsys, db_path):
+def test_fotd_plan_without_facts_anywhere_is_a_short_error(capsys, db_path, sample_library):
+    """The sample's 2026 has no facts; here neither have 2024 and 2025."""
     from bot.cli import main
-    from tests.samples import LIBRARY
 
+    for year in (2024, 2025):
+        (sample_library / str(year) / "chapter3" / "facts.yaml").write_text("facts: []\n")
     asyncio.run(create_database(db_path))
 
-    argv = ["--content", str(LIBRARY), "fotd", "plan", "--guild", "9", "--days", "3"]
-    code = main([*argv, "--db", str(db_path)])  # 2026, the newest, has no facts
+    argv = ["--content", str(sample_library), "fotd", "plan", "--guild", "9", "--days", "3"]
+    code = main([*argv, "--db", str(db_path)])
     out, err = capsys.readouterr()
     assert code != 0 and out == ""
+    assert err.startswith(f"error: no fact of the day is set up for guild 9 in {db_path}, and")
     assert "has no facts yet" in err and "content facts suggest" in err
     assert "Traceback" not in err

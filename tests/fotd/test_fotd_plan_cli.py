@@ -28,3 +28,38 @@ def test_fotd_plan_help_describes_every_option(capsys):
     ):
         assert line in out
     assert "--json         print" in out
+
+
+def test_fotd_plan_for_a_guild_without_a_schedule_says_so_and_draws_the_newest_facts(
+    capsys, tmp_path
+):
+    """Guild 999 has no fact of the day: the plan says so, not "no facts"; the sample's
+    2026 has none, so the order is drawn from 2025's, as the bot would draw it."""
+    import asyncio
+    import json
+
+    from bot.storage.db import open_database
+
+    async def create(path):
+        await (await open_database(path)).close()
+
+    db = tmp_path / "b.db"
+    asyncio.run(create(db))
+    argv = ["--content", str(LIBRARY), "fotd", "plan", "--db", str(db), "--guild", "999"]
+    code = main([*argv, "--days", "3", "--json"])
+    out, err = capsys.readouterr()
+    assert code == 0
+    assert err.strip() == (
+        f"note: no fact of the day is set up for guild 999 in {db}; the order it would get,"
+        " from today"
+    )
+    rows = json.loads(out)
+    assert {r["fact_id"] for r in rows} == {
+        "jcg-exercises",
+        "port-terminal-completed",
+        "epa-coverage",
+    }
+    assert all(r["at"] is None for r in rows)
+    code = main([*argv, "--days", "3"])
+    out, _ = capsys.readouterr()
+    assert code == 0 and all("  -  " in line for line in out.splitlines())

@@ -234,6 +234,7 @@ async def test_plan_predicts_the_posts(service, clock, sender, channels):
         "date": "2026-06-01",
         "fact_id": planned[0].fact_id,
         "ref": refs[planned[0].fact_id],
+        "at": "2026-06-01T09:00+09:00",
     }
     assert sorted(r["fact_id"] for r in rows[: len(FACTS)]) == sorted(FACTS)
     for n in range(10):
@@ -307,3 +308,27 @@ async def test_a_retry_goes_to_the_newly_set_channel(service, clock, sender, cha
     [event] = await service.tick(sender)
     assert event.outcome == "sent"
     assert [(m.channel_id, m.local_date) for m in channels.messages] == [(3003, FIRST)]
+
+
+async def test_plan_shows_each_post_time_in_local_time_and_zone_across_a_clock_change(
+    service, clock
+):
+    """Europe/London at 01:30: on 28 March 2027 01:30 does not exist and the post is made at
+    02:00 BST (schedule.post_instant); the plan shows it, in columns that stay aligned."""
+    from bot.fotd.service import plan_lines
+
+    clock.set(utc("2027-03-26 12:00"))
+    await service.set(GUILD, CHANNEL, "01:30", "Europe/London")
+    planned = await service.plan(GUILD, 3)
+    assert [(p.local_date.isoformat(), f"{p.at:%H:%M %Z}") for p in planned] == [
+        ("2027-03-27", "01:30 GMT"),
+        ("2027-03-28", "02:00 BST"),
+        ("2027-03-29", "01:30 BST"),
+    ]
+    refs = dict(
+        zip(FACTS, ["3.1", "3.1.1(2).A(a)¶1", "3.2", "3.3", "3.4", "3.5", "3.6"], strict=True)
+    )
+    lines = plan_lines(planned, refs.__getitem__)
+    assert lines[1].startswith("2027-03-28  02:00 BST (UTC+0100)  ")
+    # Every fact id starts in the same column, whatever the reference's length.
+    assert len({line.index(p.fact_id) for line, p in zip(lines, planned, strict=True)}) == 1
