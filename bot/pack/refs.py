@@ -34,6 +34,15 @@ _PARAGRAPH = re.compile(
 )
 _REF_SHAPE = re.compile(r"^[0-9]+(?:\.[0-9A-Za-z]+|\([0-9A-Za-z]+\))*$")
 _REF_PART = re.compile(r"[0-9]+|[A-Za-z]+")
+# What a reader typed as a reference, whether or not it names a section (`3.1.1(3)b`,
+# `3.1.1-3`, `3.1.1(2)A`): a number, at once `.`, `(` or `-`, then only short labels (up to
+# 3 digits or 2 letters) and those marks. `5G`, `2+2`, `100-year` and `1.5 degrees` are words.
+_TYPED_REF = re.compile(
+    r"^[0-9]{1,3}[.(\-](?:[0-9]{1,3}(?![0-9])|[A-Za-z]{1,2}(?![A-Za-z])|[.()\-])*$"
+)
+# Two labels with only a space between them: words ("1.5 degrees"), not a reference
+# (`3.1.1 (3)` has a bracket there).
+_SPACED_WORDS = re.compile(r"[0-9A-Za-z]\s+[0-9A-Za-z]")
 
 
 @dataclass(frozen=True)
@@ -113,9 +122,9 @@ class RefIndex:
         return Resolved(None, suggestions=(section,), missing_paragraph=para_n)
 
     def looks_like_ref(self, text: str) -> bool:
-        """True when `text` has the shape of a reference (used for inline detection)."""
-        candidate = normalise_ref(_PARAGRAPH.sub(r"\g<sec>", text))
-        return bool(_REF_SHAPE.match(candidate))
+        """True when `text` has the shape of a reference, whether or not it names a section
+        (`3.1.1(3)`, also `3.1.1(3)b` or `3.1.1-3`): what `[[...]]` answers as /section does."""
+        return looks_like_ref(text)
 
     def _by_ref(self, candidate: str) -> Section | None:
         if not candidate or not _REF_SHAPE.match(candidate):
@@ -235,6 +244,17 @@ def _merged(groups: Sequence[list[Section]], limit: int) -> list[Section]:
             if s not in merged:
                 merged.append(s)
     return merged[:limit]
+
+
+def looks_like_ref(text: str) -> bool:
+    """True when `text` was typed as a reference (`§3.1.1(3)¶1`, `sec 3.1.1 (3)`), also one
+    that names no section (`3.1.1(3)b`, `3.1.1-3`), rather than words to search for."""
+    typed = _PREFIX.sub("", normalize(text or "", fold_case=False).strip())
+    section = _PARAGRAPH.sub(r"\g<sec>", typed)
+    if _SPACED_WORDS.search(section) is not None:
+        return False
+    candidate = normalise_ref(section)
+    return bool(_REF_SHAPE.match(candidate) or _TYPED_REF.match(candidate))
 
 
 def chapter_named(text: str) -> int | None:

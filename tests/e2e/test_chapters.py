@@ -5,6 +5,7 @@ sample library (chapter 3, 2024-2026) with chapter 4 imported beside chapter 3 i
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -388,3 +389,26 @@ async def test_passive_lookups_skip_a_term_the_text_never_uses(local_discord, tm
         await _say_unanswered(server, "the QZSS launch went well")
         own = await _say(server, "what did the JCG do")
         assert own["content"].startswith("**JCG** — Japan Coast Guard")
+
+
+async def test_a_reference_that_names_no_section_is_answered_as_section_answers_it(chapters):
+    """`[[4.2.5(2)A]]` (the section is `4.2.5(2).A`), `[[4.2.5(2).A(a)]]`, `[[4.2.5-1]]`: no
+    section, and the closest, as /section says; never a quote of a paragraph matching "4" or
+    "A", and logged as finding nothing, not as an answer."""
+    server = chapters.server
+    await _read(server, 2024)
+    for typed in ("4.2.5(2)A", "4.2.5(1)b(a)", "4.2.5-1"):
+        [embed] = (await _say(server, f"what about [[{typed}]]?"))["embeds"]
+        section = await _ask(server, "section", {"ref": typed})
+        assert embed["description"] == section["content"], typed
+        assert embed["description"].startswith(f"No section “{typed}” in "), embed
+        assert "Closest: `4.2.5" in embed["description"], embed
+        assert "title" not in embed  # no quote
+    [embed] = (await _say(server, "[[4.2.5(2)A]]"))["embeds"]
+    assert "Closest: `4.2.5(2).A` " in embed["description"]
+    await chapters.services.usage.flush()
+    with sqlite3.connect(chapters.db_path) as conn:
+        rows = conn.execute(
+            "SELECT query, top_ref, outcome FROM usage_events WHERE kind = 'keyword'"
+        ).fetchall()
+    assert rows and all(ref is None and outcome == "no_result" for _, ref, outcome in rows), rows

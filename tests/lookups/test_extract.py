@@ -158,6 +158,24 @@ def test_unknown_bracketed_reference_is_still_a_lookup(refs: RefIndex) -> None:
     assert lookup.kind == "ref"
 
 
+@pytest.mark.parametrize(
+    "text", ["3.1.1(3)b", "3.1.1(3)A(a)", "3.1.1-3", "3.1.1(2)A", "§3.1.1(3)x¶1", "2024:3.1.1(3)b"]
+)
+def test_a_reference_that_does_not_parse_is_still_a_reference(text: str, refs: RefIndex) -> None:
+    """Answered as /section answers an unknown reference, never searched as "3" or "A"."""
+    [lookup] = extract_lookups(f"see [[{text}]]", refs)
+    assert lookup.kind == "ref", lookup
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["3 pillars", "5G", "2+2", "1.5 degrees", "100-year plan", "COVID-19", "G7", "2024 budget"],
+)
+def test_words_with_numbers_are_searched(text: str, refs: RefIndex) -> None:
+    [lookup] = extract_lookups(f"[[{text}]]", refs)
+    assert lookup.kind == "query", lookup
+
+
 def test_one_reference_written_two_ways_is_one(refs: RefIndex) -> None:
     found = extract_lookups("§3.1.1(3) or sec 3.1.1 (3) or [[1.1(3)]]", refs)
     assert [lk.key for lk in found] == ["3.1.1(3)"]
