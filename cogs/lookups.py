@@ -19,7 +19,7 @@ from bot.interactions.sending import deadline, message_kwargs, respond
 from bot.lookups.extract import EditionsRefs, Lookup, extract_lookups
 from bot.lookups.limits import ExplicitLimiter, PassiveLimiter
 from bot.lookups.passive import find_terms
-from bot.lookups.replies import ReplyLedger, is_removal_request, plan_edit
+from bot.lookups.replies import EditPlan, ReplyLedger, is_removal_request, plan_edit
 from bot.replies.common import QUOTE_COLOUR, WARN_COLOUR, Reply
 from bot.replies.errors import no_edition_text
 from bot.replies.lookups import library_lookup_embed, passive_reply
@@ -91,6 +91,13 @@ class LookupsCog(commands.Cog):
             embeds.append(embed)
         return embeds, tuple(lookup.key for lookup in lookups)
 
+    def _lookups_in(self, text: str, served: ServedPack) -> list[Lookup]:
+        """The explicit lookups of `text`, read as a reader of pack `served` reads them:
+        references resolve in every chapter of its edition, each in the one it names."""
+        library = self.bot.library.current
+        refs_of = _refs_of(library, served.pack_key)
+        return extract_lookups(text, library.edition_refs(served.pack_key), refs_of=refs_of)
+
     @commands.Cog.listener()
     @chat_exchange
     async def on_message(self, message: discord.Message) -> None:
@@ -110,13 +117,8 @@ class LookupsCog(commands.Cog):
         if not (switches.explicit or switches.passive):
             return
         served = await self.bot.library.for_guild(guild_id)
-        # References resolve in every chapter of the server's edition, each in the one it names.
         library = self.bot.library.current
-        refs = library.edition_refs(served.pack_key)
-        refs_of = _refs_of(library, served.pack_key)
-        lookups = (
-            extract_lookups(message.content, refs, refs_of=refs_of) if switches.explicit else []
-        )
+        lookups = self._lookups_in(message.content, served) if switches.explicit else []
         if lookups:
             if not self.explicit_limit.allow(message.author.id):
                 return
@@ -214,14 +216,20 @@ class LookupsCog(commands.Cog):
         passive = any(k.startswith(PASSIVE_PREFIX) for k in entry.lookup_keys)
         served = await self.bot.library.for_guild(guild_id)
         library = self.bot.library.current
-        lookups: list[Lookup] = []
+        plan: EditPlan
         if passive:
-            plan = (
-                "keep" if find_terms(text, library.glossary_in_use(served.pack_key)) else "delete"
-            )
+            # A `[[...]]` the edit adds is answered, in place of the passive answer, as it
+            # would be in a new message; without one the passive answer stays while a term does.
+            switches = await self._switches(guild_id, channel_id)
+            lookups = self._lookups_in(text, served) if switches.explicit else []
+            if lookups and self.explicit_limit.allow(entry.asker_id):
+                plan = "edit"
+            else:
+                lookups = []
+                glossary = library.glossary_in_use(served.pack_key)
+                plan = "keep" if find_terms(text, glossary) else "delete"
         else:
-            refs_of = _refs_of(library, served.pack_key)
-            lookups = extract_lookups(text, library.edition_refs(served.pack_key), refs_of=refs_of)
+            lookups = self._lookups_in(text, served)
             plan = plan_edit(entry.lookup_keys, lookups)
         try:
             if plan == "delete":

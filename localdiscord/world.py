@@ -236,10 +236,13 @@ class World:
     def edit_message(
         self, channel: Channel, message: Json, body: dict[str, Any], files: Iterable[StoredFile]
     ) -> Json:
-        """Apply PATCH semantics: only the keys present change; `attachments` lists what stays."""
-        for key in ("content", "components"):
-            if body.get(key) is not None:
-                message[key] = body[key]
+        """Apply PATCH semantics: only the keys present change; `attachments` lists what stays.
+        A `content` of null removes the text, as Discord's edit takes it (its fields are
+        nullable): an answer edited into embeds only keeps no text of the one before."""
+        if "content" in body:
+            message["content"] = body["content"] or ""
+        if body.get("components") is not None:
+            message["components"] = body["components"]
         if body.get("flags") is not None:
             # Ephemerality is fixed when a message is created; edits cannot change it.
             message["flags"] = int(body["flags"]) | (message["flags"] & MESSAGE_FLAG_EPHEMERAL)

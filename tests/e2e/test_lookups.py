@@ -366,6 +366,37 @@ async def test_an_edit_that_adds_a_lookup_gets_a_reply(bluebook):
     assert edited["id"] == reply["id"] and _titles(edited)[0].startswith("[[PKO]] · ")
 
 
+async def test_an_edit_that_adds_a_lookup_to_a_passive_answer_gets_its_answer(bluebook):
+    """The passive answer is replaced by the `[[...]]` the edit adds; that answer then
+    follows the message as any lookup reply does, also once the passive term is gone."""
+    server = bluebook.server
+    await _passive_on(server)
+    source = server.send_message(server.general, server.member, "the GCAP is late")
+    [passive] = await server.bot_messages()
+    assert passive["content"].startswith("**GCAP** — ")
+    server.edit_message(source, "the GCAP is late, see [[PKO]]")
+    [edited] = await server.bot_messages()
+    assert edited["id"] == passive["id"]
+    assert not edited["content"] and _titles(edited) == ["[[PKO]] · 3.1.1(2)¶2"]
+    server.edit_message(source, "see [[PKO]]")  # the passive term gone, the lookup kept
+    [kept] = await server.bot_messages()
+    assert kept["id"] == passive["id"] and _titles(kept) == ["[[PKO]] · 3.1.1(2)¶2"]
+    server.edit_message(source, "never mind")
+    assert await server.bot_messages() == []
+
+
+async def test_an_edit_keeping_a_passive_term_keeps_the_passive_answer(bluebook):
+    server = bluebook.server
+    await _passive_on(server)
+    source = server.send_message(server.general, server.member, "the GCAP is late")
+    [passive] = await server.bot_messages()
+    server.edit_message(source, "the GCAP is very late")
+    [same] = await server.bot_messages()
+    assert same["id"] == passive["id"] and same["edited_timestamp"] is None
+    server.edit_message(source, "it is very late")
+    assert await server.bot_messages() == []
+
+
 async def test_lookups_set_offers_the_modes_as_the_readme_writes_them(bluebook):
     server = bluebook.server
     [lookups] = [c for c in server.commands(server.guild) if c["name"] == "lookups"]
