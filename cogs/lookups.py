@@ -16,12 +16,12 @@ from discord.ext import commands
 from bot.interactions.exchange import current_exchange
 from bot.interactions.path import chat_exchange, note_send_failure
 from bot.interactions.sending import deadline, message_kwargs, respond
-from bot.lookups.extract import EditionsRefs, Lookup, extract_lookups
+from bot.lookups.extract import MAX_INNER_CHARS, EditionsRefs, Lookup, extract_lookups
 from bot.lookups.limits import ExplicitLimiter, PassiveLimiter
 from bot.lookups.passive import find_terms
 from bot.lookups.replies import EditPlan, ReplyLedger, is_removal_request, plan_edit
 from bot.replies.common import QUOTE_COLOUR, WARN_COLOUR, Reply
-from bot.replies.errors import no_edition_text
+from bot.replies.errors import no_edition_text, too_long_lookup_text
 from bot.replies.lookups import library_lookup_embed, passive_reply
 from bot.storage.settings import LookupKind, LookupSwitches, switches_in
 
@@ -75,6 +75,11 @@ class LookupsCog(commands.Cog):
         library = self.bot.library.current
         embeds = []
         for lookup in lookups:
+            if lookup.kind == "too_long":
+                text = too_long_lookup_text(MAX_INNER_CHARS)
+                embeds.append({"description": text, "color": WARN_COLOUR})
+                self._log(where, lookup.text, None, None)  # refused: too long to look up
+                continue
             target = served
             if lookup.year is not None:
                 pack_key = library.key_for_year(lookup.year, served.pack_key)

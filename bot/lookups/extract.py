@@ -21,6 +21,7 @@ from bot.search.normalize import normalize, normalize_query
 __all__ = [
     "MAX_INNER_CHARS",
     "MAX_LOOKUPS",
+    "TOO_LONG_KEY",
     "EditionsRefs",
     "Lookup",
     "blank_bracketed",
@@ -33,14 +34,17 @@ EditionsRefs = Callable[[int], RefIndex | EditionRefs | None]
 
 # One message answers at most this many lookups; more would turn the reply into a wall.
 MAX_LOOKUPS = 3
-# `[[...]]` longer than this is not a lookup: nobody names a term in 200 characters.
+# `[[...]]` longer than this is refused, with one line saying so: nobody names a term in
+# 200 characters, and /search takes no more.
 MAX_INNER_CHARS = 200
+# The key of a `[[...]]` too long to answer: all of a message's are refused in one line.
+TOO_LONG_KEY = "\x00too long"
 # Written references checked against the pack per message, so a message full of `§9`
 # costs a bounded number of resolutions.
 MAX_REF_CANDIDATES = 20
 
 # Brackets inside are not allowed, so `[[[GCAP]]]` finds `GCAP` and scanning stays linear.
-_BRACKETS = re.compile(rf"\[\[([^\[\]\n]{{1,{MAX_INNER_CHARS}}})\]\]")
+_BRACKETS = re.compile(r"\[\[([^\[\]\n]+)\]\]")
 
 # A reference in running text. Labels are short (`.1`, `.B`, `(3)`, `(a)`) and taken
 # possessively, so `§3.1.1(3)abc` is rejected whole rather than cut back to `§3.1`.
@@ -64,6 +68,7 @@ _TEXT_REF = re.compile(
 class Lookup:
     """One thing a message asks about: a free-text query or a section reference.
 
+    `kind` "too_long" is a `[[...]]` of more than MAX_INNER_CHARS, refused unread.
     `key` tells two lookups of one message apart (`[[gcap]]` and `[[ GCAP ]]` are one).
     `text` is the lookup as written, and `year` the edition it names (`[[2024:3.1.1(3)]]`,
     `[[2024:GCAP]]`, `§3.1.1(3)@2024`, else None). For a query, `words` is what is searched
@@ -71,7 +76,7 @@ class Lookup:
     edition, and `found` where it resolved: in the edition it names, or the one the message
     was parsed against (None for `[[...]]` naming an edition: resolved where answered)."""
 
-    kind: Literal["query", "ref"]
+    kind: Literal["query", "ref", "too_long"]
     text: str
     key: str
     year: int | None = None
@@ -94,6 +99,9 @@ def _bracketed(text: str, refs: RefIndex | EditionRefs) -> list[tuple[int, Looku
     for match in _BRACKETS.finditer(text):
         inner = match.group(1).strip()
         if not inner:
+            continue
+        if len(match.group(1)) > MAX_INNER_CHARS:
+            found.append((match.start(), Lookup("too_long", inner, TOO_LONG_KEY)))
             continue
         # Read after folding, so a full-width or pasted-along form names the same edition.
         folded = normalize(inner, fold_case=False)

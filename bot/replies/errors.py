@@ -146,6 +146,11 @@ def no_edition_text(year: int | None, years: Iterable[int]) -> str:
     return f"No edition {year} here; editions held: {held_years(years)}."
 
 
+def too_long_lookup_text(limit: int) -> str:
+    """One line for a chat `[[...]]` longer than `limit` characters, which is not looked up."""
+    return f"That `[[...]]` is too long to look up: at most {limit} characters, as in /search."
+
+
 def no_edition_reply(year: int | None, years: Iterable[int]) -> Reply:
     """The private answer to a command that named an edition the library does not hold."""
     return error_reply(f"No edition {year} here.", hint=f"Editions held: {held_years(years)}.")

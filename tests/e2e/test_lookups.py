@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 
 import pytest
 
@@ -395,6 +396,26 @@ async def test_an_edit_keeping_a_passive_term_keeps_the_passive_answer(bluebook)
     assert same["id"] == passive["id"] and same["edited_timestamp"] is None
     server.edit_message(source, "it is very late")
     assert await server.bot_messages() == []
+
+
+async def test_a_lookup_too_long_gets_one_line_saying_so_and_is_logged_refused(bluebook):
+    server = bluebook.server
+    reply = await _say(server, "[[" + "fishing " * 40 + "]] and [[GCAP]]")
+    [too_long, answer] = reply["embeds"]
+    assert too_long["description"] == (
+        "That `[[...]]` is too long to look up: at most 200 characters, as in /search."
+    )
+    assert "title" not in too_long
+    assert answer["title"].startswith("[[GCAP]] · ")
+    await bluebook.services.usage.flush()
+    with sqlite3.connect(bluebook.db_path) as conn:
+        rows = conn.execute(
+            "SELECT query, top_ref, outcome FROM usage_events WHERE kind = 'keyword' ORDER BY id"
+        ).fetchall()
+    assert [(q[:15], ref, outcome) for q, ref, outcome in rows] == [
+        ("fishing fishing", None, "refused"),
+        ("gcap", "3.1.1(1)¶4", "ok"),
+    ]
 
 
 async def test_lookups_set_offers_the_modes_as_the_readme_writes_them(bluebook):

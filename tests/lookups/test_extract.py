@@ -4,7 +4,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.lookups.extract import MAX_INNER_CHARS, MAX_LOOKUPS, Lookup, extract_lookups
+from bot.lookups.extract import (
+    MAX_INNER_CHARS,
+    MAX_LOOKUPS,
+    TOO_LONG_KEY,
+    Lookup,
+    extract_lookups,
+)
 from bot.pack.refs import RefIndex
 
 
@@ -67,7 +73,6 @@ def test_one_query_in_two_editions_is_two_lookups(refs: RefIndex) -> None:
         "[[]]",
         "[[GC\nAP]]",
         "[[GCAP]",
-        "[[" + "x" * (MAX_INNER_CHARS + 1) + "]]",
     ],
 )
 def test_no_lookup(text: str, refs: RefIndex) -> None:
@@ -77,7 +82,14 @@ def test_no_lookup(text: str, refs: RefIndex) -> None:
 def test_longest_allowed_inner_text(refs: RefIndex) -> None:
     inner = "x" * MAX_INNER_CHARS
     assert [lk.text for lk in extract_lookups(f"[[{inner}]]", refs)] == [inner]
-    assert extract_lookups(f"[[{inner}x]]", refs) == []
+    [long] = extract_lookups(f"[[{inner}x]]", refs)
+    assert (long.kind, long.key, long.text) == ("too_long", TOO_LONG_KEY, inner + "x")
+
+
+def test_lookups_too_long_are_one_refusal_in_their_place(refs: RefIndex) -> None:
+    long = "fishing " * 40
+    found = extract_lookups(f"[[GCAP]] [[{long}]] [[{long}x]] §3.1.1(3) [[PKO]]", refs)
+    assert [lk.kind for lk in found] == ["query", "too_long", "ref"]
 
 
 def test_non_greedy_brackets(refs: RefIndex) -> None:
