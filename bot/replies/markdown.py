@@ -19,11 +19,15 @@ _MENTION = re.compile(r"@(?=everyone|here)|<@(?=[!&]?\d+>)")
 # Bidirectional controls (embeddings and overrides U+202A-U+202E, isolates U+2066-U+2069,
 # marks U+200E/U+200F): echoed, they make a reply read differently from what it says.
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f]")
-# Text in which none of the patterns above can match: none of their characters, and no
-# line starting with a marker or a number and a full stop. Most quoted text is such, and one
-# search is cheaper than five substitutions that change nothing.
+# A link Discord makes of plain text: http(s)://, up to a space or angle bracket, not ending
+# in punctuation. Echoed as typed it would be a live link in the bot's answer, with a
+# preview of the page; in `<...>` Discord shows it without the brackets and without a preview.
+_URL = re.compile(r"https?://[^\s<>]*[^\s<>.,:;\"')\]]", re.IGNORECASE)
+# Text in which none of the patterns above can match: none of their characters, no line
+# starting with a marker or a number and a full stop, and no link. Most quoted text is such,
+# and one search is cheaper than the substitutions that would change nothing.
 _ANY = re.compile(
-    "[\\\\*_~|`\\[@<\u202a-\u202e\u2066-\u2069\u200e\u200f]|^[ \t]*(?:[>#\\-+]|\\d+\\.)",
+    "[\\\\*_~|`\\[@<\u202a-\u202e\u2066-\u2069\u200e\u200f]|^[ \t]*(?:[>#\\-+]|\\d+\\.)|://",
     re.MULTILINE,
 )
 # Breaks a mention without changing how the text looks.
@@ -51,11 +55,22 @@ def neutralise_mentions(text: str) -> str:
 
 
 def escape(text: str) -> str:
-    """`text` escaped, with mentions broken and bidirectional controls removed: the form to
-    quote a user's words in."""
+    """`text` escaped, with mentions broken, bidirectional controls removed and links kept
+    from previewing (in `<...>`): the form to quote a user's words in."""
     if _ANY.search(text) is None:
         return text
     text = _BIDI.sub("", text)
+    out, at = [], 0
+    for link in _URL.finditer(text):
+        out.append(_escape_text(text[at : link.start()]))
+        # Inside `<...>` Discord reads no markdown: a backslash there would become part of it.
+        out.append(f"<{neutralise_mentions(link.group(0))}>")
+        at = link.end()
+    out.append(_escape_text(text[at:]))
+    return "".join(out)
+
+
+def _escape_text(text: str) -> str:
     # Mentions first: escaping turns `<@1>` into `<@1\>`, which the mention pattern misses.
     return escape_markdown(neutralise_mentions(text))
 

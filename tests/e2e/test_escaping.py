@@ -144,3 +144,28 @@ async def test_bidirectional_controls_never_reach_a_reply(bluebook):
     assert not any(c in shown for c in BIDI), shown
     echoed += "zqqz" in shown
     assert echoed >= 3  # the check saw echoes, it did not just see nothing
+
+
+LINK = "https://evil.example/x"
+
+
+async def test_links_echoed_from_users_never_preview(bluebook):
+    """A link echoed back is shown in `<...>`, which Discord shows without the brackets and
+    never previews: through every text option and chat lookup."""
+    server = bluebook.server
+    echoed = 0
+    for name, options in _leaves(server.commands(server.guild)):
+        for option in options:
+            if option["type"] != STRING or option.get("choices"):
+                continue
+            values = {o["name"]: _value(o, server) for o in options if o.get("required")}
+            values[option["name"]] = f"zq {LINK}"[: option.get("max_length", 100)]
+            handle = await server.slash(name, values, user=server.admin)
+            shown = _shown(await handle.messages())
+            assert shown.count(LINK) == shown.count(f"<{LINK}>"), (name, option["name"], shown)
+            echoed += f"<{LINK}>" in shown
+    for text in (f"[[{LINK}]]", f"what about [[GCAP {LINK}]]?"):
+        server.send_message(server.general, server.member, text)
+    shown = _shown(await server.bot_messages())
+    assert shown.count(LINK) == shown.count(f"<{LINK}>") >= 2, shown
+    assert echoed >= 3  # the check saw echoes, it did not just see nothing

@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.replies.markdown import ZERO_WIDTH_SPACE, escape, escape_markdown, neutralise_mentions
+from tests.replies.discord_markdown import visible
 
 _MENTION = re.compile(r"@everyone|@here|<@[!&]?\d+>")
 
@@ -60,3 +61,20 @@ def test_escape_strips_bidirectional_controls() -> None:
     out = escape(f"abc\u202edcba{controls}xyz")
     assert out == "abcdcbaxyz"
     assert not any(c in out for c in controls)
+
+
+@pytest.mark.parametrize(
+    ("text", "escaped"),
+    [
+        ("https://evil.example/x", "<https://evil.example/x>"),
+        ("see http://a.b/x_y*z.", "see <http://a.b/x_y*z>."),  # no backslash inside the link
+        ("[x](https://e.x) **b**", r"\[x](<https://e.x>) \*\*b\*\*"),
+        ("(HTTPS://A.B/c), then", "(<HTTPS://A.B/c>), then"),
+        ("https://a.b/@everyone", f"<https://a.b/@{ZERO_WIDTH_SPACE}everyone>"),
+        ("https:// and ftp://a.b", "https:// and ftp://a.b"),
+    ],
+)
+def test_links_are_echoed_without_a_preview(text: str, escaped: str) -> None:
+    """In `<...>` Discord shows a link without the brackets and never previews the page."""
+    assert escape(text) == escaped
+    assert visible(escape(text)).replace(ZERO_WIDTH_SPACE, "") == text

@@ -4,7 +4,7 @@ A model of the rules in Discord's support article "Markdown Text 101 (Chat Forma
 Italic, Underline)" and of the parser behind it (simple-markdown): a backslash before any
 character that is not a letter, digit or space shows that character; code spans show their
 content exactly, backslashes included; `**`, `__`, `*`, `_`, `~~` and `||` around text
-style it; `[text](https://...)` shows `text`; and at the start of a line (after spaces)
+style it; `[text](https://...)` shows `text`; `<https://...>` shows the link, unpreviewed; and at the start of a line (after spaces)
 `> `, `>>> `, `#`/`##`/`### `, `-# `, `- `, `* ` and `1. ` make quotes, headers, subtext and
 lists. The model errs towards seeing markup, so text it shows as typed is safe.
 """
@@ -15,6 +15,7 @@ import re
 
 _BLOCK = re.compile(r"^[ \t]*(?:>>> |> |#{1,3} |-# |[-*+] |\d+\. )")
 _LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
+_AUTOLINK = re.compile(r"<(https?://[^\s>]+)>", re.IGNORECASE)
 _STYLES = ("**", "__", "~~", "||", "*", "_")
 
 
@@ -66,6 +67,11 @@ def _inline(text: str, spans: list[str] | None = None) -> str:
                 out.append(content)
                 i = close + run
                 continue
+        autolink = _AUTOLINK.match(text, i)
+        if char == "<" and autolink:
+            out.append(autolink.group(1))  # as typed: no markdown inside
+            i = autolink.end()
+            continue
         link = _LINK.match(text, i)
         if char == "[" and link:
             out.append(_inline(link.group(1), spans))
