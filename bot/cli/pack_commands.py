@@ -192,7 +192,16 @@ def cmd_fact(args: argparse.Namespace) -> int:
         raise CliError("give a fact id, or --all and --topic, not both", code=2)
     library = library_from_args(args)
     key = pack_key_for_year(library, args.edition)
-    drawn = library.facts(key)
+    # As /fact: while the newest edition has no facts (a fresh fetch), the newest edition with
+    # some; an edition named with --edition is read as named.
+    drawn_key = library.facts_key(key) if args.edition is None else key
+    if drawn_key != key:
+        print(
+            f"note: {library.label(key)} has no facts yet; these are {library.label(drawn_key)}'s,"
+            " as /fact draws them",
+            file=sys.stderr,
+        )
+    drawn = library.facts(drawn_key)
     facts = [fact for _, fact in drawn]
     if args.all:
         chosen = facts_on_topic(facts, args.topic) if args.topic else facts
@@ -216,6 +225,10 @@ def cmd_fact(args: argparse.Namespace) -> int:
         fact = pick_fact(facts, args.topic)
         if fact is None:
             none = f"{library.label(key)} has no facts"
+            with_facts = library.facts_key(key)
+            if with_facts != key:
+                year = library.packs[with_facts].manifest.edition_year
+                none += f"; {year} has some: --edition {year}"
             raise CliError(f"no fact on '{args.topic}'" if args.topic else none)
     if args.json:
         print_json(fact_json(fact))

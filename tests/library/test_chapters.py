@@ -366,3 +366,19 @@ def test_editions_are_compared_chapter_with_chapter(chapter4_only_in_2024, capsy
     assert code == 0 and "4.2.5(2).A" in out
     assert "Not compared: chapter 3 (only in 2025)" in out
     assert "c0301" not in out  # no page of chapter 3 reported missing from 2024
+
+
+def test_the_cli_fact_draws_as_slash_fact_while_the_newest_edition_has_none(capsys):
+    """The sample library's 2026 has no facts (a fresh fetch): `fact` draws 2025's and says
+    so, as /fact does; `--edition 2026` is read as named and names the edition with facts."""
+    code, out, err = _cli(capsys, LIBRARY, "fact", "--all", "--json")
+    assert code == 0 and json.loads(out)
+    assert err == (
+        "note: Diplomatic Bluebook 2026 has no facts yet; these are Diplomatic Bluebook 2025's,"
+        " as /fact draws them\n"
+    )
+    code, out, err = _cli(capsys, LIBRARY, "fact")
+    assert code == 0 and "Diplomatic Bluebook 2025" in out
+    code, _, err = _cli(capsys, LIBRARY, "fact", "--edition", "2026")
+    assert code == 1
+    assert err == "error: Diplomatic Bluebook 2026 has no facts; 2025 has some: --edition 2025\n"
