@@ -31,6 +31,7 @@ from bot.pack.library import (
     EARLIEST_EDITION,
     LATEST_EDITION,
     check_library,
+    edition_only,
     pack_key,
     split_edition,
 )
@@ -38,7 +39,7 @@ from bot.pack.loader import Problem, read_manifest
 from bot.pack.pages import SITE, PageId
 from bot.pack.strays import misplaced_out
 from bot.pack.views import fact_json, outline, section_json, toc_json
-from bot.replies.errors import missing_paragraph_text, section_notes
+from bot.replies.errors import edition_only_text, missing_paragraph_text, section_notes
 
 
 def register(sub: Any) -> None:
@@ -155,6 +156,8 @@ def cmd_section(args: argparse.Namespace) -> int:
     missing = missing_paragraph_text(found, pack.manifest.title)
     if missing is not None:
         raise CliError(missing)
+    if found.section is None and edition_only(text) is not None:
+        raise CliError(edition_only_text(text.strip()).replace("“", "'").replace("”", "'"))
     if found.section is None:
         closest = ", ".join(f"{s.ref} {s.title}" for s in found.suggestions[:3])
         # As /section says it (without Discord's backticks): the chapter the edition lacks,

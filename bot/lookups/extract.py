@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from bot.lookups.markdown import strip_ignored
-from bot.pack.library import split_edition
+from bot.pack.library import edition_only, split_edition
 from bot.pack.refs import EditionRefs, RefIndex, Resolved, normalise_ref
 from bot.search.normalize import normalize, normalize_query
 
@@ -107,7 +107,8 @@ def _bracketed(text: str, refs: RefIndex | EditionRefs) -> list[tuple[int, Looku
         folded = normalize(inner, fold_case=False)
         qualified = split_edition(folded)  # [[2024:3.1.1(3)]] names its edition
         ref = qualified.ref
-        if refs.looks_like_ref(ref):
+        # An edition and nothing else ([[@2024]]) is answered as /section answers it.
+        if refs.looks_like_ref(ref) or edition_only(ref) is not None:
             # Asked for explicitly, so an unknown reference is still answered (with suggestions).
             if qualified.edition is not None:
                 # Resolved where it is answered, in its own edition's pack.

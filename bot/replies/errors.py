@@ -114,14 +114,17 @@ def section_notes(
     reference named it), before the closest sections: the chapter the edition lacks
     (chapter_lacking_text), then the editions that hold it (where_held_text). /section, chat
     lookups and the CLI `section` all say it."""
-    named = edition_only(ref)
-    if named is not None:
-        return [f"`{named}:` names an edition only: give a reference after it."]
     notes = [
         chapter_lacking_text(ref, year, library.chapters_of(year)),
         where_held_text(ref, library.years_holding(ref), asked_year),
     ]
     return [n for n in notes if n]
+
+
+def edition_only_text(typed: str) -> str:
+    """What is said of a reference that names an edition and nothing else ('2024:', '@2024',
+    `bot.pack.library.edition_only`), quoting it as typed."""
+    return f"“{typed}” names an edition only: give a reference after it"
 
 
 def no_section_reply(
@@ -135,6 +138,9 @@ def no_section_reply(
     """The private answer to a reference naming no section of `label`, the edition looked
     in: its `notes` (section_notes), then the closest sections (with `year` when that
     edition is not the server's)."""
+    if edition_only(ref) is not None:
+        # Nothing is near an empty reference, and the edition looked in is not the one named.
+        return error_reply(f"{edition_only_text(escape(clip(ref.strip(), 20)))}.")
     near = closest_text(list(suggestions)[:3], year)
     hint = f"Closest: {near}" if near else "See `/toc` for the outline."
     hint = " ".join([*notes, hint])

@@ -444,3 +444,14 @@ async def test_a_paragraph_past_the_last_is_answered_as_section_answers_it(blueb
             "Open the section with `/section 3.1.1(1)`."
         )
     )
+
+
+@pytest.mark.parametrize("typed", ["2025:", "@2025"])
+async def test_an_edition_alone_is_answered_in_one_line_as_section_answers_it(bluebook, typed):
+    """`[[2025:]]` names an edition and no section: one line quoting it as typed, no closest
+    sections (nothing is near an empty reference), as `/section 2025:` says."""
+    server = bluebook.server
+    [embed] = (await _say(server, f"see [[{typed}]]"))["embeds"]
+    section = await (await server.slash("section", {"ref": typed})).final_message()
+    expected = f"“{typed}” names an edition only: give a reference after it."
+    assert embed["description"] == section["content"] == expected
