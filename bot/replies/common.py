@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from bot.replies.limits import CONTENT_MAX
-from bot.replies.markdown import escape
+from bot.replies.markdown import escape, link_spans
 
 if TYPE_CHECKING:
     from bot.replies.custom_ids import ButtonState
@@ -99,6 +99,11 @@ def highlight(text: str, spans: tuple[tuple[int, int], ...] | list[tuple[int, in
             merged[-1][1] = max(merged[-1][1], end)
         else:
             merged.append([start, end])
+    # A link is escaped whole (in `<...>`, where Discord reads no bold): a bold span inside
+    # one would cut it in two, so such spans are left out.
+    links = link_spans(text) if "://" in text else []
+    if links:
+        merged = [[s, e] for s, e in merged if not any(s < le and ls < e for ls, le in links)]
     out: list[str] = []
     pos = 0
     for start, end in merged:

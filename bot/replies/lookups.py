@@ -28,7 +28,7 @@ def _result_embed(pack: Pack, lookup: Lookup, result: SearchResult) -> dict:
         body = escape(clip(result.excerpt, EXCERPT_CHARS))
     return {
         # The asker's words are echoed: escaped, so `[[@everyone GCAP]]` neither pings nor renders.
-        "title": clip(f"[[{escape(lookup.text)}]] · {result.ref}", 256),
+        "title": clip(f"[[{escape(lookup.text, links=False)}]] · {result.ref}", 256),
         "url": pack.source_url(section),
         "description": quote_block(body),
         "color": QUOTE_COLOUR,

@@ -54,12 +54,15 @@ def neutralise_mentions(text: str) -> str:
     return _MENTION.sub(lambda m: m.group(0) + ZERO_WIDTH_SPACE, text)
 
 
-def escape(text: str) -> str:
+def escape(text: str, *, links: bool = True) -> str:
     """`text` escaped, with mentions broken, bidirectional controls removed and links kept
-    from previewing (in `<...>`): the form to quote a user's words in."""
+    from previewing (in `<...>`): the form to quote a user's words in. `links=False` for an
+    embed title, where Discord makes no link of text and would show the brackets."""
     if _ANY.search(text) is None:
         return text
     text = _BIDI.sub("", text)
+    if not links:
+        return _escape_text(text)
     out, at = [], 0
     for link in _URL.finditer(text):
         out.append(_escape_text(text[at : link.start()]))
@@ -68,6 +71,11 @@ def escape(text: str) -> str:
         at = link.end()
     out.append(_escape_text(text[at:]))
     return "".join(out)
+
+
+def link_spans(text: str) -> list[tuple[int, int]]:
+    """Where `escape` finds links in `text`: a caller escaping it in pieces must not cut one."""
+    return [link.span() for link in _URL.finditer(text)]
 
 
 def _escape_text(text: str) -> str:

@@ -90,3 +90,23 @@ def test_text_left_alone_is_only_text_escaping_would_not_change() -> None:
         assert markdown.escape(text) == substituted(text), repr(text)
     plain = "Japan-U.S. Alliance, 2.5 trillion yen (FY2025)"
     assert markdown._ANY.search(plain) is None and markdown.escape(plain) == plain
+
+
+def test_highlight_never_cuts_a_link() -> None:
+    """A matched word inside a link is not bolded: bold would cut the link in two, the first
+    part a link to another page (review)."""
+    text = "see https://www.mofa.go.jp/policy/economy/page.html and the economy"
+    inside = text.index("economy")
+    outside = text.rindex("economy")
+    shown = highlight(text, [(inside, inside + 7), (outside, outside + 7)])
+    assert "<https://www.mofa.go.jp/policy/economy/page.html>" in shown
+    assert shown.endswith("the **economy**")
+    assert visible(shown) == text
+
+
+def test_a_link_in_an_embed_title_is_escaped_without_brackets() -> None:
+    """Discord makes no link of a title's text, and would show the brackets."""
+    from bot.replies.markdown import escape
+
+    assert escape("https://evil.example/x", links=False) == "https://evil.example/x"
+    assert escape("https://evil.example/x") == "<https://evil.example/x>"
