@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 
 from bot.pack.cache_dir import make_private
-from bot.pack.model import Pack
+from bot.pack.model import Pack, glossary_text
 from bot.search.build import PackIndex, ParagraphWords, index_pack
 
 log = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ def content_hash(pack: Pack) -> str:
         digest.update(f"\x00s{section.ref}\x00{path}".encode())
     for paragraph in pack.paragraphs.values():
         digest.update(f"\x00p{paragraph.ref}\x00{paragraph.text}".encode())
-    digest.update(repr(pack.glossary).encode())
+    digest.update(glossary_text(pack.glossary).encode())
     return digest.hexdigest()
 
 

@@ -33,7 +33,7 @@ from bot.pack.held_pages import KnownPages
 from bot.pack.library import Library, load_library, split_edition
 from bot.pack.library import pack_key as pack_key_of
 from bot.pack.loader import ContentError, Problem
-from bot.pack.model import Fact, Glossary, GlossaryTerm, Pack
+from bot.pack.model import Fact, Glossary, GlossaryTerm, Pack, glossary_text
 from bot.pack.refs import EditionRefs, RefIndex, Resolved
 from bot.replies.custom_ids import TEXT_STAMP_CHARS
 from bot.search.build import ParagraphWords
@@ -98,7 +98,7 @@ def text_stamp(packs: dict[str, Pack]) -> str:
             digest.update(f"\x00s{section.ref}\x00{section.title}\x00{section.heading}".encode())
         for paragraph in pack.paragraphs.values():
             digest.update(f"\x00p{paragraph.ref}\x00{paragraph.text}".encode())
-        digest.update(repr(pack.glossary).encode())
+        digest.update(glossary_text(pack.glossary).encode())
     return digest.hexdigest()[:TEXT_STAMP_CHARS]
 
 

@@ -164,6 +164,19 @@ class Glossary:
     thesaurus: tuple[ThesaurusEntry, ...] = ()
 
 
+def glossary_text(glossary: Glossary) -> str:
+    """What of a glossary search reads, as text to hash: its terms, spellings and thesaurus,
+    without the file lines they were read from (a comment added to the file changes nothing
+    a search finds)."""
+    return repr(
+        replace(
+            glossary,
+            terms=tuple(replace(t, line=0) for t in glossary.terms),
+            thesaurus=tuple(replace(e, line=0) for e in glossary.thesaurus),
+        )
+    )
+
+
 def edition_glossary(first: Glossary, others: Iterable[Glossary]) -> Glossary:
     """The glossary a reader of the chapter of `first` reads: its terms, then those of
     `others` (the other chapters of its edition, in order) that it lacks. A term several
