@@ -222,6 +222,7 @@ class SearchEngine:
         # For ranking a small pack in plain Python: postings as lists, and where each term
         # occurs in each paragraph; made as queries need them.
         self._lists: dict[int, tuple[list[int], list[float]]] = {}
+        self._maps: dict[int, dict[int, float]] = {}
         self._word_places: dict[int, tuple[dict[int, list[int]], list[int]]] = {}
         # The thesaurus's everyday words can be misspelt too ("hackng"); they rank below
         # the text's own words at the same distance.
@@ -602,6 +603,15 @@ class SearchEngine:
             found = self._lists[tid] = (docs.tolist(), weights.tolist())
         return found
 
+    def _posting_map(self, tid: int) -> dict[int, float]:
+        """A term's postings as {paragraph: weight}, for a small pack's names of several
+        words (kept, as `_posting_lists`)."""
+        found = self._maps.get(tid)
+        if found is None:
+            docs, weights = self._posting_lists(tid)
+            found = self._maps[tid] = dict(zip(docs, weights, strict=True))
+        return found
+
     def _scores_small(self, plan: QueryPlan) -> list[tuple[int, float]]:
         """`_scores` in plain Python, for a pack of at most SMALL_PACK paragraphs: the same
         float64 operations in the same order, so the same scores, bit for bit (adding the
@@ -639,19 +649,30 @@ class SearchEngine:
                         if w > best.get(d, 0.0):
                             best[d] = w
                     continue
+                if alternative.require_all:
+                    # Only the paragraphs with every term (a set intersection, in C), each
+                    # summed in the terms' order, as numpy's way sums them.
+                    maps = [self._posting_map(tid) for tid in terms]
+                    common = maps[0].keys() & maps[1].keys()
+                    for more in islice(maps, 2, None):
+                        common &= more.keys()
+                    for d in common:
+                        w = 0.0
+                        for found in maps:
+                            w += found[d]
+                        w *= weight
+                        if w > best.get(d, 0.0):
+                            best[d] = w
+                    continue
                 summed: dict[int, float] = {}
-                hits: dict[int, int] = {}
                 for tid in terms:
                     docs, weights = lists(tid)
                     for d, w in zip(docs, weights, strict=True):
                         summed[d] = summed.get(d, 0.0) + w
-                        hits[d] = hits.get(d, 0) + 1
-                everything = len(terms) if alternative.require_all else 0
                 for d, w in summed.items():
-                    if hits[d] >= everything:
-                        w *= weight
-                        if w > best.get(d, 0.0):
-                            best[d] = w
+                    w *= weight
+                    if w > best.get(d, 0.0):
+                        best[d] = w
             if several:
                 share = concept.rarity if concept.stands_for is None else concept.stands_for
                 for d, w in best.items():
