@@ -50,7 +50,13 @@ class FactsCog(commands.Cog):
         # and the answer says so (ServedLibrary.facts_key).
         fallback = self.bot.library.current.facts_fallback(served.pack_key)
         reply = fact_reply(
-            where.pack, chosen, topic=topic, ephemeral=private, facts=facts, fallback=fallback
+            where.pack,
+            chosen,
+            topic=topic,
+            ephemeral=private,
+            facts=facts,
+            fallback=fallback,
+            reading=served.year,
         )
         await respond(interaction, reply)
 

@@ -77,15 +77,13 @@ class DiscordPostSender:
         # A post from another edition than the server's (its own has no facts yet) says so.
         reads = await self.bot.library.for_guild(guild_id)
         fallback = (reads.year, found[0].year) if reads.year != found[0].year else None
+        post = post_embed(pack, fact, local_date, fallback=fallback, reading=reads.year)
         try:
             async with deadline(self.bot):
                 channel = await self._channel(channel_id)
                 # Discord returns the first message for a repeated nonce within its window.
                 message = await channel.send(
-                    **message_kwargs(
-                        Reply(embeds=[post_embed(pack, fact, local_date, fallback=fallback)])
-                    ),
-                    nonce=post_nonce(guild_id, local_date),
+                    **message_kwargs(Reply(embeds=[post])), nonce=post_nonce(guild_id, local_date)
                 )
         except discord.NotFound:
             raise PermanentSendError("the channel no longer exists", 10003) from None
@@ -285,7 +283,7 @@ class FotdCog(
         fallback = self.bot.library.current.facts_fallback(served.pack_key)
         if fallback is not None:
             footer += f" · {fallback_note(fallback)}"
-        embed = fact_embed(found[0].pack, found[1], footer=footer)
+        embed = fact_embed(found[0].pack, found[1], footer=footer, reading=served.year)
         await respond(interaction, Reply(embeds=[embed], ephemeral=True))
 
     @app_commands.command(name="skip")

@@ -11,8 +11,15 @@ from bot.replies.markdown import code, escape
 from bot.replies.search import section_path
 
 
-def fact_embed(pack: Pack, fact: Fact, *, footer: str | None = None) -> dict:
+def fact_embed(
+    pack: Pack, fact: Fact, *, footer: str | None = None, reading: int | None = None
+) -> dict:
+    """`fact`, quoted from `pack`. `reading`: the edition the server reads (default:
+    `pack`'s); when `pack` is of another, the reference carries its year ('2025:3.1.1(1)¶2'),
+    as lookups and /verify name it, so that /section opens that edition."""
     para = pack.paragraphs.get(fact.ref)
+    year = pack.manifest.edition_year
+    prefix = f"{year}:" if reading is not None and reading != year else ""
     section = pack.sections[para.section_ref] if para else pack.sections[fact.ref]
     return {
         "title": clip(fact.headline, EMBED_TITLE_MAX),
@@ -20,7 +27,7 @@ def fact_embed(pack: Pack, fact: Fact, *, footer: str | None = None) -> dict:
         "description": clip(quote_block(escape(fact.quote)), EMBED_DESCRIPTION_MAX),
         "color": QUOTE_COLOUR,
         "fields": [
-            {"name": "Reference", "value": f"`{fact.ref}`", "inline": True},
+            {"name": "Reference", "value": f"`{prefix}{fact.ref}`", "inline": True},
             {"name": "Path", "value": clip(section_path(section), 1024)},
         ],
         "footer": {"text": footer or f"{pack.manifest.title} · fact {fact.id}"},
@@ -45,10 +52,12 @@ def fact_reply(
     ephemeral: bool,
     facts: Sequence[Fact] | None = None,
     fallback: tuple[int, int] | None = None,
+    reading: int | None = None,
 ) -> Reply:
     """`fact`, quoted from `pack`; or, for None, why there is none among `facts` (those
     drawn from: default, the pack's own). `fallback`: (the reader's edition, `pack`'s) when
-    the reader's edition has no facts yet and they come from `pack`'s."""
+    the reader's edition has no facts yet and they come from `pack`'s. `reading`: the
+    reader's edition (`fact_embed`)."""
     facts = pack.facts if facts is None else facts
     if fact is None:
         tags = sorted({t for f in facts for t in f.tags}, key=str.casefold)
@@ -73,7 +82,9 @@ def fact_reply(
     footer = None
     if fallback is not None:
         footer = f"{pack.manifest.title} · fact {fact.id} · {fallback_note(fallback)}"
-    return Reply(embeds=[fact_embed(pack, fact, footer=footer)], ephemeral=ephemeral)
+    return Reply(
+        embeds=[fact_embed(pack, fact, footer=footer, reading=reading)], ephemeral=ephemeral
+    )
 
 
 def fallback_note(fallback: tuple[int, int]) -> str:

@@ -51,11 +51,17 @@ def timezone_choices(current: str, limit: int = MAX_CHOICES) -> list[tuple[str, 
 
 
 def post_embed(
-    pack: Pack, fact: Fact, local_date: date, *, fallback: tuple[int, int] | None = None
+    pack: Pack,
+    fact: Fact,
+    local_date: date,
+    *,
+    fallback: tuple[int, int] | None = None,
+    reading: int | None = None,
 ) -> dict:
     """The daily post; its footer carries the marker a restart looks for. `fallback`: (the
-    server's edition, `pack`'s) when the server's has no facts yet: the post names `pack`'s."""
-    embed = fact_embed(pack, fact, footer=post_marker(local_date, fact.id))
+    server's edition, `pack`'s) when the server's has no facts yet: the post names `pack`'s.
+    `reading`: the server's edition (`fact_embed`)."""
+    embed = fact_embed(pack, fact, footer=post_marker(local_date, fact.id), reading=reading)
     name = "Fact of the day"
     if fallback is not None:
         name += f" · {pack.manifest.title} ({fallback[0]} has no facts yet)"

@@ -183,7 +183,8 @@ async def test_fact_and_the_fact_of_the_day_use_the_newest_edition_with_facts_an
         return {
             "url": older.pack.source_url(older.pack.sections[para.section_ref]),
             "description": f"> {fact.quote}",
-            "ref": f"`{fact.ref}`",
+            # 2026 is the server's: the reference names 2025, which /section then opens.
+            "ref": f"`2025:{fact.ref}`",
         }
 
     answer = _embed(await _ask(server, "fact", {"topic": "Coast Guard"}))
@@ -206,6 +207,7 @@ async def test_fact_and_the_fact_of_the_day_use_the_newest_edition_with_facts_an
     )
     preview = _embed(await _ask(server, "factoftheday preview", user=admin))
     assert preview["footer"]["text"].endswith("2026 has no facts yet, so this is from 2025")
+    assert _fields(preview)["Reference"].startswith("`2025:")
 
     clock.set(datetime(2026, 3, 7, 13, 0, tzinfo=UTC))
     [event] = await h.bot.fotd.tick(h.bot.get_cog("FotdCog").sender)
@@ -233,6 +235,7 @@ async def test_fact_and_the_fact_of_the_day_use_the_newest_edition_with_facts_an
     assert "Facts from" not in status
     answer = _embed(await _ask(server, "fact"))
     assert answer["footer"]["text"] == "Diplomatic Bluebook 2026 · fact npt-cornerstone"
+    assert _fields(answer)["Reference"] == "`3.1.2(1)¶1`"  # the server's own: no year
 
 
 # -- search across editions ------------------------------------------------------------------
