@@ -221,11 +221,12 @@ class ServedLibrary:
         return self.library.facts_key(self.pack(pack_key).pack_key)
 
     def facts_fallback(self, pack_key: str | None = None) -> tuple[int, int] | None:
-        """(the reader's edition, the edition its facts come from) when they differ, because
-        the reader's edition has no facts yet; None when it draws its own."""
+        """(the reader's edition, the edition its facts come from) while the reader's edition
+        has no facts yet (`facts_key` draws another's); None when it draws its own. What
+        /fact, the daily post, status and preview say of a fallback comes from here."""
         reader = self.pack(pack_key)
-        drawn = self.packs[self.facts_key(reader.pack_key)]
-        return None if drawn.year == reader.year else (reader.year, drawn.year)
+        drawn = self.facts_key(reader.pack_key)
+        return None if drawn == reader.pack_key else (reader.year, self.packs[drawn].year)
 
     def facts(self, pack_key: str | None = None) -> list[tuple[ServedPack, Fact]]:
         """The facts a reader of pack `pack_key` draws from, with their packs: those of every

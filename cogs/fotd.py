@@ -74,9 +74,10 @@ class DiscordPostSender:
         if found is None:
             raise PermanentSendError(f"fact {fact_id} is no longer in the content")
         pack, fact = found[0].pack, found[1]
-        # A post from another edition than the server's (its own has no facts yet) says so.
+        # A post says "no facts yet" while the server's edition has none now: the day may
+        # have been claimed before a reload gave it facts or before the server switched.
         reads = await self.bot.library.for_guild(guild_id)
-        fallback = (reads.year, found[0].year) if reads.year != found[0].year else None
+        fallback = self.bot.library.current.facts_fallback(reads.pack_key)
         post = post_embed(pack, fact, local_date, fallback=fallback, reading=reads.year)
         try:
             async with deadline(self.bot):

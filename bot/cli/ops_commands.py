@@ -195,11 +195,10 @@ def cmd_fotd_plan(args: argparse.Namespace) -> int:
     async def plan() -> list[Any]:
         db = await open_database(path, read_only=True)
         try:
-            # As the bot does (LibraryInService.for_guild): the server's edition, else the newest.
+            # As the bot does (LibraryInService.for_guild): the server's edition, else the newest;
+            # its facts, else the newest edition's with some (Library.facts_key decides).
             year = await EditionSettings(db).get(args.guild)
-            key = library.key_for(year) if year is not None else None
-            # While that edition has no facts, the newest with some (as the bot draws them).
-            pack_key = library.facts_key(key if key is not None else library.newest_key)
+            pack_key = library.facts_key(library.key_for(year) or library.newest_key)
             refs.clear()
             refs.update({f.id: f.ref for _, f in library.facts(pack_key)})
             facts = OnePack(lambda: list(refs), pack_key)

@@ -9,7 +9,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -236,6 +236,40 @@ async def test_fact_and_the_fact_of_the_day_use_the_newest_edition_with_facts_an
     answer = _embed(await _ask(server, "fact"))
     assert answer["footer"]["text"] == "Diplomatic Bluebook 2026 · fact npt-cornerstone"
     assert _fields(answer)["Reference"] == "`3.1.2(1)¶1`"  # the server's own: no year
+
+
+async def test_a_day_claimed_from_the_earlier_edition_says_fallback_only_while_it_is_one(
+    newest_without_facts, news, sample_library: Path
+):
+    """A day claimed while 2026 had no facts (a 2025 fact) and sent after a change: the post
+    says "no facts yet" only when the server's edition still has none at the send
+    (ServedLibrary.facts_fallback), not whenever the fact's edition differs from it; its
+    reference names 2025 either way."""
+    h = newest_without_facts
+    server = h.server
+    sender = h.bot.get_cog("FotdCog").sender
+    guild = server.guild.id
+
+    async def post(day: int) -> dict:
+        await sender.send(guild, news.id, "jcg-exercises", date(2026, 3, day), pack_key="2025-3")
+        return _embed((await _posts(server, news))[-1])
+
+    fallback = await post(7)
+    assert fallback["author"]["name"].endswith("(2026 has no facts yet)")
+    # The server switched to 2024, which has facts: a 2025 post is no fallback of 2024's.
+    await _ask(server, "settings edition", {"year": 2024}, user=server.admin)
+    switched = await post(8)
+    assert switched["author"]["name"] == "Fact of the day"
+    assert _fields(switched)["Reference"].startswith("`2025:")
+    # Back on 2026, which a reload gave facts: no longer "no facts yet".
+    await _ask(server, "settings edition", {"newest": True}, user=server.admin)
+    (sample_library / "2026" / "chapter3" / "facts.yaml").write_text(FACT_2026, "utf-8")
+    assert (await _ask(server, "reload", user=server.world.owner))["content"].startswith(
+        "Reloaded:"
+    )
+    reloaded = await post(9)
+    assert reloaded["author"]["name"] == "Fact of the day"
+    assert _fields(reloaded)["Reference"].startswith("`2025:")
 
 
 # -- search across editions ------------------------------------------------------------------
