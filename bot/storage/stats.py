@@ -5,13 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import math
-import re
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, NamedTuple
 
-from bot.pack.library import parse_key
+from bot.pack.library import parse_key, split_edition
+from bot.pack.refs import looks_like_ref
 from bot.storage.db import Database
 from bot.storage.usage import EventKind
 
@@ -19,10 +19,6 @@ DEFAULT_TOP_N = 10
 # What /stats can show per list (Discord's 1024-character field); the CLI allows more.
 MAX_TOP_N = 25
 MAX_TOP_N_CLI = 1000
-# A query that found nothing is counted as an unknown reference when it is shaped like one:
-# digits then "." "(" or "¶" ("3.1.7", "9.9", "3.1.1(2)a", "2024:§3.4"), after an optional
-# edition and §/sec prefix; every other is words the content has nothing for.
-_REFERENCE_SHAPED = re.compile(r"^(?:\d{4}\s*:\s*)?(?:§+|sec(?:tion)?\.?)?\s*\d+\s*[.(¶]")
 # Rankings of what people look up leave out autocomplete (half-typed prefixes) and fact
 # posts (the bot's own choice, not a reader's question).
 _LOOKUP_KINDS = (EventKind.SLASH.value, EventKind.BUTTON.value, EventKind.KEYWORD.value)
@@ -58,12 +54,6 @@ class Ranked(NamedTuple):
     more: int
 
 
-def looks_like_reference(query: str) -> bool:
-    """Whether a query that found nothing was a reference (a section not held) rather than
-    words (a gap in the content or the glossary)."""
-    return bool(_REFERENCE_SHAPED.match(query))
-
-
 @dataclass(frozen=True, slots=True)
 class UsageSummary:
     """Usage over `days` whole UTC days ending today; `daily` has one entry per day."""
@@ -76,7 +66,7 @@ class UsageSummary:
     by_command: dict[str, int]
     top_queries: tuple[tuple[str, int], ...]
     top_sections: tuple[SectionCount, ...]
-    # Queries that found nothing: words, and references (looks_like_reference), each the
+    # Queries that found nothing: words, and references (as chat lookups tell them), each the
     # first `top_n` with the number of distinct ones left out.
     no_result_queries: tuple[tuple[str, int], ...]
     latency_p50_ms: float | None
@@ -178,8 +168,12 @@ async def usage_summary(
         "AND result_count = 0 AND query IS NOT NULL GROUP BY query ORDER BY n DESC, query",
         lookup,
     )
-    words = _first([(q, n) for q, n in no_result if not looks_like_reference(q)], top_n)
-    refs = _first([(q, n) for q, n in no_result if looks_like_reference(q)], top_n)
+    # A reference (a section not held) or words (a gap in the content or the glossary), told
+    # apart as chat lookups tell [[...]] apart (bot/lookups/extract.py): "1.5 degrees" is
+    # words, as it was searched; "2024:§3.4" a reference after its edition.
+    is_ref = {q: looks_like_ref(split_edition(q).ref) for q, _ in no_result}
+    words = _first([(q, n) for q, n in no_result if not is_ref[q]], top_n)
+    refs = _first([(q, n) for q, n in no_result if is_ref[q]], top_n)
     per_day = dict(
         await _counts(
             db,

@@ -194,3 +194,21 @@ def test_top_sections_name_their_edition_unless_all_are_the_servers() -> None:
     mixed = (*own, SectionCount("2024-3", "3.1.1(2)", 1))
     assert section_rows(mixed, 2025) == [("2025:3.1.1(2)", 2), ("3.4", 1), ("2024:3.1.1(2)", 1)]
     assert section_rows(own[:1], 2026) == [("2025:3.1.1(2)", 2)]
+
+
+async def test_misses_are_references_or_words_as_chat_lookups_read_them(
+    db: Database, make_usage_log: UsageLogFactory, settle: Settle
+) -> None:
+    """A figure followed by words was searched as words (bot/pack/refs.py looks_like_ref),
+    so it is listed among queries, not references; an edition before a reference is read
+    off first."""
+    usage = make_usage_log(db)
+    words = ("1.5 degrees", "2.5 million", "10(a) plan")
+    refs = ("3.1.1-3", "3.1.9@2025", "2025:3.1.9", "sec 3.1.1 (3)")
+    for q in (*words, *refs):
+        usage.log(lookup(query=q, result_count=0))
+    await settle(usage.close())
+
+    summary = await usage_summary(db, 1, now=NOW)
+    assert {q for q, _ in summary.no_result_queries} == set(words)
+    assert {q for q, _ in summary.unknown_refs} == set(refs)
