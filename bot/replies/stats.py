@@ -104,11 +104,10 @@ def stats_reply(
     if summary.unknown_refs:
         unknown = _list(summary.unknown_refs, code=True, more=summary.unknown_refs_more)
         embed["fields"].append({"name": "References not found", "value": unknown})
-    if summary.no_result_more or summary.unknown_refs_more:
-        more = (
-            f"/stats top:{MAX_TOP_N}" if summary.top_n < MAX_TOP_N else "bluebook-bot stats --top N"
-        )
-        embed["footer"]["text"] += f" More rows: {more}."
+    # At top:25 the lists say "… and N more" and offer nothing further: the CLI's
+    # `stats --top N` is the operator's, over every server's data.
+    if (summary.no_result_more or summary.unknown_refs_more) and summary.top_n < MAX_TOP_N:
+        embed["footer"]["text"] += f" More rows: /stats top:{MAX_TOP_N}."
     files = []
     if chart_png:
         embed["image"] = {"url": f"attachment://{CHART_NAME}"}

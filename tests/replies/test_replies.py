@@ -274,6 +274,29 @@ def test_stats_says_that_events_not_logged_are_counted_for_all_servers() -> None
     assert "3 not logged (all servers)" in description(3)
 
 
+def test_stats_cut_at_its_largest_top_names_no_operator_command() -> None:
+    """A list cut at `top:25` says how many more ("… and N more"); the footer offers
+    `top:25` below that, and nothing at it: `bluebook-bot stats` is the operator's command
+    over every server's data, not a server admin's."""
+    from bot.replies.stats import stats_reply
+    from bot.storage.stats import MAX_TOP_N, UsageSummary
+
+    def reply(top_n: int) -> dict:
+        misses = tuple((f"word{n}", 1) for n in range(top_n))
+        summary = UsageSummary(
+            7, 0.0, 0.0, 0, {}, {}, (), (), misses, None, None, (), 0,
+            no_result_more=3, top_n=top_n,
+        )  # fmt: skip
+        return stats_reply(summary, None).embeds[0]
+
+    cut = reply(MAX_TOP_N)
+    field = next(f for f in cut["fields"] if f["name"] == "Queries that found nothing")
+    assert field["value"].endswith("… and 3 more")
+    assert "bluebook-bot" not in cut["footer"]["text"] and "--top" not in cut["footer"]["text"]
+    assert "More rows" not in cut["footer"]["text"]
+    assert "/stats top:25" in reply(10)["footer"]["text"]
+
+
 def test_a_section_shows_its_footnotes_after_its_paragraphs_and_a_lone_paragraph_none() -> None:
     """/section shows a section's footnotes (the page prints them at its end; the parser
     gives each to the section whose text carries its marker), verbatim and set apart."""
