@@ -61,6 +61,15 @@ class CompareCog(commands.Cog):
         else:
             after = (await self.bot.library.for_guild(interaction.guild_id)).pack_key
         before = _before(library, after, from_)
+        named = split_edition(ref).edition if ref is not None else None
+        if named is not None and from_ is None and to is None:
+            # A reference naming its edition, no edition asked: it against its successor.
+            pair = library.library.compared_with(named, after)
+            if pair is None and named not in library.years():
+                current_exchange().refused()
+                await respond(interaction, no_edition_reply(named, library.years()))
+                return
+            before, after = pair or (None, after)
         if after is None or before is None:
             current_exchange().refused()
             await respond(interaction, _no_editions(library, from_, to, after))

@@ -41,9 +41,16 @@ def register(sub: Any) -> None:
 
 
 def editions_to_compare(
-    library: Library, from_year: int | None, to_year: int | None
+    library: Library, from_year: int | None, to_year: int | None, named: int | None = None
 ) -> tuple[str, str]:
-    """The two pack keys: `to` defaults to the newest, `from` to the edition before `to`."""
+    """The two pack keys: `to` defaults to the newest, `from` to the edition before `to`;
+    with neither given, a reference naming edition `named` compares it with its successor
+    (the edition before it when it is the newest)."""
+    if named is not None and from_year is None and to_year is None:
+        pair = library.compared_with(named)
+        if pair is not None:
+            return pair
+        pack_key_for_year(library, named)  # not held: says so; held, it is the only one
     after = pack_key_for_year(library, to_year)
     years = library.editions()
     year = library.packs[after].manifest.edition_year
@@ -69,12 +76,13 @@ def editions_to_compare(
 
 def cmd_compare(args: argparse.Namespace) -> int:
     library = library_from_args(args)
-    before, after = editions_to_compare(library, args.from_year, args.to_year)
+    typed = " ".join(args.ref)
+    asked = split_edition(typed)
+    named = asked.edition if args.ref else None
+    before, after = editions_to_compare(library, args.from_year, args.to_year, named)
     y0, y1 = _year(library, before), _year(library, after)
     if not args.ref:
         return _print_changes(library, args, before, after)
-    typed = " ".join(args.ref)
-    asked = split_edition(typed)
     text = asked.ref
     # In the chapter the reference names, in both editions, as /compare reads it; looked up
     # in the edition it names, when it names one ('2024:3.1.1(2)').

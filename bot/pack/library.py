@@ -270,6 +270,21 @@ class Library:
         pairs.sort(key=lambda pair: pair[1] != after)
         return pairs
 
+    def compared_with(self, year: int, like: str | None = None) -> tuple[str, str] | None:
+        """(earlier, later) pack keys of edition `year` and its successor, the next edition
+        held (the one before it when `year` is the newest), chapter as pack `like` where
+        held: what a reference naming `year` is compared between when no edition is asked
+        for ('2024:3.1.1(2)': 2024 → 2025). None when `year` is not held or is the only one."""
+        years = sorted(self.editions())
+        if year not in years or len(years) < 2:
+            return None
+        at = years.index(year)
+        pair = (year, years[at + 1]) if at + 1 < len(years) else (years[at - 1], year)
+        chapter = self.packs[like].manifest.chapter_number if like in self.packs else None
+        before, after = (self.key_for(y, chapter) for y in pair)
+        assert before is not None and after is not None  # both editions are held
+        return before, after
+
     def compared_packs(self, text: str, before: str, after: str) -> ComparedPacks:
         """The packs a comparison of `text` between the editions of packs `before` and
         `after` reads: the chapter `text` names, in both editions (4.2.5(1): chapter 4). A

@@ -103,3 +103,33 @@ async def test_from_the_earliest_edition_or_to_itself_says_what_works(sample):
     assert same["content"].startswith("`from` and `to` are both 2025")
     key = _embed(await _ask(server, {"ref": "3.2.2(2)", "from": 2024, "to": 2025}))
     assert "Struck-through words are only in 2024, bold ones only in 2025." in key["description"]
+
+
+async def test_a_reference_naming_its_edition_is_compared_with_its_successor(sample, monkeypatch):
+    """No edition asked (the server's is 2026): '2024:…' is 2024 against 2025, and its page
+    buttons turn between those two; the newest named is compared with the one before it."""
+    server = sample.server
+    whole = _embed(await _ask(server, {"ref": "2024:3.2.2(2)"}))
+    assert whole["title"].endswith("— 2024 → 2025")
+    assert "~~is under way,~~ → **was completed in 2024,**" in whole["description"]
+    monkeypatch.setattr("bot.replies.compare.PAGE_CHARS", 120)
+    first = await _ask(server, {"ref": "2024:3.2.2(2)"})
+    embed = _embed(first)
+    assert embed["footer"]["text"].startswith("Diplomatic Bluebook 2024 → Diplomatic Bluebook 2025")
+    turn = _buttons(first)["Page ▶"]
+    second = await (await server.press_button(first, turn["custom_id"])).final_message()
+    assert _embed(second)["title"] == embed["title"]
+    assert "page 2 of" in _embed(second)["footer"]["text"]
+    newest = _embed(await _ask(server, {"ref": "2026:3.2.2(2)"}))
+    assert newest["title"].endswith("— 2025 → 2026")
+
+
+async def test_a_named_edition_is_refused_only_when_the_editions_asked_leave_it_out(sample):
+    server = sample.server
+    refused = await _ask(server, {"ref": "2024:3.2.2(2)", "from": 2025})
+    assert refused["content"] == (
+        "The reference names 2024, which is neither edition compared (2025 → 2026); "
+        "set `from` or `to` to 2024."
+    )
+    unheld = await _ask(server, {"ref": "2023:3.2.2(2)"})
+    assert unheld["content"].startswith("No edition 2023 here.")

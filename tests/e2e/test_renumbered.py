@@ -31,7 +31,8 @@ async def test_compare_reads_a_reference_in_the_edition_it_names(
             for typed in ("2050:7.1.1(2)", "7.1.1(2)@2050", "7.1.1(3)")
         ]
         new = _embed(await _ask(server, "compare", {"ref": "7.1.1(2)"}))
-        outside = await _ask(server, "compare", {"ref": "2049:7.1.1(2)"})
+        unheld = await _ask(server, "compare", {"ref": "2049:7.1.1(2)"})
+        outside = await _ask(server, "compare", {"ref": "2049:7.1.1(2)", "from": 2050, "to": 2051})
     for embed in named:
         assert embed["title"].startswith("(3) Invented Reef Patrols — 2050 → 2051")
         assert embed["description"].startswith(RENUMBERED), embed["description"]
@@ -41,6 +42,9 @@ async def test_compare_reads_a_reference_in_the_edition_it_names(
     assert new["title"].startswith("(2) Invented Seed Banks")
     assert "Renumbered" not in new["description"]
     assert _fields(new)["Status"] == "added"
+    # No edition asked, the one named is compared with its successor: none held here.
+    assert unheld["content"].startswith("No edition 2049 here.")
+    # Editions asked that leave out the one named: refused in one line.
     assert outside["content"] == (
         "The reference names 2049, which is neither edition compared (2050 → 2051); "
         "set `from` or `to` to 2049."

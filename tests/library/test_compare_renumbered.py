@@ -86,7 +86,7 @@ def test_the_cli_compares_the_section_and_says_it_was_renumbered(capsys, root, t
 
 
 def test_the_cli_refuses_an_edition_outside_the_two_in_one_line(capsys, root):
-    code, out, err = _run(capsys, root, "compare", "2049:7.1.1(2)")
+    code, out, err = _run(capsys, root, "compare", "2049:7.1.1(2)", "--from", "2050")
     assert code == 1 and out == ""
     assert err.strip() == (
         "error: '2049:7.1.1(2)' names 2049, which is neither edition compared (2050 → 2051); "

@@ -236,3 +236,46 @@ def test_the_cli_lists_what_changed_and_prints_removed_and_added_paragraphs(caps
             "likely_held": True,  # 2024 and 2026 hold it
         }
     ]
+
+
+def test_a_reference_naming_its_edition_is_compared_with_its_successor(library):
+    """No edition asked: the edition named against the next one held, the newest against
+    the one before it; an edition not held, or a library of one, has no pair."""
+    assert library.compared_with(2024) == ("2024-3", "2025-3")
+    assert library.compared_with(2025) == ("2025-3", "2026-3")
+    assert library.compared_with(2026) == ("2025-3", "2026-3")
+    assert library.compared_with(2023) is None
+    one = Library({"2025-3": library.packs["2025-3"]}, library.root)
+    assert one.compared_with(2025) is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "head"),
+    [
+        ("2024:3.2.2(2)", "3.2.2(2): 2024 → 2025"),
+        ("3.2.2(2)@2024", "3.2.2(2): 2024 → 2025"),
+        ("2025:3.2.2(2)", "3.2.2(2): 2025 → 2026"),
+        ("2026:3.2.2(2)", "3.2.2(2): 2025 → 2026"),
+    ],
+)
+def test_the_cli_compares_the_edition_a_reference_names_with_its_successor(capsys, typed, head):
+    from bot.cli import main
+
+    assert main(["--content", str(LIBRARY), "compare", typed]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == head
+    if head.startswith("3.2.2(2): 2024"):
+        assert "[-is under way,-]{+was completed in 2024,+}" in out
+
+
+def test_the_cli_refuses_a_named_edition_only_beside_editions_asked(capsys):
+    from bot.cli import main
+
+    typed = "2024:3.2.2(2)"
+    assert main(["--content", str(LIBRARY), "compare", typed, "--to", "2026"]) == 1
+    assert capsys.readouterr().err.strip() == (
+        f"error: '{typed}' names 2024, which is neither edition compared (2025 → 2026); "
+        "give --from or --to 2024"
+    )
+    assert main(["--content", str(LIBRARY), "compare", "2023:3.2.2(2)"]) == 1
+    assert "no edition 2023 in the library" in capsys.readouterr().err
