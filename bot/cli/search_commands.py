@@ -18,7 +18,8 @@ from bot.cli.common import (
     print_json,
 )
 from bot.pack.loader import ContentError
-from bot.replies.also_in import RefIn, held_elsewhere, paragraph_in, quote_in
+from bot.pack.model import Pack
+from bot.replies.also_in import held_at, held_elsewhere, paragraph_in
 from bot.replies.verify import render_diff
 from bot.search.library import LibraryResponse, LibraryResult
 from bot.search.verify import (
@@ -81,7 +82,12 @@ def cmd_verify(args: argparse.Namespace) -> int:
         data["edition"] = year
         data["pack"] = found.pack_key
         data["checked_first"] = library.pack(found.checked_first).year
-        data["also_in"] = _years(library, found.also_in, but=year)
+        data["also_in"] = _years(library, tuple(k for k, _ in found.also_in), but=year)
+        first = verdict.matches[0].ref if verdict.verbatim and verdict.matches else ""
+        data["also_in_refs"] = [
+            {"edition": y, "ref": there or first}
+            for y, there in held_at(_packs(library), found.also_in, year=year, ref=first)
+        ]
         print_json(data)
     elif verdict.too_short:
         raise CliError(
@@ -107,7 +113,9 @@ def _print_verdict(library: ServedLibrary, found: LibraryVerdict) -> None:
     if verdict.verbatim:
         refs = list(dict.fromkeys(prefix + m.ref for m in verdict.matches))
         joined = " into ".join(refs) if verdict.across else ", ".join(refs)
-        also = _also(library, found.also_in, year, verdict.matches[0].ref, quote_in(verdict.quote))
+        # Where the check found the quote in each other edition: not looked for again.
+        held = held_at(_packs(library), found.also_in, year=year, ref=verdict.matches[0].ref)
+        also = _also(held)
         note = f" (also in {also})" if also else ""
         print(f"verbatim{' across paragraphs' if verdict.across else ''}{edition}: {joined}{note}")
     elif verdict.closest is not None and verdict.differs_only_in:
@@ -134,12 +142,13 @@ def _years(library: ServedLibrary, pack_keys: tuple[str, ...], but: int | None =
     return [y for y in dict.fromkeys(library.pack(k).year for k in pack_keys) if y != but]
 
 
-def _also(
-    library: ServedLibrary, pack_keys: tuple[str, ...], year: int, ref: str, ref_in: RefIn
-) -> str:
-    """The other editions holding a passage: "2024 at 2024:3.1.1(2)¶1, 2023"."""
-    packs = {k: s.pack for k, s in library.packs.items()}
-    held = held_elsewhere(packs, pack_keys, year=year, ref=ref, ref_in=ref_in)
+def _packs(library: ServedLibrary) -> dict[str, Pack]:
+    return {k: s.pack for k, s in library.packs.items()}
+
+
+def _also(held: list[tuple[int, str | None]]) -> str:
+    """The other editions holding a passage (`held_elsewhere`, `held_at`): "2024 at
+    2024:3.1.1(2)¶1, 2023"."""
     return ", ".join(f"{y} at {y}:{there}" if there else str(y) for y, there in held)
 
 
@@ -162,9 +171,11 @@ def _print_text(library: ServedLibrary, response: LibraryResponse) -> None:
     for found in response.results:
         result = found.result
         year = library.pack(found.pack_key).year
-        also = _also(
-            library, found.also_in, year, result.ref, paragraph_in(result.paragraph, result.ref)
+        ref_in = paragraph_in(result.paragraph, result.ref)
+        held = held_elsewhere(
+            _packs(library), found.also_in, year=year, ref=result.ref, ref_in=ref_in
         )
+        also = _also(held)
         note = f"; also in {also}" if also else ""
         print(f"[{result.ref}] {result.title}  ({year}, score {result.score:.2f}{note})")
         print(f"  {result.excerpt}\n")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.pack.model import Pack, Section
-from bot.replies.also_in import also_in_text, paragraph_in
+from bot.replies.also_in import also_in_text, held_elsewhere, paragraph_in
 from bot.replies.common import (
     QUOTE_COLOUR,
     WARN_COLOUR,
@@ -161,7 +161,8 @@ def library_search_reply(
     result = found.result
     ref_in = paragraph_in(result.paragraph, result.ref)
     # Editions, not packs: another chapter of this edition holding the same words is no other.
-    if also := also_in_text(packs, found.also_in, year=year, ref=result.ref, ref_in=ref_in):
+    held = held_elsewhere(packs, found.also_in, year=year, ref=result.ref, ref_in=ref_in)
+    if also := also_in_text(held):
         embed["fields"].insert(1, {"name": "Also in", "value": also, "inline": True})
     searched = packs[response.pack_key].manifest.edition_year
     # Another chapter of the edition searched is that edition: nothing to say.

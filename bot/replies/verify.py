@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 from bot.pack.model import Pack
-from bot.replies.also_in import also_in_text, quote_in
+from bot.replies.also_in import also_in_text, held_at
 from bot.replies.common import ERROR_COLOUR, OK_COLOUR, WARN_COLOUR, Reply, clip, quote_block
 from bot.replies.limits import EMBED_DESCRIPTION_MAX
 from bot.replies.markdown import code, escape
@@ -53,8 +53,9 @@ def library_verify_reply(
 
     also = ""
     if verdict.verbatim and verdict.matches:
-        shown, ref_in = verdict.matches[0].ref, quote_in(verdict.quote)
-        also = also_in_text(packs, found.also_in, year=year, ref=shown, ref_in=ref_in)
+        # Where the check found the quote in each other edition: not looked for again.
+        held = held_at(packs, found.also_in, year=year, ref=verdict.matches[0].ref)
+        also = also_in_text(held)
     return verify_reply(
         pack,
         verdict,

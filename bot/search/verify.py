@@ -112,7 +112,9 @@ class LibraryVerdict:
     verdict: Verdict
     pack_key: str
     checked_first: str
-    also_in: tuple[str, ...] = ()  # the other packs the quote is verbatim in, newest first
+    # The other packs the quote is verbatim in, newest first, each with the reference it
+    # starts at there (None: a verdict without matches).
+    also_in: tuple[tuple[str, str | None], ...] = ()
     checked: tuple[str, ...] = ()  # every pack checked, in the order checked
     # Whether `pack_key` is of another edition than `checked_first` (another chapter of the
     # same edition is that edition).
@@ -413,7 +415,7 @@ def verify_in_library(library: LibrarySearch, quote: str, *, pack_key: str) -> L
         return LibraryVerdict(unchecked, pack_key, pack_key, checked=order)
     held = [(k, v) for k in order if (v := verbatim_in(library.packs[k].pack, text)) is not None]
     if held:
-        (key, verdict), others = held[0], tuple(k for k, _ in held[1:])
+        (key, verdict), others = held[0], tuple((k, _first_ref(v)) for k, v in held[1:])
         elsewhere = _year(library, key) != year
         return LibraryVerdict(verdict, key, pack_key, others, order, elsewhere)
     reading = library.reading(pack_key)
@@ -435,6 +437,11 @@ def verify_in_library(library: LibrarySearch, quote: str, *, pack_key: str) -> L
     )
     elsewhere = _year(library, key) != year
     return LibraryVerdict(verdict, key, pack_key, checked=order, elsewhere=elsewhere)
+
+
+def _first_ref(verdict: Verdict) -> str | None:
+    """Where a verbatim quote starts: its first paragraph's reference."""
+    return verdict.matches[0].ref if verdict.matches else None
 
 
 def _year(library: LibrarySearch, pack_key: str) -> int:

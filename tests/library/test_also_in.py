@@ -4,13 +4,16 @@ and in the text the replies share; the same reference is the year alone."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from bot.cli import main
 from bot.pack.library import load_library
-from bot.replies.also_in import also_in_text, paragraph_in
+from bot.replies.also_in import also_in_text, held_elsewhere, paragraph_in
+from bot.replies.verify import library_verify_reply
+from bot.served import ServedLibrary
 from tests.samples.renumbered import MINUTES, PATROLS, renumbered_library
 
 
@@ -24,11 +27,11 @@ def test_also_in_text_gives_the_reference_only_where_it_differs(root):
     packs = load_library(root).packs
     keys = ["2050-7", "2050-7", "2051-7"]  # an edition is named once, the one shown never
     moved = paragraph_in(PATROLS, "7.1.1(3)¶1")
-    assert also_in_text(packs, keys, year=2051, ref="7.1.1(3)¶1", ref_in=moved) == (
-        "2050 (`2050:7.1.1(2)¶1`)"
-    )
+    held = held_elsewhere(packs, keys, year=2051, ref="7.1.1(3)¶1", ref_in=moved)
+    assert also_in_text(held) == "2050 (`2050:7.1.1(2)¶1`)"
     same = paragraph_in(MINUTES, "7.1.1(1)¶2")
-    assert also_in_text(packs, keys, year=2051, ref="7.1.1(1)¶2", ref_in=same) == "2050"
+    held = held_elsewhere(packs, keys, year=2051, ref="7.1.1(1)¶2", ref_in=same)
+    assert also_in_text(held) == "2050"
 
 
 def test_the_cli_search_and_verify_name_the_earlier_reference(capsys, root):
@@ -42,3 +45,55 @@ def test_the_cli_search_and_verify_name_the_earlier_reference(capsys, root):
     )
     assert main(["--content", str(root), "verify", MINUTES]) == 0
     assert capsys.readouterr().out.strip() == "verbatim: 7.1.1(1)¶2 (also in 2050)"
+
+
+def _no_second_check(monkeypatch) -> None:
+    """From now on, looking a quote up verbatim in a pack is an error."""
+
+    def refused(*_args, **_kwargs):
+        raise AssertionError("the quote was checked a second time")
+
+    monkeypatch.setattr("bot.search.verify._verbatim_as_written", refused)
+
+
+def test_verify_keeps_where_each_other_edition_holds_the_quote(root):
+    served = ServedLibrary.load(root)
+    moved = served.verify(PATROLS, pack_key="2051-7")
+    assert moved.also_in == (("2050-7", "7.1.1(2)¶1"),)
+    same = served.verify(MINUTES, pack_key="2051-7")
+    assert same.also_in == (("2050-7", "7.1.1(1)¶2"),)
+
+
+def test_the_verify_reply_names_the_editions_from_the_one_check(root, monkeypatch):
+    """ "Also in" is the verdict's own: the reply looks the quote up in no pack again."""
+    served = ServedLibrary.load(root)
+    found = served.verify(PATROLS, pack_key="2051-7")
+    _no_second_check(monkeypatch)
+    packs = {k: s.pack for k, s in served.packs.items()}
+    text = library_verify_reply(packs, found).embeds[0]["description"]
+    assert "stands at `7.1.1(3)¶1`. Also in 2050 (`2050:7.1.1(2)¶1`)." in text
+
+
+def test_the_cli_verify_names_the_editions_from_the_one_check(capsys, root, monkeypatch):
+    checked = ServedLibrary.verify
+
+    def once(self, quote, *, pack_key):
+        found = checked(self, quote, pack_key=pack_key)
+        _no_second_check(monkeypatch)
+        return found
+
+    monkeypatch.setattr(ServedLibrary, "verify", once)
+    assert main(["--content", str(root), "verify", PATROLS]) == 0
+    assert capsys.readouterr().out.strip() == (
+        "verbatim: 7.1.1(3)¶1 (also in 2050 at 2050:7.1.1(2)¶1)"
+    )
+    monkeypatch.undo()
+    monkeypatch.setattr(ServedLibrary, "verify", once)
+    assert main(["--content", str(root), "verify", PATROLS, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["also_in"] == [2050]
+    assert data["also_in_refs"] == [{"edition": 2050, "ref": "7.1.1(2)¶1"}]
+    monkeypatch.undo()
+    assert main(["--content", str(root), "verify", MINUTES, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["also_in_refs"] == [{"edition": 2050, "ref": "7.1.1(1)¶2"}]
