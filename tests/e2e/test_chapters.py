@@ -412,3 +412,18 @@ async def test_a_reference_that_names_no_section_is_answered_as_section_answers_
             "SELECT query, top_ref, outcome FROM usage_events WHERE kind = 'keyword'"
         ).fetchall()
     assert rows and all(ref is None and outcome == "no_result" for _, ref, outcome in rows), rows
+
+
+async def test_compare_of_the_servers_own_edition_named_is_its_default_pair(chapters):
+    """A server reading 2025 that names 2025 compares 2024 → 2025, as without the year; a
+    year other than its own is compared with its successor (the newest with the one before)."""
+    server = chapters.server
+    await _read(server, 2025)
+    for ref, pair in (
+        ("3.2.2(2)", "2024 → 2025"),
+        ("2025:3.2.2(2)", "2024 → 2025"),
+        ("2024:3.2.2(2)", "2024 → 2025"),
+        ("2026:3.2.2(2)", "2025 → 2026"),
+    ):
+        embed = _embed(await _compare(server, {"ref": ref}))
+        assert embed["title"].endswith(f"— {pair}"), (ref, embed["title"])
