@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import islice, pairwise
 from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
@@ -89,6 +89,21 @@ class QueryPlan:
     # they stand for: a paragraph with one of them is about something the user named.
     named: set[int] = field(default_factory=set)
     corrections: dict[str, str] = field(default_factory=dict)
+
+
+def _decimal_parts(normalized: str, tokens: list[Token]) -> set[int]:
+    """Where the digits of each decimal the query has ("1.5", "3.1.1") start: tokens of
+    digits only, with a full stop and nothing else between each and the next."""
+    found: set[int] = set()
+    for token, after in pairwise(tokens):
+        if (
+            after.start == token.end + 1
+            and normalized[token.end] == "."
+            and token.text.isdigit()
+            and after.text.isdigit()
+        ):
+            found.update((token.start, after.start))
+    return found
 
 
 def group_words(tokens: list[Token]) -> list[list[Token]]:
@@ -246,10 +261,15 @@ class QueryPlanner:
                 plan.named.update(t for t in matched if t is not None)
                 weight = sum(idf(t) for t in matched if t is not None)
                 entries[entry] = max(entries.get(entry, 0.0), weight)
-        # The concept of each typed word (or compound), by group number.
+        # The concept of each typed word (or compound), by group number. The digits of a
+        # decimal ("1.5": "1" and "5") are none: a paragraph with a 5 in it is not about 1.5
+        # (the phrase still counts, as typed).
+        decimal = _decimal_parts(normalized, tokens) if "." in normalized else set()
         words: dict[int, tuple[str, list[Alternative]]] = {}
         if groups is None or parts is None:  # each word a group
             for number, record in enumerate(records):
+                if decimal and tokens[number].start in decimal:
+                    continue
                 if record.folded in options:
                     alternatives = []
                     for option, weight in options[record.folded]:
@@ -264,6 +284,9 @@ class QueryPlanner:
             first = 0  # the number of the group's first typed word
             for number, (group, ws) in enumerate(zip(groups, parts, strict=True)):
                 alternatives = []
+                if decimal and len(group) == 1 and group[0].start in decimal:
+                    first += len(ws)
+                    continue
                 if group[-1].joined:
                     tid = term_id(stem(a.fold(group[-1].text)))
                     if tid is not None:
