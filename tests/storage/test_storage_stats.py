@@ -212,3 +212,21 @@ async def test_misses_are_references_or_words_as_chat_lookups_read_them(
     summary = await usage_summary(db, 1, now=NOW)
     assert {q for q, _ in summary.no_result_queries} == set(words)
     assert {q for q, _ in summary.unknown_refs} == set(refs)
+
+
+async def test_fact_topic_and_verify_misses_are_no_content_gaps(
+    db: Database, make_usage_log: UsageLogFactory, settle: Settle
+) -> None:
+    """`/fact topic:` searches the facts and `/verify` checks a claim: neither miss is a gap
+    in the content, so "Queries that found nothing" lists only lookups of the content."""
+    usage = make_usage_log(db)
+    usage.log(lookup(command="fact", query="aquaculture", result_count=0))
+    usage.log(lookup(command="verify", query="japan sent 9 drones", result_count=0))
+    usage.log(lookup(command="search", query="whaling", result_count=0))
+    usage.log(lookup(command="Find in Bluebook", query="krill quotas", result_count=0))
+    usage.log(lookup(kind=EventKind.KEYWORD, command="lookup", query="3.9.9", result_count=0))
+    await settle(usage.close())
+
+    summary = await usage_summary(db, 1, now=NOW)
+    assert {q for q, _ in summary.no_result_queries} == {"whaling", "krill quotas"}
+    assert summary.unknown_refs == (("3.9.9", 1),)
