@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.cli.common import CliError, print_json, settings_of
+from bot.replies.stats import KIND_NAMES, edition_rows
 from bot.storage.db import MigrationError, open_database
 from bot.storage.heartbeat import (
     HEARTBEAT_MAX_AGE_S,
@@ -21,10 +22,12 @@ from bot.storage.heartbeat import (
 from bot.storage.stats import (
     DEFAULT_TOP_N,
     MAX_TOP_N_CLI,
+    UsageSummary,
     summary_to_csv,
     summary_to_json,
     usage_summary,
 )
+from bot.storage.usage import EventKind
 
 
 def register(sub: Any) -> None:
@@ -140,25 +143,52 @@ def cmd_stats(args: argparse.Namespace) -> int:
     elif args.json:
         print_json(summary_to_json(summary))
     else:
-        data = summary_to_json(summary)
-        days = "1 day" if args.days == 1 else f"{args.days} days"
-        print(f"{data['events']} events in {days}; dropped: {data['dropped']}")
-        for command, count in sorted(data["by_command"].items(), key=lambda kv: -kv[1]):
-            print(f"  {command:<28} {count}")
-        lists = (
-            ("top sections (edition:reference)", "top_sections", None),
-            ("queries that found nothing", "no_result_queries", "no_result_more"),
-            ("references not found", "unknown_refs", "unknown_refs_more"),
-        )
-        for title, rows, more in lists:
-            if data[rows]:
-                print(f"{title}:")
-            for row in data[rows]:
-                name = row.get("query") or row_label(row)
-                print(f"  {name:<28} {row['count']}")
-            if more and data[more]:
-                print(f"  … and {data[more]} more (--top N shows more)")
+        print("\n".join(stats_lines(summary)))
     return 0
+
+
+def stats_lines(summary: UsageSummary) -> list[str]:
+    """`stats` as text: what /stats shows (every server's events), so the rows under
+    "slash commands" and "other events" add up to the event total."""
+    data = summary_to_json(summary)
+    days = "1 day" if summary.days == 1 else f"{summary.days} days"
+    p50, p95 = summary.latency_p50_ms, summary.latency_p95_ms
+    latency = (
+        f"p50 {p50:.1f} ms, p95 {p95:.1f} ms"
+        if p50 is not None and p95 is not None
+        else "no timed events yet"
+    )
+    lines = [f"{data['events']} events in {days}; dropped: {data['dropped']}; latency {latency}"]
+    others = [
+        (KIND_NAMES.get(kind, kind), n)
+        for kind, n in summary.by_kind.items()
+        if kind != EventKind.SLASH
+    ]
+    commands = list(summary.by_command.items())
+    # Slash commands whose name was not logged (none are, today) would leave the rows short.
+    unnamed = summary.by_kind.get(EventKind.SLASH, 0) - sum(n for _, n in commands)
+    if unnamed > 0:
+        commands.append(("(no command name)", unnamed))
+    lists: list[tuple[str, list[tuple[str, int]], int]] = [
+        ("slash commands", sorted(commands, key=lambda kv: (-kv[1], kv[0])), 0),
+        ("other events", sorted(others, key=lambda kv: (-kv[1], kv[0])), 0),
+        ("by edition", edition_rows(summary.by_pack), 0),
+        ("top queries", list(summary.top_queries), 0),
+        (
+            "top sections (edition:reference)",
+            [(row_label(row), row["count"]) for row in data["top_sections"]],
+            0,
+        ),
+        ("queries that found nothing", list(summary.no_result_queries), summary.no_result_more),
+        ("references not found", list(summary.unknown_refs), summary.unknown_refs_more),
+    ]
+    for title, rows, more in lists:
+        if rows:
+            lines.append(f"{title}:")
+        lines += [f"  {name:<28} {count}" for name, count in rows]
+        if more:
+            lines.append(f"  … and {more} more (--top N shows more)")
+    return lines
 
 
 def row_label(row: dict[str, Any]) -> str:

@@ -42,7 +42,7 @@ def section_rows(sections: tuple[SectionCount, ...], reading: int | None) -> lis
     return [(row.ref if plain else row.qualified, row.uses) for row in sections]
 
 
-def _editions(by_pack: dict[str, int]) -> list[tuple[str, int]]:
+def edition_rows(by_pack: dict[str, int]) -> list[tuple[str, int]]:
     """Pack keys as readers know them: '2031-3' → '2031, chapter 3'."""
     rows = []
     for key, n in by_pack.items():
@@ -51,8 +51,8 @@ def _editions(by_pack: dict[str, int]) -> list[tuple[str, int]]:
     return rows
 
 
-# The events that are not slash commands, as a reader calls them.
-_OTHER_KINDS: dict[str, str] = {
+# The events that are not slash commands, as a reader calls them (also `stats`' text).
+KIND_NAMES: dict[str, str] = {
     EventKind.KEYWORD: "chat lookups",
     EventKind.BUTTON: "buttons",
     EventKind.AUTOCOMPLETE: "autocomplete",
@@ -67,7 +67,7 @@ def stats_reply(
     by_command = sorted(summary.by_command.items(), key=lambda kv: (-kv[1], kv[0]))
     others = sorted(
         (
-            (_OTHER_KINDS.get(kind, kind), n)
+            (KIND_NAMES.get(kind, kind), n)
             for kind, n in summary.by_kind.items()
             if kind != EventKind.SLASH
         ),
@@ -92,7 +92,7 @@ def stats_reply(
                 "value": _list(section_rows(summary.top_sections, reading), code=True),
                 "inline": True,
             },
-            {"name": "By edition", "value": _list(_editions(summary.by_pack))},
+            {"name": "By edition", "value": _list(edition_rows(summary.by_pack))},
             {"name": "Top queries", "value": _list(summary.top_queries)},
             {
                 "name": "Queries that found nothing",

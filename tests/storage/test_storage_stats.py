@@ -230,3 +230,22 @@ async def test_fact_topic_and_verify_misses_are_no_content_gaps(
     summary = await usage_summary(db, 1, now=NOW)
     assert {q for q, _ in summary.no_result_queries} == {"whaling", "krill quotas"}
     assert summary.unknown_refs == (("3.9.9", 1),)
+
+
+async def test_cli_text_shows_what_stats_shows_and_its_rows_add_up(filled: Database) -> None:
+    """`bluebook-bot stats` text: every kind of event, top queries and latency, as /stats and
+    --json have them; its event rows add up to the total."""
+    from bot.cli.ops_commands import stats_lines
+
+    summary = await usage_summary(filled, 7, now=NOW)
+    lines = stats_lines(summary)
+    text = "\n".join(lines)
+    assert "latency p50 50.0 ms, p95 95.0 ms" in lines[0]
+    for heading in ("slash commands:", "other events:", "top queries:"):
+        assert heading in lines, text
+    assert any(line.split() == ["chat", "lookups", "1"] for line in lines), text
+    assert any(line.split() == ["precedence", "100"] for line in lines), text
+    start = lines.index("slash commands:") + 1
+    end = lines.index("by edition:") if "by edition:" in lines else lines.index("top queries:")
+    rows = [line for line in lines[start:end] if line.startswith("  ")]
+    assert sum(int(line.split()[-1]) for line in rows) == summary.events, text
