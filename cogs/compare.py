@@ -14,7 +14,7 @@ from bot.interactions.path import QUERY, autocomplete_exchange
 from bot.interactions.sending import respond
 from bot.pack.library import split_edition
 from bot.replies.common import Reply, clip, error_reply
-from bot.replies.compare import changes_reply, compare_reply
+from bot.replies.compare import changes_reply, compare_miss_reply, compare_reply
 from bot.replies.errors import (
     chapter_not_held_reply,
     edition_not_compared,
@@ -23,7 +23,6 @@ from bot.replies.errors import (
     same_edition_reply,
 )
 from bot.replies.limits import CHOICE_NAME_MAX
-from bot.replies.markdown import escape
 from cogs.common import bot_of, edition_choices
 
 if TYPE_CHECKING:
@@ -122,11 +121,10 @@ class CompareCog(commands.Cog):
         found = library.compare(before, after, ref)
         if found is None:
             current_exchange().result(None, 0, after)
+            miss = library.library.compare_miss(ref, before, after)
             where = f"{old.manifest.edition_year} or {new.manifest.edition_year}"
-            reply = error_reply(
-                f"No section “{escape(clip(text, 80))}” in {asked.edition or where}.",
-                hint="See `/toc` for the outline.",
-            )
+            label = str(asked.edition) if asked.edition is not None else where
+            reply = compare_miss_reply(text, label, miss, asked.edition)
         else:
             current_exchange().result(found.ref, len(found.paragraphs), after)
             reply = compare_reply(found, old, new, owner=interaction.user.id, ephemeral=private)

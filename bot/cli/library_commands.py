@@ -23,7 +23,7 @@ from bot.pack.compare import (
 )
 from bot.pack.held_pages import PageNotHeld
 from bot.pack.library import Library, split_edition
-from bot.replies.compare import rewritten_sentences
+from bot.replies.compare import other_edition_note, rewritten_sentences
 
 
 def register(sub: Any) -> None:
@@ -103,10 +103,18 @@ def cmd_compare(args: argparse.Namespace) -> int:
     old, new = library.packs[before], library.packs[after]
     found = compare(before, old, after, new, text, known, edition=asked.edition)
     if found is None:
+        miss = library.compare_miss(typed, before, after)
         where = f"{library.label(before)} or {library.label(after)}"
+        prefix = ""
+        parts = []
         if asked.edition is not None:
-            where = library.label(before if asked.edition == int(y0) else after)
-        raise CliError(f"no section '{text}' in {where}")
+            where = library.label(miss.key)
+            prefix = f"{asked.edition}:"
+            note = other_edition_note(text, miss, asked.edition, mark="'")
+            parts.append(note.rstrip("."))
+        closest = ", ".join(f"{prefix}{s.ref} {s.title}" for s in miss.closest[:3])
+        parts.append(f"closest: {closest}" if closest else "")
+        raise CliError("; ".join(p for p in [f"no section '{text}' in {where}", *parts] if p))
     if args.json:
         print_json(found.to_dict(y0, y1))
         return 0

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.pack.compare import counterpart
 from bot.pack.kept import keep, read_kept
 from bot.pack.loader import (
     MANIFEST_FILE,
@@ -28,7 +29,7 @@ from bot.pack.loader import (
     check_terms,
     shipped_content_dir,
 )
-from bot.pack.model import Fact, Manifest, Pack
+from bot.pack.model import Fact, Manifest, Pack, Section
 from bot.pack.refs import EditionRefs, RefIndex
 from bot.pack.strays import CHAPTER_DIR as _CHAPTER_DIR
 from bot.pack.strays import EDITION_DIR as _EDITION_DIR
@@ -115,6 +116,19 @@ class ComparedPacks:
     lacking: int | None = None
     held: list[int] = field(default_factory=list)
     outside: int | None = None
+
+
+@dataclass(frozen=True)
+class CompareMiss:
+    """A reference a comparison found in neither edition as asked: `key`, the pack it was
+    looked in (the edition it named, else the later), and the `closest` sections there. When
+    it named an edition and the other holds it: that edition (`other_year`) and the number
+    its section had in the edition named (`was`; None when it has no counterpart there)."""
+
+    key: str
+    closest: tuple[Section, ...]
+    other_year: int | None = None
+    was: str | None = None
 
 
 @dataclass
@@ -303,6 +317,22 @@ class Library:
             lacking = years[0] if old is None else years[1]
             return ComparedPacks(before, after, chapter, lacking, self.years_with_chapter(chapter))
         return ComparedPacks(old, new, chapter)
+
+    def compare_miss(self, text: str, before: str, after: str) -> CompareMiss:
+        """What to say of `text` when a comparison of packs `before` and `after` found no
+        section for it (bot/pack/compare.py `compare` returned None)."""
+        asked = split_edition(text)
+        named_before = asked.edition == self.packs[before].manifest.edition_year
+        looked, other = (before, after) if named_before else (after, before)
+        closest = tuple(self.refs(looked).resolve(asked.ref).suggestions)
+        if asked.edition is None:
+            return CompareMiss(looked, closest)
+        elsewhere = self.refs(other).resolve(asked.ref).section
+        if elsewhere is None:
+            return CompareMiss(looked, closest)
+        twin = counterpart(self.packs[looked], self.packs[other], elsewhere)
+        year = self.packs[other].manifest.edition_year
+        return CompareMiss(looked, closest, year, twin.ref if twin is not None else None)
 
     def label(self, key: str) -> str:
         """How an answer names the edition it quotes, e.g. 'Diplomatic Bluebook 2025'."""

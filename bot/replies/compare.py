@@ -22,9 +22,11 @@ from bot.pack.compare import (
     text_key,
 )
 from bot.pack.held_pages import PageNotHeld
+from bot.pack.library import CompareMiss
 from bot.pack.model import Pack
 from bot.replies.common import QUOTE_COLOUR, Button, Reply, clip, split_words
 from bot.replies.custom_ids import COMPARE_OVERVIEW, CompareState
+from bot.replies.errors import no_section_reply
 from bot.replies.limits import EMBED_DESCRIPTION_MAX, EMBED_TITLE_MAX
 from bot.replies.markdown import escape
 from bot.search.sentences import split_sentences
@@ -38,6 +40,28 @@ SECTIONS_PER_PAGE = 10
 OVERVIEW_REF = COMPARE_OVERVIEW
 # Between removed and added words of one change: a visible arrow, never "aboutmore than".
 ARROW = " → "
+
+
+def other_edition_note(ref: str, miss: CompareMiss, year: int, *, mark: str = "`") -> str:
+    """What is said when the reference named edition `year`, which lacks it, and the other
+    edition compared holds it: "`3.1.1(3)` is 2025's; in 2024 it was `3.1.1(2)`." ("" when
+    the other does not hold it either). `mark`: what encloses a reference (the CLI's "'")."""
+    if miss.other_year is None:
+        return ""
+    # Inside inline code Markdown shows as typed: only a backtick would end it.
+    typed = clip(ref.strip(), 80).replace("`", "'")
+    shown = f"{mark}{typed}{mark}"
+    if miss.was is None:
+        return f"{shown} is {miss.other_year}'s; {year} has nothing that is it."
+    return f"{shown} is {miss.other_year}'s; in {year} it was {mark}{miss.was}{mark}."
+
+
+def compare_miss_reply(ref: str, label: str, miss: CompareMiss, year: int | None) -> Reply:
+    """/compare of a reference found in neither edition as asked (`year`: the edition it
+    named): the other edition's number when it is that edition's, then the closest sections,
+    with `year` so that comparing one reads it in that edition again."""
+    note = other_edition_note(ref, miss, year) if year is not None else ""
+    return no_section_reply(ref, label, miss.closest, year=year, notes=[note] if note else [])
 
 
 def marked(pieces: tuple[Piece, ...]) -> str:

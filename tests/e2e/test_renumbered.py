@@ -51,6 +51,21 @@ async def test_compare_reads_a_reference_in_the_edition_it_names(
     )
 
 
+async def test_compare_a_number_the_edition_named_lacks_says_whose_it_is_and_the_closest(
+    local_discord, tmp_path, renumbered
+):
+    server = local_discord
+    async with running_bot(server, tmp_path / "b.db", library=renumbered):
+        other = await _ask(server, "compare", {"ref": "2050:7.1.1(3)"})
+        nowhere = await _ask(server, "compare", {"ref": "2051:7.1.9"})
+    assert other["content"].startswith("No section “7.1.1(3)” in 2050.")
+    assert "`7.1.1(3)` is 2051's; in 2050 it was `7.1.1(2)`." in other["content"]
+    assert "Closest: `2050:7.1.1` Invented Reef Work" in other["content"]
+    assert nowhere["content"].startswith("No section “7.1.9” in 2051.")
+    assert "is 2050's" not in nowhere["content"]
+    assert "Closest: `2051:7.1` Invented Reefs" in nowhere["content"]
+
+
 async def test_the_list_of_changes_names_sections_renumbered_with_text_unchanged(
     local_discord, tmp_path, renumbered
 ):

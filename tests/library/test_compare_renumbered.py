@@ -94,6 +94,21 @@ def test_the_cli_refuses_an_edition_outside_the_two_in_one_line(capsys, root):
     )
 
 
+def test_a_number_the_edition_named_lacks_says_whose_it_is_and_the_closest(capsys, root):
+    """2050 has no 7.1.1(3): it is 2051's number for 2050's 7.1.1(2), and the closest
+    sections are named in 2050, ready to compare again."""
+    code, out, err = _run(capsys, root, "compare", "2050:7.1.1(3)")
+    assert code == 1 and out == ""
+    assert err.strip() == (
+        "error: no section '7.1.1(3)' in Diplomatic Bluebook 2050; '7.1.1(3)' is 2051's; "
+        "in 2050 it was '7.1.1(2)'; closest: 2050:7.1.1 Invented Reef Work, "
+        "2050:7.1.1(2) Invented Reef Patrols, 2050:7.1.1(2).A Invented Harbour Checks"
+    )
+    _, _, err = _run(capsys, root, "compare", "7.1.9")
+    assert err.startswith("error: no section '7.1.9' in Diplomatic Bluebook 2050 or ")
+    assert "; closest: 7.1 Invented Reefs" in err
+
+
 def test_the_cli_overview_and_json_name_the_renumbered_sections(capsys, root):
     _, out, _ = _run(capsys, root, "compare")
     assert "2 renumbered with text unchanged, 0 unchanged" in out
