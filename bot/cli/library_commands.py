@@ -23,7 +23,7 @@ from bot.pack.compare import (
 )
 from bot.pack.held_pages import PageNotHeld
 from bot.pack.library import Library, split_edition
-from bot.replies.compare import other_edition_note, rewritten_sentences
+from bot.replies.compare import other_edition_note, renumbered_what, rewritten_sentences
 
 
 def register(sub: Any) -> None:
@@ -254,7 +254,7 @@ def _changes_lines(library: Library, changes: EditionChanges) -> list[str]:
         lines.append(text)
     for line in changes.renumbered:
         lines.append(
-            f"     {line.ref:12} (was {line.was}) {line.section.title} — renumbered, text unchanged"
+            f"     {line.ref:12} (was {line.was}) {line.section.title} — {renumbered_what(line)}"
         )
     out = str(library.root)
     for missing in changes.not_held:

@@ -627,9 +627,12 @@ def compare(
 
 @dataclass(frozen=True)
 class SectionChanges:
-    """One section's line in the list of what changed between two editions."""
+    """One section's line in the list of what changed between two editions. Its counts are
+    of its own paragraphs; `subsections_changed`: a section below it is listed as changed,
+    added or removed (so "own text unchanged" is not "unchanged")."""
 
     comparison: Comparison
+    subsections_changed: bool = False
 
     @property
     def ref(self) -> str:
@@ -677,6 +680,7 @@ class SectionChanges:
             "words_changed": self.words_changed,
             "heading": renamed.to_dict() if renamed else None,
             "was": self.was,
+            "subsections_changed": self.subsections_changed,
         }
 
 
@@ -777,8 +781,16 @@ def changes_between(
             continue
         found.append(_own_section(before_key, before, after_key, after, old, None))
     order = {id(s): i for i, s in enumerate([*after.sections.values(), *before.sections.values()])}
+    listed = {id(s) for c in found for s in (c.before, c.after) if s is not None}
+
+    def line(c: Comparison) -> SectionChanges:
+        tops = [s for s in (c.before, c.after) if s is not None]
+        below = {id(s) for top in tops for s in top.walk()} - {id(top) for top in tops}
+        return SectionChanges(c, not below.isdisjoint(listed))
+
+    renumbered = [line(r.comparison) for r in renumbered]
     ranked = sorted(
-        (SectionChanges(c) for c in found),
+        (line(c) for c in found),
         key=lambda s: (-s.words_changed, order.get(id(s.section), 0)),
     )
     missing = _not_held(before.sections.values(), after, before, known_after) + _not_held(

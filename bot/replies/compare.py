@@ -323,10 +323,17 @@ def section_line(rank: int, line: SectionChanges) -> str:
 
 
 def renumbered_section_line(line: SectionChanges) -> str:
-    """A section renumbered whose text reads the same: its reference, the earlier one, title."""
-    return (
-        f"`{line.ref}` (was `{line.was}`) {escape(line.section.title)} — renumbered, text unchanged"
-    )
+    """A section renumbered whose own text reads the same: its reference, the earlier one,
+    title, and whether a section below it changed (its own view says "changed" then)."""
+    return f"`{line.ref}` (was `{line.was}`) {escape(line.section.title)} — {renumbered_what(line)}"
+
+
+def renumbered_what(line: SectionChanges) -> str:
+    """ "renumbered, text unchanged", or "renumbered, own text unchanged (subsections
+    changed)" when a section below it is listed as changed (the CLI says the same)."""
+    if line.subsections_changed:
+        return "renumbered, own text unchanged (subsections changed)"
+    return "renumbered, text unchanged"
 
 
 def _kinds(changes: EditionChanges) -> str:

@@ -73,8 +73,15 @@ async def test_the_list_of_changes_names_sections_renumbered_with_text_unchanged
     async with running_bot(server, tmp_path / "b.db", library=renumbered):
         text = _embed(await _ask(server, "compare"))["description"]
     assert "2 renumbered with text unchanged, 0 unchanged" in text
-    assert "`7.1.1(3)` (was `7.1.1(2)`) Invented Reef Patrols — renumbered, text unchanged" in text
-    assert "`7.1.1(3).B` (was `7.1.1(2).B`) Invented Satellite Watch — renumbered" in text
+    # Its part A changed, so its own view says "changed": the list does not call it unchanged.
+    assert (
+        "`7.1.1(3)` (was `7.1.1(2)`) Invented Reef Patrols — renumbered, own text unchanged "
+        "(subsections changed)"
+    ) in text
+    assert (
+        "`7.1.1(3).B` (was `7.1.1(2).B`) Invented Satellite Watch — renumbered, text unchanged"
+        in text
+    )
 
 
 async def test_also_in_names_the_other_editions_reference_when_it_differs(

@@ -120,6 +120,20 @@ def test_the_cli_overview_and_json_name_the_renumbered_sections(capsys, root):
     assert data["ref"] == "7.1.1(3)" and data["paragraphs"][0]["from_ref"] == "7.1.1(2)¶1"
 
 
+def test_a_renumbered_section_whose_part_changed_is_not_said_unchanged(capsys, root):
+    """7.1.1(3)'s own paragraph reads the same but its part A changed, so its own view says
+    "changed": the list says its own text is unchanged and its subsections changed."""
+    _, out, _ = _run(capsys, root, "compare")
+    assert (
+        "7.1.1(3)     (was 7.1.1(2)) Invented Reef Patrols — renumbered, own text unchanged "
+        "(subsections changed)"
+    ) in out
+    assert "Invented Satellite Watch — renumbered, text unchanged" in out
+    _, raw, _ = _run(capsys, root, "compare", "--json")
+    rows = json.loads(raw)["renumbered_sections"]
+    assert [s["subsections_changed"] for s in rows] == [True, False]
+
+
 def test_the_served_library_reads_a_qualified_reference_as_compare_buttons_carry_it(root):
     served = ServedLibrary.load(root)
     found = served.compare("2050-7", "2051-7", "2050:7.1.1(2)")
