@@ -21,7 +21,9 @@ from pathlib import Path
 
 import aiosqlite
 
-from bot.search.normalize import normalize_query
+from bot.pack.library import split_edition
+from bot.pack.refs import looks_like_ref
+from bot.search.normalize import normalize, normalize_query
 from bot.storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -120,9 +122,15 @@ class UsageStats:
 def stored_query(text: str | None) -> str | None:
     """The query as stored: search's own normal form (bot/search/normalize.py
     `normalize_query`, the one query normaliser), capped for storage; so /stats groups
-    queries the way search reads them."""
+    queries the way search reads them. A reference (bot/pack/refs.py `looks_like_ref`) is
+    normalised the same but keeps its case, which tells its parts apart."""
     if text is None:
         return None
+    if looks_like_ref(split_edition(text).ref):
+        # A reference keeps its case: `3.1.1(3)A(a)` is not `3.1.1(3)a(a)` (`.A` is a part,
+        # `(a)` an item), and "References not found" shows it as typed.
+        kept = " ".join(normalize(text[:MAX_QUERY_CHARS], fold_case=False).split())
+        return kept[:MAX_QUERY_CHARS].rstrip() or None
     # rstrip: a cut just after a space would otherwise change again on a second pass.
     return normalize_query(text)[:MAX_QUERY_CHARS].rstrip() or None
 

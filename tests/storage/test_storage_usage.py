@@ -424,3 +424,20 @@ async def test_benchmark_reports_its_figures(tmp_path: Path) -> None:
     result = await run_usage_benchmark(2_000, path=tmp_path / "bench.db")
     assert result["written"] == 2_000 and result["dropped"] == 0
     assert {"events_per_s", "max_loop_stall_ms", "seconds"} <= result.keys()
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("3.1.1(3)A(a)", "3.1.1(3)A(a)"),
+        ("3.1.1(2)A@2024", "3.1.1(2)A@2024"),
+        ("２０２４:3.1.1(3)a", "2024:3.1.1(3)a"),
+        ("  Sec 3.1.1 (3)B ", "Sec 3.1.1 (3)B"),
+        ("Vienna Convention", "vienna convention"),
+    ],
+)
+def test_a_reference_is_stored_as_typed_as_case_tells_its_parts_apart(
+    typed: str, stored: str
+) -> None:
+    """`.A` is a part and `(a)` an item: "References not found" shows what was typed."""
+    assert stored_query(typed) == stored
