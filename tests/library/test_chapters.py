@@ -316,9 +316,10 @@ def test_the_cli_section_says_where_a_section_is_held_and_which_chapter_is_lacki
 @pytest.mark.parametrize("typed", ["2024:", "@2024", " 2024 : "])
 def test_an_edition_without_a_reference_is_not_read_as_a_chapter(two_chapters, capsys, typed):
     """'2024:' alone names an edition, not chapter 2024 (trial 7)."""
-    code, _, err = _cli(capsys, two_chapters, "section", typed)
-    assert err == f"error: '{typed.strip()}' names an edition only: give a reference after it\n"
-    assert code == 1
+    for command in ("section", "compare"):
+        code, _, err = _cli(capsys, two_chapters, command, typed)
+        expected = f"error: '{typed.strip()}' names an edition only: give a reference after it\n"
+        assert (code, err) == (1, expected), command
 
 
 def test_a_missing_page_is_named_on_its_manifest_line_with_the_fix(tmp_path, capsys):
