@@ -13,6 +13,7 @@ import contextlib
 import hashlib
 import logging
 import os
+import re
 import sqlite3
 import time
 from dataclasses import dataclass, field
@@ -119,6 +120,9 @@ class UsageStats:
     batches: int = 0  # transactions that wrote events
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def stored_query(text: str | None) -> str | None:
     """The query as stored: search's own normal form (bot/search/normalize.py
     `normalize_query`, the one query normaliser), capped for storage; so /stats groups
@@ -126,7 +130,8 @@ def stored_query(text: str | None) -> str | None:
     normalised the same but keeps its case, which tells its parts apart."""
     if text is None:
         return None
-    if looks_like_ref(split_edition(text).ref):
+    # A reference has a digit; most queries have none (one test in C before the parsing).
+    if _DIGIT.search(text) is not None and looks_like_ref(split_edition(text).ref):
         # A reference keeps its case: `3.1.1(3)A(a)` is not `3.1.1(3)a(a)` (`.A` is a part,
         # `(a)` an item), and "References not found" shows it as typed.
         kept = " ".join(normalize(text[:MAX_QUERY_CHARS], fold_case=False).split())
