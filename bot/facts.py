@@ -19,8 +19,9 @@ def _topic_text(fact: Fact) -> str:
 
 
 def facts_on_topic(facts: Sequence[Fact], topic: str) -> list[Fact]:
-    """Facts whose tags or headline match `topic`, best first; none for a topic without a
-    letter or digit (an emoji, punctuation), which no fact is about."""
+    """Facts whose tags or headline match `topic`, else whose quote has its words, best
+    first; none for a topic without a letter or digit (an emoji, punctuation), which no fact
+    is about."""
     query = utils.default_process(topic)
     if not query:
         return []
@@ -28,6 +29,12 @@ def facts_on_topic(facts: Sequence[Fact], topic: str) -> list[Fact]:
     exact = [f for f, text in zip(facts, choices, strict=True) if query in text]
     if exact:
         return exact
+    # The quote's words as written ("drones" in "3 surveillance drones"), whole words only:
+    # a fuzzy match over a whole sentence would find something in most of them.
+    words = f" {query} "
+    quoted = [f for f in facts if words in f" {utils.default_process(f.quote)} "]
+    if quoted:
+        return quoted
     found = process.extract(
         query,
         choices,
