@@ -41,10 +41,9 @@ class VerifyCog(commands.Cog):
         """Check whether a quote is verbatim in the chapter, and show the differences."""
         library = self.bot.library.current
         asked = split_quote(quote, edition)
-        if asked.edition is not None:
-            key = library.key_for_year(asked.edition)
-        else:
-            key = (await self.bot.library.for_guild(interaction.guild_id)).pack_key
+        # The edition the server reads: references of any other are written with their year.
+        reading = await self.bot.library.for_guild(interaction.guild_id)
+        key = library.key_for_year(asked.edition) if asked.edition is not None else reading.pack_key
         if key is None:
             current_exchange().refused()
             await respond(interaction, no_edition_reply(asked.edition, library.years()))
@@ -58,7 +57,9 @@ class VerifyCog(commands.Cog):
             count = verdict.places or (1 if place else 0)
             current_exchange().result(place, count, found.pack_key)
         packs = {k: p.pack for k, p in library.packs.items()}
-        await respond(interaction, library_verify_reply(packs, found, ephemeral=private))
+        await respond(
+            interaction, library_verify_reply(packs, found, ephemeral=private, reading=reading.year)
+        )
 
     @verify.autocomplete("edition")
     @autocomplete_exchange

@@ -71,6 +71,13 @@ def normalise_ref(text: str) -> str:
     return text.strip(".,;:")
 
 
+def written_ref(ref: str, edition: int, reading: int | None = None) -> str:
+    """`ref`, a reference of edition `edition`, as a reader of edition `reading` reads it:
+    with its year (`2024:3.1.1(2)¶1`, as /section takes it) unless `edition` is the one read,
+    since the same number can be another section in another edition; `reading` None: always."""
+    return ref if edition == reading else f"{edition}:{ref}"
+
+
 def names_of(section: Section) -> tuple[str, ...]:
     """What a section is found by: its title, and a column's also with the word readers know
     it by: "Column A Bridge ..." (whether the page prints "Column: A Bridge ...", "Column 2 -

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 from bot.pack.compare import same_paragraph
 from bot.pack.model import Pack
+from bot.pack.refs import written_ref
 
 # Where a passage is in a pack: its reference there, or None when it is not found.
 RefIn = Callable[[Pack], str | None]
@@ -58,5 +59,6 @@ def also_in_text(held: Iterable[tuple[int, str | None]]) -> str:
     """The editions `held_elsewhere` or `held_at` found, as Discord says them:
     "2024 (`2024:3.1.1(2)¶1`), 2023"."""
     return ", ".join(
-        f"{edition} (`{edition}:{there}`)" if there else str(edition) for edition, there in held
+        f"{edition} (`{written_ref(there, edition)}`)" if there else str(edition)
+        for edition, there in held
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 from bot.pack.model import Pack
+from bot.pack.refs import written_ref
 from bot.replies.also_in import also_in_text, held_at
 from bot.replies.common import ERROR_COLOUR, OK_COLOUR, WARN_COLOUR, Reply, clip, quote_block
 from bot.replies.limits import EMBED_DESCRIPTION_MAX
@@ -42,10 +43,16 @@ def render_diff(
 
 
 def library_verify_reply(
-    packs: Mapping[str, Pack], found: LibraryVerdict, *, ephemeral: bool = False
+    packs: Mapping[str, Pack],
+    found: LibraryVerdict,
+    *,
+    ephemeral: bool = False,
+    reading: int | None = None,
 ) -> Reply:
     """The answer to a quote checked in a library: from the edition it is in, saying so when
-    that is not the one checked first, and naming the other editions holding it."""
+    that is not the one checked first, and naming the other editions holding it. `reading`:
+    the edition the reader reads (default: the one checked first); references of any other
+    carry their year."""
     pack = packs[found.pack_key]
     year = pack.manifest.edition_year
     first = packs[found.checked_first].manifest.edition_year
@@ -66,6 +73,7 @@ def library_verify_reply(
             dict.fromkeys(packs[k].manifest.edition_year for k in found.checked if k in packs)
         ),
         year=year,
+        reading=first if reading is None else reading,
     )
 
 
@@ -78,14 +86,16 @@ def verify_reply(
     also_in: str = "",
     checked: Sequence[int] = (),
     year: int | None = None,
+    reading: int | None = None,
 ) -> Reply:
-    """`instead_of`: the edition checked first, when the verdict is another's (`year`); its
-    references then carry their year, as /section takes them. `also_in`: other editions
+    """`instead_of`: the edition checked first, when the verdict is another's (`year`).
+    References carry their year, as /section takes them, when `year` is given and is not
+    `reading`, the edition the reader reads. `also_in`: other editions
     holding the quote verbatim, as `also_in_text` names them; `checked`: every edition checked, for "Not found"."""
     quoted = quote_block(escape(clip(verdict.quote, 600))) if verdict.quote else "> (empty)"
 
     def ref(text: str) -> str:
-        return code(f"{year}:{text}" if instead_of is not None else text)
+        return code(text if year is None else written_ref(text, year, reading))
 
     if verdict.too_short:
         text = (
