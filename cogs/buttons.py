@@ -123,6 +123,7 @@ class SearchButton(PathButton, discord.ui.DynamicItem[discord.ui.Button[Any]], t
             whole=state.whole,
             token=token,
             stamp=library.text_stamp,
+            reading=(await bot.library.for_guild(interaction.guild_id)).year,
         )
         await respond(interaction, reply, edit=True)
 

@@ -91,10 +91,9 @@ async def answer_search(
     that answers little of it is said to be only the closest passage."""
     bot = bot_of(interaction)
     library = bot.library.current
-    if edition is not None:
-        key = library.key_for_year(edition)
-    else:
-        key = (await bot.library.for_guild(interaction.guild_id)).pack_key
+    # The edition the server reads: a result of any other is referred to with its year.
+    reading = await bot.library.for_guild(interaction.guild_id)
+    key = library.key_for_year(edition) if edition is not None else reading.pack_key
     if key is None:
         current_exchange().refused()
         await respond(interaction, no_edition_reply(edition, library.years()))
@@ -112,7 +111,13 @@ async def answer_search(
         )
     packs = {k: p.pack for k, p in library.packs.items()}
     reply = library_search_reply(
-        packs, response, owner=owner, ephemeral=private, token=token, stamp=library.text_stamp
+        packs,
+        response,
+        owner=owner,
+        ephemeral=private,
+        token=token,
+        stamp=library.text_stamp,
+        reading=reading.year,
     )
     if message and top is not None and answers_little_of(query, top.result):
         reply.content = loose_match_note(top.result)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.pack.model import Pack, Section
+from bot.pack.refs import written_ref
 from bot.replies.also_in import also_in_text, held_elsewhere, paragraph_in
 from bot.replies.common import (
     QUOTE_COLOUR,
@@ -33,20 +34,24 @@ def section_path(section: Section) -> str:
     return " › ".join(reversed(names))
 
 
-def result_embed(pack: Pack, result: SearchResult, *, position: str, whole: bool = False) -> dict:
+def result_embed(
+    pack: Pack, result: SearchResult, *, position: str, whole: bool = False, ref: str = ""
+) -> dict:
+    """`ref`: the result's reference as the reader writes it (`written_ref`), default as is."""
+    ref = ref or result.ref
     section = pack.sections[result.section_ref]
     body = escape(result.paragraph) if whole else highlight(result.excerpt, result.spans)
     note = ""
     if len(body) > EMBED_DESCRIPTION_MAX - 200:
         body = clip(body, EMBED_DESCRIPTION_MAX - 200)
-        note = f"\n*(continues: `/section {result.ref}`)*"
+        note = f"\n*(continues: `/section {ref}`)*"
     return {
         "title": clip(section.heading, EMBED_TITLE_MAX),
         "url": pack.source_url(section),
         "description": quote_block(body) + note,
         "color": QUOTE_COLOUR,
         "fields": [
-            {"name": "Reference", "value": f"`{result.ref}`", "inline": True},
+            {"name": "Reference", "value": code(ref), "inline": True},
             {"name": "Path", "value": clip(section_path(section), EMBED_FIELD_VALUE_MAX)},
         ],
         "footer": {"text": f"{pack.manifest.title} · {position} · verbatim quote"},
@@ -144,34 +149,37 @@ def library_search_reply(
     ephemeral: bool = False,
     token: str | None = None,
     stamp: str = "",
+    reading: int | None = None,
 ) -> Reply:
     """The result at `index` with buttons for the other results and the whole paragraph
     (`token` and `stamp`: see `result_buttons`).
 
     Each result quotes its own edition, notes the editions holding it unchanged, and says
-    so when only another edition matched."""
+    so when only another edition matched. `reading`: the edition the reader reads (default:
+    the one searched); a result of any other is referred to with its year."""
     if not response.results:
         return no_results_reply(response.primary, ephemeral=ephemeral)
     index = max(0, min(index, len(response.results) - 1))
     total = len(response.results)
     found = response.results[index]
     pack = packs[found.pack_key]
-    embed = result_embed(pack, found.result, position=f"result {index + 1} of {total}", whole=whole)
     year = pack.manifest.edition_year
+    searched = packs[response.pack_key].manifest.edition_year
+    # A reference typed plainly would open the edition read: another's names its year.
+    written = written_ref(found.result.ref, year, searched if reading is None else reading)
+    embed = result_embed(
+        pack, found.result, position=f"result {index + 1} of {total}", whole=whole, ref=written
+    )
     result = found.result
     ref_in = paragraph_in(result.paragraph, result.ref)
     # Editions, not packs: another chapter of this edition holding the same words is no other.
     held = held_elsewhere(packs, found.also_in, year=year, ref=result.ref, ref_in=ref_in)
     if also := also_in_text(held):
         embed["fields"].insert(1, {"name": "Also in", "value": also, "inline": True})
-    searched = packs[response.pack_key].manifest.edition_year
     # Another chapter of the edition searched is that edition: nothing to say.
     if year != searched:
         note = edition_note(searched, year, only_elsewhere=response.only_elsewhere)
-        # A reference typed plainly would open the edition searched first: name this one.
-        ref = found.result.ref
-        body = embed["description"].replace(f"`/section {ref}`", f"`/section {year}:{ref}`")
-        embed["description"] = note + "\n" + body
+        embed["description"] = note + "\n" + embed["description"]
     single = found.result.excerpt.strip() == found.result.paragraph.strip()
     buttons = result_buttons(
         owner,

@@ -101,3 +101,27 @@ async def test_also_in_names_the_other_editions_reference_when_it_differs(
     assert _fields(menu)["Also in"] == "2050 (`2050:7.1.1(2)¶1`)"
     assert _fields(found)["Also in"] == "2050 (`2050:7.1.1(2).B¶1`)"
     assert _fields(minutes)["Also in"] == "2050"
+
+
+OLDER_ONLY = "The invented reef council met 6 times with partners in 2049."
+
+
+async def test_a_reference_from_an_edition_not_read_carries_its_year(
+    local_discord, tmp_path, renumbered
+):
+    """The server reads 2051, where 2050's 7.1.1(2) is another section: /verify, /search and
+    Find in Bluebook write a 2050 reference `2050:...`, whichever edition was asked first."""
+    server = local_discord
+    async with running_bot(server, tmp_path / "b.db", library=renumbered):
+        asked = _embed(await _ask(server, "verify", {"quote": PATROLS, "edition": 2050}))
+        older = _embed(await _ask(server, "verify", {"quote": OLDER_ONLY}))
+        searched = _embed(await _ask(server, "search", {"query": OLDER_ONLY}))
+        in_2050 = _embed(await _ask(server, "search", {"query": "patrol boats", "edition": 2050}))
+        said = server.send_message(server.general, server.member, OLDER_ONLY)
+        await server.quiesce()
+        menu = _embed(await (await server.context_menu("Find in Bluebook", said)).final_message())
+    assert "stands at `2050:7.1.1(2)¶1`. Also in 2051 (`2051:7.1.1(3)¶1`)." in asked["description"]
+    assert "stands at `2050:7.1.1(1)¶1`." in older["description"]
+    assert _fields(searched)["Reference"] == "`2050:7.1.1(1)¶1`"
+    assert _fields(menu)["Reference"] == "`2050:7.1.1(1)¶1`"
+    assert _fields(in_2050)["Reference"] == "`2050:7.1.1(2)¶1`"
