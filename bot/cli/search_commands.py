@@ -19,6 +19,7 @@ from bot.cli.common import (
 )
 from bot.pack.loader import ContentError
 from bot.pack.model import Pack
+from bot.pack.refs import written_ref
 from bot.replies.also_in import held_at, held_elsewhere, paragraph_in
 from bot.replies.verify import render_diff
 from bot.search.library import LibraryResponse, LibraryResult
@@ -105,13 +106,17 @@ def cmd_verify(args: argparse.Namespace) -> int:
 def _print_verdict(library: ServedLibrary, found: LibraryVerdict) -> None:
     verdict = found.verdict
     year = library.pack(found.pack_key).year
-    # Another edition's answer says which, and how to open it: "2023:3.2.2(2)¶1".
-    prefix = f"{year}:" if found.elsewhere else ""
+
+    # An edition other than the newest, the one read by default, says which, and how to open
+    # it: "2023:3.2.2(2)¶1" (also when --edition asked for it).
+    def written(ref: str) -> str:
+        return written_ref(ref, year, library.newest.year)
+
     edition = (
         f" in {year}, not in {library.pack(found.checked_first).year}" if found.elsewhere else ""
     )
     if verdict.verbatim:
-        refs = list(dict.fromkeys(prefix + m.ref for m in verdict.matches))
+        refs = list(dict.fromkeys(written(m.ref) for m in verdict.matches))
         joined = " into ".join(refs) if verdict.across else ", ".join(refs)
         # Where the check found the quote in each other edition: not looked for again.
         held = held_at(_packs(library), found.also_in, year=year, ref=verdict.matches[0].ref)
@@ -120,11 +125,11 @@ def _print_verdict(library: ServedLibrary, found: LibraryVerdict) -> None:
         print(f"verbatim{' across paragraphs' if verdict.across else ''}{edition}: {joined}{note}")
     elif verdict.closest is not None and verdict.differs_only_in:
         closest = verdict.closest
-        print(f"verbatim except for {verdict.differs_only_in}{edition}: {prefix}{closest.ref}")
+        print(f"verbatim except for {verdict.differs_only_in}{edition}: {written(closest.ref)}")
         print(f"  the chapter says: {closest.passage}")
     elif verdict.closest is not None:
         parts = verdict.matches if verdict.across else (verdict.closest,)
-        where = " into ".join(prefix + p.ref for p in parts)
+        where = " into ".join(written(p.ref) for p in parts)
         print(f"not verbatim; closest{edition}: {where} ({verdict.similarity:.0f}% similar)")
         print(f"  the chapter says: {' / '.join(p.passage for p in parts)}")
         print(f"  differences ([-quoted-]{{+text+}}): {_marked(verdict.diff)}")
@@ -149,7 +154,7 @@ def _packs(library: ServedLibrary) -> dict[str, Pack]:
 def _also(held: list[tuple[int, str | None]]) -> str:
     """The other editions holding a passage (`held_elsewhere`, `held_at`): "2024 at
     2024:3.1.1(2)¶1, 2023"."""
-    return ", ".join(f"{y} at {y}:{there}" if there else str(y) for y, there in held)
+    return ", ".join(f"{y} at {written_ref(there, y)}" if there else str(y) for y, there in held)
 
 
 def result_json(library: ServedLibrary, found: LibraryResult) -> dict[str, Any]:
@@ -177,7 +182,8 @@ def _print_text(library: ServedLibrary, response: LibraryResponse) -> None:
         )
         also = _also(held)
         note = f"; also in {also}" if also else ""
-        print(f"[{result.ref}] {result.title}  ({year}, score {result.score:.2f}{note})")
+        ref = written_ref(result.ref, year, library.newest.year)
+        print(f"[{ref}] {result.title}  ({year}, score {result.score:.2f}{note})")
         print(f"  {result.excerpt}\n")
 
 

@@ -47,6 +47,19 @@ def test_the_cli_search_and_verify_name_the_earlier_reference(capsys, root):
     assert capsys.readouterr().out.strip() == "verbatim: 7.1.1(1)¶2 (also in 2050)"
 
 
+def test_the_cli_names_the_edition_of_a_reference_not_the_newest(capsys, root):
+    """`--edition 2050` reads 2050, but a bare number is the newest's (2051's 7.1.1(2) is
+    another section): the reference is written with its year."""
+    args = ["--content", str(root)]
+    assert main([*args, "verify", PATROLS, "--edition", "2050"]) == 0
+    assert capsys.readouterr().out.strip() == (
+        "verbatim: 2050:7.1.1(2)¶1 (also in 2051 at 2051:7.1.1(3)¶1)"
+    )
+    assert main([*args, "search", "patrol boats watch reefs", "--edition", "2050"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.startswith("[2050:7.1.1(2)¶1] Invented Reef Patrols  (2050, score ")
+
+
 def _no_second_check(monkeypatch) -> None:
     """From now on, looking a quote up verbatim in a pack is an error."""
 
