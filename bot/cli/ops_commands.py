@@ -209,6 +209,7 @@ def cmd_fotd_plan(args: argparse.Namespace) -> int:
         plan_lines,
     )
     from bot.fotd.store import FotdStore
+    from bot.pack.refs import written_ref
     from bot.storage.editions import EditionSettings
 
     if not 1 <= args.days <= 3660:
@@ -221,6 +222,9 @@ def cmd_fotd_plan(args: argparse.Namespace) -> int:
     # every chapter of that edition, as the bot's fact of the day (Library.facts); `plan`
     # fills this once it has read the edition.
     refs: dict[str, str] = {}
+    # The edition of those facts, and the one the server reads: they differ while the
+    # server's has none, and a reference of the other is then written with its year.
+    editions: dict[str, int] = {}
 
     async def plan() -> list[Any]:
         db = await open_database(path, read_only=True)
@@ -231,6 +235,9 @@ def cmd_fotd_plan(args: argparse.Namespace) -> int:
             pack_key = library.facts_key(library.key_for(year) or library.newest_key)
             refs.clear()
             refs.update({f.id: f.ref for _, f in library.facts(pack_key)})
+            reading = library.key_for(year) or library.newest_key
+            editions["facts"] = library.packs[pack_key].manifest.edition_year
+            editions["reading"] = library.packs[reading].manifest.edition_year
             facts = OnePack(lambda: list(refs), pack_key)
             service = FotdService(FotdStore(db), FactRotation(), SystemClock(), facts)
             return await service.plan(args.guild, args.days)
@@ -266,9 +273,13 @@ def cmd_fotd_plan(args: argparse.Namespace) -> int:
     def ref_of(fact_id: str) -> str:
         return refs.get(fact_id, "?")
 
+    def written(fact_id: str) -> str:
+        ref = refs.get(fact_id)
+        return "?" if ref is None else written_ref(ref, editions["facts"], editions["reading"])
+
     if args.json:
-        print_json(plan_json(posts, ref_of))
+        print_json(plan_json(posts, ref_of, editions["facts"]))
     else:
-        for line in plan_lines(posts, ref_of):
+        for line in plan_lines(posts, written):
             print(line)
     return 0

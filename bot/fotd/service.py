@@ -631,14 +631,16 @@ class FotdService:
 
 
 def plan_json(
-    posts: list[PlannedPost], ref_of: Callable[[str], str]
-) -> list[dict[str, str | None]]:
-    """Shape a plan for `bluebook-bot fotd plan --json`: [{"date", "fact_id", "ref", "at"}],
+    posts: list[PlannedPost], ref_of: Callable[[str], str], edition: int | None = None
+) -> list[dict[str, str | int | None]]:
+    """Shape a plan for `bluebook-bot fotd plan --json`: [{"date", "fact_id", "edition", "ref",
+    "at"}], `ref` in `edition` (the facts' edition, which may not be the one the server reads),
     `at` the local post time with its UTC offset (None without a schedule)."""
     return [
         {
             "date": post.local_date.isoformat(),
             "fact_id": post.fact_id,
+            "edition": edition,
             "ref": ref_of(post.fact_id),
             "at": post.at.isoformat(timespec="minutes") if post.at is not None else None,
         }

@@ -60,6 +60,12 @@ def test_fotd_plan_for_a_guild_without_a_schedule_says_so_and_draws_the_newest_f
         "epa-coverage",
     }
     assert all(r["at"] is None for r in rows)
+    # The facts are 2025's, the server reads 2026: the JSON names the edition, the text
+    # writes each reference with its year (2026's same number may be another section).
+    assert {r["edition"] for r in rows} == {2025}
+    assert all(not r["ref"].startswith("2025:") for r in rows)
     code = main([*argv, "--days", "3"])
     out, _ = capsys.readouterr()
-    assert code == 0 and all("  -  " in line for line in out.splitlines())
+    lines = out.splitlines()
+    assert code == 0 and all("  -  " in line for line in lines)
+    assert len(lines) == 3 and all("  -  2025:" in line for line in lines), lines

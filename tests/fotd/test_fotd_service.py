@@ -229,10 +229,11 @@ async def test_plan_predicts_the_posts(service, clock, sender, channels):
     planned = await service.plan(GUILD, 10)
     assert planned[0].local_date == FIRST
     refs = {fact: f"3.{n}" for n, fact in enumerate(FACTS)}
-    rows = plan_json(planned, refs.__getitem__)
+    rows = plan_json(planned, refs.__getitem__, 2026)
     assert rows[0] == {
         "date": "2026-06-01",
         "fact_id": planned[0].fact_id,
+        "edition": 2026,
         "ref": refs[planned[0].fact_id],
         "at": "2026-06-01T09:00+09:00",
     }
