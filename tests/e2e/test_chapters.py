@@ -158,7 +158,7 @@ async def test_search_reads_another_chapter_as_the_servers_edition(chapters):
     assert "Nothing in" not in embed["description"] and "from 2024" not in embed["description"]
     # Its other version, 2025's, is another edition's.
     second = _embed(await _press(server, first, "Next ▶"))
-    assert _fields(second)["Reference"] == "`4.2.5(2).A¶1`"
+    assert _fields(second)["Reference"] == "`2025:4.2.5(2).A¶1`"
     assert second["description"].startswith("*From 2025, not in 2024.*")
     # A paragraph chapter 4 holds unchanged in 2025 is quoted from 2024, also in 2025.
     same = _embed(await _ask(server, "search", {"query": "accession working group"}))

@@ -281,7 +281,9 @@ async def test_search_ranks_the_older_editions_strong_match_first_and_names_each
     embed = _embed(first)
     assert "Diplomatic Bluebook 2024" in embed["footer"]["text"]
     assert embed["description"].startswith("*From 2024, not in 2026.*")
-    assert "under way" in embed["description"] and _fields(embed)["Reference"] == "`3.2.2(2)¶1`"
+    # 2024's reference, read by a 2026 server: with its year, as /section takes it.
+    reference = _fields(embed)["Reference"]
+    assert "under way" in embed["description"] and reference == "`2024:3.2.2(2)¶1`"
     second = _embed(await _press(server, first, "Next ▶"))
     assert "Diplomatic Bluebook 2026" in second["footer"]["text"]
     assert _fields(second)["Also in"] == "2025"  # differs from 2025 by a no-break space only
@@ -505,11 +507,12 @@ async def test_verify_finds_a_quote_only_an_older_edition_holds_and_names_it(sam
     await _ask(server, "settings edition", {"year": 2025}, user=server.admin)
     embed = _embed(await _ask(server, "verify", {"quote": UNDER_WAY}))
     assert embed["description"].startswith("*From 2024, not in 2025.*")
-    # Named, by the option or before the quote as a search names one: no note.
+    # Named, by the option or before the quote as a search names one: no note, but the
+    # reference is still not the server's edition's, so it keeps its year.
     for options in ({"quote": UNDER_WAY, "edition": 2024}, {"quote": f"2024:{UNDER_WAY}"}):
         embed = _embed(await _ask(server, "verify", options))
         assert embed["description"].startswith(
-            "✅ **Verbatim.** This quote stands at `3.2.2(2)¶1`."
+            "✅ **Verbatim.** This quote stands at `2024:3.2.2(2)¶1`."
         )
         assert embed["footer"]["text"].startswith("Diplomatic Bluebook 2024")
     # A paragraph every edition holds is the server's, the others named.
