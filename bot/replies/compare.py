@@ -24,6 +24,7 @@ from bot.pack.compare import (
 from bot.pack.held_pages import PageNotHeld
 from bot.pack.library import CompareMiss
 from bot.pack.model import Pack
+from bot.pack.refs import written_ref
 from bot.replies.common import QUOTE_COLOUR, Button, Reply, clip, split_words
 from bot.replies.custom_ids import COMPARE_OVERVIEW, CompareState
 from bot.replies.errors import no_section_reply
@@ -293,7 +294,7 @@ def compare_reply(
     }
     # A section only the earlier edition holds is named by its reference there: the later
     # may give that number to another section.
-    ref = found.ref if found.after is not None else f"{y0}:{found.ref}"
+    ref = found.ref if found.after is not None else written_ref(found.ref, y0)
     ids = (found.before_key, found.after_key, ref)
     return Reply(
         embeds=[embed], buttons=_page_buttons(owner, page, len(pages), ids), ephemeral=ephemeral

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from bot.pack.library import Library, edition_only, parse_key, split_edition
 from bot.pack.model import Section
-from bot.pack.refs import Resolved, chapter_named
+from bot.pack.refs import Resolved, chapter_named, written_ref
 from bot.replies.common import Reply, clip, error_reply
 from bot.replies.markdown import escape
 
@@ -76,15 +76,17 @@ def missing_paragraph_reply(found: Resolved, label: str, year: int | None = None
 def closest_text(sections: Iterable[Section], year: int | None = None) -> str:
     """The closest sections as `ref` Title; with `year` ("`2025:3.1.1`") when they are of
     an edition other than the server's, so that opening one opens that edition."""
-    prefix = f"{year}:" if year is not None else ""
-    return ", ".join(f"`{prefix}{s.ref}` {escape(s.title)}" for s in sections)
+    return ", ".join(
+        f"`{s.ref if year is None else written_ref(s.ref, year)}` {escape(s.title)}"
+        for s in sections
+    )
 
 
 def held_in_text(ref: str, years: list[int]) -> str:
     """Where a section missing from the server's edition is: "Held in 2026, 2024: `2026:…`"."""
     # Inside inline code Markdown shows as typed: only a backtick would end it.
     shown = clip(ref.strip(), 80).replace("`", "'")
-    return f"Held in {held_years(years)}: `{years[0]}:{shown}`."
+    return f"Held in {held_years(years)}: `{written_ref(shown, years[0])}`."
 
 
 def chapter_lacking_text(ref: str, year: int, chapters: list[int]) -> str | None:
