@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from bot.lookups.extract import Lookup
 from bot.pack.model import GlossaryTerm, Pack, Section
-from bot.pack.refs import RefIndex, Resolved
+from bot.pack.refs import RefIndex, Resolved, written_ref
 from bot.replies.common import QUOTE_COLOUR, WARN_COLOUR, Reply, clip, highlight, quote_block
 from bot.replies.errors import missing_paragraph_reply, no_section_reply, section_notes
 from bot.replies.markdown import code, escape
@@ -21,14 +21,16 @@ EXCERPT_CHARS = 700
 OPENING_CHARS = 400
 
 
-def _result_embed(pack: Pack, lookup: Lookup, result: SearchResult) -> dict:
+def _result_embed(pack: Pack, lookup: Lookup, result: SearchResult, ref: str = "") -> dict:
+    """`ref`: the result's reference as the reader writes it (`written_ref`), default as is."""
+    ref = ref or result.ref
     section = pack.sections[result.section_ref]
     body = highlight(result.excerpt, result.spans)
     if len(body) > EXCERPT_CHARS:
         body = escape(clip(result.excerpt, EXCERPT_CHARS))
     return {
         # The asker's words are echoed: escaped, so `[[@everyone GCAP]]` neither pings nor renders.
-        "title": clip(f"[[{escape(lookup.text, links=False)}]] · {result.ref}", 256),
+        "title": clip(f"[[{escape(lookup.text, links=False)}]] · {ref}", 256),
         "url": pack.source_url(section),
         "description": quote_block(body),
         "color": QUOTE_COLOUR,
@@ -41,8 +43,8 @@ def _opening_embed(
 ) -> dict:
     """`year`: the pack's edition, when it is not the server's, so that /section opens it."""
     opening = clip(text, OPENING_CHARS)
-    prefix = f"{year}:" if year is not None else ""
-    more = f"\n*(more: `/section {prefix}{ref}`)*" if opening != text else ""
+    ref = ref if year is None else written_ref(ref, year)
+    more = f"\n*(more: `/section {ref}`)*" if opening != text else ""
     return {
         "title": clip(f"{section.heading} · {ref}", 256),
         "url": pack.source_url(section),
@@ -102,8 +104,9 @@ def library_lookup_embed(
         return _miss_embed(lookup, list(response.suggestions)), None, 0, served.pack_key
     top = response.results[0]
     pack = library.packs[top.pack_key].pack
-    embed = _result_embed(pack, lookup, top.result)
     year = pack.manifest.edition_year
+    written = written_ref(top.result.ref, year, reader.year)
+    embed = _result_embed(pack, lookup, top.result, written)
     if year != served.year:
         note = edition_note(served.year, year, only_elsewhere=response.only_elsewhere)
         embed["description"] = f"{note}\n{embed['description']}"

@@ -78,9 +78,10 @@ async def test_a_word_lookup_quotes_what_search_ranks_first(editions):
     """2025 has a weak match ("town" in 6.1.3); 2024 has the strong one."""
     server = editions.server  # reads 2025
     found = _embed(await _ask(server, "search", {"query": "twin town partnerships"}))
-    assert _fields(found)["Reference"] == "`6.1.2¶1`" and "2024" in found["footer"]["text"]
+    # 2024's reference read by a 2025 server, in /search and in chat: with its year.
+    assert _fields(found)["Reference"] == "`2024:6.1.2¶1`" and "2024" in found["footer"]["text"]
     embed = _embed(await _say(server, "what about [[twin town partnerships]]?"))
-    assert embed["title"] == "[[twin town partnerships]] · 6.1.2¶1"
+    assert embed["title"] == "[[twin town partnerships]] · 2024:6.1.2¶1"
     assert embed["description"].startswith("*From 2024, not in 2025.*")
     assert embed["footer"]["text"].endswith("Diplomatic Bluebook 2024")
 
