@@ -154,7 +154,7 @@ async def run_bot(
             left = max(deadline - asyncio.get_running_loop().time(), 1.0)
             await asyncio.wait({task}, timeout=left)
         finally:
-            _remove_signals(signals)
+            remove_signals(signals)
             stopper.cancel()
             for pending in (task, *reloads):
                 if not pending.done():
@@ -214,6 +214,15 @@ def _install_signals(
             loop.add_signal_handler(sig, stop.set)
             installed.append(sig)
 
+    return installed + install_reload_signal(services, reloads)
+
+
+def install_reload_signal(
+    services: Services, reloads: set[asyncio.Task[Any]]
+) -> list[signal.Signals]:
+    """SIGHUP reloads the content (`run` and the console alike); returns what was installed."""
+    loop = asyncio.get_running_loop()
+
     def reload() -> None:
         # Kept until done: the loop holds tasks only weakly, and errors must not vanish.
         task = asyncio.create_task(services.library.reload(), name="content-reload")
@@ -221,11 +230,13 @@ def _install_signals(
         task.add_done_callback(_reload_done(reloads))
 
     hup = getattr(signal, "SIGHUP", None)
-    if hup is not None:
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(hup, reload)
-            installed.append(hup)
-    return installed
+    if hup is None:
+        return []
+    try:
+        loop.add_signal_handler(hup, reload)
+    except (NotImplementedError, RuntimeError):
+        return []
+    return [hup]
 
 
 def _reload_done(reloads: set[asyncio.Task[Any]]) -> Callable[[asyncio.Task[Any]], None]:
@@ -237,7 +248,7 @@ def _reload_done(reloads: set[asyncio.Task[Any]]) -> Callable[[asyncio.Task[Any]
     return done
 
 
-def _remove_signals(installed: list[signal.Signals]) -> None:
+def remove_signals(installed: list[signal.Signals]) -> None:
     loop = asyncio.get_running_loop()
     for sig in installed:
         with contextlib.suppress(NotImplementedError, RuntimeError):

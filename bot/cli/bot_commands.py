@@ -155,7 +155,7 @@ def console_db(args: argparse.Namespace, settings: Settings) -> Path:
 
 
 def cmd_console(args: argparse.Namespace) -> int:
-    from bot.process import build_bot
+    from bot.process import build_bot, install_reload_signal, remove_signals
     from bot.replies.examples import examples_from
     from bot.services import open_services
     from localdiscord import connected
@@ -180,18 +180,24 @@ def cmd_console(args: argparse.Namespace) -> int:
             options = _local_options(settings, server)
             options.dev_guild = server.guild.id
             bot = build_bot(services, options)
-            async with connected(bot, server):
-                # The examples are the served pack's, so each one finds something.
-                served = await services.library.for_guild(server.guild.id)
-                example = examples_from(served.pack)
-                await run_console(
-                    server,
-                    plain=args.plain,
-                    history=db_path.with_name("console_history"),
-                    stdin=sys.stdin,
-                    stdout=sys.stdout,
-                    greeting=console_greeting(example.term, example.ref, example.quote),
-                )
+            # `kill -HUP` reloads the content here too, as README's Operations says.
+            reloads: set[asyncio.Task[Any]] = set()
+            signals = install_reload_signal(services, reloads)
+            try:
+                async with connected(bot, server):
+                    # The examples are the served pack's, so each one finds something.
+                    served = await services.library.for_guild(server.guild.id)
+                    example = examples_from(served.pack)
+                    await run_console(
+                        server,
+                        plain=args.plain,
+                        history=db_path.with_name("console_history"),
+                        stdin=sys.stdin,
+                        stdout=sys.stdout,
+                        greeting=console_greeting(example.term, example.ref, example.quote),
+                    )
+            finally:
+                remove_signals(signals)
         return 0
 
     return _serve(main(), args)

@@ -126,3 +126,63 @@ def test_a_folder_or_unmakeable_path_as_bluebook_db_is_one_line_exit_2(tmp_path)
     done = _run(["console"], tmp_path, "/toc\n", db=blocked / "sub" / "bluebook.db")
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_sighup_reloads_the_consoles_content_and_the_console_goes_on(tmp_path):
+    """README's `kill -HUP <pid>` reloads the content in the console as in `run`; it used to
+    end the console without a word (trial 8). A real process, a real signal."""
+    import queue
+    import shutil
+    import signal
+    import threading
+    import time
+
+    from tests.samples import LIBRARY
+
+    library = tmp_path / "library"
+    shutil.copytree(LIBRARY, library)
+    env = _env(tmp_path)
+    env["BLUEBOOK_CONTENT"] = str(library)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "console", "--plain"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(x) for x in proc.stdout], daemon=True).start()
+
+    def ask_until(text: str, wanted: str) -> None:
+        assert proc.stdin is not None
+        seen = ""
+        deadline = time.monotonic() + 60  # a bound for a stuck process, not a timing claim
+        while wanted not in seen:
+            assert proc.poll() is None, (proc.returncode, seen)
+            assert time.monotonic() < deadline, seen
+            proc.stdin.write(text + "\n")
+            proc.stdin.flush()
+            try:
+                while True:
+                    seen += lines.get(timeout=1)
+            except queue.Empty:
+                pass
+
+    try:
+        ask_until("/search zebra crossings", "No match")
+        page = library / "2026" / "chapter3" / "pages" / "c030101.txt"
+        text = page.read_text(encoding="utf-8").splitlines()
+        first = next(i for i, line in enumerate(text) if len(line) > 60)
+        text[first] = text[first].rstrip(".") + " with zebra crossings."
+        page.write_text("\n".join(text) + "\n", encoding="utf-8")
+        proc.send_signal(signal.SIGHUP)
+        ask_until("/search zebra crossings", "**zebra crossings**")
+        proc.stdin.close()
+        assert proc.wait(timeout=60) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
