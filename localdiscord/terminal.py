@@ -22,6 +22,9 @@ from localdiscord.options import OptionError
 from localdiscord.rendering import commonmark, message_lines, name_mentions
 from localdiscord.server import LocalDiscord
 
+# How often the console looks for posts the bot made on its own (a scheduled fact of the day).
+WATCH_S = 1.0
+
 
 def console_greeting(term: str, ref: str, quote: str) -> str:
     """The console's first words; the examples come from the content being served (the
@@ -155,6 +158,15 @@ def private_history_file(history: Path) -> bool:
     return True
 
 
+async def watch_posts(session: ConsoleSession, out: IO[str] | None = None) -> None:
+    """Print the bot's own posts (a scheduled fact of the day) as they come, between lines."""
+    while True:
+        await asyncio.sleep(WATCH_S)
+        session.catch_up()
+        if out is not None:
+            out.flush()
+
+
 async def interactive(session: ConsoleSession, history: Path) -> None:
     """Prompt until Ctrl-D, or Ctrl-C on an empty line."""
     from prompt_toolkit import PromptSession
@@ -182,14 +194,9 @@ async def interactive(session: ConsoleSession, history: Path) -> None:
     )
     from prompt_toolkit.patch_stdout import patch_stdout
 
-    async def watch() -> None:
-        # A scheduled post comes while the prompt waits: print it above the prompt.
-        while True:
-            await asyncio.sleep(1.0)
-            session.catch_up()
-
     with patch_stdout():
-        watcher = asyncio.create_task(watch())
+        # A scheduled post comes while the prompt waits: print it above the prompt.
+        watcher = asyncio.create_task(watch_posts(session))
         try:
             while True:
                 try:
@@ -223,7 +230,12 @@ async def run_console(
     session = ConsoleSession(server, stdout)
     if tty and greeting:
         stdout.write(greeting + "\n")
-    async for line in piped_lines(stdin):
-        if line.strip():
-            await session.handle_line(line)
-            stdout.flush()
+    # Piped too: a post made while no line comes is printed when made, not at the next line.
+    watcher = asyncio.create_task(watch_posts(session, stdout))
+    try:
+        async for line in piped_lines(stdin):
+            if line.strip():
+                await session.handle_line(line)
+                stdout.flush()
+    finally:
+        watcher.cancel()
