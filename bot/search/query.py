@@ -91,10 +91,10 @@ class QueryPlan:
     corrections: dict[str, str] = field(default_factory=dict)
 
 
-def _decimal_parts(normalized: str, tokens: list[Token]) -> set[int]:
-    """Where the digits of each decimal the query has ("1.5", "3.1.1") start: tokens of
-    digits only, with a full stop and nothing else between each and the next."""
-    found: set[int] = set()
+def _decimals(normalized: str, tokens: list[Token]) -> list[list[Token]]:
+    """The digits of each decimal the query has ("1.5", "3.1.1"): runs of tokens of digits
+    only, with a full stop and nothing else between each and the next."""
+    found: list[list[Token]] = []
     for token, after in pairwise(tokens):
         if (
             after.start == token.end + 1
@@ -102,7 +102,10 @@ def _decimal_parts(normalized: str, tokens: list[Token]) -> set[int]:
             and token.text.isdigit()
             and after.text.isdigit()
         ):
-            found.update((token.start, after.start))
+            if found and found[-1][-1] is token:
+                found[-1].append(after)
+            else:
+                found.append([token, after])
     return found
 
 
@@ -262,13 +265,16 @@ class QueryPlanner:
                 weight = sum(idf(t) for t in matched if t is not None)
                 entries[entry] = max(entries.get(entry, 0.0), weight)
         # The concept of each typed word (or compound), by group number. The digits of a
-        # decimal ("1.5": "1" and "5") are none: a paragraph with a 5 in it is not about 1.5
-        # (the phrase still counts, as typed).
-        decimal = _decimal_parts(normalized, tokens) if "." in normalized else set()
+        # decimal ("1.5": "1" and "5") are one concept, all of them needed: a paragraph with
+        # a 5 in it is not about 1.5.
+        decimals = _decimals(normalized, tokens) if "." in normalized else []
+        decimal = {t.start for run in decimals for t in run}
+        number_at: dict[int, int] = {}  # a decimal part's start: its word's or group's number
         words: dict[int, tuple[str, list[Alternative]]] = {}
         if groups is None or parts is None:  # each word a group
             for number, record in enumerate(records):
                 if decimal and tokens[number].start in decimal:
+                    number_at[tokens[number].start] = number
                     continue
                 if record.folded in options:
                     alternatives = []
@@ -285,6 +291,7 @@ class QueryPlanner:
             for number, (group, ws) in enumerate(zip(groups, parts, strict=True)):
                 alternatives = []
                 if decimal and len(group) == 1 and group[0].start in decimal:
+                    number_at[group[0].start] = number
                     first += len(ws)
                     continue
                 if group[-1].joined:
@@ -313,6 +320,17 @@ class QueryPlanner:
                 first += len(ws)
                 if alternatives:
                     words[number] = ("w:" + " ".join(ws), alternatives)
+        if decimals:
+            read = [t for t in tokens if not t.joined]
+            tid_at = {t.start: r.tid for t, r in zip(read, records, strict=False)}
+            for run in decimals:
+                tids = [tid_at.get(t.start) for t in run]
+                if run[0].start in number_at and None not in tids:
+                    terms = tuple(dict.fromkeys(t for t in tids if t is not None))
+                    text = normalized[run[0].start : run[-1].end]
+                    alternative = Alternative(terms, 1.0, require_all=len(terms) > 1)
+                    words[number_at[run[0].start]] = ("w:" + text, [alternative])
+            words = dict(sorted(words.items()))
         # The typed words' own terms, before the thesaurus takes some: a glossary name that
         # is one of them is no other name for it.
         typed_terms = (

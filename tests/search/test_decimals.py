@@ -25,8 +25,11 @@ def _refs(query: str) -> list[str]:
     return [r.ref for r in engine.search(query).results]
 
 
-def test_the_digits_of_a_decimal_alone_find_nothing() -> None:
-    assert _refs("1.5 degrees") == []
+def test_the_digits_of_a_decimal_are_found_together_or_not_at_all() -> None:
+    """A 5 alone (3.1.1(1)¶1) is no answer to 1.5; the paragraph with 1.5 is."""
+    assert _refs("1.5 degrees") == ["3.1.1(2)¶1"]
+    assert _refs("1.5") == ["3.1.1(2)¶1"]
+    assert _refs("2.5 degrees") == []
     assert _refs("3.1.1") == []
 
 
