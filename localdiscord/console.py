@@ -352,7 +352,12 @@ class ConsoleSession:
         elif verb == "react":
             await self._react(rest or "🗑️", user)
         elif verb == "complete":
-            choices = await self.complete(rest, user)
+            # Posts made meanwhile are shown after the choices, not among them.
+            self._observing = True
+            try:
+                choices = await self.complete(rest, user)
+            finally:
+                self._observing = False
             for choice in choices:
                 self._write(f"  {choice['name']}  →  {choice['value']}")
             if not choices and self._completed(rest) is None:

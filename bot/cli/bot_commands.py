@@ -198,6 +198,10 @@ def cmd_console(args: argparse.Namespace) -> int:
                     )
             finally:
                 remove_signals(signals)
+                # A reload still running when the console ends is stopped, as `run` does.
+                for task in reloads:
+                    task.cancel()
+                await asyncio.gather(*reloads, return_exceptions=True)
         return 0
 
     return _serve(main(), args)
