@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.pack.model import Fact, Pack
+from bot.pack.refs import written_ref
 from bot.replies.common import QUOTE_COLOUR, WARN_COLOUR, Reply, clip, quote_block
 from bot.replies.limits import EMBED_DESCRIPTION_MAX, EMBED_TITLE_MAX
 from bot.replies.markdown import code, escape
@@ -19,7 +20,7 @@ def fact_embed(
     as lookups and /verify name it, so that /section opens that edition."""
     para = pack.paragraphs.get(fact.ref)
     year = pack.manifest.edition_year
-    prefix = f"{year}:" if reading is not None and reading != year else ""
+    ref = written_ref(fact.ref, year, year if reading is None else reading)
     section = pack.sections[para.section_ref] if para else pack.sections[fact.ref]
     return {
         "title": clip(fact.headline, EMBED_TITLE_MAX),
@@ -27,7 +28,7 @@ def fact_embed(
         "description": clip(quote_block(escape(fact.quote)), EMBED_DESCRIPTION_MAX),
         "color": QUOTE_COLOUR,
         "fields": [
-            {"name": "Reference", "value": f"`{prefix}{fact.ref}`", "inline": True},
+            {"name": "Reference", "value": f"`{ref}`", "inline": True},
             {"name": "Path", "value": clip(section_path(section), 1024)},
         ],
         "footer": {"text": footer or f"{pack.manifest.title} · fact {fact.id}"},
