@@ -121,6 +121,7 @@ class UsageStats:
 
 
 _DIGIT = re.compile(r"\d")
+_WORDS = re.compile(r"[^\W\d_]{2,}")
 
 
 def stored_query(text: str | None) -> str | None:
@@ -135,6 +136,9 @@ def stored_query(text: str | None) -> str | None:
         # A reference keeps its case: `3.1.1(3)A(a)` is not `3.1.1(3)a(a)` (`.A` is a part,
         # `(a)` an item), and "References not found" shows it as typed.
         kept = " ".join(normalize(text[:MAX_QUERY_CHARS], fold_case=False).split())
+        # Only a part's letter tells parts apart; words ("SEC", "para") fold, so "SEC 3.1.1"
+        # and "sec 3.1.1" are one row.
+        kept = _WORDS.sub(lambda word: word.group().lower(), kept)
         return kept[:MAX_QUERY_CHARS].rstrip() or None
     # rstrip: a cut just after a space would otherwise change again on a second pass.
     return normalize_query(text)[:MAX_QUERY_CHARS].rstrip() or None

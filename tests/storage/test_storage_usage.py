@@ -432,7 +432,8 @@ async def test_benchmark_reports_its_figures(tmp_path: Path) -> None:
         ("3.1.1(3)A(a)", "3.1.1(3)A(a)"),
         ("3.1.1(2)A@2024", "3.1.1(2)A@2024"),
         ("２０２４:3.1.1(3)a", "2024:3.1.1(3)a"),
-        ("  Sec 3.1.1 (3)B ", "Sec 3.1.1 (3)B"),
+        ("  Sec 3.1.1 (3)B ", "sec 3.1.1 (3)B"),
+        ("SEC 3.1.1(2)", "sec 3.1.1(2)"),
         ("Vienna Convention", "vienna convention"),
     ],
 )
