@@ -93,6 +93,11 @@ def _window(days: int, now: float) -> tuple[date, float, float]:
     return first, since, since + days * 86400
 
 
+# The commands whose query is searched as words, never read as a reference.
+SEARCHED_COMMANDS = ("search", "Find in Bluebook")
+_SEARCHED = ", ".join("?" * len(SEARCHED_COMMANDS))
+
+
 async def _counts(db: Database, sql: str, params: tuple[Any, ...]) -> list[tuple[str, int]]:
     return [(str(r[0]), int(r[1])) for r in await db.fetchall(sql, params)]
 
@@ -167,19 +172,22 @@ async def usage_summary(
     ]
     # Every distinct query that found nothing (a bounded set: the log is purged), split
     # into words and references, so neither list hides the other and the rest is counted.
-    no_result = await _counts(
-        db,
-        f"SELECT query, COUNT(*) AS n FROM usage_events WHERE {scope} AND {_IS_LOOKUP} "
-        f"AND {_IS_CONTENT_GAP} AND result_count = 0 AND query IS NOT NULL "
-        "GROUP BY query ORDER BY n DESC, query",
-        (*lookup, *_NOT_CONTENT_GAPS),
+    rows = await db.fetchall(
+        f"SELECT query, command IN ({_SEARCHED}) AS searched, COUNT(*) AS n FROM usage_events "
+        f"WHERE {scope} AND {_IS_LOOKUP} AND {_IS_CONTENT_GAP} AND result_count = 0 "
+        "AND query IS NOT NULL GROUP BY query, searched",
+        (*SEARCHED_COMMANDS, *lookup, *_NOT_CONTENT_GAPS),
     )
     # A reference (a section not held) or words (a gap in the content or the glossary), told
-    # apart as chat lookups tell [[...]] apart (bot/lookups/extract.py): "1.5 degrees" is
-    # words, as it was searched; "2024:§3.4" a reference after its edition.
-    is_ref = {q: looks_like_ref(split_edition(q).ref) for q, _ in no_result}
-    words = _first([(q, n) for q, n in no_result if not is_ref[q]], top_n)
-    refs = _first([(q, n) for q, n in no_result if is_ref[q]], top_n)
+    # apart as chat lookups tell [[...]] apart (bot/lookups/extract.py): "2024:§3.4" is a
+    # reference after its edition; what /search or the menu searched is words ("1.5").
+    counted: dict[tuple[bool, str], int] = {}
+    for query, searched, n in rows:
+        is_ref = not searched and looks_like_ref(split_edition(str(query)).ref)
+        counted[(is_ref, str(query))] = counted.get((is_ref, str(query)), 0) + int(n)
+    ordered = sorted(counted.items(), key=lambda item: (-item[1], item[0][1]))
+    words = _first([(q, n) for (ref, q), n in ordered if not ref], top_n)
+    refs = _first([(q, n) for (ref, q), n in ordered if ref], top_n)
     per_day = dict(
         await _counts(
             db,

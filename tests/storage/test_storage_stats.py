@@ -249,3 +249,19 @@ async def test_cli_text_shows_what_stats_shows_and_its_rows_add_up(filled: Datab
     end = lines.index("by edition:") if "by edition:" in lines else lines.index("top queries:")
     rows = [line for line in lines[start:end] if line.startswith("  ")]
     assert sum(int(line.split()[-1]) for line in rows) == summary.events, text
+
+
+async def test_what_search_searched_is_words_even_shaped_like_a_reference(
+    db: Database, make_usage_log: UsageLogFactory, settle: Settle
+) -> None:
+    """`/search 1.5` and the menu searched words; `[[1.5.2]]` in chat was read as a
+    reference (second review)."""
+    usage = make_usage_log(db)
+    usage.log(lookup(command="search", query="3.1.9", result_count=0))
+    usage.log(lookup(command="Find in Bluebook", query="3.1.8", result_count=0))
+    usage.log(lookup(kind=EventKind.KEYWORD, command="lookup", query="3.1.7", result_count=0))
+    await settle(usage.close())
+
+    summary = await usage_summary(db, 1, now=NOW)
+    assert {q for q, _ in summary.no_result_queries} == {"3.1.9", "3.1.8"}
+    assert summary.unknown_refs == (("3.1.7", 1),)
