@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import ConfigError, Settings, load_settings
-from bot.pack.library import Library, load_library, pack_dirs
+from bot.pack.library import Library, edition_only, load_library, pack_dirs
 from bot.pack.loader import MANIFEST_FILE, ContentError
 from bot.replies.common import counted
+from bot.replies.errors import edition_only_text
 
 
 class CliError(Exception):
@@ -73,6 +74,14 @@ def pack_key_for_year(library: Library, year: int | None) -> str:
         held = ", ".join(str(y) for y in library.editions())
         raise CliError(f"no edition {year} in the library; it holds {held}")
     return key
+
+
+def refuse_edition_only(typed: str) -> None:
+    """Raise the one line `section` and `compare` give a reference that names an edition and
+    nothing else ('2024:'), as /section says it, with the terminal's quotes."""
+    if edition_only(typed) is not None:
+        text = edition_only_text(typed.strip())
+        raise CliError(text.replace("\u201c", "'").replace("\u201d", "'"))
 
 
 def add_edition(parser: argparse.ArgumentParser) -> None:

@@ -6,7 +6,13 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from bot.cli.common import CliError, library_from_args, pack_key_for_year, print_json
+from bot.cli.common import (
+    CliError,
+    library_from_args,
+    pack_key_for_year,
+    print_json,
+    refuse_edition_only,
+)
 from bot.fetch.contents import known_pages
 from bot.pack.compare import (
     ADDED,
@@ -22,9 +28,8 @@ from bot.pack.compare import (
     compare,
 )
 from bot.pack.held_pages import PageNotHeld
-from bot.pack.library import Library, edition_only, split_edition
+from bot.pack.library import Library, split_edition
 from bot.replies.compare import other_edition_note, renumbered_what, rewritten_sentences
-from bot.replies.errors import edition_only_text
 
 
 def register(sub: Any) -> None:
@@ -78,8 +83,7 @@ def editions_to_compare(
 def cmd_compare(args: argparse.Namespace) -> int:
     library = library_from_args(args)
     typed = " ".join(args.ref)
-    if edition_only(typed) is not None:
-        raise CliError(edition_only_text(typed.strip()).replace("“", "'").replace("”", "'"))
+    refuse_edition_only(typed)
     asked = split_edition(typed)
     named = asked.edition if args.ref else None
     before, after = editions_to_compare(library, args.from_year, args.to_year, named)

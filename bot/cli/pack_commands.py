@@ -19,6 +19,7 @@ from bot.cli.common import (
     library_from_args,
     pack_key_for_year,
     print_json,
+    refuse_edition_only,
 )
 from bot.cli.facts_commands import cmd_facts_suggest
 from bot.facts import closest_ids, facts_on_topic, pick_fact
@@ -31,7 +32,6 @@ from bot.pack.library import (
     EARLIEST_EDITION,
     LATEST_EDITION,
     check_library,
-    edition_only,
     pack_key,
     split_edition,
 )
@@ -39,7 +39,7 @@ from bot.pack.loader import Problem, read_manifest
 from bot.pack.pages import SITE, PageId
 from bot.pack.strays import misplaced_out
 from bot.pack.views import fact_json, outline, section_json, toc_json
-from bot.replies.errors import edition_only_text, missing_paragraph_text, section_notes
+from bot.replies.errors import missing_paragraph_text, section_notes
 
 
 def register(sub: Any) -> None:
@@ -156,8 +156,8 @@ def cmd_section(args: argparse.Namespace) -> int:
     missing = missing_paragraph_text(found, pack.manifest.title)
     if missing is not None:
         raise CliError(missing)
-    if found.section is None and edition_only(text) is not None:
-        raise CliError(edition_only_text(text.strip()).replace("“", "'").replace("”", "'"))
+    if found.section is None:
+        refuse_edition_only(text)
     if found.section is None:
         closest = ", ".join(f"{s.ref} {s.title}" for s in found.suggestions[:3])
         # As /section says it (without Discord's backticks): the chapter the edition lacks,
