@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import AsyncIterator
 
 import pytest
 
@@ -124,21 +125,27 @@ async def test_keyword_lookups_echo_escaped(bluebook, text):
 BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"
 
 
-async def test_bidirectional_controls_never_reach_a_reply(bluebook):
-    """A right-to-left override echoed back would make a public reply read other than it
-    says: every echo through every text option and chat lookup leaves them out."""
-    server = bluebook.server
-    echoed = 0
+async def _through_every_text_option(server, text: str) -> AsyncIterator[tuple[str, str]]:
+    """`text` given to every free-text option of every command in turn (the required others
+    filled in): each time, the command and option, and what the answer shows."""
     for name, options in _leaves(server.commands(server.guild)):
         for option in options:
             if option["type"] != STRING or option.get("choices"):
                 continue
             values = {o["name"]: _value(o, server) for o in options if o.get("required")}
-            values[option["name"]] = f"zq\u202eqz {BIDI[:8]}"[: option.get("max_length", 100)]
+            values[option["name"]] = text[: option.get("max_length", 100)]
             handle = await server.slash(name, values, user=server.admin)
-            shown = _shown(await handle.messages())
-            assert not any(c in shown for c in BIDI), (name, option["name"], shown)
-            echoed += "zqqz" in shown
+            yield f"/{name} {option['name']}", _shown(await handle.messages())
+
+
+async def test_bidirectional_controls_never_reach_a_reply(bluebook):
+    """A right-to-left override echoed back would make a public reply read other than it
+    says: every echo through every text option and chat lookup leaves them out."""
+    server = bluebook.server
+    echoed = 0
+    async for where, shown in _through_every_text_option(server, f"zq\u202eqz {BIDI[:8]}"):
+        assert not any(c in shown for c in BIDI), (where, shown)
+        echoed += "zqqz" in shown
     server.send_message(server.general, server.member, "about [[zq\u202eqz]]?")
     shown = _shown(await server.bot_messages())
     assert not any(c in shown for c in BIDI), shown
@@ -154,16 +161,9 @@ async def test_links_echoed_from_users_never_preview(bluebook):
     never previews: through every text option and chat lookup."""
     server = bluebook.server
     echoed = 0
-    for name, options in _leaves(server.commands(server.guild)):
-        for option in options:
-            if option["type"] != STRING or option.get("choices"):
-                continue
-            values = {o["name"]: _value(o, server) for o in options if o.get("required")}
-            values[option["name"]] = f"zq {LINK}"[: option.get("max_length", 100)]
-            handle = await server.slash(name, values, user=server.admin)
-            shown = _shown(await handle.messages())
-            assert shown.count(LINK) == shown.count(f"<{LINK}>"), (name, option["name"], shown)
-            echoed += f"<{LINK}>" in shown
+    async for where, shown in _through_every_text_option(server, f"zq {LINK}"):
+        assert shown.count(LINK) == shown.count(f"<{LINK}>"), (where, shown)
+        echoed += f"<{LINK}>" in shown
     for text in (f"[[{LINK}]]", f"what about [[GCAP {LINK}]]?"):
         server.send_message(server.general, server.member, text)
     replies = await server.bot_messages()

@@ -14,6 +14,7 @@ import pytest
 
 from bot.storage.db import (
     BUSY_TIMEOUT_MS,
+    Database,
     Migration,
     MigrationError,
     SchemaTooNewError,
@@ -226,20 +227,25 @@ def test_processes_opening_a_new_database_at_once_share_one_key(tmp_path: Path) 
         assert len({out.strip() for out, _ in outs}) == 1
 
 
+async def _open_while_written(db_path: Path, seconds: float) -> Database:
+    """Open the database while another connection holds a write on it for `seconds`."""
+    holder = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    release = threading.Timer(seconds, lambda: holder.execute("COMMIT"))
+    release.start()
+    try:
+        return await open_database(db_path)
+    finally:
+        release.join()
+        holder.close()
+
+
 async def test_open_waits_out_another_process_migrating(db_path: Path) -> None:
     """A shard process that finds the database locked by another one's migrations waits for
     it, where the short timeout for everyday writes would fail the start; once open, the
     short timeout applies again."""
     await (await open_database(db_path)).close()
-    holder = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False)
-    holder.execute("BEGIN IMMEDIATE")
-    release = threading.Timer(1.0, lambda: holder.execute("COMMIT"))
-    release.start()
-    try:
-        db = await open_database(db_path)
-    finally:
-        release.join()
-        holder.close()
+    db = await _open_while_written(db_path, 1.0)
     try:
         async with db.conn.execute("PRAGMA busy_timeout") as cursor:
             row = await cursor.fetchone()
@@ -255,15 +261,7 @@ async def test_open_waits_out_another_process_switching_a_new_database_to_wal(
     shard process starting at the same moment does), SQLite says "locked" at once, without
     waiting: the open waits for it all the same. (CI saw a shard process fail so.)"""
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    holder = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False)
-    holder.execute("BEGIN IMMEDIATE")
-    release = threading.Timer(0.5, lambda: holder.execute("COMMIT"))
-    release.start()
-    try:
-        db = await open_database(db_path)
-    finally:
-        release.join()
-        holder.close()
+    db = await _open_while_written(db_path, 0.5)
     try:
         async with db.conn.execute("PRAGMA journal_mode") as cursor:
             row = await cursor.fetchone()
