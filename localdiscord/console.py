@@ -25,7 +25,8 @@ from localdiscord.server import LocalDiscord
 VERBS = (
     ("/command options", "run a slash command, e.g. /search some words or /section ref:REF"),
     ("any other text", "chat in #general, e.g. what about [[GCAP]]?"),
-    ("!press N", "press button N of the bot's last message ([2: Page ▶] is button 2)"),
+    ("!press N", "press button N ([2: Page ▶] is 2) of the bot's last message with buttons"),
+    ("!press N on K", "the same on the bot's Kth-last message (on 2 is the one before the last)"),
     ("!menu", "run Find in Bluebook on your last chat message (the message menu)"),
     ("!edit new text", "edit your last chat message"),
     ("!delete", "delete your last chat message"),
@@ -35,6 +36,31 @@ VERBS = (
     ("!help", "this list"),
 )
 MENU_COMMAND = "Find in Bluebook"
+_ON_USAGE = "count the bot's messages from the last: !press 2 on 1 is the last, on 2 the one before"
+
+
+def verb_names() -> list[str]:
+    """The console's verbs, each once (`!press` has two lines in VERBS)."""
+    return list(dict.fromkeys(u.split()[0] for u, _ in VERBS if u.startswith("!")))
+
+
+def from_last(back: int) -> str:
+    """`the bot's last message` for 1, `3rd-last` for 3: how the console names message `back`."""
+    if back == 1:
+        return "last"
+    teen = back % 100 in (11, 12, 13)
+    suffix = "th" if teen else {1: "st", 2: "nd", 3: "rd"}.get(back % 10, "th")
+    return f"{back}{suffix}-last"
+
+
+def press_words(rest: str) -> tuple[str, int | None]:
+    """`2` or `2 on 3` after !press: the button as typed and how far back the message is."""
+    words = rest.split()
+    if len(words) < 2 or words[1] != "on":
+        return rest, None
+    if len(words) != 3 or not words[2].isdigit():
+        raise ConsoleError(_ON_USAGE)
+    return words[0], int(words[2])
 
 
 @dataclass
@@ -179,7 +205,10 @@ class ConsoleSession:
     ) -> None:
         self.server, self.out, self.render = server, out, render
         self.timeout, self.idle = timeout, idle
-        self.last_bot: Json | None = None
+        # The bot's messages the console has shown, by id, oldest first: what `!press N on K`
+        # counts back through. One shown again (edited) moves last, as it is on screen; one
+        # deleted leaves, as it leaves Discord's screen.
+        self.shown: dict[str, Json] = {}
         # Each local user's last chat message: what their !edit, !delete and !menu act on.
         self.last_chat: dict[int, Json] = {}
         # What the console has shown of the bot's messages in every channel of the guild, so
@@ -227,7 +256,8 @@ class ConsoleSession:
 
     def _show(self, message: Json) -> None:
         self._write(self.render(message))
-        self.last_bot = message
+        self.shown.pop(message["id"], None)
+        self.shown[message["id"]] = message
 
     def help_text(self) -> str:
         width = max(len(usage) for usage, _ in VERBS)
@@ -324,8 +354,7 @@ class ConsoleSession:
                 self._show(message)
         for message_id in before.keys() - after.keys():
             self._write(f"(the bot deleted its message {message_id})")
-            if self.last_bot is not None and self.last_bot["id"] == message_id:
-                self.last_bot = None
+            self.shown.pop(message_id, None)
         self._seen.update(after)  # shown above
         self.catch_up()  # and what it posted elsewhere meanwhile
 
@@ -365,8 +394,7 @@ class ConsoleSession:
             elif not choices:
                 self._write("(no choices: none matched what is typed)")
         else:
-            names = [usage.split()[0] for usage, _ in VERBS if usage.startswith("!")]
-            close = difflib.get_close_matches("!" + verb, names, n=1)
+            close = difflib.get_close_matches("!" + verb, verb_names(), n=1)
             hint = f"; did you mean {close[0]}?" if close else ""
             raise ConsoleError(f"unknown console verb !{verb}{hint} (!help lists them)")
 
@@ -376,15 +404,36 @@ class ConsoleSession:
                 return member.user
         raise ConsoleError(f"no local user {name!r}; try !as member")
 
-    async def _press(self, number: str, user: User) -> None:
-        if self.last_bot is None:
+    def _with_buttons(self, back: int | None) -> Json:
+        """The bot's message `back` from the last, as it is now; None: the last with buttons."""
+        if not self.shown:
             raise ConsoleError("the bot has sent no message yet")
-        message = self.server.find_bot_message(self.last_bot)
+        shown = list(reversed(self.shown.values()))
+        if back is None:
+            for message in shown:
+                now = self.server.find_bot_message(message)
+                if message_buttons(now):
+                    return now
+            raise ConsoleError("none of the bot's messages has buttons")
+        if not 1 <= back <= len(shown):
+            to = f" to on {len(shown)}" if len(shown) > 1 else ""
+            raise ConsoleError(
+                f"the console has shown {len(shown)} of the bot's messages: on 1 (the last){to}"
+            )
+        now = self.server.find_bot_message(shown[back - 1])
+        if not message_buttons(now):
+            raise ConsoleError(f"the bot's {from_last(back)} message has no buttons")
+        return now
+
+    async def _press(self, rest: str, user: User) -> None:
+        number, back = press_words(rest)
+        message = self._with_buttons(back)
         buttons = message_buttons(message)
-        if not buttons:
-            raise ConsoleError("the bot's last message has no buttons")
         if not number.isdigit() or not 1 <= int(number) <= len(buttons):
-            raise ConsoleError(f"press a button by number: !press 1 to !press {len(buttons)}")
+            on = "" if back is None else f" on {back}"
+            raise ConsoleError(
+                f"press a button by number: !press 1{on} to !press {len(buttons)}{on}"
+            )
         button = buttons[int(number) - 1]
         if button.get("style") == LINK_STYLE:
             raise ConsoleError(f"button {number} is a link: {button.get('url')}")
@@ -435,9 +484,9 @@ class ConsoleSession:
         await self._observe(delete)
 
     async def _react(self, emoji: str, user: User) -> None:
-        if self.last_bot is None or int(self.last_bot["id"]) not in self.server.general.messages:
+        target = next(reversed(self.shown.values()), None)
+        if target is None or int(target["id"]) not in self.server.general.messages:
             raise ConsoleError("the bot has no message in #general to react to")
-        target = self.last_bot
 
         async def react() -> None:
             self.server.add_reaction(target, emoji, user=user)

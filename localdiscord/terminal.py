@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
 from typing import IO
 
-from localdiscord.console import VERBS, ConsoleError, ConsoleSession
+from localdiscord.console import ConsoleError, ConsoleSession, verb_names
 from localdiscord.model import Json
 from localdiscord.options import OptionError
 from localdiscord.rendering import commonmark, message_lines, name_mentions
@@ -118,9 +118,8 @@ def _completer(session: ConsoleSession) -> object:
         ) -> AsyncIterator[Completion]:
             text = document.text_before_cursor
             if text.startswith("!") and " " not in text:
-                for usage, _ in VERBS:
-                    verb = usage.split()[0]
-                    if verb.startswith("!") and verb.startswith(text):
+                for verb in verb_names():
+                    if verb.startswith(text):
                         yield Completion(verb, start_position=-len(text))
                 return
             if not text.startswith("/"):

@@ -56,6 +56,76 @@ async def test_press_needs_a_message_with_that_button(bluebook):
     )
 
 
+async def test_press_on_an_earlier_message_turns_its_page(bluebook):
+    """/reload's private reply is the bot's last message; `on 2` reaches the search before it."""
+    console, out = _session(bluebook)
+    first = await _say(console, out, "/search Japan")
+    total = int(first.split("result 1 of ")[1].split()[0])
+    assert "Only the bot's owners can reload" in await _say(console, out, "/reload")
+    assert "!press N on K" in await _say(console, out, "!help")
+    second = await _say(console, out, "!press 2 on 2")
+    assert f"result 2 of {total}" in second
+    # The search was shown again, so it is now the bot's last message.
+    third = await _say(console, out, "!press 2 on 1")
+    assert f"result 3 of {total}" in third
+
+
+async def test_press_after_a_real_reload_turns_the_earlier_search(bluebook):
+    console, out = _session(bluebook)
+    first = await _say(console, out, "/search Japan")
+    total = int(first.split("result 1 of ")[1].split()[0])
+    assert "Reloaded: " in await _say(console, out, "!as owner /reload")
+    assert f"result 2 of {total}" in await _say(console, out, "!press 2 on 2")
+
+
+async def test_press_without_on_finds_the_last_message_with_buttons(bluebook):
+    console, out = _session(bluebook)
+    first = await _say(console, out, "/search Japan")
+    total = int(first.split("result 1 of ")[1].split()[0])
+    await _say(console, out, "/reload")
+    await _say(console, out, "/lookups status")
+    assert f"result 2 of {total}" in await _say(console, out, "!press 2")
+
+
+async def test_a_deleted_message_leaves_the_count(bluebook):
+    console, out = _session(bluebook)
+    first = await _say(console, out, "/search Japan")
+    total = int(first.split("result 1 of ")[1].split()[0])
+    await _say(console, out, "what about [[NSS]]?")
+    assert (await _say(console, out, "!react 🗑")).startswith("(the bot deleted its message")
+    assert f"result 2 of {total}" in await _say(console, out, "!press 2 on 1")
+
+
+async def test_press_on_a_message_that_is_not_there_or_has_no_buttons(bluebook):
+    console, out = _session(bluebook)
+    await _say(console, out, "/reload")
+    assert await _say(console, out, "!press 1") == (
+        "error: none of the bot's messages has buttons\n"
+    )
+    await _say(console, out, "/search Japan")
+    await _say(console, out, "/reload")
+    lines = [
+        await _say(console, out, "!press 2 on 1"),
+        await _say(console, out, "!press 2 on 4"),
+        await _say(console, out, "!press 2 on 0"),
+        await _say(console, out, "!press 2 on last"),
+        await _say(console, out, "!press 2 on"),
+        await _say(console, out, "!press 7 on 2"),
+        await _say(console, out, "!press 1 on 2"),
+        await _say(console, out, "!press 2 on 3"),
+    ]
+    assert lines == [
+        "error: the bot's last message has no buttons\n",
+        "error: the console has shown 3 of the bot's messages: on 1 (the last) to on 3\n",
+        "error: the console has shown 3 of the bot's messages: on 1 (the last) to on 3\n",
+        "error: count the bot's messages from the last: !press 2 on 1 is the last, on 2 the one before\n",
+        "error: count the bot's messages from the last: !press 2 on 1 is the last, on 2 the one before\n",
+        "error: press a button by number: !press 1 on 2 to !press 3 on 2\n",
+        "error: button 1 (◀ Previous) is disabled\n",
+        "error: the bot's 3rd-last message has no buttons\n",
+    ]
+
+
 async def test_chat_edit_delete_and_react(bluebook):
     console, out = _session(bluebook)
     reply = await _say(console, out, "what about [[NSS]]?")
