@@ -32,7 +32,7 @@ def console_greeting(term: str, ref: str, quote: str) -> str:
     return f"""\
 Bluebook Bot on a local Discord: you are `admin` in #general of "Local Guild".
 
-  /search {term:<21} quote the best passage; !press 2 pages on
+  /search {term:<21} quote the best passage; !press 2 turns the page
   /section {ref:<20} a section, with buttons for its pages
   /verify quote:{quote}
   what about [[{term}]]?{" " * max(1, 14 - len(term))}chat; the bot answers lookups
