@@ -14,7 +14,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from itertools import chain, islice, pairwise
+from itertools import pairwise
 from operator import itemgetter
 
 import numpy as np
@@ -27,6 +27,14 @@ from bot.search.glossary import GlossaryMatcher
 from bot.search.normalize import normalize_query, words
 from bot.search.query import Alternative, QueryPlan, QueryPlanner
 from bot.search.sentences import split_sentences
+from bot.search.small import (
+    COVERAGE_FLOOR,
+    NEAR_CANDIDATES,
+    NEAR_WEIGHT,
+    NEAR_WORDS,
+    SmallRanking,
+    best_first,
+)
 from bot.search.suggest import MAX_SUGGESTIONS, Suggester
 from bot.search.thesaurus import ThesaurusMatcher
 from bot.search.typos import TypoCorrector
@@ -51,15 +59,6 @@ MAX_LIMIT = 25
 # warm-up (bench/README.md, "Where the misses come from"); a repeated question, the next
 # page and the search benchmark's warm figures (a few hundred queries) fit in 512.
 ANSWER_CACHE = 512
-# A paragraph's score is scaled by the share of the query's concepts it matches, from this
-# (one concept of many) to 1 (all): two different words typed beat one word said twice.
-COVERAGE_FLOOR = 0.5
-# Different query words at most NEAR_WORDS words apart (stop words not counted) earn
-# the best NEAR_CANDIDATES paragraphs a bonus: NEAR_WEIGHT of the top score's worth per
-# concept, divided by the distance.
-NEAR_CANDIDATES = 20
-NEAR_WORDS = 3
-NEAR_WEIGHT = 0.5
 # A message of at least this many words (of three letters or more, not stop words) whose
 # best paragraph has a third of them or fewer, and no name it used, is answered only loosely
 # (`answers_little_of`).
@@ -68,15 +67,7 @@ MESSAGE_WORDS = 3
 SUGGEST_QUERY_CHARS = 120
 
 
-_doc_of, _score_of = itemgetter(0), itemgetter(1)
-
-
-def _best_first(candidates: list[tuple[int, float]]) -> None:
-    """Sort (paragraph, score) pairs best first, equal scores by paragraph. Two sorts on
-    one item each (a reversed sort keeps equal items in order too) take half the time of
-    one on a (-score, paragraph) key made for every item."""
-    candidates.sort(key=_doc_of)
-    candidates.sort(key=_score_of, reverse=True)
+_score_of = itemgetter(1)
 
 
 def _add(into: np.ndarray, docs: np.ndarray, values: np.ndarray | float) -> None:
@@ -219,11 +210,8 @@ class SearchEngine:
         self._sentences: dict[int, Sentences] = {}
         # And where each of its terms occurs, for the words to bold.
         self._spans: dict[int, dict[int, list[tuple[int, int, int, int]]]] = {}
-        # For ranking a small pack in plain Python: postings as lists, and where each term
-        # occurs in each paragraph; made as queries need them.
-        self._lists: dict[int, tuple[list[int], list[float]]] = {}
-        self._maps: dict[int, dict[int, float]] = {}
-        self._word_places: dict[int, tuple[dict[int, list[int]], list[int]]] = {}
+        # For ranking a small pack in plain Python.
+        self._small = SmallRanking(self.index, self._terms, self._offsets)
         # The thesaurus's everyday words can be misspelt too ("hackng"); they rank below
         # the text's own words at the same distance.
         everyday = {self.analyzer.fold(w): 0 for e in entries for p in e.words for w in words(p)}
@@ -310,14 +298,14 @@ class SearchEngine:
         # Every paragraph's score when some matches are not candidates (numpy's way only).
         beyond: np.ndarray | None = None
         if small:
-            candidates = self._scores_small(plan)
+            candidates = self._small.scores(plan)
         else:
             candidates, beyond = self._scores(plan, n)
         if not candidates:
             return []
         if len(plan.concepts) > 1:
             candidates = (
-                self._near_small(candidates, plan) if small else self._near(candidates, plan)
+                self._small.near(candidates, plan) if small else self._near(candidates, plan)
             )
         # An exact phrase match outranks every paragraph that only has the words apart; so
         # does the phrase with its typos corrected.
@@ -358,13 +346,13 @@ class SearchEngine:
             candidates = [
                 (d, s + bonus if has else s) for (d, s), has in zip(candidates, having, strict=True)
             ]
-        _best_first(candidates)
+        best_first(candidates)
         return candidates
 
     def _scores(self, plan: QueryPlan, n: int) -> tuple[list[tuple[int, float]], np.ndarray | None]:
         """The best CANDIDATES paragraphs by BM25 and coverage, as (paragraph, score), with
         numpy over every paragraph, and every paragraph's score if more matched. Sums are in
-        float64, as in `_scores_small`."""
+        float64, as in `SmallRanking.scores`."""
         scores = np.zeros(n)
         # The share of the query's concepts (each weighed by its rarity) a paragraph has;
         # with one concept there is nothing to share.
@@ -503,7 +491,7 @@ class SearchEngine:
     ) -> list[tuple[int, float]]:
         """Add a bonus to the best candidates for different query words found close together:
         "U.S. Forces" for "american forces", not "forces" here and "U.S." there."""
-        _best_first(candidates)
+        best_first(candidates)
         head = candidates[:NEAR_CANDIDATES]
         if len(plan.highlights) < 2:
             return candidates  # one term cannot be near a different one
@@ -533,55 +521,6 @@ class SearchEngine:
         ]
         return boosted + candidates[NEAR_CANDIDATES:]
 
-    def _near_small(
-        self, candidates: list[tuple[int, float]], plan: QueryPlan
-    ) -> list[tuple[int, float]]:
-        """`_near` in plain Python, for a small pack: each paragraph's word positions by term
-        are kept, so only the query's words are looked at."""
-        _best_first(candidates)
-        head = candidates[:NEAR_CANDIDATES]
-        wanted = plan.highlights
-        if len(wanted) < 2:
-            return candidates
-        query_terms = wanted.keys()
-        bonuses: list[float] = []
-        for d, _ in head:
-            where, term_at = self._where(d)
-            present = query_terms & where.keys()
-            if len(present) < 2:  # no two different query words
-                bonuses.append(0.0)
-                continue
-            # The query's words in the order they stand.
-            order = sorted(chain.from_iterable([where[t] for t in present]))
-            bonus = 0.0
-            at = order[0]
-            term = term_at[at]
-            for next_at in islice(order, 1, None):
-                next_term = term_at[next_at]
-                gap = next_at - at
-                if gap <= NEAR_WORDS and term != next_term:
-                    bonus += min(wanted[term][1], wanted[next_term][1]) / gap
-                at, term = next_at, next_term
-            bonuses.append(bonus)
-        if not any(bonuses):
-            return candidates
-        top = head[0][1] / max(sum([c.rarity for c in plan.concepts]), 1e-9)
-        boosted = [(d, s + NEAR_WEIGHT * top * b) for (d, s), b in zip(head, bonuses, strict=True)]
-        return boosted + candidates[NEAR_CANDIDATES:]
-
-    def _where(self, doc: int) -> tuple[dict[int, list[int]], list[int]]:
-        """Where each term occurs in a paragraph, counted in indexed words, and the term at
-        each place (kept per paragraph of a small pack)."""
-        found = self._word_places.get(doc)
-        if found is None:
-            places: dict[int, list[int]] = {}
-            lo, hi = int(self._offsets[doc]), int(self._offsets[doc + 1])
-            terms = self._terms[lo:hi].tolist()
-            for at, term in enumerate(terms):
-                places.setdefault(term, []).append(at)
-            found = self._word_places[doc] = (places, terms)
-        return found
-
     def _alternative_scores(self, alternative: Alternative, n: int) -> np.ndarray:
         scores = np.zeros(n)
         hits = np.zeros(n, dtype=np.int16) if alternative.require_all else None
@@ -594,103 +533,6 @@ class SearchEngine:
         if hits is not None and len(alternative.terms) > 1:
             scores[hits < len(alternative.terms)] = 0
         return scores * alternative.weight
-
-    def _posting_lists(self, tid: int) -> tuple[list[int], list[float]]:
-        """A term's postings as Python lists, for ranking a small pack."""
-        found = self._lists.get(tid)
-        if found is None:
-            docs, weights = self.index.postings(tid)
-            found = self._lists[tid] = (docs.tolist(), weights.tolist())
-        return found
-
-    def _posting_map(self, tid: int) -> dict[int, float]:
-        """A term's postings as {paragraph: weight}, for a small pack's names of several
-        words (kept, as `_posting_lists`)."""
-        found = self._maps.get(tid)
-        if found is None:
-            docs, weights = self._posting_lists(tid)
-            found = self._maps[tid] = dict(zip(docs, weights, strict=True))
-        return found
-
-    def _scores_small(self, plan: QueryPlan) -> list[tuple[int, float]]:
-        """`_scores` in plain Python, for a pack of at most SMALL_PACK paragraphs: the same
-        float64 operations in the same order, so the same scores, bit for bit (adding the
-        zeros numpy adds changes nothing, so only paragraphs a term is in are visited)."""
-        n = self.index.doc_count
-        scores = [0.0] * n
-        covered = [0.0] * n
-        several = len(plan.concepts) > 1
-        lists = self._posting_lists
-        for concept in plan.concepts:
-            alternatives = concept.alternatives
-            if len(alternatives) == 1 and len(alternatives[0].terms) == 1:
-                docs, weights = lists(alternatives[0].terms[0])
-                weight = alternatives[0].weight
-                if several:
-                    rarity = concept.rarity
-                    for d, w in zip(docs, weights, strict=True):
-                        scores[d] += w if weight == 1.0 else w * weight
-                        covered[d] += rarity
-                elif weight == 1.0:
-                    for d, w in zip(docs, weights, strict=True):
-                        scores[d] += w
-                else:
-                    for d, w in zip(docs, weights, strict=True):
-                        scores[d] += w * weight
-                continue
-            best: dict[int, float] = {}
-            for alternative in alternatives:
-                terms = alternative.terms
-                weight = alternative.weight
-                if len(terms) == 1:
-                    docs, weights = lists(terms[0])
-                    for d, w in zip(docs, weights, strict=True):
-                        w *= weight
-                        if w > best.get(d, 0.0):
-                            best[d] = w
-                    continue
-                if alternative.require_all:
-                    # Only the paragraphs with every term (a set intersection, in C), each
-                    # summed in the terms' order, as numpy's way sums them.
-                    maps = [self._posting_map(tid) for tid in terms]
-                    common = maps[0].keys() & maps[1].keys()
-                    for more in islice(maps, 2, None):
-                        common &= more.keys()
-                    for d in common:
-                        w = 0.0
-                        for found in maps:
-                            w += found[d]
-                        w *= weight
-                        if w > best.get(d, 0.0):
-                            best[d] = w
-                    continue
-                summed: dict[int, float] = {}
-                for tid in terms:
-                    docs, weights = lists(tid)
-                    for d, w in zip(docs, weights, strict=True):
-                        summed[d] = summed.get(d, 0.0) + w
-                for d, w in summed.items():
-                    w *= weight
-                    if w > best.get(d, 0.0):
-                        best[d] = w
-            if several:
-                share = concept.rarity if concept.stands_for is None else concept.stands_for
-                for d, w in best.items():
-                    scores[d] += w
-                    if w > 0:
-                        covered[d] += share
-            else:
-                for d, w in best.items():
-                    scores[d] += w
-        if several:
-            total = sum([c.rarity for c in plan.concepts if c.stands_for is None]) or 1.0
-            floor, rest = COVERAGE_FLOOR, 1 - COVERAGE_FLOOR
-            return [
-                (d, s * (floor + rest * min(covered[d] / total, 1.0)))
-                for d, s in enumerate(scores)
-                if s > 0
-            ]
-        return [(d, s) for d, s in enumerate(scores) if s > 0]
 
     def _result(self, doc: int, score: float, plan: QueryPlan) -> SearchResult:
         ref, section_ref, title, text = self._fields[doc]

@@ -86,4 +86,4 @@ def test_a_small_pack_is_ranked_in_plain_python_by_default() -> None:
     engine = SearchEngine.build(load_pack())
     plan = engine.planner.plan("japan's security")
     assert engine._rank(plan) == engine._rank(plan, small=True)
-    assert engine._lists, "the plain Python path was not taken"
+    assert engine._small._lists, "the plain Python path was not taken"
