@@ -31,6 +31,14 @@ COPY localdiscord ./localdiscord
 RUN uv sync --locked --no-editable \
     && mkdir -p /app/data \
     && chown -R bluebook:bluebook /app/data
+# The query planner compiled with mypyc (bot/search/compiled.py); the compiler is removed
+# again. If compiling fails, the script says so and the bot runs interpreted.
+COPY scripts/compile_search.py ./scripts/
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends gcc libc6-dev \
+    && python scripts/compile_search.py \
+    && apt-get purge -y gcc libc6-dev && apt-get autoremove -y \
+    && rm -rf /var/lib/apt/lists/*
 
 USER bluebook
 VOLUME ["/app/data"]

@@ -42,6 +42,7 @@ from bench.search_bench import table as search_table
 from bench.search_bench import targets as search_targets
 from bench.soak import RSS_GROWTH_LIMIT, SoakSizes, run_soak
 from bench.usage_bench import run_usage_benchmark
+from bot.search import COMPILED_IN_USE
 
 RESULTS = Path(__file__).resolve().parent / "results"
 SECTIONS = ("search", "usage", "e2e", "soak", "faults", "library")
@@ -113,6 +114,8 @@ def machine() -> Json:
         "cpu": cpu,
         "python": sys.version.split()[0],
         "platform": platform.platform(),
+        # Whether the query planner ran compiled (bot/search/compiled.py).
+        "search_compiled": COMPILED_IN_USE,
     }
 
 
@@ -649,7 +652,8 @@ def render(results: Json, *, command: str, wall_s: float) -> str:
     parts = [
         "# Bluebook Bot benchmark",
         "",
-        f"Machine: {m['nproc']} CPUs, {m['cpu']}, Python {m['python']}, {m['platform']}.",
+        f"Machine: {m['nproc']} CPUs, {m['cpu']}, Python {m['python']}, {m['platform']}; "
+        f"query planner {'compiled' if m.get('search_compiled') else 'interpreted'}.",
         f"Command: `{command}`; wall time {wall_s:.0f} s "
         + "("
         + ", ".join(f"{k} {v:.0f} s" for k, v in results["wall_s"].items())

@@ -21,6 +21,7 @@ from bot.fotd.clock import Clock, SystemClock
 from bot.fotd.rotation import FactRotation
 from bot.fotd.service import FotdService
 from bot.fotd.store import FotdStore
+from bot.search import COMPILED_IN_USE
 from bot.served import LibraryInService, ServedLibrary
 from bot.storage.button_queries import ButtonQueries
 from bot.storage.db import Database, MigrationError, checkpoint_forever, open_database
@@ -98,6 +99,7 @@ async def open_services(
         extra={
             "content": str(holder.current.directory or "shipped"),
             "db": str(db_path),
+            "search": "compiled" if COMPILED_IN_USE else "interpreted",
             "ms": round((time.perf_counter() - started) * 1000),
         },
     )

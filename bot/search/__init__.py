@@ -1,6 +1,12 @@
 """Search: one pack's engine (`SearchEngine`), the library search over every pack in service
-(bot/search/library.py), and checking quotes against the text (bot/search/verify.py)."""
+(bot/search/library.py), and checking quotes against the text (bot/search/verify.py).
 
-from bot.search.engine import SearchEngine, SearchResponse, SearchResult
+`COMPILED_IN_USE`: whether the query planner runs compiled (bot/search/compiled.py)."""
 
-__all__ = ["SearchEngine", "SearchResponse", "SearchResult"]
+from bot.search.compiled import activate
+
+COMPILED_IN_USE = activate(__path__)
+
+from bot.search.engine import SearchEngine, SearchResponse, SearchResult  # noqa: E402
+
+__all__ = ["COMPILED_IN_USE", "SearchEngine", "SearchResponse", "SearchResult"]
