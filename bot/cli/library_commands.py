@@ -51,12 +51,14 @@ def editions_to_compare(
 ) -> tuple[str, str]:
     """The two pack keys: `to` defaults to the newest, `from` to the edition before `to`;
     with neither given, a reference naming edition `named` compares it with its successor
-    (the edition before it when it is the newest)."""
+    (the edition before it when it is the newest). An edition `named` but not held is said
+    at once, whatever --from and --to are: no advice to compare an edition the library lacks."""
+    if named is not None:
+        pack_key_for_year(library, named)
     if named is not None and from_year is None and to_year is None:
         pair = library.compared_with(named)
         if pair is not None:
             return pair
-        pack_key_for_year(library, named)  # not held: says so; held, it is the only one
     after = pack_key_for_year(library, to_year)
     years = library.editions()
     year = library.packs[after].manifest.edition_year

@@ -279,3 +279,17 @@ def test_the_cli_refuses_a_named_edition_only_beside_editions_asked(capsys):
     )
     assert main(["--content", str(LIBRARY), "compare", "2023:3.2.2(2)"]) == 1
     assert "no edition 2023 in the library" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "asked", [[], ["--from", "2024"], ["--to", "2025"], ["--from", "2024", "--to", "2026"]]
+)
+def test_the_cli_says_at_once_that_a_named_edition_is_not_held(capsys, asked):
+    """'2023:' in a library without 2023: that is the one line, whatever --from and --to say,
+    not advice to give --from or --to 2023, which would only be refused in turn."""
+    from bot.cli import main
+
+    assert main(["--content", str(LIBRARY), "compare", "2023:3.2.2(2)", *asked]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == "error: no edition 2023 in the library; it holds 2026, 2025, 2024\n"
