@@ -372,13 +372,7 @@ class LibraryInService:
         """The editions read (the newest, and those servers chose) that have no facts, with
         the edition their readers' facts come from (ServedLibrary.facts_key); None for none."""
         library = self.current
-        found: dict[int, int | None] = {}
-        for year in library.years():
-            key = library.key_for_year(year)
-            if key is None or library.library.facts(key):
-                continue
-            drawn = library.packs[library.facts_key(key)]
-            found[year] = drawn.year if drawn.year != year else None
+        found = dict(library.library.factless(library.years()))
         chosen: set[int] = set()
         others = [y for y in found if y != library.newest.year]
         if others and self.editions is not None:

@@ -15,7 +15,7 @@ accepted too. An unqualified reference means the default edition.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -216,6 +216,19 @@ class Library:
                 same = pack_key(year, chapter)
                 return same if same in self.packs else with_facts[0]
         return key
+
+    def factless(self, years: Iterable[int]) -> list[tuple[int, int | None]]:
+        """Each of `years` held whose edition has no facts (its newest chapter's, as
+        `key_for` reads it), with the edition its readers' facts come from instead
+        (`facts_key`); None when no edition has any."""
+        found: list[tuple[int, int | None]] = []
+        for year in years:
+            key = self.key_for(year)
+            if key is None or self.facts(key):
+                continue
+            drawn = self.packs[self.facts_key(key)].manifest.edition_year
+            found.append((year, drawn if drawn != year else None))
+        return found
 
     def refs(self, key: str) -> RefIndex:
         """The references of pack `key`, made once."""

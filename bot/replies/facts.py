@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from bot.pack.model import Fact, Pack
 from bot.pack.refs import written_ref
@@ -33,6 +33,21 @@ def fact_embed(
         ],
         "footer": {"text": footer or f"{pack.manifest.title} · fact {fact.id}"},
     }
+
+
+def factless_text(factless: Iterable[tuple[int, int | None]]) -> str:
+    """One line naming editions that have no facts yet, each with the edition whose facts
+    /fact and the fact of the day use instead (None: no edition has any), as /reload and
+    `content fetch` and `content import` say it; "" for none."""
+    said = []
+    for year, drawn in factless:
+        if drawn is None:
+            said.append(
+                f"{year} has no facts yet, nor has any other edition: /fact and the fact of the day wait for some"
+            )
+        else:
+            said.append(f"{year} has no facts yet: /fact and the fact of the day use {drawn}'s")
+    return f"{'; '.join(said)}." if said else ""
 
 
 def steps_to_add_facts(edition: int | None) -> str:

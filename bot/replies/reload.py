@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from bot.replies.common import Reply, clip, counted
 from bot.replies.errors import held_years
+from bot.replies.facts import factless_text
 from bot.replies.limits import CONTENT_MAX
 
 if TYPE_CHECKING:
@@ -26,22 +27,9 @@ def reload_reply(reloaded: Reloaded, library: ServedLibrary, *, here: int | None
     packs = f"{len(served)} packs, " if len(served) > 1 else ""
     text = f"Reloaded: {packs}{sections} sections, {facts} facts."
     lines = [text, moved_text(reloaded, library.newest.year, here=here)]
-    lines.append(factless_text(reloaded))
+    factless = factless_text(reloaded.factless)
+    lines.append(f"⚠ {factless}" if factless else "")
     return Reply(content="\n".join(line for line in lines if line), ephemeral=True)
-
-
-def factless_text(reloaded: Reloaded) -> str:
-    """One line naming the editions servers read that have no facts yet, and whose facts
-    /fact and the fact of the day use instead; "" when every one has facts."""
-    said = []
-    for year, drawn in reloaded.factless:
-        if drawn is None:
-            said.append(
-                f"{year} has no facts yet, nor has any other edition: /fact and the fact of the day wait for some"
-            )
-        else:
-            said.append(f"{year} has no facts yet: /fact and the fact of the day use {drawn}'s")
-    return f"⚠ {'; '.join(said)}." if said else ""
 
 
 def moved_text(reloaded: Reloaded, newest: int, *, here: int | None) -> str:

@@ -141,14 +141,13 @@ def test_reload_counts_the_servers_it_moved_to_the_newest_and_names_only_this_on
 
 
 def test_reload_says_in_one_line_which_editions_read_have_no_facts():
-    from bot.replies.reload import factless_text
-    from bot.served import Reloaded
+    from bot.replies.facts import factless_text
 
-    assert factless_text(Reloaded([])) == ""
-    assert factless_text(Reloaded([], factless=((2026, 2025),))) == (
-        "⚠ 2026 has no facts yet: /fact and the fact of the day use 2025's."
+    assert factless_text([]) == ""
+    assert factless_text([(2026, 2025)]) == (
+        "2026 has no facts yet: /fact and the fact of the day use 2025's."
     )
-    two = factless_text(Reloaded([], factless=((2026, 2025), (2023, None))))
+    two = factless_text([(2026, 2025), (2023, None)])
     assert "\n" not in two and two.endswith(
         "; 2023 has no facts yet, nor has any other edition: /fact and the fact of the day"
         " wait for some."
