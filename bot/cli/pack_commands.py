@@ -40,6 +40,7 @@ from bot.pack.pages import SITE, PageId
 from bot.pack.strays import misplaced_out
 from bot.pack.views import fact_json, outline, section_json, toc_json
 from bot.replies.errors import missing_paragraph_text, section_notes
+from bot.replies.facts import factless_text, steps_to_add_facts
 
 
 def register(sub: Any) -> None:
@@ -367,10 +368,22 @@ def print_filing(
         status = status or (1 if errors else 0)
     if filing.reports:
         say(f"serve or check it with `--content {out}`")
+        _warn_factless(filing, out)
     left_out = len(filing.failures) + not_fetched
     if left_out and filing.reports:
         complain(f"error: {left_out} page(s) not imported (listed above); the others were")
     return status
+
+
+def _warn_factless(filing: Filing, out: Path) -> None:
+    """A warning for each edition written to that has no facts yet (a fresh fetch or import
+    has none): until it has some, /fact and the fact of the day draw another edition's."""
+    if filing.library is None:
+        return
+    written = {r.edition for r in filing.reports if r.written and r.edition is not None}
+    for year, drawn in filing.library.factless(sorted(written, reverse=True)):
+        said = factless_text([(year, drawn)])
+        complain(f"warning: {said} {steps_to_add_facts(year, library=str(out))}")
 
 
 def _fetch_request(args: argparse.Namespace) -> FetchRequest:

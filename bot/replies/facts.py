@@ -50,11 +50,12 @@ def factless_text(factless: Iterable[tuple[int, int | None]]) -> str:
     return f"{'; '.join(said)}." if said else ""
 
 
-def steps_to_add_facts(edition: int | None) -> str:
-    """How a pack gets facts: drafts suggested, confirmed by a person, then a reload."""
+def steps_to_add_facts(edition: int | None, library: str = "LIBRARY") -> str:
+    """How a pack gets facts: drafts suggested, confirmed by a person, then a reload.
+    `library`: the folder to name in the command (default: a placeholder)."""
     named = f" --edition {edition}" if edition is not None else ""
     return (
-        f"Draft some with `bluebook-bot --content LIBRARY content facts suggest{named} "
+        f"Draft some with `bluebook-bot --content {library} content facts suggest{named} "
         "--write`, write each draft's headline and remove `draft: true` to confirm it, then "
         "run `/reload`."
     )

@@ -331,7 +331,7 @@ def test_what_a_fetch_did_goes_to_stdout_and_what_went_wrong_to_stderr(capsys, t
         code, out, err = fetch_cli(capsys, url, lib, "--edition", "2025", "--chapter", "3")
     assert code == 1
     # Every line of stderr is an error or a warning; no line of stdout is.
-    problems = re.compile(r"^error: |: (?:error|warning): ")
+    problems = re.compile(r"^(?:error|warning): |: (?:error|warning): ")
     assert err and all(problems.search(line) for line in err.splitlines()), err
     assert not any(problems.search(line) for line in out.splitlines()), out
     assert out.splitlines()[:3] == [
@@ -342,6 +342,49 @@ def test_what_a_fetch_did_goes_to_stdout_and_what_went_wrong_to_stderr(capsys, t
     ]
     for result in ("edition 2025: 4 page(s) by table of contents", "request(s) to", "outline:"):
         assert result in out
+
+
+def _factless(year, lib, drawn=None):
+    """The warning a fetch gives an edition written to that has no facts yet."""
+    instead = f"use {drawn}'s" if drawn else "wait for some"
+    nor = "" if drawn else ", nor has any other edition"
+    return (
+        f"warning: {year} has no facts yet{nor}: /fact and the fact of the day {instead}. "
+        f"Draft some with `bluebook-bot --content {lib} content facts suggest --edition {year} "
+        "--write`, write each draft's headline and remove `draft: true` to confirm it, then "
+        "run `/reload`."
+    )
+
+
+def test_a_fetched_edition_without_facts_is_warned_of_with_whose_facts_are_used(
+    capsys, tmp_path, site
+):
+    """A fresh fetch has no facts: the summary says so, as /reload does, with whose facts
+    /fact and the fact of the day use meanwhile and how to add some; an edition written to
+    that has facts is not named."""
+    lib = tmp_path / "lib"
+    with serve(site) as url:
+        code, _, err = fetch_cli(capsys, url, lib, "--edition", "2024", "--chapter", "3")
+        assert code == 0, err
+        assert err.splitlines() == [_factless(2024, lib)]
+        facts = lib / "2024" / "chapter3" / "facts.yaml"
+        facts.write_text(
+            "facts:\n"
+            "  - id: region-more-severe\n"
+            "    headline: The region grew more severe\n"
+            "    quote: The regional environment grew more severe in 2024.\n"
+            "    ref: 3.1.1(1)¶1\n"
+            "    tags: [region]\n",
+            "utf-8",
+        )
+        code, _, err = fetch_cli(
+            capsys, url, lib, "--edition", "2024", "--edition", "2025", "--chapter", "3"
+        )
+    assert code == 0, err
+    assert [line for line in err.splitlines() if "facts" in line] == [
+        _factless(2025, lib, drawn=2024)
+    ]
+    assert load_library(lib).facts_key("2025-3") == "2024-3"
 
 
 def _request(tmp_path, url, editions=(2025,), **options):

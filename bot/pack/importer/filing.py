@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.pack.importer import ImportFailure, ImportReport, import_pages, inspect_pages
-from bot.pack.library import check_library, pack_dir_for
+from bot.pack.library import Library, check_library, pack_dir_for
 from bot.pack.loader import MANIFEST_FILE
 from bot.pack.strays import misplaced_out
 
@@ -42,6 +42,9 @@ class Filing:
 
     reports: list[ImportReport] = field(default_factory=list)
     failures: list[PageFailure] = field(default_factory=list)
+    # The library as the check after the import loaded it (None: nothing was written, or
+    # it did not load), so that the summary reads it rather than check it a second time.
+    library: Library | None = None
 
     @property
     def warnings(self) -> int:
@@ -141,7 +144,7 @@ def file_pages(
     if any(r.written for r in filing.reports):
         # The library's check, once, as `content check` would: it leaves the verdict, so the
         # first start after an import reads it instead of checking everything again.
-        check_library(out)
+        filing.library, _ = check_library(out)
     return filing
 
 
