@@ -176,7 +176,7 @@ def stats_lines(summary: UsageSummary) -> list[str]:
         ("top queries", list(summary.top_queries), 0),
         (
             "top sections (edition:reference)",
-            [(row_label(row), row["count"]) for row in data["top_sections"]],
+            [(row.qualified, row.uses) for row in summary.top_sections],
             0,
         ),
         ("queries that found nothing", list(summary.no_result_queries), summary.no_result_more),
@@ -189,11 +189,6 @@ def stats_lines(summary: UsageSummary) -> list[str]:
         if more:
             lines.append(f"  … and {more} more (--top N shows more)")
     return lines
-
-
-def row_label(row: dict[str, Any]) -> str:
-    """A top section as `stats` prints it: '2024:3.1.1(2)'; all servers' editions mix."""
-    return f"{row['edition']}:{row['ref']}" if row["edition"] is not None else row["ref"]
 
 
 def cmd_fotd_plan(args: argparse.Namespace) -> int:

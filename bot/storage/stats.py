@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, NamedTuple
 
 from bot.pack.library import parse_key, split_edition
-from bot.pack.refs import looks_like_ref
+from bot.pack.refs import looks_like_ref, written_ref
 from bot.storage.db import Database
 from bot.storage.usage import EventKind
 
@@ -49,7 +49,7 @@ class SectionCount(NamedTuple):
     @property
     def qualified(self) -> str:
         """The reference with its edition, as a reader types it: '2024:3.1.1(2)'."""
-        return self.ref if self.edition is None else f"{self.edition}:{self.ref}"
+        return self.ref if self.edition is None else written_ref(self.ref, self.edition)
 
 
 class Ranked(NamedTuple):

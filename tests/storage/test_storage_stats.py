@@ -183,6 +183,15 @@ async def test_sections_are_ranked_per_edition_and_misses_split_and_counted(
     table = list(csv.reader(io.StringIO(summary_to_csv(summary))))
     assert ["top_section", "2024:3.1.1(2)", "1"] in table
     assert ["no_result_more", "", "3"] in table
+    # `bluebook-bot stats` text writes them as the CSV does (SectionCount.qualified).
+    from bot.cli.ops_commands import stats_lines
+
+    lines = stats_lines(summary)
+    at = lines.index("top sections (edition:reference):")
+    assert [line.split() for line in lines[at + 1 : at + 3]] == [
+        ["2025:3.1.1(2)", "2"],
+        ["2024:3.1.1(2)", "1"],
+    ]
 
 
 def test_top_sections_name_their_edition_unless_all_are_the_servers() -> None:
