@@ -70,7 +70,9 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--db", type=Path, help="the bot's database (default: BLUEBOOK_DB)")
     p.add_argument(
-        "--json", action="store_true", help='print [{"date", "fact_id", "ref", "at"}] as JSON'
+        "--json",
+        action="store_true",
+        help='print [{"date", "fact_id", "edition", "ref", "at"}] as JSON',
     )
     p.set_defaults(func=cmd_fotd_plan)
 
