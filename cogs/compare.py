@@ -61,15 +61,16 @@ class CompareCog(commands.Cog):
             after = (await self.bot.library.for_guild(interaction.guild_id)).pack_key
         before = _before(library, after, from_)
         named = split_edition(ref).edition if ref is not None else None
+        if named is not None and named not in library.years():
+            # Said at once, whatever `from` and `to` are: not advice to set one to it.
+            current_exchange().refused()
+            await respond(interaction, no_edition_reply(named, library.years()))
+            return
         # A reference naming an edition other than the server's, no edition asked: that
         # edition against its successor (the server's own is compared with the one before).
         own = library.packs[after].year if after in library.packs else None
         if named is not None and from_ is None and to is None and (named != own or before is None):
             pair = library.library.compared_with(named, after)
-            if pair is None and named not in library.years():
-                current_exchange().refused()
-                await respond(interaction, no_edition_reply(named, library.years()))
-                return
             before, after = pair or (None, after)
         if after is None or before is None:
             current_exchange().refused()

@@ -133,3 +133,7 @@ async def test_a_named_edition_is_refused_only_when_the_editions_asked_leave_it_
     )
     unheld = await _ask(server, {"ref": "2023:3.2.2(2)"})
     assert unheld["content"].startswith("No edition 2023 here.")
+    # Not held, it is said at once, editions asked or not: not "set `from` or `to` to 2023".
+    for asked in ({"from": 2025}, {"to": 2025}, {"from": 2024, "to": 2026}):
+        also = await _ask(server, {"ref": "2023:3.2.2(2)", **asked})
+        assert also["content"] == unheld["content"], asked
