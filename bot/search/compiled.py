@@ -18,12 +18,13 @@ import platform
 import sys
 from pathlib import Path
 
-# The query planner and a small pack's ranking: most of a new query's fixed cost, in plain
-# typed code. The rest stays interpreted: the analyzer is pickled with the index cache and the
-# engine keeps values in instances' __dict__ (a compiled class has none); the typo corrector
-# and the excerpt ran slower compiled (`python -m bench.search_stages`, p99 of a new query
-# 12 ms against 0.15; of an excerpt 70 us against 15).
-COMPILED = ("glossary", "normalize", "query", "small", "thesaurus")
+# The query planner, its typo corrector and a small pack's ranking: most of a new query's
+# fixed cost, in plain typed code (what they make lazily is kept in plain attributes: a
+# compiled class has no __dict__ for functools.cached_property). The rest stays interpreted:
+# the analyzer is pickled with the index cache and the engine keeps values in instances'
+# __dict__; the excerpt ran slower compiled (`python -m bench.search_stages`, p99 70 us
+# against 15).
+COMPILED = ("glossary", "normalize", "query", "small", "thesaurus", "typos")
 SOURCES = Path(__file__).resolve().parent
 # What the compiled modules import from outside bot/search: its types are compiled in.
 ALSO = ("../pack/model.py",)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterable, Mapping
-from functools import cached_property
 
 import numpy as np
 from rapidfuzz.distance import OSA
@@ -55,14 +54,28 @@ class TypoCorrector:
         self.known: Mapping[str, int] = frequencies
         self._keys: tuple[np.ndarray, np.ndarray] | None = None
         self._remembered: dict[str, list[tuple[str, int]]] = {}
+        # Made when first needed, as `_deletes` (plain attributes, not cached_property: this
+        # module is compiled, bot/search/compiled.py, and a compiled class has no __dict__).
+        self._made_words: list[str] | None = None
+        self._made_frequency: np.ndarray | None = None
+        self._made_table: dict[str, list[int]] | None = None
 
-    @cached_property
+    @property
     def _words(self) -> list[str]:
-        return [w for w in self._given if len(w) >= MIN_WORD_LENGTH and not w.isdigit()]
+        made = self._made_words
+        if made is None:
+            given = self._given
+            made = [w for w in given if len(w) >= MIN_WORD_LENGTH and not w.isdigit()]
+            self._made_words = made
+        return made
 
-    @cached_property
+    @property
     def _frequency(self) -> np.ndarray:
-        return np.array([self._given[w] for w in self._words], dtype=np.int32)
+        made = self._made_frequency
+        if made is None:
+            given = self._given
+            made = self._made_frequency = np.array([given[w] for w in self._words], dtype=np.int32)
+        return made
 
     def _deletes(self) -> tuple[np.ndarray, np.ndarray]:
         """The sorted key hashes and the word each belongs to. Made on the first query with
@@ -87,14 +100,16 @@ class TypoCorrector:
         order = np.argsort(hashes, kind="stable")
         return hashes[order], np.frombuffer(owners, dtype=np.int32)[order]
 
-    @cached_property
+    @property
     def _table(self) -> dict[str, list[int]]:
         """Each key of a small vocabulary and the words filed under it."""
-        table: dict[str, list[int]] = {}
-        for i, word in enumerate(self._words):
-            for key in _keys(word):
-                table.setdefault(key, []).append(i)
-        _ = self._frequency  # as `_deletes`: the first query pays for both
+        table = self._made_table
+        if table is None:
+            table = self._made_table = {}
+            for i, word in enumerate(self._words):
+                for key in _keys(word):
+                    table.setdefault(key, []).append(i)
+            _ = self._frequency  # as `_deletes`: the first query pays for both
         return table
 
     def _candidates(self, wanted: list[str]) -> list[set[int]]:

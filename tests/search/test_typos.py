@@ -68,4 +68,4 @@ def test_a_small_vocabulary_corrects_as_a_large_one(monkeypatch) -> None:
     monkeypatch.setattr(typos, "SMALL_VOCABULARY", 0)
     large = TypoCorrector(frequencies)
     assert large.correct(typed) == expected
-    assert "_table" in vars(small) and "_table" not in vars(large)
+    assert small._made_table is not None and large._made_table is None
