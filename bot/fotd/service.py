@@ -207,10 +207,28 @@ class FotdService:
         config = await self._store.config(guild_id)
         if status is None or config is None or not config.enabled or config.paused_reason:
             return status
-        _, instant = await self._next_post(config, self._clock.now())
-        status = replace(status, next_post_local=instant.astimezone(ZoneInfo(config.timezone)))
+        now = self._clock.now()
+        tz = ZoneInfo(config.timezone)
+        retry = self._retry_in_window(config, status, now)
+        if retry is not None:
+            status = replace(status, next_post_local=retry.astimezone(tz), retrying=True)
+        else:
+            _, instant = await self._next_post(config, now)
+            status = replace(status, next_post_local=instant.astimezone(tz))
         pack_key, facts = await self.facts_for(guild_id)
         return status if facts else replace(status, waiting_for_facts=pack_key)
+
+    def _retry_in_window(
+        self, config: FotdConfig, status: FotdStatus, now: datetime
+    ) -> datetime | None:
+        """When a failed day is tried again, if that is before its window closes; the next
+        post is then that retry, not the following day's (a retry due now is made next tick)."""
+        if status.retry_at is None or status.retry_date is None:
+            return None
+        at = max(status.retry_at, now)
+        tz = ZoneInfo(config.timezone)
+        end = post_window_end(status.retry_date, config.local_time, tz, self._grace)
+        return at if at < end else None
 
     async def facts_for(self, guild_id: int) -> tuple[str, Collection[str]]:
         """The pack key the server reads and the fact ids it draws from."""

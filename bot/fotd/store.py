@@ -121,8 +121,12 @@ class FotdStatus:
     last_error: str | None
     last_error_date: date | None
     retry_at: datetime | None
-    # Filled in by FotdService.status, which owns the schedule arithmetic.
+    # The local date of the failed post retried at retry_at.
+    retry_date: date | None = None
+    # Filled in by FotdService.status, which owns the schedule arithmetic; a retry of
+    # retry_date when retrying is True.
     next_post_local: datetime | None = None
+    retrying: bool = False
     # The pack key when the server's pack has no facts, so no post can be made (same).
     waiting_for_facts: str | None = None
 
@@ -503,7 +507,8 @@ class FotdStore:
             (guild_id,),
         )
         retry = await self._one(
-            "SELECT MIN(next_retry_at) FROM fotd_posts WHERE guild_id = ? AND state = 'failed'",
+            "SELECT next_retry_at, local_date FROM fotd_posts WHERE guild_id = ?"
+            " AND state = 'failed' ORDER BY next_retry_at LIMIT 1",
             (guild_id,),
         )
         return FotdStatus(
@@ -518,7 +523,8 @@ class FotdStore:
             last_post_message_id=None if last is None else last[2],
             last_error=None if error is None else error[0],
             last_error_date=None if error is None else date.fromisoformat(error[1]),
-            retry_at=_dt(retry[0]),
+            retry_at=None if retry is None else _dt(retry[0]),
+            retry_date=None if retry is None else date.fromisoformat(retry[1]),
         )
 
 

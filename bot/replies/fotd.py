@@ -130,7 +130,10 @@ def status_reply(
     if waiting is not None:
         lines.append(f"**Next post:** none: {_pack_name(waiting)} has no facts yet")
     elif status.next_post_local and running:
-        lines.append(f"**Next post:** {status.next_post_local:%Y-%m-%d %H:%M} ({status.timezone})")
+        when = f"{status.next_post_local:%Y-%m-%d %H:%M} ({status.timezone})"
+        if status.retrying and status.retry_date is not None:
+            when += f", a retry of the {status.retry_date.isoformat()} post"
+        lines.append(f"**Next post:** {when}")
     if fallback is not None and waiting is None:
         reader, drawn = fallback
         lines.append(f"**Facts from:** the {drawn} edition, as the {reader} edition has none yet")
@@ -143,8 +146,6 @@ def status_reply(
     if status.last_error:
         when = f" ({status.last_error_date.isoformat()})" if status.last_error_date else ""
         lines.append(f"**Last error{when}:** {escape(status.last_error)}")
-    if status.retry_at:
-        lines.append(f"**Retrying at:** {status.retry_at:%Y-%m-%d %H:%M} UTC")
     if status.paused_reason:
         lines.append(
             f"**Paused:** {escape(status.paused_reason)} — fix it, then run `/factoftheday set` again."

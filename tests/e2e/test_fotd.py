@@ -380,7 +380,7 @@ async def test_deleted_channel_is_shown_in_status_then_pauses(fotd, clock, news)
     assert event.outcome == "retry"
     status = await _status(server)
     assert "**Last error (2026-03-07):** the channel no longer exists" in status
-    assert "**Retrying at:** 2026-03-07 13:01 UTC" in status
+    assert "**Next post:** 2026-03-07 13:01 (UTC), a retry of the 2026-03-07 post" in status
     assert "**State:** on" in status
     outcomes = []
     for _ in range(2):  # the retries after 1 and 2 minutes fail the same way
@@ -415,6 +415,36 @@ async def test_missing_permission_is_shown_in_status_then_pauses(fotd, clock, ne
     clock.advance(timedelta(hours=1))
     assert [e.outcome for e in await _tick(fotd)] == ["sent"]
     assert _dates(await _posts(server, news)) == ["2026-03-07"]
+
+
+async def test_status_names_the_retry_as_the_next_post_and_no_retry_once_paused(fotd, clock, news):
+    server = fotd.server
+    await _set(server, news, "23:27", "Asia/Tokyo")
+    server.set_overwrite(news, server.guild.members[server.bot_user.id], deny=perm.SEND_MESSAGES)
+    clock.set(datetime(2026, 3, 7, 14, 27, tzinfo=UTC))  # 23:27 in Tokyo
+    assert [e.outcome for e in await _tick(fotd)] == ["retry"]
+    status = await _status(server)
+    # Today's post is retried a minute later, in the schedule's zone; tomorrow is not next.
+    assert "**Next post:** 2026-03-07 23:28 (Asia/Tokyo), a retry of the 2026-03-07 post" in status
+    assert "2026-03-08" not in status and "Retrying" not in status
+    for _ in range(2):
+        clock.advance(timedelta(minutes=5))
+        await _tick(fotd)
+    status = await _status(server)
+    assert "**State:** paused" in status
+    assert "**Next post:**" not in status and "retry" not in status.casefold()
+    assert "fix it, then run `/factoftheday set` again." in status
+
+
+async def test_a_retry_after_the_day_ends_is_not_promised(fotd, clock, news):
+    server = fotd.server
+    await _set(server, news, "23:59", "UTC")
+    server.server_error("POST /channels/*/messages", status=503)
+    clock.set(datetime(2026, 3, 7, 23, 59, tzinfo=UTC))
+    assert [e.outcome for e in await _tick(fotd)] == ["retry"]
+    # The retry at 00:00 falls after the day's window: the next post is tomorrow's.
+    status = await _status(server)
+    assert "**Next post:** 2026-03-08 23:59 (UTC)" in status and "retry" not in status.casefold()
 
 
 async def test_a_failed_post_is_retried_once_and_posted_once(fotd, clock, news):
