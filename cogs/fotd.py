@@ -299,10 +299,9 @@ class FotdCog(
             await respond(interaction, no_facts_reply(exc.pack_key, nothing_to="skip"))
             return
         status = await self.bot.fotd.status(interaction.guild_id)
-        posting = status is not None and status.enabled
         found = self.bot.library.current.fact(served.pack_key, skipped)
         fact = found[1] if found is not None else None
-        await respond(interaction, skipped_reply(fact, posting=posting))
+        await respond(interaction, skipped_reply(fact, status))
 
 
 async def setup(bot: BluebookBot) -> None:

@@ -92,12 +92,14 @@ def no_facts_reply(pack_key: str, *, nothing_to: str) -> Reply:
     )
 
 
-def skipped_reply(fact: Fact | None, *, posting: bool = True) -> Reply:
-    """/factoftheday skip: the skipped fact by its headline and reference, never its id;
-    `posting` False when the fact of the day is off here (the skip holds for when it is on)."""
+def skipped_reply(fact: Fact | None, status: FotdStatus | None) -> Reply:
+    """/factoftheday skip: the skipped fact by its headline and reference, never its id, and
+    a word when no schedule posts here (`status` None: never set up; off): the skip holds."""
     what = f"“{escape(fact.headline)}” (`{fact.ref}`)" if fact is not None else "the next fact"
     text = f"Skipped {what}. The next post uses the following fact."
-    if not posting:
+    if status is None:
+        text += " No fact of the day is set up here: set one up with `/factoftheday set`."
+    elif not status.enabled:
         text += " The fact of the day is off here: posts start again with `/factoftheday set`."
     return Reply(content=text, ephemeral=True)
 

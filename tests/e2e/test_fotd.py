@@ -304,6 +304,15 @@ async def test_preview_skip_and_off(fotd, clock, news):
     )
 
 
+async def test_skip_where_no_fact_of_the_day_was_ever_set_up_says_how_to_set_one(fotd):
+    skipped = await _command(fotd.server, "factoftheday skip")
+    assert skipped.get("flags", 0) & EPHEMERAL and skipped["content"].startswith("Skipped “")
+    assert skipped["content"].endswith(
+        "No fact of the day is set up here: set one up with `/factoftheday set`."
+    )
+    assert " off " not in skipped["content"] and "start again" not in skipped["content"]
+
+
 # -- daylight saving -----------------------------------------------------------------------------
 
 
