@@ -75,13 +75,20 @@ PLACE_ZONES: dict[str, tuple[str, ...]] = {
     "IST": ("Asia/Kolkata",),
     "JST": ("Asia/Tokyo",),
     "KST": ("Asia/Seoul",),
+    "BST": ("Europe/London",),
 }
-# Zone names that are a fixed offset with no daylight saving, and the place usually meant.
-FIXED_OFFSET_ZONES = {
+# The place usually meant by a zone name that is a fixed offset (the note names it). Which
+# zones get the note is decided by their rules (fixed_offset_note), not by this table.
+FIXED_OFFSET_PLACES = {
     "EST": "America/New_York",
     "MST": "America/Denver",
     "HST": "Pacific/Honolulu",
+    **dict.fromkeys(("GMT", "GMT0", "GMT+0", "GMT-0", "Greenwich"), "Europe/London"),
 }
+# Names of UTC itself: nobody takes them for a place's clock, so they get no note.
+_UTC_NAMES = frozenset({"UTC", "UCT", "Universal", "Zulu"})
+# "UTC+9", "GMT-05:00", "+09:00", "+0530": an offset typed instead of a zone.
+_OFFSET = re.compile(r"(?:UTC|GMT)?\s*([+\-−])\s*([0-9]{1,2})(?::?([0-9]{2}))?", re.IGNORECASE)
 
 # Keys that ZoneInfo accepts but that are not real IANA zones users should pick.
 _NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
@@ -125,30 +132,81 @@ def validate_timezone(name: str) -> ZoneInfo:
     canonical = _zone_names().get(typed.casefold())
     if canonical is None:
         shown = escape(typed[:64])
-        if zones := _places().get(place_key(typed)):
-            raise UnknownTimezoneError(
-                f"Unknown time zone “{shown}”: did you mean {' or '.join(zones)}?"
-            )
+        if suggestion := _suggest_zone(typed):
+            raise UnknownTimezoneError(f"Unknown time zone “{shown}”: did you mean {suggestion}?")
         raise UnknownTimezoneError(
             f"Unknown time zone “{shown}”: use an IANA name such as Europe/London."
         )
     return ZoneInfo(canonical)
 
 
+def _suggest_zone(typed: str) -> str | None:
+    """The zone meant by an unknown name, where that is clear: spaces for underscores
+    ("America/New York"), a country or abbreviation (PLACE_ZONES), or an offset ("UTC+9")."""
+    if canonical := _zone_names().get("_".join(typed.split()).casefold()):
+        return canonical
+    if zones := _places().get(place_key(typed)):
+        return " or ".join(zones)
+    if match := _OFFSET.fullmatch(typed):
+        sign = -1 if match[1] in "-−" else 1
+        return _offset_zones(sign * (int(match[2]) * 60 + int(match[3] or 0)))
+    return None
+
+
+def _offset_zones(minutes: int) -> str | None:
+    """A city zone always at UTC+`minutes` (PLACE_ZONES, no daylight saving) and the Etc
+    zone for it, whose sign is the reverse of the offset's (POSIX)."""
+    if minutes == 0:
+        return "UTC"
+    offset = timedelta(minutes=minutes)
+    zones = dict.fromkeys(z for place_zones in PLACE_ZONES.values() for z in place_zones)
+    city = next((z for z in zones if _fixed_offset(ZoneInfo(z)) == offset), None)
+    hours, rest = divmod(minutes, 60)
+    etc = f"Etc/GMT{-hours:+d}" if not rest and -12 <= hours <= 14 else None
+    if etc is None:
+        return city
+    reversed_etc = f"{etc} (its sign is reversed)"
+    return reversed_etc if city is None else f"{city}, or {reversed_etc}"
+
+
+def _fixed_offset(tz: ZoneInfo) -> timedelta | None:
+    """The zone's offset if it is the same all through this year and the next (sampled
+    twice a month, finer than any daylight-saving period), else None."""
+    year = datetime.now(UTC).year
+    instants = [
+        datetime(year + n // 24, n // 2 % 12 + 1, 1 + 14 * (n % 2), tzinfo=UTC) for n in range(48)
+    ]
+    offsets = {instant.astimezone(tz).utcoffset() for instant in instants}
+    return offsets.pop() if len(offsets) == 1 else None
+
+
+def _utc_offset_text(offset: timedelta) -> str:
+    minutes = int(offset.total_seconds() // 60)
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{'−' if minutes < 0 else '+'}{hours}" + (f":{rest:02d}" if rest else "")
+
+
 def fixed_offset_note(zone: str) -> str | None:
-    """A short note when `zone` is a fixed offset people take for a place's clock (EST)."""
-    place = FIXED_OFFSET_ZONES.get(zone)
-    if place is None:
+    """A short note when `zone` is a name for an offset rather than a place (EST, GMT,
+    Etc/GMT+5) and has no daylight saving: people take such names for a place's clock.
+    A place's own zone (Asia/Tokyo) and the names of UTC itself get none."""
+    name = zone.removeprefix("Etc/")
+    if "/" in name or name in _UTC_NAMES:
         return None
-    offset = datetime(2026, 1, 1, tzinfo=ZoneInfo(zone)).utcoffset()
-    assert offset is not None
-    hours = int(offset.total_seconds() // 3600)
-    sign = "−" if hours < 0 else "+"
-    city = place.rsplit("/", 1)[-1].replace("_", " ")
-    return (
-        f"{zone} is fixed at UTC{sign}{abs(hours)} with no daylight saving; "
-        f"for {city}'s local time, use {place}."
-    )
+    offset = _fixed_offset(ZoneInfo(zone))
+    if offset is None:
+        return None  # EST5EDT and the like follow daylight saving
+    fixed = _utc_offset_text(offset)
+    note = f"{zone} is fixed at {fixed} with no daylight saving"
+    if place := FIXED_OFFSET_PLACES.get(name):
+        city = place.rsplit("/", 1)[-1].replace("_", " ")
+        return f"{note}; for {city}'s local time, use {place}."
+    named = _OFFSET.search(name)
+    if named is None:
+        return f"{note}."  # a place's old name (Japan): its clock has no daylight saving
+    if offset and (named[1] in "-−") != (offset < timedelta(0)):
+        note = note.replace(fixed, f"{fixed} (the sign in the name is reversed)", 1)
+    return f"{note}; for a place's local time, use its city zone."
 
 
 def parse_time(text: str) -> time:

@@ -240,6 +240,23 @@ async def test_set_accepts_est_with_a_note_and_full_width_digits(fotd, news):
     assert "**Note:**" not in answer["embeds"][0]["description"]
 
 
+async def test_gmt_and_etc_zones_get_the_fixed_offset_note_and_offsets_a_suggestion(fotd, news):
+    server = fotd.server
+    gmt = (await _set(server, news, "09:00", "GMT"))["embeds"][0]["description"]
+    assert "**Note:** GMT is fixed at UTC+0 with no daylight saving" in gmt, gmt
+    assert "use Europe/London." in gmt
+    etc = (await _set(server, news, "09:00", "Etc/GMT+5"))["embeds"][0]["description"]
+    assert "**Note:** Etc/GMT+5 is fixed at UTC−5 (the sign in the name is reversed)" in etc
+    for typed, suggested in [
+        ("UTC+9", "Asia/Tokyo, or Etc/GMT-9 (its sign is reversed)"),
+        ("BST", "Europe/London"),
+        ("America/New York", "America/New_York"),
+    ]:
+        answer = await _set(server, news, "09:00", typed)
+        assert answer["content"].endswith(f"did you mean {suggested}?"), answer
+        assert "\n" not in answer["content"] and not answer["embeds"]
+
+
 async def test_a_zone_change_from_kiritimati_to_utc_loses_no_utc_day(
     fotd, clock, news, local_discord
 ):

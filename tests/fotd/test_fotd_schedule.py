@@ -294,5 +294,47 @@ def test_fixed_offset_abbreviations_are_accepted_with_a_note():
         "for New York's local time, use America/New_York."
     )
     assert "UTC−7" in (fixed_offset_note("MST") or "")
-    for zone in ("America/New_York", "EST5EDT", "UTC", "Asia/Tokyo"):
+    for zone in ("America/New_York", "EST5EDT", "UTC", "Etc/UTC", "Asia/Tokyo"):
         assert fixed_offset_note(zone) is None, zone
+
+
+@pytest.mark.parametrize(
+    ("zone", "note"),
+    [
+        (
+            "GMT",
+            "GMT is fixed at UTC+0 with no daylight saving; "
+            "for London's local time, use Europe/London.",
+        ),
+        (
+            "Etc/GMT+5",
+            "Etc/GMT+5 is fixed at UTC−5 (the sign in the name is reversed) with no daylight "
+            "saving; for a place's local time, use its city zone.",
+        ),
+        ("Etc/GMT-9", "Etc/GMT-9 is fixed at UTC+9 (the sign in the name is reversed)"),
+        ("Etc/Greenwich", "for London's local time, use Europe/London."),
+    ],
+)
+def test_every_fixed_offset_name_gets_the_note(zone: str, note: str):
+    assert note in (fixed_offset_note(validate_timezone(zone).key) or ""), zone
+
+
+@pytest.mark.parametrize(
+    ("typed", "suggested"),
+    [
+        ("BST", "Europe/London"),
+        ("America/New York", "America/New_York"),
+        ("america/new  york", "America/New_York"),
+        ("UTC+9", "Asia/Tokyo, or Etc/GMT-9 (its sign is reversed)"),
+        ("+09:00", "Asia/Tokyo, or Etc/GMT-9 (its sign is reversed)"),
+        ("GMT-05:00", "Etc/GMT+5 (its sign is reversed)"),
+        ("+05:30", "Asia/Kolkata"),
+        ("UTC+0", "UTC"),
+    ],
+)
+def test_a_common_misspelling_of_a_zone_gets_a_suggestion(typed: str, suggested: str):
+    with pytest.raises(UnknownTimezoneError) as caught:
+        validate_timezone(typed)
+    message = str(caught.value)
+    assert message.endswith(f": did you mean {suggested}?"), message
+    assert "\n" not in message and len(message) < 150
