@@ -50,6 +50,14 @@ MIN_QUOTE_CHARS = 20
 MAX_QUOTE_CHARS = 4000
 QUOTE_MARKS = "\"'“”‘’«»„‚‛‟`「」『』"
 _WORD = re.compile(r"\S+")
+# Discord's inline markdown around words: bold, underline, italics, strike-through, spoiler,
+# inline code, as a pair of markers with the words between them. Only at word boundaries,
+# so snake_case and a page's footnote marker ("members*1") are not read as markers.
+_INLINE_MARKDOWN = re.compile(
+    r"(?<![\w*_~|`])(\*\*|__|~~|\|\||\*|_|`+)(?=\S)(.+?)(?<=\S)\1(?![\w*_~|`])"
+)
+# A block quote: "> " or ">>> " at the start of a line.
+_BLOCK_QUOTE = re.compile(r"^[ \t]*>(?:>>)?[ \t]+", re.MULTILINE)
 _EDGE_PUNCTUATION = "\"'“”‘’«»„‚.,;:!?()[]{}…-–—"
 
 DiffKind = Literal["equal", "removed", "missing", "replaced"]
@@ -129,6 +137,16 @@ _QUOTE_TEXTS: dict[int, list[str]] = {}
 def trim_quote(text: str) -> str:
     """The quote without surrounding whitespace and quotation marks."""
     return text.strip().strip(QUOTE_MARKS + " \t\r\n\u3000").strip()
+
+
+def without_discord_markdown(quote: str) -> str | None:
+    """The quote without the Discord markdown markers a quote pasted from a message has
+    ("**Japan** __escorted__" → "Japan escorted", "> " block quotes); None when it has
+    none. Markers nest ("***x***"), so pairs are taken off until none is left."""
+    plain = _BLOCK_QUOTE.sub("", quote)
+    while (unwrapped := _INLINE_MARKDOWN.sub(r"\2", plain)) != plain:
+        plain = unwrapped
+    return plain if plain != quote else None
 
 
 def _location(paragraph: Paragraph, title: str, start: int, end: int) -> Location:
@@ -459,13 +477,18 @@ def _unchecked(engine: SearchEngine, text: str) -> Verdict | None:
 
 def verbatim_in(pack: Pack, text: str) -> Verdict | None:
     """The verdict on a trimmed quote verbatim in `pack`, in paragraphs or across a paragraph
-    break, as written or without the footnote markers the pack's pages have ("year*1."):
-    they are not words of the text. None when it is not. Reads the text only, no index."""
-    found = _verbatim_as_written(pack, text)
-    unmarked = without_markers(text, pack) if found is None else None
-    if unmarked is not None and (found := _verbatim_as_written(pack, unmarked)) is not None:
-        return replace(found, quote=text)
-    return found
+    break, as written or without the footnote markers the pack's pages have ("year*1."),
+    then without Discord markdown markers ("**Japan**"): they are not words of the text.
+    None when it is not. Reads the text only, no index."""
+    plain = without_discord_markdown(text)
+    for variant in (text, *([plain] if plain is not None else [])):
+        found = _verbatim_as_written(pack, variant)
+        unmarked = without_markers(variant, pack) if found is None else None
+        if unmarked is not None:
+            found = _verbatim_as_written(pack, unmarked)
+        if found is not None:
+            return replace(found, quote=text)
+    return None
 
 
 def _verbatim_as_written(pack: Pack, text: str) -> Verdict | None:
@@ -483,8 +506,10 @@ def _nearest(engine: SearchEngine, text: str, foreign: Collection[str] = ()) -> 
     capitals or punctuation, else the closest passage, else not found (with suggestions).
     A paragraph in `foreign` (another edition's, in a library's reading index) is the closest
     only when it is strictly closer than any of the pack's own. Footnote markers the pack's
-    pages have are left out of the comparison, as `verbatim_in` leaves them out."""
-    quote, text = text, without_markers(text, engine.pack) or text
+    pages have are left out of the comparison, and Discord markdown markers, as `verbatim_in`
+    leaves them out."""
+    quote, text = text, without_discord_markdown(text) or text
+    text = without_markers(text, engine.pack) or text
     same = _same_words(engine.pack, text)
     if same is not None:
         location, differs = same

@@ -77,6 +77,23 @@ async def test_verify_says_when_only_the_punctuation_differs(bluebook):
     assert "only the punctuation differs" in embed["description"]
 
 
+async def test_verify_ignores_discord_markdown_markers_in_the_quote(bluebook):
+    plain = "Japan escorted the U.S. Forces 200 times"
+    marked = "**Japan** __escorted__ the ~~U.S.~~ *Forces* 200 ||times||"
+    answers = []
+    for quote in (plain, marked):
+        handle = await bluebook.server.slash("verify", {"quote": quote})
+        answers.append((await handle.final_message())["embeds"][0])
+    assert answers[1]["title"] == answers[0]["title"] == "Quote check: misquote"
+    first_line = answers[0]["description"].split("\n")[0]
+    assert "The closest passage is at `3.1.1(2)¶2`" in first_line
+    assert answers[1]["description"].split("\n")[0] == first_line
+    assert "~~200~~ → **137**" in answers[1]["description"]
+    quoted = "> Japan escorted the U.S. Forces"
+    handle = await bluebook.server.slash("verify", {"quote": quoted})
+    assert (await handle.final_message())["embeds"][0]["title"] == "Quote check: verbatim"
+
+
 async def test_verify_lists_each_location_once(bluebook):
     handle = await bluebook.server.slash("verify", {"quote": "Global Combat Air Programme – GCAP"})
     description = (await handle.final_message())["embeds"][0]["description"]

@@ -8,7 +8,13 @@ from hypothesis import strategies as st
 
 from bot.pack.model import Pack
 from bot.search import SearchEngine
-from bot.search.verify import DiffOp, trim_quote, verify_quote, word_diff
+from bot.search.verify import (
+    DiffOp,
+    trim_quote,
+    verify_quote,
+    without_discord_markdown,
+    word_diff,
+)
 
 
 def test_misquoted_number_shows_the_closest_passage_and_the_difference(
@@ -149,7 +155,7 @@ def test_each_location_is_listed_once(engine: SearchEngine) -> None:
     [
         ("japan escorted the u.s. forces", "capitals"),
         ("Japan escorted, the U.S. Forces", "punctuation"),
-        ("> Japan escorted the U.S. Forces", "punctuation"),  # a word of punctuation alone
+        ("( Japan escorted the U.S. Forces", "punctuation"),  # a word of punctuation alone
         ("Japan escorted the U.S. Forces ...", "punctuation"),
         ("japan escorted the US forces", "capitals and punctuation"),
     ],
@@ -268,3 +274,27 @@ def test_the_reply_to_a_slipped_quote_across_paragraphs_shows_both(pack: Pack) -
         f"❌ **Not verbatim.** The closest passage runs on from `{a.ref}` into `{b.ref}`"
     )
     assert "~~zebra~~ → **" in description
+
+
+def test_discord_markdown_markers_are_not_words_of_the_quote(engine: SearchEngine) -> None:
+    plain = verify_quote(engine, "Japan escorted the U.S. Forces 200 times")
+    marked = verify_quote(engine, "**Japan** __escorted__ the U.S. Forces 200 times")
+    assert marked.closest is not None and plain.closest is not None
+    assert marked.closest.ref == plain.closest.ref == "3.1.1(2)¶2"
+    assert marked.similarity == plain.similarity and marked.diff == plain.diff
+    assert marked.quote == "**Japan** __escorted__ the U.S. Forces 200 times"
+    for quote in (
+        "> Japan escorted the U.S. Forces",
+        "***Japan*** escorted ||the U.S.|| ~~Forces~~",
+        ">>> `Japan escorted` the _U.S. Forces_",
+    ):
+        verdict = verify_quote(engine, quote)
+        assert verdict.verbatim, quote
+        assert verdict.matches[0].passage == "Japan escorted the U.S. Forces"
+
+
+@pytest.mark.parametrize(
+    "text", ["snake_case words", "members*1. and year*2.", "2 * 3 * 4", "**unclosed", "a*b*c"]
+)
+def test_text_with_marker_characters_that_are_not_markdown_is_kept(text: str) -> None:
+    assert without_discord_markdown(text) is None
