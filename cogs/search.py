@@ -15,6 +15,7 @@ from bot.replies.common import error_reply
 from bot.replies.errors import no_edition_reply
 from bot.replies.search import library_search_reply, loose_match_note
 from bot.search.engine import answers_little_of
+from bot.search.normalize import normalize
 from cogs.common import bot_of, edition_choices, keep_long_query
 
 if TYPE_CHECKING:
@@ -72,7 +73,7 @@ class SearchCog(commands.Cog):
     ) -> None:
         text = message.content.strip()
         current_exchange().query = text or None
-        if not text:
+        if not normalize(text).strip():  # also a message of zero-width spaces alone
             await respond(interaction, error_reply("That message has no text I can look up."))
             return
         await answer_search(interaction, text, limit=DEFAULT_LIMIT, private=True, message=True)

@@ -22,7 +22,7 @@ from bot.replies.markdown import code, escape
 from bot.search import SearchResponse, SearchResult
 from bot.search.analysis import STOPWORDS
 from bot.search.library import LibraryResponse
-from bot.search.normalize import words
+from bot.search.normalize import normalize, words
 
 
 def section_path(section: Section) -> str:
@@ -103,7 +103,9 @@ def result_buttons(
 
 
 def no_results_reply(response: SearchResponse, *, ephemeral: bool = False) -> Reply:
-    query = clip(response.query.strip(), 200) or "(empty)"
+    # A query of invisible characters alone (zero-width spaces) is empty, as search reads it.
+    query = clip(response.query.strip(), 200) if normalize(response.query).strip() else ""
+    query = query or "(empty)"
     typed = words(response.query)
     if typed and all(w in STOPWORDS for w in typed):
         common = "is too common" if len(typed) == 1 else "has only words too common"

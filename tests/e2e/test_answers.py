@@ -216,3 +216,20 @@ async def test_a_paragraph_past_the_last_names_the_section_it_is_missing_from(bl
         "`3.1.1(1)` has no ¶9 in Diplomatic Bluebook 2025: its paragraphs are ¶1 to ¶4."
     )
     assert "No section" not in message["content"]
+
+
+async def test_search_of_only_invisible_characters_is_answered_as_an_empty_query(bluebook):
+    answers = []
+    for query in ("   ", "\u200b\u200b", "\u200b \u2060\ufeff"):
+        message = await (await bluebook.server.slash("search", {"query": query})).final_message()
+        answers.append(message["embeds"][0]["description"])
+    assert "**(empty)**" in answers[0], answers[0]
+    assert answers[1] == answers[2] == answers[0]
+
+
+async def test_find_in_bluebook_on_a_message_of_zero_width_spaces_says_it_has_no_text(bluebook):
+    server = bluebook.server
+    blank = server.send_message(server.general, server.member, "\u200b\u200b")
+    message = await (await server.context_menu("Find in Bluebook", blank)).final_message()
+    assert "That message has no text I can look up." in message["content"], message
+    assert not message["embeds"]
