@@ -142,11 +142,12 @@ def trim_quote(text: str) -> str:
 def without_discord_markdown(quote: str) -> str | None:
     """The quote without the Discord markdown markers a quote pasted from a message has
     ("**Japan** __escorted__" → "Japan escorted", "> " block quotes); None when it has
-    none. Markers nest ("***x***"), so pairs are taken off until none is left."""
+    none. Markers nest ("***x***"), so pairs are taken off until none is left; quotation
+    marks they held are trimmed as `trim_quote` trims them ("**“…”**")."""
     plain = _BLOCK_QUOTE.sub("", quote)
     while (unwrapped := _INLINE_MARKDOWN.sub(r"\2", plain)) != plain:
         plain = unwrapped
-    return plain if plain != quote else None
+    return trim_quote(plain) if plain != quote else None
 
 
 def _location(paragraph: Paragraph, title: str, start: int, end: int) -> Location:

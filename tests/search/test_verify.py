@@ -287,6 +287,7 @@ def test_discord_markdown_markers_are_not_words_of_the_quote(engine: SearchEngin
         "> Japan escorted the U.S. Forces",
         "***Japan*** escorted ||the U.S.|| ~~Forces~~",
         ">>> `Japan escorted` the _U.S. Forces_",
+        "**“Japan escorted the U.S. Forces”**",
     ):
         verdict = verify_quote(engine, quote)
         assert verdict.verbatim, quote
