@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import logging
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from itertools import pairwise
 from operator import itemgetter
+from typing import Protocol
 
 import numpy as np
 
@@ -77,22 +78,35 @@ def _add(into: np.ndarray, docs: np.ndarray, values: np.ndarray | float) -> None
     np.add.at(into, docs, values)
 
 
-def _no_reach() -> Reach:
-    return Reach(0, False)
+class _Source(Protocol):
+    """What makes a result's excerpt and reach (the engine that found it)."""
+
+    def _excerpt(self, doc: int, plan: QueryPlan) -> Excerpt: ...
+
+    def _reach(self, doc: int, plan: QueryPlan) -> Reach: ...
 
 
-@dataclass(frozen=True, init=False)
+@dataclass(frozen=True, slots=True, init=False)
 class SearchResult:
-    """One paragraph found. Its excerpt is chosen when first read: a reply shows one result
-    of several, and the excerpt is most of a result's cost."""
+    """One paragraph found. Its excerpt is chosen when first read, by `source` (the engine
+    that found it) from the paragraph's number `doc` and the query's `plan`: a reply shows
+    one result of several, and the excerpt is most of a result's cost.
+
+    Slots, and the source and plan held rather than closures over them: the engine keeps
+    its recent answers, so each object of a result lives through garbage collections until
+    the answer is dropped, and in a running bot walking them was a tenth of a /search's CPU
+    (bench/README.md). A result made without a source has no excerpt or reach to make."""
 
     ref: str
     section_ref: str
     title: str
     paragraph: str
     score: float
-    make_excerpt: Callable[[], Excerpt] = field(repr=False, compare=False)
-    make_reach: Callable[[], Reach] = field(repr=False, compare=False, default=_no_reach)
+    source: _Source | None = field(default=None, repr=False, compare=False)
+    doc: int = field(default=-1, repr=False, compare=False)
+    plan: QueryPlan | None = field(default=None, repr=False, compare=False)
+    _made_excerpt: Excerpt | None = field(default=None, init=False, repr=False, compare=False)
+    _made_reach: Reach | None = field(default=None, init=False, repr=False, compare=False)
 
     def __init__(
         self,
@@ -101,36 +115,43 @@ class SearchResult:
         title: str,
         paragraph: str,
         score: float,
-        make_excerpt: Callable[[], Excerpt],
-        make_reach: Callable[[], Reach] = _no_reach,
+        source: _Source | None = None,
+        doc: int = -1,
+        plan: QueryPlan | None = None,
     ) -> None:
-        # Every field in one write: the frozen dataclass's own __init__ sets each through
-        # object.__setattr__, three times the cost, and a query makes several results.
-        self.__dict__.update(
-            ref=ref,
-            section_ref=section_ref,
-            title=title,
-            paragraph=paragraph,
-            score=score,
-            make_excerpt=make_excerpt,
-            make_reach=make_reach,
-        )
+        put = object.__setattr__  # the fields of a frozen dataclass are written this way
+        put(self, "ref", ref)
+        put(self, "section_ref", section_ref)
+        put(self, "title", title)
+        put(self, "paragraph", paragraph)
+        put(self, "score", score)
+        put(self, "source", source)
+        put(self, "doc", doc)
+        put(self, "plan", plan)
+        put(self, "_made_excerpt", None)
+        put(self, "_made_reach", None)
 
-    # Made when first read and kept in the instance (a frozen dataclass's own __dict__):
-    # functools.cached_property takes a lock at every first read.
     @property
     def _excerpt(self) -> Excerpt:
-        made: Excerpt | None = self.__dict__.get("_made_excerpt")
+        made = self._made_excerpt
         if made is None:
-            made = self.__dict__["_made_excerpt"] = self.make_excerpt()
+            if self.source is None or self.plan is None:
+                made = Excerpt(self.paragraph, 0, ())
+            else:
+                made = self.source._excerpt(self.doc, self.plan)
+            object.__setattr__(self, "_made_excerpt", made)
         return made
 
     @property
     def reach(self) -> Reach:
         """How much of the query this paragraph answers (worked out when first read)."""
-        made: Reach | None = self.__dict__.get("_made_reach")
+        made = self._made_reach
         if made is None:
-            made = self.__dict__["_made_reach"] = self.make_reach()
+            if self.source is None or self.plan is None:
+                made = Reach(0, False)
+            else:
+                made = self.source._reach(self.doc, self.plan)
+            object.__setattr__(self, "_made_reach", made)
         return made
 
     @property
@@ -536,15 +557,7 @@ class SearchEngine:
 
     def _result(self, doc: int, score: float, plan: QueryPlan) -> SearchResult:
         ref, section_ref, title, text = self._fields[doc]
-        return SearchResult(
-            ref,
-            section_ref,
-            title,
-            text,
-            round(score, 4),
-            lambda: self._excerpt(doc, plan),
-            lambda: self._reach(doc, plan),
-        )
+        return SearchResult(ref, section_ref, title, text, round(score, 4), self, doc, plan)
 
     @cached_property
     def _fields(self) -> list[tuple[str, str, str, str]]:

@@ -1,5 +1,6 @@
 import pytest
 
+from bot.pack.loader import load_pack
 from bot.pack.model import Glossary, GlossaryTerm
 from bot.search import SearchEngine
 from bot.search.engine import CANDIDATES, SMALL_PACK
@@ -151,13 +152,14 @@ def test_an_exact_phrase_is_found_beyond_the_best_bm25_matches() -> None:
 
 
 def test_a_result_is_made_with_every_field_of_its_dataclass() -> None:
-    """SearchResult writes its fields in one step (its own __init__): none is left out."""
+    """SearchResult writes its fields itself (its own __init__): none is left out, and what
+    it makes when first read starts empty."""
     import dataclasses
     import inspect
 
     from bot.search.engine import SearchResult
 
-    fields = dataclasses.fields(SearchResult)
+    fields = [f for f in dataclasses.fields(SearchResult) if f.init]
     parameters = list(inspect.signature(SearchResult.__init__).parameters.values())[1:]
     assert [p.name for p in parameters] == [f.name for f in fields]
     for parameter, declared in zip(parameters, fields, strict=True):
@@ -166,5 +168,22 @@ def test_a_result_is_made_with_every_field_of_its_dataclass() -> None:
         )
     made = SearchResult(*(f"v{i}" for i in range(len(fields))))  # type: ignore[arg-type]
     assert [getattr(made, f.name) for f in fields] == [f"v{i}" for i in range(len(fields))]
+    assert [getattr(made, f.name) for f in dataclasses.fields(SearchResult) if not f.init] == [
+        None,
+        None,
+    ]
     with pytest.raises(dataclasses.FrozenInstanceError):
         made.ref = "x"  # type: ignore[misc]
+
+
+def test_a_result_holds_no_closures_and_no_instance_dict() -> None:
+    """A result of the engine's kept answers is one object for the collector: its excerpt is
+    made from the engine, the paragraph and the plan it holds, not from closures over them."""
+    import gc
+
+    engine = SearchEngine.build(load_pack())
+    result = engine.search("GCAP").results[0]
+    assert not hasattr(result, "__dict__")
+    held = gc.get_referents(result)
+    assert not any(callable(r) and not isinstance(r, SearchEngine | type) for r in held)
+    assert result.excerpt and result.spans and result.reach.words >= 1
