@@ -22,16 +22,22 @@ from bot.replies.errors import (
     NEEDS_MANAGE_SERVER,
     NOT_HERE,
     SERVER_ONLY,
+    STORAGE_DAMAGED,
     STORAGE_UNAVAILABLE,
 )
 from bot.replies.markdown import escape
+from bot.storage.db import DatabaseDamagedError
 
 log = logging.getLogger(__name__)
 
 
 def user_message_for(error: BaseException) -> str | None:
     """A short explanation for a mistake a user can make; None for our own bugs."""
-    if isinstance(getattr(error, "original", error), sqlite3.Error):
+    cause = getattr(error, "original", error)
+    if isinstance(cause, DatabaseDamagedError):
+        # Not "try again shortly": damage does not heal by itself.
+        return STORAGE_DAMAGED
+    if isinstance(cause, sqlite3.Error):
         # The database is locked, read-only, full or being reopened (bot/storage/db.py).
         return STORAGE_UNAVAILABLE
     if isinstance(error, app_commands.MissingPermissions):

@@ -17,6 +17,10 @@ from bot.replies.markdown import escape
 RESTARTING = "I am restarting; please try again in a minute."
 WENT_WRONG = "Something went wrong on our side. It has been logged; please try again."
 STORAGE_UNAVAILABLE = "Storage is unavailable, try again shortly."
+STORAGE_DAMAGED = (
+    "Storage is damaged, so settings and statistics are unavailable until the bot's operator "
+    "restores it. Searching still works."
+)
 NOT_YOURS = "These buttons belong to the person who asked. Run the command yourself to browse."
 EXPIRED = "This button has expired. Please run the command again."
 TEXT_CHANGED = "The Bluebook text has changed since this search; run `/search` again."

@@ -8,6 +8,14 @@ Faults: a write that fails because the file is gone, replaced, read-only, full o
 marks the connection for a reopen; a failed reopen is retried with backoff (up to
 ``REOPEN_MAX_S``) on the next use, and until it works every use raises
 ``StorageUnavailable`` at once instead of touching a dead connection.
+
+Damage: a read-write open runs ``PRAGMA quick_check`` (it reads the whole file, about 0.2 s
+for a million usage events; see docs/operations.md) and refuses a damaged file with
+``DatabaseDamagedError``, also when a statement's "malformed" error sends a running bot to
+reopen. Damage never heals by itself, so the bot notes it beside the database
+(``<db>.damaged``) and stops using the file until it is replaced; a read-only open (`health`,
+`stats`) that finds the note checks the file again, so it reports the damage without
+reading the whole file every time.
 """
 
 from __future__ import annotations
@@ -71,6 +79,10 @@ class DatabaseFileError(OSError):
     a file that is not SQLite): refused before anything touches it."""
 
 
+class DatabaseDamagedError(sqlite3.DatabaseError):
+    """The database file is damaged ("malformed"): it will not heal; restore a backup."""
+
+
 class StorageUnavailable(sqlite3.OperationalError):
     """The database cannot be used right now (being reopened after a fault); try later."""
 
@@ -91,6 +103,12 @@ def is_storage_fault(exc: BaseException) -> bool:
     return isinstance(exc, _FILE_FAULTS) and (
         isinstance(exc, StorageUnavailable) or not isinstance(exc, _NOT_FILE_FAULTS)
     )
+
+
+def _is_damage(exc: BaseException) -> bool:
+    """SQLite found the file's pages broken, not merely busy, full or read-only."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    return name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "malformed" in str(exc)
 
 
 def _is_busy(exc: BaseException) -> bool:
@@ -230,6 +248,8 @@ class Database:
         self._reopen_delay = REOPEN_FIRST_S
         self._outage = False
         self._closed = False
+        # Why the file is damaged, once a reopen found it so: no use until it is replaced.
+        self._damaged: str | None = None
         # Serialises write transactions from the usage writer, settings and heartbeat,
         # which share the connection: interleaved statements would join each other's
         # transaction and roll back together.
@@ -257,6 +277,8 @@ class Database:
         try:
             conn.row_factory = sqlite3.Row
             await conn.execute(f"PRAGMA busy_timeout = {int(wait_ms)}")
+            if not self.read_only or damage_note_path(self.path).exists():
+                await _check_intact(conn, self.path, note=not self.read_only)
             await conn.execute("PRAGMA foreign_keys = ON")
             if self.read_only:
                 await self._check_version_read_only(conn)
@@ -360,11 +382,20 @@ class Database:
             return self._conn
         if self._closed:
             raise StorageUnavailable("database is closed")
+        if self._damaged is not None and _file_id(self.path) == self._file_id:
+            # Checking again would read the whole file for the same answer; a restored
+            # backup moved into place (a new file) is tried.
+            raise DatabaseDamagedError(self._damaged)
         loop = asyncio.get_running_loop()
         if self._conn is None and loop.time() < self._reopen_at:
             raise StorageUnavailable("storage is unavailable")
         try:
             await self._reopen_locked()
+        except DatabaseDamagedError as exc:
+            if self._damaged is None:
+                log.error("db_damaged %s", exc)
+            self._damaged = str(exc)
+            raise
         except (sqlite3.Error, OSError, MigrationError) as exc:
             self._reopen_at = loop.time() + self._reopen_delay
             self._reopen_delay = min(self._reopen_delay * 2, REOPEN_MAX_S)
@@ -374,6 +405,7 @@ class Database:
             raise StorageUnavailable("storage is unavailable") from exc
         self._reopen_delay = REOPEN_FIRST_S
         self._outage = False
+        self._damaged = None
         return self.conn
 
     async def _usable(self) -> aiosqlite.Connection:
@@ -471,6 +503,43 @@ def check_database_path(path: Path) -> None:
         raise DatabaseFileError(f"{path} is a folder, not a database file") from None
     if head and head != SQLITE_HEADER[: len(head)]:
         raise DatabaseFileError(f"{path} is not a SQLite database; it was left unchanged")
+
+
+def damage_note_path(path: Path) -> Path:
+    """Where the bot notes that the database at `path` is damaged, for `health` to report."""
+    return Path(f"{path}.damaged")
+
+
+async def _check_intact(conn: aiosqlite.Connection, path: Path, *, note: bool) -> None:
+    """Raise DatabaseDamagedError if `PRAGMA quick_check` finds the file damaged; with `note`,
+    write the damage note beside it (or remove an old one once the file is whole)."""
+    problem: str | None = None
+    try:
+        async with conn.execute("PRAGMA quick_check") as cursor:
+            rows = [str(row[0]) for row in await cursor.fetchall()]
+        if rows != ["ok"]:
+            problem = " ".join(rows[:2]) if rows else "no answer"
+    except sqlite3.DatabaseError as exc:
+        if not _is_damage(exc):
+            raise
+        problem = str(exc)
+    note_path = damage_note_path(path)
+    if problem is None:
+        if note:
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(note_path)
+        return
+    detail = " ".join(problem.split())[:160]
+    error = DatabaseDamagedError(
+        f"{path} is damaged (SQLite's quick_check: {detail}); it was left unchanged: restore "
+        "it from a backup (docs/operations.md, Backup), then start the bot"
+    )
+    if note:
+        with contextlib.suppress(OSError):  # a read-only folder: the error still says it
+            fd = os.open(note_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(f"{time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())} {error}\n")
+    raise error
 
 
 def _private_files(path: Path) -> None:

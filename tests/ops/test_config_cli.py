@@ -177,6 +177,19 @@ def test_database_newer_than_the_bot_is_refused_in_one_line(cli, tmp_path):
     assert "newer than this bot supports" in line
 
 
+async def test_damaged_database_is_refused_in_one_line_and_health_says_why(cli, tmp_path):
+    """Trial 9: an intact header with broken pages started, said healthy, and answered "try
+    again shortly" forever."""
+    from tests.storage.damaged import damage_pages, used_database
+
+    db = await used_database(tmp_path / "mg.db")
+    damage_pages(db)
+    line = config_error(_local_run(cli, db), "BLUEBOOK_DB")
+    assert "is damaged" in line and "restore it from a backup" in line, line
+    health = cli("health", "--db", str(db))
+    assert health.returncode == 1 and "is damaged" in one_line(health.stderr), health.stderr
+
+
 def test_damaged_key_file_is_one_line(cli, tmp_path):
     (tmp_path / "b.key").write_text("not a key\n")
     line = config_error(_local_run(cli, tmp_path / "b.db"), "BLUEBOOK_DB")
