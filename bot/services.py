@@ -26,7 +26,7 @@ from bot.served import LibraryInService, ServedLibrary
 from bot.storage.button_queries import ButtonQueries
 from bot.storage.db import Database, MigrationError, checkpoint_forever, open_database
 from bot.storage.editions import EditionSettings
-from bot.storage.heartbeat import clear_heartbeat, touch_heartbeat
+from bot.storage.heartbeat import ProcessHeartbeat
 from bot.storage.settings import LookupSettings
 from bot.storage.usage import UsageLog
 
@@ -92,7 +92,8 @@ async def open_services(
     services = Services(
         holder, db, usage, LookupSettings(db), fotd, clock, editions, ButtonQueries(db)
     )
-    beat = asyncio.create_task(_heartbeat(db, shard_ids, shard_count)) if heartbeat else None
+    process_heartbeat = ProcessHeartbeat(db, shard_ids=shard_ids, shard_count=shard_count)
+    beat = asyncio.create_task(_heartbeat(process_heartbeat)) if heartbeat else None
     checkpoints = asyncio.create_task(checkpoint_forever(db), name="db-checkpoints")
     log.info(
         "services open",
@@ -114,7 +115,7 @@ async def open_services(
         if beat is not None:
             # Storage may be what stopped us; health then goes stale by age instead.
             with contextlib.suppress(sqlite3.Error, OSError):
-                await clear_heartbeat(db, shard_ids=shard_ids)
+                await process_heartbeat.clear()
         await usage.close()
         await db.close()
         log.info(
@@ -146,11 +147,16 @@ class LibraryFacts:
         return [fact.id for _, fact in self._library.current.facts(pack_key)]
 
 
-async def _heartbeat(db: Database, shard_ids: list[int] | None, shard_count: int | None) -> None:
+async def _heartbeat(process_heartbeat: ProcessHeartbeat) -> None:
     """Keep this process's heartbeat row fresh so `bluebook-bot health` can tell it is alive."""
     while True:
         try:
-            await touch_heartbeat(db, shard_ids=shard_ids, shard_count=shard_count)
+            if await process_heartbeat.touch():
+                log.warning(
+                    "another bot process runs the same shards on this database; with one token "
+                    "both answer every event: stop one, or give each its own SHARD_IDS",
+                    extra={"shards": process_heartbeat.shards},
+                )
         except Exception as exc:  # a locked or missing database must not stop the bot
             log.warning("heartbeat not written", extra={"error": type(exc).__name__})
         await asyncio.sleep(HEARTBEAT_SECONDS)

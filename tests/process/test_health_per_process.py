@@ -70,6 +70,9 @@ async def test_health_fails_when_one_of_two_shard_processes_is_killed(two_shards
         await _start_both(two_shards, db, tmp_path, bots)
         code, text = await _health(db)
         assert code == 0, text
+        # Shard processes share the database legitimately: neither is warned about the other.
+        warned = [e for bot in bots for e in bot.events() if "same shards" in e["event"]]
+        assert warned == [], warned
 
         await bots[1].kill()
         loop = asyncio.get_running_loop()

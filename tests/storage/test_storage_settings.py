@@ -5,7 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.storage.db import Database, open_database
-from bot.storage.heartbeat import heartbeat_is_fresh, read_heartbeats, touch_heartbeat
+from bot.storage.heartbeat import (
+    ProcessHeartbeat,
+    heartbeat_is_fresh,
+    read_heartbeats,
+    touch_heartbeat,
+)
 from bot.storage.settings import (
     LookupKind,
     LookupOverride,
@@ -145,3 +150,26 @@ async def test_writes_after_the_file_is_deleted_land_in_a_recreated_file(
         assert (await LookupSettings(reopened).status(guild_id=GUILD)).overrides == ()
     finally:
         await reopened.close()
+
+
+async def test_a_heartbeat_row_written_by_another_process_is_noticed_once(db) -> None:
+    ours = ProcessHeartbeat(db, shard_ids=None, shard_count=None)
+    theirs = ProcessHeartbeat(db, shard_ids=None, shard_count=None)
+    # A row left by a process that died (no write after ours) is taken over quietly.
+    await touch_heartbeat(db, owner="dead", now=1_000.0)
+    assert await ours.touch(now=1_001.0) is False
+    assert await ours.touch(now=1_016.0) is False
+    # A live one writes between our touches: noticed, once.
+    assert await theirs.touch(now=1_020.0) is False
+    assert await ours.touch(now=1_031.0) is True
+    assert await theirs.touch(now=1_035.0) is True
+    assert await ours.touch(now=1_046.0) is False and ours.shared
+    # Stopping cleanly removes only a row this process wrote last.
+    await theirs.clear()
+    assert [b.ts for b in await read_heartbeats(db)] == [1_046.0]
+    await ours.clear()
+    assert await read_heartbeats(db) == []
+    # Other shards are another row: never "another process".
+    shard = ProcessHeartbeat(db, shard_ids=[0], shard_count=2)
+    assert [await shard.touch(now=t) for t in (1.0, 2.0)] == [False, False]
+    assert await ours.touch(now=3.0) is False
