@@ -98,7 +98,26 @@ def _bot_service(compose: dict) -> dict:
 
 
 def test_compose_restarts_unless_stopped(compose):
+    """Also after a reboot or a Docker restart, which `on-failure:N` would not survive."""
     assert _bot_service(compose)["restart"] == "unless-stopped"
+
+
+def _paragraph_with(path: Path, needle: str) -> str:
+    """The paragraph (or list item) of `path` where `needle` first appears."""
+    text = path.read_text(encoding="utf-8")
+    at = text.index(needle)
+    start = max(text.rfind("\n\n", 0, at), text.rfind("\n- ", 0, at))
+    end = text.find("\n\n", at)
+    return text[start : end if end != -1 else len(text)]
+
+
+def test_operations_docs_say_what_a_configuration_error_does_under_the_restart_policy(compose):
+    """Trial 9: exit 2 means "fix the configuration", yet the container keeps restarting; the
+    docs say how it behaves then and what to do."""
+    policy = _bot_service(compose)["restart"]
+    paragraph = _paragraph_with(ROOT / "docs" / "operations.md", "**Restart policy.**")
+    assert f"restart: {policy}" in paragraph and "exit 2" in paragraph, paragraph
+    assert "Restarting (2)" in paragraph and "docker compose up -d" in paragraph, paragraph
 
 
 def test_compose_reads_dotenv(compose):
@@ -106,6 +125,18 @@ def test_compose_reads_dotenv(compose):
     files = [env_file] if isinstance(env_file, str) else env_file
     paths = [f if isinstance(f, str) else f["path"] for f in files]
     assert ".env" in paths
+    # Required: a missing .env stops compose with a clear message instead of starting a bot
+    # without a token.
+    assert all(isinstance(f, str) or f.get("required", True) for f in files)
+
+
+@pytest.mark.parametrize("doc", ["README.md", "docs/operations.md"])
+def test_docs_create_dotenv_before_the_first_compose_up(doc):
+    """Trial 9: Operations said `docker compose up -d --build` with no word about `.env`, which
+    `env_file: .env` needs."""
+    paragraph = _paragraph_with(ROOT / doc, "docker compose up")
+    before = paragraph[: paragraph.index("docker compose up")]
+    assert "cp .env.example .env" in before, paragraph
 
 
 def test_compose_keeps_data_in_a_named_volume(compose):
