@@ -526,13 +526,13 @@ async def _check_intact(conn: aiosqlite.Connection, path: Path, *, note: bool) -
     note_path = damage_note_path(path)
     if problem is None:
         if note:
-            with contextlib.suppress(FileNotFoundError):
+            with contextlib.suppress(OSError):  # none, or a read-only folder: nothing to do
                 os.remove(note_path)
         return
     detail = " ".join(problem.split())[:160]
     error = DatabaseDamagedError(
         f"{path} is damaged (SQLite's quick_check: {detail}); it was left unchanged: restore "
-        "it from a backup (docs/operations.md, Backup), then start the bot"
+        "it from a backup (docs/operations.md, Backup), then start the bot again"
     )
     if note:
         with contextlib.suppress(OSError):  # a read-only folder: the error still says it
