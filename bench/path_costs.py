@@ -3,13 +3,15 @@
 Times (process CPU, not wall) each step our code adds to a /search interaction on the shipped
 chapter, over the labelled quality queries, calling what the bot calls (cogs/search.py): the
 library search (`ServedLibrary.search`, bot/search/library.py, with the excerpt of the result a
-reply shows), building the reply
-(`library_search_reply`), turning it into what discord.py sends, and the usage event. What discord.py, aiohttp and the event
-loop cost around these is what the end-to-end benchmark's floors measure.
+reply shows), building the reply (`library_search_reply`), turning it into what discord.py
+sends, and the usage event; and counts the objects the garbage collector tracks that a new
+query's kept answer adds. What discord.py, aiohttp and the event loop cost around these is
+what the end-to-end benchmark's floors measure.
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 import time
@@ -85,7 +87,30 @@ def measure(rounds: int = 3000) -> dict[str, float]:
         "usage_row_us": _us_per_call(
             lambda i: (hash_user_id(salt, OWNER + i), stored_query(queries[i % n])), rounds
         ),
+        "kept_objects_per_answer": kept_objects_per_answer(queries),
     }
+
+
+def kept_objects_per_answer(queries: list[str], count: int = 200) -> float:
+    """Objects the garbage collector tracks that a new query's kept answer adds (its
+    results, plan and excerpt, in a fresh library whose answer cache is not yet full): in a
+    running bot each lives through collections until the answer is dropped."""
+    library = ServedLibrary.load(None)
+    pack_key = library.newest_key
+
+    def ask(query: str) -> None:
+        response = library.search(query, pack_key=pack_key, limit=5)
+        if response.results:
+            _ = response.results[0].result.excerpt
+
+    for query in queries[:50]:
+        ask(query)
+    gc.collect()
+    before = len(gc.get_objects())
+    for query in queries[50 : 50 + count]:
+        ask(query)
+    gc.collect()
+    return (len(gc.get_objects()) - before) / count
 
 
 if __name__ == "__main__":

@@ -253,8 +253,10 @@ class LibrarySearch:
         """Every edition ranked together, pack `pack_key` first on near-ties."""
         wanted = max(1, min(int(limit), MAX_LIMIT))
         reading = self.reading(pack_key)
-        # A result from another edition may drop below the margin: ask for a few more.
-        response = reading.engine.search(query, limit=min(wanted * 2, MAX_LIMIT))
+        # A result from another edition may drop below the margin: ask for a few more. With
+        # no other edition's paragraph in the index, the engine's order is the answer's.
+        asked = min(wanted * 2, MAX_LIMIT) if reading.origins else wanted
+        response = reading.engine.search(query, limit=asked)
         ranked: list[tuple[float, int, LibraryResult]] = []
         own: list[LibraryResult] = []  # from the edition searched, best first
         for rank, r in enumerate(response.results):

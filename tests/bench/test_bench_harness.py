@@ -108,8 +108,11 @@ def test_path_costs_measures_every_step() -> None:
         "message_kwargs_us",
         "exchange_us",
         "usage_row_us",
+        "kept_objects_per_answer",
     }
     assert all(value >= 0 for value in costs.values())
+    # A kept answer is its results and plan: a handful of objects each, not closures.
+    assert 0 < costs["kept_objects_per_answer"] < 40
 
 
 def test_instruction_counts_have_a_workload_for_every_stage() -> None:
