@@ -19,6 +19,7 @@ import re
 import weakref
 from collections.abc import Collection
 from dataclasses import asdict, dataclass, replace
+from functools import lru_cache
 from typing import Literal
 
 from rapidfuzz import fuzz
@@ -54,8 +55,11 @@ _WORD = re.compile(r"\S+")
 # inline code, as a pair of markers with the words between them. Only at word boundaries,
 # so snake_case and a page's footnote marker ("members*1") are not read as markers.
 _INLINE_MARKDOWN = re.compile(
-    r"(?<![\w*_~|`])(\*\*|__|~~|\|\||\*|_|`+)(?=\S)(.+?)(?<=\S)\1(?![\w*_~|`])"
+    r"(?<![\w*_~|`])(\*\*|__|~~|\|\||\*|_|`{1,3})(?=\S)([^\n]+?)(?<=\S)\1(?![\w*_~|`])"
 )
+# A quote with more marker characters than this is not read for markdown: pasted text has a
+# few, and each one the pattern above may try costs a scan of the rest of the quote.
+MAX_MARKDOWN_MARKERS = 40
 # A block quote: "> " or ">>> " at the start of a line.
 _BLOCK_QUOTE = re.compile(r"^[ \t]*>(?:>>)?[ \t]+", re.MULTILINE)
 _EDGE_PUNCTUATION = "\"'“”‘’«»„‚.,;:!?()[]{}…-–—"
@@ -139,14 +143,18 @@ def trim_quote(text: str) -> str:
     return text.strip().strip(QUOTE_MARKS + " \t\r\n\u3000").strip()
 
 
+@lru_cache(maxsize=64)
 def without_discord_markdown(quote: str) -> str | None:
     """The quote without the Discord markdown markers a quote pasted from a message has
     ("**Japan** __escorted__" → "Japan escorted", "> " block quotes); None when it has
-    none. Markers nest ("***x***"), so pairs are taken off until none is left; quotation
-    marks they held are trimmed as `trim_quote` trims them ("**“…”**")."""
+    none. Inline markers are read only in a quote with at most MAX_MARKDOWN_MARKERS of
+    them. Markers nest ("***x***"), so pairs are taken off until none is left; quotation
+    marks they held are trimmed as `trim_quote` trims them ("**“…”**"). Kept for the last
+    quotes: a /verify asks once for each edition it checks."""
     plain = _BLOCK_QUOTE.sub("", quote)
-    while (unwrapped := _INLINE_MARKDOWN.sub(r"\2", plain)) != plain:
-        plain = unwrapped
+    if sum(map(plain.count, "*_~|`")) <= MAX_MARKDOWN_MARKERS:
+        while (unwrapped := _INLINE_MARKDOWN.sub(r"\2", plain)) != plain:
+            plain = unwrapped
     return trim_quote(plain) if plain != quote else None
 
 

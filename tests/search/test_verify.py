@@ -299,3 +299,17 @@ def test_discord_markdown_markers_are_not_words_of_the_quote(engine: SearchEngin
 )
 def test_text_with_marker_characters_that_are_not_markdown_is_kept(text: str) -> None:
     assert without_discord_markdown(text) is None
+
+
+def test_a_quote_with_more_markers_than_pasted_text_has_is_not_read_for_markdown() -> None:
+    """Each marker the markdown pattern may try costs a scan of the rest of the quote: a quote
+    of hundreds of them (which no pasted message has) is checked as written."""
+    from bot.search.verify import MAX_MARKDOWN_MARKERS
+
+    pairs = MAX_MARKDOWN_MARKERS // 4
+    few = " ".join(["**Japan**"] * pairs)
+    assert without_discord_markdown(few) == " ".join(["Japan"] * pairs)
+    many = " ".join(["**Japan**"] * (pairs + 1))
+    assert without_discord_markdown(many) is None
+    assert without_discord_markdown("> " + many) == many
+    assert without_discord_markdown("`" * 1428 + "a") is None
