@@ -126,24 +126,60 @@ def test_activate_puts_a_whole_build_first_and_nothing_else(
     assert str(whole) in sys.path
 
 
-def test_a_build_that_cannot_compile_says_why_in_a_line_and_leaves_no_build(
-    tmp_path: Path,
-) -> None:
+def _build(into: Path, **env: str) -> str:
+    """scripts/compile_search.py's `build` run in a process of its own, asked to build into
+    `into` (a folder under a fake venv's `bluebook-compiled`); what it returned."""
     script = ROOT / "scripts" / "compile_search.py"
     probe = (
-        "import sys, runpy; sys.argv = ['x']; "
+        "import pathlib, runpy; "
         f"ns = runpy.run_path({str(script)!r}, run_name='probe'); "
-        f"print(ns['build'](__import__('pathlib').Path({str(tmp_path / 'build')!r})))"
+        f"print(ns['build'](pathlib.Path({str(into)!r})))"
     )
     done = subprocess.run(
         [sys.executable, "-c", probe],
         cwd=ROOT,
-        env={**os.environ, "CC": "/bin/false"},
+        env={**os.environ, **env},
         capture_output=True,
         text=True,
         check=True,
     )
-    why = done.stdout.strip()
+    return done.stdout.strip()
+
+
+def test_a_build_that_cannot_compile_says_why_in_a_line_and_leaves_no_build(
+    tmp_path: Path,
+) -> None:
+    builds = tmp_path / "bluebook-compiled"
+    builds.mkdir()
+    why = _build(builds / compiled.digest(), CC="/bin/false")
     assert why != "None" and "\n" not in why and "log:" in why
-    assert not (tmp_path / "build").exists()
-    assert (tmp_path / "build.log").read_text()
+    assert not any(p.is_dir() for p in builds.iterdir())
+    assert (builds / f"{compiled.digest()}.log").read_text()
+    assert (builds / f"{compiled.digest()}.failed").read_text().strip() == why
+
+
+def test_a_build_is_named_by_the_sources_it_was_compiled_from(tmp_path: Path) -> None:
+    """The sources are copied, then compiled: the build takes the copy's digest, whatever
+    name it was asked for (the sources may change between the two)."""
+    builds = tmp_path / "bluebook-compiled"
+    builds.mkdir()
+    assert _build(builds / "named-before-the-copy") == "None"
+    assert [p.name for p in builds.iterdir()] == [compiled.digest()]
+    assert compiled.is_built(builds / compiled.digest())
+
+
+def test_every_module_a_compiled_one_imports_from_the_bot_is_in_the_digest() -> None:
+    """mypyc compiles in what it knows of the modules a compiled one imports (types,
+    constants): each of them must name another build when edited."""
+    import ast
+
+    covered = {
+        (compiled.SOURCES / also).resolve()
+        for also in (*compiled.ALSO, *(p.name for p in compiled.SOURCES.glob("*.py")))
+    }
+    for name in compiled.COMPILED:
+        tree = ast.parse((compiled.SOURCES / f"{name}.py").read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("bot."):
+                path = ROOT.joinpath(*node.module.split(".")).with_suffix(".py")  # type: ignore[union-attr]
+                assert path.resolve() in covered, f"{name}.py imports {node.module}"
