@@ -250,6 +250,7 @@ class Database:
         self._closed = False
         # Why the file is damaged, once a reopen found it so: no use until it is replaced.
         self._damaged: str | None = None
+        self._damaged_id: tuple[int, int] | None = None
         # Serialises write transactions from the usage writer, settings and heartbeat,
         # which share the connection: interleaved statements would join each other's
         # transaction and roll back together.
@@ -382,9 +383,9 @@ class Database:
             return self._conn
         if self._closed:
             raise StorageUnavailable("database is closed")
-        if self._damaged is not None and _file_id(self.path) == self._file_id:
+        if self._damaged is not None and _file_id(self.path) == self._damaged_id:
             # Checking again would read the whole file for the same answer; a restored
-            # backup moved into place (a new file) is tried.
+            # backup moved into place (a new file) is tried, once.
             raise DatabaseDamagedError(self._damaged)
         loop = asyncio.get_running_loop()
         if self._conn is None and loop.time() < self._reopen_at:
@@ -395,6 +396,7 @@ class Database:
             if self._damaged is None:
                 log.error("db_damaged %s", exc)
             self._damaged = str(exc)
+            self._damaged_id = _file_id(self.path)  # the file found damaged, not the last good one
             raise
         except (sqlite3.Error, OSError, MigrationError) as exc:
             self._reopen_at = loop.time() + self._reopen_delay

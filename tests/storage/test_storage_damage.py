@@ -106,3 +106,37 @@ async def test_a_note_left_from_damage_since_repaired_is_checked_not_trusted(tmp
     db = await open_database(path)
     await db.close()
     assert not damage_note_path(path).exists()
+
+
+async def test_a_damaged_file_moved_into_place_is_checked_once_not_at_every_use(tmp_path):
+    """A bad restore (another damaged file, a new inode) is found damaged at its first use
+    and refused at once after that: a check reads the whole file under the write lock."""
+    path = await used_database(tmp_path / "b.db")
+    spare = tmp_path / "spare.db"
+    src, dst = sqlite3.connect(path), sqlite3.connect(spare)
+    src.backup(dst)
+    src.close()
+    dst.close()
+    damage_pages(spare)
+    db = await open_database(path)
+    try:
+        damage_pages(path)
+        db.note_failure(sqlite3.DatabaseError("database disk image is malformed"))
+        with pytest.raises(DatabaseDamagedError):
+            await db.fetchall("SELECT 1")
+        os.replace(spare, path)
+        reopens = 0
+        reopen = db._reopen_locked
+
+        async def counted() -> None:
+            nonlocal reopens
+            reopens += 1
+            await reopen()
+
+        db._reopen_locked = counted  # type: ignore[method-assign]
+        for _ in range(3):
+            with pytest.raises(DatabaseDamagedError):
+                await db.fetchall("SELECT 1")
+        assert reopens == 1
+    finally:
+        await db.close()
