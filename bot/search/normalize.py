@@ -22,10 +22,13 @@ from typing import NamedTuple
 
 _QUOTES = dict.fromkeys(map(ord, "‘’‚‛′‵`´"), "'") | dict.fromkeys(map(ord, "“”„‟″‶«»"), '"')
 _DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−⁃﹘﹣"), "-")
-# Invisible characters that people paste along with text: zero-width, soft hyphen, BOM, bidi.
+# Invisible characters that people paste along with text: zero-width, soft hyphen, BOM, bidi;
+# and those that show as blank though Unicode calls them letters or symbols (Hangul fillers,
+# the Mongolian vowel separator, the blank Braille pattern), used on Discord as "empty" text.
 _INVISIBLE = dict.fromkeys(
     [
         *(0x00AD, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0xFEFF, 0x061C),
+        *(0x115F, 0x1160, 0x3164, 0xFFA0, 0x180E, 0x2800),
         *range(0x202A, 0x202F),
         *range(0x2066, 0x206A),
     ],

@@ -220,7 +220,7 @@ async def test_a_paragraph_past_the_last_names_the_section_it_is_missing_from(bl
 
 async def test_search_of_only_invisible_characters_is_answered_as_an_empty_query(bluebook):
     answers = []
-    for query in ("   ", "\u200b\u200b", "\u200b \u2060\ufeff"):
+    for query in ("   ", "\u200b\u200b", "\u200b \u2060\ufeff", "\u3164", "\u2800 \uffa0"):
         message = await (await bluebook.server.slash("search", {"query": query})).final_message()
         answers.append(message["embeds"][0]["description"])
     assert "**(empty)**" in answers[0], answers[0]

@@ -19,6 +19,7 @@ def test_folds_case_width_quotes_dashes_and_invisible_characters() -> None:
     assert normalize("Programme – GCAP") == "programme - gcap"
     assert normalize("peace\u2011keeping") == "peace-keeping"
     assert normalize("terri\u200btorial") == "territorial"
+    assert normalize("\u3164 \u115f\u1160\uffa0\u180e\u2800").strip() == ""
     assert normalize("a \t\n\u00a0 b") == "a b"
 
 
