@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import re
+import shlex
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -383,7 +384,7 @@ def _warn_factless(filing: Filing, out: Path) -> None:
     written = {r.edition for r in filing.reports if r.written and r.edition is not None}
     for year, drawn in filing.library.factless(sorted(written, reverse=True)):
         said = factless_text([(year, drawn)])
-        complain(f"warning: {said} {steps_to_add_facts(year, library=str(out))}")
+        complain(f"warning: {said} {steps_to_add_facts(year, library=shlex.quote(str(out)))}")
 
 
 def _fetch_request(args: argparse.Namespace) -> FetchRequest:

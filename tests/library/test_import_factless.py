@@ -3,6 +3,7 @@ that has no facts yet, as /reload does, with whose facts are used meanwhile."""
 
 from __future__ import annotations
 
+import shlex
 import shutil
 
 from bot.cli import main
@@ -25,7 +26,7 @@ The invented lake survey counted {count} lakes with partners.
 def test_an_import_warns_of_each_edition_it_wrote_to_that_has_no_facts(capsys, tmp_path):
     """2025 has facts (in chapter 3), so its new chapter 5 is not named; 2026 and the new
     2027 have none, and /fact draws 2025's, the newest with some."""
-    lib = tmp_path / "lib"
+    lib = tmp_path / "my library"  # a space: the command given must quote it
     shutil.copytree(LIBRARY, lib)
     files = []
     for year, count in ((2025, 4), (2026, 5), (2027, 6)):
@@ -43,6 +44,6 @@ def test_an_import_warns_of_each_edition_it_wrote_to_that_has_no_facts(capsys, t
     )
     assert [line for line in err.splitlines() if "no facts" in line] == [
         f"warning: {year} has no facts yet: /fact and the fact of the day use 2025's. "
-        + steps.format(lib=lib, year=year)
+        + steps.format(lib=shlex.quote(str(lib)), year=year)
         for year in (2027, 2026)
     ]
