@@ -132,7 +132,8 @@ class SearchResult:
         put(self, "_made_reach", None)
 
     @property
-    def _excerpt(self) -> Excerpt:
+    def chosen(self) -> Excerpt:
+        """The excerpt with its place in the paragraph (chosen when first read)."""
         made = self._made_excerpt
         if made is None:
             if self.source is None or self.plan is None:
@@ -156,11 +157,11 @@ class SearchResult:
 
     @property
     def excerpt(self) -> str:
-        return self._excerpt.text
+        return self.chosen.text
 
     @property
     def spans(self) -> tuple[tuple[int, int], ...]:
-        return self._excerpt.spans
+        return self.chosen.spans
 
     def to_dict(self) -> dict[str, object]:
         return {
