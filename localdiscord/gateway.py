@@ -30,6 +30,7 @@ MESSAGE_CONTENT_INTENT = 1 << 15
 GUILD_MESSAGES_INTENT = 1 << 9
 # event -> (intent needed in a guild, intent needed in a DM)
 EVENT_INTENTS = {
+    "CHANNEL_UPDATE": (1 << 0, 1 << 0),
     "MESSAGE_CREATE": (1 << 9, 1 << 12),
     "MESSAGE_UPDATE": (1 << 9, 1 << 12),
     "MESSAGE_DELETE": (1 << 9, 1 << 12),

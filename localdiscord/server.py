@@ -252,7 +252,9 @@ class LocalDiscord(InteractionScripts):
     def set_overwrite(
         self, channel: Channel, target: Role | Member | User, *, allow: int = 0, deny: int = 0
     ) -> None:
+        """Set `target`'s overwrite in `channel`; the bot gets CHANNEL_UPDATE, as from Discord."""
         self.world.set_overwrite(channel, target, allow=allow, deny=deny)
+        self.hub.dispatch("CHANNEL_UPDATE", channel.payload(), guild_id=channel.guild_id)
 
     def delete_channel(self, channel: Channel) -> None:
         self.world.delete_channel(channel)
