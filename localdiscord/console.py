@@ -15,8 +15,9 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from localdiscord import permissions as perm
 from localdiscord.interactions import InteractionRecord
-from localdiscord.model import Json, User
+from localdiscord.model import Channel, Json, User
 from localdiscord.options import SUB_COMMAND, SUB_COMMAND_GROUP, OptionError, UnknownCommand
 from localdiscord.rendering import LINK_STYLE, button_label, message_buttons, render_message
 from localdiscord.scripting import CommandHidden
@@ -32,6 +33,11 @@ VERBS = (
     ("!delete", "delete your last chat message"),
     ("!react 🗑", "react to the bot's last message"),
     ("!complete /section ref:terr", "the choices the bot offers as you type (Tab does this too)"),
+    (
+        "!deny PERMISSION [#channel]",
+        "take a permission from the bot there, e.g. !deny send_messages",
+    ),
+    ("!allow PERMISSION [#channel]", "give it back (a channel overwrite; default: #general)"),
     ("!as member ...", "do the rest of the line as `member`, who has no permissions"),
     ("!help", "this list"),
 )
@@ -61,6 +67,61 @@ def press_words(rest: str) -> tuple[str, int | None]:
     if len(words) != 3 or not words[2].isdigit():
         raise ConsoleError(_ON_USAGE)
     return words[0], int(words[2])
+
+
+def permission_words(verb: str, rest: str) -> tuple[str, str | None]:
+    """`send_messages #news` after !deny: the permission's name and the channel as typed.
+    Discord's wording works too (`Send Messages`), the channel last."""
+    words = rest.split()
+    channel = words.pop() if words and words[-1].startswith(("#", "<#")) else None
+    if not words:
+        raise ConsoleError(f"say which permission: !{verb} send_messages #general")
+    return "_".join(words).casefold().replace("-", "_"), channel
+
+
+def permission_bit(name: str) -> int:
+    """The bit of a channel permission named as discord.py names it (`send_messages`)."""
+    bit = perm.CHANNEL_FLAGS.get(name)
+    if bit is not None:
+        return bit
+    if name in perm.SERVER_FLAGS:
+        raise ConsoleError(f"{name} is a server permission: a channel overwrite cannot change it")
+    close = difflib.get_close_matches(name, list(perm.CHANNEL_FLAGS), n=2, cutoff=0.6)
+    hint = (
+        f"; did you mean {' or '.join(close)}?"
+        if close
+        else "; e.g. send_messages, embed_links, view_channel (Tab completes the names)"
+    )
+    raise ConsoleError(f"unknown permission {name!r}{hint}")
+
+
+def _labels(bits: int) -> str:
+    return ", ".join(perm.label(1 << i) for i in range(64) if bits >> i & 1)
+
+
+def overwrite_note(verb: str, bit: int, channel: str, before: int, after: int) -> str:
+    """What `!deny` or `!allow` changed for the bot in `channel` (its permissions `before`
+    and `after`): some permissions fall with another (Embed Links needs Send Messages)."""
+    does = "denies" if verb == "deny" else "allows"
+    head = f"(#{channel}: the bot's overwrite now {does} {perm.label(bit)}"
+    if verb == "deny":
+        lost = before & ~after
+        if not after & perm.VIEW_CHANNEL and lost:
+            tail = "; without View Channel it has no permission there"
+        elif lost:
+            tail = f"; it lacks there: {_labels(lost)}"
+        else:
+            tail = "; it lacked it there already"
+    elif not after & bit:
+        needs = "View Channel" if not after & perm.VIEW_CHANNEL else "Send Messages"
+        tail = f"; it still lacks it there: it needs {needs} too"
+    elif not before & perm.VIEW_CHANNEL:
+        tail = "; it sees the channel again, with its other permissions there"
+    elif gained := after & ~before:
+        tail = f"; it now has there: {_labels(gained)}"
+    else:
+        tail = "; it had it there already"
+    return head + tail + ")"
 
 
 @dataclass
@@ -380,6 +441,8 @@ class ConsoleSession:
             await self._delete(user)
         elif verb == "react":
             await self._react(rest or "🗑️", user)
+        elif verb in ("deny", "allow"):
+            self._overwrite(verb, rest, user)
         elif verb == "complete":
             # Posts made meanwhile are shown after the choices, not among them.
             self._observing = True
@@ -397,6 +460,60 @@ class ConsoleSession:
             close = difflib.get_close_matches("!" + verb, verb_names(), n=1)
             hint = f"; did you mean {close[0]}?" if close else ""
             raise ConsoleError(f"unknown console verb !{verb}{hint} (!help lists them)")
+
+    def _overwrite(self, verb: str, rest: str, user: User) -> None:
+        """Deny or allow the bot one permission in a channel, as an admin does in the channel's
+        settings: an overwrite for the bot's member (it wins over role overwrites)."""
+        name, channel_word = permission_words(verb, rest)
+        bit = permission_bit(name)
+        channel = self._guild_channel(channel_word)
+        world = self.server.world
+        if not world.member_permissions(channel, user) & perm.MANAGE_ROLES:
+            raise ConsoleError(
+                f"{user.username} cannot change #{channel.name}'s permissions: Discord lets "
+                "only members with Manage Permissions do that"
+            )
+        bot = world.bot_member(self.server.guild)
+        before = world.bot_permissions(channel)
+        old = channel.overwrites.get(bot.id)
+        allow, deny = (old.allow, old.deny) if old is not None else (0, 0)
+        if verb == "deny":
+            allow, deny = allow & ~bit, deny | bit
+        else:
+            allow, deny = allow | bit, deny & ~bit
+        self.server.set_overwrite(channel, bot, allow=allow, deny=deny)
+        after = world.bot_permissions(channel)
+        self._write(overwrite_note(verb, bit, channel.name, before, after))
+
+    def _guild_channel(self, word: str | None) -> Channel:
+        """The channel `#name` (or `<#id>`) of the console's server; None: #general."""
+        if word is None:
+            return self.server.general
+        name = word.strip("<#>")
+        guild = self.server.guild
+        for channel in guild.channels.values():
+            if name in (channel.name, str(channel.id)):
+                return channel
+        known = [c.name for c in guild.channels.values()]
+        close = difflib.get_close_matches(name.lower(), known, n=2, cutoff=0.6)
+        hint = (
+            f"; did you mean {' or '.join('#' + c for c in close)}?"
+            if close
+            else f"; its channels: {', '.join('#' + c for c in known)}"
+        )
+        raise ConsoleError(f"no channel #{name} in {guild.name}{hint}")
+
+    def verb_choices(self, text: str) -> list[str]:
+        """What Tab offers for the word being typed after !deny or !allow: permission names,
+        or channels once it starts with #."""
+        verb, space, rest = text.partition(" ")
+        if verb not in ("!deny", "!allow") or not space:
+            return []
+        word = rest.split(" ")[-1]
+        if word.startswith("#"):
+            names = ["#" + c.name for c in self.server.guild.channels.values()]
+            return [n for n in names if n.startswith(word)]
+        return [n for n in perm.CHANNEL_FLAGS if n.startswith(word.casefold())]
 
     def _member_named(self, name: str) -> User:
         for member in self.server.guild.members.values():

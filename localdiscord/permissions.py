@@ -20,7 +20,45 @@ MANAGE_GUILD = 1 << 5
 USE_APPLICATION_COMMANDS = 1 << 31
 SEND_MESSAGES_IN_THREADS = 1 << 38
 
+MANAGE_ROLES = 1 << 28
+
 ALL_PERMISSIONS = (1 << 53) - 1
+
+# What a text channel's overwrite can change, by discord.py's names (what the console takes).
+CHANNEL_FLAGS = {
+    "view_channel": VIEW_CHANNEL,
+    "send_messages": SEND_MESSAGES,
+    "embed_links": EMBED_LINKS,
+    "attach_files": ATTACH_FILES,
+    "read_message_history": READ_MESSAGE_HISTORY,
+    "add_reactions": ADD_REACTIONS,
+    "use_external_emojis": USE_EXTERNAL_EMOJIS,
+    "mention_everyone": MENTION_EVERYONE,
+    "manage_messages": MANAGE_MESSAGES,
+    "send_messages_in_threads": SEND_MESSAGES_IN_THREADS,
+    "use_application_commands": USE_APPLICATION_COMMANDS,
+    "create_instant_invite": CREATE_INSTANT_INVITE,
+    "send_tts_messages": 1 << 12,
+    "manage_channels": 1 << 4,
+    "manage_roles": MANAGE_ROLES,
+    "manage_webhooks": 1 << 29,
+    "manage_threads": 1 << 34,
+    "create_public_threads": 1 << 35,
+    "create_private_threads": 1 << 36,
+    "use_external_stickers": 1 << 37,
+}
+# Server-wide permissions: Discord does not take them in a channel overwrite.
+SERVER_FLAGS = (
+    "administrator",
+    "manage_guild",
+    "kick_members",
+    "ban_members",
+    "view_audit_log",
+    "view_guild_insights",
+    "change_nickname",
+    "manage_nicknames",
+    "moderate_members",
+)
 
 # How Discord's client names the bits a command may need (default_member_permissions).
 NAMES = {
@@ -30,6 +68,16 @@ NAMES = {
     SEND_MESSAGES: "Send Messages",
     VIEW_CHANNEL: "View Channels",
 }
+
+
+def label(bit: int) -> str:
+    """`Send Messages` for SEND_MESSAGES: how the bot's own messages name a channel permission."""
+    name = next((n for n, b in CHANNEL_FLAGS.items() if b == bit), None)
+    return (
+        name.replace("_", " ").title()
+        if name
+        else NAMES.get(bit, f"permission bit {bit.bit_length() - 1}")
+    )
 
 
 def names(bits: int) -> str:
@@ -65,7 +113,7 @@ BOT_DEFAULT = (
 )
 
 # Without SEND_MESSAGES these are implicitly denied in a text channel (Discord's rule).
-_NEEDS_SEND = MENTION_EVERYONE | SEND_MESSAGES_IN_THREADS | EMBED_LINKS | ATTACH_FILES
+NEEDS_SEND = MENTION_EVERYONE | SEND_MESSAGES_IN_THREADS | EMBED_LINKS | ATTACH_FILES
 
 
 @dataclass
@@ -124,5 +172,5 @@ def channel_permissions(
     if not perms & VIEW_CHANNEL:
         return 0
     if not perms & SEND_MESSAGES:
-        perms &= ~_NEEDS_SEND
+        perms &= ~NEEDS_SEND
     return perms

@@ -122,6 +122,11 @@ def _completer(session: ConsoleSession) -> object:
                     if verb.startswith(text):
                         yield Completion(verb, start_position=-len(text))
                 return
+            if text.startswith("!"):
+                typed = text.split(" ")[-1]
+                for offered in session.verb_choices(text):
+                    yield Completion(offered, start_position=-len(typed))
+                return
             if not text.startswith("/"):
                 return
             server = session.server
