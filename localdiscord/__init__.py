@@ -29,8 +29,9 @@ What is where:
 - `connected(client, server)` (harness.py): runs a discord.py client against the server.
 - `local_discord` fixture (pytest_support.py): fails the test when a violation was recorded.
 - `ConsoleSession`, `parse_console_line` (console.py): a text front end with verbs for
-  buttons, menus, edits and reactions; `render_message` (rendering.py) shows a message as
-  text; `run_console` (terminal.py) is the prompt, history and rich output around it.
+  buttons, menus, edits, reactions and the bot's channel permissions (`!deny`, `!allow`);
+  `render_message` (rendering.py) shows a message as text; `run_console` (terminal.py) is
+  the prompt, history and rich output around it.
 - Messages and interaction payloads are plain Discord JSON dicts.
 """
 
