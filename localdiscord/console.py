@@ -33,11 +33,8 @@ VERBS = (
     ("!delete", "delete your last chat message"),
     ("!react 🗑", "react to the bot's last message"),
     ("!complete /section ref:terr", "the choices the bot offers as you type (Tab does this too)"),
-    (
-        "!deny PERMISSION [#channel]",
-        "take a permission from the bot there, e.g. !deny send_messages",
-    ),
-    ("!allow PERMISSION [#channel]", "give it back (a channel overwrite; default: #general)"),
+    ("!deny PERMISSION [#channel]", "take a permission from the bot in a channel (#general)"),
+    ("!allow PERMISSION [#channel]", "give the bot a permission there, e.g. !allow embed_links"),
     ("!as member ...", "do the rest of the line as `member`, who has no permissions"),
     ("!help", "this list"),
 )
