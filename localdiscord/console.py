@@ -68,9 +68,13 @@ def press_words(rest: str) -> tuple[str, int | None]:
 
 def permission_words(verb: str, rest: str) -> tuple[str, str | None]:
     """`send_messages #news` after !deny: the permission's name and the channel as typed.
-    Discord's wording works too (`Send Messages`), the channel last."""
+    Discord's wording works too (`Send Messages`), the channel before or after it."""
     words = rest.split()
-    channel = words.pop() if words and words[-1].startswith(("#", "<#")) else None
+    channels = [w for w in words if w.startswith(("#", "<#"))]
+    if len(channels) > 1:
+        raise ConsoleError(f"name one channel: !{verb} send_messages {channels[0]}")
+    channel = channels[0] if channels else None
+    words = [w for w in words if w != channel]
     if not words:
         raise ConsoleError(f"say which permission: !{verb} send_messages #general")
     return "_".join(words).casefold().replace("-", "_"), channel

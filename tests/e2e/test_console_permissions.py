@@ -32,7 +32,7 @@ async def test_deny_send_messages_refuses_fotd_set_and_allow_accepts_it(fotd, ne
     refused = await _say(console, out, SET_NEWS)
     assert f"I can't post in <#{news.id}>: missing Send Messages" in refused
     assert "**State:**" not in refused
-    allowed = await _say(console, out, "!allow send_messages #news")
+    allowed = await _say(console, out, "!allow #news send_messages")
     assert allowed == (
         "(#news: the bot's overwrite now allows Send Messages; it now has there: Send Messages, "
         "Embed Links, Attach Files, Send Messages In Threads)\n"
@@ -82,6 +82,7 @@ async def test_deny_and_allow_errors_are_one_line(fotd, news):  # noqa: F811
         await _say(console, out, "!deny send_messages #nwes"),
         await _say(console, out, "!deny send_messages #zzz"),
         await _say(console, out, "!as member !deny send_messages #news"),
+        await _say(console, out, "!deny send_messages #news #general"),
     ]
     assert lines == [
         "error: unknown permission 'send_mesages'; did you mean send_messages or "
@@ -94,6 +95,7 @@ async def test_deny_and_allow_errors_are_one_line(fotd, news):  # noqa: F811
         "error: no channel #zzz in Local Guild; its channels: #general, #news\n",
         "error: member cannot change #news's permissions: Discord lets only members with "
         "Manage Permissions do that\n",
+        "error: name one channel: !deny send_messages #news\n",
     ]
     # None of them changed anything: the bot still may post in #news.
     assert not news.overwrites
