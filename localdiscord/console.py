@@ -528,9 +528,11 @@ class ConsoleSession:
             raise ConsoleError("the bot has sent no message yet")
         shown = list(reversed(self.shown.values()))
         if back is None:
-            for message in shown:
+            for back, message in enumerate(shown, start=1):
                 now = self.server.find_bot_message(message)
                 if message_buttons(now):
+                    if back > 1:  # say which: the last message is not the one pressed
+                        self._write(f"(pressing on the bot's {from_last(back)} message)")
                     return now
             raise ConsoleError("none of the bot's messages has buttons")
         if not 1 <= back <= len(shown):
@@ -549,6 +551,8 @@ class ConsoleSession:
         buttons = message_buttons(message)
         if not number.isdigit() or not 1 <= int(number) <= len(buttons):
             on = "" if back is None else f" on {back}"
+            if len(buttons) == 1:
+                raise ConsoleError(f"that message has one button: !press 1{on}")
             raise ConsoleError(
                 f"press a button by number: !press 1{on} to !press {len(buttons)}{on}"
             )

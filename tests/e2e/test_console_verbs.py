@@ -84,7 +84,17 @@ async def test_press_without_on_finds_the_last_message_with_buttons(bluebook):
     total = int(first.split("result 1 of ")[1].split()[0])
     await _say(console, out, "/reload")
     await _say(console, out, "/lookups status")
-    assert f"result 2 of {total}" in await _say(console, out, "!press 2")
+    pressed = await _say(console, out, "!press 2")
+    assert pressed.startswith("(pressing on the bot's 3rd-last message)\n")
+    assert f"result 2 of {total}" in pressed
+
+
+async def test_press_on_a_message_of_one_button_says_so(bluebook):
+    console, out = _session(bluebook)
+    await _say(console, out, "/search GCAP")  # one result: one button, the whole paragraph
+    assert await _say(console, out, "!press 2") == (
+        "error: that message has one button: !press 1\n"
+    )
 
 
 async def test_a_deleted_message_leaves_the_count(bluebook):
