@@ -94,8 +94,9 @@ class SearchResult:
 
     Slots, and the source and plan held rather than closures over them: the engine keeps
     its recent answers, so each object of a result lives through garbage collections until
-    the answer is dropped, and in a running bot walking them was a tenth of a /search's CPU
-    (bench/README.md). A result made without a source has no excerpt or reach to make."""
+    the answer is dropped (in a running bot the collector took 26 µs of CPU per /search
+    with the closures, 14 without: bench/README.md). A result made without a source has no
+    excerpt or reach to make."""
 
     ref: str
     section_ref: str
