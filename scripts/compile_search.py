@@ -40,7 +40,7 @@ KEEP_BUILDS = 3
 def build(target: Path) -> str | None:
     """Compile today's sources into `target`'s folder, named by the digest of the copy that
     was compiled (made whole or not at all); None, or why it failed (then noted beside the
-    builds as `<digest>.failed`, so the same sources are not tried again: delete it to)."""
+    builds as `<digest>.failed`, so the same sources are not tried again: delete it to retry)."""
     with tempfile.TemporaryDirectory(prefix="bluebook-mypyc-") as work:
         shutil.copytree(
             ROOT / "bot", Path(work) / "bot", ignore=shutil.ignore_patterns("__pycache__")
@@ -75,8 +75,8 @@ def build(target: Path) -> str | None:
 
 
 def _tidy(builds: Path, keep: str) -> None:
-    """Remove all but the KEEP_BUILDS newest builds (`keep` among them) and what failed
-    builds and interrupted ones left (under the lock, no build is under way)."""
+    """Remove all but the KEEP_BUILDS newest builds (`keep` among them), and the staging
+    folders of interrupted builds (under the lock, no build is under way)."""
     folders = [p for p in builds.iterdir() if p.is_dir() and "." not in p.name and p.name != keep]
     folders.sort(key=lambda p: p.stat().st_mtime, reverse=True)
     for old in folders[KEEP_BUILDS - 1 :]:
