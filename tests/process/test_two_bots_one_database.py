@@ -20,14 +20,20 @@ def _beats_written(db) -> float:
     return float(rows[0][0]) if rows else 0.0
 
 
-async def test_a_second_bot_on_the_same_database_is_warned_about(local_discord, tmp_path):
+async def _start(local_discord, tmp_path, name: str) -> BotProcess:
+    """A bot on the test's one database, beating every BEAT_S, logging to `<name>.log`."""
     db = tmp_path / "data" / "bluebook.db"
     env = {"CHILD_HEARTBEAT_S": BEAT_S}
-    first = await BotProcess.start(local_discord, db=db, log=tmp_path / "first.log", env=env)
+    return await BotProcess.start(local_discord, db=db, log=tmp_path / f"{name}.log", env=env)
+
+
+async def test_a_second_bot_on_the_same_database_is_warned_about(local_discord, tmp_path):
+    db = tmp_path / "data" / "bluebook.db"
+    first = await _start(local_discord, tmp_path, "first")
     second = None
     try:
         await first.ready()
-        second = await BotProcess.start(local_discord, db=db, log=tmp_path / "second.log", env=env)
+        second = await _start(local_discord, tmp_path, "second")
         await second.ready()
         await second.until(lambda: bool(_warnings(second)), "the second bot's warning")
         await first.until(lambda: bool(_warnings(first)), "the first bot's warning")
@@ -47,14 +53,13 @@ async def test_a_second_bot_on_the_same_database_is_warned_about(local_discord, 
 async def test_a_bot_taking_over_from_a_killed_one_is_not_warned(local_discord, tmp_path):
     """The killed bot's heartbeat is still fresh when the next starts: not another process."""
     db = tmp_path / "data" / "bluebook.db"
-    env = {"CHILD_HEARTBEAT_S": BEAT_S}
-    first = await BotProcess.start(local_discord, db=db, log=tmp_path / "first.log", env=env)
+    first = await _start(local_discord, tmp_path, "first")
     second = None
     try:
         await first.ready()
         await first.until(lambda: _beats_written(db) > 0, "a heartbeat")
         await first.kill()
-        second = await BotProcess.start(local_discord, db=db, log=tmp_path / "second.log", env=env)
+        second = await _start(local_discord, tmp_path, "second")
         await second.ready()
         seen = _beats_written(db)
         await second.until(lambda: _beats_written(db) > seen + 1.5, "several heartbeats")

@@ -33,6 +33,15 @@ def _health(db: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+def _copy(path: Path, to: Path) -> Path:
+    """A whole copy of the database at `path` (SQLite's backup), as an operator keeps one."""
+    src, dst = sqlite3.connect(path), sqlite3.connect(to)
+    src.backup(dst)
+    src.close()
+    dst.close()
+    return to
+
+
 async def test_opening_a_damaged_database_is_refused_and_noted(tmp_path):
     path = await used_database(tmp_path / "b.db")
     damage_pages(path)
@@ -52,11 +61,7 @@ async def test_a_running_bot_that_meets_damage_stops_using_the_file_until_it_is_
     tmp_path, caplog
 ):
     path = await used_database(tmp_path / "b.db")
-    backup = tmp_path / "backup.db"
-    src, dst = sqlite3.connect(path), sqlite3.connect(backup)
-    src.backup(dst)
-    src.close()
-    dst.close()
+    backup = _copy(path, tmp_path / "backup.db")
     db = await open_database(path)
     try:
         damage_pages(path)
@@ -112,11 +117,7 @@ async def test_a_damaged_file_moved_into_place_is_checked_once_not_at_every_use(
     """A bad restore (another damaged file, a new inode) is found damaged at its first use
     and refused at once after that: a check reads the whole file under the write lock."""
     path = await used_database(tmp_path / "b.db")
-    spare = tmp_path / "spare.db"
-    src, dst = sqlite3.connect(path), sqlite3.connect(spare)
-    src.backup(dst)
-    src.close()
-    dst.close()
+    spare = _copy(path, tmp_path / "spare.db")
     damage_pages(spare)
     db = await open_database(path)
     try:
