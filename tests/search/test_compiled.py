@@ -17,7 +17,8 @@ from bot.search import compiled
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# Every answer of the shipped page and the sample library to the query sets, as JSON.
+# Every answer of the shipped page, the sample pages and a sample library of three editions
+# to the query sets, as JSON.
 ANSWERS = """
 import json, sys
 import bot.search
@@ -33,6 +34,17 @@ for pack in (load_pack(), sample_library_pack()):
     for query in queries:
         found = engine.search(query, limit=10)
         out["answers"].append([found.suggestions, [r.to_dict() for r in found.results]])
+# And a library of three editions with edited paragraphs, searched from each pack: every
+# edition ranked together, other editions' paragraphs in the reading index.
+from bot.served import ServedLibrary
+from tests.samples import LIBRARY
+library = ServedLibrary.load(LIBRARY)
+for key in library.packs:
+    for query in queries:
+        found = library.search(query, pack_key=key, limit=10)
+        out["answers"].append(
+            [found.suggestions, [[r.pack_key, r.also_in, r.result.to_dict()] for r in found.results]]
+        )
 json.dump(out, sys.stdout)
 """
 
