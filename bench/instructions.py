@@ -7,7 +7,12 @@ the stage through it once per query, after a round that warms the caches a runni
 warm. A query is new as in `bench.search_stages`: the engine's kept answers and typo
 corrections are cleared before it. Stages: plan, rank, results, excerpt, whole (the whole
 query, with the first result's excerpt), on the shipped page's labelled, dev and blind
-queries. Needs valgrind (Debian's package); prints thousands of instructions per query.
+queries; and two steps of a /search answer on the end-to-end benchmark's queries (the
+two- and three-word queries `bench.e2e_bench` sends): served (what the cog asks of the
+library, `ServedLibrary.search`, with the shown result's excerpt) and reply (the reply
+built from that answer, `library_search_reply`, and what discord.py is given,
+`message_kwargs`). Needs valgrind (Debian's package); prints thousands of instructions per
+query.
 """
 
 from __future__ import annotations
@@ -22,10 +27,14 @@ from itertools import starmap
 from pathlib import Path
 from typing import Any
 
-STAGES = ("plan", "rank", "results", "excerpt", "whole")
+STAGES = ("plan", "rank", "results", "excerpt", "whole", "served", "reply")
+# The end-to-end queries the served and reply stages take (after the labelled ones).
+E2E_QUERIES = 400
 
 
 def _workload(stage: str) -> tuple[Callable[[Any], object], list[Any]]:
+    if stage in ("served", "reply"):
+        return _path_workload(stage)
     from bench.search_bench import QUERY_SETS, _page_queries
     from bot.pack.loader import load_pack
     from bot.search import SearchEngine
@@ -59,6 +68,39 @@ def _workload(stage: str) -> tuple[Callable[[Any], object], list[Any]]:
         return (lambda pair: [engine._result(d, s, pair[1]) for d, s in pair[0]]), ranked
     firsts = [(r[0][0], p) for r, p in ranked if r]
     return (lambda pair: engine._excerpt(*pair)), firsts
+
+
+def _path_workload(stage: str) -> tuple[Callable[[Any], object], list[Any]]:
+    """A /search answer's steps after the interaction arrives, as cogs/search.py runs them."""
+    from bench.e2e_bench import search_queries
+    from bot.interactions.sending import message_kwargs
+    from bot.replies.search import library_search_reply
+    from bot.served import ServedLibrary
+
+    library = ServedLibrary.load(None)
+    key = library.newest_key
+    engine = library.packs[key].engine
+    packs = {k: p.pack for k, p in library.packs.items()}
+    queries = search_queries()
+    # Past the labelled queries: the two- and three-word ones that make up a run.
+    texts = queries[len(queries) - E2E_QUERIES :]
+
+    def served(text: str) -> object:
+        engine.clear_cache()
+        response = library.search(text, pack_key=key, limit=5)
+        if response.results:
+            _ = response.results[0].result.excerpt
+        return response
+
+    if stage == "served":
+        return served, texts
+    responses = [served(t) for t in texts]
+
+    def reply(response: Any) -> object:
+        made = library_search_reply(packs, response, owner=123_456_789_012_345_678, token=None)
+        return message_kwargs(made)
+
+    return reply, responses
 
 
 def _run_counted(stage: str) -> None:
