@@ -20,13 +20,12 @@ import platform
 import sys
 from pathlib import Path
 
-# The query planner, its typo corrector and a small pack's ranking: most of a new query's
-# fixed cost, in plain typed code (what they make lazily is kept in plain attributes: a
-# compiled class has no __dict__ for functools.cached_property). The rest stays interpreted:
-# the analyzer is pickled with the index cache and the engine keeps values in instances'
-# __dict__; the excerpt ran slower compiled (`python -m bench.search_stages`, p99 70 us
-# against 15).
-COMPILED = ("glossary", "normalize", "query", "small", "thesaurus", "typos")
+# The query planner, its typo corrector, a small pack's ranking and the excerpt: most of a
+# new query's fixed cost, in plain typed code (what they make lazily is kept in plain
+# attributes: a compiled class has no __dict__ for functools.cached_property; and no
+# closures, which ran slower compiled). The rest stays interpreted: the analyzer is pickled
+# with the index cache and the engine keeps values in instances' __dict__.
+COMPILED = ("excerpt", "glossary", "normalize", "query", "small", "thesaurus", "typos")
 SOURCES = Path(__file__).resolve().parent
 # What the compiled modules import from outside bot/search: its types are compiled in.
 ALSO = ("../pack/model.py",)

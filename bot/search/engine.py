@@ -23,7 +23,7 @@ import numpy as np
 from bot.pack.model import Pack, Paragraph, ThesaurusEntry
 from bot.search.analysis import STOPWORDS
 from bot.search.build import PackIndex, index_pack
-from bot.search.excerpt import Excerpt, Sentences, choose_excerpt
+from bot.search.excerpt import Excerpt, Sentences, choose_excerpt, placed_words
 from bot.search.glossary import GlossaryMatcher
 from bot.search.normalize import normalize_query, words
 from bot.search.query import Alternative, QueryPlan, QueryPlanner
@@ -603,15 +603,7 @@ class SearchEngine:
         return Reach(typed, not plan.named.isdisjoint(present))
 
     def _excerpt(self, doc: int, plan: QueryPlan) -> Excerpt:
-        highlights = plan.highlights
-        spans = self._term_spans(doc)
-        words = sorted(
-            [
-                (*span, *highlights[tid])
-                for tid in highlights.keys() & spans.keys()
-                for span in spans[tid]
-            ]
-        )
+        words = placed_words(plan.highlights, self._term_spans(doc))
         return choose_excerpt(self._paragraphs[doc].text, words, self._sentences_of(doc))
 
     def suggest(self, normalized: str) -> tuple[str, ...]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 # Discord shows long quotes badly; neighbouring sentences are added to the best one only
@@ -44,31 +43,41 @@ def choose_excerpt(
     its last <= last. `sentences`: the paragraph's sentences."""
     starts, ends = sentences.starts, sentences.ends
     count = len(starts)
-    value, covered, alone = _measures(words, count, sentences.crossing)
+    ranges = _Ranges(words, count, sentences.crossing)
+    alone = ranges.alone
     # The best sentence alone, the first of equal ones.
     best = alone.index(max(alone)) if alone else 0
     first = last = best
     while True:
-        current = value(first, last)
-        options = []
-        if first > 0:
-            options.append((first - 1, last))
-        if last + 1 < count:
-            options.append((first, last + 1))
-        options = [
-            o
-            for o in options
-            if ends[o[1]] - starts[o[0]] <= EXCERPT_MAX_CHARS
-            and covered(*o)[1] > covered(first, last)[1]
-        ]
-        if not options:
+        current = ranges.value(first, last)
+        concepts = ranges.covered(first, last)[1]
+        # Grow by the sentence before or after, whichever is worth more (before on a tie),
+        # if it fits and adds a concept.
+        grown = -1.0
+        grow_first = grow_last = -1
+        if (
+            first > 0
+            and ends[last] - starts[first - 1] <= EXCERPT_MAX_CHARS
+            and ranges.covered(first - 1, last)[1] > concepts
+        ):
+            grown, grow_first, grow_last = ranges.value(first - 1, last), first - 1, last
+        if (
+            last + 1 < count
+            and ends[last + 1] - starts[first] <= EXCERPT_MAX_CHARS
+            and ranges.covered(first, last + 1)[1] > concepts
+        ):
+            after = ranges.value(first, last + 1)
+            if grow_first < 0 or after > grown:
+                grown, grow_first, grow_last = after, first, last + 1
+        if grow_first < 0:
             break
-        first, last = max(options, key=lambda o: value(*o))
-        if value(first, last) <= current:
+        first, last = grow_first, grow_last
+        if grown <= current:
             break
     start, end = starts[first], ends[last]
     spans: list[tuple[int, int]] = []
-    for s, e, *_ in words:
+    for word in words:
+        s, e = word[0], word[1]
         if s < start or e > end:
             continue
         if spans and s - start < spans[-1][1]:
@@ -78,64 +87,78 @@ def choose_excerpt(
     return Excerpt(text[start:end], start, tuple(spans))
 
 
-Measure = Callable[[int, int], float]
-Covered = Callable[[int, int], tuple[float, int]]
+def placed_words(
+    highlights: dict[int, tuple[int, float]], spans: dict[int, list[tuple[int, int, int, int]]]
+) -> list[tuple[int, int, int, int, int, float]]:
+    """The words of a paragraph to bold, as `choose_excerpt` takes them: each place (`spans`:
+    a term's character spans and sentences) of each term to highlight (`highlights`: a
+    term's concept number and weight), in order."""
+    placed: list[tuple[int, int, int, int, int, float]] = []
+    for tid, (concept, weight) in highlights.items():
+        places = spans.get(tid)
+        if places is not None:
+            for start, end, first, last in places:
+                placed.append((start, end, first, last, concept, weight))
+    placed.sort()
+    return placed
 
 
-def _measures(
-    placed: list[tuple[int, int, int, int, int, float]], count: int, crossing: bool = True
-) -> tuple[Measure, Covered, list[float]]:
-    """For sentences first..last: `value` (the distinct concepts' summed weight, repeated
-    hits breaking ties) and `covered` ((that weight, number of concepts)); and the value of
-    each sentence alone. A word's weight is its concept's, so a range's concepts are those
-    of its sentences, in the order the words come: summed per sentence rather than over
-    every word for every range. `crossing`: whether a word may run across a sentence break."""
-    if crossing and any(
-        a != b for _, _, a, b, _, _ in placed
-    ):  # a word across a sentence break: count each
-        value_by_word, covered_by_word = _measures_by_word(placed)
-        return value_by_word, covered_by_word, [value_by_word(i, i) for i in range(count)]
-    concepts: list[dict[int, float]] = [{} for _ in range(count)]
-    hits = [0] * count
-    for _, _, a, _, c, w in placed:
-        concepts[a].setdefault(c, w)
-        hits[a] += 1
-    # Each sentence alone, worked out once: every sentence is valued alone to find the best.
-    alone = [(sum(inside.values()), len(inside)) for inside in concepts]
-    alone_values = [weight + 0.01 * n for (weight, _), n in zip(alone, hits, strict=True)]
+class _Ranges:
+    """For sentences first..last of a paragraph: `value` (the distinct concepts' summed
+    weight, repeated hits breaking ties) and `covered` ((that weight, number of concepts));
+    and `alone`, the value of each sentence alone.
 
-    def covered(first: int, last: int) -> tuple[float, int]:
+    A word's weight is its concept's, so a range's concepts are those of its sentences, in
+    the order the words come: summed per sentence rather than over every word for every
+    range. When a word may run across a sentence break (`crossing`) and one does, each
+    range counts its words instead. (Methods, not closures: this module is compiled.)"""
+
+    def __init__(
+        self, placed: list[tuple[int, int, int, int, int, float]], count: int, crossing: bool
+    ) -> None:
+        self.placed = placed
+        self.by_word = crossing and any(w[2] != w[3] for w in placed)
+        self.memo: dict[tuple[int, int], tuple[float, int]] = {}
+        self.concepts: list[dict[int, float]] = []
+        self.hits: list[int] = []
+        self.alone_covered: list[tuple[float, int]] = []
+        if self.by_word:
+            self.alone = [self.value(i, i) for i in range(count)]
+            return
+        concepts: list[dict[int, float]] = [{} for _ in range(count)]
+        hits = [0] * count
+        for word in placed:
+            a = word[2]
+            concepts[a].setdefault(word[4], word[5])
+            hits[a] += 1
+        self.concepts, self.hits = concepts, hits
+        # Each sentence alone, worked out once: every sentence is valued alone to find the best.
+        self.alone_covered = [(sum(inside.values()), len(inside)) for inside in concepts]
+        self.alone = [
+            weight + 0.01 * n for (weight, _), n in zip(self.alone_covered, hits, strict=True)
+        ]
+
+    def covered(self, first: int, last: int) -> tuple[float, int]:
+        if self.by_word:
+            key = (first, last)
+            found = self.memo.get(key)
+            if found is None:
+                inside = {w[4]: w[5] for w in self.placed if w[2] >= first and w[3] <= last}
+                found = self.memo[key] = (sum(inside.values()), len(inside))
+            return found
         if first == last:
-            return alone[first]
-        inside: dict[int, float] = {}
+            return self.alone_covered[first]
+        inside = {}
         for i in range(first, last + 1):
-            for c, w in concepts[i].items():
+            for c, w in self.concepts[i].items():
                 inside.setdefault(c, w)
         return sum(inside.values()), len(inside)
 
-    def value(first: int, last: int) -> float:
+    def value(self, first: int, last: int) -> float:
+        if self.by_word:
+            # Distinct concepts count most; repeated hits only break ties.
+            hits = sum(1 for w in self.placed if w[2] >= first and w[3] <= last)
+            return self.covered(first, last)[0] + 0.01 * hits
         if first == last:
-            return alone_values[first]
-        return covered(first, last)[0] + 0.01 * sum(hits[first : last + 1])
-
-    return value, covered, alone_values
-
-
-def _measures_by_word(
-    placed: list[tuple[int, int, int, int, int, float]],
-) -> tuple[Measure, Covered]:
-    memo: dict[tuple[int, int], tuple[float, int]] = {}
-
-    def covered(first: int, last: int) -> tuple[float, int]:
-        key = (first, last)
-        if key not in memo:
-            inside = {c: w for _, _, a, b, c, w in placed if a >= first and b <= last}
-            memo[key] = (sum(inside.values()), len(inside))
-        return memo[key]
-
-    def value(first: int, last: int) -> float:
-        # Distinct concepts count most; repeated hits only break ties.
-        hits = sum(1 for _, _, a, b, _, _ in placed if a >= first and b <= last)
-        return covered(first, last)[0] + 0.01 * hits
-
-    return value, covered
+            return self.alone[first]
+        return self.covered(first, last)[0] + 0.01 * sum(self.hits[first : last + 1])
