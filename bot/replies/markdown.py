@@ -23,13 +23,13 @@ _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f]")
 # in punctuation. Echoed as typed it would be a live link in the bot's answer, with a
 # preview of the page; in `<...>` Discord shows it without the brackets and without a preview.
 _URL = re.compile(r"https?://[^\s<>]*[^\s<>.,:;\"')\]]", re.IGNORECASE)
-# Text in which none of the patterns above can match: none of their characters, no line
-# starting with a marker or a number and a full stop, and no link. Most quoted text is such,
-# and one search is cheaper than the substitutions that would change nothing.
-_ANY = re.compile(
-    "[\\\\*_~|`\\[@<\u202a-\u202e\u2066-\u2069\u200e\u200f]|^[ \t]*(?:[>#\\-+]|\\d+\\.)|://",
-    re.MULTILINE,
-)
+# Text in which none of the patterns above can match has none of their characters
+# (`_MARKED`), no line starting with a marker or a number and a full stop (`_LINE_MARK`), and
+# no link (no "://"). Most quoted text is such, and these tests are cheaper than the
+# substitutions that would change nothing: a search for one set of characters is a scan,
+# where a pattern of alternatives is tried at every character.
+_MARKED = re.compile("[\\\\*_~|`\\[@<\u202a-\u202e\u2066-\u2069\u200e\u200f]")
+_LINE_MARK = re.compile(r"[ \t]*(?:[>#\-+]|\d+\.)")
 # Breaks a mention without changing how the text looks.
 ZERO_WIDTH_SPACE = "\N{ZERO WIDTH SPACE}"
 
@@ -58,7 +58,7 @@ def escape(text: str, *, links: bool = True) -> str:
     """`text` escaped, with mentions broken, bidirectional controls removed and links kept
     from previewing (in `<...>`): the form to quote a user's words in. `links=False` for an
     embed title, where Discord makes no link of text and would show the brackets."""
-    if _ANY.search(text) is None:
+    if _plain(text):
         return text
     text = _BIDI.sub("", text)
     if not links:
@@ -71,6 +71,15 @@ def escape(text: str, *, links: bool = True) -> str:
         at = link.end()
     out.append(_escape_text(text[at:]))
     return "".join(out)
+
+
+def _plain(text: str) -> bool:
+    """Whether `escape` would leave `text` as it is (see `_MARKED`)."""
+    if _MARKED.search(text) is not None or "://" in text:
+        return False
+    if _LINE_MARK.match(text) is not None:
+        return False
+    return "\n" not in text or not any(_LINE_MARK.match(line) for line in text.split("\n"))
 
 
 def link_spans(text: str) -> list[tuple[int, int]]:
