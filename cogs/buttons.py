@@ -101,7 +101,7 @@ class SearchButton(PathButton, discord.ui.DynamicItem[discord.ui.Button[Any]], t
             return
         exchange.query = query
         response = library.search(query, pack_key=served.pack_key, limit=state.limit)
-        index = state.index
+        index = state.position
         chosen = response.results[index] if index < len(response.results) else None
         exchange.result(
             chosen.result.ref if chosen else None,

@@ -19,9 +19,11 @@ ERROR_COLOUR = 0xA61B1B
 OK_COLOUR = 0x2E7D32
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Button:
-    """A button: a link (`url`), or one of ours, whose typed `state` gives its custom id."""
+    """A button: a link (`url`), or one of ours, whose typed `state` gives its custom id.
+    Not changed once made (not frozen: a reply makes several, and a frozen dataclass writes
+    each field through `object.__setattr__`, several times the cost)."""
 
     label: str
     custom_id: str | None = None
@@ -32,7 +34,7 @@ class Button:
 
     def __post_init__(self) -> None:
         if self.state is not None and self.custom_id is None:
-            object.__setattr__(self, "custom_id", self.state.custom_id())
+            self.custom_id = self.state.custom_id()
 
 
 @dataclass

@@ -31,7 +31,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 from bot.replies.limits import CUSTOM_ID_MAX
 
@@ -68,10 +69,21 @@ _PACK_KEY = re.compile(rf"[0-9A-Za-z._-]{{0,{PACK_KEY_MAX}}}")
 _STAMP = re.compile(rf"[0-9a-f]{{{TEXT_STAMP_CHARS}}}")
 
 
+@lru_cache(maxsize=256)
 def _pack_part(pack: str) -> str:
+    """The id's part naming pack key `pack` (checked once per key: a reply makes several ids
+    of one pack)."""
     if not _PACK_KEY.fullmatch(pack):
         raise ValueError(f"not a pack key: {pack!r}")
     return f"@{pack}" if pack else ""
+
+
+@lru_cache(maxsize=64)
+def _stamp_part(stamp: str) -> str:
+    """The id's part holding text stamp `stamp` (checked once per stamp)."""
+    if stamp and not _STAMP.fullmatch(stamp):
+        raise ValueError(f"not a text stamp: {stamp!r}")
+    return f"#{stamp}" if stamp else ""
 
 
 def needs_token(query: str) -> bool:
@@ -93,9 +105,10 @@ def query_token(
     return TOKEN_PREFIX + hmac.new(key, message, hashlib.sha256).hexdigest()[:16]
 
 
-@dataclass(frozen=True, slots=True)
-class SearchState:
-    """A search results button: whose, which result, and of which query in which pack.
+class SearchState(NamedTuple):
+    """A search results button: whose, which result (`position`, from 0), and of which query
+    in which pack. (Named tuples, these states: a reply makes several, and a frozen dataclass
+    costs several times as much to make.)
 
     `query` is the query itself, or None when the id carries `token` instead (look it up);
     `stamp` the text stamp of the library the results were from ("" in older ids).
@@ -103,7 +116,7 @@ class SearchState:
 
     owner: int
     verb: str
-    index: int
+    position: int
     limit: int
     query: str | None
     token: str | None = None
@@ -117,7 +130,7 @@ class SearchState:
         return cls(
             owner=int(match["owner"]),
             verb=match["verb"],
-            index=int(match["index"]),
+            position=int(match["index"]),
             limit=int(match["limit"]),
             query=None if token else text,
             token=token,
@@ -131,17 +144,13 @@ class SearchState:
 
     def custom_id(self) -> str:
         text = self.token if self.token is not None else self.query
-        if self.stamp and not _STAMP.fullmatch(self.stamp):
-            raise ValueError(f"not a text stamp: {self.stamp!r}")
-        stamp = f"#{self.stamp}" if self.stamp else ""
         return _fit(
-            f"bb:s{_pack_part(self.pack_key)}:{self.owner}:{self.verb}{self.index}/{self.limit}"
-            f"{stamp}:{text}"
+            f"bb:s{_pack_part(self.pack_key)}:{self.owner}:{self.verb}{self.position}/{self.limit}"
+            f"{_stamp_part(self.stamp)}:{text}"
         )
 
 
-@dataclass(frozen=True, slots=True)
-class SectionState:
+class SectionState(NamedTuple):
     """A section button: whose, which page of which reference in which pack."""
 
     owner: int
@@ -166,8 +175,7 @@ class SectionState:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class CompareState:
+class CompareState(NamedTuple):
     """A /compare page button: whose, which page of which reference between which two packs."""
 
     owner: int
