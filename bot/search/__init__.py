@@ -7,6 +7,7 @@ from bot.search.compiled import activate
 
 COMPILED_IN_USE = activate(__path__)
 
-from bot.search.engine import SearchEngine, SearchResponse, SearchResult  # noqa: E402
+from bot.search.engine import SearchEngine  # noqa: E402
+from bot.search.result import SearchResponse, SearchResult  # noqa: E402
 
 __all__ = ["COMPILED_IN_USE", "SearchEngine", "SearchResponse", "SearchResult"]

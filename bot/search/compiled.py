@@ -20,12 +20,12 @@ import platform
 import sys
 from pathlib import Path
 
-# The query planner, its typo corrector, a small pack's ranking and the excerpt: most of a
-# new query's fixed cost, in plain typed code (what they make lazily is kept in plain
+# The query planner, its typo corrector, a small pack's ranking, the excerpt and the results:
+# most of a new query's fixed cost, in plain typed code (what they make lazily is kept in plain
 # attributes: a compiled class has no __dict__ for functools.cached_property; and no
 # closures, which ran slower compiled). The rest stays interpreted: the analyzer is pickled
 # with the index cache and the engine keeps values in instances' __dict__.
-COMPILED = ("excerpt", "glossary", "normalize", "query", "small", "thesaurus", "typos")
+COMPILED = ("excerpt", "glossary", "normalize", "query", "result", "small", "thesaurus", "typos")
 SOURCES = Path(__file__).resolve().parent
 # What the compiled modules import from outside bot/search: its types are compiled in.
 ALSO = ("../pack/model.py",)

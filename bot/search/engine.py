@@ -12,11 +12,9 @@ from __future__ import annotations
 import logging
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from itertools import pairwise
 from operator import itemgetter
-from typing import Protocol
 
 import numpy as np
 
@@ -27,6 +25,7 @@ from bot.search.excerpt import Excerpt, Sentences, choose_excerpt, placed_words
 from bot.search.glossary import GlossaryMatcher
 from bot.search.normalize import normalize_query, words
 from bot.search.query import Alternative, QueryPlan, QueryPlanner
+from bot.search.result import Reach, SearchResponse, SearchResult
 from bot.search.sentences import split_sentences
 from bot.search.small import (
     COVERAGE_FLOOR,
@@ -78,114 +77,6 @@ def _add(into: np.ndarray, docs: np.ndarray, values: np.ndarray | float) -> None
     np.add.at(into, docs, values)
 
 
-class _Source(Protocol):
-    """What makes a result's excerpt and reach (the engine that found it)."""
-
-    def _excerpt(self, doc: int, plan: QueryPlan) -> Excerpt: ...
-
-    def _reach(self, doc: int, plan: QueryPlan) -> Reach: ...
-
-
-@dataclass(frozen=True, slots=True, init=False)
-class SearchResult:
-    """One paragraph found. Its excerpt is chosen when first read, by `source` (the engine
-    that found it) from the paragraph's number `doc` and the query's `plan`: a reply shows
-    one result of several, and the excerpt is most of a result's cost.
-
-    Slots, and the source and plan held rather than closures over them: the engine keeps
-    its recent answers, so each object of a result lives through garbage collections until
-    the answer is dropped (in a running bot the collector took 26 µs of CPU per /search
-    with the closures, 14 without: bench/README.md). A result made without a source has no
-    excerpt or reach to make."""
-
-    ref: str
-    section_ref: str
-    title: str
-    paragraph: str
-    score: float
-    source: _Source | None = field(default=None, repr=False, compare=False)
-    doc: int = field(default=-1, repr=False, compare=False)
-    plan: QueryPlan | None = field(default=None, repr=False, compare=False)
-    _made_excerpt: Excerpt | None = field(default=None, init=False, repr=False, compare=False)
-    _made_reach: Reach | None = field(default=None, init=False, repr=False, compare=False)
-
-    def __init__(
-        self,
-        ref: str,
-        section_ref: str,
-        title: str,
-        paragraph: str,
-        score: float,
-        source: _Source | None = None,
-        doc: int = -1,
-        plan: QueryPlan | None = None,
-    ) -> None:
-        put = object.__setattr__  # the fields of a frozen dataclass are written this way
-        put(self, "ref", ref)
-        put(self, "section_ref", section_ref)
-        put(self, "title", title)
-        put(self, "paragraph", paragraph)
-        put(self, "score", score)
-        put(self, "source", source)
-        put(self, "doc", doc)
-        put(self, "plan", plan)
-        put(self, "_made_excerpt", None)
-        put(self, "_made_reach", None)
-
-    @property
-    def chosen(self) -> Excerpt:
-        """The excerpt with its place in the paragraph (chosen when first read)."""
-        made = self._made_excerpt
-        if made is None:
-            if self.source is None or self.plan is None:
-                made = Excerpt(self.paragraph, 0, ())
-            else:
-                made = self.source._excerpt(self.doc, self.plan)
-            object.__setattr__(self, "_made_excerpt", made)
-        return made
-
-    @property
-    def reach(self) -> Reach:
-        """How much of the query this paragraph answers (worked out when first read)."""
-        made = self._made_reach
-        if made is None:
-            if self.source is None or self.plan is None:
-                made = Reach(0, False)
-            else:
-                made = self.source._reach(self.doc, self.plan)
-            object.__setattr__(self, "_made_reach", made)
-        return made
-
-    @property
-    def excerpt(self) -> str:
-        return self.chosen.text
-
-    @property
-    def spans(self) -> tuple[tuple[int, int], ...]:
-        return self.chosen.spans
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "ref": self.ref,
-            "section_ref": self.section_ref,
-            "title": self.title,
-            "excerpt": self.excerpt,
-            "spans": [list(span) for span in self.spans],
-            "paragraph": self.paragraph,
-            "score": self.score,
-        }
-
-
-@dataclass(frozen=True)
-class Reach:
-    """How much of a query a paragraph answers: how many typed words it has (or their
-    meanings, or their corrections), and whether it has a glossary name typed or the name it
-    stands for."""
-
-    words: int
-    named: bool
-
-
 def answers_little_of(query: str, result: SearchResult) -> bool:
     """Whether `result` answers a whole message of several words (at least MESSAGE_WORDS of
     three letters or more, not stop words) by a third of them or fewer, and names nothing
@@ -196,14 +87,6 @@ def answers_little_of(query: str, result: SearchResult) -> bool:
         return False
     reach = result.reach
     return not reach.named and reach.words * 3 <= len(typed)
-
-
-@dataclass(frozen=True)
-class SearchResponse:
-    query: str
-    normalized: str
-    results: tuple[SearchResult, ...]
-    suggestions: tuple[str, ...] = ()
 
 
 class SearchEngine:

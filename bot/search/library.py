@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple, Protocol
@@ -35,7 +35,8 @@ from bot.index_cache import load_or_build
 from bot.pack.compare import text_key
 from bot.pack.model import Glossary, Pack, Paragraph, Section, edition_glossary
 from bot.search.build import ParagraphWords
-from bot.search.engine import MAX_LIMIT, SearchEngine, SearchResponse, SearchResult
+from bot.search.engine import MAX_LIMIT, SearchEngine
+from bot.search.result import SearchResponse, SearchResult
 
 # How much better (relative score) a match in another edition must be to rank above a match
 # in the pack searched first: 0.25 means more than 25% higher. Below that the default edition's
@@ -65,8 +66,9 @@ class LibraryResult(NamedTuple):
     also_in: tuple[str, ...] = ()  # other packs holding the same paragraph unchanged
 
 
-@dataclass(frozen=True)
-class LibraryResponse:
+class LibraryResponse(NamedTuple):
+    """A library search's answer (a named tuple, as `LibraryResult`)."""
+
     query: str
     pack_key: str  # the pack searched first
     primary: SearchResponse  # the results from its edition (every chapter of it)
@@ -268,7 +270,7 @@ class LibrarySearch:
                 continue
             other, paragraph = origin
             section = self.packs[other].pack.sections[paragraph.section_ref]
-            real = replace(r, ref=paragraph.ref, section_ref=section.ref, title=section.title)
+            real = r.quoted_as(paragraph.ref, section.ref, section.title)
             found = LibraryResult(other, real, self.also_in(paragraph.text, other))
             if other in reading.chapters:
                 own.append(found)

@@ -151,29 +151,32 @@ def test_an_exact_phrase_is_found_beyond_the_best_bm25_matches() -> None:
     assert top(engine, "fiscal polcy review") == "3.1¶151"
 
 
-def test_a_result_is_made_with_every_field_of_its_dataclass() -> None:
-    """SearchResult writes its fields itself (its own __init__): none is left out, and what
-    it makes when first read starts empty."""
-    import dataclasses
+def test_a_result_keeps_every_field_it_is_made_with_and_is_equal_by_what_it_shows() -> None:
+    """SearchResult writes its fields itself: none is left out, what it makes when first read
+    starts empty, and two results showing the same are equal and hash alike (as a frozen
+    dataclass would). Compiled, its fields are read-only."""
     import inspect
 
-    from bot.search.engine import SearchResult
+    import bot.search
+    from bot.search.result import SearchResult
 
-    fields = [f for f in dataclasses.fields(SearchResult) if f.init]
-    parameters = list(inspect.signature(SearchResult.__init__).parameters.values())[1:]
-    assert [p.name for p in parameters] == [f.name for f in fields]
-    for parameter, declared in zip(parameters, fields, strict=True):
-        assert parameter.default == (
-            inspect.Parameter.empty if declared.default is dataclasses.MISSING else declared.default
-        )
-    made = SearchResult(*(f"v{i}" for i in range(len(fields))))  # type: ignore[arg-type]
-    assert [getattr(made, f.name) for f in fields] == [f"v{i}" for i in range(len(fields))]
-    assert [getattr(made, f.name) for f in dataclasses.fields(SearchResult) if not f.init] == [
-        None,
-        None,
-    ]
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        made.ref = "x"  # type: ignore[misc]
+    names = list(inspect.signature(SearchResult).parameters)
+    assert names == ["ref", "section_ref", "title", "paragraph", "score", "source", "doc", "plan"]
+    engine = SearchEngine.build(load_pack())
+    plan = engine.planner.plan("gcap")
+    values = ["3.1¶2", "3.1", "Title", "Text.", 1.5, engine, 2, plan]
+    made = SearchResult(*values)  # type: ignore[arg-type]
+    assert [getattr(made, name) for name in names] == values
+    assert made._made_excerpt is None and made._made_reach is None
+    same = SearchResult("3.1¶2", "3.1", "Title", "Text.", 1.5)
+    assert made == same and hash(made) == hash(same)
+    assert made != SearchResult("3.1¶2", "3.1", "Title", "Text.", 2.5)
+    moved = made.quoted_as("r", "s", "t")
+    assert (moved.ref, moved.section_ref, moved.title, moved.paragraph) == ("r", "s", "t", "Text.")
+    assert (moved.source, moved.doc, moved.plan) == (engine, 2, plan)
+    if bot.search.COMPILED_IN_USE:
+        with pytest.raises(AttributeError):
+            made.ref = "x"  # type: ignore[misc]
 
 
 def test_a_result_holds_no_closures_and_no_instance_dict() -> None:
