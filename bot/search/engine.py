@@ -117,7 +117,7 @@ class SearchEngine:
         # And where each of its terms occurs, for the words to bold.
         self._spans: dict[int, dict[int, list[tuple[int, int, int, int]]]] = {}
         # For ranking a small pack in plain Python.
-        self._small = SmallRanking(self.index, self._terms, self._offsets)
+        self._small = SmallRanking(self.index, self._terms, self._offsets, self._phrases)
         # The thesaurus's everyday words can be misspelt too ("hackng"); they rank below
         # the text's own words at the same distance.
         everyday = {self.analyzer.fold(w): 0 for e in entries for p in e.words for w in words(p)}
@@ -201,18 +201,14 @@ class SearchEngine:
             return []
         if small is None:
             small = n <= SMALL_PACK
-        # Every paragraph's score when some matches are not candidates (numpy's way only).
-        beyond: np.ndarray | None = None
         if small:
-            candidates = self._small.scores(plan)
-        else:
-            candidates, beyond = self._scores(plan, n)
+            return self._small.rank(plan)
+        # Every paragraph's score when some matches are not candidates.
+        candidates, beyond = self._scores(plan, n)
         if not candidates:
             return []
         if len(plan.concepts) > 1:
-            candidates = (
-                self._small.near(candidates, plan) if small else self._near(candidates, plan)
-            )
+            candidates = self._near(candidates, plan)
         # An exact phrase match outranks every paragraph that only has the words apart; so
         # does the phrase with its typos corrected.
         bonus = max(map(_score_of, candidates))
@@ -221,34 +217,24 @@ class SearchEngine:
         if len(phrases) == 2 and phrases[0] == phrases[1]:
             del phrases[1]
         for phrase in phrases:
-            if small:
-                # A phrase is in a paragraph's phrase string only if its words stand there
-                # one after another: each two of them must be a pair the pack has (most
-                # phrases of several words are in no paragraph).
-                said = phrase.split()
-                if len(said) > 1 and not self._word_pairs.issuperset(pairwise(said)):
-                    continue
-                having = [phrase in texts[d] for d, _ in candidates]
-            else:
-                docs = np.fromiter((d for d, _ in candidates), np.intp, len(candidates))
-                # Cheap tests before the substring test: every word of the phrase, and two
-                # of them close enough.
-                terms = self._phrase_terms(phrase)
-                words = self._with_words(terms)
-                close = self._close(phrase, terms) if words is not None else None
-                could = words if close is None else words & close
-                maybe = [True] * len(docs) if could is None else could[docs].tolist()
-                having = [
-                    has and phrase in texts[d]
-                    for (d, _), has in zip(candidates, maybe, strict=True)
-                ]
-                if beyond is not None and words is not None and len(phrase.split()) > 1:
-                    # The phrase in a paragraph BM25 left out of the candidates: it still
-                    # outranks the words apart.
-                    words[docs] = False
-                    found = self._having_phrase(phrase, np.flatnonzero(words), beyond, close)
-                    candidates += [(d, float(beyond[d])) for d in found]
-                    having += [True] * len(found)
+            docs = np.fromiter((d for d, _ in candidates), np.intp, len(candidates))
+            # Cheap tests before the substring test: every word of the phrase, and two of
+            # them close enough.
+            terms = self._phrase_terms(phrase)
+            words = self._with_words(terms)
+            close = self._close(phrase, terms) if words is not None else None
+            could = words if close is None else words & close
+            maybe = [True] * len(docs) if could is None else could[docs].tolist()
+            having = [
+                has and phrase in texts[d] for (d, _), has in zip(candidates, maybe, strict=True)
+            ]
+            if beyond is not None and words is not None and len(phrase.split()) > 1:
+                # The phrase in a paragraph BM25 left out of the candidates: it still
+                # outranks the words apart.
+                words[docs] = False
+                found = self._having_phrase(phrase, np.flatnonzero(words), beyond, close)
+                candidates += [(d, float(beyond[d])) for d in found]
+                having += [True] * len(found)
             candidates = [
                 (d, s + bonus if has else s) for (d, s), has in zip(candidates, having, strict=True)
             ]
@@ -371,16 +357,6 @@ class SearchEngine:
         close = np.zeros(self.index.doc_count, dtype=bool)
         close[docs] = True
         return close
-
-    @cached_property
-    def _word_pairs(self) -> set[tuple[str, str]]:
-        """Each two words next to each other in a paragraph's phrase string, for a small
-        pack (made on its first phrase)."""
-        pairs: set[tuple[str, str]] = set()
-        for text in self._phrases:
-            said = text.split()
-            pairs.update(pairwise(said))
-        return pairs
 
     @cached_property
     def _places(self) -> tuple[np.ndarray, np.ndarray]:

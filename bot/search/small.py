@@ -6,7 +6,7 @@ query planner (bot/search/compiled.py).
 
 from __future__ import annotations
 
-from itertools import chain, islice
+from itertools import chain, islice, pairwise
 from operator import itemgetter
 
 import numpy as np
@@ -39,13 +39,55 @@ class SmallRanking:
     """A small pack's postings as Python lists and maps, and where each term occurs in each
     paragraph, made as queries need them."""
 
-    def __init__(self, index: Bm25Index, terms: np.ndarray, offsets: np.ndarray) -> None:
+    def __init__(
+        self, index: Bm25Index, terms: np.ndarray, offsets: np.ndarray, phrases: list[str]
+    ) -> None:
+        """`phrases`: each paragraph's phrase string (PackIndex.phrases)."""
         self.index = index
         self._terms = terms
         self._offsets = offsets
+        self._phrases = phrases
         self._lists: dict[int, tuple[list[int], list[float]]] = {}
         self._maps: dict[int, dict[int, float]] = {}
         self._word_places: dict[int, tuple[dict[int, list[int]], list[int]]] = {}
+        self._made_pairs: set[tuple[str, str]] | None = None
+
+    def rank(self, plan: QueryPlan) -> list[tuple[int, float]]:
+        """(paragraph, score) of every match, best first: the engine's `_rank` for a small
+        pack, where every match is a candidate."""
+        candidates = self.scores(plan)
+        if not candidates:
+            return []
+        if len(plan.concepts) > 1:
+            candidates = self.near(candidates, plan)
+        # An exact phrase match outranks every paragraph that only has the words apart; so
+        # does the phrase with its typos corrected.
+        bonus = max([score for _, score in candidates])
+        phrase, corrected = plan.phrase, plan.corrected_phrase
+        for said in (phrase, corrected if corrected != phrase else ""):
+            words = said.split()
+            if not words:
+                continue
+            # A phrase is in a paragraph's phrase string only if its words stand there one
+            # after another: each two of them must be a pair the pack has (most phrases of
+            # several words are in no paragraph).
+            if len(words) > 1 and not self._pairs().issuperset(pairwise(words)):
+                continue
+            texts = self._phrases
+            candidates = [(d, s + bonus if said in texts[d] else s) for d, s in candidates]
+        best_first(candidates)
+        return candidates
+
+    def _pairs(self) -> set[tuple[str, str]]:
+        """Each two words next to each other in a paragraph's phrase string (made on the
+        first phrase of several words)."""
+        pairs = self._made_pairs
+        if pairs is None:
+            pairs = set()
+            for text in self._phrases:
+                pairs.update(pairwise(text.split()))
+            self._made_pairs = pairs
+        return pairs
 
     def near(self, candidates: list[tuple[int, float]], plan: QueryPlan) -> list[tuple[int, float]]:
         """The engine's `_near` in plain Python: each paragraph's word positions by term
