@@ -259,6 +259,15 @@ class LibrarySearch:
         # no other edition's paragraph in the index, the engine's order is the answer's.
         asked = min(wanted * 2, MAX_LIMIT) if reading.origins else wanted
         response = reading.engine.search(query, limit=asked)
+        if not reading.origins:
+            # Every result is the pack's own, already best first (ties in the engine's order).
+            alone = tuple(
+                [
+                    LibraryResult(pack_key, r, self.also_in(r.paragraph, pack_key))
+                    for r in response.results
+                ]
+            )
+            return LibraryResponse(query, pack_key, response, alone, alone)
         ranked: list[tuple[float, int, LibraryResult]] = []
         own: list[LibraryResult] = []  # from the edition searched, best first
         for rank, r in enumerate(response.results):
