@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from bot.replies.limits import CONTENT_MAX
-from bot.replies.markdown import escape, link_spans
+from bot.replies.markdown import escaper, link_spans
 
 if TYPE_CHECKING:
     from bot.replies.custom_ids import ButtonState
@@ -106,13 +106,14 @@ def highlight(text: str, spans: tuple[tuple[int, int], ...] | list[tuple[int, in
     links = link_spans(text) if "://" in text else []
     if links:
         merged = [[s, e] for s, e in merged if not any(s < le and ls < e for ls, le in links)]
+    escaped = escaper(text)  # each piece as `escape` would, the whole scanned once
     out: list[str] = []
     pos = 0
     for start, end in merged:
-        out.append(escape(text[pos:start]))
-        out.append(f"**{escape(text[start:end])}**")
+        out.append(escaped(text[pos:start]))
+        out.append(f"**{escaped(text[start:end])}**")
         pos = end
-    out.append(escape(text[pos:]))
+    out.append(escaped(text[pos:]))
     return "".join(out)
 
 

@@ -8,6 +8,7 @@ shows backslashes in "Japan-U.S."; this module escapes only where the markup wou
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 # Discord's markdown (support article "Markdown Text 101"): these mark up text anywhere...
 _INLINE = re.compile(r"([\\*_~|`\[])")
@@ -73,9 +74,26 @@ def escape(text: str, *, links: bool = True) -> str:
     return "".join(out)
 
 
+def escaper(text: str) -> Callable[[str], str]:
+    """`escape` for pieces of `text` (each escaped as a text of its own), with the whole
+    scanned once: without a marked character or a link in it, a piece can only need its
+    line starts escaped."""
+    return _escape_line_starts if _inline_plain(text) else escape
+
+
+def _escape_line_starts(piece: str) -> str:
+    if _LINE_MARK.match(piece) is None and "\n" not in piece:
+        return piece
+    return escape(piece)
+
+
+def _inline_plain(text: str) -> bool:
+    return _MARKED.search(text) is None and "://" not in text
+
+
 def _plain(text: str) -> bool:
     """Whether `escape` would leave `text` as it is (see `_MARKED`)."""
-    if _MARKED.search(text) is not None or "://" in text:
+    if not _inline_plain(text):
         return False
     if _LINE_MARK.match(text) is not None:
         return False

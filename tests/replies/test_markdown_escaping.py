@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -110,3 +112,20 @@ def test_a_link_in_an_embed_title_is_escaped_without_brackets() -> None:
 
     assert escape("https://evil.example/x", links=False) == "https://evil.example/x"
     assert escape("https://evil.example/x") == "<https://evil.example/x>"
+
+
+def test_escaper_escapes_each_piece_of_a_text_as_escape_does() -> None:
+    """`escaper` scans a text once and then escapes its pieces (highlight's): each piece
+    comes out as `escape` gives it, on random texts and random cuts."""
+    import random
+
+    from bot.replies import markdown
+
+    rng = random.Random(7)
+    alphabet = [*"ab 1.\n\t-+#>*_~|`[]\\@<&!9", "\u202e", "“", "12.", "://", "https://x.yz"]
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(16)))
+        cuts = sorted(rng.sample(range(len(text) + 1), min(3, len(text) + 1)))
+        escaped = markdown.escaper(text)
+        for start, end in itertools.pairwise([0, *cuts, len(text)]):
+            assert escaped(text[start:end]) == markdown.escape(text[start:end]), repr(text)
