@@ -28,11 +28,10 @@ cogs/buttons.py, which parse the id when a button is pressed).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import io
-import itertools
 import time
-from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
+from collections.abc import Callable, Coroutine
+from types import TracebackType
 from typing import Any, Protocol, cast
 
 import aiohttp
@@ -114,15 +113,10 @@ class CallbackServerErrors:
         self.trace.on_request_end.append(self._ended)
         self._watching: set[str] = set()
 
-    @contextlib.contextmanager
-    def watch(self, interaction_id: int) -> Iterator[None]:
-        """While inside, a 5xx to this interaction's callback raises CallbackServerError."""
-        key = str(interaction_id)
-        self._watching.add(key)
-        try:
-            yield
-        finally:
-            self._watching.discard(key)
+    def watch(self, interaction_id: int) -> _Watch:
+        """While inside (`with`), a 5xx to this interaction's callback raises
+        CallbackServerError."""
+        return _Watch(self._watching, str(interaction_id))
 
     async def _ended(
         self, _session: Any, _context: Any, params: aiohttp.TraceRequestEndParams
@@ -135,6 +129,19 @@ class CallbackServerErrors:
             return
         if parts[1] in self._watching:
             raise CallbackServerError(params.response.status)
+
+
+class _Watch:
+    __slots__ = ("_key", "_watching")
+
+    def __init__(self, watching: set[str], key: str) -> None:
+        self._watching, self._key = watching, key
+
+    def __enter__(self) -> None:
+        self._watching.add(self._key)
+
+    def __exit__(self, *_: object) -> None:
+        self._watching.discard(self._key)
 
 
 def acknowledged(interaction: discord.Interaction) -> bool:
@@ -150,21 +157,37 @@ class ReplyTimeout(TimeoutError):
         self.after_s = after_s
 
 
-@contextlib.asynccontextmanager
-async def deadline(bot: _Bounded) -> AsyncIterator[None]:
-    """A limit on one call to Discord (BotOptions.reply_timeout_s).
+def deadline(bot: _Bounded) -> Deadline:
+    """A limit on one call to Discord (BotOptions.reply_timeout_s): `async with`."""
+    return Deadline(bot.options.reply_timeout_s)
 
-    Raises ReplyTimeout (a TimeoutError) when the limit is reached; any other TimeoutError
-    from inside passes through unchanged."""
-    after_s = bot.options.reply_timeout_s
-    limit = asyncio.timeout(after_s)
-    try:
-        async with limit:
-            yield
-    except TimeoutError:
-        if limit.expired():
-            raise ReplyTimeout(after_s) from None
-        raise
+
+class Deadline:
+    """`asyncio.timeout(after_s)` that raises ReplyTimeout (a TimeoutError) when the limit
+    is reached; any other TimeoutError from inside passes through unchanged. (A class, not
+    a generator-based context manager: every answer passes through one.)"""
+
+    __slots__ = ("_after_s", "_limit")
+
+    def __init__(self, after_s: float) -> None:
+        self._after_s = after_s
+        self._limit = asyncio.timeout(after_s)
+
+    async def __aenter__(self) -> None:
+        await self._limit.__aenter__()
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            await self._limit.__aexit__(kind, exc, tb)  # suppresses nothing
+        except TimeoutError:
+            if self._limit.expired():
+                raise ReplyTimeout(self._after_s) from None
+            raise
 
 
 class PlainEmbed(discord.Embed):
@@ -283,8 +306,10 @@ async def first_answer(
     window_end = (exchange.started if exchange is not None else now) + ANSWER_WINDOW_S
     status: int | None = None
     unsure = False  # an earlier try may have applied the answer (5xx, or given up)
-    waits = itertools.chain(CALLBACK_RETRY_S, itertools.repeat(CALLBACK_RETRY_S[-1]))
-    for tries, wait in enumerate(waits, start=1):
+    tries = 0
+    while True:
+        wait = CALLBACK_RETRY_S[min(tries, len(CALLBACK_RETRY_S) - 1)]
+        tries += 1
         give_up_in = window_end - HUNG_TRY_S - time.perf_counter()
         hung = asyncio.timeout(give_up_in if give_up_in >= HUNG_TRY_S else None)
         try:
