@@ -9,7 +9,8 @@ the three bots take turns at each level, so a slow phase of the machine weighs o
 
 The child takes one JSON line per command on stdin and answers on stdout with lines that
 start with `BENCH ` (`rss`, `stall_start`, `stall_stop`, `usage`, `heap_mark`, `heap_report`,
-`malloc_trim`, `quit`; the heap commands are bench/heap_trace.py's).
+`malloc_trim`, `in_bot`, `quit`; the heap commands are bench/heap_trace.py's, `in_bot`
+bench/in_bot.py's).
 
 Interaction latency is measured on the stand-in: from just before INTERACTION_CREATE is
 queued on the gateway to the arrival of the bot's callback POST (its RecordedRequest time).
@@ -266,6 +267,10 @@ async def _serve_client(
                 reply["after_collect"] = heap_trace.figures()
                 reply["trimmed"] = heap_trace.malloc_trim()
                 reply["after"] = heap_trace.figures()
+            elif name == "in_bot":
+                from bench import in_bot
+
+                reply.update(in_bot.command(command, services))
             elif name == "quit":
                 break
             _emit(reply)
@@ -288,11 +293,13 @@ async def _serve(config: Json) -> None:
         _emit({"event": "closed"})
         return
     # Imported here, not at the top: the floor's process must not carry the bot's modules.
+    from bench import in_bot
     from bot.app import BotOptions
     from bot.process import build_bot, shutdown
     from bot.served import ServedLibrary
     from bot.services import open_services
 
+    in_bot.install()  # only when asked (bench/in_bot.py)
     # Start-up phases are timed from here; imports count in imports_s.
     marks["main"] = time.monotonic()
     directory = Path(config["content"]) if config.get("content") else None
@@ -441,9 +448,9 @@ class BotProcess:
             self.ready = message
         return self.ready
 
-    async def request(self, cmd: str, timeout: float = 60.0) -> Json:
+    async def request(self, cmd: str, timeout: float = 60.0, **fields: Any) -> Json:
         assert self.proc.stdin is not None
-        self.proc.stdin.write((json.dumps({"cmd": cmd}) + "\n").encode())
+        self.proc.stdin.write((json.dumps({"cmd": cmd, **fields}) + "\n").encode())
         await self.proc.stdin.drain()
         reply = await self.next_message(timeout)
         if reply.get("error"):

@@ -129,3 +129,17 @@ def test_instruction_counts_refuse_an_unknown_stage() -> None:
 
     with pytest.raises(SystemExit, match="unknown stage 'planning'"):
         main(["planning"])
+
+
+async def test_in_bot_split_times_each_step_inside_a_running_bot() -> None:
+    """bench.in_bot runs a bot process with our steps wrapped: every step is timed there and
+    back to back, for each /search sent (structure only, never timings)."""
+    from bench.in_bot import STEPS, measure
+
+    figures = await measure(30)
+    assert figures["process_cpu_us"] > 0
+    for run in ("in_bot", "back_to_back"):
+        assert figures[run]["searches"] == 30, run
+        for step in STEPS:
+            # Each step ran (a /search always searches, replies and is sent).
+            assert figures[run][f"{step}_us"] > 0, (run, step)
