@@ -65,8 +65,13 @@ def _workload(stage: str) -> tuple[Callable[[Any], object], list[Any]]:
         return (lambda p: engine._rank(p)[:5]), plans
     ranked = [(engine._rank(p)[:5], p) for p in plans]
     if stage == "results":
-        return (lambda pair: [engine._result(d, s, pair[1]) for d, s in pair[0]]), ranked
-    firsts = [(r[0][0], p) for r, p in ranked if r]
+
+        def results(pair: tuple[list[tuple[int, float]], Any]) -> object:
+            marks = pair[1].marks()
+            return [engine._result(d, s, marks) for d, s in pair[0]]
+
+        return results, ranked
+    firsts = [(r[0][0], p.marks()) for r, p in ranked if r]
     return (lambda pair: engine._excerpt(*pair)), firsts
 
 

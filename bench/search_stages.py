@@ -53,10 +53,13 @@ def stages(pack: Pack, texts: list[str], rounds: int = ROUNDS) -> dict[str, dict
     found["plan"], plans = _timed(engine.planner.plan, normalized, rounds)
     found["rank"], ranked = _timed(lambda plan: engine._rank(plan)[:5], plans, rounds)
     pairs = list(zip(ranked, plans, strict=True))
-    found["results"], _ = _timed(
-        lambda pair: [engine._result(d, s, pair[1]) for d, s in pair[0]], pairs, rounds
-    )
-    firsts = [(r[0][0], p) for r, p in pairs if r]
+
+    def results(pair: tuple[list[tuple[int, float]], Any]) -> list[Any]:
+        marks = pair[1].marks()
+        return [engine._result(d, s, marks) for d, s in pair[0]]
+
+    found["results"], _ = _timed(results, pairs, rounds)
+    firsts = [(r[0][0], p.marks()) for r, p in pairs if r]
     found["excerpt (first result)"], _ = _timed(lambda pair: engine._excerpt(*pair), firsts, rounds)
 
     def whole(text: str) -> None:

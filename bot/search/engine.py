@@ -24,7 +24,7 @@ from bot.search.build import PackIndex, index_pack
 from bot.search.excerpt import Excerpt, Sentences, choose_excerpt, placed_words
 from bot.search.glossary import GlossaryMatcher
 from bot.search.normalize import normalize_query, words
-from bot.search.query import Alternative, QueryPlan, QueryPlanner
+from bot.search.query import Alternative, Marks, QueryPlan, QueryPlanner
 from bot.search.result import Reach, SearchResponse, SearchResult
 from bot.search.sentences import split_sentences
 from bot.search.small import (
@@ -190,8 +190,10 @@ class SearchEngine:
     ) -> tuple[tuple[SearchResult, ...], tuple[str, ...]]:
         plan = self.planner.plan(normalized)
         ranked = self._rank(plan)[:limit]
-        results = tuple([self._result(doc, score, plan) for doc, score in ranked])
-        return results, (() if results else self.suggest(normalized))
+        if not ranked:
+            return (), self.suggest(normalized)
+        marks = plan.marks()
+        return tuple([self._result(doc, score, marks) for doc, score in ranked]), ()
 
     def _rank(self, plan: QueryPlan, small: bool | None = None) -> list[tuple[int, float]]:
         """(paragraph, score) of every candidate, best first; `small` chooses the plain
@@ -416,9 +418,9 @@ class SearchEngine:
             scores[hits < len(alternative.terms)] = 0
         return scores * alternative.weight
 
-    def _result(self, doc: int, score: float, plan: QueryPlan) -> SearchResult:
+    def _result(self, doc: int, score: float, marks: Marks) -> SearchResult:
         ref, section_ref, title, text = self._fields[doc]
-        return SearchResult(ref, section_ref, title, text, round(score, 4), self, doc, plan)
+        return SearchResult(ref, section_ref, title, text, round(score, 4), self, doc, marks)
 
     @cached_property
     def _fields(self) -> list[tuple[str, str, str, str]]:
@@ -455,14 +457,14 @@ class SearchEngine:
             sentences = self._sentences[doc] = Sentences(split_sentences(text) or [(0, len(text))])
         return sentences
 
-    def _reach(self, doc: int, plan: QueryPlan) -> Reach:
-        present = plan.highlights.keys() & self._term_spans(doc).keys()
-        concepts = {plan.highlights[t][0] for t in present}
-        typed = sum(plan.concepts[c].typed for c in concepts)
-        return Reach(typed, not plan.named.isdisjoint(present))
+    def _reach(self, doc: int, marks: Marks) -> Reach:
+        present = marks.highlights.keys() & self._term_spans(doc).keys()
+        concepts = {marks.highlights[t][0] for t in present}
+        typed = sum(marks.typed[c] for c in concepts)
+        return Reach(typed, not marks.named.isdisjoint(present))
 
-    def _excerpt(self, doc: int, plan: QueryPlan) -> Excerpt:
-        words = placed_words(plan.highlights, self._term_spans(doc))
+    def _excerpt(self, doc: int, marks: Marks) -> Excerpt:
+        words = placed_words(marks.highlights, self._term_spans(doc))
         return choose_excerpt(self._paragraphs[doc].text, words, self._sentences_of(doc))
 
     def suggest(self, normalized: str) -> tuple[str, ...]:

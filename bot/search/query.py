@@ -11,7 +11,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from itertools import islice, pairwise
 from operator import attrgetter, itemgetter
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from bot.search.analysis import Analyzer
 from bot.search.glossary import GlossaryMatcher
@@ -89,6 +89,27 @@ class QueryPlan:
     # they stand for: a paragraph with one of them is about something the user named.
     named: set[int] = field(default_factory=set)
     corrections: dict[str, str] = field(default_factory=dict)
+
+    def marks(self) -> Marks:
+        """What its results need of the plan to choose an excerpt and say how much of the
+        query a paragraph answers."""
+        return Marks(self.highlights, self.named, tuple([c.typed for c in self.concepts]))
+
+
+class Marks:
+    """Of a query's plan, what its results keep: the terms to highlight (each with its
+    concept's number and weight), the named terms, and how many typed words each concept is.
+    An engine keeps its recent answers, so each result's objects live through garbage
+    collections until it is dropped: not the plan's concepts and their alternatives."""
+
+    __slots__ = ("highlights", "named", "typed")
+
+    def __init__(
+        self, highlights: dict[int, tuple[int, float]], named: set[int], typed: tuple[int, ...]
+    ) -> None:
+        self.highlights: Final = highlights
+        self.named: Final = named
+        self.typed: Final = typed
 
 
 def _decimals(normalized: str, tokens: list[Token]) -> list[list[Token]]:

@@ -10,15 +10,15 @@ from dataclasses import dataclass
 from typing import Final, Protocol
 
 from bot.search.excerpt import Excerpt
-from bot.search.query import QueryPlan
+from bot.search.query import Marks
 
 
 class _Source(Protocol):
     """What makes a result's excerpt and reach (the engine that found it)."""
 
-    def _excerpt(self, doc: int, plan: QueryPlan) -> Excerpt: ...
+    def _excerpt(self, doc: int, marks: Marks) -> Excerpt: ...
 
-    def _reach(self, doc: int, plan: QueryPlan) -> Reach: ...
+    def _reach(self, doc: int, marks: Marks) -> Reach: ...
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,8 @@ class Reach:
 
 class SearchResult:
     """One paragraph found. Its excerpt is chosen when first read, by `source` (the engine
-    that found it) from the paragraph's number `doc` and the query's `plan`: a reply shows
+    that found it) from the paragraph's number `doc` and the query's `marks` (what the
+    result needs of its plan, `QueryPlan.marks`): a reply shows
     one result of several, and the excerpt is most of a result's cost. A result made
     without a source has no excerpt or reach to make.
 
@@ -41,7 +42,7 @@ class SearchResult:
     and hashed by what it shows (ref, section, title, paragraph, score), like a frozen
     dataclass. Not one: a compiled frozen dataclass writes each field through
     `object.__setattr__` too, and a query makes several results (`bench.instructions`
-    results). No instance dict, and the source and plan held rather than closures over them:
+    results). No instance dict, and the source and marks held rather than closures over them:
     the engine keeps its recent answers, so each object of a result lives through garbage
     collections until the answer is dropped (in a running bot the collector took 26 µs of
     CPU per /search with the closures, 14 without: bench/README.md)."""
@@ -50,8 +51,8 @@ class SearchResult:
         "_made_excerpt",
         "_made_reach",
         "doc",
+        "marks",
         "paragraph",
-        "plan",
         "ref",
         "score",
         "section_ref",
@@ -68,7 +69,7 @@ class SearchResult:
         score: float,
         source: _Source | None = None,
         doc: int = -1,
-        plan: QueryPlan | None = None,
+        marks: Marks | None = None,
     ) -> None:
         self.ref: Final = ref
         self.section_ref: Final = section_ref
@@ -77,7 +78,7 @@ class SearchResult:
         self.score: Final = score
         self.source: Final = source
         self.doc: Final = doc
-        self.plan: Final = plan
+        self.marks: Final = marks
         self._made_excerpt: Excerpt | None = None
         self._made_reach: Reach | None = None
 
@@ -85,7 +86,7 @@ class SearchResult:
         """The same paragraph found, under the reference, section and title given (those of
         the pack it quotes); its excerpt is chosen again, as for a new result."""
         return SearchResult(
-            ref, section_ref, title, self.paragraph, self.score, self.source, self.doc, self.plan
+            ref, section_ref, title, self.paragraph, self.score, self.source, self.doc, self.marks
         )
 
     def _shown(self) -> tuple[str, str, str, str, float]:
@@ -110,10 +111,10 @@ class SearchResult:
         """The excerpt with its place in the paragraph (chosen when first read)."""
         made = self._made_excerpt
         if made is None:
-            if self.source is None or self.plan is None:
+            if self.source is None or self.marks is None:
                 made = Excerpt(self.paragraph, 0, ())
             else:
-                made = self.source._excerpt(self.doc, self.plan)
+                made = self.source._excerpt(self.doc, self.marks)
             self._made_excerpt = made
         return made
 
@@ -122,10 +123,10 @@ class SearchResult:
         """How much of the query this paragraph answers (worked out when first read)."""
         made = self._made_reach
         if made is None:
-            if self.source is None or self.plan is None:
+            if self.source is None or self.marks is None:
                 made = Reach(0, False)
             else:
-                made = self.source._reach(self.doc, self.plan)
+                made = self.source._reach(self.doc, self.marks)
             self._made_reach = made
         return made
 

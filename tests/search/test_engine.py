@@ -161,10 +161,10 @@ def test_a_result_keeps_every_field_it_is_made_with_and_is_equal_by_what_it_show
     from bot.search.result import SearchResult
 
     names = list(inspect.signature(SearchResult).parameters)
-    assert names == ["ref", "section_ref", "title", "paragraph", "score", "source", "doc", "plan"]
+    assert names == ["ref", "section_ref", "title", "paragraph", "score", "source", "doc", "marks"]
     engine = SearchEngine.build(load_pack())
-    plan = engine.planner.plan("gcap")
-    values = ["3.1¶2", "3.1", "Title", "Text.", 1.5, engine, 2, plan]
+    marks = engine.planner.plan("gcap").marks()
+    values = ["3.1¶2", "3.1", "Title", "Text.", 1.5, engine, 2, marks]
     made = SearchResult(*values)  # type: ignore[arg-type]
     assert [getattr(made, name) for name in names] == values
     assert made._made_excerpt is None and made._made_reach is None
@@ -173,7 +173,7 @@ def test_a_result_keeps_every_field_it_is_made_with_and_is_equal_by_what_it_show
     assert made != SearchResult("3.1¶2", "3.1", "Title", "Text.", 2.5)
     moved = made.quoted_as("r", "s", "t")
     assert (moved.ref, moved.section_ref, moved.title, moved.paragraph) == ("r", "s", "t", "Text.")
-    assert (moved.source, moved.doc, moved.plan) == (engine, 2, plan)
+    assert (moved.source, moved.doc, moved.marks) == (engine, 2, marks)
     if bot.search.COMPILED_IN_USE:
         with pytest.raises(AttributeError):
             made.ref = "x"  # type: ignore[misc]
