@@ -17,7 +17,7 @@ import pytest
 
 from bot.fotd.clock import FakeClock
 from bot.fotd.service import TickEvent
-from bot.replies.common import escape
+from bot.replies.markdown import escape
 from localdiscord import CommandHidden
 from localdiscord import permissions as perm
 from tests.e2e.conftest import Harness, running_bot
