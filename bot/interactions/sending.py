@@ -188,6 +188,10 @@ class Deadline:
             if self._limit.expired():
                 raise ReplyTimeout(self._after_s) from None
             raise
+        # The limit expired and the body turned its cancellation into a TimeoutError of its
+        # own (aiohttp does): that is the limit too.
+        if kind is not None and issubclass(kind, TimeoutError) and self._limit.expired():
+            raise ReplyTimeout(self._after_s) from None
 
 
 class PlainEmbed(discord.Embed):
