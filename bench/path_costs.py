@@ -93,7 +93,7 @@ def measure(rounds: int = 3000) -> dict[str, float]:
 
 def kept_objects_per_answer(queries: list[str], count: int = 200) -> float:
     """Objects the garbage collector tracks that a new query's kept answer adds (its
-    results, plan and excerpt, in a fresh library whose answer cache is not yet full): in a
+    results, their marks and excerpt, in a fresh library whose answer cache is not yet full): in a
     running bot each lives through collections until the answer is dropped."""
     library = ServedLibrary.load(None)
     pack_key = library.newest_key

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Compile the query planner with mypyc into the venv (bot/search/compiled.py says why and
-where). Run by the set-up of `scripts/run.py`, `scripts/test.py` and `scripts/bench.py`, with
-the venv's Python; it does nothing when today's sources are built already, or failed to build.
+"""Compile search's hot path (what bot/search/compiled.py lists) with mypyc into the venv
+(bot/search/compiled.py says why and where). Run by the set-up of `scripts/run.py`,
+`scripts/test.py` and `scripts/bench.py`, with the venv's Python; it does nothing when today's
+sources are built already, or failed to build.
 
 One build at a time (a lock file beside the builds): a second set-up waits for the first and
 then finds its build. The build is named by the digest of the sources it was compiled from
@@ -99,7 +100,7 @@ def main() -> int:
             if compiled.is_built(target) or failed.exists():
                 return 0
             _tidy(builds, target.name)
-            print("compiling the search planner with mypyc (about 15 s) ...", file=sys.stderr)
+            print("compiling search with mypyc (about 15 s) ...", file=sys.stderr)
             why = build(target)
             if why is not None:
                 print(f"compiling failed, so search runs interpreted: {why}", file=sys.stderr)

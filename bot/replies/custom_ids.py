@@ -144,9 +144,10 @@ class SearchState(NamedTuple):
 
     def custom_id(self) -> str:
         text = self.token if self.token is not None else self.query
+        stamp = _stamp_part(self.stamp)  # checked first, then the pack key
         return _fit(
             f"bb:s{_pack_part(self.pack_key)}:{self.owner}:{self.verb}{self.position}/{self.limit}"
-            f"{_stamp_part(self.stamp)}:{text}"
+            f"{stamp}:{text}"
         )
 
 

@@ -1,4 +1,5 @@
-"""The query planner compiled to C by mypyc, used only when built from today's code.
+"""Search's hot path (the query planner, a small pack's ranking, the excerpt, the results)
+compiled to C by mypyc, used only when built from today's code.
 
 `python3 scripts/compile_search.py` (run by every set-up command) compiles COMPILED into a
 folder of the venv named by a digest of bot/search's sources: an edit to any of them names
@@ -24,7 +25,10 @@ from pathlib import Path
 # most of a new query's fixed cost, in plain typed code (what they make lazily is kept in plain
 # attributes: a compiled class has no __dict__ for functools.cached_property; and no
 # closures, which ran slower compiled). The rest stays interpreted: the analyzer is pickled
-# with the index cache and the engine keeps values in instances' __dict__.
+# with the index cache and the engine keeps values in instances' __dict__. Compiled classes
+# cannot be copied or unpickled (nothing does: the index cache pickles PackIndex only), and
+# their typed fields refuse other types (a numpy integer where an int is declared): without
+# a build those are accepted, and `Final` fields are writable (mypy refuses such writes).
 COMPILED = ("excerpt", "glossary", "normalize", "query", "result", "small", "thesaurus", "typos")
 SOURCES = Path(__file__).resolve().parent
 # What the compiled modules import from outside bot/search: its types are compiled in.

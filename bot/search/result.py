@@ -152,7 +152,7 @@ class SearchResult:
 
 class SearchResponse:
     """The answer to a query: its results, best first, or suggestions when there are none.
-    Read-only fields, as a result's."""
+    Read-only fields, as a result's; compared by identity (nothing compares answers)."""
 
     __slots__ = ("normalized", "query", "results", "suggestions")
 

@@ -18,7 +18,7 @@ from bot.search import compiled
 ROOT = Path(__file__).resolve().parents[2]
 
 # Every answer of the shipped page, the sample pages and a sample library of three editions
-# to the query sets, as JSON.
+# to the query sets (with each result's reach, on the engines), as JSON.
 ANSWERS = """
 import json, sys
 import bot.search
@@ -33,7 +33,8 @@ for pack in (load_pack(), sample_library_pack()):
     engine = SearchEngine.build(pack)
     for query in queries:
         found = engine.search(query, limit=10)
-        out["answers"].append([found.suggestions, [r.to_dict() for r in found.results]])
+        rows = [[r.to_dict(), r.reach.words, r.reach.named] for r in found.results]
+        out["answers"].append([found.suggestions, rows])
 # And a library of three editions with edited paragraphs, searched from each pack: every
 # edition ranked together, other editions' paragraphs in the reading index.
 from bot.served import ServedLibrary

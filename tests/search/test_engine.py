@@ -181,7 +181,8 @@ def test_a_result_keeps_every_field_it_is_made_with_and_is_equal_by_what_it_show
 
 def test_a_result_holds_no_closures_and_no_instance_dict() -> None:
     """A result of the engine's kept answers is one object for the collector: its excerpt is
-    made from the engine, the paragraph and the plan it holds, not from closures over them."""
+    made from the engine, the paragraph and the plan's marks it holds, not from closures
+    over them."""
     import gc
 
     engine = SearchEngine.build(load_pack())
