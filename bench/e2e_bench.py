@@ -9,7 +9,7 @@ the three bots take turns at each level, so a slow phase of the machine weighs o
 
 The child takes one JSON line per command on stdin and answers on stdout with lines that
 start with `BENCH ` (`rss`, `stall_start`, `stall_stop`, `usage`, `heap_mark`, `heap_report`,
-`malloc_trim`, `in_bot`, `quit`; the heap commands are bench/heap_trace.py's, `in_bot`
+`malloc_trim`, `cpu`, `in_bot`, `quit`; the heap commands are bench/heap_trace.py's, `in_bot`
 bench/in_bot.py's).
 
 Interaction latency is measured on the stand-in: from just before INTERACTION_CREATE is
@@ -86,12 +86,6 @@ def percentiles(values: Sequence[float]) -> Json:
         "p99": p99,
         "max": ordered[-1],
     }
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time a process has used so far (from /proc/<pid>/stat)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def status_kb(pid: int | str = "self") -> Json:
@@ -267,6 +261,10 @@ async def _serve_client(
                 reply["after_collect"] = heap_trace.figures()
                 reply["trimmed"] = heap_trace.malloc_trim()
                 reply["after"] = heap_trace.figures()
+            elif name == "cpu":
+                # The process's CPU time, every thread, to the nanosecond: /proc's counts
+                # are in ticks of 10 ms, a tenth of a 300-interaction run's CPU.
+                reply["cpu_s"] = time.process_time()
             elif name == "in_bot":
                 from bench import in_bot
 
@@ -456,6 +454,10 @@ class BotProcess:
         if reply.get("error"):
             raise ChildDied(f"{self.kind} bot: {reply['error']}\n{self.stderr_tail()}")
         return reply
+
+    async def cpu_seconds(self) -> float:
+        """The CPU time the bot process has used so far (it answers with its own clock)."""
+        return float((await self.request("cpu"))["cpu_s"])
 
     def rss_kb(self) -> int:
         return int(status_kb(self.pid)["VmRSS"])
@@ -732,10 +734,11 @@ async def latency_and_burst(
             for turn, kind in enumerate(order):
                 _, child, dispatch = bots[kind]
                 share = total // 2 if turn < len(kinds) else total - total // 2
-                started, cpu_before = time.monotonic(), cpu_seconds(child.pid)
+                cpu_before = await child.cpu_seconds()
+                started = time.monotonic()
                 sent = await closed_loop(dispatch, concurrency=concurrency, total=share)
                 elapsed = time.monotonic() - started
-                runs[kind].append((sent, elapsed, cpu_seconds(child.pid) - cpu_before))
+                runs[kind].append((sent, elapsed, await child.cpu_seconds() - cpu_before))
             for kind in kinds:
                 result[kind]["levels"][str(concurrency)] = _level_figures(bots[kind][0], runs[kind])
         bursts: dict[str, list[Json]] = {kind: [] for kind in kinds}

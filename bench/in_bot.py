@@ -136,7 +136,6 @@ async def measure(interactions: int) -> dict[str, Any]:
         bot_on,
         closed_loop,
         command_for,
-        cpu_seconds,
         search_queries,
         standin,
     )
@@ -151,9 +150,9 @@ async def measure(interactions: int) -> dict[str, Any]:
                 dispatch = command_for("bluebook", asked)(server)
                 await closed_loop(dispatch, concurrency=10, total=200)
                 await child.request("in_bot", action="reset")
-                before = cpu_seconds(child.pid)
+                before = await child.cpu_seconds()
                 await closed_loop(dispatch, concurrency=1, total=interactions)
-                process_us = (cpu_seconds(child.pid) - before) / interactions * 1e6
+                process_us = (await child.cpu_seconds() - before) / interactions * 1e6
                 in_bot = await child.request("in_bot", action="report")
                 back_to_back = await child.request("in_bot", action="tight", queries=tight)
     finally:
