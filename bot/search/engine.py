@@ -54,8 +54,9 @@ PHRASE_CANDIDATES = 200
 SMALL_PACK = 100
 MAX_LIMIT = 25
 # Answers to this many recent (query, limit) pairs are kept. An answer holds its results
-# and the query's plan (its excerpts are made from it): about 6 KB, so 512 answers are
-# about 3 MB. At 2,048 (12 MB) they were most of what the soak's RSS grew by after its
+# and the plan's marks (its excerpts are made from them): about 3 KB (tracemalloc over 300
+# new queries on the shipped page), so 512 answers are about 1.5 MB. At 2,048 answers of
+# 6 KB (12 MB) they were most of what the soak's RSS grew by after its
 # warm-up (bench/README.md, "Where the misses come from"); a repeated question, the next
 # page and the search benchmark's warm figures (a few hundred queries) fit in 512.
 ANSWER_CACHE = 512
