@@ -76,11 +76,16 @@ class TurnGate:
         # Runs in the loop's next pass: callbacks scheduled now wait for this pass to end.
         if not self._end_pending:
             self._end_pending = True
-            loop.call_soon(self._end_slice)
+            loop.call_soon(self._end_slice, loop)
 
-    def _end_slice(self) -> None:
-        # Wake as many as the slice took, so the next pass is about as full.
+    def _end_slice(self, loop: asyncio.AbstractEventLoop) -> None:
+        # Wake as many as the slice took, so the next pass is about as full; twice as many if
+        # it used less than half its time. While some wait, newcomers queue behind them, so a
+        # pass admits only those woken: without this the count would never grow back after a
+        # thin pass, and every interaction under steady load would wait a pass of its own.
         count = max(1, self._admitted)
+        if self._slice_start is not None and loop.time() - self._slice_start < self._slice_s / 2:
+            count *= 2
         self._end_pending = False
         self._slice_start, self._admitted, self._requeued = None, 0, 0
         self._wake(count)
