@@ -11,11 +11,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import discord
-from discord import app_commands
 from discord.ext import commands
 
 from bot.heap import freeze_long_lived
-from bot.interactions.path import PathTree, completed
+from bot.interactions.path import PRESS, PathTree, completed
 from bot.interactions.sending import CallbackServerErrors
 from bot.interactions.turns import TurnGate
 from bot.served import LibraryInService
@@ -159,9 +158,13 @@ class BluebookBot(commands.AutoShardedBot):
             },
         )
 
-    async def on_app_command_completion(
-        self,
-        interaction: discord.Interaction,
-        command: app_commands.Command[Any, ..., Any] | app_commands.ContextMenu,
-    ) -> None:
-        await completed(interaction)
+    def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
+        """discord.py runs each handler of an event as a task of its own. Two that every
+        interaction would pay for are cut down here: a command's end closes its exchange at
+        once (bot/interactions/path.py), and only a button press is dispatched again as
+        `press` (`on_press` listeners, cogs/buttons.py), not every interaction."""
+        if event_name == "app_command_completion":
+            completed(args[0])
+        elif event_name == "interaction" and args[0].type is discord.InteractionType.component:
+            super().dispatch(PRESS, *args)
+        super().dispatch(event_name, *args, **kwargs)

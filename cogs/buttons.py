@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.interactions.exchange import current_exchange
-from bot.interactions.path import PathButton
+from bot.interactions.path import PRESS, PathButton
 from bot.interactions.sending import respond
 from bot.replies.common import Reply, error_reply
 from bot.replies.compare import OVERVIEW_REF, changes_reply, compare_reply
@@ -283,4 +283,4 @@ async def answer_any_press(interaction: discord.Interaction) -> None:
 
 async def setup(bot: BluebookBot) -> None:
     bot.add_dynamic_items(SearchButton, SectionButton, CompareButton)
-    bot.add_listener(answer_any_press, "on_interaction")
+    bot.add_listener(answer_any_press, f"on_{PRESS}")

@@ -5,9 +5,9 @@ For each kind, in one place:
 - slash commands and the message menu: `PathTree.interaction_check` admits (while the bot
   shuts down, new interactions get "I am restarting ..."), refuses option values Discord
   would never send, opens the `Exchange`, counts it in flight and waits for its turn;
-  `PathTree.on_error` settles a failure; `completed` (the bot's `on_app_command_completion`)
-  closes it. A command names the option its usage row keeps as the query in its `extras`
-  (`extras={QUERY: "query"}`).
+  `PathTree.on_error` settles a failure; `completed` (called by the bot's `dispatch` of
+  `app_command_completion`) closes it. A command names the option its usage row keeps as
+  the query in its `extras` (`extras={QUERY: "query"}`).
 - autocomplete: discord.py calls no hook after an autocomplete callback and swallows its
   errors, so those callbacks are decorated with `autocomplete_exchange`, which sends the
   choices itself (so the exchange times the send). Autocomplete is never refused or queued.
@@ -58,6 +58,8 @@ F = TypeVar("F", bound=Callable[..., Awaitable[Any]])
 
 # The key in a command's `extras` naming the option the usage log keeps as the query.
 QUERY = "bluebook_query_option"
+# The event the bot dispatches for a button press (an interaction of the component type).
+PRESS = "press"
 # Set on the callbacks the decorators below wrap (tests/app/test_interaction_path.py).
 MARK = "__bluebook_exchange__"
 
@@ -219,7 +221,7 @@ class PathTree(app_commands.CommandTree[Any]):
             _close(interaction)
 
 
-async def completed(interaction: discord.Interaction) -> None:
+def completed(interaction: discord.Interaction) -> None:
     """A command's callback returned: its exchange ends (timed to its last send)."""
     _close(interaction)
 

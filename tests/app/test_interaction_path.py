@@ -6,9 +6,11 @@ does by construction; autocompletes and chat listeners are decorated, and button
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import sys
 from collections.abc import AsyncIterator, Iterator
+from types import SimpleNamespace
 from typing import Any
 
 import discord
@@ -16,8 +18,10 @@ import pytest
 from discord import app_commands
 
 from bot.app import COGS, BluebookBot, BotOptions
-from bot.interactions.path import PathButton, PathTree, is_on_path
+from bot.interactions.exchange import EXTRAS_KEY, Exchange
+from bot.interactions.path import PRESS, PathButton, PathTree, is_on_path
 from bot.served import LibraryInService, ServedLibrary
+from bot.storage.usage import EventKind
 
 # Listeners that answer no one and log no usage: they tidy up replies the bot made earlier.
 TIDY_LISTENERS = {"on_raw_message_delete", "on_raw_reaction_add"}
@@ -61,7 +65,7 @@ def test_the_check_can_tell_a_plain_callback_from_a_wrapped_one() -> None:
 async def test_every_slash_command_and_autocomplete_is_on_the_path(loaded_bot) -> None:
     # The tree's own hooks admit, time and settle every command: no callback is wrapped.
     assert isinstance(loaded_bot.tree, PathTree)
-    assert "on_app_command_completion" in vars(type(loaded_bot))  # closes each exchange
+    assert "dispatch" in vars(type(loaded_bot))  # its app_command_completion closes each exchange
     commands = list(_app_commands(loaded_bot))
     assert len(commands) >= 15  # search, section, toc, ..., the settings groups
     autocompletes = [
@@ -123,3 +127,34 @@ async def test_wrapped_callbacks_keep_their_signature_for_discord(loaded_bot) ->
     query = next(p for p in search.parameters if p.name == "query")
     assert (query.min_value, query.max_value) == (1, 200)
     assert inspect.iscoroutinefunction(search.callback)
+
+
+async def test_only_a_button_press_reaches_the_press_listeners(loaded_bot) -> None:
+    seen: list[discord.InteractionType] = []
+
+    async def on_press(interaction: Any) -> None:
+        seen.append(interaction.type)
+
+    loaded_bot.add_listener(on_press, f"on_{PRESS}")
+    kinds = list(discord.InteractionType)
+    for kind in kinds:
+        loaded_bot.dispatch("interaction", SimpleNamespace(type=kind, data={}, message=None))
+    for _ in range(3):
+        await asyncio.sleep(0)
+    assert discord.InteractionType.component in kinds
+    assert seen == [discord.InteractionType.component]
+
+
+async def test_a_command_s_end_closes_its_exchange_at_once(loaded_bot) -> None:
+    logged: list[Any] = []
+    usage: Any = SimpleNamespace(log=logged.append)
+    exchange = Exchange(
+        usage, kind=EventKind.SLASH, command="search", guild_id=1, channel_id=2, user_id=3
+    )
+    interaction = SimpleNamespace(id=7, extras={EXTRAS_KEY: exchange}, client=loaded_bot)
+    loaded_bot.in_flight.add(7)
+    loaded_bot.dispatch("app_command_completion", interaction, None)
+    # No await between: closed by the dispatch itself, not by a task it scheduled.
+    assert interaction.extras == {}
+    assert 7 not in loaded_bot.in_flight
+    assert [(e.command, e.outcome) for e in logged] == [("search", "ok")]
