@@ -159,10 +159,14 @@ class BluebookBot(commands.AutoShardedBot):
         )
 
     def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
-        """discord.py runs each handler of an event as a task of its own. Two that every
+        """discord.py runs each handler of an event as a task of its own. Three that every
         interaction would pay for are cut down here: a command's end closes its exchange at
-        once (bot/interactions/path.py), and only a button press is dispatched again as
-        `press` (`on_press` listeners, cogs/buttons.py), not every interaction."""
+        once (bot/interactions/path.py); only a button press is dispatched again as `press`
+        (`on_press` listeners, cogs/buttons.py), not every interaction; and a message a bot
+        wrote, the echo of each of our replies among them, is not dispatched at all: no
+        listener of ours reads one (cogs/lookups.py answers people only)."""
+        if event_name == "message" and args[0].author.bot:
+            return
         if event_name == "app_command_completion":
             completed(args[0])
         elif event_name == "interaction" and args[0].type is discord.InteractionType.component:

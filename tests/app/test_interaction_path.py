@@ -158,3 +158,19 @@ async def test_a_command_s_end_closes_its_exchange_at_once(loaded_bot) -> None:
     assert interaction.extras == {}
     assert 7 not in loaded_bot.in_flight
     assert [(e.command, e.outcome) for e in logged] == [("search", "ok")]
+
+
+async def test_a_message_a_bot_wrote_reaches_no_listener(loaded_bot) -> None:
+    seen: list[str] = []
+
+    async def on_message(message: Any) -> None:
+        seen.append(message.content)
+
+    loaded_bot.add_listener(on_message, "on_message")
+    for content, bot in (("hello", False), ("our reply's echo", True)):
+        author = SimpleNamespace(bot=bot, id=1)
+        message = SimpleNamespace(author=author, content=content, webhook_id=None, guild=None)
+        loaded_bot.dispatch("message", message)
+    for _ in range(3):
+        await asyncio.sleep(0)
+    assert seen == ["hello"]
