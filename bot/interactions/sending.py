@@ -38,6 +38,7 @@ import aiohttp
 import discord
 
 from bot.interactions.exchange import exchange_of
+from bot.interactions.limits import Limit
 from bot.replies.common import Button, Reply
 
 NO_MENTIONS = discord.AllowedMentions.none()
@@ -162,19 +163,16 @@ def deadline(bot: _Bounded) -> Deadline:
     return Deadline(bot.options.reply_timeout_s)
 
 
-class Deadline:
-    """`asyncio.timeout(after_s)` that raises ReplyTimeout (a TimeoutError) when the limit
-    is reached; any other TimeoutError from inside passes through unchanged. (A class, not
-    a generator-based context manager: every answer passes through one.)"""
+class Deadline(Limit):
+    """A `Limit` of `after_s` (bot/interactions/limits.py) that raises ReplyTimeout (a
+    TimeoutError) when it is reached; any other TimeoutError from inside passes through
+    unchanged."""
 
-    __slots__ = ("_after_s", "_limit")
+    __slots__ = ("_limit_s",)
 
     def __init__(self, after_s: float) -> None:
-        self._after_s = after_s
-        self._limit = asyncio.timeout(after_s)
-
-    async def __aenter__(self) -> None:
-        await self._limit.__aenter__()
+        super().__init__(after_s)
+        self._limit_s = after_s
 
     async def __aexit__(
         self,
@@ -182,16 +180,11 @@ class Deadline:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        try:
-            await self._limit.__aexit__(kind, exc, tb)  # suppresses nothing
-        except TimeoutError:
-            if self._limit.expired():
-                raise ReplyTimeout(self._after_s) from None
-            raise
-        # The limit expired and the body turned its cancellation into a TimeoutError of its
-        # own (aiohttp does): that is the limit too.
-        if kind is not None and issubclass(kind, TimeoutError) and self._limit.expired():
-            raise ReplyTimeout(self._after_s) from None
+        # Our cancellation ended the body, or the body turned it into a TimeoutError of its
+        # own after the limit expired (aiohttp does): either way, the limit was reached.
+        ours = self._close(kind)
+        if ours or (kind is not None and issubclass(kind, TimeoutError) and self.expired()):
+            raise ReplyTimeout(self._limit_s) from None
 
 
 class PlainEmbed(discord.Embed):
@@ -315,7 +308,7 @@ async def first_answer(
         wait = CALLBACK_RETRY_S[min(tries, len(CALLBACK_RETRY_S) - 1)]
         tries += 1
         give_up_in = window_end - HUNG_TRY_S - time.perf_counter()
-        hung = asyncio.timeout(give_up_in if give_up_in >= HUNG_TRY_S else None)
+        hung = Limit(give_up_in if give_up_in >= HUNG_TRY_S else None)
         try:
             with errors.watch(interaction.id):
                 async with hung:

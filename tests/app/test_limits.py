@@ -1,0 +1,106 @@
+"""`Limit`: `asyncio.timeout`'s behaviour, with one timer per loop for every open limit."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from bot.interactions import limits
+from bot.interactions.limits import TICK_S, Limit
+
+
+async def test_a_body_past_its_limit_is_cancelled_and_raises_timeout_error() -> None:
+    limit = Limit(0.01)
+    with pytest.raises(TimeoutError):
+        async with limit:
+            await asyncio.sleep(1)
+    assert limit.expired()
+
+
+async def test_a_body_within_its_limit_ends_normally() -> None:
+    limit = Limit(1)
+    async with limit:
+        await asyncio.sleep(0)
+    assert not limit.expired()
+
+
+async def test_no_limit_never_expires() -> None:
+    limit = Limit(None)
+    async with limit:
+        await asyncio.sleep(TICK_S * 2)
+    assert not limit.expired()
+
+
+async def test_it_never_ends_before_its_limit() -> None:
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    with pytest.raises(TimeoutError):
+        async with Limit(TICK_S * 1.5):
+            await asyncio.sleep(1)
+    assert loop.time() - started >= TICK_S * 1.5
+
+
+async def test_an_inner_limit_expiring_leaves_the_outer_one_running() -> None:
+    outer = Limit(1)
+    async with outer:
+        with pytest.raises(TimeoutError):
+            async with Limit(0.01):
+                await asyncio.sleep(1)
+        await asyncio.sleep(0)
+    assert not outer.expired()
+
+
+async def test_an_outside_cancellation_passes_through_as_cancellation() -> None:
+    started = asyncio.Event()
+    limit = Limit(1)
+
+    async def body() -> None:
+        async with limit:
+            started.set()
+            await asyncio.sleep(1)
+
+    task = asyncio.create_task(body())
+    await started.wait()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert not limit.expired()
+
+
+async def test_a_cancellation_turned_into_another_error_is_still_marked_expired() -> None:
+    limit = Limit(0.01)
+    with pytest.raises(TimeoutError, match="of its own"):
+        async with limit:
+            try:
+                await asyncio.sleep(1)
+            except asyncio.CancelledError:
+                raise TimeoutError("of its own") from None
+    assert limit.expired()
+
+
+async def test_the_task_is_not_left_cancelling() -> None:
+    with pytest.raises(TimeoutError):
+        async with Limit(0.01):
+            await asyncio.sleep(1)
+    task = asyncio.current_task()
+    assert task is not None and task.cancelling() == 0
+    await asyncio.sleep(0)  # a later await is not cancelled
+
+
+async def test_many_open_limits_share_one_timer_that_stops_when_none_is_open() -> None:
+    loop = asyncio.get_running_loop()
+    watch = limits._watch_of(loop)
+    timers: set[object] = set()
+
+    async def one(after_s: float) -> None:
+        async with Limit(after_s):
+            timers.add(watch._timer)
+            await asyncio.sleep(0.01)
+
+    await asyncio.gather(*(one(5 + i) for i in range(100)))
+    assert len(timers) == 1 and None not in timers
+    assert watch._due == {}
+    # The timer fires once more, finds nothing open, and is not scheduled again.
+    await asyncio.sleep(TICK_S * 2)
+    assert watch._timer is None
