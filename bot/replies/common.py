@@ -83,8 +83,14 @@ def quote_block(text: str) -> str:
     return "\n".join(f"> {line}" if line else ">" for line in text.split("\n"))
 
 
-def highlight(text: str, spans: tuple[tuple[int, int], ...] | list[tuple[int, int]]) -> str:
-    """Escape `text` and bold the character spans (merged, clamped, in order)."""
+def highlight(
+    text: str,
+    spans: tuple[tuple[int, int], ...] | list[tuple[int, int]],
+    *,
+    within: str | None = None,
+) -> str:
+    """Escape `text` and bold the character spans (merged, clamped, in order). `within`: the
+    text `text` is a slice of, if any (an excerpt's paragraph; see `escaper`)."""
     merged: list[list[int]] = []
     for start, end in sorted((max(0, s), min(len(text), e)) for s, e in spans):
         # Bold from the first to the last visible character: `** x**` reads badly.
@@ -106,7 +112,7 @@ def highlight(text: str, spans: tuple[tuple[int, int], ...] | list[tuple[int, in
     links = link_spans(text) if "://" in text else []
     if links:
         merged = [[s, e] for s, e in merged if not any(s < le and ls < e for ls, le in links)]
-    escaped = escaper(text)  # each piece as `escape` would, the whole scanned once
+    escaped = escaper(text, within=within)  # each piece as `escape` would; one scan at most
     out: list[str] = []
     pos = 0
     for start, end in merged:

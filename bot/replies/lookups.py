@@ -25,7 +25,7 @@ def _result_embed(pack: Pack, lookup: Lookup, result: SearchResult, ref: str = "
     """`ref`: the result's reference as the reader writes it (`written_ref`), default as is."""
     ref = ref or result.ref
     section = pack.sections[result.section_ref]
-    body = highlight(result.excerpt, result.spans)
+    body = highlight(result.excerpt, result.spans, within=result.paragraph)
     if len(body) > EXCERPT_CHARS:
         body = escape(clip(result.excerpt, EXCERPT_CHARS))
     return {

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 # Discord's markdown (support article "Markdown Text 101"): these mark up text anywhere...
 _INLINE = re.compile(r"([\\*_~|`\[])")
@@ -74,11 +75,13 @@ def escape(text: str, *, links: bool = True) -> str:
     return "".join(out)
 
 
-def escaper(text: str) -> Callable[[str], str]:
+def escaper(text: str, *, within: str | None = None) -> Callable[[str], str]:
     """`escape` for pieces of `text` (each escaped as a text of its own), with the whole
     scanned once: without a marked character or a link in it, a piece can only need its
-    line starts escaped."""
-    return _escape_line_starts if _inline_plain(text) else escape
+    line starts escaped. `within`: a text that `text` is a slice of (an excerpt's paragraph),
+    whose scan is kept, so a paragraph quoted again is not scanned again."""
+    plain = (within is not None and _inline_plain_kept(within)) or _inline_plain(text)
+    return _escape_line_starts if plain else escape
 
 
 def _escape_line_starts(piece: str) -> str:
@@ -89,6 +92,10 @@ def _escape_line_starts(piece: str) -> str:
 
 def _inline_plain(text: str) -> bool:
     return _MARKED.search(text) is None and "://" not in text
+
+
+# The pack's paragraphs are few and quoted again and again.
+_inline_plain_kept = lru_cache(maxsize=4096)(_inline_plain)
 
 
 def _plain(text: str) -> bool:

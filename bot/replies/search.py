@@ -40,7 +40,11 @@ def result_embed(
     """`ref`: the result's reference as the reader writes it (`written_ref`), default as is."""
     ref = ref or result.ref
     section = pack.sections[result.section_ref]
-    body = escape(result.paragraph) if whole else highlight(result.excerpt, result.spans)
+    body = (
+        escape(result.paragraph)
+        if whole
+        else highlight(result.excerpt, result.spans, within=result.paragraph)
+    )
     note = ""
     if len(body) > EMBED_DESCRIPTION_MAX - 200:
         body = clip(body, EMBED_DESCRIPTION_MAX - 200)

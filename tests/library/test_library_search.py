@@ -25,6 +25,10 @@ def test_another_edition_ranks_above_the_default_only_by_the_margin_and_no_parag
                 assert above.result.score > below.result.score * (1 + EDITION_MARGIN), query
         texts = [r.result.paragraph for r in results]
         assert len(texts) == len(set(texts)), query
+        # A reply escapes an excerpt by what its paragraph holds (markdown `escaper`).
+        for r in results:
+            start = r.result.chosen.start
+            assert r.result.paragraph[start : start + len(r.result.excerpt)] == r.result.excerpt
 
 
 def test_an_unchanged_paragraph_notes_the_other_edition():

@@ -129,3 +129,6 @@ def test_escaper_escapes_each_piece_of_a_text_as_escape_does() -> None:
         escaped = markdown.escaper(text)
         for start, end in itertools.pairwise([0, *cuts, len(text)]):
             assert escaped(text[start:end]) == markdown.escape(text[start:end]), repr(text)
+            # A slice escaped by what the whole holds (an excerpt of its paragraph).
+            piece = text[start:end]
+            assert markdown.escaper(piece, within=text)(piece) == markdown.escape(piece)
