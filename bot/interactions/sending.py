@@ -20,7 +20,7 @@ A reply's embeds and buttons stay plain data up to this edge, and go out as they
 building `discord.Embed` and `discord.ui.Button` objects per reply costs about 50 µs of CPU
 more per /search answer (`python -m bench.path_costs`: message_kwargs_us) for the same
 payload. So `PlainEmbed` is an Embed whose documented `to_dict()` gives the reply's dict, and
-`PlainView` a View whose components are the reply's rows; it is `stop()`ped at once, so
+`PlainView` a View whose components are the reply's rows; it is finished from the start, so
 discord.py keeps nothing of it (our buttons are dispatched by the DynamicItems of
 cogs/buttons.py, which parse the id when a button is pressed).
 """
@@ -200,16 +200,42 @@ class PlainEmbed(discord.Embed):
 
 
 class PlainView(discord.ui.View):
-    """A message's buttons as Discord's component rows, sent as the reply built them."""
+    """A message's buttons as Discord's component rows, sent as the reply built them.
 
-    def __init__(self, rows: list[list[Button]]) -> None:
-        super().__init__(timeout=None)
+    discord.py reads a view it sends through the methods below, which a PlainView answers
+    from its rows. It is finished from the start, so discord.py stores nothing and starts no
+    timeout; and `View.__init__` (an id from the system's random source, a future, a walk of
+    the view's items) is not run: it was the largest step of a reply after the search.
+    """
+
+    def __init__(self, rows: list[list[Button]]) -> None:  # no View.__init__: see above
         self._rows = [{"type": 1, "components": [_button(b) for b in row]} for row in rows]
-        # Finished before it is sent, so discord.py stores nothing and starts no timeout.
-        self.stop()
 
     def to_components(self) -> list[dict[str, Any]]:
         return self._rows
+
+    def has_components_v2(self) -> bool:
+        return False
+
+    def is_finished(self) -> bool:
+        return True
+
+    def is_dispatchable(self) -> bool:
+        return False
+
+    def is_persistent(self) -> bool:
+        return False
+
+    @property
+    def timeout(self) -> float | None:
+        return None
+
+    @timeout.setter
+    def timeout(self, value: float | None) -> None:
+        pass  # never asked of a finished view
+
+    def __repr__(self) -> str:
+        return f"<PlainView rows={len(self._rows)}>"
 
 
 def _button(spec: Button) -> dict[str, Any]:
