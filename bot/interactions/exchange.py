@@ -15,6 +15,10 @@ from typing import Any
 
 from bot.storage.usage import EventKind, Outcome, UsageEvent, UsageLog
 
+# Enum members read on every exchange, looked up once (through the enum's class each read
+# is a call to its metaclass).
+_OK, _NO_RESULT, _REFUSED = Outcome.OK, Outcome.NO_RESULT, Outcome.REFUSED
+_KEYWORD = EventKind.KEYWORD
 # Where the path keeps an interaction's exchange in `Interaction.extras` (a dict discord.py
 # leaves to us).
 EXTRAS_KEY = "bluebook_exchange"
@@ -52,7 +56,6 @@ class Exchange:
     def __init__(
         self,
         usage: UsageLog | None,
-        *,
         kind: EventKind,
         command: str | None,
         guild_id: int | None,
@@ -71,7 +74,7 @@ class Exchange:
         self.top_ref: str | None = None
         self.pack_key: str | None = None
         self.result_count: int | None = None
-        self.outcome = Outcome.OK
+        self.outcome = _OK
         self.error_class: str | None = None
         self.started = time.perf_counter() if started is None else started
         self.lookups: list[tuple[str, str | None, int | None, str | None]] | None = None
@@ -84,8 +87,8 @@ class Exchange:
         if pack_key is not None:
             self.pack_key = pack_key
         self.result_count = count
-        if count == 0 and self.outcome is Outcome.OK:
-            self.outcome = Outcome.NO_RESULT
+        if count == 0 and self.outcome is _OK:
+            self.outcome = _NO_RESULT
 
     def refused(self) -> None:
         """The request named what the library does not hold (an edition) or asked what
@@ -127,7 +130,7 @@ class Exchange:
             now = self._ended if self._ended is not None else time.perf_counter()
         latency_ms = (now - self.started) * 1000
         if self.lookups is None:
-            if self.kind is EventKind.KEYWORD:
+            if self.kind is _KEYWORD:
                 return  # chat that triggered nothing is never logged
             event = self._event(
                 self.query, self.top_ref, self.result_count, self.pack_key, latency_ms
@@ -146,23 +149,25 @@ class Exchange:
         latency_ms: float,
     ) -> UsageEvent:
         outcome = self.outcome
-        if outcome is Outcome.OK and count == 0:
-            outcome = Outcome.NO_RESULT
-        elif outcome is Outcome.OK and count is None and self.lookups is not None:
-            outcome = Outcome.REFUSED
+        if outcome is _OK and count == 0:
+            outcome = _NO_RESULT
+        elif outcome is _OK and count is None and self.lookups is not None:
+            outcome = _REFUSED
+        # By position, in UsageEvent's field order: kind, command, guild, channel, user, query,
+        # top_ref, result_count, latency_ms, outcome, error_class, pack_key.
         return UsageEvent(
-            kind=self.kind,
-            command=self.command,
-            guild_id=self.guild_id,
-            channel_id=self.channel_id,
-            user_id=self.user_id,
-            query=query,
-            top_ref=top_ref,
-            result_count=count,
-            latency_ms=latency_ms,
-            outcome=outcome,
-            error_class=self.error_class,
-            pack_key=pack_key,
+            self.kind,
+            self.command,
+            self.guild_id,
+            self.channel_id,
+            self.user_id,
+            query,
+            top_ref,
+            count,
+            latency_ms,
+            outcome,
+            self.error_class,
+            pack_key,
         )
 
 

@@ -93,14 +93,16 @@ def _open(
     interaction: discord.Interaction, kind: EventKind, command: str | None, query: Any
 ) -> Exchange:
     host = host_of(interaction)
+    # By position (every interaction opens one): usage, kind, command, guild, channel, user,
+    # query.
     exchange = Exchange(
         host.usage,
-        kind=kind,
-        command=command,
-        guild_id=interaction.guild_id,
-        channel_id=interaction.channel_id,
-        user_id=interaction.user.id,
-        query=query if isinstance(query, str) else None,
+        kind,
+        command,
+        interaction.guild_id,
+        interaction.channel_id,
+        interaction.user.id,
+        query if isinstance(query, str) else None,
     )
     interaction.extras[EXTRAS_KEY] = exchange
     host.in_flight.add(interaction.id)

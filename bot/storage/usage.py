@@ -85,9 +85,12 @@ class Outcome(StrEnum):
     TIMED_OUT = "timed_out"  # Discord did not take the answer within the reply deadline
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True)
 class UsageEvent:
-    """One interaction. `user_id` is hashed before storage; `query` is only what was asked."""
+    """One interaction. `user_id` is hashed before storage; `query` is only what was asked.
+
+    Made once per exchange, by name or, on the path, by position in field order (a frozen,
+    keyword-only dataclass cost six times as much to make)."""
 
     kind: EventKind
     command: str | None = None
@@ -485,18 +488,19 @@ class UsageLog:
 
     def _row(self, e: UsageEvent) -> tuple[object, ...]:
         user_hash = None if e.user_id is None else hash_user_id(self._db.salt, e.user_id)
+        # `_value_`: the member's plain value (`.value` is a property of the enum, and slower).
         return (
             e.ts,
             e.guild_id,
             e.channel_id,
             user_hash,
-            e.kind.value,
+            e.kind._value_,
             _label(e.command),
             stored_query(e.query),
             _label(e.top_ref),
             e.result_count,
             e.latency_ms,
-            e.outcome.value,
+            e.outcome._value_,
             _label(e.error_class),
             _label(e.pack_key),
         )
