@@ -382,7 +382,9 @@ class BotProcess:
         db: Path | None = None,
         content: Path | None = None,
         guild_ready_timeout: float = BENCH_GUILD_READY_TIMEOUT,
+        prefix: tuple[str, ...] = (),
     ) -> BotProcess:
+        """`prefix`: a command the bot's Python runs under (valgrind, for bench.bot_instructions)."""
         config = {
             "kind": kind,
             "api_url": server.api_url,
@@ -397,6 +399,7 @@ class BotProcess:
         stderr_path = workdir / f"{kind}-{time.monotonic_ns()}.stderr"
         with stderr_path.open("wb") as stderr:
             proc = await asyncio.create_subprocess_exec(
+                *prefix,
                 sys.executable,
                 "-m",
                 "bench.e2e_bench",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -144,3 +145,16 @@ async def test_in_bot_split_times_each_step_inside_a_running_bot() -> None:
         for step in STEPS:
             # Each step ran (a /search always searches, replies and is sent).
             assert figures[run][f"{step}_us"] > 0, (run, step)
+
+
+@pytest.mark.skipif(shutil.which("callgrind_control") is None, reason="needs valgrind")
+async def test_bot_instructions_counts_each_bot_under_callgrind() -> None:
+    """bench.bot_instructions runs each bot under callgrind and counts only the interactions
+    sent while counting is on (structure only: the figures are the benchmark's)."""
+    from bench.bot_instructions import measure
+
+    figures = await measure(20, 5, warmup=10)
+    # A bot's start-up alone is far more than this; an interaction is millions (discord.py).
+    assert 100 < figures["quote"] < 100_000
+    assert 100 < figures["bluebook"] < 100_000
+    assert figures["ratio"] == figures["bluebook"] / figures["quote"]
