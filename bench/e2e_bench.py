@@ -683,18 +683,22 @@ class E2ESizes:
     """How much load each figure gets (the smoke test uses tiny ones)."""
 
     concurrency: tuple[int, ...] = (1, 50, 500)
-    per_level: tuple[int, ...] = (300, 1000, 2000)
+    per_level: tuple[int, ...] = (600, 1000, 2000)
     warmup: int = 100
     burst: int = 1000
     bursts: int = 3  # the stall and the 3 s figure are the worst of these
+    # Each level's interactions are split over this many turns of every bot (even: forward
+    # and back). Short turns let a slow phase of the machine fall on all bots alike.
+    turns: int = 8
     startup_runs: int = 3
     corpus_mb: float = 5.0
     idle_s: float = 3.0
 
 
 # The bots measured side by side, in the order each level runs them: the floors and ours
-# alternate (pong, quote, ours, then ours, quote, pong), each with half the level's
-# interactions, so a slow phase of the machine weighs on all three alike.
+# alternate (pong, quote, ours, then ours, quote, pong, and again: `E2ESizes.turns`), each
+# turn with an equal share of the level's interactions, so a slow phase of the machine
+# weighs on all three alike.
 E2E_KINDS = ("pong", "quote", "bluebook")
 
 
@@ -717,8 +721,8 @@ async def latency_and_burst(
 ) -> dict[str, Json]:
     """Latency and CPU at each concurrency, then bursts with the stall ticker on, for each
     bot of `kinds` (each in its own process, on its own stand-in), run interleaved: at
-    each level every bot runs twice, in the order of `kinds` and then back, and the bursts
-    take turns too. Keyed by kind."""
+    each level every bot runs `sizes.turns` times, in the order of `kinds` and then back,
+    and the bursts take turns too. Keyed by kind."""
     queries = search_queries()
     async with contextlib.AsyncExitStack() as stack:
         bots: dict[str, tuple[LocalDiscord, BotProcess, Dispatch]] = {}
@@ -729,14 +733,16 @@ async def latency_and_burst(
         for _, _, dispatch in bots.values():
             await closed_loop(dispatch, concurrency=10, total=sizes.warmup)
         result: dict[str, Json] = {kind: {"levels": {}} for kind in kinds}
-        order = [*kinds, *reversed(kinds)]
+        turns = max(2, sizes.turns - sizes.turns % 2)
+        order = [*kinds, *reversed(kinds)] * (turns // 2)
         for concurrency, total in zip(sizes.concurrency, sizes.per_level, strict=True):
             runs: dict[str, list[tuple[list[tuple[int, float]], float, float]]] = {
                 kind: [] for kind in kinds
             }
             for turn, kind in enumerate(order):
                 _, child, dispatch = bots[kind]
-                share = total // 2 if turn < len(kinds) else total - total // 2
+                nth = turn // len(kinds)  # this bot's nth turn at this level
+                share = total // turns + (1 if nth < total % turns else 0)
                 cpu_before = await child.cpu_seconds()
                 started = time.monotonic()
                 sent = await closed_loop(dispatch, concurrency=concurrency, total=share)
@@ -900,6 +906,7 @@ async def run_e2e_benchmark(sizes: E2ESizes | None = None, workdir: Path | None 
         report["sizes"] = {
             "concurrency": list(sizes.concurrency),
             "per_level": list(sizes.per_level),
+            "turns": sizes.turns,
             "burst": sizes.burst,
         }
     return report
