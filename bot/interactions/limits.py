@@ -3,10 +3,12 @@
 `asyncio.timeout` puts a timer of its own on the loop's heap for each limit and takes it off
 on the way out, and the heap is kept in order by comparisons written in Python: every answer
 paid that once or twice (bench/README.md has the cost). A `Limit` here is an entry in a dict
-instead: while any limit is open, one timer looks at them every `TICK_S` and cancels the task
-of each that has expired, as `asyncio.timeout` would, and its `async with` turns that
-cancellation into TimeoutError the same way. So a limit may end up to TICK_S late: the limits
-on calls to Discord are a second or more long.
+instead, and one timer per loop is set for the earliest limit open when it was set (moved
+sooner only for a limit that ends sooner still). When it fires it cancels the task of each
+limit that has passed, as `asyncio.timeout` would, and is set again for the earliest left;
+a limit's `async with` turns that cancellation into TimeoutError the same way. Nearly all
+limits are left before they pass, and a new limit almost never ends sooner than those
+already open, so the timer is seldom set and fires seldom.
 """
 
 from __future__ import annotations
@@ -14,9 +16,6 @@ from __future__ import annotations
 import asyncio
 import weakref
 from types import TracebackType
-
-# How often the open limits are checked.
-TICK_S = 0.05
 
 _OPEN, _EXPIRING, _EXPIRED, _EXITED = range(4)
 
@@ -33,13 +32,16 @@ class _Watch:
 
     def add(self, limit: Limit, loop: asyncio.AbstractEventLoop, when: float) -> None:
         self._due[limit] = when
-        if self._timer is None:
-            self._timer = loop.call_at(min(when, loop.time() + TICK_S), self._tick, loop)
+        timer = self._timer
+        if timer is None or when < timer.when():
+            if timer is not None:
+                timer.cancel()
+            self._timer = loop.call_at(when, self._fire, loop)
 
     def discard(self, limit: Limit) -> None:
         self._due.pop(limit, None)
 
-    def _tick(self, loop: asyncio.AbstractEventLoop) -> None:
+    def _fire(self, loop: asyncio.AbstractEventLoop) -> None:
         self._timer = None
         now = loop.time()
         expired = [limit for limit, when in self._due.items() if when <= now]
@@ -47,7 +49,7 @@ class _Watch:
             del self._due[limit]
             limit.expire()
         if self._due:
-            self._timer = loop.call_at(now + TICK_S, self._tick, loop)
+            self._timer = loop.call_at(min(self._due.values()), self._fire, loop)
 
 
 _WATCHES: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Watch] = weakref.WeakKeyDictionary()

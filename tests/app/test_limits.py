@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from bot.interactions import limits
-from bot.interactions.limits import TICK_S, Limit
+from bot.interactions.limits import Limit
 
 
 async def test_a_body_past_its_limit_is_cancelled_and_raises_timeout_error() -> None:
@@ -28,7 +28,7 @@ async def test_a_body_within_its_limit_ends_normally() -> None:
 async def test_no_limit_never_expires() -> None:
     limit = Limit(None)
     async with limit:
-        await asyncio.sleep(TICK_S * 2)
+        await asyncio.sleep(0.05)
     assert not limit.expired()
 
 
@@ -36,9 +36,17 @@ async def test_it_never_ends_before_its_limit() -> None:
     loop = asyncio.get_running_loop()
     started = loop.time()
     with pytest.raises(TimeoutError):
-        async with Limit(TICK_S * 1.5):
+        async with Limit(0.05):
             await asyncio.sleep(1)
-    assert loop.time() - started >= TICK_S * 1.5
+    assert loop.time() - started >= 0.05
+
+
+async def test_a_limit_sooner_than_those_open_is_kept_too() -> None:
+    """The one timer is set for the earliest limit: a new, sooner one moves it."""
+    async with Limit(30):
+        with pytest.raises(TimeoutError):
+            async with Limit(0.01):
+                await asyncio.sleep(1)  # without the move, this would end first
 
 
 async def test_an_inner_limit_expiring_leaves_the_outer_one_running() -> None:
@@ -98,9 +106,9 @@ async def test_many_open_limits_share_one_timer_that_stops_when_none_is_open() -
             timers.add(watch._timer)
             await asyncio.sleep(0.01)
 
-    await asyncio.gather(*(one(5 + i) for i in range(100)))
+    await asyncio.gather(*(one(0.05 + i / 1000) for i in range(100)))
     assert len(timers) == 1 and None not in timers
     assert watch._due == {}
-    # The timer fires once more, finds nothing open, and is not scheduled again.
-    await asyncio.sleep(TICK_S * 2)
+    # The timer fires at the earliest limit, finds none open, and is not set again.
+    await asyncio.sleep(0.1)
     assert watch._timer is None
