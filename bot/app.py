@@ -164,11 +164,15 @@ class BluebookBot(commands.AutoShardedBot):
         once (bot/interactions/path.py); only a button press is dispatched again as `press`
         (`on_press` listeners, cogs/buttons.py), not every interaction; and a message a bot
         wrote, the echo of each of our replies among them, is not dispatched at all: no
-        listener of ours reads one (cogs/lookups.py answers people only)."""
+        listener of ours reads one (cogs/lookups.py answers people only; nor can
+        `wait_for("message")` see one)."""
         if event_name == "message" and args[0].author.bot:
             return
         if event_name == "app_command_completion":
-            completed(args[0])
+            try:
+                completed(args[0])
+            except Exception:  # our bug: logged, and discord.py's own dispatch still runs
+                log.exception("closing a command's exchange failed")
         elif event_name == "interaction" and args[0].type is discord.InteractionType.component:
             super().dispatch(PRESS, *args)
         super().dispatch(event_name, *args, **kwargs)

@@ -14,15 +14,14 @@ already open, so the timer is seldom set and fires seldom.
 from __future__ import annotations
 
 import asyncio
-import weakref
 from types import TracebackType
 
 _OPEN, _EXPIRING, _EXPIRED, _EXITED = range(4)
 
 
 class _Watch:
-    """The open limits of one event loop, and the one timer that checks them. (It keeps no
-    reference to its loop: the loop is the key it is kept under, weakly.)"""
+    """The open limits of one event loop, and the one timer that checks them. Kept on the loop
+    itself (`_watch_of`), so a loop and its watch are freed together."""
 
     __slots__ = ("_due", "_timer")
 
@@ -52,19 +51,15 @@ class _Watch:
             self._timer = loop.call_at(min(self._due.values()), self._fire, loop)
 
 
-_WATCHES: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Watch] = weakref.WeakKeyDictionary()
-# The last loop asked about, and its watch: one loop runs the bot, so this is nearly always it.
-_last: tuple[weakref.ref[asyncio.AbstractEventLoop], _Watch] | None = None
+# The attribute of an event loop its watch is kept in (asyncio's loops take attributes).
+_ATTRIBUTE = "_bluebook_limits"
 
 
 def _watch_of(loop: asyncio.AbstractEventLoop) -> _Watch:
-    global _last
-    if _last is not None and _last[0]() is loop:
-        return _last[1]
-    watch = _WATCHES.get(loop)
+    watch: _Watch | None = getattr(loop, _ATTRIBUTE, None)
     if watch is None:
-        watch = _WATCHES[loop] = _Watch()
-    _last = (weakref.ref(loop), watch)
+        watch = _Watch()
+        setattr(loop, _ATTRIBUTE, watch)
     return watch
 
 
@@ -86,6 +81,8 @@ class Limit:
         return self._state == _EXPIRING or self._state == _EXPIRED
 
     async def __aenter__(self) -> Limit:
+        if self._state != _OPEN or self._task is not None:
+            raise RuntimeError("a Limit is entered once")
         task = asyncio.current_task()
         if task is None:
             raise RuntimeError("Limit must be used inside a task")

@@ -314,8 +314,9 @@ def chat_exchange(func: F) -> F:
     async def run(cog: Any, event: Any) -> Any:
         host = cast(Host, cog.bot)
         if isinstance(event, discord.Message) and (event.author.bot or not event.content):
-            # The echo of our own replies, other bots, embeds only: never a lookup, so not an
-            # exchange either (the listener's own checks still apply).
+            # A bot's message (the bot's `dispatch` drops those already) or one with embeds
+            # only: never a lookup, so not an exchange either (the listener's own checks
+            # still apply).
             return await func(cog, event)
         if not host.accepting:
             return None  # shutting down: chat is not answered, and nobody is owed an answer

@@ -75,3 +75,18 @@ def test_a_result_of_nothing_is_logged_as_no_result() -> None:
     exchange.result(None, 0)
     exchange.close(now=101.0)
     assert [(e.outcome, e.result_count) for e in logged] == [(Outcome.NO_RESULT, 0)]
+
+
+def test_the_path_opens_an_exchange_with_each_id_in_its_own_field() -> None:
+    from bot.interactions.exchange import EXTRAS_KEY
+    from bot.interactions.path import _open
+
+    client = SimpleNamespace(usage=None, in_flight=set())
+    interaction: Any = SimpleNamespace(
+        id=44, guild_id=11, channel_id=22, user=SimpleNamespace(id=33), extras={}, client=client
+    )
+    exchange = _open(interaction, EventKind.SLASH, "search", "GCAP")
+    assert interaction.extras[EXTRAS_KEY] is exchange
+    assert (exchange.kind, exchange.command, exchange.query) == (EventKind.SLASH, "search", "GCAP")
+    assert (exchange.guild_id, exchange.channel_id, exchange.user_id) == (11, 22, 33)
+    assert client.in_flight == {44}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import gc
+import weakref
 
 import pytest
 
@@ -104,11 +106,35 @@ async def test_many_open_limits_share_one_timer_that_stops_when_none_is_open() -
     async def one(after_s: float) -> None:
         async with Limit(after_s):
             timers.add(watch._timer)
-            await asyncio.sleep(0.01)
+            await asyncio.sleep(0)
 
-    await asyncio.gather(*(one(0.05 + i / 1000) for i in range(100)))
-    assert len(timers) == 1 and None not in timers
+    await asyncio.gather(*(one(5 + i / 1000) for i in range(100)))
+    [timer] = timers
+    assert isinstance(timer, asyncio.TimerHandle)
     assert watch._due == {}
-    # The timer fires at the earliest limit, finds none open, and is not set again.
-    await asyncio.sleep(0.1)
+    # When it fires with none open, it is not set again.
+    watch._fire(loop)
     assert watch._timer is None
+
+
+async def test_a_limit_is_entered_once() -> None:
+    limit = Limit(1)
+    async with limit:
+        pass
+    with pytest.raises(RuntimeError):
+        async with limit:
+            pass
+
+
+def test_a_loop_that_used_limits_is_freed_with_its_watch() -> None:
+    async def body() -> None:
+        async with Limit(5):  # its timer is still set when the loop closes
+            await asyncio.sleep(0)
+
+    loop = asyncio.new_event_loop()
+    loop.run_until_complete(body())
+    loop.close()
+    gone = weakref.ref(loop)
+    del loop
+    gc.collect()
+    assert gone() is None
