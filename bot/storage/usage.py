@@ -90,7 +90,7 @@ class UsageEvent:
     """One interaction. `user_id` is hashed before storage; `query` is only what was asked.
 
     Made once per exchange, by name or, on the path, by position in field order (a frozen,
-    keyword-only dataclass cost six times as much to make)."""
+    keyword-only dataclass cost several times as much to make: bench/README.md)."""
 
     kind: EventKind
     command: str | None = None
