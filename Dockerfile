@@ -31,12 +31,12 @@ COPY localdiscord ./localdiscord
 RUN uv sync --locked --no-editable \
     && mkdir -p /app/data \
     && chown -R bluebook:bluebook /app/data
-# The query planner compiled with mypyc (bot/search/compiled.py); the compiler is removed
+# The /search hot path compiled with mypyc (bot/compiled.py); the compiler is removed
 # again. If compiling fails, the script says so and the bot runs interpreted.
-COPY scripts/compile_search.py ./scripts/
+COPY scripts/compile.py ./scripts/
 RUN apt-get update \
     && apt-get install -y --no-install-recommends gcc libc6-dev \
-    && python scripts/compile_search.py \
+    && python scripts/compile.py \
     && apt-get purge -y gcc libc6-dev && apt-get autoremove -y \
     && rm -rf /var/lib/apt/lists/*
 

@@ -114,7 +114,7 @@ def machine() -> Json:
         "cpu": cpu,
         "python": sys.version.split()[0],
         "platform": platform.platform(),
-        # Whether the query planner ran compiled (bot/search/compiled.py).
+        # Whether the /search hot path ran compiled (bot/compiled.py).
         "search_compiled": COMPILED_IN_USE,
     }
 
@@ -653,7 +653,7 @@ def render(results: Json, *, command: str, wall_s: float) -> str:
         "# Bluebook Bot benchmark",
         "",
         f"Machine: {m['nproc']} CPUs, {m['cpu']}, Python {m['python']}, {m['platform']}; "
-        f"query planner {'compiled' if m.get('search_compiled') else 'interpreted'}.",
+        f"search path {'compiled' if m.get('search_compiled') else 'interpreted'}.",
         f"Command: `{command}`; wall time {wall_s:.0f} s "
         + "("
         + ", ".join(f"{k} {v:.0f} s" for k, v in results["wall_s"].items())

@@ -5,8 +5,8 @@ with pip, installs the pinned uv into it from PyPI, then `uv sync --locked` inst
 the versions in uv.lock, compiled to bytecode (so a process started with
 PYTHONDONTWRITEBYTECODE, as the image and the benchmarks' bots are, does not compile its
 dependencies from source on every start). A sync is repeated only when pyproject.toml or
-uv.lock changes (a hash is kept in the venv). Then scripts/compile_search.py compiles the
-query planner into the venv when its sources changed.
+uv.lock changes (a hash is kept in the venv). Then scripts/compile.py compiles the
+/search hot path (bot/compiled.py) into the venv when its sources changed.
 """
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ def ensure_venv(extras: str = "") -> Path:
             sync += ["--extra", extras]
         subprocess.run(sync, check=True, cwd=ROOT, env=uv_env())
         stamp.write_text(digest)
-    # The query planner compiled with mypyc, if today's code is not built yet (and can be).
+    # The /search hot path compiled with mypyc, if today's code is not built yet (and can be).
     # Not checked: without a build the same code runs interpreted.
-    subprocess.run([str(PYTHON), str(ROOT / "scripts" / "compile_search.py")], cwd=ROOT)
+    subprocess.run([str(PYTHON), str(ROOT / "scripts" / "compile.py")], cwd=ROOT)
     return BIN

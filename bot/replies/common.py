@@ -91,8 +91,13 @@ def highlight(
 ) -> str:
     """Escape `text` and bold the character spans (merged, clamped, in order). `within`: the
     text `text` is a slice of, if any (an excerpt's paragraph; see `escaper`)."""
+    size = len(text)
+    clamped: list[tuple[int, int]] = []
+    for s, e in spans:  # a loop, not a generator: compiled, a generator costs more
+        clamped.append((max(0, s), min(size, e)))
+    clamped.sort()
     merged: list[list[int]] = []
-    for start, end in sorted((max(0, s), min(len(text), e)) for s, e in spans):
+    for start, end in clamped:
         # Bold from the first to the last visible character: `** x**` reads badly.
         while start < end and text[start].isspace():
             start += 1

@@ -32,6 +32,7 @@ _URL = re.compile(r"https?://[^\s<>]*[^\s<>.,:;\"')\]]", re.IGNORECASE)
 # where a pattern of alternatives is tried at every character.
 _MARKED = re.compile("[\\\\*_~|`\\[@<\u202a-\u202e\u2066-\u2069\u200e\u200f]")
 _LINE_MARK = re.compile(r"[ \t]*(?:[>#\-+]|\d+\.)")
+_LINE_MARKERS = frozenset(">#-+")
 # Breaks a mention without changing how the text looks.
 ZERO_WIDTH_SPACE = "\N{ZERO WIDTH SPACE}"
 
@@ -85,6 +86,11 @@ def escaper(text: str, *, within: str | None = None) -> Callable[[str], str]:
 
 
 def _escape_line_starts(piece: str) -> str:
+    # Most pieces start with a letter: no pattern is tried on them (`_LINE_MARK` needs a
+    # marker or a digit after the spaces).
+    first = piece.lstrip(" \t")[:1]
+    if "\n" not in piece and not (first in _LINE_MARKERS or first.isdecimal()):
+        return piece
     if _LINE_MARK.match(piece) is None and "\n" not in piece:
         return piece
     return escape(piece)

@@ -78,28 +78,32 @@ def result_buttons(
     paragraph" when the excerpt already is the whole paragraph. A long query goes into them
     as `token`, which the caller made with the installation's key and kept in storage;
     `stamp` is the text stamp of the library searched."""
-    buttons: list[Button] = []
     if needs_token(query) and token is None:
         raise ValueError("a long query needs its token")
     text = query if token is None else None
-
-    def state(verb: str, at: int) -> SearchState:
-        return SearchState(owner, verb, at, total, text, token, pack_key, stamp)
-
+    # Each button's state is the same but for its verb and position (no closure to make
+    # them: compiled, a closure costs more than the repetition).
+    buttons: list[Button] = []
     if total > 1:
+        before, after = max(index - 1, 0), min(index + 1, total - 1)
         buttons += [
-            Button("◀ Previous", state=state("p", max(index - 1, 0)), disabled=index == 0),
+            Button(
+                "◀ Previous",
+                state=SearchState(owner, "p", before, total, text, token, pack_key, stamp),
+                disabled=index == 0,
+            ),
             Button(
                 "Next ▶",
-                state=state("n", min(index + 1, total - 1)),
+                state=SearchState(owner, "n", after, total, text, token, pack_key, stamp),
                 disabled=index >= total - 1,
             ),
         ]
     if whole or not single:
+        verb = "e" if whole else "w"
         buttons.append(
             Button(
                 "Excerpt" if whole else "Whole paragraph",
-                state=state("e" if whole else "w", index),
+                state=SearchState(owner, verb, index, total, text, token, pack_key, stamp),
                 style="primary",
             )
         )

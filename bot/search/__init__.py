@@ -1,11 +1,12 @@
 """Search: one pack's engine (`SearchEngine`), the library search over every pack in service
 (bot/search/library.py), and checking quotes against the text (bot/search/verify.py).
 
-`COMPILED_IN_USE`: whether the query planner runs compiled (bot/search/compiled.py)."""
+`COMPILED_IN_USE`: whether search's hot path, and the /search reply's, run compiled
+(bot/compiled.py)."""
 
-from bot.search.compiled import activate
+from bot.compiled import activate
 
-COMPILED_IN_USE = activate(__path__)
+COMPILED_IN_USE = activate(__path__, "search")
 
 from bot.search.engine import SearchEngine  # noqa: E402
 from bot.search.result import SearchResponse, SearchResult  # noqa: E402

@@ -1,7 +1,7 @@
 """What a search answers: each paragraph found (`SearchResult`, its excerpt chosen when first
 read), how much of the query it answers (`Reach`), and the answer (`SearchResponse`).
 
-Compiled with the query planner (bot/search/compiled.py): a query makes several results.
+Compiled with the query planner (bot/compiled.py): a query makes several results.
 """
 
 from __future__ import annotations

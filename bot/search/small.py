@@ -1,7 +1,7 @@
 """Ranking a small pack (the engine's SMALL_PACK paragraphs at most) in plain Python, where
 numpy's cost per call would be most of a query: the same float64 sums in the same order as the
 engine's numpy way, so the same scores (tests/search/test_small_ranking.py). Compiled with the
-query planner (bot/search/compiled.py).
+query planner (bot/compiled.py).
 """
 
 from __future__ import annotations

@@ -55,7 +55,7 @@ class TypoCorrector:
         self._keys: tuple[np.ndarray, np.ndarray] | None = None
         self._remembered: dict[str, list[tuple[str, int]]] = {}
         # Made when first needed, as `_deletes` (plain attributes, not cached_property: this
-        # module is compiled, bot/search/compiled.py, and a compiled class has no __dict__).
+        # module is compiled, bot/compiled.py, and a compiled class has no __dict__).
         self._made_words: list[str] | None = None
         self._made_frequency: np.ndarray | None = None
         self._made_table: dict[str, list[int]] | None = None

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Compile search's hot path (what bot/search/compiled.py lists) with mypyc into the venv
-(bot/search/compiled.py says why and where). Run by the set-up of `scripts/run.py`,
+"""Compile a /search answer's hot path (what bot/compiled.py lists) with mypyc into the venv
+(bot/compiled.py says why and where). Run by the set-up of `scripts/run.py`,
 `scripts/test.py` and `scripts/bench.py`, with the venv's Python; it does nothing when today's
 sources are built already, or failed to build.
 
@@ -28,7 +28,7 @@ except ImportError:  # not on POSIX: builds are not locked
     fcntl = None  # type: ignore[assignment]
 
 ROOT = Path(__file__).resolve().parent.parent
-SPEC = importlib.util.spec_from_file_location("compiled", ROOT / "bot" / "search" / "compiled.py")
+SPEC = importlib.util.spec_from_file_location("compiled", ROOT / "bot" / "compiled.py")
 assert SPEC is not None and SPEC.loader is not None
 compiled = importlib.util.module_from_spec(SPEC)
 SPEC.loader.exec_module(compiled)
@@ -46,8 +46,8 @@ def build(target: Path) -> str | None:
         shutil.copytree(
             ROOT / "bot", Path(work) / "bot", ignore=shutil.ignore_patterns("__pycache__")
         )
-        copied = compiled.folder(prefix=target.parent.parent, sources=Path(work) / "bot" / "search")
-        sources = [f"bot/search/{name}.py" for name in compiled.COMPILED]
+        copied = compiled.folder(prefix=target.parent.parent, bot=Path(work) / "bot")
+        sources = [f"bot/{name.replace('.', '/')}.py" for name in compiled.COMPILED]
         command = [sys.executable, "-m", "mypyc", "--ignore-missing-imports", *sources]
         done = subprocess.run(command, cwd=work, capture_output=True, text=True)
         log = target.parent / f"{copied.name}.log"
@@ -58,10 +58,11 @@ def build(target: Path) -> str | None:
             (target.parent / f"{copied.name}.failed").write_text(why + "\n")
             return why
         staging = target.parent / f"{copied.name}.{os.getpid()}.tmp"
-        (staging / "bot" / "search").mkdir(parents=True)
-        for name in compiled.COMPILED:
-            for built in (Path(work) / "bot" / "search").glob(f"{name}.*.so"):
-                shutil.move(built, staging / "bot" / "search" / built.name)
+        for module in compiled.COMPILED:
+            package, name = module.split(".")
+            (staging / "bot" / package).mkdir(parents=True, exist_ok=True)
+            for built in (Path(work) / "bot" / package).glob(f"{name}.*.so"):
+                shutil.move(built, staging / "bot" / package / built.name)
         for shared in Path(work).glob("*__mypyc*.so"):
             shutil.move(shared, staging / shared.name)
         if not compiled.is_built(staging):
@@ -100,12 +101,12 @@ def main() -> int:
             if compiled.is_built(target) or failed.exists():
                 return 0
             _tidy(builds, target.name)
-            print("compiling search with mypyc (about 15 s) ...", file=sys.stderr)
+            print("compiling search and its reply with mypyc (about 20 s) ...", file=sys.stderr)
             why = build(target)
             if why is not None:
-                print(f"compiling failed, so search runs interpreted: {why}", file=sys.stderr)
+                print(f"compiling failed, so everything runs interpreted: {why}", file=sys.stderr)
     except OSError as exc:
-        print(f"search runs interpreted: cannot build in {builds}: {exc}", file=sys.stderr)
+        print(f"everything runs interpreted: cannot build in {builds}: {exc}", file=sys.stderr)
     return 0
 
 
