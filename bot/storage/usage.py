@@ -36,6 +36,8 @@ DEFAULT_BATCH_SIZE = 500
 # many events share one transaction (and one trip to the database thread) instead of each
 # taking its own. flush() and close() cut the wait short.
 DEFAULT_LINGER_S = 0.1
+# Users whose hashes are kept (`UsageLog._user_hash`): then they are made afresh.
+USER_HASHES_KEPT = 4096
 DEFAULT_RETENTION_DAYS = 180
 PURGE_INTERVAL_S = 24 * 3600.0
 # Deleting in chunks keeps the write lock short for the other writers on the connection.
@@ -219,6 +221,9 @@ class UsageLog:
         self._failing = False
         self._overflowing = False
         self._unpersisted_drops = 0
+        # Each user's hash, for the salt it was made with (`_user_hash`).
+        self._hashes: dict[int, str] = {}
+        self._hashes_salt = b""
         self.stats = UsageStats()
 
     @property
@@ -486,8 +491,20 @@ class UsageLog:
             kept.append(row)
         return kept, refused
 
+    def _user_hash(self, user_id: int) -> str:
+        """`hash_user_id` with the database's salt, kept per user (a team asks again and
+        again; a keyed BLAKE2b costs about twenty dict lookups)."""
+        salt = self._db.salt
+        if salt != self._hashes_salt or len(self._hashes) >= USER_HASHES_KEPT:
+            self._hashes.clear()
+            self._hashes_salt = salt
+        found = self._hashes.get(user_id)
+        if found is None:
+            found = self._hashes[user_id] = hash_user_id(salt, user_id)
+        return found
+
     def _row(self, e: UsageEvent) -> tuple[object, ...]:
-        user_hash = None if e.user_id is None else hash_user_id(self._db.salt, e.user_id)
+        user_hash = None if e.user_id is None else self._user_hash(e.user_id)
         # `_value_`: the member's plain value (`.value` is a property of the enum, and slower).
         return (
             e.ts,

@@ -113,6 +113,32 @@ async def test_user_ids_are_stored_only_as_keyed_hashes(
     assert str(USER).encode() not in db_path.read_bytes()
 
 
+async def test_a_kept_user_hash_is_the_hash_of_the_salt_in_use(
+    db: Database,
+    db_path: Path,
+    make_usage_log: UsageLogFactory,
+    settle: Settle,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Hashes are kept per user (a bounded few), and never outlive the salt they were made
+    with."""
+    monkeypatch.setattr("bot.storage.usage.USER_HASHES_KEPT", 2)
+    usage = make_usage_log(db)
+    usage.start()
+    first_salt = db.salt
+    for i in (0, 1, 0, 2, 3, 0):
+        usage.log(event(i))
+    await settle(usage.flush())
+    db.salt = b"a salt made after the database file was replaced"
+    usage.log(event(0))
+    await settle(usage.flush())
+    written = [r[0] for r in rows(db_path, "SELECT user_hash FROM usage_events ORDER BY id")]
+    expected = [hash_user_id(first_salt, USER + i) for i in (0, 1, 0, 2, 3, 0)]
+    assert written == [*expected, hash_user_id(db.salt, USER)]
+    assert len(usage._hashes) <= 2
+    await usage.close()
+
+
 async def test_close_flushes_everything_queued(
     db: Database, db_path: Path, make_usage_log: UsageLogFactory, settle: Settle
 ) -> None:
