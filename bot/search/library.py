@@ -181,6 +181,7 @@ class LibrarySearch:
             for key in dict.fromkeys(self._keys_of(texts)):
                 self.holders.setdefault(key, []).append(pack_key)
         self._reading: dict[str, _Reading] = {}
+        self._also_in: dict[tuple[str, str], tuple[str, ...]] = {}
         self._in_use: dict[str, Glossary] = {}
         self._glossaries: dict[str, Glossary] = {}
         self._lock = threading.Lock()
@@ -200,8 +201,13 @@ class LibrarySearch:
         return list(map(known.__getitem__, texts))
 
     def also_in(self, text: str, pack_key: str) -> tuple[str, ...]:
-        """The other packs holding `text` unchanged, newest first."""
-        return tuple([k for k in self.holders.get(self._key(text), ()) if k != pack_key])
+        """The other packs holding `text` unchanged, newest first (kept: the packs are those
+        of the library, and a paragraph found once is found again)."""
+        found = self._also_in.get((text, pack_key))
+        if found is None:
+            holders = self.holders.get(self._key(text), ())
+            found = self._also_in[text, pack_key] = tuple([k for k in holders if k != pack_key])
+        return found
 
     def glossary(self, pack_key: str) -> Glossary:
         """The glossary a reader of pack `pack_key` reads, in search and in chat lookups: its
