@@ -421,7 +421,7 @@ class SearchEngine:
 
     def _result(self, doc: int, score: float, marks: Marks) -> SearchResult:
         ref, section_ref, title, text = self._fields[doc]
-        return SearchResult(ref, section_ref, title, text, round(score, 4), self, doc, marks)
+        return SearchResult(ref, section_ref, title, text, score, self, doc, marks, rounded=False)
 
     @cached_property
     def _fields(self) -> list[tuple[str, str, str, str]]:

@@ -12,6 +12,9 @@ from typing import Final, Protocol
 from bot.search.excerpt import Excerpt
 from bot.search.query import Marks
 
+# The places a score found by search is rounded to, as results show it.
+ROUNDED_TO = 4
+
 
 class _Source(Protocol):
     """What makes a result's excerpt and reach (the engine that found it)."""
@@ -32,29 +35,29 @@ class Reach:
 
 
 class SearchResult:
-    """One paragraph found. Its excerpt is chosen when first read, by `source` (the engine
-    that found it) from the paragraph's number `doc` and the query's `marks` (what the
-    result needs of its plan, `QueryPlan.marks`): a reply shows
-    one result of several, and the excerpt is most of a result's cost. A result made
-    without a source has no excerpt or reach to make.
+    """One paragraph found. Its excerpt is chosen when first read, by `source` (the engine that
+    found it) from the paragraph's number `doc` and the query's `marks` (what the result needs
+    of its plan, `QueryPlan.marks`): a reply shows one result of several, and the excerpt is
+    most of a result's cost. A result made without a source has no excerpt or reach to make.
 
-    Read-only fields (`Final`: mypy refuses a write, and compiled they are read-only); equal
-    and hashed by what it shows (ref, section, title, paragraph, score), like a frozen
-    dataclass. Not one: a compiled frozen dataclass writes each field through
-    `object.__setattr__` too, and a query makes several results (`bench.instructions`
+    Read-only fields (`Final`: mypy refuses a write, and compiled they are read-only); equal and
+    hashed by what it shows (ref, section, title, paragraph, score; the score rounded when first
+    read), like a frozen dataclass. Not one: a compiled frozen dataclass writes each field
+    through `object.__setattr__` too, and a query makes several results (`bench.instructions`
     results). No instance dict, and the source and marks held rather than closures over them:
     the engine keeps its recent answers, so each object of a result lives through garbage
-    collections until the answer is dropped (in a running bot the collector took 26 µs of
-    CPU per /search with the closures, 14 without: bench/README.md)."""
+    collections until the answer is dropped (in a running bot the collector took 26 µs of CPU
+    per /search with the closures, 14 without: bench/README.md)."""
 
     __slots__ = (
         "_made_excerpt",
         "_made_reach",
+        "_rounded",
+        "_score",
         "doc",
         "marks",
         "paragraph",
         "ref",
-        "score",
         "section_ref",
         "source",
         "title",
@@ -70,17 +73,30 @@ class SearchResult:
         source: _Source | None = None,
         doc: int = -1,
         marks: Marks | None = None,
+        *,
+        rounded: bool = True,
     ) -> None:
+        """`rounded=False`: `score` is the ranking's own, and `score` reads it rounded to
+        ROUNDED_TO places (rounded when first read: a reply reads no score, and `round` formats
+        and parses the number, a microsecond for each of a query's results)."""
         self.ref: Final = ref
         self.section_ref: Final = section_ref
         self.title: Final = title
         self.paragraph: Final = paragraph
-        self.score: Final = score
+        self._score = score
+        self._rounded = rounded
         self.source: Final = source
         self.doc: Final = doc
         self.marks: Final = marks
         self._made_excerpt: Excerpt | None = None
         self._made_reach: Reach | None = None
+
+    @property
+    def score(self) -> float:
+        if not self._rounded:
+            self._score = round(self._score, ROUNDED_TO)
+            self._rounded = True
+        return self._score
 
     def quoted_as(self, ref: str, section_ref: str, title: str) -> SearchResult:
         """The same paragraph found, under the reference, section and title given (those of

@@ -160,8 +160,9 @@ def test_a_result_keeps_every_field_it_is_made_with_and_is_equal_by_what_it_show
     import bot.search
     from bot.search.result import SearchResult
 
-    names = list(inspect.signature(SearchResult).parameters)
+    names = list(inspect.signature(SearchResult).parameters)[:-1]
     assert names == ["ref", "section_ref", "title", "paragraph", "score", "source", "doc", "marks"]
+    assert list(inspect.signature(SearchResult).parameters)[-1] == "rounded"
     engine = SearchEngine.build(load_pack())
     marks = engine.planner.plan("gcap").marks()
     values = ["3.1¶2", "3.1", "Title", "Text.", 1.5, engine, 2, marks]
@@ -177,6 +178,24 @@ def test_a_result_keeps_every_field_it_is_made_with_and_is_equal_by_what_it_show
     if bot.search.COMPILED_IN_USE:
         with pytest.raises(AttributeError):
             made.ref = "x"  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        made.score = 2.0  # type: ignore[misc]
+
+
+def test_a_score_made_unrounded_reads_as_the_engine_rounded_it() -> None:
+    """The engine makes its results with the ranking's score (`rounded=False`); a result reads
+    it rounded to four places, and is equal to one made with that rounded score."""
+    from bot.search.result import SearchResult
+
+    raw = 1.23456789
+    made = SearchResult("3.1¶2", "3.1", "Title", "Text.", raw, rounded=False)
+    same = SearchResult("3.1¶2", "3.1", "Title", "Text.", round(raw, 4))
+    assert made == same and hash(made) == hash(same)
+    assert made.score == 1.2346 and made.quoted_as("r", "s", "t").score == 1.2346
+    assert SearchResult("3.1¶2", "3.1", "Title", "Text.", raw).score == raw
+    engine = SearchEngine.build(load_pack())
+    for result in engine.search("security environment", limit=10).results:
+        assert result.score == round(result.score, 4)
 
 
 def test_a_result_holds_no_closures_and_no_instance_dict() -> None:
