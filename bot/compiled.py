@@ -33,8 +33,9 @@ from pathlib import Path
 # commands' other replies import these and stay interpreted).
 # Compiled classes cannot be copied or unpickled (nothing does: the index cache pickles
 # PackIndex only, replies are sent, not kept), and their typed fields refuse other types (a
-# numpy integer where an int is declared): without a build those are accepted, and `Final`
-# fields are writable (mypy refuses such writes).
+# numpy integer where an int is declared; every command's `Reply` and `Button` are compiled
+# classes): without a build those are accepted, and `Final` fields are writable (mypy refuses
+# such writes).
 COMPILED = (
     "search.excerpt",
     "search.glossary",
@@ -80,7 +81,10 @@ def folder(prefix: Path | None = None, bot: Path = BOT) -> Path:
 
 
 def is_built(place: Path) -> bool:
-    """Whether `place` holds a whole build: each compiled module's extension."""
+    """Whether `place` holds a whole build: each compiled module's extension, and mypyc's
+    shared library they all load."""
+    if not any(place.glob("*__mypyc*.so")):
+        return False
     for module in COMPILED:
         package, name = module.split(".")
         if not any((place / "bot" / package).glob(f"{name}.*.so")):
@@ -102,8 +106,8 @@ def chosen() -> Path | None:
 
 def activate(package_path: list[str], package: str, place: Path | None = None) -> bool:
     """Put the build's modules of bot.`package` first on its path (`package_path`), if there
-    is a build in use (`chosen`, or `place` if given and whole, unless turned off); returns
-    whether it did."""
+    is a build in use (`chosen`); returns whether it did. `place`, for tests: that build, if
+    whole and not turned off, instead of this process's choice."""
     if place is None:
         place = chosen()
     elif os.environ.get(OFF) == "1" or not is_built(place):

@@ -132,7 +132,13 @@ def test_an_edit_to_any_module_of_search_or_replies_or_the_pack_model_names_anot
     seen = {compiled.digest(sources)}
     # Not compiled themselves: their types are compiled against, or they are in a package
     # compiled in part.
-    for edited in ("search/engine.py", "replies/errors.py", "pack/model.py", "pack/refs.py"):
+    for edited in (
+        "search/engine.py",
+        "replies/errors.py",
+        "pack/model.py",
+        "pack/refs.py",
+        "pack/compare.py",
+    ):
         path = sources / edited
         path.write_text(path.read_text() + "\n# an edit\n")
         now = compiled.digest(sources)
@@ -177,11 +183,13 @@ def test_both_packages_run_the_same_build() -> None:
         assert Path(module.__file__ or "").is_relative_to(compiled.folder()), module
 
 
-def _fake_build(place: Path, modules: tuple[str, ...]) -> None:
+def _fake_build(place: Path, modules: tuple[str, ...], *, shared: bool = True) -> None:
     for module in modules:
         package, name = module.split(".")
         (place / "bot" / package).mkdir(parents=True, exist_ok=True)
         (place / "bot" / package / f"{name}.cpython-311-x86_64-linux-gnu.so").touch()
+    if shared:  # mypyc's shared library, which every module of the build loads
+        (place / "0123abcd__mypyc.cpython-311-x86_64-linux-gnu.so").touch()
 
 
 def test_activate_puts_a_whole_build_first_and_nothing_else(
@@ -189,11 +197,13 @@ def test_activate_puts_a_whole_build_first_and_nothing_else(
 ) -> None:
     monkeypatch.delenv(compiled.OFF, raising=False)
     monkeypatch.setattr(sys, "path", list(sys.path))
-    whole, part = tmp_path / "whole", tmp_path / "part"
+    whole, part, unshared = tmp_path / "whole", tmp_path / "part", tmp_path / "unshared"
     _fake_build(whole, compiled.COMPILED)
     _fake_build(part, compiled.COMPILED[:-1])
+    _fake_build(unshared, compiled.COMPILED, shared=False)
     path = ["/src/bot/search"]
     assert not compiled.activate(path, "search", part)
+    assert not compiled.activate(path, "search", unshared)
     assert path == ["/src/bot/search"]
     monkeypatch.setenv(compiled.OFF, "1")
     assert not compiled.activate(path, "search", whole)
@@ -205,6 +215,31 @@ def test_activate_puts_a_whole_build_first_and_nothing_else(
     replies = ["/src/bot/replies"]
     assert compiled.activate(replies, "replies", whole)
     assert replies == [str(whole / "bot" / "replies"), "/src/bot/replies"]
+
+
+@pytest.mark.parametrize("first_off", [False, True])
+def test_the_choice_is_made_once_for_both_packages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, first_off: bool
+) -> None:
+    """Whatever changes between the two packages' imports (BLUEBOOK_INTERPRETED here), the
+    second takes the first one's choice: a compiled reply refuses another build's results."""
+    build = tmp_path / "build"
+    _fake_build(build, compiled.COMPILED)
+    monkeypatch.setattr(compiled, "_chosen", [])
+    monkeypatch.setattr(compiled, "folder", lambda: build)
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    if first_off:
+        monkeypatch.setenv(compiled.OFF, "1")
+    else:
+        monkeypatch.delenv(compiled.OFF, raising=False)
+    search, replies = ["/src/bot/search"], ["/src/bot/replies"]
+    first = compiled.activate(search, "search")
+    if first_off:
+        monkeypatch.delenv(compiled.OFF)
+    else:
+        monkeypatch.setenv(compiled.OFF, "1")
+    assert compiled.activate(replies, "replies") == first == (not first_off)
+    assert (len(search), len(replies)) == ((1, 1) if first_off else (2, 2))
 
 
 def _build(into: Path, **env: str) -> str:
@@ -260,7 +295,16 @@ def test_every_module_a_compiled_one_imports_from_the_bot_is_in_the_digest() -> 
     for name in compiled.COMPILED:
         tree = ast.parse(compiled.source(name).read_text())
         for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("bot."):
-                path = ROOT.joinpath(*node.module.split("."))  # type: ignore[union-attr]
+            if isinstance(node, ast.ImportFrom):
+                assert node.level == 0, f"{name}: a relative import"
+                imported = [node.module or ""]
+            elif isinstance(node, ast.Import):
+                imported = [alias.name for alias in node.names]
+            else:
+                continue
+            for module in imported:
+                if module.split(".")[0] != "bot":
+                    continue
+                path = ROOT.joinpath(*module.split("."))
                 path = path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
-                assert path.resolve() in covered, f"{name} imports {node.module}"
+                assert path.resolve() in covered, f"{name} imports {module}"

@@ -4,8 +4,8 @@
 `markdown` the escaping, `errors` the short texts shared by every command, `custom_ids` the
 buttons' typed state; one module per command builds its replies. The interaction path sends
 a `Reply` (bot/interactions/sending.py); everything here is tested without Discord.
-/search's reply (`common`, `custom_ids`, `markdown`, `search`) runs compiled where built
-(bot/compiled.py).
+/search's reply (`also_in`, `common`, `custom_ids`, `markdown`, `search`) runs compiled where
+built (bot/compiled.py).
 """
 
 from bot.compiled import activate
