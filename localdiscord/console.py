@@ -39,6 +39,9 @@ VERBS = (
     ("!help", "this list"),
 )
 MENU_COMMAND = "Find in Bluebook"
+# The bot's messages a session keeps for `!press N on K` (the newest): one that lasts all day
+# does not keep every answer it has shown.
+SHOWN_KEPT = 500
 _ON_USAGE = "count the bot's messages from the last: !press 2 on 1 is the last, on 2 the one before"
 
 
@@ -320,6 +323,8 @@ class ConsoleSession:
         self._write(self.render(message))
         self.shown.pop(message["id"], None)
         self.shown[message["id"]] = message
+        if len(self.shown) > SHOWN_KEPT:  # a long session forgets its oldest
+            del self.shown[next(iter(self.shown))]
 
     def help_text(self) -> str:
         width = max(len(usage) for usage, _ in VERBS)
@@ -537,9 +542,12 @@ class ConsoleSession:
             raise ConsoleError("none of the bot's messages has buttons")
         if not 1 <= back <= len(shown):
             to = f" to on {len(shown)}" if len(shown) > 1 else ""
-            raise ConsoleError(
-                f"the console has shown {len(shown)} of the bot's messages: on 1 (the last){to}"
+            counted = (
+                f"keeps the bot's last {len(shown)} messages"
+                if len(shown) >= SHOWN_KEPT
+                else f"has shown {len(shown)} of the bot's messages"
             )
+            raise ConsoleError(f"the console {counted}: on 1 (the last){to}")
         now = self.server.find_bot_message(shown[back - 1])
         if not message_buttons(now):
             raise ConsoleError(f"the bot's {from_last(back)} message has no buttons")

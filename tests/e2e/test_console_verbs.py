@@ -136,6 +136,24 @@ async def test_press_on_a_message_that_is_not_there_or_has_no_buttons(bluebook):
     ]
 
 
+async def test_a_long_session_keeps_only_the_newest_messages(bluebook, monkeypatch):
+    monkeypatch.setattr("localdiscord.console.SHOWN_KEPT", 2)
+    console, out = _session(bluebook)
+    first = await _say(console, out, "/search Japan")
+    total = int(first.split("result 1 of ")[1].split()[0])
+    await _say(console, out, "/reload")
+    await _say(console, out, "/reload")
+    assert len(console.shown) == 2
+    assert await _say(console, out, "!press 2 on 3") == (
+        "error: the console keeps the bot's last 2 messages: on 1 (the last) to on 2\n"
+    )
+    await _say(console, out, "/search Japan")  # the newest, kept: its buttons still work
+    assert f"result 2 of {total}" in await _say(console, out, "!press 2 on 1")
+    assert await _say(console, out, "!press 2 on 2") == (
+        "error: the bot's 2nd-last message has no buttons\n"  # the second /reload
+    )
+
+
 async def test_chat_edit_delete_and_react(bluebook):
     console, out = _session(bluebook)
     reply = await _say(console, out, "what about [[NSS]]?")
