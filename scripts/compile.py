@@ -104,9 +104,14 @@ def main() -> int:
             print("compiling search and its reply with mypyc (about 20 s) ...", file=sys.stderr)
             why = build(target)
             if why is not None:
-                print(f"compiling failed, so everything runs interpreted: {why}", file=sys.stderr)
+                print(
+                    f"compiling failed, so the /search path runs interpreted: {why}",
+                    file=sys.stderr,
+                )
     except OSError as exc:
-        print(f"everything runs interpreted: cannot build in {builds}: {exc}", file=sys.stderr)
+        print(
+            f"the /search path runs interpreted: cannot build in {builds}: {exc}", file=sys.stderr
+        )
     return 0
 
 

@@ -76,9 +76,9 @@ class SearchResult:
         *,
         rounded: bool = True,
     ) -> None:
-        """`rounded=False`: `score` is the ranking's own, and `score` reads it rounded to
-        ROUNDED_TO places (rounded when first read: a reply reads no score, and `round` formats
-        and parses the number, a microsecond for each of a query's results)."""
+        """`rounded=False`: `score` is the ranking's own, and the `score` property reads it
+        rounded to ROUNDED_TO places, when first read: a reply reads no score, and `round`
+        formats and parses the number (0.2 µs, for each of a query's results)."""
         self.ref: Final = ref
         self.section_ref: Final = section_ref
         self.title: Final = title
