@@ -86,12 +86,12 @@ def escaper(text: str, *, within: str | None = None) -> Callable[[str], str]:
 
 
 def _escape_line_starts(piece: str) -> str:
+    if "\n" in piece:
+        return escape(piece)
     # Most pieces start with a letter: no pattern is tried on them (`_LINE_MARK` needs a
     # marker or a digit after the spaces).
     first = piece.lstrip(" \t")[:1]
-    if "\n" not in piece and not (first in _LINE_MARKERS or first.isdecimal()):
-        return piece
-    if _LINE_MARK.match(piece) is None and "\n" not in piece:
+    if not (first in _LINE_MARKERS or first.isdecimal()) or _LINE_MARK.match(piece) is None:
         return piece
     return escape(piece)
 

@@ -493,7 +493,7 @@ class UsageLog:
 
     def _user_hash(self, user_id: int) -> str:
         """`hash_user_id` with the database's salt, kept per user (a team asks again and
-        again; a keyed BLAKE2b costs about twenty dict lookups)."""
+        again; a keyed BLAKE2b costs about forty dict lookups)."""
         salt = self._db.salt
         if salt != self._hashes_salt or len(self._hashes) >= USER_HASHES_KEPT:
             self._hashes.clear()
