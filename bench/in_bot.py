@@ -4,7 +4,7 @@ The end-to-end benchmark measures the bot process's CPU per /search against the 
 this says which of our steps that CPU goes to, in the running bot. The bot runs as there (its
 own process, over loopback to the local Discord) with the library search
 (`ServedLibrary.search`), the reply (`library_search_reply`, which reads the shown result's
-excerpt) and `message_kwargs` wrapped to add up the CPU time of the bot's thread in each, and
+excerpt) and the callback's body (`message_callback`) wrapped to add up the CPU time of the bot's thread in each, and
 the garbage collector's time counted through `gc.callbacks`. New queries are sent one at a
 time (the end-to-end benchmark's), then the same steps run back to back in the same process
 on as many other new queries: the difference between the two is what a running bot's state
@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 ENV = "BENCH_IN_BOT"
-STEPS = ("search", "reply", "message_kwargs")
+STEPS = ("search", "reply", "callback")
 
 
 class _Split:
@@ -92,7 +92,7 @@ def install() -> None:
     # Before the cog is loaded, so it imports the wrapped one (discord.py loads an extension
     # as a new module).
     replies.library_search_reply = split.timed("reply", replies.library_search_reply)
-    sending.message_kwargs = split.timed("message_kwargs", sending.message_kwargs)
+    sending.message_callback = split.timed("callback", sending.message_callback)
     gc.callbacks.append(split.on_gc)
 
 
@@ -125,7 +125,7 @@ def _tight(queries: list[str], services: Any) -> dict[str, Any]:
     for query in queries:
         response = library.search(query, pack_key=key, limit=5)
         reply = replies.library_search_reply(packs, response, owner=1, token=None)
-        sending.message_kwargs(reply)
+        sending.message_callback(reply)
     report = split.report()
     split.reset()
     return report

@@ -10,8 +10,8 @@ query, with the first result's excerpt), on the shipped page's labelled, dev and
 queries; and two steps of a /search answer on the end-to-end benchmark's queries (the
 two- and three-word queries `bench.e2e_bench` sends): served (what the cog asks of the
 library, `ServedLibrary.search`, with the shown result's excerpt) and reply (the reply
-built from that answer, `library_search_reply`, and what discord.py is given,
-`message_kwargs`). Needs valgrind (Debian's package); prints thousands of instructions per
+built from that answer, `library_search_reply`, and the callback's body that answers with
+it, `message_callback`). Needs valgrind (Debian's package); prints thousands of instructions per
 query.
 """
 
@@ -78,7 +78,7 @@ def _workload(stage: str) -> tuple[Callable[[Any], object], list[Any]]:
 def _path_workload(stage: str) -> tuple[Callable[[Any], object], list[Any]]:
     """A /search answer's steps after the interaction arrives, as cogs/search.py runs them."""
     from bench.e2e_bench import search_queries
-    from bot.interactions.sending import message_kwargs
+    from bot.interactions.callback import message_callback
     from bot.replies.search import library_search_reply
     from bot.served import ServedLibrary
 
@@ -103,7 +103,7 @@ def _path_workload(stage: str) -> tuple[Callable[[Any], object], list[Any]]:
 
     def reply(response: Any) -> object:
         made = library_search_reply(packs, response, owner=123_456_789_012_345_678, token=None)
-        return message_kwargs(made)
+        return message_callback(made)
 
     return reply, responses
 

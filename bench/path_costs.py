@@ -3,8 +3,9 @@
 Times (process CPU, not wall) each step our code adds to a /search interaction on the shipped
 chapter, over the labelled quality queries, calling what the bot calls (cogs/search.py): the
 library search (`ServedLibrary.search`, bot/search/library.py, with the excerpt of the result a
-reply shows), building the reply (`library_search_reply`), turning it into what discord.py
-sends, and the usage event; and counts the objects the garbage collector tracks that a new
+reply shows), building the reply (`library_search_reply`), turning it into the callback's body
+(`message_callback`, the first answer) and into what discord.py sends (`message_kwargs`, a
+follow-up), and the usage event; and counts the objects the garbage collector tracks that a new
 query's kept answer adds. What discord.py, aiohttp and the event loop cost around these is
 what the end-to-end benchmark's floors measure.
 """
@@ -39,7 +40,8 @@ def _us_per_call(step: Callable[[int], object], rounds: int) -> float:
 
 def measure(rounds: int = 3000) -> dict[str, float]:
     """Microseconds of CPU per call of each step."""
-    from bot.interactions.sending import message_kwargs  # imports discord; only for this step
+    from bot.interactions.callback import message_callback  # imports discord: only here
+    from bot.interactions.sending import message_kwargs
 
     library = ServedLibrary.load(None)
     pack_key = library.newest_key
@@ -82,6 +84,7 @@ def measure(rounds: int = 3000) -> dict[str, float]:
             ),
             rounds,
         ),
+        "callback_body_us": _us_per_call(lambda i: message_callback(replies[i % m]), rounds),
         "message_kwargs_us": _us_per_call(lambda i: message_kwargs(replies[i % m]), rounds),
         "exchange_us": _us_per_call(exchange, rounds),
         "usage_row_us": _us_per_call(

@@ -14,8 +14,8 @@ import discord
 from discord.ext import commands
 
 from bot.heap import freeze_long_lived
+from bot.interactions.callback import Callbacks
 from bot.interactions.path import PRESS, PathTree, completed
-from bot.interactions.sending import CallbackServerErrors
 from bot.interactions.turns import TurnGate
 from bot.served import LibraryInService
 
@@ -98,8 +98,6 @@ class BluebookBot(commands.AutoShardedBot):
             kwargs["shard_count"] = options.shard_count
         if options.shard_ids is not None:
             kwargs["shard_ids"] = options.shard_ids
-        # Sees a 5xx to an interaction's first answer as it arrives (bot/interactions/sending.py).
-        callback_errors = CallbackServerErrors()
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents_for(options.message_content),
@@ -111,10 +109,10 @@ class BluebookBot(commands.AutoShardedBot):
             # No message cache: the cogs read raw edit/delete/reaction events only, and 1,000
             # cached messages with embeds cost memory and garbage-collector time for nothing.
             max_messages=None,
-            http_trace=callback_errors.trace,
             **kwargs,
         )
-        self.callback_errors = callback_errors
+        # Posts each interaction's first answer (bot/interactions/callback.py).
+        self.callbacks = Callbacks()
         # Kept by the interaction path (bot/interactions/path.py); shutdown reads them.
         self.accepting = True
         self.in_flight: set[int] = set()  # interaction ids, and one key per chat exchange
@@ -127,6 +125,10 @@ class BluebookBot(commands.AutoShardedBot):
         self.button_queries = button_queries
         self.options = options
         self.editions = editions
+
+    async def close(self) -> None:
+        await super().close()
+        await self.callbacks.close()
 
     async def setup_hook(self) -> None:
         for name in COGS:

@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.interactions.sending import respond
+from bot.interactions.sending import defer, respond
 from bot.replies.common import error_reply
 from bot.replies.reload import reload_reply
 
@@ -29,7 +29,7 @@ class AdminCog(commands.Cog):
         if not await self.bot.is_owner(interaction.user):
             await respond(interaction, error_reply("Only the bot's owners can reload content."))
             return
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        await defer(interaction, ephemeral=True)
         reloaded = await self.bot.library.reload()
         reply = reload_reply(reloaded, self.bot.library.current, here=interaction.guild_id)
         await respond(interaction, reply)

@@ -294,6 +294,9 @@ class MessageRoutes:
         if kind in (4, 5, 7) and record.original is not None:
             resource["message"] = record.original
         record.touch()
+        # As Discord: the callback's resource only when asked for (`with_response`), else 204.
+        if req.query.get("with_response", "").lower() not in ("1", "true"):
+            return 204, None
         original = record.original
         return 200, {
             "interaction": {

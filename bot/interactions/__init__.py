@@ -7,6 +7,8 @@ message) and our answer having been sent.
 - turns.py: fair turns on the event loop under load (no discord);
 - sending.py: `respond`, the one function that answers an interaction, and `message_kwargs`,
   where a Reply becomes what discord.py sends;
+- callback.py: an interaction's first answer, posted to Discord by us;
+- limits.py: `Limit`, a time limit with one timer per event loop;
 - options.py: option values Discord would never send;
 - errors.py: which failures a user is told about, and how.
 """

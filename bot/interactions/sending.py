@@ -6,23 +6,23 @@ message or channel they answer in. Every send carries no allowed mentions, and e
 Discord is bounded by `deadline`.
 
 An interaction's first answer (its callback) must reach Discord within 3 s of the
-interaction, or Discord forgets it (404 10062). discord.py retries a 5xx on the callback
-after 1 s and then 3 s, so two 5xx in a row put the answer past that window. So `respond`
-retries the callback itself, sooner (`CALLBACK_RETRY_S`), within the window: the request's
-status is seen through discord.py's documented `http_trace` (an aiohttp TraceConfig,
-`CallbackServerErrors`), which ends the try there instead of discord.py's wait. A try
-that has hung with only `HUNG_TRY_S` left in the window is given up and sent once more. A
-retry is safe because Discord takes one callback per interaction: a 5xx or a hung try may
-still have applied the first, and then the retry is refused with 40060 "already
-acknowledged", which means the answer is there (`acknowledged`); later sends follow up.
+interaction, or Discord forgets it (404 10062). It is posted by us (bot/interactions/
+callback.py: discord.py would retry a 5xx after 1 s and then 3 s, past that window), and
+`first_answer` retries it sooner (`CALLBACK_RETRY_S`) within the window. A try that has hung
+with only `HUNG_TRY_S` left in the window is given up and sent once more. A retry is safe
+because Discord takes one callback per interaction: a 5xx or a hung try may still have
+applied the first, and then the retry is refused with 40060 "already acknowledged", which
+means the answer is there (`acknowledged`); later sends follow up.
 
-A reply's embeds and buttons stay plain data up to this edge, and go out as they are:
-building `discord.Embed` and `discord.ui.Button` objects per reply costs about 50 µs of CPU
-more per /search answer (`python -m bench.path_costs`: message_kwargs_us) for the same
-payload. So `PlainEmbed` is an Embed whose documented `to_dict()` gives the reply's dict, and
-`PlainView` a View whose components are the reply's rows; it is finished from the start, so
-discord.py keeps nothing of it (our buttons are dispatched by the DynamicItems of
-cogs/buttons.py, which parse the id when a button is pressed).
+A reply's embeds and buttons stay plain data up to this edge, and go out as they are: the
+first answer as the callback's JSON, and what discord.py sends after it (follow-ups, chat
+lookups, the fact of the day) through `message_kwargs`. Building `discord.Embed` and
+`discord.ui.Button` objects per reply would cost about 50 µs of CPU more per answer
+(`python -m bench.path_costs`: message_kwargs_us) for the same payload. So `PlainEmbed` is an
+Embed whose documented `to_dict()` gives the reply's dict, and `PlainView` a View whose
+components are the reply's rows; it is finished from the start, so discord.py keeps nothing
+of it (our buttons are dispatched by the DynamicItems of cogs/buttons.py, which parse the id
+when a button is pressed).
 """
 
 from __future__ import annotations
@@ -30,20 +30,25 @@ from __future__ import annotations
 import asyncio
 import io
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Sequence
 from types import TracebackType
 from typing import Any, Protocol, cast
 
-import aiohttp
 import discord
 
+from bot.interactions.callback import (
+    CallbackRateLimited,
+    Callbacks,
+    CallbackServerError,
+    components,
+    deferral,
+    message_callback,
+)
 from bot.interactions.exchange import exchange_of
 from bot.interactions.limits import Limit
 from bot.replies.common import Button, Reply
 
 NO_MENTIONS = discord.AllowedMentions.none()
-# Discord's button styles.
-_STYLES = {"primary": 1, "secondary": 2, "success": 3, "danger": 4, "link": 5}
 
 
 class _Options(Protocol):
@@ -56,7 +61,7 @@ class _Bounded(Protocol):
 
 
 class _Answering(_Bounded, Protocol):
-    callback_errors: CallbackServerErrors
+    callbacks: Callbacks
 
 
 # Discord forgets an interaction whose callback has not reached it within this (10062).
@@ -75,74 +80,20 @@ HUNG_TRY_S = 1.0
 # Discord's codes for a second callback to one interaction, and for one it has forgotten.
 ALREADY_ACKNOWLEDGED = 40060
 UNKNOWN_INTERACTION = 10062
-# Set in `Interaction.extras` when a retry's 40060 showed that an earlier try, answered with
-# a 5xx, did reach Discord: discord.py's `response.is_done()` cannot know it.
+# Set in `Interaction.extras` once Discord has the first answer (or its deferral): it is
+# posted by us, so discord.py's `response.is_done()` does not know it.
 ACKNOWLEDGED_KEY = "bluebook_acknowledged"
 
 
 class AnswerWindowClosed(Exception):
-    """Every try of an interaction's first answer within Discord's 3 s window met a 5xx, or
-    was given up without an answer (`status` None)."""
+    """Every try of an interaction's first answer within Discord's 3 s window met a 5xx or a
+    429, or was given up without an answer (`status` None)."""
 
     def __init__(self, tries: int, status: int | None) -> None:
         answer = "no answer" if status is None else str(status)
         super().__init__(f"Discord gave {answer} to {tries} tries within its 3 s window")
         self.tries = tries
         self.status = status
-
-
-class CallbackServerError(Exception):
-    """Discord answered a watched interaction callback with a 5xx (raised inside the send)."""
-
-    def __init__(self, status: int) -> None:
-        super().__init__(f"Discord answered {status} to the interaction callback")
-        self.status = status
-
-
-class CallbackServerErrors:
-    """Ends a watched interaction callback's send as soon as Discord answers it with a 5xx.
-
-    discord.py would wait 1 s, then 3 s, and try again; its documented `http_trace` (given to
-    the client as `http_trace=CallbackServerErrors().trace`) sees each response's status as
-    it arrives, inside the send. Raising there ends the send at once with the response in
-    hand (aiohttp closes it and re-raises, as for its own `raise_for_status`; discord.py
-    passes on anything but OSError), so nothing is cancelled while on its way. Only
-    callbacks that `respond` is sending are watched; everything else passes untouched."""
-
-    def __init__(self) -> None:
-        self.trace = aiohttp.TraceConfig()
-        self.trace.on_request_end.append(self._ended)
-        self._watching: set[str] = set()
-
-    def watch(self, interaction_id: int) -> _Watch:
-        """While inside (`with`), a 5xx to this interaction's callback raises
-        CallbackServerError."""
-        return _Watch(self._watching, str(interaction_id))
-
-    async def _ended(
-        self, _session: Any, _context: Any, params: aiohttp.TraceRequestEndParams
-    ) -> None:
-        if params.response.status < 500 or not self._watching:
-            return
-        # /api/v10/interactions/{id}/{token}/callback
-        parts = params.url.path.rsplit("/", 3)
-        if len(parts) != 4 or parts[3] != "callback" or not parts[0].endswith("/interactions"):
-            return
-        if parts[1] in self._watching:
-            raise CallbackServerError(params.response.status)
-
-
-class _Watch:
-    __slots__ = ("_key", "_watching")
-
-    def __init__(self, watching: set[str], key: str) -> None:
-        self._watching, self._key = watching, key
-
-    def __enter__(self) -> None:
-        self._watching.add(self._key)
-
-    def __exit__(self, *_: object) -> None:
-        self._watching.discard(self._key)
 
 
 def acknowledged(interaction: discord.Interaction) -> bool:
@@ -209,7 +160,7 @@ class PlainView(discord.ui.View):
     """
 
     def __init__(self, rows: list[list[Button]]) -> None:  # no View.__init__: see above
-        self._rows = [{"type": 1, "components": [_button(b) for b in row]} for row in rows]
+        self._rows = components(rows)
 
     def to_components(self) -> list[dict[str, Any]]:
         return self._rows
@@ -238,20 +189,6 @@ class PlainView(discord.ui.View):
         return f"<PlainView rows={len(self._rows)}>"
 
 
-def _button(spec: Button) -> dict[str, Any]:
-    payload: dict[str, Any] = {
-        "type": 2,
-        "style": _STYLES["link" if spec.url else spec.style],
-        "label": spec.label,
-        "disabled": spec.disabled,
-    }
-    if spec.url:
-        payload["url"] = spec.url
-    else:
-        payload["custom_id"] = spec.custom_id
-    return payload
-
-
 def message_kwargs(reply: Reply) -> dict[str, Any]:
     """Keyword arguments for discord.py's send and edit calls; mentions never ping."""
     kwargs: dict[str, Any] = {
@@ -277,21 +214,9 @@ async def respond(interaction: discord.Interaction, reply: Reply, *, edit: bool 
     The interaction's exchange (bot/interactions/exchange.py) is timed to the end of this
     send.
     """
-    if edit:
-
-        def send() -> Coroutine[Any, Any, Any]:
-            # Without buttons in the reply, the edit removes the message's old ones.
-            return interaction.response.edit_message(**{"view": None, **message_kwargs(reply)})
-
-    else:
-
-        def send() -> Coroutine[Any, Any, Any]:
-            kwargs = message_kwargs(reply)
-            return interaction.response.send_message(ephemeral=reply.ephemeral, **kwargs)
-
     async with deadline(interaction.client):  # type: ignore[arg-type]
         if edit or not acknowledged(interaction):
-            await first_answer(interaction, send)
+            await first_answer(interaction, message_callback(reply, edit=edit), reply.files)
         else:
             kwargs = message_kwargs(reply)
             kwargs.setdefault("view", discord.utils.MISSING)
@@ -304,26 +229,24 @@ async def respond(interaction: discord.Interaction, reply: Reply, *, edit: bool 
 async def defer(interaction: discord.Interaction, *, ephemeral: bool) -> None:
     """Acknowledge `interaction` now (the user sees "thinking"); `respond` then follows up."""
     async with deadline(interaction.client):  # type: ignore[arg-type]
-        await first_answer(
-            interaction, lambda: interaction.response.defer(ephemeral=ephemeral, thinking=True)
-        )
+        await first_answer(interaction, deferral(ephemeral=ephemeral))
 
 
 async def first_answer(
-    interaction: discord.Interaction, send: Callable[[], Coroutine[Any, Any, Any]]
+    interaction: discord.Interaction,
+    body: dict[str, Any],
+    files: Sequence[tuple[str, bytes]] = (),
 ) -> None:
-    """Run `send` (one of discord.py's `InteractionResponse` calls, built afresh for each
-    try) until Discord takes it, trying again soon after a 5xx while the window lasts, and
-    once more in place of a try that has hung (HUNG_TRY_S).
+    """Post `body` as `interaction`'s callback (bot/interactions/callback.py) until Discord
+    takes it, trying again soon after a 5xx while the window lasts, after the wait a 429
+    names, and once more in place of a try that has hung (HUNG_TRY_S).
 
     The window is counted from when the bot received the interaction (its exchange opened),
     else from now: never earlier than Discord's own, so no try that could land is skipped.
-    A try ends early once its 5xx has arrived (CallbackServerErrors), or when it has had no
-    answer with only HUNG_TRY_S left: cancelling it then is safe, as discord.py marks the
-    response done only after Discord's answer, and releases the request's connection and
-    the interaction's lock on the way out. A 40060 after a 5xx or a given-up try means that
-    try had applied the answer: it counts as sent, and later sends follow up."""
-    errors = cast(_Answering, interaction.client).callback_errors
+    A try that has had no answer with only HUNG_TRY_S left is cancelled (aiohttp closes its
+    connection). A 40060 after a 5xx or a given-up try means that try had applied the
+    answer: it counts as sent, and later sends follow up."""
+    callbacks = cast(_Answering, interaction.client).callbacks
     exchange = exchange_of(interaction)
     now = time.perf_counter()
     window_end = (exchange.started if exchange is not None else now) + ANSWER_WINDOW_S
@@ -336,9 +259,9 @@ async def first_answer(
         give_up_in = window_end - HUNG_TRY_S - time.perf_counter()
         hung = Limit(give_up_in if give_up_in >= HUNG_TRY_S else None)
         try:
-            with errors.watch(interaction.id):
-                async with hung:
-                    await send()
+            async with hung:
+                await callbacks.post(interaction, body, files)
+            interaction.extras[ACKNOWLEDGED_KEY] = True
             return
         except TimeoutError:
             if not hung.expired():
@@ -347,6 +270,8 @@ async def first_answer(
             continue  # no wait: the window's last HUNG_TRY_S is the new try's
         except CallbackServerError as exc:
             status, unsure = exc.status, True
+        except CallbackRateLimited as exc:
+            status, wait = 429, exc.retry_after  # not applied: Discord refused it
         except discord.HTTPException as exc:
             if not unsure:
                 raise

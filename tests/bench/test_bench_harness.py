@@ -106,6 +106,7 @@ def test_path_costs_measures_every_step() -> None:
     assert set(costs) == {
         "search_us",
         "search_reply_us",
+        "callback_body_us",
         "message_kwargs_us",
         "exchange_us",
         "usage_row_us",
