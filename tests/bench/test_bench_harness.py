@@ -158,3 +158,29 @@ async def test_bot_instructions_counts_each_bot_under_callgrind() -> None:
     # A bot's start-up alone is far more than this; an interaction is millions (discord.py).
     assert 100 < figures["quote"] < 100_000
     assert 100 < figures["bluebook"] < 100_000
+
+
+async def test_paired_cpu_times_each_bot_in_alternating_turns() -> None:
+    """bench.paired_cpu runs every bot at once and times each over its own turns (structure
+    only, never timings)."""
+    from bench.e2e_bench import ROOT
+    from bench.paired_cpu import Bot, measure, report
+
+    bots = [Bot.parse("quote"), Bot.parse(str(ROOT))]
+    figures = await measure(bots, concurrency=2, per_turn=6, turns=2)
+    assert [len(figures[bot.label]) for bot in bots] == [2, 2]
+    assert all(cpu > 0 for turns in figures.values() for cpu in turns)
+    table = report(bots, figures)
+    assert table.count("\n") == len(bots) + 1
+    assert "| quote | " in table and f"| {ROOT} | " in table
+
+
+def test_paired_cpu_reads_each_bot_and_refuses_a_folder_that_is_not_a_tree(tmp_path: Path) -> None:
+    from bench.e2e_bench import ROOT
+    from bench.paired_cpu import Bot
+
+    interpreted = Bot.parse(f"{ROOT}+i")
+    assert (interpreted.kind, interpreted.root, interpreted.interpreted) == ("bluebook", ROOT, True)
+    assert Bot.parse("quote").kind == "quote"
+    with pytest.raises(SystemExit, match="not a tree of this project"):
+        Bot.parse(str(tmp_path))
