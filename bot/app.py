@@ -127,8 +127,10 @@ class BluebookBot(commands.AutoShardedBot):
         self.editions = editions
 
     async def close(self) -> None:
-        await super().close()
-        await self.callbacks.close()
+        try:
+            await super().close()
+        finally:
+            await self.callbacks.close()
 
     async def setup_hook(self) -> None:
         for name in COGS:

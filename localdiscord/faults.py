@@ -1,4 +1,4 @@
-"""REST fault injection: 429s, 5xx, slow and hanging responses for matching requests."""
+"""REST fault injection: 429s, 5xx, slow, hanging and dropped responses for matching requests."""
 
 from __future__ import annotations
 
@@ -17,6 +17,9 @@ APPLIED_HANG = "applied_hang"
 # Handled (the effect and its gateway event happen), then answered with a 5xx: the caller
 # cannot tell that its request took effect.
 APPLIED_ERROR = "applied_error"
+# The connection is closed with no answer: before handling, or (APPLIED_DROP) after it.
+DROP = "drop"
+APPLIED_DROP = "applied_drop"
 
 
 @dataclass

@@ -17,8 +17,10 @@ from aiohttp import BodyPartReader, web
 
 from localdiscord import limits
 from localdiscord.faults import (
+    APPLIED_DROP,
     APPLIED_ERROR,
     APPLIED_HANG,
+    DROP,
     HANG,
     LATE,
     RATE_LIMIT,
@@ -58,6 +60,16 @@ class ApiError(Exception):
 def _server_error(status: int) -> web.Response:
     reason = {500: "Internal Server Error", 502: "Bad Gateway"}.get(status, "Error")
     return json_response(status, {"message": f"{status}: {reason}", "code": 0})
+
+
+class _Dropped(web.Response):
+    """What a handler returns after closing the connection: aiohttp writes nothing of it."""
+
+
+def _drop(request: web.Request) -> web.Response:
+    if request.transport is not None:
+        request.transport.close()
+    return _Dropped(status=500)
 
 
 def not_found(code: int, what: str) -> ApiError:
@@ -146,7 +158,7 @@ class RestApi:
             except ApiError as exc:
                 record.code = exc.code
                 response = json_response(exc.status, {"message": exc.message, "code": exc.code})
-            record.status = response.status
+            record.status = None if isinstance(response, _Dropped) else response.status
             self.log.finished(record)
             return response
 
@@ -157,7 +169,14 @@ class RestApi:
     ) -> web.Response:
         self._check_auth(request, record.path)
         fault = self.faults.take(record.method, record.path, record.route)
-        if fault is not None and fault.kind not in (LATE, APPLIED_ERROR, APPLIED_HANG):
+        if fault is not None and fault.kind == DROP:
+            return _drop(request)
+        if fault is not None and fault.kind not in (
+            LATE,
+            APPLIED_ERROR,
+            APPLIED_HANG,
+            APPLIED_DROP,
+        ):
             early = await self._apply_fault(fault)
             if early is not None:
                 return early
@@ -172,6 +191,8 @@ class RestApi:
             return _server_error(fault.status)
         if fault is not None and fault.kind == APPLIED_HANG:
             return await self._held()
+        if fault is not None and fault.kind == APPLIED_DROP:
+            return _drop(request)
         return json_response(status, payload)
 
     async def _held(self) -> web.Response:

@@ -13,8 +13,10 @@ from aiohttp import web
 
 from localdiscord import permissions as perm
 from localdiscord.faults import (
+    APPLIED_DROP,
     APPLIED_ERROR,
     APPLIED_HANG,
+    DROP,
     HANG,
     LATE,
     RATE_LIMIT,
@@ -296,6 +298,13 @@ class LocalDiscord(InteractionScripts):
         """Never answer matching requests (until the server stops); with `applied`, only after
         handling them (the request took effect, but the caller never hears of it)."""
         return self.faults.add(Fault(APPLIED_HANG if applied else HANG, pattern, count))
+
+    def drop_responses(
+        self, pattern: str, *, count: int | None = 1, applied: bool = False
+    ) -> Fault:
+        """Close the connection of matching requests with no answer; with `applied`, only after
+        handling them (the request took effect, but the caller hears only the disconnect)."""
+        return self.faults.add(Fault(APPLIED_DROP if applied else DROP, pattern, count))
 
     def clear_faults(self) -> None:
         self.faults.clear()

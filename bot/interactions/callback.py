@@ -12,8 +12,10 @@ of anything in a /search after the search itself:
 
 So `Callbacks.post` sends the callback as one request on a session of its own, and answers
 with what Discord said: it returns on a 2xx (Discord's 204: no resource is asked for), and
-raises `CallbackServerError` on a 5xx, `CallbackRateLimited` on a 429, and discord.py's
-`HTTPException` (with Discord's error code) on any other status. `first_answer`
+raises `CallbackServerError` on a 5xx, `CallbackRateLimited` on Discord's own 429, and
+discord.py's `HTTPException` (`Forbidden`, `NotFound`; with Discord's error code) on any
+other status, a 429 from Cloudflare included (a ban that waiting does not end, as discord.py
+treats it). A broken connection raises aiohttp's `ClientConnectionError`. `first_answer`
 (bot/interactions/sending.py) decides what to try next. Everything after the first answer
 (follow-ups, edits of the original) is discord.py's.
 """
@@ -23,6 +25,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import quote
 
 import aiohttp
 import discord
@@ -102,14 +105,21 @@ def deferral(*, ephemeral: bool) -> dict[str, Any]:
     return {"type": DEFERRED_CHANNEL_MESSAGE}
 
 
+class CallbacksClosed(RuntimeError):
+    """A callback was to be posted after the bot closed."""
+
+
 class Callbacks:
     """Posts interaction callbacks; one session, opened at the first and closed with the bot."""
 
     def __init__(self) -> None:
         self._session: aiohttp.ClientSession | None = None
+        self._closed = False
 
     def _open(self) -> aiohttp.ClientSession:
-        if self._session is None or self._session.closed:
+        if self._closed:
+            raise CallbacksClosed("the bot is closed: no more answers")
+        if self._session is None:
             # No limit on connections, as discord.py's own session: in a burst every first
             # answer is in flight at once.
             self._session = aiohttp.ClientSession(
@@ -124,9 +134,8 @@ class Callbacks:
         files: Sequence[tuple[str, bytes]] = (),
     ) -> None:
         """Send `body` as `interaction`'s callback (with `files` as its attachments)."""
-        url = (
-            f"{discord.http.Route.BASE}/interactions/{interaction.id}/{interaction.token}/callback"
-        )
+        token = quote(interaction.token, safe="")
+        url = f"{discord.http.Route.BASE}/interactions/{interaction.id}/{token}/callback"
         payload = json.dumps(body, separators=(",", ":"))
         if files:
             form = aiohttp.FormData(quote_fields=False)
@@ -142,12 +151,18 @@ class Callbacks:
             data = await _error_body(response)
         if response.status >= 500:
             raise CallbackServerError(response.status)
-        if response.status == 429:
-            wait = data.get("retry_after") if isinstance(data, dict) else None
+        if response.status == 429 and response.headers.get("Via") and isinstance(data, dict):
+            wait = data.get("retry_after")
             raise CallbackRateLimited(float(wait) if wait is not None else DEFAULT_RETRY_AFTER_S)
+        if response.status == 403:
+            raise discord.Forbidden(response, data)
+        if response.status == 404:
+            raise discord.NotFound(response, data)
         raise discord.HTTPException(response, data)
 
     async def close(self) -> None:
+        """Close the session; any later `post` raises CallbacksClosed."""
+        self._closed = True
         if self._session is not None:
             await self._session.close()
 

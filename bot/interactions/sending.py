@@ -34,6 +34,7 @@ from collections.abc import Sequence
 from types import TracebackType
 from typing import Any, Protocol, cast
 
+import aiohttp
 import discord
 
 from bot.interactions.callback import (
@@ -238,20 +239,21 @@ async def first_answer(
     files: Sequence[tuple[str, bytes]] = (),
 ) -> None:
     """Post `body` as `interaction`'s callback (bot/interactions/callback.py) until Discord
-    takes it, trying again soon after a 5xx while the window lasts, after the wait a 429
-    names, and once more in place of a try that has hung (HUNG_TRY_S).
+    takes it, trying again soon after a 5xx or a broken connection while the window lasts,
+    after the wait a 429 names if it ends in the window, and once more in place of a try that
+    has hung (HUNG_TRY_S).
 
     The window is counted from when the bot received the interaction (its exchange opened),
     else from now: never earlier than Discord's own, so no try that could land is skipped.
     A try that has had no answer with only HUNG_TRY_S left is cancelled (aiohttp closes its
-    connection). A 40060 after a 5xx or a given-up try means that try had applied the
-    answer: it counts as sent, and later sends follow up."""
+    connection). A 40060 after a 5xx, a broken connection or a given-up try means that try
+    had applied the answer: it counts as sent, and later sends follow up."""
     callbacks = cast(_Answering, interaction.client).callbacks
     exchange = exchange_of(interaction)
     now = time.perf_counter()
     window_end = (exchange.started if exchange is not None else now) + ANSWER_WINDOW_S
     status: int | None = None
-    unsure = False  # an earlier try may have applied the answer (5xx, or given up)
+    unsure = False  # an earlier try may have applied the answer (5xx, cut off, given up)
     tries = 0
     while True:
         wait = CALLBACK_RETRY_S[min(tries, len(CALLBACK_RETRY_S) - 1)]
@@ -272,6 +274,10 @@ async def first_answer(
             status, unsure = exc.status, True
         except CallbackRateLimited as exc:
             status, wait = 429, exc.retry_after  # not applied: Discord refused it
+        except aiohttp.ClientConnectorError:
+            status = None  # no connection: nothing was sent
+        except aiohttp.ClientConnectionError:
+            status, unsure = None, True  # cut off: it may have arrived
         except discord.HTTPException as exc:
             if not unsure:
                 raise
@@ -284,6 +290,6 @@ async def first_answer(
             interaction.extras[ACKNOWLEDGED_KEY] = True
             return
         left = window_end - time.perf_counter() - LAST_TRY_MARGIN_S
-        if left <= 0:
+        if left <= 0 or (status == 429 and wait >= left):
             raise AnswerWindowClosed(tries, status)
         await asyncio.sleep(min(wait, left))

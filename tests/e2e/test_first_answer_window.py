@@ -13,7 +13,7 @@ import sqlite3
 import discord
 import pytest
 
-from bot.interactions.sending import respond
+from bot.interactions.sending import acknowledged, respond
 from bot.replies.common import Reply
 from localdiscord import InteractionHandle, LocalDiscord
 from tests.waiting import until
@@ -161,9 +161,43 @@ async def test_a_hung_try_that_applied_the_answer_counts_as_answered_once(bluebo
     assert _no_error_replies(handle)
     assert await _events(bluebook) == [("slash", "search", "ok", None)]
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING], caplog.records
-    # discord.py's response was left as it was before the cut try: the answer is known from
-    # the 40060, and a further send follows up.
-    assert not interaction.response.is_done()
+    # The answer is known from the 40060, and a further send follows up.
+    assert acknowledged(interaction)
     await respond(interaction, Reply(content="and one more thing", ephemeral=True))
     assert [m.get("content") for m in (await handle.messages())[1:]] == ["and one more thing"]
     assert handle.record.callback_type == 4  # answered once, by the hung try
+
+
+async def test_a_first_answer_cut_off_is_sent_again_and_counted_once(bluebook):
+    server = bluebook.server
+    server.drop_responses(CALLBACK, count=1, applied=True)
+    handle = await server.slash("search", {"query": "GCAP"})
+    await until(lambda: bluebook.services.usage.stats.queued, "the exchange to end")
+    # The connection closed with no answer, after Discord took the answer: the retry's 40060.
+    assert _tries(server, handle) == [(None, None), (400, 40060)]
+    [answer] = await handle.messages()
+    assert GCAP_REF in str(answer["embeds"])
+    assert _no_error_replies(handle)
+    assert await _events(bluebook) == [("slash", "search", "ok", None)]
+
+
+async def test_a_first_answer_cut_off_before_it_arrived_is_sent_again(bluebook):
+    server = bluebook.server
+    server.drop_responses(CALLBACK, count=1)
+    handle = await server.slash("search", {"query": "GCAP"})
+    await until(lambda: bluebook.services.usage.stats.queued, "the exchange to end")
+    assert _tries(server, handle) == [(None, None), (204, None)]
+    [answer] = await handle.messages()
+    assert GCAP_REF in str(answer["embeds"])
+    assert await _events(bluebook) == [("slash", "search", "ok", None)]
+
+
+async def test_a_429_longer_than_the_window_gives_up_at_once(bluebook):
+    server = bluebook.server
+    server.rate_limit(CALLBACK, count=1, retry_after=5.0)
+    handle = await server.slash("search", {"query": "GCAP"})
+    await until(lambda: bluebook.services.usage.stats.queued, "the exchange to end")
+    # No try the 429 forbade; and no apology, which Discord would not take either.
+    assert _tries(server, handle) == [(429, None)]
+    assert list(handle.record.messages()) == []
+    assert await _events(bluebook) == [("slash", "search", "send_failed", "AnswerWindowClosed")]
