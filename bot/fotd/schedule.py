@@ -140,13 +140,27 @@ def validate_timezone(name: str) -> ZoneInfo:
     return ZoneInfo(canonical)
 
 
+@functools.cache
+def _cities() -> dict[str, str]:
+    """Each zone's city ("Tokyo", "New York") to its zone; where a city has two names (an
+    old alias and its region's), the shorter."""
+    cities: dict[str, str] = {}
+    for name in sorted(_zone_names().values(), key=lambda n: (n.count("/"), n)):
+        if "/" in name and not name.startswith("Etc/"):
+            cities.setdefault(place_key(name.rsplit("/", 1)[1]), name)
+    return cities
+
+
 def _suggest_zone(typed: str) -> str | None:
     """The zone meant by an unknown name, where that is clear: spaces for underscores
-    ("America/New York"), a country or abbreviation (PLACE_ZONES), or an offset ("UTC+9")."""
+    ("America/New York"), a country or abbreviation (PLACE_ZONES), a zone's city ("Tokyo"),
+    or an offset ("UTC+9")."""
     if canonical := _zone_names().get("_".join(typed.split()).casefold()):
         return canonical
     if zones := _places().get(place_key(typed)):
         return " or ".join(zones)
+    if city := _cities().get(place_key(typed)):
+        return city
     if match := _OFFSET.fullmatch(typed):
         sign = -1 if match[1] in "-−" else 1
         return _offset_zones(sign * (int(match[2]) * 60 + int(match[3] or 0)))

@@ -270,6 +270,10 @@ def test_settled_through_judges_the_last_post_by_its_instant(
         ("us_east", "America/New_York"),
         ("PST", "America/Los_Angeles"),
         ("Australia", "Australia/Sydney or Australia/Perth"),
+        ("Tokyo", "Asia/Tokyo"),
+        ("new york", "America/New_York"),
+        ("Sao Paulo", "America/Sao_Paulo"),
+        ("Buenos Aires", "America/Buenos_Aires"),
     ],
 )
 def test_an_unknown_zone_that_names_a_place_suggests_its_zone(typed: str, suggested: str):
