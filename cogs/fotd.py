@@ -11,7 +11,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
-from bot.fotd.schedule import ScheduleInputError, fixed_offset_note
+from bot.fotd.schedule import ScheduleInputError
 from bot.fotd.sender import (
     HistoryUnreadable,
     PermanentSendError,
@@ -20,6 +20,7 @@ from bot.fotd.sender import (
     post_nonce,
 )
 from bot.fotd.service import PackWithoutFacts
+from bot.fotd.zones import fixed_offset_note
 from bot.interactions.path import autocomplete_exchange
 from bot.interactions.sending import deadline, message_kwargs, respond
 from bot.replies.common import Reply, error_reply

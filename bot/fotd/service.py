@@ -37,7 +37,6 @@ from bot.fotd.schedule import (
     post_instant,
     post_window_end,
     settled_through,
-    validate_timezone,
 )
 from bot.fotd.sender import HistoryUnreadable, PermanentSendError, PostSender, SendError
 from bot.fotd.store import (
@@ -47,6 +46,7 @@ from bot.fotd.store import (
     FotdStore,
     PostRecord,
 )
+from bot.fotd.zones import validate_timezone
 from bot.storage.db import is_storage_fault
 
 log = logging.getLogger(__name__)

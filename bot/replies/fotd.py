@@ -6,9 +6,10 @@ import functools
 import zoneinfo
 from datetime import date
 
-from bot.fotd.schedule import PLACE_ZONES, format_time, place_key
+from bot.fotd.schedule import format_time
 from bot.fotd.sender import post_marker
 from bot.fotd.store import FotdStatus
+from bot.fotd.zones import PLACE_ZONES, place_key
 from bot.pack.library import parse_key
 from bot.pack.model import Fact, Pack
 from bot.replies.common import OK_COLOUR, WARN_COLOUR, Reply

@@ -7,18 +7,15 @@ from datetime import date, time, timedelta
 import pytest
 
 from bot.fotd.schedule import (
-    PLACE_ZONES,
     InvalidTimeError,
-    UnknownTimezoneError,
     due_post,
-    fixed_offset_note,
     next_post_instant,
     parse_time,
     post_instant,
     post_window_end,
     settled_through,
-    validate_timezone,
 )
+from bot.fotd.zones import PLACE_ZONES, UnknownTimezoneError, fixed_offset_note, validate_timezone
 
 from .fakes import utc
 

@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from bot.fotd.schedule import due_post, latest_post_date, next_post_instant, validate_timezone
+from bot.fotd.schedule import due_post, latest_post_date, next_post_instant
+from bot.fotd.zones import validate_timezone
 
 # The four product zones plus ones with unusual rules: midnight transitions (Sao Paulo),
 # negative DST (Dublin), a 2-hour DST (Troll), :45 offsets (Chatham), a skipped date (Apia).

@@ -7,10 +7,11 @@ from datetime import date, time, timedelta
 import pytest
 
 from bot.fotd.clock import FakeClock
-from bot.fotd.schedule import InvalidTimeError, UnknownTimezoneError
+from bot.fotd.schedule import InvalidTimeError
 from bot.fotd.sender import PermanentSendError, TransientSendError
 from bot.fotd.service import FotdNotConfiguredError, FotdService, plan_json
 from bot.fotd.store import FotdStore
+from bot.fotd.zones import UnknownTimezoneError
 
 from .fakes import CHANNEL, FACTS, GUILD, FakeSender, utc
 
