@@ -177,8 +177,8 @@ def _no_editions(
     if len(years) < 2:
         return error_reply(
             f"This library holds one edition ({held}), so there is nothing to compare it with.",
-            hint="Fetch another edition to compare it with: "
-            "`bluebook-bot content fetch --edition YEAR --chapter N --out LIBRARY`.",
+            hint="The bot's operator can fetch another edition to compare it with "
+            "(`bluebook-bot content fetch --edition YEAR --chapter N --out LIBRARY`).",
         )
     year = library.pack(after).year
     later = [y for y in years if y > year]

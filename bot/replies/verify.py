@@ -104,7 +104,8 @@ def verify_reply(
             "a longer stretch, or use `/search` to find where words appear."
         )
         return Reply(
-            embeds=[_embed("Quote check: too short", text, WARN_COLOUR, pack)], ephemeral=ephemeral
+            embeds=[_embed("Quote check: too short", text, WARN_COLOUR, pack, checked=False)],
+            ephemeral=ephemeral,
         )
     if verdict.verbatim and verdict.matches:
         first = verdict.matches[0]
@@ -179,12 +180,15 @@ def _and(years: Sequence[int]) -> str:
     return named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
 
 
-def _embed(title: str, text: str, colour: int, pack: Pack, ref: str | None = None) -> dict:
+def _embed(
+    title: str, text: str, colour: int, pack: Pack, ref: str | None = None, *, checked: bool = True
+) -> dict:
     """Linked to the page of the passage at `ref` (a pack of many pages has many addresses);
-    an answer about no passage links the chapter's first page, as /toc does, and says so."""
+    an answer about no passage links the chapter's first page, as /toc does, and says so.
+    `checked`: the quote was compared with the text (not when too short to check)."""
     paragraph = pack.paragraphs.get(ref or "")
     section = pack.section_of(paragraph) if paragraph else pack.sections.get(ref or "")
-    footer = f"{pack.manifest.title} · checked word for word"
+    footer = f"{pack.manifest.title} · checked word for word" if checked else pack.manifest.title
     if section is None:
         footer += " · the link opens the chapter's first page"
     return {

@@ -60,6 +60,7 @@ async def test_verify_the_gets_no_verdict(bluebook):
     embed = message["embeds"][0]
     assert embed["title"] == "Quote check: too short"
     assert "Verbatim" not in embed["description"] and "✅" not in embed["description"]
+    assert "checked" not in embed["footer"]["text"]  # nothing was
 
 
 async def test_verify_says_when_only_capitals_differ(bluebook):

@@ -82,6 +82,8 @@ async def test_with_one_edition_the_answer_says_there_is_nothing_to_compare(
         answer = await _ask(local_discord, {})
     assert "holds one edition (2025)" in answer["content"]
     assert "Give `from`" not in answer["content"]
+    # Fetching is not something a Discord user can do: the hint says who can.
+    assert "The bot's operator can fetch another edition" in answer["content"]
 
 
 async def test_the_counts_of_changed_sections_agree(sample):
