@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from bot.pack.library import Library, edition_only, parse_key, split_edition
-from bot.pack.model import Section
+from bot.pack.model import Pack, Section
 from bot.pack.refs import Resolved, chapter_named, written_ref
 from bot.replies.common import Reply, clip, error_reply
 from bot.replies.markdown import escape
@@ -93,6 +93,17 @@ def held_in_text(ref: str, years: list[int]) -> str:
     return f"Held in {held_years(years)}: `{written_ref(shown, years[0])}`."
 
 
+def held_text(pack: Pack) -> str:
+    """ "Held here: Diplomatic Bluebook 2025, chapter 3, section 1.": said with an answer that
+    found nothing, so that a reader can tell a gap in the library from one in the Bluebook."""
+    numbers = [s.ref.rsplit(".", 1)[-1] for s in pack.sections.values() if s.level == 1]
+    held = f"chapter {pack.manifest.chapter_number}"
+    if numbers:
+        named = numbers[0] if len(numbers) == 1 else f"{', '.join(numbers[:-1])} and {numbers[-1]}"
+        held += f", section{'s' if len(numbers) > 1 else ''} {named}"
+    return f"Held here: {pack.manifest.title}, {held}."
+
+
 def chapter_lacking_text(ref: str, year: int, chapters: list[int]) -> str | None:
     """ "2025 has no chapter 5; it holds chapters 3, 4." when a reference names a chapter
     edition `year` (holding `chapters`) lacks; None otherwise."""
@@ -120,10 +131,19 @@ def section_notes(
     reference named it), before the closest sections: the chapter the edition lacks
     (chapter_lacking_text), then the editions that hold it (where_held_text). /section, chat
     lookups and the CLI `section` all say it."""
-    notes = [
-        chapter_lacking_text(ref, year, library.chapters_of(year)),
-        where_held_text(ref, library.years_holding(ref), asked_year),
-    ]
+    chapters = library.chapters_of(year)
+    lacking = chapter_lacking_text(ref, year, chapters)
+    notes = [lacking, where_held_text(ref, library.years_holding(ref), asked_year)]
+    if lacking is None and not notes[1]:
+        # Held nowhere: say what the edition holds of the chapter, which may be part of it.
+        chapter = chapter_named(split_edition(ref).ref)
+        key = (
+            library.key_in(year, chapter if chapter is not None else chapters[0])
+            if chapters
+            else None
+        )
+        if key is not None:
+            notes.append(held_text(library.packs[key]))
     return [n for n in notes if n]
 
 

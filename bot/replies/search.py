@@ -17,6 +17,7 @@ from bot.replies.common import (
     quote_block,
 )
 from bot.replies.custom_ids import SearchState, needs_token
+from bot.replies.errors import held_text
 from bot.replies.limits import EMBED_DESCRIPTION_MAX, EMBED_FIELD_VALUE_MAX, EMBED_TITLE_MAX
 from bot.replies.markdown import code, escape
 from bot.search import SearchResponse, SearchResult
@@ -110,7 +111,9 @@ def result_buttons(
     return buttons
 
 
-def no_results_reply(response: SearchResponse, *, ephemeral: bool = False) -> Reply:
+def no_results_reply(response: SearchResponse, *, ephemeral: bool = False, held: str = "") -> Reply:
+    """The answer to a query nothing matched: suggestions, the outline, and `held` (what the
+    library holds, `held_text`)."""
     # A query of invisible characters alone (zero-width spaces) is empty, as search reads it.
     query = clip(response.query.strip(), 200) if normalize(response.query).strip() else ""
     query = query or "(empty)"
@@ -129,6 +132,8 @@ def no_results_reply(response: SearchResponse, *, ephemeral: bool = False) -> Re
         lines.append("Or browse the outline with `/toc`.")
     else:
         lines.append("Browse the outline with `/toc`.")
+    if held and lines[0].startswith("Nothing"):
+        lines.append(held)
     embed = {"title": "No match", "description": "\n".join(lines), "color": WARN_COLOUR}
     return Reply(embeds=[embed], ephemeral=ephemeral)
 
@@ -168,7 +173,8 @@ def library_search_reply(
     so when only another edition matched. `reading`: the edition the reader reads (default:
     the one searched); a result of any other is referred to with its year."""
     if not response.results:
-        return no_results_reply(response.primary, ephemeral=ephemeral)
+        holding = held_text(packs[response.pack_key])
+        return no_results_reply(response.primary, ephemeral=ephemeral, held=holding)
     index = max(0, min(index, len(response.results) - 1))
     total = len(response.results)
     found = response.results[index]

@@ -8,6 +8,7 @@ from bot.pack.model import Pack
 from bot.pack.refs import written_ref
 from bot.replies.also_in import also_in_text, held_at
 from bot.replies.common import ERROR_COLOUR, OK_COLOUR, WARN_COLOUR, Reply, clip, quote_block
+from bot.replies.errors import held_text
 from bot.replies.limits import EMBED_DESCRIPTION_MAX
 from bot.replies.markdown import code, escape
 from bot.search.verify import (
@@ -169,6 +170,7 @@ def verify_reply(
         text += f"\n\nChecked {checked[0]}, then {_and(checked[1:])}."
     if tips:
         text += f"\n\nPerhaps: {tips}"
+    text += f"\n\n{held_text(pack)}"
     return Reply(
         embeds=[_embed("Quote check: not found", text, WARN_COLOUR, pack)], ephemeral=ephemeral
     )

@@ -121,6 +121,24 @@ async def test_section_9_9_lists_the_closest_sections(bluebook):
     assert len(closest) == 3 and closest[0] == "3.1.1"
 
 
+async def test_a_section_the_library_lacks_says_what_it_holds(bluebook):
+    """3.2.1 is in the Bluebook but not in the shipped library (section 1 only): the answer
+    says what is held, so a reader does not take the gap for the Bluebook's."""
+    message = await (await bluebook.server.slash("section", {"ref": "3.2.1"})).final_message()
+    assert message["content"].startswith("No section “3.2.1” in Diplomatic Bluebook 2025.")
+    assert "Held here: Diplomatic Bluebook 2025, chapter 3, section 1." in message["content"]
+
+
+async def test_a_quote_found_nowhere_says_what_the_library_holds(bluebook):
+    quote = "The moon is made of green cheese and the tides answer to it every single day."
+    message = await (await bluebook.server.slash("verify", {"quote": quote})).final_message()
+    embed = message["embeds"][0]
+    assert embed["title"] == "Quote check: not found"
+    assert embed["description"].endswith(
+        "Held here: Diplomatic Bluebook 2025, chapter 3, section 1."
+    )
+
+
 async def test_an_unknown_reference_in_chat_lists_closest_sections(bluebook):
     server = bluebook.server
     server.send_message(server.general, server.member, "what does [[§9.9]] say?")
