@@ -24,33 +24,42 @@ def _note(note: Note) -> str:
     return f"{label}*{escape(note.text)}*"
 
 
-def _blocks(section: Section, only: Paragraph | None) -> list[str]:
-    """Escaped text blocks in reading order: sub-headings, numbered paragraphs, and each
-    section's footnotes and figure references after its paragraphs (the page prints them at
-    its end; a paragraph shown alone has lost its markers, so it shows none)."""
+def _blocks(section: Section, only: Paragraph | None) -> list[tuple[str, bool]]:
+    """Escaped text blocks in reading order, each with whether it is a heading: sub-headings,
+    numbered paragraphs, and each section's footnotes and figure references after its
+    paragraphs (the page prints them at its end; a paragraph shown alone has lost its
+    markers, so it shows none)."""
     if only is not None:
-        return [f"`¶{only.index}` {escape(only.text)}"]
-    blocks: list[str] = []
+        return [(f"`¶{only.index}` {escape(only.text)}", False)]
+    blocks: list[tuple[str, bool]] = []
     for node in section.walk():
         if node is not section:
-            blocks.append(f"**{escape(node.heading)}** `{node.ref}`")
-        blocks.extend(f"`¶{p.index}` {escape(p.text)}" for p in node.paragraphs)
-        blocks.extend(_note(n) for n in node.notes)
+            blocks.append((f"**{escape(node.heading)}** `{node.ref}`", True))
+        blocks.extend((f"`¶{p.index}` {escape(p.text)}", False) for p in node.paragraphs)
+        blocks.extend((_note(n), False) for n in node.notes)
     return blocks
 
 
 def section_pages(section: Section, only: Paragraph | None = None) -> list[str]:
-    """The section's text cut into pages that fit an embed; a paragraph may run on."""
+    """The section's text cut into pages that fit an embed; a paragraph may run on, and a
+    heading that would end a page starts the next one, with its text."""
     pages: list[str] = []
     current = ""
-    for block in _blocks(section, only):
-        for piece in split_words(block, PAGE_CHARS):
+    heading = ""  # the heading that ends `current`, if one does
+    for block, is_heading in _blocks(section, only):
+        # The text after a heading is cut so that its first piece fits a page with it.
+        limit = PAGE_CHARS - len(heading) - 2 if heading else PAGE_CHARS
+        for piece in split_words(block, limit):
             joined = f"{current}\n\n{piece}" if current else piece
             if len(joined) <= PAGE_CHARS:
                 current = joined
+            elif heading and current != heading and len(heading) + 2 + len(piece) <= PAGE_CHARS:
+                pages.append(current[: -len(heading) - 2])
+                current = f"{heading}\n\n{piece}"
             else:
                 pages.append(current)
                 current = piece
+            heading = piece if is_heading else ""
     if current or not pages:
         pages.append(current or "*(This heading has no text of its own.)*")
     return pages

@@ -79,6 +79,27 @@ def test_long_section_is_split_across_pages_without_losing_text():
     assert embed_size(embed) <= EMBED_TOTAL_MAX
 
 
+def test_a_heading_that_would_end_a_page_starts_the_next_with_its_text():
+    # Long enough that the heading of (2) falls last on page 1 when it is not kept with its text.
+    filler = " ".join(f"word{i}" for i in range(EMBED_DESCRIPTION_MAX // 7 - 70))
+    text = (
+        "Chapter 9\n\nLong Chapter\n\nSection 1 Long Section\n\n1 Part\n\n(1) First\n\n"
+        f"{filler}.\n\n(2) Second\n\n{filler}.\n"
+    )
+    pack = Pack(
+        Manifest("T", 2030, 9, "Long Chapter", "en", "https://example.org/x"), parse_chapter(text)
+    )
+    heading = "**(2) Second** `9.1.1(2)`"
+    pages = section_pages(pack.sections["9.1"])
+    assert len(pages) >= 2
+    ends = [p for p in pages if p.endswith(heading)]
+    assert not ends, "a page ends with a heading"
+    [starts] = [p for p in pages if heading in p]
+    assert starts.startswith(heading) and "word0" in starts
+    # Nothing is lost or doubled.
+    assert " ".join(pages).count("word0 ") == 2
+
+
 def _search_ids(
     owner: int, query: str, *, pack: str = "", total: int = 5, token: str | None = None
 ) -> dict[str, str]:
