@@ -169,6 +169,11 @@ def _outside(match: re.Match[str], groups: tuple[str, ...]) -> list[tuple[int, i
     return spans
 
 
+# Full-width forms of ASCII (`３．１`, `（３）`) and the ideographic space, as their ASCII:
+# one character for one, so a match's offsets are the text's.
+_HALF_WIDTH = {0xFF01 + i: 0x21 + i for i in range(94)} | {0x3000: 0x20}
+
+
 def blank_bracketed(text: str) -> str:
     """`text` with every `[[...]]` lookup replaced by spaces, same length."""
     return _BRACKETS.sub(lambda m: " " * len(m.group(0)), text)
@@ -187,7 +192,7 @@ def extract_lookups(
     visible = strip_ignored(text)
     bracketed = _bracketed(visible, refs)
     # References inside `[[...]]` were taken above; blank them so they are not seen twice.
-    written = _written_refs(blank_bracketed(visible), refs, refs_of)
+    written = _written_refs(blank_bracketed(visible).translate(_HALF_WIDTH), refs, refs_of)
     found = sorted(bracketed + written, key=lambda item: item[0])
     lookups: list[Lookup] = []
     seen: set[str] = set()

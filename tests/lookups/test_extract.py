@@ -138,6 +138,8 @@ def test_duplicates_do_not_use_up_the_cap(refs: RefIndex) -> None:
         ("§1.1(3)", "3.1.1(3)"),  # chapter left out
         ("[[3.1.1(3)]]", "3.1.1(3)"),
         ("[[§3.1.1(3)¶1]]", "3.1.1(3)¶1"),
+        ("see §３.１.１（３） please", "3.1.1(3)"),  # typed with a Japanese keyboard
+        ("§３.１.１(３)¶１", "3.1.1(3)¶1"),
     ],
 )
 def test_written_reference(text: str, key: str, refs: RefIndex) -> None:
