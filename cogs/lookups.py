@@ -6,6 +6,7 @@ Edits update or remove the reply, deletions remove it, and a 🗑 from the asker
 from __future__ import annotations
 
 import logging
+import time
 from typing import TYPE_CHECKING
 
 import aiohttp
@@ -17,11 +18,16 @@ from bot.interactions.exchange import current_exchange
 from bot.interactions.path import chat_exchange, note_send_failure
 from bot.interactions.sending import deadline, message_kwargs, respond
 from bot.lookups.extract import MAX_INNER_CHARS, EditionsRefs, Lookup, extract_lookups
-from bot.lookups.limits import ExplicitLimiter, PassiveLimiter
+from bot.lookups.limits import (
+    EMBEDS_NOTE_COOLDOWN_SECONDS,
+    ExplicitLimiter,
+    PassiveLimiter,
+    SlidingWindow,
+)
 from bot.lookups.passive import find_terms
 from bot.lookups.replies import EditPlan, ReplyLedger, is_removal_request, plan_edit
 from bot.replies.common import QUOTE_COLOUR, WARN_COLOUR, Reply
-from bot.replies.errors import no_edition_text, too_long_lookup_text
+from bot.replies.errors import EMBEDS_NEEDED_TEXT, no_edition_text, too_long_lookup_text
 from bot.replies.lookups import library_lookup_embed, passive_reply
 from bot.storage.settings import LookupKind, LookupSwitches, switches_in
 
@@ -52,6 +58,7 @@ class LookupsCog(commands.Cog):
         self.ledger = ReplyLedger()
         self.explicit_limit = ExplicitLimiter()
         self.passive_limit = PassiveLimiter()
+        self.embeds_noted = SlidingWindow(1, EMBEDS_NOTE_COOLDOWN_SECONDS)
 
     async def _switches(self, guild_id: int | None, channel_id: int) -> LookupSwitches:
         return await switches_in(self.bot.lookup_settings, guild_id=guild_id, channel_id=channel_id)
@@ -166,6 +173,8 @@ class LookupsCog(commands.Cog):
             self.ledger.finish(message.id)
             note_send_failure(exc)
             log.warning("cannot reply in channel", extra={"channel": message.channel.id})
+            if embeds:
+                await self._say_embeds_needed(message)
             return
         except discord.HTTPException as exc:
             # 400/50035 too: the message was deleted before the reply reached Discord.
@@ -186,6 +195,27 @@ class LookupsCog(commands.Cog):
         elif meanwhile.edited_text is not None:
             guild_id = message.guild.id if message.guild else None
             await self._follow_edit(message.id, message.channel.id, guild_id, meanwhile.edited_text)
+
+    async def _say_embeds_needed(self, message: discord.Message) -> None:
+        """A lookup's quote is an embed: where the bot may post but not embed, say so in plain
+        text instead of nothing, once per channel per EMBEDS_NOTE_COOLDOWN_SECONDS."""
+        guild, channel = message.guild, message.channel
+        if guild is None or isinstance(channel, discord.PartialMessageable):
+            return
+        allowed = channel.permissions_for(guild.me)
+        now = time.monotonic()
+        if allowed.embed_links or not allowed.send_messages:
+            return
+        if not self.embeds_noted.allows(channel.id, now):
+            return
+        self.embeds_noted.record(channel.id, now)
+        try:
+            async with deadline(self.bot):
+                await message.reply(
+                    **message_kwargs(Reply(content=EMBEDS_NEEDED_TEXT)), mention_author=False
+                )
+        except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as exc:
+            log.warning("could not say embeds are needed", extra={"error": type(exc).__name__})
 
     @commands.Cog.listener()
     @chat_exchange

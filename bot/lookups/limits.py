@@ -30,6 +30,9 @@ CHANNEL_PASSIVE_WINDOW_SECONDS = 60.0
 # reading answers will ask.
 EXPLICIT_LIMIT = 10
 EXPLICIT_WINDOW_SECONDS = 30.0
+# A channel where the bot may post but not embed is told so at most once in this many seconds
+# (10 minutes): each lookup there fails the same way until someone fixes the permission.
+EMBEDS_NOTE_COOLDOWN_SECONDS = 600.0
 # Keys tracked per window before the least recently used is forgotten. Evicting a live key
 # can only let one extra reply through; it never blocks one.
 MAX_TRACKED_KEYS = 10_000

@@ -93,6 +93,13 @@ def held_in_text(ref: str, years: list[int]) -> str:
     return f"Held in {held_years(years)}: `{written_ref(shown, years[0])}`."
 
 
+# Said in a channel where the bot may post but not embed, in place of a lookup's quote.
+EMBEDS_NEEDED_TEXT = (
+    "I can't quote the Bluebook here: missing Embed Links. Give me that permission in this "
+    "channel, then ask again."
+)
+
+
 def held_text(pack: Pack) -> str:
     """ "Held here: Diplomatic Bluebook 2025, chapter 3, section 1.": said with an answer that
     found nothing, so that a reader can tell a gap in the library from one in the Bluebook."""

@@ -111,3 +111,19 @@ async def test_help_and_tab_offer_deny_and_allow(fotd):  # noqa: F811
     assert console.verb_choices("!deny send_messages #n") == ["#news"]
     assert console.verb_choices("!deny ") == list(console.verb_choices("!allow "))
     assert console.verb_choices("!press ") == []
+
+
+async def test_a_lookup_where_the_bot_cannot_embed_says_so_once(bluebook):
+    """Without Embed Links a lookup's quote cannot go out: the bot says so in plain text,
+    once per channel for a while, not once per lookup and not never (trial)."""
+    out = io.StringIO()
+    # Chat answers follow gateway events: wait for a longer quiet than commands need.
+    console = ConsoleSession(bluebook.server, out, timeout=10, idle=0.25)
+    await _say(console, out, "!deny embed_links")
+    first = await _say(console, out, "what about [[GCAP]]?")
+    assert "I can't quote the Bluebook here: missing Embed Links." in first
+    again = await _say(console, out, "and [[NSS]]?")
+    assert "Embed Links" not in again
+    await _say(console, out, "!allow embed_links")
+    quoted = await _say(console, out, "and [[PKO]]?")
+    assert "[[PKO]]" in quoted and "Embed Links" not in quoted
