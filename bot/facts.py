@@ -18,6 +18,17 @@ def _topic_text(fact: Fact) -> str:
     return " ".join((*fact.tags, fact.headline, fact.id.replace("-", " ")))
 
 
+def fact_topics(facts: Sequence[Fact], typed: str = "", limit: int | None = None) -> list[str]:
+    """The facts' topics (their tags) in alphabetical order; with `typed`, those holding it,
+    those starting with it first (what `/fact topic:` offers as you type)."""
+    tags = sorted({t for f in facts for t in f.tags}, key=str.casefold)
+    if typed.strip():
+        wanted = typed.strip().casefold()
+        tags = [t for t in tags if wanted in t.casefold()]
+        tags.sort(key=lambda t: not t.casefold().startswith(wanted))
+    return tags if limit is None else tags[:limit]
+
+
 def facts_on_topic(facts: Sequence[Fact], topic: str) -> list[Fact]:
     """Facts whose tags or headline match `topic`, else whose quote has its words, best
     first; none for a topic without a letter or digit (an emoji, punctuation), which no fact

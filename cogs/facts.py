@@ -8,11 +8,14 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.facts import pick_fact
+from bot.facts import fact_topics, pick_fact
 from bot.interactions.exchange import current_exchange
-from bot.interactions.path import QUERY
+from bot.interactions.path import QUERY, autocomplete_exchange
 from bot.interactions.sending import respond
+from bot.replies.common import clip
 from bot.replies.facts import fact_reply
+from bot.replies.limits import CHOICE_NAME_MAX
+from cogs.common import bot_of
 
 if TYPE_CHECKING:
     from bot.app import BluebookBot
@@ -59,6 +62,21 @@ class FactsCog(commands.Cog):
             reading=served.year,
         )
         await respond(interaction, reply)
+
+    @fact.autocomplete("topic")
+    @autocomplete_exchange
+    async def topic_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """The topics of the facts /fact draws from that hold what is typed."""
+        bot = bot_of(interaction)
+        served = await bot.library.for_guild(interaction.guild_id)
+        facts = [fact for _, fact in bot.library.current.facts(served.pack_key)]
+        topics = fact_topics(facts, current, limit=25)
+        current_exchange().result(None, len(topics), served.pack_key)
+        return [
+            app_commands.Choice(name=clip(t, CHOICE_NAME_MAX), value=clip(t, 100)) for t in topics
+        ]
 
 
 async def setup(bot: BluebookBot) -> None:

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from bot.facts import fact_topics
 from bot.pack.model import Fact, Pack
 from bot.pack.refs import written_ref
 from bot.replies.common import QUOTE_COLOUR, WARN_COLOUR, Reply, clip, quote_block
 from bot.replies.limits import EMBED_DESCRIPTION_MAX, EMBED_TITLE_MAX
 from bot.replies.markdown import code, escape
 from bot.replies.search import section_path
+
+# A /fact on no topic names this many topics, and how many more there are.
+SHOWN_TOPICS = 20
 
 
 def fact_embed(
@@ -77,8 +81,11 @@ def fact_reply(
     reader's edition (`fact_embed`)."""
     facts = pack.facts if facts is None else facts
     if fact is None:
-        tags = sorted({t for f in facts for t in f.tags}, key=str.casefold)
-        shown = ", ".join(code(t) for t in tags[:20])
+        tags = fact_topics(facts)
+        shown = ", ".join(code(t) for t in tags[:SHOWN_TOPICS])
+        if len(tags) > SHOWN_TOPICS:
+            more = len(tags) - SHOWN_TOPICS
+            shown += f" and {more} more (`topic` offers them as you type)"
         title = "No such fact"
         if not facts:
             title = "No facts yet"

@@ -157,6 +157,15 @@ async def test_section_autocomplete(bluebook):
     assert len(everything) <= 25
 
 
+async def test_fact_topic_offers_the_topics_as_you_type(bluebook):
+    server = bluebook.server
+    assert [c["value"] for c in await server.autocomplete("fact", "topic", "gc")] == ["GCAP"]
+    offered = await server.autocomplete("fact", "topic", "")
+    assert len(offered) == 25 and offered[0]["value"] == "active cyber defense"
+    chosen = await (await server.slash("fact", {"topic": "GCAP"})).final_message()
+    assert "GCAP" in str(chosen["embeds"][0])
+
+
 async def test_toc_fact_and_help(bluebook):
     server = bluebook.server
     toc = _embed(await (await server.slash("toc")).final_message())

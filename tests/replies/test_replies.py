@@ -267,6 +267,20 @@ def test_no_fact_on_a_topic_lists_topics_only_when_there_are_some() -> None:
     assert text == "No fact on **zzz**."
     tagged = fact_reply(pack, None, topic="zzz", ephemeral=False).embeds[0]["description"]
     assert "Topics include: `" in tagged
+    # The shipped page's facts have 56 topics: 20 are named, and the rest counted.
+    assert tagged.split(" and 36 more")[0].count("`") == 2 * 20
+    assert tagged.endswith(" and 36 more (`topic` offers them as you type).")
+
+
+def test_fact_topics_offer_what_was_typed_starts_first() -> None:
+    from bot.facts import fact_topics
+    from bot.pack.loader import load_pack
+
+    facts = load_pack().facts
+    assert fact_topics(facts, "gc") == ["GCAP"]
+    found = fact_topics(facts, "def")
+    assert found[:2] == ["defense", "defense equipment"] and "active cyber defense" in found
+    assert len(fact_topics(facts)) == 56 and len(fact_topics(facts, limit=25)) == 25
 
 
 def test_stats_title_counts_days_in_words() -> None:
