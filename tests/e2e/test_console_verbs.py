@@ -260,7 +260,7 @@ async def test_an_option_without_autocomplete_completes_nothing_and_logs_nothing
     console, out = _session(bluebook)
     completer = _completer(console)
     before = len(bluebook.server.store.by_id)
-    for text in ("/search query:terr", "/search GCAP limit:3", "/fact topic:GC"):
+    for text in ("/search query:terr", "/search GCAP limit:3", "/verify quote:Jap"):
         found = completer.get_completions_async(Document(text), CompleteEvent())  # type: ignore[attr-defined]
         assert [c.text async for c in found] == [], text
     shown = await _say(console, out, "!complete /search query:terr")
