@@ -87,8 +87,9 @@ ACKNOWLEDGED_KEY = "bluebook_acknowledged"
 
 
 class AnswerWindowClosed(Exception):
-    """Every try of an interaction's first answer within Discord's 3 s window met a 5xx or a
-    429, or was given up without an answer (`status` None)."""
+    """Every try of an interaction's first answer within Discord's 3 s window met a 5xx, a 429
+    or a broken connection, or was given up without an answer (`status` None for the last
+    two)."""
 
     def __init__(self, tries: int, status: int | None) -> None:
         answer = "no answer" if status is None else str(status)
