@@ -20,7 +20,7 @@ import os
 import statistics
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -83,7 +83,7 @@ async def measure(
 
 
 @contextlib.contextmanager
-def _started_as(bot: Bot) -> Any:
+def _started_as(bot: Bot) -> Iterator[None]:
     """While a bot process starts: its tree, and BLUEBOOK_INTERPRETED as asked."""
     root, interpreted = e2e_bench.ROOT, os.environ.pop("BLUEBOOK_INTERPRETED", None)
     e2e_bench.ROOT = bot.root

@@ -29,6 +29,12 @@ SERVER_ONLY = "This command works only in a server."
 NOT_HERE = "You can't use this command here."
 
 
+def and_list(items: Iterable[object]) -> str:
+    """2023 / 2023 and 2020 / 2023, 2021 and 2020."""
+    named = [str(i) for i in items]
+    return named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
+
+
 def held_years(years: Iterable[int]) -> str:
     """The editions the library holds, as a reader sees them: "2025, 2024"."""
     return ", ".join(str(y) for y in years)
@@ -106,8 +112,7 @@ def held_text(pack: Pack) -> str:
     numbers = [s.ref.rsplit(".", 1)[-1] for s in pack.sections.values() if s.level == 1]
     held = f"chapter {pack.manifest.chapter_number}"
     if numbers:
-        named = numbers[0] if len(numbers) == 1 else f"{', '.join(numbers[:-1])} and {numbers[-1]}"
-        held += f", section{'s' if len(numbers) > 1 else ''} {named}"
+        held += f", section{'s' if len(numbers) > 1 else ''} {and_list(numbers)}"
     return f"Held here: {pack.manifest.title}, {held}."
 
 

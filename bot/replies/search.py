@@ -118,7 +118,8 @@ def no_results_reply(response: SearchResponse, *, ephemeral: bool = False, held:
     query = clip(response.query.strip(), 200) if normalize(response.query).strip() else ""
     query = query or "(empty)"
     typed = words(response.query)
-    if typed and all(w in STOPWORDS for w in typed):
+    too_common = bool(typed) and all(w in STOPWORDS for w in typed)
+    if too_common:
         common = "is too common" if len(typed) == 1 else "has only words too common"
         lines = [
             f"**{escape(query)}** {common} to search for. Add a word that says what you are "
@@ -132,7 +133,7 @@ def no_results_reply(response: SearchResponse, *, ephemeral: bool = False, held:
         lines.append("Or browse the outline with `/toc`.")
     else:
         lines.append("Browse the outline with `/toc`.")
-    if held and lines[0].startswith("Nothing"):
+    if held and not too_common:
         lines.append(held)
     embed = {"title": "No match", "description": "\n".join(lines), "color": WARN_COLOUR}
     return Reply(embeds=[embed], ephemeral=ephemeral)

@@ -8,7 +8,7 @@ from bot.pack.model import Pack
 from bot.pack.refs import written_ref
 from bot.replies.also_in import also_in_text, held_at
 from bot.replies.common import ERROR_COLOUR, OK_COLOUR, WARN_COLOUR, Reply, clip, quote_block
-from bot.replies.errors import held_text
+from bot.replies.errors import and_list, held_text
 from bot.replies.limits import EMBED_DESCRIPTION_MAX
 from bot.replies.markdown import code, escape
 from bot.search.verify import (
@@ -167,19 +167,13 @@ def verify_reply(
     tips = ", ".join(code(s) for s in verdict.suggestions[:5])
     text = f"🔍 **Not found.** Nothing in the Bluebook is close to:\n{quoted}"
     if len(checked) > 1:
-        text += f"\n\nChecked {checked[0]}, then {_and(checked[1:])}."
+        text += f"\n\nChecked {checked[0]}, then {and_list(checked[1:])}."
     if tips:
         text += f"\n\nPerhaps: {tips}"
     text += f"\n\n{held_text(pack)}"
     return Reply(
         embeds=[_embed("Quote check: not found", text, WARN_COLOUR, pack)], ephemeral=ephemeral
     )
-
-
-def _and(years: Sequence[int]) -> str:
-    """2023 / 2023 and 2020 / 2023, 2021 and 2020."""
-    named = [str(y) for y in years]
-    return named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
 
 
 def _embed(
