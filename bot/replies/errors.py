@@ -106,14 +106,24 @@ EMBEDS_NEEDED_TEXT = (
 )
 
 
-def held_text(pack: Pack) -> str:
-    """ "Held here: Diplomatic Bluebook 2025, chapter 3, section 1.": said with an answer that
-    found nothing, so that a reader can tell a gap in the library from one in the Bluebook."""
-    numbers = [s.ref.rsplit(".", 1)[-1] for s in pack.sections.values() if s.level == 1]
-    held = f"chapter {pack.manifest.chapter_number}"
-    if numbers:
-        held += f", section{'s' if len(numbers) > 1 else ''} {and_list(numbers)}"
-    return f"Held here: {pack.manifest.title}, {held}."
+def held_text(packs: Iterable[Pack], year: int) -> str:
+    """ "Held here: Diplomatic Bluebook 2025, chapter 3, section 1; chapter 4, sections 1 and
+    2.": what `packs` hold of edition `year`, said with an answer that found nothing, so that
+    a reader can tell a gap in the library from one in the Bluebook."""
+    held = sorted(
+        (p for p in packs if p.manifest.edition_year == year),
+        key=lambda p: p.manifest.chapter_number,
+    )
+    if not held:
+        return ""
+    chapters = []
+    for pack in held:
+        numbers = [s.ref.rsplit(".", 1)[-1] for s in pack.sections.values() if s.level == 1]
+        chapter = f"chapter {pack.manifest.chapter_number}"
+        if numbers:
+            chapter += f", section{'s' if len(numbers) > 1 else ''} {and_list(numbers)}"
+        chapters.append(chapter)
+    return f"Held here: {held[0].manifest.title}, {'; '.join(chapters)}."
 
 
 def chapter_lacking_text(ref: str, year: int, chapters: list[int]) -> str | None:
@@ -147,15 +157,8 @@ def section_notes(
     lacking = chapter_lacking_text(ref, year, chapters)
     notes = [lacking, where_held_text(ref, library.years_holding(ref), asked_year)]
     if lacking is None and not notes[1]:
-        # Held nowhere: say what the edition holds of the chapter, which may be part of it.
-        chapter = chapter_named(split_edition(ref).ref)
-        key = (
-            library.key_in(year, chapter if chapter is not None else chapters[0])
-            if chapters
-            else None
-        )
-        if key is not None:
-            notes.append(held_text(library.packs[key]))
+        # Held nowhere: say what the edition holds, which may be part of a chapter.
+        notes.append(held_text(library.packs.values(), year))
     return [n for n in notes if n]
 
 

@@ -174,7 +174,7 @@ def library_search_reply(
     so when only another edition matched. `reading`: the edition the reader reads (default:
     the one searched); a result of any other is referred to with its year."""
     if not response.results:
-        holding = held_text(packs[response.pack_key])
+        holding = held_text(packs.values(), packs[response.pack_key].manifest.edition_year)
         return no_results_reply(response.primary, ephemeral=ephemeral, held=holding)
     index = max(0, min(index, len(response.results) - 1))
     total = len(response.results)

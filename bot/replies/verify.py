@@ -75,6 +75,7 @@ def library_verify_reply(
         ),
         year=year,
         reading=first if reading is None else reading,
+        held=held_text(packs.values(), first),
     )
 
 
@@ -88,11 +89,13 @@ def verify_reply(
     checked: Sequence[int] = (),
     year: int | None = None,
     reading: int | None = None,
+    held: str = "",
 ) -> Reply:
     """`instead_of`: the edition checked first, when the verdict is another's (`year`).
     References carry their year, as /section takes them, when `year` is given and is not
     `reading`, the edition the reader reads. `also_in`: other editions
-    holding the quote verbatim, as `also_in_text` names them; `checked`: every edition checked, for "Not found"."""
+    holding the quote verbatim, as `also_in_text` names them; `checked`: every edition checked,
+    and `held`, what the library holds of the one checked first (`held_text`): for "Not found"."""
     quoted = quote_block(escape(clip(verdict.quote, 600))) if verdict.quote else "> (empty)"
 
     def ref(text: str) -> str:
@@ -170,7 +173,8 @@ def verify_reply(
         text += f"\n\nChecked {checked[0]}, then {and_list(checked[1:])}."
     if tips:
         text += f"\n\nPerhaps: {tips}"
-    text += f"\n\n{held_text(pack)}"
+    if held:
+        text += f"\n\n{held}"
     return Reply(
         embeds=[_embed("Quote check: not found", text, WARN_COLOUR, pack)], ephemeral=ephemeral
     )

@@ -4,6 +4,7 @@ sample library (chapter 3, 2024-2026) with chapter 4 imported beside chapter 3 i
 
 from __future__ import annotations
 
+import re
 import shutil
 import sqlite3
 from collections.abc import AsyncIterator
@@ -165,6 +166,25 @@ async def test_search_reads_another_chapter_as_the_servers_edition(chapters):
     assert _fields(same)["Reference"] == "`4.2.5(2).A(A)¶1`"
     assert "Diplomatic Bluebook 2024" in same["footer"]["text"]
     assert _fields(same)["Also in"] == "2025" and not same["description"].startswith("*")
+
+
+async def test_a_miss_says_every_chapter_the_edition_holds(chapters):
+    """/search, /verify and /section that find nothing name what the edition read holds: both
+    its chapters, each with its sections, and none of another edition's."""
+    server = chapters.server
+    await _read(server, 2024)
+    held = re.compile(
+        r"Held here: Diplomatic Bluebook 2024, chapter 3, sections? [\d, and]+; chapter 4, sections? [\d, and]+\."
+    )
+    searched = _embed(await _ask(server, "search", {"query": "zeppelin airship"}))
+    assert held.search(searched["description"]), searched["description"]
+    quote = "The moon is made of green cheese and the tides answer to it every single day."
+    verified = _embed(await _ask(server, "verify", {"quote": quote}))
+    assert verified["title"] == "Quote check: not found"
+    assert held.search(verified["description"]), verified["description"]
+    missing = await _ask(server, "section", {"ref": "3.9.1"})
+    assert held.search(missing["content"]), missing["content"]
+    assert "2025" not in held.search(missing["content"]).group(0)
 
 
 async def test_search_ranks_the_editions_chapters_together(chapters):
