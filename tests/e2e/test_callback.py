@@ -53,21 +53,25 @@ class AnsweringBot(NoIdentifyDelay, commands.Bot):
         await self.callbacks.close()
 
 
-async def _answered(server: LocalDiscord, name: str) -> tuple[Any, list[Any]]:
-    """Run `/name`; its final message and the callback requests it made."""
-    handle = await server.slash(name)
-    final = await handle.final_message()
-    callbacks = [r for r in server.requests if r.path.startswith(f"/interactions/{handle.id}/")]
-    return final, callbacks
+async def _answered(server: LocalDiscord, name: str) -> tuple[AnsweringBot, Any, Any]:
+    """Run `/name` on a fresh AnsweringBot: the bot, the final message and the one callback
+    request it made."""
+    async with connected(AnsweringBot, server) as bot:
+        assert isinstance(bot, AnsweringBot)
+        guild = discord.Object(server.guild.id)
+        bot.tree.copy_global_to(guild=guild)
+        await bot.tree.sync(guild=guild)
+        handle = await server.slash(name)
+        final = await handle.final_message()
+    prefix = f"/interactions/{handle.id}/"
+    [callback] = [r for r in server.requests if r.path.startswith(prefix)]
+    return bot, final, callback
 
 
 async def test_a_first_answer_is_one_callback_asking_for_no_resource(
     local_discord: LocalDiscord,
 ) -> None:
-    server = local_discord
-    async with connected(AnsweringBot, server) as bot:
-        await _sync(bot, server)
-        final, [callback] = await _answered(server, "card")
+    bot, final, callback = await _answered(local_discord, "card")
     # No `with_response`: Discord answers 204 and builds no resource nobody reads.
     assert (callback.status, callback.query) == (204, {})
     assert callback.json["type"] == 4
@@ -79,16 +83,13 @@ async def test_a_first_answer_is_one_callback_asking_for_no_resource(
     assert (sent["label"], sent["custom_id"], sent["style"]) == ("Next", "card:next", 2)
     assert final["flags"] & EPHEMERAL
     # Known as answered, though discord.py did not send it.
-    assert isinstance(bot, AnsweringBot) and bot.done == [True]
+    assert bot.done == [True]
 
 
 async def test_a_first_answer_with_a_file_is_sent_as_an_attachment(
     local_discord: LocalDiscord,
 ) -> None:
-    server = local_discord
-    async with connected(AnsweringBot, server) as bot:
-        await _sync(bot, server)
-        final, [callback] = await _answered(server, "export")
+    _, final, callback = await _answered(local_discord, "export")
     assert callback.status == 204
     assert [(f.filename, f.data) for f in callback.files] == [("rows.csv", ROWS)]
     assert callback.json["data"]["attachments"] == [{"id": 0, "filename": "rows.csv"}]
@@ -99,19 +100,9 @@ async def test_a_first_answer_with_a_file_is_sent_as_an_attachment(
 async def test_a_deferral_is_a_private_thinking_callback_then_a_follow_up(
     local_discord: LocalDiscord,
 ) -> None:
-    server = local_discord
-    async with connected(AnsweringBot, server) as bot:
-        await _sync(bot, server)
-        final, [callback] = await _answered(server, "think")
+    bot, final, callback = await _answered(local_discord, "think")
     assert callback.status == 204
     assert callback.json == {"type": 5, "data": {"flags": EPHEMERAL}}
-    assert isinstance(bot, AnsweringBot) and bot.done == [True]
+    assert bot.done == [True]
     assert final["content"] == "thought"
     assert final["flags"] & EPHEMERAL
-
-
-async def _sync(bot: discord.Client, server: LocalDiscord) -> None:
-    assert isinstance(bot, commands.Bot)
-    guild = discord.Object(server.guild.id)
-    bot.tree.copy_global_to(guild=guild)
-    await bot.tree.sync(guild=guild)
